@@ -1,0 +1,124 @@
+"""Configuration: `[tool.seedlint]` in pyproject.toml, or a seedlint.toml, found from the working
+directory upwards. Unknown keys and bad values are errors naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@dataclass
+class Config:
+    # Where the corpus is, relative to the configuration file's folder.
+    paths: list[str] = field(default_factory=lambda: ["seeds"])
+    include: list[str] = field(default_factory=lambda: ["*.md", "*.txt"])
+    exclude: list[str] = field(default_factory=list)
+    # Which rules run: codes or prefixes (`SL4`, `SL401`).
+    select: list[str] = field(default_factory=lambda: ["SL"])
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    # Rule options.
+    related_scope: str = "closed"
+    schema: str | None = None
+    topics: str | None = None
+    future_tolerance_days: int = 2
+    earliest_year: int = 1990
+    filename_date_tolerance_days: int = 1
+    cache_dir: str = ".seedlint_cache"
+    # Where the configuration came from (not a key).
+    source: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+
+    @property
+    def schema_path(self) -> Path | None:
+        return self.resolve(self.schema) if self.schema else None
+
+    def resolve(self, relative: str) -> Path:
+        return (self.root / relative).resolve() if not Path(relative).is_absolute() else Path(relative)
+
+    def to_dict(self) -> dict:
+        values = dataclasses.asdict(self)
+        values.pop("root")
+        values.pop("source")
+        return {name.replace("_", "-"): value for name, value in values.items()}
+
+
+_CHOICES = {"related_scope": ("closed", "hosts", "open")}
+_FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("source", "root")}
+
+
+def find_config_file(start: Path) -> tuple[Path, dict] | None:
+    """The nearest seedlint.toml, or pyproject.toml with a [tool.seedlint] table, from `start` upwards."""
+    for folder in [start, *start.parents]:
+        candidate = folder / "seedlint.toml"
+        if candidate.is_file():
+            return candidate, _read_toml(candidate)
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            table = _read_toml(candidate).get("tool", {}).get("seedlint")
+            if table is not None:
+                return candidate, table
+    return None
+
+
+def load_config(explicit: Path | None = None, *, isolated: bool = False, start: Path | None = None) -> Config:
+    if isolated:
+        return Config(root=start or Path.cwd())
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found")
+        table = _read_toml(explicit)
+        if explicit.name == "pyproject.toml":
+            table = table.get("tool", {}).get("seedlint", {})
+        return config_from_table(table, explicit)
+    found = find_config_file((start or Path.cwd()).resolve())
+    if found is None:
+        return Config(root=start or Path.cwd())
+    return config_from_table(found[1], found[0])
+
+
+def config_from_table(table: dict, source: Path) -> Config:
+    values = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if name not in _FIELDS:
+            known = ", ".join(sorted(k.replace("_", "-") for k in _FIELDS))
+            raise ConfigError(f"{source}: unknown key `{key}` in [tool.seedlint] (known keys: {known})")
+        values[name] = _checked(source, key, name, value)
+    return Config(**values, source=source, root=source.parent.resolve())
+
+
+def _checked(source: Path, key: str, name: str, value):
+    default = _FIELDS[name].default_factory() if _FIELDS[name].default_factory is not dataclasses.MISSING else _FIELDS[name].default
+    if isinstance(default, list):
+        if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+            raise ConfigError(f"{source}: `{key}` must be a list of strings")
+    elif isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{source}: `{key}` must be a table")
+    elif isinstance(default, bool) or isinstance(default, int):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{source}: `{key}` must be an integer")
+    elif not isinstance(value, str):
+        raise ConfigError(f"{source}: `{key}` must be a string")
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise ConfigError(f"{source}: `{key}` must be one of {', '.join(_CHOICES[name])}, not {value!r}")
+    return value
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None

@@ -1,0 +1,103 @@
+"""The one central value: a diagnostic, with its position and optional fix.
+
+Rules produce diagnostics; the engine filters them; reporters and the fixer consume them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Applicability(str, enum.Enum):
+    """How far a fix can be trusted (ruff's terms)."""
+
+    SAFE = "safe"  # keeps the meaning; applied by `seedlint fix`
+    UNSAFE = "unsafe"  # may change meaning; applied only with --unsafe-fixes
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a file: 1-based line and column, 0-based character offsets into the decoded text."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace text[start:end] (character offsets into the decoded file text) with `content`."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    description: str = ""
+
+    @classmethod
+    def replace(cls, start: int, end: int, content: str, *, safe: bool = True, description: str = "") -> Fix:
+        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+        return cls((Edit(start, end, content),), applicability, description)
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: Fix | None = None
+    name: str = ""  # the rule's kebab-case name, filled from the registry
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        """The JSON form every machine-readable reporter derives from."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line if self.end_line is not None else self.line,
+            "end_column": self.end_column if self.end_column is not None else self.column,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "fixable": self.fixable,
+            "fix": None
+            if self.fix is None
+            else {
+                "applicability": self.fix.applicability.value,
+                "description": self.fix.description,
+                "edits": [{"start": e.start, "end": e.end, "content": e.content} for e in self.fix.edits],
+            },
+        }

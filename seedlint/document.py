@@ -1,0 +1,276 @@
+"""Documents: bytes → text → front matter → data, with the position of every key and value.
+
+Loading never raises for a user's file. Whatever is wrong with the bytes, the delimiters or the YAML
+becomes a `Problem` (a value, positioned) that the SL0 rules turn into diagnostics; the later rules
+only run on documents whose front matter parsed into a mapping.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from seedlint import yamltree
+from seedlint.diagnostic import Fix, Span
+
+BOM = "\ufeff"
+OPENING = "---"
+CLOSINGS = ("---", "...")
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a real article is a few kB; a larger file is refused, not parsed
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong found while loading; `kind` is the name of the SL0 rule that reports it."""
+
+    kind: str
+    span: Span
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass
+class Document:
+    path: Path
+    display_path: str
+    raw: bytes
+    text: str | None = None  # None when the bytes are not UTF-8
+    data: dict | None = None  # None unless the front matter parsed into a mapping
+    root: yaml.Node | None = None
+    yaml_start: int = 0  # character offset of the first front-matter line
+    yaml_end: int = 0  # character offset of the closing delimiter line
+    yaml_first_line: int = 2  # 1-based line of the first front-matter line
+    body_start: int = 0  # character offset just after the closing delimiter line
+    problems: list[Problem] = field(default_factory=list)
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the front matter is a mapping the content rules can check."""
+        return self.data is not None
+
+    @property
+    def front_matter(self) -> str:
+        return self.text[self.yaml_start : self.yaml_end] if self.text is not None else ""
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :] if self.text is not None else ""
+
+    # Positions --------------------------------------------------------------------------------
+
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            text = self.text or ""
+            starts = [0]
+            index = text.find("\n")
+            while index != -1:
+                starts.append(index + 1)
+                index = text.find("\n", index + 1)
+            self._line_starts = starts
+        return self._line_starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset into the text."""
+        starts = self.line_starts()
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        end = start if end is None else end
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column, start, end)
+
+    def node_span(self, node: yaml.Node) -> Span:
+        start, end = node.start_mark, node.end_mark
+        return Span(
+            self.yaml_first_line + start.line,
+            start.column + 1,
+            self.yaml_first_line + end.line,
+            end.column + 1,
+            self.yaml_start + start.index,
+            self.yaml_start + end.index,
+        )
+
+    def locate(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node]:
+        """(key node, value node) at `path`; for a missing path, the deepest node that exists."""
+        if self.root is None:
+            raise ValueError(f"{self.display_path} has no parsed front matter")
+        key, value, _ = yamltree.find(self.root, path)
+        return key, value
+
+    def value_span(self, path: tuple) -> Span:
+        return self.node_span(self.locate(path)[1])
+
+    def key_span(self, path: tuple) -> Span:
+        key, value = self.locate(path)
+        return self.node_span(key if key is not None else value)
+
+    def value_style(self, path: tuple) -> str | None:
+        """The quoting style of the scalar at `path`: None (plain), '"', "'", '|' or '>'."""
+        node = self.locate(path)[1]
+        return node.style if isinstance(node, yaml.ScalarNode) else None
+
+
+def load_document(path: Path, display_path: str | None = None) -> Document:
+    """Read and load one file; I/O errors become a problem of the document, never an exception."""
+    display = display_path if display_path is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            doc = Document(path, display, b"")
+            doc.problems.append(
+                Problem("file-too-large", _start_span(), f"file is {size:,} bytes; documents over {MAX_FILE_BYTES:,} bytes are not parsed")
+            )
+            return doc
+        raw = path.read_bytes()
+    except OSError as error:
+        doc = Document(path, display, b"")
+        doc.problems.append(Problem("unreadable-file", _start_span(), f"cannot read file: {error.strerror or error}"))
+        return doc
+    return parse_document(raw, path, display)
+
+
+def parse_document(raw: bytes, path: Path, display_path: str) -> Document:
+    doc = Document(path, display_path, raw)
+    text = _decode(doc)
+    if text is None:
+        return doc
+    doc.text = text
+    start = 0
+    if text.startswith(BOM):
+        doc.problems.append(
+            Problem("byte-order-mark", doc.span(0, 1), "file starts with a UTF-8 byte-order mark (U+FEFF)", Fix.replace(0, 1, "", description="remove the byte-order mark"))
+        )
+        start = 1
+    if not _split_front_matter(doc, start):
+        return doc
+    _parse_yaml(doc)
+    return doc
+
+
+def _start_span() -> Span:
+    return Span(1, 1, 1, 1, 0, 0)
+
+
+def _decode(doc: Document) -> str | None:
+    raw = doc.raw
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        doc.problems.append(Problem("invalid-utf8", _start_span(), "file is UTF-16 (it starts with a UTF-16 byte-order mark); documents must be UTF-8"))
+        return None
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, offset) + 1
+        column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+        doc.problems.append(Problem("binary-file", Span(line, column, line, column, 0, 0), "file contains NUL bytes: binary data, not a text document"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
+        bad = raw[error.start : error.end].hex(" ")
+        doc.problems.append(
+            Problem("invalid-utf8", Span(line, column, line, column, 0, 0), f"invalid UTF-8 byte(s) {bad} ({error.reason}); documents must be UTF-8")
+        )
+        return None
+
+
+def _line_content(line: str) -> str:
+    """A delimiter line without its line break and trailing blanks."""
+    return line.rstrip("\r\n").rstrip(" \t")
+
+
+def _split_front_matter(doc: Document, start: int) -> bool:
+    text = doc.text
+    first_end = text.find("\n", start)
+    first_line = text[start : len(text) if first_end == -1 else first_end + 1]
+    if _line_content(first_line) != OPENING:
+        shown = _line_content(first_line)[:40]
+        found = f"found {shown!r}" if shown else "the first line is empty" if text.strip() else "the file is empty"
+        doc.problems.append(Problem("missing-front-matter", doc.span(start), f"no front matter: line 1 must be `---` ({found})"))
+        return False
+    doc.yaml_start = offset = start + len(first_line)
+    line_number = 2
+    while offset < len(text):
+        end = text.find("\n", offset)
+        line = text[offset : len(text) if end == -1 else end + 1]
+        if _line_content(line) in CLOSINGS:
+            doc.yaml_end, doc.body_start, doc.yaml_first_line = offset, offset + len(line), 2
+            return True
+        offset += len(line)
+        line_number += 1
+    doc.problems.append(
+        Problem("unclosed-front-matter", doc.span(start, start + 3), f"front matter opened on line 1 is never closed: no `---` or `...` line in the {line_number - 2} lines that follow")
+    )
+    return False
+
+
+def _parse_yaml(doc: Document) -> None:
+    source = doc.front_matter
+    try:
+        root = yamltree.compose(source)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        kind = "tab-indentation" if "tab" in (error.problem or "") else "yaml-syntax-error"
+        message = _yaml_error_message(error)
+        doc.problems.append(Problem(kind, _mark_span(doc, mark), message))
+        return
+    except yaml.reader.ReaderError as error:  # a character YAML does not accept (e.g. a raw control character)
+        span = doc.span(doc.yaml_start + error.position)
+        char = error.character if isinstance(error.character, str) else chr(error.character)
+        doc.problems.append(Problem("yaml-syntax-error", span, f"character U+{ord(char):04X} is not allowed in YAML"))
+        return
+    except (yaml.YAMLError, RecursionError, MemoryError) as error:
+        doc.problems.append(Problem("yaml-too-complex", doc.span(doc.yaml_start), f"the YAML cannot be parsed: {type(error).__name__}"))
+        return
+    if root is None:
+        doc.problems.append(Problem("front-matter-not-mapping", doc.span(doc.yaml_start), "front matter is empty: it must be a mapping of fields"))
+        return
+    if not isinstance(root, yaml.MappingNode):
+        doc.problems.append(Problem("front-matter-not-mapping", doc.node_span(root), f"front matter must be a mapping of fields, found a {_node_kind(root)}"))
+        return
+    doc.root = root
+
+    def report(problem: yamltree.TreeProblem) -> None:
+        message = problem.message
+        if problem.other is not None:
+            message += f" (first defined on line {doc.node_span(problem.other).line}); YAML keeps only the last value"
+        doc.problems.append(Problem(problem.kind, doc.node_span(problem.node), message))
+
+    try:
+        doc.data = yamltree.to_data(root, report)
+    except yamltree.TooComplex as error:
+        doc.root = None
+        doc.problems.append(Problem("yaml-too-complex", doc.node_span(error.node), str(error)))
+
+
+def _mark_span(doc: Document, mark) -> Span:
+    if mark is None:
+        return doc.span(doc.yaml_start)
+    line, column = doc.yaml_first_line + mark.line, mark.column + 1
+    offset = doc.yaml_start + mark.index
+    return Span(line, column, line, column, offset, offset)
+
+
+def _yaml_error_message(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or "invalid YAML"
+    if "tab" in problem:
+        return "tab character in YAML indentation: indent with spaces"
+    message = f"YAML syntax error: {problem}"
+    if error.context and error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != error.problem_mark.line:
+        message += f" ({error.context} on line {error.context_mark.line + 2})"
+    elif error.context:
+        message += f" ({error.context})"
+    return message
+
+
+def _node_kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    return "scalar value"

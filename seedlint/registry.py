@@ -1,0 +1,126 @@
+"""The rule registry: one entry per rule code, the single source for the CLI, `seedlint rules`,
+the README table and SARIF rule metadata.
+
+Each rule family module (seedlint/rules/*.py) declares its rules with `define(...)` at import time.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from seedlint.diagnostic import Diagnostic, Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from seedlint.document import Document
+
+FAMILIES = {
+    "SL0": "file, bytes, YAML syntax, front-matter delimiters, duplicate keys",
+    "SL1": "JSON Schema",
+    "SL2": "dates",
+    "SL3": "URLs",
+    "SL4": "text encoding",
+    "SL5": "related references and corpus",
+    "SL6": "other field semantics",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    what: str  # what it checks
+    why: str  # why it matters
+    example: str  # a failing example (YAML or text)
+    fix: str  # "safe", "unsafe", "sometimes" or "none", followed by an explanation
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+    @property
+    def fix_kind(self) -> str:
+        return self.fix.split(":", 1)[0].split()[0].lower()
+
+    def documentation(self) -> str:
+        """The rule's documentation in fixed sections, as `seedlint rule CODE` prints it."""
+        example = textwrap.indent(self.example.strip("\n"), "    ")
+        return (
+            f"{self.code} {self.name} ({self.severity.value})\n\n{self.summary}\n\n"
+            f"What it does\n    {self.what}\n\nWhy is this bad?\n    {self.why}\n\n"
+            f"Example\n{example}\n\nFix safety\n    {self.fix}\n"
+        )
+
+    # Building diagnostics -------------------------------------------------------------------
+
+    def at_span(self, doc: Document, span: Span, message: str, fix: Fix | None = None) -> Diagnostic:
+        return Diagnostic(
+            path=doc.display_path,
+            line=span.line,
+            column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            message=message,
+            fix=fix,
+        )
+
+    def at(self, doc: Document, path: tuple, message: str, *, key: bool = False, fix: Fix | None = None) -> Diagnostic:
+        """A diagnostic at the value (or, with key=True, the key) found at `path` in the front matter."""
+        span = doc.key_span(path) if key else doc.value_span(path)
+        return self.at_span(doc, span, message, fix)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def define(
+    code: str, name: str, severity: str, summary: str, *, what: str, why: str, example: str, fix: str = "none"
+) -> Rule:
+    if code in RULES:
+        raise ValueError(f"rule code {code} defined twice")
+    if any(rule.name == name for rule in RULES.values()):
+        raise ValueError(f"rule name {name} defined twice")
+    rule = Rule(code, name, Severity(severity), summary, " ".join(what.split()), " ".join(why.split()), example, fix)
+    RULES[code] = rule
+    return rule
+
+
+def all_rules() -> list[Rule]:
+    import seedlint.rules  # noqa: F401  (importing the families fills the registry)
+
+    return sorted(RULES.values(), key=lambda rule: rule.code)
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    for rule in all_rules():
+        if code_or_name.upper() == rule.code or code_or_name == rule.name:
+            return rule
+    return None
+
+
+def markdown_table() -> str:
+    """The README's rule table (kept in sync by tests/test_readme.py)."""
+    lines = ["| code | name | severity | fix | summary |", "|---|---|---|---|---|"]
+    for rule in all_rules():
+        lines.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {rule.fix_kind} | {rule.summary} |")
+    return "\n".join(lines)
+
+
+def rule_as_dict(rule: Rule) -> dict:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "fix": rule.fix_kind,
+        "summary": rule.summary,
+        "what": rule.what,
+        "why": rule.why,
+        "example": rule.example,
+        "fix_safety": rule.fix,
+    }

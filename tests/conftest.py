@@ -1,0 +1,55 @@
+"""Shared test helpers. Fixtures are real documents copied from ../shared (see tests/fixtures/README.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from seedlint import engine
+from seedlint.cli import main
+from seedlint.config import Config
+from seedlint.discovery import discover
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+SEED_000 = SEEDS / "000_c11209e5b5b8f7fd.txt"
+
+
+def seed_text(name: str = "000_c11209e5b5b8f7fd.txt") -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+def check_paths(*paths: Path, config: Config | None = None) -> engine.RunResult:
+    config = config or Config(root=Path.cwd())
+    return engine.run(discover(list(paths), config), config)
+
+
+def codes_at(result: engine.RunResult) -> list[tuple[str, int, int]]:
+    """(code, line, column) of every diagnostic, in report order."""
+    return [(d.code, d.line, d.column) for d in result.diagnostics]
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "doc.md") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def run_json(*args: str) -> tuple[int, list[dict]]:
+    status, output = run_cli("check", "--output-format", "json", *args)
+    return status, json.loads(output)
+
+
+@pytest.fixture
+def isolated_cwd(tmp_path, monkeypatch):
+    """Run in an empty folder so that no project configuration applies."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,82 @@
+"""The loader: bytes → text → front matter → data, with exact positions."""
+
+from pathlib import Path
+
+from conftest import SEED_000, seed_text
+
+from seedlint.document import load_document, parse_document
+
+
+def load(text: str | bytes):
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_document(raw, Path("doc.md"), "doc.md")
+
+
+def test_real_seed_positions_of_keys_and_values():
+    doc = load_document(SEED_000)
+    assert doc.ok and not doc.problems
+    # line 31 of the seed: `    webUrl: "https://www.tri-cityherald.com/..."` inside related[0]
+    key = doc.key_span(("related", 0, "webUrl"))
+    value = doc.value_span(("related", 0, "webUrl"))
+    assert (key.line, key.column) == (31, 5)
+    assert (value.line, value.column) == (31, 13)
+    assert doc.text[value.start : value.end] == '"https://www.tri-cityherald.com/opinion/editorials/article284663040.html"'
+    assert doc.value_style(("related", 0, "webUrl")) == '"'
+    assert doc.value_span(("topics", 1)).line == 19
+    assert doc.text[doc.value_span(("topics", 1)).start : doc.value_span(("topics", 1)).end] == "AI"
+
+
+def test_missing_path_points_at_the_deepest_existing_mapping():
+    doc = load_document(SEED_000)
+    span = doc.value_span(("provider", "images"))
+    assert (span.line, span.column) == (14, 3)  # the provider mapping's first line
+
+
+def test_timestamps_stay_the_text_the_author_wrote():
+    doc = load("---\npublishedDateTime: 2024-02-30T15:00:00Z\nquality: 39\npublished: false\nx: ~\n---\n")
+    assert doc.data == {"publishedDateTime": "2024-02-30T15:00:00Z", "quality": 39, "published": False, "x": None}
+
+
+def test_quoted_scalars_are_strings():
+    doc = load('---\nquality: "39"\nflag: \'true\'\n---\n')
+    assert doc.data == {"quality": "39", "flag": "true"}
+
+
+def test_body_is_kept_untouched():
+    text = seed_text()
+    doc = load(text)
+    assert doc.body == text[text.index("\n---\n", 4) + 5 :]
+    assert doc.front_matter.startswith("category: news\n")
+
+
+def test_crlf_document_positions():
+    doc = load("---\r\ncategory: news\r\ntitle: \"T\"\r\n---\r\nbody\r\n")
+    assert doc.data == {"category": "news", "title": "T"}
+    span = doc.value_span(("title",))
+    assert (span.line, span.column) == (3, 8)
+    assert doc.body == "body\r\n"
+
+
+def test_dot_dot_dot_closes_front_matter():
+    doc = load("---\ntitle: x\n...\nbody\n")
+    assert doc.data == {"title": "x"} and doc.body == "body\n"
+
+
+def test_bom_is_a_problem_but_the_document_still_parses():
+    doc = load(b"\xef\xbb\xbf---\ntitle: x\n---\n")
+    assert doc.data == {"title": "x"}
+    assert [(p.kind, p.span.line, p.span.column) for p in doc.problems] == [("byte-order-mark", 1, 1)]
+
+
+def test_unknown_tags_construct_nothing():
+    doc = load("---\ntitle: !!python/object/apply:os.system [echo pwned]\n---\n")
+    assert doc.data == {"title": ["echo pwned"]}
+    assert [p.kind for p in doc.problems] == ["unsupported-tag"]
+
+
+def test_unreadable_file_is_a_problem_not_an_exception(tmp_path):
+    doc = load_document(tmp_path / "missing.md")
+    assert [p.kind for p in doc.problems] == ["unreadable-file"]
+    folder = tmp_path / "x.md"
+    folder.mkdir()
+    assert [p.kind for p in load_document(folder).problems] == ["unreadable-file"]
