@@ -217,9 +217,11 @@ def _parse_yaml(doc: Document) -> None:
         root = yamltree.compose(source)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        kind = "tab-indentation" if "tab" in (error.problem or "") else "yaml-syntax-error"
-        message = _yaml_error_message(error)
-        doc.problems.append(Problem(kind, _mark_span(doc, mark), message))
+        tab = _indentation_tab(source, mark)
+        if tab is not None:
+            doc.problems.append(Problem("tab-indentation", doc.span(doc.yaml_start + tab), "tab character in YAML indentation: indent with spaces"))
+        else:
+            doc.problems.append(Problem("yaml-syntax-error", _mark_span(doc, mark), _yaml_error_message(error)))
         return
     except yaml.reader.ReaderError as error:  # a character YAML does not accept (e.g. a raw control character)
         span = doc.span(doc.yaml_start + error.position)
@@ -258,10 +260,20 @@ def _mark_span(doc: Document, mark) -> Span:
     return Span(line, column, line, column, offset, offset)
 
 
+def _indentation_tab(source: str, mark) -> int | None:
+    """The offset of a tab in the indentation of the line where the parser stopped, if there is one
+    (libyaml words this error in several ways, e.g. "found character that cannot start any token")."""
+    if mark is None:
+        return None
+    line_start = source.rfind("\n", 0, mark.index) + 1
+    line_end = source.find("\n", line_start)
+    line = source[line_start : len(source) if line_end == -1 else line_end]
+    indentation = line[: len(line) - len(line.lstrip(" \t"))]
+    return line_start + indentation.index("\t") if "\t" in indentation else None
+
+
 def _yaml_error_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "invalid YAML"
-    if "tab" in problem:
-        return "tab character in YAML indentation: indent with spaces"
     message = f"YAML syntax error: {problem}"
     if error.context and error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != error.problem_mark.line:
         message += f" ({error.context} on line {error.context_mark.line + 2})"

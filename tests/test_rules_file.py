@@ -1,0 +1,63 @@
+"""SL0: structural damage injected into a real seed document, each reported with its code at its place."""
+
+import pytest
+from conftest import check_paths, codes_at, seed_text, write
+
+SEED = seed_text()
+
+
+def sl0(result):
+    return [entry for entry in codes_at(result) if entry[0].startswith("SL0")]
+
+
+def test_clean_real_document_has_no_sl0(tmp_path):
+    assert sl0(check_paths(write(tmp_path, SEED))) == []
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        # invalid UTF-8: a Latin-1 é in the title (line 3, `title: "` is 8 characters)
+        (lambda t: t.encode().replace(b'title: "Live', b'title: "\xe9Live'), [("SL004", 3, 9)]),
+        (lambda t: b"\xef\xbb\xbf" + t.encode(), [("SL005", 1, 1)]),
+        (lambda t: t.replace("---\n", "", 1), [("SL006", 1, 1)]),
+        (lambda t: t.replace("\n---\n", "\n", 1).replace("---\n", "---\n", 1)[: t.rindex("---")], [("SL007", 1, 1)]),
+        # an unclosed flow list on line 9: the parser stops where `heat:` starts on line 10
+        (lambda t: t.replace("quality: 39", "quality: [39", 1), [("SL008", 10, 5)]),
+        (lambda t: t.replace("type: article\n", "type: article: x\n", 1), [("SL008", 8, 14)]),
+        (lambda t: t.replace("  name: Metropolitan Police Service", "\tname: Metropolitan Police Service", 1), [("SL009", 14, 1)]),
+        (lambda t: t.replace("type: article\n", "type: article\ntitle: \"again\"\n", 1), [("SL010", 9, 1)]),
+        (lambda t: t.replace("quality: 39", "quality: !!python/object:builtins.int 39", 1), [("SL011", 9, 10)]),
+        (lambda t: "---\n- just\n- a list\n---\n", [("SL013", 2, 1)]),
+        (lambda t: t.encode().replace(b"type: article", b"type: art\x00icle", 1), [("SL003", 8, 10)]),
+    ],
+    ids=["invalid-utf8", "bom", "no-front-matter", "unclosed", "yaml-flow", "yaml-colon", "tab", "duplicate-key", "tag", "not-mapping", "nul"],
+)
+def test_structural_damage_is_reported_at_its_place(tmp_path, damage, expected):
+    text = damage(SEED)
+    path = write(tmp_path, text)
+    assert sl0(check_paths(path)) == expected
+
+
+def test_alias_bomb_is_refused(tmp_path):
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdef", "bcdefg"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    path = write(tmp_path, "---\n" + "\n".join(lines) + "\n---\n")
+    result = check_paths(path)
+    assert [c for c, _, _ in codes_at(result)] == ["SL012"]
+    assert "200,000" in result.diagnostics[0].message
+
+
+def test_directory_named_like_a_document_is_walked_not_read(tmp_path):
+    (tmp_path / "x.md").mkdir()
+    write(tmp_path, SEED, "ok.md")
+    result = check_paths(tmp_path)
+    assert [doc.path.name for doc in result.documents] == ["ok.md"]  # the folder is walked, not read
+    assert sl0(result) == []
+
+
+def test_messages_name_what_is_wrong(tmp_path):
+    path = write(tmp_path, SEED.replace("type: article\n", "type: article\ntitle: \"again\"\n", 1))
+    [diagnostic] = [d for d in check_paths(path).diagnostics if d.code == "SL010"]
+    assert diagnostic.message == "duplicate key `title` (first defined on line 3); YAML keeps only the last value"
