@@ -1,0 +1,68 @@
+"""`seedlint check`, `schema`, `rules`, `rule`: output shapes and exit statuses."""
+
+import json
+
+from conftest import run_cli, run_json, seed_text, write
+
+
+def test_clean_document_exits_0_with_a_summary(tmp_path, isolated_cwd):
+    path = write(tmp_path, seed_text("002_436ca83e3ef9a780.txt"))
+    status, output = run_cli("check", "--select", "SL0,SL1", str(path))
+    assert (status, output) == (0, "All checks passed (1 file checked).\n")
+
+
+def test_error_exits_1_with_path_line_column_code_message(tmp_path, isolated_cwd):
+    path = write(tmp_path, seed_text().replace("type: article\n", "type: article\ntitle: \"again\"\n", 1))
+    status, output = run_cli("check", "--select", "SL0", str(path))
+    assert status == 1
+    assert output.splitlines() == [
+        f"{path}:9:1: SL010 duplicate key `title` (first defined on line 3); YAML keeps only the last value",
+        "Found 1 problem (1 error) in 1 file checked.",
+    ]
+
+
+def test_json_output_fields(tmp_path, isolated_cwd):
+    path = write(tmp_path, b"\xef\xbb\xbf" + seed_text().encode())
+    status, [item] = run_json("--select", "SL005", str(path))
+    assert status == 0  # a warning does not fail the run
+    assert {k: item[k] for k in ("path", "line", "column", "code", "severity", "fixable")} == {
+        "path": str(path), "line": 1, "column": 1, "code": "SL005", "severity": "warning", "fixable": True,
+    }
+    assert item["message"] == "file starts with a UTF-8 byte-order mark (U+FEFF)"
+
+
+def test_missing_path_is_a_usage_error(isolated_cwd):
+    status, output = run_cli("check", "nowhere.md")
+    assert status == 2 and "nowhere.md: no such file or directory" in output
+
+
+def test_no_path_checks_the_configured_corpus(tmp_path, isolated_cwd):
+    (tmp_path / "pyproject.toml").write_text('[tool.seedlint]\npaths = ["docs"]\n')
+    (tmp_path / "docs").mkdir()
+    write(tmp_path / "docs", "no front matter\n", "a.md")
+    write(tmp_path / "docs", "ignored\n", "b.json")
+    status, output = run_cli("check", "--select", "SL0")
+    assert status == 1
+    assert output.splitlines()[0] == "docs/a.md:1:1: SL006 no front matter: line 1 must be `---` (found 'no front matter')"
+
+
+def test_bad_configuration_names_the_key(tmp_path, isolated_cwd):
+    (tmp_path / "seedlint.toml").write_text('pahts = ["docs"]\n')
+    status, output = run_cli("check")
+    assert status == 2 and "unknown key `pahts`" in output
+
+
+def test_schema_command_prints_the_schema():
+    status, output = run_cli("schema")
+    assert status == 0 and json.loads(output)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_rules_and_rule_come_from_the_registry():
+    status, output = run_cli("rules")
+    assert status == 0 and any(line.startswith("SL010  duplicate-key") for line in output.splitlines())
+    status, output = run_cli("rule", "SL010")
+    assert status == 0 and output.startswith("SL010 duplicate-key (error)\n")
+    for section in ("What it does", "Why is this bad?", "Example", "Fix safety"):
+        assert section in output
+    assert run_cli("rule", "SL999")[0] == 2
+
