@@ -53,3 +53,19 @@ def isolated_cwd(tmp_path, monkeypatch):
     """Run in an empty folder so that no project configuration applies."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def lint_text(text: str, check, name: str = "doc.md") -> list:
+    """The diagnostics of one rule family's `check` on a document given as text (sorted by position)."""
+    from seedlint.document import parse_document
+
+    doc = parse_document(text.encode("utf-8"), Path(name), name)
+    assert doc.ok, doc.problems
+    return sorted(check(doc, Config(root=Path.cwd())), key=lambda d: (d.line, d.column, d.code))
+
+
+def apply_fix(text: str, fix) -> str:
+    """`text` after every edit of `fix` (character offsets into the original text)."""
+    for edit in sorted(fix.edits, key=lambda edit: edit.start, reverse=True):
+        text = text[: edit.start] + edit.content + text[edit.end :]
+    return text
