@@ -238,3 +238,28 @@ def test_site_and_public_suffix():
     assert weburl.public_suffix("example.comm") is None
     assert weburl.public_suffix("bücher.de") == "de"
     assert not weburl.is_public_suffix("s3.ap-southeast-1.amazonaws.com")  # a bucket host, not a suffix
+
+
+# Robustness -------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from seedlint.document import parse_document  # noqa: E402
+from seedlint.edits import double_quoted  # noqa: E402
+
+URLISH = st.lists(st.sampled_from(list("hHtps:/.-_%@[]?#&;=~ ab01\t\u00e9\u200bxn") + ["https://", "www.", ".com", "%2", "&amp;", "utm_a="]), max_size=20).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(URLISH)
+def test_any_url_value_gives_diagnostics_never_an_exception(value):
+    text = inject(WEB_LINE, "webUrl: " + double_quoted(value))
+    for diagnostic in sl3(text):
+        if diagnostic.fix is not None:  # every fix leaves a document that parses, changed only at webUrl
+            fixed = parse_document(apply_fix(text, diagnostic.fix).encode(), SEED_PATH, "doc.md")
+            original = parse_document(text.encode(), SEED_PATH, "doc.md")
+            assert fixed.ok and {k: v for k, v in fixed.data.items() if k != "webUrl"} == {k: v for k, v in original.data.items() if k != "webUrl"}
+
+
+SEED_PATH = FIXTURES / "seeds/000_c11209e5b5b8f7fd.txt"

@@ -39,10 +39,10 @@ MOJIBAKE = define(
     why="Mojibake is what readers see: `Sheriffâ€™s Office` instead of `Sheriff’s Office`. It spreads, because "
     "related entries copy titles and excerpts.",
     example='excerpt: "The Benton County Sheriffâ€™s Office wants to ..."',
-    fix="safe: the string is replaced with ftfy's repair of that string alone, with only the steps of "
+    fix="sometimes: the string is replaced with ftfy's repair of that string alone, with only the steps of "
     "ftfy's fix_encoding enabled (no HTML unescaping, quote uncurling, width folding, ligature or normalization "
-    "changes); everything else in the file stays as it is. Unsafe when the repair has to put U+FFFD where "
-    "bytes were lost.",
+    "changes); everything else in the file stays as it is. The fix is safe, except when the repair has to put "
+    "U+FFFD where bytes were lost: then it is unsafe.",
 )
 HTML_ENTITY = define(
     "SL402", "html-entity", "warning", "An HTML entity left in plain text (`&amp;`, `&#8217;`).",
@@ -172,9 +172,10 @@ def _mojibake(doc: Document, path: tuple, where: str, text: str) -> tuple[Diagno
     fixed, explanation, removed_bom = repair
     start, end, fixed_end = _changed(text, fixed)
     bad, good = _word_around(text, start, end), _word_around(fixed, start, fixed_end)
-    message = f"{where} has mojibake: `{bad}` should read `{good}`"
-    if removed_bom:
-        message += " (a byte-order mark, U+FEFF, read as Latin-1, removed)"
+    if removed_bom and not good:
+        message = f"{where} has mojibake: `{bad}` is a byte-order mark (U+FEFF) read as text and should be removed"
+    else:
+        message = f"{where} has mojibake: `{bad}` should read `{good}`"
     lossy = fixed.count("\ufffd") > text.count("\ufffd")
     if lossy:
         message += " (U+FFFD marks bytes that were lost and cannot be recovered)"

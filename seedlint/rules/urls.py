@@ -155,6 +155,7 @@ TRACKING_PARAMETER = define(
 URL_KEYS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
 ARTICLE_URL_KEYS = ("webUrl", "originalUrl", "ampWebUrl")  # the item's own addresses (not images, not the cache)
 WEB_SCHEMES = ("https", "http")
+SEPARATORS = "/:\\"  # what a mistyped `://` is made of (`https:/x`, `http:://x`, `https:\\x`)
 # Registered schemes that are real but not web addresses: reported as not allowed, never as misspellings.
 OTHER_SCHEMES = {"javascript", "data", "vbscript", "file", "ftp", "ftps", "sftp", "mailto", "tel", "sms", "ws", "wss", "about", "blob", "chrome", "intent", "news", "irc", "git", "ssh"}
 ESCAPED_AMPERSAND = re.compile(r"&(?:amp|#0*38|#[xX]0*26);")
@@ -324,7 +325,7 @@ def _scheme_problem(where: str, url: str, parts: SplitResult) -> tuple[str, str 
     if scheme in WEB_SCHEMES:
         if rest.startswith("//"):
             return None
-        suggestion = f"{scheme}://{rest.lstrip('/')}"
+        suggestion = f"{scheme}://{rest.lstrip(SEPARATORS)}"
         return f"{where} has `{scheme}:` without `//`: did you mean `{_short(suggestion)}`?", suggestion
     if not scheme:
         for web in WEB_SCHEMES:
@@ -345,7 +346,7 @@ def _scheme_problem(where: str, url: str, parts: SplitResult) -> tuple[str, str 
     if scheme not in OTHER_SCHEMES:
         close = difflib.get_close_matches(scheme, WEB_SCHEMES, n=1, cutoff=0.5)
         if close:
-            suggestion = f"{close[0]}://{rest.lstrip('/')}"
+            suggestion = f"{close[0]}://{rest.lstrip(SEPARATORS)}"
             return f"{where} has the unknown scheme `{parts.scheme}:`: did you mean `{close[0]}`?", suggestion
     danger = " (it runs code or embeds content in the reader's browser)" if scheme in ("javascript", "data", "vbscript") else ""
     return f"{where} has the scheme `{parts.scheme}:`{danger}; only `https:` and `http:` web addresses are allowed", None
