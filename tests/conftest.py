@@ -69,3 +69,16 @@ def apply_fix(text: str, fix) -> str:
     for edit in sorted(fix.edits, key=lambda edit: edit.start, reverse=True):
         text = text[: edit.start] + edit.content + text[edit.end :]
     return text
+
+
+def fixture_diagnostics(check) -> list[tuple[str, str, int, int]]:
+    """(fixture path, code, line, column) of every diagnostic of `check` on every real fixture document."""
+    from seedlint.document import load_document
+
+    found = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.suffix in (".md", ".txt"):
+            doc = load_document(path)
+            if doc.ok:
+                found += [(path.relative_to(FIXTURES).as_posix(), d.code, d.line, d.column) for d in check(doc, None)]
+    return found

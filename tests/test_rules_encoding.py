@@ -8,10 +8,9 @@ import json
 import unicodedata
 
 import pytest
-from conftest import FIXTURES, apply_fix, lint_text, seed_text
+from conftest import FIXTURES, apply_fix, fixture_diagnostics, lint_text, seed_text
 
 from seedlint.diagnostic import Applicability
-from seedlint.document import load_document
 from seedlint.edits import double_quoted
 from seedlint.rules import encoding
 
@@ -44,13 +43,7 @@ def fixture(relative: str) -> str:
 
 
 def test_real_fixtures_report_only_their_real_defects():
-    found = []
-    for path in sorted(FIXTURES.rglob("*")):
-        if path.suffix in (".md", ".txt"):
-            doc = load_document(path)
-            if doc.ok:
-                found += [(path.relative_to(FIXTURES).as_posix(), *spot) for spot in where(encoding.check(doc, None))]
-    assert found == [
+    assert fixture_diagnostics(encoding.check) == [
         ("powerapps-news/2020-12-21-power-platform-stories.md", "SL402", 4, 37),
         ("powerapps-news/2021-08-27-microsoft-makes-power-apps-changes-following-asensitive-dataa-exposure-upguard.md", "SL401", 3, 54),
         ("powerapps-news/2023-09-19-streamline-your-governance-and-environment-strategy-using-default-environment-routing-preview.md", "SL402", 4, 273),
@@ -199,6 +192,15 @@ def test_c0_control_character():
     [diagnostic] = sl4(damaged)
     assert where([diagnostic]) == [("SL403", 3, 20)]  # the backslash of the escape
     assert diagnostic.fix.applicability is Applicability.UNSAFE
+    assert apply_fix(damaged, diagnostic.fix) == BASE
+
+
+def test_c1_control_that_is_no_windows_1252_character():
+    damaged = with_title("Live\x81 facial recognition helps deliver justice in Croydon")
+    assert 'title: "Live\\u0081 facial' in damaged  # seedlint's writer escapes C1 controls
+    [diagnostic] = sl4(damaged)
+    assert where([diagnostic]) == [("SL403", 3, 13)]
+    assert diagnostic.message == "title contains control character U+0081 at character 5"
     assert apply_fix(damaged, diagnostic.fix) == BASE
 
 

@@ -92,3 +92,14 @@ def test_double_quoted_rendering_maps_every_character(value):
         offset = document.value_offset(("k",), index)
         source = document.text[offset:]
         assert source.startswith(char) or source.startswith("\\"), (index, char, source[:8])
+
+
+def test_crlf_line_endings_give_the_same_columns():
+    crlf = parse_document(TEXT.replace("\n", "\r\n").encode(), Path("x.md"), "x.md")
+    lf = doc()
+    assert crlf.data == lf.data
+    for key in ("plain", "single", "double", "folded", "block"):
+        value = lf.data[key]
+        for index in range(len(value)):
+            if value[index] != "\n":  # a line feed of the value maps to the break, which is `\r\n` in CRLF
+                assert crlf.position(crlf.value_offset((key,), index)) == lf.position(lf.value_offset((key,), index)), (key, index)
