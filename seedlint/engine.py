@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from seedlint import rules, selection
 from seedlint.config import Config
-from seedlint.diagnostic import Diagnostic
+from seedlint.corpus import Corpus, record_for
+from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_document
 
@@ -39,13 +40,45 @@ def _run(checks: Iterable[Callable], subject, config: Config, where: str, intern
     return found
 
 
-def run(sources: list[SourceFile], config: Config) -> RunResult:
+def run(sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None) -> RunResult:
+    """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
+    configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`."""
     documents = [load_document(source.path, source.display_path) for source in sources]
     internal_errors: list[str] = []
     diagnostics: list[Diagnostic] = []
     for doc in documents:
         diagnostics.extend(check_document(doc, config, internal_errors))
-    diagnostics.extend(_run(rules.CORPUS_CHECKS, documents, config, "corpus", internal_errors))
+    corpus = _corpus(documents, diagnostics, sources, corpus_sources or [], config, internal_errors)
+    diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_selected(d.code, config)]
     selected.sort(key=Diagnostic.sort_key)
     return RunResult(documents, selected, internal_errors)
+
+
+def _corpus(documents, diagnostics, sources, corpus_sources, config, internal_errors) -> Corpus:
+    """The corpus the cross-document rules see: the checked documents, plus the rest of the configured
+    corpus in a partial run (read for their index records only)."""
+    loaded = {doc.display_path: doc for doc in documents}
+    by_path = {source.display_path: source for source in [*corpus_sources, *sources]}
+    records = [record for doc in documents if (record := record_for(doc)) is not None]
+    for source in corpus_sources:
+        if source.display_path not in loaded and (record := record_for(load_document(source.path, source.display_path))) is not None:
+            records.append(record)
+    errors = {d.path for d in diagnostics if d.severity is Severity.ERROR}
+
+    def load(path: str) -> Document | None:
+        if path in loaded:
+            return loaded[path]
+        source = by_path.get(path)
+        return load_document(source.path, source.display_path) if source else None
+
+    def has_errors(path: str) -> bool:
+        if path not in loaded and (doc := load(path)) is not None:  # a target outside the run: check it now
+            loaded[path] = doc
+            errors.update(d.path for d in check_document(doc, config, internal_errors) if d.severity is Severity.ERROR)
+        return path in errors
+
+    given = set(loaded)
+    corpus = Corpus(records, reported=given, load=load, has_errors=has_errors, partial=bool(corpus_sources))
+    corpus.reported |= corpus.referrers(given)
+    return corpus
