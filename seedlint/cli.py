@@ -6,6 +6,7 @@ Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or internal
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 
@@ -66,6 +67,21 @@ def with_config_options(function):
 @click.version_option(__version__, prog_name="seedlint")
 def main() -> None:
     """seedlint: lint and fix the YAML front matter of a corpus of article documents."""
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character must not crash the run
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="seedlint-escape")
+
+
+def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """`\\uXXXX` for characters the output encoding lacks (e.g. a cp1252 console): valid inside JSON strings
+    (as UTF-16 code units), readable in text."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)), error.end
+
+
+codecs.register_error("seedlint-escape", _escape_unencodable)
 
 
 @main.command()
