@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from seedlint import yamltree
+from seedlint import scalars, yamltree
 from seedlint.diagnostic import Fix, Span
 
 BOM = "\ufeff"
@@ -123,7 +123,24 @@ class Document:
     def value_style(self, path: tuple) -> str | None:
         """The quoting style of the scalar at `path`: None (plain), '"', "'", '|' or '>'."""
         node = self.locate(path)[1]
-        return node.style if isinstance(node, yaml.ScalarNode) else None
+        return (node.style or None) if isinstance(node, yaml.ScalarNode) else None  # libyaml gives '' for plain
+
+    def value_offset(self, path: tuple, index: int) -> int:
+        """Offset in the text of character `index` of the string value at `path` (`len(value)` gives the
+        end of the value), through escapes and line folding; the value's start when it cannot be mapped."""
+        span = self.value_span(path)
+        node = self.locate(path)[1]
+        offsets = None
+        if isinstance(node, yaml.ScalarNode):
+            offsets = scalars.source_offsets(self.text[span.start : span.end], node.style, node.value)
+        if offsets is None or not 0 <= index < len(offsets):
+            return span.start
+        return span.start + offsets[index]
+
+    def value_range_span(self, path: tuple, start: int, end: int) -> Span:
+        """The span of value characters [start, end) of the string at `path`, in the text."""
+        first = self.value_offset(path, start)
+        return self.span(first, max(first, self.value_offset(path, end)))
 
 
 def load_document(path: Path, display_path: str | None = None) -> Document:

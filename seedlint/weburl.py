@@ -1,13 +1,18 @@
-"""Web URLs shared by the URL rules (SL3) and the corpus index (SL5): the AMP-cache form and the canonical
-form under which aliases of one document compare equal."""
+"""Web URLs shared by the URL rules (SL3) and the corpus index (SL5): the AMP-cache form, the canonical
+form under which aliases of one document compare equal, tracking parameters, and sites (registrable
+domains, from the Public Suffix List bundled with the `publicsuffixlist` package: no network)."""
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from publicsuffixlist import PublicSuffixList
 
 # Query parameters that only track a click. Only these are dropped: some sites put the article id in the
 # query (c-span.org/video/?469047-1/...), so the rest of the query is part of the identity.
-TRACKING_PREFIXES = ("utm_",)
+# utm_* is Google Analytics' campaign tagging, itm_* the same for internal links (infoq, digitaltrends).
+TRACKING_PREFIXES = ("utm_", "itm_")
 TRACKING_NAMES = {"__twitter_impression", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid", "ncid", "source", "ref", "ref_src", "mkt_tok", "igshid"}
 
 AMP_CACHE_SUFFIX = ".cdn.ampproject.org"
@@ -42,3 +47,60 @@ def canonical_url(url: str) -> str:
         path = path.rstrip("/")
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)))
     return urlunsplit(("", host, path, query, "")).lstrip("/")
+
+
+def tracking_params(url: str) -> list[str]:
+    """Names of the tracking parameters in the query of `url`, in order."""
+    query = urlsplit(url).query
+    return [name for name, _ in parse_qsl(query, keep_blank_values=True) if is_tracking_param(name)]
+
+
+def without_tracking(url: str) -> str:
+    """`url` without its tracking parameters; every other byte (the other parameters, their order and
+    encoding, the fragment) stays as written."""
+    head, sep, rest = url.partition("?")
+    if not sep:
+        return url
+    query, hash_sign, fragment = rest.partition("#")
+    kept = [pair for pair in query.split("&") if not is_tracking_param(unquote(pair.split("=", 1)[0]).replace("+", " "))]
+    kept_query = "&".join(kept)
+    return head + ("?" + kept_query if kept_query else "") + hash_sign + fragment
+
+
+@functools.cache
+def _suffix_list() -> PublicSuffixList:
+    # The ICANN section only: the private section names hosts that serve content themselves
+    # (s3.ap-southeast-1.amazonaws.com, path-style buckets), which must not count as "a suffix, not a site".
+    return PublicSuffixList(only_icann=True)
+
+
+@functools.lru_cache(maxsize=8192)
+def public_suffix(host: str) -> str | None:
+    """The public suffix (`com`, `co.uk`) that ends `host`; None when the host ends in no
+    suffix the bundled list knows (`example.comm`, `localhost`)."""
+    return _suffix_list().publicsuffix(host.lower().rstrip("."), accept_unknown=False)
+
+
+def is_public_suffix(host: str) -> bool:
+    """Is `host` itself a public suffix (`co.uk`, `police.uk`)?"""
+    return _suffix_list().is_public(host.lower().rstrip("."))
+
+
+@functools.lru_cache(maxsize=8192)
+def site(host: str) -> str:
+    """The registrable domain of `host` (news.bbc.co.uk -> bbc.co.uk), or the host itself when it has none."""
+    host = host.lower().rstrip(".")
+    return _suffix_list().privatesuffix(host) or host
+
+
+def site_name(host: str) -> str:
+    """The site's own label, without its public suffix (economictimes for m.economictimes.com)."""
+    registrable = site(host)
+    suffix = public_suffix(registrable)
+    return registrable[: -len(suffix) - 1] if suffix and registrable != suffix else registrable
+
+
+def within(host: str, domain: str) -> bool:
+    """Is `host` the domain or one of its subdomains (azure.microsoft.com within microsoft.com)?"""
+    host, domain = host.lower().rstrip("."), domain.lower().rstrip(".")
+    return host == domain or host.endswith("." + domain)

@@ -53,3 +53,32 @@ def isolated_cwd(tmp_path, monkeypatch):
     """Run in an empty folder so that no project configuration applies."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def lint_text(text: str, check, name: str = "doc.md") -> list:
+    """The diagnostics of one rule family's `check` on a document given as text (sorted by position)."""
+    from seedlint.document import parse_document
+
+    doc = parse_document(text.encode("utf-8"), Path(name), name)
+    assert doc.ok, doc.problems
+    return sorted(check(doc, Config(root=Path.cwd())), key=lambda d: (d.line, d.column, d.code))
+
+
+def apply_fix(text: str, fix) -> str:
+    """`text` after every edit of `fix` (character offsets into the original text)."""
+    for edit in sorted(fix.edits, key=lambda edit: edit.start, reverse=True):
+        text = text[: edit.start] + edit.content + text[edit.end :]
+    return text
+
+
+def fixture_diagnostics(check) -> list[tuple[str, str, int, int]]:
+    """(fixture path, code, line, column) of every diagnostic of `check` on every real fixture document."""
+    from seedlint.document import load_document
+
+    found = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.suffix in (".md", ".txt"):
+            doc = load_document(path)
+            if doc.ok:
+                found += [(path.relative_to(FIXTURES).as_posix(), d.code, d.line, d.column) for d in check(doc, None)]
+    return found

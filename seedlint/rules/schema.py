@@ -74,13 +74,16 @@ _TYPE_NAMES = {
 
 def check(doc: Document, context) -> Iterator[Diagnostic]:
     validator = article_schema.validator(context.schema_path if context is not None else None)
-    seen = set()
+    found: dict[tuple, Diagnostic] = {}
     for error in validator.iter_errors(doc.data):
         for diagnostic in _diagnostics(doc, _most_relevant(error), validator.schema):
-            key = (diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message)
-            if key not in seen:
-                seen.add(key)
-                yield diagnostic
+            found.setdefault((diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message), diagnostic)
+    # A misspelled key is one mistake, not two: `titel` is reported as unknown (did you mean `title`?),
+    # and the "missing `title`" that it causes is dropped.
+    suggested = {(d.extra["mapping"], d.extra["suggestion"]) for d in found.values() if d.extra.get("suggestion")}
+    for diagnostic in found.values():
+        if (diagnostic.extra.get("mapping"), diagnostic.extra.get("missing")) not in suggested:
+            yield diagnostic
 
 
 def _most_relevant(error: ValidationError) -> ValidationError:
@@ -112,7 +115,9 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
         condition = _condition(error, root_schema)
         for name in missing:
             inside = "" if not path else f" in {where}"
-            yield MISSING_FIELD.at(doc, path, f"missing required field `{name}`{inside}{condition}")
+            diagnostic = MISSING_FIELD.at(doc, path, f"missing required field `{name}`{inside}{condition}")
+            diagnostic.extra = {"mapping": path, "missing": name}
+            yield diagnostic
     elif kind == "dependentRequired":
         for trigger, needed in error.validator_value.items():
             if trigger in error.instance:
@@ -123,14 +128,19 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
         known = _known_properties(error.schema)
         for name in error.instance:
             if name not in known:
-                yield UNKNOWN_FIELD.at(doc, path + (name,), f"unknown field `{field_name(path + (name,))}`{_did_you_mean(name, known)}", key=True)
+                suggestion = _closest(name, known)
+                hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+                diagnostic = UNKNOWN_FIELD.at(doc, path + (name,), f"unknown field `{field_name(path + (name,))}`{hint}", key=True)
+                diagnostic.extra = {"mapping": path, "suggestion": suggestion}
+                yield diagnostic
     elif kind == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
         yield WRONG_TYPE.at(doc, path, f"`{where}` must be {wanted}, found {_describe(error.instance)}")
     elif kind in ("enum", "const"):
         allowed = error.validator_value if kind == "enum" else [error.validator_value]
-        hint = _did_you_mean(str(error.instance), [str(a) for a in allowed]) if isinstance(error.instance, str) else ""
+        suggestion = _closest(error.instance, [str(a) for a in allowed]) if isinstance(error.instance, str) else None
+        hint = f"; did you mean {_show(suggestion)}?" if suggestion else ""
         choices = ", ".join(_show(a) for a in allowed)
         yield INVALID_ENUM.at(doc, path, f"`{where}` is {_show(error.instance)}; expected {'one of ' if len(allowed) > 1 else ''}{choices}{hint}{_condition(error, root_schema)}")
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -178,10 +188,9 @@ def _known_properties(schema: dict) -> list[str]:
     return names
 
 
-def _did_you_mean(name: str, known: list[str]) -> str:
+def _closest(name: str, known: list[str]) -> str | None:
     by_lower = {k.lower(): k for k in known}
-    match = by_lower.get(name.lower()) or next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.7)), None)
-    return f"; did you mean `{match}`?" if match else ""
+    return by_lower.get(name.lower()) or next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.7)), None)
 
 
 def _condition(error: ValidationError, root_schema: dict) -> str:

@@ -1,0 +1,110 @@
+"""Where each character of a scalar's value sits in the source.
+
+A diagnostic about a few characters inside a long string (mojibake, a space in a URL) points at those
+characters, not at the start of the value. The value and its source differ: a double-quoted scalar has
+escapes (`\\"`, `\\u2019`), a single-quoted one doubles its quotes, and a flow scalar that spans lines is
+folded (a line break becomes a space). `source_offsets` replays YAML's scanning rules for the scalar
+and returns, for every index of the value, the offset of the source character it came from.
+
+The replay is checked: when it does not reproduce the value libyaml read, there is no mapping (None)
+and callers fall back to the start of the value, so a position is never silently wrong.
+"""
+
+from __future__ import annotations
+
+# YAML's one-character escapes in double-quoted scalars (YAML 1.1 and 1.2).
+_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
+    "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_BLANKS = " \t"
+
+
+def source_offsets(source: str, style: str | None, value: str) -> list[int] | None:
+    """Offsets into `source` (the exact text of the scalar node, quotes included) of each character of
+    `value`, plus one final offset for the end of the value; None when the replay does not give `value`."""
+    if style in ("|", ">"):
+        return _block_offsets(source, value)
+    return _flow_offsets(source, style, value)
+
+
+def _flow_offsets(source: str, style: str | None, value: str) -> list[int] | None:
+    chars: list[str] = []
+    offsets: list[int] = []
+    escaped: list[bool] = []  # blanks written as escapes survive line folding
+
+    def emit(text: str, offset: int, is_escape: bool = False) -> None:
+        chars.append(text)
+        offsets.append(offset)
+        escaped.append(is_escape)
+
+    quoted = style in ("'", '"')
+    i, end = (1, len(source) - 1) if quoted else (0, len(source))
+    try:
+        while i < end:
+            char = source[i]
+            if style == "'" and char == "'":  # '' is one quote
+                emit("'", i)
+                i += 2
+            elif style == '"' and char == "\\":
+                following = source[i + 1]
+                if following in _ESCAPES:
+                    emit(_ESCAPES[following], i, True)
+                    i += 2
+                elif following in _HEX_ESCAPES:
+                    width = _HEX_ESCAPES[following]
+                    emit(chr(int(source[i + 2 : i + 2 + width], 16)), i, True)
+                    i += 2 + width
+                elif following in "\r\n":  # an escaped line break joins the lines without a space
+                    i = _skip_blanks(source, _after_break(source, i + 1), end)
+                else:
+                    return None
+            elif char in "\r\n":
+                while chars and chars[-1] in _BLANKS and not escaped[-1]:  # trailing blanks are not content
+                    chars.pop(), offsets.pop(), escaped.pop()
+                breaks = [i]
+                i = _skip_blanks(source, _after_break(source, i), end)
+                while i < end and source[i] in "\r\n":
+                    breaks.append(i)
+                    i = _skip_blanks(source, _after_break(source, i), end)
+                if len(breaks) == 1:  # one break folds into a space; n+1 breaks keep n line feeds
+                    emit(" ", breaks[0])
+                else:
+                    for offset in breaks[1:]:
+                        emit("\n", offset)
+            else:
+                emit(char, i)
+                i += 1
+    except (IndexError, ValueError):
+        return None
+    if "".join(chars) != value:
+        return None
+    return offsets + [end]
+
+
+def _after_break(source: str, i: int) -> int:
+    return i + 2 if source.startswith("\r\n", i) else i + 1
+
+
+def _skip_blanks(source: str, i: int, end: int) -> int:
+    while i < end and source[i] in _BLANKS:
+        i += 1
+    return i
+
+
+def _block_offsets(source: str, value: str) -> list[int] | None:
+    """Literal and folded block scalars only drop indentation and turn line breaks into spaces, so each
+    value character is the next matching source character after the header line."""
+    i = source.find("\n") + 1
+    if i == 0:
+        return None
+    offsets = []
+    for char in value:
+        while i < len(source) and source[i] != char and not (char == " " and source[i] in "\r\n"):
+            i += 1
+        if i >= len(source):
+            return None
+        offsets.append(i)
+        i += 1
+    return offsets + [len(source.rstrip("\r\n"))]

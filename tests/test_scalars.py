@@ -1,0 +1,105 @@
+"""Positions inside a scalar: the file column of each character of a value, through quoting, escapes and
+line folding (seedlint/scalars.py, Document.value_offset)."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seedlint.document import parse_document
+from seedlint.edits import double_quoted
+
+TEXT = """---
+plain: Sheriffâ€™s Office
+single: 'it''s the Sheriffâ€™s'
+double: "Say \\"hi\\"\\t\\u00e9 Sheriffâ€™s"
+folded: "first
+  second\\
+  third
+
+  fourth"
+block: |
+  line one
+  Sheriffâ€™s
+---
+"""
+
+
+def doc():
+    return parse_document(TEXT.encode(), Path("x.md"), "x.md")
+
+
+def column_of(document, key: str, needle: str) -> tuple[int, int, str]:
+    """(line, column) of the value character that starts `needle`, and the source text found there."""
+    value = document.data[key]
+    offset = document.value_offset((key,), value.index(needle))
+    line, column = document.position(offset)
+    return line, column, document.text[offset : offset + 4]
+
+
+@pytest.mark.parametrize(
+    ("key", "needle", "expected"),
+    [
+        ("plain", "â€™", (2, 15, "â€™s")),
+        ("single", "'s", (3, 12, "''s ")),  # the doubled quote is one character of the value
+        ("single", "â€™", (3, 27, "â€™s")),  # after the '' the value is one character shorter than the source
+        ("double", '"hi', (4, 14, '\\"hi')),  # an escape maps to its backslash
+        ("double", "\t", (4, 20, "\\t\\u")),
+        ("double", "é", (4, 22, "\\u00")),
+        ("double", "â€™", (4, 36, "â€™s")),  # after three escapes the column is 8 past the value index
+        ("folded", " second", (5, 15, "\n  s")),  # a folded line break is the space it became
+        ("folded", "second", (6, 3, "seco")),
+        ("folded", "third", (7, 3, "thir")),  # an escaped line break joins without a space
+        ("folded", "\nfourth", (8, 1, "\n  f")),  # an empty line is a line feed
+        ("folded", "fourth", (9, 3, "four")),
+        ("block", "â€™", (12, 10, "â€™s")),
+    ],
+)
+def test_value_index_maps_to_source_column(key, needle, expected):
+    assert column_of(doc(), key, needle) == expected
+
+
+def test_end_of_value_is_the_closing_quote():
+    document = doc()
+    offset = document.value_offset(("double",), len(document.data["double"]))
+    assert document.text[offset] == '"'
+    assert document.position(offset) == (4, 40)
+
+
+def test_range_span_covers_an_escape_entirely():
+    document = doc()
+    value = document.data["double"]
+    span = document.value_range_span(("double",), value.index("é"), value.index("é") + 1)
+    assert document.text[span.start : span.end] == "\\u00e9"
+    assert (span.line, span.column, span.end_column) == (4, 22, 28)
+
+
+def test_unmappable_value_falls_back_to_the_value_start():
+    document = doc()
+    assert document.value_offset(("plain",), 999) == document.value_span(("plain",)).start
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
+def test_double_quoted_rendering_maps_every_character(value):
+    """For any string seedlint writes as a double-quoted scalar, every value index maps to the source
+    character (or escape) that produced it."""
+    text = f"---\nk: {double_quoted(value)}\n---\n"
+    document = parse_document(text.encode(), Path("x.md"), "x.md")
+    assert document.data == {"k": value}
+    for index, char in enumerate(value):
+        offset = document.value_offset(("k",), index)
+        source = document.text[offset:]
+        assert source.startswith(char) or source.startswith("\\"), (index, char, source[:8])
+
+
+def test_crlf_line_endings_give_the_same_columns():
+    crlf = parse_document(TEXT.replace("\n", "\r\n").encode(), Path("x.md"), "x.md")
+    lf = doc()
+    assert crlf.data == lf.data
+    for key in ("plain", "single", "double", "folded", "block"):
+        value = lf.data[key]
+        for index in range(len(value)):
+            if value[index] != "\n":  # a line feed of the value maps to the break, which is `\r\n` in CRLF
+                assert crlf.position(crlf.value_offset((key,), index)) == lf.position(lf.value_offset((key,), index)), (key, index)
