@@ -6,13 +6,12 @@ Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or internal
 
 from __future__ import annotations
 
-import codecs
 import sys
 from pathlib import Path
 
 import click
 
-from seedlint import __version__, engine, registry, schema
+from seedlint import __version__, engine, failsafe, registry, schema
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, corpus_paths, discover
@@ -63,25 +62,11 @@ def with_config_options(function):
     return function
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=failsafe.FailsafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="seedlint")
 def main() -> None:
     """seedlint: lint and fix the YAML front matter of a corpus of article documents."""
-    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character must not crash the run
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="seedlint-escape")
-
-
-def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
-    """`\\uXXXX` for characters the output encoding lacks (e.g. a cp1252 console): valid inside JSON strings
-    (as UTF-16 code units), readable in text."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
-    return "".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)), error.end
-
-
-codecs.register_error("seedlint-escape", _escape_unencodable)
+    failsafe.safe_streams()
 
 
 @main.command()
@@ -99,7 +84,7 @@ def check(paths, config_file, isolated, select, extend_select, ignore, output_fo
 
 def exit_status(result: engine.RunResult) -> int:
     for message in result.internal_errors:
-        click.echo(f"seedlint: {message}", err=True)
+        click.echo(f"seedlint: {failsafe.internal_error_message(message)}", err=True)
     if result.internal_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in result.diagnostics) else EXIT_OK
