@@ -40,11 +40,15 @@ def load_settings(config_file: Path | None, isolated: bool, select: str | None, 
 
 def resolve_sources(paths: tuple[Path, ...], config: Config):
     targets = list(paths) or corpus_paths(config)
+    hint = "" if paths else " (the corpus configured by `paths`)"
     try:
-        return discover(targets, config)
+        sources = discover(targets, config)
     except DiscoveryError as error:
-        hint = "" if paths else " (the corpus configured by `paths`)"
         raise click.UsageError(f"{error}{hint}") from None
+    if not sources:  # checking nothing must not pass silently
+        shown = ", ".join(str(target) for target in targets)
+        raise click.UsageError(f"no documents in {shown}{hint}: documents are files named {', '.join(config.include)}")
+    return sources
 
 
 config_options = [

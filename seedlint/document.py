@@ -25,6 +25,8 @@ OPENING = "---"
 CLOSINGS = ("---", "...")
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a real article is a few kB; a larger file is refused, not parsed
 LINE_TABLE_MAX_CHARS = 1024 * 1024  # the largest real article has 143 kB
+MAX_LINE_CHARS = 10_000  # the longest line in the real corpora has 592 characters
+_OVERLONG_LINE = re.compile(rf"^[^\n]{{{MAX_LINE_CHARS + 1}}}", re.MULTILINE)
 # A closing delimiter line: `---` or `...`, then only blanks (and carriage returns) before the line feed.
 CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r*$", re.MULTILINE)
 
@@ -96,15 +98,9 @@ class Document:
         return Span(line, column, end_line, end_column, start, end)
 
     def node_span(self, node: yaml.Node) -> Span:
-        start, end = node.start_mark, node.end_mark
-        return Span(
-            self.yaml_first_line + start.line,
-            start.column + 1,
-            self.yaml_first_line + end.line,
-            end.column + 1,
-            self.yaml_start + start.index,
-            self.yaml_start + end.index,
-        )
+        # From the marks' character offsets, not their line numbers: libyaml also breaks lines at a lone
+        # \r, U+0085, U+2028 and U+2029, which would shift every later line against the file's lines.
+        return self.span(self.yaml_start + node.start_mark.index, self.yaml_start + node.end_mark.index)
 
     def locate(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node]:
         """(key node, value node) at `path`; for a missing path, the deepest node that exists."""
@@ -200,6 +196,13 @@ def parse_document(raw: bytes, path: Path, display_path: str) -> Document:
             Problem("byte-order-mark", doc.span(0, 1), "file starts with a UTF-8 byte-order mark (U+FEFF)", Fix.replace(0, 1, "", description="remove the byte-order mark"))
         )
         start = 1
+    overlong = _OVERLONG_LINE.search(text) if len(text) > MAX_LINE_CHARS else None
+    if overlong is not None:
+        end = text.find("\n", overlong.start())
+        end = len(text) if end == -1 else end
+        line = doc.position(overlong.start())[0]
+        message = f"line {line} is {end - overlong.start():,} characters long; lines over {MAX_LINE_CHARS:,} characters are not article text (pasted data?)"
+        doc.problems.append(Problem("line-too-long", doc.span(overlong.start(), end), message))
     if not _split_front_matter(doc, start):
         return doc
     _parse_yaml(doc)
@@ -309,9 +312,7 @@ def _parse_yaml(doc: Document) -> None:
 def _mark_span(doc: Document, mark) -> Span:
     if mark is None:
         return doc.span(doc.yaml_start)
-    line, column = doc.yaml_first_line + mark.line, mark.column + 1
-    offset = doc.yaml_start + mark.index
-    return Span(line, column, line, column, offset, offset)
+    return doc.span(doc.yaml_start + mark.index)
 
 
 def _indentation_tab(source: str, mark) -> int | None:
