@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from seedlint import __version__, engine, registry, schema
+from seedlint import __version__, engine, failsafe, registry, schema
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, corpus_paths, discover
@@ -40,11 +40,15 @@ def load_settings(config_file: Path | None, isolated: bool, select: str | None, 
 
 def resolve_sources(paths: tuple[Path, ...], config: Config):
     targets = list(paths) or corpus_paths(config)
+    hint = "" if paths else " (the corpus configured by `paths`)"
     try:
-        return discover(targets, config)
+        sources = discover(targets, config)
     except DiscoveryError as error:
-        hint = "" if paths else " (the corpus configured by `paths`)"
         raise click.UsageError(f"{error}{hint}") from None
+    if not sources:  # checking nothing must not pass silently
+        shown = ", ".join(str(target) for target in targets)
+        raise click.UsageError(f"no documents in {shown}{hint}: documents are files named {', '.join(config.include)}")
+    return sources
 
 
 config_options = [
@@ -62,10 +66,11 @@ def with_config_options(function):
     return function
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=failsafe.FailsafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="seedlint")
 def main() -> None:
     """seedlint: lint and fix the YAML front matter of a corpus of article documents."""
+    failsafe.safe_streams()
 
 
 @main.command()
@@ -83,7 +88,7 @@ def check(paths, config_file, isolated, select, extend_select, ignore, output_fo
 
 def exit_status(result: engine.RunResult) -> int:
     for message in result.internal_errors:
-        click.echo(f"seedlint: {message}", err=True)
+        click.echo(f"seedlint: {failsafe.internal_error_message(message)}", err=True)
     if result.internal_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in result.diagnostics) else EXIT_OK

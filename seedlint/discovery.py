@@ -21,10 +21,13 @@ class SourceFile:
 
 
 def display_path(path: Path, cwd: Path) -> str:
+    # abspath, not resolve(): a link is shown by its own name, and a link loop cannot raise here
     try:
-        return str(path.resolve().relative_to(cwd))
+        shown = str(Path(os.path.abspath(path)).relative_to(cwd))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    # A file name that is not UTF-8 shows its odd bytes as \xNN: text every output format can carry.
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 def _matches(relative: str, patterns: list[str]) -> bool:
@@ -34,12 +37,19 @@ def _matches(relative: str, patterns: list[str]) -> bool:
 
 def discover(paths: list[Path], config: Config, cwd: Path | None = None) -> list[SourceFile]:
     """Every document under `paths`: directories are walked (symlinked folders are not followed, so a
-    link loop cannot trap the walk); files named explicitly are always checked, whatever their name."""
+    link loop cannot trap the walk); files named explicitly are always checked, whatever their name.
+    A folder that cannot be listed is kept as a source too: loading it reports why, instead of the
+    folder's documents silently going unchecked."""
     cwd = (cwd or Path.cwd()).resolve()
     found: dict[str, SourceFile] = {}
+
+    def unlistable(error: OSError) -> None:
+        path = Path(error.filename)
+        found.setdefault(str(path), SourceFile(path, display_path(path, cwd)))
+
     for given in paths:
         if given.is_dir():
-            for folder, dirnames, filenames in os.walk(given):
+            for folder, dirnames, filenames in os.walk(given, onerror=unlistable):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not _matches(_rel(Path(folder) / d, given), config.exclude))
                 for name in sorted(filenames):
                     path = Path(folder) / name

@@ -8,6 +8,10 @@ only run on documents whose front matter parsed into a mapping.
 from __future__ import annotations
 
 import bisect
+import errno
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +24,11 @@ BOM = "\ufeff"
 OPENING = "---"
 CLOSINGS = ("---", "...")
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a real article is a few kB; a larger file is refused, not parsed
+LINE_TABLE_MAX_CHARS = 1024 * 1024  # the largest real article has 143 kB
+MAX_LINE_CHARS = 10_000  # the longest line in the real corpora has 592 characters
+_OVERLONG_LINE = re.compile(rf"^[^\n]{{{MAX_LINE_CHARS + 1}}}", re.MULTILINE)
+# A closing delimiter line: `---` or `...`, then only blanks (and carriage returns) before the line feed.
+CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,9 @@ class Document:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset into the text."""
+        text = self.text or ""
+        if len(text) > LINE_TABLE_MAX_CHARS:  # a huge (hostile) file: count, instead of indexing millions of lines
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
         starts = self.line_starts()
         line = bisect.bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
@@ -86,15 +98,9 @@ class Document:
         return Span(line, column, end_line, end_column, start, end)
 
     def node_span(self, node: yaml.Node) -> Span:
-        start, end = node.start_mark, node.end_mark
-        return Span(
-            self.yaml_first_line + start.line,
-            start.column + 1,
-            self.yaml_first_line + end.line,
-            end.column + 1,
-            self.yaml_start + start.index,
-            self.yaml_start + end.index,
-        )
+        # From the marks' character offsets, not their line numbers: libyaml also breaks lines at a lone
+        # \r, U+0085, U+2028 and U+2029, which would shift every later line against the file's lines.
+        return self.span(self.yaml_start + node.start_mark.index, self.yaml_start + node.end_mark.index)
 
     def locate(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node]:
         """(key node, value node) at `path`; for a missing path, the deepest node that exists."""
@@ -137,19 +143,45 @@ def load_document(path: Path, display_path: str | None = None) -> Document:
     """Read and load one file; I/O errors become a problem of the document, never an exception."""
     display = display_path if display_path is not None else str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            doc = Document(path, display, b"")
-            doc.problems.append(
-                Problem("file-too-large", _start_span(), f"file is {size:,} bytes; documents over {MAX_FILE_BYTES:,} bytes are not parsed")
-            )
-            return doc
-        raw = path.read_bytes()
+        raw = read_bounded(path)
+    except FileTooLarge as error:
+        return _unloaded(path, display, Problem("file-too-large", _start_span(), str(error)))
     except OSError as error:
-        doc = Document(path, display, b"")
-        doc.problems.append(Problem("unreadable-file", _start_span(), f"cannot read file: {error.strerror or error}"))
-        return doc
+        reason = error.strerror or str(error)
+        return _unloaded(path, display, Problem("unreadable-file", _start_span(), f"cannot read file: {reason}"))
     return parse_document(raw, path, display)
+
+
+class FileTooLarge(Exception):
+    pass
+
+
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (raises FileTooLarge or OSError).
+
+    Never reads more than limit + 1 bytes, whatever the size the file claims, and never blocks: the file
+    is opened non-blocking (a FIFO named like a document would otherwise wait for a writer forever) and
+    anything but a regular file (a directory, a FIFO, a device like /dev/zero) is refused.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})")
+        if info.st_size > limit:
+            raise FileTooLarge(f"file is {info.st_size:,} bytes; documents over {limit:,} bytes are not parsed")
+        raw = file.read(limit + 1)
+    if len(raw) > limit:  # it grew after fstat
+        raise FileTooLarge(f"file is over {limit:,} bytes; documents over {limit:,} bytes are not parsed")
+    return raw
+
+
+def _unloaded(path: Path, display: str, problem: Problem) -> Document:
+    doc = Document(path, display, b"")
+    doc.problems.append(problem)
+    return doc
 
 
 def parse_document(raw: bytes, path: Path, display_path: str) -> Document:
@@ -164,6 +196,13 @@ def parse_document(raw: bytes, path: Path, display_path: str) -> Document:
             Problem("byte-order-mark", doc.span(0, 1), "file starts with a UTF-8 byte-order mark (U+FEFF)", Fix.replace(0, 1, "", description="remove the byte-order mark"))
         )
         start = 1
+    overlong = _OVERLONG_LINE.search(text) if len(text) > MAX_LINE_CHARS else None
+    if overlong is not None:
+        end = text.find("\n", overlong.start())
+        end = len(text) if end == -1 else end
+        line = doc.position(overlong.start())[0]
+        message = f"line {line} is {end - overlong.start():,} characters long; lines over {MAX_LINE_CHARS:,} characters are not article text (pasted data?)"
+        doc.problems.append(Problem("line-too-long", doc.span(overlong.start(), end), message))
     if not _split_front_matter(doc, start):
         return doc
     _parse_yaml(doc)
@@ -212,18 +251,16 @@ def _split_front_matter(doc: Document, start: int) -> bool:
         found = f"found {shown!r}" if shown else "the first line is empty" if text.strip() else "the file is empty"
         doc.problems.append(Problem("missing-front-matter", doc.span(start), f"no front matter: line 1 must be `---` ({found})"))
         return False
-    doc.yaml_start = offset = start + len(first_line)
-    line_number = 2
-    while offset < len(text):
-        end = text.find("\n", offset)
-        line = text[offset : len(text) if end == -1 else end + 1]
-        if _line_content(line) in CLOSINGS:
-            doc.yaml_end, doc.body_start, doc.yaml_first_line = offset, offset + len(line), 2
-            return True
-        offset += len(line)
-        line_number += 1
+    doc.yaml_start = start + len(first_line)
+    closing = CLOSING_LINE.search(text, doc.yaml_start)
+    if closing is not None:
+        line_end = text.find("\n", closing.end())
+        doc.yaml_end, doc.body_start = closing.start(), len(text) if line_end == -1 else line_end + 1
+        return True
+    rest = text[doc.yaml_start :]
+    lines = rest.count("\n") + (not rest.endswith("\n") and rest != "")
     doc.problems.append(
-        Problem("unclosed-front-matter", doc.span(start, start + 3), f"front matter opened on line 1 is never closed: no `---` or `...` line in the {line_number - 2} lines that follow")
+        Problem("unclosed-front-matter", doc.span(start, start + 3), f"front matter opened on line 1 is never closed: no `---` or `...` line in the {lines:,} lines that follow")
     )
     return False
 
@@ -244,6 +281,9 @@ def _parse_yaml(doc: Document) -> None:
         span = doc.span(doc.yaml_start + error.position)
         char = error.character if isinstance(error.character, str) else chr(error.character)
         doc.problems.append(Problem("yaml-syntax-error", span, f"character U+{ord(char):04X} is not allowed in YAML"))
+        return
+    except yamltree.TooComplex as error:
+        doc.problems.append(Problem("yaml-too-complex", doc.node_span(error.node), str(error)))
         return
     except (yaml.YAMLError, RecursionError, MemoryError) as error:
         doc.problems.append(Problem("yaml-too-complex", doc.span(doc.yaml_start), f"the YAML cannot be parsed: {type(error).__name__}"))
@@ -272,9 +312,7 @@ def _parse_yaml(doc: Document) -> None:
 def _mark_span(doc: Document, mark) -> Span:
     if mark is None:
         return doc.span(doc.yaml_start)
-    line, column = doc.yaml_first_line + mark.line, mark.column + 1
-    offset = doc.yaml_start + mark.index
-    return Span(line, column, line, column, offset, offset)
+    return doc.span(doc.yaml_start + mark.index)
 
 
 def _indentation_tab(source: str, mark) -> int | None:

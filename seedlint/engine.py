@@ -40,11 +40,19 @@ def _run(checks: Iterable[Callable], subject, config: Config, where: str, intern
     return found
 
 
+def _load(source: SourceFile, internal_errors: list[str]) -> Document | None:
+    try:
+        return load_document(source.path, source.display_path)
+    except Exception:  # the loader turns every problem of a file into a diagnostic: this is a bug; go on
+        internal_errors.append(f"{source.display_path}: internal error while loading the file:\n{traceback.format_exc()}")
+        return None
+
+
 def run(sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`."""
-    documents = [load_document(source.path, source.display_path) for source in sources]
     internal_errors: list[str] = []
+    documents = [doc for doc in (_load(source, internal_errors) for source in sources) if doc is not None]
     diagnostics: list[Diagnostic] = []
     for doc in documents:
         diagnostics.extend(check_document(doc, config, internal_errors))

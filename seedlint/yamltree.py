@@ -8,6 +8,7 @@ instead of exhausting memory, and nesting is bounded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +25,10 @@ ALLOWED_TAGS = SCALAR_TAGS | {YAML_TAG + "seq", YAML_TAG + "map", YAML_TAG + "me
 
 MAX_DEPTH = 64  # an article nests 4 levels deep; 64 leaves room and keeps recursion shallow
 MAX_NODES = 200_000  # values after alias expansion; the largest real article has a few thousand
+# libyaml's C composer recurses once per nesting level (about 320 bytes of C stack each) and kills the
+# process with a segmentation fault near 25,000 levels on an 8 MB stack. Text that could nest deeper than
+# this is pre-scanned first (see `compose`); 1,000 also stays safe on a 512 kB thread stack.
+SAFE_COMPOSE_DEPTH = 1_000
 
 _constructor = yaml.constructor.SafeConstructor()
 _CONSTRUCT = {
@@ -37,14 +42,69 @@ _CONSTRUCT = {
 class TooComplex(Exception):
     """The YAML expands beyond the node budget or nests too deep."""
 
-    def __init__(self, message: str, node: yaml.Node):
+    def __init__(self, message: str, node: yaml.Node | yaml.Event):
         super().__init__(message)
-        self.node = node
+        self.node = node  # where the limit was hit: a node, or a parser event (both carry start/end marks)
 
 
 def compose(text: str) -> yaml.Node | None:
-    """Parse one YAML document into libyaml's node graph (raises yaml.YAMLError)."""
+    """Parse one YAML document into libyaml's node graph (raises yaml.YAMLError or TooComplex).
+
+    Text that might nest deeper than SAFE_COMPOSE_DEPTH or hold more than MAX_NODES nodes is first
+    streamed through the (iterative) parser, which stops at the first level or node over the limits:
+    the recursive composer never sees it. Real articles never need this scan.
+    """
+    if len(text) > MAX_NODES or _may_nest_deeper(text):
+        _check_limits(text)
     return yaml.compose(text, Loader=_Loader)
+
+
+# A line (after any YAML 1.1 line break) whose indentation and block indicators (`- `, `? `, `: `) are
+# SAFE_COMPOSE_DEPTH / 4 characters wide, or are followed by an anchor or tag (which may sit between indicators).
+_WIDE_BLOCK_PREFIX = rf"(?:[ \t?:-]{{{SAFE_COMPOSE_DEPTH // 4}}}|[ \t?:-]*+[&!])"
+_FIRST_LINE = re.compile(_WIDE_BLOCK_PREFIX)
+_OTHER_LINES = re.compile(r"\n" + _WIDE_BLOCK_PREFIX)  # a literal first character: 4× faster than a class
+_OTHER_LINES_ANY_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]" + _WIDE_BLOCK_PREFIX)
+
+
+def _may_nest_deeper(text: str) -> bool:
+    """False only when `text` surely nests at most SAFE_COMPOSE_DEPTH levels (cheap: no parse).
+
+    Every flow collection opens with `[` or `{`. A block collection starts on its line after nothing but
+    indentation, block indicators and node properties, and a nested block collection starts in a column
+    further right than its parent (or in the same column once: a list as a mapping's value). So without
+    properties in line prefixes, block nesting is at most 2 × the widest prefix, and flow nesting adds the
+    brackets: at most 500 + 500 levels when neither check below fires. (Cheaper still: each level needs
+    at least one `[`, `{`, `-`, `?` or `:`, so text with fewer of them needs no further look.)
+    """
+    brackets = text.count("[") + text.count("{")
+    if brackets + text.count("-") + text.count(":") + text.count("?") < SAFE_COMPOSE_DEPTH:
+        return False
+    if brackets >= SAFE_COMPOSE_DEPTH // 2:
+        return True
+    other_breaks = any(b in text for b in "\r\x85\u2028\u2029")
+    other_lines = _OTHER_LINES_ANY_BREAK if other_breaks else _OTHER_LINES
+    return _FIRST_LINE.match(text) is not None or other_lines.search(text) is not None
+
+
+_OPENING = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _check_limits(text: str) -> None:
+    """Stream the parser's events; raise TooComplex at the first level past MAX_DEPTH or node past MAX_NODES."""
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise TooComplex(f"the YAML holds more than {MAX_NODES:,} values", event)
+        if isinstance(event, _OPENING):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", event)
+        elif isinstance(event, _CLOSING):
+            depth -= 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,13 +94,19 @@ FRONT_MATTER_NOT_MAPPING = define(
     why="Every consumer reads front matter as named fields.",
     example="---\n- title\n- excerpt\n---",
 )
+LINE_TOO_LONG = define(
+    "SL014", "line-too-long", "error", "A line is over 10,000 characters long.",
+    what="The first line longer than 10,000 characters (the longest line in the real corpora has 592); the document is still checked.",
+    why="No article has such a line: it is pasted data, a minified blob or a file glued together, and it makes every diff and review unreadable.",
+    example='title: "xxxxxxxx…(a million characters)…"',
+)
 
 PROBLEM_RULES = {
     rule.name: rule
     for rule in (
         UNREADABLE_FILE, FILE_TOO_LARGE, BINARY_FILE, INVALID_UTF8, BYTE_ORDER_MARK, MISSING_FRONT_MATTER,
         UNCLOSED_FRONT_MATTER, YAML_SYNTAX_ERROR, TAB_INDENTATION, DUPLICATE_KEY, UNSUPPORTED_TAG,
-        YAML_TOO_COMPLEX, FRONT_MATTER_NOT_MAPPING,
+        YAML_TOO_COMPLEX, FRONT_MATTER_NOT_MAPPING, LINE_TOO_LONG,
     )
 }
 

@@ -1,0 +1,80 @@
+"""The command line's last line of defence: whatever happens, a one-line message and exit status 2,
+never a Python traceback (set SEEDLINT_DEBUG=1 to see it), and no crash on a console that cannot show a
+character or a pipe closed early (`seedlint check | head`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import traceback
+
+import click
+
+EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
+DEBUG_VARIABLE = "SEEDLINT_DEBUG"
+
+
+def debugging() -> bool:
+    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
+
+
+def internal_error_message(message: str) -> str:
+    """An engine's internal error ("where: internal error in X:" + traceback) as one line naming the
+    exception, unless debugging."""
+    if debugging():
+        return message
+    lines = [line for line in message.splitlines() if line.strip()]
+    exception = lines[-1].strip() if len(lines) > 1 else ""
+    return f"{lines[0] if lines else message} {exception} (a bug in seedlint; {DEBUG_VARIABLE}=1 shows the traceback)"
+
+
+def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """`\\uXXXX` for characters the output encoding lacks (e.g. a cp1252 console): valid inside JSON strings
+    (as UTF-16 code units), readable in text."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)), error.end
+
+
+codecs.register_error("seedlint-escape", _escape_unencodable)
+
+
+def safe_streams() -> None:
+    """Let stdout and stderr escape what their encoding cannot show instead of raising."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="seedlint-escape")
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under click's test runner)
+        pass
+
+
+class FailsafeGroup(click.Group):
+    """A click group whose commands never end in a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("seedlint: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Exception as error:  # a bug in seedlint: say so in one line
+            if debugging():
+                traceback.print_exc()
+            hint = "" if debugging() else f"; {DEBUG_VARIABLE}=1 shows the traceback"
+            click.echo(f"seedlint: internal error: {type(error).__name__}: {error} (a bug in seedlint{hint})", err=True)
+            ctx.exit(EXIT_ERROR)

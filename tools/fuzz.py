@@ -1,0 +1,230 @@
+"""Fuzz the checker with mutated real documents and report every crash, with the input that caused it:
+
+    python tools/fuzz.py --seconds 300 --corpus ../shared/corpus/ai-news --corpus ../shared/corpus/powerapps-news --out fuzz-out
+
+Each input is a real document with a few mutations (byte flips; insertions of tabs, quotes, `: `, anchors,
+aliases, tags, control characters, byte-order marks; deletions, truncation, duplicated or swapped lines,
+changed indentation, pieces of another document). It goes through the whole data flow (loader, every
+rule, corpus rules, both output formats), and any of these is a crash:
+
+- an exception or an internal error (a bug in seedlint, never the document's fault),
+- a diagnostic without a real position (line or column below 1, an end before its start, a line past
+  the end of the file), with an unregistered code, or with a fix whose edits fall outside the text,
+- JSON output that does not parse, or that is not one entry per diagnostic,
+- an input that takes longer than --slow seconds.
+
+Crashing inputs are saved to --out as crash-<hash>.md with crash-<hash>.txt saying what went wrong (one
+file per distinct problem). The input being checked is always in --out/in-progress.md: if the process
+dies (a segmentation fault) or hangs (faulthandler then dumps the stacks and exits), it is the culprit.
+Reproduce a crash with `python -m seedlint check --output-format json OUT/crash-<hash>.md`.
+tests/test_properties.py runs the same checks (`problems_of`) on inputs drawn by hypothesis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import hashlib
+import io
+import json
+import random
+import sys
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from seedlint import engine, registry  # noqa: E402
+from seedlint.config import Config  # noqa: E402
+from seedlint.discovery import SourceFile  # noqa: E402
+from seedlint.reporters import REPORTERS  # noqa: E402
+
+# Pieces that mean something to YAML, to the delimiters, to the decoders or to the rules.
+FRAGMENTS: tuple[bytes, ...] = tuple(
+    piece if isinstance(piece, bytes) else piece.encode("utf-8")
+    for piece in (
+        "\t", " ", '"', "'", "\\", '\\"', "\\u", "\\x4", ": ", ":", "- ", "? ", "#", "&a ", "*a", "&a", "*b", "<<: *a\n",
+        "!!python/object/apply:os.system ", "!!binary ", "!!set ", "!!str ", "!!int ", "!!timestamp ", "!custom ", "! ",
+        "!<tag:yaml.org,2002:str> ", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "|", ">", "|-\n", "[", "]", "{", "}", ",",
+        "[]", "{}", "---\n", "...\n", "---", "\n", "\r", "\r\n", "\x00", "\x01", "\x1b[31m", "\x7f", "\x85", "\u2028",
+        "\u202e", "\u200b", "\ufeff", b"\xef\xbb\xbf", b"\xff\xfe", b"\xc3", b"\xe2\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+        "\u00e2\u20ac\u2122", "&amp;", "&#8217;", "%", "@", "`", "~", "null", "true", "yes", "no", ".nan", ".inf", "-.inf",
+        "0x1F", "0o17", "1e309", "99999999999999999999999999", "-0", "1_000", "2024-02-30T15:00:00Z", "2024-01-22",
+        "1999-13-01T25:61:61+25:00", "https://", "http://", "htp://x", "//", "?utm_source=x", "#frag", "xn--", "%zz",
+        "https://\u0435xample.com/", "javascript:alert(1)", "\U0001f600", "a" * 300, " " * 40,
+    )
+)
+# Whole values that keep the YAML valid (so that the content rules, not only the parser, see them).
+VALUES: tuple[bytes, ...] = (
+    b"", b"~", b"null", b"[]", b"{}", b"[1, 2]", b"{a: 1}", b"0", b"-1", b"3.5", b"1e400", b".nan", b"true", b"no", b"x",
+    b'""', b"''", b'" "', b'"\\u202e"', b'"\\u200b"', b'"\\x00"', b'"\\ud800"', b'"\\U0001F600"', b'"caf\xc3\xa9"',
+    b'"\xc3\xa2\xe2\x82\xac\xe2\x84\xa2"', b"2024-02-30T15:00:00Z", b"2024-01-22T18:23:00.123456789+05:30",
+    b"0001-01-01T00:00:00Z", b"9999-12-31T23:59:59Z", b"1970-01-01", b"https://", b"https://x", b"http://[::1]:99999/",
+    b"https://a..b/", b"https://exa mple.com/", b"https://xn--e1afmkfd.xn--p1ai/", b"//cdn.example.com/x",
+    b'"https://www.example.com/a?utm_source=x&utm_medium=y#z"', b"ftp://x", b"mailto:a@b", b"&a x", b"*a", b"!!binary aGk=",
+    b"|\n  block\n", b">-\n  folded\n", b"\n  - a\n  - b", b"\n  a: 1\n  b: 2",
+)
+MUTATIONS = (
+    "flip", "insert", "insert", "insert", "delete", "truncate", "duplicate-line", "swap-lines", "indent", "dedent", "bom",
+    "splice", "value", "value", "value", "value",
+)
+
+
+def mutate(raw: bytes, operations: list[tuple[str, float, int]], donor: bytes = b"") -> bytes:
+    """Apply (kind, where in [0, 1), a number) operations to `raw`, deterministically (so that hypothesis
+    can shrink them): the same operations give the same bytes."""
+    data = bytearray(raw)
+    for kind, where, number in operations:
+        at = int(where * (len(data) + 1)) if data else 0
+        lines = data.split(b"\n")
+        line = min(int(where * len(lines)), len(lines) - 1)
+        if kind == "flip" and data:
+            data[min(at, len(data) - 1)] = number % 256
+        elif kind == "insert":
+            data[at:at] = FRAGMENTS[number % len(FRAGMENTS)]
+        elif kind == "delete":
+            del data[at : at + 1 + number % 40]
+        elif kind == "truncate":
+            del data[at:]
+        elif kind == "duplicate-line":
+            lines.insert(line, lines[line])
+            data = bytearray(b"\n".join(lines))
+        elif kind == "swap-lines" and len(lines) > 1:
+            other = number % len(lines)
+            lines[line], lines[other] = lines[other], lines[line]
+            data = bytearray(b"\n".join(lines))
+        elif kind == "indent":
+            lines[line] = b" " * (1 + number % 8) + lines[line]
+            data = bytearray(b"\n".join(lines))
+        elif kind == "dedent":
+            lines[line] = lines[line].lstrip(b" ")
+            data = bytearray(b"\n".join(lines))
+        elif kind == "bom":
+            data[0:0] = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")[number % 3]
+        elif kind == "value" and b": " in lines[line]:
+            key = lines[line].split(b": ", 1)[0]
+            lines[line] = key + b": " + VALUES[number % len(VALUES)]
+            data = bytearray(b"\n".join(lines))
+        elif kind == "splice" and donor:
+            start = number % len(donor)
+            data[at:at] = donor[start : start + 1 + number % 200]
+    return bytes(data)
+
+
+def problems_of(result: engine.RunResult, texts: dict[str, str | None]) -> list[str]:
+    """What is wrong with a run's result (empty when nothing is). `texts` maps each display path to the
+    document's decoded text (None when it did not decode)."""
+    problems = [f"internal error: {error}" for error in result.internal_errors]
+    codes = {rule.code for rule in registry.all_rules()}
+    for d in result.diagnostics:
+        where = f"{d.path}:{d.line}:{d.column} {d.code}"
+        end = (d.end_line or d.line, d.end_column or d.column)
+        text = texts.get(d.path)
+        lines = (text.count("\n") + 1) if text is not None else None
+        if d.code not in codes:
+            problems.append(f"{where}: unregistered code")
+        if d.line < 1 or d.column < 1 or end < (d.line, d.column):
+            problems.append(f"{where}: bad position (end {end})")
+        if lines is not None and (d.line > lines or end[0] > lines):
+            problems.append(f"{where}: line past the end of the file ({lines} lines)")
+        if not isinstance(d.message, str) or not d.message.strip():
+            problems.append(f"{where}: empty message")
+        if d.fix is not None:
+            size = len(text) if text is not None else 0
+            if any(not 0 <= edit.start <= edit.end <= size for edit in d.fix.edits):
+                problems.append(f"{where}: fix edits outside the text ({[(e.start, e.end) for e in d.fix.edits]}, {size} characters)")
+    for name, reporter in REPORTERS.items():
+        stream = io.StringIO()
+        try:
+            reporter(result.diagnostics, stream, files=len(texts))
+        except Exception:
+            problems.append(f"{name} reporter raised:\n{traceback.format_exc()}")
+            continue
+        if name == "json":
+            try:
+                parsed = json.loads(stream.getvalue())
+            except ValueError as error:
+                problems.append(f"JSON output does not parse: {error}")
+                continue
+            if len(parsed) != len(result.diagnostics):
+                problems.append(f"JSON output has {len(parsed)} entries for {len(result.diagnostics)} diagnostics")
+    return problems
+
+
+def check_bytes(raw: bytes, path: Path, config: Config, neighbours: list[SourceFile] = ()) -> list[str]:
+    """Write `raw` to `path`, check it (with `neighbours`, for the corpus rules) and say what went wrong."""
+    path.write_bytes(raw)
+    sources = [SourceFile(path, path.name), *neighbours]
+    try:
+        result = engine.run(sources, config)
+    except Exception:
+        return [f"engine.run raised:\n{traceback.format_exc()}"]
+    return problems_of(result, {doc.display_path: doc.text for doc in result.documents})
+
+
+def _signature(problem: str) -> str:
+    """What makes two crashes the same: the problem without its position and numbers."""
+    first = problem.splitlines()[0]
+    last = problem.strip().splitlines()[-1] if "\n" in problem.strip() else ""
+    return "".join(c for c in (first.split(" ", 1)[-1] + last) if not c.isdigit())[:300]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--corpus", type=Path, action="append", required=True, help="a folder of real documents (repeatable)")
+    parser.add_argument("--out", type=Path, required=True, help="where crashing inputs are saved")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--max-mutations", type=int, default=4)
+    parser.add_argument("--slow", type=float, default=5.0, help="seconds after which one input counts as a crash")
+    args = parser.parse_args()
+
+    seed = args.seed if args.seed is not None else random.randrange(2**32)
+    rng = random.Random(seed)
+    files = sorted(p for folder in args.corpus for p in folder.rglob("*") if p.suffix in (".md", ".txt") and p.is_file())
+    if not files:
+        parser.error("no documents in the corpus folders")
+    originals = [p.read_bytes() for p in files]
+    args.out.mkdir(parents=True, exist_ok=True)
+    in_progress = args.out / "in-progress.md"
+    config = Config(root=Path.cwd())
+    faulthandler.enable()
+    print(f"fuzzing {len(files)} documents for {args.seconds:g} s (seed {seed}); crashes go to {args.out}/", flush=True)
+
+    seen: dict[str, Path] = {}
+    inputs = crashes = 0
+    deadline = time.monotonic() + args.seconds
+    while time.monotonic() < deadline:
+        index = rng.randrange(len(files))
+        operations = [(rng.choice(MUTATIONS), rng.random(), rng.randrange(1 << 16)) for _ in range(rng.randint(1, args.max_mutations))]
+        raw = mutate(originals[index], operations, donor=rng.choice(originals))
+        neighbours = [SourceFile(files[index], files[index].name)] if rng.random() < 0.25 else []
+        faulthandler.dump_traceback_later(args.slow * 20, exit=True)  # a hang: dump the stacks and stop
+        started = time.monotonic()
+        problems = check_bytes(raw, in_progress, config, neighbours)
+        elapsed = time.monotonic() - started
+        faulthandler.cancel_dump_traceback_later()
+        if elapsed > args.slow:
+            problems.append(f"slow: {elapsed:.1f} s for {len(raw):,} bytes")
+        inputs += 1
+        new = [p for p in problems if _signature(p) not in seen]
+        if problems:
+            crashes += 1
+        if new:
+            digest = hashlib.sha1(raw).hexdigest()[:12]
+            saved = args.out / f"crash-{digest}.md"
+            saved.write_bytes(raw)
+            checked_with = f" (checked together with the unchanged {files[index].name})" if neighbours else ""
+            report = f"from {files[index]} with {operations}{checked_with}\n\n" + "\n\n".join(problems) + "\n"
+            saved.with_suffix(".txt").write_text(report, encoding="utf-8")
+            for problem in new:
+                seen[_signature(problem)] = saved
+            print(f"CRASH {saved}: {problems[0].splitlines()[0][:200]}", flush=True)
+    in_progress.unlink(missing_ok=True)
+    print(f"{inputs:,} inputs ({inputs / args.seconds:,.0f}/s), {crashes:,} crashing, {len(seen)} distinct problems", flush=True)
+    return 1 if seen else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
