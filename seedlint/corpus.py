@@ -37,6 +37,7 @@ class IndexRecord:
     urls: tuple[tuple[str, str], ...]  # (field, URL) of the document's own addresses
     copied: tuple[tuple[str, object], ...]  # the document's own values of COPIED_FIELDS
     related: tuple[RelatedRef, ...]
+    topics: tuple[str, ...] = ()
 
     @property
     def url(self) -> str | None:
@@ -71,7 +72,8 @@ def record_for(doc: Document) -> IndexRecord | None:
         if isinstance(entry, dict):
             url = entry.get("webUrl")
             related.append(RelatedRef(index, url if isinstance(url, str) and url.strip() else None, _copied(entry)))
-    return IndexRecord(doc.display_path, doc.path.name, urls, _copied(data), tuple(related))
+    topics = tuple(t for t in data.get("topics") or () if isinstance(t, str)) if isinstance(data.get("topics"), list) else ()
+    return IndexRecord(doc.display_path, doc.path.name, urls, _copied(data), tuple(related), topics)
 
 
 def aliases(record: IndexRecord) -> set[str]:
