@@ -7,11 +7,12 @@ Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or internal
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from seedlint import __version__, engine, failsafe, registry, schema
+from seedlint import __version__, engine, fixer, failsafe, registry, schema
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, corpus_paths, discover
@@ -73,17 +74,83 @@ def main() -> None:
     failsafe.safe_streams()
 
 
+fix_options = [
+    click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (they may change meaning)."),
+    click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (exit 1 if anything would change)."),
+    click.option("--show-fixes", is_flag=True, help="List the fixes applied, per file and rule."),
+]
+
+
+def with_options(options):
+    def decorate(function):
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_config_options
 @click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default="concise", show_default=True, help="How diagnostics are printed.")
-def check(paths, config_file, isolated, select, extend_select, ignore, output_format) -> None:
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
+@with_options(fix_options)
+def check(paths, config_file, isolated, select, extend_select, ignore, output_format, fix, unsafe_fixes, diff, show_fixes) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     sources = resolve_sources(paths, config)
-    result = engine.run(sources, config)
+    corpus = resolve_corpus(paths, config)
+    if fix or diff:
+        sys.exit(run_fix(sources, config, corpus, output_format, unsafe_fixes, diff, show_fixes))
+    result = engine.run(sources, config, corpus)
     REPORTERS[output_format](result.diagnostics, sys.stdout, files=len(sources))
     sys.exit(exit_status(result))
+
+
+@main.command(name="fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@with_config_options
+@click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default="concise", show_default=True, help="How the remaining diagnostics are printed.")
+@with_options(fix_options)
+def fix_command(paths, config_file, isolated, select, extend_select, ignore, output_format, unsafe_fixes, diff, show_fixes) -> None:
+    """Apply the safe fixes (default: the configured corpus), then report what remains."""
+    config = load_settings(config_file, isolated, select, ignore, extend_select)
+    sources = resolve_sources(paths, config)
+    sys.exit(run_fix(sources, config, resolve_corpus(paths, config), output_format, unsafe_fixes, diff, show_fixes))
+
+
+def resolve_corpus(paths: tuple[Path, ...], config: Config):
+    """For a run on given files (a pre-commit hook's), the whole configured corpus, which references are
+    resolved against; None when the run is the corpus itself."""
+    if not paths:
+        return None
+    folders = [folder for folder in corpus_paths(config) if folder.exists()]
+    return discover(folders, config) if folders else None
+
+
+def run_fix(sources, config: Config, corpus, output_format: str, unsafe: bool, diff: bool, show_fixes: bool) -> int:
+    outcome = fixer.fix(sources, config, corpus, unsafe=unsafe)
+    if diff:
+        for change in outcome.changes:
+            sys.stdout.write(change.diff())
+        for message in outcome.refused:
+            click.echo(f"seedlint: {message}", err=True)
+        return EXIT_FINDINGS if outcome.changes else EXIT_OK
+    failures = fixer.write(outcome.changes)
+    written = [c for c in outcome.changes if not any(f.startswith(f"{c.source.path}:") for f in failures)]
+    if show_fixes:
+        for change in written:
+            counts = Counter(f"{d.code} ({d.name})" for d in change.applied)
+            click.echo(f"Fixed {change.source.display_path}: " + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())), err=True)
+    REPORTERS[output_format](outcome.result.diagnostics, sys.stdout, files=len(sources))
+    fixed = sum(len(c.applied) for c in written)
+    if fixed:
+        click.echo(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {len(written)} file{'s' if len(written) != 1 else ''}.", err=True)
+    for message in [*outcome.refused, *failures]:
+        click.echo(f"seedlint: {message}", err=True)
+    status = exit_status(outcome.result)
+    return EXIT_ERROR if failures else status
 
 
 def exit_status(result: engine.RunResult) -> int:

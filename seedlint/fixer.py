@@ -1,0 +1,170 @@
+"""Applying fixes: exact, safe, to a stable point, verified before anything is written.
+
+A fix is a list of edits at the character offsets the loader recorded, so a fix changes the bytes of the
+fixed value and nothing else. Each pass applies the non-overlapping fixes of every file in memory and
+checks the whole run again (a fix may reveal or settle another finding); the loop stops when nothing is
+left to fix, or after MAX_PASSES. Before a file is written, its new text must parse into exactly the data
+intended: the old data with only the fixed values changed. Otherwise the file is left untouched.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import yaml
+
+from seedlint import engine
+from seedlint.config import Config
+from seedlint.diagnostic import Applicability, Diagnostic, Edit
+from seedlint.discovery import SourceFile
+from seedlint.document import Document, parse_document
+from seedlint.writer import WriteError, write_atomically
+
+MAX_PASSES = 10
+
+
+@dataclass
+class FileChange:
+    source: SourceFile
+    original: bytes
+    fixed: bytes
+    applied: list[Diagnostic] = field(default_factory=list)  # in the order they were applied
+
+    def diff(self) -> str:
+        before = self.original.decode("utf-8", errors="replace").splitlines(keepends=True)
+        after = self.fixed.decode("utf-8", errors="replace").splitlines(keepends=True)
+        name = self.source.display_path
+        return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
+
+
+@dataclass
+class FixResult:
+    result: engine.RunResult  # the check of the fixed texts: what remains
+    changes: list[FileChange]
+    refused: list[str]  # files whose fixes could not be verified (left untouched), with why
+
+
+def fix(sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None, *, unsafe: bool = False) -> FixResult:
+    """Compute every file's fixed text (nothing is written here)."""
+    contents: dict[str, bytes] = {}
+    originals: dict[str, bytes] = {}
+    applied: dict[str, list[Diagnostic]] = defaultdict(list)
+    refused: dict[str, str] = {}
+    all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
+    result = engine.run(sources, config, corpus_sources, contents)
+    for _ in range(MAX_PASSES):
+        changed = False
+        for path, diagnostics in _fixable_by_file(result.diagnostics, unsafe, exclude=refused).items():
+            doc = result.document(path)
+            if doc is None or doc.text is None:
+                continue
+            chosen = _non_overlapping(diagnostics)
+            new_text = apply_edits(doc.text, [e for d in chosen for e in d.fix.edits])
+            problem = verify(doc, new_text, [e for d in chosen for e in d.fix.edits])
+            if problem:
+                refused[path] = problem
+                continue
+            originals.setdefault(path, doc.raw)  # the bytes on disk: set on the first pass that fixes this file
+            contents[path] = new_text.encode("utf-8")
+            applied[path].extend(chosen)
+            changed = True
+        if not changed:
+            break
+        result = engine.run(sources, config, corpus_sources, contents)
+    changes = [
+        FileChange(all_sources[path], originals[path], data, applied[path])
+        for path, data in sorted(contents.items())
+        if data != originals[path]
+    ]
+    return FixResult(result, changes, [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())])
+
+
+def write(changes: list[FileChange]) -> list[str]:
+    """Write every change atomically; returns the failures (each names its file)."""
+    failures = []
+    for change in changes:
+        try:
+            write_atomically(change.source.path, change.fixed, change.original)
+        except WriteError as error:
+            failures.append(str(error))
+    return failures
+
+
+def _fixable_by_file(diagnostics: list[Diagnostic], unsafe: bool, exclude: dict) -> dict[str, list[Diagnostic]]:
+    by_file: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in diagnostics:
+        if d.fix is not None and d.fix.edits and d.path not in exclude and (unsafe or d.fix.applicability is Applicability.SAFE):
+            by_file[d.path].append(d)
+    return by_file
+
+
+def _non_overlapping(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The fixes that can be applied together; the first by (position, code) wins, the others wait for
+    the next pass (after which they are checked again against the new text)."""
+    chosen: list[Diagnostic] = []
+    taken: list[Edit] = []
+    for d in sorted(diagnostics, key=lambda d: (min(e.start for e in d.fix.edits), d.code, d.message)):
+        if not any(_overlap(a, b) for a in d.fix.edits for b in taken):
+            chosen.append(d)
+            taken.extend(d.fix.edits)
+    return chosen
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    return a.start < b.end and b.start < a.end or a.start == b.start
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.content + text[edit.end :]
+    return text
+
+
+def verify(doc: Document, new_text: str, edits: list[Edit]) -> str | None:
+    """Why `new_text` is not exactly the intended result of `edits` on `doc`, or None when it is.
+
+    Intended: the new text parses as well as the old one did, and its data equals the old data except at
+    the scalar values the edits fall inside (edits outside any value, like a removed BOM or a line ending,
+    must not change the data at all)."""
+    new = parse_document(new_text.encode("utf-8"), doc.path, doc.display_path)
+    if doc.data is None:
+        return None if new.text is not None else "the fixed text is no longer UTF-8"
+    if new.data is None:
+        return "the fixed text no longer parses as a front-matter mapping"
+    if new.body != doc.body:
+        return "the fix would change the body after the front matter"
+    allowed = {path for edit in edits if (path := _scalar_path_at(doc, edit)) is not None}
+    old_leaves, new_leaves = _leaves(doc.data), _leaves(new.data)
+    if old_leaves.keys() != new_leaves.keys():
+        return "the fix would add or remove fields"
+    changed = {path for path in old_leaves if old_leaves[path] != new_leaves[path]}
+    if not changed <= allowed:
+        unexpected = ", ".join(sorted(".".join(map(str, p)) for p in changed - allowed))
+        return f"the fix would also change {unexpected}"
+    return None
+
+
+def _leaves(data, prefix: tuple = ()) -> dict[tuple, object]:
+    if isinstance(data, dict):
+        return {path: value for key, item in data.items() for path, value in _leaves(item, prefix + (key,)).items()} or {prefix: {}}
+    if isinstance(data, list):
+        return {path: value for index, item in enumerate(data) for path, value in _leaves(item, prefix + (index,)).items()} or {prefix: []}
+    return {prefix: (type(data).__name__, data)}
+
+
+def _scalar_path_at(doc: Document, edit: Edit) -> tuple | None:
+    """The path of the scalar value whose source text contains the edit, if any."""
+    stack: list[tuple[tuple, yaml.Node]] = [((), doc.root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            span = doc.node_span(node)
+            if span.start <= edit.start and edit.end <= span.end:
+                return path
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((path + (index,), item) for index, item in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((path + (key.value,), value) for key, value in node.value if isinstance(key, yaml.ScalarNode))
+    return None
