@@ -1,0 +1,199 @@
+"""Auto-fix: the exact bytes each fixable rule writes; clean documents untouched; idempotent; verified;
+atomic. Every test fixes real documents copied into a temporary folder."""
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, SEEDS, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from seedlint import writer
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = (SEEDS / "004_c5cf7e08ca5b8660.txt").read_bytes()  # a seed with no fixable finding
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seedlint.toml").write_text('related-scope = "open"\n', encoding="utf-8")
+    return tmp_path
+
+
+def fix(*args: str) -> tuple[int, str]:
+    return run_cli("fix", *args)
+
+
+QUOTED = "Met Police try to calm tensions"
+# defect → (the damaged bytes, the bytes the fix must write)
+INJECTED = {
+    "bom": (b"\xef\xbb\xbf" + SEED, SEED),
+    "crlf-mix": (SEED.replace(b"\n", b"\r\n", 3), SEED),
+    "trailing-whitespace": (SEED.replace(b"type: article\n", b"type: article  \t\n", 1), SEED),
+    # mojibake in a related title: the repair writes the character the text was meant to hold
+    "mojibake": (SEED.replace(QUOTED.encode(), (QUOTED + "â€™").encode(), 1), SEED.replace(QUOTED.encode(), (QUOTED + "’").encode(), 1)),
+    "date-spelling": (SEED.replace(b"publishedDateTime: 2020-02-11T", b"publishedDateTime: 2020-02-11t", 1), SEED),
+    "surrounding-whitespace": (SEED.replace(b'title: "Met Police', b'title: "  Met Police', 1), SEED),
+}
+
+
+def test_clean_document_is_not_rewritten(folder):
+    path = folder / "doc.md"
+    path.write_bytes(SEED)
+    before = path.stat()
+    assert fix("doc.md")[0] == 0
+    assert path.read_bytes() == SEED and path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+@pytest.mark.parametrize("defect", sorted(INJECTED))
+def test_each_safe_fix_restores_the_original_bytes(folder, defect):
+    damaged, expected = INJECTED[defect]
+    assert damaged != SEED
+    path = folder / "doc.md"
+    path.write_bytes(damaged)
+    fix("doc.md")
+    assert path.read_bytes() == expected
+    assert fix("doc.md")[0] == 0 and path.read_bytes() == expected  # idempotent
+
+
+def test_cdn_amp_url_fix_writes_exactly_the_amp_cache_form(folder):
+    seed = (SEEDS / "000_c11209e5b5b8f7fd.txt").read_bytes()
+    right = b"https://amp-tri--cityherald-com.cdn.ampproject.org/c/s/amp.tri-cityherald.com/opinion/editorials/article284663040.html"
+    path = folder / "doc.md"
+    path.write_bytes(seed.replace(right, right.replace(b"amp-tri--cityherald-com", b"amp-tri-cityherald-com"), 1))
+    fix("doc.md")
+    fixed = path.read_bytes()
+    assert fixed.count(right) == 1
+    assert fixed == seed.replace("Sheriffâ€™s".encode(), "Sheriff’s".encode(), 1)  # its real mojibake is fixed too
+
+
+def test_diff_writes_nothing_and_exits_1(folder):
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+    status, output = fix("--diff", "doc.md")
+    assert status == 1 and path.read_bytes() == b"\xef\xbb\xbf" + SEED
+    assert output.startswith("--- a/doc.md\n+++ b/doc.md\n@@ -1,")
+    assert "-\ufeff---\n+---\n" in output
+
+
+def test_fixing_every_real_fixture_keeps_clean_documents_byte_identical(folder):
+    for name in ("seeds", "ai-news", "powerapps-news", "azure-news"):
+        shutil.copytree(FIXTURES / name, folder / name)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*.*") if p.suffix in (".md", ".txt")}
+    status, output = run_cli("check", "--output-format", "json", "seeds", "ai-news", "powerapps-news", "azure-news")
+    import json
+
+    fixable = {d["path"] for d in json.loads(output) if d["fixable"] and d["fix"]["applicability"] == "safe"}
+    fix("seeds", "ai-news", "powerapps-news", "azure-news")
+    for path, (data, mtime) in before.items():
+        if str(path.relative_to(folder)) not in fixable:
+            assert path.read_bytes() == data and path.stat().st_mtime_ns == mtime, path
+    assert fix("seeds", "ai-news", "powerapps-news", "azure-news")[0] in (0, 1)
+    after = {p: p.read_bytes() for p in before}
+    fix("seeds", "ai-news", "powerapps-news", "azure-news")
+    assert {p: p.read_bytes() for p in before} == after  # a second run changes nothing
+
+
+DOCS = sorted(p for name in ("seeds", "powerapps-news") for p in (FIXTURES / name).iterdir())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(DOCS), st.sets(st.sampled_from(["bom", "crlf-mix", "trailing-whitespace"]), min_size=1), st.data())
+def test_injected_byte_level_defects_are_repaired_exactly(folder, source, defects, data):
+    original = source.read_bytes()
+    damaged = original
+    if "trailing-whitespace" in defects:
+        lines = damaged.split(b"\n")
+        end = lines.index(b"---", 1)
+        line = data.draw(st.integers(1, end - 1))
+        lines[line] += data.draw(st.sampled_from([b" ", b"\t", b"  \t "]))
+        damaged = b"\n".join(lines)
+    if "crlf-mix" in defects:
+        count = damaged.count(b"\n")
+        keep = data.draw(st.integers(1, count // 3))  # LF stays the majority
+        damaged = damaged.replace(b"\n", b"\r\n", keep)
+    if "bom" in defects:
+        damaged = b"\xef\xbb\xbf" + damaged
+    path = folder / "doc.md"
+    path.write_bytes(damaged)
+    run_cli("fix", "--select", "SL0", "doc.md")
+    assert path.read_bytes() == original
+
+
+def test_a_failed_replace_leaves_the_original_intact(folder, monkeypatch):
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+
+    def crash(*_args):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(writer.os, "replace", crash)
+    status, output = fix("doc.md")
+    assert status == 2
+    assert "doc.md: cannot write the fix: Input/output error; the file is unchanged" in output
+    assert path.read_bytes() == b"\xef\xbb\xbf" + SEED
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".seedlint-tmp")] == []
+
+
+def test_a_full_disk_leaves_the_original_intact(folder, monkeypatch):
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer.os, "fsync", full)
+    status, output = fix("doc.md")
+    assert status == 2 and "No space left on device" in output
+    assert path.read_bytes() == b"\xef\xbb\xbf" + SEED
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".seedlint-tmp")] == []
+
+
+def test_a_read_only_file_is_reported_not_forced(folder):
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+    path.chmod(0o444)
+    status, output = fix("doc.md")
+    assert status == 2 and "doc.md: file is read-only; not fixed" in output
+    assert path.read_bytes() == b"\xef\xbb\xbf" + SEED
+
+
+def test_file_mode_is_kept(folder):
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+    path.chmod(0o640)
+    fix("doc.md")
+    assert path.read_bytes() == SEED and (path.stat().st_mode & 0o777) == 0o640
+
+
+def test_a_file_changed_during_the_run_is_not_overwritten(folder, monkeypatch):
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+    real_mkstemp = writer.tempfile.mkstemp
+
+    def someone_edits(*args, **kwargs):
+        path.write_bytes(b"edited meanwhile")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(writer.tempfile, "mkstemp", someone_edits)
+    status, output = fix("doc.md")
+    assert status == 2 and "file changed on disk while it was being fixed" in output
+    assert path.read_bytes() == b"edited meanwhile"
+
+
+def test_two_concurrent_fix_runs_leave_every_file_fixed_or_untouched(folder):
+    for index in range(20):
+        (folder / f"doc{index}.md").write_bytes(b"\xef\xbb\xbf" + INJECTED["crlf-mix"][0])
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    runs = [subprocess.Popen([sys.executable, "-m", "seedlint", "fix", "."], cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    for run in runs:
+        run.wait(timeout=120)
+    for index in range(20):
+        assert (folder / f"doc{index}.md").read_bytes() in (SEED, b"\xef\xbb\xbf" + INJECTED["crlf-mix"][0])
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".seedlint-tmp")] == []
