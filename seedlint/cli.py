@@ -6,7 +6,10 @@ Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or internal
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from seedlint import __version__, engine, fixer, failsafe, registry, schema
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, corpus_paths, discover
-from seedlint.reporters import REPORTERS
+from seedlint.reporters import REPORTERS, text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -74,6 +77,13 @@ def main() -> None:
     failsafe.safe_streams()
 
 
+output_options = [
+    click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default=None, help="How diagnostics are printed (default: full on a terminal, concise otherwise)."),
+    click.option("--statistics", is_flag=True, help="Print the number of diagnostics per rule instead of the diagnostics."),
+    click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (usage and internal errors still exit 2)."),
+    click.option("--quiet", "-q", is_flag=True, help="Print the diagnostics only: no summary, no fix report."),
+]
+
 fix_options = [
     click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (they may change meaning)."),
     click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (exit 1 if anything would change)."),
@@ -90,34 +100,68 @@ def with_options(options):
     return decorate
 
 
+@dataclass
+class Output:
+    format: str | None
+    statistics: bool
+    exit_zero: bool
+    quiet: bool
+
+    def report(self, result: engine.RunResult, files: int) -> None:
+        if self.statistics:
+            text.statistics(result.diagnostics, sys.stdout)
+            return
+        name = self.format or ("full" if sys.stdout.isatty() else "concise")
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        source = lambda path: (doc.text if (doc := result.document(path)) is not None else None)  # noqa: E731
+        REPORTERS[name](result.diagnostics, sys.stdout, files=files, source=source, color=color, quiet=self.quiet)
+
+    def status(self, result: engine.RunResult) -> int:
+        status = exit_status(result)
+        return EXIT_OK if self.exit_zero and status == EXIT_FINDINGS else status
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_config_options
-@click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default="concise", show_default=True, help="How diagnostics are printed.")
+@with_options(output_options)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
 @with_options(fix_options)
-def check(paths, config_file, isolated, select, extend_select, ignore, output_format, fix, unsafe_fixes, diff, show_fixes) -> None:
+def check(paths, config_file, isolated, select, extend_select, ignore, output_format, statistics, exit_zero, quiet, fix, unsafe_fixes, diff, show_fixes) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
+    output = Output(output_format, statistics, exit_zero, quiet)
     sources = resolve_sources(paths, config)
     corpus = resolve_corpus(paths, config)
     if fix or diff:
-        sys.exit(run_fix(sources, config, corpus, output_format, unsafe_fixes, diff, show_fixes))
-    result = engine.run(sources, config, corpus)
-    REPORTERS[output_format](result.diagnostics, sys.stdout, files=len(sources))
-    sys.exit(exit_status(result))
+        sys.exit(run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes))
+    with progress(len(sources)) as advance:
+        result = engine.run(sources, config, corpus, progress=advance)
+    output.report(result, len(sources))
+    sys.exit(output.status(result))
 
 
 @main.command(name="fix")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_config_options
-@click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default="concise", show_default=True, help="How the remaining diagnostics are printed.")
+@with_options(output_options)
 @with_options(fix_options)
-def fix_command(paths, config_file, isolated, select, extend_select, ignore, output_format, unsafe_fixes, diff, show_fixes) -> None:
+def fix_command(paths, config_file, isolated, select, extend_select, ignore, output_format, statistics, exit_zero, quiet, unsafe_fixes, diff, show_fixes) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     sources = resolve_sources(paths, config)
-    sys.exit(run_fix(sources, config, resolve_corpus(paths, config), output_format, unsafe_fixes, diff, show_fixes))
+    output = Output(output_format, statistics, exit_zero, quiet)
+    sys.exit(run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes))
+
+
+@contextmanager
+def progress(total: int):
+    """A progress bar on stderr for long runs, only when stderr is a terminal (never in CI logs or pipes)."""
+    if total < 500 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="Checking", file=sys.stderr) as bar:
+        yield bar.update
 
 
 def resolve_corpus(paths: tuple[Path, ...], config: Config):
@@ -129,7 +173,7 @@ def resolve_corpus(paths: tuple[Path, ...], config: Config):
     return discover(folders, config) if folders else None
 
 
-def run_fix(sources, config: Config, corpus, output_format: str, unsafe: bool, diff: bool, show_fixes: bool) -> int:
+def run_fix(sources, config: Config, corpus, output: Output, unsafe: bool, diff: bool, show_fixes: bool) -> int:
     outcome = fixer.fix(sources, config, corpus, unsafe=unsafe)
     if diff:
         for change in outcome.changes:
@@ -143,14 +187,13 @@ def run_fix(sources, config: Config, corpus, output_format: str, unsafe: bool, d
         for change in written:
             counts = Counter(f"{d.code} ({d.name})" for d in change.applied)
             click.echo(f"Fixed {change.source.display_path}: " + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())), err=True)
-    REPORTERS[output_format](outcome.result.diagnostics, sys.stdout, files=len(sources))
+    output.report(outcome.result, len(sources))
     fixed = sum(len(c.applied) for c in written)
-    if fixed:
+    if fixed and not output.quiet:
         click.echo(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {len(written)} file{'s' if len(written) != 1 else ''}.", err=True)
     for message in [*outcome.refused, *failures]:
         click.echo(f"seedlint: {message}", err=True)
-    status = exit_status(outcome.result)
-    return EXIT_ERROR if failures else status
+    return EXIT_ERROR if failures else output.status(outcome.result)
 
 
 def exit_status(result: engine.RunResult) -> int:

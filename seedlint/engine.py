@@ -65,7 +65,8 @@ class Reader:
 
 
 def run(
-    sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None, contents: dict[str, bytes] | None = None
+    sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None,
+    contents: dict[str, bytes] | None = None, progress: Callable[[int], None] | None = None,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`."""
@@ -75,6 +76,8 @@ def run(
     diagnostics: list[Diagnostic] = []
     for doc in documents:
         diagnostics.extend(check_document(doc, config, internal_errors))
+        if progress is not None:
+            progress(1)
     corpus = _corpus(documents, diagnostics, corpus_sources or [], config, reader)
     diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_selected(d.code, config)]

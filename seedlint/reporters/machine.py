@@ -1,13 +1,147 @@
-"""Reporters for machines, all derived from `Diagnostic.to_dict()`."""
+"""Reporters for machines and CI systems, all derived from `Diagnostic.to_dict()`.
+
+Every format escapes document text for its consumer: a message quoting a title full of `::`, `%`,
+newlines, `<` or `&` must not be able to inject a workflow command or break the XML."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from typing import TextIO
+from urllib.parse import quote
+from xml.etree import ElementTree
 
+from seedlint import __version__
 from seedlint.diagnostic import Diagnostic
+from seedlint.registry import all_rules
+
+INFORMATION_URI = "https://github.com/seedlint/seedlint"
 
 
 def json_array(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
     json.dump([d.to_dict() for d in diagnostics], stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def json_lines(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+    for d in diagnostics:
+        stream.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+
+
+# GitHub Actions workflow commands ---------------------------------------------------------------------
+
+_GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def github_data(text: str) -> str:
+    """Escape a workflow command's message: `%`, CR and LF (so a message can never start a new command)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """Escape a workflow command's property value: as the message, plus `:` and `,`."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+    for d in diagnostics:
+        item = d.to_dict()
+        properties = {
+            "file": item["path"], "line": item["line"], "col": item["column"],
+            "endLine": item["end_line"], "endColumn": item["end_column"], "title": f"{d.code} {d.name}",
+        }
+        joined = ",".join(f"{key}={github_property(str(value))}" for key, value in properties.items())
+        stream.write(f"::{_GITHUB_LEVELS[item['severity']]} {joined}::{github_data(f'{d.code} {d.message}')}\n")
+
+
+# SARIF 2.1.0 ---------------------------------------------------------------------------------------------
+
+_SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+    rules = all_rules()
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    driver = {
+        "name": "seedlint",
+        "version": __version__,
+        "informationUri": INFORMATION_URI,
+        "rules": [
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.what},
+                "help": {"text": rule.documentation()},
+                "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity.value]},
+                "properties": {"fix": rule.fix_kind},
+            }
+            for rule in rules
+        ],
+    }
+    results = []
+    for d in diagnostics:
+        item = d.to_dict()
+        results.append({
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": _SARIF_LEVELS[item["severity"]],
+            "message": {"text": d.message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": quote(item["path"].replace("\\", "/"))},
+                    "region": {"startLine": item["line"], "startColumn": item["column"], "endLine": item["end_line"], "endColumn": item["end_column"]},
+                }
+            }],
+        })
+    log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results}]}
+    json.dump(log, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+# JUnit XML -----------------------------------------------------------------------------------------------
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Characters XML 1.0 cannot hold at all (control characters, lone surrogates) written as \\uXXXX."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_options) -> None:
+    """One test case per file with findings, one failure per diagnostic (ElementTree escapes `<`, `&`, quotes)."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        by_path.setdefault(d.path, []).append(d)
+    suites = ElementTree.Element("testsuites", name="seedlint", tests=str(max(files, len(by_path))), failures=str(len(diagnostics)))
+    suite = ElementTree.SubElement(suites, "testsuite", name="seedlint", tests=str(max(files, len(by_path))), failures=str(len(diagnostics)))
+    for path, found in by_path.items():
+        case = ElementTree.SubElement(suite, "testcase", classname="seedlint", name=xml_text(path))
+        for d in found:
+            failure = ElementTree.SubElement(case, "failure", type=d.code, message=xml_text(f"{d.code} {d.message}"))
+            failure.text = xml_text(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}")
+    stream.write(ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
+
+
+# GitLab Code Quality -------------------------------------------------------------------------------------
+
+_GITLAB_SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def gitlab(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+    """GitLab Code Quality JSON. The fingerprint leaves out the line, so a finding keeps its identity when
+    lines above it move."""
+    report = []
+    for d in diagnostics:
+        fingerprint = hashlib.sha256(f"{d.path}\0{d.code}\0{d.message}".encode()).hexdigest()
+        report.append({
+            "description": f"{d.code} {d.message}",
+            "check_name": d.code,
+            "fingerprint": fingerprint,
+            "severity": _GITLAB_SEVERITIES[d.severity.value],
+            "location": {"path": d.path, "lines": {"begin": d.line, "end": d.end_line or d.line}},
+        })
+    json.dump(report, stream, ensure_ascii=False, indent=2)
     stream.write("\n")

@@ -1,22 +1,70 @@
-"""Reporters for people."""
+"""Reporters for people: `concise` (one line each) and `full` (with the source line and a caret)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TextIO
+
+import click
 
 from seedlint.diagnostic import Diagnostic
 
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
-def concise(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, **_options) -> None:
+
+def concise(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, **_options) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
-        stream.write(f"{d.path}:{d.line}:{d.column}: {d.code} {_one_line(d.message)}\n")
-    stream.write(summary(diagnostics, files) + "\n")
+        stream.write(f"{d.path}:{d.line}:{d.column}: {d.code} {one_line(d.message)}\n")
+    if not quiet:
+        stream.write(summary(diagnostics, files) + "\n")
 
 
-def _one_line(message: str) -> str:
-    return message.replace("\r", "\\r").replace("\n", "\\n")
+def full(
+    diagnostics: list[Diagnostic], stream: TextIO, *, files: int, source: Callable[[str], str | None] = lambda path: None,
+    color: bool = False, quiet: bool = False, **_options,
+) -> None:
+    """Each diagnostic with the line it points at and a caret under the column (colour on a terminal)."""
+
+    def style(text: str, **kwargs) -> str:
+        return click.style(text, **kwargs) if color else text
+
+    for d in diagnostics:
+        header = f"{style(d.path, bold=True)}:{d.line}:{d.column}: {style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
+        stream.write(header + "\n")
+        line = _source_line(source(d.path), d.line)
+        if line is not None:
+            gutter = f"{d.line:>5} | "
+            width = max(1, (d.end_column - d.column) if d.end_line == d.line and d.end_column else 1)
+            width = min(width, max(1, len(line) - d.column + 1))
+            stream.write(style(gutter, fg="blue") + one_line(line) + "\n")
+            stream.write(" " * (len(gutter) - 2) + style("| ", fg="blue") + " " * _display_offset(line, d.column) + style("^" * width, fg=SEVERITY_COLOURS[d.severity.value], bold=True) + "\n")
+        if d.fix is not None:
+            stream.write(f"      = fix ({d.fix.applicability.value}): {one_line(d.fix.description)}\n")
+        stream.write("\n")
+    if not quiet:
+        stream.write(summary(diagnostics, files) + "\n")
+
+
+def _source_line(text: str | None, line: int) -> str | None:
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    shown = lines[line - 1].rstrip("\r")
+    return shown if len(shown) <= 400 else None  # a huge line is no help on a terminal
+
+
+def _display_offset(line: str, column: int) -> int:
+    # Tabs and escapes are shown one-for-one by `one_line`, so the caret lines up with the printed text.
+    return len(one_line(line[: column - 1]))
+
+
+def one_line(message: str) -> str:
+    """Text from a document printed on one terminal line: line breaks and control characters escaped."""
+    return "".join(ch if ch >= " " and ch != "\x7f" or ch == "\t" else repr(ch)[1:-1] for ch in message)
 
 
 def summary(diagnostics: list[Diagnostic], files: int) -> str:
@@ -29,3 +77,12 @@ def summary(diagnostics: list[Diagnostic], files: int) -> str:
     if fixable:
         text += f" {fixable} fixable with `seedlint fix`."
     return text
+
+
+def statistics(diagnostics: list[Diagnostic], stream: TextIO) -> None:
+    """Counts per rule, most frequent first; `[*]` marks rules with fixes."""
+    counts = Counter(d.code for d in diagnostics)
+    names = {d.code: d.name for d in diagnostics}
+    fixable = {d.code for d in diagnostics if d.fixable}
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        stream.write(f"{count:>6}  {code}  {'[*]' if code in fixable else '   '} {names[code]}\n")
