@@ -204,6 +204,14 @@ def exit_status(result: engine.RunResult) -> int:
     return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in result.diagnostics) else EXIT_OK
 
 
+@main.command(name="config")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file (seedlint.toml or pyproject.toml).")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+def show_config(config_file, isolated) -> None:
+    """Print the effective configuration."""
+    click.echo(load_settings(config_file, isolated, None, None).to_toml(), nl=False)
+
+
 @main.command(name="schema")
 def print_schema() -> None:
     """Print the article JSON Schema."""

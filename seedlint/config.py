@@ -5,6 +5,7 @@ directory upwards. Unknown keys and bad values are errors naming the key.
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,18 @@ class Config:
 
     def resolve(self, relative: str) -> Path:
         return (self.root / relative).resolve() if not Path(relative).is_absolute() else Path(relative)
+
+    def to_toml(self) -> str:
+        """The effective configuration as a `[tool.seedlint]` table (what `seedlint config` prints)."""
+        lines = [f"# from {self.source}" if self.source else "# defaults (no configuration file)", "[tool.seedlint]"]
+        for key, value in self.to_dict().items():
+            if value is None:
+                lines.append(f"# {key} is not set")
+            elif isinstance(value, dict):
+                lines.append(f"{key} = {{" + ", ".join(f" {json.dumps(k)} = {json.dumps(v)}" for k, v in value.items()) + (" }" if value else "}"))
+            else:
+                lines.append(f"{key} = {json.dumps(value)}")
+        return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict:
         values = dataclasses.asdict(self)
@@ -112,7 +125,28 @@ def _checked(source: Path, key: str, name: str, value):
         raise ConfigError(f"{source}: `{key}` must be a string")
     if name in _CHOICES and value not in _CHOICES[name]:
         raise ConfigError(f"{source}: `{key}` must be one of {', '.join(_CHOICES[name])}, not {value!r}")
+    if name in ("select", "extend_select", "ignore"):
+        _check_codes(source, key, value)
+    elif name == "per_file_ignores":
+        for pattern, codes in value.items():
+            if not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
+                raise ConfigError(f"{source}: `{key}.{pattern}` must be a list of rule codes")
+            _check_codes(source, f"{key}.{pattern}", codes)
+    elif name == "severity":
+        for code, level in value.items():
+            _check_codes(source, key, [code])
+            if level not in ("error", "warning", "info"):
+                raise ConfigError(f"{source}: `{key}.{code}` must be error, warning or info, not {level!r}")
     return value
+
+
+def _check_codes(source: Path, key: str, codes: list[str]) -> None:
+    from seedlint.registry import all_rules  # the rules import this module's neighbours; import late
+
+    known = [rule.code for rule in all_rules()]
+    for code in codes:
+        if not any(k.startswith(code.upper()) for k in known) or not code.upper().startswith("SL"):
+            raise ConfigError(f"{source}: `{key}` names {code!r}, which is no rule code or prefix (`seedlint rules` lists them)")
 
 
 def _read_toml(path: Path) -> dict:

@@ -80,7 +80,7 @@ def run(
             progress(1)
     corpus = _corpus(documents, diagnostics, corpus_sources or [], config, reader)
     diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
-    selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_selected(d.code, config)]
+    selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_reported(d, config)]
     selected.sort(key=Diagnostic.sort_key)
     return RunResult(documents, selected, internal_errors, corpus.document)
 

@@ -1,6 +1,9 @@
-"""Which rules apply: select / extend-select / ignore by code or prefix, and severity overrides."""
+"""Which rules apply: select / extend-select / ignore by code or prefix, per-file ignores, and severity
+overrides."""
 
 from __future__ import annotations
+
+import fnmatch
 
 from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic, Severity
@@ -16,6 +19,16 @@ def is_selected(code: str, config: Config) -> bool:
     and `extend-select = ["SL401"]` brings SL401 back."""
     selected = max(_matches(code, config.select), _matches(code, config.extend_select))
     return selected > 0 and selected > _matches(code, config.ignore)
+
+
+def is_reported(diagnostic: Diagnostic, config: Config) -> bool:
+    """Selected, and not ignored for its file by `per-file-ignores` (glob → codes or prefixes)."""
+    if not is_selected(diagnostic.code, config):
+        return False
+    for pattern, codes in config.per_file_ignores.items():
+        if fnmatch.fnmatch(diagnostic.path, pattern) and _matches(diagnostic.code, codes):
+            return False
+    return True
 
 
 def apply_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
