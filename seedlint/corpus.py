@@ -52,12 +52,21 @@ class IndexRecord:
 def _provider(value) -> object:
     # Only name and domain are copied into related entries (a document's provider may also carry logos).
     if isinstance(value, dict):
-        return tuple((k, value.get(k)) for k in ("name", "domain"))
+        return tuple((k, _frozen(value.get(k))) for k in ("name", "domain"))
+    return _frozen(value)
+
+
+def _frozen(value) -> object:
+    """Hashable plain data: records are compared and used as keys even when a field has a wrong type."""
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
     return value
 
 
 def _copied(mapping: dict) -> tuple[tuple[str, object], ...]:
-    return tuple((name, _provider(mapping[name]) if name == "provider" else mapping[name]) for name in COPIED_FIELDS if name in mapping)
+    return tuple((name, _provider(mapping[name]) if name == "provider" else _frozen(mapping[name])) for name in COPIED_FIELDS if name in mapping)
 
 
 def record_for(doc: Document) -> IndexRecord | None:

@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from seedlint import rules, selection
+from seedlint import rules, selection, suppressions
 from seedlint.config import Config
 from seedlint.corpus import Corpus, record_for
 from seedlint.diagnostic import Diagnostic, Severity
@@ -81,6 +81,7 @@ def run(
     corpus = _corpus(documents, diagnostics, corpus_sources or [], config, reader)
     diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_reported(d, config)]
+    selected = suppressions.apply(selected, documents, corpus.document, lambda code: selection.is_selected(code, config))
     selected.sort(key=Diagnostic.sort_key)
     return RunResult(documents, selected, internal_errors, corpus.document)
 

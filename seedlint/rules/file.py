@@ -120,6 +120,14 @@ TRAILING_WHITESPACE = define(
     fix="safe: the trailing blanks are removed (never inside a `|` or `>` block scalar).",
 )
 
+UNUSED_SUPPRESSION = define(
+    "SL017", "unused-suppression", "warning", "A `# seedlint: ignore[...]` comment silences nothing.",
+    what="A suppression comment (or one of its codes) that matched no diagnostic of a selected rule.",
+    why="Stale suppressions hide future problems on that line and mislead readers.",
+    example='title: "Fine"   # seedlint: ignore[SL401]',
+    fix="safe: the unused codes are removed from the comment, or the whole comment when none is used.",
+)
+
 PROBLEM_RULES = {
     rule.name: rule
     for rule in (

@@ -163,7 +163,7 @@ def _stale(corpus: Corpus, doc, ref: RelatedRef, target: IndexRecord) -> Iterato
 
 
 def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
-    if isinstance(value, tuple):  # provider: (("name", ...), ("domain", ...))
+    if path[-1] == "provider" and isinstance(value, tuple):  # (("name", ...), ("domain", ...))
         return [fix for key, part in value for fix in _copy_edits(doc, path + (key,), part, safe)]
     if not isinstance(value, str):
         return []
@@ -171,7 +171,7 @@ def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
 
 
 def _short(value) -> str:
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) and all(isinstance(item, tuple) and len(item) == 2 for item in value):
         value = ", ".join(f"{k} {v}" for k, v in value)
     text = str(value)
     return f'"{text}"' if len(text) <= 70 else f'"{text[:67]}..."'
