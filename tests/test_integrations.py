@@ -1,0 +1,162 @@
+"""CI formats parsed by real consumers, configuration, and suppressions — on real documents, including a
+hostile one whose text is full of `%`, `::`, newlines, `<`, `&` and quotes."""
+
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from conftest import FIXTURES, run_cli, seed_text
+from jsonschema import Draft4Validator
+
+HOSTILE_TITLE = 'title: "100% <b>&amp;</b> ::error file=x::pwned \\r\\n::warning::x, a:b \\"q\\" \'s"'
+# An enum value quoted back in SL104's message: document text reaches every output format.
+HOSTILE_TYPE = 'type: "<b>&amp;</b> 100% ::error file=x::pwned, a:b \\"q\\""'
+
+
+@pytest.fixture
+def docs(isolated_cwd):
+    (isolated_cwd / "seedlint.toml").write_text('related-scope = "open"\n')
+    seed = seed_text()
+    (isolated_cwd / "hostile.md").write_text(seed.replace('title: "Live facial recognition helps deliver justice in Croydon"', HOSTILE_TITLE, 1).replace("type: article", HOSTILE_TYPE, 1))
+    (isolated_cwd / "seed.md").write_text(seed)
+    return isolated_cwd
+
+
+def output(*args: str) -> str:
+    return run_cli("check", *args, "hostile.md", "seed.md")[1]
+
+
+def test_sarif_is_valid_against_the_official_schema(docs):
+    log = json.loads(output("--output-format", "sarif"))
+    schema = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    Draft4Validator(schema).validate(log)
+    run = log["runs"][0]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert rules["SL104"]["help"]["text"].startswith("SL104 invalid-enum-value (error)")
+    entity = [r for r in run["results"] if r["ruleId"] == "SL402"]
+    assert entity and entity[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    assert {r["ruleId"] for r in run["results"]} >= {"SL104", "SL401", "SL402"}
+
+
+def test_github_commands_cannot_be_injected(docs):
+    lines = output("--output-format", "github").splitlines()
+    command = re.compile(r"^::(error|warning|notice) file=[^,:]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SL\d{3} [a-z0-9-]+::[^\r\n]*$")
+    assert lines and all(command.match(line) for line in lines), lines
+    enum = next(line for line in lines if "SL104" in line)
+    assert enum.startswith("::error file=hostile.md,line=8,col=7,")
+    assert 'SL104 `type` is "<b>&amp;</b> 100%25 ::error file=x::pwned, a:b \\"q\\""' in enum
+
+
+def test_a_message_with_line_breaks_stays_one_command():
+    import io
+
+    from seedlint.diagnostic import Diagnostic, Severity
+    from seedlint.reporters.machine import github
+
+    stream = io.StringIO()
+    github([Diagnostic("a,b:c.md", 1, 1, "SL104", Severity.ERROR, "x\n::error file=y::pwned\r100%", name="n")], stream)
+    assert stream.getvalue() == "::error file=a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=1,title=SL104 n::SL104 x%0A::error file=y::pwned%0D100%25\n"
+
+
+def test_github_escaping_rules():
+    from seedlint.reporters.machine import github_data, github_property
+
+    assert github_data("a%b\r\nc") == "a%25b%0D%0Ac"
+    assert github_property("x:y,z%") == "x%3Ay%2Cz%25"
+
+
+def test_junit_is_well_formed_xml(docs):
+    (docs / "control.md").write_text(seed_text().replace("type: article", 'type: "art\\x01icle"', 1))  # U+0001: not XML
+    xml = run_cli("check", "--output-format", "junit", "hostile.md", "seed.md", "control.md")[1]
+    root = ElementTree.fromstring(xml.split("\n", 1)[1] if xml.startswith("<?xml") else xml)
+    failures = root.findall(".//failure")
+    assert failures and any(f.get("type") == "SL104" for f in failures)
+    assert any("<b>&amp;</b>" in (f.get("message") or "") for f in failures)
+
+
+def test_gitlab_code_quality(docs):
+    report = json.loads(output("--output-format", "gitlab"))
+    assert {item["severity"] for item in report} <= {"info", "minor", "major", "critical", "blocker"}
+    first = {item["fingerprint"] for item in report}
+    assert len(first) == len(report) and first == {item["fingerprint"] for item in json.loads(output("--output-format", "gitlab"))}
+    assert all(set(item) == {"description", "check_name", "fingerprint", "severity", "location"} for item in report)
+
+
+def test_json_lines_and_full(docs):
+    items = [json.loads(line) for line in output("--output-format", "json-lines").splitlines()]
+    assert items == json.loads(output("--output-format", "json"))
+    full = output("--output-format", "full")
+    assert '    8 | type: "<b>&amp;</b> 100% ::error file=x::pwned, a:b \\"q\\""\n      |       ^^^^^^^^' in full
+    assert "\x1b[" not in full  # no colour when the output is not a terminal
+
+
+def test_statistics_exit_zero_and_quiet(docs):
+    status, text = run_cli("check", "--statistics", "hostile.md", "seed.md")
+    assert status == 1 and re.search(r"^\s+1  SL104      invalid-enum-value$", text, re.M)
+    assert run_cli("check", "--exit-zero", "hostile.md")[0] == 0
+    quiet = run_cli("check", "--quiet", "--output-format", "concise", "hostile.md")[1]
+    assert quiet and "Found" not in quiet
+
+
+def test_configuration_changes_what_is_reported(docs):
+    def codes(*args):
+        return sorted({item["code"] for item in json.loads(run_cli("check", "--output-format", "json", *args, "hostile.md")[1])})
+
+    everything = codes()
+    assert {"SL104", "SL402"} <= set(everything)
+    (docs / "seedlint.toml").write_text('related-scope = "open"\nignore = ["SL4"]\n')
+    assert "SL402" not in codes() and "SL104" in codes()
+    (docs / "seedlint.toml").write_text('related-scope = "open"\nignore = ["SL4"]\nextend-select = ["SL402"]\n')
+    assert "SL402" in codes()
+    (docs / "seedlint.toml").write_text('related-scope = "open"\n[per-file-ignores]\n"hostile.md" = ["SL1"]\n')
+    assert "SL104" not in codes()
+    (docs / "seedlint.toml").write_text('related-scope = "open"\n[severity]\nSL104 = "warning"\n')
+    assert {i["code"]: i["severity"] for i in json.loads(run_cli("check", "--output-format", "json", "hostile.md")[1])}["SL104"] == "warning"
+    assert codes("--isolated") != codes()  # --isolated ignores seedlint.toml (closed scope: SL504 appears)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('select = ["SL9"]\n', "`select` names 'SL9', which is no rule code or prefix"),
+        ('related-scope = "wide"\n', "`related-scope` must be one of closed, hosts, open, not 'wide'"),
+        ('earliest-year = "1990"\n', "`earliest-year` must be an integer"),
+        ('[severity]\nSL104 = "fatal"\n', "`severity.SL104` must be error, warning or info, not 'fatal'"),
+        ('unknown-key = 1\n', "unknown key `unknown-key`"),
+    ],
+)
+def test_bad_configuration_is_a_usage_error_naming_the_key(docs, toml, message):
+    (docs / "seedlint.toml").write_text(toml)
+    status, text = run_cli("check", "seed.md")
+    assert status == 2 and message in text
+
+
+def test_config_command_prints_the_effective_configuration(docs):
+    status, text = run_cli("config")
+    assert status == 0 and 'related-scope = "open"' in text and text.startswith(f"# from {Path(docs / 'seedlint.toml').resolve()}")
+
+
+def test_suppressions(docs):
+    text = seed_text()
+    lines = text.split("\n")
+    lines[28] += "  # seedlint: ignore[SL401, SL402]"  # the real mojibake excerpt of related[0]
+    lines[2] += "  # seedlint: ignore[SL3]"  # nothing to silence there
+    lines.insert(1, "# seedlint: ignore-file[SL6]")
+    (docs / "seed.md").write_text("\n".join(lines))
+    status, out = run_cli("check", "--output-format", "concise", "seed.md")
+    assert out.splitlines()[:3] == [
+        "seed.md:2:1: SL017 unused suppression: SL6 reported nothing on this file",
+        "seed.md:4:68: SL017 unused suppression: SL3 reported nothing on this line",
+        f"seed.md:30:{len(lines[29]) - len('# seedlint: ignore[SL401, SL402]') + 1}: SL017 unused suppression: SL402 reported nothing on this line",
+    ]
+    run_cli("fix", "seed.md")
+    fixed = (docs / "seed.md").read_text()
+    assert fixed == text.replace(lines[29].split("  #")[0], lines[29].split("  #")[0] + "  # seedlint: ignore[SL401]", 1)
+
+
+def test_a_hash_inside_a_quoted_value_is_not_a_suppression(docs):
+    (docs / "seed.md").write_text(seed_text().replace('title: "Live facial', 'title: "# seedlint: ignore-file[SL4] Live facial', 1))
+    out = run_cli("check", "--output-format", "concise", "seed.md")[1]
+    assert out.splitlines()[0].startswith("seed.md:29:40: SL401 ") and "SL017" not in out
