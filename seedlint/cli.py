@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from seedlint import __version__, engine, fixer, failsafe, registry, schema
+from seedlint.cache import Cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, corpus_paths, discover
@@ -26,6 +27,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 def _codes(value: str | None) -> list[str]:
     return [code.strip().upper() for code in (value or "").split(",") if code.strip()]
+
+
+def open_cache(config: Config, no_cache: bool, cache_dir: Path | None) -> Cache | None:
+    if no_cache:
+        return None
+    return Cache(cache_dir if cache_dir is not None else config.resolve(config.cache_dir), config)
 
 
 def load_settings(config_file: Path | None, isolated: bool, select: str | None, ignore: str | None, extend_select: str | None = None) -> Config:
@@ -61,6 +68,8 @@ config_options = [
     click.option("--select", help="Comma-separated rule codes or prefixes to enable (replaces the configured selection)."),
     click.option("--extend-select", help="Comma-separated rule codes or prefixes to enable in addition."),
     click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Where the cache lives (default: `cache-dir`, .seedlint_cache)."),
 ]
 
 
@@ -127,16 +136,17 @@ class Output:
 @with_options(output_options)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
 @with_options(fix_options)
-def check(paths, config_file, isolated, select, extend_select, ignore, output_format, statistics, exit_zero, quiet, fix, unsafe_fixes, diff, show_fixes) -> None:
+def check(paths, config_file, isolated, select, extend_select, ignore, no_cache, cache_dir, output_format, statistics, exit_zero, quiet, fix, unsafe_fixes, diff, show_fixes) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     output = Output(output_format, statistics, exit_zero, quiet)
     sources = resolve_sources(paths, config)
     corpus = resolve_corpus(paths, config)
+    cache = open_cache(config, no_cache, cache_dir)
     if fix or diff:
-        sys.exit(run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes))
+        sys.exit(run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes, cache))
     with progress(len(sources)) as advance:
-        result = engine.run(sources, config, corpus, progress=advance)
+        result = engine.run(sources, config, corpus, progress=advance, cache=cache)
     output.report(result, len(sources))
     sys.exit(output.status(result))
 
@@ -146,12 +156,13 @@ def check(paths, config_file, isolated, select, extend_select, ignore, output_fo
 @with_config_options
 @with_options(output_options)
 @with_options(fix_options)
-def fix_command(paths, config_file, isolated, select, extend_select, ignore, output_format, statistics, exit_zero, quiet, unsafe_fixes, diff, show_fixes) -> None:
+def fix_command(paths, config_file, isolated, select, extend_select, ignore, no_cache, cache_dir, output_format, statistics, exit_zero, quiet, unsafe_fixes, diff, show_fixes) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     sources = resolve_sources(paths, config)
     output = Output(output_format, statistics, exit_zero, quiet)
-    sys.exit(run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes))
+    cache = open_cache(config, no_cache, cache_dir)
+    sys.exit(run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes, cache))
 
 
 @contextmanager
@@ -173,8 +184,8 @@ def resolve_corpus(paths: tuple[Path, ...], config: Config):
     return discover(folders, config) if folders else None
 
 
-def run_fix(sources, config: Config, corpus, output: Output, unsafe: bool, diff: bool, show_fixes: bool) -> int:
-    outcome = fixer.fix(sources, config, corpus, unsafe=unsafe)
+def run_fix(sources, config: Config, corpus, output: Output, unsafe: bool, diff: bool, show_fixes: bool, cache: Cache | None = None) -> int:
+    outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache)
     if diff:
         for change in outcome.changes:
             sys.stdout.write(change.diff())

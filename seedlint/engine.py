@@ -1,29 +1,56 @@
 """The data flow of a run, in one place:
 
-files → documents (text, parsed data, positions) → per-document rules → cross-document rules
-→ selected, sorted diagnostics (for reporters and the fixer).
+files → documents (text, parsed data, positions) → per-document rules → index records
+      → corpus index and cross-document rules → selected, suppressed, sorted diagnostics
+      → reporters and the fixer.
+
+Per-document work is the expensive part: it runs in worker processes for large runs and its results
+(diagnostics and a small index record per file) are cached by content (seedlint/cache.py). No document is
+kept in memory after it was checked; rules that report on a document later (cross-document rules,
+suppressions, the `full` reporter) load it again by path, which only happens for the few that need it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import traceback
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from seedlint import rules, selection, suppressions
+from seedlint.cache import Cache
 from seedlint.config import Config
-from seedlint.corpus import Corpus, record_for
+from seedlint.corpus import Corpus, IndexRecord, record_for
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_document, parse_document
 
+PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
+CHUNK = 64
+
+
+@dataclass
+class Checked:
+    """What checking one file yields: small plain data, picklable (workers) and cacheable."""
+
+    path: str
+    diagnostics: list[Diagnostic]
+    record: IndexRecord | None
+    has_suppressions: bool  # the text mentions `seedlint:`: the suppression pass must read it
+    internal_errors: list[str] = field(default_factory=list)
+    # For the cache: (size, mtime_ns) taken before the file was read, and the SHA-256 of what was read.
+    stat: tuple[int, int] | None = None
+    digest: str = ""
+
 
 @dataclass
 class RunResult:
-    documents: list[Document]
+    paths: list[str]  # display paths of the documents checked
     diagnostics: list[Diagnostic]
     internal_errors: list[str] = field(default_factory=list)  # a bug in seedlint, not in the user's file
-    document: Callable[[str], Document | None] = lambda path: None  # any document of the run, by display path
+    document: Callable[[str], Document | None] = lambda path: None  # any document of the run, loaded again
 
 
 def check_document(doc: Document, config: Config, internal_errors: list[str]) -> list[Diagnostic]:
@@ -64,48 +91,87 @@ class Reader:
         return self.load(source) if source is not None else None
 
 
+def check_source(source: SourceFile, config: Config, content: bytes | None = None) -> Checked:
+    """Load and check one file (in this process or a worker)."""
+    errors: list[str] = []
+    try:  # taken before reading: a file changed after this moment cannot be mistaken for the one checked
+        info = os.stat(source.path)
+        stat = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        stat = None
+    reader = Reader([source], {source.display_path: content} if content is not None else None, errors)
+    doc = reader.load(source)
+    if doc is None:
+        return Checked(source.display_path, [], None, False, errors)
+    diagnostics = check_document(doc, config, errors)
+    has_suppressions = bool(doc.text and "seedlint:" in doc.text)
+    return Checked(source.display_path, diagnostics, record_for(doc), has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest())
+
+
+def _check_chunk(sources: list[SourceFile], config: Config) -> list[Checked]:
+    return [check_source(source, config) for source in sources]
+
+
+def check_all(
+    sources: list[SourceFile], config: Config, contents: dict[str, bytes], cache: Cache | None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Checked]:
+    """Every file checked once: from the cache when its content is known, else in this process or, for
+    large runs, in worker processes on every core."""
+    results: dict[str, Checked] = {}
+    todo = []
+    for source in sources:
+        hit = cache.get(source) if cache is not None and source.display_path not in contents else None
+        if hit is not None:
+            results[source.display_path] = hit
+            if progress is not None:
+                progress(1)
+        else:
+            todo.append(source)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= PARALLEL_FROM and workers > 1 and not contents:
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        with ProcessPoolExecutor(workers) as pool:
+            for chunk in pool.map(_check_chunk, chunks, [config] * len(chunks)):
+                for checked in chunk:
+                    results[checked.path] = checked
+                if progress is not None:
+                    progress(len(chunk))
+    else:
+        for source in todo:
+            results[source.display_path] = check_source(source, config, contents.get(source.display_path))
+            if progress is not None:
+                progress(1)
+    if cache is not None:
+        for source in todo:
+            if source.display_path not in contents:
+                cache.put(source, results[source.display_path])
+        cache.save()
+    return [results[source.display_path] for source in sources]
+
+
 def run(
     sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None,
-    contents: dict[str, bytes] | None = None, progress: Callable[[int], None] | None = None,
+    contents: dict[str, bytes] | None = None, progress: Callable[[int], None] | None = None, cache: Cache | None = None,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`."""
-    internal_errors: list[str] = []
+    contents = contents or {}
+    given = {source.display_path for source in sources}
+    others = [source for source in corpus_sources or [] if source.display_path not in given]
+    checked = check_all(sources, config, contents, cache, progress)
+    # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).
+    corpus_checked = check_all(others, config, contents, cache) if others else []
+    internal_errors = [e for c in [*checked, *corpus_checked] for e in c.internal_errors]
     reader = Reader([*(corpus_sources or []), *sources], contents, internal_errors)
-    documents = [doc for doc in (reader.load(source) for source in sources) if doc is not None]
-    diagnostics: list[Diagnostic] = []
-    for doc in documents:
-        diagnostics.extend(check_document(doc, config, internal_errors))
-        if progress is not None:
-            progress(1)
-    corpus = _corpus(documents, diagnostics, corpus_sources or [], config, reader)
+    diagnostics = [d for c in checked for d in c.diagnostics]
+    errors = {d.path for c in [*checked, *corpus_checked] for d in c.diagnostics if d.severity is Severity.ERROR}
+    records = [c.record for c in [*checked, *corpus_checked] if c.record is not None]
+    corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others))
+    corpus.reported |= corpus.referrers(given)
     diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_reported(d, config)]
-    selected = suppressions.apply(selected, documents, corpus.document, lambda code: selection.is_selected(code, config))
+    with_comments = [corpus.document(c.path) for c in checked if c.has_suppressions]
+    selected = suppressions.apply(selected, [doc for doc in with_comments if doc is not None], lambda code: selection.is_selected(code, config))
     selected.sort(key=Diagnostic.sort_key)
-    return RunResult(documents, selected, internal_errors, corpus.document)
-
-
-def _corpus(documents, diagnostics, corpus_sources, config, reader: Reader) -> Corpus:
-    """The corpus the cross-document rules see: the checked documents, plus the rest of the configured
-    corpus in a partial run (read for their index records only)."""
-    loaded = {doc.display_path: doc for doc in documents}
-    records = [record for doc in documents if (record := record_for(doc)) is not None]
-    for source in corpus_sources:
-        if source.display_path not in loaded and (doc := reader.load(source)) is not None and (record := record_for(doc)) is not None:
-            records.append(record)
-    errors = {d.path for d in diagnostics if d.severity is Severity.ERROR}
-
-    def load(path: str) -> Document | None:
-        return loaded[path] if path in loaded else reader.load_path(path)
-
-    def has_errors(path: str) -> bool:
-        if path not in loaded and (doc := load(path)) is not None:  # a target outside the run: check it now
-            loaded[path] = doc
-            errors.update(d.path for d in check_document(doc, config, reader.internal_errors) if d.severity is Severity.ERROR)
-        return path in errors
-
-    given = set(loaded)
-    corpus = Corpus(records, reported=given, load=load, has_errors=has_errors, partial=bool(corpus_sources))
-    corpus.reported |= corpus.referrers(given)
-    return corpus
+    return RunResult([c.path for c in checked], selected, internal_errors, corpus.document)

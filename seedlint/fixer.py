@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from seedlint import engine
+from seedlint.cache import Cache
 from seedlint.config import Config
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.discovery import SourceFile
@@ -46,14 +47,16 @@ class FixResult:
     refused: list[str]  # files whose fixes could not be verified (left untouched), with why
 
 
-def fix(sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None, *, unsafe: bool = False) -> FixResult:
+def fix(
+    sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None, *, unsafe: bool = False, cache: Cache | None = None
+) -> FixResult:
     """Compute every file's fixed text (nothing is written here)."""
     contents: dict[str, bytes] = {}
     originals: dict[str, bytes] = {}
     applied: dict[str, list[Diagnostic]] = defaultdict(list)
     refused: dict[str, str] = {}
     all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
-    result = engine.run(sources, config, corpus_sources, contents)
+    result = engine.run(sources, config, corpus_sources, contents, cache=cache)
     for _ in range(MAX_PASSES):
         changed = False
         for path, diagnostics in _fixable_by_file(result.diagnostics, unsafe, exclude=refused).items():
@@ -72,7 +75,7 @@ def fix(sources: list[SourceFile], config: Config, corpus_sources: list[SourceFi
             changed = True
         if not changed:
             break
-        result = engine.run(sources, config, corpus_sources, contents)
+        result = engine.run(sources, config, corpus_sources, contents, cache=cache)
     changes = [
         FileChange(all_sources[path], originals[path], data, applied[path])
         for path, data in sorted(contents.items())

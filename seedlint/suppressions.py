@@ -67,22 +67,20 @@ def _scalars(root) -> Iterator:
                 stack.extend((key, value))
 
 
-def apply(
-    diagnostics: list[Diagnostic], documents: list[Document], document: Callable[[str], Document | None], is_selected: Callable[[str], bool]
-) -> list[Diagnostic]:
-    """The diagnostics left after suppressions, plus SL017 for every suppression that silenced nothing
-    (in the documents of the run and in every document with a diagnostic)."""
+def apply(diagnostics: list[Diagnostic], documents: list[Document], is_selected: Callable[[str], bool]) -> list[Diagnostic]:
+    """The diagnostics left after the suppressions of `documents` (those whose text mentions `seedlint:`),
+    plus SL017 for every suppression that silenced nothing."""
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_path.setdefault(d.path, []).append(d)
-    kept: list[Diagnostic] = []
-    for path in sorted({doc.display_path for doc in documents} | set(by_path)):
-        doc = document(path)
-        suppressions = find(doc) if doc is not None else []
-        kept.extend(d for d in by_path.get(path, []) if not _silenced(d, suppressions))
-        if suppressions and is_selected(UNUSED_SUPPRESSION.code):
-            kept.extend(unused(doc, suppressions, is_selected))
-    return kept
+    for doc in documents:
+        found = find(doc)
+        if not found:
+            continue
+        by_path[doc.display_path] = [d for d in by_path.get(doc.display_path, []) if not _silenced(d, found)]
+        if is_selected(UNUSED_SUPPRESSION.code):
+            by_path[doc.display_path].extend(unused(doc, found, is_selected))
+    return [d for found in by_path.values() for d in found]
 
 
 def unused(doc: Document, suppressions: list[Suppression], is_selected: Callable[[str], bool]) -> Iterator[Diagnostic]:

@@ -182,7 +182,7 @@ def test_a_file_changed_during_the_run_is_not_overwritten(folder, monkeypatch):
         return real_mkstemp(*args, **kwargs)
 
     monkeypatch.setattr(writer.tempfile, "mkstemp", someone_edits)
-    status, output = fix("doc.md")
+    status, output = fix("--no-cache", "doc.md")  # (the cache's own temporary file must not trigger the edit)
     assert status == 2 and "file changed on disk while it was being fixed" in output
     assert path.read_bytes() == b"edited meanwhile"
 

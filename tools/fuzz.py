@@ -160,7 +160,7 @@ def check_bytes(raw: bytes, path: Path, config: Config, neighbours: list[SourceF
         result = engine.run(sources, config)
     except Exception:
         return [f"engine.run raised:\n{traceback.format_exc()}"]
-    return problems_of(result, {doc.display_path: doc.text for doc in result.documents})
+    return problems_of(result, {path: doc.text for path in result.paths if (doc := result.document(path)) is not None})
 
 
 def _signature(problem: str) -> str:
