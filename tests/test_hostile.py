@@ -405,3 +405,21 @@ def test_the_whole_hostile_collection_in_one_run(docs):
     assert process.returncode == 1 and process.stderr == b""
     shown = {line.split(":", 1)[0] for line in process.stdout.decode().splitlines()[:-1]}
     assert shown == {f"docs/{name}.md" for name in CASES} | {"docs/witness.md"}
+
+
+def test_document_text_and_file_names_cannot_drive_the_terminal(docs):
+    """Escape sequences written as YAML escapes (`\\e[2J` clears the screen, `\\e]0;…\\a` retitles the
+    window), C1 controls, bidirectional overrides and a file name with a line feed reach the messages;
+    the concise output shows each as an escape, so that every diagnostic stays one inert line."""
+    hostile = CLEAN.replace("type: article\n", 'type: "art\\e[31micle"\n"\\e[2J\\e]0;pwned\\a": x\n"ke\\u202ey": y\n', 1)
+    name = "evil\x1b[2J\nname.md" if sys.platform == "linux" else "evil name.md"
+    (docs / name).write_text(hostile, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "docs"], catch_exceptions=False)
+    assert result.exit_code == 1 and result.stderr == ""
+    for character in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert character not in result.stdout
+    lines = result.stdout.splitlines()
+    shown = name.replace("\x1b", "\\u001b").replace("\n", "\\n")
+    assert f"docs/{shown}:9:1: SL102 unknown field `\\u001b[2J\\u001b]0;pwned\\u0007`" in lines
+    assert f"docs/{shown}:10:1: SL102 unknown field `ke\\u202ey`" in lines
+    assert all(line.startswith(("docs/", "Found ")) for line in lines)  # no line was broken in two

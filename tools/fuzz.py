@@ -10,7 +10,8 @@ rule, corpus rules, both output formats), and any of these is a crash:
 - an exception or an internal error (a bug in seedlint, never the document's fault),
 - a diagnostic without a real position (line or column below 1, an end before its start, a line past
   the end of the file), with an unregistered code, or with a fix whose edits fall outside the text,
-- JSON output that does not parse, or that is not one entry per diagnostic,
+- JSON output that does not parse, or that is not one entry per diagnostic; concise output with a
+  control character or a bidirectional control in it (terminal escape injection),
 - an input that takes longer than --slow seconds.
 
 Crashing inputs are saved to --out as crash-<hash>.md with crash-<hash>.txt saying what went wrong (one
@@ -28,6 +29,7 @@ import hashlib
 import io
 import json
 import random
+import re
 import sys
 import time
 import traceback
@@ -61,10 +63,12 @@ VALUES: tuple[bytes, ...] = (
     b'""', b"''", b'" "', b'"\\u202e"', b'"\\u200b"', b'"\\x00"', b'"\\ud800"', b'"\\U0001F600"', b'"caf\xc3\xa9"',
     b'"\xc3\xa2\xe2\x82\xac\xe2\x84\xa2"', b"2024-02-30T15:00:00Z", b"2024-01-22T18:23:00.123456789+05:30",
     b"0001-01-01T00:00:00Z", b"9999-12-31T23:59:59Z", b"1970-01-01", b"https://", b"https://x", b"http://[::1]:99999/",
-    b"https://a..b/", b"https://exa mple.com/", b"https://xn--e1afmkfd.xn--p1ai/", b"//cdn.example.com/x",
+    b'"\\e[2J\\e]0;title\\a"', b"https://a..b/", b"https://exa mple.com/", b"https://xn--e1afmkfd.xn--p1ai/", b"//cdn.example.com/x",
     b'"https://www.example.com/a?utm_source=x&utm_medium=y#z"', b"ftp://x", b"mailto:a@b", b"&a x", b"*a", b"!!binary aGk=",
     b"|\n  block\n", b">-\n  folded\n", b"\n  - a\n  - b", b"\n  a: 1\n  b: 2",
 )
+# What a terminal acts on instead of showing (the line feed that ends each line aside).
+_TERMINAL_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 MUTATIONS = (
     "flip", "insert", "insert", "insert", "delete", "truncate", "duplicate-line", "swap-lines", "indent", "dedent", "bom",
     "splice", "value", "value", "value", "value",
@@ -141,6 +145,9 @@ def problems_of(result: engine.RunResult, texts: dict[str, str | None]) -> list[
         except Exception:
             problems.append(f"{name} reporter raised:\n{traceback.format_exc()}")
             continue
+        if name == "concise" and _TERMINAL_UNSAFE.search(stream.getvalue()):
+            found = _TERMINAL_UNSAFE.search(stream.getvalue()).group()
+            problems.append(f"concise output contains U+{ord(found):04X}, which a terminal acts on")
         if name == "json":
             try:
                 parsed = json.loads(stream.getvalue())
