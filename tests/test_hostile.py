@@ -423,3 +423,19 @@ def test_document_text_and_file_names_cannot_drive_the_terminal(docs):
     assert f"docs/{shown}:9:1: SL102 unknown field `\\u001b[2J\\u001b]0;pwned\\u0007`" in lines
     assert f"docs/{shown}:10:1: SL102 unknown field `ke\\u202ey`" in lines
     assert all(line.startswith(("docs/", "Found ")) for line in lines)  # no line was broken in two
+
+
+def test_a_whole_check_opens_no_network_connection(isolated_cwd, monkeypatch):
+    """No network at lint time: every rule runs on real documents with sockets made to fail."""
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    for name in ("getaddrinfo", "create_connection"):
+        monkeypatch.setattr(socket, name, no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    fixtures = Path(__file__).parent / "fixtures"
+    result = CliRunner().invoke(main, ["check", str(fixtures / "seeds"), str(fixtures / "ai-news")], catch_exceptions=False)
+    assert result.exit_code == 1 and result.stderr == ""
+    assert " in 85 files checked." in result.stdout.splitlines()[-1]
