@@ -439,3 +439,25 @@ def test_a_whole_check_opens_no_network_connection(isolated_cwd, monkeypatch):
     result = CliRunner().invoke(main, ["check", str(fixtures / "seeds"), str(fixtures / "ai-news")], catch_exceptions=False)
     assert result.exit_code == 1 and result.stderr == ""
     assert " in 85 files checked." in result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        (None, "missing.json: cannot read the schema: No such file or directory"),
+        ('{"type": "object",', "missing.json: the schema is not JSON: Expecting property name enclosed in double quotes"),
+        ('{"type": 5}', "missing.json: not a valid JSON Schema: 5 is not valid under any of the given schemas"),
+        # jsonschema would fetch this (its deprecated fallback): refused before any document is checked
+        ('{"$ref": "https://example.com/article.json"}', "points outside the schema; seedlint fetches nothing at lint time"),
+    ],
+    ids=["missing", "not-json", "not-a-schema", "remote-ref"],
+)
+def test_a_configured_schema_that_cannot_be_used_is_one_usage_error(docs, schema, message):
+    (docs.parent / "seedlint.toml").write_text('schema = "missing.json"\n')
+    if schema is not None:
+        (docs.parent / "missing.json").write_text(schema)
+    status, items, stderr = lint("docs")
+    assert (status, items) == (2, [])
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    [error] = [line for line in stderr.splitlines() if line.startswith("Error: ")]
+    assert message in error
