@@ -461,3 +461,21 @@ def test_a_configured_schema_that_cannot_be_used_is_one_usage_error(docs, schema
     assert "Traceback" not in stderr and "internal error" not in stderr
     [error] = [line for line in stderr.splitlines() if line.startswith("Error: ")]
     assert message in error
+
+
+@pytest.mark.parametrize(
+    ("configuration", "message"),
+    [
+        (b"\xff\xfe\x00x", "cannot read configuration: 'utf-8' codec can't decode byte 0xff in position 0"),
+        (b"paths = [\n", "invalid TOML"),
+        (b'severity = {SL001 = "fatal"}\n', "`severity.SL001` must be error, warning or info, not 'fatal'"),
+        (b'per-file-ignores = {"docs/*" = "SL0"}\n', "`per-file-ignores.docs/*` must be a list of rule codes"),
+    ],
+    ids=["binary", "unclosed-list", "bad-severity", "ignores-not-a-list"],
+)
+def test_a_hostile_configuration_is_one_usage_error(docs, configuration, message):
+    (docs.parent / "seedlint.toml").write_bytes(configuration)
+    status, items, stderr = lint("docs")
+    assert (status, items) == (2, [])
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    assert f"Error: {docs.parent.resolve() / 'seedlint.toml'}: {message}" in stderr
