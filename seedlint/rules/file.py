@@ -6,9 +6,13 @@ as rules and turns each into a diagnostic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import yaml
+
+from seedlint.diagnostic import Edit, Fix
 from seedlint.registry import define
 
 if TYPE_CHECKING:
@@ -100,6 +104,21 @@ LINE_TOO_LONG = define(
     why="No article has such a line: it is pasted data, a minified blob or a file glued together, and it makes every diff and review unreadable.",
     example='title: "xxxxxxxx…(a million characters)…"',
 )
+MIXED_LINE_ENDINGS = define(
+    "SL015", "mixed-line-endings", "warning", "The file mixes CRLF and LF line endings.",
+    what="Lines ending in CRLF (`\\r\\n`) and lines ending in LF (`\\n`) in one file; the first line that differs "
+    "from the majority is reported.",
+    why="Mixed endings make every diff noisy and some YAML tools keep the stray `\\r` in values.",
+    example="---\\r\\ntitle: x\\n---\\r\\n",
+    fix="safe: the minority line endings are rewritten to the majority style; nothing else changes.",
+)
+TRAILING_WHITESPACE = define(
+    "SL016", "trailing-whitespace", "warning", "A front-matter line ends with spaces or tabs.",
+    what="Spaces or tabs before the end of a front-matter line (outside block scalars, where they are content).",
+    why="Invisible trailing blanks produce noisy diffs and review churn.",
+    example="title: \"Hello\"   ",
+    fix="safe: the trailing blanks are removed (never inside a `|` or `>` block scalar).",
+)
 
 PROBLEM_RULES = {
     rule.name: rule
@@ -114,3 +133,50 @@ PROBLEM_RULES = {
 def check(doc: Document, context) -> Iterator[Diagnostic]:
     for problem in doc.problems:
         yield PROBLEM_RULES[problem.kind].at_span(doc, problem.span, problem.message, problem.fix)
+    if doc.text is not None:
+        yield from _check_line_endings(doc)
+        if doc.yaml_end > doc.yaml_start:
+            yield from _check_trailing_whitespace(doc)
+
+
+def _check_line_endings(doc: Document) -> Iterator[Diagnostic]:
+    text = doc.text
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    if not crlf or not lf:
+        return
+    majority = "\r\n" if crlf > lf else "\n"
+    # Every line break of the minority style, as offsets of its `\n` (or `\r\n`).
+    minority = [m.start() for m in re.finditer("(?<!\r)\n" if majority == "\r\n" else "\r\n", text)]
+    edits = tuple(Edit(start, start + (2 if majority == "\n" else 1), majority) for start in minority)
+    fix = Fix(edits, description=f"use {'CRLF' if majority == chr(13) + chr(10) else 'LF'} line endings throughout")
+    names = ("CRLF", "LF") if majority == "\r\n" else ("LF", "CRLF")
+    count = len(minority)
+    yield MIXED_LINE_ENDINGS.at_span(doc, doc.span(minority[0]), f"mixed line endings: {count} line{'s end' if count != 1 else ' ends'} in {names[1]}, the other {max(crlf, lf)} in {names[0]} (first here)", fix)
+
+
+def _check_trailing_whitespace(doc: Document) -> Iterator[Diagnostic]:
+    text = doc.text
+    block_scalars = [doc.node_span(node) for node in _block_scalars(doc.root)] if doc.root is not None else []
+    for match in _TRAILING_BLANKS.finditer(text, doc.yaml_start, doc.yaml_end):
+        start, end = match.span()
+        if any(span.start <= start < span.end for span in block_scalars):
+            continue
+        fix = Fix.replace(start, end, "", description="remove trailing whitespace")
+        yield TRAILING_WHITESPACE.at_span(doc, doc.span(start, end), f"trailing whitespace ({end - start} character{'s' if end - start != 1 else ''})", fix)
+
+
+_TRAILING_BLANKS = re.compile(r"[ \t]+(?=\r?\n)")
+
+
+def _block_scalars(root) -> Iterator:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("|", ">"):
+                yield node
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(value for _, value in node.value)

@@ -1,0 +1,204 @@
+"""SL2 — dates: every date-time is a real RFC 3339 date-time with an offset, and a plausible one.
+
+Dates are checked on the exact text of the YAML scalar (seedlint never lets the YAML library build
+timestamps: `2024-02-30T15:00:00Z` would crash it), so the message can quote what the author wrote.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from seedlint.edits import replace_value
+from seedlint.registry import define
+
+if TYPE_CHECKING:
+    from seedlint.config import Config
+    from seedlint.diagnostic import Diagnostic
+    from seedlint.document import Document
+
+NOT_A_DATE = define(
+    "SL201", "not-a-date", "error", "A date field does not hold a date.",
+    what="publishedDateTime, updatedDateTime and related entries' publishedDateTime must be RFC 3339 date-times "
+    "(2024-01-22T18:23:00Z); any other form (22/01/2024 18:23, January 22) is reported.",
+    why="Feeds, sorting and the site's templates read these fields as RFC 3339; other forms break them or are misread.",
+    example="publishedDateTime: 22/01/2024 18:23",
+)
+IMPOSSIBLE_DATE = define(
+    "SL202", "impossible-date", "error", "A date-time names a day or time that does not exist.",
+    what="Calendar and clock values are checked: day 30 of February, month 13, hour 25, minute 61.",
+    why="An impossible date crashes YAML loaders that build timestamps and cannot be sorted or shown.",
+    example="publishedDateTime: 2024-02-30T15:00:00Z   # February 2024 has 29 days",
+)
+MISSING_OFFSET = define(
+    "SL203", "missing-utc-offset", "error", "A date-time has no UTC offset.",
+    what="A date-time without `Z` or `+hh:mm`.",
+    why="Without an offset the moment is ambiguous by up to a day; the corpus writes UTC with `Z`.",
+    example="publishedDateTime: 2024-01-22T18:23:00",
+    fix="none: which offset was meant cannot be known.",
+)
+DATE_WITHOUT_TIME = define(
+    "SL204", "date-without-time", "error", "A date-time field holds only a date.",
+    what="A date such as 2024-01-22 where a date-time is required.",
+    why="The time of publication orders articles of the same day; a date alone is read as midnight in an unknown zone.",
+    example="publishedDateTime: 2024-01-22",
+    fix="none: the time is unknown.",
+)
+NON_CANONICAL_DATE = define(
+    "SL205", "non-canonical-date", "warning", "A date-time is valid but not written in the canonical RFC 3339 form.",
+    what="A space instead of `T`, a lowercase `t` or `z`, or an offset without its colon (`+0000`).",
+    why="Not every consumer accepts these variants; one spelling keeps the corpus uniform.",
+    example="publishedDateTime: 2024-01-22 18:23:00z",
+    fix="safe: rewritten as `2024-01-22T18:23:00Z` (the same instant, canonical spelling).",
+)
+FUTURE_DATE = define(
+    "SL206", "future-date", "warning", "A date-time lies in the future.",
+    what="A date later than now by more than `future-tolerance-days` (default 2).",
+    why="An article cannot have been published in the future: usually a wrong year or a swapped day and month.",
+    example="publishedDateTime: 2042-01-22T18:23:00Z",
+)
+DATE_TOO_EARLY = define(
+    "SL207", "date-too-early", "warning", "A date-time is earlier than the corpus can hold.",
+    what="A date before `earliest-year` (default 1990).",
+    why="Dates like 0001-01-01 or 1970-01-01 are placeholders or epoch defaults, not publication dates.",
+    example="publishedDateTime: 1970-01-01T00:00:00Z",
+)
+UPDATED_BEFORE_PUBLISHED = define(
+    "SL208", "updated-before-published", "warning", "updatedDateTime is earlier than publishedDateTime.",
+    what="An article's update time must not precede its publication time.",
+    why="One of the two dates is wrong.",
+    example="publishedDateTime: 2024-01-22T18:23:00Z\nupdatedDateTime: 2024-01-21T09:00:00Z",
+)
+FILENAME_DATE_MISMATCH = define(
+    "SL209", "filename-date-mismatch", "warning", "The date in the file name disagrees with publishedDateTime.",
+    what="A file named `YYYY-MM-DD-slug.md` must be dated within `filename-date-tolerance-days` (default 1) after the "
+    "UTC date of publishedDateTime: sites name files by their own publication day, which may be the next day.",
+    why="The site builds the article's URL and archive from the file name: a mismatch files it under the wrong day.",
+    example="2024-01-25-slug.md with publishedDateTime: 2024-01-22T18:23:00Z",
+)
+
+_DATE_TIME = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:(?P<sep>[Tt ])(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})(?P<fraction>\.\d+)?"
+    r"\s*(?P<offset>[Zz]|[+-]\d{2}:\d{2}|[+-]\d{4})?)?"
+)
+_FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    moment: datetime | None  # None when the date has no offset or no time
+    canonical: str  # the RFC 3339 spelling of the same text
+
+
+def date_paths(data: dict) -> Iterator[tuple]:
+    for name in ("publishedDateTime", "updatedDateTime"):
+        if name in data:
+            yield (name,)
+    related = data.get("related")
+    for index, entry in enumerate(related if isinstance(related, list) else []):
+        if isinstance(entry, dict) and "publishedDateTime" in entry:
+            yield ("related", index, "publishedDateTime")
+
+
+def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
+    parsed: dict[tuple, ParsedDate] = {}
+    for path in date_paths(doc.data):
+        value = _value(doc.data, path)
+        if isinstance(value, str):
+            result = yield from _check_text(doc, config, path, value)
+            if result is not None:
+                parsed[path] = result
+    published, updated = parsed.get(("publishedDateTime",)), parsed.get(("updatedDateTime",))
+    if published and updated and published.moment and updated.moment and updated.moment < published.moment:
+        yield UPDATED_BEFORE_PUBLISHED.at(doc, ("updatedDateTime",), f"updatedDateTime {updated.canonical} is earlier than publishedDateTime {published.canonical}")
+    if published and published.moment:
+        yield from _check_file_name(doc, config, published)
+
+
+def _value(data, path: tuple):
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _check_text(doc: Document, config: Config, path: tuple, text: str):
+    name = path[-1] if len(path) == 1 else f"related[{path[1]}].publishedDateTime"
+    match = _DATE_TIME.fullmatch(text.strip())
+    if match is None:
+        yield NOT_A_DATE.at(doc, path, f"{name} {text!r} is not a date-time: write RFC 3339, e.g. 2024-01-22T18:23:00Z")
+        return None
+    problem = _impossible(match)
+    if problem:
+        yield IMPOSSIBLE_DATE.at(doc, path, f"{name} {text} is not a real date: {problem}")
+        return None
+    if match["hour"] is None:
+        yield DATE_WITHOUT_TIME.at(doc, path, f"{name} {text} has no time of day: a date-time such as {text}T00:00:00Z is required")
+        return None
+    canonical = _canonical(match)
+    if match["offset"] is None:
+        yield MISSING_OFFSET.at(doc, path, f"{name} {text} has no UTC offset: add `Z` (UTC) or the offset it was written in, e.g. {canonical}Z")
+        return ParsedDate(None, canonical)
+    if canonical != text:
+        fix = replace_value(doc, path, canonical, description=f"write {canonical}")
+        yield NON_CANONICAL_DATE.at(doc, path, f"{name} {text!r} is not canonical RFC 3339: write {canonical}", fix=fix)
+    moment = datetime.fromisoformat(canonical.replace("Z", "+00:00"))
+    now = datetime.now(timezone.utc)
+    if moment > now + timedelta(days=config.future_tolerance_days):
+        yield FUTURE_DATE.at(doc, path, f"{name} {text} is in the future (today is {now:%Y-%m-%d}): a wrong year, or day and month swapped?")
+    elif moment.year < config.earliest_year:
+        yield DATE_TOO_EARLY.at(doc, path, f"{name} {text} is before {config.earliest_year}: a placeholder date, not a publication date?")
+    return ParsedDate(moment, canonical)
+
+
+def _impossible(match: re.Match) -> str | None:
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    if match["hour"] is not None:
+        hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
+        if hour > 23:
+            return f"hour {hour} does not exist (00-23)"
+        if minute > 59:
+            return f"minute {minute} does not exist (00-59)"
+        if second > 60:  # 60 is a leap second, which RFC 3339 allows
+            return f"second {second} does not exist (00-60)"
+        offset = match["offset"]
+        if offset and offset not in "Zz" and (int(offset[1:3]) > 23 or int(offset[-2:]) > 59):
+            return f"offset {offset} does not exist"
+    return None
+
+
+def _canonical(match: re.Match) -> str:
+    text = f"{match['year']}-{match['month']}-{match['day']}T{match['hour']}:{match['minute']}:{match['second']}{match['fraction'] or ''}"
+    offset = match["offset"] or ""
+    if offset in ("z", "Z"):
+        return text + "Z"
+    if len(offset) == 5:  # +0000 → +00:00
+        offset = offset[:3] + ":" + offset[3:]
+    return text + offset
+
+
+def _check_file_name(doc: Document, config: Config, published: ParsedDate) -> Iterator[Diagnostic]:
+    match = _FILE_DATE.match(doc.path.name)
+    if match is None:
+        return
+    try:
+        file_date = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=timezone.utc).date()
+    except ValueError:
+        return
+    utc_date = published.moment.astimezone(timezone.utc).date()
+    lag = (file_date - utc_date).days
+    if not 0 <= lag <= config.filename_date_tolerance_days:
+        yield FILENAME_DATE_MISMATCH.at(
+            doc, ("publishedDateTime",),
+            f"file name is dated {file_date} but publishedDateTime {published.canonical} is {utc_date} (UTC); "
+            f"expected a file name dated {utc_date} (or up to {config.filename_date_tolerance_days} day(s) later)",
+        )

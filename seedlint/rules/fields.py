@@ -1,0 +1,257 @@
+"""SL6 — what the schema cannot say about other fields: the secured token, image sizes, topics, and the
+text of titles and excerpts."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from seedlint.edits import replace_value
+from seedlint.registry import define
+
+if TYPE_CHECKING:
+    from seedlint.config import Config
+    from seedlint.corpus import Corpus
+    from seedlint.diagnostic import Diagnostic
+    from seedlint.document import Document
+
+INVALID_SECURED_TOKEN = define(
+    "SL601", "invalid-secured-token", "error", "The secured token does not decode to an AES ciphertext and IV.",
+    what="`secured` is `<base64 ciphertext>;<base64 IV>`: the ciphertext must decode to a non-empty multiple of "
+    "16 bytes (AES blocks) and the IV to exactly 16 bytes.",
+    why="A token that cannot be decrypted makes the site drop the article's protected content.",
+    example='secured: "c2hvcnQ=;IQyw7PXpbSeUeX7Q22Lj0A=="   # 5 bytes of ciphertext',
+)
+IMAGE_SIZE_MISMATCH = define(
+    "SL602", "image-size-mismatch", "info", "An image's declared size disagrees with the size its URL states.",
+    what="Where the image URL states a width (`w_1782`), a size (`1280x720`) or an aspect ratio (`ar_16:9`), the "
+    "declared width and height must agree within 2% (CDNs round requested sizes by a pixel or two).",
+    why="Templates reserve space from width and height; a wrong size makes the page jump or crops the image.",
+    example='- url: "https://cdn.example/upload/w_1782/photo"\n  width: 1280',
+)
+UNKNOWN_TOPIC = define(
+    "SL603", "unknown-topic", "warning", "A topic is not in the configured topic vocabulary.",
+    what="When `topics` names a vocabulary (a text file with one topic per line, a YAML file, or a folder of "
+    "taxonomy YAML files whose `name` fields are the topics), every topic must be one of them.",
+    why="An unknown topic creates an empty or duplicate topic page; usually it is a misspelling.",
+    example="topics:\n  - Power App   # did you mean `Power Apps`?",
+)
+RARE_TOPIC_SPELLING = define(
+    "SL604", "rare-topic-spelling", "info", "A topic used once is a near-spelling of a frequent topic.",
+    what="Without a vocabulary, a topic that occurs in one document only and is a near-spelling of a topic used in "
+    "at least five documents is reported.",
+    why="Most such topics are misspellings that split one topic into two pages.",
+    example="topics:\n  - Artifical Intelligence   # 'Artificial Intelligence' is used 200 times",
+)
+EMPTY_TEXT = define(
+    "SL605", "empty-text", "error", "A title or excerpt is empty or only whitespace.",
+    what="title and excerpt of the document and of its related entries must hold text.",
+    why="An empty title renders as a blank card.",
+    example='title: "  "',
+)
+SURROUNDING_WHITESPACE = define(
+    "SL606", "surrounding-whitespace", "info", "A title, excerpt, name or topic starts or ends with whitespace.",
+    what="Leading or trailing spaces, tabs or line breaks in title, excerpt, provider name and topics.",
+    why="Invisible whitespace makes equal values compare unequal (topics, stale-copy checks) and shifts layouts.",
+    example='title: "Hello "',
+    fix="safe: the whitespace is removed; nothing else in the value changes.",
+)
+TITLE_IS_EXCERPT = define(
+    "SL607", "title-equals-excerpt", "warning", "The excerpt repeats the title.",
+    what="An excerpt identical to the title (ignoring surrounding whitespace).",
+    why="The card shows the same text twice; the real excerpt was lost when the document was made.",
+    example='title: "Hello"\nexcerpt: "Hello"',
+)
+
+_AES_BLOCK = 16
+_WIDTH = re.compile(r"(?:^|[/,_])w_(\d{2,5})(?=[,/]|$)")
+_HEIGHT = re.compile(r"(?:^|[/,_])h_(\d{2,5})(?=[,/]|$)")
+_ASPECT = re.compile(r"(?:^|[/,])ar_(\d{1,3}):(\d{1,3})(?=[,/]|$)")
+# `WxH` as a path segment or before the extension; not a thumbor crop box (`0x0:2040x1360`).
+_SIZE = re.compile(r"(?<![\d.:])(\d{2,5})x(\d{2,5})(?=\.\w{3,4}$|/|$)")
+_TEXT_FIELDS = ("title", "excerpt")
+
+
+def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
+    data = doc.data
+    yield from _check_secured(doc, data.get("secured"))
+    for path, image in _images(data):
+        yield from _check_image(doc, path, image)
+    yield from _check_texts(doc, data)
+    vocabulary = load_vocabulary(config.resolve(config.topics)) if config.topics else None
+    topics = data.get("topics")
+    for index, topic in enumerate(topics if isinstance(topics, list) else []):
+        if vocabulary is not None and isinstance(topic, str) and topic.strip() not in vocabulary:
+            match = difflib.get_close_matches(topic, sorted(vocabulary), n=1, cutoff=0.75)
+            hint = f"; did you mean `{match[0]}`?" if match else ""
+            yield UNKNOWN_TOPIC.at(doc, ("topics", index), f"topic `{topic}` is not in the topic vocabulary ({config.topics}){hint}")
+
+
+def _check_secured(doc: Document, token) -> Iterator[Diagnostic]:
+    if not isinstance(token, str) or token.count(";") != 1:
+        return  # the schema (SL106) reports a token of the wrong form
+    ciphertext, iv = token.split(";")
+    try:
+        sizes = len(base64.b64decode(ciphertext, validate=True)), len(base64.b64decode(iv, validate=True))
+    except (binascii.Error, ValueError) as error:
+        yield INVALID_SECURED_TOKEN.at(doc, ("secured",), f"secured token is not valid base64: {error}")
+        return
+    problems = []
+    if sizes[0] == 0 or sizes[0] % _AES_BLOCK:
+        problems.append(f"the ciphertext decodes to {sizes[0]} bytes, not a non-empty multiple of {_AES_BLOCK}")
+    if sizes[1] != _AES_BLOCK:
+        problems.append(f"the IV decodes to {sizes[1]} bytes, not {_AES_BLOCK}")
+    if problems:
+        yield INVALID_SECURED_TOKEN.at(doc, ("secured",), "secured token cannot be decrypted: " + "; ".join(problems))
+
+
+def _images(data: dict) -> Iterator[tuple[tuple, dict]]:
+    def listed(prefix: tuple, images) -> Iterator[tuple[tuple, dict]]:
+        for index, image in enumerate(images if isinstance(images, list) else []):
+            if isinstance(image, dict):
+                yield prefix + (index,), image
+
+    yield from listed(("images",), data.get("images"))
+    if isinstance(data.get("provider"), dict):
+        yield from listed(("provider", "images"), data["provider"].get("images"))
+    related = data.get("related")
+    for index, entry in enumerate(related if isinstance(related, list) else []):
+        if isinstance(entry, dict):
+            yield from listed(("related", index, "images"), entry.get("images"))
+
+
+def stated_size(url: str) -> tuple[int | None, int | None, tuple[int, int] | None, tuple[int, int] | None]:
+    """(width, height, aspect ratio, bounding box) that an image URL states, each None where it states none.
+    `w_`/`h_` parameters state exact sizes; a `WxH` segment states the box the image was fitted into."""
+    path = url.split("?", 1)[0]
+    width, height, aspect, size = _WIDTH.search(path), _HEIGHT.search(path), _ASPECT.search(path), _SIZE.search(path)
+    ratio = (int(aspect[1]), int(aspect[2])) if aspect and int(aspect[2]) else None
+    box = (int(size[1]), int(size[2])) if size else None
+    return int(width[1]) if width else None, int(height[1]) if height else None, ratio, box
+
+
+def _check_image(doc: Document, path: tuple, image: dict) -> Iterator[Diagnostic]:
+    url, width, height = image.get("url"), image.get("width"), image.get("height")
+    if not (isinstance(url, str) and isinstance(width, int) and isinstance(height, int)) or width <= 0 or height <= 0:
+        return  # the schema reports missing or non-positive sizes
+    w, h, ratio, box = stated_size(url)
+    where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+    if w is not None and _differs(w, width):
+        yield IMAGE_SIZE_MISMATCH.at(doc, path + ("width",), f"{where}.width is {width} but the image URL states width {w}")
+    elif h is not None and _differs(h, height):
+        yield IMAGE_SIZE_MISMATCH.at(doc, path + ("height",), f"{where}.height is {height} but the image URL states height {h}")
+    elif box is not None and not _fits(box, width, height, upscaled="no_upscale" not in url):
+        yield IMAGE_SIZE_MISMATCH.at(doc, path + ("width",), f"{where} is {width}x{height} but the image URL states the size {box[0]}x{box[1]}")
+    elif ratio is not None and abs(width / height - ratio[0] / ratio[1]) > 0.02 * ratio[0] / ratio[1]:
+        yield IMAGE_SIZE_MISMATCH.at(doc, path + ("height",), f"{where} is {width}x{height} but the image URL states aspect ratio {ratio[0]}:{ratio[1]} (height {round(width * ratio[1] / ratio[0])} for width {width})")
+
+
+def _fits(box: tuple[int, int], width: int, height: int, upscaled: bool) -> bool:
+    """An image fitted into a box fills it on one side and does not exceed it on the other; with thumbor's
+    `no_upscale()` a smaller source stays smaller than the box."""
+    if not upscaled and width <= box[0] * 1.02 and height <= box[1] * 1.02:
+        return True
+    return (not _differs(box[0], width) and height <= box[1] * 1.02) or (not _differs(box[1], height) and width <= box[0] * 1.02)
+
+
+def _differs(stated: int, declared: int) -> bool:
+    # CDNs round a requested size by a pixel or two (a 349 px request served at 347 px): within 2% agrees.
+    return abs(stated - declared) > 0.02 * stated
+
+
+def _text_paths(data: dict) -> Iterator[tuple]:
+    for name in _TEXT_FIELDS:
+        yield (name,)
+    yield ("provider", "name")
+    topics = data.get("topics")
+    for index in range(len(topics) if isinstance(topics, list) else 0):
+        yield ("topics", index)
+    related = data.get("related")
+    for index, entry in enumerate(related if isinstance(related, list) else []):
+        if isinstance(entry, dict):
+            for name in _TEXT_FIELDS:
+                yield ("related", index, name)
+
+
+def _value(data, path: tuple):
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def _check_texts(doc: Document, data: dict) -> Iterator[Diagnostic]:
+    for path in _text_paths(data):
+        value = _value(data, path)
+        if not isinstance(value, str):
+            continue
+        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+        if not value.strip():
+            if path[-1] in _TEXT_FIELDS:
+                yield EMPTY_TEXT.at(doc, path, f"{name} is empty" if not value else f"{name} is only whitespace")
+        elif value != value.strip():
+            fix = replace_value(doc, path, value.strip(), description="remove the surrounding whitespace")
+            side = "starts and ends" if value[0].isspace() and value[-1].isspace() else "starts" if value[0].isspace() else "ends"
+            yield SURROUNDING_WHITESPACE.at(doc, path, f"{name} {side} with whitespace ({_describe_blank(value)})", fix=fix)
+    title, excerpt = data.get("title"), data.get("excerpt")
+    if isinstance(title, str) and isinstance(excerpt, str) and title.strip() and title.strip() == excerpt.strip():
+        yield TITLE_IS_EXCERPT.at(doc, ("excerpt",), "excerpt is the same text as the title: the article's summary is missing")
+
+
+def _describe_blank(value: str) -> str:
+    blanks = (value[: len(value) - len(value.lstrip())] + value[len(value.rstrip()) :])
+    return ", ".join(sorted({repr(ch) for ch in blanks}))
+
+
+@lru_cache(maxsize=8)
+def load_vocabulary(path: Path) -> frozenset[str]:
+    """The allowed topics: a folder of taxonomy YAML files (their `name` fields), a YAML file (a list, or
+    mappings with `name`), or a text file with one topic per line."""
+    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".md")) if path.is_dir() else [path]
+    names: set[str] = set()
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        if file.suffix in (".yaml", ".yml", ".md") or path.is_dir():
+            names.update(_names(text))
+        else:
+            names.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(names)
+
+
+def _names(text: str) -> set[str]:
+    # A taxonomy file may itself be front matter between `---` lines.
+    body = text.split("\n---", 1)[0].removeprefix("---\n") if text.startswith("---") else text
+    data = yaml.safe_load(body)
+    items = data if isinstance(data, list) else [data]
+    return {str(item["name"]) if isinstance(item, dict) else str(item) for item in items if item is not None and (not isinstance(item, dict) or "name" in item)}
+
+
+def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
+    """Without a vocabulary: a topic used in one document that is a near-spelling of a topic used in five or more."""
+    if config.topics:
+        return
+    counts: Counter = Counter()
+    for record in corpus.records:
+        counts.update(set(record.topics))
+    frequent = sorted(topic for topic, count in counts.items() if count >= 5)
+    for record in corpus.records:
+        if record.path not in corpus.reported:
+            continue
+        for index, topic in enumerate(record.topics):
+            if counts[topic] == 1:
+                match = difflib.get_close_matches(topic, frequent, n=1, cutoff=0.85)
+                if match and (doc := corpus.document(record.path)) is not None:
+                    yield RARE_TOPIC_SPELLING.at(doc, ("topics", index), f"topic `{topic}` is used only here; did you mean `{match[0]}` (used in {counts[match[0]]} documents)?")

@@ -1,0 +1,202 @@
+"""SL5 — related references and the corpus: every `related:` entry resolves to a document of the corpus,
+points outside it, or dangles; resolved copies must match their target; documents must not be duplicated.
+
+Resolution goes through the corpus index (seedlint/corpus.py), so an entry may name any alias of a
+document (webUrl, originalUrl, ampWebUrl, the AMP-cache form, another spelling of the same address).
+The scope (`related-scope` in [tool.seedlint]) says which unresolved entries dangle:
+  closed — every entry must name a document of the corpus (a complete corpus: azure-news);
+  hosts  — only entries on a host where the corpus has documents (a sample cut from a larger corpus);
+  open   — none; only near misses, missing and malformed URLs are reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from seedlint.corpus import Corpus, IndexRecord, RelatedRef, is_web_url
+from seedlint.diagnostic import Applicability, Diagnostic, Fix
+from seedlint.edits import replace_value
+from seedlint.registry import define
+from seedlint.weburl import canonical_url
+
+if TYPE_CHECKING:
+    from seedlint.config import Config
+
+MISSING_URL = define(
+    "SL501", "related-missing-url", "error", "A related entry has no webUrl.",
+    what="Every related entry must name its article by webUrl.",
+    why="Without an address the entry links nowhere: readers get a dead card.",
+    example="related:\n  - title: \"A\"\n    excerpt: \"...\"   # no webUrl",
+)
+MALFORMED_URL = define(
+    "SL502", "related-malformed-url", "error", "A related entry's webUrl is not an http(s) address, so it resolves to nothing.",
+    what="The entry's webUrl cannot name any document: no http/https scheme or no host (the SL3 rules say what exactly is wrong with it).",
+    why="A malformed link dangles whatever the corpus holds.",
+    example='related:\n  - webUrl: "www.example.com/a"',
+)
+NEAR_MISS = define(
+    "SL503", "related-near-miss", "error", "A related entry resolves to nothing but nearly names a corpus document.",
+    what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the same host, "
+    "or whose copied title and provider are those of exactly one corpus document.",
+    why="A typo in a link breaks it silently; the intended document is almost certainly the one suggested.",
+    example='webUrl: "https://news.example.com/a/artcle-1"   # the corpus has .../a/article-1',
+    fix="safe: the URL is replaced by the suggested document's address (its webUrl, else originalUrl).",
+)
+DANGLING = define(
+    "SL504", "related-dangling", "error", "A related entry names no document of the corpus (its target is missing or was deleted).",
+    what="Under `related-scope = \"closed\"` every entry must resolve to a document; under \"hosts\" every entry on a "
+    "host where the corpus has documents; with `--since REV`, every entry that resolved at REV.",
+    why="A deleted or renamed document leaves links to it dead in every document that copied it.",
+    example="related:\n  - webUrl: \"https://example.com/deleted-article\"",
+)
+STALE_COPY = define(
+    "SL505", "related-stale-copy", "warning", "A related entry's copied fields differ from the document it names.",
+    what="title, excerpt, publishedDateTime, provider and type of a resolved entry are compared with the target document.",
+    why="Entries are copies made when the link was created; when the article changes, the card shows the old text.",
+    example='related:\n  - title: "Old headline"   # the target now reads "New headline"',
+    fix="sometimes: each differing value is replaced by the target's value; safe when the target itself has no "
+    "error, unsafe otherwise (the target may be the wrong one).",
+)
+SELF_REFERENCE = define(
+    "SL506", "related-self-reference", "warning", "A document lists itself as related.",
+    what="A related entry that resolves to the document that contains it.",
+    why="A card linking to the page the reader is on is useless and usually a copy-paste slip.",
+    example="webUrl: \"https://a.example/x\"\nrelated:\n  - webUrl: \"https://a.example/x\"",
+)
+DUPLICATE_ENTRY = define(
+    "SL507", "related-duplicate-entry", "warning", "The same document appears twice in one related list.",
+    what="Two entries of one list that resolve to the same document (or name the same address); the second is reported.",
+    why="The reader sees the same card twice.",
+    example="related:\n  - webUrl: \"https://a.example/x\"\n  - webUrl: \"https://a.example/x?utm_source=feed\"",
+)
+DUPLICATE_DOCUMENT = define(
+    "SL508", "duplicate-document", "error", "Two documents have the same canonical address.",
+    what="Documents whose webUrl (else originalUrl) is the same address after normalisation; each is reported, naming the other.",
+    why="References to that address cannot tell the documents apart, and the site shows the article twice.",
+    example="a.md: webUrl: \"https://a.example/x\"\nb.md: webUrl: \"https://a.example/x/\"",
+)
+POSSIBLE_DUPLICATE = define(
+    "SL509", "possible-duplicate-document", "warning", "Two documents have the same title, provider and publication date.",
+    what="Documents under different addresses that share title, provider and the date of publishedDateTime.",
+    why="Usually the same article captured twice under two addresses.",
+    example="a.md and b.md: title \"X\", provider example.com, published 2024-01-22",
+)
+
+
+def check(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
+    yield from _check_references(corpus, config)
+    yield from _check_duplicates(corpus)
+
+
+def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
+    index = corpus.index
+    for record in corpus.records:
+        if not record.related:
+            continue
+        if record.path not in corpus.reported:
+            # Outside the files of a partial run, only the references that stopped resolving matter.
+            if corpus.partial:
+                yield from _dangling_only(corpus, config, record)
+            continue
+        doc = corpus.document(record.path)
+        if doc is None:
+            continue
+        seen: dict[str, int] = {}
+        for ref in record.related:
+            where = ("related", ref.index)
+            if ref.url is None:
+                yield MISSING_URL.at(doc, where, f"related[{ref.index}] has no webUrl: it links nowhere")
+                continue
+            target = index.resolve(ref.url)
+            if target is None and not is_web_url(ref.url):
+                yield MALFORMED_URL.at(doc, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is not an http(s) address: it resolves to nothing")
+                continue
+            # The same article twice: the same target document, or the same address outside the corpus.
+            identity = target.path if target is not None else canonical_url(ref.url)
+            if identity in seen:
+                named = target.name if target is not None else "the same address"
+                yield DUPLICATE_ENTRY.at(doc, where + ("webUrl",), f"related[{ref.index}] → {ref.url} names {named} again (already related[{seen[identity]}])")
+            seen.setdefault(identity, ref.index)
+            if target is None:
+                yield from _unresolved(corpus, config, doc, record, ref)
+                continue
+            if target.path == record.path:
+                yield SELF_REFERENCE.at(doc, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is this document itself")
+            yield from _stale(corpus, doc, ref, target)
+
+
+def _dangling_only(corpus: Corpus, config: Config, record: IndexRecord) -> Iterator[Diagnostic]:
+    for ref in record.related:
+        if ref.url and corpus.index.resolve(ref.url) is None:
+            doc = corpus.document(record.path)
+            if doc is not None:
+                yield from _unresolved(corpus, config, doc, record, ref)
+
+
+def _unresolved(corpus: Corpus, config: Config, doc, record: IndexRecord, ref: RelatedRef) -> Iterator[Diagnostic]:
+    where = ("related", ref.index, "webUrl")
+    copied = dict(ref.copied)
+    guess = corpus.index.near_miss(ref.url, copied.get("title"), copied.get("provider"))
+    if guess is not None and guess.path != record.path and guess.url:
+        fix = replace_value(doc, where, guess.url, description=f"point related[{ref.index}] at {guess.name}")
+        yield NEAR_MISS.at(doc, where, f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({guess.url})?", fix=fix)
+    elif config.related_scope == "closed" or (config.related_scope == "hosts" and corpus.index.has_host(ref.url)):
+        scope = "the corpus has no document at that address" if config.related_scope == "closed" else "the corpus has documents on that host but none at that address"
+        yield DANGLING.at(doc, where, f"related[{ref.index}] → {ref.url} does not resolve: {scope} (missing or deleted target)")
+
+
+def _stale(corpus: Corpus, doc, ref: RelatedRef, target: IndexRecord) -> Iterator[Diagnostic]:
+    differing = [name for name, value in ref.copied if target.value(name) is not None and value != target.value(name)]
+    if not differing:
+        return
+    safe = not corpus.has_errors(target.path)
+    fixes = [f for name in differing for f in _copy_edits(doc, ("related", ref.index, name), target.value(name), safe)]
+    applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+    fix = Fix(tuple(e for f in fixes for e in f.edits), applicability, f"copy {', '.join(differing)} from {target.name}") if fixes else None
+    first = differing[0]
+    shown = ", ".join(differing)
+    now = target.value(first)
+    detail = f"{first} is {_short(dict(ref.copied)[first])} but {target.name} now has {_short(now)}"
+    yield STALE_COPY.at(doc, ("related", ref.index, first), f"related[{ref.index}] is a stale copy of {target.name} ({shown} differ{'s' if len(differing) == 1 else ''}): {detail}", fix=fix)
+
+
+def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
+    if isinstance(value, tuple):  # provider: (("name", ...), ("domain", ...))
+        return [fix for key, part in value for fix in _copy_edits(doc, path + (key,), part, safe)]
+    if not isinstance(value, str):
+        return []
+    return [replace_value(doc, path, value, safe=safe)]
+
+
+def _short(value) -> str:
+    if isinstance(value, tuple):
+        value = ", ".join(f"{k} {v}" for k, v in value)
+    text = str(value)
+    return f'"{text}"' if len(text) <= 70 else f'"{text[:67]}..."'
+
+
+def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
+    by_url: dict[str, list[IndexRecord]] = defaultdict(list)
+    by_identity: dict[tuple, list[IndexRecord]] = defaultdict(list)
+    for record in corpus.records:
+        if record.url:
+            by_url[canonical_url(record.url)].append(record)
+        title, provider, published = record.value("title"), record.value("provider"), record.value("publishedDateTime")
+        if title and isinstance(published, str):
+            by_identity[(title, provider, published[:10])].append(record)
+    for group in (g for g in by_url.values() if len(g) > 1):
+        for record in group:
+            others = [o for o in group if o is not record]
+            if record.path in corpus.reported and (doc := corpus.document(record.path)) is not None:
+                field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
+                names = ", ".join(o.name for o in others)
+                yield DUPLICATE_DOCUMENT.at(doc, (field_name,), f"{field_name} {record.url} is also the address of {names}: two documents for one article")
+    for group in by_identity.values():
+        urls = {canonical_url(r.url) for r in group if r.url}
+        if len(group) > 1 and len(urls) > 1:
+            for record in group:
+                if record.path in corpus.reported and (doc := corpus.document(record.path)) is not None:
+                    names = ", ".join(o.name for o in group if o is not record)
+                    yield POSSIBLE_DUPLICATE.at(doc, ("title",), f"same title, provider and publication date as {names} (under another address): the same article twice?")

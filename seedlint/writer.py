@@ -1,0 +1,49 @@
+"""Writing a fixed file so that nothing is ever lost: a temporary file in the same folder, flushed and
+fsynced, then `os.replace` (atomic on POSIX). A crash or a full disk at any point leaves either the old
+file or the new one, never a mix; the file's mode is kept; a read-only file is reported, not forced."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+class WriteError(Exception):
+    """The file could not be written; the original is untouched. The message names the file and why."""
+
+
+def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
+    """Replace `path`'s bytes with `content`, provided the file still holds `expected` (what was read and
+    checked): a file changed by someone else meanwhile is left alone."""
+    target = path.resolve()  # a symlinked document: write the file it points to, keep the link
+    try:
+        info = target.stat()
+    except OSError as error:
+        raise WriteError(f"{path}: cannot write the fix: {error.strerror}") from None
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise WriteError(f"{path}: file is read-only; not fixed (make it writable to apply the fix)")
+    fd, temporary = None, None
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".seedlint-tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as stream:
+            fd = None
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        if target.read_bytes() != expected:
+            raise WriteError(f"{path}: file changed on disk while it was being fixed; not overwritten (run again)")
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as error:
+        raise WriteError(f"{path}: cannot write the fix: {error.strerror or error}; the file is unchanged") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass

@@ -1,0 +1,158 @@
+"""SL5: related references resolved against the corpus, on real documents with injected defects."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, SEEDS
+
+from seedlint import engine
+from seedlint.config import Config
+from seedlint.discovery import discover
+
+URL_002 = "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292"
+URL_000 = "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478451"
+SEED_001 = "001_5ea581042828ec4e.txt"
+
+
+@pytest.fixture
+def seeds(tmp_path, monkeypatch):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+def run(folder: Path, scope: str = "hosts", given: list[Path] | None = None, select=("SL5",)):
+    config = Config(root=folder.parent, paths=[folder.name], related_scope=scope, select=list(select))
+    corpus = discover([folder], config)
+    if given is None:
+        return engine.run(corpus, config)
+    return engine.run(discover(given, config), config, corpus_sources=corpus)
+
+
+def found(result):
+    return [(Path(d.path).name, d.code, d.line, d.column) for d in result.diagnostics]
+
+
+def edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def apply_fix(path: Path, diagnostic) -> str:
+    text = path.read_text(encoding="utf-8")
+    for e in sorted(diagnostic.fix.edits, key=lambda e: e.start, reverse=True):
+        text = text[: e.start] + e.content + text[e.end :]
+    return text
+
+
+def test_seeds_under_their_configured_scope_report_only_the_real_stale_copy(seeds):
+    # 001 copies 002's excerpt with mojibake (`Metâ€™s`); 002 itself reads `Met’s`.
+    assert found(run(seeds)) == [(SEED_001, "SL505", 49, 14)]
+
+
+def test_stale_copy_fix_restores_the_targets_value_exactly(seeds):
+    [diagnostic] = run(seeds).diagnostics
+    assert diagnostic.message.startswith("related[1] is a stale copy of 002_436ca83e3ef9a780.txt (excerpt differs)")
+    assert diagnostic.fix.applicability.value == "safe"
+    fixed = apply_fix(seeds / SEED_001, diagnostic)
+    target_excerpt_line = (seeds / "002_436ca83e3ef9a780.txt").read_text(encoding="utf-8").splitlines()[3]
+    assert fixed.splitlines()[48] == "    " + target_excerpt_line  # the same quoted text, indented as an entry
+    original = (seeds / SEED_001).read_text(encoding="utf-8").splitlines()
+    assert fixed.splitlines()[:48] == original[:48] and fixed.splitlines()[49:] == original[49:]
+
+
+def test_url_altered_by_one_character_is_a_near_miss_with_a_safe_fix(seeds):
+    edit(seeds, SEED_001, URL_002, URL_002.replace("478292", "478293"))
+    result = run(seeds, select=["SL503"])
+    [diagnostic] = result.diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("SL503", 51, 13)
+    assert diagnostic.message == f"related[1] → {URL_002[:-1]}3 does not resolve; did you mean 002_436ca83e3ef9a780.txt ({URL_002})?"
+    assert apply_fix(seeds / SEED_001, diagnostic) == (SEEDS / SEED_001).read_text(encoding="utf-8")
+
+
+def test_deleted_target_dangles(seeds):
+    (seeds / "002_436ca83e3ef9a780.txt").unlink()
+    result = run(seeds, select=["SL504"])
+    assert found(result) == [(SEED_001, "SL504", 51, 13)]
+    assert "does not resolve: the corpus has documents on that host but none at that address" in result.diagnostics[0].message
+
+
+def test_deleted_target_dangles_in_a_partial_run_of_another_file(seeds):
+    # pre-commit passes only the changed files and never the deleted one: 001 is checked all the same.
+    (seeds / "002_436ca83e3ef9a780.txt").unlink()
+    result = run(seeds, given=[seeds / "000_c11209e5b5b8f7fd.txt"], select=["SL5"])
+    assert found(result) == [(SEED_001, "SL504", 51, 13)]
+
+
+def test_partial_run_reports_only_given_files_and_their_referrers(seeds):
+    edit(seeds, "004_c5cf7e08ca5b8660.txt", "    webUrl: \"https://www.computing.co.uk", "    webUrl: \"https://www.computing.co.uk")
+    result = run(seeds, given=[seeds / "002_436ca83e3ef9a780.txt"], select=["SL5"])
+    # 001 refers to 002, so its stale copy of 002 is reported although only 002 was given.
+    assert found(result) == [(SEED_001, "SL505", 49, 14)]
+    assert found(run(seeds, given=[seeds / "003_e08711b63be86b3c.txt"], select=["SL5"])) == []
+
+
+def test_entry_without_url(seeds):
+    edit(seeds, SEED_001, f'    webUrl: "{URL_002}"\n', "")
+    assert found(run(seeds, select=["SL501"])) == [(SEED_001, "SL501", 48, 5)]
+
+
+def test_malformed_url(seeds):
+    edit(seeds, SEED_001, URL_002, "news.met.police.uk/news/x")
+    assert found(run(seeds, select=["SL502"])) == [(SEED_001, "SL502", 51, 13)]
+
+
+def test_self_reference(seeds):
+    edit(seeds, SEED_001, URL_002, "https://www.bbc.com/news/uk-england-london-68062080")
+    assert ("001_5ea581042828ec4e.txt", "SL506", 51, 13) in found(run(seeds, select=["SL506"]))
+
+
+def test_same_target_twice_through_another_alias(seeds):
+    # related[2] names 000 by webUrl; related[1] is rewritten to 000's address with `www.` and a trailing slash.
+    edit(seeds, SEED_001, URL_002, URL_000.replace("https://news", "https://www.news") + "/")
+    result = run(seeds, select=["SL507"])
+    assert found(result) == [(SEED_001, "SL507", 65, 13)]
+    assert result.diagnostics[0].message == f"related[2] → {URL_000} names 000_c11209e5b5b8f7fd.txt again (already related[1])"
+
+
+def test_duplicated_document(seeds):
+    shutil.copy(seeds / "000_c11209e5b5b8f7fd.txt", seeds / "005_copy.txt")
+    result = run(seeds, select=["SL508"])
+    assert found(result) == [("000_c11209e5b5b8f7fd.txt", "SL508", 7, 9), ("005_copy.txt", "SL508", 7, 9)]
+    assert result.diagnostics[0].message == f"webUrl {URL_000} is also the address of 005_copy.txt: two documents for one article"
+
+
+def test_closed_scope_reports_every_outside_entry(seeds):
+    counts = {}
+    for _, code, _, _ in found(run(seeds, scope="closed")):
+        counts[code] = counts.get(code, 0) + 1
+    assert counts == {"SL504": 15, "SL505": 1}
+    assert found(run(seeds, scope="open")) == [(SEED_001, "SL505", 49, 14)]
+
+
+def test_ai_news_sample_real_defects():
+    result = run(FIXTURES / "ai-news", scope="closed")
+    counts = {}
+    for _, code, _, _ in found(result):
+        counts[code] = counts.get(code, 0) + 1
+    # The sample's README: 112 entries point outside it, 12 stale copies, 2 self-references, the same article
+    # twice in one list in 8 files; plus the two Medium captures that differ only by a tracking parameter and
+    # the two infoq captures of one article (duplicate documents).
+    assert counts == {"SL504": 112, "SL505": 12, "SL506": 2, "SL507": 8, "SL508": 4}
+
+
+def test_azure_subset_closed_under_references():
+    # 27 real azure-news documents closed under their references: nothing dangles. Duplicated addresses
+    # resolve to the newest capture, which makes the older captures' copies stale.
+    result = run(FIXTURES / "azure-news", scope="closed")
+    codes = sorted({code for _, code, _, _ in found(result)})
+    assert "SL504" not in codes and "SL503" not in codes
+    assert [f for f in found(result) if f[1] == "SL506"] == [
+        ("2020-05-05-cloud-providers-see-aggressive-growth-amidst-covid-19-pandemic.md", "SL506", 30, 13),
+        ("2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md", "SL506", 32, 13),
+        ("2021-04-02-no-foolin-microsoft-cloud-outage-takes-azure-teams-and-office-365-offline.md", "SL506", 73, 13),
+    ]
