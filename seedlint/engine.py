@@ -75,11 +75,19 @@ def run(
     diagnostics: list[Diagnostic] = []
     for doc in documents:
         diagnostics.extend(check_document(doc, config, internal_errors))
-    corpus = _corpus(documents, diagnostics, corpus_sources or [], config, reader)
-    diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+    corpus = None
+    try:
+        corpus = _corpus(documents, diagnostics, corpus_sources or [], config, reader)
+    except Exception:  # a bug: the per-document diagnostics are still reported
+        internal_errors.append(f"corpus: internal error while indexing the documents:\n{traceback.format_exc()}")
+    else:
+        diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_selected(d.code, config)]
     selected.sort(key=Diagnostic.sort_key)
-    return RunResult(documents, selected, internal_errors, corpus.document)
+    result = RunResult(documents, selected, internal_errors)
+    if corpus is not None:
+        result.document = corpus.document
+    return result
 
 
 def _corpus(documents, diagnostics, corpus_sources, config, reader: Reader) -> Corpus:

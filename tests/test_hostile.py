@@ -482,3 +482,47 @@ def test_a_hostile_configuration_is_one_usage_error(docs, configuration, message
     assert (status, items) == (2, [])
     assert "Traceback" not in stderr and "internal error" not in stderr
     assert f"Error: {docs.parent.resolve() / 'seedlint.toml'}: {message}" in stderr
+
+
+# Found by tools/fuzz.py: values of the wrong shape, or URLs urllib cannot split, reached the corpus index
+# (built outside the per-rule guard), so one document ended the whole run with a traceback.
+FUZZ_FINDINGS = {
+    "port-out-of-range": ('webUrl: "https://news.met.police.uk/', 'webUrl: "https://news.met.police.uk:99999/'),
+    "port-not-a-number": ('webUrl: "https://news.met.police.uk/', 'webUrl: "https://news.met.police.uk:00:00Z/'),
+    "unbalanced-bracket-in-host": ('webUrl: "https://news.met.police.uk/', 'webUrl: "https://news[.met.police.uk/'),
+    "title-is-a-list": ('title: "Live Facial Recognition used in Croydon"', "title: [Live, Facial]"),
+    "related-title-is-a-mapping": (
+        '    webUrl: "https://www.wired.com/story/parabon-nanolabs-dna-face-models-police-facial-recognition/"',
+        '    webUrl: "https://www.wired.com/story/nowhere/"\n    excerpt2: x',
+    ),
+    "related-provider-is-a-list": ("    provider:\n      name: Wired\n      domain: wired.com", "    provider: [Wired, wired.com]"),
+}
+
+
+@pytest.mark.parametrize("name", FUZZ_FINDINGS)
+def test_fuzz_findings_wrong_shapes_and_unsplittable_urls(docs, name):
+    old, new = FUZZ_FINDINGS[name]
+    assert old in CLEAN
+    damaged = CLEAN.replace(old, new, 1)
+    if name == "related-title-is-a-mapping":
+        damaged = damaged.replace('  - title: "Cops Used DNA', "  - title: {a: 1}\n    x: \"Cops Used DNA", 1)
+    (docs / f"{name}.md").write_text(damaged, encoding="utf-8")
+    (docs / "original.md").write_text(CLEAN, encoding="utf-8")  # its twin: the corpus rules compare them
+    status, items, stderr = lint("docs")
+    assert_calm(status, items, stderr)
+    assert found(items, f"docs/{name}.md")  # reported, not crashed on
+    assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
+
+
+def test_a_bug_in_the_corpus_index_keeps_the_per_document_diagnostics(docs, monkeypatch):
+    def broken_index(*args, **kwargs):
+        raise TypeError("simulated index bug")
+
+    monkeypatch.setattr("seedlint.engine._corpus", broken_index)
+    status, items, stderr = lint("docs")
+    assert status == 2 and "Traceback" not in stderr
+    assert stderr.splitlines() == [
+        "seedlint: corpus: internal error while indexing the documents: TypeError: simulated index bug"
+        " (a bug in seedlint; SEEDLINT_DEBUG=1 shows the traceback)"
+    ]
+    assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
