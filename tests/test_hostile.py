@@ -526,3 +526,14 @@ def test_a_bug_in_the_corpus_index_keeps_the_per_document_diagnostics(docs, monk
         " (a bug in seedlint; SEEDLINT_DEBUG=1 shows the traceback)"
     ]
     assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
+
+
+def test_a_long_run_of_blanks_inside_a_line_does_not_hang(docs):
+    """The trailing-whitespace search once restarted inside every run of blanks that ends in text: time
+    grew with the square of the run (minutes for this file). The child process gets a generous bound."""
+    (docs / "blanks.md").write_text("---\na: b" + " " * 2_000_000 + "x  \n---\n")
+    process = lint_process("check", "docs", timeout=120)
+    assert process.returncode == 1 and process.stderr == b""
+    lines = process.stdout.decode().splitlines()
+    assert "docs/blanks.md:2:1: SL014 line 2 is 2,000,007 characters long; lines over 10,000 characters are not article text (pasted data?)" in lines
+    assert "docs/blanks.md:2:2000006: SL016 trailing whitespace (2 characters)" in lines
