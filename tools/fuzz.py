@@ -4,8 +4,8 @@
 
 Each input is a real document with a few mutations (byte flips; insertions of tabs, quotes, `: `, anchors,
 aliases, tags, control characters, byte-order marks; deletions, truncation, duplicated or swapped lines,
-changed indentation, pieces of another document). It goes through the whole data flow (loader, every
-rule, corpus rules, both output formats), and any of these is a crash:
+changed indentation, pieces of another document, long runs of one fragment). It goes through the whole
+data flow (loader, every rule, corpus rules, both output formats), and any of these is a crash:
 
 - an exception or an internal error (a bug in seedlint, never the document's fault),
 - a diagnostic without a real position (line or column below 1, an end before its start, a line past
@@ -72,7 +72,7 @@ VALUES: tuple[bytes, ...] = (
 _TERMINAL_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 MUTATIONS = (
     "flip", "insert", "insert", "insert", "delete", "truncate", "duplicate-line", "swap-lines", "indent", "dedent", "bom",
-    "splice", "value", "value", "value", "value",
+    "splice", "value", "value", "value", "value", "repeat",
 )
 
 
@@ -88,6 +88,9 @@ def mutate(raw: bytes, operations: list[tuple[str, float, int]], donor: bytes = 
             data[min(at, len(data) - 1)] = number % 256
         elif kind == "insert":
             data[at:at] = FRAGMENTS[number % len(FRAGMENTS)]
+        elif kind == "repeat":  # a long run of one fragment: finds work that grows faster than the input
+            fragment = FRAGMENTS[number % len(FRAGMENTS)]
+            data[at:at] = fragment * (1 + (number * 7) % 100_000 // len(fragment))
         elif kind == "delete":
             del data[at : at + 1 + number % 40]
         elif kind == "truncate":
