@@ -55,6 +55,14 @@ def assert_calm(status: int, items: list[dict], stderr: str, expected_status: in
         assert d["line"] >= 1 and d["column"] >= 1 and d["code"] in codes, d
 
 
+def assert_one_internal_error(message: str) -> None:
+    """Checking docs/ reports one bug in seedlint, in one line, and still the witness's finding."""
+    status, items, stderr = lint("docs")
+    assert status == 2 and "Traceback" not in stderr
+    assert stderr.splitlines() == [f"seedlint: {message} (a bug in seedlint; SEEDLINT_DEBUG=1 shows the traceback)"]
+    assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
+
+
 @pytest.fixture
 def docs(isolated_cwd):
     """`docs/` in an empty working directory, holding the witness."""
@@ -337,13 +345,7 @@ def test_a_bug_in_the_loader_is_one_internal_error_and_the_other_files_are_check
         return real_load(path, display)
 
     monkeypatch.setattr("seedlint.engine.load_document", buggy_load)
-    status, items, stderr = lint("docs")
-    assert status == 2 and "Traceback" not in stderr
-    assert stderr.splitlines() == [
-        "seedlint: docs/trigger.md: internal error while loading the file: AssertionError: simulated loader bug"
-        " (a bug in seedlint; SEEDLINT_DEBUG=1 shows the traceback)"
-    ]
-    assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
+    assert_one_internal_error("docs/trigger.md: internal error while loading the file: AssertionError: simulated loader bug")
 
 
 def test_names_with_spaces_and_non_ascii(docs):
@@ -519,13 +521,7 @@ def test_a_bug_in_the_corpus_index_keeps_the_per_document_diagnostics(docs, monk
         raise TypeError("simulated index bug")
 
     monkeypatch.setattr("seedlint.engine._corpus", broken_index)
-    status, items, stderr = lint("docs")
-    assert status == 2 and "Traceback" not in stderr
-    assert stderr.splitlines() == [
-        "seedlint: corpus: internal error while indexing the documents: TypeError: simulated index bug"
-        " (a bug in seedlint; SEEDLINT_DEBUG=1 shows the traceback)"
-    ]
-    assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
+    assert_one_internal_error("corpus: internal error while indexing the documents: TypeError: simulated index bug")
 
 
 def test_a_long_run_of_blanks_inside_a_line_does_not_hang(docs):
