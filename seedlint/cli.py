@@ -46,6 +46,10 @@ def load_settings(config_file: Path | None, isolated: bool, select: str | None, 
         config.ignore = config.ignore + _codes(ignore)
     if extend_select:
         config.extend_select = config.extend_select + _codes(extend_select)
+    try:  # a configured schema that cannot be used is the user's to fix, not an error in every document
+        schema.validator(config.schema_path)
+    except schema.SchemaFileError as error:
+        raise click.UsageError(str(error)) from None
     return config
 
 

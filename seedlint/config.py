@@ -118,6 +118,11 @@ def _checked(source: Path, key: str, name: str, value):
     elif isinstance(default, dict):
         if not isinstance(value, dict):
             raise ConfigError(f"{source}: `{key}` must be a table")
+        for entry, setting in value.items():  # checked here, not when the first diagnostic meets them
+            if name == "severity" and setting not in ("error", "warning", "info"):
+                raise ConfigError(f"{source}: `{key}.{entry}` must be error, warning or info, not {setting!r}")
+            if name == "per_file_ignores" and not (isinstance(setting, list) and all(isinstance(code, str) for code in setting)):
+                raise ConfigError(f"{source}: `{key}.{entry}` must be a list of rule codes")
     elif isinstance(default, bool) or isinstance(default, int):
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"{source}: `{key}` must be an integer")

@@ -110,7 +110,9 @@ class CorpusIndex:
             for key in aliases(record):
                 self.by_alias[key].append(record)
                 self.by_host[key.split("/", 1)[0]].append((key, record))
-            self.by_title[(record.value("title"), record.value("provider"))].append(record)
+            key = index_key(record.value("title"), record.value("provider"))
+            if key is not None:
+                self.by_title[key].append(record)
 
     def resolve(self, url: str) -> IndexRecord | None:
         """The document an address names. When several documents share the address (duplicates, reported
@@ -137,8 +139,20 @@ class CorpusIndex:
                 best = (distance, record)
         if best is not None:
             return best[1]
-        same_title = self.by_title.get((title, provider), [])
+        key = index_key(title, provider)
+        same_title = self.by_title.get(key, []) if key is not None else []
         return same_title[0] if len(same_title) == 1 and title else None
+
+
+def index_key(*values) -> tuple | None:
+    """Field values as a dictionary key; None when one holds a list or a mapping where text belongs
+    (the schema rules report that document)."""
+    key = tuple(values)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

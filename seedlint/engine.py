@@ -105,7 +105,12 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
         return Checked(source.display_path, [], None, False, errors)
     diagnostics = check_document(doc, config, errors)
     has_suppressions = bool(doc.text and "seedlint:" in doc.text)
-    return Checked(source.display_path, diagnostics, record_for(doc), has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest())
+    try:
+        record = record_for(doc)
+    except Exception:  # a bug: the file's own diagnostics are still reported
+        record = None
+        errors.append(f"{source.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
+    return Checked(source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest())
 
 
 def _check_chunk(sources: list[SourceFile], config: Config) -> list[Checked]:
@@ -167,11 +172,17 @@ def run(
     diagnostics = [d for c in checked for d in c.diagnostics]
     errors = {d.path for c in [*checked, *corpus_checked] for d in c.diagnostics if d.severity is Severity.ERROR}
     records = [c.record for c in [*checked, *corpus_checked] if c.record is not None]
-    corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others))
-    corpus.reported |= corpus.referrers(given)
-    diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+    corpus = None
+    try:
+        corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others))
+        corpus.reported |= corpus.referrers(given)
+    except Exception:  # a bug: the per-document diagnostics are still reported
+        internal_errors.append(f"corpus: internal error while indexing the documents:\n{traceback.format_exc()}")
+    else:
+        diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+    document = corpus.document if corpus is not None else reader.load_path
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_reported(d, config)]
-    with_comments = [corpus.document(c.path) for c in checked if c.has_suppressions]
+    with_comments = [document(c.path) for c in checked if c.has_suppressions]
     selected = suppressions.apply(selected, [doc for doc in with_comments if doc is not None], lambda code: selection.is_selected(code, config))
     selected.sort(key=Diagnostic.sort_key)
-    return RunResult([c.path for c in checked], selected, internal_errors, corpus.document)
+    return RunResult([c.path for c in checked], selected, internal_errors, document)

@@ -26,7 +26,10 @@ def is_tracking_param(name: str) -> bool:
 def amp_cache_url(amp_url: str) -> str:
     """The Google AMP-cache URL of `amp_url`:
     https://<host with '-' doubled and '.' turned to '-'>.cdn.ampproject.org/c/s/<amp_url without scheme>."""
-    parts = urlsplit(amp_url)
+    try:
+        parts = urlsplit(amp_url)
+    except ValueError:  # an unbalanced `[` in the host: not a URL (the SL3 rules say so)
+        parts = urlsplit("")
     host = (parts.hostname or "").replace("-", "--").replace(".", "-")
     secure = "s/" if parts.scheme == "https" else ""
     rest = amp_url.split("://", 1)[1] if "://" in amp_url else amp_url
@@ -36,12 +39,16 @@ def amp_cache_url(amp_url: str) -> str:
 def canonical_url(url: str) -> str:
     """One key for every spelling of the same address: scheme and host case, default port, `www.`,
     trailing slash, fragment, tracking parameters and percent-encoding do not matter."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # an unbalanced `[` or a bad port: not a URL (the SL3 rules say so); it stands for itself
+        return url.strip()
     host = (parts.hostname or "").lower().rstrip(".")
     if host.startswith("www."):
         host = host[4:]
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~") or "/"
     if len(path) > 1:
         path = path.rstrip("/")

@@ -55,6 +55,14 @@ def assert_calm(status: int, items: list[dict], stderr: str, expected_status: in
         assert d["line"] >= 1 and d["column"] >= 1 and d["code"] in codes, d
 
 
+def assert_one_internal_error(message: str) -> None:
+    """Checking docs/ reports one bug in seedlint, in one line, and still the witness's finding."""
+    status, items, stderr = lint("docs")
+    assert status == 2 and "Traceback" not in stderr
+    assert stderr.splitlines() == [f"seedlint: {message} (a bug in seedlint; SEEDLINT_DEBUG=1 shows the traceback)"]
+    assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
+
+
 @pytest.fixture
 def docs(isolated_cwd):
     """`docs/` in an empty working directory, holding the witness."""
@@ -337,13 +345,7 @@ def test_a_bug_in_the_loader_is_one_internal_error_and_the_other_files_are_check
         return real_load(path, display)
 
     monkeypatch.setattr("seedlint.engine.load_document", buggy_load)
-    status, items, stderr = lint("docs")
-    assert status == 2 and "Traceback" not in stderr
-    assert stderr.splitlines() == [
-        "seedlint: docs/trigger.md: internal error while loading the file: AssertionError: simulated loader bug"
-        " (a bug in seedlint; SEEDLINT_DEBUG=1 shows the traceback)"
-    ]
-    assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
+    assert_one_internal_error("docs/trigger.md: internal error while loading the file: AssertionError: simulated loader bug")
 
 
 def test_names_with_spaces_and_non_ascii(docs):
@@ -408,3 +410,126 @@ def test_the_whole_hostile_collection_in_one_run(docs):
     assert process.returncode == 1 and process.stderr == b""
     shown = {line.split(":", 1)[0] for line in process.stdout.decode().splitlines()[:-1]}
     assert shown == {f"docs/{name}.md" for name in CASES} | {"docs/witness.md"}
+
+
+def test_document_text_and_file_names_cannot_drive_the_terminal(docs):
+    """Escape sequences written as YAML escapes (`\\e[2J` clears the screen, `\\e]0;…\\a` retitles the
+    window), C1 controls, bidirectional overrides and a file name with a line feed reach the messages;
+    the concise output shows each as an escape, so that every diagnostic stays one inert line."""
+    hostile = CLEAN.replace("type: article\n", 'type: "art\\e[31micle"\n"\\e[2J\\e]0;pwned\\a": x\n"ke\\u202ey": y\n', 1)
+    name = "evil\x1b[2J\nname.md" if sys.platform == "linux" else "evil name.md"
+    (docs / name).write_text(hostile, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "docs"], catch_exceptions=False)
+    assert result.exit_code == 1 and result.stderr == ""
+    for character in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert character not in result.stdout
+    lines = result.stdout.splitlines()
+    shown = name.replace("\x1b", "\\u001b").replace("\n", "\\n")
+    assert f"docs/{shown}:9:1: SL102 unknown field `\\u001b[2J\\u001b]0;pwned\\u0007`" in lines
+    assert f"docs/{shown}:10:1: SL102 unknown field `ke\\u202ey`" in lines
+    assert all(line.startswith(("docs/", "Found ")) for line in lines)  # no line was broken in two
+
+
+def test_a_whole_check_opens_no_network_connection(isolated_cwd, monkeypatch):
+    """No network at lint time: every rule runs on real documents with sockets made to fail."""
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    for name in ("getaddrinfo", "create_connection"):
+        monkeypatch.setattr(socket, name, no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    fixtures = Path(__file__).parent / "fixtures"
+    result = CliRunner().invoke(main, ["check", str(fixtures / "seeds"), str(fixtures / "ai-news")], catch_exceptions=False)
+    assert result.exit_code == 1 and result.stderr == ""
+    assert " in 85 files checked." in result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        (None, "missing.json: cannot read the schema: No such file or directory"),
+        ('{"type": "object",', "missing.json: the schema is not JSON: Expecting property name enclosed in double quotes"),
+        ('{"type": 5}', "missing.json: not a valid JSON Schema: 5 is not valid under any of the given schemas"),
+        # jsonschema would fetch this (its deprecated fallback): refused before any document is checked
+        ('{"$ref": "https://example.com/article.json"}', "points outside the schema; seedlint fetches nothing at lint time"),
+    ],
+    ids=["missing", "not-json", "not-a-schema", "remote-ref"],
+)
+def test_a_configured_schema_that_cannot_be_used_is_one_usage_error(docs, schema, message):
+    (docs.parent / "seedlint.toml").write_text('schema = "missing.json"\n')
+    if schema is not None:
+        (docs.parent / "missing.json").write_text(schema)
+    status, items, stderr = lint("docs")
+    assert (status, items) == (2, [])
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    [error] = [line for line in stderr.splitlines() if line.startswith("Error: ")]
+    assert message in error
+
+
+@pytest.mark.parametrize(
+    ("configuration", "message"),
+    [
+        (b"\xff\xfe\x00x", "cannot read configuration: 'utf-8' codec can't decode byte 0xff in position 0"),
+        (b"paths = [\n", "invalid TOML"),
+        (b'severity = {SL001 = "fatal"}\n', "`severity.SL001` must be error, warning or info, not 'fatal'"),
+        (b'per-file-ignores = {"docs/*" = "SL0"}\n', "`per-file-ignores.docs/*` must be a list of rule codes"),
+    ],
+    ids=["binary", "unclosed-list", "bad-severity", "ignores-not-a-list"],
+)
+def test_a_hostile_configuration_is_one_usage_error(docs, configuration, message):
+    (docs.parent / "seedlint.toml").write_bytes(configuration)
+    status, items, stderr = lint("docs")
+    assert (status, items) == (2, [])
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    assert f"Error: {docs.parent.resolve() / 'seedlint.toml'}: {message}" in stderr
+
+
+# Found by tools/fuzz.py: values of the wrong shape, or URLs urllib cannot split, reached the corpus index
+# (built outside the per-rule guard), so one document ended the whole run with a traceback.
+FUZZ_FINDINGS = {
+    "port-out-of-range": ('webUrl: "https://news.met.police.uk/', 'webUrl: "https://news.met.police.uk:99999/'),
+    "port-not-a-number": ('webUrl: "https://news.met.police.uk/', 'webUrl: "https://news.met.police.uk:00:00Z/'),
+    "unbalanced-bracket-in-host": ('webUrl: "https://news.met.police.uk/', 'webUrl: "https://news[.met.police.uk/'),
+    "title-is-a-list": ('title: "Live Facial Recognition used in Croydon"', "title: [Live, Facial]"),
+    "related-title-is-a-mapping": (
+        '    webUrl: "https://www.wired.com/story/parabon-nanolabs-dna-face-models-police-facial-recognition/"',
+        '    webUrl: "https://www.wired.com/story/nowhere/"\n    excerpt2: x',
+    ),
+    "related-provider-is-a-list": ("    provider:\n      name: Wired\n      domain: wired.com", "    provider: [Wired, wired.com]"),
+}
+
+
+@pytest.mark.parametrize("name", FUZZ_FINDINGS)
+def test_fuzz_findings_wrong_shapes_and_unsplittable_urls(docs, name):
+    old, new = FUZZ_FINDINGS[name]
+    assert old in CLEAN
+    damaged = CLEAN.replace(old, new, 1)
+    if name == "related-title-is-a-mapping":
+        damaged = damaged.replace('  - title: "Cops Used DNA', "  - title: {a: 1}\n    x: \"Cops Used DNA", 1)
+    (docs / f"{name}.md").write_text(damaged, encoding="utf-8")
+    (docs / "original.md").write_text(CLEAN, encoding="utf-8")  # its twin: the corpus rules compare them
+    status, items, stderr = lint("docs")
+    assert_calm(status, items, stderr)
+    assert found(items, f"docs/{name}.md")  # reported, not crashed on
+    assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
+
+
+def test_a_bug_in_the_corpus_index_keeps_the_per_document_diagnostics(docs, monkeypatch):
+    def broken_index(*args, **kwargs):
+        raise TypeError("simulated index bug")
+
+    monkeypatch.setattr("seedlint.engine.Corpus", broken_index)
+    assert_one_internal_error("corpus: internal error while indexing the documents: TypeError: simulated index bug")
+
+
+def test_a_long_run_of_blanks_inside_a_line_does_not_hang(docs):
+    """The trailing-whitespace search once restarted inside every run of blanks that ends in text: time
+    grew with the square of the run (minutes for this file). The child process gets a generous bound."""
+    (docs / "blanks.md").write_text("---\na: b" + " " * 2_000_000 + "x  \n---\n")
+    process = lint_process("check", "docs", timeout=120)
+    assert process.returncode == 1 and process.stderr == b""
+    lines = process.stdout.decode().splitlines()
+    assert "docs/blanks.md:2:1: SL014 line 2 is 2,000,007 characters long; lines over 10,000 characters are not article text (pasted data?)" in lines
+    assert "docs/blanks.md:2:2000006: SL016 trailing whitespace (2 characters)" in lines

@@ -4,19 +4,21 @@
 
 Each input is a real document with a few mutations (byte flips; insertions of tabs, quotes, `: `, anchors,
 aliases, tags, control characters, byte-order marks; deletions, truncation, duplicated or swapped lines,
-changed indentation, pieces of another document). It goes through the whole data flow (loader, every
-rule, corpus rules, both output formats), and any of these is a crash:
+changed indentation, pieces of another document, long runs of one fragment). It goes through the whole
+data flow (loader, every rule, corpus rules, both output formats), and any of these is a crash:
 
 - an exception or an internal error (a bug in seedlint, never the document's fault),
 - a diagnostic without a real position (line or column below 1, an end before its start, a line past
   the end of the file), with an unregistered code, or with a fix whose edits fall outside the text,
-- JSON output that does not parse, or that is not one entry per diagnostic,
+- JSON output that does not parse, or that is not one entry per diagnostic; concise output with a
+  control character or a bidirectional control in it (terminal escape injection),
 - an input that takes longer than --slow seconds.
 
 Crashing inputs are saved to --out as crash-<hash>.md with crash-<hash>.txt saying what went wrong (one
 file per distinct problem). The input being checked is always in --out/in-progress.md: if the process
 dies (a segmentation fault) or hangs (faulthandler then dumps the stacks and exits), it is the culprit.
-Reproduce a crash with `python -m seedlint check --output-format json OUT/crash-<hash>.md`.
+Reproduce a crash with `python -m seedlint check --output-format json OUT/crash-<hash>.md`; after fixing,
+`python tools/fuzz.py --replay --out OUT` checks every saved input again.
 tests/test_properties.py runs the same checks (`problems_of`) on inputs drawn by hypothesis.
 """
 
@@ -28,6 +30,7 @@ import hashlib
 import io
 import json
 import random
+import re
 import sys
 import time
 import traceback
@@ -61,13 +64,15 @@ VALUES: tuple[bytes, ...] = (
     b'""', b"''", b'" "', b'"\\u202e"', b'"\\u200b"', b'"\\x00"', b'"\\ud800"', b'"\\U0001F600"', b'"caf\xc3\xa9"',
     b'"\xc3\xa2\xe2\x82\xac\xe2\x84\xa2"', b"2024-02-30T15:00:00Z", b"2024-01-22T18:23:00.123456789+05:30",
     b"0001-01-01T00:00:00Z", b"9999-12-31T23:59:59Z", b"1970-01-01", b"https://", b"https://x", b"http://[::1]:99999/",
-    b"https://a..b/", b"https://exa mple.com/", b"https://xn--e1afmkfd.xn--p1ai/", b"//cdn.example.com/x",
+    b'"\\e[2J\\e]0;title\\a"', b"https://a..b/", b"https://exa mple.com/", b"https://xn--e1afmkfd.xn--p1ai/", b"//cdn.example.com/x",
     b'"https://www.example.com/a?utm_source=x&utm_medium=y#z"', b"ftp://x", b"mailto:a@b", b"&a x", b"*a", b"!!binary aGk=",
     b"|\n  block\n", b">-\n  folded\n", b"\n  - a\n  - b", b"\n  a: 1\n  b: 2",
 )
+# What a terminal acts on instead of showing (the line feed that ends each line aside).
+_TERMINAL_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 MUTATIONS = (
     "flip", "insert", "insert", "insert", "delete", "truncate", "duplicate-line", "swap-lines", "indent", "dedent", "bom",
-    "splice", "value", "value", "value", "value",
+    "splice", "value", "value", "value", "value", "repeat",
 )
 
 
@@ -83,6 +88,9 @@ def mutate(raw: bytes, operations: list[tuple[str, float, int]], donor: bytes = 
             data[min(at, len(data) - 1)] = number % 256
         elif kind == "insert":
             data[at:at] = FRAGMENTS[number % len(FRAGMENTS)]
+        elif kind == "repeat":  # a long run of one fragment: finds work that grows faster than the input
+            fragment = FRAGMENTS[number % len(FRAGMENTS)]
+            data[at:at] = fragment * (1 + (number * 7) % 100_000 // len(fragment))
         elif kind == "delete":
             del data[at : at + 1 + number % 40]
         elif kind == "truncate":
@@ -141,6 +149,9 @@ def problems_of(result: engine.RunResult, texts: dict[str, str | None]) -> list[
         except Exception:
             problems.append(f"{name} reporter raised:\n{traceback.format_exc()}")
             continue
+        if name == "concise" and _TERMINAL_UNSAFE.search(stream.getvalue()):
+            found = _TERMINAL_UNSAFE.search(stream.getvalue()).group()
+            problems.append(f"concise output contains U+{ord(found):04X}, which a terminal acts on")
         if name == "json":
             try:
                 parsed = json.loads(stream.getvalue())
@@ -163,28 +174,51 @@ def check_bytes(raw: bytes, path: Path, config: Config, neighbours: list[SourceF
     return problems_of(result, {path: doc.text for path in result.paths if (doc := result.document(path)) is not None})
 
 
+NEIGHBOURS = "checked together with: "
+
+
+def replay(folder: Path, config: Config) -> int:
+    """Check every saved crash-*.md again (with the documents it was checked with): which still crash."""
+    still = 0
+    for saved in sorted(folder.glob("crash-*.md")):
+        report = saved.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
+        listed = next((line[len(NEIGHBOURS) :] for line in report if line.startswith(NEIGHBOURS)), "")
+        neighbours = [SourceFile(Path(p), Path(p).name) for p in listed.split("|") if p]
+        problems = check_bytes(saved.read_bytes(), folder / "in-progress.md", config, neighbours)
+        still += bool(problems)
+        print(f"{'CRASH' if problems else 'fixed'} {saved.name}" + (f": {_signature(problems[0])}" if problems else ""))
+    (folder / "in-progress.md").unlink(missing_ok=True)
+    return 1 if still else 0
+
+
 def _signature(problem: str) -> str:
-    """What makes two crashes the same: the problem without its position and numbers."""
-    first = problem.splitlines()[0]
-    last = problem.strip().splitlines()[-1] if "\n" in problem.strip() else ""
-    return "".join(c for c in (first.split(" ", 1)[-1] + last) if not c.isdigit())[:300]
+    """What makes two crashes the same: for an exception, its type and the innermost frame it came
+    from; otherwise the problem without its path and numbers."""
+    lines = problem.strip().splitlines()
+    frames = [line.strip() for line in lines if line.strip().startswith("File ")]
+    if frames:
+        return f"{lines[-1].split(':', 1)[0]} at {re.sub(r', line [0-9]+', '', frames[-1])}"
+    return re.sub(r"[0-9]+", "", lines[0].split(" ", 1)[-1])[:300]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--corpus", type=Path, action="append", required=True, help="a folder of real documents (repeatable)")
+    parser.add_argument("--corpus", type=Path, action="append", default=[], help="a folder of real documents (repeatable)")
+    parser.add_argument("--replay", action="store_true", help="check the crash-*.md already in --out again, and stop")
     parser.add_argument("--out", type=Path, required=True, help="where crashing inputs are saved")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--max-mutations", type=int, default=4)
     parser.add_argument("--slow", type=float, default=5.0, help="seconds after which one input counts as a crash")
     args = parser.parse_args()
+    if args.replay:
+        return replay(args.out, Config(root=Path.cwd()))
 
     seed = args.seed if args.seed is not None else random.randrange(2**32)
     rng = random.Random(seed)
     files = sorted(p for folder in args.corpus for p in folder.rglob("*") if p.suffix in (".md", ".txt") and p.is_file())
     if not files:
-        parser.error("no documents in the corpus folders")
+        parser.error("no documents in the corpus folders (give --corpus)")
     originals = [p.read_bytes() for p in files]
     args.out.mkdir(parents=True, exist_ok=True)
     in_progress = args.out / "in-progress.md"
@@ -199,7 +233,10 @@ def main() -> int:
         index = rng.randrange(len(files))
         operations = [(rng.choice(MUTATIONS), rng.random(), rng.randrange(1 << 16)) for _ in range(rng.randint(1, args.max_mutations))]
         raw = mutate(originals[index], operations, donor=rng.choice(originals))
-        neighbours = [SourceFile(files[index], files[index].name)] if rng.random() < 0.25 else []
+        # for the corpus rules: now and then the unchanged original and a few other real documents alongside
+        others = [files[index]] if rng.random() < 0.25 else []
+        others += rng.sample(files, min(3, len(files))) if rng.random() < 0.25 else []
+        neighbours = [SourceFile(p, p.name) for p in dict.fromkeys(others)]
         faulthandler.dump_traceback_later(args.slow * 20, exit=True)  # a hang: dump the stacks and stop
         started = time.monotonic()
         problems = check_bytes(raw, in_progress, config, neighbours)
@@ -215,8 +252,8 @@ def main() -> int:
             digest = hashlib.sha1(raw).hexdigest()[:12]
             saved = args.out / f"crash-{digest}.md"
             saved.write_bytes(raw)
-            checked_with = f" (checked together with the unchanged {files[index].name})" if neighbours else ""
-            report = f"from {files[index]} with {operations}{checked_with}\n\n" + "\n\n".join(problems) + "\n"
+            report = f"from {files[index]} with {operations}\n{NEIGHBOURS}{'|'.join(str(n.path) for n in neighbours)}\n\n"
+            report += "\n\n".join(problems) + "\n"
             saved.with_suffix(".txt").write_text(report, encoding="utf-8")
             for problem in new:
                 seen[_signature(problem)] = saved

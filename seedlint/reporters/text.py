@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import TextIO
@@ -16,7 +17,7 @@ SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 def concise(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, **_options) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
-        stream.write(f"{d.path}:{d.line}:{d.column}: {d.code} {one_line(d.message)}\n")
+        stream.write(f"{one_line(d.path)}:{d.line}:{d.column}: {d.code} {one_line(d.message)}\n")
     if not quiet:
         stream.write(summary(diagnostics, files) + "\n")
 
@@ -31,7 +32,7 @@ def full(
         return click.style(text, **kwargs) if color else text
 
     for d in diagnostics:
-        header = f"{style(d.path, bold=True)}:{d.line}:{d.column}: {style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
+        header = f"{style(one_line(d.path), bold=True)}:{d.line}:{d.column}: {style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
         stream.write(header + "\n")
         line = _source_line(source(d.path), d.line)
         if line is not None:
@@ -62,9 +63,16 @@ def _display_offset(line: str, column: int) -> int:
     return len(one_line(line[: column - 1]))
 
 
-def one_line(message: str) -> str:
-    """Text from a document printed on one terminal line: line breaks and control characters escaped."""
-    return "".join(ch if ch >= " " and ch != "\x7f" or ch == "\t" else repr(ch)[1:-1] for ch in message)
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC and CSI start escape sequences
+# that can recolour, retitle or clear the terminal), line separators, and bidirectional controls that
+# reorder what is shown. Document text and file names reach messages, so each is shown as an escape.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_SHORT = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """`text` on one line, with nothing a terminal would act on."""
+    return _UNSAFE.sub(lambda m: _SHORT.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
 
 
 def summary(diagnostics: list[Diagnostic], files: int) -> str:

@@ -174,7 +174,9 @@ def _check_trailing_whitespace(doc: Document) -> Iterator[Diagnostic]:
         yield TRAILING_WHITESPACE.at_span(doc, doc.span(start, end), f"trailing whitespace ({end - start} character{'s' if end - start != 1 else ''})", fix)
 
 
-_TRAILING_BLANKS = re.compile(r"[ \t]+(?=\r?\n)")
+# Only from the start of a run of blanks, and never giving back: otherwise every blank of a long run that
+# ends in text (deep indentation) starts a failing match of the rest of the run (quadratic time).
+_TRAILING_BLANKS = re.compile(r"(?<![ \t])[ \t]++(?=\r?\n)")
 
 
 def _block_scalars(root) -> Iterator:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from seedlint.corpus import Corpus, IndexRecord, RelatedRef, is_web_url
+from seedlint.corpus import Corpus, IndexRecord, RelatedRef, index_key, is_web_url
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value
 from seedlint.registry import define
@@ -184,8 +184,9 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
         if record.url:
             by_url[canonical_url(record.url)].append(record)
         title, provider, published = record.value("title"), record.value("provider"), record.value("publishedDateTime")
-        if title and isinstance(published, str):
-            by_identity[(title, provider, published[:10])].append(record)
+        key = index_key(title, provider, published[:10]) if title and isinstance(published, str) else None
+        if key is not None:
+            by_identity[key].append(record)
     for group in (g for g in by_url.values() if len(g) > 1):
         for record in group:
             others = [o for o in group if o is not record]
