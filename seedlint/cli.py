@@ -185,7 +185,15 @@ def resolve_corpus(paths: tuple[Path, ...], config: Config):
     if not paths:
         return None
     folders = [folder for folder in corpus_paths(config) if folder.exists()]
-    return discover(folders, config) if folders else None
+    # Paths outside the configured corpus (another corpus, a sample) are a corpus of their own.
+    inside = [folder.resolve() for folder in folders]
+    if not any(_is_within(path.resolve(), inside) for path in paths):
+        return None
+    return discover(folders, config)
+
+
+def _is_within(path: Path, folders: list[Path]) -> bool:
+    return any(path == folder or path.is_relative_to(folder) for folder in folders)
 
 
 def run_fix(sources, config: Config, corpus, output: Output, unsafe: bool, diff: bool, show_fixes: bool, cache: Cache | None = None) -> int:

@@ -66,3 +66,15 @@ def test_rules_and_rule_come_from_the_registry():
         assert section in output
     assert run_cli("rule", "SL999")[0] == 2
 
+
+
+def test_a_folder_outside_the_configured_corpus_is_a_corpus_of_its_own(tmp_path, isolated_cwd):
+    """Checking another corpus from inside a project must not pull the project's own documents in."""
+    (tmp_path / "pyproject.toml").write_text('[tool.seedlint]\npaths = ["docs"]\n')
+    (tmp_path / "docs").mkdir()
+    write(tmp_path / "docs", "no front matter\n", "a.md")
+    (tmp_path / "other").mkdir()
+    write(tmp_path / "other", seed_text("002_436ca83e3ef9a780.txt"), "b.md")
+    status, output = run_cli("check", "--select", "SL0,SL5", "--output-format", "concise", "other")
+    assert status == 1 and {line.split(":")[0] for line in output.splitlines()[:-1]} == {"other/b.md"}
+    assert output.splitlines()[-1] == "Found 2 problems (2 errors) in 1 file checked."
