@@ -186,8 +186,8 @@ def resolve_corpus(paths: tuple[Path, ...], config: Config):
         return None
     folders = [folder for folder in corpus_paths(config) if folder.exists()]
     # Paths outside the configured corpus (another corpus, a sample) are a corpus of their own.
-    inside = [folder.resolve() for folder in folders]
-    if not any(_is_within(path.resolve(), inside) for path in paths):
+    inside = [Path(os.path.realpath(folder)) for folder in folders]  # realpath: no error on a symlink loop
+    if not any(_is_within(Path(os.path.realpath(path)), inside) for path in paths):
         return None
     return discover(folders, config)
 

@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
+from seedlint.diagnostic import Diagnostic, Fix
 from seedlint.document import Document
 from seedlint.weburl import amp_cache_url, canonical_url
+
+if TYPE_CHECKING:
+    from seedlint.registry import Rule
 
 ALIAS_FIELDS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
 # The fields a related entry copies from its target, compared by the stale-copy rule.
@@ -190,16 +195,48 @@ class Corpus:
     # A partial run (only some files given, e.g. by pre-commit): references of the other documents are
     # still resolved, so that deleting or renaming a referenced document cannot pass silently.
     partial: bool = False
+    # Per document, positioned corpus diagnostics from earlier runs on the same content (kept in the
+    # cache with the file's result): a warm run reports them without parsing the document again.
+    positioned: dict[str, dict] = field(default_factory=dict)
     index: CorpusIndex = field(init=False)
+    used: dict[str, set] = field(init=False, default_factory=dict)  # memo keys this run asked for, per path
+    added: set[str] = field(init=False, default_factory=set)  # paths whose memo gained an entry
+    DOCUMENTS_KEPT: ClassVar[int] = 64
     _documents: dict[str, Document | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = CorpusIndex(self.records)
 
     def document(self, path: str) -> Document | None:
-        if path not in self._documents:
+        """The full document, for positions. Rules and reporters go through paths in order, so a few
+        recent documents are kept, never the whole corpus (a parsed document is far larger than its file)."""
+        if path in self._documents:
+            self._documents[path] = self._documents.pop(path)  # most recently used last
+        else:
             self._documents[path] = self.load(path)
+            if len(self._documents) > self.DOCUMENTS_KEPT:
+                del self._documents[next(iter(self._documents))]
         return self._documents[path]
+
+    def report(
+        self, path: str, rule: Rule, where: tuple, message: str, *, key: bool = False,
+        fix: Callable[[Document], Fix | None] | None = None, fix_inputs: object = None,
+    ) -> Diagnostic | None:
+        """A diagnostic on document `path` at `where`. The document is parsed only when this diagnostic
+        was not positioned before on the same content; `fix_inputs` is whatever besides the document
+        determines the fix (the values it writes), so that a memo entry is reused only when exact."""
+        memo_key = (rule.code, where, key, message, fix_inputs)
+        self.used.setdefault(path, set()).add(memo_key)
+        memo = self.positioned.setdefault(path, {})
+        if memo_key in memo:
+            return memo[memo_key]
+        doc = self.document(path)
+        if doc is None:
+            return None
+        diagnostic = rule.at(doc, where, message, key=key, fix=fix(doc) if fix is not None else None)
+        memo[memo_key] = diagnostic
+        self.added.add(path)
+        return diagnostic
 
     def referrers(self, paths: Iterable[str]) -> set[str]:
         """Documents with a related entry that names one of `paths` (resolved against this corpus)."""

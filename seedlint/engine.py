@@ -43,6 +43,8 @@ class Checked:
     # For the cache: (size, mtime_ns) taken before the file was read, and the SHA-256 of what was read.
     stat: tuple[int, int] | None = None
     digest: str = ""
+    # Corpus diagnostics positioned on this content by earlier runs (see Corpus.report).
+    positioned: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -113,6 +115,20 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     return Checked(source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest())
 
 
+def _keep_positioned(corpus: Corpus, checked: list[Checked], sources: list[SourceFile], contents: dict, cache: Cache) -> None:
+    """Store the corpus diagnostics positioned in this run with their files' cached results, keeping
+    only those this run asked for (a memo never outgrows what the corpus currently reports)."""
+    by_path = {source.display_path: source for source in sources}
+    for result in checked:
+        memo = result.positioned
+        used = corpus.used.get(result.path, set())
+        stale = [key for key in memo if key not in used] if result.path in corpus.reported else []
+        for key in stale:
+            del memo[key]
+        if (stale or result.path in corpus.added) and result.path in by_path and result.path not in contents:
+            cache.put(by_path[result.path], result)
+
+
 def _check_chunk(sources: list[SourceFile], config: Config) -> list[Checked]:
     return [check_source(source, config) for source in sources]
 
@@ -151,7 +167,6 @@ def check_all(
         for source in todo:
             if source.display_path not in contents:
                 cache.put(source, results[source.display_path])
-        cache.save()
     return [results[source.display_path] for source in sources]
 
 
@@ -174,12 +189,18 @@ def run(
     records = [c.record for c in [*checked, *corpus_checked] if c.record is not None]
     corpus = None
     try:
-        corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others))
+        all_checked = [*checked, *corpus_checked]
+        positioned = {c.path: c.positioned for c in all_checked} if cache is not None else {}
+        corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others), positioned=positioned)
         corpus.reported |= corpus.referrers(given)
     except Exception:  # a bug: the per-document diagnostics are still reported
         internal_errors.append(f"corpus: internal error while indexing the documents:\n{traceback.format_exc()}")
     else:
         diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+        if cache is not None:
+            _keep_positioned(corpus, all_checked, [*sources, *others], contents, cache)
+    if cache is not None:
+        cache.save()
     document = corpus.document if corpus is not None else reader.load_path
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_reported(d, config)]
     with_comments = [document(c.path) for c in checked if c.has_suppressions]

@@ -36,6 +36,7 @@ def amp_cache_url(amp_url: str) -> str:
     return f"https://{host}{AMP_CACHE_SUFFIX}/c/{secure}{rest}"
 
 
+@functools.lru_cache(maxsize=65536)  # related entries name the same few thousand addresses again and again
 def canonical_url(url: str) -> str:
     """One key for every spelling of the same address: scheme and host case, default port, `www.`,
     trailing slash, fragment, tracking parameters and percent-encoding do not matter."""

@@ -253,5 +253,8 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
         for index, topic in enumerate(record.topics):
             if counts[topic] == 1:
                 match = difflib.get_close_matches(topic, frequent, n=1, cutoff=0.85)
-                if match and (doc := corpus.document(record.path)) is not None:
-                    yield RARE_TOPIC_SPELLING.at(doc, ("topics", index), f"topic `{topic}` is used only here; did you mean `{match[0]}` (used in {counts[match[0]]} documents)?")
+                if not match:
+                    continue
+                message = f"topic `{topic}` is used only here; did you mean `{match[0]}` (used in {counts[match[0]]} documents)?"
+                if (diagnostic := corpus.report(record.path, RARE_TOPIC_SPELLING, ("topics", index), message)) is not None:
+                    yield diagnostic

@@ -100,66 +100,84 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
             if corpus.partial:
                 yield from _dangling_only(corpus, config, record)
             continue
-        doc = corpus.document(record.path)
-        if doc is None:
-            continue
+        # The document (for positions) is loaded only when there is something to report: on a clean
+        # corpus, and from the cache, checking every reference needs no document at all.
+        doc = _Lazy(corpus, record.path)
         seen: dict[str, int] = {}
         for ref in record.related:
             where = ("related", ref.index)
             if ref.url is None:
-                yield MISSING_URL.at(doc, where, f"related[{ref.index}] has no webUrl: it links nowhere")
+                yield from doc.report(MISSING_URL, where, f"related[{ref.index}] has no webUrl: it links nowhere")
                 continue
             target = index.resolve(ref.url)
             if target is None and not is_web_url(ref.url):
-                yield MALFORMED_URL.at(doc, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is not an http(s) address: it resolves to nothing")
+                yield from doc.report(MALFORMED_URL, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is not an http(s) address: it resolves to nothing")
                 continue
             # The same article twice: the same target document, or the same address outside the corpus.
             identity = target.path if target is not None else canonical_url(ref.url)
             if identity in seen:
                 named = target.name if target is not None else "the same address"
-                yield DUPLICATE_ENTRY.at(doc, where + ("webUrl",), f"related[{ref.index}] → {ref.url} names {named} again (already related[{seen[identity]}])")
+                yield from doc.report(DUPLICATE_ENTRY, where + ("webUrl",), f"related[{ref.index}] → {ref.url} names {named} again (already related[{seen[identity]}])")
             seen.setdefault(identity, ref.index)
             if target is None:
                 yield from _unresolved(corpus, config, doc, record, ref)
                 continue
             if target.path == record.path:
-                yield SELF_REFERENCE.at(doc, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is this document itself")
+                yield from doc.report(SELF_REFERENCE, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is this document itself")
             yield from _stale(corpus, doc, ref, target)
 
 
+class _Lazy:
+    """Diagnostics on one referring document, positioned through the corpus (which parses the document
+    only when an earlier run did not already position the same diagnostic on the same content)."""
+
+    def __init__(self, corpus: Corpus, path: str):
+        self.corpus, self.path = corpus, path
+
+    def report(self, rule, where: tuple, message: str, fix=None, fix_inputs=None) -> Iterator[Diagnostic]:
+        diagnostic = self.corpus.report(self.path, rule, where, message, fix=fix, fix_inputs=fix_inputs)
+        if diagnostic is not None:
+            yield diagnostic
+
+
 def _dangling_only(corpus: Corpus, config: Config, record: IndexRecord) -> Iterator[Diagnostic]:
+    doc = _Lazy(corpus, record.path)
     for ref in record.related:
         if ref.url and corpus.index.resolve(ref.url) is None:
-            doc = corpus.document(record.path)
-            if doc is not None:
-                yield from _unresolved(corpus, config, doc, record, ref)
+            yield from _unresolved(corpus, config, doc, record, ref)
 
 
-def _unresolved(corpus: Corpus, config: Config, doc, record: IndexRecord, ref: RelatedRef) -> Iterator[Diagnostic]:
+def _unresolved(corpus: Corpus, config: Config, doc: _Lazy, record: IndexRecord, ref: RelatedRef) -> Iterator[Diagnostic]:
     where = ("related", ref.index, "webUrl")
     copied = dict(ref.copied)
     guess = corpus.index.near_miss(ref.url, copied.get("title"), copied.get("provider"))
     if guess is not None and guess.path != record.path and guess.url:
-        fix = replace_value(doc, where, guess.url, description=f"point related[{ref.index}] at {guess.name}")
-        yield NEAR_MISS.at(doc, where, f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({guess.url})?", fix=fix)
+        def fix(loaded):
+            return replace_value(loaded, where, guess.url, description=f"point related[{ref.index}] at {guess.name}")
+
+        message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({guess.url})?"
+        yield from doc.report(NEAR_MISS, where, message, fix=fix, fix_inputs=guess.url)
     elif config.related_scope == "closed" or (config.related_scope == "hosts" and corpus.index.has_host(ref.url)):
         scope = "the corpus has no document at that address" if config.related_scope == "closed" else "the corpus has documents on that host but none at that address"
-        yield DANGLING.at(doc, where, f"related[{ref.index}] → {ref.url} does not resolve: {scope} (missing or deleted target)")
+        yield from doc.report(DANGLING, where, f"related[{ref.index}] → {ref.url} does not resolve: {scope} (missing or deleted target)")
 
 
-def _stale(corpus: Corpus, doc, ref: RelatedRef, target: IndexRecord) -> Iterator[Diagnostic]:
+def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> Iterator[Diagnostic]:
     differing = [name for name, value in ref.copied if target.value(name) is not None and value != target.value(name)]
     if not differing:
         return
     safe = not corpus.has_errors(target.path)
-    fixes = [f for name in differing for f in _copy_edits(doc, ("related", ref.index, name), target.value(name), safe)]
-    applicability = Applicability.SAFE if safe else Applicability.UNSAFE
-    fix = Fix(tuple(e for f in fixes for e in f.edits), applicability, f"copy {', '.join(differing)} from {target.name}") if fixes else None
+    values = tuple((name, target.value(name)) for name in differing)
+
+    def fix(loaded) -> Fix | None:
+        edits = tuple(e for name, value in values for f in _copy_edits(loaded, ("related", ref.index, name), value, safe) for e in f.edits)
+        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+        return Fix(edits, applicability, f"copy {', '.join(differing)} from {target.name}") if edits else None
+
     first = differing[0]
-    shown = ", ".join(differing)
-    now = target.value(first)
-    detail = f"{first} is {_short(dict(ref.copied)[first])} but {target.name} now has {_short(now)}"
-    yield STALE_COPY.at(doc, ("related", ref.index, first), f"related[{ref.index}] is a stale copy of {target.name} ({shown} differ{'s' if len(differing) == 1 else ''}): {detail}", fix=fix)
+    detail = f"{first} is {_short(dict(ref.copied)[first])} but {target.name} now has {_short(target.value(first))}"
+    message = f"related[{ref.index}] is a stale copy of {target.name} ({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
+    yield from doc.report(STALE_COPY, ("related", ref.index, first), message, fix=fix, fix_inputs=(safe, values))
 
 
 def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
@@ -190,14 +208,14 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
     for group in (g for g in by_url.values() if len(g) > 1):
         for record in group:
             others = [o for o in group if o is not record]
-            if record.path in corpus.reported and (doc := corpus.document(record.path)) is not None:
+            if record.path in corpus.reported:
                 field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
                 names = ", ".join(o.name for o in others)
-                yield DUPLICATE_DOCUMENT.at(doc, (field_name,), f"{field_name} {record.url} is also the address of {names}: two documents for one article")
+                yield from _Lazy(corpus, record.path).report(DUPLICATE_DOCUMENT, (field_name,), f"{field_name} {record.url} is also the address of {names}: two documents for one article")
     for group in by_identity.values():
         urls = {canonical_url(r.url) for r in group if r.url}
         if len(group) > 1 and len(urls) > 1:
             for record in group:
-                if record.path in corpus.reported and (doc := corpus.document(record.path)) is not None:
+                if record.path in corpus.reported:
                     names = ", ".join(o.name for o in group if o is not record)
-                    yield POSSIBLE_DUPLICATE.at(doc, ("title",), f"same title, provider and publication date as {names} (under another address): the same article twice?")
+                    yield from _Lazy(corpus, record.path).report(POSSIBLE_DUPLICATE, ("title",), f"same title, provider and publication date as {names} (under another address): the same article twice?")

@@ -165,11 +165,26 @@ BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 def check(doc: Document, config) -> Iterator[Diagnostic]:
     data = doc.data
-    for path, url in url_fields(data):
-        yield from _syntax(doc, path, url)
     for base, item in items(data):
-        yield from _consistency(doc, base, item)
+        # A related entry copies an article, and the same copy recurs across the corpus: an entry once
+        # found clean is clean wherever it appears (the checks depend on its content, not its place).
+        key = repr(item) if base else None
+        if key is not None and key in _CLEAN_ENTRIES:
+            continue
+        found = [*(d for path, url in item_url_fields(base, item) for d in _syntax(doc, path, url)), *_consistency(doc, base, item)]
+        if key is not None and not found:
+            _remember_clean(key)
+        yield from found
     yield from _insecure(doc, data)
+
+
+_CLEAN_ENTRIES: set[str] = set()
+
+
+def _remember_clean(key: str) -> None:
+    if len(_CLEAN_ENTRIES) >= 100_000:  # bounded: a worker's memory stays flat on any corpus
+        _CLEAN_ENTRIES.clear()
+    _CLEAN_ENTRIES.add(key)
 
 
 # Where the URLs are -------------------------------------------------------------------------------
@@ -188,15 +203,20 @@ def items(data: dict) -> Iterator[tuple[tuple, dict]]:
 def url_fields(data: dict) -> Iterator[tuple[tuple, str]]:
     """(path, value) of every URL field that holds a string."""
     for base, item in items(data):
-        for key in URL_KEYS:
-            if isinstance(item.get(key), str):
-                yield base + (key,), item[key]
-        provider = item.get("provider")
-        for owner, images in ((base, item.get("images")), (base + ("provider",), provider.get("images") if isinstance(provider, dict) else None)):
-            if isinstance(images, list):
-                for index, image in enumerate(images):
-                    if isinstance(image, dict) and isinstance(image.get("url"), str):
-                        yield owner + ("images", index, "url"), image["url"]
+        yield from item_url_fields(base, item)
+
+
+def item_url_fields(base: tuple, item: dict) -> Iterator[tuple[tuple, str]]:
+    """(path, value) of the URL fields of one item (the document or a related entry)."""
+    for key in URL_KEYS:
+        if isinstance(item.get(key), str):
+            yield base + (key,), item[key]
+    provider = item.get("provider")
+    for owner, images in ((base, item.get("images")), (base + ("provider",), provider.get("images") if isinstance(provider, dict) else None)):
+        if isinstance(images, list):
+            for index, image in enumerate(images):
+                if isinstance(image, dict) and isinstance(image.get("url"), str):
+                    yield owner + ("images", index, "url"), image["url"]
 
 
 @functools.lru_cache(maxsize=16384)  # related copies repeat the same URLs across a corpus
