@@ -76,8 +76,9 @@ class FastCheck:
     MEMO_LIMIT = 100_000
 
     def __init__(self, validator: Draft202012Validator):
-        self.validator = validator
-        self.item_validator = _item_validator(validator.schema)
+        inlined = _inline_refs(validator.schema)
+        self.validator = Draft202012Validator(inlined, registry=Registry())
+        self.item_validator = _item_validator(inlined)
         self.known: dict[str, bool] = {}
 
     def is_valid(self, data) -> bool:
@@ -95,6 +96,30 @@ class FastCheck:
                 self.known.clear()
             self.known[key] = valid
         return valid
+
+
+def _inline_refs(schema, depth: int = 0):
+    """The schema with each `{"$ref": "#/$defs/x"}` (plus at most a description) replaced by the
+    definition itself: the same constraints, without a reference lookup per value (a third of the time).
+    A schema whose references recurse, point elsewhere or sit beside other keywords is left as it is."""
+    defs = schema.get("$defs", {}) if isinstance(schema, dict) else {}
+
+    def inline(node, depth: int):
+        if depth > 32:
+            raise RecursionError
+        if isinstance(node, list):
+            return [inline(item, depth + 1) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and set(node) <= {"$ref", "description"} and ref.startswith("#/$defs/") and ref[8:] in defs:
+            return inline(defs[ref[8:]], depth + 1)
+        return {key: inline(value, depth + 1) for key, value in node.items()}
+
+    try:
+        return inline(schema, 0)
+    except RecursionError:
+        return schema
 
 
 def _item_validator(schema) -> Draft202012Validator | None:

@@ -127,7 +127,24 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
     for path, text in strings(doc.data):
         if text.isascii() and "&" not in text and not CONTROL.search(text):
             continue
-        yield from check_string(doc, path, text)
+        # Related entries copy the same titles and excerpts across a corpus: a text found clean under
+        # a field name is clean wherever it appears (the checks read only the text and that name).
+        memo_key = (_field_key(path), text)
+        if memo_key in _CLEAN_TEXTS:
+            continue
+        found = list(check_string(doc, path, text))
+        if not found:
+            if len(_CLEAN_TEXTS) >= 100_000:  # bounded: a worker's memory stays flat on any corpus
+                _CLEAN_TEXTS.clear()
+            _CLEAN_TEXTS.add(memo_key)
+        yield from found
+
+
+_CLEAN_TEXTS: set[tuple[str, str]] = set()
+
+
+def _field_key(path: tuple) -> str:
+    return next((step for step in reversed(path) if isinstance(step, str)), "")
 
 
 def strings(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
@@ -144,7 +161,7 @@ def strings(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
 
 def check_string(doc: Document, path: tuple, text: str) -> Iterator[Diagnostic]:
     where = field_name(path)
-    key = next((step for step in reversed(path) if isinstance(step, str)), "")
+    key = _field_key(path)
     repaired = None  # the characters ftfy's repair replaces: other checks leave them to SL401
     if not text.isascii():
         found = _mojibake(doc, path, where, text)

@@ -165,9 +165,11 @@ def _check_line_endings(doc: Document) -> Iterator[Diagnostic]:
 
 def _check_trailing_whitespace(doc: Document) -> Iterator[Diagnostic]:
     text = doc.text
-    block_scalars = [doc.node_span(node) for node in _block_scalars(doc.root)] if doc.root is not None else []
+    block_scalars = None  # found only when there are trailing blanks (walking the tree costs more than the search)
     for match in _TRAILING_BLANKS.finditer(text, doc.yaml_start, doc.yaml_end):
         start, end = match.span()
+        if block_scalars is None:
+            block_scalars = [doc.node_span(node) for node in _block_scalars(doc.root)] if doc.root is not None else []
         if any(span.start <= start < span.end for span in block_scalars):
             continue
         fix = Fix.replace(start, end, "", description="remove trailing whitespace")

@@ -1,0 +1,181 @@
+"""Benchmark seedlint against its floors and against check-jsonschema and yamllint, in one run.
+
+    python benchmarks/run.py --shared ../shared [--sizes 1000 10000 100000] [--work DIR] [--compare-up-to N]
+
+For each size N a corpus is generated from the real documents under --shared (generate_corpus.py; kept in
+--work and reused), then measured:
+
+  read floor        reading every file's bytes, one process
+  libyaml floor     reading, splitting the front matter and parsing it with PyYAML's CSafeLoader, one process
+  seedlint cold     `seedlint check` with an empty cache (every core)
+  seedlint warm     the same again, nothing changed
+  hook, 1 changed   the same after one document changed (what the pre-commit hook runs: the whole corpus)
+  partial, 1 file   only the changed document given; references resolve against the configured corpus
+  check-jsonschema  the same schema on the same front matters (extracted to .yaml files beforehand)
+  yamllint          its default rules on the same front matters
+
+and the real azure-news corpus (4,958 documents, 161,223 related entries) cold and warm. Each line
+gives wall time, files per second and the peak memory of the whole process tree (workers included).
+Nothing here asserts a time: the figures are printed for people to read (and for the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate_corpus import generate  # noqa: E402
+
+SOURCES = ("seeds", "corpus/ai-news", "corpus/powerapps-news", "corpus/azure-news")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, required=True, help="the folder holding seeds/ and corpus/")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "seedlint-bench")
+    parser.add_argument("--compare-up-to", type=int, default=100_000, help="skip check-jsonschema and yamllint above this size")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, libyaml {yaml.__with_libyaml__}")
+    print(f"{'corpus':<22} {'measure':<18} {'files':>8} {'wall s':>9} {'files/s':>9} {'peak MiB':>9}")
+    for size in args.sizes:
+        corpus = args.work / f"generated-{size}"
+        if not corpus.is_dir() or sum(1 for _ in corpus.iterdir()) != size:
+            shutil.rmtree(corpus, ignore_errors=True)
+            generate(corpus, size, [args.shared / s for s in SOURCES])
+        measure_corpus(f"generated {size:,}", corpus, args.work, compare=size <= args.compare_up_to)
+    azure = args.shared / "corpus" / "azure-news"
+    if azure.is_dir():
+        measure_corpus("azure-news (real)", azure, args.work, compare=False, change=False)
+
+
+def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, change: bool = True) -> None:
+    files = sorted(p for p in corpus.iterdir() if p.suffix in (".md", ".txt"))
+    n = len(files)
+
+    def show(measure: str, seconds: float, peak_mib: float | None, count: int = n) -> None:
+        peak = f"{peak_mib:9.0f}" if peak_mib is not None else f"{'-':>9}"
+        print(f"{label:<22} {measure:<18} {count:>8,} {seconds:9.2f} {count / seconds:9.0f} {peak}", flush=True)
+
+    show("read floor", *in_process(read_all, files))
+    show("libyaml floor", *in_process(parse_all, files))
+    cache = work / f"cache-{corpus.name}"
+    shutil.rmtree(cache, ignore_errors=True)
+    config = work / f"seedlint-{corpus.name}.toml"
+    config.write_text(f'paths = ["{corpus}"]\n')  # the corpus a partial run resolves against
+    seedlint = [sys.executable, "-m", "seedlint", "check", "--config", str(config), "--cache-dir", str(cache), "--output-format", "concise", "--quiet", "--exit-zero"]
+    show("seedlint cold", *run(seedlint + [str(corpus)]))
+    show("seedlint warm", *run(seedlint + [str(corpus)]))
+    if change:
+        changed = files[len(files) // 2]
+        original = changed.read_bytes()
+        try:
+            changed.write_bytes(original + b"\nOne more line of body text.\n")
+            show("hook, 1 changed", *run(seedlint + [str(corpus)]))
+            changed.write_bytes(original + b"\nAnother line of body text.\n")
+            show("partial, 1 file", *run(seedlint + [str(changed)]), count=1)
+        finally:
+            changed.write_bytes(original)
+    if compare:
+        extracted = extract_front_matter(files, work / f"yaml-{corpus.name}")
+        yaml_files = sorted(str(p) for p in extracted.iterdir())
+        schema = Path(__file__).resolve().parent.parent / "schemas" / "article.schema.json"
+        checker = shutil.which("check-jsonschema")
+        if checker:
+            show("check-jsonschema", *run_batched([checker, "--schemafile", str(schema), "--disable-formats", "*"], yaml_files))
+        else:
+            print(f"{label:<22} check-jsonschema   not installed (pip install -e '.[bench]')")
+        linter = shutil.which("yamllint")
+        if linter:
+            show("yamllint", *run_batched([linter, "-f", "parsable"], yaml_files))
+        else:
+            print(f"{label:<22} yamllint           not installed (pip install -e '.[bench]')")
+
+
+def read_all(files: list[Path]) -> None:
+    for path in files:
+        path.read_bytes()
+
+
+def parse_all(files: list[Path]) -> None:
+    for path in files:
+        text = path.read_bytes().decode("utf-8")
+        end = text.find("\n---", 3)
+        yaml.load(text[4:end], Loader=yaml.CSafeLoader)
+
+
+def in_process(work, files: list[Path]) -> tuple[float, float | None]:
+    start = time.perf_counter()
+    work(files)
+    return time.perf_counter() - start, None
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Wall time and peak memory (MiB, the sum over the process tree, sampled every 20 ms)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{command[0]} failed with exit status {process.returncode}")
+    return seconds, peak / 1024
+
+
+def run_batched(command: list[str], paths: list[str], batch: int = 2_000) -> tuple[float, float]:
+    """Tools that take file names: batches under the command-line limit, times added, peaks maxed."""
+    total, peak = 0.0, 0.0
+    for i in range(0, len(paths), batch):
+        seconds, mib = run(command + paths[i : i + batch])
+        total, peak = total + seconds, max(peak, mib)
+    return total, peak
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory in KiB of `pid` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0])
+        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+def extract_front_matter(files: list[Path], out: Path) -> Path:
+    if out.is_dir() and sum(1 for _ in out.iterdir()) == len(files):
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        (out / (path.stem + ".yaml")).write_text(text[4 : text.find("\n---", 3) + 1], encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":
+    main()
