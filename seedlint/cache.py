@@ -27,7 +27,7 @@ from seedlint.discovery import SourceFile
 if TYPE_CHECKING:
     from seedlint.engine import Checked
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
 
 
@@ -52,16 +52,52 @@ def settings_key(config: Config) -> str:
 
 class Cache:
     def __init__(self, directory: Path, config: Config):
-        self.file = directory / f"results-{settings_key(config)}.pickle"
-        self.entries: dict[str, tuple] = {}
+        self.directory = directory
+        self.settings = settings_key(config)
+        self.file = directory / f"results-{self.settings}.pickle"
+        self._entries: dict[str, tuple] | None = None  # read on first use: a run answered whole never needs them
         self.changed = False
-        try:
-            with open(self.file, "rb") as stream:
-                loaded = pickle.load(stream)
-            if isinstance(loaded, dict):
-                self.entries = loaded
-        except Exception:  # missing, corrupt, truncated, from another Python: start afresh
-            self.entries = {}
+
+    @property
+    def entries(self) -> dict[str, tuple]:
+        if self._entries is None:
+            loaded = _read_pickle(self.file)
+            self._entries = loaded if isinstance(loaded, dict) else {}
+        return self._entries
+
+    # A whole run: when every file of a run is unchanged since the same run last finished, its report
+    # is the same; it is kept apart from the per-file results, so answering it reads one small file.
+
+    def _run_file(self, sources: list[SourceFile]) -> Path:
+        names = "\0".join(sorted(self._key(source) for source in sources))
+        return self.directory / f"run-{self.settings}-{hashlib.sha256(names.encode('utf-8', 'surrogatepass')).hexdigest()[:20]}.pickle"
+
+    def get_run(self, sources: list[SourceFile], reported: list[str]) -> list | None:
+        """The diagnostics of the last identical run, if no file changed since (size and mtime)."""
+        stored = _read_pickle(self._run_file(sources))
+        if not isinstance(stored, dict) or stored.get("reported") != reported:
+            return None
+        stats = stored.get("stats", {})
+        for source in sources:
+            try:
+                info = os.stat(source.path)
+            except OSError:
+                return None
+            if stats.get(self._key(source)) != (info.st_size, info.st_mtime_ns):
+                return None
+        return stored.get("diagnostics")
+
+    def put_run(self, sources: list[SourceFile], stats: dict[str, tuple[int, int] | None], reported: list[str], diagnostics: list) -> None:
+        """Remember a finished run; `stats` were taken before each file was read. Not when a file changed
+        too recently for its mtime to be trusted."""
+        now = time.time_ns()
+        keyed = {}
+        for source in sources:
+            stat = stats.get(source.display_path)
+            if stat is None or now - stat[1] < RACY_NS:
+                return
+            keyed[self._key(source)] = stat
+        _write_pickle(self._run_file(sources), {"stats": keyed, "reported": reported, "diagnostics": diagnostics})
 
     @staticmethod
     def _key(source: SourceFile) -> str:
@@ -99,17 +135,29 @@ class Cache:
         self.changed = True
 
     def save(self) -> None:
-        if not self.changed:
-            return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.file.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n")
-            fd, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".results.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as stream:
-                pickle.dump(self.entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
+        if self.changed and _write_pickle(self.file, self.entries):
             self.changed = False
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+
+
+def _read_pickle(path: Path):
+    try:
+        with open(path, "rb") as stream:
+            return pickle.load(stream)
+    except Exception:  # missing, corrupt, truncated, from another Python: start afresh
+        return None
+
+
+def _write_pickle(path: Path, value) -> bool:
+    """Atomically (temporary file, then os.replace): concurrent runs can lose each other's additions, never corrupt."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        return False  # a cache that cannot be written only costs time

@@ -8,6 +8,7 @@ ask `Corpus.document(path)` for the full document only when they report on it.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,11 +29,14 @@ COPIED_FIELDS = ("title", "excerpt", "publishedDateTime", "provider", "type")
 
 @dataclass(frozen=True, slots=True)
 class RelatedRef:
-    """One `related:` entry as the index sees it."""
+    """One `related:` entry as the index sees it: fingerprints of what it copies, not the copies (a
+    corpus holds hundreds of thousands of entries; the text is read from the document when reported)."""
 
     index: int
     url: str | None  # its webUrl, None when missing or not a string
-    copied: tuple[tuple[str, object], ...]  # (field, value) for COPIED_FIELDS present in the entry
+    key: str | None  # canonical_url(url), computed once where the file is checked
+    copied: tuple[tuple[str, int], ...]  # (field, fingerprint) for COPIED_FIELDS present in the entry
+    title_key: int | None = None  # fingerprint of (title, provider), for "did you mean" by title
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,9 @@ class IndexRecord:
     copied: tuple[tuple[str, object], ...]  # the document's own values of COPIED_FIELDS
     related: tuple[RelatedRef, ...]
     topics: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # canonical forms of every address of the document (see `aliases`)
+    fingerprints: tuple[tuple[str, int], ...] = ()  # of `copied`, compared with the related entries'
+    title_key: int | None = None
 
     @property
     def url(self) -> str | None:
@@ -51,10 +58,24 @@ class IndexRecord:
         return own.get("webUrl") or own.get("originalUrl")
 
     def value(self, name: str):
-        return dict(self.copied).get(name)
+        return next((value for key, value in self.copied if key == name), None)
+
+    def fingerprint(self, name: str) -> int | None:
+        return next((value for key, value in self.fingerprints if key == name), None)
 
 
-def _provider(value) -> object:
+def fingerprint(value) -> int:
+    """A stable 64-bit fingerprint of plain data (the same in every process and run, unlike hash())."""
+    return int.from_bytes(hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def title_key(copied: tuple[tuple[str, object], ...]) -> int | None:
+    values = dict(copied)
+    title = values.get("title")
+    return fingerprint((title, values.get("provider"))) if isinstance(title, str) and title else None
+
+
+def provider_value(value) -> object:
     # Only name and domain are copied into related entries (a document's provider may also carry logos).
     if isinstance(value, dict):
         return tuple((k, _frozen(value.get(k))) for k in ("name", "domain"))
@@ -71,7 +92,7 @@ def _frozen(value) -> object:
 
 
 def _copied(mapping: dict) -> tuple[tuple[str, object], ...]:
-    return tuple((name, _provider(mapping[name]) if name == "provider" else _frozen(mapping[name])) for name in COPIED_FIELDS if name in mapping)
+    return tuple((name, provider_value(mapping[name]) if name == "provider" else _frozen(mapping[name])) for name in COPIED_FIELDS if name in mapping)
 
 
 def record_for(doc: Document) -> IndexRecord | None:
@@ -85,15 +106,24 @@ def record_for(doc: Document) -> IndexRecord | None:
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
             url = entry.get("webUrl")
-            related.append(RelatedRef(index, url if isinstance(url, str) and url.strip() else None, _copied(entry)))
+            url = url if isinstance(url, str) and url.strip() else None
+            copied = _copied(entry)
+            fingerprints = tuple((name, fingerprint(value)) for name, value in copied)
+            related.append(RelatedRef(index, url, canonical_url(url) if url else None, fingerprints, title_key(copied)))
     topics = tuple(t for t in data.get("topics") or () if isinstance(t, str)) if isinstance(data.get("topics"), list) else ()
-    return IndexRecord(doc.display_path, doc.path.name, urls, _copied(data), tuple(related), topics)
+    copied = _copied(data)
+    return IndexRecord(
+        doc.display_path, doc.path.name, urls, copied, tuple(related), topics,
+        aliases=tuple(sorted(_aliases(urls))),
+        fingerprints=tuple((name, fingerprint(value)) for name, value in copied),
+        title_key=title_key(copied),
+    )
 
 
-def aliases(record: IndexRecord) -> set[str]:
+def _aliases(urls: tuple[tuple[str, str], ...]) -> set[str]:
     """Canonical forms of every address of a document, including the AMP-cache form of its AMP page."""
-    keys = {canonical_url(url) for _, url in record.urls}
-    amp = dict(record.urls).get("ampWebUrl")
+    keys = {canonical_url(url) for _, url in urls}
+    amp = dict(urls).get("ampWebUrl")
     if amp:
         keys.add(canonical_url(amp_cache_url(amp)))
     return keys
@@ -108,34 +138,38 @@ class CorpusIndex:
     records: list[IndexRecord]
     by_alias: dict[str, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
     by_host: dict[str, list[tuple[str, IndexRecord]]] = field(default_factory=lambda: defaultdict(list))
-    by_title: dict[tuple, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
+    by_title: dict[int, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
         for record in self.records:
-            for key in aliases(record):
+            for key in record.aliases:
                 self.by_alias[key].append(record)
                 self.by_host[key.split("/", 1)[0]].append((key, record))
-            key = index_key(record.value("title"), record.value("provider"))
-            if key is not None:
-                self.by_title[key].append(record)
+            if record.title_key is not None:
+                self.by_title[record.title_key].append(record)
 
     def resolve(self, url: str) -> IndexRecord | None:
-        """The document an address names. When several documents share the address (duplicates, reported
-        by their own rule), the newest capture is the document at that address: in azure-news, where 13
-        addresses have two or three captures, that reading gives exactly the corpus's 7 self-references
-        and its ~2,300 copied fields that changed after they were linked."""
-        candidates = self.by_alias.get(canonical_url(url))
+        return self.resolve_key(canonical_url(url))
+
+    def resolve_key(self, key: str | None) -> IndexRecord | None:
+        """The document a canonical address names. When several documents share the address (duplicates,
+        reported by their own rule), the newest capture is the document at that address: in azure-news,
+        where 13 addresses have two or three captures, that reading gives exactly the corpus's 7
+        self-references and its ~2,300 copied fields that changed after they were linked."""
+        candidates = self.by_alias.get(key) if key is not None else None
         if not candidates:
             return None
+        if len(candidates) == 1:
+            return candidates[0]
         return max(candidates, key=lambda record: (str(record.value("publishedDateTime") or ""), record.name))
 
     def has_host(self, url: str) -> bool:
         return host_of(url) in self.by_host
 
-    def near_miss(self, url: str, title, provider) -> IndexRecord | None:
-        """A document the unresolved `url` was probably meant to name: one whose address differs by one
-        or two characters on the same host, or one with the same title and provider."""
-        key = canonical_url(url)
+    def near_miss(self, ref: RelatedRef) -> IndexRecord | None:
+        """A document the unresolved entry was probably meant to name: one whose address differs by one
+        or two characters on the same host, or the only one with the entry's title and provider."""
+        key = ref.key or ""
         host = key.split("/", 1)[0]
         best = None
         for alias, record in self.by_host.get(host, []):
@@ -144,9 +178,8 @@ class CorpusIndex:
                 best = (distance, record)
         if best is not None:
             return best[1]
-        key = index_key(title, provider)
-        same_title = self.by_title.get(key, []) if key is not None else []
-        return same_title[0] if len(same_title) == 1 and title else None
+        same_title = self.by_title.get(ref.title_key, []) if ref.title_key is not None else []
+        return same_title[0] if len(same_title) == 1 else None
 
 
 def index_key(*values) -> tuple | None:
@@ -219,13 +252,14 @@ class Corpus:
         return self._documents[path]
 
     def report(
-        self, path: str, rule: Rule, where: tuple, message: str, *, key: bool = False,
-        fix: Callable[[Document], Fix | None] | None = None, fix_inputs: object = None,
+        self, path: str, rule: Rule, where: tuple, message: str | Callable[[Document], str], *, key: bool = False,
+        fix: Callable[[Document], Fix | None] | None = None, identity: object = None,
     ) -> Diagnostic | None:
         """A diagnostic on document `path` at `where`. The document is parsed only when this diagnostic
-        was not positioned before on the same content; `fix_inputs` is whatever besides the document
-        determines the fix (the values it writes), so that a memo entry is reused only when exact."""
-        memo_key = (rule.code, where, key, message, fix_inputs)
+        was not positioned before on the same content. `message` may be built from the document (it
+        quotes the document's own text); `identity` is then whatever else determines the message and
+        the fix (the target and the values it writes), so that a memo entry is reused only when exact."""
+        memo_key = (rule.code, where, key, message if isinstance(message, str) else None, identity)
         self.used.setdefault(path, set()).add(memo_key)
         memo = self.positioned.setdefault(path, {})
         if memo_key in memo:
@@ -233,7 +267,8 @@ class Corpus:
         doc = self.document(path)
         if doc is None:
             return None
-        diagnostic = rule.at(doc, where, message, key=key, fix=fix(doc) if fix is not None else None)
+        text = message if isinstance(message, str) else message(doc)
+        diagnostic = rule.at(doc, where, text, key=key, fix=fix(doc) if fix is not None else None)
         memo[memo_key] = diagnostic
         self.added.add(path)
         return diagnostic
@@ -244,7 +279,7 @@ class Corpus:
         found = set()
         for record in self.records:
             for ref in record.related:
-                target = self.index.resolve(ref.url) if ref.url else None
+                target = self.index.resolve_key(ref.key)
                 if target is not None and target.path in wanted:
                     found.add(record.path)
         return found

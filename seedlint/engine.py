@@ -179,6 +179,11 @@ def run(
     contents = contents or {}
     given = {source.display_path for source in sources}
     others = [source for source in corpus_sources or [] if source.display_path not in given]
+    if cache is not None and not contents:
+        remembered = cache.get_run([*sources, *others], sorted(given))
+        if remembered is not None:
+            reader = Reader([*(corpus_sources or []), *sources], None, [])
+            return RunResult([source.display_path for source in sources], remembered, [], reader.load_path)
     checked = check_all(sources, config, contents, cache, progress)
     # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).
     corpus_checked = check_all(others, config, contents, cache) if others else []
@@ -206,4 +211,7 @@ def run(
     with_comments = [document(c.path) for c in checked if c.has_suppressions]
     selected = suppressions.apply(selected, [doc for doc in with_comments if doc is not None], lambda code: selection.is_selected(code, config))
     selected.sort(key=Diagnostic.sort_key)
+    if cache is not None and not contents and not internal_errors:
+        stats = {c.path: c.stat for c in all_checked}
+        cache.put_run([*sources, *others], stats, sorted(given), selected)
     return RunResult([c.path for c in checked], selected, internal_errors, document)

@@ -64,3 +64,55 @@ def test_corrupt_cache_is_ignored_and_rebuilt(corpus):
 def test_cache_dir_option(corpus):
     check("--cache-dir", "elsewhere")
     assert list((corpus / "elsewhere").glob("results-*.pickle")) and not (corpus / ".seedlint_cache").exists()
+
+
+def _age(folder, seconds: int = 3600) -> None:
+    """Files last changed an hour ago: older than the clock-resolution guard, so their mtimes are trusted."""
+    import os
+    import time
+
+    for path in folder.iterdir():
+        os.utime(path, (time.time() - seconds, time.time() - seconds))
+
+
+def test_an_unchanged_run_is_answered_whole(corpus):
+    _age(corpus / "docs")
+    cold = check("--no-cache")
+    assert check() == cold
+    for results in (corpus / ".seedlint_cache").glob("results-*.pickle"):
+        results.unlink()  # the per-file results are not needed to answer an unchanged run...
+    assert check() == cold
+    assert not list((corpus / ".seedlint_cache").glob("results-*.pickle"))  # ...so none were read or rebuilt
+    path = sorted((corpus / "docs").iterdir())[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("type: article", "type: artcle", 1), encoding="utf-8")
+    _age(corpus / "docs")
+    assert check() == check("--no-cache") != cold  # one changed file: the whole answer is not reused
+
+
+@pytest.fixture
+def azure(isolated_cwd):
+    shutil.copytree(FIXTURES / "azure-news", isolated_cwd / "docs")
+    (isolated_cwd / "seedlint.toml").write_text('paths = ["docs"]\n')
+    _age(isolated_cwd / "docs")
+    return isolated_cwd
+
+
+def test_corpus_diagnostics_are_positioned_from_the_cache(azure, monkeypatch):
+    """Stale copies and duplicates need the referring document's positions; a warm run takes them from the
+    cache instead of parsing those documents again, and reports exactly what a cold run reports."""
+    from seedlint.corpus import Corpus
+
+    loads = []
+    original = Corpus.document
+    monkeypatch.setattr(Corpus, "document", lambda self, path: loads.append(path) or original(self, path))
+    cold = check("--no-cache")
+    assert '"SL505"' in cold[1] and '"SL508"' in cold[1]
+    cold_loads = len(loads)
+    check()
+    # One unrelated edit: the run is not answered whole, but every corpus diagnostic is still in the cache.
+    untouched = sorted((azure / "docs").iterdir())[-1]
+    untouched.write_bytes(untouched.read_bytes() + b"\nbody text\n")
+    _age(azure / "docs")
+    loads.clear()
+    assert check() == cold
+    assert cold_loads > 10 and loads == []

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from seedlint.corpus import Corpus, IndexRecord, RelatedRef, index_key, is_web_url
+from seedlint.corpus import Corpus, IndexRecord, RelatedRef, provider_value, index_key, is_web_url
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value
 from seedlint.registry import define
@@ -109,12 +109,12 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
             if ref.url is None:
                 yield from doc.report(MISSING_URL, where, f"related[{ref.index}] has no webUrl: it links nowhere")
                 continue
-            target = index.resolve(ref.url)
+            target = index.resolve_key(ref.key)
             if target is None and not is_web_url(ref.url):
                 yield from doc.report(MALFORMED_URL, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is not an http(s) address: it resolves to nothing")
                 continue
             # The same article twice: the same target document, or the same address outside the corpus.
-            identity = target.path if target is not None else canonical_url(ref.url)
+            identity = target.path if target is not None else ref.key
             if identity in seen:
                 named = target.name if target is not None else "the same address"
                 yield from doc.report(DUPLICATE_ENTRY, where + ("webUrl",), f"related[{ref.index}] → {ref.url} names {named} again (already related[{seen[identity]}])")
@@ -134,8 +134,8 @@ class _Lazy:
     def __init__(self, corpus: Corpus, path: str):
         self.corpus, self.path = corpus, path
 
-    def report(self, rule, where: tuple, message: str, fix=None, fix_inputs=None) -> Iterator[Diagnostic]:
-        diagnostic = self.corpus.report(self.path, rule, where, message, fix=fix, fix_inputs=fix_inputs)
+    def report(self, rule, where: tuple, message, fix=None, identity=None) -> Iterator[Diagnostic]:
+        diagnostic = self.corpus.report(self.path, rule, where, message, fix=fix, identity=identity)
         if diagnostic is not None:
             yield diagnostic
 
@@ -143,41 +143,43 @@ class _Lazy:
 def _dangling_only(corpus: Corpus, config: Config, record: IndexRecord) -> Iterator[Diagnostic]:
     doc = _Lazy(corpus, record.path)
     for ref in record.related:
-        if ref.url and corpus.index.resolve(ref.url) is None:
+        if ref.url and corpus.index.resolve_key(ref.key) is None:
             yield from _unresolved(corpus, config, doc, record, ref)
 
 
 def _unresolved(corpus: Corpus, config: Config, doc: _Lazy, record: IndexRecord, ref: RelatedRef) -> Iterator[Diagnostic]:
     where = ("related", ref.index, "webUrl")
-    copied = dict(ref.copied)
-    guess = corpus.index.near_miss(ref.url, copied.get("title"), copied.get("provider"))
+    guess = corpus.index.near_miss(ref)
     if guess is not None and guess.path != record.path and guess.url:
         def fix(loaded):
             return replace_value(loaded, where, guess.url, description=f"point related[{ref.index}] at {guess.name}")
 
         message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({guess.url})?"
-        yield from doc.report(NEAR_MISS, where, message, fix=fix, fix_inputs=guess.url)
+        yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=guess.url)
     elif config.related_scope == "closed" or (config.related_scope == "hosts" and corpus.index.has_host(ref.url)):
         scope = "the corpus has no document at that address" if config.related_scope == "closed" else "the corpus has documents on that host but none at that address"
         yield from doc.report(DANGLING, where, f"related[{ref.index}] → {ref.url} does not resolve: {scope} (missing or deleted target)")
 
 
 def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> Iterator[Diagnostic]:
-    differing = [name for name, value in ref.copied if target.value(name) is not None and value != target.value(name)]
+    differing = [name for name, value in ref.copied if target.fingerprint(name) not in (None, value)]
     if not differing:
         return
     safe = not corpus.has_errors(target.path)
     values = tuple((name, target.value(name)) for name in differing)
+    first = differing[0]
 
     def fix(loaded) -> Fix | None:
         edits = tuple(e for name, value in values for f in _copy_edits(loaded, ("related", ref.index, name), value, safe) for e in f.edits)
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         return Fix(edits, applicability, f"copy {', '.join(differing)} from {target.name}") if edits else None
 
-    first = differing[0]
-    detail = f"{first} is {_short(dict(ref.copied)[first])} but {target.name} now has {_short(target.value(first))}"
-    message = f"related[{ref.index}] is a stale copy of {target.name} ({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
-    yield from doc.report(STALE_COPY, ("related", ref.index, first), message, fix=fix, fix_inputs=(safe, values))
+    def message(loaded) -> str:
+        copied = loaded.data["related"][ref.index][first]
+        detail = f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} but {target.name} now has {_short(target.value(first))}"
+        return f"related[{ref.index}] is a stale copy of {target.name} ({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
+
+    yield from doc.report(STALE_COPY, ("related", ref.index, first), message, fix=fix, identity=(target.path, safe, values))
 
 
 def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
