@@ -19,6 +19,7 @@ from seedlint import __version__, engine, fixer, failsafe, registry, schema
 from seedlint.cache import Cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
+from seedlint import history
 from seedlint.discovery import DiscoveryError, corpus_paths, discover
 from seedlint.reporters import REPORTERS, text
 
@@ -138,9 +139,10 @@ class Output:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_config_options
 @with_options(output_options)
+@click.option("--since", metavar="REV", help="Also report related entries that resolved at this git revision and no longer do (at every related-scope).")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
 @with_options(fix_options)
-def check(paths, config_file, isolated, select, extend_select, ignore, no_cache, cache_dir, output_format, statistics, exit_zero, quiet, fix, unsafe_fixes, diff, show_fixes) -> None:
+def check(paths, config_file, isolated, select, extend_select, ignore, no_cache, cache_dir, output_format, statistics, exit_zero, quiet, since, fix, unsafe_fixes, diff, show_fixes) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     output = Output(output_format, statistics, exit_zero, quiet)
@@ -148,9 +150,18 @@ def check(paths, config_file, isolated, select, extend_select, ignore, no_cache,
     corpus = resolve_corpus(paths, config)
     cache = open_cache(config, no_cache, cache_dir)
     if fix or diff:
+        if since:
+            raise click.UsageError("--since only applies to checking, not to --fix or --diff")
         sys.exit(run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes, cache))
+    lost = None
+    if since:
+        folders = list(paths) if paths and corpus is None else corpus_paths(config)  # where the corpus is
+        try:
+            lost = {key: f"{name} at {since}" for key, name in history.lost_addresses(since, folders).items()}
+        except history.HistoryError as error:
+            raise click.UsageError(str(error)) from None
     with progress(len(sources)) as advance:
-        result = engine.run(sources, config, corpus, progress=advance, cache=cache)
+        result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost)
     output.report(result, len(sources))
     sys.exit(output.status(result))
 

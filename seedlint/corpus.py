@@ -228,6 +228,7 @@ class Corpus:
     # A partial run (only some files given, e.g. by pre-commit): references of the other documents are
     # still resolved, so that deleting or renaming a referenced document cannot pass silently.
     partial: bool = False
+    lost: dict[str, str] = field(default_factory=dict)  # `--since`: address → the document it named then
     # Per document, positioned corpus diagnostics from earlier runs on the same content (kept in the
     # cache with the file's result): a warm run reports them without parsing the document again.
     positioned: dict[str, dict] = field(default_factory=dict)

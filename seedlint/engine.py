@@ -173,13 +173,16 @@ def check_all(
 def run(
     sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None,
     contents: dict[str, bytes] | None = None, progress: Callable[[int], None] | None = None, cache: Cache | None = None,
+    lost: dict[str, str] | None = None,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
-    configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`."""
+    configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`.
+    `lost` (from `--since`): canonical addresses the corpus had at a revision → what they named then."""
     contents = contents or {}
     given = {source.display_path for source in sources}
     others = [source for source in corpus_sources or [] if source.display_path not in given]
-    if cache is not None and not contents:
+    whole_run = cache is not None and not contents and not lost  # a run answered whole, or remembered whole
+    if whole_run:
         remembered = cache.get_run([*sources, *others], sorted(given))
         if remembered is not None:
             reader = Reader([*(corpus_sources or []), *sources], None, [])
@@ -196,7 +199,7 @@ def run(
     try:
         all_checked = [*checked, *corpus_checked]
         positioned = {c.path: c.positioned for c in all_checked} if cache is not None else {}
-        corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others), positioned=positioned)
+        corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others), positioned=positioned, lost=lost or {})
         corpus.reported |= corpus.referrers(given)
     except Exception:  # a bug: the per-document diagnostics are still reported
         internal_errors.append(f"corpus: internal error while indexing the documents:\n{traceback.format_exc()}")
@@ -211,7 +214,7 @@ def run(
     with_comments = [document(c.path) for c in checked if c.has_suppressions]
     selected = suppressions.apply(selected, [doc for doc in with_comments if doc is not None], lambda code: selection.is_selected(code, config))
     selected.sort(key=Diagnostic.sort_key)
-    if cache is not None and not contents and not internal_errors:
+    if whole_run and not internal_errors:
         stats = {c.path: c.stat for c in all_checked}
         cache.put_run([*sources, *others], stats, sorted(given), selected)
     return RunResult([c.path for c in checked], selected, internal_errors, document)

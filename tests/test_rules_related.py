@@ -1,10 +1,11 @@
 """SL5: related references resolved against the corpus, on real documents with injected defects."""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEEDS
+from conftest import FIXTURES, SEEDS, run_cli
 
 from seedlint import engine
 from seedlint.config import Config
@@ -156,3 +157,31 @@ def test_azure_subset_closed_under_references():
         ("2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md", "SL506", 32, 13),
         ("2021-04-02-no-foolin-microsoft-cloud-outage-takes-azure-teams-and-office-365-offline.md", "SL506", 73, 13),
     ]
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+
+
+def test_since_makes_a_deletion_visible_at_every_scope(seeds):
+    """`open` scope reports no plain dangling entry; `--since` still shows the one a deletion created."""
+    _git(seeds.parent, "init", "-q")
+    _git(seeds.parent, "-c", "user.name=t", "-c", "user.email=t@t", "add", "seeds")
+    _git(seeds.parent, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "seeds")
+    (seeds / "002_436ca83e3ef9a780.txt").unlink()
+    (seeds.parent / "seedlint.toml").write_text('paths = ["seeds"]\nrelated-scope = "open"\nselect = ["SL504"]\n')
+    status, output = run_cli("check", "--output-format", "concise", "--no-cache")
+    assert (status, output) == (0, "All checks passed (4 files checked).\n")
+    status, output = run_cli("check", "--output-format", "concise", "--no-cache", "--since", "HEAD")
+    assert status == 1
+    assert output.splitlines()[0] == (
+        f"seeds/{SEED_001}:51:13: SL504 related[1] → https://news.met.police.uk/news/"
+        "live-facial-recognition-used-in-croydon-478292 does not resolve: it named "
+        "002_436ca83e3ef9a780.txt at HEAD, which no longer has that address (deleted or changed)"
+    )
+
+
+def test_since_an_unknown_revision_is_a_usage_error(seeds):
+    _git(seeds.parent, "init", "-q")
+    status, output = run_cli("check", "--no-cache", "--since", "no-such-rev", "seeds")
+    assert status == 2 and "--since: unknown revision `no-such-rev`" in output

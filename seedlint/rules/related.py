@@ -156,6 +156,8 @@ def _unresolved(corpus: Corpus, config: Config, doc: _Lazy, record: IndexRecord,
 
         message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({guess.url})?"
         yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=guess.url)
+    elif ref.key in corpus.lost:
+        yield from doc.report(DANGLING, where, f"related[{ref.index}] → {ref.url} does not resolve: it named {corpus.lost[ref.key]}, which no longer has that address (deleted or changed)")
     elif config.related_scope == "closed" or (config.related_scope == "hosts" and corpus.index.has_host(ref.url)):
         scope = "the corpus has no document at that address" if config.related_scope == "closed" else "the corpus has documents on that host but none at that address"
         yield from doc.report(DANGLING, where, f"related[{ref.index}] → {ref.url} does not resolve: {scope} (missing or deleted target)")
