@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import yaml
+from ruamel.yaml import YAML
 
 from seedlint import engine
 from seedlint.cache import Cache
@@ -146,7 +147,31 @@ def verify(doc: Document, new_text: str, edits: list[Edit]) -> str | None:
     if not changed <= allowed:
         unexpected = ", ".join(sorted(".".join(map(str, p)) for p in changed - allowed))
         return f"the fix would also change {unexpected}"
+    return _second_reader(doc.front_matter, new.front_matter, allowed)
+
+
+def _second_reader(old_text: str, new_text: str, allowed: set[tuple]) -> str | None:
+    """The same check with ruamel.yaml, an independent YAML 1.2 reader (libyaml reads YAML 1.1): a fix
+    must mean the same to both kinds of consumer. Only the files being fixed pay for this slower parse.
+    Front matter ruamel cannot read before the fix (it refuses duplicate keys, say) is not compared."""
+    old = _ruamel_data(old_text)
+    if old is None:
+        return None
+    new = _ruamel_data(new_text)
+    if new is None:
+        return "the fixed front matter can no longer be read by a YAML 1.2 reader (ruamel.yaml)"
+    old_leaves, new_leaves = _leaves(old), _leaves(new)
+    if old_leaves.keys() != new_leaves.keys() or any(old_leaves[p] != new_leaves[p] for p in old_leaves if p not in allowed):
+        return "a YAML 1.2 reader (ruamel.yaml) would read the fixed front matter differently outside the fixed values"
     return None
+
+
+def _ruamel_data(text: str):
+    # typ="base": every scalar stays a string (no timestamps or numbers constructed, no tags acted on).
+    try:
+        return YAML(typ="base", pure=True).load(text)
+    except Exception:  # any refusal of the reader means "cannot compare"
+        return None
 
 
 def _leaves(data, prefix: tuple = ()) -> dict[tuple, object]:

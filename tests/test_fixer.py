@@ -197,3 +197,31 @@ def test_two_concurrent_fix_runs_leave_every_file_fixed_or_untouched(folder):
     for index in range(20):
         assert (folder / f"doc{index}.md").read_bytes() in (SEED, b"\xef\xbb\xbf" + INJECTED["crlf-mix"][0])
     assert [p.name for p in folder.iterdir() if p.name.endswith(".seedlint-tmp")] == []
+
+
+def test_the_second_reader_compares_only_outside_the_fixed_values():
+    from seedlint.fixer import _second_reader
+
+    old = 'title: "Caf\\u00c3\\u00a9"\nquality: 39\npublishedDateTime: 2024-02-30T15:00:00Z\n'
+    fixed = old.replace("\\u00c3\\u00a9", "\\u00e9")
+    assert _second_reader(old, fixed, {("title",)}) is None
+    also_quality = fixed.replace("39", "40")
+    assert _second_reader(old, also_quality, {("title",)}) == (
+        "a YAML 1.2 reader (ruamel.yaml) would read the fixed front matter differently outside the fixed values"
+    )
+    assert _second_reader(old, 'title: "unclosed\n', {("title",)}) == (
+        "the fixed front matter can no longer be read by a YAML 1.2 reader (ruamel.yaml)"
+    )
+    assert _second_reader("a: 1\na: 2\n", "a: 1\na: 3\n", set()) is None  # ruamel refuses the original: no comparison
+
+
+def test_a_fix_the_second_reader_refuses_leaves_the_file_untouched(folder, monkeypatch):
+    from seedlint import fixer
+
+    path = folder / "001_5ea581042828ec4e.txt"
+    shutil.copy(SEEDS / path.name, path)
+    before = path.read_bytes()
+    monkeypatch.setattr(fixer, "_second_reader", lambda old, new, allowed: "a YAML 1.2 reader would read it differently")
+    status, output = run_cli("fix", "--select", "SL401", str(path))
+    assert path.read_bytes() == before
+    assert "a YAML 1.2 reader would read it differently" in output
