@@ -93,3 +93,19 @@ def test_title_equals_excerpt():
     end = SEED.index("\n", start)
     text = SEED[:start] + 'excerpt: "Live facial recognition helps deliver justice in Croydon"' + SEED[end:]
     assert found(text) == [("SL607", 4, 10, "excerpt is the same text as the title: the article's summary is missing")]
+
+
+def _blank_excerpt(text: str, prefix: str) -> str:
+    start = text.index(prefix + 'excerpt: "') + len(prefix)
+    return text[:start] + 'excerpt: ""' + text[text.index("\n", start) :]
+
+
+def test_an_empty_excerpt_is_reported_on_the_document_not_on_its_copies():
+    assert found(_blank_excerpt(SEED, "\n")) == [("SL608", 4, 10, "excerpt is empty")]
+    assert found(_blank_excerpt(SEED, "\n    ")) == []  # a related entry copies what its target says
+
+
+def test_an_empty_related_title_is_an_error_but_related_whitespace_is_left_to_the_target():
+    title = 'title: "Benton sheriff should impose strict oversight if county deploys facial recognition | Opinion"'
+    assert found(SEED.replace(title, 'title: ""', 1)) == [("SL605", 28, 12, "related[0].title is empty")]
+    assert found(SEED.replace(title, title[:-1] + ' "', 1)) == []

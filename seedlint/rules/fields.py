@@ -52,18 +52,26 @@ RARE_TOPIC_SPELLING = define(
     why="Most such topics are misspellings that split one topic into two pages.",
     example="topics:\n  - Artifical Intelligence   # 'Artificial Intelligence' is used 200 times",
 )
-EMPTY_TEXT = define(
-    "SL605", "empty-text", "error", "A title or excerpt is empty or only whitespace.",
-    what="title and excerpt of the document and of its related entries must hold text.",
-    why="An empty title renders as a blank card.",
+EMPTY_TITLE = define(
+    "SL605", "empty-title", "error", "A title is empty or only whitespace.",
+    what="The title of the document and the titles of its related entries must hold text.",
+    why="An empty title renders as a blank card, here and wherever the entry is shown.",
     example='title: "  "',
 )
 SURROUNDING_WHITESPACE = define(
     "SL606", "surrounding-whitespace", "info", "A title, excerpt, name or topic starts or ends with whitespace.",
-    what="Leading or trailing spaces, tabs or line breaks in title, excerpt, provider name and topics.",
+    what="Leading or trailing spaces, tabs or line breaks in the document's own title, excerpt, provider name "
+    "and topics. Related entries are copies: the document they copy is reported, and once it is fixed the "
+    "copies are stale copies (SL505) whose safe fix brings them in line.",
     why="Invisible whitespace makes equal values compare unequal (topics, stale-copy checks) and shifts layouts.",
     example='title: "Hello "',
     fix="safe: the whitespace is removed; nothing else in the value changes.",
+)
+EMPTY_EXCERPT = define(
+    "SL608", "empty-excerpt", "warning", "The document's excerpt is empty or only whitespace.",
+    what="The document's own excerpt (related entries copy it, so they are not reported again).",
+    why="A card without a summary; azure-news has 190 such documents, copied into 1,515 related entries.",
+    example='excerpt: ""',
 )
 TITLE_IS_EXCERPT = define(
     "SL607", "title-equals-excerpt", "warning", "The excerpt repeats the title.",
@@ -169,17 +177,20 @@ def _differs(stated: int, declared: int) -> bool:
 
 
 def _text_paths(data: dict) -> Iterator[tuple]:
+    """The document's own text fields (related entries are copies: see SL606)."""
     for name in _TEXT_FIELDS:
         yield (name,)
     yield ("provider", "name")
     topics = data.get("topics")
     for index in range(len(topics) if isinstance(topics, list) else 0):
         yield ("topics", index)
+
+
+def _related_titles(data: dict) -> Iterator[tuple]:
     related = data.get("related")
     for index, entry in enumerate(related if isinstance(related, list) else []):
         if isinstance(entry, dict):
-            for name in _TEXT_FIELDS:
-                yield ("related", index, name)
+            yield ("related", index, "title")
 
 
 def _value(data, path: tuple):
@@ -194,15 +205,16 @@ def _value(data, path: tuple):
 
 
 def _check_texts(doc: Document, data: dict) -> Iterator[Diagnostic]:
-    for path in _text_paths(data):
+    for path in [*_text_paths(data), *_related_titles(data)]:
         value = _value(data, path)
         if not isinstance(value, str):
             continue
         name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
         if not value.strip():
-            if path[-1] in _TEXT_FIELDS:
-                yield EMPTY_TEXT.at(doc, path, f"{name} is empty" if not value else f"{name} is only whitespace")
-        elif value != value.strip():
+            rule = EMPTY_TITLE if path[-1] == "title" else EMPTY_EXCERPT if path == ("excerpt",) else None
+            if rule is not None:
+                yield rule.at(doc, path, f"{name} is empty" if not value else f"{name} is only whitespace")
+        elif value != value.strip() and path[0] != "related":
             fix = replace_value(doc, path, value.strip(), description="remove the surrounding whitespace")
             side = "starts and ends" if value[0].isspace() and value[-1].isspace() else "starts" if value[0].isspace() else "ends"
             yield SURROUNDING_WHITESPACE.at(doc, path, f"{name} {side} with whitespace ({_describe_blank(value)})", fix=fix)
