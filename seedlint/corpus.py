@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
-from seedlint.diagnostic import Diagnostic, Fix
+from seedlint.diagnostic import Diagnostic, FastPickle, Fix
 from seedlint.document import Document
 from seedlint.weburl import amp_cache_url, canonical_url
 
@@ -28,7 +28,7 @@ COPIED_FIELDS = ("title", "excerpt", "publishedDateTime", "provider", "type")
 
 
 @dataclass(frozen=True, slots=True)
-class RelatedRef:
+class RelatedRef(FastPickle):
     """One `related:` entry as the index sees it: fingerprints of what it copies, not the copies (a
     corpus holds hundreds of thousands of entries; the text is read from the document when reported)."""
 
@@ -40,7 +40,7 @@ class RelatedRef:
 
 
 @dataclass(frozen=True, slots=True)
-class IndexRecord:
+class IndexRecord(FastPickle):
     path: str  # display path
     name: str  # file name, as messages show it
     urls: tuple[tuple[str, str], ...]  # (field, URL) of the document's own addresses

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seedlint.config import Config
+from seedlint.diagnostic import FastPickle
 
 
 class DiscoveryError(Exception):
@@ -17,7 +18,7 @@ class DiscoveryError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(FastPickle):
     path: Path
     display_path: str  # as shown in diagnostics: relative to the working directory when inside it
 
