@@ -100,7 +100,7 @@ def test_html_escaped_ampersand_in_an_image_url_is_unescaped_exactly():
 
 def test_scheme_messages_say_what_would_be_right():
     [misspelled] = sl3(inject("webUrl: \"https:", "webUrl: \"htps:"))
-    assert misspelled.message == f"webUrl has the unknown scheme `htps:`: did you mean `https`?"
+    assert misspelled.message == "webUrl has the unknown scheme `htps:`: did you mean `https`?"
     assert misspelled.fix.applicability is Applicability.UNSAFE
     [javascript] = sl3(inject("webUrl: \"" + WEB, "webUrl: \"javascript:alert(1)"))
     assert "runs code" in javascript.message and "only `https:` and `http:`" in javascript.message
