@@ -27,7 +27,7 @@ from seedlint.discovery import SourceFile
 if TYPE_CHECKING:
     from seedlint.engine import Checked
 
-FORMAT = 3
+FORMAT = 4
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
 
 
@@ -156,7 +156,9 @@ def _write_pickle(path: Path, value) -> bool:
             gitignore.write_text("*\n")
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results.", suffix=".tmp")
         with os.fdopen(fd, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True  # no memo: the results hold no cycles, and a memo of millions of objects costs GBs
+            pickler.dump(value)
         os.replace(temporary, path)
         return True
     except OSError:

@@ -50,6 +50,7 @@ class IndexRecord(FastPickle):
     aliases: tuple[str, ...] = ()  # canonical forms of every address of the document (see `aliases`)
     fingerprints: tuple[tuple[str, int], ...] = ()  # of `copied`, compared with the related entries'
     title_key: int | None = None
+    url_key: str | None = None  # canonical form of `url`, for duplicate documents
 
     @property
     def url(self) -> str | None:
@@ -117,6 +118,7 @@ def record_for(doc: Document) -> IndexRecord | None:
         aliases=tuple(sorted(_aliases(urls))),
         fingerprints=tuple((name, fingerprint(value)) for name, value in copied),
         title_key=title_key(copied),
+        url_key=canonical_url(own_url) if (own_url := dict(urls).get("webUrl") or dict(urls).get("originalUrl")) else None,
     )
 
 

@@ -19,7 +19,6 @@ from seedlint.corpus import Corpus, IndexRecord, RelatedRef, provider_value, ind
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value
 from seedlint.registry import define
-from seedlint.weburl import canonical_url
 
 if TYPE_CHECKING:
     from seedlint.config import Config
@@ -164,6 +163,8 @@ def _unresolved(corpus: Corpus, config: Config, doc: _Lazy, record: IndexRecord,
 
 
 def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> Iterator[Diagnostic]:
+    if ref.copied == target.fingerprints:  # the common case: a faithful copy of every field
+        return
     differing = [name for name, value in ref.copied if target.fingerprint(name) not in (None, value)]
     if not differing:
         return
@@ -204,7 +205,7 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
     by_identity: dict[tuple, list[IndexRecord]] = defaultdict(list)
     for record in corpus.records:
         if record.url:
-            by_url[canonical_url(record.url)].append(record)
+            by_url[record.url_key].append(record)
         title, provider, published = record.value("title"), record.value("provider"), record.value("publishedDateTime")
         key = index_key(title, provider, published[:10]) if title and isinstance(published, str) else None
         if key is not None:
@@ -217,7 +218,7 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
                 names = ", ".join(o.name for o in others)
                 yield from _Lazy(corpus, record.path).report(DUPLICATE_DOCUMENT, (field_name,), f"{field_name} {record.url} is also the address of {names}: two documents for one article")
     for group in by_identity.values():
-        urls = {canonical_url(r.url) for r in group if r.url}
+        urls = {r.url_key for r in group if r.url}
         if len(group) > 1 and len(urls) > 1:
             for record in group:
                 if record.path in corpus.reported:
