@@ -2,11 +2,13 @@
 the files.
 
 One file per settings key under the cache directory: a pickled map from each file's path to its size,
-mtime, content hash and result (diagnostics and index record). The settings key covers seedlint's
-version, the configuration, the schema's text and the rule registry, so changing any of them starts a
-fresh cache. An entry is used when size and mtime match (no read at all), or when the content hash
-matches. A corrupt or unreadable cache is ignored and rebuilt; writes are atomic (temporary file and
-os.replace), so concurrent runs (pre-commit batches) can only lose each other's additions, never corrupt.
+mtime, content hash and result (diagnostics, index record, positioned corpus diagnostics). The settings
+key covers seedlint's version, the configuration, the schema's text, the topic vocabulary's content and the
+rule registry, so changing any of them starts a fresh cache. An entry is used when size and mtime match
+(no read at all), or when the content hash matches. Beside it, one small file per distinct run (its set
+of files) holds that run's final report with every file's size and mtime: an unchanged run is answered
+from it alone. A corrupt or unreadable cache is ignored and rebuilt; writes are atomic (temporary file
+and os.replace), so concurrent runs (pre-commit batches) can only lose each other's additions, never corrupt.
 """
 
 from __future__ import annotations
@@ -42,12 +44,28 @@ def settings_key(config: Config) -> str:
             "version": __version__,
             "config": settings,
             "schema": schema.schema_text(config.schema_path),
+            "topics": _vocabulary_digest(config),
             "rules": [(r.code, r.severity.value) for r in all_rules()],
         },
         sort_keys=True,
         default=str,
     )
     return hashlib.sha256(material.encode()).hexdigest()[:20]
+
+
+def _vocabulary_digest(config: Config) -> str | None:
+    """The topic vocabulary's content: editing it changes what SL603 reports, so it starts a fresh cache."""
+    if not config.topics:
+        return None
+    path = config.resolve(config.topics)
+    files = sorted(path.rglob("*")) if path.is_dir() else [path]
+    digest = hashlib.sha256()
+    for file in files:
+        try:
+            digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0" + file.read_bytes())
+        except OSError:
+            digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0unreadable")
+    return digest.hexdigest()
 
 
 class Cache:

@@ -116,3 +116,15 @@ def test_corpus_diagnostics_are_positioned_from_the_cache(azure, monkeypatch):
     loads.clear()
     assert check() == cold
     assert cold_loads > 10 and loads == []
+
+
+def test_editing_the_topic_vocabulary_invalidates(corpus):
+    (corpus / "topics.yaml").write_text("- name: AI\n")
+    (corpus / "seedlint.toml").write_text('paths = ["docs"]\ntopics = "topics.yaml"\nselect = ["SL603"]\n')
+    _age(corpus / "docs")
+    first = check()
+    (corpus / "topics.yaml").write_text("- name: A.I.\n")  # same size: only the content tells
+    import time
+
+    time.sleep(1.1)  # one process runs both checks here: it looks at the vocabulary at most once a second
+    assert check() == check("--no-cache") != first

@@ -7,6 +7,7 @@ import base64
 import binascii
 import difflib
 import re
+import time
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -228,8 +229,22 @@ def _describe_blank(value: str) -> str:
     return ", ".join(sorted({repr(ch) for ch in blanks}))
 
 
-@lru_cache(maxsize=8)
 def load_vocabulary(path: Path) -> frozenset[str]:
+    """The vocabulary at `path`, read again when a file of it changed: a long-lived process (tests, an
+    editor integration) may outlive an edit. Its files are looked at no more than once a second."""
+    checked_at, signature = _SIGNATURES.get(path, (0.0, ()))
+    if time.monotonic() - checked_at > 1.0:
+        files = sorted(path.iterdir()) if path.is_dir() else [path]
+        signature = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.exists())
+        _SIGNATURES[path] = (time.monotonic(), signature)
+    return _load_vocabulary(path, signature)
+
+
+_SIGNATURES: dict[Path, tuple[float, tuple]] = {}
+
+
+@lru_cache(maxsize=8)
+def _load_vocabulary(path: Path, signature: tuple) -> frozenset[str]:
     """The allowed topics: a folder of taxonomy YAML files (their `name` fields), a YAML file (a list, or
     mappings with `name`), or a text file with one topic per line."""
     files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".md")) if path.is_dir() else [path]
