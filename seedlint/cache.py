@@ -29,7 +29,7 @@ from seedlint.discovery import SourceFile
 if TYPE_CHECKING:
     from seedlint.engine import Checked
 
-FORMAT = 4
+FORMAT = 5
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
 
 

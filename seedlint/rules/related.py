@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from seedlint.corpus import Corpus, IndexRecord, RelatedRef, provider_value, index_key, is_web_url
+from seedlint.corpus import Corpus, IndexRecord, RelatedRef, differing_fields, index_key, is_web_url, provider_value
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value
 from seedlint.registry import define
@@ -163,9 +163,7 @@ def _unresolved(corpus: Corpus, config: Config, doc: _Lazy, record: IndexRecord,
 
 
 def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> Iterator[Diagnostic]:
-    if ref.copied == target.fingerprints:  # the common case: a faithful copy of every field
-        return
-    differing = [name for name, value in ref.copied if target.fingerprint(name) not in (None, value)]
+    differing = differing_fields(ref.copied, target.fingerprints)
     if not differing:
         return
     safe = not corpus.has_errors(target.path)
