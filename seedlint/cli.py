@@ -198,8 +198,11 @@ def resolve_corpus(paths: tuple[Path, ...], config: Config):
     folders = [folder for folder in corpus_paths(config) if folder.exists()]
     # Paths outside the configured corpus (another corpus, a sample) are a corpus of their own.
     inside = [Path(os.path.realpath(folder)) for folder in folders]  # realpath: no error on a symlink loop
-    if not any(_is_within(Path(os.path.realpath(path)), inside) for path in paths):
+    given = [Path(os.path.realpath(path)) for path in paths]
+    if not any(_is_within(path, inside) for path in given):
         return None
+    if all(any(_is_within(folder, [path]) for path in given) for folder in inside):
+        return None  # the given paths cover the whole corpus: the run is the corpus itself
     return discover(folders, config)
 
 
