@@ -1,7 +1,7 @@
 """A cache of per-file results, like ruff's: a run where nothing changed costs little more than listing
 the files.
 
-One file per settings key under the cache directory: a pickled map from each file's path to its size,
+Per settings key, 64 shard files under the cache directory: pickled maps from each file's path to its size,
 mtime, content hash and result (diagnostics, index record, positioned corpus diagnostics). The settings
 key covers seedlint's version, the configuration, the schema's text, the topic vocabulary's content and the
 rule registry, so changing any of them starts a fresh cache. An entry is used when size and mtime match
@@ -19,6 +19,7 @@ import os
 import pickle
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ from seedlint.discovery import SourceFile
 if TYPE_CHECKING:
     from seedlint.engine import Checked
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
 
 
@@ -69,19 +70,28 @@ def _vocabulary_digest(config: Config) -> str | None:
 
 
 class Cache:
+    SHARDS = 64  # per-file results are split so that a run that changed a few files rewrites a few shards
+
     def __init__(self, directory: Path, config: Config):
         self.directory = directory
         self.settings = settings_key(config)
-        self.file = directory / f"results-{self.settings}.pickle"
-        self._entries: dict[str, tuple] | None = None  # read on first use: a run answered whole never needs them
-        self.changed = False
+        self._shards: list[dict[str, tuple] | None] = [None] * self.SHARDS  # read on first use
+        self._dirty: set[int] = set()
 
-    @property
-    def entries(self) -> dict[str, tuple]:
-        if self._entries is None:
-            loaded = _read_pickle(self.file)
-            self._entries = loaded if isinstance(loaded, dict) else {}
-        return self._entries
+    def _shard_file(self, index: int) -> Path:
+        return self.directory / f"results-{self.settings}-{index:02d}.pickle"
+
+    def _shard(self, key: str) -> tuple[int, dict[str, tuple]]:
+        index = zlib.crc32(key.encode("utf-8", "surrogatepass")) % self.SHARDS
+        if self._shards[index] is None:  # a run answered whole never reads any
+            loaded = _read_pickle(self._shard_file(index))
+            self._shards[index] = loaded if isinstance(loaded, dict) else {}
+        return index, self._shards[index]
+
+    def _set(self, key: str, entry: tuple) -> None:
+        index, shard = self._shard(key)
+        shard[key] = entry
+        self._dirty.add(index)
 
     # A whole run: when every file of a run is unchanged since the same run last finished, its report
     # is the same; it is kept apart from the per-file results, so answering it reads one small file.
@@ -122,7 +132,7 @@ class Cache:
         return f"{os.path.abspath(source.path)}\0{source.display_path}"
 
     def get(self, source: SourceFile) -> Checked | None:
-        entry = self.entries.get(self._key(source))
+        entry = self._shard(self._key(source))[1].get(self._key(source))
         if entry is None:
             return None
         size, mtime, digest, checked = entry
@@ -138,8 +148,7 @@ class Cache:
             return None
         if hashlib.sha256(data).hexdigest() == digest:
             if time.time_ns() - info.st_mtime_ns >= RACY_NS:
-                self.entries[self._key(source)] = (info.st_size, info.st_mtime_ns, digest, checked)
-                self.changed = True
+                self._set(self._key(source), (info.st_size, info.st_mtime_ns, digest, checked))
             return checked
         return None
 
@@ -149,12 +158,12 @@ class Cache:
         size, mtime = checked.stat
         if time.time_ns() - mtime < RACY_NS:
             mtime = -1  # "racy": the file may change again within the clock's resolution; trust only its hash
-        self.entries[self._key(source)] = (size, mtime, checked.digest, checked)
-        self.changed = True
+        self._set(self._key(source), (size, mtime, checked.digest, checked))
 
     def save(self) -> None:
-        if self.changed and _write_pickle(self.file, self.entries):
-            self.changed = False
+        for index in sorted(self._dirty):
+            if _write_pickle(self._shard_file(index), self._shards[index]):
+                self._dirty.discard(index)
 
 
 def _read_pickle(path: Path):
