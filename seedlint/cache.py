@@ -1,14 +1,20 @@
-"""A cache of per-file results, like ruff's: a run where nothing changed costs little more than listing
-the files.
+"""A cache of per-file results, like ruff's, and of the last report of each run: a run where nothing
+changed costs little more than listing the files, and a run where a few files changed rechecks only
+what those changes can affect.
 
-Per settings key, 64 shard files under the cache directory: pickled maps from each file's path to its size,
-mtime, content hash and result (diagnostics, index record, positioned corpus diagnostics). The settings
-key covers seedlint's version, the configuration, the schema's text, the topic vocabulary's content and the
-rule registry, so changing any of them starts a fresh cache. An entry is used when size and mtime match
-(no read at all), or when the content hash matches. Beside it, one small file per distinct run (its set
-of files) holds that run's final report with every file's size and mtime: an unchanged run is answered
-from it alone. A corrupt or unreadable cache is ignored and rebuilt; writes are atomic (temporary file
-and os.replace), so concurrent runs (pre-commit batches) can only lose each other's additions, never corrupt.
+One SQLite database per settings key under the cache directory. The settings key covers seedlint's
+version, the configuration, the schema's text, the topic vocabulary's content and the rule registry, so
+changing any of them starts a fresh database. It holds:
+
+  results  each file's size, mtime, content hash and result (diagnostics, index record, positioned
+           corpus diagnostics); used when size and mtime match (no read at all) or the content hash does;
+  links    which files carry a given address, related target, title, or duplicate key, so the corpus
+           rules can find the documents a change affects without loading the whole corpus;
+  runs     per run (its paths), the last report with every file's size, mtime and hash (see engine.py).
+
+SQLite gives random access without loading the corpus, atomic transactions and locking between
+concurrent runs (pre-commit batches). A corrupt or unreadable database is deleted and rebuilt; a locked
+one is skipped: a cache that cannot be used only costs time, never a wrong answer.
 """
 
 from __future__ import annotations
@@ -17,21 +23,33 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
+import sqlite3
 import time
-import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seedlint import __version__, schema
 from seedlint.config import Config
+from seedlint.corpus import IndexRecord, host_key, identity_key
 from seedlint.discovery import SourceFile
 
 if TYPE_CHECKING:
     from seedlint.engine import Checked
 
-FORMAT = 6
+FORMAT = 7
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
+TABLES = """
+CREATE TABLE IF NOT EXISTS results (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);
+CREATE TABLE IF NOT EXISTS links (value INTEGER, file INTEGER);
+CREATE INDEX IF NOT EXISTS links_by_value ON links (value);
+CREATE INDEX IF NOT EXISTS links_by_file ON links (file);
+CREATE TABLE IF NOT EXISTS aliases (host TEXT, alias TEXT, file INTEGER);
+CREATE INDEX IF NOT EXISTS aliases_by_alias ON aliases (alias);
+CREATE INDEX IF NOT EXISTS aliases_by_host ON aliases (host);
+CREATE INDEX IF NOT EXISTS aliases_by_file ON aliases (file);
+CREATE TABLE IF NOT EXISTS runs (id BLOB PRIMARY KEY, report BLOB);
+"""
 
 
 def settings_key(config: Config) -> str:
@@ -69,70 +87,111 @@ def _vocabulary_digest(config: Config) -> str | None:
     return digest.hexdigest()
 
 
-class Cache:
-    SHARDS = 64  # per-file results are split so that a run that changed a few files rewrites a few shards
+def _hash64(text: str) -> int:
+    """A stable signed 64-bit hash (an SQLite INTEGER). Two values sharing one only make a lookup return
+    one file too many, which the caller checks against the record."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
 
+
+def file_id(key: str) -> int:
+    return _hash64("file\0" + key)
+
+
+def link(kind: str, value: object) -> int:
+    """The value of a link row: what a file carries, as `kind` ("ref", "url", "identity", "title")."""
+    return _hash64(f"{kind}\0{value!r}")
+
+
+def links_of(record: IndexRecord) -> set[int]:
+    """Every link a document's record carries: its related targets, its address and identity (for the
+    duplicate rules) and its title (for "did you mean" by title)."""
+    found = {link("ref", ref.key) for ref in record.related if ref.key is not None}
+    if record.url_key is not None:
+        found.add(link("url", record.url_key))
+    identity = identity_key(record)
+    if identity is not None:
+        found.add(link("identity", identity))
+    if record.title_key is not None:
+        found.add(link("title", record.title_key))
+    return found
+
+
+class Cache:
     def __init__(self, directory: Path, config: Config):
         self.directory = directory
         self.settings = settings_key(config)
-        self._shards: list[dict[str, tuple] | None] = [None] * self.SHARDS  # read on first use
-        self._dirty: set[int] = set()
-
-    def _shard_file(self, index: int) -> Path:
-        return self.directory / f"results-{self.settings}-{index:02d}.pickle"
-
-    def _shard(self, key: str) -> tuple[int, dict[str, tuple]]:
-        index = zlib.crc32(key.encode("utf-8", "surrogatepass")) % self.SHARDS
-        if self._shards[index] is None:  # a run answered whole never reads any
-            loaded = _read_pickle(self._shard_file(index))
-            self._shards[index] = loaded if isinstance(loaded, dict) else {}
-        return index, self._shards[index]
-
-    def _set(self, key: str, entry: tuple) -> None:
-        index, shard = self._shard(key)
-        shard[key] = entry
-        self._dirty.add(index)
-
-    # A whole run: when every file of a run is unchanged since the same run last finished, its report
-    # is the same; it is kept apart from the per-file results, so answering it reads one small file.
-
-    def _run_file(self, sources: list[SourceFile]) -> Path:
-        names = "\0".join(sorted(self._key(source) for source in sources))
-        return self.directory / f"run-{self.settings}-{hashlib.sha256(names.encode('utf-8', 'surrogatepass')).hexdigest()[:20]}.pickle"
-
-    def get_run(self, sources: list[SourceFile], reported: list[str]) -> list | None:
-        """The diagnostics of the last identical run, if no file changed since (size and mtime)."""
-        stored = _read_pickle(self._run_file(sources))
-        if not isinstance(stored, dict) or stored.get("reported") != reported:
-            return None
-        stats = stored.get("stats", {})
-        for source in sources:
-            try:
-                info = os.stat(source.path)
-            except OSError:
-                return None
-            if stats.get(self._key(source)) != (info.st_size, info.st_mtime_ns):
-                return None
-        return stored.get("diagnostics")
-
-    def put_run(self, sources: list[SourceFile], stats: dict[str, tuple[int, int] | None], reported: list[str], diagnostics: list) -> None:
-        """Remember a finished run; `stats` were taken before each file was read. Not when a file changed
-        too recently for its mtime to be trusted."""
-        now = time.time_ns()
-        keyed = {}
-        for source in sources:
-            stat = stats.get(source.display_path)
-            if stat is None or now - stat[1] < RACY_NS:
-                return
-            keyed[self._key(source)] = stat
-        _write_pickle(self._run_file(sources), {"stats": keyed, "reported": reported, "diagnostics": diagnostics})
+        self.file = directory / f"cache-{self.settings}.sqlite3"
+        self._db: sqlite3.Connection | None = None
+        self._unusable = False
+        self._pending: dict[int, tuple[str, SourceFile, Checked]] = {}  # written by save(), in one transaction
 
     @staticmethod
-    def _key(source: SourceFile) -> str:
+    def key(source: SourceFile) -> str:
         return f"{os.path.abspath(source.path)}\0{source.display_path}"
 
+    # The database, opened on first use: a run answered whole reads one row.
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._unusable:
+            for attempt in range(2):
+                try:
+                    self._db = self._open()
+                    break
+                except sqlite3.DatabaseError as error:
+                    if attempt or isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                        self._unusable = True
+                        break
+                    self.file.unlink(missing_ok=True)  # corrupt: start afresh
+                except OSError:
+                    self._unusable = True
+                    break
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        gitignore = self.directory / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        db = sqlite3.connect(self.file, timeout=10, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(TABLES)
+            db.execute("SELECT count(*) FROM runs").fetchone()  # a file that is not a database fails here
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _query(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        db = self._connection()
+        if db is None:
+            return []
+        try:
+            return db.execute(sql, parameters).fetchall()
+        except sqlite3.DatabaseError:
+            self._unusable, self._db = True, None
+            return []
+
+    # Per-file results.
+
+    def stored(self, key: str) -> tuple[int, int, str, Checked] | None:
+        """The last result stored for `key`, whatever the file holds now: (size, mtime, digest, result)."""
+        pending = self._pending.get(file_id(key))
+        if pending is not None:
+            checked = pending[2]
+            return (*checked.stat, checked.digest, checked)
+        rows = self._query("SELECT key, size, mtime, digest, checked FROM results WHERE id = ?", (file_id(key),))
+        if not rows or rows[0][0] != _stored_text(key):
+            return None
+        try:
+            return rows[0][1], rows[0][2], rows[0][3], pickle.loads(rows[0][4])
+        except Exception:  # unreadable (another Python, a bug): as if missing
+            return None
+
     def get(self, source: SourceFile) -> Checked | None:
-        entry = self._shard(self._key(source))[1].get(self._key(source))
+        """The stored result when it is the result of the file's current content."""
+        entry = self.stored(self.key(source))
         if entry is None:
             return None
         size, mtime, digest, checked = entry
@@ -148,45 +207,114 @@ class Cache:
             return None
         if hashlib.sha256(data).hexdigest() == digest:
             if time.time_ns() - info.st_mtime_ns >= RACY_NS:
-                self._set(self._key(source), (info.st_size, info.st_mtime_ns, digest, checked))
+                checked.stat = (info.st_size, info.st_mtime_ns)
+                self.put(source, checked)
             return checked
         return None
 
     def put(self, source: SourceFile, checked: Checked) -> None:
         if checked.internal_errors or checked.stat is None or not checked.digest:
             return  # never cache a failure of seedlint itself, nor a file that could not be read
-        size, mtime = checked.stat
-        if time.time_ns() - mtime < RACY_NS:
-            mtime = -1  # "racy": the file may change again within the clock's resolution; trust only its hash
-        self._set(self._key(source), (size, mtime, checked.digest, checked))
+        key = self.key(source)
+        self._pending[file_id(key)] = (key, source, checked)
 
     def save(self) -> None:
-        for index in sorted(self._dirty):
-            if _write_pickle(self._shard_file(index), self._shards[index]):
-                self._dirty.discard(index)
+        """Write the pending results, with their links, in one transaction."""
+        db = self._connection()
+        if db is None or not self._pending:
+            self._pending.clear()
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            items = list(self._pending.items())
+            for start in range(0, len(items), 5_000):
+                self._write(db, items[start : start + 5_000])
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:  # locked by a concurrent run for too long, or disk full: skip
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+        self._pending.clear()
+
+    @staticmethod
+    def _write(db: sqlite3.Connection, items: list[tuple[int, tuple]]) -> None:
+        ids = [(identifier,) for identifier, _ in items]
+        db.executemany("DELETE FROM links WHERE file = ?", ids)
+        db.executemany("DELETE FROM aliases WHERE file = ?", ids)
+        rows, links, aliases = [], [], []
+        now = time.time_ns()
+        for identifier, (key, _source, checked) in items:
+            size, mtime = checked.stat
+            if now - mtime < RACY_NS:
+                mtime = -1  # "racy": the file may change again within the clock's resolution; trust only its hash
+            blob = pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append((identifier, _stored_text(key), size, mtime, checked.digest, blob))
+            if checked.record is not None:
+                links.extend((value, identifier) for value in links_of(checked.record))
+                aliases.extend((host_key(alias), alias, identifier) for alias in checked.record.aliases)
+        db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO links VALUES (?, ?)", links)
+        db.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
+
+    # Lookups for the corpus rules of an incremental run (see corpus.StoredIndex): file ids, which the
+    # caller keeps only when they belong to the run.
+
+    def linked(self, values: Iterable[int]) -> set[int]:
+        found: set[int] = set()
+        values = list(values)
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            found.update(row[0] for row in self._query(f"SELECT file FROM links WHERE value IN ({','.join('?' * len(chunk))})", tuple(chunk)))
+        return found
+
+    def named(self, alias: str) -> list[int]:
+        return [row[0] for row in self._query("SELECT file FROM aliases WHERE alias = ?", (alias,))]
+
+    def on_host(self, host: str) -> Iterator[tuple[str, int]]:
+        yield from self._query("SELECT alias, file FROM aliases WHERE host = ?", (host,))
+
+    def result(self, identifier: int) -> Checked | None:
+        pending = self._pending.get(identifier)
+        if pending is not None:
+            return pending[2]
+        rows = self._query("SELECT checked FROM results WHERE id = ?", (identifier,))
+        try:
+            return pickle.loads(rows[0][0]) if rows else None
+        except Exception:
+            return None
+
+    # Runs: the last report of a run, keyed by what the run checks (see engine.run).
+
+    def get_run(self, run_id: str) -> dict | None:
+        rows = self._query("SELECT report FROM runs WHERE id = ?", (_stored_text(run_id),))
+        try:
+            report = pickle.loads(rows[0][0]) if rows else None
+        except Exception:
+            return None
+        return report if isinstance(report, dict) else None
+
+    def put_run(self, run_id: str, report: dict) -> None:
+        db = self._connection()
+        if db is None:
+            return
+        blob = _dumps(report)
+        try:
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_stored_text(run_id), blob))
+        except sqlite3.DatabaseError:
+            pass
 
 
-def _read_pickle(path: Path):
-    try:
-        with open(path, "rb") as stream:
-            return pickle.load(stream)
-    except Exception:  # missing, corrupt, truncated, from another Python: start afresh
-        return None
+def _stored_text(text: str) -> bytes:
+    """Paths as bytes: a file name that is not UTF-8 holds surrogates, which SQLite text cannot."""
+    return text.encode("utf-8", "surrogatepass")
 
 
-def _write_pickle(path: Path, value) -> bool:
-    """Atomically (temporary file, then os.replace): concurrent runs can lose each other's additions, never corrupt."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        gitignore = path.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as stream:
-            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.fast = True  # no memo: the results hold no cycles, and a memo of millions of objects costs GBs
-            pickler.dump(value)
-        os.replace(temporary, path)
-        return True
-    except OSError:
-        return False  # a cache that cannot be written only costs time
+def _dumps(value) -> bytes:
+    import io
+
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: the report holds no cycles, and a memo of many objects costs memory
+    pickler.dump(value)
+    return stream.getvalue()

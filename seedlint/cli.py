@@ -161,7 +161,8 @@ def check(paths, config_file, isolated, select, extend_select, ignore, no_cache,
         except history.HistoryError as error:
             raise click.UsageError(str(error)) from None
     with progress(len(sources)) as advance:
-        result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost)
+        run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
+        result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id)
     output.report(result, len(sources))
     sys.exit(output.status(result))
 

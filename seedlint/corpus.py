@@ -155,23 +155,45 @@ def _aliases(urls: tuple[tuple[str, str], ...]) -> set[str]:
 
 
 def host_of(url: str) -> str:
-    return canonical_url(url).split("/", 1)[0]
+    return host_key(canonical_url(url))
 
 
-@dataclass
-class CorpusIndex:
-    records: list[IndexRecord]
-    by_alias: dict[str, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
-    by_host: dict[str, list[tuple[str, IndexRecord]]] = field(default_factory=lambda: defaultdict(list))
-    by_title: dict[int, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
+def host_key(key: str) -> str:
+    """The host of a canonical address."""
+    return key.split("/", 1)[0]
 
-    def __post_init__(self) -> None:
-        for record in self.records:
-            for key in record.aliases:
-                self.by_alias[key].append(record)
-                self.by_host[key.split("/", 1)[0]].append((key, record))
-            if record.title_key is not None:
-                self.by_title[record.title_key].append(record)
+
+def identity_key(record: IndexRecord) -> tuple | None:
+    """Title, provider and publication date: two documents sharing it are probably one article (SL509)."""
+    title, provider, published = record.value("title"), record.value("provider"), record.value("publishedDateTime")
+    return index_key(title, provider, published[:10]) if title and isinstance(published, str) else None
+
+
+class Index:
+    """Lookups over the corpus's records that the corpus rules use. Two kinds: CorpusIndex holds every
+    record in memory (a full run); StoredIndex asks the cache for the few records a change affects
+    (an incremental run). Both answer every question the same way, through these methods."""
+
+    def named(self, key: str) -> list[IndexRecord]:
+        """The documents with this canonical address among their aliases."""
+        raise NotImplementedError
+
+    def on_host(self, host: str) -> Iterable[tuple[str, object]]:
+        """(alias, handle) of every alias on `host`; `record(handle)` gives its document."""
+        raise NotImplementedError
+
+    def record(self, handle) -> IndexRecord | None:
+        raise NotImplementedError
+
+    def titled(self, title_key: int) -> list[IndexRecord]:
+        raise NotImplementedError
+
+    def same_address(self, url_key: str) -> list[IndexRecord]:
+        """The documents whose own address (webUrl, else originalUrl) has this canonical form."""
+        raise NotImplementedError
+
+    def same_identity(self, identity: tuple) -> list[IndexRecord]:
+        raise NotImplementedError
 
     def resolve(self, url: str) -> IndexRecord | None:
         return self.resolve_key(canonical_url(url))
@@ -181,30 +203,73 @@ class CorpusIndex:
         reported by their own rule), the newest capture is the document at that address: in azure-news,
         where 13 addresses have two or three captures, that reading gives exactly the corpus's 7
         self-references and its ~2,300 copied fields that changed after they were linked."""
-        candidates = self.by_alias.get(key) if key is not None else None
+        candidates = self.named(key) if key is not None else None
         if not candidates:
             return None
         if len(candidates) == 1:
             return candidates[0]
-        return max(candidates, key=lambda record: (str(record.value("publishedDateTime") or ""), record.name))
+        return max(candidates, key=lambda record: (str(record.value("publishedDateTime") or ""), record.name, record.path))
 
     def has_host(self, url: str) -> bool:
-        return host_of(url) in self.by_host
+        return next(iter(self.on_host(host_of(url))), None) is not None
 
     def near_miss(self, ref: RelatedRef) -> IndexRecord | None:
         """A document the unresolved entry was probably meant to name: one whose address differs by one
         or two characters on the same host, or the only one with the entry's title and provider."""
         key = ref.key or ""
-        host = key.split("/", 1)[0]
-        best = None
-        for alias, record in self.by_host.get(host, []):
+        best, nearest = 3, []
+        for alias, handle in self.on_host(host_key(key)):
             distance = edit_distance(key, alias, limit=2)
-            if distance <= 2 and (best is None or distance < best[0]):
-                best = (distance, record)
-        if best is not None:
-            return best[1]
-        same_title = self.by_title.get(ref.title_key, []) if ref.title_key is not None else []
+            if distance < best:
+                best, nearest = distance, [handle]
+            elif distance == best <= 2:
+                nearest.append(handle)
+        candidates = [record for record in map(self.record, nearest) if record is not None]
+        if candidates:  # the same answer whatever order the index lists the host's addresses in
+            return min(candidates, key=lambda record: record.path)
+        same_title = self.titled(ref.title_key) if ref.title_key is not None else []
         return same_title[0] if len(same_title) == 1 else None
+
+
+@dataclass
+class CorpusIndex(Index):
+    records: list[IndexRecord]
+    by_alias: dict[str, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
+    by_host: dict[str, list[tuple[str, IndexRecord]]] = field(default_factory=lambda: defaultdict(list))
+    by_title: dict[int, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
+    by_url: dict[str, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
+    by_identity: dict[tuple, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
+
+    def __post_init__(self) -> None:
+        for record in self.records:
+            for key in record.aliases:
+                self.by_alias[key].append(record)
+                self.by_host[host_key(key)].append((key, record))
+            if record.title_key is not None:
+                self.by_title[record.title_key].append(record)
+            if record.url_key is not None:
+                self.by_url[record.url_key].append(record)
+            identity = identity_key(record)
+            if identity is not None:
+                self.by_identity[identity].append(record)
+
+    def named(self, key: str) -> list[IndexRecord]:
+        return self.by_alias.get(key, [])
+
+    def on_host(self, host: str) -> list[tuple[str, IndexRecord]]:
+        return self.by_host.get(host, [])
+
+    def record(self, handle: IndexRecord) -> IndexRecord:
+        return handle
+
+    def titled(self, title_key: int) -> list[IndexRecord]:
+        return self.by_title.get(title_key, [])
+
+    def same_address(self, url_key: str) -> list[IndexRecord]:
+        return self.by_url.get(url_key, [])
+
+    def same_identity(self, identity: tuple) -> list[IndexRecord]:
+        return self.by_identity.get(identity, [])
 
 
 def index_key(*values) -> tuple | None:
@@ -257,14 +322,20 @@ class Corpus:
     # Per document, positioned corpus diagnostics from earlier runs on the same content (kept in the
     # cache with the file's result): a warm run reports them without parsing the document again.
     positioned: dict[str, dict] = field(default_factory=dict)
-    index: CorpusIndex = field(init=False)
+    # Every record's index (a full run), or the cache's (an incremental run, where `records` are only
+    # the documents a change affects).
+    index: Index | None = None
     used: dict[str, set] = field(init=False, default_factory=dict)  # memo keys this run asked for, per path
     added: set[str] = field(init=False, default_factory=set)  # paths whose memo gained an entry
+    # (path, host, title fingerprint) of every related entry that resolved to nothing: a later change
+    # on that host or to a document with that title may make it resolve or suggest a near miss.
+    unresolved: list[tuple[str, str, int | None]] = field(init=False, default_factory=list)
     DOCUMENTS_KEPT: ClassVar[int] = 64
     _documents: dict[str, Document | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.index = CorpusIndex(self.records)
+        if self.index is None:
+            self.index = CorpusIndex(self.records)
 
     def document(self, path: str) -> Document | None:
         """The full document, for positions. Rules and reporters go through paths in order, so a few

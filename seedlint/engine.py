@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from seedlint import rules, selection, suppressions
-from seedlint.cache import Cache
+from seedlint import incremental, rules, selection, suppressions
+from seedlint.cache import Cache, file_id
 from seedlint.config import Config
 from seedlint.corpus import Corpus, IndexRecord, record_for
 from seedlint.diagnostic import Diagnostic, Severity
@@ -173,34 +173,39 @@ def check_all(
 def run(
     sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None,
     contents: dict[str, bytes] | None = None, progress: Callable[[int], None] | None = None, cache: Cache | None = None,
-    lost: dict[str, str] | None = None,
+    lost: dict[str, str] | None = None, run_id: str | None = None,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`.
-    `lost` (from `--since`): canonical addresses the corpus had at a revision → what they named then."""
+    `lost` (from `--since`): canonical addresses the corpus had at a revision → what they named then.
+    `run_id` names what the run checks (its paths): the cache keeps the run's report under it, and the
+    next run with that id starts from that report (unchanged: answered whole; a few changes: incremental)."""
     contents = contents or {}
     given = {source.display_path for source in sources}
     others = [source for source in corpus_sources or [] if source.display_path not in given]
-    whole_run = cache is not None and not contents and not lost  # a run answered whole, or remembered whole
-    if whole_run:
-        remembered = cache.get_run([*sources, *others], sorted(given))
-        if remembered is not None:
-            reader = Reader([*(corpus_sources or []), *sources], None, [])
-            return RunResult([source.display_path for source in sources], remembered, [], reader.load_path)
+    report_id = None
+    if cache is not None and run_id is not None and not contents and not lost:
+        report_id = run_id + ("\0" + "\0".join(sorted(given)) if others else "")
+        report = cache.get_run(report_id)
+        if report is not None:
+            result = _rerun(report, report_id, sources, others, config, cache)
+            if result is not None:
+                return result
     checked = check_all(sources, config, contents, cache, progress)
     # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).
     corpus_checked = check_all(others, config, contents, cache) if others else []
-    internal_errors = [e for c in [*checked, *corpus_checked] for e in c.internal_errors]
+    all_checked = [*checked, *corpus_checked]
+    internal_errors = [e for c in all_checked for e in c.internal_errors]
     reader = Reader([*(corpus_sources or []), *sources], contents, internal_errors)
     diagnostics = [d for c in checked for d in c.diagnostics]
-    errors = {d.path for c in [*checked, *corpus_checked] for d in c.diagnostics if d.severity is Severity.ERROR}
-    records = [c.record for c in [*checked, *corpus_checked] if c.record is not None]
+    errors = {c.path for c in all_checked if incremental.has_error(c)}
+    records = [c.record for c in all_checked if c.record is not None]
     corpus = None
     try:
-        all_checked = [*checked, *corpus_checked]
         positioned = {c.path: c.positioned for c in all_checked} if cache is not None else {}
         corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others), positioned=positioned, lost=lost or {})
-        corpus.reported |= corpus.referrers(given)
+        if others:
+            corpus.reported |= corpus.referrers(given)
     except Exception:  # a bug: the per-document diagnostics are still reported
         internal_errors.append(f"corpus: internal error while indexing the documents:\n{traceback.format_exc()}")
     else:
@@ -210,11 +215,83 @@ def run(
     if cache is not None:
         cache.save()
     document = corpus.document if corpus is not None else reader.load_path
+    selected = _select(diagnostics, checked, document, config)
+    if report_id is not None and corpus is not None and not internal_errors and all(c.stat for c in all_checked):
+        keys = [cache.key(source) for source in [*sources, *others]]
+        cache.put_run(report_id, {
+            "files": {key: incremental.file_state(c) for key, c in zip(keys, all_checked)},
+            "partial": bool(others), "errors": errors, "unresolved": corpus.unresolved, "diagnostics": selected,
+        })
+    return RunResult([c.path for c in checked], selected, internal_errors, document)
+
+
+def _select(diagnostics: list[Diagnostic], checked: Iterable[Checked], document: Callable, config: Config) -> list[Diagnostic]:
+    """The diagnostics a run reports: selected, at their configured severity, suppressions applied, sorted."""
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_reported(d, config)]
     with_comments = [document(c.path) for c in checked if c.has_suppressions]
     selected = suppressions.apply(selected, [doc for doc in with_comments if doc is not None], lambda code: selection.is_selected(code, config))
     selected.sort(key=Diagnostic.sort_key)
-    if whole_run and not internal_errors:
-        stats = {c.path: c.stat for c in all_checked}
-        cache.put_run([*sources, *others], stats, sorted(given), selected)
-    return RunResult([c.path for c in checked], selected, internal_errors, document)
+    return selected
+
+
+def _rerun(report: dict, report_id: str, sources: list[SourceFile], others: list[SourceFile], config: Config, cache: Cache) -> RunResult | None:
+    """The run from its last report (see seedlint/incremental.py); None when a full run is needed."""
+    everything = [*sources, *others]
+    paths = [source.display_path for source in sources]
+    changed, removed = incremental.changed_files(report, everything, cache)
+    if not changed and not removed:
+        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
+    if report["partial"] or len(changed) + len(removed) > incremental.MOST_CHANGED:
+        return None
+    files = dict(report["files"])
+    changes = []
+    for key, source in [(cache.key(source), source) for source in changed] + [(key, None) for key in removed]:
+        before = None
+        if key in files:  # the result the report was made from: its record tells what the change undoes
+            stored = cache.stored(key)
+            if stored is None or stored[2] != files[key][2]:
+                return None
+            before = stored[3]
+        after = None
+        if source is not None:
+            after = cache.get(source) or check_source(source, config)
+            if after.internal_errors or not after.stat or not after.digest:
+                return None  # not cacheable: let a full run report it
+            cache.put(source, after)
+            files[key] = incremental.file_state(after)
+            if before is not None and before.digest == after.digest:
+                continue  # touched, not changed
+        else:
+            del files[key]
+        changes.append(incremental.Change(key.split("\0", 1)[1], before, after))
+    cache.save()  # the links of the new contents, which the affected documents are found through
+    members = {file_id(cache.key(source)): source.display_path for source in everything}
+    affected = incremental.affected(changes, report, cache, members)
+    if len(affected) > incremental.MOST_AFFECTED:
+        return None
+    by_path = {source.display_path: source for source in everything}
+    after = {change.path: change.after for change in changes if change.after is not None}
+    checked = {path: after.get(path) or cache.get(by_path[path]) or check_source(by_path[path], config) for path in sorted(affected)}
+    internal_errors = [e for c in checked.values() for e in c.internal_errors]
+    gone = {change.path for change in changes}
+    errors = (report["errors"] - gone) | {change.path for change in changes if incremental.has_error(change.after)}
+    reader = Reader(everything, None, internal_errors)
+    try:
+        corpus = Corpus(
+            [c.record for c in checked.values() if c.record is not None], reported=set(affected), load=reader.load_path,
+            has_errors=errors.__contains__, positioned={path: c.positioned for path, c in checked.items()},
+            index=incremental.StoredIndex(cache, members),
+        )
+        diagnostics = [d for c in checked.values() for d in c.diagnostics]
+        diagnostics.extend(_run(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+    except Exception:  # a bug here must not cost the report: a full run gives it
+        return None
+    _keep_positioned(corpus, list(checked.values()), everything, {}, cache)
+    cache.save()
+    selected = _select(diagnostics, checked.values(), corpus.document, config)
+    kept = [d for d in report["diagnostics"] if d.path not in affected and d.path not in gone]
+    final = sorted(kept + selected, key=Diagnostic.sort_key)
+    if not internal_errors:
+        unresolved = [entry for entry in report["unresolved"] if entry[0] not in affected and entry[0] not in gone]
+        cache.put_run(report_id, {"files": files, "partial": False, "errors": errors, "unresolved": unresolved + corpus.unresolved, "diagnostics": final})
+    return RunResult(paths, final, internal_errors, corpus.document)

@@ -21,7 +21,7 @@ def test_warm_run_equals_cold_run(corpus):
     cold = check("--no-cache")
     assert not (corpus / ".seedlint_cache").exists()
     first = check()
-    assert list((corpus / ".seedlint_cache").glob("results-*.pickle"))
+    assert list((corpus / ".seedlint_cache").glob("cache-*.sqlite3"))
     assert first == cold == check()
 
 
@@ -55,15 +55,22 @@ def test_configuration_change_invalidates(corpus):
 
 def test_corrupt_cache_is_ignored_and_rebuilt(corpus):
     expected = check()
-    for cache_file in (corpus / ".seedlint_cache").glob("results-*.pickle"):
-        cache_file.write_bytes(b"\x80\x04garbage")
+    for cache_file in (corpus / ".seedlint_cache").glob("cache-*"):
+        cache_file.write_bytes(b"\x80\x04garbage" * 1000)
     assert check() == expected
     assert check() == expected
 
 
 def test_cache_dir_option(corpus):
     check("--cache-dir", "elsewhere")
-    assert list((corpus / "elsewhere").glob("results-*.pickle")) and not (corpus / ".seedlint_cache").exists()
+    assert list((corpus / "elsewhere").glob("cache-*.sqlite3")) and not (corpus / ".seedlint_cache").exists()
+
+
+def _sql(database, statement: str) -> list:
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        return db.execute(statement).fetchall()
 
 
 def _age(folder, seconds: int = 3600) -> None:
@@ -79,10 +86,10 @@ def test_an_unchanged_run_is_answered_whole(corpus):
     _age(corpus / "docs")
     cold = check("--no-cache")
     assert check() == cold
-    for results in (corpus / ".seedlint_cache").glob("results-*.pickle"):
-        results.unlink()  # the per-file results are not needed to answer an unchanged run...
+    (database,) = (corpus / ".seedlint_cache").glob("cache-*.sqlite3")
+    _sql(database, "DELETE FROM results")  # the per-file results are not needed to answer an unchanged run...
     assert check() == cold
-    assert not list((corpus / ".seedlint_cache").glob("results-*.pickle"))  # ...so none were read or rebuilt
+    assert _sql(database, "SELECT count(*) FROM results") == [(0,)]  # ...so none were read or rebuilt
     path = sorted((corpus / "docs").iterdir())[0]
     path.write_text(path.read_text(encoding="utf-8").replace("type: article", "type: artcle", 1), encoding="utf-8")
     _age(corpus / "docs")

@@ -11,11 +11,10 @@ The scope (`related-scope` in [tool.seedlint]) says which unresolved entries dan
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from seedlint.corpus import Corpus, IndexRecord, RelatedRef, differing_fields, index_key, is_web_url, provider_value
+from seedlint.corpus import Corpus, IndexRecord, RelatedRef, differing_fields, host_key, identity_key, is_web_url, provider_value
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value
 from seedlint.registry import define
@@ -148,6 +147,7 @@ def _dangling_only(corpus: Corpus, config: Config, record: IndexRecord) -> Itera
 
 def _unresolved(corpus: Corpus, config: Config, doc: _Lazy, record: IndexRecord, ref: RelatedRef) -> Iterator[Diagnostic]:
     where = ("related", ref.index, "webUrl")
+    corpus.unresolved.append((record.path, host_key(ref.key or ""), ref.title_key))
     guess = corpus.index.near_miss(ref)
     if guess is not None and guess.path != record.path and guess.url:
         def fix(loaded):
@@ -199,26 +199,17 @@ def _short(value) -> str:
 
 
 def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
-    by_url: dict[str, list[IndexRecord]] = defaultdict(list)
-    by_identity: dict[tuple, list[IndexRecord]] = defaultdict(list)
     for record in corpus.records:
+        if record.path not in corpus.reported:
+            continue
         if record.url:
-            by_url[record.url_key].append(record)
-        title, provider, published = record.value("title"), record.value("provider"), record.value("publishedDateTime")
-        key = index_key(title, provider, published[:10]) if title and isinstance(published, str) else None
-        if key is not None:
-            by_identity[key].append(record)
-    for group in (g for g in by_url.values() if len(g) > 1):
-        for record in group:
-            others = [o for o in group if o is not record]
-            if record.path in corpus.reported:
+            others = sorted((o for o in corpus.index.same_address(record.url_key) if o.path != record.path), key=lambda o: o.path)
+            if others:
                 field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
                 names = ", ".join(o.name for o in others)
                 yield from _Lazy(corpus, record.path).report(DUPLICATE_DOCUMENT, (field_name,), f"{field_name} {record.url} is also the address of {names}: two documents for one article")
-    for group in by_identity.values():
-        urls = {r.url_key for r in group if r.url}
-        if len(group) > 1 and len(urls) > 1:
-            for record in group:
-                if record.path in corpus.reported:
-                    names = ", ".join(o.name for o in group if o is not record)
-                    yield from _Lazy(corpus, record.path).report(POSSIBLE_DUPLICATE, ("title",), f"same title, provider and publication date as {names} (under another address): the same article twice?")
+        identity = identity_key(record)
+        group = corpus.index.same_identity(identity) if identity is not None else []
+        if len({r.url_key for r in group if r.url}) > 1:
+            names = ", ".join(o.name for o in sorted(group, key=lambda o: o.path) if o.path != record.path)
+            yield from _Lazy(corpus, record.path).report(POSSIBLE_DUPLICATE, ("title",), f"same title, provider and publication date as {names} (under another address): the same article twice?")

@@ -1,0 +1,132 @@
+"""Incremental runs: after a few files changed, a run rechecks only what they can affect, and its report
+is exactly the full run's (`--no-cache`), edit after edit, on real documents that reference each other."""
+
+import random
+import re
+import shutil
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+from seedlint import engine
+
+
+def check(*args: str) -> str:
+    return run_cli("check", "--output-format", "json", *args)[1]
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many files each run checks itself and whether it took the full path."""
+    calls = {"checked": 0, "full": 0}
+    check_source, check_all = engine.check_source, engine.check_all
+
+    def counting_check_source(*args, **kwargs):
+        calls["checked"] += 1
+        return check_source(*args, **kwargs)
+
+    def counting_check_all(*args, **kwargs):
+        calls["full"] += 1
+        return check_all(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_source", counting_check_source)
+    monkeypatch.setattr(engine, "check_all", counting_check_all)
+    return calls
+
+
+def _age(folder) -> None:
+    import os
+    import time
+
+    for path in folder.iterdir():
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+
+
+def _setup(cwd, fixture: str, scope: str):
+    shutil.copytree(FIXTURES / fixture, cwd / "docs")
+    (cwd / "seedlint.toml").write_text(f'paths = ["docs"]\nrelated-scope = "{scope}"\n')
+    _age(cwd / "docs")
+    return cwd / "docs"
+
+
+def _edit(path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(pattern, replacement, text, count=1, flags=re.MULTILINE), encoding="utf-8")
+
+
+def _referenced(docs) -> tuple:
+    """A document another document's related list names, and that other document."""
+    texts = {path: path.read_text(encoding="utf-8") for path in sorted(docs.iterdir())}
+    addresses = {path: re.search(r'^webUrl: "(.*)"', text, re.MULTILINE).group(1) for path, text in texts.items()}
+    for target, url in addresses.items():
+        if list(addresses.values()).count(url) > 1:
+            continue  # two captures of one address: the newest is the one referenced
+        for referrer, other in texts.items():
+            if referrer != target and "related:" in other and f'    webUrl: "{url}"' in other.split("related:", 1)[1]:
+                return target, referrer
+    raise AssertionError("no reference in the fixture")
+
+
+def test_a_retitled_target_makes_its_referrers_stale_incrementally(isolated_cwd, counted):
+    docs = _setup(isolated_cwd, "azure-news", "closed")
+    check()
+    target, referrer = _referenced(docs)
+    _edit(target, r'^title: "', 'title: "Renamed: ')
+    counted.update(checked=0, full=0)
+    output = check()
+    assert counted == {"checked": 1, "full": 0}  # only the edited file was read and checked again
+    assert output == check("--no-cache")
+    assert f'"path": "docs/{referrer.name}"' in output and "stale copy of " + target.name in output
+
+
+def test_a_deleted_target_dangles_incrementally(isolated_cwd, counted):
+    docs = _setup(isolated_cwd, "azure-news", "closed")
+    check()
+    target, referrer = _referenced(docs)
+    target.unlink()
+    counted.update(checked=0, full=0)
+    output = check()
+    assert counted == {"checked": 0, "full": 0}
+    assert output == check("--no-cache")
+    assert '"SL504"' in output
+
+
+def test_many_changes_take_the_full_path(isolated_cwd, counted, monkeypatch):
+    docs = _setup(isolated_cwd, "azure-news", "closed")
+    check()
+    monkeypatch.setattr("seedlint.incremental.MOST_CHANGED", 2)
+    for path in sorted(docs.iterdir())[:3]:
+        _edit(path, r'^title: "', 'title: "Renamed: ')
+    counted.update(checked=0, full=0)
+    assert check() == check("--no-cache") and counted["full"] == 2
+
+
+EDITS = [
+    ("retitle", lambda p: _edit(p, r'^title: "', 'title: "Changed '), False),
+    ("new excerpt", lambda p: _edit(p, r'^excerpt: ".{0,20}', 'excerpt: "Rewritten. '), False),
+    ("address one character off", lambda p: _edit(p, r'^(webUrl: ".*?)/?"$', r'\1x"'), False),
+    ("error in the document", lambda p: _edit(p, r"^type: article", "type: artcle"), False),
+    ("body text", lambda p: p.write_bytes(p.read_bytes() + b"\nMore body text.\n"), False),
+    ("suppression", lambda p: _edit(p, r"\A---\n", "---\n# seedlint: ignore-file[SL505]\n"), False),
+    ("touched", lambda p: p.touch(), False),
+    ("related entry renamed", lambda p: _edit(p, r'^(    webUrl: ".*?)"$', r'\1-gone"'), False),
+    ("deleted", lambda p: p.unlink(), True),
+    ("copied (a duplicate document)", lambda p: shutil.copy(p, p.with_name("copy-" + p.name)), True),
+]
+
+
+@pytest.mark.parametrize("fixture, scope, seed", [("azure-news", "closed", 1), ("azure-news", "closed", 2), ("ai-news", "hosts", 3)])
+def test_random_edits_report_exactly_what_a_full_run_reports(isolated_cwd, counted, fixture, scope, seed):
+    docs = _setup(isolated_cwd, fixture, scope)
+    chance = random.Random(seed)
+    check()
+    for step in range(12):
+        path = chance.choice(sorted(docs.iterdir()))
+        name, edit, _ = chance.choice(EDITS)
+        edit(path)
+        if chance.random() < 0.5:
+            _age(docs)  # trusted mtimes; otherwise the edited files are recognised by their content
+        counted.update(checked=0, full=0)
+        output = check()
+        assert counted["full"] == 0, f"step {step}: {name} took the full path"
+        assert output == check("--no-cache"), f"step {step}: {name} on {path.name}"
