@@ -19,8 +19,17 @@ class DiscoveryError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SourceFile(FastPickle):
-    path: Path
+    location: str  # the path as found or given (a str: a corpus has 100,000 of them; `path` makes a Path)
     display_path: str  # as shown in diagnostics: relative to the working directory when inside it
+    absolute: str  # os.path.abspath(location), which the cache knows the file by
+
+    @classmethod
+    def at(cls, path: Path | str, display: str) -> SourceFile:
+        return cls(str(path), display, os.path.abspath(path))
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -57,24 +66,26 @@ def discover(paths: list[Path], config: Config, cwd: Path | None = None) -> list
 
     def unlistable(error: OSError) -> None:
         path = Path(error.filename)
-        found.setdefault(str(path), SourceFile(path, display_path(path, cwd)))
+        found.setdefault(str(path), SourceFile.at(path, display_path(path, cwd)))
 
     for given in paths:
         if given.is_dir():
             root = str(given)
+            absolute_root = os.path.abspath(root)
             shown_root = display_path(given, cwd)
             for folder, dirnames, filenames in os.walk(root, onerror=unlistable):
                 inner = folder[len(root) :].lstrip(os.sep).replace(os.sep, "/")  # the folder relative to `given`
+                absolute_folder = absolute_root + folder[len(root) :]
                 prefix = inner + "/" if inner else ""
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not _matches(prefix + d, config.exclude))
                 for name in sorted(filenames):
                     relative = prefix + name
                     if _matches(relative, config.include) and not _matches(relative, config.exclude):
-                        path = os.path.join(folder, name)
+                        path = folder + os.sep + name
                         shown = _shown(relative) if shown_root == "." else shown_root + "/" + _shown(relative)
-                        found.setdefault(path, SourceFile(Path(path), shown))
+                        found.setdefault(path, SourceFile(path, shown, absolute_folder + os.sep + name))
         elif given.exists() or given.is_symlink():
-            found.setdefault(str(given), SourceFile(given, display_path(given, cwd)))
+            found.setdefault(str(given), SourceFile.at(given, display_path(given, cwd)))
         else:
             raise DiscoveryError(f"{given}: no such file or directory")
     return sorted(found.values(), key=lambda source: source.display_path)

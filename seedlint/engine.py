@@ -20,10 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from seedlint import incremental, rules, selection, suppressions
-from seedlint.cache import Cache, file_id
+from seedlint.cache import Cache
 from seedlint.config import Config
 from seedlint.corpus import Corpus, IndexRecord, record_for
-from seedlint.diagnostic import Diagnostic, Severity
+from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_document, parse_document
 
@@ -97,7 +97,7 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     """Load and check one file (in this process or a worker)."""
     errors: list[str] = []
     try:  # taken before reading: a file changed after this moment cannot be mistaken for the one checked
-        info = os.stat(source.path)
+        info = os.stat(source.location)
         stat = (info.st_size, info.st_mtime_ns)
     except OSError:
         stat = None
@@ -264,8 +264,13 @@ def _rerun(report: dict, report_id: str, sources: list[SourceFile], others: list
         else:
             del files[key]
         changes.append(incremental.Change(key.split("\0", 1)[1], before, after))
+    if not changes:  # only touched: the report stands, with the files' new mtimes
+        report["files"] = files
+        cache.save()
+        cache.put_run(report_id, report)
+        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     cache.save()  # the links of the new contents, which the affected documents are found through
-    members = {file_id(cache.key(source)): source.display_path for source in everything}
+    members = {cache.key(source): source.display_path for source in everything}
     affected = incremental.affected(changes, report, cache, members)
     if len(affected) > incremental.MOST_AFFECTED:
         return None

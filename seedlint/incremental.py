@@ -28,26 +28,27 @@ MOST_AFFECTED = 5_000  # documents to check again; beyond this, a full run
 
 
 class StoredIndex(Index):
-    """The corpus index answered from the cache, for the files of this run (`members`: file id → path)."""
+    """The corpus index answered from the cache, for the files of this run (`members`: key → path)."""
 
-    def __init__(self, cache: Cache, members: dict[int, str]):
+    def __init__(self, cache: Cache, members: dict[str, str]):
         self.cache, self.members = cache, members
         self._records: dict[int, IndexRecord | None] = {}
 
     def record(self, handle: int) -> IndexRecord | None:
         if handle not in self._records:
-            checked = self.cache.result(handle) if handle in self.members else None
+            checked = self.cache.result(handle)
             self._records[handle] = checked.record if checked is not None else None
         return self._records[handle]
 
-    def _load(self, handles) -> list[IndexRecord]:
-        return [record for record in map(self.record, sorted(set(handles))) if record is not None]
+    def _load(self, found: list[tuple[int, str]]) -> list[IndexRecord]:
+        handles = sorted({handle for handle, key in found if key in self.members})
+        return [record for record in map(self.record, handles) if record is not None]
 
     def named(self, key: str) -> list[IndexRecord]:
         return [record for record in self._load(self.cache.named(key)) if key in record.aliases]
 
     def on_host(self, host: str) -> list[tuple[str, int]]:
-        return [(alias, handle) for alias, handle in self.cache.on_host(host) if handle in self.members]
+        return [(alias, handle) for alias, handle, key in self.cache.on_host(host) if key in self.members]
 
     def titled(self, title_key: int) -> list[IndexRecord]:
         return [r for r in self._load(self.cache.linked([link("title", title_key)])) if r.title_key == title_key]
@@ -77,7 +78,7 @@ def changed_files(report: dict, sources: list[SourceFile], cache: Cache) -> tupl
     for key, source in current.items():
         known = files.get(key)
         try:
-            info = os.stat(source.path)
+            info = os.stat(source.location)
         except OSError:
             changed.append(source)
             continue
@@ -86,7 +87,7 @@ def changed_files(report: dict, sources: list[SourceFile], cache: Cache) -> tupl
     return changed, [key for key in files if key not in current]
 
 
-def affected(changes: list[Change], report: dict, cache: Cache, members: dict[int, str]) -> set[str]:
+def affected(changes: list[Change], report: dict, cache: Cache, members: dict[str, str]) -> set[str]:
     """The paths of the documents whose report the changes may alter (see the module's docstring)."""
     found = {change.path for change in changes if change.after is not None}
     values, hosts, titles = set(), set(), set()
@@ -105,7 +106,7 @@ def affected(changes: list[Change], report: dict, cache: Cache, members: dict[in
                 values.add(link("identity", identity))
             if record.title_key is not None:
                 titles.add(record.title_key)
-    found.update(members[handle] for handle in cache.linked(values) if handle in members)
+    found.update(members[key] for _, key in cache.linked(values) if key in members)
     found.update(path for path, host, title in report["unresolved"] if host in hosts or (title is not None and title in titles))
     return found & set(members.values())  # not the documents gone
 

@@ -74,7 +74,7 @@ OPERATION = st.tuples(st.sampled_from(MUTATIONS), st.floats(0, 1, exclude_max=Tr
 def test_mutated_real_documents(checker, original, operations, donor, with_original):
     """With the unchanged original next to it half the time, so that the corpus rules compare the two."""
     raw = mutate(original.read_bytes(), operations, donor=donor.read_bytes())
-    neighbours = [SourceFile(original, original.name)] if with_original else []
+    neighbours = [SourceFile.at(original, original.name)] if with_original else []
     assert checker(raw, neighbours) == []
 
 

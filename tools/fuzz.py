@@ -166,7 +166,7 @@ def problems_of(result: engine.RunResult, texts: dict[str, str | None]) -> list[
 def check_bytes(raw: bytes, path: Path, config: Config, neighbours: list[SourceFile] = ()) -> list[str]:
     """Write `raw` to `path`, check it (with `neighbours`, for the corpus rules) and say what went wrong."""
     path.write_bytes(raw)
-    sources = [SourceFile(path, path.name), *neighbours]
+    sources = [SourceFile.at(path, path.name), *neighbours]
     try:
         result = engine.run(sources, config)
     except Exception:
@@ -183,7 +183,7 @@ def replay(folder: Path, config: Config) -> int:
     for saved in sorted(folder.glob("crash-*.md")):
         report = saved.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
         listed = next((line[len(NEIGHBOURS) :] for line in report if line.startswith(NEIGHBOURS)), "")
-        neighbours = [SourceFile(Path(p), Path(p).name) for p in listed.split("|") if p]
+        neighbours = [SourceFile.at(p, Path(p).name) for p in listed.split("|") if p]
         problems = check_bytes(saved.read_bytes(), folder / "in-progress.md", config, neighbours)
         still += bool(problems)
         print(f"{'CRASH' if problems else 'fixed'} {saved.name}" + (f": {_signature(problems[0])}" if problems else ""))
@@ -236,7 +236,7 @@ def main() -> int:
         # for the corpus rules: now and then the unchanged original and a few other real documents alongside
         others = [files[index]] if rng.random() < 0.25 else []
         others += rng.sample(files, min(3, len(files))) if rng.random() < 0.25 else []
-        neighbours = [SourceFile(p, p.name) for p in dict.fromkeys(others)]
+        neighbours = [SourceFile.at(p, p.name) for p in dict.fromkeys(others)]
         faulthandler.dump_traceback_later(args.slow * 20, exit=True)  # a hang: dump the stacks and stop
         started = time.monotonic()
         problems = check_bytes(raw, in_progress, config, neighbours)
