@@ -44,14 +44,17 @@ RACY_NS = 2_000_000_000  # a file modified this recently is recognised by conten
 TABLES = """
 CREATE TABLE IF NOT EXISTS results (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);
 CREATE TABLE IF NOT EXISTS links (value INTEGER, file INTEGER);
-CREATE INDEX IF NOT EXISTS links_by_value ON links (value);
-CREATE INDEX IF NOT EXISTS links_by_file ON links (file);
 CREATE TABLE IF NOT EXISTS aliases (host TEXT, alias TEXT, file INTEGER);
-CREATE INDEX IF NOT EXISTS aliases_by_alias ON aliases (alias);
-CREATE INDEX IF NOT EXISTS aliases_by_host ON aliases (host);
-CREATE INDEX IF NOT EXISTS aliases_by_file ON aliases (file);
 CREATE TABLE IF NOT EXISTS runs (id BLOB PRIMARY KEY, report BLOB);
 """
+INDEXES = {
+    "links_by_value": "links (value)",
+    "links_by_file": "links (file)",
+    "aliases_by_alias": "aliases (alias)",
+    "aliases_by_host": "aliases (host)",
+    "aliases_by_file": "aliases (file)",
+}
+BULK = 5_000  # results written into an empty cache at once: indexed after they are in (4x faster at 100,000)
 
 
 def settings_key(config: Config) -> str:
@@ -159,6 +162,8 @@ class Cache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(TABLES)
+            db.execute("PRAGMA cache_size=-65536")  # 64 MB: the links' indexes are written in random order
+            self._create_indexes(db)
             db.execute("SELECT count(*) FROM runs").fetchone()  # a file that is not a database fails here
         except sqlite3.DatabaseError:
             db.close()
@@ -230,8 +235,14 @@ class Cache:
         try:
             db.execute("BEGIN IMMEDIATE")
             items = list(self._pending.items())
+            bulk = len(items) >= BULK and db.execute("SELECT count(*) FROM results").fetchone() == (0,)
+            if bulk:
+                for name in INDEXES:
+                    db.execute(f"DROP INDEX IF EXISTS {name}")
             for start in range(0, len(items), 5_000):
-                self._write(db, items[start : start + 5_000])
+                self._write(db, items[start : start + 5_000], bulk)
+            if bulk:
+                self._create_indexes(db)
             db.execute("COMMIT")
         except sqlite3.DatabaseError:  # locked by a concurrent run for too long, or disk full: skip
             try:
@@ -241,10 +252,16 @@ class Cache:
         self._pending.clear()
 
     @staticmethod
-    def _write(db: sqlite3.Connection, items: list[tuple[int, tuple]]) -> None:
-        ids = [(identifier,) for identifier, _ in items]
-        db.executemany("DELETE FROM links WHERE file = ?", ids)
-        db.executemany("DELETE FROM aliases WHERE file = ?", ids)
+    def _create_indexes(db: sqlite3.Connection) -> None:
+        for name, columns in INDEXES.items():
+            db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
+
+    @staticmethod
+    def _write(db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
+        if not bulk:  # the file's links from its earlier content
+            ids = [(identifier,) for identifier, _ in items]
+            db.executemany("DELETE FROM links WHERE file = ?", ids)
+            db.executemany("DELETE FROM aliases WHERE file = ?", ids)
         rows, links, aliases = [], [], []
         now = time.time_ns()
         for identifier, (key, _source, checked) in items:
