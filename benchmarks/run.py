@@ -93,16 +93,21 @@ def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, chang
         extracted = extract_front_matter(files, work / f"yaml-{corpus.name}")
         yaml_files = sorted(str(p) for p in extracted.iterdir())
         schema = Path(__file__).resolve().parent.parent / "schemas" / "article.schema.json"
-        checker = shutil.which("check-jsonschema")
+        checker = tool("check-jsonschema")
         if checker:
             show("check-jsonschema", *run_batched([checker, "--schemafile", str(schema), "--disable-formats", "*"], yaml_files))
         else:
             print(f"{label:<22} check-jsonschema   not installed (pip install -e '.[bench]')")
-        linter = shutil.which("yamllint")
+        linter = tool("yamllint")
         if linter:
             show("yamllint", *run_batched([linter, "-f", "parsable"], yaml_files))
         else:
             print(f"{label:<22} yamllint           not installed (pip install -e '.[bench]')")
+
+
+def tool(name: str) -> str | None:
+    """A command on PATH or installed beside this Python (a virtual environment that is not activated)."""
+    return shutil.which(name, path=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
 
 
 def retitled(text: bytes, prefix: bytes) -> bytes:
