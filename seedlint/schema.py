@@ -15,6 +15,8 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from referencing import Registry
 
+from seedlint.memo import Memo
+
 SCHEMA_NAME = "article.schema.json"
 
 
@@ -73,13 +75,11 @@ class FastCheck:
     document is valid exactly when the document without its entries is valid and each entry is, so each
     distinct entry is validated once per process. Any other schema shape is validated whole."""
 
-    MEMO_LIMIT = 100_000
-
     def __init__(self, validator: Draft202012Validator):
         inlined = _inline_refs(validator.schema)
         self.validator = Draft202012Validator(inlined, registry=Registry())
         self.item_validator = _item_validator(inlined)
-        self.known: dict[str, bool] = {}
+        self.known = Memo()
 
     def is_valid(self, data) -> bool:
         related = data.get("related") if isinstance(data, dict) else None
@@ -92,9 +92,7 @@ class FastCheck:
         valid = self.known.get(key)
         if valid is None:
             valid = self.item_validator.is_valid(entry)
-            if len(self.known) >= self.MEMO_LIMIT:
-                self.known.clear()
-            self.known[key] = valid
+            self.known.put(key, valid)
         return valid
 
 

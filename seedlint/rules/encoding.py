@@ -23,6 +23,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from seedlint.edits import replace_value
+from seedlint.memo import Memo
 from seedlint.registry import define
 from seedlint.rules.schema import field_name
 
@@ -129,18 +130,16 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
             continue
         # Related entries copy the same titles and excerpts across a corpus: a text found clean under
         # a field name is clean wherever it appears (the checks read only the text and that name).
-        memo_key = (_field_key(path), text)
+        memo_key = repr((_field_key(path), text))
         if memo_key in _CLEAN_TEXTS:
             continue
         found = list(check_string(doc, path, text))
         if not found:
-            if len(_CLEAN_TEXTS) >= 100_000:  # bounded: a worker's memory stays flat on any corpus
-                _CLEAN_TEXTS.clear()
-            _CLEAN_TEXTS.add(memo_key)
+            _CLEAN_TEXTS.put(memo_key)
         yield from found
 
 
-_CLEAN_TEXTS: set[tuple[str, str]] = set()
+_CLEAN_TEXTS = Memo()
 
 
 def _field_key(path: tuple) -> str:

@@ -22,6 +22,7 @@ import idna
 from seedlint import weburl
 from seedlint.diagnostic import Fix
 from seedlint.edits import replace_value
+from seedlint.memo import Memo
 from seedlint.registry import define
 from seedlint.rules.schema import field_name
 
@@ -173,18 +174,12 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
             continue
         found = [*(d for path, url in item_url_fields(base, item) for d in _syntax(doc, path, url)), *_consistency(doc, base, item)]
         if key is not None and not found:
-            _remember_clean(key)
+            _CLEAN_ENTRIES.put(key)
         yield from found
     yield from _insecure(doc, data)
 
 
-_CLEAN_ENTRIES: set[str] = set()
-
-
-def _remember_clean(key: str) -> None:
-    if len(_CLEAN_ENTRIES) >= 100_000:  # bounded: a worker's memory stays flat on any corpus
-        _CLEAN_ENTRIES.clear()
-    _CLEAN_ENTRIES.add(key)
+_CLEAN_ENTRIES = Memo()
 
 
 # Where the URLs are -------------------------------------------------------------------------------
