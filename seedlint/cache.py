@@ -128,7 +128,9 @@ class Cache:
         self.file = directory / f"cache-{self.settings}.sqlite3"
         self._db: sqlite3.Connection | None = None
         self._unusable = False
-        self._pending: dict[int, tuple[str, SourceFile, Checked]] = {}  # written by save(), in one transaction
+        self._pending: dict[int, tuple[str, Checked, bytes | None]] = {}  # written by save()
+        self._bulk = False  # filling a fresh database: its indexes are built once every result is in
+        self._written: set[int] = set()  # results written while filling (a second write replaces their links)
 
     @staticmethod
     def key(source: SourceFile) -> str:
@@ -186,7 +188,7 @@ class Cache:
         """The last result stored for `key`, whatever the file holds now: (size, mtime, digest, result)."""
         pending = self._pending.get(file_id(key))
         if pending is not None:
-            checked = pending[2]
+            checked = pending[1]
             return (*checked.stat, checked.digest, checked)
         rows = self._query("SELECT key, size, mtime, digest, checked FROM results WHERE id = ?", (file_id(key),))
         if not rows or rows[0][0] != _stored_text(key):
@@ -220,36 +222,66 @@ class Cache:
             return checked
         return None
 
-    def put(self, source: SourceFile, checked: Checked) -> None:
+    def put(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
+        """Keep `checked` for the next save(); `blob`, when given, is it already pickled (by a worker)."""
         if checked.internal_errors or checked.stat is None or not checked.digest:
             return  # never cache a failure of seedlint itself, nor a file that could not be read
         key = self.key(source)
-        self._pending[file_id(key)] = (key, source, checked)
+        self._pending[file_id(key)] = (key, checked, blob)
 
-    def save(self) -> None:
-        """Write the pending results, with their links, in one transaction."""
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def save(self, final: bool = True) -> None:
+        """Write the pending results, with their links, in one transaction. A large run saves as it goes
+        (`final=False`) so that results do not pile up in memory; the last save ends the run's writes."""
         db = self._connection()
         if db is None or not self._pending:
             self._pending.clear()
+            if final and self._bulk and db is not None:
+                self._transaction(db, lambda: self._end_bulk(db, []))
             return
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            items = list(self._pending.items())
-            bulk = len(items) >= BULK and db.execute("SELECT count(*) FROM results").fetchone() == (0,)
-            if bulk:
+        items = list(self._pending.items())
+        self._pending.clear()
+
+        def write() -> None:
+            if not self._bulk and len(items) >= BULK and db.execute("SELECT count(*) FROM results").fetchone() == (0,):
                 for name in INDEXES:
                     db.execute(f"DROP INDEX IF EXISTS {name}")
-            for start in range(0, len(items), 5_000):
-                self._write(db, items[start : start + 5_000], bulk)
-            if bulk:
-                self._create_indexes(db)
+                self._bulk = True
+            if not self._bulk:
+                self._write(db, items, bulk=False)
+                return
+            again = [item for item in items if item[0] in self._written]
+            first = [item for item in items if item[0] not in self._written]
+            self._write(db, first, bulk=True)
+            self._written.update(identifier for identifier, _ in first)
+            if final:
+                self._end_bulk(db, again)
+            else:  # their old links can only be found once the indexes exist
+                self._pending.update(again)
+
+        self._transaction(db, write)
+
+    def _end_bulk(self, db: sqlite3.Connection, again: list) -> None:
+        """Index the filled database, then write the results given a second time (with their links replaced)."""
+        self._create_indexes(db)
+        self._bulk = False
+        self._write(db, again, bulk=False)
+        self._written.clear()
+
+    def _transaction(self, db: sqlite3.Connection, write) -> None:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            write()
             db.execute("COMMIT")
         except sqlite3.DatabaseError:  # locked by a concurrent run for too long, or disk full: skip
+            self._bulk = False  # (indexes dropped by an earlier save are built again when the cache is next opened)
+            self._written.clear()
             try:
                 db.execute("ROLLBACK")
             except sqlite3.DatabaseError:
                 pass
-        self._pending.clear()
 
     @staticmethod
     def _create_indexes(db: sqlite3.Connection) -> None:
@@ -258,17 +290,22 @@ class Cache:
 
     @staticmethod
     def _write(db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
+        for start in range(0, len(items), 5_000):  # bounded lists of rows
+            Cache._write_rows(db, items[start : start + 5_000], bulk)
+
+    @staticmethod
+    def _write_rows(db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
         if not bulk:  # the file's links from its earlier content
             ids = [(identifier,) for identifier, _ in items]
             db.executemany("DELETE FROM links WHERE file = ?", ids)
             db.executemany("DELETE FROM aliases WHERE file = ?", ids)
         rows, links, aliases = [], [], []
         now = time.time_ns()
-        for identifier, (key, _source, checked) in items:
+        for identifier, (key, checked, blob) in items:
             size, mtime = checked.stat
             if now - mtime < RACY_NS:
                 mtime = -1  # "racy": the file may change again within the clock's resolution; trust only its hash
-            blob = pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = blob or pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
             rows.append((identifier, _stored_text(key), size, mtime, checked.digest, blob))
             if checked.record is not None:
                 links.extend((value, identifier) for value in links_of(checked.record))
@@ -301,7 +338,7 @@ class Cache:
     def result(self, identifier: int) -> Checked | None:
         pending = self._pending.get(identifier)
         if pending is not None:
-            return pending[2]
+            return pending[1]
         rows = self._query("SELECT checked FROM results WHERE id = ?", (identifier,))
         try:
             return pickle.loads(rows[0][0]) if rows else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -29,9 +30,10 @@ from seedlint.document import Document, load_document, parse_document
 
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 CHUNK = 64
+SAVE_EVERY = 5_000  # results: a large run writes the cache as it goes, instead of holding every result twice
 
 
-@dataclass
+@dataclass(slots=True)
 class Checked:
     """What checking one file yields: small plain data, picklable (workers) and cacheable."""
 
@@ -129,8 +131,10 @@ def _keep_positioned(corpus: Corpus, checked: list[Checked], sources: list[Sourc
             cache.put(by_path[result.path], result)
 
 
-def _check_chunk(sources: list[SourceFile], config: Config) -> list[Checked]:
-    return [check_source(source, config) for source in sources]
+def _check_chunk(sources: list[SourceFile], config: Config) -> list[bytes]:
+    """In a worker: the results pickled here, once, as the cache stores them (the main process keeps
+    the bytes for the cache and the object for the corpus, instead of pickling every result again)."""
+    return [pickle.dumps(check_source(source, config), protocol=pickle.HIGHEST_PROTOCOL) for source in sources]
 
 
 def check_all(
@@ -153,20 +157,22 @@ def check_all(
     if len(todo) >= PARALLEL_FROM and workers > 1 and not contents:
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         with ProcessPoolExecutor(workers) as pool:
-            for chunk in pool.map(_check_chunk, chunks, [config] * len(chunks)):
-                for checked in chunk:
-                    results[checked.path] = checked
+            for chunk, blobs in zip(chunks, pool.map(_check_chunk, chunks, [config] * len(chunks))):
+                for source, blob in zip(chunk, blobs):
+                    checked = results[source.display_path] = pickle.loads(blob)
+                    if cache is not None:
+                        cache.put(source, checked, blob)
+                if cache is not None and cache.pending() >= SAVE_EVERY:
+                    cache.save(final=False)
                 if progress is not None:
                     progress(len(chunk))
     else:
         for source in todo:
-            results[source.display_path] = check_source(source, config, contents.get(source.display_path))
+            checked = results[source.display_path] = check_source(source, config, contents.get(source.display_path))
+            if cache is not None and source.display_path not in contents:
+                cache.put(source, checked)
             if progress is not None:
                 progress(1)
-    if cache is not None:
-        for source in todo:
-            if source.display_path not in contents:
-                cache.put(source, results[source.display_path])
     return [results[source.display_path] for source in sources]
 
 

@@ -4,6 +4,7 @@ is exactly the full run's (`--no-cache`), edit after edit, on real documents tha
 import random
 import re
 import shutil
+import sqlite3
 
 import pytest
 from conftest import FIXTURES, run_cli
@@ -69,10 +70,20 @@ def _referenced(docs) -> tuple:
 
 @pytest.mark.parametrize("bulk", [False, True])
 def test_a_retitled_target_makes_its_referrers_stale_incrementally(isolated_cwd, counted, monkeypatch, bulk):
-    if bulk:  # a large first run fills an empty cache first and indexes it after: lookups still find everything
+    if bulk:  # a large first run: workers, saves as it goes into an empty cache indexed at the end, then
+        # results written again (their positioned diagnostics): lookups still find everything, exactly once
         monkeypatch.setattr("seedlint.cache.BULK", 1)
+        monkeypatch.setattr(engine, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(engine, "SAVE_EVERY", 7)
     docs = _setup(isolated_cwd, "azure-news", "closed")
     check()
+    if bulk:
+        (database,) = (isolated_cwd / ".seedlint_cache").glob("cache-*.sqlite3")
+        with sqlite3.connect(database) as db:
+            assert db.execute("SELECT count(*) FROM results").fetchone() == (len(list(docs.iterdir())),)
+            assert db.execute("SELECT value, file, count(*) FROM links GROUP BY value, file HAVING count(*) > 1").fetchall() == []
+            assert db.execute("SELECT alias, file, count(*) FROM aliases GROUP BY alias, file HAVING count(*) > 1").fetchall() == []
+            assert len(db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()) >= 5
     target, referrer = _referenced(docs)
     _edit(target, r'^title: "', 'title: "Renamed: ')
     counted.update(checked=0, full=0)
