@@ -39,7 +39,7 @@ from seedlint.discovery import SourceFile
 if TYPE_CHECKING:
     from seedlint.engine import Checked
 
-FORMAT = 7
+FORMAT = 8
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
 TABLES = """
 CREATE TABLE IF NOT EXISTS results (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);

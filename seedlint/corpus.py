@@ -26,10 +26,13 @@ if TYPE_CHECKING:
 ALIAS_FIELDS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
 # The fields a related entry copies from its target, compared by the stale-copy rule.
 COPIED_FIELDS = ("title", "excerpt", "publishedDateTime", "provider", "type")
+# Compared by fingerprint only, never kept in a record: the largest text of a document (a third of the
+# memory of 100,000 records); a stale copy's message and fix read it from the target document.
+UNKEPT_FIELDS = ("excerpt",)
 
 
 @dataclass(frozen=True, slots=True)
-class RelatedRef(FastPickle):
+class RelatedRef:
     """One `related:` entry as the index sees it: fingerprints of what it copies, not the copies (a
     corpus holds hundreds of thousands of entries; the text is read from the document when reported)."""
 
@@ -39,8 +42,35 @@ class RelatedRef(FastPickle):
     copied: bytes  # fingerprints of the COPIED_FIELDS it holds (see `fingerprints`)
     title_key: int | None = None  # fingerprint of (title, provider), for "did you mean" by title
 
-    def __reduce__(self):
-        return (_related_ref, (self.index, self.url, self.key, self.copied, self.title_key))
+
+def pack_refs(refs: list[RelatedRef]) -> tuple:
+    """A record's related entries in five columns instead of one object each (100,000 documents carry
+    about 650,000 entries: objects, byte strings and integers per entry cost the main process 120 MB).
+    A title fingerprint of 0 stands for none (a real fingerprint is 0 once in 2**64)."""
+    if not refs:
+        return ()
+    indexes = tuple(ref.index for ref in refs)
+    return (
+        None if indexes == tuple(range(len(refs))) else indexes,
+        tuple(ref.url for ref in refs),
+        tuple(ref.key for ref in refs),
+        b"".join(ref.copied for ref in refs),
+        b"".join((ref.title_key or 0).to_bytes(8, "big") for ref in refs),
+    )
+
+
+def unpack_refs(packed: tuple) -> tuple[RelatedRef, ...]:
+    if not packed:
+        return ()
+    indexes, urls, keys, copied, titles = packed
+    size = len(copied) // len(urls)
+    return tuple(
+        RelatedRef(
+            indexes[i] if indexes is not None else i, url, keys[i], copied[size * i : size * (i + 1)],
+            int.from_bytes(titles[8 * i : 8 * i + 8], "big") or None,
+        )
+        for i, url in enumerate(urls)
+    )
 
 
 def _shared(text: str | None) -> str | None:
@@ -49,13 +79,12 @@ def _shared(text: str | None) -> str | None:
     return sys.intern(text) if type(text) is str else text
 
 
-def _related_ref(index, url, key, copied, title_key) -> RelatedRef:
-    return RelatedRef(index, _shared(url), _shared(key), copied, title_key)
-
-
-def _index_record(path, name, urls, copied, related, topics, aliases, fingerprints, title_key, url_key) -> IndexRecord:
+def _index_record(path, name, urls, copied, refs, topics, aliases, fingerprints, title_key, url_key) -> IndexRecord:
     urls = tuple((field_name, _shared(url)) for field_name, url in urls)
-    return IndexRecord(path, name, urls, copied, related, topics, tuple(map(_shared, aliases)), fingerprints, title_key, _shared(url_key))
+    if refs:
+        indexes, ref_urls, keys, ref_copied, titles = refs
+        refs = (indexes, tuple(map(_shared, ref_urls)), tuple(map(_shared, keys)), ref_copied, titles)
+    return IndexRecord(path, name, urls, copied, refs, topics, tuple(map(_shared, aliases)), fingerprints, title_key, _shared(url_key))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +92,8 @@ class IndexRecord(FastPickle):
     path: str  # display path
     name: str  # file name, as messages show it
     urls: tuple[tuple[str, str], ...]  # (field, URL) of the document's own addresses
-    copied: tuple[tuple[str, object], ...]  # the document's own values of COPIED_FIELDS
-    related: tuple[RelatedRef, ...]
+    copied: tuple[tuple[str, object], ...]  # the document's own values of COPIED_FIELDS but UNKEPT_FIELDS
+    refs: tuple  # its related entries, packed (see `related`)
     topics: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # canonical forms of every address of the document (see `aliases`)
     fingerprints: bytes = b""  # of `copied`, compared with the related entries' (see `fingerprints`)
@@ -73,6 +102,10 @@ class IndexRecord(FastPickle):
 
     def __reduce__(self):
         return (_index_record, tuple(getattr(self, name) for name in self.__slots__))
+
+    @property
+    def related(self) -> tuple[RelatedRef, ...]:
+        return unpack_refs(self.refs)
 
     @property
     def url(self) -> str | None:
@@ -158,8 +191,9 @@ def record_for(doc: Document) -> IndexRecord | None:
             related.append(RelatedRef(index, url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied)))
     topics = tuple(t for t in data.get("topics") or () if isinstance(t, str)) if isinstance(data.get("topics"), list) else ()
     copied = _copied(data)
+    kept = tuple((name, value) for name, value in copied if name not in UNKEPT_FIELDS)
     return IndexRecord(
-        doc.display_path, doc.path.name, urls, copied, tuple(related), topics,
+        doc.display_path, doc.path.name, urls, kept, pack_refs(related), topics,
         aliases=tuple(sorted(_aliases(urls))),
         fingerprints=fingerprints(copied),
         title_key=title_key(copied),

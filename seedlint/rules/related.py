@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from seedlint.corpus import Corpus, IndexRecord, RelatedRef, differing_fields, host_key, identity_key, is_web_url, provider_value
+from seedlint.corpus import UNKEPT_FIELDS, Corpus, IndexRecord, RelatedRef, differing_fields, host_key, identity_key, is_web_url, provider_value
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value
 from seedlint.registry import define
@@ -167,20 +167,31 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
     if not differing:
         return
     safe = not corpus.has_errors(target.path)
-    values = tuple((name, target.value(name)) for name in differing)
     first = differing[0]
 
+    def values() -> tuple:
+        """The target's values of the differing fields (those a record does not keep, from the document)."""
+        found = []
+        for name in differing:
+            if name in UNKEPT_FIELDS:
+                loaded = corpus.document(target.path)
+                found.append((name, loaded.data.get(name) if loaded is not None and isinstance(loaded.data, dict) else None))
+            else:
+                found.append((name, target.value(name)))
+        return tuple(found)
+
     def fix(loaded) -> Fix | None:
-        edits = tuple(e for name, value in values for f in _copy_edits(loaded, ("related", ref.index, name), value, safe) for e in f.edits)
+        edits = tuple(e for name, value in values() for f in _copy_edits(loaded, ("related", ref.index, name), value, safe) for e in f.edits)
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         return Fix(edits, applicability, f"copy {', '.join(differing)} from {target.name}") if edits else None
 
     def message(loaded) -> str:
         copied = loaded.data["related"][ref.index][first]
-        detail = f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} but {target.name} now has {_short(target.value(first))}"
+        detail = f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} but {target.name} now has {_short(dict(values())[first])}"
         return f"related[{ref.index}] is a stale copy of {target.name} ({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
 
-    yield from doc.report(STALE_COPY, ("related", ref.index, first), message, fix=fix, identity=(target.path, safe, values))
+    # The message and the fix depend on the target's values, which its fingerprints stand for.
+    yield from doc.report(STALE_COPY, ("related", ref.index, first), message, fix=fix, identity=(target.path, safe, target.fingerprints))
 
 
 def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
