@@ -220,15 +220,21 @@ def run(
             _keep_positioned(corpus, all_checked, [*sources, *others], contents, cache)
     if cache is not None:
         cache.save()
-    document = corpus.document if corpus is not None else reader.load_path
-    selected = _select(diagnostics, checked, document, config)
+    selected = _select(diagnostics, checked, corpus.document if corpus is not None else reader.load_path, config)
+    paths = [c.path for c in checked]
+    report = None
     if report_id is not None and corpus is not None and not internal_errors and all(c.stat for c in all_checked):
         keys = [cache.key(source) for source in [*sources, *others]]
-        cache.put_run(report_id, {
+        report = {
             "files": {key: incremental.file_state(c) for key, c in zip(keys, all_checked)},
             "partial": bool(others), "errors": errors, "unresolved": corpus.unresolved, "diagnostics": selected,
-        })
-    return RunResult([c.path for c in checked], selected, internal_errors, document)
+        }
+    # Every result and record of the run is freed before the report is stored: storing it then reuses
+    # their memory instead of adding to the run's peak (reporters load the documents they show again).
+    del checked, corpus_checked, all_checked, records, corpus, diagnostics
+    if report is not None:
+        cache.put_run(report_id, report)
+    return RunResult(paths, selected, internal_errors, reader.load_path)
 
 
 def _select(diagnostics: list[Diagnostic], checked: Iterable[Checked], document: Callable, config: Config) -> list[Diagnostic]:
