@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -77,23 +78,109 @@ class FastCheck:
 
     def __init__(self, validator: Draft202012Validator):
         inlined = _inline_refs(validator.schema)
-        self.validator = Draft202012Validator(inlined, registry=Registry())
-        self.item_validator = _item_validator(inlined)
+        self.is_document_valid = by_parts(inlined)
+        item_validator = _item_validator(inlined)
+        self.is_entry_valid = by_parts(item_validator.schema) if item_validator is not None else None
         self.known = Memo()
 
     def is_valid(self, data) -> bool:
         related = data.get("related") if isinstance(data, dict) else None
-        if self.item_validator is None or not isinstance(related, list):
-            return self.validator.is_valid(data)
-        return self.validator.is_valid({**data, "related": []}) and all(self._entry_is_valid(entry) for entry in related)
+        if self.is_entry_valid is None or not isinstance(related, list):
+            return self.is_document_valid(data)
+        return self.is_document_valid({**data, "related": []}) and all(self._entry_is_valid(entry) for entry in related)
 
     def _entry_is_valid(self, entry) -> bool:
         key = repr(entry)  # plain data from the safe loader: repr is exact and deterministic
         valid = self.known.get(key)
         if valid is None:
-            valid = self.item_validator.is_valid(entry)
+            valid = self.is_entry_valid(entry)
             self.known.put(key, valid)
         return valid
+
+
+# Keywords that never make a value invalid, and those that make a schema depend on more than itself.
+_ANNOTATIONS = {"description", "title", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly", "$schema", "$defs"}
+_SCALARS = {str, int, float, bool, type(None)}
+_NOT_BY_PARTS = {"$ref", "$dynamicRef", "$anchor", "$dynamicAnchor", "$id", "prefixItems"}
+
+
+def by_parts(schema) -> Callable[[object], bool]:
+    """`is_valid` for `schema`, decided by parts: jsonschema validates each subschema apart instead of
+    walking the whole document (it builds a validator object at every step: most of its time).
+
+    In JSON Schema 2020-12, `properties` and `items` apply each subschema to one value, and no other
+    keyword looks at whether those subschemas held (only `unevaluated*` does: a schema using it is
+    validated whole). So a value is valid exactly when it is valid under the schema with those
+    subschemas replaced by `true` (every other keyword still applies, conditions included) and each
+    property / item is valid under its own subschema, recursively. A subschema that is only a `type`
+    is answered by jsonschema's own type checker, and `additionalProperties: false` beside `properties`
+    alone (no patternProperties) by comparing key names: exactly what that keyword means."""
+    root = Draft202012Validator(schema if isinstance(schema, (dict, bool)) else {}, registry=Registry())
+    if "unevaluated" in json.dumps(schema):
+        return root.is_valid
+
+    def whole(part) -> Callable[[object], bool]:
+        is_valid = root.evolve(schema=part).is_valid  # references still resolve against the root
+        answers: dict[tuple, bool] = {}
+
+        def remembered(value) -> bool:
+            """Short scalars recur (types, sizes, names, dates' shapes): their answer is kept, per subschema."""
+            if type(value) not in _SCALARS or type(value) is str and len(value) > 40:
+                return is_valid(value)
+            key = (type(value), value)
+            answer = answers.get(key)
+            if answer is None:
+                if len(answers) >= 10_000:
+                    answers.clear()
+                answer = answers[key] = is_valid(value)
+            return answer
+
+        return remembered
+
+    def compile(part, at_root: bool = False) -> Callable[[object], bool]:
+        # (the root's own `$id` is the base every part keeps: see `whole`)
+        if not isinstance(part, dict) or set(part) & _NOT_BY_PARTS - ({"$id"} if at_root else set()):
+            return whole(part)
+        keywords = set(part) - _ANNOTATIONS
+        if keywords == {"type"}:
+            types = part["type"] if isinstance(part["type"], list) else [part["type"]]
+            if all(isinstance(t, str) for t in types):
+                return lambda value: any(root.is_type(value, t) for t in types)
+        properties = part.get("properties") if isinstance(part.get("properties"), dict) else None
+        items = part.get("items") if isinstance(part.get("items"), (dict, bool)) else None
+        if properties is None and items is None:
+            return whole(part)
+        shallow = dict(part)
+        closed = None  # the property names, for `additionalProperties: false` (checked here, key by key)
+        if properties is not None:
+            if part.get("additionalProperties") is False and "patternProperties" not in part:
+                closed = frozenset(properties)
+                del shallow["properties"], shallow["additionalProperties"]  # jsonschema steps into each `true`
+            else:
+                shallow["properties"] = {name: True for name in properties}
+            properties = {name: compile(subschema) for name, subschema in properties.items()}
+        if items is not None:
+            shallow["items"] = True
+            items = compile(items)
+        shallow_is_valid = whole(shallow)
+
+        def is_valid(value) -> bool:
+            if not shallow_is_valid(value):
+                return False
+            if properties is not None and isinstance(value, dict):
+                if closed is not None and not closed.issuperset(value):
+                    return False
+                for name, member in value.items():
+                    check = properties.get(name)
+                    if check is not None and not check(member):
+                        return False
+            if items is not None and isinstance(value, list):
+                return all(items(item) for item in value)
+            return True
+
+        return is_valid
+
+    return compile(schema, at_root=True)
 
 
 def _inline_refs(schema, depth: int = 0):

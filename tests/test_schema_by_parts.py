@@ -1,0 +1,86 @@
+"""The fast yes/no schema answer (seedlint.schema.by_parts, FastCheck) must equal jsonschema's whole-document
+answer on every input: a wrong "valid" would hide an error. Compared on every real fixture document and on
+thousands of mutations of them (values of the wrong type, keys removed or added, conditions flipped)."""
+
+import copy
+import random
+
+import pytest
+from conftest import FIXTURES
+
+from seedlint import schema
+from seedlint.document import load_document
+
+DOCUMENTS = [
+    load_document(path, path.name).data
+    for folder in ("seeds", "ai-news", "powerapps-news", "azure-news")
+    for path in sorted((FIXTURES / folder).iterdir())
+]
+DOCUMENTS = [data for data in DOCUMENTS if isinstance(data, dict)]
+REPLACEMENTS = ["", "x", 0, -1, 2.5, True, None, [], {}, ["a"], {"a": 1}, "video", "article", "2024-02-30T15:00:00Z", "https://example.com/a"]
+
+
+def _places(value, path=()):
+    """Every (path, value) inside plain data."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, member in value.items():
+            yield from _places(member, path + (key,))
+    elif isinstance(value, list):
+        for index, member in enumerate(value):
+            yield from _places(member, path + (index,))
+
+
+def _mutated(data, rng: random.Random):
+    data = copy.deepcopy(data)
+    for _ in range(rng.randint(1, 3)):
+        places = [(path, value) for path, value in _places(data) if path]
+        path, value = rng.choice(places)
+        parent = data
+        for step in path[:-1]:
+            parent = parent[step]
+        action = rng.random()
+        if action < 0.5:
+            parent[path[-1]] = rng.choice(REPLACEMENTS)
+        elif action < 0.75 and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[rng.choice(["extra", "titel", "ampWebUrl", "cdnAmpWebUrl", "originalUrl", "webUrl"])] = rng.choice(REPLACEMENTS)
+    return data
+
+
+def test_every_real_document_gets_jsonschemas_answer():
+    validator = schema.validator()
+    fast = schema.FastCheck(validator)
+    answers = [(fast.is_valid(data), validator.is_valid(data)) for data in DOCUMENTS]
+    assert len(answers) >= 150 and all(mine == theirs for mine, theirs in answers)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mutated_documents_get_jsonschemas_answer(seed):
+    rng = random.Random(seed)
+    validator = schema.validator()
+    fast = schema.FastCheck(validator)
+    invalid = 0
+    for _ in range(500):
+        data = _mutated(rng.choice(DOCUMENTS), rng)
+        expected = validator.is_valid(data)
+        assert fast.is_valid(data) == expected, data
+        invalid += not expected
+    assert invalid > 100  # the mutations reach the schema's constraints
+
+
+def test_references_left_in_place_resolve_against_the_root():
+    recursive = {
+        "$defs": {"node": {"type": "object", "properties": {"n": {"type": "integer"}, "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}},
+        "type": "object", "properties": {"root": {"$ref": "#/$defs/node"}},
+    }
+    is_valid = schema.by_parts(recursive)
+    assert is_valid({"root": {"n": 1, "kids": [{"n": 2, "kids": []}]}})
+    assert not is_valid({"root": {"n": 1, "kids": [{"n": "two"}]}})
+
+
+def test_a_schema_with_unevaluated_keywords_is_validated_whole():
+    closed = {"type": "object", "properties": {"a": {"type": "string"}}, "unevaluatedProperties": False}
+    is_valid = schema.by_parts(closed)
+    assert is_valid({"a": "x"}) and not is_valid({"a": "x", "b": 1}) and not is_valid({"a": 1})
