@@ -41,6 +41,12 @@ if TYPE_CHECKING:
 
 FORMAT = 8
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
+
+
+def trusted_mtime(mtime: int, now: int | None = None) -> int:
+    """The mtime to remember, or -1 when it is "racy": the file may change again within the clock's
+    resolution, so only its hash may be trusted."""
+    return mtime if (now or time.time_ns()) - mtime >= RACY_NS else -1
 TABLES = """
 CREATE TABLE IF NOT EXISTS results (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);
 CREATE TABLE IF NOT EXISTS links (value INTEGER, file INTEGER);
@@ -219,7 +225,7 @@ class Cache:
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() == digest:
-            if time.time_ns() - info.st_mtime_ns >= RACY_NS:
+            if trusted_mtime(info.st_mtime_ns) != -1:
                 checked.stat = (info.st_size, info.st_mtime_ns)
                 self.put(source, checked)
             return checked
@@ -308,8 +314,7 @@ class Cache:
         now = time.time_ns()
         for identifier, (key, checked, blob) in items:
             size, mtime = checked.stat
-            if now - mtime < RACY_NS:
-                mtime = -1  # "racy": the file may change again within the clock's resolution; trust only its hash
+            mtime = trusted_mtime(mtime, now)
             blob = blob or pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
             rows.append((identifier, _stored_text(key), size, mtime, checked.digest, blob))
             if checked.record is not None:

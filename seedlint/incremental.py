@@ -15,10 +15,9 @@ run gives (tests/test_incremental.py compares them edit after edit).
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 
-from seedlint.cache import RACY_NS, Cache, link
+from seedlint.cache import Cache, link, trusted_mtime
 from seedlint.corpus import Index, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Severity
 from seedlint.discovery import SourceFile
@@ -70,7 +69,7 @@ class Change:
     after: object  # engine.Checked | None
 
 
-def changed_files(report: dict, sources: list[SourceFile], cache: Cache) -> tuple[list[SourceFile], list[str]] | None:
+def changed_files(report: dict, sources: list[SourceFile], cache: Cache) -> tuple[list[SourceFile], list[str]]:
     """The sources whose size or mtime differ from the report's, and the keys of files gone since."""
     files = report["files"]
     current = {cache.key(source): source for source in sources}
@@ -118,4 +117,4 @@ def has_error(checked) -> bool:
 def file_state(checked) -> tuple[int, int, str]:
     """What a report remembers of a file: size, mtime (-1 when too recent to be trusted) and hash."""
     size, mtime = checked.stat
-    return size, (mtime if time.time_ns() - mtime >= RACY_NS else -1), checked.digest
+    return size, trusted_mtime(mtime), checked.digest

@@ -14,7 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from seedlint.corpus import UNKEPT_FIELDS, Corpus, IndexRecord, RelatedRef, differing_fields, host_key, identity_key, is_web_url, provider_value
+from seedlint.corpus import (
+    UNKEPT_FIELDS,
+    Corpus,
+    IndexRecord,
+    RelatedRef,
+    differing_fields,
+    host_key,
+    identity_key,
+    is_web_url,
+    provider_value,
+)
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value
 from seedlint.registry import define
