@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from seedlint import scalars, yamltree
+from seedlint import memo, scalars, yamltree
 from seedlint.diagnostic import Fix, Span
 
 BOM = "\ufeff"
@@ -55,6 +55,7 @@ class Document:
     body_start: int = 0  # character offset just after the closing delimiter line
     problems: list[Problem] = field(default_factory=list)
     _line_starts: list[int] | None = field(default=None, repr=False)
+    _entry_keys: list[bytes | None] | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +69,14 @@ class Document:
     @property
     def body(self) -> str:
         return self.text[self.body_start :] if self.text is not None else ""
+
+    def entry_keys(self) -> list[bytes | None]:
+        """A digest of each `related:` entry (None for one that is not a mapping), computed once: several
+        rules remember per entry what they found (see seedlint/memo.py), and entries recur across a corpus."""
+        if self._entry_keys is None:
+            related = self.data.get("related") if self.data is not None else None
+            self._entry_keys = [memo.digest(e) if isinstance(e, dict) else None for e in related] if isinstance(related, list) else []
+        return self._entry_keys
 
     # Positions --------------------------------------------------------------------------------
 

@@ -12,22 +12,25 @@ from __future__ import annotations
 import hashlib
 
 
+def digest(value: object) -> bytes:
+    """16 bytes that name plain data from the safe loader (its repr is exact and deterministic)."""
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 class Memo:
+    """Answers keyed by `digest`s (a document computes its related entries' once: Document.entry_keys)."""
+
     def __init__(self, limit: int = 400_000):
         self.limit = limit
         self._answers: dict[bytes, object] = {}
 
-    @staticmethod
-    def _digest(key: str) -> bytes:
-        return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    def get(self, key: bytes, default=None):
+        return self._answers.get(key, default)
 
-    def get(self, key: str, default=None):
-        return self._answers.get(self._digest(key), default)
+    def __contains__(self, key: bytes) -> bool:
+        return key in self._answers
 
-    def __contains__(self, key: str) -> bool:
-        return self._digest(key) in self._answers
-
-    def put(self, key: str, answer: object = True) -> None:
+    def put(self, key: bytes, answer: object = True) -> None:
         if len(self._answers) >= self.limit:
             self._answers.clear()
-        self._answers[self._digest(key)] = answer
+        self._answers[key] = answer

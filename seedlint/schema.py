@@ -16,7 +16,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from referencing import Registry
 
-from seedlint.memo import Memo
+from seedlint.memo import Memo, digest
 
 SCHEMA_NAME = "article.schema.json"
 
@@ -83,14 +83,18 @@ class FastCheck:
         self.is_entry_valid = by_parts(item_validator.schema) if item_validator is not None else None
         self.known = Memo()
 
-    def is_valid(self, data) -> bool:
+    def is_valid(self, data, entry_keys: list[bytes | None] | None = None) -> bool:
+        """`entry_keys`: the related entries' digests when the caller has them (Document.entry_keys)."""
         related = data.get("related") if isinstance(data, dict) else None
         if self.is_entry_valid is None or not isinstance(related, list):
             return self.is_document_valid(data)
-        return self.is_document_valid({**data, "related": []}) and all(self._entry_is_valid(entry) for entry in related)
+        if entry_keys is None:
+            entry_keys = [digest(entry) if isinstance(entry, dict) else None for entry in related]
+        return self.is_document_valid({**data, "related": []}) and all(self._entry_is_valid(entry, key) for entry, key in zip(related, entry_keys))
 
-    def _entry_is_valid(self, entry) -> bool:
-        key = repr(entry)  # plain data from the safe loader: repr is exact and deterministic
+    def _entry_is_valid(self, entry, key: bytes | None) -> bool:
+        if key is None:
+            return self.is_entry_valid(entry)
         valid = self.known.get(key)
         if valid is None:
             valid = self.is_entry_valid(entry)

@@ -23,17 +23,26 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 class _Loader(_BaseLoader):
     """The safe loader with PyYAML's tag resolution made cheaper: the composer asks for the tag of every
     value (a few hundred per article), and PyYAML's general `resolve` builds a list and checks for path
-    resolvers each time. Same answers: the safe loader's implicit resolvers, by first character."""
+    resolvers each time. Same answers: the safe loader's implicit resolvers, by first character, and
+    remembered for the plain scalars that recur (keys, numbers, booleans)."""
 
     _BY_FIRST = {first: tuple(resolvers) for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()}
     _SCALAR, _SEQUENCE, _MAPPING = _BaseLoader.DEFAULT_SCALAR_TAG, _BaseLoader.DEFAULT_SEQUENCE_TAG, _BaseLoader.DEFAULT_MAPPING_TAG
+    _PLAIN_TAGS: dict[str, str] = {}  # plain scalar -> its tag; short values only, bounded
+    # The composer also calls these around every value, for path resolvers, which the safe loader has
+    # none of (see below): C callables that take the same arguments and do nothing, instead of Python calls.
+    descend_resolver = slice  # (parent node, index)
+    ascend_resolver = tuple  # ()
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
             if implicit[0]:
-                for tag, regexp in self._BY_FIRST.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
+                tag = self._PLAIN_TAGS.get(value)
+                if tag is None:
+                    tag = next((tag for tag, regexp in self._BY_FIRST.get(value[:1], ()) if regexp.match(value)), self._SCALAR)
+                    if len(value) <= 64 and len(self._PLAIN_TAGS) < 10_000:
+                        self._PLAIN_TAGS[value] = tag
+                return tag
             return self._SCALAR
         return self._SEQUENCE if kind is yaml.SequenceNode else self._MAPPING
 

@@ -23,7 +23,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from seedlint.edits import replace_value
-from seedlint.memo import Memo
+from seedlint.memo import Memo, digest
 from seedlint.registry import define
 from seedlint.rules.schema import field_name
 
@@ -125,12 +125,30 @@ BLACK_FLAG = "\U0001f3f4"  # an emoji tag sequence (subdivision flags) starts wi
 
 
 def check(doc: Document, config) -> Iterator[Diagnostic]:
-    for path, text in strings(doc.data):
+    entry_keys = doc.entry_keys()
+    for name, value in doc.data.items():
+        if name != "related" or not isinstance(value, list):
+            yield from _check_strings(doc, (name,), value)
+            continue
+        # A related entry copies an article, and the same copy recurs across the corpus: an entry
+        # found clean once is clean wherever it appears (the checks read its texts and field names).
+        for index, entry in enumerate(value):
+            key = entry_keys[index]
+            if key is not None and key in _CLEAN_ENTRIES:
+                continue
+            found = list(_check_strings(doc, ("related", index), entry))
+            if key is not None and not found:
+                _CLEAN_ENTRIES.put(key)
+            yield from found
+
+
+def _check_strings(doc: Document, base: tuple, value) -> Iterator[Diagnostic]:
+    for path, text in strings(value, base):
         if text.isascii() and "&" not in text and not CONTROL.search(text):
             continue
-        # Related entries copy the same titles and excerpts across a corpus: a text found clean under
-        # a field name is clean wherever it appears (the checks read only the text and that name).
-        memo_key = repr((_field_key(path), text))
+        # The same titles and excerpts also recur in different entries: a text found clean under a
+        # field name is clean wherever it appears.
+        memo_key = digest((_field_key(path), text))
         if memo_key in _CLEAN_TEXTS:
             continue
         found = list(check_string(doc, path, text))
@@ -139,7 +157,7 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
         yield from found
 
 
-_CLEAN_TEXTS = Memo()
+_CLEAN_ENTRIES, _CLEAN_TEXTS = Memo(), Memo()
 
 
 def _field_key(path: tuple) -> str:

@@ -75,7 +75,7 @@ _TYPE_NAMES = {
 def check(doc: Document, context) -> Iterator[Diagnostic]:
     validator = article_schema.validator(context.schema_path if context is not None else None)
     # The common case first: a yes/no answer, far cheaper than collecting errors.
-    if article_schema.fast_check(context.schema_path if context is not None else None).is_valid(doc.data):
+    if article_schema.fast_check(context.schema_path if context is not None else None).is_valid(doc.data, doc.entry_keys()):
         return
     found: dict[tuple, Diagnostic] = {}
     for error in validator.iter_errors(doc.data):

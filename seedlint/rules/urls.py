@@ -166,10 +166,11 @@ BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 def check(doc: Document, config) -> Iterator[Diagnostic]:
     data = doc.data
+    entry_keys = doc.entry_keys()
     for base, item in items(data):
         # A related entry copies an article, and the same copy recurs across the corpus: an entry once
         # found clean is clean wherever it appears (the checks depend on its content, not its place).
-        key = repr(item) if base else None
+        key = entry_keys[base[1]] if base else None
         if key is not None and key in _CLEAN_ENTRIES:
             continue
         found = [*(d for path, url in item_url_fields(base, item) for d in _syntax(doc, path, url)), *_consistency(doc, base, item)]
