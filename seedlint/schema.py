@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
+import numbers
+import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -105,6 +107,8 @@ class FastCheck:
 # Keywords that never make a value invalid, and those that make a schema depend on more than itself.
 _ANNOTATIONS = {"description", "title", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly", "$schema", "$defs"}
 _SCALARS = {str, int, float, bool, type(None)}
+_LEAF_KEYWORDS = {"type", "minLength", "maxLength", "minimum", "maximum", "pattern", "format", "required", "dependentRequired"}
+_TYPE_NAMES = {"string", "integer", "number", "boolean", "null", "array", "object"}
 _NOT_BY_PARTS = {"$ref", "$dynamicRef", "$anchor", "$dynamicAnchor", "$id", "prefixItems"}
 
 
@@ -116,15 +120,19 @@ def by_parts(schema) -> Callable[[object], bool]:
     keyword looks at whether those subschemas held (only `unevaluated*` does: a schema using it is
     validated whole). So a value is valid exactly when it is valid under the schema with those
     subschemas replaced by `true` (every other keyword still applies, conditions included) and each
-    property / item is valid under its own subschema, recursively. A subschema that is only a `type`
-    is answered by jsonschema's own type checker, and `additionalProperties: false` beside `properties`
-    alone (no patternProperties) by comparing key names: exactly what that keyword means."""
+    property / item is valid under its own subschema, recursively. A subschema of simple keywords only
+    (see `leaf`) is decided directly, and `additionalProperties: false` beside `properties` alone (no
+    patternProperties) by comparing key names: exactly what that keyword means."""
     root = Draft202012Validator(schema if isinstance(schema, (dict, bool)) else {}, registry=Registry())
     if "unevaluated" in json.dumps(schema):
         return root.is_valid
 
+    tests = _type_tests(root)
+
     def whole(part) -> Callable[[object], bool]:
-        is_valid = root.evolve(schema=part).is_valid  # references still resolve against the root
+        return remember(root.evolve(schema=part).is_valid)  # references still resolve against the root
+
+    def remember(is_valid: Callable[[object], bool]) -> Callable[[object], bool]:
         answers: dict[tuple, bool] = {}
 
         def remembered(value) -> bool:
@@ -141,15 +149,64 @@ def by_parts(schema) -> Callable[[object], bool]:
 
         return remembered
 
+    def leaf(part: dict) -> Callable[[object], bool] | None:
+        """A subschema of nothing but type, length, bounds, pattern, (unasserted) format and required-key
+        keywords, decided here as jsonschema's keywords do (jsonschema/_keywords.py), without its generic
+        walk: the URLs and dates of every related entry are such leaves, and so is what is left of an
+        entry, an image or a provider once its properties are checked apart. None for any other subschema."""
+        keywords = set(part) - _ANNOTATIONS
+        if not keywords <= _LEAF_KEYWORDS or "format" in keywords and root.format_checker is not None:
+            return None
+        types = part.get("type", [])
+        types = types if isinstance(types, list) else [types]
+        lengths = [part.get("minLength", 0), part.get("maxLength", 0)]
+        bounds = [part.get("minimum", 0), part.get("maximum", 0)]
+        required, dependent = part.get("required", []), part.get("dependentRequired", {})
+        if not all(t in _TYPE_NAMES for t in types) or not all(type(n) is int for n in lengths) or not all(type(n) in (int, float) for n in bounds):
+            return None
+        if not _names(required) or not isinstance(dependent, dict) or not all(_names(names) for names in dependent.values()):
+            return None
+        dependent = list(dependent.items())
+        try:
+            pattern = re.compile(part["pattern"]) if "pattern" in part else None
+        except (re.error, TypeError):
+            return None
+        type_tests = [tests[t] for t in types]
+        if "type" not in part:
+            type_test = None
+        elif len(type_tests) == 1:
+            type_test = type_tests[0]
+        else:  # (`type: []` admits nothing)
+            type_test = lambda value: any(test(value) for test in type_tests)  # noqa: E731
+        is_string, is_number, is_object = tests["string"], tests["number"], tests["object"]
+        min_length, max_length, minimum, maximum = (part.get(name) for name in ("minLength", "maxLength", "minimum", "maximum"))
+        strings = min_length is not None or max_length is not None or pattern is not None
+        numbers = minimum is not None or maximum is not None
+
+        def is_valid(value) -> bool:
+            if type_test is not None and not type_test(value):
+                return False
+            if strings and is_string(value):
+                if min_length is not None and len(value) < min_length or max_length is not None and len(value) > max_length:
+                    return False
+                if pattern is not None and not pattern.search(value):
+                    return False
+            if numbers and is_number(value):
+                return not (minimum is not None and value < minimum or maximum is not None and value > maximum)
+            if (required or dependent) and is_object(value):
+                if not all(name in value for name in required):
+                    return False
+                return all(name not in value or all(other in value for other in others) for name, others in dependent)
+            return True
+
+        return is_valid
+
     def compile(part, at_root: bool = False) -> Callable[[object], bool]:
         # (the root's own `$id` is the base every part keeps: see `whole`)
         if not isinstance(part, dict) or set(part) & _NOT_BY_PARTS - ({"$id"} if at_root else set()):
             return whole(part)
-        keywords = set(part) - _ANNOTATIONS
-        if keywords == {"type"}:
-            types = part["type"] if isinstance(part["type"], list) else [part["type"]]
-            if all(isinstance(t, str) for t in types):
-                return lambda value: any(root.is_type(value, t) for t in types)
+        if leaf(part) is not None:
+            return remember(leaf(part))
         properties = part.get("properties") if isinstance(part.get("properties"), dict) else None
         items = part.get("items") if isinstance(part.get("items"), (dict, bool)) else None
         if properties is None and items is None:
@@ -166,7 +223,7 @@ def by_parts(schema) -> Callable[[object], bool]:
         if items is not None:
             shallow["items"] = True
             items = compile(items)
-        shallow_is_valid = whole(shallow)
+        shallow_is_valid = remember(leaf(shallow) or root.evolve(schema=shallow).is_valid)
 
         def is_valid(value) -> bool:
             if not shallow_is_valid(value):
@@ -185,6 +242,32 @@ def by_parts(schema) -> Callable[[object], bool]:
         return is_valid
 
     return compile(schema, at_root=True)
+
+
+
+# JSON Schema's types as jsonschema's draft 2020-12 type checker defines them, as plain Python tests
+# (its own `is_type` dispatches through two calls and a map lookup per value); `_type_tests` uses them only
+# when they give the validator's answers on a value of every kind.
+_TYPES = {
+    "string": lambda value: isinstance(value, str),
+    "integer": lambda value: not isinstance(value, bool) and (isinstance(value, int) or isinstance(value, float) and value.is_integer()),
+    "number": lambda value: not isinstance(value, bool) and isinstance(value, numbers.Number),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+    "array": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, dict),
+}
+_PROBES = ("", "1", 0, 1, -1, 1.0, 1.5, float("inf"), True, False, None, [], [1], {}, {"a": 1})
+
+
+def _type_tests(validator: Draft202012Validator) -> dict[str, Callable[[object], bool]]:
+    if all(test(probe) == validator.is_type(probe, name) for name, test in _TYPES.items() for probe in _PROBES):
+        return _TYPES
+    return {name: functools.partial(lambda name, value: validator.is_type(value, name), name) for name in _TYPES}
+
+
+def _names(value) -> bool:
+    return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
 
 def _inline_refs(schema, depth: int = 0):

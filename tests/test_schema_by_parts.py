@@ -17,7 +17,10 @@ DOCUMENTS = [
     for path in sorted((FIXTURES / folder).iterdir())
 ]
 DOCUMENTS = [data for data in DOCUMENTS if isinstance(data, dict)]
-REPLACEMENTS = ["", "x", 0, -1, 2.5, True, None, [], {}, ["a"], {"a": 1}, "video", "article", "2024-02-30T15:00:00Z", "https://example.com/a"]
+REPLACEMENTS = [
+    "", "x", 0, -1, 1.0, 2.5, 20_001, 1_001, True, False, None, [], {}, ["a"], {"a": 1}, "video", "article",
+    "2024-02-30T15:00:00Z", "https://example.com/a",
+]
 
 
 def _places(value, path=()):
@@ -84,3 +87,34 @@ def test_a_schema_with_unevaluated_keywords_is_validated_whole():
     closed = {"type": "object", "properties": {"a": {"type": "string"}}, "unevaluatedProperties": False}
     is_valid = schema.by_parts(closed)
     assert is_valid({"a": "x"}) and not is_valid({"a": "x", "b": 1}) and not is_valid({"a": 1})
+
+
+LEAF_SCHEMAS = [
+    {"type": "string", "minLength": 1, "format": "uri"},
+    {"type": ["string", "null"], "maxLength": 3},
+    {"type": []},
+    {"type": "integer", "minimum": 1, "maximum": 20_000},
+    {"type": "number", "minimum": 0.5},
+    {"minimum": 2, "maxLength": 2},  # no type: each keyword applies to its own kind of value
+    {"pattern": "^[a-z]+$"},
+    {"type": "object", "required": ["a", "b"], "dependentRequired": {"c": ["d"]}},
+    {"required": ["a"]},
+    {"type": "boolean"},
+]
+LEAF_VALUES = [
+    "", "a", "abcd", "ab", "x y", 0, 1, 2, -3, 1.0, 0.5, 2.5, 20_000, 20_001, True, False, None, [], ["a"],
+    {}, {"a": 1}, {"a": 1, "b": 2}, {"a": 1, "b": 2, "c": 3}, {"a": 1, "b": 2, "c": 3, "d": 4}, {"c": 1, "d": 2},
+]
+
+
+@pytest.mark.parametrize("leaf", LEAF_SCHEMAS, ids=str)
+def test_leaf_keywords_get_jsonschemas_answer(leaf):
+    """Simple subschemas are decided without jsonschema (schema.by_parts `leaf`): each keyword as jsonschema
+    applies it, to every kind of value, in a property and as the whole schema."""
+    from jsonschema import Draft202012Validator
+
+    for whole in (leaf, {"type": "object", "properties": {"p": leaf}}):
+        is_valid, expected = schema.by_parts(whole), Draft202012Validator(whole).is_valid
+        for value in LEAF_VALUES:
+            instance = {"p": value} if whole is not leaf else value
+            assert is_valid(instance) == expected(instance), (whole, value)

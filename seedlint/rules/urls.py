@@ -225,6 +225,15 @@ def _split(url: str) -> SplitResult | None:
     return parts
 
 
+@functools.lru_cache(maxsize=16384)
+def _scheme_and_hostname(url: str) -> tuple[str, str] | None:
+    """(lower-case scheme, host) of a URL with a host; None for one without (a SplitResult computes its
+    hostname anew at each access, and a document's URLs are looked at by several rules)."""
+    parts = _split(url)
+    return (parts.scheme.lower(), parts.hostname) if parts is not None and parts.hostname else None
+
+
+@functools.lru_cache(maxsize=16384)
 def host_of(url: str) -> str | None:
     """The lower-case host of a well-formed web URL; None for a URL the syntax rules report (the
     consistency rules then stay quiet instead of piling on)."""
@@ -540,16 +549,16 @@ def _insecure(doc: Document, data: dict) -> Iterator[Diagnostic]:
     secure_sites: dict[tuple, tuple] = {}  # (item path, site) -> path of an https article URL of that item
     insecure: list[tuple[tuple, str, str]] = []
     for path, url in url_fields(data):
-        parts = _split(url)
-        if parts is None or not parts.hostname:
+        scheme_and_host = _scheme_and_hostname(url)
+        if scheme_and_host is None:
             continue
-        scheme = parts.scheme.lower()
+        scheme, host = scheme_and_host
         if scheme == "https":
-            secure_hosts.setdefault(parts.hostname, path)
+            secure_hosts.setdefault(host, path)
             if path[-1] in ARTICLE_URL_KEYS:
-                secure_sites.setdefault((path[:-1], weburl.site(parts.hostname)), path)
+                secure_sites.setdefault((path[:-1], weburl.site(host)), path)
         elif scheme == "http":
-            insecure.append((path, url, parts.hostname))
+            insecure.append((path, url, host))
     for path, url, host in insecure:
         base, key = path[:-1], path[-1]
         witness = secure_hosts.get(host)
