@@ -174,17 +174,28 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     descriptor = os.open(path, flags)
-    with os.fdopen(descriptor, "rb") as file:
+    try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
             raise OSError(errno.EINVAL, f"not a regular file ({kind})")
         if info.st_size > limit:
             raise FileTooLarge(f"file is {info.st_size:,} bytes; documents over {limit:,} bytes are not parsed")
-        raw = file.read(limit + 1)
-    if len(raw) > limit:  # it grew after fstat
+        # Read to the end: first the size fstat gave (and a byte more), then on in case the file grew.
+        # (A buffered read of `limit` bytes allocates `limit` bytes for every file: 4x slower.)
+        chunks, size = [], 0
+        while size <= limit:
+            wanted = info.st_size - size + 1 if not chunks else 65_536
+            chunk = os.read(descriptor, min(wanted, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(descriptor)
+    if size > limit:  # it grew after fstat
         raise FileTooLarge(f"file is over {limit:,} bytes; documents over {limit:,} bytes are not parsed")
-    return raw
+    return b"".join(chunks)
 
 
 def _unloaded(path: Path, display: str, problem: Problem) -> Document:

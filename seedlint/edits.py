@@ -44,7 +44,7 @@ def plain(value: str) -> str | None:
     scalar = node.value[0][1]
     if not isinstance(scalar, yaml.ScalarNode) or scalar.style or scalar.value != value:
         return None
-    if scalar.tag not in (yamltree.YAML_TAG + "str", yamltree.YAML_TAG + "timestamp"):
+    if yamltree.tag(scalar) not in (yamltree.YAML_TAG + "str", yamltree.YAML_TAG + "timestamp"):
         return None  # `true`, `39`, `~` would change type
     return value
 

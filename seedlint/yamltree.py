@@ -21,30 +21,41 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 
 class _Loader(_BaseLoader):
-    """The safe loader with PyYAML's tag resolution made cheaper: the composer asks for the tag of every
-    value (a few hundred per article), and PyYAML's general `resolve` builds a list and checks for path
-    resolvers each time. Same answers: the safe loader's implicit resolvers, by first character, and
-    remembered for the plain scalars that recur (keys, numbers, booleans)."""
+    """The safe loader, with tag resolution left to `tag()`: the composer asks for the tag of every node
+    written without one (a few hundred per article), each time through a Python call. Here C callables
+    answer instead: `resolve` returns its arguments as a slice object, (kind, value, implicit flags),
+    which no tag written in YAML can be; the path-resolver callbacks do nothing (the safe loader has no
+    path resolvers: see below)."""
 
-    _BY_FIRST = {first: tuple(resolvers) for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()}
-    _SCALAR, _SEQUENCE, _MAPPING = _BaseLoader.DEFAULT_SCALAR_TAG, _BaseLoader.DEFAULT_SEQUENCE_TAG, _BaseLoader.DEFAULT_MAPPING_TAG
-    _PLAIN_TAGS: dict[str, str] = {}  # plain scalar -> its tag; short values only, bounded
-    # The composer also calls these around every value, for path resolvers, which the safe loader has
-    # none of (see below): C callables that take the same arguments and do nothing, instead of Python calls.
-    descend_resolver = slice  # (parent node, index)
-    ascend_resolver = tuple  # ()
+    resolve = slice  # (kind, value, implicit) -> kept for `tag()`
+    descend_resolver = slice  # (parent node, index) -> ignored
+    ascend_resolver = tuple  # () -> ignored
 
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode:
-            if implicit[0]:
-                tag = self._PLAIN_TAGS.get(value)
-                if tag is None:
-                    tag = next((tag for tag, regexp in self._BY_FIRST.get(value[:1], ()) if regexp.match(value)), self._SCALAR)
-                    if len(value) <= 64 and len(self._PLAIN_TAGS) < 10_000:
-                        self._PLAIN_TAGS[value] = tag
-                return tag
-            return self._SCALAR
-        return self._SEQUENCE if kind is yaml.SequenceNode else self._MAPPING
+
+_BY_FIRST = {first: tuple(resolvers) for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()}
+_PLAIN_TAGS: dict[str, str] = {}  # plain scalar -> its tag; short values only, bounded
+
+
+def tag(node: yaml.Node) -> str:
+    """The node's tag: as written, or resolved as the safe loader resolves it (see _Loader). Keys are
+    never resolved (they are text whatever they look like); `to_data` resolves every value it builds."""
+    found = node.tag
+    if type(found) is not slice:
+        return found
+    if isinstance(node, yaml.ScalarNode):
+        implicit = found.step
+        found = _BaseLoader.DEFAULT_SCALAR_TAG
+        if implicit[0]:  # plain, untagged: by the implicit resolvers of its first character
+            value = node.value
+            found = _PLAIN_TAGS.get(value)
+            if found is None:
+                found = next((t for t, regexp in _BY_FIRST.get(value[:1], ()) if regexp.match(value)), _BaseLoader.DEFAULT_SCALAR_TAG)
+                if len(value) <= 64 and len(_PLAIN_TAGS) < 10_000:
+                    _PLAIN_TAGS[value] = found
+    else:
+        found = _BaseLoader.DEFAULT_SEQUENCE_TAG if isinstance(node, yaml.SequenceNode) else _BaseLoader.DEFAULT_MAPPING_TAG
+    node.tag = found
+    return found
 
 
 # The shortcut above holds only for the safe loader's resolvers: none by path, none for any first character.
@@ -157,10 +168,11 @@ def to_data(root: yaml.Node, report: Callable[[TreeProblem], None]) -> object:
             raise TooComplex(f"the YAML expands to more than {MAX_NODES:,} values (aliases that multiply?)", node)
         if depth > MAX_DEPTH:
             raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", node)
-        if node.tag not in ALLOWED_TAGS:
-            report(TreeProblem("unsupported-tag", node, f"tag {tag_display(node.tag)} is not allowed in front matter"))
+        node_tag = tag(node)
+        if node_tag not in ALLOWED_TAGS:
+            report(TreeProblem("unsupported-tag", node, f"tag {tag_display(node_tag)} is not allowed in front matter"))
         if isinstance(node, yaml.ScalarNode):
-            construct = _CONSTRUCT.get(node.tag)
+            construct = _CONSTRUCT.get(node_tag)
             if construct is None or node.style:  # quoted scalars and !!str/timestamps stay text
                 return node.value
             try:

@@ -80,3 +80,61 @@ def test_unreadable_file_is_a_problem_not_an_exception(tmp_path):
     folder = tmp_path / "x.md"
     folder.mkdir()
     assert [p.kind for p in load_document(folder).problems] == ["unreadable-file"]
+
+
+TAG_CASES = """\
+a: 39
+b: "39"
+c: '39'
+d: 0o17
+e: 0x1F
+f: 1_000
+g: 3.5
+h: .inf
+i: -.NaN
+j: true
+k: Off
+l: ~
+m: null
+n:
+o: 2024-02-30T15:00:00Z
+p: 2024-01-22
+q: !!str 39
+r: !!int "39"
+s: ! 39
+t: !custom 39
+u: [1, "x", yes, 2024-01-22]
+v: {w: 1.5e3, x: !!float 3}
+y: !!set {a, b}
+z: >-
+  folded 39
+aa: &anchor 12
+bb: *anchor
+cc: <<
+dd: 190:20:30
+ee: =
+"""
+
+
+def test_every_value_gets_the_safe_loaders_tag():
+    """The loader leaves tag resolution to `yamltree.tag` (see yamltree._Loader): each value's tag must be
+    the one PyYAML's safe loader gives it, on tricky values and on every real fixture document."""
+    import yaml
+    from conftest import FIXTURES
+
+    from seedlint import yamltree
+
+    def values(node):
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            for _, value in node.value:
+                yield from values(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                yield from values(item)
+
+    texts = [TAG_CASES] + [load_document(path).front_matter for path in sorted(FIXTURES.glob("*/*.md"))[:60]]
+    for text in texts:
+        mine, theirs = list(values(yamltree.compose(text))), list(values(yaml.compose(text, Loader=yaml.SafeLoader)))
+        assert [yamltree.tag(node) for node in mine] == [node.tag for node in theirs]
+    assert len(texts) > 50

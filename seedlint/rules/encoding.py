@@ -144,7 +144,7 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
 
 def _check_strings(doc: Document, base: tuple, value) -> Iterator[Diagnostic]:
     for path, text in strings(value, base):
-        if text.isascii() and "&" not in text and not CONTROL.search(text):
+        if text.isascii() and "&" not in text and (text.isprintable() or not CONTROL.search(text)):  # (printable ASCII: no controls)
             continue
         # The same titles and excerpts also recur in different entries: a text found clean under a
         # field name is clean wherever it appears.
@@ -165,15 +165,16 @@ def _field_key(path: tuple) -> str:
 
 
 def strings(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    """(path, value) of every string in the front matter."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from strings(item, path + (index,))
+    """(path, value) of every string in `value` (found at `path`), in document order."""
+    todo = [(path, value)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            todo.extend([(path + (key,), item) for key, item in reversed(value.items())])
+        elif isinstance(value, list):
+            todo.extend([(path + (index,), value[index]) for index in range(len(value) - 1, -1, -1)])
 
 
 def check_string(doc: Document, path: tuple, text: str) -> Iterator[Diagnostic]:
