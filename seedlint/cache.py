@@ -119,7 +119,7 @@ def link(kind: str, value: object) -> int:
 def links_of(record: IndexRecord) -> set[int]:
     """Every link a document's record carries: its related targets, its address and identity (for the
     duplicate rules) and its title (for "did you mean" by title)."""
-    found = {link("ref", ref.key) for ref in record.related if ref.key is not None}
+    found = {link("ref", key) for key in record.ref_keys if key is not None}
     if record.url_key is not None:
         found.add(link("url", record.url_key))
     identity = identity_key(record)

@@ -109,6 +109,11 @@ class IndexRecord(FastPickle):
         return unpack_refs(self.refs)
 
     @property
+    def ref_keys(self) -> tuple[str | None, ...]:
+        """The canonical addresses its related entries name (None for an entry without one), unpacked."""
+        return self.refs[2] if self.refs else ()
+
+    @property
     def url(self) -> str | None:
         """The address a related entry should name: webUrl, else originalUrl."""
         own = dict(self.urls)
@@ -439,8 +444,8 @@ class Corpus:
         wanted = set(paths)
         found = set()
         for record in self.records:
-            for ref in record.related:
-                target = self.index.resolve_key(ref.key)
+            for key in record.ref_keys:
+                target = self.index.resolve_key(key)
                 if target is not None and target.path in wanted:
                     found.add(record.path)
         return found

@@ -101,7 +101,7 @@ def check(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
 def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
     index = corpus.index
     for record in corpus.records:
-        if not record.related:
+        if not record.refs:
             continue
         if record.path not in corpus.reported:
             # Outside the files of a partial run, only the references that stopped resolving matter.
