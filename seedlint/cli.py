@@ -89,6 +89,7 @@ def with_config_options(function):
 def main() -> None:
     """seedlint: lint and fix the YAML front matter of a corpus of article documents."""
     failsafe.safe_streams()
+    engine.collect_garbage_rarely()
 
 
 output_options = [

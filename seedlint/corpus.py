@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 from seedlint.diagnostic import Diagnostic, FastPickle, Fix
 from seedlint.document import Document
-from seedlint.memo import Memo
 from seedlint.weburl import amp_cache_url, canonical_url
 
 if TYPE_CHECKING:
@@ -181,9 +180,6 @@ def _copied(mapping: dict) -> tuple[tuple[str, object], ...]:
     return tuple((name, provider_value(mapping[name]) if name == "provider" else _frozen(mapping[name])) for name in COPIED_FIELDS if name in mapping)
 
 
-_INDEXED_ENTRIES = Memo(limit=100_000)  # related entry digest -> (its canonical URL, fingerprints, title key)
-
-
 def record_for(doc: Document) -> IndexRecord | None:
     """The index record of a parsed document (None for a document whose front matter did not parse)."""
     data = doc.data
@@ -192,16 +188,12 @@ def record_for(doc: Document) -> IndexRecord | None:
     urls = tuple((name, data[name]) for name in ALIAS_FIELDS if isinstance(data.get(name), str))
     related = []
     entries = data.get("related")
-    for index, (entry, memo_key) in enumerate(zip(entries, doc.entry_keys()) if isinstance(entries, list) else ()):
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
             url = entry.get("webUrl")
             url = url if isinstance(url, str) and url.strip() else None
-            indexed = _INDEXED_ENTRIES.get(memo_key)
-            if indexed is None:  # entries recur across a corpus: each distinct one is indexed once per process
-                copied = _copied(entry)
-                indexed = (canonical_url(url) if url else None, fingerprints(copied), title_key(copied))
-                _INDEXED_ENTRIES.put(memo_key, indexed)
-            related.append(RelatedRef(index, url, *indexed))
+            copied = _copied(entry)
+            related.append(RelatedRef(index, url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied)))
     topics = tuple(t for t in data.get("topics") or () if isinstance(t, str)) if isinstance(data.get("topics"), list) else ()
     copied = _copied(data)
     kept = tuple((name, value) for name, value in copied if name not in UNKEPT_FIELDS)

@@ -12,6 +12,7 @@ suppressions, the `full` reporter) load it again by path, which only happens for
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -31,6 +32,18 @@ from seedlint.document import Document, load_document, parse_document
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 CHUNK = 64
 SAVE_EVERY = 5_000  # results: a large run writes the cache as it goes, instead of holding every result twice
+
+
+# Checking a document allocates thousands of objects and makes almost no reference cycles, while a large
+# run keeps millions alive (every result, the memos and caches): at Python's default thresholds the cycle
+# collector runs every 700 allocations and keeps rescanning them, a sixth of a worker's time. Collected
+# rarely, nothing piles up (a 24,000-file worker run leaves about 1,600 objects to the collector in all).
+GC_THRESHOLDS = (100_000, 50, 100)
+
+
+def collect_garbage_rarely() -> None:
+    gc.freeze()  # what exists by now (modules, the schema, the rule registry) is never garbage: not rescanned
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @dataclass(slots=True)
@@ -156,7 +169,7 @@ def check_all(
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) >= PARALLEL_FROM and workers > 1 and not contents:
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=collect_garbage_rarely) as pool:
             for chunk, blobs in zip(chunks, pool.map(_check_chunk, chunks, [config] * len(chunks))):
                 for source, blob in zip(chunk, blobs):
                     checked = results[source.display_path] = pickle.loads(blob)

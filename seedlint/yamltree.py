@@ -160,17 +160,26 @@ class TreeProblem:
 
 def to_data(root: yaml.Node, report: Callable[[TreeProblem], None]) -> object:
     """Plain Python data for a composed node graph; duplicate keys and unusual tags go to `report`."""
-    budget = [MAX_NODES]
+    return _Builder(report).build(root, 0)
 
-    def build(node: yaml.Node, depth: int) -> object:
-        budget[0] -= 1
-        if budget[0] < 0:
+
+class _Builder:
+    # A class, not a recursive closure: a closure that calls itself is a reference cycle, which would keep
+    # every document (through `report`) alive until the garbage collector finds it, and make it run often.
+    __slots__ = ("report", "budget")
+
+    def __init__(self, report: Callable[[TreeProblem], None]):
+        self.report, self.budget = report, MAX_NODES
+
+    def build(self, node: yaml.Node, depth: int) -> object:
+        self.budget -= 1
+        if self.budget < 0:
             raise TooComplex(f"the YAML expands to more than {MAX_NODES:,} values (aliases that multiply?)", node)
         if depth > MAX_DEPTH:
             raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", node)
         node_tag = tag(node)
         if node_tag not in ALLOWED_TAGS:
-            report(TreeProblem("unsupported-tag", node, f"tag {tag_display(node_tag)} is not allowed in front matter"))
+            self.report(TreeProblem("unsupported-tag", node, f"tag {tag_display(node_tag)} is not allowed in front matter"))
         if isinstance(node, yaml.ScalarNode):
             construct = _CONSTRUCT.get(node_tag)
             if construct is None or node.style:  # quoted scalars and !!str/timestamps stay text
@@ -180,19 +189,17 @@ def to_data(root: yaml.Node, report: Callable[[TreeProblem], None]) -> object:
             except (ValueError, yaml.YAMLError):
                 return node.value
         if isinstance(node, yaml.SequenceNode):
-            return [build(item, depth + 1) for item in node.value]
+            return [self.build(item, depth + 1) for item in node.value]
         mapping: dict[str, object] = {}
         first_key: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_text(key_node)
             if key in first_key:
-                report(TreeProblem("duplicate-key", key_node, f"duplicate key `{key}`", first_key[key]))
+                self.report(TreeProblem("duplicate-key", key_node, f"duplicate key `{key}`", first_key[key]))
             else:
                 first_key[key] = key_node
-            mapping[key] = build(value_node, depth + 1)
+            mapping[key] = self.build(value_node, depth + 1)
         return mapping
-
-    return build(root, 0)
 
 
 def key_text(node: yaml.Node) -> str:
