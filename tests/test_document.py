@@ -138,3 +138,30 @@ def test_every_value_gets_the_safe_loaders_tag():
         mine, theirs = list(values(yamltree.compose(text))), list(values(yaml.compose(text, Loader=yaml.SafeLoader)))
         assert [yamltree.tag(node) for node in mine] == [node.tag for node in theirs]
     assert len(texts) > 50
+
+
+def test_checking_a_document_leaves_no_reference_cycles():
+    """The CLI runs the cycle collector rarely (engine.collect_garbage_rarely): that is only free while
+    loading and checking a document leaves nothing for it to collect (a recursive closure in the YAML
+    builder used to keep every document alive until a collection)."""
+    import gc
+
+    from conftest import FIXTURES
+
+    from seedlint import engine
+    from seedlint.config import Config
+    from seedlint.discovery import discover
+
+    config = Config()
+    sources = discover([FIXTURES / "azure-news", FIXTURES / "seeds"], config)
+    assert len(sources) > 20
+    for source in sources:  # warm: first uses fill module-level caches
+        engine.check_source(source, config)
+    gc.collect()
+    gc.disable()
+    try:
+        for source in sources:
+            engine.check_source(source, config)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
