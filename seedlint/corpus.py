@@ -8,7 +8,6 @@ ask `Corpus.document(path)` for the full document only when they report on it.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from seedlint.diagnostic import Diagnostic, FastPickle, Fix
 from seedlint.document import Document
+from seedlint.memo import digest
 from seedlint.weburl import amp_cache_url, canonical_url
 
 if TYPE_CHECKING:
@@ -124,12 +124,8 @@ class IndexRecord(FastPickle):
 
 
 def fingerprint(value) -> int:
-    """A stable 64-bit fingerprint of plain data (the same in every process and run, unlike hash())."""
-    return int.from_bytes(_digest(value), "big")
-
-
-def _digest(value) -> bytes:
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    """A stable 64-bit fingerprint of plain data."""
+    return int.from_bytes(digest(value, 8), "big")
 
 
 _ABSENT = bytes(8)
@@ -139,7 +135,7 @@ def fingerprints(copied: tuple[tuple[str, object], ...]) -> bytes:
     """8 bytes per field of COPIED_FIELDS, in that order, zero where the field is absent: one small
     bytes object per related entry (a corpus holds hundreds of thousands), compared in one step."""
     values = dict(copied)
-    return b"".join(_digest(values[name]) if name in values else _ABSENT for name in COPIED_FIELDS)
+    return b"".join(digest(values[name], 8) if name in values else _ABSENT for name in COPIED_FIELDS)
 
 
 def differing_fields(entry: bytes, target: bytes) -> list[str]:

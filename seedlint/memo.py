@@ -10,11 +10,17 @@ everything when full, so a worker's memory stays bounded on any corpus.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from seedlint.diagnostic import Diagnostic
 
 
-def digest(value: object) -> bytes:
-    """16 bytes that name plain data from the safe loader (its repr is exact and deterministic)."""
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def digest(value: object, size: int = 16) -> bytes:
+    """`size` bytes that name plain data from the safe loader (its repr is exact and deterministic), the
+    same in every process and run (unlike hash())."""
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=size).digest()
 
 
 class Memo:
@@ -29,6 +35,16 @@ class Memo:
 
     def __contains__(self, key: bytes) -> bool:
         return key in self._answers
+
+    def findings(self, key: bytes | None, find: Callable[..., Iterable[Diagnostic]], *arguments) -> list[Diagnostic]:
+        """What `find(*arguments)` reports about a value, or nothing when the value under `key` was found
+        clean before (a key of None: nothing is remembered)."""
+        if key is not None and key in self._answers:
+            return []
+        found = list(find(*arguments))
+        if key is not None and not found:
+            self.put(key)
+        return found
 
     def put(self, key: bytes, answer: object = True) -> None:
         if len(self._answers) >= self.limit:

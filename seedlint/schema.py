@@ -177,7 +177,7 @@ def by_parts(schema) -> Callable[[object], bool]:
         elif len(type_tests) == 1:
             type_test = type_tests[0]
         else:  # (`type: []` admits nothing)
-            type_test = lambda value: any(test(value) for test in type_tests)  # noqa: E731
+            type_test = lambda value: any(test(value) for test in type_tests)
         is_string, is_number, is_object = tests["string"], tests["number"], tests["object"]
         min_length, max_length, minimum, maximum = (part.get(name) for name in ("minLength", "maxLength", "minimum", "maximum"))
         strings = min_length is not None or max_length is not None or pattern is not None

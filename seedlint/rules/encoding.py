@@ -133,13 +133,7 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
         # A related entry copies an article, and the same copy recurs across the corpus: an entry
         # found clean once is clean wherever it appears (the checks read its texts and field names).
         for index, entry in enumerate(value):
-            key = entry_keys[index]
-            if key is not None and key in _CLEAN_ENTRIES:
-                continue
-            found = list(_check_strings(doc, ("related", index), entry))
-            if key is not None and not found:
-                _CLEAN_ENTRIES.put(key)
-            yield from found
+            yield from _CLEAN_ENTRIES.findings(entry_keys[index], _check_strings, doc, ("related", index), entry)
 
 
 def _check_strings(doc: Document, base: tuple, value) -> Iterator[Diagnostic]:
@@ -148,13 +142,7 @@ def _check_strings(doc: Document, base: tuple, value) -> Iterator[Diagnostic]:
             continue
         # The same titles and excerpts also recur in different entries: a text found clean under a
         # field name is clean wherever it appears.
-        memo_key = digest((_field_key(path), text))
-        if memo_key in _CLEAN_TEXTS:
-            continue
-        found = list(check_string(doc, path, text))
-        if not found:
-            _CLEAN_TEXTS.put(memo_key)
-        yield from found
+        yield from _CLEAN_TEXTS.findings(digest((_field_key(path), text)), check_string, doc, path, text)
 
 
 _CLEAN_ENTRIES, _CLEAN_TEXTS = Memo(), Memo()

@@ -170,14 +170,14 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
     for base, item in items(data):
         # A related entry copies an article, and the same copy recurs across the corpus: an entry once
         # found clean is clean wherever it appears (the checks depend on its content, not its place).
-        key = entry_keys[base[1]] if base else None
-        if key is not None and key in _CLEAN_ENTRIES:
-            continue
-        found = [*(d for path, url in item_url_fields(base, item) for d in _syntax(doc, path, url)), *_consistency(doc, base, item)]
-        if key is not None and not found:
-            _CLEAN_ENTRIES.put(key)
-        yield from found
+        yield from _CLEAN_ENTRIES.findings(entry_keys[base[1]] if base else None, _check_item, doc, base, item)
     yield from _insecure(doc, data)
+
+
+def _check_item(doc: Document, base: tuple, item: dict) -> Iterator[Diagnostic]:
+    for path, url in item_url_fields(base, item):
+        yield from _syntax(doc, path, url)
+    yield from _consistency(doc, base, item)
 
 
 _CLEAN_ENTRIES = Memo()
