@@ -87,7 +87,7 @@ class TooComplex(Exception):
 
     def __init__(self, message: str, node: yaml.Node | yaml.Event):
         super().__init__(message)
-        self.node = node  # where the limit was hit: a node, or a parser event (both carry start/end marks)
+        self.node = node  # where the limit was hit: a node, a parser event or a bare mark (all carry start/end marks)
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -135,7 +135,34 @@ _CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 def _check_limits(text: str) -> None:
-    """Stream the parser's events; raise TooComplex at the first level past MAX_DEPTH or node past MAX_NODES."""
+    """Stream the parser's events; raise TooComplex at the first level past MAX_DEPTH or node past MAX_NODES.
+
+    libyaml 0.2.5 as bundled with newer PyYAML wheels stops at 1,000 levels with its own error, and its
+    scanner reads ahead over a run of opening brackets (each may start a simple key) before the parser
+    yields a single event; so that error can come before the event at MAX_DEPTH. The text before that
+    error is then streamed again: it nests less than libyaml's limit, and its events reach MAX_DEPTH at
+    the same place whatever the libyaml version."""
+    try:
+        _stream_limits(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        if mark is None or "maximum nesting depth" not in str(error.problem):
+            raise
+        try:
+            _stream_limits(text[: mark.index])
+        except yaml.YAMLError:
+            pass  # the cut text ends inside a collection: expected, the limit was not reached before it
+        raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", _MarkOnly(mark)) from None
+
+
+class _MarkOnly:
+    """Where a limit was hit when no event is there to point at (see _check_limits)."""
+
+    def __init__(self, mark: yaml.Mark):
+        self.start_mark = self.end_mark = mark
+
+
+def _stream_limits(text: str) -> None:
     depth = nodes = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.NodeEvent):
