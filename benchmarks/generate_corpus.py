@@ -22,7 +22,18 @@ from seedlint.document import load_document
 from seedlint.weburl import amp_cache_url
 
 MAX_RELATED = 12
-RELATED_FIELDS = ("title", "excerpt", "publishedDateTime", "webUrl", "ampWebUrl", "cdnAmpWebUrl", "type", "provider", "quality", "images")
+RELATED_FIELDS = (
+    "title",
+    "excerpt",
+    "publishedDateTime",
+    "webUrl",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
+    "type",
+    "provider",
+    "quality",
+    "images",
+)
 PLAIN_KEYS = {"publishedDateTime", "updatedDateTime"}  # written unquoted, as the real corpus does
 SUFFIXES = (" — edition {n}", " · part {n}", " (update {n})", " – №{n}")
 
@@ -56,7 +67,10 @@ class Generator:
         data = {key: value for key, value in self.sources[n % len(self.sources)].items() if key != "related"}
         data["title"] = data["title"] + SUFFIXES[n % len(SUFFIXES)].format(n=n)
         if isinstance(data.get("images"), list):
-            data["images"] = [dict(image, title=data["title"]) if isinstance(image, dict) and "title" in image else image for image in data["images"]]
+            data["images"] = [
+                dict(image, title=data["title"]) if isinstance(image, dict) and "title" in image else image
+                for image in data["images"]
+            ]
         host = _host(data.get("webUrl") or data.get("originalUrl")) or "example.com"
         address = f"https://{host}/generated/{n}/{slug(data['title'])}/"
         for key in ("webUrl", "originalUrl"):

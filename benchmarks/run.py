@@ -45,7 +45,9 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, required=True, help="the folder holding seeds/ and corpus/")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "seedlint-bench")
-    parser.add_argument("--compare-up-to", type=int, default=100_000, help="skip check-jsonschema and yamllint above this size")
+    parser.add_argument(
+        "--compare-up-to", type=int, default=100_000, help="skip check-jsonschema and yamllint above this size"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, libyaml {yaml.__with_libyaml__}")
@@ -75,7 +77,20 @@ def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, chang
     shutil.rmtree(cache, ignore_errors=True)
     config = work / f"seedlint-{corpus.name}.toml"
     config.write_text(f'paths = ["{corpus}"]\n')  # the corpus a partial run resolves against
-    seedlint = [sys.executable, "-m", "seedlint", "check", "--config", str(config), "--cache-dir", str(cache), "--output-format", "concise", "--quiet", "--exit-zero"]
+    seedlint = [
+        sys.executable,
+        "-m",
+        "seedlint",
+        "check",
+        "--config",
+        str(config),
+        "--cache-dir",
+        str(cache),
+        "--output-format",
+        "concise",
+        "--quiet",
+        "--exit-zero",
+    ]
     show("seedlint cold", *run(seedlint + [str(corpus)]))
     show("seedlint warm", *run(seedlint + [str(corpus)]))
     if change:
@@ -95,7 +110,10 @@ def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, chang
         schema = Path(__file__).resolve().parent.parent / "schemas" / "article.schema.json"
         checker = tool("check-jsonschema")
         if checker:
-            show("check-jsonschema", *run_batched([checker, "--schemafile", str(schema), "--disable-formats", "*"], yaml_files))
+            show(
+                "check-jsonschema",
+                *run_batched([checker, "--schemafile", str(schema), "--disable-formats", "*"], yaml_files),
+            )
         else:
             print(f"{label:<22} check-jsonschema   not installed (pip install -e '.[bench]')")
         linter = tool("yamllint")

@@ -47,6 +47,8 @@ def trusted_mtime(mtime: int, now: int | None = None) -> int:
     """The mtime to remember, or -1 when it is "racy": the file may change again within the clock's
     resolution, so only its hash may be trusted."""
     return mtime if (now or time.time_ns()) - mtime >= RACY_NS else -1
+
+
 TABLES = """
 CREATE TABLE IF NOT EXISTS results (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);
 CREATE TABLE IF NOT EXISTS links (value INTEGER, file INTEGER);
@@ -104,7 +106,9 @@ def _vocabulary_digest(config: Config) -> str | None:
 def _hash64(text: str) -> int:
     """A stable signed 64-bit hash (an SQLite INTEGER). Two values sharing one only make a lookup return
     one file too many, which the caller checks against the record."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def file_id(key: str) -> int:
@@ -332,14 +336,21 @@ class Cache:
         values = list(values)
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
-            found += self._keyed(f"SELECT DISTINCT r.id, r.key FROM links l JOIN results r ON r.id = l.file WHERE l.value IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            found += self._keyed(
+                f"SELECT DISTINCT r.id, r.key FROM links l JOIN results r ON r.id = l.file WHERE l.value IN ({','.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
         return found
 
     def named(self, alias: str) -> list[tuple[int, str]]:
-        return self._keyed("SELECT r.id, r.key FROM aliases a JOIN results r ON r.id = a.file WHERE a.alias = ?", (alias,))
+        return self._keyed(
+            "SELECT r.id, r.key FROM aliases a JOIN results r ON r.id = a.file WHERE a.alias = ?", (alias,)
+        )
 
     def on_host(self, host: str) -> list[tuple[str, int, str]]:
-        rows = self._query("SELECT a.alias, r.id, r.key FROM aliases a JOIN results r ON r.id = a.file WHERE a.host = ?", (host,))
+        rows = self._query(
+            "SELECT a.alias, r.id, r.key FROM aliases a JOIN results r ON r.id = a.file WHERE a.host = ?", (host,)
+        )
         return [(alias, identifier, _text(key)) for alias, identifier, key in rows]
 
     def _keyed(self, sql: str, parameters: tuple) -> list[tuple[int, str]]:

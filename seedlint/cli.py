@@ -36,7 +36,9 @@ def open_cache(config: Config, no_cache: bool, cache_dir: Path | None) -> Cache 
     return Cache(cache_dir if cache_dir is not None else config.resolve(config.cache_dir), config)
 
 
-def load_settings(config_file: Path | None, isolated: bool, select: str | None, ignore: str | None, extend_select: str | None = None) -> Config:
+def load_settings(
+    config_file: Path | None, isolated: bool, select: str | None, ignore: str | None, extend_select: str | None = None
+) -> Config:
     try:
         config = load_config(config_file, isolated=isolated)
     except ConfigError as error:
@@ -68,13 +70,24 @@ def resolve_sources(paths: tuple[Path, ...], config: Config):
 
 
 config_options = [
-    click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file (seedlint.toml or pyproject.toml)."),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Configuration file (seedlint.toml or pyproject.toml).",
+    ),
     click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
-    click.option("--select", help="Comma-separated rule codes or prefixes to enable (replaces the configured selection)."),
+    click.option(
+        "--select", help="Comma-separated rule codes or prefixes to enable (replaces the configured selection)."
+    ),
     click.option("--extend-select", help="Comma-separated rule codes or prefixes to enable in addition."),
     click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
-    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Where the cache lives (default: `cache-dir`, .seedlint_cache)."),
+    click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Where the cache lives (default: `cache-dir`, .seedlint_cache).",
+    ),
 ]
 
 
@@ -93,15 +106,28 @@ def main() -> None:
 
 
 output_options = [
-    click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default=None, help="How diagnostics are printed (default: full on a terminal, concise otherwise)."),
-    click.option("--statistics", is_flag=True, help="Print the number of diagnostics per rule instead of the diagnostics."),
-    click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (usage and internal errors still exit 2)."),
+    click.option(
+        "--output-format",
+        type=click.Choice(sorted(REPORTERS)),
+        default=None,
+        help="How diagnostics are printed (default: full on a terminal, concise otherwise).",
+    ),
+    click.option(
+        "--statistics", is_flag=True, help="Print the number of diagnostics per rule instead of the diagnostics."
+    ),
+    click.option(
+        "--exit-zero", is_flag=True, help="Exit 0 even when errors are found (usage and internal errors still exit 2)."
+    ),
     click.option("--quiet", "-q", is_flag=True, help="Print the diagnostics only: no summary, no fix report."),
 ]
 
 fix_options = [
     click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (they may change meaning)."),
-    click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (exit 1 if anything would change)."),
+    click.option(
+        "--diff",
+        is_flag=True,
+        help="Print the fixes as a unified diff and write nothing (exit 1 if anything would change).",
+    ),
     click.option("--show-fixes", is_flag=True, help="List the fixes applied, per file and rule."),
 ]
 
@@ -128,7 +154,7 @@ class Output:
             return
         name = self.format or ("full" if sys.stdout.isatty() else "concise")
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        source = lambda path: (doc.text if (doc := result.document(path)) is not None else None)  # noqa: E731
+        source = lambda path: doc.text if (doc := result.document(path)) is not None else None  # noqa: E731
         REPORTERS[name](result.diagnostics, sys.stdout, files=files, source=source, color=color, quiet=self.quiet)
 
     def status(self, result: engine.RunResult) -> int:
@@ -140,10 +166,32 @@ class Output:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_config_options
 @with_options(output_options)
-@click.option("--since", metavar="REV", help="Also report related entries that resolved at this git revision and no longer do (at every related-scope).")
+@click.option(
+    "--since",
+    metavar="REV",
+    help="Also report related entries that resolved at this git revision and no longer do (at every related-scope).",
+)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
 @with_options(fix_options)
-def check(paths, config_file, isolated, select, extend_select, ignore, no_cache, cache_dir, output_format, statistics, exit_zero, quiet, since, fix, unsafe_fixes, diff, show_fixes) -> None:
+def check(
+    paths,
+    config_file,
+    isolated,
+    select,
+    extend_select,
+    ignore,
+    no_cache,
+    cache_dir,
+    output_format,
+    statistics,
+    exit_zero,
+    quiet,
+    since,
+    fix,
+    unsafe_fixes,
+    diff,
+    show_fixes,
+) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     output = Output(output_format, statistics, exit_zero, quiet)
@@ -173,7 +221,23 @@ def check(paths, config_file, isolated, select, extend_select, ignore, no_cache,
 @with_config_options
 @with_options(output_options)
 @with_options(fix_options)
-def fix_command(paths, config_file, isolated, select, extend_select, ignore, no_cache, cache_dir, output_format, statistics, exit_zero, quiet, unsafe_fixes, diff, show_fixes) -> None:
+def fix_command(
+    paths,
+    config_file,
+    isolated,
+    select,
+    extend_select,
+    ignore,
+    no_cache,
+    cache_dir,
+    output_format,
+    statistics,
+    exit_zero,
+    quiet,
+    unsafe_fixes,
+    diff,
+    show_fixes,
+) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     sources = resolve_sources(paths, config)
@@ -212,7 +276,16 @@ def _is_within(path: Path, folders: list[Path]) -> bool:
     return any(path == folder or path.is_relative_to(folder) for folder in folders)
 
 
-def run_fix(sources, config: Config, corpus, output: Output, unsafe: bool, diff: bool, show_fixes: bool, cache: Cache | None = None) -> int:
+def run_fix(
+    sources,
+    config: Config,
+    corpus,
+    output: Output,
+    unsafe: bool,
+    diff: bool,
+    show_fixes: bool,
+    cache: Cache | None = None,
+) -> int:
     outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache)
     if diff:
         for change in outcome.changes:
@@ -225,11 +298,18 @@ def run_fix(sources, config: Config, corpus, output: Output, unsafe: bool, diff:
     if show_fixes:
         for change in written:
             counts = Counter(f"{d.code} ({d.name})" for d in change.applied)
-            click.echo(f"Fixed {change.source.display_path}: " + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())), err=True)
+            click.echo(
+                f"Fixed {change.source.display_path}: "
+                + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())),
+                err=True,
+            )
     output.report(outcome.result, len(sources))
     fixed = sum(len(c.applied) for c in written)
     if fixed and not output.quiet:
-        click.echo(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {len(written)} file{'s' if len(written) != 1 else ''}.", err=True)
+        click.echo(
+            f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {len(written)} file{'s' if len(written) != 1 else ''}.",
+            err=True,
+        )
     for message in [*outcome.refused, *failures]:
         click.echo(f"seedlint: {message}", err=True)
     return EXIT_ERROR if failures else output.status(outcome.result)
@@ -244,7 +324,12 @@ def exit_status(result: engine.RunResult) -> int:
 
 
 @main.command(name="config")
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file (seedlint.toml or pyproject.toml).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Configuration file (seedlint.toml or pyproject.toml).",
+)
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 def show_config(config_file, isolated) -> None:
     """Print the effective configuration."""

@@ -53,7 +53,11 @@ class Config:
             if value is None:
                 lines.append(f"# {key} is not set")
             elif isinstance(value, dict):
-                lines.append(f"{key} = {{" + ", ".join(f" {json.dumps(k)} = {json.dumps(v)}" for k, v in value.items()) + (" }" if value else "}"))
+                lines.append(
+                    f"{key} = {{"
+                    + ", ".join(f" {json.dumps(k)} = {json.dumps(v)}" for k, v in value.items())
+                    + (" }" if value else "}")
+                )
             else:
                 lines.append(f"{key} = {json.dumps(value)}")
         return "\n".join(lines) + "\n"
@@ -111,7 +115,11 @@ def config_from_table(table: dict, source: Path) -> Config:
 
 
 def _checked(source: Path, key: str, name: str, value):
-    default = _FIELDS[name].default_factory() if _FIELDS[name].default_factory is not dataclasses.MISSING else _FIELDS[name].default
+    default = (
+        _FIELDS[name].default_factory()
+        if _FIELDS[name].default_factory is not dataclasses.MISSING
+        else _FIELDS[name].default
+    )
     if isinstance(default, list):
         if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
             raise ConfigError(f"{source}: `{key}` must be a list of strings")
@@ -121,7 +129,9 @@ def _checked(source: Path, key: str, name: str, value):
         for entry, setting in value.items():  # checked here, not when the first diagnostic meets them
             if name == "severity" and setting not in ("error", "warning", "info"):
                 raise ConfigError(f"{source}: `{key}.{entry}` must be error, warning or info, not {setting!r}")
-            if name == "per_file_ignores" and not (isinstance(setting, list) and all(isinstance(code, str) for code in setting)):
+            if name == "per_file_ignores" and not (
+                isinstance(setting, list) and all(isinstance(code, str) for code in setting)
+            ):
                 raise ConfigError(f"{source}: `{key}.{entry}` must be a list of rule codes")
     elif isinstance(default, bool) or isinstance(default, int):
         if not isinstance(value, int) or isinstance(value, bool):
@@ -151,7 +161,9 @@ def _check_codes(source: Path, key: str, codes: list[str]) -> None:
     known = [rule.code for rule in all_rules()]
     for code in codes:
         if not any(k.startswith(code.upper()) for k in known) or not code.upper().startswith("SL"):
-            raise ConfigError(f"{source}: `{key}` names {code!r}, which is no rule code or prefix (`seedlint rules` lists them)")
+            raise ConfigError(
+                f"{source}: `{key}` names {code!r}, which is no rule code or prefix (`seedlint rules` lists them)"
+            )
 
 
 def _read_toml(path: Path) -> dict:

@@ -66,7 +66,10 @@ def unpack_refs(packed: tuple) -> tuple[RelatedRef, ...]:
     size = len(copied) // len(urls)
     return tuple(
         RelatedRef(
-            indexes[i] if indexes is not None else i, url, keys[i], copied[size * i : size * (i + 1)],
+            indexes[i] if indexes is not None else i,
+            url,
+            keys[i],
+            copied[size * i : size * (i + 1)],
             int.from_bytes(titles[8 * i : 8 * i + 8], "big") or None,
         )
         for i, url in enumerate(urls)
@@ -84,7 +87,9 @@ def _index_record(path, name, urls, copied, refs, topics, aliases, fingerprints,
     if refs:
         indexes, ref_urls, keys, ref_copied, titles = refs
         refs = (indexes, tuple(map(_shared, ref_urls)), tuple(map(_shared, keys)), ref_copied, titles)
-    return IndexRecord(path, name, urls, copied, refs, topics, tuple(map(_shared, aliases)), fingerprints, title_key, _shared(url_key))
+    return IndexRecord(
+        path, name, urls, copied, refs, topics, tuple(map(_shared, aliases)), fingerprints, title_key, _shared(url_key)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +125,6 @@ class IndexRecord(FastPickle):
 
     def value(self, name: str):
         return next((value for key, value in self.copied if key == name), None)
-
 
 
 def fingerprint(value) -> int:
@@ -173,7 +177,11 @@ def _frozen(value) -> object:
 
 
 def _copied(mapping: dict) -> tuple[tuple[str, object], ...]:
-    return tuple((name, provider_value(mapping[name]) if name == "provider" else _frozen(mapping[name])) for name in COPIED_FIELDS if name in mapping)
+    return tuple(
+        (name, provider_value(mapping[name]) if name == "provider" else _frozen(mapping[name]))
+        for name in COPIED_FIELDS
+        if name in mapping
+    )
 
 
 def record_for(doc: Document) -> IndexRecord | None:
@@ -189,16 +197,27 @@ def record_for(doc: Document) -> IndexRecord | None:
             url = entry.get("webUrl")
             url = url if isinstance(url, str) and url.strip() else None
             copied = _copied(entry)
-            related.append(RelatedRef(index, url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied)))
-    topics = tuple(t for t in data.get("topics") or () if isinstance(t, str)) if isinstance(data.get("topics"), list) else ()
+            related.append(
+                RelatedRef(index, url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied))
+            )
+    topics = (
+        tuple(t for t in data.get("topics") or () if isinstance(t, str)) if isinstance(data.get("topics"), list) else ()
+    )
     copied = _copied(data)
     kept = tuple((name, value) for name, value in copied if name not in UNKEPT_FIELDS)
     return IndexRecord(
-        doc.display_path, doc.path.name, urls, kept, pack_refs(related), topics,
+        doc.display_path,
+        doc.path.name,
+        urls,
+        kept,
+        pack_refs(related),
+        topics,
         aliases=tuple(sorted(_aliases(urls))),
         fingerprints=fingerprints(copied),
         title_key=title_key(copied),
-        url_key=canonical_url(own_url) if (own_url := dict(urls).get("webUrl") or dict(urls).get("originalUrl")) else None,
+        url_key=canonical_url(own_url)
+        if (own_url := dict(urls).get("webUrl") or dict(urls).get("originalUrl"))
+        else None,
     )
 
 
@@ -265,7 +284,9 @@ class Index:
             return None
         if len(candidates) == 1:
             return candidates[0]
-        return max(candidates, key=lambda record: (str(record.value("publishedDateTime") or ""), record.name, record.path))
+        return max(
+            candidates, key=lambda record: (str(record.value("publishedDateTime") or ""), record.name, record.path)
+        )
 
     def has_host(self, url: str) -> bool:
         return next(iter(self.on_host(host_of(url))), None) is not None
@@ -406,8 +427,15 @@ class Corpus:
         return self._documents[path]
 
     def report(
-        self, path: str, rule: Rule, where: tuple, message: str | Callable[[Document], str], *, key: bool = False,
-        fix: Callable[[Document], Fix | None] | None = None, identity: object = None,
+        self,
+        path: str,
+        rule: Rule,
+        where: tuple,
+        message: str | Callable[[Document], str],
+        *,
+        key: bool = False,
+        fix: Callable[[Document], Fix | None] | None = None,
+        identity: object = None,
     ) -> Diagnostic | None:
         """A diagnostic on document `path` at `where`. The document is parsed only when this diagnostic
         was not positioned before on the same content. `message` may be built from the document (it

@@ -91,8 +91,24 @@ class Diagnostic(FastPickle):
     def to_plain(self) -> tuple:
         """Plain data (marshal can store it: a 100,000-document report loads several times faster)."""
         fix = self.fix
-        plain_fix = None if fix is None else (tuple((e.start, e.end, e.content) for e in fix.edits), fix.applicability.value, fix.description)
-        return (self.path, self.line, self.column, self.code, self.severity.value, self.message, self.end_line, self.end_column, plain_fix, self.name, self.extra)
+        plain_fix = (
+            None
+            if fix is None
+            else (tuple((e.start, e.end, e.content) for e in fix.edits), fix.applicability.value, fix.description)
+        )
+        return (
+            self.path,
+            self.line,
+            self.column,
+            self.code,
+            self.severity.value,
+            self.message,
+            self.end_line,
+            self.end_column,
+            plain_fix,
+            self.name,
+            self.extra,
+        )
 
     @classmethod
     def from_plain(cls, plain: tuple) -> Diagnostic:

@@ -77,7 +77,9 @@ def discover(paths: list[Path], config: Config, cwd: Path | None = None) -> list
                 inner = folder[len(root) :].lstrip(os.sep).replace(os.sep, "/")  # the folder relative to `given`
                 absolute_folder = absolute_root + folder[len(root) :]
                 prefix = inner + "/" if inner else ""
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not _matches(prefix + d, config.exclude))
+                dirnames[:] = sorted(
+                    d for d in dirnames if not d.startswith(".") and not _matches(prefix + d, config.exclude)
+                )
                 for name in sorted(filenames):
                     relative = prefix + name
                     if _matches(relative, config.include) and not _matches(relative, config.exclude):

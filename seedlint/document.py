@@ -75,7 +75,9 @@ class Document:
         rules remember per entry what they found (see seedlint/memo.py), and entries recur across a corpus."""
         if self._entry_keys is None:
             related = self.data.get("related") if self.data is not None else None
-            self._entry_keys = [memo.digest(e) if isinstance(e, dict) else None for e in related] if isinstance(related, list) else []
+            self._entry_keys = (
+                [memo.digest(e) if isinstance(e, dict) else None for e in related] if isinstance(related, list) else []
+            )
         return self._entry_keys
 
     # Positions --------------------------------------------------------------------------------
@@ -177,7 +179,13 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+            kind = (
+                "a directory"
+                if stat.S_ISDIR(info.st_mode)
+                else "a FIFO"
+                if stat.S_ISFIFO(info.st_mode)
+                else "a device or socket"
+            )
             raise OSError(errno.EINVAL, f"not a regular file ({kind})")
         if info.st_size > limit:
             raise FileTooLarge(f"file is {info.st_size:,} bytes; documents over {limit:,} bytes are not parsed")
@@ -213,7 +221,12 @@ def parse_document(raw: bytes, path: Path, display_path: str) -> Document:
     start = 0
     if text.startswith(BOM):
         doc.problems.append(
-            Problem("byte-order-mark", doc.span(0, 1), "file starts with a UTF-8 byte-order mark (U+FEFF)", Fix.replace(0, 1, "", description="remove the byte-order mark"))
+            Problem(
+                "byte-order-mark",
+                doc.span(0, 1),
+                "file starts with a UTF-8 byte-order mark (U+FEFF)",
+                Fix.replace(0, 1, "", description="remove the byte-order mark"),
+            )
         )
         start = 1
     overlong = _OVERLONG_LINE.search(text) if len(text) > MAX_LINE_CHARS else None
@@ -236,13 +249,25 @@ def _start_span() -> Span:
 def _decode(doc: Document) -> str | None:
     raw = doc.raw
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        doc.problems.append(Problem("invalid-utf8", _start_span(), "file is UTF-16 (it starts with a UTF-16 byte-order mark); documents must be UTF-8"))
+        doc.problems.append(
+            Problem(
+                "invalid-utf8",
+                _start_span(),
+                "file is UTF-16 (it starts with a UTF-16 byte-order mark); documents must be UTF-8",
+            )
+        )
         return None
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
         column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-        doc.problems.append(Problem("binary-file", Span(line, column, line, column, 0, 0), "file contains NUL bytes: binary data, not a text document"))
+        doc.problems.append(
+            Problem(
+                "binary-file",
+                Span(line, column, line, column, 0, 0),
+                "file contains NUL bytes: binary data, not a text document",
+            )
+        )
         return None
     try:
         return raw.decode("utf-8")
@@ -252,7 +277,11 @@ def _decode(doc: Document) -> str | None:
         column = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
         bad = raw[error.start : error.end].hex(" ")
         doc.problems.append(
-            Problem("invalid-utf8", Span(line, column, line, column, 0, 0), f"invalid UTF-8 byte(s) {bad} ({error.reason}); documents must be UTF-8")
+            Problem(
+                "invalid-utf8",
+                Span(line, column, line, column, 0, 0),
+                f"invalid UTF-8 byte(s) {bad} ({error.reason}); documents must be UTF-8",
+            )
         )
         return None
 
@@ -269,7 +298,9 @@ def _split_front_matter(doc: Document, start: int) -> bool:
     if _line_content(first_line) != OPENING:
         shown = _line_content(first_line)[:40]
         found = f"found {shown!r}" if shown else "the first line is empty" if text.strip() else "the file is empty"
-        doc.problems.append(Problem("missing-front-matter", doc.span(start), f"no front matter: line 1 must be `---` ({found})"))
+        doc.problems.append(
+            Problem("missing-front-matter", doc.span(start), f"no front matter: line 1 must be `---` ({found})")
+        )
         return False
     doc.yaml_start = start + len(first_line)
     closing = CLOSING_LINE.search(text, doc.yaml_start)
@@ -280,7 +311,11 @@ def _split_front_matter(doc: Document, start: int) -> bool:
     rest = text[doc.yaml_start :]
     lines = rest.count("\n") + (not rest.endswith("\n") and rest != "")
     doc.problems.append(
-        Problem("unclosed-front-matter", doc.span(start, start + 3), f"front matter opened on line 1 is never closed: no `---` or `...` line in the {lines:,} lines that follow")
+        Problem(
+            "unclosed-front-matter",
+            doc.span(start, start + 3),
+            f"front matter opened on line 1 is never closed: no `---` or `...` line in the {lines:,} lines that follow",
+        )
     )
     return False
 
@@ -293,7 +328,13 @@ def _parse_yaml(doc: Document) -> None:
         mark = error.problem_mark or error.context_mark
         tab = _indentation_tab(source, mark)
         if tab is not None:
-            doc.problems.append(Problem("tab-indentation", doc.span(doc.yaml_start + tab), "tab character in YAML indentation: indent with spaces"))
+            doc.problems.append(
+                Problem(
+                    "tab-indentation",
+                    doc.span(doc.yaml_start + tab),
+                    "tab character in YAML indentation: indent with spaces",
+                )
+            )
         else:
             doc.problems.append(Problem("yaml-syntax-error", _mark_span(doc, mark), _yaml_error_message(error)))
         return
@@ -306,13 +347,27 @@ def _parse_yaml(doc: Document) -> None:
         doc.problems.append(Problem("yaml-too-complex", doc.node_span(error.node), str(error)))
         return
     except (yaml.YAMLError, RecursionError, MemoryError) as error:
-        doc.problems.append(Problem("yaml-too-complex", doc.span(doc.yaml_start), f"the YAML cannot be parsed: {type(error).__name__}"))
+        doc.problems.append(
+            Problem("yaml-too-complex", doc.span(doc.yaml_start), f"the YAML cannot be parsed: {type(error).__name__}")
+        )
         return
     if root is None:
-        doc.problems.append(Problem("front-matter-not-mapping", doc.span(doc.yaml_start), "front matter is empty: it must be a mapping of fields"))
+        doc.problems.append(
+            Problem(
+                "front-matter-not-mapping",
+                doc.span(doc.yaml_start),
+                "front matter is empty: it must be a mapping of fields",
+            )
+        )
         return
     if not isinstance(root, yaml.MappingNode):
-        doc.problems.append(Problem("front-matter-not-mapping", doc.node_span(root), f"front matter must be a mapping of fields, found a {_node_kind(root)}"))
+        doc.problems.append(
+            Problem(
+                "front-matter-not-mapping",
+                doc.node_span(root),
+                f"front matter must be a mapping of fields, found a {_node_kind(root)}",
+            )
+        )
         return
     doc.root = root
 
@@ -350,7 +405,12 @@ def _indentation_tab(source: str, mark) -> int | None:
 def _yaml_error_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "invalid YAML"
     message = f"YAML syntax error: {problem}"
-    if error.context and error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != error.problem_mark.line:
+    if (
+        error.context
+        and error.context_mark is not None
+        and error.problem_mark is not None
+        and error.context_mark.line != error.problem_mark.line
+    ):
         message += f" ({error.context} on line {error.context_mark.line + 2})"
     elif error.context:
         message += f" ({error.context})"

@@ -75,13 +75,17 @@ def check_document(doc: Document, config: Config, internal_errors: list[str]) ->
     return _run(checks, doc, config, doc.display_path, internal_errors)
 
 
-def _run(checks: Iterable[Callable], subject, config: Config, where: str, internal_errors: list[str]) -> list[Diagnostic]:
+def _run(
+    checks: Iterable[Callable], subject, config: Config, where: str, internal_errors: list[str]
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for check in checks:
         try:
             found.extend(check(subject, config))
         except Exception:  # keep going: one broken rule must not hide the other files' results
-            internal_errors.append(f"{where}: internal error in {check.__module__}.{check.__name__}:\n{traceback.format_exc()}")
+            internal_errors.append(
+                f"{where}: internal error in {check.__module__}.{check.__name__}:\n{traceback.format_exc()}"
+            )
     return found
 
 
@@ -100,7 +104,9 @@ class Reader:
                 return parse_document(self.contents[source.display_path], source.path, source.display_path)
             return load_document(source.path, source.display_path)
         except Exception:  # the loader turns every problem of a file into a diagnostic: this is a bug; go on
-            self.internal_errors.append(f"{source.display_path}: internal error while loading the file:\n{traceback.format_exc()}")
+            self.internal_errors.append(
+                f"{source.display_path}: internal error while loading the file:\n{traceback.format_exc()}"
+            )
             return None
 
     def load_path(self, path: str) -> Document | None:
@@ -127,10 +133,14 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     except Exception:  # a bug: the file's own diagnostics are still reported
         record = None
         errors.append(f"{source.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
-    return Checked(source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest())
+    return Checked(
+        source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
+    )
 
 
-def _keep_positioned(corpus: Corpus, checked: list[Checked], sources: list[SourceFile], contents: dict, cache: Cache) -> None:
+def _keep_positioned(
+    corpus: Corpus, checked: list[Checked], sources: list[SourceFile], contents: dict, cache: Cache
+) -> None:
     """Store the corpus diagnostics positioned in this run with their files' cached results, keeping
     only those this run asked for (a memo never outgrows what the corpus currently reports)."""
     by_path = {source.display_path: source for source in sources}
@@ -151,7 +161,10 @@ def _check_chunk(sources: list[SourceFile], config: Config) -> list[bytes]:
 
 
 def check_all(
-    sources: list[SourceFile], config: Config, contents: dict[str, bytes], cache: Cache | None,
+    sources: list[SourceFile],
+    config: Config,
+    contents: dict[str, bytes],
+    cache: Cache | None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Checked]:
     """Every file checked once: from the cache when its content is known, else in this process or, for
@@ -190,9 +203,14 @@ def check_all(
 
 
 def run(
-    sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None,
-    contents: dict[str, bytes] | None = None, progress: Callable[[int], None] | None = None, cache: Cache | None = None,
-    lost: dict[str, str] | None = None, run_id: str | None = None,
+    sources: list[SourceFile],
+    config: Config,
+    corpus_sources: list[SourceFile] | None = None,
+    contents: dict[str, bytes] | None = None,
+    progress: Callable[[int], None] | None = None,
+    cache: Cache | None = None,
+    lost: dict[str, str] | None = None,
+    run_id: str | None = None,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`.
@@ -222,7 +240,15 @@ def run(
     corpus = None
     try:
         positioned = {c.path: c.positioned for c in all_checked} if cache is not None else {}
-        corpus = Corpus(records, reported=set(given), load=reader.load_path, has_errors=errors.__contains__, partial=bool(others), positioned=positioned, lost=lost or {})
+        corpus = Corpus(
+            records,
+            reported=set(given),
+            load=reader.load_path,
+            has_errors=errors.__contains__,
+            partial=bool(others),
+            positioned=positioned,
+            lost=lost or {},
+        )
         if others:
             corpus.reported |= corpus.referrers(given)
     except Exception:  # a bug: the per-document diagnostics are still reported
@@ -240,7 +266,10 @@ def run(
         keys = [cache.key(source) for source in [*sources, *others]]
         report = {
             "files": {key: incremental.file_state(c) for key, c in zip(keys, all_checked)},
-            "partial": bool(others), "errors": errors, "unresolved": corpus.unresolved, "diagnostics": selected,
+            "partial": bool(others),
+            "errors": errors,
+            "unresolved": corpus.unresolved,
+            "diagnostics": selected,
         }
     # Every result and record of the run is freed before the report is stored: storing it then reuses
     # their memory instead of adding to the run's peak (reporters load the documents they show again).
@@ -250,16 +279,22 @@ def run(
     return RunResult(paths, selected, internal_errors, reader.load_path)
 
 
-def _select(diagnostics: list[Diagnostic], checked: Iterable[Checked], document: Callable, config: Config) -> list[Diagnostic]:
+def _select(
+    diagnostics: list[Diagnostic], checked: Iterable[Checked], document: Callable, config: Config
+) -> list[Diagnostic]:
     """The diagnostics a run reports: selected, at their configured severity, suppressions applied, sorted."""
     selected = [selection.apply_severity(d, config) for d in diagnostics if selection.is_reported(d, config)]
     with_comments = [document(c.path) for c in checked if c.has_suppressions]
-    selected = suppressions.apply(selected, [doc for doc in with_comments if doc is not None], lambda code: selection.is_selected(code, config))
+    selected = suppressions.apply(
+        selected, [doc for doc in with_comments if doc is not None], lambda code: selection.is_selected(code, config)
+    )
     selected.sort(key=Diagnostic.sort_key)
     return selected
 
 
-def _rerun(report: dict, report_id: str, sources: list[SourceFile], others: list[SourceFile], config: Config, cache: Cache) -> RunResult | None:
+def _rerun(
+    report: dict, report_id: str, sources: list[SourceFile], others: list[SourceFile], config: Config, cache: Cache
+) -> RunResult | None:
     """The run from its last report (see seedlint/incremental.py); None when a full run is needed."""
     everything = [*sources, *others]
     paths = [source.display_path for source in sources]
@@ -301,15 +336,21 @@ def _rerun(report: dict, report_id: str, sources: list[SourceFile], others: list
         return None
     by_path = {source.display_path: source for source in everything}
     after = {change.path: change.after for change in changes if change.after is not None}
-    checked = {path: after.get(path) or cache.get(by_path[path]) or check_source(by_path[path], config) for path in sorted(affected)}
+    checked = {
+        path: after.get(path) or cache.get(by_path[path]) or check_source(by_path[path], config)
+        for path in sorted(affected)
+    }
     internal_errors = [e for c in checked.values() for e in c.internal_errors]
     gone = {change.path for change in changes}
     errors = (report["errors"] - gone) | {change.path for change in changes if incremental.has_error(change.after)}
     reader = Reader(everything, None, internal_errors)
     try:
         corpus = Corpus(
-            [c.record for c in checked.values() if c.record is not None], reported=set(affected), load=reader.load_path,
-            has_errors=errors.__contains__, positioned={path: c.positioned for path, c in checked.items()},
+            [c.record for c in checked.values() if c.record is not None],
+            reported=set(affected),
+            load=reader.load_path,
+            has_errors=errors.__contains__,
+            positioned={path: c.positioned for path, c in checked.items()},
             index=incremental.StoredIndex(cache, members),
         )
         diagnostics = [d for c in checked.values() for d in c.diagnostics]
@@ -323,5 +364,14 @@ def _rerun(report: dict, report_id: str, sources: list[SourceFile], others: list
     final = sorted(kept + selected, key=Diagnostic.sort_key)
     if not internal_errors:
         unresolved = [entry for entry in report["unresolved"] if entry[0] not in affected and entry[0] not in gone]
-        cache.put_run(report_id, {"files": files, "partial": False, "errors": errors, "unresolved": unresolved + corpus.unresolved, "diagnostics": final})
+        cache.put_run(
+            report_id,
+            {
+                "files": files,
+                "partial": False,
+                "errors": errors,
+                "unresolved": unresolved + corpus.unresolved,
+                "diagnostics": final,
+            },
+        )
     return RunResult(paths, final, internal_errors, corpus.document)

@@ -49,7 +49,12 @@ class FixResult:
 
 
 def fix(
-    sources: list[SourceFile], config: Config, corpus_sources: list[SourceFile] | None = None, *, unsafe: bool = False, cache: Cache | None = None
+    sources: list[SourceFile],
+    config: Config,
+    corpus_sources: list[SourceFile] | None = None,
+    *,
+    unsafe: bool = False,
+    cache: Cache | None = None,
 ) -> FixResult:
     """Compute every file's fixed text (nothing is written here)."""
     contents: dict[str, bytes] = {}
@@ -82,7 +87,9 @@ def fix(
         for path, data in sorted(contents.items())
         if data != originals[path]
     ]
-    return FixResult(result, changes, [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())])
+    return FixResult(
+        result, changes, [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())]
+    )
 
 
 def write(changes: list[FileChange]) -> list[str]:
@@ -99,7 +106,12 @@ def write(changes: list[FileChange]) -> list[str]:
 def _fixable_by_file(diagnostics: list[Diagnostic], unsafe: bool, exclude: dict) -> dict[str, list[Diagnostic]]:
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
-        if d.fix is not None and d.fix.edits and d.path not in exclude and (unsafe or d.fix.applicability is Applicability.SAFE):
+        if (
+            d.fix is not None
+            and d.fix.edits
+            and d.path not in exclude
+            and (unsafe or d.fix.applicability is Applicability.SAFE)
+        ):
             by_file[d.path].append(d)
     return by_file
 
@@ -161,7 +173,9 @@ def _second_reader(old_text: str, new_text: str, allowed: set[tuple]) -> str | N
     if new is None:
         return "the fixed front matter can no longer be read by a YAML 1.2 reader (ruamel.yaml)"
     old_leaves, new_leaves = _leaves(old), _leaves(new)
-    if old_leaves.keys() != new_leaves.keys() or any(old_leaves[p] != new_leaves[p] for p in old_leaves if p not in allowed):
+    if old_leaves.keys() != new_leaves.keys() or any(
+        old_leaves[p] != new_leaves[p] for p in old_leaves if p not in allowed
+    ):
         return "a YAML 1.2 reader (ruamel.yaml) would read the fixed front matter differently outside the fixed values"
     return None
 
@@ -176,9 +190,13 @@ def _ruamel_data(text: str):
 
 def _leaves(data, prefix: tuple = ()) -> dict[tuple, object]:
     if isinstance(data, dict):
-        return {path: value for key, item in data.items() for path, value in _leaves(item, prefix + (key,)).items()} or {prefix: {}}
+        return {
+            path: value for key, item in data.items() for path, value in _leaves(item, prefix + (key,)).items()
+        } or {prefix: {}}
     if isinstance(data, list):
-        return {path: value for index, item in enumerate(data) for path, value in _leaves(item, prefix + (index,)).items()} or {prefix: []}
+        return {
+            path: value for index, item in enumerate(data) for path, value in _leaves(item, prefix + (index,)).items()
+        } or {prefix: []}
     return {prefix: (type(data).__name__, data)}
 
 

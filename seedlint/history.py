@@ -28,7 +28,9 @@ def lost_addresses(revision: str, folders: list[Path]) -> dict[str, str]:
     cwd = existing[0] if existing[0].is_dir() else existing[0].parent
     top = Path(_git(cwd, "rev-parse", "--show-toplevel").strip())
     _git(cwd, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    changed = _git(top, "diff", "--name-only", "--no-renames", "-z", revision, "--", *(str(f.resolve()) for f in existing))
+    changed = _git(
+        top, "diff", "--name-only", "--no-renames", "-z", revision, "--", *(str(f.resolve()) for f in existing)
+    )
     lost: dict[str, str] = {}
     for name in filter(None, changed.split("\0")):
         try:

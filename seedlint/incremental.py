@@ -106,7 +106,9 @@ def affected(changes: list[Change], report: dict, cache: Cache, members: dict[st
             if record.title_key is not None:
                 titles.add(record.title_key)
     found.update(members[key] for _, key in cache.linked(values) if key in members)
-    found.update(path for path, host, title in report["unresolved"] if host in hosts or (title is not None and title in titles))
+    found.update(
+        path for path, host, title in report["unresolved"] if host in hosts or (title is not None and title in titles)
+    )
     return found & set(members.values())  # not the documents gone
 
 

@@ -57,7 +57,9 @@ def validator(path: Path | None = None) -> Draft202012Validator:
         raise SchemaFileError(f"{shown}: not a valid JSON Schema: {error.message}") from None
     outside = next((ref for ref in _refs(schema) if not ref.startswith("#")), None)
     if outside is not None:
-        raise SchemaFileError(f"{shown}: `$ref: {outside}` points outside the schema; seedlint fetches nothing at lint time")
+        raise SchemaFileError(
+            f"{shown}: `$ref: {outside}` points outside the schema; seedlint fetches nothing at lint time"
+        )
     return Draft202012Validator(schema, registry=Registry())
 
 
@@ -92,7 +94,9 @@ class FastCheck:
             return self.is_document_valid(data)
         if entry_keys is None:
             entry_keys = [digest(entry) if isinstance(entry, dict) else None for entry in related]
-        return self.is_document_valid({**data, "related": []}) and all(self._entry_is_valid(entry, key) for entry, key in zip(related, entry_keys))
+        return self.is_document_valid({**data, "related": []}) and all(
+            self._entry_is_valid(entry, key) for entry, key in zip(related, entry_keys)
+        )
 
     def _entry_is_valid(self, entry, key: bytes | None) -> bool:
         if key is None:
@@ -105,9 +109,30 @@ class FastCheck:
 
 
 # Keywords that never make a value invalid, and those that make a schema depend on more than itself.
-_ANNOTATIONS = {"description", "title", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly", "$schema", "$defs"}
+_ANNOTATIONS = {
+    "description",
+    "title",
+    "$comment",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$schema",
+    "$defs",
+}
 _SCALARS = {str, int, float, bool, type(None)}
-_LEAF_KEYWORDS = {"type", "minLength", "maxLength", "minimum", "maximum", "pattern", "format", "required", "dependentRequired"}
+_LEAF_KEYWORDS = {
+    "type",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "pattern",
+    "format",
+    "required",
+    "dependentRequired",
+}
 _TYPE_NAMES = {"string", "integer", "number", "boolean", "null", "array", "object"}
 _NOT_BY_PARTS = {"$ref", "$dynamicRef", "$anchor", "$dynamicAnchor", "$id", "prefixItems"}
 
@@ -162,9 +187,17 @@ def by_parts(schema) -> Callable[[object], bool]:
         lengths = [part.get("minLength", 0), part.get("maxLength", 0)]
         bounds = [part.get("minimum", 0), part.get("maximum", 0)]
         required, dependent = part.get("required", []), part.get("dependentRequired", {})
-        if not all(t in _TYPE_NAMES for t in types) or not all(type(n) is int for n in lengths) or not all(type(n) in (int, float) for n in bounds):
+        if (
+            not all(t in _TYPE_NAMES for t in types)
+            or not all(type(n) is int for n in lengths)
+            or not all(type(n) in (int, float) for n in bounds)
+        ):
             return None
-        if not _names(required) or not isinstance(dependent, dict) or not all(_names(names) for names in dependent.values()):
+        if (
+            not _names(required)
+            or not isinstance(dependent, dict)
+            or not all(_names(names) for names in dependent.values())
+        ):
             return None
         dependent = list(dependent.items())
         try:
@@ -179,7 +212,9 @@ def by_parts(schema) -> Callable[[object], bool]:
         else:  # (`type: []` admits nothing)
             type_test = lambda value: any(test(value) for test in type_tests)
         is_string, is_number, is_object = tests["string"], tests["number"], tests["object"]
-        min_length, max_length, minimum, maximum = (part.get(name) for name in ("minLength", "maxLength", "minimum", "maximum"))
+        min_length, max_length, minimum, maximum = (
+            part.get(name) for name in ("minLength", "maxLength", "minimum", "maximum")
+        )
         strings = min_length is not None or max_length is not None or pattern is not None
         numbers = minimum is not None or maximum is not None
 
@@ -187,7 +222,12 @@ def by_parts(schema) -> Callable[[object], bool]:
             if type_test is not None and not type_test(value):
                 return False
             if strings and is_string(value):
-                if min_length is not None and len(value) < min_length or max_length is not None and len(value) > max_length:
+                if (
+                    min_length is not None
+                    and len(value) < min_length
+                    or max_length is not None
+                    and len(value) > max_length
+                ):
                     return False
                 if pattern is not None and not pattern.search(value):
                     return False
@@ -244,13 +284,14 @@ def by_parts(schema) -> Callable[[object], bool]:
     return compile(schema, at_root=True)
 
 
-
 # JSON Schema's types as jsonschema's draft 2020-12 type checker defines them, as plain Python tests
 # (its own `is_type` dispatches through two calls and a map lookup per value); `_type_tests` uses them only
 # when they give the validator's answers on a value of every kind.
 _TYPES = {
     "string": lambda value: isinstance(value, str),
-    "integer": lambda value: not isinstance(value, bool) and (isinstance(value, int) or isinstance(value, float) and value.is_integer()),
+    "integer": lambda value: (
+        not isinstance(value, bool) and (isinstance(value, int) or isinstance(value, float) and value.is_integer())
+    ),
     "number": lambda value: not isinstance(value, bool) and isinstance(value, numbers.Number),
     "boolean": lambda value: isinstance(value, bool),
     "null": lambda value: value is None,
@@ -284,7 +325,12 @@ def _inline_refs(schema, depth: int = 0):
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
-        if isinstance(ref, str) and set(node) <= {"$ref", "description"} and ref.startswith("#/$defs/") and ref[8:] in defs:
+        if (
+            isinstance(ref, str)
+            and set(node) <= {"$ref", "description"}
+            and ref.startswith("#/$defs/")
+            and ref[8:] in defs
+        ):
             return inline(defs[ref[8:]], depth + 1)
         return {key: inline(value, depth + 1) for key, value in node.items()}
 
@@ -298,7 +344,11 @@ def _item_validator(schema) -> Draft202012Validator | None:
     """A validator for one `related` entry, when the list is constrained by nothing but `type` and `items`
     and no other part of the schema names `related` (a conditional on it, say)."""
     related = schema.get("properties", {}).get("related") if isinstance(schema, dict) else None
-    if not isinstance(related, dict) or set(related) - {"type", "items", "description"} or related.get("type") != "array":
+    if (
+        not isinstance(related, dict)
+        or set(related) - {"type", "items", "description"}
+        or related.get("type") != "array"
+    ):
         return None
     if not isinstance(related.get("items"), dict):
         return None

@@ -20,7 +20,9 @@ from seedlint.document import Document
 from seedlint.rules.file import UNUSED_SUPPRESSION
 
 
-_COMMENT = re.compile(r"(?P<lead>[ \t]*)#[ \t]*seedlint:[ \t]*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]\n]*)\][ \t]*(?=\r?\n|$)")
+_COMMENT = re.compile(
+    r"(?P<lead>[ \t]*)#[ \t]*seedlint:[ \t]*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]\n]*)\][ \t]*(?=\r?\n|$)"
+)
 
 
 @dataclass
@@ -67,7 +69,9 @@ def _scalars(root) -> Iterator:
                 stack.extend((key, value))
 
 
-def apply(diagnostics: list[Diagnostic], documents: list[Document], is_selected: Callable[[str], bool]) -> list[Diagnostic]:
+def apply(
+    diagnostics: list[Diagnostic], documents: list[Document], is_selected: Callable[[str], bool]
+) -> list[Diagnostic]:
     """The diagnostics left after the suppressions of `documents` (those whose text mentions `seedlint:`),
     plus SL017 for every suppression that silenced nothing."""
     by_path: dict[str, list[Diagnostic]] = {}
@@ -96,7 +100,12 @@ def unused(doc: Document, suppressions: list[Suppression], is_selected: Callable
             fix = Fix.replace(s.start, s.end, "", description="remove the unused suppression")
         what = "this line" if s.kind == "ignore" else "this file"
         hash_at = doc.text.index("#", s.start)
-        yield UNUSED_SUPPRESSION.at_span(doc, doc.span(hash_at, doc.text.find("]", hash_at) + 1), f"unused suppression: {', '.join(idle)} reported nothing on {what}", fix)
+        yield UNUSED_SUPPRESSION.at_span(
+            doc,
+            doc.span(hash_at, doc.text.find("]", hash_at) + 1),
+            f"unused suppression: {', '.join(idle)} reported nothing on {what}",
+            fix,
+        )
 
 
 def is_selected_prefix(code: str, is_selected: Callable[[str], bool]) -> bool:

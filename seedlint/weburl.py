@@ -13,7 +13,21 @@ from publicsuffixlist import PublicSuffixList
 # query (c-span.org/video/?469047-1/...), so the rest of the query is part of the identity.
 # utm_* is Google Analytics' campaign tagging, itm_* the same for internal links (infoq, digitaltrends).
 TRACKING_PREFIXES = ("utm_", "itm_")
-TRACKING_NAMES = {"__twitter_impression", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid", "ncid", "source", "ref", "ref_src", "mkt_tok", "igshid"}
+TRACKING_NAMES = {
+    "__twitter_impression",
+    "fbclid",
+    "gclid",
+    "mc_cid",
+    "mc_eid",
+    "ocid",
+    "cmpid",
+    "ncid",
+    "source",
+    "ref",
+    "ref_src",
+    "mkt_tok",
+    "igshid",
+}
 
 AMP_CACHE_SUFFIX = ".cdn.ampproject.org"
 
@@ -53,7 +67,9 @@ def canonical_url(url: str) -> str:
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~") or "/"
     if len(path) > 1:
         path = path.rstrip("/")
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)))
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k))
+    )
     return urlunsplit(("", host, path, query, "")).lstrip("/")
 
 
@@ -70,7 +86,9 @@ def without_tracking(url: str) -> str:
     if not sep:
         return url
     query, hash_sign, fragment = rest.partition("#")
-    kept = [pair for pair in query.split("&") if not is_tracking_param(unquote(pair.split("=", 1)[0]).replace("+", " "))]
+    kept = [
+        pair for pair in query.split("&") if not is_tracking_param(unquote(pair.split("=", 1)[0]).replace("+", " "))
+    ]
     kept_query = "&".join(kept)
     return head + ("?" + kept_query if kept_query else "") + hash_sign + fragment
 

@@ -49,11 +49,16 @@ def tag(node: yaml.Node) -> str:
             value = node.value
             found = _PLAIN_TAGS.get(value)
             if found is None:
-                found = next((t for t, regexp in _BY_FIRST.get(value[:1], ()) if regexp.match(value)), _BaseLoader.DEFAULT_SCALAR_TAG)
+                found = next(
+                    (t for t, regexp in _BY_FIRST.get(value[:1], ()) if regexp.match(value)),
+                    _BaseLoader.DEFAULT_SCALAR_TAG,
+                )
                 if len(value) <= 64 and len(_PLAIN_TAGS) < 10_000:
                     _PLAIN_TAGS[value] = found
     else:
-        found = _BaseLoader.DEFAULT_SEQUENCE_TAG if isinstance(node, yaml.SequenceNode) else _BaseLoader.DEFAULT_MAPPING_TAG
+        found = (
+            _BaseLoader.DEFAULT_SEQUENCE_TAG if isinstance(node, yaml.SequenceNode) else _BaseLoader.DEFAULT_MAPPING_TAG
+        )
     node.tag = found
     return found
 
@@ -206,7 +211,9 @@ class _Builder:
             raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", node)
         node_tag = tag(node)
         if node_tag not in ALLOWED_TAGS:
-            self.report(TreeProblem("unsupported-tag", node, f"tag {tag_display(node_tag)} is not allowed in front matter"))
+            self.report(
+                TreeProblem("unsupported-tag", node, f"tag {tag_display(node_tag)} is not allowed in front matter")
+            )
         if isinstance(node, yaml.ScalarNode):
             construct = _CONSTRUCT.get(node_tag)
             if construct is None or node.style:  # quoted scalars and !!str/timestamps stay text

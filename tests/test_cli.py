@@ -12,7 +12,7 @@ def test_clean_document_exits_0_with_a_summary(tmp_path, isolated_cwd):
 
 
 def test_error_exits_1_with_path_line_column_code_message(tmp_path, isolated_cwd):
-    path = write(tmp_path, seed_text().replace("type: article\n", "type: article\ntitle: \"again\"\n", 1))
+    path = write(tmp_path, seed_text().replace("type: article\n", 'type: article\ntitle: "again"\n', 1))
     status, output = run_cli("check", "--select", "SL0", str(path))
     assert status == 1
     assert output.splitlines() == [
@@ -26,7 +26,12 @@ def test_json_output_fields(tmp_path, isolated_cwd):
     status, [item] = run_json("--select", "SL005", str(path))
     assert status == 0  # a warning does not fail the run
     assert {k: item[k] for k in ("path", "line", "column", "code", "severity", "fixable")} == {
-        "path": "doc.md", "line": 1, "column": 1, "code": "SL005", "severity": "warning", "fixable": True,
+        "path": "doc.md",
+        "line": 1,
+        "column": 1,
+        "code": "SL005",
+        "severity": "warning",
+        "fixable": True,
     }
     assert item["message"] == "file starts with a UTF-8 byte-order mark (U+FEFF)"
 
@@ -43,7 +48,9 @@ def test_no_path_checks_the_configured_corpus(tmp_path, isolated_cwd):
     write(tmp_path / "docs", "ignored\n", "b.json")
     status, output = run_cli("check", "--select", "SL0")
     assert status == 1
-    assert output.splitlines()[0] == "docs/a.md:1:1: SL006 no front matter: line 1 must be `---` (found 'no front matter')"
+    assert (
+        output.splitlines()[0] == "docs/a.md:1:1: SL006 no front matter: line 1 must be `---` (found 'no front matter')"
+    )
 
 
 def test_bad_configuration_names_the_key(tmp_path, isolated_cwd):
@@ -65,7 +72,6 @@ def test_rules_and_rule_come_from_the_registry():
     for section in ("What it does", "Why is this bad?", "Example", "Fix safety"):
         assert section in output
     assert run_cli("rule", "SL999")[0] == 2
-
 
 
 def test_a_folder_outside_the_configured_corpus_is_a_corpus_of_its_own(tmp_path, isolated_cwd):

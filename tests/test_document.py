@@ -20,7 +20,9 @@ def test_real_seed_positions_of_keys_and_values():
     value = doc.value_span(("related", 0, "webUrl"))
     assert (key.line, key.column) == (31, 5)
     assert (value.line, value.column) == (31, 13)
-    assert doc.text[value.start : value.end] == '"https://www.tri-cityherald.com/opinion/editorials/article284663040.html"'
+    assert (
+        doc.text[value.start : value.end] == '"https://www.tri-cityherald.com/opinion/editorials/article284663040.html"'
+    )
     assert doc.value_style(("related", 0, "webUrl")) == '"'
     assert doc.value_span(("topics", 1)).line == 19
     assert doc.text[doc.value_span(("topics", 1)).start : doc.value_span(("topics", 1)).end] == "AI"
@@ -38,7 +40,7 @@ def test_timestamps_stay_the_text_the_author_wrote():
 
 
 def test_quoted_scalars_are_strings():
-    doc = load('---\nquality: "39"\nflag: \'true\'\n---\n')
+    doc = load("---\nquality: \"39\"\nflag: 'true'\n---\n")
     assert doc.data == {"quality": "39", "flag": "true"}
 
 
@@ -50,7 +52,7 @@ def test_body_is_kept_untouched():
 
 
 def test_crlf_document_positions():
-    doc = load("---\r\ncategory: news\r\ntitle: \"T\"\r\n---\r\nbody\r\n")
+    doc = load('---\r\ncategory: news\r\ntitle: "T"\r\n---\r\nbody\r\n')
     assert doc.data == {"category": "news", "title": "T"}
     span = doc.value_span(("title",))
     assert (span.line, span.column) == (3, 8)

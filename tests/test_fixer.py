@@ -37,7 +37,10 @@ INJECTED = {
     "crlf-mix": (SEED.replace(b"\n", b"\r\n", 3), SEED),
     "trailing-whitespace": (SEED.replace(b"type: article\n", b"type: article  \t\n", 1), SEED),
     # mojibake in a related title: the repair writes the character the text was meant to hold
-    "mojibake": (SEED.replace(QUOTED.encode(), (QUOTED + "â€™").encode(), 1), SEED.replace(QUOTED.encode(), (QUOTED + "’").encode(), 1)),
+    "mojibake": (
+        SEED.replace(QUOTED.encode(), (QUOTED + "â€™").encode(), 1),
+        SEED.replace(QUOTED.encode(), (QUOTED + "’").encode(), 1),
+    ),
     "date-spelling": (SEED.replace(b"publishedDateTime: 2020-02-11T", b"publishedDateTime: 2020-02-11t", 1), SEED),
     "surrounding-whitespace": (SEED.replace(b'title: "Met police deploy', b'title: "  Met police deploy', 1), SEED),
 }
@@ -111,7 +114,9 @@ DOCS = sorted(p for name in ("seeds", "powerapps-news") for p in (FIXTURES / nam
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(DOCS), st.sets(st.sampled_from(["bom", "crlf-mix", "trailing-whitespace"]), min_size=1), st.data())
+@given(
+    st.sampled_from(DOCS), st.sets(st.sampled_from(["bom", "crlf-mix", "trailing-whitespace"]), min_size=1), st.data()
+)
 def test_injected_byte_level_defects_are_repaired_exactly(folder, source, defects, data):
     original = source.read_bytes()
     damaged = original
@@ -198,7 +203,16 @@ def test_two_concurrent_fix_runs_leave_every_file_fixed_or_untouched(folder):
     for index in range(20):
         (folder / f"doc{index}.md").write_bytes(b"\xef\xbb\xbf" + INJECTED["crlf-mix"][0])
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    runs = [subprocess.Popen([sys.executable, "-m", "seedlint", "fix", "."], cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "seedlint", "fix", "."],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
     for run in runs:
         run.wait(timeout=120)
     for index in range(20):
@@ -228,7 +242,9 @@ def test_a_fix_the_second_reader_refuses_leaves_the_file_untouched(folder, monke
     path = folder / "001_5ea581042828ec4e.txt"
     shutil.copy(SEEDS / path.name, path)
     before = path.read_bytes()
-    monkeypatch.setattr(fixer, "_second_reader", lambda old, new, allowed: "a YAML 1.2 reader would read it differently")
+    monkeypatch.setattr(
+        fixer, "_second_reader", lambda old, new, allowed: "a YAML 1.2 reader would read it differently"
+    )
     status, output = run_cli("fix", "--select", "SL401", str(path))
     assert path.read_bytes() == before
     assert "a YAML 1.2 reader would read it differently" in output

@@ -38,7 +38,10 @@ def lint(*args: str) -> tuple[int, list[dict], str]:
 def lint_process(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     """`python -m seedlint ARGS` in a child process: a segfault or a hang cannot hide there."""
     return subprocess.run(
-        [sys.executable, "-m", "seedlint", *args], capture_output=True, timeout=timeout, cwd=os.getcwd(),
+        [sys.executable, "-m", "seedlint", *args],
+        capture_output=True,
+        timeout=timeout,
+        cwd=os.getcwd(),
         env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
     )
 
@@ -103,16 +106,40 @@ CASES = {
     "invalid-utf8": (CLEAN.encode().replace(b'title: "Live', b'title: "\xe9Live', 1), [("SL004", 3, 9)], "e9"),
     "alias-bomb": (alias_bomb(), [("SL012", 2, 56)], "200,000 values"),
     # the root mapping is level 1: the 64th `[` (column 67) opens level 65
-    "nesting-flow-10000": ("---\nx: " + "[" * 10_000 + "]" * 10_000 + "\n---\n", [("SL014", 2, 1), ("SL012", 2, 67)], "64 levels"),
-    "nesting-block-sequences-10000": ("---\nx:\n" + "- " * 10_000 + "a\n---\n", [("SL014", 3, 1), ("SL012", 3, 127)], "64 levels"),
-    "nesting-block-mappings-1000": ("---\n" + "".join(" " * i + "k:\n" for i in range(1000)) + "---\n", [("SL012", 66, 65)], "64 levels"),
-    "nesting-flow-mappings-10000": ("---\nx: " + "{a: " * 10_000 + "}" * 10_000 + "\n---\n", [("SL014", 2, 1), ("SL012", 2, 256)], "64 levels"),
+    "nesting-flow-10000": (
+        "---\nx: " + "[" * 10_000 + "]" * 10_000 + "\n---\n",
+        [("SL014", 2, 1), ("SL012", 2, 67)],
+        "64 levels",
+    ),
+    "nesting-block-sequences-10000": (
+        "---\nx:\n" + "- " * 10_000 + "a\n---\n",
+        [("SL014", 3, 1), ("SL012", 3, 127)],
+        "64 levels",
+    ),
+    "nesting-block-mappings-1000": (
+        "---\n" + "".join(" " * i + "k:\n" for i in range(1000)) + "---\n",
+        [("SL012", 66, 65)],
+        "64 levels",
+    ),
+    "nesting-flow-mappings-10000": (
+        "---\nx: " + "{a: " * 10_000 + "}" * 10_000 + "\n---\n",
+        [("SL014", 2, 1), ("SL012", 2, 256)],
+        "64 levels",
+    ),
     "tags": (TAGS, [("SL011", n, 4) for n in range(2, 8)], "!!python/object/apply:os.system"),
-    "duplicate-keys": (CLEAN.replace("heat: -1\n", "heat: -1\nheat: 0\nheat: 1\n", 1), [("SL010", 11, 1), ("SL010", 12, 1)], "duplicate key `heat`"),
+    "duplicate-keys": (
+        CLEAN.replace("heat: -1\n", "heat: -1\nheat: 0\nheat: 1\n", 1),
+        [("SL010", 11, 1), ("SL010", 12, 1)],
+        "duplicate key `heat`",
+    ),
     "never-closed": (CLEAN.replace("\n---\n", "\n", 1), [("SL007", 1, 1)], "never closed"),
     "only-opening": ("---", [("SL007", 1, 1)], "in the 0 lines that follow"),
     "one-megabyte-line": ("x" * 1_000_000, [("SL006", 1, 1), ("SL014", 1, 1)], "found 'xxxxxxxx"),
-    "one-megabyte-title": (CLEAN.replace("Live Facial Recognition used in Croydon", "x" * 1_000_000, 1), [("SL014", 3, 1)], "1,000,009 characters"),
+    "one-megabyte-title": (
+        CLEAN.replace("Live Facial Recognition used in Croydon", "x" * 1_000_000, 1),
+        [("SL014", 3, 1)],
+        "1,000,009 characters",
+    ),
 }
 
 
@@ -135,7 +162,14 @@ def test_tags_construct_nothing_and_run_nothing(docs):
     assert not (docs.parent / "pwned").exists() and not (docs / "pwned").exists()
     doc = document.load_document(docs / "tags.md")
     # plain data only: the tagged values are read as the text or list they are written as
-    assert doc.data == {"a": ["touch pwned"], "b": ["open('pwned', 'w')"], "c": "", "d": "value", "e": "aGVsbG8=", "f": {"x": None}}
+    assert doc.data == {
+        "a": ["touch pwned"],
+        "b": ["open('pwned', 'w')"],
+        "c": "",
+        "d": "value",
+        "e": "aGVsbG8=",
+        "f": {"x": None},
+    }
 
 
 def test_deep_nesting_far_past_the_c_stack_does_not_kill_the_process(docs):
@@ -152,9 +186,14 @@ def test_deep_nesting_far_past_the_c_stack_does_not_kill_the_process(docs):
     assert b"Traceback" not in process.stderr
     lines = process.stdout.decode().splitlines()
     for name in ("flow", "block"):
-        assert any(line.startswith(f"docs/{name}.md:") and " SL012 the YAML nests more than 64 levels deep" in line for line in lines)
+        assert any(
+            line.startswith(f"docs/{name}.md:") and " SL012 the YAML nests more than 64 levels deep" in line
+            for line in lines
+        )
     # libyaml refuses `- &a - &a …` (anchored compact entries) as a syntax error, found before any depth is reached
-    assert "docs/anchored.md:3:6: SL008 YAML syntax error: block sequence entries are not allowed in this context" in lines
+    assert (
+        "docs/anchored.md:3:6: SL008 YAML syntax error: block sequence entries are not allowed in this context" in lines
+    )
     assert "docs/carriage-return.md:2:130: SL012 the YAML nests more than 64 levels deep" in lines
     assert "docs/line-separator.md:2:130: SL012 the YAML nests more than 64 levels deep" in lines
     assert any(line.startswith("docs/witness.md:9:1: SL010") for line in lines)
@@ -197,7 +236,9 @@ def test_a_fifo_named_like_a_document_does_not_block(docs):
     os.mkfifo(docs / "pipe.md")
     process = lint_process("check", "docs", timeout=30)  # opening a FIFO for reading blocks without O_NONBLOCK
     assert process.returncode == 1 and b"Traceback" not in process.stderr
-    assert "docs/pipe.md:1:1: SL001 cannot read file: not a regular file (a FIFO)" in process.stdout.decode().splitlines()
+    assert (
+        "docs/pipe.md:1:1: SL001 cannot read file: not a regular file (a FIFO)" in process.stdout.decode().splitlines()
+    )
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
@@ -259,7 +300,9 @@ def test_symlink_loops(docs):
     assert found(items, "docs/self.md") == [("SL001", 1, 1)]
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="chmod 000 does not stop root from reading; see the next test")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="chmod 000 does not stop root from reading; see the next test"
+)
 def test_unreadable_file_chmod(docs):
     locked = docs / "locked.md"
     locked.write_text(CLEAN, encoding="utf-8")
@@ -269,7 +312,9 @@ def test_unreadable_file_chmod(docs):
     finally:
         locked.chmod(0o644)
     assert_calm(status, items, stderr)
-    assert [(d["code"], d["message"]) for d in items if d["path"] == "docs/locked.md"] == [("SL001", "cannot read file: Permission denied")]
+    assert [(d["code"], d["message"]) for d in items if d["path"] == "docs/locked.md"] == [
+        ("SL001", "cannot read file: Permission denied")
+    ]
 
 
 def test_unreadable_file_permission_denied(docs, monkeypatch):
@@ -312,7 +357,9 @@ def test_unlistable_folder_is_reported_not_skipped(docs, monkeypatch):
     monkeypatch.setattr(os, "open", denying_open)
     status, items, stderr = lint("docs")
     assert_calm(status, items, stderr)
-    assert [(d["code"], d["message"]) for d in items if d["path"] == "docs/private"] == [("SL001", "cannot read file: Permission denied")]
+    assert [(d["code"], d["message"]) for d in items if d["path"] == "docs/private"] == [
+        ("SL001", "cannot read file: Permission denied")
+    ]
     assert WITNESS_FINDING[1:] in found(items, WITNESS_FINDING[0])
 
 
@@ -345,7 +392,9 @@ def test_a_bug_in_the_loader_is_one_internal_error_and_the_other_files_are_check
         return real_load(path, display)
 
     monkeypatch.setattr("seedlint.engine.load_document", buggy_load)
-    assert_one_internal_error("docs/trigger.md: internal error while loading the file: AssertionError: simulated loader bug")
+    assert_one_internal_error(
+        "docs/trigger.md: internal error while loading the file: AssertionError: simulated loader bug"
+    )
 
 
 def test_names_with_spaces_and_non_ascii(docs):
@@ -357,7 +406,10 @@ def test_names_with_spaces_and_non_ascii(docs):
     for name in names:
         assert found(items, f"docs/{name}") == [("SL010", 9, 1)]
     result = CliRunner().invoke(main, ["check", "docs/café — 日本語.md"], catch_exceptions=False)
-    assert result.stdout.splitlines()[0] == "docs/café — 日本語.md:9:1: SL010 duplicate key `title` (first defined on line 3); YAML keeps only the last value"
+    assert (
+        result.stdout.splitlines()[0]
+        == "docs/café — 日本語.md:9:1: SL010 duplicate key `title` (first defined on line 3); YAML keeps only the last value"
+    )
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="only Linux file systems take names that are not UTF-8")
@@ -377,7 +429,9 @@ def test_a_file_name_that_is_not_utf8(docs):
 
 
 def test_a_console_that_cannot_show_the_characters(docs):
-    (docs / "café.md").write_text(CLEAN.replace("type: article\n", 'type: article\ntitle: "Ünïcödé"\n', 1), encoding="utf-8")
+    (docs / "café.md").write_text(
+        CLEAN.replace("type: article\n", 'type: article\ntitle: "Ünïcödé"\n', 1), encoding="utf-8"
+    )
     process = lint_process("check", "--output-format", "json", "docs", env={"PYTHONIOENCODING": "ascii"})
     assert process.returncode == 1 and b"Traceback" not in process.stderr, process.stderr
     assert max(process.stdout) < 128  # escaped as \uXXXX: still JSON, still the same text
@@ -391,7 +445,9 @@ def test_a_console_that_cannot_show_the_characters(docs):
 def test_a_pipe_closed_early_ends_quietly(docs):
     (docs / "many.md").write_text("---\n" + "k: 1\n" * 2000 + "---\n")  # 1,999 duplicate keys: 200 kB of report
     with subprocess.Popen(
-        [sys.executable, "-m", "seedlint", "check", "docs"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "seedlint", "check", "docs"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     ) as process:
         first = process.stdout.readline()
@@ -416,7 +472,9 @@ def test_document_text_and_file_names_cannot_drive_the_terminal(docs):
     """Escape sequences written as YAML escapes (`\\e[2J` clears the screen, `\\e]0;…\\a` retitles the
     window), C1 controls, bidirectional overrides and a file name with a line feed reach the messages;
     the concise output shows each as an escape, so that every diagnostic stays one inert line."""
-    hostile = CLEAN.replace("type: article\n", 'type: "art\\e[31micle"\n"\\e[2J\\e]0;pwned\\a": x\n"ke\\u202ey": y\n', 1)
+    hostile = CLEAN.replace(
+        "type: article\n", 'type: "art\\e[31micle"\n"\\e[2J\\e]0;pwned\\a": x\n"ke\\u202ey": y\n', 1
+    )
     name = "evil\x1b[2J\nname.md" if sys.platform == "linux" else "evil name.md"
     (docs / name).write_text(hostile, encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "docs"], catch_exceptions=False)
@@ -441,7 +499,9 @@ def test_a_whole_check_opens_no_network_connection(isolated_cwd, monkeypatch):
         monkeypatch.setattr(socket, name, no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
     fixtures = Path(__file__).parent / "fixtures"
-    result = CliRunner().invoke(main, ["check", str(fixtures / "seeds"), str(fixtures / "ai-news")], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["check", str(fixtures / "seeds"), str(fixtures / "ai-news")], catch_exceptions=False
+    )
     assert result.exit_code == 1 and result.stderr == ""
     assert " in 85 files checked." in result.stdout.splitlines()[-1]
 
@@ -450,10 +510,16 @@ def test_a_whole_check_opens_no_network_connection(isolated_cwd, monkeypatch):
     ("schema", "message"),
     [
         (None, "missing.json: cannot read the schema: No such file or directory"),
-        ('{"type": "object",', "missing.json: the schema is not JSON: Expecting property name enclosed in double quotes"),
+        (
+            '{"type": "object",',
+            "missing.json: the schema is not JSON: Expecting property name enclosed in double quotes",
+        ),
         ('{"type": 5}', "missing.json: not a valid JSON Schema: 5 is not valid under any of the given schemas"),
         # jsonschema would fetch this (its deprecated fallback): refused before any document is checked
-        ('{"$ref": "https://example.com/article.json"}', "points outside the schema; seedlint fetches nothing at lint time"),
+        (
+            '{"$ref": "https://example.com/article.json"}',
+            "points outside the schema; seedlint fetches nothing at lint time",
+        ),
     ],
     ids=["missing", "not-json", "not-a-schema", "remote-ref"],
 )
@@ -497,7 +563,10 @@ FUZZ_FINDINGS = {
         '    webUrl: "https://www.wired.com/story/parabon-nanolabs-dna-face-models-police-facial-recognition/"',
         '    webUrl: "https://www.wired.com/story/nowhere/"\n    excerpt2: x',
     ),
-    "related-provider-is-a-list": ("    provider:\n      name: Wired\n      domain: wired.com", "    provider: [Wired, wired.com]"),
+    "related-provider-is-a-list": (
+        "    provider:\n      name: Wired\n      domain: wired.com",
+        "    provider: [Wired, wired.com]",
+    ),
 }
 
 
@@ -507,7 +576,7 @@ def test_fuzz_findings_wrong_shapes_and_unsplittable_urls(docs, name):
     assert old in CLEAN
     damaged = CLEAN.replace(old, new, 1)
     if name == "related-title-is-a-mapping":
-        damaged = damaged.replace('  - title: "Cops Used DNA', "  - title: {a: 1}\n    x: \"Cops Used DNA", 1)
+        damaged = damaged.replace('  - title: "Cops Used DNA', '  - title: {a: 1}\n    x: "Cops Used DNA', 1)
     (docs / f"{name}.md").write_text(damaged, encoding="utf-8")
     (docs / "original.md").write_text(CLEAN, encoding="utf-8")  # its twin: the corpus rules compare them
     status, items, stderr = lint("docs")
@@ -531,5 +600,8 @@ def test_a_long_run_of_blanks_inside_a_line_does_not_hang(docs):
     process = lint_process("check", "docs", timeout=120)
     assert process.returncode == 1 and process.stderr == b""
     lines = process.stdout.decode().splitlines()
-    assert "docs/blanks.md:2:1: SL014 line 2 is 2,000,007 characters long; lines over 10,000 characters are not article text (pasted data?)" in lines
+    assert (
+        "docs/blanks.md:2:1: SL014 line 2 is 2,000,007 characters long; lines over 10,000 characters are not article text (pasted data?)"
+        in lines
+    )
     assert "docs/blanks.md:2:2000006: SL016 trailing whitespace (2 characters)" in lines

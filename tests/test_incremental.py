@@ -81,8 +81,18 @@ def test_a_retitled_target_makes_its_referrers_stale_incrementally(isolated_cwd,
         (database,) = (isolated_cwd / ".seedlint_cache").glob("cache-*.sqlite3")
         with sqlite3.connect(database) as db:
             assert db.execute("SELECT count(*) FROM results").fetchone() == (len(list(docs.iterdir())),)
-            assert db.execute("SELECT value, file, count(*) FROM links GROUP BY value, file HAVING count(*) > 1").fetchall() == []
-            assert db.execute("SELECT alias, file, count(*) FROM aliases GROUP BY alias, file HAVING count(*) > 1").fetchall() == []
+            assert (
+                db.execute(
+                    "SELECT value, file, count(*) FROM links GROUP BY value, file HAVING count(*) > 1"
+                ).fetchall()
+                == []
+            )
+            assert (
+                db.execute(
+                    "SELECT alias, file, count(*) FROM aliases GROUP BY alias, file HAVING count(*) > 1"
+                ).fetchall()
+                == []
+            )
             assert len(db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()) >= 5
     target, referrer = _referenced(docs)
     _edit(target, r'^title: "', 'title: "Renamed: ')
@@ -129,7 +139,9 @@ EDITS = [
 ]
 
 
-@pytest.mark.parametrize("fixture, scope, seed", [("azure-news", "closed", 1), ("azure-news", "closed", 2), ("ai-news", "hosts", 3)])
+@pytest.mark.parametrize(
+    "fixture, scope, seed", [("azure-news", "closed", 1), ("azure-news", "closed", 2), ("ai-news", "hosts", 3)]
+)
 def test_random_edits_report_exactly_what_a_full_run_reports(isolated_cwd, counted, fixture, scope, seed):
     docs = _setup(isolated_cwd, fixture, scope)
     chance = random.Random(seed)
@@ -144,4 +156,3 @@ def test_random_edits_report_exactly_what_a_full_run_reports(isolated_cwd, count
         output = check()
         assert counted["full"] == 0, f"step {step}: {name} took the full path"
         assert output == check("--no-cache"), f"step {step}: {name} on {path.name}"
-

@@ -19,7 +19,11 @@ HOSTILE_TYPE = 'type: "<b>&amp;</b> 100% ::error file=x::pwned, a:b \\"q\\""'
 def docs(isolated_cwd):
     (isolated_cwd / "seedlint.toml").write_text('related-scope = "open"\n')
     seed = seed_text()
-    (isolated_cwd / "hostile.md").write_text(seed.replace('title: "Live facial recognition helps deliver justice in Croydon"', HOSTILE_TITLE, 1).replace("type: article", HOSTILE_TYPE, 1))
+    (isolated_cwd / "hostile.md").write_text(
+        seed.replace('title: "Live facial recognition helps deliver justice in Croydon"', HOSTILE_TITLE, 1).replace(
+            "type: article", HOSTILE_TYPE, 1
+        )
+    )
     (isolated_cwd / "seed.md").write_text(seed)
     return isolated_cwd
 
@@ -42,7 +46,9 @@ def test_sarif_is_valid_against_the_official_schema(docs):
 
 def test_github_commands_cannot_be_injected(docs):
     lines = output("--output-format", "github").splitlines()
-    command = re.compile(r"^::(error|warning|notice) file=[^,:]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SL\d{3} [a-z0-9-]+::[^\r\n]*$")
+    command = re.compile(
+        r"^::(error|warning|notice) file=[^,:]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SL\d{3} [a-z0-9-]+::[^\r\n]*$"
+    )
     assert lines and all(command.match(line) for line in lines), lines
     enum = next(line for line in lines if "SL104" in line)
     assert enum.startswith("::error file=hostile.md,line=8,col=7,")
@@ -57,7 +63,10 @@ def test_a_message_with_line_breaks_stays_one_command():
 
     stream = io.StringIO()
     github([Diagnostic("a,b:c.md", 1, 1, "SL104", Severity.ERROR, "x\n::error file=y::pwned\r100%", name="n")], stream)
-    assert stream.getvalue() == "::error file=a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=1,title=SL104 n::SL104 x%0A::error file=y::pwned%0D100%25\n"
+    assert (
+        stream.getvalue()
+        == "::error file=a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=1,title=SL104 n::SL104 x%0A::error file=y::pwned%0D100%25\n"
+    )
 
 
 def test_github_escaping_rules():
@@ -80,7 +89,9 @@ def test_gitlab_code_quality(docs):
     report = json.loads(output("--output-format", "gitlab"))
     assert {item["severity"] for item in report} <= {"info", "minor", "major", "critical", "blocker"}
     first = {item["fingerprint"] for item in report}
-    assert len(first) == len(report) and first == {item["fingerprint"] for item in json.loads(output("--output-format", "gitlab"))}
+    assert len(first) == len(report) and first == {
+        item["fingerprint"] for item in json.loads(output("--output-format", "gitlab"))
+    }
     assert all(set(item) == {"description", "check_name", "fingerprint", "severity", "location"} for item in report)
 
 
@@ -102,7 +113,9 @@ def test_statistics_exit_zero_and_quiet(docs):
 
 def test_configuration_changes_what_is_reported(docs):
     def codes(*args):
-        return sorted({item["code"] for item in json.loads(run_cli("check", "--output-format", "json", *args, "hostile.md")[1])})
+        return sorted(
+            {item["code"] for item in json.loads(run_cli("check", "--output-format", "json", *args, "hostile.md")[1])}
+        )
 
     everything = codes()
     assert {"SL104", "SL402"} <= set(everything)
@@ -113,7 +126,9 @@ def test_configuration_changes_what_is_reported(docs):
     (docs / "seedlint.toml").write_text('related-scope = "open"\n[per-file-ignores]\n"hostile.md" = ["SL1"]\n')
     assert "SL104" not in codes()
     (docs / "seedlint.toml").write_text('related-scope = "open"\n[severity]\nSL104 = "warning"\n')
-    assert {i["code"]: i["severity"] for i in json.loads(run_cli("check", "--output-format", "json", "hostile.md")[1])}["SL104"] == "warning"
+    assert {i["code"]: i["severity"] for i in json.loads(run_cli("check", "--output-format", "json", "hostile.md")[1])}[
+        "SL104"
+    ] == "warning"
     assert codes("--isolated") != codes()  # --isolated ignores seedlint.toml (closed scope: SL504 appears)
 
 
@@ -124,7 +139,7 @@ def test_configuration_changes_what_is_reported(docs):
         ('related-scope = "wide"\n', "`related-scope` must be one of closed, hosts, open, not 'wide'"),
         ('earliest-year = "1990"\n', "`earliest-year` must be an integer"),
         ('[severity]\nSL104 = "fatal"\n', "`severity.SL104` must be error, warning or info, not 'fatal'"),
-        ('unknown-key = 1\n', "unknown key `unknown-key`"),
+        ("unknown-key = 1\n", "unknown key `unknown-key`"),
     ],
 )
 def test_bad_configuration_is_a_usage_error_naming_the_key(docs, toml, message):
@@ -135,7 +150,11 @@ def test_bad_configuration_is_a_usage_error_naming_the_key(docs, toml, message):
 
 def test_config_command_prints_the_effective_configuration(docs):
     status, text = run_cli("config")
-    assert status == 0 and 'related-scope = "open"' in text and text.startswith(f"# from {Path(docs / 'seedlint.toml').resolve()}")
+    assert (
+        status == 0
+        and 'related-scope = "open"' in text
+        and text.startswith(f"# from {Path(docs / 'seedlint.toml').resolve()}")
+    )
 
 
 def test_suppressions(docs):
@@ -153,10 +172,14 @@ def test_suppressions(docs):
     ]
     run_cli("fix", "seed.md")
     fixed = (docs / "seed.md").read_text()
-    assert fixed == text.replace(lines[29].split("  #")[0], lines[29].split("  #")[0] + "  # seedlint: ignore[SL401]", 1)
+    assert fixed == text.replace(
+        lines[29].split("  #")[0], lines[29].split("  #")[0] + "  # seedlint: ignore[SL401]", 1
+    )
 
 
 def test_a_hash_inside_a_quoted_value_is_not_a_suppression(docs):
-    (docs / "seed.md").write_text(seed_text().replace('title: "Live facial', 'title: "# seedlint: ignore-file[SL4] Live facial', 1))
+    (docs / "seed.md").write_text(
+        seed_text().replace('title: "Live facial', 'title: "# seedlint: ignore-file[SL4] Live facial', 1)
+    )
     out = run_cli("check", "--output-format", "concise", "seed.md")[1]
     assert out.splitlines()[0].startswith("seed.md:29:40: SL401 ") and "SL017" not in out

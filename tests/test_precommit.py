@@ -41,13 +41,30 @@ class Repo:
 
     def run(self, *args, check=False) -> subprocess.CompletedProcess:
         # git prints its hooks' output on stderr: keep both streams in one
-        return subprocess.run(args, cwd=self.path, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=check, timeout=300)
+        return subprocess.run(
+            args,
+            cwd=self.path,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=check,
+            timeout=300,
+        )
 
 
 @pytest.fixture
 def repo(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "NO_COLOR": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
     work = tmp_path / "work"
     work.mkdir()
     repo = Repo(work, env)
@@ -81,7 +98,10 @@ def test_a_bad_document_blocks_the_commit(repo):
     path.write_text(path.read_text(encoding="utf-8").replace("type: article\n", "type: artcle\n", 1), encoding="utf-8")
     result = commit(repo)
     assert result.returncode == 1
-    assert 'seeds/003_e08711b63be86b3c.txt:7:7: SL104 `type` is "artcle"; expected one of "article", "video"; did you mean "article"?' in result.stdout
+    assert (
+        'seeds/003_e08711b63be86b3c.txt:7:7: SL104 `type` is "artcle"; expected one of "article", "video"; did you mean "article"?'
+        in result.stdout
+    )
     assert repo.run("git", "log", "--oneline").stdout.count("\n") == 1  # the bad commit did not happen
 
 
@@ -90,4 +110,7 @@ def test_deleting_a_referenced_document_fails_the_hook(repo):
     repo.run("git", "rm", "-q", "seeds/002_436ca83e3ef9a780.txt", check=True)
     result = repo.run("git", "commit", "-q", "-m", "delete 002")
     assert result.returncode == 1
-    assert "seeds/001_5ea581042828ec4e.txt:51:13: SL504 related[1] → https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292 does not resolve" in result.stdout
+    assert (
+        "seeds/001_5ea581042828ec4e.txt:51:13: SL504 related[1] → https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292 does not resolve"
+        in result.stdout
+    )

@@ -54,8 +54,17 @@ def test_arbitrary_text(checker, text):
     assert checker(text.encode("utf-8", "surrogatepass")) == []
 
 
-YAML_TOKENS = st.sampled_from([f.decode("utf-8", "replace") for f in FRAGMENTS] + [v.decode("utf-8", "replace") for v in VALUES])
-YAMLISH = st.lists(st.one_of(YAML_TOKENS, st.text(max_size=8), st.sampled_from(["title", "webUrl", "related", "topics", "images", "provider", "name", "url"])), max_size=80)
+YAML_TOKENS = st.sampled_from(
+    [f.decode("utf-8", "replace") for f in FRAGMENTS] + [v.decode("utf-8", "replace") for v in VALUES]
+)
+YAMLISH = st.lists(
+    st.one_of(
+        YAML_TOKENS,
+        st.text(max_size=8),
+        st.sampled_from(["title", "webUrl", "related", "topics", "images", "provider", "name", "url"]),
+    ),
+    max_size=80,
+)
 
 
 @FEW

@@ -20,15 +20,64 @@ def found(text: str, name: str = "doc.md"):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("22/01/2024 18:23", ("SL201", 5, 20, "publishedDateTime '22/01/2024 18:23' is not a date-time: write RFC 3339, e.g. 2024-01-22T18:23:00Z")),
-        ("2024-02-30T15:00:00Z", ("SL202", 5, 20, "publishedDateTime 2024-02-30T15:00:00Z is not a real date: February 2024 has 29 days")),
-        ("2023-02-29T15:00:00Z", ("SL202", 5, 20, "publishedDateTime 2023-02-29T15:00:00Z is not a real date: February 2023 has 28 days")),
-        ("2024-13-01T15:00:00Z", ("SL202", 5, 20, "publishedDateTime 2024-13-01T15:00:00Z is not a real date: there is no month 13")),
-        ("2024-01-24T25:00:00Z", ("SL202", 5, 20, "publishedDateTime 2024-01-24T25:00:00Z is not a real date: hour 25 does not exist (00-23)")),
-        ("2024-01-24T15:00:00", ("SL203", 5, 20, "publishedDateTime 2024-01-24T15:00:00 has no UTC offset: add `Z` (UTC) or the offset it was written in, e.g. 2024-01-24T15:00:00Z")),
-        ("2024-01-24", ("SL204", 5, 20, "publishedDateTime 2024-01-24 has no time of day: a date-time such as 2024-01-24T00:00:00Z is required")),
+        (
+            "22/01/2024 18:23",
+            (
+                "SL201",
+                5,
+                20,
+                "publishedDateTime '22/01/2024 18:23' is not a date-time: write RFC 3339, e.g. 2024-01-22T18:23:00Z",
+            ),
+        ),
+        (
+            "2024-02-30T15:00:00Z",
+            ("SL202", 5, 20, "publishedDateTime 2024-02-30T15:00:00Z is not a real date: February 2024 has 29 days"),
+        ),
+        (
+            "2023-02-29T15:00:00Z",
+            ("SL202", 5, 20, "publishedDateTime 2023-02-29T15:00:00Z is not a real date: February 2023 has 28 days"),
+        ),
+        (
+            "2024-13-01T15:00:00Z",
+            ("SL202", 5, 20, "publishedDateTime 2024-13-01T15:00:00Z is not a real date: there is no month 13"),
+        ),
+        (
+            "2024-01-24T25:00:00Z",
+            (
+                "SL202",
+                5,
+                20,
+                "publishedDateTime 2024-01-24T25:00:00Z is not a real date: hour 25 does not exist (00-23)",
+            ),
+        ),
+        (
+            "2024-01-24T15:00:00",
+            (
+                "SL203",
+                5,
+                20,
+                "publishedDateTime 2024-01-24T15:00:00 has no UTC offset: add `Z` (UTC) or the offset it was written in, e.g. 2024-01-24T15:00:00Z",
+            ),
+        ),
+        (
+            "2024-01-24",
+            (
+                "SL204",
+                5,
+                20,
+                "publishedDateTime 2024-01-24 has no time of day: a date-time such as 2024-01-24T00:00:00Z is required",
+            ),
+        ),
         ("2042-01-24T15:00:00Z", ("SL206", 5, 20, None)),
-        ("1970-01-01T00:00:00Z", ("SL207", 5, 20, "publishedDateTime 1970-01-01T00:00:00Z is before 1990: a placeholder date, not a publication date?")),
+        (
+            "1970-01-01T00:00:00Z",
+            (
+                "SL207",
+                5,
+                20,
+                "publishedDateTime 1970-01-01T00:00:00Z is before 1990: a placeholder date, not a publication date?",
+            ),
+        ),
     ],
     ids=["not-a-date", "feb-30", "feb-29-2023", "month-13", "hour-25", "no-offset", "date-only", "future", "too-early"],
 )
@@ -40,13 +89,26 @@ def test_bad_dates(value, expected):
 
 
 def test_quoted_related_date_is_checked_at_its_own_line():
-    text = SEED.replace("    publishedDateTime: 2024-01-26T15:32:00Z", '    publishedDateTime: "2024-02-31T15:32:00Z"', 1)
-    assert found(text) == [("SL202", 30, 24, "related[0].publishedDateTime 2024-02-31T15:32:00Z is not a real date: February 2024 has 29 days")]
+    text = SEED.replace(
+        "    publishedDateTime: 2024-01-26T15:32:00Z", '    publishedDateTime: "2024-02-31T15:32:00Z"', 1
+    )
+    assert found(text) == [
+        (
+            "SL202",
+            30,
+            24,
+            "related[0].publishedDateTime 2024-02-31T15:32:00Z is not a real date: February 2024 has 29 days",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
     ("written", "canonical"),
-    [("2024-01-24 15:00:00Z", "2024-01-24T15:00:00Z"), ("2024-01-24t15:00:00z", "2024-01-24T15:00:00Z"), ("2024-01-24T15:00:00+0000", "2024-01-24T15:00:00+00:00")],
+    [
+        ("2024-01-24 15:00:00Z", "2024-01-24T15:00:00Z"),
+        ("2024-01-24t15:00:00z", "2024-01-24T15:00:00Z"),
+        ("2024-01-24T15:00:00+0000", "2024-01-24T15:00:00+00:00"),
+    ],
 )
 def test_non_canonical_spelling_has_a_safe_fix_that_writes_exactly_the_canonical_form(written, canonical):
     text = SEED.replace(PUBLISHED, f'publishedDateTime: "{written}"', 1)
@@ -64,19 +126,28 @@ def test_plain_canonical_fix_stays_plain():
 
 def test_updated_before_published():
     text = SEED.replace(PUBLISHED, PUBLISHED + "\nupdatedDateTime: 2024-01-23T15:00:00Z", 1)
-    assert found(text) == [("SL208", 6, 18, "updatedDateTime 2024-01-23T15:00:00Z is earlier than publishedDateTime 2024-01-24T15:00:00Z")]
+    assert found(text) == [
+        ("SL208", 6, 18, "updatedDateTime 2024-01-23T15:00:00Z is earlier than publishedDateTime 2024-01-24T15:00:00Z")
+    ]
 
 
 def test_file_name_date_accepts_the_sites_next_day_convention():
     assert found(SEED, "2024-01-24-slug.md") == []
     assert found(SEED, "2024-01-25-slug.md") == []  # named by the site's own (next) publication day
     assert found(SEED, "2024-01-27-slug.md") == [
-        ("SL209", 5, 20, "file name is dated 2024-01-27 but publishedDateTime 2024-01-24T15:00:00Z is 2024-01-24 (UTC); expected a file name dated 2024-01-24 (or up to 1 day(s) later)")
+        (
+            "SL209",
+            5,
+            20,
+            "file name is dated 2024-01-27 but publishedDateTime 2024-01-24T15:00:00Z is 2024-01-24 (UTC); expected a file name dated 2024-01-24 (or up to 1 day(s) later)",
+        )
     ]
 
 
 def test_real_fixture_documents_have_no_date_findings():
     config = Config(root=Path.cwd())
-    docs = [load_document(p) for p in sorted(FIXTURES.rglob("*")) if p.suffix in (".md", ".txt") and "ftfy" not in p.parts]
+    docs = [
+        load_document(p) for p in sorted(FIXTURES.rglob("*")) if p.suffix in (".md", ".txt") and "ftfy" not in p.parts
+    ]
     assert len(docs) > 100
     assert [(doc.display_path, d.code) for doc in docs if doc.ok for d in dates.check(doc, config)] == []

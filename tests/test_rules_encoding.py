@@ -45,8 +45,18 @@ def fixture(relative: str) -> str:
 def test_real_fixtures_report_only_their_real_defects():
     assert fixture_diagnostics(encoding.check) == [
         ("powerapps-news/2020-12-21-power-platform-stories.md", "SL402", 4, 37),
-        ("powerapps-news/2021-08-27-microsoft-makes-power-apps-changes-following-asensitive-dataa-exposure-upguard.md", "SL401", 3, 54),
-        ("powerapps-news/2023-09-19-streamline-your-governance-and-environment-strategy-using-default-environment-routing-preview.md", "SL402", 4, 273),
+        (
+            "powerapps-news/2021-08-27-microsoft-makes-power-apps-changes-following-asensitive-dataa-exposure-upguard.md",
+            "SL401",
+            3,
+            54,
+        ),
+        (
+            "powerapps-news/2023-09-19-streamline-your-governance-and-environment-strategy-using-default-environment-routing-preview.md",
+            "SL402",
+            4,
+            273,
+        ),
         ("powerapps-news/2024-04-01-whats-new-power-apps-march-2024-feature-update.md", "SL402", 4, 225),
         ("seeds/000_c11209e5b5b8f7fd.txt", "SL401", 29, 40),
         ("seeds/001_5ea581042828ec4e.txt", "SL401", 49, 33),
@@ -68,9 +78,14 @@ def test_seed_mojibake_is_explained_and_repaired_in_place():
 
 
 def test_real_mojibake_title():
-    text = fixture("powerapps-news/2021-08-27-microsoft-makes-power-apps-changes-following-asensitive-dataa-exposure-upguard.md")
+    text = fixture(
+        "powerapps-news/2021-08-27-microsoft-makes-power-apps-changes-following-asensitive-dataa-exposure-upguard.md"
+    )
     [diagnostic] = sl4(text)
-    assert apply_fix(text, diagnostic.fix).splitlines()[2] == 'title: "Microsoft Makes Power Apps Changes Following ‘Sensitive Data’ Exposure: UpGuard"'
+    assert (
+        apply_fix(text, diagnostic.fix).splitlines()[2]
+        == 'title: "Microsoft Makes Power Apps Changes Following ‘Sensitive Data’ Exposure: UpGuard"'
+    )
 
 
 def _cases(*names):
@@ -80,8 +95,16 @@ def _cases(*names):
                 yield name, case
 
 
-DAMAGED = [(case["original"], case.get("fixed-encoding", case["fixed"])) for _, case in _cases("in-the-wild.json", "synthetic.json", "negative.json") if case.get("fixed-encoding", case["fixed"]) != case["original"]]
-CORRECT = [case["original"] for _, case in _cases("in-the-wild.json", "synthetic.json", "negative.json") if case.get("fixed-encoding", case["fixed"]) == case["original"]]
+DAMAGED = [
+    (case["original"], case.get("fixed-encoding", case["fixed"]))
+    for _, case in _cases("in-the-wild.json", "synthetic.json", "negative.json")
+    if case.get("fixed-encoding", case["fixed"]) != case["original"]
+]
+CORRECT = [
+    case["original"]
+    for _, case in _cases("in-the-wild.json", "synthetic.json", "negative.json")
+    if case.get("fixed-encoding", case["fixed"]) == case["original"]
+]
 
 
 def test_ftfy_cases_are_all_used():
@@ -144,7 +167,9 @@ def test_mojibake_in_each_quoting_style_keeps_the_style():
 def test_bom_read_as_latin1_is_removed():
     [diagnostic] = [d for d in sl4(with_title("ï»¿Cyient to Release Mobius")) if d.code == "SL401"]
     assert diagnostic.message.startswith("title has mojibake: `ï»¿Cyient` should read `Cyient`")
-    assert apply_fix(with_title("ï»¿Cyient to Release Mobius"), diagnostic.fix) == with_title("Cyient to Release Mobius")
+    assert apply_fix(with_title("ï»¿Cyient to Release Mobius"), diagnostic.fix) == with_title(
+        "Cyient to Release Mobius"
+    )
 
 
 # Entities ---------------------------------------------------------------------------------------
@@ -153,7 +178,10 @@ def test_bom_read_as_latin1_is_removed():
 def test_real_entity_in_an_excerpt_is_replaced_by_its_character():
     text = fixture("powerapps-news/2020-12-21-power-platform-stories.md")
     [diagnostic] = sl4(text)
-    assert diagnostic.message == "excerpt contains an HTML entity left in plain text: `&#8217;` (’); write the characters themselves"
+    assert (
+        diagnostic.message
+        == "excerpt contains an HTML entity left in plain text: `&#8217;` (’); write the characters themselves"
+    )
     fixed = apply_fix(text, diagnostic.fix)
     assert fixed == text.replace("&#8217;", "’", 1) and "&#8217;" not in fixed.splitlines()[3]
 
@@ -184,7 +212,10 @@ def test_c1_controls_are_windows_1252_characters():
     damaged = BASE.replace(TITLE_LINE, 'title: "Live \\x93facial\\x94 recognition helps deliver justice in Croydon"')
     found = sl4(damaged)
     assert where(found) == [("SL401", 3, 14)]  # ftfy repairs C1 controls as encoding damage
-    assert apply_fix(damaged, found[0].fix).splitlines()[2] == 'title: "Live “facial” recognition helps deliver justice in Croydon"'
+    assert (
+        apply_fix(damaged, found[0].fix).splitlines()[2]
+        == 'title: "Live “facial” recognition helps deliver justice in Croydon"'
+    )
 
 
 def test_c0_control_character():
@@ -250,7 +281,10 @@ def test_decomposed_accent_is_normalized_back_to_the_original():
     assert damaged != original
     [diagnostic] = sl4(damaged)
     assert where([diagnostic]) == [("SL407", 66, 48)]
-    assert diagnostic.message == "related[3].title is not in Unicode NFC: `e\u0301` (U+0065 U+0301) should be `\u00e9` (U+00E9)"
+    assert (
+        diagnostic.message
+        == "related[3].title is not in Unicode NFC: `e\u0301` (U+0065 U+0301) should be `\u00e9` (U+00E9)"
+    )
     assert apply_fix(damaged, diagnostic.fix) == original
 
 
@@ -263,7 +297,11 @@ from seedlint.document import parse_document  # noqa: E402
 
 TEXTISH = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list("Aa &;#x0123456789ampquotnbsp’é\u0301\u00ad\u200b\u200d\u202e\u2066\u2069\u200f\ufffd\x93\x94\x07\u05d0\u0627Ã©â€™")),
+        st.sampled_from(
+            list(
+                "Aa &;#x0123456789ampquotnbsp’é\u0301\u00ad\u200b\u200d\u202e\u2066\u2069\u200f\ufffd\x93\x94\x07\u05d0\u0627Ã©â€™"
+            )
+        ),
         st.characters(blacklist_categories=("Cs",)),
     ),
     max_size=30,
@@ -279,4 +317,6 @@ def test_any_title_gives_diagnostics_never_an_exception_and_fixes_stay_valid(val
         if diagnostic.fix is not None:
             fixed = parse_document(apply_fix(text, diagnostic.fix).encode(), FIXTURES / "x.md", "x.md")
             assert fixed.ok and isinstance(fixed.data["title"], str)
-            assert {k: v for k, v in fixed.data.items() if k != "title"} == {k: v for k, v in parse_document(text.encode(), FIXTURES / "x.md", "x.md").data.items() if k != "title"}
+            assert {k: v for k, v in fixed.data.items() if k != "title"} == {
+                k: v for k, v in parse_document(text.encode(), FIXTURES / "x.md", "x.md").data.items() if k != "title"
+            }

@@ -32,7 +32,11 @@ def test_real_secured_token_decodes():
 @pytest.mark.parametrize(
     ("ciphertext", "iv", "message"),
     [
-        ("c2hvcnQ=", TOKEN_IV[1:], "secured token cannot be decrypted: the ciphertext decodes to 5 bytes, not a non-empty multiple of 16"),
+        (
+            "c2hvcnQ=",
+            TOKEN_IV[1:],
+            "secured token cannot be decrypted: the ciphertext decodes to 5 bytes, not a non-empty multiple of 16",
+        ),
         ("QUJDREVGR0hJSktMTU5PUA==", "QUJD", "secured token cannot be decrypted: the IV decodes to 3 bytes, not 16"),
         ("QUJDREVGR0hJSktMTU5PUA=", TOKEN_IV[1:], "secured token is not valid base64: Incorrect padding"),
     ],
@@ -44,14 +48,23 @@ def test_secured_token_that_cannot_be_decrypted(ciphertext, iv, message):
 
 def test_image_width_disagreeing_with_the_url():
     # the seed's image URL says w_1782 and ar_16:9; 1782x1002 agrees with both
-    assert found(SEED.replace("    width: 1782", "    width: 1280", 1)) == [("SL602", 23, 12, "images[0].width is 1280 but the image URL states width 1782")]
+    assert found(SEED.replace("    width: 1782", "    width: 1280", 1)) == [
+        ("SL602", 23, 12, "images[0].width is 1280 but the image URL states width 1782")
+    ]
     assert found(SEED.replace("    height: 1002", "    height: 1300", 1)) == [
-        ("SL602", 24, 13, "images[0] is 1782x1300 but the image URL states aspect ratio 16:9 (height 1002 for width 1782)")
+        (
+            "SL602",
+            24,
+            13,
+            "images[0] is 1782x1300 but the image URL states aspect ratio 16:9 (height 1002 for width 1782)",
+        )
     ]
 
 
 def test_stated_sizes():
-    assert fields.stated_size("https://cdn.vox-cdn.com/thumbor/x=/0x0:2040x1360/1400x933/filters:focal(1x2:3x4)/a.jpg")[3] == (1400, 933)
+    assert fields.stated_size("https://cdn.vox-cdn.com/thumbor/x=/0x0:2040x1360/1400x933/filters:focal(1x2:3x4)/a.jpg")[
+        3
+    ] == (1400, 933)
     assert fields.stated_size("https://x.net/article/images/800x800/dimg/a.jpg")[3] == (800, 800)
     assert fields.stated_size("https://i.ytimg.com/vi/WJk/maxresdefault.jpg") == (None, None, None, None)
 
@@ -59,7 +72,14 @@ def test_stated_sizes():
 def test_topics_against_a_vocabulary_folder():
     config = Config(root=FIXTURES, topics="powerapps-data/topics")
     text = SEED.replace("  - Computer Vision\n  - AI", "  - Power App\n  - Power Apps", 1)
-    assert found(text, config) == [("SL603", 18, 5, "topic `Power App` is not in the topic vocabulary (powerapps-data/topics); did you mean `Power Apps`?")]
+    assert found(text, config) == [
+        (
+            "SL603",
+            18,
+            5,
+            "topic `Power App` is not in the topic vocabulary (powerapps-data/topics); did you mean `Power Apps`?",
+        )
+    ]
 
 
 def test_topics_against_a_text_vocabulary(tmp_path):
@@ -75,13 +95,23 @@ def test_rare_topic_spelling_without_a_vocabulary(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("misspelled.md").write_text(text, encoding="utf-8")
     [diagnostic] = engine.run(sources + discover([Path("misspelled.md")], config), config).diagnostics
-    assert (diagnostic.path, diagnostic.code, diagnostic.line) == ("misspelled.md", "SL604", text.splitlines().index("  - Power Appss") + 1)
+    assert (diagnostic.path, diagnostic.code, diagnostic.line) == (
+        "misspelled.md",
+        "SL604",
+        text.splitlines().index("  - Power Appss") + 1,
+    )
     assert diagnostic.message.startswith("topic `Power Appss` is used only here; did you mean `Power Apps` (used in ")
 
 
 def test_empty_and_whitespace_texts():
-    assert found(SEED.replace('title: "Live facial recognition helps deliver justice in Croydon"', 'title: "  "', 1)) == [("SL605", 3, 8, "title is only whitespace")]
-    text = SEED.replace('title: "Live facial recognition helps deliver justice in Croydon"', 'title: " Live facial recognition helps deliver justice in Croydon\\t"', 1)
+    assert found(
+        SEED.replace('title: "Live facial recognition helps deliver justice in Croydon"', 'title: "  "', 1)
+    ) == [("SL605", 3, 8, "title is only whitespace")]
+    text = SEED.replace(
+        'title: "Live facial recognition helps deliver justice in Croydon"',
+        'title: " Live facial recognition helps deliver justice in Croydon\\t"',
+        1,
+    )
     [diagnostic] = lint_text(text, lambda doc, config: fields.check(doc, Config(root=Path.cwd())))
     assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("SL606", 3, 8)
     assert diagnostic.message == "title starts and ends with whitespace (' ', '\\t')"

@@ -25,13 +25,28 @@ def test_clean_real_document_has_no_sl0(tmp_path):
         # an unclosed flow list on line 9: the parser stops where `heat:` starts on line 10
         (lambda t: t.replace("quality: 39", "quality: [39", 1), [("SL008", 10, 5)]),
         (lambda t: t.replace("type: article\n", "type: article: x\n", 1), [("SL008", 8, 14)]),
-        (lambda t: t.replace("  name: Metropolitan Police Service", "\tname: Metropolitan Police Service", 1), [("SL009", 14, 1)]),
-        (lambda t: t.replace("type: article\n", "type: article\ntitle: \"again\"\n", 1), [("SL010", 9, 1)]),
+        (
+            lambda t: t.replace("  name: Metropolitan Police Service", "\tname: Metropolitan Police Service", 1),
+            [("SL009", 14, 1)],
+        ),
+        (lambda t: t.replace("type: article\n", 'type: article\ntitle: "again"\n', 1), [("SL010", 9, 1)]),
         (lambda t: t.replace("quality: 39", "quality: !!python/object:builtins.int 39", 1), [("SL011", 9, 10)]),
         (lambda t: "---\n- just\n- a list\n---\n", [("SL013", 2, 1)]),
         (lambda t: t.encode().replace(b"type: article", b"type: art\x00icle", 1), [("SL003", 8, 10)]),
     ],
-    ids=["invalid-utf8", "bom", "no-front-matter", "unclosed", "yaml-flow", "yaml-colon", "tab", "duplicate-key", "tag", "not-mapping", "nul"],
+    ids=[
+        "invalid-utf8",
+        "bom",
+        "no-front-matter",
+        "unclosed",
+        "yaml-flow",
+        "yaml-colon",
+        "tab",
+        "duplicate-key",
+        "tag",
+        "not-mapping",
+        "nul",
+    ],
 )
 def test_structural_damage_is_reported_at_its_place(tmp_path, damage, expected):
     text = damage(SEED)
@@ -58,6 +73,6 @@ def test_directory_named_like_a_document_is_walked_not_read(tmp_path):
 
 
 def test_messages_name_what_is_wrong(tmp_path):
-    path = write(tmp_path, SEED.replace("type: article\n", "type: article\ntitle: \"again\"\n", 1))
+    path = write(tmp_path, SEED.replace("type: article\n", 'type: article\ntitle: "again"\n', 1))
     [diagnostic] = [d for d in check_paths(path).diagnostics if d.code == "SL010"]
     assert diagnostic.message == "duplicate key `title` (first defined on line 3); YAML keeps only the last value"

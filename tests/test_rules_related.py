@@ -71,7 +71,10 @@ def test_url_altered_by_one_character_is_a_near_miss_with_a_safe_fix(seeds):
     result = run(seeds, select=["SL503"])
     [diagnostic] = result.diagnostics
     assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("SL503", 51, 13)
-    assert diagnostic.message == f"related[1] → {URL_002[:-1]}3 does not resolve; did you mean 002_436ca83e3ef9a780.txt ({URL_002})?"
+    assert (
+        diagnostic.message
+        == f"related[1] → {URL_002[:-1]}3 does not resolve; did you mean 002_436ca83e3ef9a780.txt ({URL_002})?"
+    )
     assert apply_fix(seeds / SEED_001, diagnostic) == (SEEDS / SEED_001).read_text(encoding="utf-8")
 
 
@@ -79,7 +82,10 @@ def test_deleted_target_dangles(seeds):
     (seeds / "002_436ca83e3ef9a780.txt").unlink()
     result = run(seeds, select=["SL504"])
     assert found(result) == [(SEED_001, "SL504", 51, 13)]
-    assert "does not resolve: the corpus has documents on that host but none at that address" in result.diagnostics[0].message
+    assert (
+        "does not resolve: the corpus has documents on that host but none at that address"
+        in result.diagnostics[0].message
+    )
 
 
 def test_deleted_target_dangles_in_a_partial_run_of_another_file(seeds):
@@ -90,7 +96,12 @@ def test_deleted_target_dangles_in_a_partial_run_of_another_file(seeds):
 
 
 def test_partial_run_reports_only_given_files_and_their_referrers(seeds):
-    edit(seeds, "004_c5cf7e08ca5b8660.txt", "    webUrl: \"https://www.computing.co.uk", "    webUrl: \"https://www.computing.co.uk")
+    edit(
+        seeds,
+        "004_c5cf7e08ca5b8660.txt",
+        '    webUrl: "https://www.computing.co.uk',
+        '    webUrl: "https://www.computing.co.uk',
+    )
     result = run(seeds, given=[seeds / "002_436ca83e3ef9a780.txt"], select=["SL5"])
     # 001 refers to 002, so its stale copy of 002 is reported although only 002 was given.
     assert found(result) == [(SEED_001, "SL505", 49, 14)]
@@ -117,14 +128,20 @@ def test_same_target_twice_through_another_alias(seeds):
     edit(seeds, SEED_001, URL_002, URL_000.replace("https://news", "https://www.news") + "/")
     result = run(seeds, select=["SL507"])
     assert found(result) == [(SEED_001, "SL507", 65, 13)]
-    assert result.diagnostics[0].message == f"related[2] → {URL_000} names 000_c11209e5b5b8f7fd.txt again (already related[1])"
+    assert (
+        result.diagnostics[0].message
+        == f"related[2] → {URL_000} names 000_c11209e5b5b8f7fd.txt again (already related[1])"
+    )
 
 
 def test_duplicated_document(seeds):
     shutil.copy(seeds / "000_c11209e5b5b8f7fd.txt", seeds / "005_copy.txt")
     result = run(seeds, select=["SL508"])
     assert found(result) == [("000_c11209e5b5b8f7fd.txt", "SL508", 7, 9), ("005_copy.txt", "SL508", 7, 9)]
-    assert result.diagnostics[0].message == f"webUrl {URL_000} is also the address of 005_copy.txt: two documents for one article"
+    assert (
+        result.diagnostics[0].message
+        == f"webUrl {URL_000} is also the address of 005_copy.txt: two documents for one article"
+    )
 
 
 def test_closed_scope_reports_every_outside_entry(seeds):

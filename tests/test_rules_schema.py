@@ -9,7 +9,9 @@ from conftest import FIXTURES, check_paths, seed_text, write
 from seedlint.config import Config
 
 SEED = seed_text()
-VIDEO = (FIXTURES / "powerapps-news" / "2019-08-19-microsoft-power-apps-2019-release-wave-2-overview.md").read_text(encoding="utf-8")
+VIDEO = (FIXTURES / "powerapps-news" / "2019-08-19-microsoft-power-apps-2019-release-wave-2-overview.md").read_text(
+    encoding="utf-8"
+)
 SL1_ONLY = Config(root=Path.cwd(), select=["SL1"])
 
 
@@ -26,7 +28,9 @@ def sl1(tmp_path, text):
             ("SL101", 2, 1, "missing required field `title`"),
         ),
         (
-            lambda t: t.replace('    webUrl: "https://www.tri-cityherald.com/opinion/editorials/article284663040.html"\n', "", 1),
+            lambda t: t.replace(
+                '    webUrl: "https://www.tri-cityherald.com/opinion/editorials/article284663040.html"\n', "", 1
+            ),
             ("SL101", 28, 5, "missing required field `webUrl` in related[0]"),
         ),
         (
@@ -37,27 +41,50 @@ def sl1(tmp_path, text):
             lambda t: t.replace("    quality: 28", "    qualtiy: 28", 1),
             ("SL102", 38, 5, "unknown field `related[0].qualtiy`; did you mean `quality`?"),
         ),
-        (lambda t: t.replace("quality: 39", 'quality: "39"', 1), ("SL103", 9, 10, '`quality` must be an integer, found string "39"')),
-        (lambda t: t.replace("published: false", "published: 'no'", 1), ("SL103", 11, 12, '`published` must be true or false, found string "no"')),
+        (
+            lambda t: t.replace("quality: 39", 'quality: "39"', 1),
+            ("SL103", 9, 10, '`quality` must be an integer, found string "39"'),
+        ),
+        (
+            lambda t: t.replace("published: false", "published: 'no'", 1),
+            ("SL103", 11, 12, '`published` must be true or false, found string "no"'),
+        ),
         (
             lambda t: t.replace("type: article\n", "type: artcle\n", 1),
             ("SL104", 8, 7, '`type` is "artcle"; expected one of "article", "video"; did you mean "article"?'),
         ),
-        (lambda t: t.replace("    width: 1782", "    width: 0", 1), ("SL105", 23, 12, "`images[0].width` is 0, below the minimum 1")),
-        (lambda t: t.replace("quality: 39", "quality: -3", 1), ("SL105", 9, 10, "`quality` is -3, below the minimum 0")),
+        (
+            lambda t: t.replace("    width: 1782", "    width: 0", 1),
+            ("SL105", 23, 12, "`images[0].width` is 0, below the minimum 1"),
+        ),
+        (
+            lambda t: t.replace("quality: 39", "quality: -3", 1),
+            ("SL105", 9, 10, "`quality` is -3, below the minimum 0"),
+        ),
         (
             lambda t: t.replace("    cdnAmpWebUrl: ", "    # cdnAmpWebUrl: ", 1),
             ("SL101", 32, 5, "`related[0].ampWebUrl` requires `cdnAmpWebUrl` beside it"),
         ),
     ],
-    ids=["missing-title", "missing-related-webUrl", "misspelled-top", "misspelled-nested", "quoted-int", "bool", "enum", "width-0", "negative-quality", "amp-pair"],
+    ids=[
+        "missing-title",
+        "missing-related-webUrl",
+        "misspelled-top",
+        "misspelled-nested",
+        "quoted-int",
+        "bool",
+        "enum",
+        "width-0",
+        "negative-quality",
+        "amp-pair",
+    ],
 )
 def test_schema_violations_in_a_real_document(tmp_path, damage, expected):
     assert sl1(tmp_path, damage(SEED)) == [expected]
 
 
 def test_video_items_must_not_carry_a_web_url(tmp_path):
-    text = VIDEO.replace('type: video\n', 'type: video\nwebUrl: "https://youtube.com/watch?v=WJk-Y8LQlfE"\n', 1)
+    text = VIDEO.replace("type: video\n", 'type: video\nwebUrl: "https://youtube.com/watch?v=WJk-Y8LQlfE"\n', 1)
     assert sl1(tmp_path, text) == [("SL107", 8, 1, '`webUrl` is not allowed (when type is "video")')]
 
 
@@ -68,7 +95,9 @@ def test_video_items_need_their_embed(tmp_path):
 
 
 def test_articles_need_a_web_url(tmp_path):
-    text = SEED.replace('webUrl: "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478451"\n', "", 1)
+    text = SEED.replace(
+        'webUrl: "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478451"\n', "", 1
+    )
     assert sl1(tmp_path, text) == [("SL101", 2, 1, 'missing required field `webUrl` (when type is "article")')]
 
 

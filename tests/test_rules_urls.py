@@ -36,8 +36,18 @@ def test_real_fixtures_report_only_their_real_defects():
     assert fixture_diagnostics(urls.check) == [
         # medium.com's `?source=topic_page...` and gizmodo's `__twitter_impression=true`, copied into two related lists
         ("ai-news/2019-12-21-computer-vision-and-the-ccpa-what-you-need-to-know.md", "SL312", 6, 104),
-        ("ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md", "SL312", 81, 104),
-        ("ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md", "SL312", 82, 107),
+        (
+            "ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md",
+            "SL312",
+            81,
+            104,
+        ),
+        (
+            "ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md",
+            "SL312",
+            82,
+            107,
+        ),
         ("ai-news/2020-02-19-other-voices-facial-recognition-software-produces-concerns.md", "SL312", 60, 104),
         ("ai-news/2020-02-19-other-voices-facial-recognition-software-produces-concerns.md", "SL312", 61, 107),
     ]
@@ -57,13 +67,17 @@ def test_no_network_is_used(monkeypatch):
 
 # Syntax: (injection, expected diagnostics, the text the first diagnostic's fix writes: SEED = restores the original)
 SYNTAX_CASES = {
-    "misspelled-scheme": (("webUrl: \"https:", "webUrl: \"htps:"), [("SL301", 7, 10)], SEED),
-    "missing-colon": (("webUrl: \"https:", "webUrl: \"https"), [("SL301", 7, 10)], SEED),
-    "one-slash": (("webUrl: \"https://", "webUrl: \"https:/"), [("SL301", 7, 10)], SEED),
-    "protocol-relative": (("webUrl: \"https:", "webUrl: \""), [("SL301", 7, 10)], SEED),
-    "no-scheme": (("webUrl: \"https://", "webUrl: \""), [("SL301", 7, 10)], SEED),
-    "javascript": (("webUrl: \"" + WEB, "webUrl: \"javascript:alert(document.cookie)"), [("SL301", 7, 10)], None),
-    "data-image": (("url: \"https://resources", "url: \"data:image/png;base64,AAAA\"\n#\"https://resources"), [("SL301", 22, 11)], None),
+    "misspelled-scheme": (('webUrl: "https:', 'webUrl: "htps:'), [("SL301", 7, 10)], SEED),
+    "missing-colon": (('webUrl: "https:', 'webUrl: "https'), [("SL301", 7, 10)], SEED),
+    "one-slash": (('webUrl: "https://', 'webUrl: "https:/'), [("SL301", 7, 10)], SEED),
+    "protocol-relative": (('webUrl: "https:', 'webUrl: "'), [("SL301", 7, 10)], SEED),
+    "no-scheme": (('webUrl: "https://', 'webUrl: "'), [("SL301", 7, 10)], SEED),
+    "javascript": (('webUrl: "' + WEB, 'webUrl: "javascript:alert(document.cookie)'), [("SL301", 7, 10)], None),
+    "data-image": (
+        ('url: "https://resources', 'url: "data:image/png;base64,AAAA"\n#"https://resources'),
+        [("SL301", 22, 11)],
+        None,
+    ),
     "empty-label": ((WEB_LINE, WEB_LINE.replace("news.met", "news..met")), [("SL302", 7, 18)], None),
     "hyphen-label": ((WEB_LINE, WEB_LINE.replace("news.met", "-news.met")), [("SL302", 7, 18)], None),
     "bad-punycode": (("resources.mynewsdesk.com", "xn--zz.mynewsdesk.com"), [("SL302", 22, 19)], None),
@@ -71,10 +85,22 @@ SYNTAX_CASES = {
     "port-out-of-range": ((WEB_LINE, WEB_LINE.replace("police.uk/", "police.uk:99999/")), [("SL302", 7, 9)], None),
     "unknown-suffix": (("resources.mynewsdesk.com", "resources.mynewsdesk.comm"), [("SL303", 22, 19)], None),
     "host-is-suffix": (("resources.mynewsdesk.com", "co.uk"), [("SL303", 22, 19)], None),
-    "trailing-space": ((AMP.replace("amp.", "www.") + '"', AMP.replace("amp.", "www.") + ' "'), [("SL304", 31, 85)], SEED),
+    "trailing-space": (
+        (AMP.replace("amp.", "www.") + '"', AMP.replace("amp.", "www.") + ' "'),
+        [("SL304", 31, 85)],
+        SEED,
+    ),
     # an escaped line break: the column is the backslash of `\n`
-    "escaped-newline": ((AMP.replace("amp.", "www.") + '"', AMP.replace("amp.", "www.") + '\\n"'), [("SL304", 31, 85)], SEED),
-    "inner-space": ((WEB_LINE, WEB_LINE.replace("live-facial", "live facial")), [("SL304", 7, 46)], inject(WEB_LINE, WEB_LINE.replace("live-facial", "live%20facial"))),
+    "escaped-newline": (
+        (AMP.replace("amp.", "www.") + '"', AMP.replace("amp.", "www.") + '\\n"'),
+        [("SL304", 31, 85)],
+        SEED,
+    ),
+    "inner-space": (
+        (WEB_LINE, WEB_LINE.replace("live-facial", "live facial")),
+        [("SL304", 7, 46)],
+        inject(WEB_LINE, WEB_LINE.replace("live-facial", "live%20facial")),
+    ),
     "bad-percent": (("w_1782/", "w_1782%/"), [("SL305", 22, 113)], inject("w_1782/", "w_1782%25/")),
 }
 
@@ -99,10 +125,10 @@ def test_html_escaped_ampersand_in_an_image_url_is_unescaped_exactly():
 
 
 def test_scheme_messages_say_what_would_be_right():
-    [misspelled] = sl3(inject("webUrl: \"https:", "webUrl: \"htps:"))
+    [misspelled] = sl3(inject('webUrl: "https:', 'webUrl: "htps:'))
     assert misspelled.message == "webUrl has the unknown scheme `htps:`: did you mean `https`?"
     assert misspelled.fix.applicability is Applicability.UNSAFE
-    [javascript] = sl3(inject("webUrl: \"" + WEB, "webUrl: \"javascript:alert(1)"))
+    [javascript] = sl3(inject('webUrl: "' + WEB, 'webUrl: "javascript:alert(1)'))
     assert "runs code" in javascript.message and "only `https:` and `http:`" in javascript.message
 
 
@@ -116,7 +142,10 @@ def test_whitespace_fix_is_safe_and_reads_like_a_browser():
 
 
 def test_root_relative_provider_logo_is_the_sites_own_asset():
-    text = inject("  domain: police.uk\n", "  domain: police.uk\n  images:\n    - url: /assets/images/organizations/police.uk-50x50.jpg\n")
+    text = inject(
+        "  domain: police.uk\n",
+        "  domain: police.uk\n  images:\n    - url: /assets/images/organizations/police.uk-50x50.jpg\n",
+    )
     assert sl3(text) == []
     # the same path as an article image is not resolvable
     assert where(sl3(inject('url: "https://resources.mynewsdesk.com', 'url: "'))) == [("SL301", 22, 11)]
@@ -151,7 +180,11 @@ def test_amp_host_carrying_the_site_name_is_the_same_site():
     # The Economic Times serves AMP pages from m.economictimes.com for economictimes.indiatimes.com articles.
     text = inject(AMP, "https://m.economictimes.com/opinion/a.cms")
     text = inject(CDN, weburl.amp_cache_url("https://m.economictimes.com/opinion/a.cms"), text)
-    text = inject("https://www.tri-cityherald.com/opinion/editorials/article284663040.html", "https://economictimes.indiatimes.com/opinion/a.cms", text)
+    text = inject(
+        "https://www.tri-cityherald.com/opinion/editorials/article284663040.html",
+        "https://economictimes.indiatimes.com/opinion/a.cms",
+        text,
+    )
     text = inject("domain: tri-cityherald.com", "domain: indiatimes.com", text)
     assert sl3(text) == []
 
@@ -170,7 +203,9 @@ def test_cdn_amp_url_without_amp_url():
 
 
 def test_original_url_on_another_site_than_web_url():
-    assert where(sl3(inject('originalUrl: "https://news.met.police.uk', 'originalUrl: "https://www.bbc.co.uk'))) == [("SL310", 6, 14)]
+    assert where(sl3(inject('originalUrl: "https://news.met.police.uk', 'originalUrl: "https://www.bbc.co.uk'))) == [
+        ("SL310", 6, 14)
+    ]
 
 
 def test_http_amp_page_of_an_https_article_is_upgraded_with_its_cdn_url():
@@ -185,7 +220,9 @@ def test_http_amp_page_of_an_https_article_is_upgraded_with_its_cdn_url():
 
 def test_http_image_of_a_host_never_seen_on_https_is_left_alone():
     assert sl3(inject('url: "https://resources', 'url: "http://resources')) == []
-    image_on_web_host = inject('url: "https://resources.mynewsdesk.com', 'url: "http://news.met.police.uk')  # webUrl's host
+    image_on_web_host = inject(
+        'url: "https://resources.mynewsdesk.com', 'url: "http://news.met.police.uk'
+    )  # webUrl's host
     assert where(sl3(image_on_web_host)) == [("SL311", 22, 11)]
 
 
@@ -202,17 +239,29 @@ def test_tracking_parameter_in_a_real_plain_scalar():
     text = path.read_text(encoding="utf-8")
     [diagnostic] = sl3(text)
     fixed = apply_fix(text, diagnostic.fix)
-    assert fixed.splitlines()[5] == "webUrl: https://medium.com/trueface-ai/computer-vision-and-the-ccpa-what-you-need-to-know-928477de0601"
+    assert (
+        fixed.splitlines()[5]
+        == "webUrl: https://medium.com/trueface-ai/computer-vision-and-the-ccpa-what-you-need-to-know-928477de0601"
+    )
     assert fixed.splitlines()[:5] + fixed.splitlines()[6:] == text.splitlines()[:5] + text.splitlines()[6:]
 
 
 def test_tracking_fix_of_an_amp_url_rewrites_its_cdn_url():
-    path = FIXTURES / "ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md"
+    path = (
+        FIXTURES
+        / "ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md"
+    )
     text = path.read_text(encoding="utf-8")
     amp_diagnostic = [d for d in sl3(text) if d.line == 82][0]
     lines = apply_fix(text, amp_diagnostic.fix).splitlines()
-    assert lines[81] == '    ampWebUrl: "https://gizmodo.com/moscow-using-facial-recognition-to-enforce-coronavirus-1841830557/amp"'
-    assert lines[82] == '    cdnAmpWebUrl: "https://gizmodo-com.cdn.ampproject.org/c/s/gizmodo.com/moscow-using-facial-recognition-to-enforce-coronavirus-1841830557/amp"'
+    assert (
+        lines[81]
+        == '    ampWebUrl: "https://gizmodo.com/moscow-using-facial-recognition-to-enforce-coronavirus-1841830557/amp"'
+    )
+    assert (
+        lines[82]
+        == '    cdnAmpWebUrl: "https://gizmodo-com.cdn.ampproject.org/c/s/gizmodo.com/moscow-using-facial-recognition-to-enforce-coronavirus-1841830557/amp"'
+    )
     assert lines[80] == text.splitlines()[80]  # webUrl has its own diagnostic and fix
 
 
@@ -220,7 +269,10 @@ def test_tracking_fix_of_an_amp_url_rewrites_its_cdn_url():
 
 
 def test_without_tracking_keeps_identity_parameters_and_fragment():
-    assert weburl.without_tracking("https://www.c-span.org/video/?469047-1/x&utm_source=a#t=5") == "https://www.c-span.org/video/?469047-1/x#t=5"
+    assert (
+        weburl.without_tracking("https://www.c-span.org/video/?469047-1/x&utm_source=a#t=5")
+        == "https://www.c-span.org/video/?469047-1/x#t=5"
+    )
     assert weburl.without_tracking("https://a.com/x?id=3&itm_source=b&p=%20") == "https://a.com/x?id=3&p=%20"
     assert weburl.without_tracking("https://a.com/x?utm_medium=a") == "https://a.com/x"
 
@@ -241,7 +293,12 @@ from hypothesis import strategies as st  # noqa: E402
 from seedlint.document import parse_document  # noqa: E402
 from seedlint.edits import double_quoted  # noqa: E402
 
-URLISH = st.lists(st.sampled_from(list("hHtps:/.-_%@[]?#&;=~ ab01\t\u00e9\u200bxn") + ["https://", "www.", ".com", "%2", "&amp;", "utm_a="]), max_size=20).map("".join)
+URLISH = st.lists(
+    st.sampled_from(
+        list("hHtps:/.-_%@[]?#&;=~ ab01\t\u00e9\u200bxn") + ["https://", "www.", ".com", "%2", "&amp;", "utm_a="]
+    ),
+    max_size=20,
+).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -252,7 +309,9 @@ def test_any_url_value_gives_diagnostics_never_an_exception(value):
         if diagnostic.fix is not None:  # every fix leaves a document that parses, changed only at webUrl
             fixed = parse_document(apply_fix(text, diagnostic.fix).encode(), SEED_PATH, "doc.md")
             original = parse_document(text.encode(), SEED_PATH, "doc.md")
-            assert fixed.ok and {k: v for k, v in fixed.data.items() if k != "webUrl"} == {k: v for k, v in original.data.items() if k != "webUrl"}
+            assert fixed.ok and {k: v for k, v in fixed.data.items() if k != "webUrl"} == {
+                k: v for k, v in original.data.items() if k != "webUrl"
+            }
 
 
 SEED_PATH = FIXTURES / "seeds/000_c11209e5b5b8f7fd.txt"

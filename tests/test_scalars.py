@@ -102,4 +102,7 @@ def test_crlf_line_endings_give_the_same_columns():
         value = lf.data[key]
         for index in range(len(value)):
             if value[index] != "\n":  # a line feed of the value maps to the break, which is `\r\n` in CRLF
-                assert crlf.position(crlf.value_offset((key,), index)) == lf.position(lf.value_offset((key,), index)), (key, index)
+                assert crlf.position(crlf.value_offset((key,), index)) == lf.position(lf.value_offset((key,), index)), (
+                    key,
+                    index,
+                )

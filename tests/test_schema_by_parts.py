@@ -18,8 +18,25 @@ DOCUMENTS = [
 ]
 DOCUMENTS = [data for data in DOCUMENTS if isinstance(data, dict)]
 REPLACEMENTS = [
-    "", "x", 0, -1, 1.0, 2.5, 20_001, 1_001, True, False, None, [], {}, ["a"], {"a": 1}, "video", "article",
-    "2024-02-30T15:00:00Z", "https://example.com/a",
+    "",
+    "x",
+    0,
+    -1,
+    1.0,
+    2.5,
+    20_001,
+    1_001,
+    True,
+    False,
+    None,
+    [],
+    {},
+    ["a"],
+    {"a": 1},
+    "video",
+    "article",
+    "2024-02-30T15:00:00Z",
+    "https://example.com/a",
 ]
 
 
@@ -48,7 +65,9 @@ def _mutated(data, rng: random.Random):
         elif action < 0.75 and isinstance(parent, dict):
             del parent[path[-1]]
         elif isinstance(parent, dict):
-            parent[rng.choice(["extra", "titel", "ampWebUrl", "cdnAmpWebUrl", "originalUrl", "webUrl"])] = rng.choice(REPLACEMENTS)
+            parent[rng.choice(["extra", "titel", "ampWebUrl", "cdnAmpWebUrl", "originalUrl", "webUrl"])] = rng.choice(
+                REPLACEMENTS
+            )
     return data
 
 
@@ -75,8 +94,14 @@ def test_mutated_documents_get_jsonschemas_answer(seed):
 
 def test_references_left_in_place_resolve_against_the_root():
     recursive = {
-        "$defs": {"node": {"type": "object", "properties": {"n": {"type": "integer"}, "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}},
-        "type": "object", "properties": {"root": {"$ref": "#/$defs/node"}},
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {"n": {"type": "integer"}, "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+            }
+        },
+        "type": "object",
+        "properties": {"root": {"$ref": "#/$defs/node"}},
     }
     is_valid = schema.by_parts(recursive)
     assert is_valid({"root": {"n": 1, "kids": [{"n": 2, "kids": []}]}})
@@ -102,8 +127,31 @@ LEAF_SCHEMAS = [
     {"type": "boolean"},
 ]
 LEAF_VALUES = [
-    "", "a", "abcd", "ab", "x y", 0, 1, 2, -3, 1.0, 0.5, 2.5, 20_000, 20_001, True, False, None, [], ["a"],
-    {}, {"a": 1}, {"a": 1, "b": 2}, {"a": 1, "b": 2, "c": 3}, {"a": 1, "b": 2, "c": 3, "d": 4}, {"c": 1, "d": 2},
+    "",
+    "a",
+    "abcd",
+    "ab",
+    "x y",
+    0,
+    1,
+    2,
+    -3,
+    1.0,
+    0.5,
+    2.5,
+    20_000,
+    20_001,
+    True,
+    False,
+    None,
+    [],
+    ["a"],
+    {},
+    {"a": 1},
+    {"a": 1, "b": 2},
+    {"a": 1, "b": 2, "c": 3},
+    {"a": 1, "b": 2, "c": 3, "d": 4},
+    {"c": 1, "d": 2},
 ]
 
 

@@ -47,32 +47,175 @@ from seedlint.reporters import REPORTERS  # noqa: E402
 FRAGMENTS: tuple[bytes, ...] = tuple(
     piece if isinstance(piece, bytes) else piece.encode("utf-8")
     for piece in (
-        "\t", " ", '"', "'", "\\", '\\"', "\\u", "\\x4", ": ", ":", "- ", "? ", "#", "&a ", "*a", "&a", "*b", "<<: *a\n",
-        "!!python/object/apply:os.system ", "!!binary ", "!!set ", "!!str ", "!!int ", "!!timestamp ", "!custom ", "! ",
-        "!<tag:yaml.org,2002:str> ", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "|", ">", "|-\n", "[", "]", "{", "}", ",",
-        "[]", "{}", "---\n", "...\n", "---", "\n", "\r", "\r\n", "\x00", "\x01", "\x1b[31m", "\x7f", "\x85", "\u2028",
-        "\u202e", "\u200b", "\ufeff", b"\xef\xbb\xbf", b"\xff\xfe", b"\xc3", b"\xe2\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
-        "\u00e2\u20ac\u2122", "&amp;", "&#8217;", "%", "@", "`", "~", "null", "true", "yes", "no", ".nan", ".inf", "-.inf",
-        "0x1F", "0o17", "1e309", "99999999999999999999999999", "-0", "1_000", "2024-02-30T15:00:00Z", "2024-01-22",
-        "1999-13-01T25:61:61+25:00", "https://", "http://", "htp://x", "//", "?utm_source=x", "#frag", "xn--", "%zz",
-        "https://\u0435xample.com/", "javascript:alert(1)", "\U0001f600", "a" * 300, " " * 40,
+        "\t",
+        " ",
+        '"',
+        "'",
+        "\\",
+        '\\"',
+        "\\u",
+        "\\x4",
+        ": ",
+        ":",
+        "- ",
+        "? ",
+        "#",
+        "&a ",
+        "*a",
+        "&a",
+        "*b",
+        "<<: *a\n",
+        "!!python/object/apply:os.system ",
+        "!!binary ",
+        "!!set ",
+        "!!str ",
+        "!!int ",
+        "!!timestamp ",
+        "!custom ",
+        "! ",
+        "!<tag:yaml.org,2002:str> ",
+        "%YAML 1.1\n",
+        "%TAG ! tag:x,2000:\n",
+        "|",
+        ">",
+        "|-\n",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "[]",
+        "{}",
+        "---\n",
+        "...\n",
+        "---",
+        "\n",
+        "\r",
+        "\r\n",
+        "\x00",
+        "\x01",
+        "\x1b[31m",
+        "\x7f",
+        "\x85",
+        "\u2028",
+        "\u202e",
+        "\u200b",
+        "\ufeff",
+        b"\xef\xbb\xbf",
+        b"\xff\xfe",
+        b"\xc3",
+        b"\xe2\x80",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        "\u00e2\u20ac\u2122",
+        "&amp;",
+        "&#8217;",
+        "%",
+        "@",
+        "`",
+        "~",
+        "null",
+        "true",
+        "yes",
+        "no",
+        ".nan",
+        ".inf",
+        "-.inf",
+        "0x1F",
+        "0o17",
+        "1e309",
+        "99999999999999999999999999",
+        "-0",
+        "1_000",
+        "2024-02-30T15:00:00Z",
+        "2024-01-22",
+        "1999-13-01T25:61:61+25:00",
+        "https://",
+        "http://",
+        "htp://x",
+        "//",
+        "?utm_source=x",
+        "#frag",
+        "xn--",
+        "%zz",
+        "https://\u0435xample.com/",
+        "javascript:alert(1)",
+        "\U0001f600",
+        "a" * 300,
+        " " * 40,
     )
 )
 # Whole values that keep the YAML valid (so that the content rules, not only the parser, see them).
 VALUES: tuple[bytes, ...] = (
-    b"", b"~", b"null", b"[]", b"{}", b"[1, 2]", b"{a: 1}", b"0", b"-1", b"3.5", b"1e400", b".nan", b"true", b"no", b"x",
-    b'""', b"''", b'" "', b'"\\u202e"', b'"\\u200b"', b'"\\x00"', b'"\\ud800"', b'"\\U0001F600"', b'"caf\xc3\xa9"',
-    b'"\xc3\xa2\xe2\x82\xac\xe2\x84\xa2"', b"2024-02-30T15:00:00Z", b"2024-01-22T18:23:00.123456789+05:30",
-    b"0001-01-01T00:00:00Z", b"9999-12-31T23:59:59Z", b"1970-01-01", b"https://", b"https://x", b"http://[::1]:99999/",
-    b'"\\e[2J\\e]0;title\\a"', b"https://a..b/", b"https://exa mple.com/", b"https://xn--e1afmkfd.xn--p1ai/", b"//cdn.example.com/x",
-    b'"https://www.example.com/a?utm_source=x&utm_medium=y#z"', b"ftp://x", b"mailto:a@b", b"&a x", b"*a", b"!!binary aGk=",
-    b"|\n  block\n", b">-\n  folded\n", b"\n  - a\n  - b", b"\n  a: 1\n  b: 2",
+    b"",
+    b"~",
+    b"null",
+    b"[]",
+    b"{}",
+    b"[1, 2]",
+    b"{a: 1}",
+    b"0",
+    b"-1",
+    b"3.5",
+    b"1e400",
+    b".nan",
+    b"true",
+    b"no",
+    b"x",
+    b'""',
+    b"''",
+    b'" "',
+    b'"\\u202e"',
+    b'"\\u200b"',
+    b'"\\x00"',
+    b'"\\ud800"',
+    b'"\\U0001F600"',
+    b'"caf\xc3\xa9"',
+    b'"\xc3\xa2\xe2\x82\xac\xe2\x84\xa2"',
+    b"2024-02-30T15:00:00Z",
+    b"2024-01-22T18:23:00.123456789+05:30",
+    b"0001-01-01T00:00:00Z",
+    b"9999-12-31T23:59:59Z",
+    b"1970-01-01",
+    b"https://",
+    b"https://x",
+    b"http://[::1]:99999/",
+    b'"\\e[2J\\e]0;title\\a"',
+    b"https://a..b/",
+    b"https://exa mple.com/",
+    b"https://xn--e1afmkfd.xn--p1ai/",
+    b"//cdn.example.com/x",
+    b'"https://www.example.com/a?utm_source=x&utm_medium=y#z"',
+    b"ftp://x",
+    b"mailto:a@b",
+    b"&a x",
+    b"*a",
+    b"!!binary aGk=",
+    b"|\n  block\n",
+    b">-\n  folded\n",
+    b"\n  - a\n  - b",
+    b"\n  a: 1\n  b: 2",
 )
 # What a terminal acts on instead of showing (the line feed that ends each line aside).
 _TERMINAL_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 MUTATIONS = (
-    "flip", "insert", "insert", "insert", "delete", "truncate", "duplicate-line", "swap-lines", "indent", "dedent", "bom",
-    "splice", "value", "value", "value", "value", "repeat",
+    "flip",
+    "insert",
+    "insert",
+    "insert",
+    "delete",
+    "truncate",
+    "duplicate-line",
+    "swap-lines",
+    "indent",
+    "dedent",
+    "bom",
+    "splice",
+    "value",
+    "value",
+    "value",
+    "value",
+    "repeat",
 )
 
 
@@ -141,7 +284,9 @@ def problems_of(result: engine.RunResult, texts: dict[str, str | None]) -> list[
         if d.fix is not None:
             size = len(text) if text is not None else 0
             if any(not 0 <= edit.start <= edit.end <= size for edit in d.fix.edits):
-                problems.append(f"{where}: fix edits outside the text ({[(e.start, e.end) for e in d.fix.edits]}, {size} characters)")
+                problems.append(
+                    f"{where}: fix edits outside the text ({[(e.start, e.end) for e in d.fix.edits]}, {size} characters)"
+                )
     for name, reporter in REPORTERS.items():
         stream = io.StringIO()
         try:
@@ -204,7 +349,9 @@ def _signature(problem: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--corpus", type=Path, action="append", default=[], help="a folder of real documents (repeatable)")
+    parser.add_argument(
+        "--corpus", type=Path, action="append", default=[], help="a folder of real documents (repeatable)"
+    )
     parser.add_argument("--replay", action="store_true", help="check the crash-*.md already in --out again, and stop")
     parser.add_argument("--out", type=Path, required=True, help="where crashing inputs are saved")
     parser.add_argument("--seed", type=int, default=None)
@@ -216,7 +363,9 @@ def main() -> int:
 
     seed = args.seed if args.seed is not None else random.randrange(2**32)
     rng = random.Random(seed)
-    files = sorted(p for folder in args.corpus for p in folder.rglob("*") if p.suffix in (".md", ".txt") and p.is_file())
+    files = sorted(
+        p for folder in args.corpus for p in folder.rglob("*") if p.suffix in (".md", ".txt") and p.is_file()
+    )
     if not files:
         parser.error("no documents in the corpus folders (give --corpus)")
     originals = [p.read_bytes() for p in files]
@@ -231,7 +380,10 @@ def main() -> int:
     deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline:
         index = rng.randrange(len(files))
-        operations = [(rng.choice(MUTATIONS), rng.random(), rng.randrange(1 << 16)) for _ in range(rng.randint(1, args.max_mutations))]
+        operations = [
+            (rng.choice(MUTATIONS), rng.random(), rng.randrange(1 << 16))
+            for _ in range(rng.randint(1, args.max_mutations))
+        ]
         raw = mutate(originals[index], operations, donor=rng.choice(originals))
         # for the corpus rules: now and then the unchanged original and a few other real documents alongside
         others = [files[index]] if rng.random() < 0.25 else []
@@ -252,14 +404,19 @@ def main() -> int:
             digest = hashlib.sha1(raw).hexdigest()[:12]
             saved = args.out / f"crash-{digest}.md"
             saved.write_bytes(raw)
-            report = f"from {files[index]} with {operations}\n{NEIGHBOURS}{'|'.join(str(n.path) for n in neighbours)}\n\n"
+            report = (
+                f"from {files[index]} with {operations}\n{NEIGHBOURS}{'|'.join(str(n.path) for n in neighbours)}\n\n"
+            )
             report += "\n\n".join(problems) + "\n"
             saved.with_suffix(".txt").write_text(report, encoding="utf-8")
             for problem in new:
                 seen[_signature(problem)] = saved
             print(f"CRASH {saved}: {problems[0].splitlines()[0][:200]}", flush=True)
     in_progress.unlink(missing_ok=True)
-    print(f"{inputs:,} inputs ({inputs / args.seconds:,.0f}/s), {crashes:,} crashing, {len(seen)} distinct problems", flush=True)
+    print(
+        f"{inputs:,} inputs ({inputs / args.seconds:,.0f}/s), {crashes:,} crashing, {len(seen)} distinct problems",
+        flush=True,
+    )
     return 1 if seen else 0
 
 

@@ -38,7 +38,9 @@ def main() -> None:
                 examples[d.code].append(f"{d.path}:{d.line}:{d.column}: {d.message}")
         print(f"## {folder} — {len(sources)} documents, {len(result.diagnostics)} diagnostics")
         for code, count in sorted(counts.items()):
-            print(f"{code} {result.diagnostics[[d.code for d in result.diagnostics].index(code)].name}: {count} in {len(files[code])} files")
+            print(
+                f"{code} {result.diagnostics[[d.code for d in result.diagnostics].index(code)].name}: {count} in {len(files[code])} files"
+            )
             for example in examples[code]:
                 print(f"    {example[:300]}")
         for error in result.internal_errors:

@@ -48,8 +48,12 @@ def github(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
     for d in diagnostics:
         item = d.to_dict()
         properties = {
-            "file": item["path"], "line": item["line"], "col": item["column"],
-            "endLine": item["end_line"], "endColumn": item["end_column"], "title": f"{d.code} {d.name}",
+            "file": item["path"],
+            "line": item["line"],
+            "col": item["column"],
+            "endLine": item["end_line"],
+            "endColumn": item["end_column"],
+            "title": f"{d.code} {d.name}",
         }
         joined = ",".join(f"{key}={github_property(str(value))}" for key, value in properties.items())
         stream.write(f"::{_GITHUB_LEVELS[item['severity']]} {joined}::{github_data(f'{d.code} {d.message}')}\n")
@@ -83,19 +87,32 @@ def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
     results = []
     for d in diagnostics:
         item = d.to_dict()
-        results.append({
-            "ruleId": d.code,
-            "ruleIndex": index[d.code],
-            "level": _SARIF_LEVELS[item["severity"]],
-            "message": {"text": d.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": quote(item["path"].replace("\\", "/"))},
-                    "region": {"startLine": item["line"], "startColumn": item["column"], "endLine": item["end_line"], "endColumn": item["end_column"]},
-                }
-            }],
-        })
-    log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results}]}
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": _SARIF_LEVELS[item["severity"]],
+                "message": {"text": d.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": quote(item["path"].replace("\\", "/"))},
+                            "region": {
+                                "startLine": item["line"],
+                                "startColumn": item["column"],
+                                "endLine": item["end_line"],
+                                "endColumn": item["end_column"],
+                            },
+                        }
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results}],
+    }
     json.dump(log, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
 
@@ -115,8 +132,12 @@ def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_o
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_path.setdefault(d.path, []).append(d)
-    suites = ElementTree.Element("testsuites", name="seedlint", tests=str(max(files, len(by_path))), failures=str(len(diagnostics)))
-    suite = ElementTree.SubElement(suites, "testsuite", name="seedlint", tests=str(max(files, len(by_path))), failures=str(len(diagnostics)))
+    suites = ElementTree.Element(
+        "testsuites", name="seedlint", tests=str(max(files, len(by_path))), failures=str(len(diagnostics))
+    )
+    suite = ElementTree.SubElement(
+        suites, "testsuite", name="seedlint", tests=str(max(files, len(by_path))), failures=str(len(diagnostics))
+    )
     for path, found in by_path.items():
         case = ElementTree.SubElement(suite, "testcase", classname="seedlint", name=xml_text(path))
         for d in found:
@@ -136,12 +157,14 @@ def gitlab(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
     report = []
     for d in diagnostics:
         fingerprint = hashlib.sha256(f"{d.path}\0{d.code}\0{d.message}".encode()).hexdigest()
-        report.append({
-            "description": f"{d.code} {d.message}",
-            "check_name": d.code,
-            "fingerprint": fingerprint,
-            "severity": _GITLAB_SEVERITIES[d.severity.value],
-            "location": {"path": d.path, "lines": {"begin": d.line, "end": d.end_line or d.line}},
-        })
+        report.append(
+            {
+                "description": f"{d.code} {d.message}",
+                "check_name": d.code,
+                "fingerprint": fingerprint,
+                "severity": _GITLAB_SEVERITIES[d.severity.value],
+                "location": {"path": d.path, "lines": {"begin": d.line, "end": d.end_line or d.line}},
+            }
+        )
     json.dump(report, stream, ensure_ascii=False, indent=2)
     stream.write("\n")

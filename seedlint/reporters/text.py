@@ -23,8 +23,14 @@ def concise(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet:
 
 
 def full(
-    diagnostics: list[Diagnostic], stream: TextIO, *, files: int, source: Callable[[str], str | None] = lambda path: None,
-    color: bool = False, quiet: bool = False, **_options,
+    diagnostics: list[Diagnostic],
+    stream: TextIO,
+    *,
+    files: int,
+    source: Callable[[str], str | None] = lambda path: None,
+    color: bool = False,
+    quiet: bool = False,
+    **_options,
 ) -> None:
     """Each diagnostic with the line it points at and a caret under the column (colour on a terminal)."""
 
@@ -40,7 +46,13 @@ def full(
             width = max(1, (d.end_column - d.column) if d.end_line == d.line and d.end_column else 1)
             width = min(width, max(1, len(line) - d.column + 1))
             stream.write(style(gutter, fg="blue") + one_line(line) + "\n")
-            stream.write(" " * (len(gutter) - 2) + style("| ", fg="blue") + " " * _display_offset(line, d.column) + style("^" * width, fg=SEVERITY_COLOURS[d.severity.value], bold=True) + "\n")
+            stream.write(
+                " " * (len(gutter) - 2)
+                + style("| ", fg="blue")
+                + " " * _display_offset(line, d.column)
+                + style("^" * width, fg=SEVERITY_COLOURS[d.severity.value], bold=True)
+                + "\n"
+            )
         if d.fix is not None:
             stream.write(f"      = fix ({d.fix.applicability.value}): {one_line(d.fix.description)}\n")
         stream.write("\n")

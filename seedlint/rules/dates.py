@@ -22,59 +22,86 @@ if TYPE_CHECKING:
     from seedlint.document import Document
 
 NOT_A_DATE = define(
-    "SL201", "not-a-date", "error", "A date field does not hold a date.",
+    "SL201",
+    "not-a-date",
+    "error",
+    "A date field does not hold a date.",
     what="publishedDateTime, updatedDateTime and related entries' publishedDateTime must be RFC 3339 date-times "
     "(2024-01-22T18:23:00Z); any other form (22/01/2024 18:23, January 22) is reported.",
     why="Feeds, sorting and the site's templates read these fields as RFC 3339; other forms break them or are misread.",
     example="publishedDateTime: 22/01/2024 18:23",
 )
 IMPOSSIBLE_DATE = define(
-    "SL202", "impossible-date", "error", "A date-time names a day or time that does not exist.",
+    "SL202",
+    "impossible-date",
+    "error",
+    "A date-time names a day or time that does not exist.",
     what="Calendar and clock values are checked: day 30 of February, month 13, hour 25, minute 61.",
     why="An impossible date crashes YAML loaders that build timestamps and cannot be sorted or shown.",
     example="publishedDateTime: 2024-02-30T15:00:00Z   # February 2024 has 29 days",
 )
 MISSING_OFFSET = define(
-    "SL203", "missing-utc-offset", "error", "A date-time has no UTC offset.",
+    "SL203",
+    "missing-utc-offset",
+    "error",
+    "A date-time has no UTC offset.",
     what="A date-time without `Z` or `+hh:mm`.",
     why="Without an offset the moment is ambiguous by up to a day; the corpus writes UTC with `Z`.",
     example="publishedDateTime: 2024-01-22T18:23:00",
     fix="none: which offset was meant cannot be known.",
 )
 DATE_WITHOUT_TIME = define(
-    "SL204", "date-without-time", "error", "A date-time field holds only a date.",
+    "SL204",
+    "date-without-time",
+    "error",
+    "A date-time field holds only a date.",
     what="A date such as 2024-01-22 where a date-time is required.",
     why="The time of publication orders articles of the same day; a date alone is read as midnight in an unknown zone.",
     example="publishedDateTime: 2024-01-22",
     fix="none: the time is unknown.",
 )
 NON_CANONICAL_DATE = define(
-    "SL205", "non-canonical-date", "warning", "A date-time is valid but not written in the canonical RFC 3339 form.",
+    "SL205",
+    "non-canonical-date",
+    "warning",
+    "A date-time is valid but not written in the canonical RFC 3339 form.",
     what="A space instead of `T`, a lowercase `t` or `z`, or an offset without its colon (`+0000`).",
     why="Not every consumer accepts these variants; one spelling keeps the corpus uniform.",
     example="publishedDateTime: 2024-01-22 18:23:00z",
     fix="safe: rewritten as `2024-01-22T18:23:00Z` (the same instant, canonical spelling).",
 )
 FUTURE_DATE = define(
-    "SL206", "future-date", "warning", "A date-time lies in the future.",
+    "SL206",
+    "future-date",
+    "warning",
+    "A date-time lies in the future.",
     what="A date later than now by more than `future-tolerance-days` (default 2).",
     why="An article cannot have been published in the future: usually a wrong year or a swapped day and month.",
     example="publishedDateTime: 2042-01-22T18:23:00Z",
 )
 DATE_TOO_EARLY = define(
-    "SL207", "date-too-early", "warning", "A date-time is earlier than the corpus can hold.",
+    "SL207",
+    "date-too-early",
+    "warning",
+    "A date-time is earlier than the corpus can hold.",
     what="A date before `earliest-year` (default 1990).",
     why="Dates like 0001-01-01 or 1970-01-01 are placeholders or epoch defaults, not publication dates.",
     example="publishedDateTime: 1970-01-01T00:00:00Z",
 )
 UPDATED_BEFORE_PUBLISHED = define(
-    "SL208", "updated-before-published", "warning", "updatedDateTime is earlier than publishedDateTime.",
+    "SL208",
+    "updated-before-published",
+    "warning",
+    "updatedDateTime is earlier than publishedDateTime.",
     what="An article's update time must not precede its publication time.",
     why="One of the two dates is wrong.",
     example="publishedDateTime: 2024-01-22T18:23:00Z\nupdatedDateTime: 2024-01-21T09:00:00Z",
 )
 FILENAME_DATE_MISMATCH = define(
-    "SL209", "filename-date-mismatch", "warning", "The date in the file name disagrees with publishedDateTime.",
+    "SL209",
+    "filename-date-mismatch",
+    "warning",
+    "The date in the file name disagrees with publishedDateTime.",
     what="A file named `YYYY-MM-DD-slug.md` must be dated within `filename-date-tolerance-days` (default 1) after the "
     "UTC date of publishedDateTime: sites name files by their own publication day, which may be the next day.",
     why="The site builds the article's URL and archive from the file name: a mismatch files it under the wrong day.",
@@ -115,7 +142,11 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
                 parsed[path] = result
     published, updated = parsed.get(("publishedDateTime",)), parsed.get(("updatedDateTime",))
     if published and updated and published.moment and updated.moment and updated.moment < published.moment:
-        yield UPDATED_BEFORE_PUBLISHED.at(doc, ("updatedDateTime",), f"updatedDateTime {updated.canonical} is earlier than publishedDateTime {published.canonical}")
+        yield UPDATED_BEFORE_PUBLISHED.at(
+            doc,
+            ("updatedDateTime",),
+            f"updatedDateTime {updated.canonical} is earlier than publishedDateTime {published.canonical}",
+        )
     if published and published.moment:
         yield from _check_file_name(doc, config, published)
 
@@ -137,11 +168,17 @@ def _check_text(doc: Document, config: Config, path: tuple, text: str):
         yield IMPOSSIBLE_DATE.at(doc, path, f"{name} {text} is not a real date: {problem}")
         return None
     if match["hour"] is None:
-        yield DATE_WITHOUT_TIME.at(doc, path, f"{name} {text} has no time of day: a date-time such as {text}T00:00:00Z is required")
+        yield DATE_WITHOUT_TIME.at(
+            doc, path, f"{name} {text} has no time of day: a date-time such as {text}T00:00:00Z is required"
+        )
         return None
     canonical = _canonical(match)
     if match["offset"] is None:
-        yield MISSING_OFFSET.at(doc, path, f"{name} {text} has no UTC offset: add `Z` (UTC) or the offset it was written in, e.g. {canonical}Z")
+        yield MISSING_OFFSET.at(
+            doc,
+            path,
+            f"{name} {text} has no UTC offset: add `Z` (UTC) or the offset it was written in, e.g. {canonical}Z",
+        )
         return ParsedDate(None, canonical)
     if canonical != text:
         fix = replace_value(doc, path, canonical, description=f"write {canonical}")
@@ -149,9 +186,15 @@ def _check_text(doc: Document, config: Config, path: tuple, text: str):
     moment = datetime.fromisoformat(canonical.replace("Z", "+00:00"))
     now = datetime.now(timezone.utc)
     if moment > now + timedelta(days=config.future_tolerance_days):
-        yield FUTURE_DATE.at(doc, path, f"{name} {text} is in the future (today is {now:%Y-%m-%d}): a wrong year, or day and month swapped?")
+        yield FUTURE_DATE.at(
+            doc,
+            path,
+            f"{name} {text} is in the future (today is {now:%Y-%m-%d}): a wrong year, or day and month swapped?",
+        )
     elif moment.year < config.earliest_year:
-        yield DATE_TOO_EARLY.at(doc, path, f"{name} {text} is before {config.earliest_year}: a placeholder date, not a publication date?")
+        yield DATE_TOO_EARLY.at(
+            doc, path, f"{name} {text} is before {config.earliest_year}: a placeholder date, not a publication date?"
+        )
     return ParsedDate(moment, canonical)
 
 
@@ -198,7 +241,8 @@ def _check_file_name(doc: Document, config: Config, published: ParsedDate) -> It
     lag = (file_date - utc_date).days
     if not 0 <= lag <= config.filename_date_tolerance_days:
         yield FILENAME_DATE_MISMATCH.at(
-            doc, ("publishedDateTime",),
+            doc,
+            ("publishedDateTime",),
             f"file name is dated {file_date} but publishedDateTime {published.canonical} is {utc_date} (UTC); "
             f"expected a file name dated {utc_date} (or up to {config.filename_date_tolerance_days} day(s) later)",
         )

@@ -32,7 +32,10 @@ if TYPE_CHECKING:
     from seedlint.document import Document
 
 MOJIBAKE = define(
-    "SL401", "mojibake", "error", "Text damaged by decoding it with the wrong encoding (`Sheriffâ€™s`).",
+    "SL401",
+    "mojibake",
+    "error",
+    "Text damaged by decoding it with the wrong encoding (`Sheriffâ€™s`).",
     what="Strings that ftfy's detector (`ftfy.badness.is_bad`) finds suspicious and that ftfy can repair by "
     "undoing a wrong decoding. The message shows the damaged text, what it should read, and ftfy's "
     "explanation (for example: encode as sloppy-windows-1252, decode as utf-8). Suspicious text that ftfy "
@@ -46,7 +49,10 @@ MOJIBAKE = define(
     "U+FFFD where bytes were lost: then it is unsafe.",
 )
 HTML_ENTITY = define(
-    "SL402", "html-entity", "warning", "An HTML entity left in plain text (`&amp;`, `&#8217;`).",
+    "SL402",
+    "html-entity",
+    "warning",
+    "An HTML entity left in plain text (`&amp;`, `&#8217;`).",
     what="Named and numeric HTML character references (`&amp;`, `&nbsp;`, `&#39;`, `&#x2019;`) in text fields. "
     "Only complete references that HTML defines are reported (`AT&T` and `R&D;` are text). URL fields "
     "(SL306 checks escaped ampersands there) and featuredContent, which holds HTML, are not checked.",
@@ -56,7 +62,10 @@ HTML_ENTITY = define(
     "`&amp;`, which is reported again: double escaping is not guessed).",
 )
 CONTROL_CHARACTER = define(
-    "SL403", "control-character", "error", "A C0 or C1 control character in text.",
+    "SL403",
+    "control-character",
+    "error",
+    "A C0 or C1 control character in text.",
     what="Control characters U+0000-U+001F (except tab, line feed and carriage return), U+007F and the C1 "
     "controls U+0080-U+009F, which a double-quoted scalar can hold as escapes (`\\x93`).",
     why="Control characters are invisible or break feeds, XML and terminals; a C1 control in text is almost "
@@ -66,14 +75,20 @@ CONTROL_CHARACTER = define(
     "fix_c1_controls); other control characters are removed.",
 )
 REPLACEMENT_CHARACTER = define(
-    "SL404", "replacement-character", "error", "U+FFFD (�): a character was lost when the text was decoded.",
+    "SL404",
+    "replacement-character",
+    "error",
+    "U+FFFD (�): a character was lost when the text was decoded.",
     what="The Unicode replacement character U+FFFD in any string.",
     why="U+FFFD replaces bytes that could not be decoded: the original character is gone and readers see �.",
     example='title: "Caf\\ufffd opens in Croydon"',
     fix="none: the lost character cannot be recovered from the document; take it from the source article.",
 )
 INVISIBLE_CHARACTER = define(
-    "SL405", "invisible-character", "warning", "A zero-width or other invisible character in text.",
+    "SL405",
+    "invisible-character",
+    "warning",
+    "A zero-width or other invisible character in text.",
     what="Zero-width space U+200B, zero-width (non-)joiner U+200C/U+200D and soft hyphen U+00AD where they "
     "join nothing (next to ASCII, a space or the end of the text); word joiner U+2060, U+FEFF inside text, "
     "invisible math operators U+2061-U+2064, Mongolian vowel separator U+180E, and Unicode tag characters "
@@ -85,7 +100,10 @@ INVISIBLE_CHARACTER = define(
     fix="safe: the reported characters are removed; what readers see does not change.",
 )
 BIDI_CONTROL = define(
-    "SL406", "bidi-control", "error", "A bidirectional control character that reorders how text is shown.",
+    "SL406",
+    "bidi-control",
+    "error",
+    "A bidirectional control character that reorders how text is shown.",
     what="Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) in text without right-to-left "
     "letters, or left unclosed in text with them; directional marks (U+200E, U+200F, U+061C) in text without "
     "right-to-left letters.",
@@ -95,7 +113,10 @@ BIDI_CONTROL = define(
     fix="unsafe: the controls are removed, which changes how the text is displayed.",
 )
 NOT_NFC = define(
-    "SL407", "not-nfc", "warning", "Text not in Unicode normalization form C.",
+    "SL407",
+    "not-nfc",
+    "warning",
+    "Text not in Unicode normalization form C.",
     what="Strings that change under NFC normalization, such as `e` followed by a combining acute accent "
     "(U+0301) instead of the single character `é` (U+00E9).",
     why="The two forms look the same but compare, sort and search differently: duplicates and related "
@@ -110,17 +131,39 @@ HTML_KEYS = {"featuredContent"}  # fields that hold HTML, where entities are cor
 # ftfy limited to the steps of its fix_encoding: undoing wrong decodings, including C1 controls that stand for
 # Windows-1252 characters and lossy sequences (see PITFALLS.md: fix_text's defaults also change correct text).
 REPAIR_ENCODING = ftfy.TextFixerConfig(
-    unescape_html=False, remove_terminal_escapes=False, fix_encoding=True, restore_byte_a0=True,
-    replace_lossy_sequences=True, decode_inconsistent_utf8=True, fix_c1_controls=True, fix_latin_ligatures=False,
-    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False, fix_surrogates=False,
-    remove_control_chars=False, normalization=None, explain=True,
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
 )
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 JOINERS = "\u200b\u200c\u200d"  # correct between two characters of scripts (or emoji) that need them
-OPENERS, CLOSERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c", "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}, "\u202c\u2069"
+OPENERS, CLOSERS = (
+    {
+        "\u202a": "\u202c",
+        "\u202b": "\u202c",
+        "\u202d": "\u202c",
+        "\u202e": "\u202c",
+        "\u2066": "\u2069",
+        "\u2067": "\u2069",
+        "\u2068": "\u2069",
+    },
+    "\u202c\u2069",
+)
 BLACK_FLAG = "\U0001f3f4"  # an emoji tag sequence (subdivision flags) starts with it
 
 
@@ -138,7 +181,9 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
 
 def _check_strings(doc: Document, base: tuple, value) -> Iterator[Diagnostic]:
     for path, text in strings(value, base):
-        if text.isascii() and "&" not in text and (text.isprintable() or not CONTROL.search(text)):  # (printable ASCII: no controls)
+        if (
+            text.isascii() and "&" not in text and (text.isprintable() or not CONTROL.search(text))
+        ):  # (printable ASCII: no controls)
             continue
         # The same titles and excerpts also recur in different entries: a text found clean under a
         # field name is clean wherever it appears.
@@ -225,7 +270,10 @@ def _repair(text: str) -> tuple[str, str, bool] | None:
 def _explain(plan) -> str:
     steps = [(action, argument) for action, argument in plan or ()]
     encodings = [argument for action, argument in steps if action == "encode"]
-    described = ", then ".join(f"{action} as {argument}" if action in ("encode", "decode") else f"{action} {argument}" for action, argument in steps)
+    described = ", then ".join(
+        f"{action} as {argument}" if action in ("encode", "decode") else f"{action} {argument}"
+        for action, argument in steps
+    )
     if len(encodings) == 1 and steps[-1] == ("decode", "utf-8"):
         return f"UTF-8 text was decoded as {encodings[0]} (ftfy's repair: {described})"
     return f"ftfy's repair: {described}"
@@ -278,7 +326,8 @@ def _entities(doc: Document, path: tuple, where: str, text: str) -> Iterator[Dia
     count = f"{len(found)} HTML entities" if len(found) > 1 else "an HTML entity"
     first = found[0][0]
     yield HTML_ENTITY.at_span(
-        doc, doc.value_range_span(path, first.start(), first.end()),
+        doc,
+        doc.value_range_span(path, first.start(), first.end()),
         f"{where} contains {count} left in plain text: {shown}; write the characters themselves",
         replace_value(doc, path, fixed, description="replace the HTML entities with their characters"),
     )
@@ -307,7 +356,8 @@ def _controls(doc: Document, path: tuple, where: str, text: str, repaired: range
         if decoded != c1[0]:
             hint = f"; U+{ord(c1[0]):04X} is most likely the Windows-1252 character {decoded} read as Latin-1"
     yield CONTROL_CHARACTER.at_span(
-        doc, doc.value_range_span(path, found[0], found[0] + 1),
+        doc,
+        doc.value_range_span(path, found[0], found[0] + 1),
         f"{where} contains control character{'s' if len(chars) > 1 else ''} {_code_points(chars)} at character "
         f"{found[0] + 1}{hint}",
         replace_value(doc, path, fixed, safe=False, description="replace or remove the control characters"),
@@ -319,7 +369,8 @@ def _replacement(doc: Document, path: tuple, where: str, text: str, repaired: ra
     if found:
         count = f"{len(found)} replacement characters" if len(found) > 1 else "the replacement character"
         yield REPLACEMENT_CHARACTER.at_span(
-            doc, doc.value_range_span(path, found[0], found[0] + 1),
+            doc,
+            doc.value_range_span(path, found[0], found[0] + 1),
             f"{where} contains {count} U+FFFD (�) from character {found[0] + 1} "
             f"(`{_word_around(text, found[0], found[0] + 1)}`): the original character was lost in decoding; "
             "restore it from the source",
@@ -332,7 +383,8 @@ def _invisible(doc: Document, path: tuple, where: str, text: str) -> Iterator[Di
         return
     fixed = _without(text, found)
     yield INVISIBLE_CHARACTER.at_span(
-        doc, doc.value_range_span(path, found[0], found[0] + 1),
+        doc,
+        doc.value_range_span(path, found[0], found[0] + 1),
         f"{where} contains invisible character{'s' if len(found) > 1 else ''} "
         f"{_code_points(dict.fromkeys(text[i] for i in found), names=True)} at character {found[0] + 1}"
         f"{' (and ' + str(len(found) - 1) + ' more)' if len(found) > 1 else ''}: readers cannot see "
@@ -372,7 +424,8 @@ def _bidi(doc: Document, path: tuple, where: str, text: str) -> Iterator[Diagnos
         return
     fixed = _without(text, found)
     yield BIDI_CONTROL.at_span(
-        doc, doc.value_range_span(path, found[0], found[0] + 1),
+        doc,
+        doc.value_range_span(path, found[0], found[0] + 1),
         f"{where} contains bidirectional control{'s' if len(found) > 1 else ''} "
         f"{_code_points(dict.fromkeys(text[i] for i in found), names=True)} at character {found[0] + 1}, {reason}",
         replace_value(doc, path, fixed, safe=False, description="remove the bidirectional controls"),
@@ -397,7 +450,8 @@ def _nfc(doc: Document, path: tuple, where: str, text: str) -> Iterator[Diagnost
     fixed = unicodedata.normalize("NFC", text)
     start, end, fixed_end = _changed(text, fixed)
     yield NOT_NFC.at_span(
-        doc, doc.value_range_span(path, start, end),
+        doc,
+        doc.value_range_span(path, start, end),
         f"{where} is not in Unicode NFC: `{text[start:end]}` ({_code_points(text[start:end])}) should be "
         f"`{fixed[start:fixed_end]}` ({_code_points(fixed[start:fixed_end])})",
         replace_value(doc, path, fixed, description="normalize to NFC"),

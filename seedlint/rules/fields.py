@@ -26,41 +26,59 @@ if TYPE_CHECKING:
     from seedlint.document import Document
 
 INVALID_SECURED_TOKEN = define(
-    "SL601", "invalid-secured-token", "error", "The secured token does not decode to an AES ciphertext and IV.",
+    "SL601",
+    "invalid-secured-token",
+    "error",
+    "The secured token does not decode to an AES ciphertext and IV.",
     what="`secured` is `<base64 ciphertext>;<base64 IV>`: the ciphertext must decode to a non-empty multiple of "
     "16 bytes (AES blocks) and the IV to exactly 16 bytes.",
     why="A token that cannot be decrypted makes the site drop the article's protected content.",
     example='secured: "c2hvcnQ=;IQyw7PXpbSeUeX7Q22Lj0A=="   # 5 bytes of ciphertext',
 )
 IMAGE_SIZE_MISMATCH = define(
-    "SL602", "image-size-mismatch", "info", "An image's declared size disagrees with the size its URL states.",
+    "SL602",
+    "image-size-mismatch",
+    "info",
+    "An image's declared size disagrees with the size its URL states.",
     what="Where the image URL states a width (`w_1782`), a size (`1280x720`) or an aspect ratio (`ar_16:9`), the "
     "declared width and height must agree within 2% (CDNs round requested sizes by a pixel or two).",
     why="Templates reserve space from width and height; a wrong size makes the page jump or crops the image.",
     example='- url: "https://cdn.example/upload/w_1782/photo"\n  width: 1280',
 )
 UNKNOWN_TOPIC = define(
-    "SL603", "unknown-topic", "warning", "A topic is not in the configured topic vocabulary.",
+    "SL603",
+    "unknown-topic",
+    "warning",
+    "A topic is not in the configured topic vocabulary.",
     what="When `topics` names a vocabulary (a text file with one topic per line, a YAML file, or a folder of "
     "taxonomy YAML files whose `name` fields are the topics), every topic must be one of them.",
     why="An unknown topic creates an empty or duplicate topic page; usually it is a misspelling.",
     example="topics:\n  - Power App   # did you mean `Power Apps`?",
 )
 RARE_TOPIC_SPELLING = define(
-    "SL604", "rare-topic-spelling", "info", "A topic used once is a near-spelling of a frequent topic.",
+    "SL604",
+    "rare-topic-spelling",
+    "info",
+    "A topic used once is a near-spelling of a frequent topic.",
     what="Without a vocabulary, a topic that occurs in one document only and is a near-spelling of a topic used in "
     "at least five documents is reported.",
     why="Most such topics are misspellings that split one topic into two pages.",
     example="topics:\n  - Artifical Intelligence   # 'Artificial Intelligence' is used 200 times",
 )
 EMPTY_TITLE = define(
-    "SL605", "empty-title", "error", "A title is empty or only whitespace.",
+    "SL605",
+    "empty-title",
+    "error",
+    "A title is empty or only whitespace.",
     what="The title of the document and the titles of its related entries must hold text.",
     why="An empty title renders as a blank card, here and wherever the entry is shown.",
     example='title: "  "',
 )
 SURROUNDING_WHITESPACE = define(
-    "SL606", "surrounding-whitespace", "info", "A title, excerpt, name or topic starts or ends with whitespace.",
+    "SL606",
+    "surrounding-whitespace",
+    "info",
+    "A title, excerpt, name or topic starts or ends with whitespace.",
     what="Leading or trailing spaces, tabs or line breaks in the document's own title, excerpt, provider name "
     "and topics. Related entries are copies: the document they copy is reported, and once it is fixed the "
     "copies are stale copies (SL505) whose safe fix brings them in line.",
@@ -69,13 +87,19 @@ SURROUNDING_WHITESPACE = define(
     fix="safe: the whitespace is removed; nothing else in the value changes.",
 )
 EMPTY_EXCERPT = define(
-    "SL608", "empty-excerpt", "warning", "The document's excerpt is empty or only whitespace.",
+    "SL608",
+    "empty-excerpt",
+    "warning",
+    "The document's excerpt is empty or only whitespace.",
     what="The document's own excerpt (related entries copy it, so they are not reported again).",
     why="A card without a summary; azure-news has 190 such documents, copied into 1,515 related entries.",
     example='excerpt: ""',
 )
 TITLE_IS_EXCERPT = define(
-    "SL607", "title-equals-excerpt", "warning", "The excerpt repeats the title.",
+    "SL607",
+    "title-equals-excerpt",
+    "warning",
+    "The excerpt repeats the title.",
     what="An excerpt identical to the title (ignoring surrounding whitespace).",
     why="The card shows the same text twice; the real excerpt was lost when the document was made.",
     example='title: "Hello"\nexcerpt: "Hello"',
@@ -102,7 +126,9 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
         if vocabulary is not None and isinstance(topic, str) and topic.strip() not in vocabulary:
             match = difflib.get_close_matches(topic, sorted(vocabulary), n=1, cutoff=0.75)
             hint = f"; did you mean `{match[0]}`?" if match else ""
-            yield UNKNOWN_TOPIC.at(doc, ("topics", index), f"topic `{topic}` is not in the topic vocabulary ({config.topics}){hint}")
+            yield UNKNOWN_TOPIC.at(
+                doc, ("topics", index), f"topic `{topic}` is not in the topic vocabulary ({config.topics}){hint}"
+            )
 
 
 def _check_secured(doc: Document, token) -> Iterator[Diagnostic]:
@@ -155,13 +181,23 @@ def _check_image(doc: Document, path: tuple, image: dict) -> Iterator[Diagnostic
     w, h, ratio, box = stated_size(url)
     where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
     if w is not None and _differs(w, width):
-        yield IMAGE_SIZE_MISMATCH.at(doc, path + ("width",), f"{where}.width is {width} but the image URL states width {w}")
+        yield IMAGE_SIZE_MISMATCH.at(
+            doc, path + ("width",), f"{where}.width is {width} but the image URL states width {w}"
+        )
     elif h is not None and _differs(h, height):
-        yield IMAGE_SIZE_MISMATCH.at(doc, path + ("height",), f"{where}.height is {height} but the image URL states height {h}")
+        yield IMAGE_SIZE_MISMATCH.at(
+            doc, path + ("height",), f"{where}.height is {height} but the image URL states height {h}"
+        )
     elif box is not None and not _fits(box, width, height, upscaled="no_upscale" not in url):
-        yield IMAGE_SIZE_MISMATCH.at(doc, path + ("width",), f"{where} is {width}x{height} but the image URL states the size {box[0]}x{box[1]}")
+        yield IMAGE_SIZE_MISMATCH.at(
+            doc, path + ("width",), f"{where} is {width}x{height} but the image URL states the size {box[0]}x{box[1]}"
+        )
     elif ratio is not None and abs(width / height - ratio[0] / ratio[1]) > 0.02 * ratio[0] / ratio[1]:
-        yield IMAGE_SIZE_MISMATCH.at(doc, path + ("height",), f"{where} is {width}x{height} but the image URL states aspect ratio {ratio[0]}:{ratio[1]} (height {round(width * ratio[1] / ratio[0])} for width {width})")
+        yield IMAGE_SIZE_MISMATCH.at(
+            doc,
+            path + ("height",),
+            f"{where} is {width}x{height} but the image URL states aspect ratio {ratio[0]}:{ratio[1]} (height {round(width * ratio[1] / ratio[0])} for width {width})",
+        )
 
 
 def _fits(box: tuple[int, int], width: int, height: int, upscaled: bool) -> bool:
@@ -169,7 +205,9 @@ def _fits(box: tuple[int, int], width: int, height: int, upscaled: bool) -> bool
     `no_upscale()` a smaller source stays smaller than the box."""
     if not upscaled and width <= box[0] * 1.02 and height <= box[1] * 1.02:
         return True
-    return (not _differs(box[0], width) and height <= box[1] * 1.02) or (not _differs(box[1], height) and width <= box[0] * 1.02)
+    return (not _differs(box[0], width) and height <= box[1] * 1.02) or (
+        not _differs(box[1], height) and width <= box[0] * 1.02
+    )
 
 
 def _differs(stated: int, declared: int) -> bool:
@@ -217,15 +255,25 @@ def _check_texts(doc: Document, data: dict) -> Iterator[Diagnostic]:
                 yield rule.at(doc, path, f"{name} is empty" if not value else f"{name} is only whitespace")
         elif value != value.strip() and path[0] != "related":
             fix = replace_value(doc, path, value.strip(), description="remove the surrounding whitespace")
-            side = "starts and ends" if value[0].isspace() and value[-1].isspace() else "starts" if value[0].isspace() else "ends"
-            yield SURROUNDING_WHITESPACE.at(doc, path, f"{name} {side} with whitespace ({_describe_blank(value)})", fix=fix)
+            side = (
+                "starts and ends"
+                if value[0].isspace() and value[-1].isspace()
+                else "starts"
+                if value[0].isspace()
+                else "ends"
+            )
+            yield SURROUNDING_WHITESPACE.at(
+                doc, path, f"{name} {side} with whitespace ({_describe_blank(value)})", fix=fix
+            )
     title, excerpt = data.get("title"), data.get("excerpt")
     if isinstance(title, str) and isinstance(excerpt, str) and title.strip() and title.strip() == excerpt.strip():
-        yield TITLE_IS_EXCERPT.at(doc, ("excerpt",), "excerpt is the same text as the title: the article's summary is missing")
+        yield TITLE_IS_EXCERPT.at(
+            doc, ("excerpt",), "excerpt is the same text as the title: the article's summary is missing"
+        )
 
 
 def _describe_blank(value: str) -> str:
-    blanks = (value[: len(value) - len(value.lstrip())] + value[len(value.rstrip()) :])
+    blanks = value[: len(value) - len(value.lstrip())] + value[len(value.rstrip()) :]
     return ", ".join(sorted({repr(ch) for ch in blanks}))
 
 
@@ -263,7 +311,11 @@ def _names(text: str) -> set[str]:
     body = text.split("\n---", 1)[0].removeprefix("---\n") if text.startswith("---") else text
     data = yaml.safe_load(body)
     items = data if isinstance(data, list) else [data]
-    return {str(item["name"]) if isinstance(item, dict) else str(item) for item in items if item is not None and (not isinstance(item, dict) or "name" in item)}
+    return {
+        str(item["name"]) if isinstance(item, dict) else str(item)
+        for item in items
+        if item is not None and (not isinstance(item, dict) or "name" in item)
+    }
 
 
 def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
@@ -283,5 +335,7 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
                 if not match:
                     continue
                 message = f"topic `{topic}` is used only here; did you mean `{match[0]}` (used in {counts[match[0]]} documents)?"
-                if (diagnostic := corpus.report(record.path, RARE_TOPIC_SPELLING, ("topics", index), message)) is not None:
+                if (
+                    diagnostic := corpus.report(record.path, RARE_TOPIC_SPELLING, ("topics", index), message)
+                ) is not None:
                     yield diagnostic

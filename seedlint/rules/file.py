@@ -20,92 +20,137 @@ if TYPE_CHECKING:
     from seedlint.document import Document
 
 UNREADABLE_FILE = define(
-    "SL001", "unreadable-file", "error", "The file cannot be read.",
+    "SL001",
+    "unreadable-file",
+    "error",
+    "The file cannot be read.",
     what="The file could not be opened or read (permission denied, a directory, a broken link, deleted during the run).",
     why="A document that cannot be read is not checked; saying so keeps a CI run from passing by accident.",
     example="$ chmod 000 news/2024-01-22-a.md",
 )
 FILE_TOO_LARGE = define(
-    "SL002", "file-too-large", "error", "The file is too large to be a document.",
+    "SL002",
+    "file-too-large",
+    "error",
+    "The file is too large to be a document.",
     what="Files over 10 MiB are reported and not parsed.",
     why="A real article is a few kilobytes; a huge file is a mistake (a data dump, a binary) and parsing it would stall a hook.",
     example="a 100 MB file named news/big.md",
 )
 BINARY_FILE = define(
-    "SL003", "binary-file", "error", "The file contains NUL bytes: it is binary, not text.",
+    "SL003",
+    "binary-file",
+    "error",
+    "The file contains NUL bytes: it is binary, not text.",
     what="The file contains NUL bytes; the position of the first one is reported.",
     why="Binary files are not documents; they usually got a document's name by mistake.",
     example="an image saved as news/photo.md",
 )
 INVALID_UTF8 = define(
-    "SL004", "invalid-utf8", "error", "The file is not valid UTF-8.",
+    "SL004",
+    "invalid-utf8",
+    "error",
+    "The file is not valid UTF-8.",
     what="The bytes are decoded as strict UTF-8; the first invalid byte is reported with its line and column. UTF-16 files are named as such.",
     why="Documents are UTF-8; other bytes become mojibake or crash the site build.",
     example='title: "Caf\\xe9"   # Latin-1 byte 0xE9 in a UTF-8 file',
 )
 BYTE_ORDER_MARK = define(
-    "SL005", "byte-order-mark", "warning", "The file starts with a UTF-8 byte-order mark.",
+    "SL005",
+    "byte-order-mark",
+    "warning",
+    "The file starts with a UTF-8 byte-order mark.",
     what="A U+FEFF byte-order mark before the opening `---`.",
     why="Front-matter parsers (Jekyll among them) expect `---` as the very first bytes; a BOM hides the front matter.",
     example="\\ufeff---\ntitle: ...",
     fix="safe: the mark is removed; nothing else changes.",
 )
 MISSING_FRONT_MATTER = define(
-    "SL006", "missing-front-matter", "error", "The file does not start with a `---` front-matter block.",
+    "SL006",
+    "missing-front-matter",
+    "error",
+    "The file does not start with a `---` front-matter block.",
     what="Line 1 must be exactly `---` (trailing blanks allowed).",
     why="Without front matter the document has no title, date or URL: the site drops it silently.",
     example="title: Hello\n---",
 )
 UNCLOSED_FRONT_MATTER = define(
-    "SL007", "unclosed-front-matter", "error", "The front matter is never closed by `---` or `...`.",
+    "SL007",
+    "unclosed-front-matter",
+    "error",
+    "The front matter is never closed by `---` or `...`.",
     what="After the opening `---`, a line that is `---` or `...` must end the front matter.",
     why="Without the closing line the whole body is read as YAML, or the document is dropped.",
     example="---\ntitle: Hello\n(body, and no closing line)",
 )
 YAML_SYNTAX_ERROR = define(
-    "SL008", "yaml-syntax-error", "error", "The front matter is not valid YAML.",
+    "SL008",
+    "yaml-syntax-error",
+    "error",
+    "The front matter is not valid YAML.",
     what="The YAML parser's error, at the line and column where it stopped.",
     why="A document whose front matter does not parse cannot be published or checked further.",
     example='title: "unterminated\nexcerpt: x',
 )
 TAB_INDENTATION = define(
-    "SL009", "tab-indentation", "error", "A tab character is used for YAML indentation.",
+    "SL009",
+    "tab-indentation",
+    "error",
+    "A tab character is used for YAML indentation.",
     what="YAML forbids tabs in indentation; the position of the tab is reported.",
     why="Tabs make the YAML invalid, and editors display them at different widths.",
     example="provider:\n\tname: BBC",
 )
 DUPLICATE_KEY = define(
-    "SL010", "duplicate-key", "error", "A key appears twice in the same mapping.",
+    "SL010",
+    "duplicate-key",
+    "error",
+    "A key appears twice in the same mapping.",
     what="The second occurrence of a key in one mapping, with the line of the first.",
     why="YAML keeps only the last value, silently discarding the first: one of the two edits is lost.",
     example='title: "First"\ntitle: "Second"',
 )
 UNSUPPORTED_TAG = define(
-    "SL011", "unsupported-tag", "error", "A YAML tag other than the standard scalar, list and mapping tags.",
+    "SL011",
+    "unsupported-tag",
+    "error",
+    "A YAML tag other than the standard scalar, list and mapping tags.",
     what="Explicit tags such as `!!python/object` or `!custom`; the value is read as plain data and the tag is reported.",
     why="Tags can make YAML loaders construct objects or run code; article front matter needs none.",
     example="title: !!python/object/apply:os.system [ls]",
 )
 YAML_TOO_COMPLEX = define(
-    "SL012", "yaml-too-complex", "error", "The YAML nests too deep or its aliases expand too far.",
+    "SL012",
+    "yaml-too-complex",
+    "error",
+    "The YAML nests too deep or its aliases expand too far.",
     what="More than 64 levels of nesting, or aliases that expand beyond 200,000 values (a 'billion laughs' bomb).",
     why="Such YAML exhausts memory or time in every consumer; no article needs it.",
     example='a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n...',
 )
 FRONT_MATTER_NOT_MAPPING = define(
-    "SL013", "front-matter-not-mapping", "error", "The front matter is empty, or a list or scalar instead of a mapping.",
+    "SL013",
+    "front-matter-not-mapping",
+    "error",
+    "The front matter is empty, or a list or scalar instead of a mapping.",
     what="The front matter must be a mapping of fields.",
     why="Every consumer reads front matter as named fields.",
     example="---\n- title\n- excerpt\n---",
 )
 LINE_TOO_LONG = define(
-    "SL014", "line-too-long", "error", "A line is over 10,000 characters long.",
+    "SL014",
+    "line-too-long",
+    "error",
+    "A line is over 10,000 characters long.",
     what="The first line longer than 10,000 characters (the longest line in the real corpora has 592); the document is still checked.",
     why="No article has such a line: it is pasted data, a minified blob or a file glued together, and it makes every diff and review unreadable.",
     example='title: "xxxxxxxx…(a million characters)…"',
 )
 MIXED_LINE_ENDINGS = define(
-    "SL015", "mixed-line-endings", "warning", "The file mixes CRLF and LF line endings.",
+    "SL015",
+    "mixed-line-endings",
+    "warning",
+    "The file mixes CRLF and LF line endings.",
     what="Lines ending in CRLF (`\\r\\n`) and lines ending in LF (`\\n`) in one file; the first line that differs "
     "from the majority is reported.",
     why="Mixed endings make every diff noisy and some YAML tools keep the stray `\\r` in values.",
@@ -113,15 +158,21 @@ MIXED_LINE_ENDINGS = define(
     fix="safe: the minority line endings are rewritten to the majority style; nothing else changes.",
 )
 TRAILING_WHITESPACE = define(
-    "SL016", "trailing-whitespace", "warning", "A front-matter line ends with spaces or tabs.",
+    "SL016",
+    "trailing-whitespace",
+    "warning",
+    "A front-matter line ends with spaces or tabs.",
     what="Spaces or tabs before the end of a front-matter line (outside block scalars, where they are content).",
     why="Invisible trailing blanks produce noisy diffs and review churn.",
-    example="title: \"Hello\"   ",
+    example='title: "Hello"   ',
     fix="safe: the trailing blanks are removed (never inside a `|` or `>` block scalar).",
 )
 
 UNUSED_SUPPRESSION = define(
-    "SL017", "unused-suppression", "warning", "A `# seedlint: ignore[...]` comment silences nothing.",
+    "SL017",
+    "unused-suppression",
+    "warning",
+    "A `# seedlint: ignore[...]` comment silences nothing.",
     what="A suppression comment (or one of its codes) that matched no diagnostic of a selected rule.",
     why="Stale suppressions hide future problems on that line and mislead readers.",
     example='title: "Fine"   # seedlint: ignore[SL401]',
@@ -131,9 +182,20 @@ UNUSED_SUPPRESSION = define(
 PROBLEM_RULES = {
     rule.name: rule
     for rule in (
-        UNREADABLE_FILE, FILE_TOO_LARGE, BINARY_FILE, INVALID_UTF8, BYTE_ORDER_MARK, MISSING_FRONT_MATTER,
-        UNCLOSED_FRONT_MATTER, YAML_SYNTAX_ERROR, TAB_INDENTATION, DUPLICATE_KEY, UNSUPPORTED_TAG,
-        YAML_TOO_COMPLEX, FRONT_MATTER_NOT_MAPPING, LINE_TOO_LONG,
+        UNREADABLE_FILE,
+        FILE_TOO_LARGE,
+        BINARY_FILE,
+        INVALID_UTF8,
+        BYTE_ORDER_MARK,
+        MISSING_FRONT_MATTER,
+        UNCLOSED_FRONT_MATTER,
+        YAML_SYNTAX_ERROR,
+        TAB_INDENTATION,
+        DUPLICATE_KEY,
+        UNSUPPORTED_TAG,
+        YAML_TOO_COMPLEX,
+        FRONT_MATTER_NOT_MAPPING,
+        LINE_TOO_LONG,
     )
 }
 
@@ -160,7 +222,12 @@ def _check_line_endings(doc: Document) -> Iterator[Diagnostic]:
     fix = Fix(edits, description=f"use {'CRLF' if majority == chr(13) + chr(10) else 'LF'} line endings throughout")
     names = ("CRLF", "LF") if majority == "\r\n" else ("LF", "CRLF")
     count = len(minority)
-    yield MIXED_LINE_ENDINGS.at_span(doc, doc.span(minority[0]), f"mixed line endings: {count} line{'s end' if count != 1 else ' ends'} in {names[1]}, the other {max(crlf, lf)} in {names[0]} (first here)", fix)
+    yield MIXED_LINE_ENDINGS.at_span(
+        doc,
+        doc.span(minority[0]),
+        f"mixed line endings: {count} line{'s end' if count != 1 else ' ends'} in {names[1]}, the other {max(crlf, lf)} in {names[0]} (first here)",
+        fix,
+    )
 
 
 def _check_trailing_whitespace(doc: Document) -> Iterator[Diagnostic]:
@@ -176,7 +243,12 @@ def _check_trailing_whitespace(doc: Document) -> Iterator[Diagnostic]:
         if any(span.start <= start < span.end for span in block_scalars):
             continue
         fix = Fix.replace(start, end, "", description="remove trailing whitespace")
-        yield TRAILING_WHITESPACE.at_span(doc, doc.span(start, end), f"trailing whitespace ({end - start} character{'s' if end - start != 1 else ''})", fix)
+        yield TRAILING_WHITESPACE.at_span(
+            doc,
+            doc.span(start, end),
+            f"trailing whitespace ({end - start} character{'s' if end - start != 1 else ''})",
+            fix,
+        )
 
 
 # Only from the start of a run of blanks, and never giving back: otherwise every blank of a long run that

@@ -33,19 +33,28 @@ if TYPE_CHECKING:
     from seedlint.config import Config
 
 MISSING_URL = define(
-    "SL501", "related-missing-url", "error", "A related entry has no webUrl.",
+    "SL501",
+    "related-missing-url",
+    "error",
+    "A related entry has no webUrl.",
     what="Every related entry must name its article by webUrl.",
     why="Without an address the entry links nowhere: readers get a dead card.",
-    example="related:\n  - title: \"A\"\n    excerpt: \"...\"   # no webUrl",
+    example='related:\n  - title: "A"\n    excerpt: "..."   # no webUrl',
 )
 MALFORMED_URL = define(
-    "SL502", "related-malformed-url", "error", "A related entry's webUrl is not an http(s) address, so it resolves to nothing.",
+    "SL502",
+    "related-malformed-url",
+    "error",
+    "A related entry's webUrl is not an http(s) address, so it resolves to nothing.",
     what="The entry's webUrl cannot name any document: no http/https scheme or no host (the SL3 rules say what exactly is wrong with it).",
     why="A malformed link dangles whatever the corpus holds.",
     example='related:\n  - webUrl: "www.example.com/a"',
 )
 NEAR_MISS = define(
-    "SL503", "related-near-miss", "error", "A related entry resolves to nothing but nearly names a corpus document.",
+    "SL503",
+    "related-near-miss",
+    "error",
+    "A related entry resolves to nothing but nearly names a corpus document.",
     what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the same host, "
     "or whose copied title and provider are those of exactly one corpus document.",
     why="A typo in a link breaks it silently; the intended document is almost certainly the one suggested.",
@@ -53,14 +62,20 @@ NEAR_MISS = define(
     fix="safe: the URL is replaced by the suggested document's address (its webUrl, else originalUrl).",
 )
 DANGLING = define(
-    "SL504", "related-dangling", "error", "A related entry names no document of the corpus (its target is missing or was deleted).",
-    what="Under `related-scope = \"closed\"` every entry must resolve to a document; under \"hosts\" every entry on a "
+    "SL504",
+    "related-dangling",
+    "error",
+    "A related entry names no document of the corpus (its target is missing or was deleted).",
+    what='Under `related-scope = "closed"` every entry must resolve to a document; under "hosts" every entry on a '
     "host where the corpus has documents; with `--since REV`, every entry that resolved at REV.",
     why="A deleted or renamed document leaves links to it dead in every document that copied it.",
-    example="related:\n  - webUrl: \"https://example.com/deleted-article\"",
+    example='related:\n  - webUrl: "https://example.com/deleted-article"',
 )
 STALE_COPY = define(
-    "SL505", "related-stale-copy", "warning", "A related entry's copied fields differ from the document it names.",
+    "SL505",
+    "related-stale-copy",
+    "warning",
+    "A related entry's copied fields differ from the document it names.",
     what="title, excerpt, publishedDateTime, provider and type of a resolved entry are compared with the target document.",
     why="Entries are copies made when the link was created; when the article changes, the card shows the old text.",
     example='related:\n  - title: "Old headline"   # the target now reads "New headline"',
@@ -68,28 +83,40 @@ STALE_COPY = define(
     "error, unsafe otherwise (the target may be the wrong one).",
 )
 SELF_REFERENCE = define(
-    "SL506", "related-self-reference", "warning", "A document lists itself as related.",
+    "SL506",
+    "related-self-reference",
+    "warning",
+    "A document lists itself as related.",
     what="A related entry that resolves to the document that contains it.",
     why="A card linking to the page the reader is on is useless and usually a copy-paste slip.",
-    example="webUrl: \"https://a.example/x\"\nrelated:\n  - webUrl: \"https://a.example/x\"",
+    example='webUrl: "https://a.example/x"\nrelated:\n  - webUrl: "https://a.example/x"',
 )
 DUPLICATE_ENTRY = define(
-    "SL507", "related-duplicate-entry", "warning", "The same document appears twice in one related list.",
+    "SL507",
+    "related-duplicate-entry",
+    "warning",
+    "The same document appears twice in one related list.",
     what="Two entries of one list that resolve to the same document (or name the same address); the second is reported.",
     why="The reader sees the same card twice.",
-    example="related:\n  - webUrl: \"https://a.example/x\"\n  - webUrl: \"https://a.example/x?utm_source=feed\"",
+    example='related:\n  - webUrl: "https://a.example/x"\n  - webUrl: "https://a.example/x?utm_source=feed"',
 )
 DUPLICATE_DOCUMENT = define(
-    "SL508", "duplicate-document", "error", "Two documents have the same canonical address.",
+    "SL508",
+    "duplicate-document",
+    "error",
+    "Two documents have the same canonical address.",
     what="Documents whose webUrl (else originalUrl) is the same address after normalisation; each is reported, naming the other.",
     why="References to that address cannot tell the documents apart, and the site shows the article twice.",
-    example="a.md: webUrl: \"https://a.example/x\"\nb.md: webUrl: \"https://a.example/x/\"",
+    example='a.md: webUrl: "https://a.example/x"\nb.md: webUrl: "https://a.example/x/"',
 )
 POSSIBLE_DUPLICATE = define(
-    "SL509", "possible-duplicate-document", "warning", "Two documents have the same title, provider and publication date.",
+    "SL509",
+    "possible-duplicate-document",
+    "warning",
+    "Two documents have the same title, provider and publication date.",
     what="Documents under different addresses that share title, provider and the date of publishedDateTime.",
     why="Usually the same article captured twice under two addresses.",
-    example="a.md and b.md: title \"X\", provider example.com, published 2024-01-22",
+    example='a.md and b.md: title "X", provider example.com, published 2024-01-22',
 )
 
 
@@ -119,19 +146,29 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
                 continue
             target = index.resolve_key(ref.key)
             if target is None and not is_web_url(ref.url):
-                yield from doc.report(MALFORMED_URL, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is not an http(s) address: it resolves to nothing")
+                yield from doc.report(
+                    MALFORMED_URL,
+                    where + ("webUrl",),
+                    f"related[{ref.index}] → {ref.url} is not an http(s) address: it resolves to nothing",
+                )
                 continue
             # The same article twice: the same target document, or the same address outside the corpus.
             identity = target.path if target is not None else ref.key
             if identity in seen:
                 named = target.name if target is not None else "the same address"
-                yield from doc.report(DUPLICATE_ENTRY, where + ("webUrl",), f"related[{ref.index}] → {ref.url} names {named} again (already related[{seen[identity]}])")
+                yield from doc.report(
+                    DUPLICATE_ENTRY,
+                    where + ("webUrl",),
+                    f"related[{ref.index}] → {ref.url} names {named} again (already related[{seen[identity]}])",
+                )
             seen.setdefault(identity, ref.index)
             if target is None:
                 yield from _unresolved(corpus, config, doc, record, ref)
                 continue
             if target.path == record.path:
-                yield from doc.report(SELF_REFERENCE, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is this document itself")
+                yield from doc.report(
+                    SELF_REFERENCE, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is this document itself"
+                )
             yield from _stale(corpus, doc, ref, target)
 
 
@@ -155,21 +192,34 @@ def _dangling_only(corpus: Corpus, config: Config, record: IndexRecord) -> Itera
             yield from _unresolved(corpus, config, doc, record, ref)
 
 
-def _unresolved(corpus: Corpus, config: Config, doc: _Lazy, record: IndexRecord, ref: RelatedRef) -> Iterator[Diagnostic]:
+def _unresolved(
+    corpus: Corpus, config: Config, doc: _Lazy, record: IndexRecord, ref: RelatedRef
+) -> Iterator[Diagnostic]:
     where = ("related", ref.index, "webUrl")
     corpus.unresolved.append((record.path, host_key(ref.key or ""), ref.title_key))
     guess = corpus.index.near_miss(ref)
     if guess is not None and guess.path != record.path and guess.url:
+
         def fix(loaded):
             return replace_value(loaded, where, guess.url, description=f"point related[{ref.index}] at {guess.name}")
 
         message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({guess.url})?"
         yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=guess.url)
     elif ref.key in corpus.lost:
-        yield from doc.report(DANGLING, where, f"related[{ref.index}] → {ref.url} does not resolve: it named {corpus.lost[ref.key]}, which no longer has that address (deleted or changed)")
+        yield from doc.report(
+            DANGLING,
+            where,
+            f"related[{ref.index}] → {ref.url} does not resolve: it named {corpus.lost[ref.key]}, which no longer has that address (deleted or changed)",
+        )
     elif config.related_scope == "closed" or (config.related_scope == "hosts" and corpus.index.has_host(ref.url)):
-        scope = "the corpus has no document at that address" if config.related_scope == "closed" else "the corpus has documents on that host but none at that address"
-        yield from doc.report(DANGLING, where, f"related[{ref.index}] → {ref.url} does not resolve: {scope} (missing or deleted target)")
+        scope = (
+            "the corpus has no document at that address"
+            if config.related_scope == "closed"
+            else "the corpus has documents on that host but none at that address"
+        )
+        yield from doc.report(
+            DANGLING, where, f"related[{ref.index}] → {ref.url} does not resolve: {scope} (missing or deleted target)"
+        )
 
 
 def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> Iterator[Diagnostic]:
@@ -185,13 +235,20 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
         for name in differing:
             if name in UNKEPT_FIELDS:
                 loaded = corpus.document(target.path)
-                found.append((name, loaded.data.get(name) if loaded is not None and isinstance(loaded.data, dict) else None))
+                found.append(
+                    (name, loaded.data.get(name) if loaded is not None and isinstance(loaded.data, dict) else None)
+                )
             else:
                 found.append((name, target.value(name)))
         return tuple(found)
 
     def fix(loaded) -> Fix | None:
-        edits = tuple(e for name, value in values() for f in _copy_edits(loaded, ("related", ref.index, name), value, safe) for e in f.edits)
+        edits = tuple(
+            e
+            for name, value in values()
+            for f in _copy_edits(loaded, ("related", ref.index, name), value, safe)
+            for e in f.edits
+        )
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         return Fix(edits, applicability, f"copy {', '.join(differing)} from {target.name}") if edits else None
 
@@ -201,7 +258,9 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
         return f"related[{ref.index}] is a stale copy of {target.name} ({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
 
     # The message and the fix depend on the target's values, which its fingerprints stand for.
-    yield from doc.report(STALE_COPY, ("related", ref.index, first), message, fix=fix, identity=(target.path, safe, target.fingerprints))
+    yield from doc.report(
+        STALE_COPY, ("related", ref.index, first), message, fix=fix, identity=(target.path, safe, target.fingerprints)
+    )
 
 
 def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
@@ -224,13 +283,23 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
         if record.path not in corpus.reported:
             continue
         if record.url:
-            others = sorted((o for o in corpus.index.same_address(record.url_key) if o.path != record.path), key=lambda o: o.path)
+            others = sorted(
+                (o for o in corpus.index.same_address(record.url_key) if o.path != record.path), key=lambda o: o.path
+            )
             if others:
                 field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
                 names = ", ".join(o.name for o in others)
-                yield from _Lazy(corpus, record.path).report(DUPLICATE_DOCUMENT, (field_name,), f"{field_name} {record.url} is also the address of {names}: two documents for one article")
+                yield from _Lazy(corpus, record.path).report(
+                    DUPLICATE_DOCUMENT,
+                    (field_name,),
+                    f"{field_name} {record.url} is also the address of {names}: two documents for one article",
+                )
         identity = identity_key(record)
         group = corpus.index.same_identity(identity) if identity is not None else []
         if len({r.url_key for r in group if r.url}) > 1:
             names = ", ".join(o.name for o in sorted(group, key=lambda o: o.path) if o.path != record.path)
-            yield from _Lazy(corpus, record.path).report(POSSIBLE_DUPLICATE, ("title",), f"same title, provider and publication date as {names} (under another address): the same article twice?")
+            yield from _Lazy(corpus, record.path).report(
+                POSSIBLE_DUPLICATE,
+                ("title",),
+                f"same title, provider and publication date as {names} (under another address): the same article twice?",
+            )

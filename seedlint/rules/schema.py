@@ -21,45 +21,66 @@ if TYPE_CHECKING:
     from seedlint.document import Document
 
 MISSING_FIELD = define(
-    "SL101", "missing-field", "error", "A required field is missing.",
+    "SL101",
+    "missing-field",
+    "error",
+    "A required field is missing.",
     what="Fields the schema requires (at the top level, in provider, images and related entries, and those required "
     "under a condition such as `webUrl` for articles). Reported on the first line of the mapping that lacks the field.",
     why="Consumers of the corpus rely on required fields: a document without a title or a date breaks pages and feeds.",
     example='related:\n  - title: "A"\n    type: article      # no webUrl',
 )
 UNKNOWN_FIELD = define(
-    "SL102", "unknown-field", "error", "A field the schema does not know (often a misspelling).",
+    "SL102",
+    "unknown-field",
+    "error",
+    "A field the schema does not know (often a misspelling).",
     what="Every mapping of the format is closed: a key it does not define is reported at the key, with the closest "
     "known key when one is close.",
     why="A misspelled key (`publishedDatetime`) silently leaves the real field missing.",
     example='titel: "Hello"   # did you mean `title`?',
 )
 WRONG_TYPE = define(
-    "SL103", "wrong-type", "error", "A value has the wrong type.",
+    "SL103",
+    "wrong-type",
+    "error",
+    "A value has the wrong type.",
     what="Strings, integers, booleans, lists and mappings where the schema says so.",
     why="A quoted number or a list where a string is expected breaks templates and sorting.",
     example='quality: "39"',
 )
 INVALID_ENUM = define(
-    "SL104", "invalid-enum-value", "error", "A value is not one of the allowed values.",
+    "SL104",
+    "invalid-enum-value",
+    "error",
+    "A value is not one of the allowed values.",
     what="Fields with a fixed vocabulary (category, type, ...) must use one of its values.",
     why="An unknown category or type is routed nowhere by the site.",
     example="type: artcle   # expected article or video",
 )
 OUT_OF_RANGE = define(
-    "SL105", "out-of-range", "error", "A number, string or list is outside its allowed range or length.",
+    "SL105",
+    "out-of-range",
+    "error",
+    "A number, string or list is outside its allowed range or length.",
     what="Minimum and maximum of numbers (quality, heat, image sizes) and lengths of strings and lists.",
     why="Negative image sizes or an empty title are data errors that render badly.",
     example="images:\n  - width: 0",
 )
 PATTERN_MISMATCH = define(
-    "SL106", "pattern-mismatch", "error", "A string does not have the form the schema requires.",
+    "SL106",
+    "pattern-mismatch",
+    "error",
+    "A string does not have the form the schema requires.",
     what="String fields with a required form (URLs start with http:// or https://, the secured token is base64;base64).",
     why="Values of the wrong form cannot be used by the consumers that expect that form.",
     example='webUrl: "www.example.com/a"',
 )
 SCHEMA_VIOLATION = define(
-    "SL107", "schema-violation", "error", "Any other violation of the article schema.",
+    "SL107",
+    "schema-violation",
+    "error",
+    "Any other violation of the article schema.",
     what="Schema constraints not covered by SL101-SL106 (a field that is forbidden under a condition, "
     "a value matching none of the allowed shapes, ...).",
     why="The schema is the single source of truth of the format.",
@@ -67,15 +88,22 @@ SCHEMA_VIOLATION = define(
 )
 
 _TYPE_NAMES = {
-    "string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
-    "array": "a list", "object": "a mapping", "null": "empty",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "empty",
 }
 
 
 def check(doc: Document, context) -> Iterator[Diagnostic]:
     validator = article_schema.validator(context.schema_path if context is not None else None)
     # The common case first: a yes/no answer, far cheaper than collecting errors.
-    if article_schema.fast_check(context.schema_path if context is not None else None).is_valid(doc.data, doc.entry_keys()):
+    if article_schema.fast_check(context.schema_path if context is not None else None).is_valid(
+        doc.data, doc.entry_keys()
+    ):
         return
     found: dict[tuple, Diagnostic] = {}
     for error in validator.iter_errors(doc.data):
@@ -126,14 +154,21 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
             if trigger in error.instance:
                 for name in needed:
                     if name not in error.instance:
-                        yield MISSING_FIELD.at(doc, path + (trigger,), f"`{field_name(path + (trigger,))}` requires `{name}` beside it", key=True)
+                        yield MISSING_FIELD.at(
+                            doc,
+                            path + (trigger,),
+                            f"`{field_name(path + (trigger,))}` requires `{name}` beside it",
+                            key=True,
+                        )
     elif kind in ("additionalProperties", "unevaluatedProperties"):
         known = _known_properties(error.schema)
         for name in error.instance:
             if name not in known:
                 suggestion = _closest(name, known)
                 hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-                diagnostic = UNKNOWN_FIELD.at(doc, path + (name,), f"unknown field `{field_name(path + (name,))}`{hint}", key=True)
+                diagnostic = UNKNOWN_FIELD.at(
+                    doc, path + (name,), f"unknown field `{field_name(path + (name,))}`{hint}", key=True
+                )
                 diagnostic.extra = {"mapping": path, "suggestion": suggestion}
                 yield diagnostic
     elif kind == "type":
@@ -145,18 +180,36 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
         suggestion = _closest(error.instance, [str(a) for a in allowed]) if isinstance(error.instance, str) else None
         hint = f"; did you mean {_show(suggestion)}?" if suggestion else ""
         choices = ", ".join(_show(a) for a in allowed)
-        yield INVALID_ENUM.at(doc, path, f"`{where}` is {_show(error.instance)}; expected {'one of ' if len(allowed) > 1 else ''}{choices}{hint}{_condition(error, root_schema)}")
+        yield INVALID_ENUM.at(
+            doc,
+            path,
+            f"`{where}` is {_show(error.instance)}; expected {'one of ' if len(allowed) > 1 else ''}{choices}{hint}{_condition(error, root_schema)}",
+        )
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = {"minimum": "below the minimum", "maximum": "above the maximum", "exclusiveMinimum": "not above", "exclusiveMaximum": "not below"}[kind]
+        bound = {
+            "minimum": "below the minimum",
+            "maximum": "above the maximum",
+            "exclusiveMinimum": "not above",
+            "exclusiveMaximum": "not below",
+        }[kind]
         yield OUT_OF_RANGE.at(doc, path, f"`{where}` is {error.instance}, {bound} {error.validator_value}")
     elif kind in ("minLength", "maxLength", "minItems", "maxItems"):
         yield OUT_OF_RANGE.at(doc, path, _length_message(where, kind, error))
     elif kind == "pattern":
-        yield PATTERN_MISMATCH.at(doc, path, f"`{where}` is {_show(error.instance)}, which does not match the required form {error.validator_value}{_expected_form(error)}")
+        yield PATTERN_MISMATCH.at(
+            doc,
+            path,
+            f"`{where}` is {_show(error.instance)}, which does not match the required form {error.validator_value}{_expected_form(error)}",
+        )
     elif kind == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
         for name in error.validator_value["required"]:
             if name in error.instance:
-                yield SCHEMA_VIOLATION.at(doc, path + (name,), f"`{field_name(path + (name,))}` is not allowed{_condition(error, root_schema) or ' here'}", key=True)
+                yield SCHEMA_VIOLATION.at(
+                    doc,
+                    path + (name,),
+                    f"`{field_name(path + (name,))}` is not allowed{_condition(error, root_schema) or ' here'}",
+                    key=True,
+                )
     else:
         yield SCHEMA_VIOLATION.at(doc, path, f"`{where}`: {error.message}")
 

@@ -31,10 +31,13 @@ if TYPE_CHECKING:
     from seedlint.document import Document
 
 URL_SCHEME = define(
-    "SL301", "invalid-url-scheme", "error", "A URL does not start with `http://` or `https://`.",
+    "SL301",
+    "invalid-url-scheme",
+    "error",
+    "A URL does not start with `http://` or `https://`.",
     what="The scheme of every URL field must be http or https, followed by `//`. Reported: schemes that are not "
     "web addresses (`javascript:`, `data:`, `ftp:`, `mailto:`), misspelled schemes (`htps://`, with a "
-    "\"did you mean\"), a missing `//` or colon (`https:/x`, `https//x`), protocol-relative URLs (`//host/...`) "
+    '"did you mean"), a missing `//` or colon (`https:/x`, `https//x`), protocol-relative URLs (`//host/...`) '
     "and URLs with no scheme at all (`www.example.com/a`). Root-relative paths are accepted only in "
     "provider.images[].url, where the corpus's own site keeps its organisation logos "
     "(`/assets/images/organizations/medium.com-50x50.jpg`).",
@@ -45,7 +48,10 @@ URL_SCHEME = define(
     "other schemes are not fixed.",
 )
 URL_HOST = define(
-    "SL302", "invalid-url-host", "error", "A URL has no host, or its host is not a valid domain name.",
+    "SL302",
+    "invalid-url-host",
+    "error",
+    "A URL has no host, or its host is not a valid domain name.",
     what="The host is parsed from the URL and checked label by label with the `idna` package: no empty labels "
     "(`a..com`), no label longer than 63 characters or starting or ending with a hyphen, valid internationalised "
     "names and `xn--` labels. Also reported: a missing host, a port that is not a number from 0 to 65535, and "
@@ -56,7 +62,10 @@ URL_HOST = define(
     example='webUrl: "https://www.example..com/news/a"',
 )
 PUBLIC_SUFFIX = define(
-    "SL303", "unknown-public-suffix", "error", "A URL's host does not end in a known public suffix.",
+    "SL303",
+    "unknown-public-suffix",
+    "error",
+    "A URL's host does not end in a known public suffix.",
     what="The host must end in a suffix of the Public Suffix List (`com`, `co.uk`, `police.uk`, ...), as bundled "
     "with the installed `publicsuffixlist` package, and must not itself be a public suffix. IP addresses are "
     "not checked.",
@@ -65,7 +74,10 @@ PUBLIC_SUFFIX = define(
     example='webUrl: "https://www.example.comm/news/a"',
 )
 URL_WHITESPACE = define(
-    "SL304", "whitespace-in-url", "error", "A URL contains spaces, line breaks or control characters.",
+    "SL304",
+    "whitespace-in-url",
+    "error",
+    "A URL contains spaces, line breaks or control characters.",
     what="Raw spaces (also no-break and other Unicode spaces), tabs, line breaks and C0/C1 control characters "
     "anywhere in a URL, including at its start or end. The position of the first one is reported.",
     why="URLs cannot contain these characters; clients disagree on what to do with them (some cut the URL at "
@@ -77,14 +89,20 @@ URL_WHITESPACE = define(
     "whitespace is in the host.",
 )
 PERCENT_ENCODING = define(
-    "SL305", "invalid-percent-encoding", "error", "A `%` in a URL is not followed by two hexadecimal digits.",
+    "SL305",
+    "invalid-percent-encoding",
+    "error",
+    "A `%` in a URL is not followed by two hexadecimal digits.",
     what="Every `%` in a URL must start a percent-encoded byte (`%20`, `%C3%A9`).",
     why="A stray `%` (`100%-free`, `%zz`) makes the URL invalid; servers answer 400 or decode it differently.",
     example='webUrl: "https://www.example.com/news/100%-free"',
     fix="unsafe: the `%` is encoded as `%25`, which is what the author most likely meant, but cannot be proven.",
 )
 HTML_ESCAPED_URL = define(
-    "SL306", "html-escaped-url", "error", "A URL contains an HTML-escaped ampersand (`&amp;`, `&#038;`).",
+    "SL306",
+    "html-escaped-url",
+    "error",
+    "A URL contains an HTML-escaped ampersand (`&amp;`, `&#038;`).",
     what="`&amp;`, `&#38;`, `&#038;` or `&#x26;` inside a URL: the URL was copied from HTML source without "
     "unescaping it.",
     why="In a URL, `#` starts the fragment and `;` is data: `?w=1200&#038;strip=all` sends only `w=1200&` to "
@@ -93,7 +111,10 @@ HTML_ESCAPED_URL = define(
     fix="safe: each escaped ampersand becomes `&`, the URL the HTML it was copied from pointed to.",
 )
 PROVIDER_DOMAIN = define(
-    "SL307", "url-not-on-provider-domain", "warning", "An item's address is not on its provider's domain.",
+    "SL307",
+    "url-not-on-provider-domain",
+    "warning",
+    "An item's address is not on its provider's domain.",
     what="The host of an item's webUrl must be `provider.domain` or one of its subdomains, or share its "
     "registrable domain (azure.microsoft.com is on microsoft.com). Items without webUrl are checked on "
     "originalUrl, except videos: a provider's video is hosted on a video platform (youtube.com for "
@@ -103,7 +124,10 @@ PROVIDER_DOMAIN = define(
     example='webUrl: "https://www.bbc.co.uk/news/a"\nprovider:\n  name: CNN\n  domain: cnn.com',
 )
 AMP_OTHER_SITE = define(
-    "SL308", "amp-url-other-site", "warning", "An ampWebUrl is on another site than the item's webUrl.",
+    "SL308",
+    "amp-url-other-site",
+    "warning",
+    "An ampWebUrl is on another site than the item's webUrl.",
     what="The AMP page of an article is published by the same site: ampWebUrl and webUrl must share their "
     "registrable domain (amp.example.com and www.example.com), or the AMP host must carry the site's name "
     "(m.economictimes.com for economictimes.indiatimes.com), or be on provider.domain.",
@@ -112,7 +136,10 @@ AMP_OTHER_SITE = define(
     example='webUrl: "https://www.example.com/news/a"\nampWebUrl: "https://amp.other.org/news/a"',
 )
 CDN_AMP_MISMATCH = define(
-    "SL309", "cdn-amp-url-mismatch", "error", "cdnAmpWebUrl is not the AMP-cache form of ampWebUrl.",
+    "SL309",
+    "cdn-amp-url-mismatch",
+    "error",
+    "cdnAmpWebUrl is not the AMP-cache form of ampWebUrl.",
     what="cdnAmpWebUrl must be exactly `https://<AMP host with '-' doubled and '.' turned to '-'>"
     ".cdn.ampproject.org/c/s/<ampWebUrl without its scheme>` (`/c/` without `s/` for an http ampWebUrl). "
     "A cdnAmpWebUrl without an ampWebUrl is reported too.",
@@ -122,7 +149,10 @@ CDN_AMP_MISMATCH = define(
     fix="safe: cdnAmpWebUrl is rewritten from ampWebUrl (the source of truth). No fix without an ampWebUrl.",
 )
 ORIGINAL_OTHER_SITE = define(
-    "SL310", "original-url-other-site", "warning", "originalUrl and webUrl of one item are on different sites.",
+    "SL310",
+    "original-url-other-site",
+    "warning",
+    "originalUrl and webUrl of one item are on different sites.",
     what="When an item has both, originalUrl (where the article was first found) and webUrl (its address) "
     "must share their registrable domain. In the real corpora they are identical; a different path on the "
     "same site (a redirect) is accepted.",
@@ -130,7 +160,10 @@ ORIGINAL_OTHER_SITE = define(
     example='originalUrl: "https://www.example.com/a"\nwebUrl: "https://www.other.org/a"',
 )
 INSECURE_URL = define(
-    "SL311", "insecure-url", "warning", "A URL uses `http:` although its site is served over `https:`.",
+    "SL311",
+    "insecure-url",
+    "warning",
+    "A URL uses `http:` although its site is served over `https:`.",
     what="An http URL whose host appears with https in another URL field of the same document; for an item's "
     "own pages (webUrl, originalUrl, ampWebUrl), also when another of its pages on the same site (registrable "
     "domain) is https (an http ampWebUrl of an https article). Hosts seen only over http are not reported: "
@@ -142,7 +175,10 @@ INSECURE_URL = define(
     "likely serves the same page, but that cannot be checked offline.",
 )
 TRACKING_PARAMETER = define(
-    "SL312", "tracking-parameter", "info", "An article URL carries click-tracking parameters (`utm_*`).",
+    "SL312",
+    "tracking-parameter",
+    "info",
+    "An article URL carries click-tracking parameters (`utm_*`).",
     what="Tracking parameters in webUrl, originalUrl and ampWebUrl: `utm_*`, `itm_*`, `fbclid`, `gclid`, "
     "`__twitter_impression`, `source`, `ref` and the other names in seedlint.weburl.TRACKING_NAMES. "
     "Image URLs are not checked (their `source=` is often the image itself).",
@@ -158,7 +194,28 @@ ARTICLE_URL_KEYS = ("webUrl", "originalUrl", "ampWebUrl")  # the item's own addr
 WEB_SCHEMES = ("https", "http")
 SEPARATORS = "/:\\"  # what a mistyped `://` is made of (`https:/x`, `http:://x`, `https:\\x`)
 # Registered schemes that are real but not web addresses: reported as not allowed, never as misspellings.
-OTHER_SCHEMES = {"javascript", "data", "vbscript", "file", "ftp", "ftps", "sftp", "mailto", "tel", "sms", "ws", "wss", "about", "blob", "chrome", "intent", "news", "irc", "git", "ssh"}
+OTHER_SCHEMES = {
+    "javascript",
+    "data",
+    "vbscript",
+    "file",
+    "ftp",
+    "ftps",
+    "sftp",
+    "mailto",
+    "tel",
+    "sms",
+    "ws",
+    "wss",
+    "about",
+    "blob",
+    "chrome",
+    "intent",
+    "news",
+    "irc",
+    "git",
+    "ssh",
+}
 ESCAPED_AMPERSAND = re.compile(r"&(?:amp|#0*38|#[xX]0*26);")
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
@@ -208,7 +265,10 @@ def item_url_fields(base: tuple, item: dict) -> Iterator[tuple[tuple, str]]:
         if isinstance(item.get(key), str):
             yield base + (key,), item[key]
     provider = item.get("provider")
-    for owner, images in ((base, item.get("images")), (base + ("provider",), provider.get("images") if isinstance(provider, dict) else None)):
+    for owner, images in (
+        (base, item.get("images")),
+        (base + ("provider",), provider.get("images") if isinstance(provider, dict) else None),
+    ):
         if isinstance(images, list):
             for index, image in enumerate(images):
                 if isinstance(image, dict) and isinstance(image.get("url"), str):
@@ -264,7 +324,8 @@ def _syntax(doc: Document, path: tuple, url: str) -> Iterator[Diagnostic]:
         fix = replace_value(doc, path, unescaped, description="unescape the ampersands") if cleaned == url else None
         count = f"{len(escaped)} HTML-escaped ampersands" if len(escaped) > 1 else "an HTML-escaped ampersand"
         yield HTML_ESCAPED_URL.at_span(
-            doc, _chars(doc, path, url, first.start(), first.end()),
+            doc,
+            _chars(doc, path, url, first.start(), first.end()),
             f"{where} contains {count} (`{first.group()}`): it was copied from HTML without unescaping; "
             f"the URL should read `{_short(ESCAPED_AMPERSAND.sub('&', cleaned))}`",
             fix,
@@ -273,10 +334,15 @@ def _syntax(doc: Document, path: tuple, url: str) -> Iterator[Diagnostic]:
     bad_percent = BAD_PERCENT.search(cleaned)
     if bad_percent:
         index = bad_percent.start()
-        fix = replace_value(doc, path, BAD_PERCENT.sub("%25", url), safe=False, description="encode `%` as `%25`") if cleaned == url else None
+        fix = (
+            replace_value(doc, path, BAD_PERCENT.sub("%25", url), safe=False, description="encode `%` as `%25`")
+            if cleaned == url
+            else None
+        )
         yield PERCENT_ENCODING.at_span(
-            doc, _chars(doc, path, url, index, index + 1) if cleaned == url else doc.value_span(path),
-            f"{where} has a `%` not followed by two hexadecimal digits (`{cleaned[index:index + 3]}`): "
+            doc,
+            _chars(doc, path, url, index, index + 1) if cleaned == url else doc.value_span(path),
+            f"{where} has a `%` not followed by two hexadecimal digits (`{cleaned[index : index + 3]}`): "
             f"write a literal percent sign as `%25`",
             fix,
         )
@@ -297,7 +363,11 @@ def _whitespace(doc: Document, path: tuple, where: str, url: str) -> tuple[Diagn
     cleaned = _as_browsers_read(url)
     parts = _split(cleaned)
     in_host = parts is None or any(_is_blank_or_control(c) for c in parts.netloc) or "%" in (parts.netloc or "")
-    fix = None if in_host else replace_value(doc, path, cleaned, description="percent-encode or remove the whitespace as browsers do")
+    fix = (
+        None
+        if in_host
+        else replace_value(doc, path, cleaned, description="percent-encode or remove the whitespace as browsers do")
+    )
     kinds = sorted({_char_name(url[index]) for index in bad})
     text = f"{where} contains {', '.join(kinds)} (first at character {first + 1})"
     if in_host:
@@ -355,13 +425,14 @@ def _scheme_problem(where: str, url: str, parts: SplitResult) -> tuple[str, str 
     if not scheme:
         for web in WEB_SCHEMES:
             if url.lower().startswith(web + "//"):  # the colon is missing
-                suggestion = f"{web}://{url[len(web) + 2:]}"
+                suggestion = f"{web}://{url[len(web) + 2 :]}"
                 return f"{where} lacks the `:` after `{web}`: did you mean `{_short(suggestion)}`?", suggestion
         if url.startswith("//"):
             suggestion = "https:" + url
             return (
                 f"{where} is protocol-relative (`//host/...`): documents are read outside any page, so the scheme "
-                f"must be written; did you mean `{_short(suggestion)}`?", suggestion,
+                f"must be written; did you mean `{_short(suggestion)}`?",
+                suggestion,
             )
         first = url.split("/", 1)[0]
         if "." in first and _host_problem(first.lower()) is None:
@@ -373,8 +444,15 @@ def _scheme_problem(where: str, url: str, parts: SplitResult) -> tuple[str, str 
         if close:
             suggestion = f"{close[0]}://{rest.lstrip(SEPARATORS)}"
             return f"{where} has the unknown scheme `{parts.scheme}:`: did you mean `{close[0]}`?", suggestion
-    danger = " (it runs code or embeds content in the reader's browser)" if scheme in ("javascript", "data", "vbscript") else ""
-    return f"{where} has the scheme `{parts.scheme}:`{danger}; only `https:` and `http:` web addresses are allowed", None
+    danger = (
+        " (it runs code or embeds content in the reader's browser)"
+        if scheme in ("javascript", "data", "vbscript")
+        else ""
+    )
+    return (
+        f"{where} has the scheme `{parts.scheme}:`{danger}; only `https:` and `http:` web addresses are allowed",
+        None,
+    )
 
 
 def _host(doc: Document, path: tuple, where: str, url: str, cleaned: str, parts: SplitResult) -> Iterator[Diagnostic]:
@@ -384,14 +462,19 @@ def _host(doc: Document, path: tuple, where: str, url: str, cleaned: str, parts:
     if "@" in netloc:
         shown = f"`{host}`" if host else "no host at all"
         yield URL_HOST.at_span(
-            doc, _chars(doc, path, url, host_index, host_index + len(netloc)) if cleaned == url else doc.value_span(path),
+            doc,
+            _chars(doc, path, url, host_index, host_index + len(netloc)) if cleaned == url else doc.value_span(path),
             f"{where} has user information before `@` (`{_short(netloc.rsplit('@', 1)[0])}@`): it goes to {shown}",
         )
         return
     problem = (URL_HOST, f"has no host: `{_short(cleaned)}`") if not host else _host_problem(host)
     if problem is not None:
         rule, detail = problem
-        span = _chars(doc, path, url, host_index, host_index + len(netloc)) if cleaned == url and netloc else doc.value_span(path)
+        span = (
+            _chars(doc, path, url, host_index, host_index + len(netloc))
+            if cleaned == url and netloc
+            else doc.value_span(path)
+        )
         yield rule.at_span(doc, span, f"{where} {detail}")
 
 
@@ -451,7 +534,8 @@ def _consistency(doc: Document, base: tuple, item: dict) -> Iterator[Diagnostic]
         if host and not _on_domain(host, domain):
             line = doc.value_span(base + ("provider", "domain")).line
             yield PROVIDER_DOMAIN.at(
-                doc, base + (address_key,),
+                doc,
+                base + (address_key,),
                 f"{field_name(base + (address_key,))} is on `{host}`, not on the provider's domain `{domain}` "
                 f"(provider.domain, line {line}): the URL or the provider belongs to another item",
             )
@@ -459,7 +543,8 @@ def _consistency(doc: Document, base: tuple, item: dict) -> Iterator[Diagnostic]
         amp_host = host_of(amp)
         if amp_host and not _same_site(amp_host, web_host) and not (domain and _on_domain(amp_host, domain)):
             yield AMP_OTHER_SITE.at(
-                doc, base + ("ampWebUrl",),
+                doc,
+                base + ("ampWebUrl",),
                 f"{field_name(base + ('ampWebUrl',))} is on `{amp_host}`, another site than webUrl's `{web_host}` "
                 f"(line {doc.value_span(base + ('webUrl',)).line})",
             )
@@ -468,7 +553,8 @@ def _consistency(doc: Document, base: tuple, item: dict) -> Iterator[Diagnostic]
         original_host = host_of(original)
         if original_host and weburl.site(original_host) != weburl.site(web_host):
             yield ORIGINAL_OTHER_SITE.at(
-                doc, base + ("originalUrl",),
+                doc,
+                base + ("originalUrl",),
                 f"{field_name(base + ('originalUrl',))} is on `{original_host}` but webUrl on `{web_host}` "
                 f"(line {doc.value_span(base + ('webUrl',)).line}): one of them belongs to another article",
             )
@@ -500,7 +586,9 @@ def _cdn(doc: Document, base: tuple, item: dict, amp: str | None) -> Iterator[Di
         return
     path = base + ("cdnAmpWebUrl",)
     if amp is None:
-        yield CDN_AMP_MISMATCH.at(doc, path, f"{field_name(path)} is set but the item has no ampWebUrl to derive it from")
+        yield CDN_AMP_MISMATCH.at(
+            doc, path, f"{field_name(path)} is set but the item has no ampWebUrl to derive it from"
+        )
         return
     if not host_of(amp):
         return  # the ampWebUrl itself is reported by the syntax rules
@@ -509,7 +597,8 @@ def _cdn(doc: Document, base: tuple, item: dict, amp: str | None) -> Iterator[Di
         return
     first = next((i for i, (a, b) in enumerate(zip(cdn, expected)) if a != b), min(len(cdn), len(expected)))
     yield CDN_AMP_MISMATCH.at_span(
-        doc, _chars(doc, path, cdn, first, len(cdn)),
+        doc,
+        _chars(doc, path, cdn, first, len(cdn)),
         f"{field_name(path)} is not the AMP-cache address of ampWebUrl (line {doc.value_span(base + ('ampWebUrl',)).line}): "
         f"it differs from character {first + 1}; expected `{_short(expected)}`",
         replace_value(doc, path, expected, description="rewrite from ampWebUrl"),
@@ -533,10 +622,19 @@ def _tracking(doc: Document, base: tuple, item: dict, key: str, url: str) -> Ite
     cleaned = weburl.without_tracking(url)
     query_start = url.find("?") + 1
     first = url.find(names[0], query_start) if query_start else 0
-    fix = _with_cdn(doc, base, item, key, url, cleaned, replace_value(doc, path, cleaned, safe=False, description="remove the tracking parameters"))
+    fix = _with_cdn(
+        doc,
+        base,
+        item,
+        key,
+        url,
+        cleaned,
+        replace_value(doc, path, cleaned, safe=False, description="remove the tracking parameters"),
+    )
     shown = ", ".join(f"`{name}`" for name in dict.fromkeys(names))
     yield TRACKING_PARAMETER.at_span(
-        doc, _chars(doc, path, url, max(first, 0), len(url)),
+        doc,
+        _chars(doc, path, url, max(first, 0), len(url)),
         f"{field_name(path)} carries the tracking parameter{'s' if len(set(names)) > 1 else ''} {shown}; "
         f"the article's address is `{_short(cleaned)}`",
         fix,
@@ -574,7 +672,8 @@ def _insecure(doc: Document, data: dict) -> Iterator[Diagnostic]:
         same_host = host_of(_value_at(data, witness)) == host
         served = f"`{host}`" if same_host else f"its site `{weburl.site(host)}`"
         yield INSECURE_URL.at_span(
-            doc, _chars(doc, path, url, 0, len("http")),
+            doc,
+            _chars(doc, path, url, 0, len("http")),
             f"{field_name(path)} uses `http:` but {served} is served over https in this document "
             f"({field_name(witness)}, line {doc.value_span(witness).line}): use `https:`",
             fix,
