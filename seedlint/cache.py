@@ -158,7 +158,7 @@ class Cache:
                     self._db = self._open()
                     break
                 except sqlite3.DatabaseError as error:
-                    if attempt or isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                    if attempt or (isinstance(error, sqlite3.OperationalError) and "locked" in str(error)):
                         self._unusable = True
                         break
                     self.file.unlink(missing_ok=True)  # corrupt: start afresh

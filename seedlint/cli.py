@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections import Counter
 from pathlib import Path
 
 import click
 
-from seedlint import __version__, engine, fixer, failsafe, registry, schema
+from seedlint import __version__, engine, failsafe, fixer, history, registry, schema
 from seedlint.cache import Cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
-from seedlint import history
 from seedlint.discovery import DiscoveryError, corpus_paths, discover
 from seedlint.reporters import REPORTERS, text
 

@@ -129,7 +129,7 @@ def _non_overlapping(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _overlap(a: Edit, b: Edit) -> bool:
-    return a.start < b.end and b.start < a.end or a.start == b.start
+    return (a.start < b.end and b.start < a.end) or a.start == b.start
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

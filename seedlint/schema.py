@@ -162,7 +162,7 @@ def by_parts(schema) -> Callable[[object], bool]:
 
         def remembered(value) -> bool:
             """Short scalars recur (types, sizes, names, dates' shapes): their answer is kept, per subschema."""
-            if type(value) not in _SCALARS or type(value) is str and len(value) > 40:
+            if type(value) not in _SCALARS or (type(value) is str and len(value) > 40):
                 return is_valid(value)
             key = (type(value), value)
             answer = answers.get(key)
@@ -180,7 +180,7 @@ def by_parts(schema) -> Callable[[object], bool]:
         walk: the URLs and dates of every related entry are such leaves, and so is what is left of an
         entry, an image or a provider once its properties are checked apart. None for any other subschema."""
         keywords = set(part) - _ANNOTATIONS
-        if not keywords <= _LEAF_KEYWORDS or "format" in keywords and root.format_checker is not None:
+        if not keywords <= _LEAF_KEYWORDS or ("format" in keywords and root.format_checker is not None):
             return None
         types = part.get("type", [])
         types = types if isinstance(types, list) else [types]
@@ -223,16 +223,16 @@ def by_parts(schema) -> Callable[[object], bool]:
                 return False
             if strings and is_string(value):
                 if (
-                    min_length is not None
-                    and len(value) < min_length
-                    or max_length is not None
-                    and len(value) > max_length
+                    (min_length is not None
+                    and len(value) < min_length)
+                    or (max_length is not None
+                    and len(value) > max_length)
                 ):
                     return False
                 if pattern is not None and not pattern.search(value):
                     return False
             if numbers and is_number(value):
-                return not (minimum is not None and value < minimum or maximum is not None and value > maximum)
+                return not ((minimum is not None and value < minimum) or (maximum is not None and value > maximum))
             if (required or dependent) and is_object(value):
                 if not all(name in value for name in required):
                     return False
@@ -258,7 +258,7 @@ def by_parts(schema) -> Callable[[object], bool]:
                 closed = frozenset(properties)
                 del shallow["properties"], shallow["additionalProperties"]  # jsonschema steps into each `true`
             else:
-                shallow["properties"] = {name: True for name in properties}
+                shallow["properties"] = dict.fromkeys(properties, True)
             properties = {name: compile(subschema) for name, subschema in properties.items()}
         if items is not None:
             shallow["items"] = True
@@ -290,7 +290,7 @@ def by_parts(schema) -> Callable[[object], bool]:
 _TYPES = {
     "string": lambda value: isinstance(value, str),
     "integer": lambda value: (
-        not isinstance(value, bool) and (isinstance(value, int) or isinstance(value, float) and value.is_integer())
+        not isinstance(value, bool) and (isinstance(value, int) or (isinstance(value, float) and value.is_integer()))
     ),
     "number": lambda value: not isinstance(value, bool) and isinstance(value, numbers.Number),
     "boolean": lambda value: isinstance(value, bool),

@@ -19,7 +19,6 @@ from seedlint.diagnostic import Diagnostic, Fix
 from seedlint.document import Document
 from seedlint.rules.file import UNUSED_SUPPRESSION
 
-
 _COMMENT = re.compile(
     r"(?P<lead>[ \t]*)#[ \t]*seedlint:[ \t]*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]\n]*)\][ \t]*(?=\r?\n|$)"
 )

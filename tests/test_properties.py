@@ -19,7 +19,7 @@ from seedlint.config import Config
 from seedlint.discovery import SourceFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.fuzz import FRAGMENTS, MUTATIONS, VALUES, check_bytes, mutate  # noqa: E402
+from tools.fuzz import FRAGMENTS, MUTATIONS, VALUES, check_bytes, mutate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL = sorted([*(FIXTURES / "seeds").iterdir(), *(FIXTURES / "ai-news").glob("*.md")])

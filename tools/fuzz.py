@@ -38,10 +38,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from seedlint import engine, registry  # noqa: E402
-from seedlint.config import Config  # noqa: E402
-from seedlint.discovery import SourceFile  # noqa: E402
-from seedlint.reporters import REPORTERS  # noqa: E402
+from seedlint import engine, registry
+from seedlint.config import Config
+from seedlint.discovery import SourceFile
+from seedlint.reporters import REPORTERS
 
 # Pieces that mean something to YAML, to the delimiters, to the decoders or to the rules.
 FRAGMENTS: tuple[bytes, ...] = tuple(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from seedlint import engine  # noqa: E402
-from seedlint.config import Config  # noqa: E402
-from seedlint.discovery import discover  # noqa: E402
+from seedlint import engine
+from seedlint.config import Config
+from seedlint.discovery import discover
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from seedlint.edits import replace_value
@@ -184,7 +184,7 @@ def _check_text(doc: Document, config: Config, path: tuple, text: str):
         fix = replace_value(doc, path, canonical, description=f"write {canonical}")
         yield NON_CANONICAL_DATE.at(doc, path, f"{name} {text!r} is not canonical RFC 3339: write {canonical}", fix=fix)
     moment = datetime.fromisoformat(canonical.replace("Z", "+00:00"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if moment > now + timedelta(days=config.future_tolerance_days):
         yield FUTURE_DATE.at(
             doc,
@@ -234,10 +234,10 @@ def _check_file_name(doc: Document, config: Config, published: ParsedDate) -> It
     if match is None:
         return
     try:
-        file_date = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=timezone.utc).date()
+        file_date = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC).date()
     except ValueError:
         return
-    utc_date = published.moment.astimezone(timezone.utc).date()
+    utc_date = published.moment.astimezone(UTC).date()
     lag = (file_date - utc_date).days
     if not 0 <= lag <= config.filename_date_tolerance_days:
         yield FILENAME_DATE_MISMATCH.at(
