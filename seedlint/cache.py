@@ -26,18 +26,17 @@ import os
 import pickle
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TypeAlias
 
 from seedlint import __version__, schema
 from seedlint.config import Config
-from seedlint.corpus import IndexRecord, host_key, identity_key
+from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
-
-if TYPE_CHECKING:
-    from seedlint.engine import Checked
+from seedlint.results import Checked
+from seedlint.rules import all_rules
 
 FORMAT = 8
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
@@ -69,8 +68,6 @@ BULK = 5_000  # results written into an empty cache at once: indexed after they 
 
 
 def settings_key(config: Config) -> str:
-    from seedlint.registry import all_rules
-
     settings = config.to_dict()
     settings.pop("cache-dir", None)
     material = json.dumps(
@@ -134,7 +131,114 @@ def links_of(record: IndexRecord) -> set[int]:
     return found
 
 
+# What a run's checker returns for the files it was given: each file's result and, when a worker made it,
+# the result already serialised as the cache stores it (so the main process does not serialise it again).
+Checker: TypeAlias = Callable[[list[SourceFile]], Iterable[tuple[SourceFile, Checked, bytes | None]]]
+Report: TypeAlias = dict[str, Any]  # a run's last report (see engine.run and incremental.rerun)
+SAVE_EVERY = 5_000  # results: a large run writes the cache as it goes, instead of holding every result twice
+PROGRESS_STEP = 64  # results between two progress updates
+
+
 class Cache:
+    """The cache as one layer: the engine asks it for every file's result and gets it, remembered or
+    checked, without knowing which. This class is the layer doing nothing (`--no-cache`): every file is
+    checked, nothing is kept. `DiskCache` remembers."""
+
+    keeps_reports = False  # whether `last_report`/`keep_report` do anything (a report costs time to build)
+
+    def results(
+        self,
+        sources: list[SourceFile],
+        check: Checker,
+        fresh: Container[str] = frozenset(),
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Checked]:
+        """The result of every source, in order: remembered when its content is known, else from `check`
+        (which may use worker processes) and then remembered. `fresh`: display paths whose content is in
+        memory (the fixer's), always checked, never remembered."""
+        found: dict[str, Checked] = {}
+        todo = []
+        done = 0
+        for source in sources:
+            hit = self.remembered(source) if source.display_path not in fresh else None
+            if hit is None:
+                todo.append(source)
+                continue
+            found[source.display_path] = hit
+            done += 1
+            if progress is not None and done % PROGRESS_STEP == 0:
+                progress(PROGRESS_STEP)
+        for source, checked, blob in check(todo) if todo else ():
+            found[source.display_path] = checked
+            if source.display_path not in fresh:
+                self.remember(source, checked, blob)
+            done += 1
+            if progress is not None and done % PROGRESS_STEP == 0:
+                progress(PROGRESS_STEP)
+        if progress is not None and done % PROGRESS_STEP:
+            progress(done % PROGRESS_STEP)
+        return [found[source.display_path] for source in sources]
+
+    def result(self, source: SourceFile, check: Callable[[SourceFile], Checked]) -> Checked:
+        """One file's result, remembered or checked (and then remembered)."""
+        return self.results([source], lambda todo: [(source, check(source), None)])[0]
+
+    def remembered(self, source: SourceFile) -> Checked | None:
+        """The result of the file's current content, when it is known."""
+        return None
+
+    def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
+        """Keep a file's result (written by the next `flush`)."""
+
+    def remember_positioned(
+        self, corpus: Corpus, results: list[Checked], sources: list[SourceFile], fresh: Container[str]
+    ) -> None:
+        """Keep the corpus diagnostics positioned in this run with their files' results (see Corpus.report),
+        only those this run asked for: a memo never outgrows what the corpus currently reports."""
+        by_path = {source.display_path: source for source in sources}
+        for result in results:
+            memo = result.positioned
+            used = corpus.used.get(result.path, set())
+            stale = [key for key in memo if key not in used] if result.path in corpus.reported else []
+            for key in stale:
+                del memo[key]
+            if (stale or result.path in corpus.added) and result.path in by_path and result.path not in fresh:
+                self.remember(by_path[result.path], result)
+
+    def flush(self) -> None:
+        """Write what was remembered."""
+
+    def last_report(self, run_id: str) -> Report | None:
+        return None
+
+    def keep_report(self, run_id: str, report: Report) -> None:
+        pass
+
+    @staticmethod
+    def key(source: SourceFile) -> str:
+        return f"{source.absolute}\0{source.display_path}"
+
+
+NO_CACHE = Cache()
+
+
+def open_cache(config: Config, no_cache: bool, directory: Path | None) -> Cache:
+    """The run's cache: `directory`, else the configured `cache-dir`; none with `no_cache`."""
+    if no_cache:
+        return NO_CACHE
+    return DiskCache(directory if directory is not None else config.resolve(config.cache_dir), config)
+
+
+def file_state(checked: Checked) -> tuple[int, int, str]:
+    """What a report remembers of a file: size, mtime (-1 when too recent to be trusted) and hash."""
+    assert checked.stat is not None
+    size, mtime = checked.stat
+    return size, trusted_mtime(mtime), checked.digest
+
+
+class DiskCache(Cache):
+    keeps_reports = True
+
     def __init__(self, directory: Path, config: Config):
         self.directory = directory
         self.settings = settings_key(config)
@@ -144,10 +248,6 @@ class Cache:
         self._pending: dict[int, tuple[str, Checked, bytes | None]] = {}  # written by save()
         self._bulk = False  # filling a fresh database: its indexes are built once every result is in
         self._written: set[int] = set()  # results written while filling (a second write replaces their links)
-
-    @staticmethod
-    def key(source: SourceFile) -> str:
-        return f"{source.absolute}\0{source.display_path}"
 
     # The database, opened on first use: a run answered whole reads one row.
 
@@ -211,8 +311,7 @@ class Cache:
         except Exception:  # unreadable (another Python, a bug): as if missing
             return None
 
-    def get(self, source: SourceFile) -> Checked | None:
-        """The stored result when it is the result of the file's current content."""
+    def remembered(self, source: SourceFile) -> Checked | None:
         entry = self.stored(self.key(source))
         if entry is None:
             return None
@@ -231,21 +330,23 @@ class Cache:
         if hashlib.sha256(data).hexdigest() == digest:
             if trusted_mtime(info.st_mtime_ns) != -1:
                 checked.stat = (info.st_size, info.st_mtime_ns)
-                self.put(source, checked)
+                self.remember(source, checked)
             return checked
         return None
 
-    def put(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
-        """Keep `checked` for the next save(); `blob`, when given, is it already pickled (by a worker)."""
+    def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
+        """`blob`, when given, is `checked` already pickled (by a worker)."""
         if checked.internal_errors or checked.stat is None or not checked.digest:
             return  # never cache a failure of seedlint itself, nor a file that could not be read
         key = self.key(source)
         self._pending[file_id(key)] = (key, checked, blob)
+        if len(self._pending) >= SAVE_EVERY:
+            self._save(final=False)
 
-    def pending(self) -> int:
-        return len(self._pending)
+    def flush(self) -> None:
+        self._save(final=True)
 
-    def save(self, final: bool = True) -> None:
+    def _save(self, final: bool) -> None:
         """Write the pending results, with their links, in one transaction. A large run saves as it goes
         (`final=False`) so that results do not pile up in memory; the last save ends the run's writes."""
         db = self._connection()
@@ -306,7 +407,7 @@ class Cache:
     @staticmethod
     def _write(db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
         for start in range(0, len(items), 5_000):  # bounded lists of rows
-            Cache._write_rows(db, items[start : start + 5_000], bulk)
+            DiskCache._write_rows(db, items[start : start + 5_000], bulk)
 
     @staticmethod
     def _write_rows(db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
@@ -356,7 +457,7 @@ class Cache:
     def _keyed(self, sql: str, parameters: tuple) -> list[tuple[int, str]]:
         return [(identifier, _text(key)) for identifier, key in self._query(sql, parameters)]
 
-    def result(self, identifier: int) -> Checked | None:
+    def result_by_id(self, identifier: int) -> Checked | None:
         pending = self._pending.get(identifier)
         if pending is not None:
             return pending[1]
@@ -368,7 +469,7 @@ class Cache:
 
     # Runs: the last report of a run, keyed by what the run checks (see engine.run).
 
-    def get_run(self, run_id: str) -> dict | None:
+    def last_report(self, run_id: str) -> Report | None:
         rows = self._query("SELECT report FROM runs WHERE id = ?", (_stored_text(run_id),))
         try:  # marshal: several times faster than pickle for 100,000 file states and their diagnostics
             report = marshal.loads(rows[0][0]) if rows else None
@@ -377,7 +478,7 @@ class Cache:
             return None
         return report
 
-    def put_run(self, run_id: str, report: dict) -> None:
+    def keep_report(self, run_id: str, report: Report) -> None:
         db = self._connection()
         if db is None:
             return

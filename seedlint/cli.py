@@ -15,12 +15,14 @@ from pathlib import Path
 
 import click
 
-from seedlint import __version__, engine, failsafe, fixer, history, registry, schema
-from seedlint.cache import Cache
+from seedlint import __version__, engine, failsafe, fixer, history, registry, schema, selection
+from seedlint.rules import all_rules, find_rule
+from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, corpus_paths, discover
 from seedlint.reporters import REPORTERS, text
+from seedlint.results import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -29,24 +31,25 @@ def _codes(value: str | None) -> list[str]:
     return [code.strip().upper() for code in (value or "").split(",") if code.strip()]
 
 
-def open_cache(config: Config, no_cache: bool, cache_dir: Path | None) -> Cache | None:
-    if no_cache:
-        return None
-    return Cache(cache_dir if cache_dir is not None else config.resolve(config.cache_dir), config)
-
-
 def load_settings(
     config_file: Path | None, isolated: bool, select: str | None, ignore: str | None, extend_select: str | None = None
 ) -> Config:
     try:
         config = load_config(config_file, isolated=isolated)
+        selection.check_configured_codes(config)
+        # The options are checked as the configuration is: a typo must never turn linting off silently.
+        for option, value in (("--select", select), ("--ignore", ignore), ("--extend-select", extend_select)):
+            if value is not None:
+                if not _codes(value):
+                    raise ConfigError(f"`{option}` names no rule code (`seedlint rules` lists them)")
+                selection.check_codes(_codes(value), f"`{option}`")
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    if select:
+    if select is not None:
         config.select = _codes(select)
-    if ignore:
+    if ignore is not None:
         config.ignore = config.ignore + _codes(ignore)
-    if extend_select:
+    if extend_select is not None:
         config.extend_select = config.extend_select + _codes(extend_select)
     try:  # a configured schema that cannot be used is the user's to fix, not an error in every document
         schema.validator(config.schema_path)
@@ -147,7 +150,7 @@ class Output:
     exit_zero: bool
     quiet: bool
 
-    def report(self, result: engine.RunResult, files: int) -> None:
+    def report(self, result: RunResult, files: int) -> None:
         if self.statistics:
             text.statistics(result.diagnostics, sys.stdout)
             return
@@ -156,7 +159,7 @@ class Output:
         source = lambda path: doc.text if (doc := result.document(path)) is not None else None  # noqa: E731
         REPORTERS[name](result.diagnostics, sys.stdout, files=files, source=source, color=color, quiet=self.quiet)
 
-    def status(self, result: engine.RunResult) -> int:
+    def status(self, result: RunResult) -> int:
         status = exit_status(result)
         return EXIT_OK if self.exit_zero and status == EXIT_FINDINGS else status
 
@@ -283,7 +286,7 @@ def run_fix(
     unsafe: bool,
     diff: bool,
     show_fixes: bool,
-    cache: Cache | None = None,
+    cache: Cache = NO_CACHE,
 ) -> int:
     outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache)
     if diff:
@@ -314,7 +317,7 @@ def run_fix(
     return EXIT_ERROR if failures else output.status(outcome.result)
 
 
-def exit_status(result: engine.RunResult) -> int:
+def exit_status(result: RunResult) -> int:
     for message in result.internal_errors:
         click.echo(f"seedlint: {failsafe.internal_error_message(message)}", err=True)
     if result.internal_errors:
@@ -345,9 +348,9 @@ def print_schema() -> None:
 @click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def list_rules(output: str) -> None:
     """List every rule: code, name, default severity, fix, summary."""
-    rules = registry.all_rules()
+    rules = all_rules()
     if output == "markdown":
-        click.echo(registry.markdown_table())
+        click.echo(registry.markdown_table(rules))
     elif output == "json":
         import json
 
@@ -361,7 +364,7 @@ def list_rules(output: str) -> None:
 @click.argument("code")
 def explain_rule(code: str) -> None:
     """Explain one rule (by code or name)."""
-    rule = registry.find_rule(code)
+    rule = find_rule(code)
     if rule is None:
         raise click.UsageError(f"unknown rule {code!r}; `seedlint rules` lists them")
     click.echo(rule.documentation(), nl=False)

@@ -1,5 +1,6 @@
 """Configuration: `[tool.seedlint]` in pyproject.toml, or a seedlint.toml, found from the working
-directory upwards. Unknown keys and bad values are errors naming the key.
+directory upwards. Unknown keys and bad values are errors naming the key. (Whether the rule codes it names
+exist is checked by seedlint/selection.py, which knows the rules: this module knows none.)
 """
 
 from __future__ import annotations
@@ -140,30 +141,15 @@ def _checked(source: Path, key: str, name: str, value):
         raise ConfigError(f"{source}: `{key}` must be a string")
     if name in _CHOICES and value not in _CHOICES[name]:
         raise ConfigError(f"{source}: `{key}` must be one of {', '.join(_CHOICES[name])}, not {value!r}")
-    if name in ("select", "extend_select", "ignore"):
-        _check_codes(source, key, value)
-    elif name == "per_file_ignores":
+    if name == "per_file_ignores":
         for pattern, codes in value.items():
             if not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
                 raise ConfigError(f"{source}: `{key}.{pattern}` must be a list of rule codes")
-            _check_codes(source, f"{key}.{pattern}", codes)
     elif name == "severity":
         for code, level in value.items():
-            _check_codes(source, key, [code])
             if level not in ("error", "warning", "info"):
                 raise ConfigError(f"{source}: `{key}.{code}` must be error, warning or info, not {level!r}")
     return value
-
-
-def _check_codes(source: Path, key: str, codes: list[str]) -> None:
-    from seedlint.registry import all_rules  # the rules import this module's neighbours; import late
-
-    known = [rule.code for rule in all_rules()]
-    for code in codes:
-        if not any(k.startswith(code.upper()) for k in known) or not code.upper().startswith("SL"):
-            raise ConfigError(
-                f"{source}: `{key}` names {code!r}, which is no rule code or prefix (`seedlint rules` lists them)"
-            )
 
 
 def _read_toml(path: Path) -> dict:

@@ -17,11 +17,12 @@ import yaml
 from ruamel.yaml import YAML
 
 from seedlint import engine
-from seedlint.cache import Cache
+from seedlint.cache import NO_CACHE, Cache
 from seedlint.config import Config
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, parse_document
+from seedlint.results import RunResult
 from seedlint.writer import WriteError, write_atomically
 
 MAX_PASSES = 10
@@ -43,7 +44,7 @@ class FileChange:
 
 @dataclass
 class FixResult:
-    result: engine.RunResult  # the check of the fixed texts: what remains
+    result: RunResult  # the check of the fixed texts: what remains
     changes: list[FileChange]
     refused: list[str]  # files whose fixes could not be verified (left untouched), with why
 
@@ -54,7 +55,7 @@ def fix(
     corpus_sources: list[SourceFile] | None = None,
     *,
     unsafe: bool = False,
-    cache: Cache | None = None,
+    cache: Cache = NO_CACHE,
 ) -> FixResult:
     """Compute every file's fixed text (nothing is written here)."""
     contents: dict[str, bytes] = {}

@@ -17,10 +17,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from seedlint.cache import Cache, link, trusted_mtime
-from seedlint.corpus import Index, IndexRecord, host_key, identity_key
-from seedlint.diagnostic import Severity
+from seedlint import rules, selection
+from seedlint.cache import Cache, DiskCache, Report, file_state, link
+from seedlint.checking import Reader, check_source, run_checks
+from seedlint.config import Config
+from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
+from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
+from seedlint.results import Checked, RunResult
 
 MOST_CHANGED = 200  # files; beyond this a full run (which reads the cache in bulk) is as fast
 MOST_AFFECTED = 5_000  # documents to check again; beyond this, a full run
@@ -29,13 +33,13 @@ MOST_AFFECTED = 5_000  # documents to check again; beyond this, a full run
 class StoredIndex(Index):
     """The corpus index answered from the cache, for the files of this run (`members`: key → path)."""
 
-    def __init__(self, cache: Cache, members: dict[str, str]):
+    def __init__(self, cache: DiskCache, members: dict[str, str]):
         self.cache, self.members = cache, members
         self._records: dict[int, IndexRecord | None] = {}
 
     def record(self, handle: int) -> IndexRecord | None:
         if handle not in self._records:
-            checked = self.cache.result(handle)
+            checked = self.cache.result_by_id(handle)
             self._records[handle] = checked.record if checked is not None else None
         return self._records[handle]
 
@@ -65,11 +69,11 @@ class Change:
     (None: it is gone)."""
 
     path: str
-    before: object  # engine.Checked | None
-    after: object  # engine.Checked | None
+    before: Checked | None
+    after: Checked | None
 
 
-def changed_files(report: dict, sources: list[SourceFile], cache: Cache) -> tuple[list[SourceFile], list[str]]:
+def changed_files(report: Report, sources: list[SourceFile], cache: Cache) -> tuple[list[SourceFile], list[str]]:
     """The sources whose size or mtime differ from the report's, and the keys of files gone since."""
     files = report["files"]
     current = {cache.key(source): source for source in sources}
@@ -86,7 +90,7 @@ def changed_files(report: dict, sources: list[SourceFile], cache: Cache) -> tupl
     return changed, [key for key in files if key not in current]
 
 
-def affected(changes: list[Change], report: dict, cache: Cache, members: dict[str, str]) -> set[str]:
+def affected(changes: list[Change], report: Report, cache: DiskCache, members: dict[str, str]) -> set[str]:
     """The paths of the documents whose report the changes may alter (see the module's docstring)."""
     found = {change.path for change in changes if change.after is not None}
     values, hosts, titles = set(), set(), set()
@@ -112,11 +116,92 @@ def affected(changes: list[Change], report: dict, cache: Cache, members: dict[st
     return found & set(members.values())  # not the documents gone
 
 
-def has_error(checked) -> bool:
-    return checked is not None and any(d.severity is Severity.ERROR for d in checked.diagnostics)
+def has_error(checked: Checked | None) -> bool:
+    return checked is not None and checked.has_error
 
 
-def file_state(checked) -> tuple[int, int, str]:
-    """What a report remembers of a file: size, mtime (-1 when too recent to be trusted) and hash."""
-    size, mtime = checked.stat
-    return size, trusted_mtime(mtime), checked.digest
+def rerun(
+    report: Report, report_id: str, sources: list[SourceFile], others: list[SourceFile], config: Config, cache: Cache
+) -> RunResult | None:
+    """The run from its last report; None when a full run is needed."""
+    if not isinstance(cache, DiskCache):
+        return None
+    everything = [*sources, *others]
+    paths = [source.display_path for source in sources]
+    changed, removed = changed_files(report, everything, cache)
+    if not changed and not removed:
+        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
+    if report["partial"] or len(changed) + len(removed) > MOST_CHANGED:
+        return None
+    files = dict(report["files"])
+    changes = []
+    keyed: list[tuple[str, SourceFile | None]] = [(cache.key(source), source) for source in changed]
+    for key, source in keyed + [(key, None) for key in removed]:
+        before = None
+        if key in files:  # the result the report was made from: its record tells what the change undoes
+            stored = cache.stored(key)
+            if stored is None or stored[2] != files[key][2]:
+                return None
+            before = stored[3]
+        after = None
+        if source is not None:
+            after = cache.result(source, lambda source: check_source(source, config))
+            if after.internal_errors or not after.stat or not after.digest:
+                return None  # not cacheable: let a full run report it
+            files[key] = file_state(after)
+            if before is not None and before.digest == after.digest:
+                continue  # touched, not changed
+        else:
+            del files[key]
+        changes.append(Change(key.split("\0", 1)[1], before, after))
+    if not changes:  # only touched: the report stands, with the files' new mtimes
+        report["files"] = files
+        cache.flush()
+        cache.keep_report(report_id, report)
+        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
+    cache.flush()  # the links of the new contents, which the affected documents are found through
+    members = {cache.key(source): source.display_path for source in everything}
+    found = affected(changes, report, cache, members)
+    if len(found) > MOST_AFFECTED:
+        return None
+    by_path = {source.display_path: source for source in everything}
+    after_change = {change.path: change.after for change in changes if change.after is not None}
+    checked = {
+        path: after_change.get(path) or cache.result(by_path[path], lambda source: check_source(source, config))
+        for path in sorted(found)
+    }
+    internal_errors = [e for c in checked.values() for e in c.internal_errors]
+    gone = {change.path for change in changes}
+    errors = (report["errors"] - gone) | {change.path for change in changes if has_error(change.after)}
+    reader = Reader(everything, None, internal_errors)
+    try:
+        corpus = Corpus(
+            [c.record for c in checked.values() if c.record is not None],
+            reported=set(found),
+            load=reader.load_path,
+            has_errors=errors.__contains__,
+            positioned={path: c.positioned for path, c in checked.items()},
+            index=StoredIndex(cache, members),
+        )
+        diagnostics = [d for c in checked.values() for d in c.diagnostics]
+        diagnostics.extend(run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+    except Exception:  # a bug here must not cost the report: a full run gives it
+        return None
+    cache.remember_positioned(corpus, list(checked.values()), everything, ())
+    cache.flush()
+    selected = selection.reported(diagnostics, checked.values(), corpus.document, config)
+    kept = [d for d in report["diagnostics"] if d.path not in found and d.path not in gone]
+    final = sorted(kept + selected, key=Diagnostic.sort_key)
+    if not internal_errors:
+        unresolved = [entry for entry in report["unresolved"] if entry[0] not in found and entry[0] not in gone]
+        cache.keep_report(
+            report_id,
+            {
+                "files": files,
+                "partial": False,
+                "errors": errors,
+                "unresolved": unresolved + corpus.unresolved,
+                "diagnostics": final,
+            },
+        )
+    return RunResult(paths, final, internal_errors, corpus.document)

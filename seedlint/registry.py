@@ -1,7 +1,9 @@
 """The rule registry: one entry per rule code, the single source for the CLI, `seedlint rules`,
 the README table and SARIF rule metadata.
 
-Each rule family module (seedlint/rules/*.py) declares its rules with `define(...)` at import time.
+Each rule family module (seedlint/rules/*.py) declares its rules with `define(...)` at import time; the
+registry never imports them back: `seedlint.rules.all_rules()` is the complete list, once every family
+is imported.
 """
 
 from __future__ import annotations
@@ -91,23 +93,10 @@ def define(
     return rule
 
 
-def all_rules() -> list[Rule]:
-    import seedlint.rules  # noqa: F401  (importing the families fills the registry)
-
-    return sorted(RULES.values(), key=lambda rule: rule.code)
-
-
-def find_rule(code_or_name: str) -> Rule | None:
-    for rule in all_rules():
-        if code_or_name.upper() == rule.code or code_or_name == rule.name:
-            return rule
-    return None
-
-
-def markdown_table() -> str:
+def markdown_table(rules: list[Rule]) -> str:
     """The README's rule table (kept in sync by tests/test_readme.py)."""
     lines = ["| code | name | severity | fix | summary |", "|---|---|---|---|---|"]
-    for rule in all_rules():
+    for rule in rules:
         lines.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {rule.fix_kind} | {rule.summary} |")
     return "\n".join(lines)
 

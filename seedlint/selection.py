@@ -3,10 +3,42 @@ overrides."""
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
+from collections.abc import Callable, Iterable
 
-from seedlint.config import Config
+from seedlint import suppressions
+from seedlint.config import Config, ConfigError
+from seedlint.registry import FAMILIES
+from seedlint.rules import all_rules
 from seedlint.diagnostic import Diagnostic, Severity
+from seedlint.document import Document
+from seedlint.results import Checked
+
+
+def check_codes(codes: Iterable[str], where: str) -> None:
+    """Raise ConfigError when one of `codes` is no rule code or prefix: a typo in a selection must never
+    turn a rule (or all of linting) off silently. `where` names the option or key, as the user wrote it."""
+    known = [rule.code for rule in all_rules()]
+    for code in codes:
+        wanted = code.strip().upper()
+        if wanted.startswith("SL") and any(k.startswith(wanted) for k in known):
+            continue
+        close = difflib.get_close_matches(wanted, known + list(FAMILIES), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise ConfigError(
+            f"{where} names {code!r}, which is no rule code or prefix{hint} (`seedlint rules` lists them)"
+        )
+
+
+def check_configured_codes(config: Config) -> None:
+    """The rule codes a configuration file names (select, extend-select, ignore, per-file-ignores, severity)."""
+    where = f"{config.source}: " if config.source is not None else ""
+    for key in ("select", "extend-select", "ignore"):
+        check_codes(getattr(config, key.replace("-", "_")), f"{where}`{key}`")
+    for pattern, codes in config.per_file_ignores.items():
+        check_codes(codes, f"{where}`per-file-ignores.{pattern}`")
+    check_codes(config.severity, f"{where}`severity`")
 
 
 def _matches(code: str, selectors: list[str]) -> int:
@@ -36,3 +68,20 @@ def apply_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
     if override:
         diagnostic.severity = Severity(override)
     return diagnostic
+
+
+def reported(
+    diagnostics: list[Diagnostic],
+    checked: Iterable[Checked],
+    document: Callable[[str], Document | None],
+    config: Config,
+) -> list[Diagnostic]:
+    """The diagnostics a run reports: selected, at their configured severity, suppressions applied, sorted.
+    (`checked`: the results of the files reported on; `document` loads one of them again, for its comments.)"""
+    selected = [apply_severity(d, config) for d in diagnostics if is_reported(d, config)]
+    with_comments = [document(c.path) for c in checked if c.has_suppressions]
+    selected = suppressions.apply(
+        selected, [doc for doc in with_comments if doc is not None], lambda code: is_selected(code, config)
+    )
+    selected.sort(key=Diagnostic.sort_key)
+    return selected

@@ -17,6 +17,7 @@ import yaml
 
 from seedlint.diagnostic import Diagnostic, Fix
 from seedlint.document import Document
+from seedlint.rules import all_rules
 from seedlint.rules.file import UNUSED_SUPPRESSION
 
 _COMMENT = re.compile(
@@ -108,8 +109,6 @@ def unused(doc: Document, suppressions: list[Suppression], is_selected: Callable
 
 
 def is_selected_prefix(code: str, is_selected: Callable[[str], bool]) -> bool:
-    from seedlint.registry import all_rules
-
     return any(rule.code.startswith(code) and is_selected(rule.code) for rule in all_rules())
 
 

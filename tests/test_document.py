@@ -150,7 +150,7 @@ def test_checking_a_document_leaves_no_reference_cycles():
 
     from conftest import FIXTURES
 
-    from seedlint import engine
+    from seedlint import checking
     from seedlint.config import Config
     from seedlint.discovery import discover
 
@@ -158,12 +158,12 @@ def test_checking_a_document_leaves_no_reference_cycles():
     sources = discover([FIXTURES / "azure-news", FIXTURES / "seeds"], config)
     assert len(sources) > 20
     for source in sources:  # warm: first uses fill module-level caches
-        engine.check_source(source, config)
+        checking.check_source(source, config)
     gc.collect()
     gc.disable()
     try:
         for source in sources:
-            engine.check_source(source, config)
+            checking.check_source(source, config)
         assert gc.collect() == 0
     finally:
         gc.enable()

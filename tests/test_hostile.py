@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import seed_text
 
-from seedlint import discovery, document, registry
+from seedlint import discovery, document
+from seedlint.rules import all_rules
 from seedlint.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,7 +54,7 @@ def found(items: list[dict], path: str) -> list[tuple[str, int, int]]:
 def assert_calm(status: int, items: list[dict], stderr: str, expected_status: int = 1) -> None:
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     assert status == expected_status
-    codes = {rule.code for rule in registry.all_rules()}
+    codes = {rule.code for rule in all_rules()}
     for d in items:  # every diagnostic is positioned and names a known rule
         assert d["line"] >= 1 and d["column"] >= 1 and d["code"] in codes, d
 
@@ -391,7 +392,7 @@ def test_a_bug_in_the_loader_is_one_internal_error_and_the_other_files_are_check
             raise AssertionError("simulated loader bug")
         return real_load(path, display)
 
-    monkeypatch.setattr("seedlint.engine.load_document", buggy_load)
+    monkeypatch.setattr("seedlint.checking.load_document", buggy_load)
     assert_one_internal_error(
         "docs/trigger.md: internal error while loading the file: AssertionError: simulated loader bug"
     )

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from conftest import FIXTURES, run_cli
 
-from seedlint import engine
+from seedlint import engine, incremental
 
 
 def check(*args: str) -> str:
@@ -20,18 +20,19 @@ def check(*args: str) -> str:
 def counted(monkeypatch):
     """How many files each run checks itself and whether it took the full path."""
     calls = {"checked": 0, "full": 0}
-    check_source, check_all = engine.check_source, engine.check_all
+    check_source, checker = engine.check_source, engine.checker
 
     def counting_check_source(*args, **kwargs):
         calls["checked"] += 1
         return check_source(*args, **kwargs)
 
-    def counting_check_all(*args, **kwargs):
+    def counting_checker(*args, **kwargs):
         calls["full"] += 1
-        return check_all(*args, **kwargs)
+        return checker(*args, **kwargs)
 
     monkeypatch.setattr(engine, "check_source", counting_check_source)
-    monkeypatch.setattr(engine, "check_all", counting_check_all)
+    monkeypatch.setattr(incremental, "check_source", counting_check_source)
+    monkeypatch.setattr(engine, "checker", counting_checker)
     return calls
 
 
@@ -74,7 +75,7 @@ def test_a_retitled_target_makes_its_referrers_stale_incrementally(isolated_cwd,
         # results written again (their positioned diagnostics): lookups still find everything, exactly once
         monkeypatch.setattr("seedlint.cache.BULK", 1)
         monkeypatch.setattr(engine, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(engine, "SAVE_EVERY", 7)
+        monkeypatch.setattr("seedlint.cache.SAVE_EVERY", 7)
     docs = _setup(isolated_cwd, "azure-news", "closed")
     check()
     if bulk:

@@ -38,7 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from seedlint import engine, registry
+from seedlint import engine
+from seedlint.rules import all_rules
 from seedlint.config import Config
 from seedlint.discovery import SourceFile
 from seedlint.reporters import REPORTERS
@@ -267,7 +268,7 @@ def problems_of(result: engine.RunResult, texts: dict[str, str | None]) -> list[
     """What is wrong with a run's result (empty when nothing is). `texts` maps each display path to the
     document's decoded text (None when it did not decode)."""
     problems = [f"internal error: {error}" for error in result.internal_errors]
-    codes = {rule.code for rule in registry.all_rules()}
+    codes = {rule.code for rule in all_rules()}
     for d in result.diagnostics:
         where = f"{d.path}:{d.line}:{d.column} {d.code}"
         end = (d.end_line or d.line, d.end_column or d.column)

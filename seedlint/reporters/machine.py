@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 from seedlint import __version__
 from seedlint.diagnostic import Diagnostic
-from seedlint.registry import all_rules
+from seedlint.rules import all_rules
 
 INFORMATION_URI = "https://github.com/seedlint/seedlint"
 

@@ -4,6 +4,7 @@ Per-document checks receive one loaded `Document` whose front matter parsed; cor
 whole corpus at once. Adding a family is adding a module and a line below.
 """
 
+from seedlint.registry import RULES, Rule
 from seedlint.rules import dates, encoding, fields, file, related, schema, urls
 
 # Run on every document, parsed or not (SL0 reports why a document could not be parsed).
@@ -12,3 +13,16 @@ FILE_CHECKS = [file.check]
 DOCUMENT_CHECKS = [schema.check, dates.check, urls.check, encoding.check, fields.check]
 # Run once over all documents (cross-document rules).
 CORPUS_CHECKS = [related.check, fields.check_topic_spellings]
+
+
+def all_rules() -> list[Rule]:
+    """Every rule of every family, by code."""
+    return sorted(RULES.values(), key=lambda rule: rule.code)
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    """A rule by code (any case) or by name."""
+    for rule in all_rules():
+        if code_or_name.upper() == rule.code or code_or_name == rule.name:
+            return rule
+    return None

@@ -1,0 +1,94 @@
+"""One file through the per-document half of the data flow: bytes → document → per-document rules →
+diagnostics and an index record (a `Checked`). Runs in this process or in a worker; knows nothing of
+the cache or of the corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import traceback
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from seedlint import rules
+from seedlint.config import Config
+from seedlint.corpus import record_for
+from seedlint.diagnostic import Diagnostic
+from seedlint.discovery import SourceFile
+from seedlint.document import Document, load_document, parse_document
+from seedlint.results import Checked
+
+Subject = TypeVar("Subject")
+
+
+def run_checks(
+    checks: Iterable[Callable[[Subject, Config], Iterable[Diagnostic]]],
+    subject: Subject,
+    config: Config,
+    where: str,
+    internal_errors: list[str],
+) -> list[Diagnostic]:
+    """Every check's diagnostics; a check that raises is one internal error, and the others still run."""
+    found: list[Diagnostic] = []
+    for check in checks:
+        try:
+            found.extend(check(subject, config))
+        except Exception:  # keep going: one broken rule must not hide the other files' results
+            internal_errors.append(
+                f"{where}: internal error in {check.__module__}.{check.__name__}:\n{traceback.format_exc()}"
+            )
+    return found
+
+
+def check_document(doc: Document, config: Config, internal_errors: list[str]) -> list[Diagnostic]:
+    checks = list(rules.FILE_CHECKS) + (list(rules.DOCUMENT_CHECKS) if doc.ok else [])
+    return run_checks(checks, doc, config, doc.display_path, internal_errors)
+
+
+class Reader:
+    """Loads documents from disk, or from `contents` (display path → bytes): the fixer checks its fixed
+    texts in memory before anything is written."""
+
+    def __init__(self, sources: Iterable[SourceFile], contents: dict[str, bytes] | None, internal_errors: list[str]):
+        self.sources = {source.display_path: source for source in sources}
+        self.contents = contents or {}
+        self.internal_errors = internal_errors
+
+    def load(self, source: SourceFile) -> Document | None:
+        try:
+            if source.display_path in self.contents:
+                return parse_document(self.contents[source.display_path], source.path, source.display_path)
+            return load_document(source.path, source.display_path)
+        except Exception:  # the loader turns every problem of a file into a diagnostic: this is a bug; go on
+            self.internal_errors.append(
+                f"{source.display_path}: internal error while loading the file:\n{traceback.format_exc()}"
+            )
+            return None
+
+    def load_path(self, path: str) -> Document | None:
+        source = self.sources.get(path)
+        return self.load(source) if source is not None else None
+
+
+def check_source(source: SourceFile, config: Config, content: bytes | None = None) -> Checked:
+    """Load and check one file (`content`: its text in memory instead of on disk)."""
+    errors: list[str] = []
+    try:  # taken before reading: a file changed after this moment cannot be mistaken for the one checked
+        info = os.stat(source.location)
+        stat: tuple[int, int] | None = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        stat = None
+    reader = Reader([source], {source.display_path: content} if content is not None else None, errors)
+    doc = reader.load(source)
+    if doc is None:
+        return Checked(source.display_path, [], None, False, errors)
+    diagnostics = check_document(doc, config, errors)
+    has_suppressions = bool(doc.text and "seedlint:" in doc.text)
+    try:
+        record = record_for(doc)
+    except Exception:  # a bug: the file's own diagnostics are still reported
+        record = None
+        errors.append(f"{source.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
+    return Checked(
+        source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
+    )

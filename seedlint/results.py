@@ -1,0 +1,46 @@
+"""What a run produces: each file's result (`Checked`, small plain data that workers return and the cache
+keeps) and the run's result (`RunResult`, what reporters and the fixer consume)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from seedlint.diagnostic import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from seedlint.corpus import IndexRecord
+    from seedlint.document import Document
+
+
+@dataclass(slots=True)
+class Checked:
+    """What checking one file yields: small plain data, picklable (workers) and cacheable."""
+
+    path: str
+    diagnostics: list[Diagnostic]
+    record: IndexRecord | None
+    has_suppressions: bool  # the text mentions `seedlint:`: the suppression pass must read it
+    internal_errors: list[str] = field(default_factory=list)
+    # For the cache: (size, mtime_ns) taken before the file was read, and the SHA-256 of what was read.
+    stat: tuple[int, int] | None = None
+    digest: str = ""
+    # Corpus diagnostics positioned on this content by earlier runs (see Corpus.report).
+    positioned: dict[tuple[object, ...], Diagnostic] = field(default_factory=dict)
+
+    @property
+    def has_error(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def _no_document(path: str) -> Document | None:
+    return None
+
+
+@dataclass
+class RunResult:
+    paths: list[str]  # display paths of the documents checked
+    diagnostics: list[Diagnostic]
+    internal_errors: list[str] = field(default_factory=list)  # a bug in seedlint, not in the user's file
+    document: Callable[[str], Document | None] = _no_document  # any document of the run, loaded again
