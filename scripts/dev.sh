@@ -1,30 +1,54 @@
 #!/usr/bin/env bash
 # One entry point for people and CI: sets up .venv from the project's own files, then runs a job.
 #   bash scripts/dev.sh check [ARGS...]   seedlint check (default: the configured corpus, seeds/)
-#   bash scripts/dev.sh test [ARGS...]    the whole test suite (pytest)
+#   bash scripts/dev.sh test [ARGS...]    lint, format check, type check, then the whole test suite (pytest ARGS)
+#   bash scripts/dev.sh lint              only the lint, format and type checks
+#   bash scripts/dev.sh fmt               format the code and apply ruff's safe fixes
+#   bash scripts/dev.sh lock              refresh requirements/lock.txt to the newest releases, then run `test` on them
 #   bash scripts/dev.sh setup             only the environment
+# The environment is installed from requirements/lock.txt (exact versions, with hashes), then seedlint
+# itself in editable mode; pyproject.toml keeps the honest lower bounds the lock was resolved from.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
 venv=.venv
 stamp="$venv/.installed"
+lock=requirements/lock.txt
 
-if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv"
-fi
-# Reinstall only when the project's metadata changed since the last setup.
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -e '.[test]'
-  touch "$stamp"
-fi
+setup() {
+  if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+  fi
+  # Reinstall only when the project's metadata or the lock changed since the last setup.
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+    "$venv/bin/python" -m pip install --quiet --require-hashes --no-deps -r "$lock"
+    "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
+    touch "$stamp"
+  fi
+}
+
+lint() {
+  "$venv/bin/ruff" check .
+  "$venv/bin/ruff" format --check .
+  "$venv/bin/mypy"
+}
 
 job=${1:-check}
 shift || true
 case "$job" in
-  setup) ;;
-  check) exec "$venv/bin/seedlint" check "$@" ;;
-  test) exec "$venv/bin/python" -m pytest "$@" ;;
-  *) echo "usage: bash scripts/dev.sh {setup|check|test} [ARGS...]" >&2; exit 2 ;;
+  setup) setup ;;
+  check) setup; exec "$venv/bin/seedlint" check "$@" ;;
+  lint) setup; lint ;;
+  fmt) setup; "$venv/bin/ruff" format .; "$venv/bin/ruff" check --fix . ;;
+  test) setup; exec "$venv/bin/python" -m pytest "$@" ;;
+  lock)
+    setup
+    "$venv/bin/pip-compile" --quiet --upgrade --generate-hashes --all-extras --all-build-deps --strip-extras \
+      --allow-unsafe --no-emit-index-url --no-emit-find-links --output-file "$lock" pyproject.toml
+    setup
+    lint
+    exec "$venv/bin/python" -m pytest "$@"
+    ;;
+  *) echo "usage: bash scripts/dev.sh {setup|check|test|lint|fmt|lock} [ARGS...]" >&2; exit 2 ;;
 esac
