@@ -300,9 +300,10 @@ class DiskCache(Cache):
     def stored(self, key: str) -> tuple[int, int, str, Checked] | None:
         """The last result stored for `key`, whatever the file holds now: (size, mtime, digest, result)."""
         pending = self._pending.get(file_id(key))
-        if pending is not None:
+        if pending is not None and pending[1].stat is not None:
             checked = pending[1]
-            return (*checked.stat, checked.digest, checked)
+            size, mtime = pending[1].stat
+            return size, mtime, checked.digest, checked
         rows = self._query("SELECT key, size, mtime, digest, checked FROM results WHERE id = ?", (file_id(key),))
         if not rows or rows[0][0] != _stored_text(key):
             return None
@@ -386,7 +387,7 @@ class DiskCache(Cache):
         self._write(db, again, bulk=False)
         self._written.clear()
 
-    def _transaction(self, db: sqlite3.Connection, write) -> None:
+    def _transaction(self, db: sqlite3.Connection, write: Callable[[], None]) -> None:
         try:
             db.execute("BEGIN IMMEDIATE")
             write()
@@ -415,7 +416,9 @@ class DiskCache(Cache):
             ids = [(identifier,) for identifier, _ in items]
             db.executemany("DELETE FROM links WHERE file = ?", ids)
             db.executemany("DELETE FROM aliases WHERE file = ?", ids)
-        rows, links, aliases = [], [], []
+        rows: list[tuple[int, bytes, int, int, str, bytes]] = []
+        links: list[tuple[int, int]] = []
+        aliases: list[tuple[str, str, int]] = []
         now = time.time_ns()
         for identifier, (key, checked, blob) in items:
             size, mtime = checked.stat
@@ -472,7 +475,9 @@ class DiskCache(Cache):
     def last_report(self, run_id: str) -> Report | None:
         rows = self._query("SELECT report FROM runs WHERE id = ?", (_stored_text(run_id),))
         try:  # marshal: several times faster than pickle for 100,000 file states and their diagnostics
-            report = marshal.loads(rows[0][0]) if rows else None
+            if not rows:
+                return None
+            report = marshal.loads(rows[0][0])
             report["diagnostics"] = [Diagnostic.from_plain(plain) for plain in report["diagnostics"]]
         except Exception:
             return None

@@ -10,6 +10,7 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(Exception):
@@ -71,6 +72,8 @@ class Config:
 
 
 _CHOICES = {"related_scope": ("closed", "hosts", "open")}
+# Every number has bounds: a negative tolerance or a year 0 is a typo, never a setting.
+_BOUNDS = {"future_tolerance_days": (0, 3650), "earliest_year": (1900, 2100), "filename_date_tolerance_days": (0, 366)}
 _FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("source", "root")}
 
 
@@ -105,7 +108,7 @@ def load_config(explicit: Path | None = None, *, isolated: bool = False, start: 
 
 
 def config_from_table(table: dict, source: Path) -> Config:
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in _FIELDS:
@@ -115,12 +118,9 @@ def config_from_table(table: dict, source: Path) -> Config:
     return Config(**values, source=source, root=source.parent.resolve())
 
 
-def _checked(source: Path, key: str, name: str, value):
-    default = (
-        _FIELDS[name].default_factory()
-        if _FIELDS[name].default_factory is not dataclasses.MISSING
-        else _FIELDS[name].default
-    )
+def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML value, checked here
+    spec = _FIELDS[name]
+    default = spec.default_factory() if spec.default_factory is not dataclasses.MISSING else spec.default
     if isinstance(default, list):
         if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
             raise ConfigError(f"{source}: `{key}` must be a list of strings")
@@ -139,6 +139,9 @@ def _checked(source: Path, key: str, name: str, value):
             raise ConfigError(f"{source}: `{key}` must be an integer")
     elif not isinstance(value, str):
         raise ConfigError(f"{source}: `{key}` must be a string")
+    if name in _BOUNDS and not _BOUNDS[name][0] <= value <= _BOUNDS[name][1]:
+        low, high = _BOUNDS[name]
+        raise ConfigError(f"{source}: `{key}` must be between {low} and {high}, not {value}")
     if name in _CHOICES and value not in _CHOICES[name]:
         raise ConfigError(f"{source}: `{key}` must be one of {', '.join(_CHOICES[name])}, not {value!r}")
     if name == "per_file_ignores":

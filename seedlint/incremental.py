@@ -93,7 +93,9 @@ def changed_files(report: Report, sources: list[SourceFile], cache: Cache) -> tu
 def affected(changes: list[Change], report: Report, cache: DiskCache, members: dict[str, str]) -> set[str]:
     """The paths of the documents whose report the changes may alter (see the module's docstring)."""
     found = {change.path for change in changes if change.after is not None}
-    values, hosts, titles = set(), set(), set()
+    values: set[int] = set()
+    hosts: set[str] = set()
+    titles: set[int] = set()
     for change in changes:
         before, after = (c.record if c is not None else None for c in (change.before, change.after))
         if before == after and has_error(change.before) == has_error(change.after):

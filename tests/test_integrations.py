@@ -136,6 +136,14 @@ def test_configuration_changes_what_is_reported(docs):
     ("toml", "message"),
     [
         ('select = ["SL9"]\n', "`select` names 'SL9', which is no rule code or prefix"),
+        ('ignore = ["SL2O2"]\n', "`ignore` names 'SL2O2', which is no rule code or prefix; did you mean SL202?"),
+        (
+            '[per-file-ignores]\n"a/*" = ["XYZ"]\n',
+            "`per-file-ignores.a/*` names 'XYZ', which is no rule code or prefix",
+        ),
+        ('[severity]\nSL9999 = "info"\n', "`severity` names 'SL9999', which is no rule code or prefix"),
+        ("future-tolerance-days = -5\n", "`future-tolerance-days` must be between 0 and 3650, not -5"),
+        ("earliest-year = 0\n", "`earliest-year` must be between 1900 and 2100, not 0"),
         ('related-scope = "wide"\n', "`related-scope` must be one of closed, hosts, open, not 'wide'"),
         ('earliest-year = "1990"\n', "`earliest-year` must be an integer"),
         ('[severity]\nSL104 = "fatal"\n', "`severity.SL104` must be error, warning or info, not 'fatal'"),
@@ -146,6 +154,22 @@ def test_bad_configuration_is_a_usage_error_naming_the_key(docs, toml, message):
     (docs / "seedlint.toml").write_text(toml)
     status, text = run_cli("check", "seed.md")
     assert status == 2 and message in text
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--select", "XYZ"], "`--select` names 'XYZ', which is no rule code or prefix (`seedlint rules` lists them)"),
+        (["--select", "SL9999"], "`--select` names 'SL9999', which is no rule code or prefix"),
+        (["--ignore", "SL2O2"], "`--ignore` names 'SL2O2', which is no rule code or prefix; did you mean SL202?"),
+        (["--extend-select", "SL40l"], "`--extend-select` names 'SL40L', which is no rule code or prefix"),
+        (["--select", ""], "`--select` names no rule code"),
+        (["--select", " , "], "`--select` names no rule code"),
+    ],
+)
+def test_a_typo_in_a_selection_option_is_a_usage_error_not_a_silent_pass(docs, options, message):
+    status, text = run_cli("check", *options, "seed.md")
+    assert status == 2 and message in text and "All checks passed" not in text
 
 
 def test_config_command_prints_the_effective_configuration(docs):
