@@ -5,6 +5,7 @@
 #   bash scripts/dev.sh lint              only the lint, format and type checks
 #   bash scripts/dev.sh fmt               format the code and apply ruff's safe fixes
 #   bash scripts/dev.sh lock              refresh requirements/lock.txt to the newest releases, then run `test` on them
+#   bash scripts/dev.sh run TOOL [ARGS...] a tool of the environment (the pre-commit hooks: ruff, mypy)
 #   bash scripts/dev.sh setup             only the environment
 # The environment is installed from requirements/lock.txt (exact versions, with hashes), then seedlint
 # itself in editable mode; pyproject.toml keeps the honest lower bounds the lock was resolved from.
@@ -38,6 +39,7 @@ job=${1:-check}
 shift || true
 case "$job" in
   setup) setup ;;
+  run) setup; tool=$1; shift; exec "$venv/bin/$tool" "$@" ;;
   check) setup; exec "$venv/bin/seedlint" check "$@" ;;
   lint) setup; lint ;;
   fmt) setup; "$venv/bin/ruff" format .; "$venv/bin/ruff" check --fix . ;;
@@ -50,5 +52,5 @@ case "$job" in
     lint
     exec "$venv/bin/python" -m pytest "$@"
     ;;
-  *) echo "usage: bash scripts/dev.sh {setup|check|test|lint|fmt|lock} [ARGS...]" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/dev.sh {setup|check|test|lint|fmt|lock|run} [ARGS...]" >&2; exit 2 ;;
 esac
