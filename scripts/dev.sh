@@ -4,7 +4,9 @@
 #   bash scripts/dev.sh test [ARGS...]    lint, format check, type check, then the whole test suite (pytest ARGS)
 #   bash scripts/dev.sh lint              only the lint, format and type checks
 #   bash scripts/dev.sh fmt               format the code and apply ruff's safe fixes
-#   bash scripts/dev.sh lock              refresh requirements/lock.txt to the newest releases, then run `test` on them
+#   bash scripts/dev.sh lock [--upgrade]  requirements/lock.txt again from pyproject.toml (new dependencies added,
+#                                         the others kept; --upgrade: every package at its newest release), then
+#                                         the lint and the whole test suite on what it installs
 #   bash scripts/dev.sh run TOOL [ARGS...] a tool of the environment (the pre-commit hooks: ruff, mypy)
 #   bash scripts/dev.sh setup             only the environment
 # The environment is installed from requirements/lock.txt (exact versions, with hashes), then seedlint
@@ -46,11 +48,11 @@ case "$job" in
   test) setup; exec "$venv/bin/python" -m pytest "$@" ;;
   lock)
     setup
-    "$venv/bin/pip-compile" --quiet --upgrade --generate-hashes --all-extras --all-build-deps --strip-extras \
-      --allow-unsafe --no-emit-index-url --no-emit-find-links --output-file "$lock" pyproject.toml
+    "$venv/bin/pip-compile" --quiet --generate-hashes --all-extras --all-build-deps --strip-extras \
+      --allow-unsafe --no-emit-index-url --no-emit-find-links --output-file "$lock" "$@" pyproject.toml
     setup
     lint
-    exec "$venv/bin/python" -m pytest "$@"
+    exec "$venv/bin/python" -m pytest
     ;;
   *) echo "usage: bash scripts/dev.sh {setup|check|test|lint|fmt|lock|run} [ARGS...]" >&2; exit 2 ;;
 esac
