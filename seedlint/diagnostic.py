@@ -6,6 +6,7 @@ Rules produce diagnostics; the engine filters them; reporters and the fixer cons
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Self, TypeAlias, TypedDict
 
@@ -34,7 +35,7 @@ class FastPickle:
 
     __slots__: tuple[str, ...] = ()
 
-    def __reduce__(self) -> tuple[type[Self], tuple[object, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., Self], tuple[object, ...]]:
         return (type(self), tuple(getattr(self, name) for name in self.__slots__))
 
 
