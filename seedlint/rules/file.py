@@ -16,6 +16,7 @@ from seedlint.diagnostic import Edit, Fix
 from seedlint.registry import define
 
 if TYPE_CHECKING:
+    from seedlint.config import Config
     from seedlint.diagnostic import Diagnostic
     from seedlint.document import Document
 
@@ -200,17 +201,16 @@ PROBLEM_RULES = {
 }
 
 
-def check(doc: Document, context) -> Iterator[Diagnostic]:
+def check(doc: Document, context: Config | None) -> Iterator[Diagnostic]:
     for problem in doc.problems:
         yield PROBLEM_RULES[problem.kind].at_span(doc, problem.span, problem.message, problem.fix)
     if doc.text is not None:
-        yield from _check_line_endings(doc)
+        yield from _check_line_endings(doc, doc.text)
         if doc.yaml_end > doc.yaml_start:
-            yield from _check_trailing_whitespace(doc)
+            yield from _check_trailing_whitespace(doc, doc.text)
 
 
-def _check_line_endings(doc: Document) -> Iterator[Diagnostic]:
-    text = doc.text
+def _check_line_endings(doc: Document, text: str) -> Iterator[Diagnostic]:
     crlf = text.count("\r\n")
     lf = text.count("\n") - crlf
     if not crlf or not lf:
@@ -230,8 +230,7 @@ def _check_line_endings(doc: Document) -> Iterator[Diagnostic]:
     )
 
 
-def _check_trailing_whitespace(doc: Document) -> Iterator[Diagnostic]:
-    text = doc.text
+def _check_trailing_whitespace(doc: Document, text: str) -> Iterator[Diagnostic]:
     start, end = doc.yaml_start, doc.yaml_end
     if not any(text.find(blank, start, end) >= 0 for blank in _BLANK_BEFORE_BREAK):
         return  # the usual case, found by substring search (several times faster than the regex below)
@@ -257,7 +256,7 @@ _TRAILING_BLANKS = re.compile(r"(?<![ \t])[ \t]++(?=\r?\n)")
 _BLANK_BEFORE_BREAK = (" \n", "\t\n", " \r\n", "\t\r\n")
 
 
-def _block_scalars(root) -> Iterator:
+def _block_scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
     stack = [root]
     while stack:
         node = stack.pop()
