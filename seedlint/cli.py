@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 import click
 
@@ -19,10 +21,13 @@ from seedlint import __version__, engine, failsafe, fixer, history, registry, sc
 from seedlint.cache import Cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
-from seedlint.discovery import DiscoveryError, corpus_paths, discover
+from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
 from seedlint.reporters import REPORTERS, text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+# A click decorator on a command's function (click.option(...), click.argument(...)).
+CommandDecorator: TypeAlias = Callable[[Callable[..., None]], Callable[..., None]]
 
 
 def _codes(value: str | None) -> list[str]:
@@ -55,7 +60,7 @@ def load_settings(
     return config
 
 
-def resolve_sources(paths: tuple[Path, ...], config: Config):
+def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]:
     targets = list(paths) or corpus_paths(config)
     hint = "" if paths else " (the corpus configured by `paths`)"
     try:
@@ -68,7 +73,7 @@ def resolve_sources(paths: tuple[Path, ...], config: Config):
     return sources
 
 
-config_options = [
+config_options: list[CommandDecorator] = [
     click.option(
         "--config",
         "config_file",
@@ -90,7 +95,7 @@ config_options = [
 ]
 
 
-def with_config_options(function):
+def with_config_options(function: Callable[..., None]) -> Callable[..., None]:
     for option in reversed(config_options):
         function = option(function)
     return function
@@ -104,7 +109,7 @@ def main() -> None:
     engine.collect_garbage_rarely()
 
 
-output_options = [
+output_options: list[CommandDecorator] = [
     click.option(
         "--output-format",
         type=click.Choice(sorted(REPORTERS)),
@@ -120,7 +125,7 @@ output_options = [
     click.option("--quiet", "-q", is_flag=True, help="Print the diagnostics only: no summary, no fix report."),
 ]
 
-fix_options = [
+fix_options: list[CommandDecorator] = [
     click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (they may change meaning)."),
     click.option(
         "--diff",
@@ -131,8 +136,8 @@ fix_options = [
 ]
 
 
-def with_options(options):
-    def decorate(function):
+def with_options(options: list[CommandDecorator]) -> CommandDecorator:
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
         for option in reversed(options):
             function = option(function)
         return function
@@ -173,23 +178,23 @@ class Output:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
 @with_options(fix_options)
 def check(
-    paths,
-    config_file,
-    isolated,
-    select,
-    extend_select,
-    ignore,
-    no_cache,
-    cache_dir,
-    output_format,
-    statistics,
-    exit_zero,
-    quiet,
-    since,
-    fix,
-    unsafe_fixes,
-    diff,
-    show_fixes,
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    isolated: bool,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    output_format: str | None,
+    statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+    since: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    show_fixes: bool,
 ) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
@@ -221,21 +226,21 @@ def check(
 @with_options(output_options)
 @with_options(fix_options)
 def fix_command(
-    paths,
-    config_file,
-    isolated,
-    select,
-    extend_select,
-    ignore,
-    no_cache,
-    cache_dir,
-    output_format,
-    statistics,
-    exit_zero,
-    quiet,
-    unsafe_fixes,
-    diff,
-    show_fixes,
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    isolated: bool,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    output_format: str | None,
+    statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    show_fixes: bool,
 ) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
@@ -246,7 +251,7 @@ def fix_command(
 
 
 @contextmanager
-def progress(total: int):
+def progress(total: int) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for long runs, only when stderr is a terminal (never in CI logs or pipes)."""
     if total < 500 or not sys.stderr.isatty():
         yield None
@@ -255,7 +260,7 @@ def progress(total: int):
         yield bar.update
 
 
-def resolve_corpus(paths: tuple[Path, ...], config: Config):
+def resolve_corpus(paths: tuple[Path, ...], config: Config) -> list[SourceFile] | None:
     """For a run on given files (a pre-commit hook's), the whole configured corpus, which references are
     resolved against; None when the run is the corpus itself."""
     if not paths:
@@ -276,9 +281,9 @@ def _is_within(path: Path, folders: list[Path]) -> bool:
 
 
 def run_fix(
-    sources,
+    sources: list[SourceFile],
     config: Config,
-    corpus,
+    corpus: list[SourceFile] | None,
     output: Output,
     unsafe: bool,
     diff: bool,
@@ -330,7 +335,7 @@ def exit_status(result: engine.RunResult) -> int:
     help="Configuration file (seedlint.toml or pyproject.toml).",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-def show_config(config_file, isolated) -> None:
+def show_config(config_file: Path | None, isolated: bool) -> None:
     """Print the effective configuration."""
     click.echo(load_settings(config_file, isolated, None, None).to_toml(), nl=False)
 

@@ -14,7 +14,9 @@ from seedlint.diagnostic import Diagnostic
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
-def concise(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, **_options) -> None:
+def concise(
+    diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, **_options: object
+) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
         stream.write(f"{one_line(d.path)}:{d.line}:{d.column}: {d.code} {one_line(d.message)}\n")
@@ -30,12 +32,12 @@ def full(
     source: Callable[[str], str | None] = lambda path: None,
     color: bool = False,
     quiet: bool = False,
-    **_options,
+    **_options: object,
 ) -> None:
     """Each diagnostic with the line it points at and a caret under the column (colour on a terminal)."""
 
-    def style(text: str, **kwargs) -> str:
-        return click.style(text, **kwargs) if color else text
+    def style(text: str, fg: str | None = None, bold: bool | None = None) -> str:
+        return click.style(text, fg=fg, bold=bold) if color else text
 
     for d in diagnostics:
         header = f"{style(one_line(d.path), bold=True)}:{d.line}:{d.column}: {style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
