@@ -311,7 +311,8 @@ def run_fix(
     fixed = sum(len(c.applied) for c in written)
     if fixed and not output.quiet:
         click.echo(
-            f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {len(written)} file{'s' if len(written) != 1 else ''}.",
+            f"Fixed {fixed} problem{'s' if fixed != 1 else ''} "
+            f"in {len(written)} file{'s' if len(written) != 1 else ''}.",
             err=True,
         )
     for message in [*outcome.refused, *failures]:

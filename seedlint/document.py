@@ -237,7 +237,10 @@ def parse_document(raw: bytes, path: Path, display_path: str) -> Document:
         end = text.find("\n", overlong.start())
         end = len(text) if end == -1 else end
         line = doc.position(overlong.start())[0]
-        message = f"line {line} is {end - overlong.start():,} characters long; lines over {MAX_LINE_CHARS:,} characters are not article text (pasted data?)"
+        message = (
+            f"line {line} is {end - overlong.start():,} characters long; "
+            f"lines over {MAX_LINE_CHARS:,} characters are not article text (pasted data?)"
+        )
         doc.problems.append(Problem("line-too-long", doc.span(overlong.start(), end), message))
     if not _split_front_matter(doc, text, start):
         return doc

@@ -225,11 +225,8 @@ def by_parts(schema: object) -> Callable[[object], bool]:
             if type_test is not None and not type_test(value):
                 return False
             if strings and is_string(value):
-                if (
-                    (min_length is not None
-                    and len(value) < min_length)
-                    or (max_length is not None
-                    and len(value) > max_length)
+                if (min_length is not None and len(value) < min_length) or (
+                    max_length is not None and len(value) > max_length
                 ):
                     return False
                 if pattern is not None and not pattern.search(value):

@@ -40,7 +40,10 @@ def full(
         return click.style(text, fg=fg, bold=bold) if color else text
 
     for d in diagnostics:
-        header = f"{style(one_line(d.path), bold=True)}:{d.line}:{d.column}: {style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
+        header = (
+            f"{style(one_line(d.path), bold=True)}:{d.line}:{d.column}: "
+            f"{style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
+        )
         stream.write(header + "\n")
         line = _source_line(source(d.path), d.line)
         if line is not None:
@@ -95,7 +98,10 @@ def summary(diagnostics: list[Diagnostic], files: int) -> str:
     counts = Counter(d.severity.value for d in diagnostics)
     fixable = sum(d.fixable for d in diagnostics)
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-    text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''} checked."
+    text = (
+        f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) "
+        f"in {files} file{'s' if files != 1 else ''} checked."
+    )
     if fixable:
         text += f" {fixable} fixable with `seedlint fix`."
     return text

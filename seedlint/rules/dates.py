@@ -226,7 +226,10 @@ def _impossible(match: re.Match[str]) -> str | None:
 
 
 def _canonical(match: re.Match[str]) -> str:
-    text = f"{match['year']}-{match['month']}-{match['day']}T{match['hour']}:{match['minute']}:{match['second']}{match['fraction'] or ''}"
+    text = (
+        f"{match['year']}-{match['month']}-{match['day']}"
+        f"T{match['hour']}:{match['minute']}:{match['second']}{match['fraction'] or ''}"
+    )
     offset = match["offset"] or ""
     if offset in ("z", "Z"):
         return text + "Z"

@@ -198,7 +198,8 @@ def _check_image(doc: Document, path: FieldPath, image: dict[str, JSON]) -> Iter
         yield IMAGE_SIZE_MISMATCH.at(
             doc,
             path + ("height",),
-            f"{where} is {width}x{height} but the image URL states aspect ratio {ratio[0]}:{ratio[1]} (height {round(width * ratio[1] / ratio[0])} for width {width})",
+            f"{where} is {width}x{height} but the image URL states aspect ratio {ratio[0]}:{ratio[1]} "
+            f"(height {round(width * ratio[1] / ratio[0])} for width {width})",
         )
 
 
@@ -336,7 +337,10 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
                 match = difflib.get_close_matches(topic, frequent, n=1, cutoff=0.85)
                 if not match:
                     continue
-                message = f"topic `{topic}` is used only here; did you mean `{match[0]}` (used in {counts[match[0]]} documents)?"
+                message = (
+                    f"topic `{topic}` is used only here; "
+                    f"did you mean `{match[0]}` (used in {counts[match[0]]} documents)?"
+                )
                 if (
                     diagnostic := corpus.report(record.path, RARE_TOPIC_SPELLING, ("topics", index), message)
                 ) is not None:

@@ -49,7 +49,8 @@ MALFORMED_URL = define(
     "related-malformed-url",
     "error",
     "A related entry's webUrl is not an http(s) address, so it resolves to nothing.",
-    what="The entry's webUrl cannot name any document: no http/https scheme or no host (the SL3 rules say what exactly is wrong with it).",
+    what="The entry's webUrl cannot name any document: no http/https scheme or no host (the SL3 rules say what "
+    "exactly is wrong with it).",
     why="A malformed link dangles whatever the corpus holds.",
     example='related:\n  - webUrl: "www.example.com/a"',
 )
@@ -58,8 +59,8 @@ NEAR_MISS = define(
     "related-near-miss",
     "error",
     "A related entry resolves to nothing but nearly names a corpus document.",
-    what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the same host, "
-    "or whose copied title and provider are those of exactly one corpus document.",
+    what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the "
+    "same host, or whose copied title and provider are those of exactly one corpus document.",
     why="A typo in a link breaks it silently; the intended document is almost certainly the one suggested.",
     example='webUrl: "https://news.example.com/a/artcle-1"   # the corpus has .../a/article-1',
     fix="safe: the URL is replaced by the suggested document's address (its webUrl, else originalUrl).",
@@ -79,7 +80,8 @@ STALE_COPY = define(
     "related-stale-copy",
     "warning",
     "A related entry's copied fields differ from the document it names.",
-    what="title, excerpt, publishedDateTime, provider and type of a resolved entry are compared with the target document.",
+    what="title, excerpt, publishedDateTime, provider and type of a resolved entry are compared with the target "
+    "document.",
     why="Entries are copies made when the link was created; when the article changes, the card shows the old text.",
     example='related:\n  - title: "Old headline"   # the target now reads "New headline"',
     fix="sometimes: each differing value is replaced by the target's value; safe when the target itself has no "
@@ -99,7 +101,8 @@ DUPLICATE_ENTRY = define(
     "related-duplicate-entry",
     "warning",
     "The same document appears twice in one related list.",
-    what="Two entries of one list that resolve to the same document (or name the same address); the second is reported.",
+    what="Two entries of one list that resolve to the same document (or name the same address); the second is "
+    "reported.",
     why="The reader sees the same card twice.",
     example='related:\n  - webUrl: "https://a.example/x"\n  - webUrl: "https://a.example/x?utm_source=feed"',
 )
@@ -108,7 +111,8 @@ DUPLICATE_DOCUMENT = define(
     "duplicate-document",
     "error",
     "Two documents have the same canonical address.",
-    what="Documents whose webUrl (else originalUrl) is the same address after normalisation; each is reported, naming the other.",
+    what="Documents whose webUrl (else originalUrl) is the same address after normalisation; each is reported, "
+    "naming the other.",
     why="References to that address cannot tell the documents apart, and the site shows the article twice.",
     example='a.md: webUrl: "https://a.example/x"\nb.md: webUrl: "https://a.example/x/"',
 )
@@ -226,7 +230,8 @@ def _unresolved(
         yield from doc.report(
             DANGLING,
             where,
-            f"related[{ref.index}] → {ref.url} does not resolve: it named {corpus.lost[ref.key]}, which no longer has that address (deleted or changed)",
+            f"related[{ref.index}] → {ref.url} does not resolve: it named {corpus.lost[ref.key]}, "
+            "which no longer has that address (deleted or changed)",
         )
     elif config.related_scope == "closed" or (config.related_scope == "hosts" and index.has_host(ref.url)):
         scope = (
@@ -272,8 +277,14 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
     def message(loaded: Document) -> str:
         data: Any = loaded.data  # (the referring document, parsed, with this entry)
         copied = data["related"][ref.index][first]
-        detail = f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} but {target.name} now has {_short(dict(values())[first])}"
-        return f"related[{ref.index}] is a stale copy of {target.name} ({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
+        detail = (
+            f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} "
+            f"but {target.name} now has {_short(dict(values())[first])}"
+        )
+        return (
+            f"related[{ref.index}] is a stale copy of {target.name} "
+            f"({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
+        )
 
     # The message and the fix depend on the target's values, which its fingerprints stand for.
     yield from doc.report(
@@ -321,5 +332,6 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
             yield from _Lazy(corpus, record.path).report(
                 POSSIBLE_DUPLICATE,
                 ("title",),
-                f"same title, provider and publication date as {names} (under another address): the same article twice?",
+                f"same title, provider and publication date as {names} (under another address): "
+                "the same article twice?",
             )

@@ -76,7 +76,8 @@ PATTERN_MISMATCH = define(
     "pattern-mismatch",
     "error",
     "A string does not have the form the schema requires.",
-    what="String fields with a required form (URLs start with http:// or https://, the secured token is base64;base64).",
+    what="String fields with a required form (URLs start with http:// or https://, "
+    "the secured token is base64;base64).",
     why="Values of the wrong form cannot be used by the consumers that expect that form.",
     example='webUrl: "www.example.com/a"',
 )
@@ -192,7 +193,8 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: Schema) -> 
         yield INVALID_ENUM.at(
             doc,
             path,
-            f"`{where}` is {_show(instance)}; expected {'one of ' if len(allowed) > 1 else ''}{choices}{hint}{_condition(error, root_schema)}",
+            f"`{where}` is {_show(instance)}; "
+            f"expected {'one of ' if len(allowed) > 1 else ''}{choices}{hint}{_condition(error, root_schema)}",
         )
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = {
@@ -208,7 +210,8 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: Schema) -> 
         yield PATTERN_MISMATCH.at(
             doc,
             path,
-            f"`{where}` is {_show(instance)}, which does not match the required form {schema_value}{_expected_form(error)}",
+            f"`{where}` is {_show(instance)}, "
+            f"which does not match the required form {schema_value}{_expected_form(error)}",
         )
     elif kind == "not" and isinstance(schema_value, dict) and "required" in schema_value:
         for name in schema_value["required"]:

@@ -608,7 +608,8 @@ def _cdn(doc: Document, base: FieldPath, item: dict[str, JSON], amp: str | None)
     yield CDN_AMP_MISMATCH.at_span(
         doc,
         _chars(doc, path, cdn, first, len(cdn)),
-        f"{field_name(path)} is not the AMP-cache address of ampWebUrl (line {doc.value_span(base + ('ampWebUrl',)).line}): "
+        f"{field_name(path)} is not the AMP-cache address of ampWebUrl "
+        f"(line {doc.value_span(base + ('ampWebUrl',)).line}): "
         f"it differs from character {first + 1}; expected `{_short(expected)}`",
         replace_value(doc, path, expected, description="rewrite from ampWebUrl"),
     )
