@@ -96,7 +96,7 @@ class FastCheck:
         if entry_keys is None:
             entry_keys = [digest(entry) if isinstance(entry, dict) else None for entry in related]
         return self.is_document_valid({**data, "related": []}) and all(
-            self._entry_is_valid(is_entry_valid, entry, key) for entry, key in zip(related, entry_keys)
+            self._entry_is_valid(is_entry_valid, entry, key) for entry, key in zip(related, entry_keys, strict=True)
         )
 
     def _entry_is_valid(self, is_entry_valid: Callable[[object], bool], entry: object, key: bytes | None) -> bool:
@@ -212,7 +212,11 @@ def by_parts(schema: object) -> Callable[[object], bool]:
         elif len(type_tests) == 1:
             type_test = type_tests[0]
         else:  # (`type: []` admits nothing)
-            type_test = lambda value: any(test(value) for test in type_tests)
+
+            def is_any_type(value: object) -> bool:
+                return any(test(value) for test in type_tests)
+
+            type_test = is_any_type
         is_string, is_number, is_object = tests["string"], tests["number"], tests["object"]
         min_length, max_length, minimum, maximum = (
             part.get(name) for name in ("minLength", "maxLength", "minimum", "maximum")

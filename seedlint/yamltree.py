@@ -8,6 +8,7 @@ instead of exhausting memory, and nesting is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -179,10 +180,9 @@ def _check_limits(text: str) -> None:
         mark = error.problem_mark
         if mark is None or "maximum nesting depth" not in str(error.problem):
             raise
-        try:
+        # The cut text ends inside a collection: an error there is expected (the limit was not reached before it).
+        with contextlib.suppress(yaml.YAMLError):
             _stream_limits(text[: mark.index])
-        except yaml.YAMLError:
-            pass  # the cut text ends inside a collection: expected, the limit was not reached before it
         raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", _MarkOnly(mark)) from None
 
 

@@ -604,7 +604,9 @@ def _cdn(doc: Document, base: FieldPath, item: dict[str, JSON], amp: str | None)
     expected = weburl.amp_cache_url(amp)
     if cdn == expected:
         return
-    first = next((i for i, (a, b) in enumerate(zip(cdn, expected)) if a != b), min(len(cdn), len(expected)))
+    first = next(
+        (i for i, (a, b) in enumerate(zip(cdn, expected, strict=False)) if a != b), min(len(cdn), len(expected))
+    )
     yield CDN_AMP_MISMATCH.at_span(
         doc,
         _chars(doc, path, cdn, first, len(cdn)),
