@@ -249,7 +249,8 @@ def test_tracking_parameter_in_a_real_plain_scalar():
 def test_tracking_fix_of_an_amp_url_rewrites_its_cdn_url():
     path = (
         FIXTURES
-        / "ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md"
+        / "ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-"
+        "software.md"
     )
     text = path.read_text(encoding="utf-8")
     amp_diagnostic = [d for d in sl3(text) if d.line == 82][0]
