@@ -165,7 +165,7 @@ def test_suppressions(docs):
     lines[2] += "  # seedlint: ignore[SL3]"  # nothing to silence there
     lines.insert(1, "# seedlint: ignore-file[SL6]")
     (docs / "seed.md").write_text("\n".join(lines))
-    status, out = run_cli("check", "--output-format", "concise", "seed.md")
+    _status, out = run_cli("check", "--output-format", "concise", "seed.md")
     assert out.splitlines()[:3] == [
         "seed.md:2:1: SL017 unused suppression: SL6 reported nothing on this file",
         "seed.md:4:68: SL017 unused suppression: SL3 reported nothing on this line",

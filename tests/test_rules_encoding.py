@@ -115,7 +115,7 @@ def test_ftfy_cases_are_all_used():
 def test_ftfy_mojibake_injected_as_title_is_repaired_to_ftfys_expected_text(original, expected):
     damaged = with_title(original)
     [diagnostic] = [d for d in sl4(damaged) if d.code == "SL401"]
-    first = next(i for i, (a, b) in enumerate(zip(original, expected)) if a != b)
+    first = next(i for i, (a, b) in enumerate(zip(original, expected, strict=False)) if a != b)
     assert (diagnostic.line, diagnostic.column) == (3, title_column(original, first))
     assert apply_fix(damaged, diagnostic.fix) == with_title(expected)
 

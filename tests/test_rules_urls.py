@@ -253,7 +253,7 @@ def test_tracking_fix_of_an_amp_url_rewrites_its_cdn_url():
         "software.md"
     )
     text = path.read_text(encoding="utf-8")
-    amp_diagnostic = [d for d in sl3(text) if d.line == 82][0]
+    amp_diagnostic = next(d for d in sl3(text) if d.line == 82)
     lines = apply_fix(text, amp_diagnostic.fix).splitlines()
     assert (
         lines[81]
