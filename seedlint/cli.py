@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 import click
 
@@ -20,11 +22,14 @@ from seedlint.rules import all_rules, find_rule
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
-from seedlint.discovery import DiscoveryError, corpus_paths, discover
+from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
 from seedlint.reporters import REPORTERS, text
 from seedlint.results import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+# A click decorator on a command's function (click.option(...), click.argument(...)).
+CommandDecorator: TypeAlias = Callable[[Callable[..., None]], Callable[..., None]]
 
 
 def _codes(value: str | None) -> list[str]:
@@ -58,7 +63,7 @@ def load_settings(
     return config
 
 
-def resolve_sources(paths: tuple[Path, ...], config: Config):
+def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]:
     targets = list(paths) or corpus_paths(config)
     hint = "" if paths else " (the corpus configured by `paths`)"
     try:
@@ -71,7 +76,7 @@ def resolve_sources(paths: tuple[Path, ...], config: Config):
     return sources
 
 
-config_options = [
+config_options: list[CommandDecorator] = [
     click.option(
         "--config",
         "config_file",
@@ -93,7 +98,7 @@ config_options = [
 ]
 
 
-def with_config_options(function):
+def with_config_options(function: Callable[..., None]) -> Callable[..., None]:
     for option in reversed(config_options):
         function = option(function)
     return function
@@ -107,7 +112,7 @@ def main() -> None:
     engine.collect_garbage_rarely()
 
 
-output_options = [
+output_options: list[CommandDecorator] = [
     click.option(
         "--output-format",
         type=click.Choice(sorted(REPORTERS)),
@@ -123,7 +128,7 @@ output_options = [
     click.option("--quiet", "-q", is_flag=True, help="Print the diagnostics only: no summary, no fix report."),
 ]
 
-fix_options = [
+fix_options: list[CommandDecorator] = [
     click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (they may change meaning)."),
     click.option(
         "--diff",
@@ -134,8 +139,8 @@ fix_options = [
 ]
 
 
-def with_options(options):
-    def decorate(function):
+def with_options(options: list[CommandDecorator]) -> CommandDecorator:
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
         for option in reversed(options):
             function = option(function)
         return function
@@ -176,23 +181,23 @@ class Output:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
 @with_options(fix_options)
 def check(
-    paths,
-    config_file,
-    isolated,
-    select,
-    extend_select,
-    ignore,
-    no_cache,
-    cache_dir,
-    output_format,
-    statistics,
-    exit_zero,
-    quiet,
-    since,
-    fix,
-    unsafe_fixes,
-    diff,
-    show_fixes,
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    isolated: bool,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    output_format: str | None,
+    statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+    since: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    show_fixes: bool,
 ) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
@@ -224,21 +229,21 @@ def check(
 @with_options(output_options)
 @with_options(fix_options)
 def fix_command(
-    paths,
-    config_file,
-    isolated,
-    select,
-    extend_select,
-    ignore,
-    no_cache,
-    cache_dir,
-    output_format,
-    statistics,
-    exit_zero,
-    quiet,
-    unsafe_fixes,
-    diff,
-    show_fixes,
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    isolated: bool,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    output_format: str | None,
+    statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    show_fixes: bool,
 ) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
     config = load_settings(config_file, isolated, select, ignore, extend_select)
@@ -249,7 +254,7 @@ def fix_command(
 
 
 @contextmanager
-def progress(total: int):
+def progress(total: int) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for long runs, only when stderr is a terminal (never in CI logs or pipes)."""
     if total < 500 or not sys.stderr.isatty():
         yield None
@@ -258,7 +263,7 @@ def progress(total: int):
         yield bar.update
 
 
-def resolve_corpus(paths: tuple[Path, ...], config: Config):
+def resolve_corpus(paths: tuple[Path, ...], config: Config) -> list[SourceFile] | None:
     """For a run on given files (a pre-commit hook's), the whole configured corpus, which references are
     resolved against; None when the run is the corpus itself."""
     if not paths:
@@ -279,9 +284,9 @@ def _is_within(path: Path, folders: list[Path]) -> bool:
 
 
 def run_fix(
-    sources,
+    sources: list[SourceFile],
     config: Config,
-    corpus,
+    corpus: list[SourceFile] | None,
     output: Output,
     unsafe: bool,
     diff: bool,
@@ -309,7 +314,8 @@ def run_fix(
     fixed = sum(len(c.applied) for c in written)
     if fixed and not output.quiet:
         click.echo(
-            f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {len(written)} file{'s' if len(written) != 1 else ''}.",
+            f"Fixed {fixed} problem{'s' if fixed != 1 else ''} "
+            f"in {len(written)} file{'s' if len(written) != 1 else ''}.",
             err=True,
         )
     for message in [*outcome.refused, *failures]:
@@ -333,7 +339,7 @@ def exit_status(result: RunResult) -> int:
     help="Configuration file (seedlint.toml or pyproject.toml).",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-def show_config(config_file, isolated) -> None:
+def show_config(config_file: Path | None, isolated: bool) -> None:
     """Print the effective configuration."""
     click.echo(load_settings(config_file, isolated, None, None).to_toml(), nl=False)
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, overload
 from urllib.parse import urlsplit
 
 from seedlint.diagnostic import Diagnostic, FastPickle, Fix
 from seedlint.document import Document
 from seedlint.memo import digest
 from seedlint.weburl import amp_cache_url, canonical_url
+from seedlint.yamltree import FieldPath
 
 if TYPE_CHECKING:
     from seedlint.registry import Rule
@@ -43,7 +44,14 @@ class RelatedRef:
     title_key: int | None = None  # fingerprint of (title, provider), for "did you mean" by title
 
 
-def pack_refs(refs: list[RelatedRef]) -> tuple:
+# A record's related entries, packed (see `pack_refs`): (indexes, or None for 0, 1, 2...; webUrls; canonical
+# addresses; copied-field fingerprints, joined; title fingerprints, 8 bytes each, joined), or () for none.
+PackedRefs: TypeAlias = (
+    tuple[()] | tuple[tuple[int, ...] | None, tuple[str | None, ...], tuple[str | None, ...], bytes, bytes]
+)
+
+
+def pack_refs(refs: list[RelatedRef]) -> PackedRefs:
     """A record's related entries in five columns instead of one object each (100,000 documents carry
     about 650,000 entries: objects, byte strings and integers per entry cost the main process 120 MB).
     A title fingerprint of 0 stands for none (a real fingerprint is 0 once in 2**64)."""
@@ -59,7 +67,7 @@ def pack_refs(refs: list[RelatedRef]) -> tuple:
     )
 
 
-def unpack_refs(packed: tuple) -> tuple[RelatedRef, ...]:
+def unpack_refs(packed: PackedRefs) -> tuple[RelatedRef, ...]:
     if not packed:
         return ()
     indexes, urls, keys, copied, titles = packed
@@ -76,13 +84,28 @@ def unpack_refs(packed: tuple) -> tuple[RelatedRef, ...]:
     )
 
 
+@overload
+def _shared(text: str) -> str: ...
+@overload
+def _shared(text: str | None) -> str | None: ...
 def _shared(text: str | None) -> str | None:
     """One string object for equal addresses: the entries naming a document and its own aliases share it
     (interned when read back from a worker or the cache: a third of the memory of 100,000 records)."""
     return sys.intern(text) if type(text) is str else text
 
 
-def _index_record(path, name, urls, copied, refs, topics, aliases, fingerprints, title_key, url_key) -> IndexRecord:
+def _index_record(
+    path: str,
+    name: str,
+    urls: tuple[tuple[str, str], ...],
+    copied: tuple[tuple[str, object], ...],
+    refs: PackedRefs,
+    topics: tuple[str, ...],
+    aliases: tuple[str, ...],
+    fingerprints: bytes,
+    title_key: int | None,
+    url_key: str | None,
+) -> IndexRecord:
     urls = tuple((field_name, _shared(url)) for field_name, url in urls)
     if refs:
         indexes, ref_urls, keys, ref_copied, titles = refs
@@ -98,14 +121,14 @@ class IndexRecord(FastPickle):
     name: str  # file name, as messages show it
     urls: tuple[tuple[str, str], ...]  # (field, URL) of the document's own addresses
     copied: tuple[tuple[str, object], ...]  # the document's own values of COPIED_FIELDS but UNKEPT_FIELDS
-    refs: tuple  # its related entries, packed (see `related`)
+    refs: PackedRefs  # its related entries, packed (see `related`)
     topics: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # canonical forms of every address of the document (see `aliases`)
     fingerprints: bytes = b""  # of `copied`, compared with the related entries' (see `fingerprints`)
     title_key: int | None = None
     url_key: str | None = None  # canonical form of `url`, for duplicate documents
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., IndexRecord], tuple[object, ...]]:
         return (_index_record, tuple(getattr(self, name) for name in self.__slots__))
 
     @property
@@ -123,11 +146,11 @@ class IndexRecord(FastPickle):
         own = dict(self.urls)
         return own.get("webUrl") or own.get("originalUrl")
 
-    def value(self, name: str):
+    def value(self, name: str) -> object:
         return next((value for key, value in self.copied if key == name), None)
 
 
-def fingerprint(value) -> int:
+def fingerprint(value: object) -> int:
     """A stable 64-bit fingerprint of plain data."""
     return int.from_bytes(digest(value, 8), "big")
 
@@ -160,14 +183,14 @@ def title_key(copied: tuple[tuple[str, object], ...]) -> int | None:
     return fingerprint((title, values.get("provider"))) if isinstance(title, str) and title else None
 
 
-def provider_value(value) -> object:
+def provider_value(value: object) -> object:
     # Only name and domain are copied into related entries (a document's provider may also carry logos).
     if isinstance(value, dict):
         return tuple((k, _frozen(value.get(k))) for k in ("name", "domain"))
     return _frozen(value)
 
 
-def _frozen(value) -> object:
+def _frozen(value: object) -> object:
     """Hashable plain data: records are compared and used as keys even when a field has a wrong type."""
     if isinstance(value, dict):
         return tuple((k, _frozen(v)) for k, v in value.items())
@@ -176,7 +199,7 @@ def _frozen(value) -> object:
     return value
 
 
-def _copied(mapping: dict) -> tuple[tuple[str, object], ...]:
+def _copied(mapping: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
     return tuple(
         (name, provider_value(mapping[name]) if name == "provider" else _frozen(mapping[name]))
         for name in COPIED_FIELDS
@@ -189,8 +212,8 @@ def record_for(doc: Document) -> IndexRecord | None:
     data = doc.data
     if data is None:
         return None
-    urls = tuple((name, data[name]) for name in ALIAS_FIELDS if isinstance(data.get(name), str))
-    related = []
+    urls = tuple((name, url) for name in ALIAS_FIELDS if isinstance(url := data.get(name), str))
+    related: list[RelatedRef] = []
     entries = data.get("related")
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
@@ -200,9 +223,8 @@ def record_for(doc: Document) -> IndexRecord | None:
             related.append(
                 RelatedRef(index, url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied))
             )
-    topics = (
-        tuple(t for t in data.get("topics") or () if isinstance(t, str)) if isinstance(data.get("topics"), list) else ()
-    )
+    listed = data.get("topics")
+    topics = tuple(t for t in listed if isinstance(t, str)) if isinstance(listed, list) else ()
     copied = _copied(data)
     kept = tuple((name, value) for name, value in copied if name not in UNKEPT_FIELDS)
     return IndexRecord(
@@ -239,13 +261,16 @@ def host_key(key: str) -> str:
     return key.split("/", 1)[0]
 
 
-def identity_key(record: IndexRecord) -> tuple | None:
+def identity_key(record: IndexRecord) -> tuple[object, ...] | None:
     """Title, provider and publication date: two documents sharing it are probably one article (SL509)."""
     title, provider, published = record.value("title"), record.value("provider"), record.value("publishedDateTime")
     return index_key(title, provider, published[:10]) if title and isinstance(published, str) else None
 
 
-class Index:
+Handle = TypeVar("Handle")  # what an index knows a document by (see Index.on_host)
+
+
+class Index(Generic[Handle]):
     """Lookups over the corpus's records that the corpus rules use. Two kinds: CorpusIndex holds every
     record in memory (a full run); StoredIndex asks the cache for the few records a change affects
     (an incremental run). Both answer every question the same way, through these methods."""
@@ -254,11 +279,11 @@ class Index:
         """The documents with this canonical address among their aliases."""
         raise NotImplementedError
 
-    def on_host(self, host: str) -> Iterable[tuple[str, object]]:
+    def on_host(self, host: str) -> Iterable[tuple[str, Handle]]:
         """(alias, handle) of every alias on `host`; `record(handle)` gives its document."""
         raise NotImplementedError
 
-    def record(self, handle) -> IndexRecord | None:
+    def record(self, handle: Handle) -> IndexRecord | None:
         raise NotImplementedError
 
     def titled(self, title_key: int) -> list[IndexRecord]:
@@ -268,7 +293,7 @@ class Index:
         """The documents whose own address (webUrl, else originalUrl) has this canonical form."""
         raise NotImplementedError
 
-    def same_identity(self, identity: tuple) -> list[IndexRecord]:
+    def same_identity(self, identity: tuple[object, ...]) -> list[IndexRecord]:
         raise NotImplementedError
 
     def resolve(self, url: str) -> IndexRecord | None:
@@ -295,7 +320,8 @@ class Index:
         """A document the unresolved entry was probably meant to name: one whose address differs by one
         or two characters on the same host, or the only one with the entry's title and provider."""
         key = ref.key or ""
-        best, nearest = 3, []
+        best = 3
+        nearest: list[Handle] = []
         for alias, handle in self.on_host(host_key(key)):
             distance = edit_distance(key, alias, limit=2)
             if distance < best:
@@ -310,13 +336,13 @@ class Index:
 
 
 @dataclass
-class CorpusIndex(Index):
+class CorpusIndex(Index[IndexRecord]):
     records: list[IndexRecord]
     by_alias: dict[str, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
     by_host: dict[str, list[tuple[str, IndexRecord]]] = field(default_factory=lambda: defaultdict(list))
     by_title: dict[int, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
     by_url: dict[str, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
-    by_identity: dict[tuple, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
+    by_identity: dict[tuple[object, ...], list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
         for record in self.records:
@@ -346,11 +372,11 @@ class CorpusIndex(Index):
     def same_address(self, url_key: str) -> list[IndexRecord]:
         return self.by_url.get(url_key, [])
 
-    def same_identity(self, identity: tuple) -> list[IndexRecord]:
+    def same_identity(self, identity: tuple[object, ...]) -> list[IndexRecord]:
         return self.by_identity.get(identity, [])
 
 
-def index_key(*values) -> tuple | None:
+def index_key(*values: object) -> tuple[object, ...] | None:
     """Field values as a dictionary key; None when one holds a list or a mapping where text belongs
     (the schema rules report that document)."""
     key = tuple(values)
@@ -384,6 +410,11 @@ def is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url.strip()
 
 
+# What a positioned corpus diagnostic is remembered by (see Corpus.report): rule code, where, on the key or
+# not, the message when it does not depend on the document, and what else determines message and fix.
+MemoKey: TypeAlias = tuple[str, FieldPath, bool, str | None, object]
+
+
 @dataclass
 class Corpus:
     """What the corpus rules see: every record of the corpus, the index over them, which documents the
@@ -399,11 +430,11 @@ class Corpus:
     lost: dict[str, str] = field(default_factory=dict)  # `--since`: address → the document it named then
     # Per document, positioned corpus diagnostics from earlier runs on the same content (kept in the
     # cache with the file's result): a warm run reports them without parsing the document again.
-    positioned: dict[str, dict] = field(default_factory=dict)
+    positioned: dict[str, dict[MemoKey, Diagnostic]] = field(default_factory=dict)
     # Every record's index (a full run), or the cache's (an incremental run, where `records` are only
     # the documents a change affects).
-    index: Index | None = None
-    used: dict[str, set] = field(init=False, default_factory=dict)  # memo keys this run asked for, per path
+    index: Index[Any] | None = None
+    used: dict[str, set[MemoKey]] = field(init=False, default_factory=dict)  # memo keys this run asked for, per path
     added: set[str] = field(init=False, default_factory=set)  # paths whose memo gained an entry
     # (path, host, title fingerprint) of every related entry that resolved to nothing: a later change
     # on that host or to a document with that title may make it resolve or suggest a near miss.
@@ -430,7 +461,7 @@ class Corpus:
         self,
         path: str,
         rule: Rule,
-        where: tuple,
+        where: FieldPath,
         message: str | Callable[[Document], str],
         *,
         key: bool = False,
@@ -441,7 +472,7 @@ class Corpus:
         was not positioned before on the same content. `message` may be built from the document (it
         quotes the document's own text); `identity` is then whatever else determines the message and
         the fix (the target and the values it writes), so that a memo entry is reused only when exact."""
-        memo_key = (rule.code, where, key, message if isinstance(message, str) else None, identity)
+        memo_key: MemoKey = (rule.code, where, key, message if isinstance(message, str) else None, identity)
         self.used.setdefault(path, set()).add(memo_key)
         memo = self.positioned.setdefault(path, {})
         if memo_key in memo:
@@ -459,9 +490,11 @@ class Corpus:
         """Documents with a related entry that names one of `paths` (resolved against this corpus)."""
         wanted = set(paths)
         found = set()
+        index = self.index
+        assert index is not None  # (set by __post_init__)
         for record in self.records:
             for key in record.ref_keys:
-                target = self.index.resolve_key(key)
+                target = index.resolve_key(key)
                 if target is not None and target.path in wanted:
                     found.add(record.path)
         return found

@@ -6,7 +6,9 @@ Rules produce diagnostics; the engine filters them; reporters and the fixer cons
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Self, TypeAlias, TypedDict
 
 
 class Severity(str, enum.Enum):
@@ -31,9 +33,9 @@ class FastPickle:
     the dataclass default reads its fields' metadata for every object, which made pickling the cache
     of a 100,000-document corpus take longer than checking it. A tuple of the field values is enough."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., Self], tuple[object, ...]]:
         return (type(self), tuple(getattr(self, name) for name in self.__slots__))
 
 
@@ -70,6 +72,42 @@ class Fix(FastPickle):
         return cls((Edit(start, end, content),), applicability, description)
 
 
+# A diagnostic as plain data (see Diagnostic.to_plain): its fix as (edits as (start, end, content),
+# applicability, description).
+PlainFix: TypeAlias = tuple[tuple[tuple[int, int, str], ...], str, str]
+PlainDiagnostic: TypeAlias = tuple[
+    str, int, int, str, str, str, int | None, int | None, PlainFix | None, str, dict[str, object]
+]
+
+
+class EditDict(TypedDict):
+    start: int
+    end: int
+    content: str
+
+
+class FixDict(TypedDict):
+    applicability: str
+    description: str
+    edits: list[EditDict]
+
+
+class DiagnosticDict(TypedDict):
+    """Diagnostic.to_dict(): the JSON form of a diagnostic."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    severity: str
+    message: str
+    fixable: bool
+    fix: FixDict | None
+
+
 @dataclass(slots=True)
 class Diagnostic(FastPickle):
     path: str
@@ -82,13 +120,13 @@ class Diagnostic(FastPickle):
     end_column: int | None = None
     fix: Fix | None = None
     name: str = ""  # the rule's kebab-case name, filled from the registry
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def fixable(self) -> bool:
         return self.fix is not None
 
-    def to_plain(self) -> tuple:
+    def to_plain(self) -> PlainDiagnostic:
         """Plain data (marshal can store it: a 100,000-document report loads several times faster)."""
         fix = self.fix
         plain_fix = (
@@ -111,16 +149,17 @@ class Diagnostic(FastPickle):
         )
 
     @classmethod
-    def from_plain(cls, plain: tuple) -> Diagnostic:
-        path, line, column, code, severity, message, end_line, end_column, fix, name, extra = plain
-        if fix is not None:
-            fix = Fix(tuple(Edit(*edit) for edit in fix[0]), Applicability(fix[1]), fix[2])
+    def from_plain(cls, plain: PlainDiagnostic) -> Diagnostic:
+        path, line, column, code, severity, message, end_line, end_column, plain_fix, name, extra = plain
+        fix = None
+        if plain_fix is not None:
+            fix = Fix(tuple(Edit(*edit) for edit in plain_fix[0]), Applicability(plain_fix[1]), plain_fix[2])
         return cls(path, line, column, code, Severity(severity), message, end_line, end_column, fix, name, extra)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> DiagnosticDict:
         """The JSON form every machine-readable reporter derives from."""
         return {
             "path": self.path,

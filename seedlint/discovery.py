@@ -51,7 +51,7 @@ def _matches(relative: str, patterns: list[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=32)
-def _compiled(patterns: tuple[str, ...]) -> re.Pattern:
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One regular expression for a list of globs (fnmatch's own translation; a corpus has 100,000 names)."""
     return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
 

@@ -19,6 +19,7 @@ import yaml
 
 from seedlint import memo, scalars, yamltree
 from seedlint.diagnostic import Fix, Span
+from seedlint.yamltree import JSON, FieldPath
 
 BOM = "\ufeff"
 OPENING = "---"
@@ -47,8 +48,8 @@ class Document:
     display_path: str
     raw: bytes
     text: str | None = None  # None when the bytes are not UTF-8
-    data: dict | None = None  # None unless the front matter parsed into a mapping
-    root: yaml.Node | None = None
+    data: dict[str, JSON] | None = None  # None unless the front matter parsed into a mapping
+    root: yaml.MappingNode | None = None
     yaml_start: int = 0  # character offset of the first front-matter line
     yaml_end: int = 0  # character offset of the closing delimiter line
     yaml_first_line: int = 2  # 1-based line of the first front-matter line
@@ -108,43 +109,44 @@ class Document:
         end_line, end_column = self.position(end)
         return Span(line, column, end_line, end_column, start, end)
 
-    def node_span(self, node: yaml.Node) -> Span:
+    def node_span(self, node: yamltree.Marked) -> Span:
         # From the marks' character offsets, not their line numbers: libyaml also breaks lines at a lone
         # \r, U+0085, U+2028 and U+2029, which would shift every later line against the file's lines.
         return self.span(self.yaml_start + node.start_mark.index, self.yaml_start + node.end_mark.index)
 
-    def locate(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node]:
+    def locate(self, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node]:
         """(key node, value node) at `path`; for a missing path, the deepest node that exists."""
         if self.root is None:
             raise ValueError(f"{self.display_path} has no parsed front matter")
         key, value, _ = yamltree.find(self.root, path)
         return key, value
 
-    def value_span(self, path: tuple) -> Span:
+    def value_span(self, path: FieldPath) -> Span:
         return self.node_span(self.locate(path)[1])
 
-    def key_span(self, path: tuple) -> Span:
+    def key_span(self, path: FieldPath) -> Span:
         key, value = self.locate(path)
         return self.node_span(key if key is not None else value)
 
-    def value_style(self, path: tuple) -> str | None:
+    def value_style(self, path: FieldPath) -> str | None:
         """The quoting style of the scalar at `path`: None (plain), '"', "'", '|' or '>'."""
         node = self.locate(path)[1]
         return (node.style or None) if isinstance(node, yaml.ScalarNode) else None  # libyaml gives '' for plain
 
-    def value_offset(self, path: tuple, index: int) -> int:
+    def value_offset(self, path: FieldPath, index: int) -> int:
         """Offset in the text of character `index` of the string value at `path` (`len(value)` gives the
         end of the value), through escapes and line folding; the value's start when it cannot be mapped."""
         span = self.value_span(path)
         node = self.locate(path)[1]
         offsets = None
         if isinstance(node, yaml.ScalarNode):
+            assert self.text is not None  # (a document with a parsed front matter has its text)
             offsets = scalars.source_offsets(self.text[span.start : span.end], node.style, node.value)
         if offsets is None or not 0 <= index < len(offsets):
             return span.start
         return span.start + offsets[index]
 
-    def value_range_span(self, path: tuple, start: int, end: int) -> Span:
+    def value_range_span(self, path: FieldPath, start: int, end: int) -> Span:
         """The span of value characters [start, end) of the string at `path`, in the text."""
         first = self.value_offset(path, start)
         return self.span(first, max(first, self.value_offset(path, end)))
@@ -191,7 +193,8 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
             raise FileTooLarge(f"file is {info.st_size:,} bytes; documents over {limit:,} bytes are not parsed")
         # Read to the end: first the size fstat gave (and a byte more), then on in case the file grew.
         # (A buffered read of `limit` bytes allocates `limit` bytes for every file: 4x slower.)
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while size <= limit:
             wanted = info.st_size - size + 1 if not chunks else 65_536
             chunk = os.read(descriptor, min(wanted, limit + 1 - size))
@@ -234,9 +237,12 @@ def parse_document(raw: bytes, path: Path, display_path: str) -> Document:
         end = text.find("\n", overlong.start())
         end = len(text) if end == -1 else end
         line = doc.position(overlong.start())[0]
-        message = f"line {line} is {end - overlong.start():,} characters long; lines over {MAX_LINE_CHARS:,} characters are not article text (pasted data?)"
+        message = (
+            f"line {line} is {end - overlong.start():,} characters long; "
+            f"lines over {MAX_LINE_CHARS:,} characters are not article text (pasted data?)"
+        )
         doc.problems.append(Problem("line-too-long", doc.span(overlong.start(), end), message))
-    if not _split_front_matter(doc, start):
+    if not _split_front_matter(doc, text, start):
         return doc
     _parse_yaml(doc)
     return doc
@@ -291,8 +297,7 @@ def _line_content(line: str) -> str:
     return line.rstrip("\r\n").rstrip(" \t")
 
 
-def _split_front_matter(doc: Document, start: int) -> bool:
-    text = doc.text
+def _split_front_matter(doc: Document, text: str, start: int) -> bool:
     first_end = text.find("\n", start)
     first_line = text[start : len(text) if first_end == -1 else first_end + 1]
     if _line_content(first_line) != OPENING:
@@ -384,13 +389,13 @@ def _parse_yaml(doc: Document) -> None:
         doc.problems.append(Problem("yaml-too-complex", doc.node_span(error.node), str(error)))
 
 
-def _mark_span(doc: Document, mark) -> Span:
+def _mark_span(doc: Document, mark: yaml.Mark | None) -> Span:
     if mark is None:
         return doc.span(doc.yaml_start)
     return doc.span(doc.yaml_start + mark.index)
 
 
-def _indentation_tab(source: str, mark) -> int | None:
+def _indentation_tab(source: str, mark: yaml.Mark | None) -> int | None:
     """The offset of a tab in the indentation of the line where the parser stopped, if there is one
     (libyaml words this error in several ways, e.g. "found character that cannot start any token")."""
     if mark is None:

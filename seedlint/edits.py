@@ -14,6 +14,7 @@ import yaml
 from seedlint import yamltree
 from seedlint.diagnostic import Fix
 from seedlint.document import Document
+from seedlint.yamltree import FieldPath
 
 # Characters YAML cannot hold literally inside a double-quoted scalar (or would turn into line breaks).
 _NEEDS_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
@@ -60,7 +61,7 @@ def render_scalar(value: str, style: str | None) -> str:
     return rendered if rendered is not None else double_quoted(value)
 
 
-def replace_value(doc: Document, path: tuple, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
+def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
     """A fix replacing the string value at `path` with `new_value`, in the value's quoting style."""
     span = doc.value_span(path)
     content = render_scalar(new_value, doc.value_style(path))

@@ -61,7 +61,7 @@ def _silence_stdout() -> None:
 class FailsafeGroup(click.Group):
     """A click group whose commands never end in a traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):

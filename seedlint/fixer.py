@@ -24,6 +24,7 @@ from seedlint.discovery import SourceFile
 from seedlint.document import Document, parse_document
 from seedlint.results import RunResult
 from seedlint.writer import WriteError, write_atomically
+from seedlint.yamltree import FieldPath
 
 MAX_PASSES = 10
 
@@ -71,8 +72,8 @@ def fix(
             if doc is None or doc.text is None:
                 continue
             chosen = _non_overlapping(diagnostics)
-            new_text = apply_edits(doc.text, [e for d in chosen for e in d.fix.edits])
-            problem = verify(doc, new_text, [e for d in chosen for e in d.fix.edits])
+            new_text = apply_edits(doc.text, [e for d in chosen for e in _edits(d)])
+            problem = verify(doc, new_text, [e for d in chosen for e in _edits(d)])
             if problem:
                 refused[path] = problem
                 continue
@@ -104,7 +105,9 @@ def write(changes: list[FileChange]) -> list[str]:
     return failures
 
 
-def _fixable_by_file(diagnostics: list[Diagnostic], unsafe: bool, exclude: dict) -> dict[str, list[Diagnostic]]:
+def _fixable_by_file(
+    diagnostics: list[Diagnostic], unsafe: bool, exclude: dict[str, str]
+) -> dict[str, list[Diagnostic]]:
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
         if (
@@ -122,11 +125,17 @@ def _non_overlapping(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     the next pass (after which they are checked again against the new text)."""
     chosen: list[Diagnostic] = []
     taken: list[Edit] = []
-    for d in sorted(diagnostics, key=lambda d: (min(e.start for e in d.fix.edits), d.code, d.message)):
-        if not any(_overlap(a, b) for a in d.fix.edits for b in taken):
+    for d in sorted(diagnostics, key=lambda d: (min(e.start for e in _edits(d)), d.code, d.message)):
+        if not any(_overlap(a, b) for a in _edits(d) for b in taken):
             chosen.append(d)
-            taken.extend(d.fix.edits)
+            taken.extend(_edits(d))
     return chosen
+
+
+def _edits(d: Diagnostic) -> tuple[Edit, ...]:
+    """The edits of a diagnostic with a fix (every diagnostic the fixer applies: see _fixable_by_file)."""
+    assert d.fix is not None
+    return d.fix.edits
 
 
 def _overlap(a: Edit, b: Edit) -> bool:
@@ -163,7 +172,7 @@ def verify(doc: Document, new_text: str, edits: list[Edit]) -> str | None:
     return _second_reader(doc.front_matter, new.front_matter, allowed)
 
 
-def _second_reader(old_text: str, new_text: str, allowed: set[tuple]) -> str | None:
+def _second_reader(old_text: str, new_text: str, allowed: set[FieldPath]) -> str | None:
     """The same check with ruamel.yaml, an independent YAML 1.2 reader (libyaml reads YAML 1.1): a fix
     must mean the same to both kinds of consumer. Only the files being fixed pay for this slower parse.
     Front matter ruamel cannot read before the fix (it refuses duplicate keys, say) is not compared."""
@@ -181,7 +190,7 @@ def _second_reader(old_text: str, new_text: str, allowed: set[tuple]) -> str | N
     return None
 
 
-def _ruamel_data(text: str):
+def _ruamel_data(text: str) -> object:
     # typ="base": every scalar stays a string (no timestamps or numbers constructed, no tags acted on).
     try:
         return YAML(typ="base", pure=True).load(text)
@@ -189,7 +198,7 @@ def _ruamel_data(text: str):
         return None
 
 
-def _leaves(data, prefix: tuple = ()) -> dict[tuple, object]:
+def _leaves(data: object, prefix: FieldPath = ()) -> dict[FieldPath, object]:
     if isinstance(data, dict):
         return {
             path: value for key, item in data.items() for path, value in _leaves(item, prefix + (key,)).items()
@@ -201,9 +210,11 @@ def _leaves(data, prefix: tuple = ()) -> dict[tuple, object]:
     return {prefix: (type(data).__name__, data)}
 
 
-def _scalar_path_at(doc: Document, edit: Edit) -> tuple | None:
+def _scalar_path_at(doc: Document, edit: Edit) -> FieldPath | None:
     """The path of the scalar value whose source text contains the edit, if any."""
-    stack: list[tuple[tuple, yaml.Node]] = [((), doc.root)]
+    if doc.root is None:
+        return None
+    stack: list[tuple[FieldPath, yaml.Node]] = [((), doc.root)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, yaml.ScalarNode):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVarTuple
 
 if TYPE_CHECKING:
     from seedlint.diagnostic import Diagnostic
+
+Arguments = TypeVarTuple("Arguments")
 
 
 def digest(value: object, size: int = 16) -> bytes:
@@ -28,15 +30,17 @@ class Memo:
 
     def __init__(self, limit: int = 400_000):
         self.limit = limit
-        self._answers: dict[bytes, object] = {}
+        self._answers: dict[bytes, bool] = {}
 
-    def get(self, key: bytes, default=None):
+    def get(self, key: bytes, default: bool | None = None) -> bool | None:
         return self._answers.get(key, default)
 
     def __contains__(self, key: bytes) -> bool:
         return key in self._answers
 
-    def findings(self, key: bytes | None, find: Callable[..., Iterable[Diagnostic]], *arguments) -> list[Diagnostic]:
+    def findings(
+        self, key: bytes | None, find: Callable[[*Arguments], Iterable[Diagnostic]], *arguments: *Arguments
+    ) -> list[Diagnostic]:
         """What `find(*arguments)` reports about a value, or nothing when the value under `key` was found
         clean before (a key of None: nothing is remembered)."""
         if key is not None and key in self._answers:
@@ -46,7 +50,7 @@ class Memo:
             self.put(key)
         return found
 
-    def put(self, key: bytes, answer: object = True) -> None:
+    def put(self, key: bytes, answer: bool = True) -> None:
         if len(self._answers) >= self.limit:
             self._answers.clear()
         self._answers[key] = answer

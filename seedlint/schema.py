@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 from jsonschema import Draft202012Validator
@@ -63,7 +64,7 @@ def validator(path: Path | None = None) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=Registry())
 
 
-def _refs(node) -> list[str]:
+def _refs(node: object) -> list[str]:
     if isinstance(node, dict):
         own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
         return own + [ref for value in node.values() for ref in _refs(value)]
@@ -87,23 +88,23 @@ class FastCheck:
         self.is_entry_valid = by_parts(item_validator.schema) if item_validator is not None else None
         self.known = Memo()
 
-    def is_valid(self, data, entry_keys: list[bytes | None] | None = None) -> bool:
+    def is_valid(self, data: object, entry_keys: list[bytes | None] | None = None) -> bool:
         """`entry_keys`: the related entries' digests when the caller has them (Document.entry_keys)."""
-        related = data.get("related") if isinstance(data, dict) else None
-        if self.is_entry_valid is None or not isinstance(related, list):
+        is_entry_valid = self.is_entry_valid
+        if not isinstance(data, dict) or is_entry_valid is None or not isinstance(related := data.get("related"), list):
             return self.is_document_valid(data)
         if entry_keys is None:
             entry_keys = [digest(entry) if isinstance(entry, dict) else None for entry in related]
         return self.is_document_valid({**data, "related": []}) and all(
-            self._entry_is_valid(entry, key) for entry, key in zip(related, entry_keys)
+            self._entry_is_valid(is_entry_valid, entry, key) for entry, key in zip(related, entry_keys, strict=True)
         )
 
-    def _entry_is_valid(self, entry, key: bytes | None) -> bool:
+    def _entry_is_valid(self, is_entry_valid: Callable[[object], bool], entry: object, key: bytes | None) -> bool:
         if key is None:
-            return self.is_entry_valid(entry)
+            return is_entry_valid(entry)
         valid = self.known.get(key)
         if valid is None:
-            valid = self.is_entry_valid(entry)
+            valid = is_entry_valid(entry)
             self.known.put(key, valid)
         return valid
 
@@ -137,7 +138,7 @@ _TYPE_NAMES = {"string", "integer", "number", "boolean", "null", "array", "objec
 _NOT_BY_PARTS = {"$ref", "$dynamicRef", "$anchor", "$dynamicAnchor", "$id", "prefixItems"}
 
 
-def by_parts(schema) -> Callable[[object], bool]:
+def by_parts(schema: object) -> Callable[[object], bool]:
     """`is_valid` for `schema`, decided by parts: jsonschema validates each subschema apart instead of
     walking the whole document (it builds a validator object at every step: most of its time).
 
@@ -154,13 +155,13 @@ def by_parts(schema) -> Callable[[object], bool]:
 
     tests = _type_tests(root)
 
-    def whole(part) -> Callable[[object], bool]:
+    def whole(part: object) -> Callable[[object], bool]:
         return remember(root.evolve(schema=part).is_valid)  # references still resolve against the root
 
     def remember(is_valid: Callable[[object], bool]) -> Callable[[object], bool]:
-        answers: dict[tuple, bool] = {}
+        answers: dict[tuple[type, object], bool] = {}
 
-        def remembered(value) -> bool:
+        def remembered(value: object) -> bool:
             """Short scalars recur (types, sizes, names, dates' shapes): their answer is kept, per subschema."""
             if type(value) not in _SCALARS or (type(value) is str and len(value) > 40):
                 return is_valid(value)
@@ -174,7 +175,7 @@ def by_parts(schema) -> Callable[[object], bool]:
 
         return remembered
 
-    def leaf(part: dict) -> Callable[[object], bool] | None:
+    def leaf(part: dict[str, Any]) -> Callable[[object], bool] | None:
         """A subschema of nothing but type, length, bounds, pattern, (unasserted) format and required-key
         keywords, decided here as jsonschema's keywords do (jsonschema/_keywords.py), without its generic
         walk: the URLs and dates of every related entry are such leaves, and so is what is left of an
@@ -205,12 +206,17 @@ def by_parts(schema) -> Callable[[object], bool]:
         except (re.error, TypeError):
             return None
         type_tests = [tests[t] for t in types]
+        type_test: Callable[[object], bool] | None
         if "type" not in part:
             type_test = None
         elif len(type_tests) == 1:
             type_test = type_tests[0]
         else:  # (`type: []` admits nothing)
-            type_test = lambda value: any(test(value) for test in type_tests)
+
+            def is_any_type(value: object) -> bool:
+                return any(test(value) for test in type_tests)
+
+            type_test = is_any_type
         is_string, is_number, is_object = tests["string"], tests["number"], tests["object"]
         min_length, max_length, minimum, maximum = (
             part.get(name) for name in ("minLength", "maxLength", "minimum", "maximum")
@@ -218,7 +224,8 @@ def by_parts(schema) -> Callable[[object], bool]:
         strings = min_length is not None or max_length is not None or pattern is not None
         numbers = minimum is not None or maximum is not None
 
-        def is_valid(value) -> bool:
+        # (Any: a value of whatever kind the validator's type tests found it to be.)
+        def is_valid(value: Any) -> bool:
             if type_test is not None and not type_test(value):
                 return False
             if strings and is_string(value):
@@ -238,12 +245,13 @@ def by_parts(schema) -> Callable[[object], bool]:
 
         return is_valid
 
-    def compile(part, at_root: bool = False) -> Callable[[object], bool]:
+    def compile(part: object, at_root: bool = False) -> Callable[[object], bool]:
         # (the root's own `$id` is the base every part keeps: see `whole`)
         if not isinstance(part, dict) or set(part) & _NOT_BY_PARTS - ({"$id"} if at_root else set()):
             return whole(part)
-        if leaf(part) is not None:
-            return remember(leaf(part))
+        part_is_valid = leaf(part)
+        if part_is_valid is not None:
+            return remember(part_is_valid)
         properties = part.get("properties") if isinstance(part.get("properties"), dict) else None
         items = part.get("items") if isinstance(part.get("items"), (dict, bool)) else None
         if properties is None and items is None:
@@ -262,7 +270,7 @@ def by_parts(schema) -> Callable[[object], bool]:
             items = compile(items)
         shallow_is_valid = remember(leaf(shallow) or root.evolve(schema=shallow).is_valid)
 
-        def is_valid(value) -> bool:
+        def is_valid(value: object) -> bool:
             if not shallow_is_valid(value):
                 return False
             if properties is not None and isinstance(value, dict):
@@ -284,7 +292,7 @@ def by_parts(schema) -> Callable[[object], bool]:
 # JSON Schema's types as jsonschema's draft 2020-12 type checker defines them, as plain Python tests
 # (its own `is_type` dispatches through two calls and a map lookup per value); `_type_tests` uses them only
 # when they give the validator's answers on a value of every kind.
-_TYPES = {
+_TYPES: dict[str, Callable[[object], bool]] = {
     "string": lambda value: isinstance(value, str),
     "integer": lambda value: (
         not isinstance(value, bool) and (isinstance(value, int) or (isinstance(value, float) and value.is_integer()))
@@ -295,7 +303,7 @@ _TYPES = {
     "array": lambda value: isinstance(value, list),
     "object": lambda value: isinstance(value, dict),
 }
-_PROBES = ("", "1", 0, 1, -1, 1.0, 1.5, float("inf"), True, False, None, [], [1], {}, {"a": 1})
+_PROBES: tuple[object, ...] = ("", "1", 0, 1, -1, 1.0, 1.5, float("inf"), True, False, None, [], [1], {}, {"a": 1})
 
 
 def _type_tests(validator: Draft202012Validator) -> dict[str, Callable[[object], bool]]:
@@ -304,17 +312,17 @@ def _type_tests(validator: Draft202012Validator) -> dict[str, Callable[[object],
     return {name: functools.partial(lambda name, value: validator.is_type(value, name), name) for name in _TYPES}
 
 
-def _names(value) -> bool:
+def _names(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
 
-def _inline_refs(schema, depth: int = 0):
+def _inline_refs(schema: object, depth: int = 0) -> object:
     """The schema with each `{"$ref": "#/$defs/x"}` (plus at most a description) replaced by the
     definition itself: the same constraints, without a reference lookup per value (a third of the time).
     A schema whose references recurse, point elsewhere or sit beside other keywords is left as it is."""
     defs = schema.get("$defs", {}) if isinstance(schema, dict) else {}
 
-    def inline(node, depth: int):
+    def inline(node: object, depth: int) -> object:
         if depth > 32:
             raise RecursionError
         if isinstance(node, list):
@@ -337,12 +345,13 @@ def _inline_refs(schema, depth: int = 0):
         return schema
 
 
-def _item_validator(schema) -> Draft202012Validator | None:
+def _item_validator(schema: object) -> Draft202012Validator | None:
     """A validator for one `related` entry, when the list is constrained by nothing but `type` and `items`
     and no other part of the schema names `related` (a conditional on it, say)."""
     related = schema.get("properties", {}).get("related") if isinstance(schema, dict) else None
     if (
-        not isinstance(related, dict)
+        not isinstance(schema, dict)
+        or not isinstance(related, dict)
         or set(related) - {"type", "items", "description"}
         or related.get("type") != "array"
     ):

@@ -56,7 +56,7 @@ def find(doc: Document) -> list[Suppression]:
     return found
 
 
-def _scalars(root) -> Iterator:
+def _scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
     stack = [root]
     while stack:
         node = stack.pop()
@@ -92,6 +92,7 @@ def unused(doc: Document, suppressions: list[Suppression], is_selected: Callable
         idle = [c for c in s.codes if c not in s.used and is_selected_prefix(c, is_selected)]
         if not idle:
             continue
+        assert doc.text is not None  # (suppressions are comments found in the text)
         remaining = [c for c in s.codes if c not in idle]
         if remaining:
             content = re.sub(r"\[[^\]]*\]", f"[{', '.join(remaining)}]", doc.text[s.start : s.end], count=1)

@@ -4,6 +4,7 @@ file or the new one, never a mix; the file's mode is kept; a read-only file is r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -43,7 +44,5 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
         if fd is not None:
             os.close(fd)
         if temporary is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
-            except OSError:
-                pass

@@ -8,16 +8,23 @@ instead of exhausting memory, and nesting is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, TypeAlias, cast, overload
 
 import yaml
 
 try:  # libyaml's C composer: the fast path. Pure Python only where libyaml is missing.
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc, assignment]  # the same loader's interface, in Python
+
+# Plain data as `to_data` builds it from the front matter: JSON's kinds of value (keys are text).
+JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None
+# Where a value is in that data: mapping keys and list indexes, from the root (("related", 2, "webUrl")).
+FieldPath: TypeAlias = tuple[str | int, ...]
 
 
 class _Loader(_BaseLoader):
@@ -28,18 +35,20 @@ class _Loader(_BaseLoader):
     path resolvers: see below)."""
 
     resolve = slice  # (kind, value, implicit) -> kept for `tag()`
-    descend_resolver = slice  # (parent node, index) -> ignored
-    ascend_resolver = tuple  # () -> ignored
+    descend_resolver = slice  # type: ignore[assignment]  # a C callable, not a method: (parent node, index) -> ignored
+    ascend_resolver = tuple  # type: ignore[assignment]  # a C callable, not a method: () -> ignored
 
 
-_BY_FIRST = {first: tuple(resolvers) for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()}
+_BY_FIRST: dict[str | None, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(resolvers) for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
 _PLAIN_TAGS: dict[str, str] = {}  # plain scalar -> its tag; short values only, bounded
 
 
 def tag(node: yaml.Node) -> str:
     """The node's tag: as written, or resolved as the safe loader resolves it (see _Loader). Keys are
     never resolved (they are text whatever they look like); `to_data` resolves every value it builds."""
-    found = node.tag
+    found: str | slice = node.tag  # a slice from _Loader.resolve, until resolved here
     if type(found) is not slice:
         return found
     if isinstance(node, yaml.ScalarNode):
@@ -47,14 +56,15 @@ def tag(node: yaml.Node) -> str:
         found = _BaseLoader.DEFAULT_SCALAR_TAG
         if implicit[0]:  # plain, untagged: by the implicit resolvers of its first character
             value = node.value
-            found = _PLAIN_TAGS.get(value)
-            if found is None:
-                found = next(
+            known = _PLAIN_TAGS.get(value)
+            if known is None:
+                known = next(
                     (t for t, regexp in _BY_FIRST.get(value[:1], ()) if regexp.match(value)),
                     _BaseLoader.DEFAULT_SCALAR_TAG,
                 )
                 if len(value) <= 64 and len(_PLAIN_TAGS) < 10_000:
-                    _PLAIN_TAGS[value] = found
+                    _PLAIN_TAGS[value] = known
+            found = known
     else:
         found = (
             _BaseLoader.DEFAULT_SEQUENCE_TAG if isinstance(node, yaml.SequenceNode) else _BaseLoader.DEFAULT_MAPPING_TAG
@@ -65,7 +75,7 @@ def tag(node: yaml.Node) -> str:
 
 # The shortcut above holds only for the safe loader's resolvers: none by path, none for any first character.
 if _BaseLoader.yaml_path_resolvers or None in _BaseLoader.yaml_implicit_resolvers:  # pragma: no cover
-    _Loader = _BaseLoader
+    _Loader = _BaseLoader  # type: ignore[misc, assignment]  # the safe loader as it is: it resolves tags itself
 
 YAML_TAG = "tag:yaml.org,2002:"
 SCALAR_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -79,7 +89,7 @@ MAX_NODES = 200_000  # values after alias expansion; the largest real article ha
 SAFE_COMPOSE_DEPTH = 1_000
 
 _constructor = yaml.constructor.SafeConstructor()
-_CONSTRUCT = {
+_CONSTRUCT: dict[str, Callable[[yaml.ScalarNode], int | float | bool | None]] = {
     YAML_TAG + "int": _constructor.construct_yaml_int,
     YAML_TAG + "float": _constructor.construct_yaml_float,
     YAML_TAG + "bool": _constructor.construct_yaml_bool,
@@ -87,10 +97,27 @@ _CONSTRUCT = {
 }
 
 
+class TextMark(Protocol):
+    """A position in the YAML text (PyYAML's marks and libyaml's)."""
+
+    @property
+    def index(self) -> int: ...  # characters from the start of the text
+
+
+class Marked(Protocol):
+    """What carries start and end marks: a node, a parser event, or a bare mark (_MarkOnly)."""
+
+    @property
+    def start_mark(self) -> TextMark: ...
+
+    @property
+    def end_mark(self) -> TextMark: ...
+
+
 class TooComplex(Exception):
     """The YAML expands beyond the node budget or nests too deep."""
 
-    def __init__(self, message: str, node: yaml.Node | yaml.Event):
+    def __init__(self, message: str, node: Marked):
         super().__init__(message)
         self.node = node  # where the limit was hit: a node, a parser event or a bare mark (all carry start/end marks)
 
@@ -153,10 +180,9 @@ def _check_limits(text: str) -> None:
         mark = error.problem_mark
         if mark is None or "maximum nesting depth" not in str(error.problem):
             raise
-        try:
+        # The cut text ends inside a collection: an error there is expected (the limit was not reached before it).
+        with contextlib.suppress(yaml.YAMLError):
             _stream_limits(text[: mark.index])
-        except yaml.YAMLError:
-            pass  # the cut text ends inside a collection: expected, the limit was not reached before it
         raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", _MarkOnly(mark)) from None
 
 
@@ -172,12 +198,12 @@ def _stream_limits(text: str) -> None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.NodeEvent):
             nodes += 1
-            if nodes > MAX_NODES:
-                raise TooComplex(f"the YAML holds more than {MAX_NODES:,} values", event)
+            if nodes > MAX_NODES:  # (a parser's events always carry their marks)
+                raise TooComplex(f"the YAML holds more than {MAX_NODES:,} values", cast(Marked, event))
         if isinstance(event, _OPENING):
             depth += 1
             if depth > MAX_DEPTH:
-                raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", event)
+                raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", cast(Marked, event))
         elif isinstance(event, _CLOSING):
             depth -= 1
 
@@ -190,7 +216,11 @@ class TreeProblem:
     other: yaml.Node | None = None  # for a duplicate key: the first occurrence
 
 
-def to_data(root: yaml.Node, report: Callable[[TreeProblem], None]) -> object:
+@overload
+def to_data(root: yaml.MappingNode, report: Callable[[TreeProblem], None]) -> dict[str, JSON]: ...
+@overload
+def to_data(root: yaml.Node, report: Callable[[TreeProblem], None]) -> JSON: ...
+def to_data(root: yaml.Node, report: Callable[[TreeProblem], None]) -> JSON:
     """Plain Python data for a composed node graph; duplicate keys and unusual tags go to `report`."""
     return _Builder(report).build(root, 0)
 
@@ -203,7 +233,7 @@ class _Builder:
     def __init__(self, report: Callable[[TreeProblem], None]):
         self.report, self.budget = report, MAX_NODES
 
-    def build(self, node: yaml.Node, depth: int) -> object:
+    def build(self, node: yaml.Node, depth: int) -> JSON:
         self.budget -= 1
         if self.budget < 0:
             raise TooComplex(f"the YAML expands to more than {MAX_NODES:,} values (aliases that multiply?)", node)
@@ -224,7 +254,7 @@ class _Builder:
                 return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, depth + 1) for item in node.value]
-        mapping: dict[str, object] = {}
+        mapping: dict[str, JSON] = {}
         first_key: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_text(key_node)
@@ -247,15 +277,16 @@ def tag_display(tag: str) -> str:
     return "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
 
 
-def find(root: yaml.Node, path: tuple) -> tuple[yaml.Node | None, yaml.Node, int]:
+def find(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node, int]:
     """Walk `path` (keys and list indexes) from `root`.
 
     Returns (key node or None, deepest value node reached, how many path steps were found). A missing
     key stops the walk at its parent mapping, which is where "missing field" diagnostics point.
     """
-    key_node, node, depth = None, root, 0
+    key_node: yaml.Node | None = None
+    node, depth = root, 0
     for step in path:
-        found = None
+        found: tuple[yaml.Node | None, yaml.Node] | None = None
         if isinstance(node, yaml.MappingNode) and isinstance(step, str):
             for k, v in node.value:  # the last duplicate wins, as in the data
                 if key_text(k) == step:

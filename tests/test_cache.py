@@ -29,7 +29,7 @@ def test_an_edit_invalidates_that_file(corpus):
     check()
     path = sorted((corpus / "docs").iterdir())[0]
     path.write_text(path.read_text(encoding="utf-8").replace("type: article", "type: artcle", 1), encoding="utf-8")
-    status, output = check()
+    _status, output = check()
     assert output == check("--no-cache")[1] and '"SL104"' in output
 
 

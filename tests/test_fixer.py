@@ -89,13 +89,13 @@ def test_fixing_every_real_fixture_keeps_clean_documents_byte_identical(folder):
     for name in ("seeds", "ai-news", "powerapps-news", "azure-news"):
         shutil.copytree(FIXTURES / name, folder / name)
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*.*") if p.suffix in (".md", ".txt")}
-    status, output = run_cli("check", "--output-format", "json", "seeds", "ai-news", "powerapps-news", "azure-news")
+    _status, output = run_cli("check", "--output-format", "json", "seeds", "ai-news", "powerapps-news", "azure-news")
     import json
 
     fixable = {d["path"] for d in json.loads(output) if d["fixable"] and d["fix"]["applicability"] == "safe"}
     # Fixing a document's own text can make its copies in other documents stale (SL505), and the fixer
     # goes on to a stable point: the diff names every file that will change, and no other is touched.
-    status, diff = fix("--diff", "seeds", "ai-news", "powerapps-news", "azure-news")
+    _status, diff = fix("--diff", "seeds", "ai-news", "powerapps-news", "azure-news")
     will_change = {line[len("--- a/") :].split("\t")[0] for line in diff.splitlines() if line.startswith("--- a/")}
     assert fixable <= will_change and {p for p in will_change if p not in fixable}
     fix("seeds", "ai-news", "powerapps-news", "azure-news")
@@ -245,6 +245,6 @@ def test_a_fix_the_second_reader_refuses_leaves_the_file_untouched(folder, monke
     monkeypatch.setattr(
         fixer, "_second_reader", lambda old, new, allowed: "a YAML 1.2 reader would read it differently"
     )
-    status, output = run_cli("fix", "--select", "SL401", str(path))
+    _status, output = run_cli("fix", "--select", "SL401", str(path))
     assert path.read_bytes() == before
     assert "a YAML 1.2 reader would read it differently" in output

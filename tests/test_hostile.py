@@ -81,7 +81,7 @@ def docs(isolated_cwd):
 
 def alias_bomb() -> str:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -409,7 +409,8 @@ def test_names_with_spaces_and_non_ascii(docs):
     result = CliRunner().invoke(main, ["check", "docs/café — 日本語.md"], catch_exceptions=False)
     assert (
         result.stdout.splitlines()[0]
-        == "docs/café — 日本語.md:9:1: SL010 duplicate key `title` (first defined on line 3); YAML keeps only the last value"
+        == "docs/café — 日本語.md:9:1: SL010 duplicate key `title` (first defined on line 3); "
+        "YAML keeps only the last value"
     )
 
 
@@ -602,7 +603,7 @@ def test_a_long_run_of_blanks_inside_a_line_does_not_hang(docs):
     assert process.returncode == 1 and process.stderr == b""
     lines = process.stdout.decode().splitlines()
     assert (
-        "docs/blanks.md:2:1: SL014 line 2 is 2,000,007 characters long; lines over 10,000 characters are not article text (pasted data?)"
-        in lines
-    )
+        "docs/blanks.md:2:1: SL014 line 2 is 2,000,007 characters long; "
+        "lines over 10,000 characters are not article text (pasted data?)"
+    ) in lines
     assert "docs/blanks.md:2:2000006: SL016 trailing whitespace (2 characters)" in lines

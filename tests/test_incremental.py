@@ -107,7 +107,7 @@ def test_a_retitled_target_makes_its_referrers_stale_incrementally(isolated_cwd,
 def test_a_deleted_target_dangles_incrementally(isolated_cwd, counted):
     docs = _setup(isolated_cwd, "azure-news", "closed")
     check()
-    target, referrer = _referenced(docs)
+    target, _referrer = _referenced(docs)
     target.unlink()
     counted.update(checked=0, full=0)
     output = check()

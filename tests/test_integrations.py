@@ -47,7 +47,8 @@ def test_sarif_is_valid_against_the_official_schema(docs):
 def test_github_commands_cannot_be_injected(docs):
     lines = output("--output-format", "github").splitlines()
     command = re.compile(
-        r"^::(error|warning|notice) file=[^,:]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SL\d{3} [a-z0-9-]+::[^\r\n]*$"
+        r"^::(error|warning|notice) file=[^,:]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,"
+        r"title=SL\d{3} [a-z0-9-]+::[^\r\n]*$"
     )
     assert lines and all(command.match(line) for line in lines), lines
     enum = next(line for line in lines if "SL104" in line)
@@ -64,8 +65,8 @@ def test_a_message_with_line_breaks_stays_one_command():
     stream = io.StringIO()
     github([Diagnostic("a,b:c.md", 1, 1, "SL104", Severity.ERROR, "x\n::error file=y::pwned\r100%", name="n")], stream)
     assert (
-        stream.getvalue()
-        == "::error file=a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=1,title=SL104 n::SL104 x%0A::error file=y::pwned%0D100%25\n"
+        stream.getvalue() == "::error file=a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=1,title=SL104 n::"
+        "SL104 x%0A::error file=y::pwned%0D100%25\n"
     )
 
 
@@ -188,11 +189,12 @@ def test_suppressions(docs):
     lines[2] += "  # seedlint: ignore[SL3]"  # nothing to silence there
     lines.insert(1, "# seedlint: ignore-file[SL6]")
     (docs / "seed.md").write_text("\n".join(lines))
-    status, out = run_cli("check", "--output-format", "concise", "seed.md")
+    _status, out = run_cli("check", "--output-format", "concise", "seed.md")
     assert out.splitlines()[:3] == [
         "seed.md:2:1: SL017 unused suppression: SL6 reported nothing on this file",
         "seed.md:4:68: SL017 unused suppression: SL3 reported nothing on this line",
-        f"seed.md:30:{len(lines[29]) - len('# seedlint: ignore[SL401, SL402]') + 1}: SL017 unused suppression: SL402 reported nothing on this line",
+        f"seed.md:30:{len(lines[29]) - len('# seedlint: ignore[SL401, SL402]') + 1}: "
+        "SL017 unused suppression: SL402 reported nothing on this line",
     ]
     run_cli("fix", "seed.md")
     fixed = (docs / "seed.md").read_text()

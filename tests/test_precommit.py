@@ -99,9 +99,9 @@ def test_a_bad_document_blocks_the_commit(repo):
     result = commit(repo)
     assert result.returncode == 1
     assert (
-        'seeds/003_e08711b63be86b3c.txt:7:7: SL104 `type` is "artcle"; expected one of "article", "video"; did you mean "article"?'
-        in result.stdout
-    )
+        'seeds/003_e08711b63be86b3c.txt:7:7: SL104 `type` is "artcle"; '
+        'expected one of "article", "video"; did you mean "article"?'
+    ) in result.stdout
     assert repo.run("git", "log", "--oneline").stdout.count("\n") == 1  # the bad commit did not happen
 
 
@@ -111,6 +111,7 @@ def test_deleting_a_referenced_document_fails_the_hook(repo):
     result = repo.run("git", "commit", "-q", "-m", "delete 002")
     assert result.returncode == 1
     assert (
-        "seeds/001_5ea581042828ec4e.txt:51:13: SL504 related[1] → https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292 does not resolve"
+        "seeds/001_5ea581042828ec4e.txt:51:13: SL504 related[1] → "
+        "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292 does not resolve"
         in result.stdout
     )

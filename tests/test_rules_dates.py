@@ -56,7 +56,8 @@ def found(text: str, name: str = "doc.md"):
                 "SL203",
                 5,
                 20,
-                "publishedDateTime 2024-01-24T15:00:00 has no UTC offset: add `Z` (UTC) or the offset it was written in, e.g. 2024-01-24T15:00:00Z",
+                "publishedDateTime 2024-01-24T15:00:00 has no UTC offset: "
+                "add `Z` (UTC) or the offset it was written in, e.g. 2024-01-24T15:00:00Z",
             ),
         ),
         (
@@ -139,7 +140,8 @@ def test_file_name_date_accepts_the_sites_next_day_convention():
             "SL209",
             5,
             20,
-            "file name is dated 2024-01-27 but publishedDateTime 2024-01-24T15:00:00Z is 2024-01-24 (UTC); expected a file name dated 2024-01-24 (or up to 1 day(s) later)",
+            "file name is dated 2024-01-27 but publishedDateTime 2024-01-24T15:00:00Z is 2024-01-24 (UTC); "
+            "expected a file name dated 2024-01-24 (or up to 1 day(s) later)",
         )
     ]
 

@@ -56,7 +56,7 @@ def test_structural_damage_is_reported_at_its_place(tmp_path, damage, expected):
 
 def test_alias_bomb_is_refused(tmp_path):
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
-    for prev, name in zip("abcdef", "bcdefg"):
+    for prev, name in zip("abcdef", "bcdefg", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     path = write(tmp_path, "---\n" + "\n".join(lines) + "\n---\n")
     result = check_paths(path)

@@ -249,10 +249,11 @@ def test_tracking_parameter_in_a_real_plain_scalar():
 def test_tracking_fix_of_an_amp_url_rewrites_its_cdn_url():
     path = (
         FIXTURES
-        / "ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md"
+        / "ai-news/2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-"
+        "software.md"
     )
     text = path.read_text(encoding="utf-8")
-    amp_diagnostic = [d for d in sl3(text) if d.line == 82][0]
+    amp_diagnostic = next(d for d in sl3(text) if d.line == 82)
     lines = apply_fix(text, amp_diagnostic.fix).splitlines()
     assert (
         lines[81]

@@ -91,7 +91,7 @@ def test_double_quoted_rendering_maps_every_character(value):
     for index, char in enumerate(value):
         offset = document.value_offset(("k",), index)
         source = document.text[offset:]
-        assert source.startswith(char) or source.startswith("\\"), (index, char, source[:8])
+        assert source.startswith((char, "\\")), (index, char, source[:8])
 
 
 def test_crlf_line_endings_give_the_same_columns():

@@ -55,7 +55,7 @@ def _mutated(data, rng: random.Random):
     data = copy.deepcopy(data)
     for _ in range(rng.randint(1, 3)):
         places = [(path, value) for path, value in _places(data) if path]
-        path, value = rng.choice(places)
+        path, _value = rng.choice(places)
         parent = data
         for step in path[:-1]:
             parent = parent[step]

@@ -20,7 +20,7 @@ dies (a segmentation fault) or hangs (faulthandler then dumps the stacks and exi
 Reproduce a crash with `python -m seedlint check --output-format json OUT/crash-<hash>.md`; after fixing,
 `python tools/fuzz.py --replay --out OUT` checks every saved input again.
 tests/test_properties.py runs the same checks (`problems_of`) on inputs drawn by hypothesis.
-"""
+"""  # noqa: E501  (the usage line above: --help prints this docstring as it is)
 
 from __future__ import annotations
 
@@ -286,7 +286,8 @@ def problems_of(result: engine.RunResult, texts: dict[str, str | None]) -> list[
             size = len(text) if text is not None else 0
             if any(not 0 <= edit.start <= edit.end <= size for edit in d.fix.edits):
                 problems.append(
-                    f"{where}: fix edits outside the text ({[(e.start, e.end) for e in d.fix.edits]}, {size} characters)"
+                    f"{where}: fix edits outside the text "
+                    f"({[(e.start, e.end) for e in d.fix.edits]}, {size} characters)"
                 )
     for name, reporter in REPORTERS.items():
         stream = io.StringIO()

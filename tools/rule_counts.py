@@ -39,7 +39,8 @@ def main() -> None:
         print(f"## {folder} — {len(sources)} documents, {len(result.diagnostics)} diagnostics")
         for code, count in sorted(counts.items()):
             print(
-                f"{code} {result.diagnostics[[d.code for d in result.diagnostics].index(code)].name}: {count} in {len(files[code])} files"
+                f"{code} {result.diagnostics[[d.code for d in result.diagnostics].index(code)].name}: "
+                f"{count} in {len(files[code])} files"
             )
             for example in examples[code]:
                 print(f"    {example[:300]}")

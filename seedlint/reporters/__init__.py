@@ -1,9 +1,32 @@
 """Reporters: turn a run's diagnostics into text for people or machines. Each takes the diagnostics and
 a stream; none checks anything. `REPORTERS` maps `--output-format` names to them."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TextIO
+
+from seedlint.diagnostic import Diagnostic
 from seedlint.reporters import machine, text
 
-REPORTERS = {
+
+class Reporter(Protocol):
+    """What every reporter accepts (each takes the keywords it uses, and ignores the others)."""
+
+    def __call__(
+        self,
+        diagnostics: list[Diagnostic],
+        stream: TextIO,
+        /,
+        *,
+        files: int,
+        source: Callable[[str], str | None],
+        color: bool,
+        quiet: bool,
+    ) -> None: ...
+
+
+REPORTERS: dict[str, Reporter] = {
     "full": text.full,
     "concise": text.concise,
     "json": machine.json_array,

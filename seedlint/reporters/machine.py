@@ -19,12 +19,12 @@ from seedlint.rules import all_rules
 INFORMATION_URI = "https://github.com/seedlint/seedlint"
 
 
-def json_array(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+def json_array(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
     json.dump([d.to_dict() for d in diagnostics], stream, ensure_ascii=False, indent=2)
     stream.write("\n")
 
 
-def json_lines(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+def json_lines(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
     for d in diagnostics:
         stream.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
 
@@ -44,7 +44,7 @@ def github_property(text: str) -> str:
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+def github(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
     for d in diagnostics:
         item = d.to_dict()
         properties = {
@@ -64,7 +64,7 @@ def github(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
 _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
     driver = {
@@ -127,7 +127,7 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_options) -> None:
+def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_options: object) -> None:
     """One test case per file with findings, one failure per diagnostic (ElementTree escapes `<`, `&`, quotes)."""
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
@@ -151,7 +151,7 @@ def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_o
 _GITLAB_SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
-def gitlab(diagnostics: list[Diagnostic], stream: TextIO, **_options) -> None:
+def gitlab(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
     """GitLab Code Quality JSON. The fingerprint leaves out the line, so a finding keeps its identity when
     lines above it move."""
     report = []

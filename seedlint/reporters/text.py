@@ -14,7 +14,9 @@ from seedlint.diagnostic import Diagnostic
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
-def concise(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, **_options) -> None:
+def concise(
+    diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, **_options: object
+) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
         stream.write(f"{one_line(d.path)}:{d.line}:{d.column}: {d.code} {one_line(d.message)}\n")
@@ -30,15 +32,18 @@ def full(
     source: Callable[[str], str | None] = lambda path: None,
     color: bool = False,
     quiet: bool = False,
-    **_options,
+    **_options: object,
 ) -> None:
     """Each diagnostic with the line it points at and a caret under the column (colour on a terminal)."""
 
-    def style(text: str, **kwargs) -> str:
-        return click.style(text, **kwargs) if color else text
+    def style(text: str, fg: str | None = None, bold: bool | None = None) -> str:
+        return click.style(text, fg=fg, bold=bold) if color else text
 
     for d in diagnostics:
-        header = f"{style(one_line(d.path), bold=True)}:{d.line}:{d.column}: {style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
+        header = (
+            f"{style(one_line(d.path), bold=True)}:{d.line}:{d.column}: "
+            f"{style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
+        )
         stream.write(header + "\n")
         line = _source_line(source(d.path), d.line)
         if line is not None:
@@ -93,7 +98,10 @@ def summary(diagnostics: list[Diagnostic], files: int) -> str:
     counts = Counter(d.severity.value for d in diagnostics)
     fixable = sum(d.fixable for d in diagnostics)
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-    text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''} checked."
+    text = (
+        f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) "
+        f"in {files} file{'s' if files != 1 else ''} checked."
+    )
     if fixable:
         text += f" {fixable} fixable with `seedlint fix`."
     return text

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from seedlint.edits import replace_value
 from seedlint.registry import define
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from seedlint.config import Config
     from seedlint.diagnostic import Diagnostic
     from seedlint.document import Document
+    from seedlint.yamltree import JSON, FieldPath
 
 NOT_A_DATE = define(
     "SL201",
@@ -122,7 +123,7 @@ class ParsedDate:
     canonical: str  # the RFC 3339 spelling of the same text
 
 
-def date_paths(data: dict) -> Iterator[tuple]:
+def date_paths(data: dict[str, JSON]) -> Iterator[FieldPath]:
     for name in ("publishedDateTime", "updatedDateTime"):
         if name in data:
             yield (name,)
@@ -133,9 +134,11 @@ def date_paths(data: dict) -> Iterator[tuple]:
 
 
 def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
-    parsed: dict[tuple, ParsedDate] = {}
-    for path in date_paths(doc.data):
-        value = _value(doc.data, path)
+    data = doc.data
+    assert data is not None  # (the document checks run on documents whose front matter parsed)
+    parsed: dict[FieldPath, ParsedDate] = {}
+    for path in date_paths(data):
+        value = _value(data, path)
         if isinstance(value, str):
             result = yield from _check_text(doc, config, path, value)
             if result is not None:
@@ -151,13 +154,16 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
         yield from _check_file_name(doc, config, published)
 
 
-def _value(data, path: tuple):
+def _value(data: JSON, path: FieldPath) -> JSON:
+    node: Any = data  # (along a path that date_paths found in the data)
     for step in path:
-        data = data[step]
-    return data
+        node = node[step]
+    return node
 
 
-def _check_text(doc: Document, config: Config, path: tuple, text: str):
+def _check_text(
+    doc: Document, config: Config, path: FieldPath, text: str
+) -> Generator[Diagnostic, None, ParsedDate | None]:
     name = path[-1] if len(path) == 1 else f"related[{path[1]}].publishedDateTime"
     match = _DATE_TIME.fullmatch(text.strip())
     if match is None:
@@ -198,7 +204,7 @@ def _check_text(doc: Document, config: Config, path: tuple, text: str):
     return ParsedDate(moment, canonical)
 
 
-def _impossible(match: re.Match) -> str | None:
+def _impossible(match: re.Match[str]) -> str | None:
     year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
     if not 1 <= month <= 12:
         return f"there is no month {month}"
@@ -219,8 +225,11 @@ def _impossible(match: re.Match) -> str | None:
     return None
 
 
-def _canonical(match: re.Match) -> str:
-    text = f"{match['year']}-{match['month']}-{match['day']}T{match['hour']}:{match['minute']}:{match['second']}{match['fraction'] or ''}"
+def _canonical(match: re.Match[str]) -> str:
+    text = (
+        f"{match['year']}-{match['month']}-{match['day']}"
+        f"T{match['hour']}:{match['minute']}:{match['second']}{match['fraction'] or ''}"
+    )
     offset = match["offset"] or ""
     if offset in ("z", "Z"):
         return text + "Z"
@@ -237,6 +246,7 @@ def _check_file_name(doc: Document, config: Config, published: ParsedDate) -> It
         file_date = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC).date()
     except ValueError:
         return
+    assert published.moment is not None  # (only a date with an offset and a time is compared)
     utc_date = published.moment.astimezone(UTC).date()
     lag = (file_date - utc_date).days
     if not 0 <= lag <= config.filename_date_tolerance_days:

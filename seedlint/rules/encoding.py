@@ -16,7 +16,7 @@ import html
 import html.entities
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import ftfy
@@ -28,8 +28,12 @@ from seedlint.registry import define
 from seedlint.rules.schema import field_name
 
 if TYPE_CHECKING:
+    from ftfy import ExplanationStep
+
+    from seedlint.config import Config
     from seedlint.diagnostic import Diagnostic
     from seedlint.document import Document
+    from seedlint.yamltree import JSON, FieldPath
 
 MOJIBAKE = define(
     "SL401",
@@ -167,8 +171,9 @@ OPENERS, CLOSERS = (
 BLACK_FLAG = "\U0001f3f4"  # an emoji tag sequence (subdivision flags) starts with it
 
 
-def check(doc: Document, config) -> Iterator[Diagnostic]:
+def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
     entry_keys = doc.entry_keys()
+    assert doc.data is not None  # (the document checks run on documents whose front matter parsed)
     for name, value in doc.data.items():
         if name != "related" or not isinstance(value, list):
             yield from _check_strings(doc, (name,), value)
@@ -179,7 +184,7 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
             yield from _CLEAN_ENTRIES.findings(entry_keys[index], _check_strings, doc, ("related", index), entry)
 
 
-def _check_strings(doc: Document, base: tuple, value) -> Iterator[Diagnostic]:
+def _check_strings(doc: Document, base: FieldPath, value: JSON) -> Iterator[Diagnostic]:
     for path, text in strings(value, base):
         if (
             text.isascii() and "&" not in text and (text.isprintable() or not CONTROL.search(text))
@@ -193,11 +198,11 @@ def _check_strings(doc: Document, base: tuple, value) -> Iterator[Diagnostic]:
 _CLEAN_ENTRIES, _CLEAN_TEXTS = Memo(), Memo()
 
 
-def _field_key(path: tuple) -> str:
+def _field_key(path: FieldPath) -> str:
     return next((step for step in reversed(path) if isinstance(step, str)), "")
 
 
-def strings(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def strings(value: JSON, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
     """(path, value) of every string in `value` (found at `path`), in document order."""
     todo = [(path, value)]
     while todo:
@@ -210,7 +215,7 @@ def strings(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             todo.extend([(path + (index,), value[index]) for index in range(len(value) - 1, -1, -1)])
 
 
-def check_string(doc: Document, path: tuple, text: str) -> Iterator[Diagnostic]:
+def check_string(doc: Document, path: FieldPath, text: str) -> Iterator[Diagnostic]:
     where = field_name(path)
     key = _field_key(path)
     repaired = None  # the characters ftfy's repair replaces: other checks leave them to SL401
@@ -233,7 +238,7 @@ def check_string(doc: Document, path: tuple, text: str) -> Iterator[Diagnostic]:
 # Mojibake ---------------------------------------------------------------------------------------
 
 
-def _mojibake(doc: Document, path: tuple, where: str, text: str) -> tuple[Diagnostic, range] | None:
+def _mojibake(doc: Document, path: FieldPath, where: str, text: str) -> tuple[Diagnostic, range] | None:
     repair = _repair(text)
     if repair is None:
         return None
@@ -267,7 +272,7 @@ def _repair(text: str) -> tuple[str, str, bool] | None:
     return fixed, _explain(result.explanation), removed_bom
 
 
-def _explain(plan) -> str:
+def _explain(plan: list[ExplanationStep] | None) -> str:
     steps = [(action, argument) for action, argument in plan or ()]
     encodings = [argument for action, argument in steps if action == "encode"]
     described = ", then ".join(
@@ -315,9 +320,9 @@ def _entity_text(reference: str) -> str | None:
     return html.entities.html5.get(reference[1:])
 
 
-def _entities(doc: Document, path: tuple, where: str, text: str) -> Iterator[Diagnostic]:
-    found = [(m, _entity_text(m.group())) for m in ENTITY.finditer(text)]
-    found = [(m, char) for m, char in found if char is not None]
+def _entities(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diagnostic]:
+    references = [(m, _entity_text(m.group())) for m in ENTITY.finditer(text)]
+    found = [(m, char) for m, char in references if char is not None]
     if not found:
         return
     fixed = ENTITY.sub(lambda m: _entity_text(m.group()) or m.group(), text)
@@ -342,7 +347,7 @@ def _show(char: str) -> str:
 # Characters -------------------------------------------------------------------------------------
 
 
-def _controls(doc: Document, path: tuple, where: str, text: str, repaired: range | None) -> Iterator[Diagnostic]:
+def _controls(doc: Document, path: FieldPath, where: str, text: str, repaired: range | None) -> Iterator[Diagnostic]:
     found = [m.start() for m in CONTROL.finditer(text) if repaired is None or m.start() not in repaired]
     if not found:
         return
@@ -364,7 +369,7 @@ def _controls(doc: Document, path: tuple, where: str, text: str, repaired: range
     )
 
 
-def _replacement(doc: Document, path: tuple, where: str, text: str, repaired: range | None) -> Iterator[Diagnostic]:
+def _replacement(doc: Document, path: FieldPath, where: str, text: str, repaired: range | None) -> Iterator[Diagnostic]:
     found = [i for i, char in enumerate(text) if char == "\ufffd" and (repaired is None or i not in repaired)]
     if found:
         count = f"{len(found)} replacement characters" if len(found) > 1 else "the replacement character"
@@ -377,7 +382,7 @@ def _replacement(doc: Document, path: tuple, where: str, text: str, repaired: ra
         )
 
 
-def _invisible(doc: Document, path: tuple, where: str, text: str) -> Iterator[Diagnostic]:
+def _invisible(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diagnostic]:
     found = [m.start() for m in INVISIBLE.finditer(text) if not _invisible_is_correct(text, m.start())]
     if not found:
         return
@@ -409,7 +414,7 @@ def _invisible_is_correct(text: str, index: int) -> bool:
     return False
 
 
-def _bidi(doc: Document, path: tuple, where: str, text: str) -> Iterator[Diagnostic]:
+def _bidi(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diagnostic]:
     positions = [m.start() for m in BIDI.finditer(text)]
     if not positions:
         return
@@ -444,7 +449,7 @@ def _unclosed(text: str, positions: list[int]) -> list[int]:
     return stack
 
 
-def _nfc(doc: Document, path: tuple, where: str, text: str) -> Iterator[Diagnostic]:
+def _nfc(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diagnostic]:
     if unicodedata.is_normalized("NFC", text):
         return
     fixed = unicodedata.normalize("NFC", text)
@@ -463,7 +468,7 @@ def _without(text: str, positions: list[int]) -> str:
     return "".join(char for i, char in enumerate(text) if i not in dropped)
 
 
-def _code_points(chars, *, names: bool = False) -> str:
+def _code_points(chars: Iterable[str], *, names: bool = False) -> str:
     if names:
         return ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip() for char in chars)
     return " ".join(f"U+{ord(char):04X}" for char in chars)

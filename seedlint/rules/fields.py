@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from seedlint.corpus import Corpus
     from seedlint.diagnostic import Diagnostic
     from seedlint.document import Document
+    from seedlint.yamltree import JSON, FieldPath
 
 INVALID_SECURED_TOKEN = define(
     "SL601",
@@ -116,6 +117,7 @@ _TEXT_FIELDS = ("title", "excerpt")
 
 def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
     data = doc.data
+    assert data is not None  # (the document checks run on documents whose front matter parsed)
     yield from _check_secured(doc, data.get("secured"))
     for path, image in _images(data):
         yield from _check_image(doc, path, image)
@@ -131,7 +133,7 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
             )
 
 
-def _check_secured(doc: Document, token) -> Iterator[Diagnostic]:
+def _check_secured(doc: Document, token: JSON) -> Iterator[Diagnostic]:
     if not isinstance(token, str) or token.count(";") != 1:
         return  # the schema (SL106) reports a token of the wrong form
     ciphertext, iv = token.split(";")
@@ -149,15 +151,15 @@ def _check_secured(doc: Document, token) -> Iterator[Diagnostic]:
         yield INVALID_SECURED_TOKEN.at(doc, ("secured",), "secured token cannot be decrypted: " + "; ".join(problems))
 
 
-def _images(data: dict) -> Iterator[tuple[tuple, dict]]:
-    def listed(prefix: tuple, images) -> Iterator[tuple[tuple, dict]]:
+def _images(data: dict[str, JSON]) -> Iterator[tuple[FieldPath, dict[str, JSON]]]:
+    def listed(prefix: FieldPath, images: JSON) -> Iterator[tuple[FieldPath, dict[str, JSON]]]:
         for index, image in enumerate(images if isinstance(images, list) else []):
             if isinstance(image, dict):
                 yield prefix + (index,), image
 
     yield from listed(("images",), data.get("images"))
-    if isinstance(data.get("provider"), dict):
-        yield from listed(("provider", "images"), data["provider"].get("images"))
+    if isinstance(provider := data.get("provider"), dict):
+        yield from listed(("provider", "images"), provider.get("images"))
     related = data.get("related")
     for index, entry in enumerate(related if isinstance(related, list) else []):
         if isinstance(entry, dict):
@@ -174,7 +176,7 @@ def stated_size(url: str) -> tuple[int | None, int | None, tuple[int, int] | Non
     return int(width[1]) if width else None, int(height[1]) if height else None, ratio, box
 
 
-def _check_image(doc: Document, path: tuple, image: dict) -> Iterator[Diagnostic]:
+def _check_image(doc: Document, path: FieldPath, image: dict[str, JSON]) -> Iterator[Diagnostic]:
     url, width, height = image.get("url"), image.get("width"), image.get("height")
     if not (isinstance(url, str) and isinstance(width, int) and isinstance(height, int)) or width <= 0 or height <= 0:
         return  # the schema reports missing or non-positive sizes
@@ -196,7 +198,8 @@ def _check_image(doc: Document, path: tuple, image: dict) -> Iterator[Diagnostic
         yield IMAGE_SIZE_MISMATCH.at(
             doc,
             path + ("height",),
-            f"{where} is {width}x{height} but the image URL states aspect ratio {ratio[0]}:{ratio[1]} (height {round(width * ratio[1] / ratio[0])} for width {width})",
+            f"{where} is {width}x{height} but the image URL states aspect ratio {ratio[0]}:{ratio[1]} "
+            f"(height {round(width * ratio[1] / ratio[0])} for width {width})",
         )
 
 
@@ -215,7 +218,7 @@ def _differs(stated: int, declared: int) -> bool:
     return abs(stated - declared) > 0.02 * stated
 
 
-def _text_paths(data: dict) -> Iterator[tuple]:
+def _text_paths(data: dict[str, JSON]) -> Iterator[FieldPath]:
     """The document's own text fields (related entries are copies: see SL606)."""
     for name in _TEXT_FIELDS:
         yield (name,)
@@ -225,14 +228,14 @@ def _text_paths(data: dict) -> Iterator[tuple]:
         yield ("topics", index)
 
 
-def _related_titles(data: dict) -> Iterator[tuple]:
+def _related_titles(data: dict[str, JSON]) -> Iterator[FieldPath]:
     related = data.get("related")
     for index, entry in enumerate(related if isinstance(related, list) else []):
         if isinstance(entry, dict):
             yield ("related", index, "title")
 
 
-def _value(data, path: tuple):
+def _value(data: JSON, path: FieldPath) -> JSON:
     for step in path:
         if isinstance(data, dict) and isinstance(step, str):
             data = data.get(step)
@@ -243,7 +246,7 @@ def _value(data, path: tuple):
     return data
 
 
-def _check_texts(doc: Document, data: dict) -> Iterator[Diagnostic]:
+def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
     for path in [*_text_paths(data), *_related_titles(data)]:
         value = _value(data, path)
         if not isinstance(value, str):
@@ -288,11 +291,11 @@ def load_vocabulary(path: Path) -> frozenset[str]:
     return _load_vocabulary(path, signature)
 
 
-_SIGNATURES: dict[Path, tuple[float, tuple]] = {}
+_SIGNATURES: dict[Path, tuple[float, tuple[tuple[str, int, int], ...]]] = {}
 
 
 @lru_cache(maxsize=8)
-def _load_vocabulary(path: Path, signature: tuple) -> frozenset[str]:
+def _load_vocabulary(path: Path, signature: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
     """The allowed topics: a folder of taxonomy YAML files (their `name` fields), a YAML file (a list, or
     mappings with `name`), or a text file with one topic per line."""
     files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".md")) if path.is_dir() else [path]
@@ -322,7 +325,7 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
     """Without a vocabulary: a topic used in one document that is a near-spelling of a topic used in five or more."""
     if config.topics:
         return
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for record in corpus.records:
         counts.update(set(record.topics))
     frequent = sorted(topic for topic, count in counts.items() if count >= 5)
@@ -334,7 +337,10 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
                 match = difflib.get_close_matches(topic, frequent, n=1, cutoff=0.85)
                 if not match:
                     continue
-                message = f"topic `{topic}` is used only here; did you mean `{match[0]}` (used in {counts[match[0]]} documents)?"
+                message = (
+                    f"topic `{topic}` is used only here; "
+                    f"did you mean `{match[0]}` (used in {counts[match[0]]} documents)?"
+                )
                 if (
                     diagnostic := corpus.report(record.path, RARE_TOPIC_SPELLING, ("topics", index), message)
                 ) is not None:

@@ -16,6 +16,7 @@ from seedlint.diagnostic import Edit, Fix
 from seedlint.registry import define
 
 if TYPE_CHECKING:
+    from seedlint.config import Config
     from seedlint.diagnostic import Diagnostic
     from seedlint.document import Document
 
@@ -24,7 +25,8 @@ UNREADABLE_FILE = define(
     "unreadable-file",
     "error",
     "The file cannot be read.",
-    what="The file could not be opened or read (permission denied, a directory, a broken link, deleted during the run).",
+    what="The file could not be opened or read (permission denied, a directory, a broken link, deleted during "
+    "the run).",
     why="A document that cannot be read is not checked; saying so keeps a CI run from passing by accident.",
     example="$ chmod 000 news/2024-01-22-a.md",
 )
@@ -34,7 +36,8 @@ FILE_TOO_LARGE = define(
     "error",
     "The file is too large to be a document.",
     what="Files over 10 MiB are reported and not parsed.",
-    why="A real article is a few kilobytes; a huge file is a mistake (a data dump, a binary) and parsing it would stall a hook.",
+    why="A real article is a few kilobytes; a huge file is a mistake (a data dump, a binary) and parsing it would "
+    "stall a hook.",
     example="a 100 MB file named news/big.md",
 )
 BINARY_FILE = define(
@@ -51,7 +54,8 @@ INVALID_UTF8 = define(
     "invalid-utf8",
     "error",
     "The file is not valid UTF-8.",
-    what="The bytes are decoded as strict UTF-8; the first invalid byte is reported with its line and column. UTF-16 files are named as such.",
+    what="The bytes are decoded as strict UTF-8; the first invalid byte is reported with its line and column. "
+    "UTF-16 files are named as such.",
     why="Documents are UTF-8; other bytes become mojibake or crash the site build.",
     example='title: "Caf\\xe9"   # Latin-1 byte 0xE9 in a UTF-8 file',
 )
@@ -115,7 +119,8 @@ UNSUPPORTED_TAG = define(
     "unsupported-tag",
     "error",
     "A YAML tag other than the standard scalar, list and mapping tags.",
-    what="Explicit tags such as `!!python/object` or `!custom`; the value is read as plain data and the tag is reported.",
+    what="Explicit tags such as `!!python/object` or `!custom`; the value is read as plain data and the tag is "
+    "reported.",
     why="Tags can make YAML loaders construct objects or run code; article front matter needs none.",
     example="title: !!python/object/apply:os.system [ls]",
 )
@@ -142,8 +147,10 @@ LINE_TOO_LONG = define(
     "line-too-long",
     "error",
     "A line is over 10,000 characters long.",
-    what="The first line longer than 10,000 characters (the longest line in the real corpora has 592); the document is still checked.",
-    why="No article has such a line: it is pasted data, a minified blob or a file glued together, and it makes every diff and review unreadable.",
+    what="The first line longer than 10,000 characters (the longest line in the real corpora has 592); the "
+    "document is still checked.",
+    why="No article has such a line: it is pasted data, a minified blob or a file glued together, and it makes "
+    "every diff and review unreadable.",
     example='title: "xxxxxxxx…(a million characters)…"',
 )
 MIXED_LINE_ENDINGS = define(
@@ -200,17 +207,16 @@ PROBLEM_RULES = {
 }
 
 
-def check(doc: Document, context) -> Iterator[Diagnostic]:
+def check(doc: Document, context: Config | None) -> Iterator[Diagnostic]:
     for problem in doc.problems:
         yield PROBLEM_RULES[problem.kind].at_span(doc, problem.span, problem.message, problem.fix)
     if doc.text is not None:
-        yield from _check_line_endings(doc)
+        yield from _check_line_endings(doc, doc.text)
         if doc.yaml_end > doc.yaml_start:
-            yield from _check_trailing_whitespace(doc)
+            yield from _check_trailing_whitespace(doc, doc.text)
 
 
-def _check_line_endings(doc: Document) -> Iterator[Diagnostic]:
-    text = doc.text
+def _check_line_endings(doc: Document, text: str) -> Iterator[Diagnostic]:
     crlf = text.count("\r\n")
     lf = text.count("\n") - crlf
     if not crlf or not lf:
@@ -225,13 +231,13 @@ def _check_line_endings(doc: Document) -> Iterator[Diagnostic]:
     yield MIXED_LINE_ENDINGS.at_span(
         doc,
         doc.span(minority[0]),
-        f"mixed line endings: {count} line{'s end' if count != 1 else ' ends'} in {names[1]}, the other {max(crlf, lf)} in {names[0]} (first here)",
+        f"mixed line endings: {count} line{'s end' if count != 1 else ' ends'} in {names[1]}, "
+        f"the other {max(crlf, lf)} in {names[0]} (first here)",
         fix,
     )
 
 
-def _check_trailing_whitespace(doc: Document) -> Iterator[Diagnostic]:
-    text = doc.text
+def _check_trailing_whitespace(doc: Document, text: str) -> Iterator[Diagnostic]:
     start, end = doc.yaml_start, doc.yaml_end
     if not any(text.find(blank, start, end) >= 0 for blank in _BLANK_BEFORE_BREAK):
         return  # the usual case, found by substring search (several times faster than the regex below)
@@ -257,7 +263,7 @@ _TRAILING_BLANKS = re.compile(r"(?<![ \t])[ \t]++(?=\r?\n)")
 _BLANK_BEFORE_BREAK = (" \n", "\t\n", " \r\n", "\t\r\n")
 
 
-def _block_scalars(root) -> Iterator:
+def _block_scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
     stack = [root]
     while stack:
         node = stack.pop()

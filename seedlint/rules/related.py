@@ -11,8 +11,8 @@ The scope (`related-scope` in [tool.seedlint]) says which unresolved entries dan
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from seedlint.corpus import (
     UNKEPT_FIELDS,
@@ -31,6 +31,9 @@ from seedlint.registry import define
 
 if TYPE_CHECKING:
     from seedlint.config import Config
+    from seedlint.document import Document
+    from seedlint.registry import Rule
+    from seedlint.yamltree import FieldPath
 
 MISSING_URL = define(
     "SL501",
@@ -46,7 +49,8 @@ MALFORMED_URL = define(
     "related-malformed-url",
     "error",
     "A related entry's webUrl is not an http(s) address, so it resolves to nothing.",
-    what="The entry's webUrl cannot name any document: no http/https scheme or no host (the SL3 rules say what exactly is wrong with it).",
+    what="The entry's webUrl cannot name any document: no http/https scheme or no host (the SL3 rules say what "
+    "exactly is wrong with it).",
     why="A malformed link dangles whatever the corpus holds.",
     example='related:\n  - webUrl: "www.example.com/a"',
 )
@@ -55,8 +59,8 @@ NEAR_MISS = define(
     "related-near-miss",
     "error",
     "A related entry resolves to nothing but nearly names a corpus document.",
-    what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the same host, "
-    "or whose copied title and provider are those of exactly one corpus document.",
+    what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the "
+    "same host, or whose copied title and provider are those of exactly one corpus document.",
     why="A typo in a link breaks it silently; the intended document is almost certainly the one suggested.",
     example='webUrl: "https://news.example.com/a/artcle-1"   # the corpus has .../a/article-1',
     fix="safe: the URL is replaced by the suggested document's address (its webUrl, else originalUrl).",
@@ -76,7 +80,8 @@ STALE_COPY = define(
     "related-stale-copy",
     "warning",
     "A related entry's copied fields differ from the document it names.",
-    what="title, excerpt, publishedDateTime, provider and type of a resolved entry are compared with the target document.",
+    what="title, excerpt, publishedDateTime, provider and type of a resolved entry are compared with the target "
+    "document.",
     why="Entries are copies made when the link was created; when the article changes, the card shows the old text.",
     example='related:\n  - title: "Old headline"   # the target now reads "New headline"',
     fix="sometimes: each differing value is replaced by the target's value; safe when the target itself has no "
@@ -96,7 +101,8 @@ DUPLICATE_ENTRY = define(
     "related-duplicate-entry",
     "warning",
     "The same document appears twice in one related list.",
-    what="Two entries of one list that resolve to the same document (or name the same address); the second is reported.",
+    what="Two entries of one list that resolve to the same document (or name the same address); the second is "
+    "reported.",
     why="The reader sees the same card twice.",
     example='related:\n  - webUrl: "https://a.example/x"\n  - webUrl: "https://a.example/x?utm_source=feed"',
 )
@@ -105,7 +111,8 @@ DUPLICATE_DOCUMENT = define(
     "duplicate-document",
     "error",
     "Two documents have the same canonical address.",
-    what="Documents whose webUrl (else originalUrl) is the same address after normalisation; each is reported, naming the other.",
+    what="Documents whose webUrl (else originalUrl) is the same address after normalisation; each is reported, "
+    "naming the other.",
     why="References to that address cannot tell the documents apart, and the site shows the article twice.",
     example='a.md: webUrl: "https://a.example/x"\nb.md: webUrl: "https://a.example/x/"',
 )
@@ -127,6 +134,7 @@ def check(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
 
 def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
     index = corpus.index
+    assert index is not None  # (Corpus.__post_init__ sets it)
     for record in corpus.records:
         if not record.refs:
             continue
@@ -138,7 +146,7 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
         # The document (for positions) is loaded only when there is something to report: on a clean
         # corpus, and from the cache, checking every reference needs no document at all.
         doc = _Lazy(corpus, record.path)
-        seen: dict[str, int] = {}
+        seen: dict[str | None, int] = {}
         for ref in record.related:
             where = ("related", ref.index)
             if ref.url is None:
@@ -179,7 +187,14 @@ class _Lazy:
     def __init__(self, corpus: Corpus, path: str):
         self.corpus, self.path = corpus, path
 
-    def report(self, rule, where: tuple, message, fix=None, identity=None) -> Iterator[Diagnostic]:
+    def report(
+        self,
+        rule: Rule,
+        where: FieldPath,
+        message: str | Callable[[Document], str],
+        fix: Callable[[Document], Fix | None] | None = None,
+        identity: object = None,
+    ) -> Iterator[Diagnostic]:
         diagnostic = self.corpus.report(self.path, rule, where, message, fix=fix, identity=identity)
         if diagnostic is not None:
             yield diagnostic
@@ -187,8 +202,10 @@ class _Lazy:
 
 def _dangling_only(corpus: Corpus, config: Config, record: IndexRecord) -> Iterator[Diagnostic]:
     doc = _Lazy(corpus, record.path)
+    index = corpus.index
+    assert index is not None  # (Corpus.__post_init__ sets it)
     for ref in record.related:
-        if ref.url and corpus.index.resolve_key(ref.key) is None:
+        if ref.url and index.resolve_key(ref.key) is None:
             yield from _unresolved(corpus, config, doc, record, ref)
 
 
@@ -197,11 +214,15 @@ def _unresolved(
 ) -> Iterator[Diagnostic]:
     where = ("related", ref.index, "webUrl")
     corpus.unresolved.append((record.path, host_key(ref.key or ""), ref.title_key))
-    guess = corpus.index.near_miss(ref)
+    index = corpus.index
+    assert index is not None  # (Corpus.__post_init__ sets it)
+    assert ref.url is not None  # (an entry without a URL is reported as such, never as unresolved)
+    guess = index.near_miss(ref)
     if guess is not None and guess.path != record.path and guess.url:
+        url = guess.url
 
-        def fix(loaded):
-            return replace_value(loaded, where, guess.url, description=f"point related[{ref.index}] at {guess.name}")
+        def fix(loaded: Document) -> Fix:
+            return replace_value(loaded, where, url, description=f"point related[{ref.index}] at {guess.name}")
 
         message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({guess.url})?"
         yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=guess.url)
@@ -209,9 +230,10 @@ def _unresolved(
         yield from doc.report(
             DANGLING,
             where,
-            f"related[{ref.index}] → {ref.url} does not resolve: it named {corpus.lost[ref.key]}, which no longer has that address (deleted or changed)",
+            f"related[{ref.index}] → {ref.url} does not resolve: it named {corpus.lost[ref.key]}, "
+            "which no longer has that address (deleted or changed)",
         )
-    elif config.related_scope == "closed" or (config.related_scope == "hosts" and corpus.index.has_host(ref.url)):
+    elif config.related_scope == "closed" or (config.related_scope == "hosts" and index.has_host(ref.url)):
         scope = (
             "the corpus has no document at that address"
             if config.related_scope == "closed"
@@ -229,9 +251,9 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
     safe = not corpus.has_errors(target.path)
     first = differing[0]
 
-    def values() -> tuple:
+    def values() -> tuple[tuple[str, object], ...]:
         """The target's values of the differing fields (those a record does not keep, from the document)."""
-        found = []
+        found: list[tuple[str, object]] = []
         for name in differing:
             if name in UNKEPT_FIELDS:
                 loaded = corpus.document(target.path)
@@ -242,7 +264,7 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
                 found.append((name, target.value(name)))
         return tuple(found)
 
-    def fix(loaded) -> Fix | None:
+    def fix(loaded: Document) -> Fix | None:
         edits = tuple(
             e
             for name, value in values()
@@ -252,10 +274,17 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         return Fix(edits, applicability, f"copy {', '.join(differing)} from {target.name}") if edits else None
 
-    def message(loaded) -> str:
-        copied = loaded.data["related"][ref.index][first]
-        detail = f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} but {target.name} now has {_short(dict(values())[first])}"
-        return f"related[{ref.index}] is a stale copy of {target.name} ({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
+    def message(loaded: Document) -> str:
+        data: Any = loaded.data  # (the referring document, parsed, with this entry)
+        copied = data["related"][ref.index][first]
+        detail = (
+            f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} "
+            f"but {target.name} now has {_short(dict(values())[first])}"
+        )
+        return (
+            f"related[{ref.index}] is a stale copy of {target.name} "
+            f"({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
+        )
 
     # The message and the fix depend on the target's values, which its fingerprints stand for.
     yield from doc.report(
@@ -263,7 +292,7 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
     )
 
 
-def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
+def _copy_edits(doc: Document, path: FieldPath, value: object, safe: bool) -> list[Fix]:
     if path[-1] == "provider" and isinstance(value, tuple):  # (("name", ...), ("domain", ...))
         return [fix for key, part in value for fix in _copy_edits(doc, path + (key,), part, safe)]
     if not isinstance(value, str):
@@ -271,7 +300,7 @@ def _copy_edits(doc, path: tuple, value, safe: bool) -> list[Fix]:
     return [replace_value(doc, path, value, safe=safe)]
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     if isinstance(value, tuple) and all(isinstance(item, tuple) and len(item) == 2 for item in value):
         value = ", ".join(f"{k} {v}" for k, v in value)
     text = str(value)
@@ -279,12 +308,14 @@ def _short(value) -> str:
 
 
 def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
+    index = corpus.index
+    assert index is not None  # (Corpus.__post_init__ sets it)
     for record in corpus.records:
         if record.path not in corpus.reported:
             continue
-        if record.url:
+        if record.url and record.url_key is not None:  # (a record with an address has its canonical form)
             others = sorted(
-                (o for o in corpus.index.same_address(record.url_key) if o.path != record.path), key=lambda o: o.path
+                (o for o in index.same_address(record.url_key) if o.path != record.path), key=lambda o: o.path
             )
             if others:
                 field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
@@ -295,11 +326,12 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
                     f"{field_name} {record.url} is also the address of {names}: two documents for one article",
                 )
         identity = identity_key(record)
-        group = corpus.index.same_identity(identity) if identity is not None else []
+        group = index.same_identity(identity) if identity is not None else []
         if len({r.url_key for r in group if r.url}) > 1:
             names = ", ".join(o.name for o in sorted(group, key=lambda o: o.path) if o.path != record.path)
             yield from _Lazy(corpus, record.path).report(
                 POSSIBLE_DUPLICATE,
                 ("title",),
-                f"same title, provider and publication date as {names} (under another address): the same article twice?",
+                f"same title, provider and publication date as {names} (under another address): "
+                "the same article twice?",
             )

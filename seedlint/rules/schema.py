@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -17,8 +17,12 @@ from seedlint import schema as article_schema
 from seedlint.registry import define
 
 if TYPE_CHECKING:
+    from referencing.jsonschema import Schema
+
+    from seedlint.config import Config
     from seedlint.diagnostic import Diagnostic
     from seedlint.document import Document
+    from seedlint.yamltree import FieldPath
 
 MISSING_FIELD = define(
     "SL101",
@@ -72,7 +76,8 @@ PATTERN_MISMATCH = define(
     "pattern-mismatch",
     "error",
     "A string does not have the form the schema requires.",
-    what="String fields with a required form (URLs start with http:// or https://, the secured token is base64;base64).",
+    what="String fields with a required form (URLs start with http:// or https://, "
+    "the secured token is base64;base64).",
     why="Values of the wrong form cannot be used by the consumers that expect that form.",
     example='webUrl: "www.example.com/a"',
 )
@@ -98,14 +103,14 @@ _TYPE_NAMES = {
 }
 
 
-def check(doc: Document, context) -> Iterator[Diagnostic]:
+def check(doc: Document, context: Config | None) -> Iterator[Diagnostic]:
     validator = article_schema.validator(context.schema_path if context is not None else None)
     # The common case first: a yes/no answer, far cheaper than collecting errors.
     if article_schema.fast_check(context.schema_path if context is not None else None).is_valid(
         doc.data, doc.entry_keys()
     ):
         return
-    found: dict[tuple, Diagnostic] = {}
+    found: dict[tuple[int, int, str, str], Diagnostic] = {}
     for error in validator.iter_errors(doc.data):
         for diagnostic in _diagnostics(doc, _most_relevant(error), validator.schema):
             found.setdefault((diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message), diagnostic)
@@ -124,7 +129,7 @@ def _most_relevant(error: ValidationError) -> ValidationError:
     return error
 
 
-def field_name(path) -> str:
+def field_name(path: Iterable[str | int]) -> str:
     """`related[2].provider.name` for ("related", 2, "provider", "name")."""
     text = ""
     for step in path:
@@ -132,17 +137,22 @@ def field_name(path) -> str:
     return text or "front matter"
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> Iterator[Diagnostic]:
-    path = tuple(error.absolute_path)
+def _diagnostics(doc: Document, error: ValidationError, root_schema: Schema) -> Iterator[Diagnostic]:
+    path: FieldPath = tuple(error.absolute_path)
     where = field_name(path)
     kind = error.validator
+    # The value the error is about and the keyword's value in the schema: arbitrary JSON (jsonschema's
+    # `Unset` only stands for them in an error made by hand, never in one it reports).
+    instance: Any = error.instance
+    schema_value: Any = error.validator_value
+    subschema: Any = error.schema
     if kind == "required":
-        missing = [name for name in error.validator_value if name not in error.instance]
+        missing = [name for name in schema_value if name not in instance]
         condition = _condition(error, root_schema)
         for name in missing:
             inside = "" if not path else f" in {where}"
@@ -150,10 +160,10 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
             diagnostic.extra = {"mapping": path, "missing": name}
             yield diagnostic
     elif kind == "dependentRequired":
-        for trigger, needed in error.validator_value.items():
-            if trigger in error.instance:
+        for trigger, needed in schema_value.items():
+            if trigger in instance:
                 for name in needed:
-                    if name not in error.instance:
+                    if name not in instance:
                         yield MISSING_FIELD.at(
                             doc,
                             path + (trigger,),
@@ -161,8 +171,8 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
                             key=True,
                         )
     elif kind in ("additionalProperties", "unevaluatedProperties"):
-        known = _known_properties(error.schema)
-        for name in error.instance:
+        known = _known_properties(subschema)
+        for name in instance:
             if name not in known:
                 suggestion = _closest(name, known)
                 hint = f"; did you mean `{suggestion}`?" if suggestion else ""
@@ -172,18 +182,19 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
                 diagnostic.extra = {"mapping": path, "suggestion": suggestion}
                 yield diagnostic
     elif kind == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected: list[str] = schema_value if isinstance(schema_value, list) else [schema_value]
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
-        yield WRONG_TYPE.at(doc, path, f"`{where}` must be {wanted}, found {_describe(error.instance)}")
+        yield WRONG_TYPE.at(doc, path, f"`{where}` must be {wanted}, found {_describe(instance)}")
     elif kind in ("enum", "const"):
-        allowed = error.validator_value if kind == "enum" else [error.validator_value]
-        suggestion = _closest(error.instance, [str(a) for a in allowed]) if isinstance(error.instance, str) else None
+        allowed = schema_value if kind == "enum" else [schema_value]
+        suggestion = _closest(instance, [str(a) for a in allowed]) if isinstance(instance, str) else None
         hint = f"; did you mean {_show(suggestion)}?" if suggestion else ""
         choices = ", ".join(_show(a) for a in allowed)
         yield INVALID_ENUM.at(
             doc,
             path,
-            f"`{where}` is {_show(error.instance)}; expected {'one of ' if len(allowed) > 1 else ''}{choices}{hint}{_condition(error, root_schema)}",
+            f"`{where}` is {_show(instance)}; "
+            f"expected {'one of ' if len(allowed) > 1 else ''}{choices}{hint}{_condition(error, root_schema)}",
         )
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = {
@@ -192,18 +203,19 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
             "exclusiveMinimum": "not above",
             "exclusiveMaximum": "not below",
         }[kind]
-        yield OUT_OF_RANGE.at(doc, path, f"`{where}` is {error.instance}, {bound} {error.validator_value}")
+        yield OUT_OF_RANGE.at(doc, path, f"`{where}` is {instance}, {bound} {schema_value}")
     elif kind in ("minLength", "maxLength", "minItems", "maxItems"):
         yield OUT_OF_RANGE.at(doc, path, _length_message(where, kind, error))
     elif kind == "pattern":
         yield PATTERN_MISMATCH.at(
             doc,
             path,
-            f"`{where}` is {_show(error.instance)}, which does not match the required form {error.validator_value}{_expected_form(error)}",
+            f"`{where}` is {_show(instance)}, "
+            f"which does not match the required form {schema_value}{_expected_form(error)}",
         )
-    elif kind == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
-        for name in error.validator_value["required"]:
-            if name in error.instance:
+    elif kind == "not" and isinstance(schema_value, dict) and "required" in schema_value:
+        for name in schema_value["required"]:
+            if name in instance:
                 yield SCHEMA_VIOLATION.at(
                     doc,
                     path + (name,),
@@ -214,7 +226,7 @@ def _diagnostics(doc: Document, error: ValidationError, root_schema: dict) -> It
         yield SCHEMA_VIOLATION.at(doc, path, f"`{where}`: {error.message}")
 
 
-def _describe(value) -> str:
+def _describe(value: object) -> str:
     if isinstance(value, bool):
         return f"the boolean {_show(value)}"
     if value is None:
@@ -224,7 +236,8 @@ def _describe(value) -> str:
 
 
 def _length_message(where: str, kind: str, error: ValidationError) -> str:
-    size = len(error.instance)
+    instance: Any = error.instance  # a string or a list (see _diagnostics)
+    size = len(instance)
     unit = "characters" if kind.endswith("Length") else "items"
     if size == 0 and kind in ("minLength", "minItems"):
         return f"`{where}` is empty; it needs at least {error.validator_value} {unit}"
@@ -233,11 +246,12 @@ def _length_message(where: str, kind: str, error: ValidationError) -> str:
 
 
 def _expected_form(error: ValidationError) -> str:
-    description = error.schema.get("description")
+    subschema: Any = error.schema  # the mapping with the `pattern` keyword
+    description = subschema.get("description")
     return f" ({description.rstrip('.')})" if description else ""
 
 
-def _known_properties(schema: dict) -> list[str]:
+def _known_properties(schema: Mapping[str, Any]) -> list[str]:
     names = list(schema.get("properties", {}))
     for branch in schema.get("allOf", []) + schema.get("anyOf", []) + schema.get("oneOf", []):
         names += list(branch.get("properties", {}))
@@ -249,14 +263,14 @@ def _closest(name: str, known: list[str]) -> str | None:
     return by_lower.get(name.lower()) or next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.7)), None)
 
 
-def _condition(error: ValidationError, root_schema: dict) -> str:
+def _condition(error: ValidationError, root_schema: Schema) -> str:
     """' (when type is "video")' for an error raised inside the `then` of an if/then."""
     schema_path = list(error.absolute_schema_path)
     if "then" not in schema_path and "else" not in schema_path:
         return ""
     cut = max(i for i, step in enumerate(schema_path) if step in ("then", "else"))
     branch = schema_path[cut]
-    node = root_schema
+    node: Any = root_schema  # the schema, walked along the error's schema path (which it holds)
     for step in schema_path[:cut]:
         node = _resolve(root_schema, node["$ref"]) if step == "$ref" else node[step]
     conditions = []
@@ -274,9 +288,9 @@ def _condition(error: ValidationError, root_schema: dict) -> str:
     return f" (when {joined})" if branch == "then" else f" (unless {joined})"
 
 
-def _resolve(root_schema: dict, reference: str) -> dict:
+def _resolve(root_schema: Schema, reference: str) -> Any:
     """A local `#/$defs/name` reference inside the article schema."""
-    node = root_schema
+    node: Any = root_schema
     for step in reference.lstrip("#/").split("/"):
         node = node[step]
     return node

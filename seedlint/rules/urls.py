@@ -14,7 +14,7 @@ import functools
 import ipaddress
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from urllib.parse import SplitResult, quote, urlsplit
 
 import idna
@@ -27,8 +27,11 @@ from seedlint.registry import define
 from seedlint.rules.schema import field_name
 
 if TYPE_CHECKING:
-    from seedlint.diagnostic import Diagnostic
+    from seedlint.config import Config
+    from seedlint.diagnostic import Diagnostic, Span
     from seedlint.document import Document
+    from seedlint.registry import Rule
+    from seedlint.yamltree import JSON, FieldPath
 
 URL_SCHEME = define(
     "SL301",
@@ -216,13 +219,17 @@ OTHER_SCHEMES = {
     "git",
     "ssh",
 }
+# Where an item is: the document itself, (), or one of its related entries, ("related", index).
+ItemBase: TypeAlias = tuple[()] | tuple[str, int]
+
 ESCAPED_AMPERSAND = re.compile(r"&(?:amp|#0*38|#[xX]0*26);")
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
-def check(doc: Document, config) -> Iterator[Diagnostic]:
+def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
     data = doc.data
+    assert data is not None  # (the document checks run on documents whose front matter parsed)
     entry_keys = doc.entry_keys()
     for base, item in items(data):
         # A related entry copies an article, and the same copy recurs across the corpus: an entry once
@@ -231,7 +238,7 @@ def check(doc: Document, config) -> Iterator[Diagnostic]:
     yield from _insecure(doc, data)
 
 
-def _check_item(doc: Document, base: tuple, item: dict) -> Iterator[Diagnostic]:
+def _check_item(doc: Document, base: FieldPath, item: dict[str, JSON]) -> Iterator[Diagnostic]:
     for path, url in item_url_fields(base, item):
         yield from _syntax(doc, path, url)
     yield from _consistency(doc, base, item)
@@ -243,7 +250,7 @@ _CLEAN_ENTRIES = Memo()
 # Where the URLs are -------------------------------------------------------------------------------
 
 
-def items(data: dict) -> Iterator[tuple[tuple, dict]]:
+def items(data: dict[str, JSON]) -> Iterator[tuple[ItemBase, dict[str, JSON]]]:
     """The document itself and each related entry: (path prefix, mapping)."""
     yield (), data
     related = data.get("related")
@@ -253,17 +260,17 @@ def items(data: dict) -> Iterator[tuple[tuple, dict]]:
                 yield ("related", index), entry
 
 
-def url_fields(data: dict) -> Iterator[tuple[tuple, str]]:
+def url_fields(data: dict[str, JSON]) -> Iterator[tuple[FieldPath, str]]:
     """(path, value) of every URL field that holds a string."""
     for base, item in items(data):
         yield from item_url_fields(base, item)
 
 
-def item_url_fields(base: tuple, item: dict) -> Iterator[tuple[tuple, str]]:
+def item_url_fields(base: FieldPath, item: dict[str, JSON]) -> Iterator[tuple[FieldPath, str]]:
     """(path, value) of the URL fields of one item (the document or a related entry)."""
     for key in URL_KEYS:
-        if isinstance(item.get(key), str):
-            yield base + (key,), item[key]
+        if isinstance(url := item.get(key), str):
+            yield base + (key,), url
     provider = item.get("provider")
     for owner, images in (
         (base, item.get("images")),
@@ -271,8 +278,8 @@ def item_url_fields(base: tuple, item: dict) -> Iterator[tuple[tuple, str]]:
     ):
         if isinstance(images, list):
             for index, image in enumerate(images):
-                if isinstance(image, dict) and isinstance(image.get("url"), str):
-                    yield owner + ("images", index, "url"), image["url"]
+                if isinstance(image, dict) and isinstance(url := image.get("url"), str):
+                    yield owner + ("images", index, "url"), url
 
 
 @functools.lru_cache(maxsize=16384)  # related copies repeat the same URLs across a corpus
@@ -308,7 +315,7 @@ def host_of(url: str) -> str | None:
 # Syntax -------------------------------------------------------------------------------------------
 
 
-def _syntax(doc: Document, path: tuple, url: str) -> Iterator[Diagnostic]:
+def _syntax(doc: Document, path: FieldPath, url: str) -> Iterator[Diagnostic]:
     if _is_site_asset(path, url):
         return
     where = field_name(path)
@@ -349,13 +356,13 @@ def _syntax(doc: Document, path: tuple, url: str) -> Iterator[Diagnostic]:
     yield from _scheme_and_host(doc, path, where, url, cleaned)
 
 
-def _is_site_asset(path: tuple, url: str) -> bool:
+def _is_site_asset(path: FieldPath, url: str) -> bool:
     """A provider logo given as a path on the corpus's own site (`/assets/images/organizations/x.jpg`,
     the convention of everyday-cc/ai): root-relative on purpose, resolved against the site."""
     return path[-4:-3] == ("provider",) and url.startswith("/") and not url.startswith("//")
 
 
-def _whitespace(doc: Document, path: tuple, where: str, url: str) -> tuple[Diagnostic, str] | None:
+def _whitespace(doc: Document, path: FieldPath, where: str, url: str) -> tuple[Diagnostic, str] | None:
     if not BLANK_OR_CONTROL.search(url):
         return None
     bad = [match.start() for match in BLANK_OR_CONTROL.finditer(url)]
@@ -397,7 +404,7 @@ def _as_browsers_read(url: str) -> str:
     return "".join(quote(char, safe="") if _is_blank_or_control(char) else char for char in inner)
 
 
-def _scheme_and_host(doc: Document, path: tuple, where: str, url: str, cleaned: str) -> Iterator[Diagnostic]:
+def _scheme_and_host(doc: Document, path: FieldPath, where: str, url: str, cleaned: str) -> Iterator[Diagnostic]:
     parts = _split(cleaned)
     if parts is None:
         yield URL_HOST.at(doc, path, f"{where} cannot be parsed as a URL (malformed host or port): `{_short(cleaned)}`")
@@ -455,7 +462,9 @@ def _scheme_problem(where: str, url: str, parts: SplitResult) -> tuple[str, str 
     )
 
 
-def _host(doc: Document, path: tuple, where: str, url: str, cleaned: str, parts: SplitResult) -> Iterator[Diagnostic]:
+def _host(
+    doc: Document, path: FieldPath, where: str, url: str, cleaned: str, parts: SplitResult
+) -> Iterator[Diagnostic]:
     netloc = parts.netloc
     host = parts.hostname or ""
     host_index = cleaned.find(netloc) if netloc else len(parts.scheme) + 3
@@ -479,7 +488,7 @@ def _host(doc: Document, path: tuple, where: str, url: str, cleaned: str, parts:
 
 
 @functools.lru_cache(maxsize=8192)  # hosts repeat across the related copies of a corpus
-def _host_problem(host: str):
+def _host_problem(host: str) -> tuple[Rule, str] | None:
     """(rule, message tail) for a host that is not a valid public domain name, or None."""
     if _is_ip(host):
         return None
@@ -523,14 +532,14 @@ def _invalid_label(host: str) -> str | None:
 # Consistency --------------------------------------------------------------------------------------
 
 
-def _consistency(doc: Document, base: tuple, item: dict) -> Iterator[Diagnostic]:
+def _consistency(doc: Document, base: FieldPath, item: dict[str, JSON]) -> Iterator[Diagnostic]:
     web, original, amp = (_str(item, key) for key in ("webUrl", "originalUrl", "ampWebUrl"))
     web_host = host_of(web) if web else None
     provider = item.get("provider")
-    domain = provider.get("domain") if isinstance(provider, dict) and isinstance(provider.get("domain"), str) else None
+    domain = given if isinstance(provider, dict) and isinstance(given := provider.get("domain"), str) else None
     address_key = "webUrl" if web else "originalUrl" if original and item.get("type") != "video" else None
     if domain and address_key:
-        host = host_of(item[address_key])
+        host = host_of(cast(str, item[address_key]))  # (webUrl or originalUrl: found to be a string above)
         if host and not _on_domain(host, domain):
             line = doc.value_span(base + ("provider", "domain")).line
             yield PROVIDER_DOMAIN.at(
@@ -564,7 +573,7 @@ def _consistency(doc: Document, base: tuple, item: dict) -> Iterator[Diagnostic]
             yield from _tracking(doc, base, item, key, url)
 
 
-def _str(item: dict, key: str) -> str | None:
+def _str(item: dict[str, JSON], key: str) -> str | None:
     value = item.get(key)
     return value if isinstance(value, str) else None
 
@@ -580,7 +589,7 @@ def _same_site(one: str, other: str) -> bool:
     return weburl.site_name(one) in other.split(".") or weburl.site_name(other) in one.split(".")
 
 
-def _cdn(doc: Document, base: tuple, item: dict, amp: str | None) -> Iterator[Diagnostic]:
+def _cdn(doc: Document, base: FieldPath, item: dict[str, JSON], amp: str | None) -> Iterator[Diagnostic]:
     cdn = _str(item, "cdnAmpWebUrl")
     if cdn is None:
         return
@@ -595,17 +604,22 @@ def _cdn(doc: Document, base: tuple, item: dict, amp: str | None) -> Iterator[Di
     expected = weburl.amp_cache_url(amp)
     if cdn == expected:
         return
-    first = next((i for i, (a, b) in enumerate(zip(cdn, expected)) if a != b), min(len(cdn), len(expected)))
+    first = next(
+        (i for i, (a, b) in enumerate(zip(cdn, expected, strict=False)) if a != b), min(len(cdn), len(expected))
+    )
     yield CDN_AMP_MISMATCH.at_span(
         doc,
         _chars(doc, path, cdn, first, len(cdn)),
-        f"{field_name(path)} is not the AMP-cache address of ampWebUrl (line {doc.value_span(base + ('ampWebUrl',)).line}): "
+        f"{field_name(path)} is not the AMP-cache address of ampWebUrl "
+        f"(line {doc.value_span(base + ('ampWebUrl',)).line}): "
         f"it differs from character {first + 1}; expected `{_short(expected)}`",
         replace_value(doc, path, expected, description="rewrite from ampWebUrl"),
     )
 
 
-def _with_cdn(doc: Document, base: tuple, item: dict, key: str, old: str, new: str, fix: Fix) -> Fix:
+def _with_cdn(
+    doc: Document, base: FieldPath, item: dict[str, JSON], key: str | int, old: str, new: str, fix: Fix
+) -> Fix:
     """Extend a fix of ampWebUrl with the matching rewrite of cdnAmpWebUrl, when that was in step."""
     cdn = _str(item, "cdnAmpWebUrl")
     if key != "ampWebUrl" or cdn is None or cdn != weburl.amp_cache_url(old):
@@ -614,7 +628,7 @@ def _with_cdn(doc: Document, base: tuple, item: dict, key: str, old: str, new: s
     return Fix(fix.edits + follow.edits, fix.applicability, fix.description + "; rewrite cdnAmpWebUrl to match")
 
 
-def _tracking(doc: Document, base: tuple, item: dict, key: str, url: str) -> Iterator[Diagnostic]:
+def _tracking(doc: Document, base: FieldPath, item: dict[str, JSON], key: str, url: str) -> Iterator[Diagnostic]:
     names = weburl.tracking_params(url)
     if not names:
         return
@@ -641,11 +655,12 @@ def _tracking(doc: Document, base: tuple, item: dict, key: str, url: str) -> Ite
     )
 
 
-def _insecure(doc: Document, data: dict) -> Iterator[Diagnostic]:
+def _insecure(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
     """http URLs of hosts that this document shows on https (an item's own pages: of sites)."""
-    secure_hosts: dict[str, tuple] = {}
-    secure_sites: dict[tuple, tuple] = {}  # (item path, site) -> path of an https article URL of that item
-    insecure: list[tuple[tuple, str, str]] = []
+    secure_hosts: dict[str, FieldPath] = {}
+    # (item path, site) -> path of an https article URL of that item
+    secure_sites: dict[tuple[FieldPath, str], FieldPath] = {}
+    insecure: list[tuple[FieldPath, str, str]] = []
     for path, url in url_fields(data):
         scheme_and_host = _scheme_and_hostname(url)
         if scheme_and_host is None:
@@ -680,13 +695,15 @@ def _insecure(doc: Document, data: dict) -> Iterator[Diagnostic]:
         )
 
 
-def _value_at(data, path: tuple):
+def _value_at(data: JSON, path: FieldPath) -> str:
+    """The URL at `path`, a path that url_fields found."""
+    node: Any = data
     for step in path:
-        data = data[step]
-    return data
+        node = node[step]
+    return node
 
 
-def _item_at(data: dict, base: tuple) -> dict | None:
+def _item_at(data: dict[str, JSON], base: FieldPath) -> dict[str, JSON] | None:
     for prefix, item in items(data):
         if prefix == base:
             return item
@@ -696,7 +713,7 @@ def _item_at(data: dict, base: tuple) -> dict | None:
 # Positions and messages ---------------------------------------------------------------------------
 
 
-def _chars(doc: Document, path: tuple, value: str, start: int, end: int):
+def _chars(doc: Document, path: FieldPath, value: str, start: int, end: int) -> Span:
     """The span of characters [start, end) of the string at `path` in the file."""
     return doc.value_range_span(path, start, min(end, len(value)))
 
