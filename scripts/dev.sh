@@ -45,7 +45,7 @@ case "$job" in
   check) setup; exec "$venv/bin/seedlint" check "$@" ;;
   lint) setup; lint ;;
   fmt) setup; "$venv/bin/ruff" format .; "$venv/bin/ruff" check --fix . ;;
-  test) setup; exec "$venv/bin/python" -m pytest "$@" ;;
+  test) setup; lint; exec "$venv/bin/python" -m pytest "$@" ;;
   lock)
     setup
     "$venv/bin/pip-compile" --quiet --generate-hashes --all-extras --all-build-deps --strip-extras \

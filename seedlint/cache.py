@@ -19,6 +19,7 @@ one is skipped: a cache that cannot be used only costs time, never a wrong answe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
@@ -49,7 +50,8 @@ def trusted_mtime(mtime: int, now: int | None = None) -> int:
 
 
 TABLES = """
-CREATE TABLE IF NOT EXISTS results (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);
+CREATE TABLE IF NOT EXISTS results
+    (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);
 CREATE TABLE IF NOT EXISTS links (value INTEGER, file INTEGER);
 CREATE TABLE IF NOT EXISTS aliases (host TEXT, alias TEXT, file INTEGER);
 CREATE TABLE IF NOT EXISTS runs (id BLOB PRIMARY KEY, report BLOB);
@@ -395,10 +397,8 @@ class DiskCache(Cache):
         except sqlite3.DatabaseError:  # locked by a concurrent run for too long, or disk full: skip
             self._bulk = False  # (indexes dropped by an earlier save are built again when the cache is next opened)
             self._written.clear()
-            try:
+            with contextlib.suppress(sqlite3.DatabaseError):
                 db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
 
     @staticmethod
     def _create_indexes(db: sqlite3.Connection) -> None:
@@ -440,10 +440,9 @@ class DiskCache(Cache):
         values = list(values)
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
-            found += self._keyed(
-                f"SELECT DISTINCT r.id, r.key FROM links l JOIN results r ON r.id = l.file WHERE l.value IN ({','.join('?' * len(chunk))})",
-                tuple(chunk),
-            )
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT DISTINCT r.id, r.key FROM links l JOIN results r ON r.id = l.file WHERE l.value IN ({marks})"
+            found += self._keyed(sql, tuple(chunk))
         return found
 
     def named(self, alias: str) -> list[tuple[int, str]]:

@@ -18,13 +18,13 @@ from typing import TypeAlias
 import click
 
 from seedlint import __version__, engine, failsafe, fixer, history, registry, schema, selection
-from seedlint.rules import all_rules, find_rule
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
 from seedlint.reporters import REPORTERS, text
 from seedlint.results import RunResult
+from seedlint.rules import all_rules, find_rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

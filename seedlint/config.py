@@ -134,7 +134,7 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
                 isinstance(setting, list) and all(isinstance(code, str) for code in setting)
             ):
                 raise ConfigError(f"{source}: `{key}.{entry}` must be a list of rule codes")
-    elif isinstance(default, bool) or isinstance(default, int):
+    elif isinstance(default, int):  # (bool is an int)
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"{source}: `{key}` must be an integer")
     elif not isinstance(value, str):

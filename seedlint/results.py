@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from seedlint.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from seedlint.corpus import IndexRecord
+    from seedlint.corpus import IndexRecord, MemoKey
     from seedlint.document import Document
 
 
@@ -27,7 +27,7 @@ class Checked:
     stat: tuple[int, int] | None = None
     digest: str = ""
     # Corpus diagnostics positioned on this content by earlier runs (see Corpus.report).
-    positioned: dict[tuple[object, ...], Diagnostic] = field(default_factory=dict)
+    positioned: dict[MemoKey, Diagnostic] = field(default_factory=dict)
 
     @property
     def has_error(self) -> bool:

@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterable
 
 from seedlint import suppressions
 from seedlint.config import Config, ConfigError
-from seedlint.registry import FAMILIES
-from seedlint.rules import all_rules
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
+from seedlint.registry import FAMILIES
 from seedlint.results import Checked
+from seedlint.rules import all_rules
 
 
 def check_codes(codes: Iterable[str], where: str) -> None:

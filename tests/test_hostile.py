@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from conftest import seed_text
 
 from seedlint import discovery, document
-from seedlint.rules import all_rules
 from seedlint.cli import main
+from seedlint.rules import all_rules
 
 REPO = Path(__file__).resolve().parent.parent
 CLEAN = seed_text("002_436ca83e3ef9a780.txt")  # a real document without findings

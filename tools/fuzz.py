@@ -39,10 +39,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from seedlint import engine
-from seedlint.rules import all_rules
 from seedlint.config import Config
 from seedlint.discovery import SourceFile
 from seedlint.reporters import REPORTERS
+from seedlint.rules import all_rules
 
 # Pieces that mean something to YAML, to the delimiters, to the decoders or to the rules.
 FRAGMENTS: tuple[bytes, ...] = tuple(
