@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
+import os
 from collections.abc import Callable, Iterable
 
 from seedlint import suppressions
@@ -54,19 +56,42 @@ def is_selected(code: str, config: Config) -> bool:
 
 
 def is_reported(diagnostic: Diagnostic, config: Config) -> bool:
-    """Selected, and not ignored for its file by `per-file-ignores` (glob → codes or prefixes)."""
+    """Selected, and not ignored for its file by `per-file-ignores` (glob → codes or prefixes; the globs
+    are relative to the configuration file's folder, wherever seedlint runs from)."""
     if not is_selected(diagnostic.code, config):
         return False
-    for pattern, codes in config.per_file_ignores.items():
-        if fnmatch.fnmatch(diagnostic.path, pattern) and _matches(diagnostic.code, codes):
-            return False
+    if config.per_file_ignores:
+        path = config_relative(diagnostic.path, config)
+        for pattern, codes in config.per_file_ignores.items():
+            if fnmatch.fnmatch(path, pattern) and _matches(diagnostic.code, codes):
+                return False
     return True
 
 
+@functools.lru_cache(maxsize=4096)
+def _relative(path: str, root: str) -> str:
+    # The folder's real path (the configuration's root is resolved), the file's own name (a link is
+    # matched by its name, as it is shown).
+    folder, name = os.path.split(os.path.abspath(path))
+    absolute = os.path.join(os.path.realpath(folder), name)
+    root = os.path.realpath(root)
+    if absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, root).replace(os.sep, "/")
+    return path
+
+
+def config_relative(path: str, config: Config) -> str:
+    """A display path (relative to the working directory) as a path relative to the configuration's folder,
+    when the file is inside it."""
+    return _relative(path, str(config.root))
+
+
 def apply_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
-    override = config.severity.get(diagnostic.code) or config.severity.get(diagnostic.code[:3])
-    if override:
-        diagnostic.severity = Severity(override)
+    """The configured severity of the most specific code or prefix that matches (`SL`, `SL50`, `SL505`)."""
+    if config.severity:
+        matching = [prefix for prefix in config.severity if diagnostic.code.startswith(prefix.upper())]
+        if matching:
+            diagnostic.severity = Severity(config.severity[max(matching, key=len)])
     return diagnostic
 
 

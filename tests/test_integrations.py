@@ -209,3 +209,20 @@ def test_a_hash_inside_a_quoted_value_is_not_a_suppression(docs):
     )
     out = run_cli("check", "--output-format", "concise", "seed.md")[1]
     assert out.splitlines()[0].startswith("seed.md:29:40: SL401 ") and "SL017" not in out
+
+
+def test_severity_by_prefix_the_most_specific_wins(docs):
+    (docs / "seedlint.toml").write_text('related-scope = "open"\n[severity]\nSL = "info"\nSL10 = "warning"\n')
+    items = json.loads(run_cli("check", "--output-format", "json", "hostile.md")[1])
+    severities = {i["code"]: i["severity"] for i in items}
+    assert severities["SL104"] == "warning" and severities["SL402"] == "info"
+
+
+def test_per_file_ignores_are_relative_to_the_configuration_file_wherever_seedlint_runs(docs, monkeypatch):
+    (docs / "sub").mkdir()
+    (docs / "sub" / "hostile.md").write_bytes((docs / "hostile.md").read_bytes())
+    (docs / "seedlint.toml").write_text('related-scope = "open"\n[per-file-ignores]\n"sub/*" = ["SL1"]\n')
+    from_root = {i["code"] for i in json.loads(run_cli("check", "--output-format", "json", "sub/hostile.md")[1])}
+    monkeypatch.chdir(docs / "sub")
+    from_sub = {i["code"] for i in json.loads(run_cli("check", "--output-format", "json", "hostile.md")[1])}
+    assert "SL104" not in from_root and from_root == from_sub and "SL402" in from_sub
