@@ -333,15 +333,16 @@ def _parse_yaml(doc: Document) -> None:
         mark = error.problem_mark or error.context_mark
         tab = _indentation_tab(source, mark)
         if tab is not None:
-            doc.problems.append(
-                Problem(
-                    "tab-indentation",
-                    doc.span(doc.yaml_start + tab),
-                    "tab character in YAML indentation: indent with spaces",
-                )
-            )
+            start = doc.yaml_start + tab
+            message = "tab character in YAML indentation: indent with spaces"
+            blanks = _blank_line_at(doc.text or "", start)
+            fix = None
+            if blanks is not None:  # a line of nothing but blanks: removing them is the whole repair
+                message = "tab character on a line of only blanks: YAML reads it as indentation"
+                fix = Fix.replace(*blanks, "", description="remove the blanks of the empty line")
+            doc.problems.append(Problem("tab-indentation", doc.span(start), message, fix))
         else:
-            doc.problems.append(Problem("yaml-syntax-error", _mark_span(doc, mark), _yaml_error_message(error)))
+            doc.problems.append(Problem("yaml-syntax-error", _mark_span(doc, mark), _yaml_error_message(doc, error)))
         return
     except yaml.reader.ReaderError as error:  # a character YAML does not accept (e.g. a raw control character)
         span = doc.span(doc.yaml_start + error.position)
@@ -395,6 +396,16 @@ def _mark_span(doc: Document, mark: yaml.Mark | None) -> Span:
     return doc.span(doc.yaml_start + mark.index)
 
 
+def _blank_line_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The offsets of the blanks of the line around `offset`, when that line holds nothing else."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end == -1 else end
+    if text[end - 1 : end] == "\r":
+        end -= 1
+    return (start, end) if text[start:end].strip(" \t") == "" else None
+
+
 def _indentation_tab(source: str, mark: yaml.Mark | None) -> int | None:
     """The offset of a tab in the indentation of the line where the parser stopped, if there is one
     (libyaml words this error in several ways, e.g. "found character that cannot start any token")."""
@@ -407,16 +418,14 @@ def _indentation_tab(source: str, mark: yaml.Mark | None) -> int | None:
     return line_start + indentation.index("\t") if "\t" in indentation else None
 
 
-def _yaml_error_message(error: yaml.MarkedYAMLError) -> str:
+def _yaml_error_message(doc: Document, error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "invalid YAML"
     message = f"YAML syntax error: {problem}"
-    if (
-        error.context
-        and error.context_mark is not None
-        and error.problem_mark is not None
-        and error.context_mark.line != error.problem_mark.line
-    ):
-        message += f" ({error.context} on line {error.context_mark.line + 2})"
+    # Lines from the marks' offsets: libyaml also counts U+0085, U+2028 and U+2029 as line breaks.
+    context_line = _mark_span(doc, error.context_mark).line if error.context_mark is not None else None
+    problem_line = _mark_span(doc, error.problem_mark).line if error.problem_mark is not None else None
+    if error.context and context_line is not None and problem_line is not None and context_line != problem_line:
+        message += f" ({error.context} on line {context_line})"
     elif error.context:
         message += f" ({error.context})"
     return message

@@ -255,26 +255,89 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, depth + 1) for item in node.value]
         mapping: dict[str, JSON] = {}
+        merged: dict[str, JSON] = {}
         first_key: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
+            if is_merge_key(key_node):
+                self._merge(merged, value_node, depth + 1)
+                continue
             key = key_text(key_node)
             if key in first_key:
                 self.report(TreeProblem("duplicate-key", key_node, f"duplicate key `{key}`", first_key[key]))
             else:
                 first_key[key] = key_node
             mapping[key] = self.build(value_node, depth + 1)
+        if merged:  # the keys written in the mapping win over merged ones
+            return {**{key: value for key, value in merged.items() if key not in mapping}, **mapping}
         return mapping
+
+    def _merge(self, merged: dict[str, JSON], value_node: yaml.Node, depth: int) -> None:
+        """`<<: *base` or `<<: [*a, *b]` (YAML 1.1 merge keys, as PyYAML's safe loader and Jekyll read them):
+        the keys of each mapping not given before, the first mapping of a list winning."""
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                message = "a merge key `<<` takes a mapping or a list of mappings"
+                self.report(TreeProblem("yaml-syntax-error", source, message))
+                continue
+            built = self.build(source, depth)
+            assert isinstance(built, dict)
+            for key, value in built.items():
+                merged.setdefault(key, value)
 
 
 def key_text(node: yaml.Node) -> str:
-    """A mapping key as text: JSON keys are strings, so `1:` is the key "1" (the schema then flags it)."""
+    """A mapping key as text: JSON keys are strings, so `1:` is the key "1" (the schema then flags it), and
+    a list or mapping used as a key reads as its flow form (`[a, b]`), so that two different ones differ."""
     if isinstance(node, yaml.ScalarNode):
         return node.value
-    return "<complex key>"
+    return _flow_text(node, 200)
+
+
+def _flow_text(node: yaml.Node, budget: int) -> str:
+    """A short flow-style rendering of a node (cut at `budget` characters: aliases may repeat a lot)."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value[:budget]
+    parts: list[str] = []
+    used = 2
+    pairs = node.value if isinstance(node, yaml.MappingNode) else [(item, None) for item in node.value]
+    for first, second in pairs:
+        if used >= budget:
+            parts.append("…")
+            break
+        text = _flow_text(first, budget - used)
+        if second is not None:
+            text += ": " + _flow_text(second, budget - used - len(text))
+        parts.append(text)
+        used += len(text) + 2
+    brackets = "{}" if isinstance(node, yaml.MappingNode) else "[]"
+    return brackets[0] + ", ".join(parts) + brackets[1]
+
+
+def is_merge_key(node: yaml.Node) -> bool:
+    """A plain `<<` key (or one tagged `!!merge`): YAML 1.1's merge key."""
+    return isinstance(node, yaml.ScalarNode) and node.value == "<<" and tag(node) == YAML_TAG + "merge"
 
 
 def tag_display(tag: str) -> str:
     return "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
+
+
+def _lookup(mapping: yaml.MappingNode, key: str, depth: int) -> tuple[yaml.Node, yaml.Node] | None:
+    """The key and value nodes of `key`: written in the mapping (the last duplicate wins, as in the data),
+    else where a merge key brings it from (the first merged mapping that has it)."""
+    found = None
+    merges: list[yaml.Node] = []
+    for k, v in mapping.value:
+        if is_merge_key(k):
+            merges.extend(v.value if isinstance(v, yaml.SequenceNode) else [v])
+        elif key_text(k) == key:
+            found = (k, v)
+    if found is None and depth < MAX_DEPTH:
+        for source in merges:
+            if isinstance(source, yaml.MappingNode) and (found := _lookup(source, key, depth + 1)) is not None:
+                break
+    return found
 
 
 def find(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node, int]:
@@ -288,9 +351,7 @@ def find(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node,
     for step in path:
         found: tuple[yaml.Node | None, yaml.Node] | None = None
         if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-            for k, v in node.value:  # the last duplicate wins, as in the data
-                if key_text(k) == step:
-                    found = (k, v)
+            found = _lookup(node, step, 0)
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             found = (None, node.value[step])
         if found is None:

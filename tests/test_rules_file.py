@@ -1,7 +1,7 @@
 """SL0: structural damage injected into a real seed document, each reported with its code at its place."""
 
 import pytest
-from conftest import check_paths, codes_at, seed_text, write
+from conftest import apply_fix, check_paths, codes_at, seed_text, write
 
 SEED = seed_text()
 
@@ -76,3 +76,70 @@ def test_messages_name_what_is_wrong(tmp_path):
     path = write(tmp_path, SEED.replace("type: article\n", 'type: article\ntitle: "again"\n', 1))
     [diagnostic] = [d for d in check_paths(path).diagnostics if d.code == "SL010"]
     assert diagnostic.message == "duplicate key `title` (first defined on line 3); YAML keeps only the last value"
+
+
+def _messages(result) -> list[tuple[str, int, int, str]]:
+    return [(d.code, d.line, d.column, d.message) for d in result.diagnostics if d.code < "SL1"]
+
+
+def test_a_line_of_only_a_tab_is_one_finding_not_two_with_a_safe_fix(tmp_path):
+    text = SEED.replace("quality: 39\n", "quality: 39\n\t\n", 1)
+    result = check_paths(write(tmp_path, text))
+    assert _messages(result) == [
+        ("SL009", 10, 1, "tab character on a line of only blanks: YAML reads it as indentation")
+    ]
+    [finding] = result.diagnostics
+    assert finding.fix is not None and finding.fix.applicability.value == "safe"
+    assert apply_fix(text, finding.fix) == SEED.replace("quality: 39\n", "quality: 39\n\n", 1)
+
+
+def test_two_different_complex_keys_are_not_duplicates_and_equal_ones_are(tmp_path):
+    different = check_paths(write(tmp_path, SEED.replace("quality: 39\n", "[a, b]: 1\n[c, d]: 2\n", 1)))
+    assert _messages(different) == []
+    assert [(d.code, d.line, d.message) for d in different.diagnostics if d.code == "SL102"] == [
+        ("SL102", 9, "unknown field `[a, b]`"),
+        ("SL102", 10, "unknown field `[c, d]`"),
+    ]
+    same = check_paths(write(tmp_path, SEED.replace("quality: 39\n", "[a, b]: 1\n[a, b]: 2\n", 1), "same.md"))
+    assert _messages(same) == [
+        ("SL010", 10, 1, "duplicate key `[a, b]` (first defined on line 9); YAML keeps only the last value")
+    ]
+
+
+def test_merge_keys_are_merged_as_yaml_1_1_loaders_do(tmp_path):
+    """`<<: *base` is read as PyYAML's safe loader (and Jekyll) read it, and a finding in a merged value
+    points at the text it comes from."""
+    import yaml
+
+    from seedlint.document import parse_document
+
+    text = SEED.replace("provider:\n", "provider:\n  <<: {domain: metro.police.uk, extra: 1}\n", 1)
+    doc = parse_document(text.encode(), tmp_path / "m.md", "m.md")
+    assert doc.data is not None
+    assert (
+        doc.data["provider"]
+        == yaml.safe_load(text.split("---\n")[1])["provider"]
+        == {
+            "domain": "police.uk",
+            "extra": 1,
+            "name": "Metropolitan Police Service",
+        }
+    )
+    result = check_paths(write(tmp_path, text, "merged.md"))
+    assert [(d.code, d.line, d.column, d.message) for d in result.diagnostics if d.code < "SL2"] == [
+        ("SL102", 14, 33, "unknown field `provider.extra`")
+    ]
+
+
+def test_a_merge_key_on_a_scalar_is_reported(tmp_path):
+    text = SEED.replace("provider:\n", "provider:\n  <<: 3\n", 1)
+    assert _messages(check_paths(write(tmp_path, text))) == [
+        ("SL008", 14, 7, "a merge key `<<` takes a mapping or a list of mappings")
+    ]
+
+
+def test_the_line_named_in_a_syntax_error_counts_only_real_line_breaks(tmp_path):
+    """libyaml also breaks lines at U+2028; the file's lines (and editors') do not."""
+    text = SEED.replace('title: "Live', 'title: "\u2028Live', 1).replace("quality: 39", "quality: [39,\n  4\n  x: y", 1)
+    [(code, line, _, message)] = _messages(check_paths(write(tmp_path, text)))
+    assert (code, line) == ("SL008", 11) and message.endswith("(while parsing a flow sequence on line 9)")

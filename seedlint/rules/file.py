@@ -104,6 +104,8 @@ TAB_INDENTATION = define(
     what="YAML forbids tabs in indentation; the position of the tab is reported.",
     why="Tabs make the YAML invalid, and editors display them at different widths.",
     example="provider:\n\tname: BBC",
+    fix="sometimes: a tab on a line of nothing but blanks is removed with those blanks (safe: the line holds no "
+    "value); a tab that indents a value is left to the author, who knows which level it meant.",
 )
 DUPLICATE_KEY = define(
     "SL010",
@@ -242,8 +244,12 @@ def _check_trailing_whitespace(doc: Document, text: str) -> Iterator[Diagnostic]
     if not any(text.find(blank, start, end) >= 0 for blank in _BLANK_BEFORE_BREAK):
         return  # the usual case, found by substring search (several times faster than the regex below)
     block_scalars = None  # found only when there are trailing blanks (walking the tree costs more than the search)
+    # A tab that broke the YAML is SL009's finding: a line of blanks holding it is not reported twice.
+    tabs = [p.span.start for p in doc.problems if p.kind == TAB_INDENTATION.name]
     for match in _TRAILING_BLANKS.finditer(text, doc.yaml_start, doc.yaml_end):
         start, end = match.span()
+        if any(start <= tab < end for tab in tabs):
+            continue
         if block_scalars is None:
             block_scalars = [doc.node_span(node) for node in _block_scalars(doc.root)] if doc.root is not None else []
         if any(span.start <= start < span.end for span in block_scalars):
