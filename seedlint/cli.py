@@ -17,7 +17,7 @@ from typing import TypeAlias
 
 import click
 
-from seedlint import __version__, engine, failsafe, fixer, history, registry, schema, selection
+from seedlint import __version__, engine, failsafe, fixer, history, registry, schema, selection, watch
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
@@ -180,6 +180,9 @@ class Output:
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
 @with_options(fix_options)
+@click.option(
+    "--watch", "watch_mode", is_flag=True, help="Check again whenever a document or the configuration changes."
+)
 def check(
     paths: tuple[Path, ...],
     config_file: Path | None,
@@ -198,8 +201,16 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     show_fixes: bool,
+    watch_mode: bool,
 ) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
+    if watch_mode:
+        if fix or diff or since:
+            raise click.UsageError("--watch checks only: it cannot be combined with --fix, --diff or --since")
+        settings = (config_file, isolated, select, ignore, extend_select)
+        options = (no_cache, cache_dir, Output(output_format, statistics, exit_zero, quiet))
+        watch.watch(lambda: watched_run(paths, settings, *options), lambda line: click.echo(line, err=True))
+        sys.exit(EXIT_OK)
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     output = Output(output_format, statistics, exit_zero, quiet)
     sources = resolve_sources(paths, config)
@@ -221,6 +232,41 @@ def check(
         result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id)
     output.report(result, len(sources))
     sys.exit(output.status(result))
+
+
+def watched_run(
+    paths: tuple[Path, ...],
+    settings: tuple[Path | None, bool, str | None, str | None, str | None],
+    no_cache: bool,
+    cache_dir: Path | None,
+    output: Output,
+) -> watch.Watched:
+    """One run of `check --watch`: the configuration read again, the report printed (a usage error is
+    printed too, and the watch goes on: the user is fixing the configuration)."""
+    given = watch.absolute(paths)
+    watched = watch.Watched(
+        folders=[p for p in given if p.is_dir()], include=[], files={p for p in given if p.is_file()}
+    )
+    watched.files |= {Path.cwd() / "seedlint.toml", Path.cwd() / "pyproject.toml"}
+    try:
+        config = load_settings(*settings)
+        watched.include = config.include
+        watched.folders += [] if paths else watch.absolute(corpus_paths(config))
+        watched.files |= set(watch.absolute(p for p in (config.source, config.schema_path) if p is not None))
+        if config.topics:
+            topics = config.resolve(config.topics)
+            watched.files |= set(watch.absolute(topics.iterdir() if topics.is_dir() else [topics]))
+        watched.ignored = watch.absolute([cache_dir if cache_dir is not None else config.resolve(config.cache_dir)])
+        sources = resolve_sources(paths, config)
+        cache = open_cache(config, no_cache, cache_dir)
+        run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
+        result = engine.run(sources, config, resolve_corpus(paths, config), cache=cache, run_id=run_id)
+        output.report(result, len(sources))
+        exit_status(result)  # says so when seedlint itself failed
+        sys.stdout.flush()  # a report is seen whole before the watch waits (stdout may be a pipe)
+    except click.UsageError as error:
+        click.echo(f"Error: {error.format_message()}", err=True)
+    return watched
 
 
 @main.command(name="fix")
