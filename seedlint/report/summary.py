@@ -216,7 +216,7 @@ class Commit:
     documents: int
     findings: int
     by_rule: dict[str, int]
-    introduced: int  # findings not present at the commit before (by document, code and message)
+    introduced: int  # findings not present at the commit before (counted per document and rule)
     resolved: int  # findings of the commit before that are gone
     changed_documents: int  # documents added, changed or deleted since the commit before
 

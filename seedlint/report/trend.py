@@ -151,7 +151,7 @@ def _walk(
     cache: DiskCache,
 ) -> History:
     results: list[Commit] = []
-    previous: Counter[tuple[str, str, str]] | None = None
+    previous: Counter[tuple[str, str]] | None = None
     before = None
     run_id = "history\0" + str(folder)
     for sha, date, subject in commits:
@@ -168,7 +168,9 @@ def _walk(
         sources = _sources(request, root, folder, relative)
         result = engine.run(sources, request.config, cache=cache, run_id=run_id) if sources else None
         diagnostics = result.diagnostics if result is not None else []
-        findings = Counter((d.path, d.code, d.message) for d in diagnostics)
+        # A finding is known by its document and rule: its line moves and its message quotes values
+        # that other edits change, neither of which makes it a new finding.
+        findings = Counter((d.path, d.code) for d in diagnostics)
         by_rule = Counter(d.code for d in diagnostics)
         introduced = sum((findings - previous).values()) if previous is not None else 0
         resolved = sum((previous - findings).values()) if previous is not None else 0
