@@ -468,6 +468,7 @@ def _graph(
     stale_targets: Counter[str] = Counter()
     entries = unresolved = missing = outside = with_related = edges = 0
     found: Counter[str] = Counter()
+    resolved: dict[str, IndexRecord | None] = {}
     for path, record in records.items():
         related = record.related
         counted = path in reported
@@ -476,10 +477,16 @@ def _graph(
         for ref in related:
             entry_states = states.get((path, ref.index))
             state = _edge_state(entry_states)
-            target = index.resolve_key(ref.key) if ref.key is not None else None
+            if ref.key is None:
+                target = None
+            elif ref.key in resolved:
+                target = resolved[ref.key]
+            else:  # a corpus's entries name a few thousand addresses over and over: each resolved once
+                target = resolved[ref.key] = index.resolve_key(ref.key)
             if counted:
                 entries += 1
-                found.update(entry_states or ())
+                if entry_states:
+                    found.update(entry_states)
                 if ref.url is None:
                     missing += 1
                 elif target is None:

@@ -84,15 +84,15 @@ def _workspace(request: Request, root: Path, relative: list[str], no_cache: bool
     if isinstance(request.cache, DiskCache) and not no_cache:
         name = hashlib.sha256("\0".join([str(root), *relative]).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         folder = request.cache.directory / "history" / name
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
+        if (folder / "tree").exists():
+            shutil.rmtree(folder / "tree")  # the versions in blobs/ are kept: a next report finds them known
+        (folder / "tree").mkdir(parents=True)
         yield folder, request.cache
         return
     with tempfile.TemporaryDirectory(prefix="seedlint-history-") as temporary:
-        folder = Path(temporary) / "tree"
-        folder.mkdir()
-        yield folder, DiskCache(Path(temporary) / "cache", request.config)
+        folder = Path(temporary)
+        (folder / "tree").mkdir()
+        yield folder, DiskCache(folder / "cache", request.config)
 
 
 def _extract(root: Path, sha: str, names: list[str], folder: Path) -> None:
@@ -129,17 +129,63 @@ def _changes(root: Path, before: str, after: str, relative: list[str]) -> tuple[
     return written, deleted
 
 
-def _sources(request: Request, root: Path, folder: Path, relative: list[str]) -> list[SourceFile]:
-    """The documents of the written corpus, shown under the paths they have in the repository's work tree
-    (as `seedlint check` shows them), so that a document keeps its name from commit to commit."""
-    present = [folder / name for name in relative if (folder / name).exists()]
-    if not present:
-        return []
-    cwd = Path.cwd().resolve()
-    return [
-        SourceFile(source.location, display_path(root / source.display_path, cwd), source.absolute)
-        for source in discover(present, request.config, cwd=folder)
-    ]
+def _blobs(root: Path, sha: str, relative: list[str]) -> dict[str, str]:
+    """Path → blob id of every regular file under the paths at commit `sha` (links and submodules left out)."""
+    output = _git(root, "ls-tree", "-r", "-z", sha, "--", *relative)
+    assert isinstance(output, str)
+    found = {}
+    for entry in filter(None, output.split("\0")):
+        meta, name = entry.split("\t", 1)
+        mode, kind, blob = meta.split()
+        if kind == "blob" and mode in ("100644", "100755"):
+            found[name] = blob
+    return found
+
+
+def _work_tree_blobs(root: Path, names: set[str]) -> dict[str, str]:
+    """Path → blob id of the work tree's own files among `names` (their bytes as they are: no filter runs)."""
+    present = sorted(name for name in names if (root / name).is_file() and not (root / name).is_symlink())
+    found = {}
+    for start in range(0, len(present), ARCHIVE_BATCH):
+        batch = present[start : start + ARCHIVE_BATCH]
+        output = _git(root, "hash-object", "--no-filters", "--", *batch)
+        assert isinstance(output, str)
+        found.update(zip(batch, output.split(), strict=True))
+    return found
+
+
+class _Versions:
+    """Where each document version is checked from. The cache knows a file by its path and keeps one
+    result per path, so every version gets a path of its own: the work tree's file itself when the
+    commit's version is the work tree's (whose result the report's own run has just cached), else a
+    copy named by its blob id (blobs/ID/NAME: the file name is kept, rules read it). A version seen at
+    any earlier commit, or by an earlier report, is then never checked again."""
+
+    def __init__(self, request: Request, root: Path, folder: Path, work_tree: dict[str, str]):
+        self.request, self.root, self.folder, self.work_tree = request, root, folder, work_tree
+        self.cwd = Path.cwd().resolve()
+
+    def sources(self, relative: list[str], blobs: dict[str, str]) -> list[SourceFile]:
+        """The documents of the commit written under tree/, as `seedlint check` would find them there."""
+        tree = self.folder / "tree"
+        present = [tree / name for name in relative if (tree / name).exists()]
+        found = []
+        for source in discover(present, self.request.config, cwd=tree) if present else []:
+            name = source.display_path  # relative to tree/: the path in the repository
+            shown = display_path(self.root / name, self.cwd)
+            blob = blobs.get(name)
+            if blob is not None and self.work_tree.get(name) == blob:
+                found.append(SourceFile.at(self.root / name, shown))
+                continue
+            if blob is not None:
+                version = self.folder / "blobs" / blob[:2] / blob / posixpath.basename(name)
+                if not version.exists():
+                    version.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source.location, version)
+                found.append(SourceFile.at(version, shown))
+            else:  # not a file of the commit's tree (cannot happen for what git archive wrote)
+                found.append(SourceFile(source.location, shown, source.absolute))
+        return found
 
 
 def _walk(
@@ -154,18 +200,23 @@ def _walk(
     previous: Counter[tuple[str, str]] | None = None
     before = None
     run_id = "history\0" + str(folder)
+    tree = folder / "tree"
+    listings = {sha: _blobs(root, sha, relative) for sha, _, _ in commits}
+    versions = _Versions(
+        request, root, folder, _work_tree_blobs(root, {n for blobs in listings.values() for n in blobs})
+    )
     for sha, date, subject in commits:
         if before is None:
-            _extract(root, sha, relative, folder)
+            _extract(root, sha, relative, tree)
             changed = 0
         else:
             written, deleted = _changes(root, before, sha, relative)
-            for name in deleted:
-                (folder / name).unlink(missing_ok=True)
-            _extract(root, sha, written, folder)
+            for name in deleted + written:  # (a file that became a link is not written again: it is gone)
+                (tree / name).unlink(missing_ok=True)
+            _extract(root, sha, written, tree)
             changed = len(written) + len(deleted)
         before = sha
-        sources = _sources(request, root, folder, relative)
+        sources = versions.sources(relative, listings[sha])
         result = engine.run(sources, request.config, cache=cache, run_id=run_id) if sources else None
         diagnostics = result.diagnostics if result is not None else []
         # A finding is known by its document and rule: its line moves and its message quotes values
