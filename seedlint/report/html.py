@@ -40,11 +40,13 @@ def _environment() -> jinja2.Environment:
 def render(summary: Summary) -> str:
     data = summary.to_data()
 
-    def num(path: str) -> Markup:
+    def num(path: str, grouped: bool = True) -> Markup:
+        """A number of the summary (with thousands separators unless `grouped` is false: line numbers)."""
         value = lookup(data, path)
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"{path} is not a number: {value!r}")
-        return Markup('<span class="num" data-num="{}">{:,}</span>').format(path, value)
+        shown = f"{value:,}" if grouped else str(value)
+        return Markup('<span class="num" data-num="{}">{}</span>').format(path, shown)
 
     def pct(part: str, whole: str) -> Markup:
         """part / whole as a percentage, with both paths, so a test can check it too."""
