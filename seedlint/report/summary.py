@@ -21,7 +21,7 @@ from seedlint.corpus import CorpusIndex, IndexRecord
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
 from seedlint.registry import FAMILIES
-from seedlint.results import RunResult
+from seedlint.results import Checked, RunResult
 from seedlint.rules import find_rule
 from seedlint.suppressions import find as find_suppressions
 
@@ -642,7 +642,7 @@ def _worst(by_path: dict[str, list[Diagnostic]], records: dict[str, IndexRecord]
     return worst
 
 
-def _suppressions(checked: list, reported: set[str], load: Callable[[str], Document | None]) -> Suppressions:
+def _suppressions(checked: list[Checked], reported: set[str], load: Callable[[str], Document | None]) -> Suppressions:
     """Every suppression comment of the reported documents (only those whose text mentions `seedlint:`
     are read again, as the suppression pass of a run does)."""
     items = []

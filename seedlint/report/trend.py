@@ -17,6 +17,7 @@ import hashlib
 import io
 import os
 import posixpath
+import re
 import shutil
 import tarfile
 import tempfile
@@ -84,9 +85,7 @@ def _workspace(request: Request, root: Path, relative: list[str], no_cache: bool
     if isinstance(request.cache, DiskCache) and not no_cache:
         name = hashlib.sha256("\0".join([str(root), *relative]).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         folder = request.cache.directory / "history" / name
-        if (folder / "tree").exists():
-            shutil.rmtree(folder / "tree")  # the versions in blobs/ are kept: a next report finds them known
-        (folder / "tree").mkdir(parents=True)
+        (folder / "tree").mkdir(parents=True, exist_ok=True)  # kept, with blobs/: a next report starts from them
         yield folder, request.cache
         return
     with tempfile.TemporaryDirectory(prefix="seedlint-history-") as temporary:
@@ -133,7 +132,7 @@ def _blobs(root: Path, sha: str, relative: list[str]) -> dict[str, str]:
     """Path → blob id of every regular file under the paths at commit `sha` (links and submodules left out)."""
     output = _git(root, "ls-tree", "-r", "-z", sha, "--", *relative)
     assert isinstance(output, str)
-    found = {}
+    found: dict[str, str] = {}
     for entry in filter(None, output.split("\0")):
         meta, name = entry.split("\t", 1)
         mode, kind, blob = meta.split()
@@ -145,7 +144,7 @@ def _blobs(root: Path, sha: str, relative: list[str]) -> dict[str, str]:
 def _work_tree_blobs(root: Path, names: set[str]) -> dict[str, str]:
     """Path → blob id of the work tree's own files among `names` (their bytes as they are: no filter runs)."""
     present = sorted(name for name in names if (root / name).is_file() and not (root / name).is_symlink())
-    found = {}
+    found: dict[str, str] = {}
     for start in range(0, len(present), ARCHIVE_BATCH):
         batch = present[start : start + ARCHIVE_BATCH]
         output = _git(root, "hash-object", "--no-filters", "--", *batch)
@@ -188,6 +187,32 @@ class _Versions:
         return found
 
 
+def _start(root: Path, sha: str, relative: list[str], folder: Path) -> None:
+    """tree/ as commit `sha` has it: from the commit an earlier report left it at (tree.sha) when that is
+    known, by its differences; else written afresh."""
+    tree, marker = folder / "tree", folder / "tree.sha"
+    left = marker.read_text().strip() if marker.exists() else ""
+    marker.unlink(missing_ok=True)  # until tree/ is complete again
+    if re.fullmatch(r"[0-9a-f]{40,64}", left):
+        try:
+            _move(root, left, sha, relative, tree)
+            return
+        except HistoryError:  # that commit is gone (history rewritten): start afresh
+            pass
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    _extract(root, sha, relative, tree)
+
+
+def _move(root: Path, before: str, after: str, relative: list[str], tree: Path) -> int:
+    """Change tree/ from commit `before` to commit `after`; the number of paths changed."""
+    written, deleted = _changes(root, before, after, relative)
+    for name in deleted + written:  # (a file that became a link is not written again: it is gone)
+        (tree / name).unlink(missing_ok=True)
+    _extract(root, after, written, tree)
+    return len(written) + len(deleted)
+
+
 def _walk(
     request: Request,
     root: Path,
@@ -196,27 +221,31 @@ def _walk(
     folder: Path,
     cache: DiskCache,
 ) -> History:
-    results: list[Commit] = []
-    previous: Counter[tuple[str, str]] | None = None
-    before = None
-    run_id = "history\0" + str(folder)
-    tree = folder / "tree"
     listings = {sha: _blobs(root, sha, relative) for sha, _, _ in commits}
     versions = _Versions(
         request, root, folder, _work_tree_blobs(root, {n for blobs in listings.values() for n in blobs})
     )
-    for sha, date, subject in commits:
+    # Each commit's documents, as versions (tree/ moved from commit to commit by their differences).
+    states: list[tuple[list[SourceFile], int]] = []
+    before = None
+    for sha, _, _ in commits:
         if before is None:
-            _extract(root, sha, relative, tree)
+            _start(root, sha, relative, folder)
             changed = 0
         else:
-            written, deleted = _changes(root, before, sha, relative)
-            for name in deleted + written:  # (a file that became a link is not written again: it is gone)
-                (tree / name).unlink(missing_ok=True)
-            _extract(root, sha, written, tree)
-            changed = len(written) + len(deleted)
+            changed = _move(root, before, sha, relative, folder / "tree")
         before = sha
-        sources = versions.sources(relative, listings[sha])
+        states.append((versions.sources(relative, listings[sha]), changed))
+    (folder / "tree.sha").write_text(commits[-1][0] + "\n")
+    # Every version the cache does not know yet, checked at once (in worker processes on every core when
+    # there are many), instead of a few at each commit in this process.
+    unique = {cache.key(source): source for sources, _ in states for source in sources}
+    cache.results(list(unique.values()), engine.checker(request.config, {}))
+    cache.flush()
+    results: list[Commit] = []
+    previous: Counter[tuple[str, str]] | None = None
+    run_id = "history\0" + str(folder)
+    for (sha, date, subject), (sources, changed) in zip(commits, states, strict=True):
         result = engine.run(sources, request.config, cache=cache, run_id=run_id) if sources else None
         diagnostics = result.diagnostics if result is not None else []
         # A finding is known by its document and rule: its line moves and its message quotes values
