@@ -179,27 +179,52 @@ class Charts:
         chart.add("documents", [b.documents for b in buckets])
         return self._svg(chart, f"Documents by {label}")
 
-    def trend(self, history: History, limit: int = 10) -> str:
-        """Findings per rule at each commit, oldest on the left, with the total."""
+    def _commit_axis(self, history: History, colours: Sequence[str], **options: Any) -> Any:
         commits = history.commits
         chart = pygal.Line(
             **self._config(
-                LINE_COLOURS,
-                height=420,
+                colours,
                 x_label_rotation=-40,
                 show_minor_x_labels=False,
                 x_labels_major_every=max(1, math.ceil(len(commits) / 20)),
-                show_legend=True,
-                legend_at_bottom_columns=4,
                 dots_size=3,
-                y_title="findings",
+                **options,
             )
         )
         chart.x_labels = [c.sha[:7] for c in commits]
-        chart.add("all findings", [c.findings for c in commits], stroke_style={"width": 3})
-        for code in history.rules[:limit]:
-            chart.add(code, [c.by_rule.get(code, 0) for c in commits])
-        return self._svg(chart, "Findings per rule at each commit")
+        return chart
+
+    def trend(self, history: History) -> str:
+        """All findings at each commit, oldest on the left (the axis starts near the lowest value, so
+        that a change of a few percent shows)."""
+        chart = self._commit_axis(history, ["#222222", SEVERITY_COLOURS["error"]], height=320, show_legend=True)
+        chart.add("all findings", [c.findings for c in history.commits], stroke_style={"width": 3})
+        return self._svg(chart, "Findings at each commit")
+
+    def trend_rules(self, history: History, limit: int = 8) -> str:
+        """Per rule, findings gained (above 0) or lost (below 0) since the oldest commit: the rules whose
+        count changed the most."""
+        first = history.commits[0].by_rule
+        change = {
+            code: [c.by_rule.get(code, 0) - first.get(code, 0) for c in history.commits] for code in history.rules
+        }
+        moved = sorted(
+            (code for code in change if any(change[code])), key=lambda code: (-max(map(abs, change[code])), code)
+        )
+        chart = self._commit_axis(
+            history,
+            LINE_COLOURS[1:],
+            height=380,
+            show_legend=True,
+            legend_at_bottom_columns=4,
+            include_x_axis=True,
+            y_title="findings gained or lost",
+        )
+        for code in moved[:limit]:
+            chart.add(code, change[code])
+        if not moved:
+            chart.add("no change", [0 for _ in history.commits])
+        return self._svg(chart, "Change in findings per rule since the oldest commit")
 
     def neighbourhood(self, hood: Neighbourhood) -> str:
         """A document in the middle, the documents it lists on the right, those listing it on the left;

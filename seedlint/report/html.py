@@ -73,6 +73,7 @@ def render(summary: Summary) -> str:
         "in_degree": charts.degrees(summary.graph.in_degree, "references in (documents listing it)", "#1e73be"),
         "out_degree": charts.degrees(summary.graph.out_degree, "references out (corpus documents it lists)", "#5e35b1"),
         "trend": charts.trend(summary.history) if summary.history and summary.history.commits else "",
+        "trend_rules": charts.trend_rules(summary.history) if summary.history and summary.history.commits else "",
         "hoods": [charts.neighbourhood(hood) for hood in summary.graph.neighbourhoods],
     }
     template = _environment().get_template("report.html.j2")
