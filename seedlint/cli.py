@@ -402,6 +402,8 @@ def report_command(
         from seedlint import report
         from seedlint.report import html, trend
     except ImportError as error:  # the optional extra is not installed
+        if error.name not in ("pygal", "jinja2", "markupsafe"):
+            raise
         raise click.UsageError(
             f"`seedlint report` needs the report extra ({error.name} is missing): pip install 'seedlint[report]'"
         ) from None

@@ -338,3 +338,14 @@ def test_chromium_renders_the_page(ai_news):
     subprocess.run(["bash", str(script), "report.html", "report.png", "1280", "2000"], check=True, capture_output=True)
     png = (ai_news / "report.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 1280
+
+
+def test_without_the_report_extra_the_command_says_how_to_install_it(ai_news, monkeypatch):
+    import sys
+
+    for name in [name for name in sys.modules if name.startswith("seedlint.report")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pygal", None)  # `import pygal` now raises ImportError
+    status, _, stderr = invoke("report")
+    assert status == 2
+    assert "`seedlint report` needs the report extra (pygal is missing): pip install 'seedlint[report]'" in stderr
