@@ -315,12 +315,21 @@ def test_history_checks_only_the_changed_documents(repository, monkeypatch):
     # The work tree (3, by the report's own run); then only the versions it does not hold: c as the
     # commit "add c" wrote it (a and b at every commit, and c at the last one, are the work tree's).
     assert checked == ["news/a.md", "news/b.md", "news/c.md", "news/c.md"]
+    first = json.loads(invoke("report", "--isolated", "--format", "json", "--history", "10", "news")[1])["history"]
     checked.clear()
-    invoke("report", "--isolated", "--format", "json", "--history", "10", "news")
-    assert checked == []  # every version is known to the cache now
+    again = json.loads(invoke("report", "--isolated", "--format", "json", "--history", "10", "news")[1])["history"]
+    assert checked == [] and again == first  # every commit is known now
     (repository[0] / "news" / "b.md").write_text(seed_text(), encoding="utf-8")  # the work tree moves on
     invoke("report", "--isolated", "--format", "json", "--history", "10", "news")
-    assert checked == ["news/b.md", "news/b.md"]  # the new b; then b as committed, now not the work tree's
+    assert checked == ["news/b.md"]  # the work tree's new b only: the commits' findings are remembered
+    checked.clear()
+    other = json.loads(
+        invoke("report", "--isolated", "--select", "SL3", "--format", "json", "--history", "10", "news")[1]
+    )
+    assert [c["by_rule"] for c in other["history"]["commits"]] == [{}, {"SL306": 1, "SL312": 1}, {"SL312": 1}]
+    # Other settings, another cache: the work tree (3), then the versions it does not hold (b as committed,
+    # c as "add c" wrote it).
+    assert sorted(checked) == ["news/a.md", "news/b.md", "news/b.md", "news/c.md", "news/c.md"]
 
 
 def test_history_without_cache_gives_the_same_trend(repository):

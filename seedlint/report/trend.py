@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import posixpath
 import re
@@ -25,9 +26,11 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from seedlint import engine, git
-from seedlint.cache import DiskCache
+from seedlint.cache import DiskCache, settings_key
+from seedlint.config import Config
 from seedlint.discovery import SourceFile, discover, display_path
 from seedlint.report import Request
 from seedlint.report.summary import Commit, History
@@ -163,6 +166,7 @@ class _Versions:
     def __init__(self, request: Request, root: Path, folder: Path, work_tree: dict[str, str]):
         self.request, self.root, self.folder, self.work_tree = request, root, folder, work_tree
         self.cwd = Path.cwd().resolve()
+        self._made: dict[tuple[str, str | None], SourceFile] = {}  # (path, blob) → where it is checked from
 
     def sources(self, relative: list[str], blobs: dict[str, str]) -> list[SourceFile]:
         """The documents of the commit written under tree/, as `seedlint check` would find them there."""
@@ -171,20 +175,58 @@ class _Versions:
         found = []
         for source in discover(present, self.request.config, cwd=tree) if present else []:
             name = source.display_path  # relative to tree/: the path in the repository
-            shown = display_path(self.root / name, self.cwd)
             blob = blobs.get(name)
-            if blob is not None and self.work_tree.get(name) == blob:
-                found.append(SourceFile.at(self.root / name, shown))
-                continue
-            if blob is not None:
-                version = self.folder / "blobs" / blob[:2] / blob / posixpath.basename(name)
-                if not version.exists():
-                    version.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(source.location, version)
-                found.append(SourceFile.at(version, shown))
-            else:  # not a file of the commit's tree (cannot happen for what git archive wrote)
-                found.append(SourceFile(source.location, shown, source.absolute))
+            made = self._made.get((name, blob))
+            if made is None:
+                made = self._made[(name, blob)] = self._version(source, name, blob)
+            found.append(made)
         return found
+
+    def _version(self, source: SourceFile, name: str, blob: str | None) -> SourceFile:
+        shown = display_path(self.root / name, self.cwd)
+        if blob is not None and self.work_tree.get(name) == blob:
+            return SourceFile.at(self.root / name, shown)
+        if blob is None:  # not a file of the commit's tree (cannot happen for what git archive wrote)
+            return SourceFile(source.location, shown, source.absolute)
+        version = self.folder / "blobs" / blob[:2] / blob / posixpath.basename(name)
+        if not version.exists():
+            version.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source.location, version)
+        return SourceFile.at(version, shown)
+
+
+def _count_changes(root: Path, shas: list[str], relative: list[str], at: int) -> int:
+    if at == 0:
+        return 0
+    written, deleted = _changes(root, shas[at - 1], shas[at], relative)
+    return len(written) + len(deleted)
+
+
+def _states(
+    request: Request, root: Path, relative: list[str], shas: list[str], folder: Path, cache: DiskCache
+) -> list[tuple[list[SourceFile], int]]:
+    """Each commit's documents, as versions, and how many paths it changed (tree/ moved from commit to
+    commit by their differences); every version the cache does not know yet is checked here, at once (in
+    worker processes on every core when there are many), instead of a few at each commit."""
+    listings = {sha: _blobs(root, sha, relative) for sha in shas}
+    versions = _Versions(
+        request, root, folder, _work_tree_blobs(root, {n for blobs in listings.values() for n in blobs})
+    )
+    states: list[tuple[list[SourceFile], int]] = []
+    before = None
+    for sha in shas:
+        if before is None:
+            _start(root, sha, relative, folder)
+            changed = 0
+        else:
+            changed = _move(root, before, sha, relative, folder / "tree")
+        before = sha
+        states.append((versions.sources(relative, listings[sha]), changed))
+    (folder / "tree.sha").write_text(shas[-1] + "\n")
+    unique = {cache.key(source): source for sources, _ in states for source in sources}
+    cache.results(list(unique.values()), engine.checker(request.config, {}))
+    cache.flush()
+    return states
 
 
 def _start(root: Path, sha: str, relative: list[str], folder: Path) -> None:
@@ -213,6 +255,43 @@ def _move(root: Path, before: str, after: str, relative: list[str], tree: Path) 
     return len(written) + len(deleted)
 
 
+class _Known:
+    """What earlier reports found at each commit (commits.json beside tree/): a commit's findings depend
+    only on its content, the settings (the cache's settings key: seedlint's version, configuration,
+    schema, vocabulary, rules) and the folder paths are shown from, so a next report checks only the
+    commits it has not seen. Plain JSON data; anything unreadable is ignored."""
+
+    def __init__(self, folder: Path, config: Config):
+        self.file = folder / "commits.json"
+        self.key = f"{settings_key(config)}\0{Path.cwd().resolve()}"
+        try:
+            stored = json.loads(self.file.read_text(encoding="utf-8"))
+            self.commits: dict[str, Any] = stored["commits"] if stored.get("key") == self.key else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.commits = {}
+
+    def get(self, sha: str) -> tuple[int, Counter[tuple[str, str]]] | None:
+        entry = self.commits.get(sha)
+        if not isinstance(entry, dict):
+            return None
+        try:
+            return int(entry["documents"]), Counter({(str(p), str(c)): int(n) for p, c, n in entry["findings"]})
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, sha: str, documents: int, findings: Counter[tuple[str, str]]) -> None:
+        self.commits[sha] = {"documents": documents, "findings": [[p, c, n] for (p, c), n in sorted(findings.items())]}
+
+    def save(self, shas: list[str]) -> None:
+        kept = {sha: self.commits[sha] for sha in shas if sha in self.commits}  # only this history's commits
+        temporary = self.file.with_suffix(".tmp")
+        try:
+            temporary.write_text(json.dumps({"key": self.key, "commits": kept}), encoding="utf-8")
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # not remembered: the next report checks again
+
+
 def _walk(
     request: Request,
     root: Path,
@@ -221,37 +300,32 @@ def _walk(
     folder: Path,
     cache: DiskCache,
 ) -> History:
-    listings = {sha: _blobs(root, sha, relative) for sha, _, _ in commits}
-    versions = _Versions(
-        request, root, folder, _work_tree_blobs(root, {n for blobs in listings.values() for n in blobs})
-    )
-    # Each commit's documents, as versions (tree/ moved from commit to commit by their differences).
-    states: list[tuple[list[SourceFile], int]] = []
-    before = None
-    for sha, _, _ in commits:
-        if before is None:
-            _start(root, sha, relative, folder)
-            changed = 0
-        else:
-            changed = _move(root, before, sha, relative, folder / "tree")
-        before = sha
-        states.append((versions.sources(relative, listings[sha]), changed))
-    (folder / "tree.sha").write_text(commits[-1][0] + "\n")
-    # Every version the cache does not know yet, checked at once (in worker processes on every core when
-    # there are many), instead of a few at each commit in this process.
-    unique = {cache.key(source): source for sources, _ in states for source in sources}
-    cache.results(list(unique.values()), engine.checker(request.config, {}))
-    cache.flush()
+    known = _Known(folder, request.config)
+    shas = [sha for sha, _, _ in commits]
+    if all(known.get(sha) is not None for sha in shas):
+        states: list[tuple[list[SourceFile], int]] = [
+            ([], _count_changes(root, shas, relative, i)) for i in range(len(shas))
+        ]
+    else:
+        states = _states(request, root, relative, shas, folder, cache)
     results: list[Commit] = []
     previous: Counter[tuple[str, str]] | None = None
     run_id = "history\0" + str(folder)
     for (sha, date, subject), (sources, changed) in zip(commits, states, strict=True):
-        result = engine.run(sources, request.config, cache=cache, run_id=run_id) if sources else None
-        diagnostics = result.diagnostics if result is not None else []
-        # A finding is known by its document and rule: its line moves and its message quotes values
-        # that other edits change, neither of which makes it a new finding.
-        findings = Counter((d.path, d.code) for d in diagnostics)
-        by_rule = Counter(d.code for d in diagnostics)
+        remembered = known.get(sha)
+        if remembered is not None:
+            documents, findings = remembered
+        else:
+            result = engine.run(sources, request.config, cache=cache, run_id=run_id) if sources else None
+            # A finding is known by its document and rule: its line moves and its message quotes values
+            # that other edits change, neither of which makes it a new finding.
+            findings = Counter((d.path, d.code) for d in result.diagnostics) if result is not None else Counter()
+            documents = len(sources)
+            if result is None or not result.internal_errors:
+                known.put(sha, documents, findings)
+        by_rule: Counter[str] = Counter()
+        for (_, code), count in findings.items():
+            by_rule[code] += count
         introduced = sum((findings - previous).values()) if previous is not None else 0
         resolved = sum((previous - findings).values()) if previous is not None else 0
         results.append(
@@ -259,8 +333,8 @@ def _walk(
                 sha,
                 date,
                 subject,
-                len(sources),
-                len(diagnostics),
+                documents,
+                sum(findings.values()),
                 dict(sorted(by_rule.items())),
                 introduced,
                 resolved,
@@ -268,6 +342,7 @@ def _walk(
             )
         )
         previous = findings
+    known.save(shas)
     totals: Counter[str] = Counter()
     for commit in results:
         totals.update(commit.by_rule)
