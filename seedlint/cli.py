@@ -394,7 +394,17 @@ def explain_rule(code: str) -> None:
     help="Also check the last N commits of the corpus's git repository and show the trend.",
 )
 def report_command(
-    paths, config_file, isolated, select, extend_select, ignore, no_cache, cache_dir, output, output_format, history
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    isolated: bool,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    output: Path | None,
+    output_format: str,
+    history: int | None,
 ) -> None:
     """Write a health report of the corpus: findings per rule, folder, provider and month, the
     related-reference graph, the worst documents and, with --history, the trend over git history."""

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-import pygal
-from pygal.style import Style
+import pygal  # type: ignore[import-untyped]
+from pygal.style import Style  # type: ignore[import-untyped]
 
 from seedlint.report.summary import Bucket, Group, Heatmap, History, Neighbourhood, RuleCount
 
