@@ -420,3 +420,87 @@ def explain_rule(code: str) -> None:
     if rule is None:
         raise click.UsageError(f"unknown rule {code!r}; `seedlint rules` lists them")
     click.echo(rule.documentation(), nl=False)
+
+
+@main.command(name="report")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@with_config_options
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file (default: standard output).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "json"]),
+    default="html",
+    show_default=True,
+    help="A self-contained HTML page, or its numbers as JSON.",
+)
+@click.option(
+    "--history",
+    type=click.IntRange(min=1, max=1000),
+    metavar="N",
+    help="Also check the last N commits of the corpus's git repository and show the trend.",
+)
+def report_command(
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    isolated: bool,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    output: Path | None,
+    output_format: str,
+    history: int | None,
+) -> None:
+    """Write a health report of the corpus: findings per rule, folder, provider and month, the
+    related-reference graph, the worst documents and, with --history, the trend over git history."""
+    try:
+        from seedlint import report
+        from seedlint.report import html, trend
+    except ImportError as error:  # the optional extra is not installed
+        if error.name not in ("pygal", "jinja2", "markupsafe"):
+            raise
+        raise click.UsageError(
+            f"`seedlint report` needs the report extra ({error.name} is missing): pip install 'seedlint[report]'"
+        ) from None
+    config = load_settings(config_file, isolated, select, ignore, extend_select)
+    sources = resolve_sources(paths, config)
+    targets = list(paths) or corpus_paths(config)
+    request = report.Request(
+        sources,
+        config,
+        resolve_corpus(paths, config),
+        open_cache(config, no_cache, cache_dir),
+        "\0".join(sorted(os.path.abspath(target) for target in targets)),
+        [str(target) for target in (paths or [Path(p) for p in config.paths])],
+    )
+    summary, internal_errors = report.build(request)
+    if history:
+        try:
+            summary.history = trend.history(request, history, no_cache=no_cache)
+        except trend.HistoryError as error:
+            raise click.UsageError(str(error)) from None
+    text = html.render(summary) if output_format == "html" else json_text(summary.to_data())
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise click.UsageError(f"cannot write {output}: {error.strerror or error}") from None
+        click.echo(f"seedlint: report written to {output}", err=True)
+    for message in internal_errors:
+        click.echo(f"seedlint: {failsafe.internal_error_message(message)}", err=True)
+    sys.exit(EXIT_ERROR if internal_errors else EXIT_OK)
+
+
+def json_text(data: object) -> str:
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

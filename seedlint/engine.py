@@ -77,13 +77,16 @@ def run(
     cache: Cache = NO_CACHE,
     lost: dict[str, str] | None = None,
     run_id: str | None = None,
+    keep_checked: bool = False,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`.
     `contents`: display path → bytes checked instead of the file's (the fixer's texts, in memory).
     `lost` (from `--since`): canonical addresses the corpus had at a revision → what they named then.
     `run_id` names what the run checks (its paths): the cache keeps the run's report under it, and the
-    next run with that id starts from that report (unchanged: answered whole; a few changes: incremental)."""
+    next run with that id starts from that report (unchanged: answered whole; a few changes: incremental).
+    `keep_checked`: the result also carries every file's `Checked` (the corpus's too), with its index record,
+    for a consumer of the whole run such as `seedlint report` (from the cache when the run was answered from it)."""
     contents = contents or {}
     given = {source.display_path for source in sources}
     others = [source for source in corpus_sources or [] if source.display_path not in given]
@@ -94,6 +97,8 @@ def run(
         if last is not None:
             result = incremental.rerun(last, report_id, sources, others, config, cache)
             if result is not None:
+                if keep_checked:
+                    result.checked = cache.results([*sources, *others], checker(config, contents))
                 return result
     check = checker(config, contents)
     checked = cache.results(sources, check, fresh=contents, progress=progress)
@@ -138,9 +143,10 @@ def run(
             "unresolved": corpus.unresolved,
             "diagnostics": selected,
         }
+    kept = all_checked if keep_checked else None
     # Every result and record of the run is freed before the report is stored: storing it then reuses
     # their memory instead of adding to the run's peak (reporters load the documents they show again).
     del checked, corpus_checked, all_checked, records, corpus, diagnostics
     if report is not None and report_id is not None:
         cache.keep_report(report_id, report)
-    return RunResult(paths, selected, internal_errors, reader.load_path)
+    return RunResult(paths, selected, internal_errors, reader.load_path, kept)

@@ -44,3 +44,4 @@ class RunResult:
     diagnostics: list[Diagnostic]
     internal_errors: list[str] = field(default_factory=list)  # a bug in seedlint, not in the user's file
     document: Callable[[str], Document | None] = _no_document  # any document of the run, loaded again
+    checked: list[Checked] | None = None  # every file's result, the corpus's too (engine.run's `keep_checked`)

@@ -1,0 +1,45 @@
+"""`seedlint report`: the corpus at a glance, as one self-contained HTML page (or its numbers as JSON).
+
+A consumer of a run, like a reporter: `engine.run` checks the corpus exactly as `seedlint check` does
+(same cache, configuration and findings) and keeps every file's index record; `summary` turns the
+findings and the records into numbers, `history` does the same at past commits, `charts` draws them and
+`html` lays them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seedlint import engine
+from seedlint.cache import Cache
+from seedlint.config import Config
+from seedlint.discovery import SourceFile
+from seedlint.report.summary import Summary, summarize
+
+
+@dataclass
+class Request:
+    """What to report on: the run's files (as `seedlint check` finds them) and how to check them."""
+
+    sources: list[SourceFile]
+    config: Config
+    corpus: list[SourceFile] | None  # the whole configured corpus, for a run on some of its files
+    cache: Cache
+    run_id: str
+    paths: list[str]  # as given (or the configured corpus), for the page's title
+
+
+def build(request: Request) -> tuple[Summary, list[str]]:
+    """The summary of one run and its internal errors (a bug in seedlint, reported by the caller)."""
+    result = engine.run(
+        request.sources,
+        request.config,
+        request.corpus,
+        cache=request.cache,
+        run_id=request.run_id,
+        keep_checked=True,
+    )
+    return summarize(result, request.paths, request.config.related_scope), result.internal_errors
+
+
+__all__ = ["Request", "Summary", "build", "summarize"]

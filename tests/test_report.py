@@ -1,0 +1,360 @@
+"""`seedlint report`: the HTML page parses as HTML5, every number on it is the JSON summary's, the numbers
+are the corpus's (checked against the real ai-news sample's documented figures and against `check`),
+document text is escaped, nothing is fetched, and the trend over a git history built here is exact."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from pathlib import Path
+
+import html5lib
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, seed_text
+
+from seedlint.cli import main
+from seedlint.report.html import lookup
+
+AI_NEWS = FIXTURES / "ai-news"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def report(*args: str) -> tuple[str, dict]:
+    """The HTML page and the JSON summary of the same arguments."""
+    status, page, _ = invoke("report", *args)
+    assert status == 0
+    status, text, _ = invoke("report", "--format", "json", *args)
+    assert status == 0
+    return page, json.loads(text)
+
+
+def parse(page: str) -> ElementTree.Element:
+    """The page through a real HTML5 parser, which raises on any parse error."""
+    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
+
+
+def numbers(tree: ElementTree.Element) -> list[tuple[str, str]]:
+    return [
+        (element.get("data-num"), "".join(element.itertext())) for element in tree.iter() if element.get("data-num")
+    ]
+
+
+@pytest.fixture
+def ai_news(tmp_path, monkeypatch):
+    """A copy of the real ai-news sample with a configuration, as a maintainer's repository has."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(AI_NEWS, tmp_path / "news")
+    (tmp_path / "seedlint.toml").write_text('paths = ["news"]\nrelated-scope = "hosts"\n')
+    return tmp_path
+
+
+def test_every_number_on_the_page_is_the_json_summarys(ai_news):
+    page, summary = report()
+    tree = parse(page)
+    found = numbers(tree)
+    assert len(found) > 300  # the page really marks its numbers
+    for path, text in found:
+        value = lookup(summary, path)
+        assert text == (str(value) if ".line" in path or ".column" in path else f"{value:,}"), path
+    for element in tree.iter():
+        if element.get("data-part"):
+            part, whole = lookup(summary, element.get("data-part")), lookup(summary, element.get("data-whole"))
+            assert "".join(element.itertext()) == (f"{100 * part / whole:.1f}%" if whole else "–")
+    # every section's numbers are there: rules, months, providers, graph, worst documents
+    paths = {path for path, _ in found}
+    for key in ("totals.errors", "references.outside", "rules.0.findings", "heatmap.rows.0.total", "graph.orphans"):
+        assert key in paths
+    assert any(p.startswith("worst.0.items.") for p in paths) and any(p.startswith("providers.") for p in paths)
+
+
+def test_the_numbers_are_the_corpus_documented_figures(ai_news):
+    """shared/corpus/README.md: 246 related entries, 134 resolve inside the sample, 112 point outside it,
+    19 of those to hosts the sample has; 12 stale copies, 2 self-references, 8 duplicate entries."""
+    _, summary = report()
+    assert summary["references"] == {
+        "documents_with_related": 50,
+        "entries": 246,
+        "resolved": 134,
+        "unresolved": 112,
+        "dangling": 19,  # related-scope = "hosts": the entries on the sample's hosts
+        "near_miss": 0,
+        "malformed": 0,
+        "outside": 93,
+        "missing_url": 0,
+        "stale": 12,
+        "self_references": 2,
+        "duplicate_entries": 8,
+    }
+    assert summary["totals"]["documents"] == 80
+
+
+def test_the_findings_are_those_of_check(ai_news):
+    status, text, _ = invoke("check", "--output-format", "json")
+    assert status == 1
+    checked = json.loads(text)
+    _, summary = report()
+    assert summary["totals"]["findings"] == len(checked)
+    assert {r["code"]: r["findings"] for r in summary["rules"]} == Counter(d["code"] for d in checked)
+    assert {r["code"]: r["documents"] for r in summary["rules"]} == {
+        code: len({d["path"] for d in checked if d["code"] == code}) for code in {d["code"] for d in checked}
+    }
+    assert summary["severities"] == {s: sum(d["severity"] == s for d in checked) for s in ("error", "warning", "info")}
+    assert summary["totals"]["documents_with_findings"] == len({d["path"] for d in checked})
+    assert sum(summary["heatmap"]["findings"]) == len(checked)
+    assert sum(g["findings"] for g in summary["folders"]) == len(checked)
+    worst = summary["worst"][0]
+    assert worst["items"] == [
+        {k: d[k] for k in ("line", "column", "code", "name", "severity", "message")}
+        for d in checked
+        if d["path"] == worst["path"]
+    ]
+    # every rule with findings is documented on the page, under the anchor its code links to
+    page = parse(invoke("report")[1])
+    anchors = {e.get("id") for e in page.iter() if e.get("id")}
+    assert {f"rule-{r['code']}" for r in summary["rules"]} <= anchors
+    links = {e.get("href") for e in page.iter("a")}
+    assert all(link.startswith("#") for link in links)  # nothing leaves the page
+    assert {link[1:] for link in links} <= anchors
+
+
+def test_the_reference_graph(ai_news):
+    _, summary = report()
+    graph = summary["graph"]
+    # The sample's 134 resolving entries are the edges; 2 of them are self-references.
+    assert graph["edges"] == 134
+    assert sum(b["documents"] for b in graph["in_degree"]) == sum(b["documents"] for b in graph["out_degree"]) == 80
+    assert graph["in_degree"][0] == {"label": "0", "documents": graph["orphans"]}
+    assert graph["one_way"] + 2 * graph["mutual"] == graph["linked_pairs"]
+    assert graph["stale_edges"] == 12 == sum(t["count"] for t in graph["stalest_targets"])
+    assert graph["dangling_edges"] == 19
+    top = graph["most_referenced"][0]
+    referrers = set()
+    for path in (ai_news / "news").iterdir():
+        if top["path"].rsplit("/", 1)[-1] != path.name:
+            text = path.read_text(encoding="utf-8")
+            url = re.search(r'^webUrl: "?([^"\n]+)', (ai_news / top["path"]).read_text(encoding="utf-8"), re.M)[1]
+            if url in text:
+                referrers.add(path.name)
+    assert top["count"] == len(referrers)
+    hood = graph["neighbourhoods"][0]
+    assert hood["bad_edges"] >= 1
+    for edges in (hood["out_edges"], hood["in_edges"]):  # the edges with findings come first
+        fine = [edge["state"] in ("ok", "outside") for edge in edges]
+        assert fine == sorted(fine)
+
+
+def test_document_text_is_escaped(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    hostile = "</title><script>alert(1)</script><img src=x onerror=alert(2)>"
+    text = seed_text().replace('title: "', f'title: "{hostile} ', 1)
+    text = text.replace("  name: ", f"  name: {hostile.replace(':', '')} ", 1)  # the provider's name
+    (folder / "<b>bold<i>.md").write_text(text, encoding="utf-8")
+    (folder / "other.md").write_text(seed_text("002_436ca83e3ef9a780.txt"), encoding="utf-8")
+    page, summary = report("--isolated", "--no-cache", "news")
+    tree = parse(page)
+    assert [e for e in tree.iter() if e.tag in ("img", "b", "i", "iframe")] == []
+    scripts = [e for e in tree.iter() if e.tag.endswith("script")]
+    assert len(scripts) == 1 and "alert" not in (scripts[0].text or "")  # the page's own print script only
+    assert all(not name.startswith("on") for e in tree.iter() for name in e.attrib)
+    shown = "".join(tree.itertext())
+    assert "news/<b>bold<i>.md" in shown
+    assert any(hostile in p["name"] for p in summary["providers"])
+
+
+def test_the_page_fetches_nothing(ai_news):
+    tree = parse(invoke("report")[1])
+    for element in tree.iter():
+        for name in ("src", "href", "xlink:href", "{http://www.w3.org/1999/xlink}href", "action", "data"):
+            value = element.get(name)
+            assert value is None or value.startswith("#"), (element.tag, name, value)
+        assert element.tag not in ("link", "iframe", "object", "embed", "img")
+    styles = " ".join(e.text or "" for e in tree.iter() if e.tag.endswith("style"))
+    assert "url(" not in styles and "@import" not in styles
+
+
+def test_output_file_and_usage_errors(ai_news):
+    status, _, stderr = invoke("report", "--output", "out.html")
+    assert status == 0 and "report written to out.html" in stderr
+    parse((ai_news / "out.html").read_text(encoding="utf-8"))
+    status, _, stderr = invoke("report", "--history", "3")
+    assert status == 2 and "--history: news is not in a git repository" in stderr
+    status, _, stderr = invoke("report", "--output", "missing/out.html")
+    assert status == 2 and "cannot write missing/out.html" in stderr
+
+
+def test_suppressions_are_listed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    text = seed_text().replace("\ntype: article\n", "\ntype: article   # seedlint: ignore[SL606, SL2]\n", 1)
+    (folder / "a.md").write_text("---\n# seedlint: ignore-file[SL3]\n" + text.removeprefix("---\n"), encoding="utf-8")
+    _, summary = report("--isolated", "--no-cache", "news")
+    line = 1 + text.removeprefix("---\n").split("\n").index("type: article   # seedlint: ignore[SL606, SL2]") + 2
+    assert summary["suppressions"] == {
+        "comments": 2,
+        "documents": 1,
+        "by_code": {"SL2": 1, "SL3": 1, "SL606": 1},
+        "items": [
+            {"path": "news/a.md", "line": 2, "kind": "ignore-file", "codes": ["SL3"]},
+            {"path": "news/a.md", "line": line, "kind": "ignore", "codes": ["SL606", "SL2"]},
+        ],
+    }
+    assert summary["baseline"] is None
+
+
+# The trend over a git history built here, edit by edit.
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True, env=GIT_ENVIRONMENT
+    ).stdout
+
+
+GIT_ENVIRONMENT = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "PATH": "/usr/bin:/bin:/usr/local/bin",
+}
+
+
+def commit(root: Path, message: str, date: str) -> str:
+    git(root, "add", "-A")
+    subprocess.run(
+        ["git", "commit", "-q", "-m", message],
+        cwd=root,
+        check=True,
+        env={**GIT_ENVIRONMENT, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date},
+    )
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repository(tmp_path, monkeypatch):
+    """Four commits: two clean documents; a third with a tracking parameter (SL312) and an escaped
+    ampersand (SL306); an unrelated file; the ampersand fixed and a title with a trailing space (SL606)."""
+    root = tmp_path / "repo"
+    news = root / "news"
+    news.mkdir(parents=True)
+    monkeypatch.chdir(root)
+    git(root, "init", "-q")
+    clean = seed_text("002_436ca83e3ef9a780.txt")
+    (news / "a.md").write_text(clean, encoding="utf-8")
+    (news / "b.md").write_text(clean.replace('title: "', 'title: "B ', 1), encoding="utf-8")
+    shas = [commit(root, "two documents", "2024-01-01T10:00:00+00:00")]
+    url = re.search(r'^webUrl: "([^"]+)"', clean, re.M)[1]
+    bad = clean.replace(url, url + "?utm_source=feed&amp;x=1", 1)
+    (news / "c.md").write_text(bad, encoding="utf-8")
+    shas.append(commit(root, "add c", "2024-01-02T10:00:00+00:00"))
+    (root / "README").write_text("not the corpus\n")
+    commit(root, "readme", "2024-01-03T10:00:00+00:00")
+    (news / "c.md").write_text(bad.replace("&amp;", "&", 1).replace('title: "', 'title: " ', 1), encoding="utf-8")
+    shas.append(commit(root, "fix c's ampersand <b>", "2024-01-04T10:00:00+00:00"))
+    return root, shas
+
+
+def test_the_trend_over_git_history_is_exact(repository):
+    _, shas = repository
+    status, text, _ = invoke(
+        "report", "--isolated", "--select", "SL3,SL606", "--format", "json", "--history", "10", "news"
+    )
+    assert status == 0
+    history = json.loads(text)["history"]
+    # The commit that does not touch news/ is not a point of the trend.
+    assert [(c["sha"], c["subject"], c["documents"], c["changed_documents"]) for c in history["commits"]] == [
+        (shas[0], "two documents", 2, 0),
+        (shas[1], "add c", 3, 1),
+        (shas[2], "fix c's ampersand <b>", 3, 1),
+    ]
+    assert [c["by_rule"] for c in history["commits"]] == [{}, {"SL306": 1, "SL312": 1}, {"SL312": 1, "SL606": 1}]
+    assert [(c["findings"], c["introduced"], c["resolved"]) for c in history["commits"]] == [
+        (0, 0, 0),
+        (2, 2, 0),
+        (2, 1, 1),
+    ]
+    assert history["rules"] == ["SL312", "SL306", "SL606"]
+    assert history["worst_commits"] == [shas[1], shas[2]]
+    # The newest point is the work tree's own report (nothing changed since).
+    status, checked, _ = invoke("check", "--isolated", "--select", "SL3,SL606", "--output-format", "json", "news")
+    assert Counter(d["code"] for d in json.loads(checked)) == history["commits"][-1]["by_rule"]
+    # The page shows it, escaped.
+    page = parse(invoke("report", "--isolated", "--select", "SL3,SL606", "--history", "2", "news")[1])
+    assert "fix c's ampersand <b>" in "".join(page.itertext())
+    assert [e for e in page.iter() if e.tag == "b"] == []
+
+
+def test_history_checks_only_the_changed_documents(repository, monkeypatch):
+    from seedlint import checking, engine, incremental
+
+    checked: list[str] = []
+    real = checking.check_source
+
+    def counting(source, config, content=None):
+        checked.append(source.display_path)
+        return real(source, config, content)
+
+    monkeypatch.setattr(engine, "check_source", counting)
+    monkeypatch.setattr(incremental, "check_source", counting)
+    status, _, _ = invoke("report", "--isolated", "--format", "json", "--history", "10", "news")
+    assert status == 0
+    # The work tree (3, by the report's own run); then only the versions it does not hold: c as the
+    # commit "add c" wrote it (a and b at every commit, and c at the last one, are the work tree's).
+    assert checked == ["news/a.md", "news/b.md", "news/c.md", "news/c.md"]
+    first = json.loads(invoke("report", "--isolated", "--format", "json", "--history", "10", "news")[1])["history"]
+    checked.clear()
+    again = json.loads(invoke("report", "--isolated", "--format", "json", "--history", "10", "news")[1])["history"]
+    assert checked == [] and again == first  # every commit is known now
+    (repository[0] / "news" / "b.md").write_text(seed_text(), encoding="utf-8")  # the work tree moves on
+    invoke("report", "--isolated", "--format", "json", "--history", "10", "news")
+    assert checked == ["news/b.md"]  # the work tree's new b only: the commits' findings are remembered
+    checked.clear()
+    other = json.loads(
+        invoke("report", "--isolated", "--select", "SL3", "--format", "json", "--history", "10", "news")[1]
+    )
+    assert [c["by_rule"] for c in other["history"]["commits"]] == [{}, {"SL306": 1, "SL312": 1}, {"SL312": 1}]
+    # Other settings, another cache: the work tree (3), then the versions it does not hold (b as committed,
+    # c as "add c" wrote it).
+    assert sorted(checked) == ["news/a.md", "news/b.md", "news/b.md", "news/c.md", "news/c.md"]
+
+
+def test_history_without_cache_gives_the_same_trend(repository):
+    args = ("report", "--isolated", "--format", "json", "--history", "10", "news")
+    without = json.loads(invoke(*args, "--no-cache")[1])["history"]
+    assert not (repository[0] / ".seedlint_cache").exists()  # nothing written
+    assert json.loads(invoke(*args)[1])["history"] == without
+    assert (repository[0] / ".seedlint_cache" / "history").is_dir()
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_chromium_renders_the_page(ai_news):
+    invoke("report", "--output", "report.html")
+    script = Path(__file__).resolve().parent.parent / "scripts" / "render-report.sh"
+    subprocess.run(["bash", str(script), "report.html", "report.png", "1280", "2000"], check=True, capture_output=True)
+    png = (ai_news / "report.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 1280
+
+
+def test_without_the_report_extra_the_command_says_how_to_install_it(ai_news, monkeypatch):
+    import sys
+
+    for name in [name for name in sys.modules if name.startswith("seedlint.report")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pygal", None)  # `import pygal` now raises ImportError
+    status, _, stderr = invoke("report")
+    assert status == 2
+    assert "`seedlint report` needs the report extra (pygal is missing): pip install 'seedlint[report]'" in stderr
