@@ -7,6 +7,7 @@ Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or internal
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
+from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, text
 from seedlint.results import RunResult
 from seedlint.rules import all_rules, find_rule
@@ -30,6 +32,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 # A click decorator on a command's function (click.option(...), click.argument(...)).
 CommandDecorator: TypeAlias = Callable[[Callable[..., None]], Callable[..., None]]
+
+
+def usage_error(message: str) -> click.UsageError:
+    """A usage error (exit 2). Its message may quote a configured value or a path of the checked repository:
+    made inert like every output (seedlint/escaping.py)."""
+    return click.UsageError(inert(message))
 
 
 def _codes(value: str | None) -> list[str]:
@@ -49,7 +57,7 @@ def load_settings(
                     raise ConfigError(f"`{option}` names no rule code (`seedlint rules` lists them)")
                 selection.check_codes(_codes(value), f"`{option}`")
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        raise usage_error(str(error)) from None
     if select is not None:
         config.select = _codes(select)
     if ignore is not None:
@@ -59,7 +67,7 @@ def load_settings(
     try:  # a configured schema that cannot be used is the user's to fix, not an error in every document
         schema.validator(config.schema_path)
     except schema.SchemaFileError as error:
-        raise click.UsageError(str(error)) from None
+        raise usage_error(str(error)) from None
     return config
 
 
@@ -69,10 +77,10 @@ def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]
     try:
         sources = discover(targets, config)
     except DiscoveryError as error:
-        raise click.UsageError(f"{error}{hint}") from None
+        raise usage_error(f"{error}{hint}") from None
     if not sources:  # checking nothing must not pass silently
         shown = ", ".join(str(target) for target in targets)
-        raise click.UsageError(f"no documents in {shown}{hint}: documents are files named {', '.join(config.include)}")
+        raise usage_error(f"no documents in {shown}{hint}: documents are files named {', '.join(config.include)}")
     return sources
 
 
@@ -155,6 +163,11 @@ class Output:
     exit_zero: bool
     quiet: bool
 
+    @property
+    def is_text(self) -> bool:
+        """Text for people (a log's reader), not a file format another program parses."""
+        return self.statistics or (self.format or ("full" if sys.stdout.isatty() else "concise")) in ("full", "concise")
+
     def report(self, result: RunResult, files: int) -> None:
         if self.statistics:
             text.statistics(result.diagnostics, sys.stdout)
@@ -207,20 +220,24 @@ def check(
     cache = open_cache(config, no_cache, cache_dir)
     if fix or diff:
         if since:
-            raise click.UsageError("--since only applies to checking, not to --fix or --diff")
-        sys.exit(run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes, cache))
+            raise usage_error("--since only applies to checking, not to --fix or --diff")
+        with commands_stopped(output.is_text or diff):
+            status = run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes, cache)
+        sys.exit(status)
     lost = None
     if since:
         folders = list(paths) if paths and corpus is None else corpus_paths(config)  # where the corpus is
         try:
             lost = {key: f"{name} at {since}" for key, name in history.lost_addresses(since, folders).items()}
         except history.HistoryError as error:
-            raise click.UsageError(str(error)) from None
+            raise usage_error(str(error)) from None
     with progress(len(sources)) as advance:
         run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
         result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id)
-    output.report(result, len(sources))
-    sys.exit(output.status(result))
+    with commands_stopped(output.is_text):
+        output.report(result, len(sources))
+        status = output.status(result)
+    sys.exit(status)
 
 
 @main.command(name="fix")
@@ -250,7 +267,36 @@ def fix_command(
     sources = resolve_sources(paths, config)
     output = Output(output_format, statistics, exit_zero, quiet)
     cache = open_cache(config, no_cache, cache_dir)
-    sys.exit(run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes, cache))
+    with commands_stopped(output.is_text or diff):
+        status = run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes, cache)
+    sys.exit(status)
+
+
+def say(message: str) -> None:
+    """A message on stderr (they name files and quote what went wrong: made inert like every output)."""
+    click.echo(f"seedlint: {inert(message)}", err=True)
+
+
+@contextmanager
+def commands_stopped(text_output: bool) -> Iterator[None]:
+    """Under GitHub Actions, text output between `::stop-commands::TOKEN` and `::TOKEN::`: the runner acts on
+    no workflow command in between, and the token is random, so no document can end the pause early. Only
+    around text for people: a file format (JSON, SARIF, JUnit, GitLab) must stay exactly that format, and the
+    `github` format is made of commands. The text is inert anyway (seedlint/escaping.py); this is the second
+    wall."""
+    if not text_output or os.environ.get("GITHUB_ACTIONS") != "true":
+        yield
+        return
+    token = secrets.token_hex(16)
+    sys.stdout.write(f"::stop-commands::{token}\n")
+    sys.stdout.flush()
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout.write(f"::{token}::\n")
+        sys.stdout.flush()
 
 
 @contextmanager
@@ -298,7 +344,7 @@ def run_fix(
         for change in outcome.changes:
             sys.stdout.write(change.diff())
         for message in outcome.refused:
-            click.echo(f"seedlint: {message}", err=True)
+            say(message)
         return EXIT_FINDINGS if outcome.changes else EXIT_OK
     failures = fixer.write(outcome.changes)
     written = [c for c in outcome.changes if not any(f.startswith(f"{c.source.path}:") for f in failures)]
@@ -306,7 +352,7 @@ def run_fix(
         for change in written:
             counts = Counter(f"{d.code} ({d.name})" for d in change.applied)
             click.echo(
-                f"Fixed {change.source.display_path}: "
+                f"Fixed {inert(change.source.display_path)}: "
                 + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())),
                 err=True,
             )
@@ -319,13 +365,16 @@ def run_fix(
             err=True,
         )
     for message in [*outcome.refused, *failures]:
-        click.echo(f"seedlint: {message}", err=True)
+        say(message)
     return EXIT_ERROR if failures else output.status(outcome.result)
 
 
 def exit_status(result: RunResult) -> int:
     for message in result.internal_errors:
-        click.echo(f"seedlint: {failsafe.internal_error_message(message)}", err=True)
+        first, *traceback = failsafe.internal_error_message(message).splitlines() or [""]
+        say(first)
+        for line in traceback:  # (when debugging)
+            click.echo(inert(line, keep_tabs=True), err=True)
     if result.internal_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in result.diagnostics) else EXIT_OK
@@ -341,7 +390,9 @@ def exit_status(result: RunResult) -> int:
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 def show_config(config_file: Path | None, isolated: bool) -> None:
     """Print the effective configuration."""
-    click.echo(load_settings(config_file, isolated, None, None).to_toml(), nl=False)
+    # The values come from a file of the checked repository: each line made inert (TOML reads `\\u005b` back).
+    toml = load_settings(config_file, isolated, None, None).to_toml()
+    click.echo("".join(inert(line) + "\n" for line in toml.splitlines()), nl=False)
 
 
 @main.command(name="schema")
@@ -372,5 +423,5 @@ def explain_rule(code: str) -> None:
     """Explain one rule (by code or name)."""
     rule = find_rule(code)
     if rule is None:
-        raise click.UsageError(f"unknown rule {code!r}; `seedlint rules` lists them")
+        raise usage_error(f"unknown rule {code!r}; `seedlint rules` lists them")
     click.echo(rule.documentation(), nl=False)
