@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -19,6 +20,7 @@ from seedlint.document import Document, load_document, parse_document
 from seedlint.results import Checked
 
 Subject = TypeVar("Subject")
+_MENTION = re.compile("seedlint", re.IGNORECASE)
 
 
 def run_checks(
@@ -83,7 +85,8 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     if doc is None:
         return Checked(source.display_path, [], None, False, errors)
     diagnostics = check_document(doc, config, errors)
-    has_suppressions = bool(doc.text and "seedlint:" in doc.text)
+    # Any mention, in any case: a malformed suppression (`# Seedlint ignore`) is reported too.
+    has_suppressions = bool(doc.text and _MENTION.search(doc.text))
     try:
         record = record_for(doc)
     except Exception:  # a bug: the file's own diagnostics are still reported

@@ -45,7 +45,12 @@ def _codes(value: str | None) -> list[str]:
 
 
 def load_settings(
-    config_file: Path | None, isolated: bool, select: str | None, ignore: str | None, extend_select: str | None = None
+    config_file: Path | None,
+    isolated: bool,
+    select: str | None,
+    ignore: str | None,
+    extend_select: str | None = None,
+    no_suppressions: bool = False,
 ) -> Config:
     try:
         config = load_config(config_file, isolated=isolated)
@@ -64,6 +69,8 @@ def load_settings(
         config.ignore = config.ignore + _codes(ignore)
     if extend_select is not None:
         config.extend_select = config.extend_select + _codes(extend_select)
+    if no_suppressions:
+        config.allow_suppressions = []
     try:  # a configured schema that cannot be used is the user's to fix, not an error in every document
         schema.validator(config.schema_path)
     except schema.SchemaFileError as error:
@@ -97,6 +104,11 @@ config_options: list[CommandDecorator] = [
     ),
     click.option("--extend-select", help="Comma-separated rule codes or prefixes to enable in addition."),
     click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
+    click.option(
+        "--no-suppressions",
+        is_flag=True,
+        help="Let no `# seedlint: ignore` comment silence anything (each is reported as SL019).",
+    ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
     click.option(
         "--cache-dir",
@@ -200,6 +212,7 @@ def check(
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
+    no_suppressions: bool,
     no_cache: bool,
     cache_dir: Path | None,
     output_format: str | None,
@@ -213,7 +226,7 @@ def check(
     show_fixes: bool,
 ) -> None:
     """Check documents (default: the configured corpus, `seeds/`)."""
-    config = load_settings(config_file, isolated, select, ignore, extend_select)
+    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
     output = Output(output_format, statistics, exit_zero, quiet)
     sources = resolve_sources(paths, config)
     corpus = resolve_corpus(paths, config)
@@ -252,6 +265,7 @@ def fix_command(
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
+    no_suppressions: bool,
     no_cache: bool,
     cache_dir: Path | None,
     output_format: str | None,
@@ -263,7 +277,7 @@ def fix_command(
     show_fixes: bool,
 ) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
-    config = load_settings(config_file, isolated, select, ignore, extend_select)
+    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
     sources = resolve_sources(paths, config)
     output = Output(output_format, statistics, exit_zero, quiet)
     cache = open_cache(config, no_cache, cache_dir)
