@@ -14,7 +14,7 @@ from typing import TypeVar
 from seedlint import rules
 from seedlint.config import Config
 from seedlint.corpus import record_for
-from seedlint.diagnostic import Diagnostic
+from seedlint.diagnostic import Diagnostic, cap_repeated
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_document, parse_document
 from seedlint.results import Checked
@@ -30,7 +30,8 @@ def run_checks(
     where: str,
     internal_errors: list[str],
 ) -> list[Diagnostic]:
-    """Every check's diagnostics; a check that raises is one internal error, and the others still run."""
+    """Every check's diagnostics (at most MAX_PER_RULE_AND_FILE of one rule per file); a check that raises is
+    one internal error, and the others still run."""
     found: list[Diagnostic] = []
     for check in checks:
         try:
@@ -39,7 +40,7 @@ def run_checks(
             internal_errors.append(
                 f"{where}: internal error in {check.__module__}.{check.__name__}:\n{traceback.format_exc()}"
             )
-    return found
+    return cap_repeated(found)
 
 
 def check_document(doc: Document, config: Config, internal_errors: list[str]) -> list[Diagnostic]:

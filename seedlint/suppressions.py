@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from seedlint.diagnostic import Diagnostic, Fix, Span
+from seedlint.diagnostic import Diagnostic, Fix, Span, cap_repeated
 from seedlint.document import Document
 from seedlint.registry import Rule
 from seedlint.rules import all_rules
@@ -243,7 +243,7 @@ def apply(
             continue
         index = _Index(found)
         kept = [d for d in by_path.get(doc.display_path, []) if not _silenced(d, index, policy)]
-        kept.extend(_about_comments(doc, found, malformed, is_selected, policy))
+        kept.extend(cap_repeated(list(_about_comments(doc, found, malformed, is_selected, policy))))
         by_path[doc.display_path] = kept
     return [d for found in by_path.values() for d in found]
 
