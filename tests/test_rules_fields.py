@@ -185,3 +185,12 @@ def test_near_spellings_are_within_two_edits_and_similar():
     assert index.nearest("Artfcal Intellgence") is None  # four edits: another topic, or a poor spelling
     assert index.nearest("AI") is None and index.nearest("A1") is None  # too short to call a misspelling
     assert index.nearest("Power BI") is None
+
+
+def test_a_piece_most_topics_share_does_not_hide_the_match():
+    """200 frequent topics share their first piece; the candidates come from the rarest pieces first."""
+    topics = [f"Microsoft Azure {name}" for name in ("Functions", "Monitor", "Arc")] + [
+        f"Microsoft Azure Zone {number:03}" for number in range(200)
+    ]
+    index = fields.SpellingIndex(topics)
+    assert index.nearest("Microsoft Azure Monitr") == "Microsoft Azure Monitor"

@@ -364,7 +364,8 @@ class SpellingIndex:
     of hostile topics). Pigeonhole: a topic within two edits of a frequent one of length L (L - 2 … L + 2
     characters) contains one of its three pieces unchanged, at most two characters from where the piece is in
     it. Each frequent topic is indexed under its three pieces; a rare topic looks up 5 lengths × 3 pieces × 5
-    shifts, then compares at most 64 candidates: linear in the number of topics."""
+    shifts, then compares at most 64 candidates, those sharing its rarest pieces first: linear in the number of
+    topics (a topic whose every piece is shared by more than 64 frequent topics may miss its match)."""
 
     def __init__(self, topics: Iterable[str]) -> None:
         self.pieces: dict[tuple[int, int, str], list[str]] = {}
@@ -374,17 +375,23 @@ class SpellingIndex:
                     self.pieces.setdefault((len(topic), number, topic[start:end]), []).append(topic)
 
     def candidates(self, topic: str) -> list[str]:
-        found: dict[str, None] = {}
+        """Frequent topics sharing a piece with `topic` where the pigeonhole puts it: those of the rarest pieces
+        first (a piece most topics share, like `Microsoft `, says least), at most 64."""
+        postings = []
         for length in range(len(topic) - _MAX_EDITS, len(topic) + _MAX_EDITS + 1):
             for number, (start, end) in enumerate(_pieces(length)):
                 for at in range(max(0, start - _MAX_EDITS), start + _MAX_EDITS + 1):
                     if at + end - start > len(topic):
                         break
-                    for candidate in self.pieces.get((length, number, topic[at : at + end - start]), ()):
-                        found[candidate] = None
-                        if len(found) >= _MAX_CANDIDATES:
-                            return list(found)
-        return list(found)
+                    if (found := self.pieces.get((length, number, topic[at : at + end - start]))) is not None:
+                        postings.append(found)
+        candidates: dict[str, None] = {}
+        for found in sorted(postings, key=len):
+            for candidate in found:
+                candidates[candidate] = None
+                if len(candidates) >= _MAX_CANDIDATES:
+                    return list(candidates)
+        return list(candidates)
 
     def nearest(self, topic: str) -> str | None:
         """The most similar frequent topic within two edits and with difflib's ratio of at least 0.85."""
