@@ -15,11 +15,12 @@ quarter between runs).
 
 The shapes (n is the shape's own count, shown with the input's size):
   suppression-blanks  a front-matter line of n blanks then a plain comment, in a file with a `# seedlint:` comment
-  suppression-lines   n suppression comments, each silencing nothing (SL017, capped per file)
+  suppression-lines   n topics, each with a suppression comment that silences nothing (SL017, capped per file)
   topics              n rare topics, each one edit from one of n frequent topics (SL604)
   long-urls           n documents on one host with 1,500-character addresses, each naming a near miss (SL503)
   unknown-keys        one document with n unknown keys (SL102)
   duplicate-keys      one document with n duplicate keys (SL010)
+                      (at 10n both stay under the loader's 200,000 values, beyond which a document is SL012)
   schema-patterns     a configured schema whose `pattern` and `patternProperties` backtrack catastrophically
                       (`^(a+)+$`), against n characters that almost match
 """
@@ -90,9 +91,9 @@ def build_suppression_blanks(folder: Path, n: int) -> dict[str, object]:
 
 
 def build_suppression_lines(folder: Path, n: int) -> dict[str, object]:
-    extra = "".join(f"key{i}: {i}   # seedlint: ignore[SL4]\n" for i in range(n))
-    (folder / "doc.md").write_text(_front_matter_lines(extra), encoding="utf-8")
-    return {"ignore": ["SL102"]}
+    listing = "".join(f"  - Topic {i}   # seedlint: ignore[SL4]\n" for i in range(n))
+    (folder / "doc.md").write_text(BASE.replace("  - Computer Vision\n  - AI\n", listing, 1), encoding="utf-8")
+    return {}
 
 
 def _words(count: int, seed: int) -> list[str]:
@@ -195,13 +196,13 @@ SHAPES = {
         ),
         Shape(
             "unknown-keys",
-            16_000,
+            8_000,
             build_unknown_keys,
             lambda n, counts, messages: _capped("SL102", n, counts, messages),
         ),
         Shape(
             "duplicate-keys",
-            16_000,
+            8_000,
             build_duplicate_keys,
             lambda n, counts, messages: _capped("SL010", n, counts, messages),
         ),
@@ -225,6 +226,8 @@ def measure(name: str, n: int) -> dict[str, object]:
     from seedlint import engine
     from seedlint.config import config_from_table
     from seedlint.discovery import discover
+
+    engine.collect_garbage_rarely()  # as the command line does
 
     with tempfile.TemporaryDirectory(prefix=f"growth-{name}-") as folder:
         root = Path(folder)

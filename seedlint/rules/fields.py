@@ -408,23 +408,29 @@ class SpellingIndex:
 
 
 def within_edits(a: str, b: str, limit: int) -> bool:
-    """Whether the Levenshtein distance of `a` and `b` is at most `limit`: a dynamic programme on the band of
-    width 2·limit + 1 around the diagonal, O(len · limit)."""
+    """Whether the Levenshtein distance of `a` and `b` is at most `limit`. Their common start and end are
+    left out first (a near-spelling differs in a few characters), then a dynamic programme runs on the band of
+    width 2·limit + 1 around the diagonal and stops as soon as the band exceeds `limit`: O(len · limit)."""
     if abs(len(a) - len(b)) > limit:
         return False
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a, end_b = end_a - 1, end_b - 1
+    a, b = a[start:end_a], b[start:end_b]
+    if not a or not b:
+        return max(len(a), len(b)) <= limit
     beyond = limit + 1
-    previous = {j: j for j in range(min(len(b), limit) + 1)}
+    previous = [j if j <= limit else beyond for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        current = {}
-        for j in range(max(0, i - limit), min(len(b), i + limit) + 1):
-            if j == 0:
-                current[j] = i
-                continue
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(
-                previous.get(j - 1, beyond) + cost, previous.get(j, beyond) + 1, current.get(j - 1, beyond) + 1
-            )
-        if min(current.values()) > limit:
+        low, high = max(1, i - limit), min(len(b), i + limit)
+        current = [beyond] * (len(b) + 1)
+        current[0] = i if i <= limit else beyond
+        for j in range(low, high + 1):
+            current[j] = min(previous[j - 1] + (a[i - 1] != b[j - 1]), previous[j] + 1, current[j - 1] + 1, beyond)
+        if min(current[max(0, low - 1) : high + 1]) > limit:
             return False
         previous = current
-    return previous.get(len(b), beyond) <= limit
+    return previous[len(b)] <= limit
