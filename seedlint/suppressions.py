@@ -122,13 +122,18 @@ def find(doc: Document) -> tuple[list[Suppression], list[Malformed]]:
     positions = _Positions(text)
     found: list[Suppression] = []
     malformed: list[Malformed] = []
+    line_end = -1
     for match in _MENTION.finditer(text, doc.yaml_start, doc.yaml_end):
         hash_at = match.start()
+        if hash_at < line_end:
+            continue  # inside the comment already read on this line (so each line is read once)
         inside = bisect.bisect_right(starts, hash_at) - 1
         if inside >= 0 and hash_at < ends[inside]:
             continue
         if text[hash_at - 1] not in " \t\n":
             continue  # YAML needs a blank before `#` for it to start a comment
+        line, column = positions.at(hash_at)
+        line_start = hash_at - column + 1
         line_end = text.find("\n", hash_at, doc.yaml_end)
         line_end = doc.yaml_end if line_end < 0 else line_end
         comment_end = line_end - 1 if text[line_end - 1] == "\r" else line_end
@@ -137,7 +142,6 @@ def find(doc: Document) -> tuple[list[Suppression], list[Malformed]]:
             malformed.append(Malformed(positions.span(hash_at, comment_end), parsed))
             continue
         kind, codes, opening, closing = parsed
-        line_start = text.rfind("\n", 0, hash_at) + 1
         start = hash_at
         while start > line_start and text[start - 1] in " \t":
             start -= 1
@@ -145,8 +149,9 @@ def find(doc: Document) -> tuple[list[Suppression], list[Malformed]]:
             end = line_end + 1 if line_end < len(text) else line_end
         else:
             end = comment_end
-        span = positions.span(hash_at, closing + 1)
-        found.append(Suppression(kind, span.line, codes, start, end, span, (opening, closing)))
+        found.append(
+            Suppression(kind, line, codes, start, end, positions.span(hash_at, closing + 1), (opening, closing))
+        )
     return found, malformed
 
 

@@ -202,3 +202,13 @@ def test_allow_suppressions_names_real_codes(folder):
     (folder / "doc.md").write_text(CLEAN)
     status, out = run_cli("check", "doc.md")
     assert status == 2 and "`allow-suppressions` names 'SL4O2', which is no rule code or prefix; did you mean" in out
+
+
+def test_a_suppression_may_follow_another_comment_and_one_line_holds_one(folder):
+    (folder / "doc.md").write_text(CLEAN.replace(TITLE, f"{ENTITY_TITLE}  # the name  # seedlint: ignore[SL402]", 1))
+    assert concise() == (0, [])
+    twice = f"{ENTITY_TITLE}  # seedlint: ignore[SL402]  # seedlint: ignore[SL6]"
+    (folder / "doc.md").write_text(CLEAN.replace(TITLE, twice, 1))
+    assert concise()[1][1].endswith(
+        "SL018 malformed suppression: unexpected text after `]`: a suppression comment ends at `]`; it silences nothing"
+    )
