@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -13,12 +14,13 @@ from typing import TypeVar
 from seedlint import rules
 from seedlint.config import Config
 from seedlint.corpus import record_for
-from seedlint.diagnostic import Diagnostic
+from seedlint.diagnostic import Diagnostic, cap_repeated
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_document, parse_document
 from seedlint.results import Checked
 
 Subject = TypeVar("Subject")
+_MENTION = re.compile("seedlint", re.IGNORECASE)
 
 
 def run_checks(
@@ -28,7 +30,8 @@ def run_checks(
     where: str,
     internal_errors: list[str],
 ) -> list[Diagnostic]:
-    """Every check's diagnostics; a check that raises is one internal error, and the others still run."""
+    """Every check's diagnostics (at most MAX_PER_RULE_AND_FILE of one rule per file); a check that raises is
+    one internal error, and the others still run."""
     found: list[Diagnostic] = []
     for check in checks:
         try:
@@ -37,7 +40,7 @@ def run_checks(
             internal_errors.append(
                 f"{where}: internal error in {check.__module__}.{check.__name__}:\n{traceback.format_exc()}"
             )
-    return found
+    return cap_repeated(found)
 
 
 def check_document(doc: Document, config: Config, internal_errors: list[str]) -> list[Diagnostic]:
@@ -83,7 +86,8 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     if doc is None:
         return Checked(source.display_path, [], None, False, errors)
     diagnostics = check_document(doc, config, errors)
-    has_suppressions = bool(doc.text and "seedlint:" in doc.text)
+    # Any mention, in any case: a malformed suppression (`# Seedlint ignore`) is reported too.
+    has_suppressions = bool(doc.text and _MENTION.search(doc.text))
     try:
         record = record_for(doc)
     except Exception:  # a bug: the file's own diagnostics are still reported

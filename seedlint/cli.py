@@ -7,6 +7,7 @@ Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or internal
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
+from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, text
 from seedlint.results import RunResult
 from seedlint.rules import all_rules, find_rule
@@ -32,12 +34,23 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 CommandDecorator: TypeAlias = Callable[[Callable[..., None]], Callable[..., None]]
 
 
+def usage_error(message: str) -> click.UsageError:
+    """A usage error (exit 2). Its message may quote a configured value or a path of the checked repository:
+    made inert like every output (seedlint/escaping.py)."""
+    return click.UsageError(inert(message))
+
+
 def _codes(value: str | None) -> list[str]:
     return [code.strip().upper() for code in (value or "").split(",") if code.strip()]
 
 
 def load_settings(
-    config_file: Path | None, isolated: bool, select: str | None, ignore: str | None, extend_select: str | None = None
+    config_file: Path | None,
+    isolated: bool,
+    select: str | None,
+    ignore: str | None,
+    extend_select: str | None = None,
+    no_suppressions: bool = False,
 ) -> Config:
     try:
         config = load_config(config_file, isolated=isolated)
@@ -49,17 +62,19 @@ def load_settings(
                     raise ConfigError(f"`{option}` names no rule code (`seedlint rules` lists them)")
                 selection.check_codes(_codes(value), f"`{option}`")
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        raise usage_error(str(error)) from None
     if select is not None:
         config.select = _codes(select)
     if ignore is not None:
         config.ignore = config.ignore + _codes(ignore)
     if extend_select is not None:
         config.extend_select = config.extend_select + _codes(extend_select)
+    if no_suppressions:
+        config.allow_suppressions = []
     try:  # a configured schema that cannot be used is the user's to fix, not an error in every document
         schema.validator(config.schema_path)
     except schema.SchemaFileError as error:
-        raise click.UsageError(str(error)) from None
+        raise usage_error(str(error)) from None
     return config
 
 
@@ -69,10 +84,10 @@ def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]
     try:
         sources = discover(targets, config)
     except DiscoveryError as error:
-        raise click.UsageError(f"{error}{hint}") from None
+        raise usage_error(f"{error}{hint}") from None
     if not sources:  # checking nothing must not pass silently
         shown = ", ".join(str(target) for target in targets)
-        raise click.UsageError(f"no documents in {shown}{hint}: documents are files named {', '.join(config.include)}")
+        raise usage_error(f"no documents in {shown}{hint}: documents are files named {', '.join(config.include)}")
     return sources
 
 
@@ -89,6 +104,11 @@ config_options: list[CommandDecorator] = [
     ),
     click.option("--extend-select", help="Comma-separated rule codes or prefixes to enable in addition."),
     click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
+    click.option(
+        "--no-suppressions",
+        is_flag=True,
+        help="Let no `# seedlint: ignore` comment silence anything (each is reported as SL019).",
+    ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
     click.option(
         "--cache-dir",
@@ -155,6 +175,11 @@ class Output:
     exit_zero: bool
     quiet: bool
 
+    @property
+    def is_text(self) -> bool:
+        """Text for people (a log's reader), not a file format another program parses."""
+        return self.statistics or (self.format or ("full" if sys.stdout.isatty() else "concise")) in ("full", "concise")
+
     def report(self, result: RunResult, files: int) -> None:
         if self.statistics:
             text.statistics(result.diagnostics, sys.stdout)
@@ -190,6 +215,7 @@ def check(
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
+    no_suppressions: bool,
     no_cache: bool,
     cache_dir: Path | None,
     output_format: str | None,
@@ -206,37 +232,41 @@ def check(
     """Check documents (default: the configured corpus, `seeds/`)."""
     if watch_mode:
         if fix or diff or since:
-            raise click.UsageError("--watch checks only: it cannot be combined with --fix, --diff or --since")
-        settings = (config_file, isolated, select, ignore, extend_select)
+            raise usage_error("--watch checks only: it cannot be combined with --fix, --diff or --since")
+        settings = (config_file, isolated, select, ignore, extend_select, no_suppressions)
         options = (no_cache, cache_dir, Output(output_format, statistics, exit_zero, quiet))
         watch.watch(lambda: watched_run(paths, settings, *options), lambda line: click.echo(line, err=True))
         sys.exit(EXIT_OK)
-    config = load_settings(config_file, isolated, select, ignore, extend_select)
+    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
     output = Output(output_format, statistics, exit_zero, quiet)
     sources = resolve_sources(paths, config)
     corpus = resolve_corpus(paths, config)
     cache = open_cache(config, no_cache, cache_dir)
     if fix or diff:
         if since:
-            raise click.UsageError("--since only applies to checking, not to --fix or --diff")
-        sys.exit(run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes, cache))
+            raise usage_error("--since only applies to checking, not to --fix or --diff")
+        with commands_stopped(output.is_text or diff):
+            status = run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes, cache)
+        sys.exit(status)
     lost = None
     if since:
         folders = list(paths) if paths and corpus is None else corpus_paths(config)  # where the corpus is
         try:
             lost = {key: f"{name} at {since}" for key, name in history.lost_addresses(since, folders).items()}
         except history.HistoryError as error:
-            raise click.UsageError(str(error)) from None
+            raise usage_error(str(error)) from None
     with progress(len(sources)) as advance:
         run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
         result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id)
-    output.report(result, len(sources))
-    sys.exit(output.status(result))
+    with commands_stopped(output.is_text):
+        output.report(result, len(sources))
+        status = output.status(result)
+    sys.exit(status)
 
 
 def watched_run(
     paths: tuple[Path, ...],
-    settings: tuple[Path | None, bool, str | None, str | None, str | None],
+    settings: tuple[Path | None, bool, str | None, str | None, str | None, bool],
     no_cache: bool,
     cache_dir: Path | None,
     output: Output,
@@ -261,11 +291,12 @@ def watched_run(
         cache = open_cache(config, no_cache, cache_dir)
         run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
         result = engine.run(sources, config, resolve_corpus(paths, config), cache=cache, run_id=run_id)
-        output.report(result, len(sources))
-        exit_status(result)  # says so when seedlint itself failed
+        with commands_stopped(output.is_text):
+            output.report(result, len(sources))
+            exit_status(result)  # says so when seedlint itself failed
         sys.stdout.flush()  # a report is seen whole before the watch waits (stdout may be a pipe)
     except click.UsageError as error:
-        click.echo(f"Error: {error.format_message()}", err=True)
+        click.echo(f"Error: {inert(error.format_message())}", err=True)
     return watched
 
 
@@ -281,6 +312,7 @@ def fix_command(
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
+    no_suppressions: bool,
     no_cache: bool,
     cache_dir: Path | None,
     output_format: str | None,
@@ -292,11 +324,40 @@ def fix_command(
     show_fixes: bool,
 ) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
-    config = load_settings(config_file, isolated, select, ignore, extend_select)
+    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
     sources = resolve_sources(paths, config)
     output = Output(output_format, statistics, exit_zero, quiet)
     cache = open_cache(config, no_cache, cache_dir)
-    sys.exit(run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes, cache))
+    with commands_stopped(output.is_text or diff):
+        status = run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes, cache)
+    sys.exit(status)
+
+
+def say(message: str) -> None:
+    """A message on stderr (they name files and quote what went wrong: made inert like every output)."""
+    click.echo(f"seedlint: {inert(message)}", err=True)
+
+
+@contextmanager
+def commands_stopped(text_output: bool) -> Iterator[None]:
+    """Under GitHub Actions, text output between `::stop-commands::TOKEN` and `::TOKEN::`: the runner acts on
+    no workflow command in between, and the token is random, so no document can end the pause early. Only
+    around text for people: a file format (JSON, SARIF, JUnit, GitLab) must stay exactly that format, and the
+    `github` format is made of commands. The text is inert anyway (seedlint/escaping.py); this is the second
+    wall."""
+    if not text_output or os.environ.get("GITHUB_ACTIONS") != "true":
+        yield
+        return
+    token = secrets.token_hex(16)
+    sys.stdout.write(f"::stop-commands::{token}\n")
+    sys.stdout.flush()
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout.write(f"::{token}::\n")
+        sys.stdout.flush()
 
 
 @contextmanager
@@ -344,7 +405,7 @@ def run_fix(
         for change in outcome.changes:
             sys.stdout.write(change.diff())
         for message in outcome.refused:
-            click.echo(f"seedlint: {message}", err=True)
+            say(message)
         return EXIT_FINDINGS if outcome.changes else EXIT_OK
     failures = fixer.write(outcome.changes)
     written = [c for c in outcome.changes if not any(f.startswith(f"{c.source.path}:") for f in failures)]
@@ -352,7 +413,7 @@ def run_fix(
         for change in written:
             counts = Counter(f"{d.code} ({d.name})" for d in change.applied)
             click.echo(
-                f"Fixed {change.source.display_path}: "
+                f"Fixed {inert(change.source.display_path)}: "
                 + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())),
                 err=True,
             )
@@ -365,13 +426,16 @@ def run_fix(
             err=True,
         )
     for message in [*outcome.refused, *failures]:
-        click.echo(f"seedlint: {message}", err=True)
+        say(message)
     return EXIT_ERROR if failures else output.status(outcome.result)
 
 
 def exit_status(result: RunResult) -> int:
     for message in result.internal_errors:
-        click.echo(f"seedlint: {failsafe.internal_error_message(message)}", err=True)
+        first, *traceback = failsafe.internal_error_message(message).splitlines() or [""]
+        say(first)
+        for line in traceback:  # (when debugging)
+            click.echo(inert(line, keep_tabs=True), err=True)
     if result.internal_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in result.diagnostics) else EXIT_OK
@@ -387,7 +451,9 @@ def exit_status(result: RunResult) -> int:
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 def show_config(config_file: Path | None, isolated: bool) -> None:
     """Print the effective configuration."""
-    click.echo(load_settings(config_file, isolated, None, None).to_toml(), nl=False)
+    # The values come from a file of the checked repository: each line made inert (TOML reads `\\u005b` back).
+    toml = load_settings(config_file, isolated, None, None).to_toml()
+    click.echo("".join(inert(line) + "\n" for line in toml.splitlines()), nl=False)
 
 
 @main.command(name="schema")
@@ -418,7 +484,7 @@ def explain_rule(code: str) -> None:
     """Explain one rule (by code or name)."""
     rule = find_rule(code)
     if rule is None:
-        raise click.UsageError(f"unknown rule {code!r}; `seedlint rules` lists them")
+        raise usage_error(f"unknown rule {code!r}; `seedlint rules` lists them")
     click.echo(rule.documentation(), nl=False)
 
 
@@ -454,6 +520,7 @@ def report_command(
     ignore: str | None,
     no_cache: bool,
     cache_dir: Path | None,
+    no_suppressions: bool,
     output: Path | None,
     output_format: str,
     history: int | None,
@@ -466,10 +533,10 @@ def report_command(
     except ImportError as error:  # the optional extra is not installed
         if error.name not in ("pygal", "jinja2", "markupsafe"):
             raise
-        raise click.UsageError(
+        raise usage_error(
             f"`seedlint report` needs the report extra ({error.name} is missing): pip install 'seedlint[report]'"
         ) from None
-    config = load_settings(config_file, isolated, select, ignore, extend_select)
+    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
     sources = resolve_sources(paths, config)
     targets = list(paths) or corpus_paths(config)
     request = report.Request(
@@ -485,7 +552,7 @@ def report_command(
         try:
             summary.history = trend.history(request, history, no_cache=no_cache)
         except trend.HistoryError as error:
-            raise click.UsageError(str(error)) from None
+            raise usage_error(str(error)) from None
     text = html.render(summary) if output_format == "html" else json_text(summary.to_data())
     if output is None:
         sys.stdout.write(text)
@@ -493,10 +560,10 @@ def report_command(
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as error:
-            raise click.UsageError(f"cannot write {output}: {error.strerror or error}") from None
-        click.echo(f"seedlint: report written to {output}", err=True)
+            raise usage_error(f"cannot write {output}: {error.strerror or error}") from None
+        click.echo(f"seedlint: report written to {inert(str(output))}", err=True)
     for message in internal_errors:
-        click.echo(f"seedlint: {failsafe.internal_error_message(message)}", err=True)
+        click.echo(f"seedlint: {inert(failsafe.internal_error_message(message))}", err=True)
     sys.exit(EXIT_ERROR if internal_errors else EXIT_OK)
 
 

@@ -29,6 +29,8 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
+    # Which codes a document's suppression comments may silence (`--no-suppressions`: none).
+    allow_suppressions: list[str] = field(default_factory=lambda: ["SL"])
     # Rule options.
     related_scope: str = "closed"
     schema: str | None = None

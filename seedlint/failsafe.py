@@ -12,6 +12,8 @@ import traceback
 
 import click
 
+from seedlint.escaping import inert
+
 EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
 DEBUG_VARIABLE = "SEEDLINT_DEBUG"
 
@@ -65,7 +67,7 @@ class FailsafeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise
+            raise  # (seedlint's usage errors are made inert where they are raised: cli.usage_error)
         except BrokenPipeError:
             _silence_stdout()
             ctx.exit(EXIT_ERROR)
@@ -76,5 +78,8 @@ class FailsafeGroup(click.Group):
             if debugging():
                 traceback.print_exc()
             hint = "" if debugging() else f"; {DEBUG_VARIABLE}=1 shows the traceback"
-            click.echo(f"seedlint: internal error: {type(error).__name__}: {error} (a bug in seedlint{hint})", err=True)
+            click.echo(
+                f"seedlint: internal error: {type(error).__name__}: {inert(str(error))} (a bug in seedlint{hint})",
+                err=True,
+            )
             ctx.exit(EXIT_ERROR)

@@ -22,6 +22,7 @@ from seedlint.config import Config
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, parse_document
+from seedlint.escaping import inert
 from seedlint.results import RunResult
 from seedlint.writer import WriteError, write_atomically
 from seedlint.yamltree import FieldPath
@@ -37,10 +38,31 @@ class FileChange:
     applied: list[Diagnostic] = field(default_factory=list)  # in the order they were applied
 
     def diff(self) -> str:
-        before = self.original.decode("utf-8", errors="replace").splitlines(keepends=True)
-        after = self.fixed.decode("utf-8", errors="replace").splitlines(keepends=True)
-        name = self.source.display_path
-        return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
+        """A unified diff for a terminal or a CI log: each line's text is made inert (seedlint/escaping.py:
+        a document line holding controls, `##[` or a leading `::` is shown escaped, so that no line of the
+        diff can drive the terminal or be read as a workflow command; tabs and CRLF endings stay)."""
+        name = inert(self.source.display_path)
+        lines = difflib.unified_diff(_lines(self.original), _lines(self.fixed), f"a/{name}", f"b/{name}")
+        # The first two lines name the files; hunk headers start with `@@`; every other line with ` `, `+` or `-`.
+        return "".join(
+            line if i < 2 or line.startswith("@@") else _shown_diff_line(line) for i, line in enumerate(lines)
+        )
+
+
+def _lines(data: bytes) -> list[str]:
+    # Split at LF only (str.splitlines would also split at U+2028, form feeds and other breaks inside a value).
+    *complete, last = data.decode("utf-8", errors="replace").split("\n")
+    return [line + "\n" for line in complete] + ([last] if last else [])
+
+
+def _shown_diff_line(line: str) -> str:
+    body, ending = line[1:], ""
+    for end in ("\r\n", "\n"):
+        if body.endswith(end):
+            body, ending = body[: -len(end)], end
+            break
+    shown = line[0] + inert(body, keep_tabs=True)
+    return shown + ending if ending else shown + "\n\\ No newline at end of file\n"
 
 
 @dataclass

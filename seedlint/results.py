@@ -21,7 +21,7 @@ class Checked:
     path: str
     diagnostics: list[Diagnostic]
     record: IndexRecord | None
-    has_suppressions: bool  # the text mentions `seedlint:`: the suppression pass must read it
+    has_suppressions: bool  # the text mentions seedlint (any case): the suppression pass must read it
     internal_errors: list[str] = field(default_factory=list)
     # For the cache: (size, mtime_ns) taken before the file was read, and the SHA-256 of what was read.
     stat: tuple[int, int] | None = None

@@ -34,9 +34,10 @@ def check_codes(codes: Iterable[str], where: str) -> None:
 
 
 def check_configured_codes(config: Config) -> None:
-    """The rule codes a configuration file names (select, extend-select, ignore, per-file-ignores, severity)."""
+    """The rule codes a configuration file names (select, extend-select, ignore, per-file-ignores, severity,
+    allow-suppressions)."""
     where = f"{config.source}: " if config.source is not None else ""
-    for key in ("select", "extend-select", "ignore"):
+    for key in ("select", "extend-select", "ignore", "allow-suppressions"):
         check_codes(getattr(config, key.replace("-", "_")), f"{where}`{key}`")
     for pattern, codes in config.per_file_ignores.items():
         check_codes(codes, f"{where}`per-file-ignores.{pattern}`")
@@ -106,7 +107,10 @@ def reported(
     selected = [apply_severity(d, config) for d in diagnostics if is_reported(d, config)]
     with_comments = [document(c.path) for c in checked if c.has_suppressions]
     selected = suppressions.apply(
-        selected, [doc for doc in with_comments if doc is not None], lambda code: is_selected(code, config)
+        selected,
+        [doc for doc in with_comments if doc is not None],
+        lambda code: is_selected(code, config),
+        suppressions.Policy([code.upper() for code in config.allow_suppressions]),
     )
     selected.sort(key=Diagnostic.sort_key)
     return selected

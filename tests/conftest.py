@@ -48,6 +48,13 @@ def run_json(*args: str) -> tuple[int, list[dict]]:
     return status, json.loads(output)
 
 
+@pytest.fixture(autouse=True)
+def outside_github_actions(monkeypatch):
+    """Tests see seedlint's output as it is outside a workflow (under Actions, text output is wrapped in
+    `::stop-commands::`; tests/test_output_injection.py sets GITHUB_ACTIONS itself)."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def isolated_cwd(tmp_path, monkeypatch):
     """Run in an empty folder so that no project configuration applies."""

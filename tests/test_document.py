@@ -167,3 +167,22 @@ def test_checking_a_document_leaves_no_reference_cycles():
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_positions_in_a_huge_text_in_any_order():
+    """Over LINE_TABLE_MAX_CHARS no line table is kept; positions are counted from checkpoints, whatever
+    order they are asked in (a duplicate key is positioned with its first occurrence: back and forth)."""
+    import random
+
+    from seedlint.document import LINE_TABLE_MAX_CHARS, Document
+
+    rng = random.Random(7)
+    texts = [
+        "".join(rng.choices("ab\n", k=LINE_TABLE_MAX_CHARS + 5000)),
+        "x" * (LINE_TABLE_MAX_CHARS + 9000) + "\n" + "y" * 100,  # one huge line, then another
+        "\n" * (LINE_TABLE_MAX_CHARS + 4096),
+    ]
+    for text in texts:
+        doc = Document(Path("huge.md"), "huge.md", b"", text=text)
+        for offset in [0, 4095, 4096, len(text)] + [rng.randrange(len(text) + 1) for _ in range(300)]:
+            assert doc.position(offset) == (text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset))

@@ -66,14 +66,15 @@ def test_a_message_with_line_breaks_stays_one_command():
     github([Diagnostic("a,b:c.md", 1, 1, "SL104", Severity.ERROR, "x\n::error file=y::pwned\r100%", name="n")], stream)
     assert (
         stream.getvalue() == "::error file=a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=1,title=SL104 n::"
-        "SL104 x%0A::error file=y::pwned%0D100%25\n"
+        "SL104 x\\n::error file=y::pwned\\r100%25\n"
     )
 
 
 def test_github_escaping_rules():
     from seedlint.reporters.machine import github_data, github_property
 
-    assert github_data("a%b\r\nc") == "a%25b%0D%0Ac"
+    assert github_data("a%b\r\nc") == "a%25b\\r\\nc"  # inert first: no line break reaches the runner
+    assert github_data("\x1b]8;;https://x\x07##[add-mask]") == "\\u001b]8;;https://x\\u0007##\\u005badd-mask]"
     assert github_property("x:y,z%") == "x%3Ay%2Cz%25"
 
 

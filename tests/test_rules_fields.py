@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, apply_fix, lint_text, seed_text
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from seedlint import engine
 from seedlint.config import Config
@@ -139,3 +141,56 @@ def test_an_empty_related_title_is_an_error_but_related_whitespace_is_left_to_th
     title = 'title: "Benton sheriff should impose strict oversight if county deploys facial recognition | Opinion"'
     assert found(SEED.replace(title, 'title: ""', 1)) == [("SL605", 28, 12, "related[0].title is empty")]
     assert found(SEED.replace(title, title[:-1] + ' "', 1)) == []
+
+
+def _levenshtein(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[:], i
+        for j, cb in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+    return row[-1]
+
+
+@given(st.text("abc", max_size=9), st.text("abc", max_size=9), st.integers(0, 3))
+def test_the_banded_edit_distance_agrees_with_the_full_one(a, b, limit):
+    assert fields.within_edits(a, b, limit) == (_levenshtein(a, b) <= limit)
+
+
+@given(st.text("abcd ", min_size=4, max_size=40), st.data())
+def test_the_spelling_index_finds_every_topic_within_two_edits(frequent, data):
+    """The pigeonhole index is complete: whatever two edits make of a frequent topic, it is a candidate."""
+    edited = list(frequent)
+    for _ in range(data.draw(st.integers(0, 2))):
+        at = data.draw(st.integers(0, len(edited)))
+        kind = data.draw(st.sampled_from(["insert", "delete", "replace"]))
+        if kind == "insert":
+            edited.insert(at, data.draw(st.sampled_from("abcdx ")))
+        elif at < len(edited):
+            if kind == "delete":
+                del edited[at]
+            else:
+                edited[at] = data.draw(st.sampled_from("abcdx "))
+    rare = "".join(edited)
+    assume(len(rare) >= 3)
+    assert frequent in fields.SpellingIndex([frequent, "unrelated topic"]).candidates(rare)
+
+
+def test_near_spellings_are_within_two_edits_and_similar():
+    index = fields.SpellingIndex(["Artificial Intelligence", "Machine Learning", "Power Apps", "AI", "Azure"])
+    assert index.nearest("Artifical Inteligence") == "Artificial Intelligence"  # two letters dropped
+    assert index.nearest("Machine Laerning") == "Machine Learning"  # two letters swapped
+    assert index.nearest("Power Appss") == "Power Apps"
+    assert index.nearest("Azur") == "Azure"
+    assert index.nearest("Artfcal Intellgence") is None  # four edits: another topic, or a poor spelling
+    assert index.nearest("AI") is None and index.nearest("A1") is None  # too short to call a misspelling
+    assert index.nearest("Power BI") is None
+
+
+def test_a_piece_most_topics_share_does_not_hide_the_match():
+    """200 frequent topics share their first piece; the candidates come from the rarest pieces first."""
+    topics = [f"Microsoft Azure {name}" for name in ("Functions", "Monitor", "Arc")] + [
+        f"Microsoft Azure Zone {number:03}" for number in range(200)
+    ]
+    index = fields.SpellingIndex(topics)
+    assert index.nearest("Microsoft Azure Monitr") == "Microsoft Azure Monitor"

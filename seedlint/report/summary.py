@@ -652,7 +652,7 @@ def _suppressions(checked: list[Checked], reported: set[str], load: Callable[[st
         doc = load(c.path)
         if doc is None:
             continue
-        for s in find_suppressions(doc):
+        for s in find_suppressions(doc)[0]:
             items.append(SuppressionItem(c.path, s.line, s.kind, list(s.codes)))
     by_code = Counter(code for item in items for code in item.codes)
     return Suppressions(len(items), len({item.path for item in items}), dict(sorted(by_code.items())), items)

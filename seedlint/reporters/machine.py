@@ -1,7 +1,10 @@
 """Reporters for machines and CI systems, all derived from `Diagnostic.to_dict()`.
 
 Every format escapes document text for its consumer: a message quoting a title full of `::`, `%`,
-newlines, `<` or `&` must not be able to inject a workflow command or break the XML."""
+newlines, `<` or `&` must not be able to inject a workflow command or break the XML. And every format can
+end up in a CI log or on a terminal (`seedlint check --output-format json` in a workflow step): each spells
+the escapes of seedlint/escaping.py in its own syntax, so that its consumers read the exact text while the
+log and the terminal see nothing to act on."""
 
 from __future__ import annotations
 
@@ -14,19 +17,23 @@ from xml.etree import ElementTree
 
 from seedlint import __version__
 from seedlint.diagnostic import Diagnostic
+from seedlint.escaping import inert, json_inert, xml_inert
 from seedlint.rules import all_rules
 
 INFORMATION_URI = "https://github.com/seedlint/seedlint"
 
 
+def write_json(data: object, stream: TextIO, indent: int | None = 2) -> None:
+    stream.write(json_inert(json.dumps(data, ensure_ascii=False, indent=indent)) + "\n")
+
+
 def json_array(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
-    json.dump([d.to_dict() for d in diagnostics], stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    write_json([d.to_dict() for d in diagnostics], stream)
 
 
 def json_lines(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
     for d in diagnostics:
-        stream.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+        write_json(d.to_dict(), stream, indent=None)
 
 
 # GitHub Actions workflow commands ---------------------------------------------------------------------
@@ -35,12 +42,13 @@ _GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def github_data(text: str) -> str:
-    """Escape a workflow command's message: `%`, CR and LF (so a message can never start a new command)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: inert text (no line break, control or `##[`: see seedlint/escaping.py),
+    then the runner's own encoding of `%` (CR and LF, which it also decodes, are escaped before)."""
+    return inert(text).replace("%", "%25")
 
 
 def github_property(text: str) -> str:
-    """Escape a workflow command's property value: as the message, plus `:` and `,`."""
+    """A workflow command's property value: as the message, plus `:` and `,`."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -113,8 +121,7 @@ def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> 
         "version": "2.1.0",
         "runs": [{"tool": {"driver": driver}, "results": results}],
     }
-    json.dump(log, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    write_json(log, stream)
 
 
 # JUnit XML -----------------------------------------------------------------------------------------------
@@ -143,7 +150,8 @@ def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_o
         for d in found:
             failure = ElementTree.SubElement(case, "failure", type=d.code, message=xml_text(f"{d.code} {d.message}"))
             failure.text = xml_text(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}")
-    stream.write(ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
+    body = xml_inert(ElementTree.tostring(suites, encoding="unicode"))  # one line: no break in any text
+    stream.write("<?xml version='1.0' encoding='utf-8'?>\n" + body + "\n")
 
 
 # GitLab Code Quality -------------------------------------------------------------------------------------
@@ -166,5 +174,4 @@ def gitlab(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) ->
                 "location": {"path": d.path, "lines": {"begin": d.line, "end": d.end_line or d.line}},
             }
         )
-    json.dump(report, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    write_json(report, stream)

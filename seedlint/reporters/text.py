@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from typing import TextIO
@@ -10,6 +9,7 @@ from typing import TextIO
 import click
 
 from seedlint.diagnostic import Diagnostic
+from seedlint.escaping import inert
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -19,7 +19,7 @@ def concise(
 ) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
-        stream.write(f"{one_line(d.path)}:{d.line}:{d.column}: {d.code} {one_line(d.message)}\n")
+        stream.write(f"{inert(d.path)}:{d.line}:{d.column}: {d.code} {inert(d.message)}\n")
     if not quiet:
         stream.write(summary(diagnostics, files) + "\n")
 
@@ -41,8 +41,8 @@ def full(
 
     for d in diagnostics:
         header = (
-            f"{style(one_line(d.path), bold=True)}:{d.line}:{d.column}: "
-            f"{style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {one_line(d.message)}"
+            f"{style(inert(d.path), bold=True)}:{d.line}:{d.column}: "
+            f"{style(d.code, fg=SEVERITY_COLOURS[d.severity.value], bold=True)} {inert(d.message)}"
         )
         stream.write(header + "\n")
         line = _source_line(source(d.path), d.line)
@@ -50,7 +50,7 @@ def full(
             gutter = f"{d.line:>5} | "
             width = max(1, (d.end_column - d.column) if d.end_line == d.line and d.end_column else 1)
             width = min(width, max(1, len(line) - d.column + 1))
-            stream.write(style(gutter, fg="blue") + one_line(line) + "\n")
+            stream.write(style(gutter, fg="blue") + inert(line) + "\n")
             stream.write(
                 " " * (len(gutter) - 2)
                 + style("| ", fg="blue")
@@ -59,7 +59,7 @@ def full(
                 + "\n"
             )
         if d.fix is not None:
-            stream.write(f"      = fix ({d.fix.applicability.value}): {one_line(d.fix.description)}\n")
+            stream.write(f"      = fix ({d.fix.applicability.value}): {inert(d.fix.description)}\n")
         stream.write("\n")
     if not quiet:
         stream.write(summary(diagnostics, files) + "\n")
@@ -76,20 +76,8 @@ def _source_line(text: str | None, line: int) -> str | None:
 
 
 def _display_offset(line: str, column: int) -> int:
-    # Tabs and escapes are shown one-for-one by `one_line`, so the caret lines up with the printed text.
-    return len(one_line(line[: column - 1]))
-
-
-# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC and CSI start escape sequences
-# that can recolour, retitle or clear the terminal), line separators, and bidirectional controls that
-# reorder what is shown. Document text and file names reach messages, so each is shown as an escape.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-_SHORT = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
-
-
-def one_line(text: str) -> str:
-    """`text` on one line, with nothing a terminal would act on."""
-    return _UNSAFE.sub(lambda m: _SHORT.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+    # The text before the column escaped as the line is shown, so that the caret lines up with it.
+    return len(inert(line[: column - 1]))
 
 
 def summary(diagnostics: list[Diagnostic], files: int) -> str:
@@ -113,4 +101,4 @@ def statistics(diagnostics: list[Diagnostic], stream: TextIO) -> None:
     names = {d.code: d.name for d in diagnostics}
     fixable = {d.code for d in diagnostics if d.fixable}
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        stream.write(f"{count:>6}  {code}  {'[*]' if code in fixable else '   '} {names[code]}\n")
+        stream.write(f"{count:>6}  {code}  {'[*]' if code in fixable else '   '} {inert(names[code])}\n")

@@ -188,6 +188,32 @@ UNUSED_SUPPRESSION = define(
     fix="safe: the unused codes are removed from the comment, or the whole comment when none is used.",
 )
 
+MALFORMED_SUPPRESSION = define(
+    "SL018",
+    "malformed-suppression",
+    "warning",
+    "A comment meant as a suppression is malformed, so it silences nothing.",
+    what="A front-matter comment starting `# seedlint` that is not exactly `# seedlint: ignore[CODES]` or "
+    "`# seedlint: ignore-file[CODES]` with known rule codes or prefixes: no brackets (`ignore SL202`), a bare "
+    "`ignore`, a misspelt directive (`ignore_file`), an unknown code (`SL2O2`), text after `]`. The message "
+    "says what was expected.",
+    why="A suppression that is silently ignored leaves its author believing a finding is handled, and one that "
+    "were guessed at could hide more than was meant.",
+    example='title: "Caf&eacute;"   # seedlint: ignore SL402',
+)
+DISALLOWED_SUPPRESSION = define(
+    "SL019",
+    "disallowed-suppression",
+    "warning",
+    "A suppression names findings this run does not let a document silence.",
+    what="A suppression of SL001–SL013 (a file that does not load is always reported), of a code outside the "
+    "configuration's `allow-suppressions`, or any suppression under `--no-suppressions`. The findings stay "
+    "reported; this says why the comment did not silence them.",
+    why="Documents are written by anyone: whether a finding may be hidden is the project's decision (its "
+    "configuration, its CI), not the document's.",
+    example="# seedlint: ignore-file[SL]   (and the front matter does not parse: SL008 is still reported)",
+)
+
 PROBLEM_RULES = {
     rule.name: rule
     for rule in (
