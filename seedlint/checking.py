@@ -15,7 +15,7 @@ from seedlint.config import Config
 from seedlint.corpus import record_for
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
-from seedlint.document import Document, load_document, parse_document
+from seedlint.document import Document, load_content, load_document
 from seedlint.results import Checked
 
 Subject = TypeVar("Subject")
@@ -57,7 +57,7 @@ class Reader:
     def load(self, source: SourceFile) -> Document | None:
         try:
             if source.display_path in self.contents:
-                return parse_document(self.contents[source.display_path], source.path, source.display_path)
+                return load_content(self.contents[source.display_path], source.path, source.display_path)
             return load_document(source.path, source.display_path)
         except Exception:  # the loader turns every problem of a file into a diagnostic: this is a bug; go on
             self.internal_errors.append(

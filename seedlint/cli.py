@@ -368,3 +368,17 @@ def explain_rule(code: str) -> None:
     if rule is None:
         raise click.UsageError(f"unknown rule {code!r}; `seedlint rules` lists them")
     click.echo(rule.documentation(), nl=False)
+
+
+@main.command(name="server")
+def language_server() -> None:
+    """Run the language server (LSP over stdin/stdout) for editors; needs `pip install 'seedlint[server]'`."""
+    try:
+        from seedlint.server.app import serve
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        raise click.UsageError(
+            f"`seedlint server` needs the server extra (pygls and lsprotocol): pip install 'seedlint[server]' ({error})"
+        ) from None
+    serve()

@@ -1,0 +1,296 @@
+"""`seedlint server` end to end: the real server process driven over stdio by a real LSP client (pytest-lsp),
+on copies of real documents (tests/fixtures/azure-news: 27 documents closed under their related entries)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from seedlint import engine
+from seedlint.config import load_config
+from seedlint.discovery import discover
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AZURE = FIXTURES / "azure-news"
+# A document with a stale copy (related[0]) and a duplicate entry (related[1]), both cross-document findings.
+JEDI = "2020-05-08-aws-files-a-second-jedi-protest-with-the-dod.md"
+# Copied, byte for byte, by the ten MariaDB documents' related lists (all clean).
+DEFENDER = "2021-06-09-azure-database-for-mariadb-azure-defender-in-general-availability.md"
+LARGE_STORAGE = "2020-06-10-large-storage-for-azure-database-for-mariadb.md"
+WAIT = 30.0  # seconds: only a guard against a hung server, never a speed requirement
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    shutil.copytree(AZURE, folder)
+    return folder
+
+
+async def start(workspace: Path, capabilities: str = "neovim@v0.7.0", **options: object) -> LanguageClient:
+    config = ClientServerConfig(
+        server_command=[sys.executable, "-m", "seedlint", "server"],
+        server_env={**os.environ, "XDG_CACHE_HOME": str(workspace.parent / "xdg-cache")},
+    )
+    client = await config.start()
+    assert isinstance(client, LanguageClient)
+    uri = workspace.as_uri()
+    params = types.InitializeParams(
+        capabilities=client_capabilities(capabilities),
+        root_uri=uri,
+        workspace_folders=[types.WorkspaceFolder(uri=uri, name=workspace.name)],
+        initialization_options=options or None,
+    )
+    await client.initialize_session(params)
+    return client
+
+
+@pytest_asyncio.fixture
+async def client(workspace: Path) -> AsyncIterator[LanguageClient]:
+    client = await start(workspace)
+    yield client
+    await client.shutdown_session()
+    await client.stop()
+
+
+def uri_of(path: Path) -> str:
+    return path.as_uri()
+
+
+def open_document(client: LanguageClient, path: Path, text: str | None = None) -> str:
+    uri = uri_of(path)
+    content = text if text is not None else path.read_text(encoding="utf-8")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=content)
+        )
+    )
+    return uri
+
+
+def change_document(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+async def diagnostics_when(
+    client: LanguageClient, uri: str, ready: Callable[[Sequence[types.Diagnostic]], bool]
+) -> Sequence[types.Diagnostic]:
+    """The diagnostics published for `uri` once they satisfy `ready` (a hung server fails after WAIT)."""
+    async with asyncio.timeout(WAIT):
+        while True:
+            found = client.diagnostics.get(uri)
+            if found is not None and ready(found):
+                return found
+            await asyncio.sleep(0.02)
+
+
+def has(*codes: str) -> Callable[[Sequence[types.Diagnostic]], bool]:
+    return lambda found: all(any(d.code == code for d in found) for code in codes)
+
+
+def lacks(*codes: str) -> Callable[[Sequence[types.Diagnostic]], bool]:
+    return lambda found: not any(d.code in codes for d in found)
+
+
+def summary(found: Sequence[types.Diagnostic]) -> list[tuple]:
+    return [
+        (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity)
+        for d in found
+    ]
+
+
+def cli_findings(workspace: Path, name: str) -> list[tuple]:
+    """What `seedlint check` reports on the whole corpus for one document, in LSP terms (these documents are ASCII
+    up to the findings' columns, so columns only shift to 0-based)."""
+    config = load_config(start=workspace)
+    result = engine.run(discover([workspace], config, cwd=workspace), config)
+    severities = {"error": 1, "warning": 2, "info": 3}
+    return [
+        (d.code, d.line - 1, d.column - 1, d.end_line - 1, d.end_column - 1, severities[d.severity.value], d.message)
+        for d in result.diagnostics
+        if d.path == name and d.end_line is not None and d.end_column is not None
+    ]
+
+
+# Diagnostics ---------------------------------------------------------------------------------------------------
+
+
+async def test_open_publishes_what_the_cli_reports_with_exact_ranges_codes_and_links(client, workspace):
+    uri = open_document(client, workspace / JEDI)
+    found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+    assert [(*row, d.message) for row, d in zip(summary(found), found, strict=True)] == cli_findings(workspace, JEDI)
+    stale = found[0]
+    assert summary(found) == [("SL505", 28, 11, 28, 67, 2), ("SL507", 47, 12, 47, 103, 2)]
+    assert stale.message.startswith(
+        "related[0] is a stale copy of 2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md "
+        "(title, publishedDateTime differ): title is "
+    )
+    assert stale.source == "seedlint"
+    assert stale.code_description is not None
+    documentation = Path(stale.code_description.href.removeprefix("file://"))
+    assert documentation.parts[-4:] == ("seedlint", documentation.parts[-3], "rules", "SL505.md")
+    assert documentation.read_text(encoding="utf-8").startswith("# SL505 related-stale-copy\n")
+
+
+async def test_a_date_broken_in_the_unsaved_text_is_reported_at_its_exact_range(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    change_document(
+        client,
+        uri,
+        2,
+        text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-31T16:00:42Z"),
+    )
+    found = await diagnostics_when(client, uri, has("SL202"))
+    [date] = [d for d in found if d.code == "SL202"]
+    assert summary([date]) == [("SL202", 4, 19, 4, 39, 1)]
+    assert date.message == "publishedDateTime 2021-06-31T16:00:42Z is not a real date: June 2021 has 30 days"
+    assert client.diagnostics[uri] is found  # the file on disk was not touched: the text checked is the editor's
+    assert "2021-06-09T16:00:42Z" in path.read_text(encoding="utf-8")
+
+
+async def test_a_retitle_reports_stale_copies_in_the_documents_that_copy_it_and_a_revert_clears_them(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    other = uri_of(workspace / LARGE_STORAGE)
+    assert other not in client.diagnostics  # documents not open are published only when a change affects them
+    retitled = text.replace(
+        'title: "Azure Database for MariaDB Azure Defender', 'title: "Azure Defender for MariaDB', 1
+    )
+    change_document(client, uri, 2, retitled)
+    found = await diagnostics_when(client, other, has("SL505"))
+    [stale] = [d for d in found if d.code == "SL505"]
+    assert summary([stale]) == [("SL505", 23, 11, 23, 78, 2)]
+    assert stale.message == (
+        f"related[0] is a stale copy of {DEFENDER} (title differs): title is "
+        '"Azure Database for MariaDB Azure Defender in general availability" but '
+        f'{DEFENDER} now has "Azure Defender for MariaDB in general availability"'
+    )
+    copies = [u for u, ds in client.diagnostics.items() if any(d.code == "SL505" for d in ds)]
+    assert len(copies) == 9  # every MariaDB document but the retitled one copies it
+    change_document(client, uri, 3, text)
+    await diagnostics_when(client, other, lacks("SL505"))
+    assert list(client.diagnostics[other]) == [d for d in found if d.code != "SL505"]
+
+
+async def test_the_configuration_of_the_documents_project_is_honoured(workspace):
+    (workspace / "seedlint.toml").write_text('paths = ["."]\nignore = ["SL507"]\nseverity = { SL505 = "error" }\n')
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / JEDI)
+        found = await diagnostics_when(client, uri, has("SL505"))
+        assert summary(found) == [("SL505", 28, 11, 28, 67, 1)]
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_serving(workspace):
+    (workspace / "seedlint.toml").write_text('paths = ["."]\nfuture-tolerance-days = -5\n')
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / JEDI)
+        [problem] = await diagnostics_when(client, uri, lambda found: len(found) == 1)
+        assert problem.message == (
+            f"seedlint cannot check this document: {workspace / 'seedlint.toml'}: "
+            "`future-tolerance-days` must be between 0 and 3650, not -5"
+        )
+        assert problem.severity == types.DiagnosticSeverity.Error
+        async with asyncio.timeout(WAIT):
+            while not client.messages:
+                await asyncio.sleep(0.02)
+        assert client.messages[0].message == f"seedlint: {problem.message.split(': ', 1)[1]}"
+        (workspace / "seedlint.toml").write_text('paths = ["."]\n')  # fixed and saved: checked again
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=uri_of(workspace / "seedlint.toml"))
+            )
+        )
+        await diagnostics_when(client, uri, has("SL505", "SL507"))
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_a_binary_text_and_a_huge_text_are_findings_not_a_dead_server(client, workspace):
+    binary = workspace / "binary.md"
+    binary.write_bytes(b"---\ntitle: x\x00\n---\n")
+    uri = open_document(client, binary, "---\ntitle: x\x00\n---\n")
+    found = await diagnostics_when(client, uri, has("SL003"))
+    assert [(d.code, d.message) for d in found] == [
+        ("SL003", "file contains NUL bytes: binary data, not a text document")
+    ]
+    huge = workspace / "huge.md"
+    text = "---\ntitle: x\n---\n" + "word " * 2_200_000
+    huge.write_text(text)
+    uri = open_document(client, huge, text)
+    found = await diagnostics_when(client, uri, has("SL002"))
+    assert [(d.code, d.message) for d in found] == [
+        ("SL002", "file is 11,000,017 bytes; documents over 10,485,760 bytes are not parsed")
+    ]
+    uri = open_document(client, workspace / JEDI)  # still serving
+    await diagnostics_when(client, uri, has("SL505"))
+
+
+@pytest.mark.parametrize(("encoding", "end"), [("utf-16", 22), ("utf-8", 25), ("utf-32", 21)])
+async def test_positions_are_counted_in_the_negotiated_encoding(tmp_path, encoding, end):
+    workspace = tmp_path / "news"
+    workspace.mkdir()
+    text = '---\ntitle: "\U0001f600 Café news "\nexcerpt: "Café opens"\n---\n'
+    (workspace / "doc.md").write_text(text)
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.general = types.GeneralClientCapabilities(position_encodings=[encoding])
+    config = ClientServerConfig(
+        server_command=[sys.executable, "-m", "seedlint", "server"],
+        server_env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")},
+    )
+    client = await config.start()
+    assert isinstance(client, LanguageClient)
+    try:
+        result = await client.initialize_session(
+            types.InitializeParams(capabilities=capabilities, root_uri=workspace.as_uri())
+        )
+        assert result.capabilities.position_encoding == encoding
+        uri = open_document(client, workspace / "doc.md")
+        found = await diagnostics_when(client, uri, has("SL606"))
+        [space] = [d for d in found if d.code == "SL606"]
+        # The value `"😀 Café news "` ends after 21 characters, 22 UTF-16 code units (😀 is two), 25 UTF-8 bytes
+        # (😀 is four, é two).
+        assert (space.range.start.line, space.range.start.character, space.range.end.character) == (1, 7, end)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_the_expectation_is_what_the_cli_writes(workspace, capsys, monkeypatch):
+    """The expectation above is the engine's own run; the JSON of `seedlint check` says the same."""
+    from seedlint.cli import main
+
+    monkeypatch.chdir(workspace)
+    with pytest.raises(SystemExit):
+        main(["check", ".", "--output-format", "json", "--no-cache"])
+    reported = [d for d in json.loads(capsys.readouterr().out) if d["path"] == JEDI]
+    assert [(d["code"], d["line"] - 1, d["column"] - 1, d["end_line"] - 1, d["end_column"] - 1) for d in reported] == [
+        row[:5] for row in cli_findings(workspace, JEDI)
+    ]
