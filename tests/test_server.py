@@ -294,3 +294,131 @@ async def test_the_expectation_is_what_the_cli_writes(workspace, capsys, monkeyp
     assert [(d["code"], d["line"] - 1, d["column"] - 1, d["end_line"] - 1, d["end_column"] - 1) for d in reported] == [
         row[:5] for row in cli_findings(workspace, JEDI)
     ]
+
+
+# Code actions --------------------------------------------------------------------------------------------------
+
+
+def applied(text: str, edit: types.WorkspaceEdit | None, uri: str) -> str:
+    """The text after a workspace edit, as an editor applies it (ASCII lines: UTF-16 columns are characters)."""
+    assert edit is not None
+    if edit.document_changes:
+        [change] = edit.document_changes
+        assert isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri
+        edits = list(change.edits)
+    else:
+        assert edit.changes is not None and list(edit.changes) == [uri]
+        edits = list(edit.changes[uri])
+    lines = text.splitlines(keepends=True)
+
+    def offset(position: types.Position) -> int:
+        return sum(len(line) for line in lines[: position.line]) + position.character
+
+    for change in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        assert isinstance(change, types.TextEdit)
+        text = text[: offset(change.range.start)] + change.new_text + text[offset(change.range.end) :]
+    return text
+
+
+async def actions_at(
+    client: LanguageClient, uri: str, diagnostic: types.Diagnostic, only: list[str] | None = None
+) -> list[types.CodeAction]:
+    found = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic], only=only),
+        )
+    )
+    assert found is not None
+    actions = [action for action in found if isinstance(action, types.CodeAction)]
+    if only is None:  # offered with them: "fix all" (a source action), checked in its own test
+        assert [a.kind for a in actions].count("source.fixAll.seedlint") <= 1
+        actions = [action for action in actions if action.kind == types.CodeActionKind.QuickFix]
+    return actions
+
+
+async def resolved(client: LanguageClient, action: types.CodeAction) -> types.CodeAction:
+    assert action.edit is None  # computed only for the action chosen
+    return await client.code_action_resolve_async(action)
+
+
+async def test_a_quick_fix_gives_the_exact_fixed_text_and_is_labelled_safe(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    broken = text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-09 16:00:42Z")
+    change_document(client, uri, 2, broken)
+    found = await diagnostics_when(client, uri, has("SL205"))
+    [date] = [d for d in found if d.code == "SL205"]
+    actions = await actions_at(client, uri, date)
+    assert [a.title for a in actions] == [
+        "SL205: write 2021-06-09T16:00:42Z (safe)",
+        "SL205: suppress this finding (# seedlint: ignore[SL205])",
+    ]
+    fix = await resolved(client, actions[0])
+    assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred
+    assert applied(broken, fix.edit, uri) == text
+
+
+async def test_an_unsafe_fix_says_so_and_is_not_preferred(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    tracked = text.replace(
+        'webUrl: "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"',
+        'webUrl: "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/?utm_source=feed"',
+    )
+    uri = open_document(client, path, tracked)
+    found = await diagnostics_when(client, uri, has("SL312"))
+    [tracking] = [d for d in found if d.code == "SL312"]
+    [fix, _suppress] = await actions_at(client, uri, tracking)
+    assert fix.title.startswith("SL312: ") and fix.title.endswith(" (unsafe: may change meaning)")
+    assert not fix.is_preferred
+    assert applied(tracked, (await resolved(client, fix)).edit, uri) == text
+
+
+async def test_fix_all_applies_every_safe_fix_to_a_stable_point(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-09 16:00:42Z")
+    uri = open_document(client, path, broken)
+    found = await diagnostics_when(client, uri, has("SL205", "SL606"))
+    [action] = await actions_at(client, uri, found[0], only=["source.fixAll"])
+    assert (action.title, action.kind) == ("Fix all safe seedlint findings", "source.fixAll.seedlint")
+    fixed = applied(broken, (await resolved(client, action)).edit, uri)
+    assert fixed == text.replace(
+        'Azure Database for MariaDB. "\npublishedDateTime', 'Azure Database for MariaDB."\npublishedDateTime', 1
+    )
+    change_document(client, uri, 2, fixed)
+    await diagnostics_when(client, uri, lacks("SL205", "SL606"))
+
+
+async def test_suppressing_a_finding_on_its_line_silences_it_without_an_unused_suppression(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    found = await diagnostics_when(client, uri, has("SL606"))
+    [blank] = [d for d in found if d.code == "SL606"]
+    [_fix, suppress] = await actions_at(client, uri, blank)
+    suppressed = applied(text, (await resolved(client, suppress)).edit, uri)
+    line = text.splitlines(keepends=True)[3]
+    assert suppressed == text.replace(line, line.rstrip("\n") + "  # seedlint: ignore[SL606]\n", 1)
+    change_document(client, uri, 2, suppressed)
+    await diagnostics_when(client, uri, lambda found: not found)
+
+
+async def test_a_finding_inside_a_multi_line_value_is_suppressed_for_the_file(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    folded = text.replace('title: "Azure Database', 'title: "Azure\n  Database', 1).replace(
+        'general availability"\nexcerpt', 'general availability "\nexcerpt', 1
+    )
+    uri = open_document(client, path, folded)
+    found = await diagnostics_when(
+        client, uri, lambda found: any(d.range.start.line == 2 and d.code == "SL606" for d in found)
+    )
+    [blank] = [d for d in found if d.code == "SL606" and d.range.start.line == 2]
+    [_fix, suppress] = await actions_at(client, uri, blank)
+    suppressed = applied(folded, (await resolved(client, suppress)).edit, uri)
+    assert suppressed == folded.replace("---\n", "---\n# seedlint: ignore-file[SL606]\n", 1)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from seedlint import __version__
 from seedlint.discovery import DiscoveryError, SourceFile
 from seedlint.failsafe import debugging, internal_error_message
 from seedlint.server.convert import UTF8, UTF16, UTF32
+from seedlint.server.features.actions import FIX_ALL, Actions
 from seedlint.server.features.diagnostics import Diagnostics
 from seedlint.server.project import Project
 from seedlint.server.session import OpenDocument, Session, path_of_uri
@@ -33,6 +36,7 @@ class SeedlintServer(LanguageServer):
         super().__init__("seedlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.session = Session()
         self.diagnostics = Diagnostics(self)
+        self.actions = Actions(self, self.diagnostics)
         self.encoding = UTF16
 
     # Messages to the editor ------------------------------------------------------------------------------
@@ -81,7 +85,7 @@ class SeedlintServer(LanguageServer):
         else:
             self.log(f"seedlint: {len(project.results)} documents in the corpus of {project.key}")
         finally:
-            if progress:
+            if progress and not self.diagnostics.stopped:  # (after shutdown nothing more is sent)
                 self.work_done_progress.end(token, types.WorkDoneProgressEnd())
 
     def _progress_begin(self, token: str, title: str) -> bool:
@@ -126,6 +130,24 @@ class SeedlintServer(LanguageServer):
         return source.display_path if source is not None else None
 
 
+def guarded(server: SeedlintServer, default: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A request handler (a coroutine) that never fails the request: a bug is shown in one line (the traceback
+    goes to the log) and the editor gets an empty answer."""
+
+    def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(handler)
+        async def run(params: Any) -> Any:
+            try:
+                return await handler(params)
+            except Exception:
+                server.internal_error(f"{handler.__name__}: internal error:\n{traceback.format_exc()}")
+                return default
+
+        return run
+
+    return decorate
+
+
 def create_server() -> SeedlintServer:
     server = SeedlintServer()
     session = server.session
@@ -137,6 +159,7 @@ def create_server() -> SeedlintServer:
         folders = [path_of_uri(folder.uri) for folder in params.workspace_folders or []]
         root = path_of_uri(params.root_uri) if params.root_uri else None
         session.workspace_folders = [folder for folder in [*folders, root] if folder is not None]
+        server.actions.configure(params.capabilities)
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
         apply_options(server, options)
 
@@ -207,6 +230,19 @@ def create_server() -> SeedlintServer:
         document = session.documents.pop(params.text_document.uri, None)
         if document is not None:
             server.diagnostics.closed(document)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
+    )
+    @guarded(server, [])
+    async def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        return await server.actions.actions(params)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    @guarded(server, None)
+    async def resolve_code_action(params: types.CodeAction) -> types.CodeAction:
+        return await server.actions.resolve(params) or params
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files_changed(params: types.DidChangeWatchedFilesParams) -> None:

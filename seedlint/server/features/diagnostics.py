@@ -131,7 +131,7 @@ class Diagnostics:
         if not project.loaded and project.error is None:
             early = self.early_state(document, project)
             if early is not None:
-                self.publish_open(document, self.session.own_findings(early), early)
+                self.publish_open(document, self.session.own_findings(early), early, final=False)
             await self.ready(project)
             document = self.session.documents.get(uri)
             if document is None:
@@ -168,8 +168,10 @@ class Diagnostics:
             self.spread(project, document.shown_record, record)
             document.shown_record, document.shown_error = record, error
 
-    def current(self, document: OpenDocument) -> list[Diagnostic]:
+    async def current(self, document: OpenDocument) -> list[Diagnostic]:
         """The document's findings on its current text (checked now if a change is still pending)."""
+        if document.project is not None:
+            await self.ready(document.project)
         if document.findings is None or document.findings_of != document.text:
             self.session.attach(document)
             if document.state is None or document.project is None or not document.project.loaded:
@@ -190,9 +192,9 @@ class Diagnostics:
             return None
         return Text(SourceFile.at(path, display_path(path, project.root)), document.text, project)
 
-    def publish_open(self, document: OpenDocument, findings: Findings, state: Text) -> None:
+    def publish_open(self, document: OpenDocument, findings: Findings, state: Text, final: bool = True) -> None:
         diagnostics = findings.by_path.get(state.source.display_path, [])
-        if state.text == document.text:
+        if final and state.text == document.text:
             document.findings, document.findings_of = diagnostics, state.text
         positions = PositionMap(state.text, self.server.encoding)
         self.server.publish(document.uri, [to_lsp(d, positions) for d in diagnostics], document.version)
