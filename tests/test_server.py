@@ -193,6 +193,7 @@ async def test_a_retitle_reports_stale_copies_in_the_documents_that_copy_it_and_
         '"Azure Database for MariaDB Azure Defender in general availability" but '
         f'{DEFENDER} now has "Azure Defender for MariaDB in general availability"'
     )
+
     def copies() -> list[str]:
         return [u for u, ds in client.diagnostics.items() if any(d.code == "SL505" for d in ds)]
 
@@ -432,3 +433,117 @@ async def test_a_finding_inside_a_multi_line_value_is_suppressed_for_the_file(cl
     [_fix, suppress] = await actions_at(client, uri, blank)
     suppressed = applied(folded, (await resolved(client, suppress)).edit, uri)
     assert suppressed == folded.replace("---\n", "---\n# seedlint: ignore-file[SL606]\n", 1)
+
+
+# Navigation ----------------------------------------------------------------------------------------------------
+
+
+def position_of(text: str, needle: str, after: int = 0) -> types.Position:
+    """The position just inside the first `needle` (ASCII text: columns are characters)."""
+    offset = text.index(needle) + after
+    line = text.count("\n", 0, offset)
+    return types.Position(line=line, character=offset - (text.rfind("\n", 0, offset) + 1))
+
+
+async def test_hover_on_a_rule_code_shows_its_documentation(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8").replace(
+        "category: news\n", "category: news  # seedlint: ignore[SL606]\n", 1
+    )
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL017"))  # (it silences nothing on that line)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "SL606]", 2))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.kind == types.MarkupKind.Markdown
+    assert hover.contents.value.startswith(
+        "**SL606 surrounding-whitespace** (info, fix: safe)\n\n"
+        "A title, excerpt, name or topic starts or ends with whitespace.\n\n**What it does**: "
+    )
+
+
+async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(client, workspace):
+    path = workspace / JEDI
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL505"))
+    at = position_of(text, "related:\n  - title:", 14)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    target = "2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md"
+    lines = hover.contents.value.split("\n")
+    assert lines[:3] == [
+        f"related[0] → **{target}** (`{target}`)",
+        "",
+        "**Stale copy**: title, publishedDateTime differ.",
+    ]
+    target_text = (workspace / target).read_text(encoding="utf-8")
+    title_now = target_text.split('\ntitle: "', 1)[1].split('"\n', 1)[0]
+    assert f'- title in {target} now: "{title_now}"' in lines
+    clean = workspace / LARGE_STORAGE
+    clean_text = clean.read_text(encoding="utf-8")
+    clean_uri = open_document(client, clean, clean_text)
+    await diagnostics_when(client, clean_uri, has("SL608"))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=clean_uri),
+            position=position_of(clean_text, "related:\n  - title:", 14),
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value == (
+        f"related[0] → **{DEFENDER}** (`{DEFENDER}`)\n\nUp to date: its copied fields match the document."
+    )
+
+
+async def test_definition_of_a_related_entry_is_the_document_it_names(client, workspace):
+    path = workspace / LARGE_STORAGE
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL608"))
+    at = position_of(
+        text, 'webUrl: "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender', 12
+    )
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
+    )
+    assert isinstance(found, types.Location)
+    assert found.uri == uri_of(workspace / DEFENDER)
+    assert (found.range.start.line, found.range.start.character) == (2, 7)  # its title
+    nowhere = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "title:")
+        )
+    )
+    assert nowhere is None
+
+
+async def test_references_of_a_document_are_the_documents_that_copy_it(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    found = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, "title:"),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert found is not None
+    copying = sorted(
+        p.name
+        for p in workspace.glob("*.md")
+        if p.name != DEFENDER and "azure-defender-in-general-availability/" in p.read_text()
+    )
+    assert sorted(Path(location.uri.removeprefix("file://")).name for location in found) == copying
+    assert len(copying) == 9
+    large = next(location for location in found if location.uri.endswith(LARGE_STORAGE))
+    large_text = (workspace / LARGE_STORAGE).read_text(encoding="utf-8")
+    start = position_of(
+        large_text, '"https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender'
+    )
+    assert large.range.start == start

@@ -22,6 +22,7 @@ from seedlint.failsafe import debugging, internal_error_message
 from seedlint.server.convert import UTF8, UTF16, UTF32
 from seedlint.server.features.actions import FIX_ALL, Actions
 from seedlint.server.features.diagnostics import Diagnostics
+from seedlint.server.features.navigation import Navigation
 from seedlint.server.project import Project
 from seedlint.server.session import OpenDocument, Session, path_of_uri
 
@@ -37,6 +38,7 @@ class SeedlintServer(LanguageServer):
         self.session = Session()
         self.diagnostics = Diagnostics(self)
         self.actions = Actions(self, self.diagnostics)
+        self.navigation = Navigation(self, self.diagnostics)
         self.encoding = UTF16
 
     # Messages to the editor ------------------------------------------------------------------------------
@@ -243,6 +245,21 @@ def create_server() -> SeedlintServer:
     @guarded(server, None)
     async def resolve_code_action(params: types.CodeAction) -> types.CodeAction:
         return await server.actions.resolve(params) or params
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @guarded(server, None)
+    async def hover(params: types.HoverParams) -> types.Hover | None:
+        return await server.navigation.hover(params)
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @guarded(server, None)
+    async def definition(params: types.DefinitionParams) -> types.Location | None:
+        return await server.navigation.definition(params)
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    @guarded(server, [])
+    async def references(params: types.ReferenceParams) -> list[types.Location]:
+        return await server.navigation.references(params)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files_changed(params: types.DidChangeWatchedFilesParams) -> None:

@@ -145,6 +145,15 @@ class Session:
 
     # Findings ----------------------------------------------------------------------------------------
 
+    def overlay(self, project: Project, texts: dict[str, Text]) -> OverlayIndex:
+        """The corpus index with the unsaved texts' records in place of their files'."""
+        overlaid = [text.checked.record for text in texts.values() if text.checked.record is not None]
+        return OverlayIndex(project.index, set(texts), CorpusIndex(overlaid))
+
+    def record(self, project: Project, path: str, texts: dict[str, Text]) -> IndexRecord | None:
+        result = self.result(project, path, texts)
+        return result.record if result is not None else None
+
     def result(self, project: Project, path: str, texts: dict[str, Text]) -> Checked | None:
         text = texts.get(path)
         return text.checked if text is not None else project.results.get(path)
@@ -157,8 +166,8 @@ class Session:
         checked = [self.result(project, path, texts) for path in paths]
         results = [c for c in checked if c is not None]
         records = [c.record for path, c in project.results.items() if path not in texts and c.record is not None]
-        overlaid = [text.checked.record for text in texts.values() if text.checked.record is not None]
-        index = OverlayIndex(project.index, set(texts), CorpusIndex(overlaid))
+        index = self.overlay(project, texts)
+        overlaid = index.extra.records
 
         def load(path: str) -> Document | None:
             text = texts.get(path)
