@@ -547,3 +547,105 @@ async def test_references_of_a_document_are_the_documents_that_copy_it(client, w
         large_text, '"https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender'
     )
     assert large.range.start == start
+
+
+# Completion ----------------------------------------------------------------------------------------------------
+
+
+async def completions(
+    client: LanguageClient, uri: str, text: str, position: types.Position
+) -> list[types.CompletionItem]:
+    found = await client.text_document_completion_async(
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+    )
+    assert isinstance(found, types.CompletionList)
+    return list(found.items)
+
+
+async def typed(client: LanguageClient, path: Path, text: str) -> str:
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, lambda found: True)
+    return uri
+
+
+def end_of(text: str, needle: str) -> types.Position:
+    return position_of(text, needle, len(needle))
+
+
+async def test_completion_offers_the_schemas_keys_with_their_descriptions(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8").replace("category: news\n", "category: news\nupd\n", 1)
+    uri = await typed(client, path, text)
+    items = await completions(client, uri, text, end_of(text, "\nupd"))
+    assert [item.label for item in items] == ["updatedDateTime"]
+    [item] = items
+    assert isinstance(item.documentation, types.MarkupContent)
+    schema = json.loads((Path(__file__).parent.parent / "schemas" / "article.schema.json").read_text())
+    assert item.documentation.value == schema["properties"]["updatedDateTime"]["description"]
+    assert item.documentation.value.startswith("When the provider last updated the article")
+    assert item.text_edit == types.TextEdit(
+        range=types.Range(start=position_of(text, "upd\n"), end=end_of(text, "\nupd")), new_text="updatedDateTime: "
+    )
+    text = text.replace("\nupd\n", "\n", 1).replace("related:\n  - title:", "related:\n  - qu", 1)
+    change_document(client, uri, 2, text)
+    items = await completions(client, uri, text, end_of(text, "related:\n  - qu"))
+    assert [item.label for item in items] == ["quality"]  # a key of a related entry
+
+
+async def test_completion_offers_topics_of_the_corpus_most_used_first(client, workspace):
+    path = workspace / DEFENDER
+    original = path.read_text(encoding="utf-8")
+    text = original.replace("topics:\n", "topics:\n  - Dat\n", 1)
+    uri = await typed(client, path, text)
+    items = await completions(client, uri, text, end_of(text, "  - Dat"))
+    counts: dict[str, int] = {}
+    for document in workspace.glob("*.md"):
+        topics = document.read_text(encoding="utf-8").split("\ntopics:\n", 1)[1].split("\n\n", 1)[0]
+        for topic in {line.strip()[2:] for line in topics.splitlines() if line.startswith("  - ")}:
+            counts[topic] = counts.get(topic, 0) + 1
+    expected = sorted((t for t in counts if "dat" in t.lower()), key=lambda t: -counts[t])
+    assert [item.label for item in items] == expected and expected
+    assert items[0].detail == f"in {counts[expected[0]]} documents"
+
+
+async def test_completion_offers_the_corpus_addresses_for_a_related_webUrl_and_a_code_action_copies_its_fields(
+    client, workspace
+):
+    path = workspace / LARGE_STORAGE
+    original = path.read_text(encoding="utf-8")
+    entry = 'related:\n  - webUrl: "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-def\n'
+    text = original.replace("related:\n", entry, 1)
+    uri = await typed(client, path, text)
+    items = await completions(client, uri, text, end_of(text, "mariadb-azure-def"))
+    defender_url = (
+        "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
+    )
+    assert [item.label for item in items] == [defender_url]
+    assert items[0].detail == "Azure Database for MariaDB Azure Defender in general availability"
+    chosen = applied(text, types.WorkspaceEdit(changes={uri: [items[0].text_edit]}), uri)
+    chosen = chosen.replace(defender_url + "\n", defender_url + '"\n', 1)
+    change_document(client, uri, 2, chosen)
+    found = await diagnostics_when(client, uri, has("SL101"))  # the new entry lacks its copied fields
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=end_of(chosen, "  - webUrl: "), end=end_of(chosen, "  - webUrl: ")),
+            context=types.CodeActionContext(diagnostics=list(found), only=["refactor.rewrite"]),
+        )
+    )
+    assert actions is not None
+    [action] = [a for a in actions if isinstance(a, types.CodeAction)]
+    assert action.title == f"related[0]: copy title, excerpt, publishedDateTime, provider, type from {DEFENDER}"
+    filled = applied(chosen, (await client.code_action_resolve_async(action)).edit, uri)
+    defender = (workspace / DEFENDER).read_text(encoding="utf-8")
+    excerpt = defender.split('\nexcerpt: "', 1)[1].split('"\n', 1)[0]
+    assert filled == chosen.replace(
+        f'  - webUrl: "{defender_url}"\n',
+        f'  - webUrl: "{defender_url}"\n'
+        '    title: "Azure Database for MariaDB Azure Defender in general availability"\n'
+        f'    excerpt: "{excerpt}"\n'
+        "    publishedDateTime: 2021-06-09T16:00:42Z\n"
+        "    provider:\n      name: Microsoft\n      domain: microsoft.com\n"
+        "    type: article\n",
+        1,
+    )

@@ -20,7 +20,8 @@ from seedlint import __version__
 from seedlint.discovery import DiscoveryError, SourceFile
 from seedlint.failsafe import debugging, internal_error_message
 from seedlint.server.convert import UTF8, UTF16, UTF32
-from seedlint.server.features.actions import FIX_ALL, Actions
+from seedlint.server.features.actions import FIX_ALL, REWRITE, Actions
+from seedlint.server.features.completion import Completion
 from seedlint.server.features.diagnostics import Diagnostics
 from seedlint.server.features.navigation import Navigation
 from seedlint.server.project import Project
@@ -39,6 +40,7 @@ class SeedlintServer(LanguageServer):
         self.diagnostics = Diagnostics(self)
         self.actions = Actions(self, self.diagnostics)
         self.navigation = Navigation(self, self.diagnostics)
+        self.completion = Completion(self, self.diagnostics)
         self.encoding = UTF16
 
     # Messages to the editor ------------------------------------------------------------------------------
@@ -235,7 +237,9 @@ def create_server() -> SeedlintServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, REWRITE, FIX_ALL], resolve_provider=True
+        ),
     )
     @guarded(server, [])
     async def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
@@ -260,6 +264,11 @@ def create_server() -> SeedlintServer:
     @guarded(server, [])
     async def references(params: types.ReferenceParams) -> list[types.Location]:
         return await server.navigation.references(params)
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["-", '"', " "]))
+    @guarded(server, None)
+    async def completion(params: types.CompletionParams) -> types.CompletionList | None:
+        return await server.completion.complete(params)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files_changed(params: types.DidChangeWatchedFilesParams) -> None:

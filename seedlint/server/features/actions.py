@@ -9,13 +9,18 @@ lazily the edit is computed only for the action chosen (`codeAction/resolve`).
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from lsprotocol import types
 
 from seedlint import fixer, suppressions
+from seedlint.corpus import COPIED_FIELDS
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
-from seedlint.document import parse_document
+from seedlint.document import Document, parse_document
+from seedlint.edits import double_quoted, render_scalar
+from seedlint.server.context import path_at
 from seedlint.server.convert import PositionMap
 from seedlint.server.features.diagnostics import Diagnostics, to_lsp
 from seedlint.server.session import OpenDocument, Text
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
 
 FIX_ALL = "source.fixAll.seedlint"
 QUICK_FIX = types.CodeActionKind.QuickFix
+REWRITE = types.CodeActionKind.RefactorRewrite
 
 
 class Actions:
@@ -70,15 +76,24 @@ class Actions:
                 if diagnostic.fix is not None and diagnostic.fix.edits:
                     found.append(await self.action(document, state, positions, index, "fix"))
                 found.append(await self.action(document, state, positions, index, "suppress"))
+        if wanted(REWRITE):
+            path = path_at(state.document, positions.offset(params.range.start))
+            if len(path) >= 2 and path[0] == "related" and isinstance(path[1], int) and self.missing(document, path[1]):
+                found.append(await self.action(document, state, positions, path[1], "copyFields"))
         if wanted(FIX_ALL) and any(safe(d) for d in findings):
             found.append(await self.action(document, state, positions, -1, "fixAll"))
         return [action for action in found if action is not None]
 
     async def action(self, document: OpenDocument, state: Text, positions: PositionMap, index: int, kind: str) -> Any:
         findings = document.findings or []
-        diagnostic = findings[index] if index >= 0 else None
+        diagnostic = findings[index] if kind in ("fix", "suppress") and 0 <= index < len(findings) else None
         if kind == "fixAll":
             action = types.CodeAction(title="Fix all safe seedlint findings", kind=FIX_ALL)
+        elif kind == "copyFields":
+            if self.missing(document, index) is None:
+                return None
+            missing, target = self.missing(document, index)
+            action = types.CodeAction(title=f"related[{index}]: copy {', '.join(missing)} from {target}", kind=REWRITE)
         elif kind == "fix" and diagnostic is not None and diagnostic.fix is not None:
             how = "safe" if safe(diagnostic) else "unsafe: may change meaning"
             what = diagnostic.fix.description or "apply the fix"
@@ -112,10 +127,12 @@ class Actions:
         findings = await self.diagnostics.current(document)
         state = document.state
         index = data.get("index")
-        if state is None or not isinstance(index, int) or index >= len(findings):
+        if state is None or not isinstance(index, int) or (index >= len(findings) and data.get("kind") != "copyFields"):
             return action
         if data.get("kind") == "fixAll":
             new_text, problem = self.fixed_all(document, state)
+        elif data.get("kind") == "copyFields":
+            new_text, problem = self.copied(document, state, index)
         else:
             diagnostic = findings[index]
             if data.get("kind") == "fix":
@@ -157,6 +174,66 @@ class Actions:
             )
         return types.WorkspaceEdit(changes={document.uri: [change]})
 
+    def target_of(self, document: OpenDocument, index: int) -> tuple[str, Document | None] | None:
+        """(file name, document) of what related[index] names, when it resolves."""
+        state, project = document.state, document.project
+        record = state.checked.record if state is not None else None
+        if record is None or project is None:
+            return None
+        ref = next((r for r in record.related if r.index == index), None)
+        texts = self.session.open_texts(project)
+        target = self.session.overlay(project, texts).resolve_key(ref.key) if ref is not None else None
+        if target is None or (state is not None and target.path == state.source.display_path):
+            return None
+        text = texts.get(target.path)
+        return target.name, text.document if text is not None else self.session.saved_document(project, target.path)
+
+    def missing(self, document: OpenDocument, index: int) -> Any:
+        """(the copied fields related[index] lacks and its target has, the target's name), or None."""
+        state = document.state
+        found = self.target_of(document, index)
+        data = state.document.data if state is not None else None
+        if found is None or found[1] is None or found[1].data is None or data is None:
+            return None
+        entries = data.get("related")
+        entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+        if not isinstance(entry, dict):
+            return None
+        missing = [name for name in COPIED_FIELDS if name not in entry and rendered(name, found[1].data.get(name))]
+        return (missing, found[0]) if missing else None
+
+    def copied(self, document: OpenDocument, state: Text, index: int) -> tuple[str, str | None]:
+        """The text with the fields related[index] lacks copied from its target, as new lines of the entry."""
+        found = self.target_of(document, index)
+        doc = state.document
+        if found is None or found[1] is None or found[1].data is None or doc.data is None or doc.text is None:
+            return state.text, "the entry names no document of the corpus"
+        target = found[1].data
+        entry_node = doc.locate(("related", index))[1]
+        if not isinstance(entry_node, yaml.MappingNode) or not entry_node.value or entry_node.flow_style:
+            return state.text, "only a block mapping entry can be filled"
+        indent = " " * (doc.node_span(entry_node.value[0][0]).column - 1)
+        last: yaml.Node = entry_node
+        while isinstance(last, (yaml.MappingNode, yaml.SequenceNode)) and last.value:
+            last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
+        end = doc.node_span(last).end
+        line_end = doc.text.find("\n", end)
+        newline = "\r\n" if line_end > 0 and doc.text[line_end - 1] == "\r" else "\n"
+        at = len(doc.text) if line_end == -1 else line_end + 1
+        entry = doc.data["related"][index]
+        added = {name: target[name] for name in COPIED_FIELDS if name not in entry and rendered(name, target.get(name))}
+        lines = [f"{indent}{line}" for name, value in added.items() for line in rendered(name, value)]
+        insertion = ("" if line_end != -1 else newline) + newline.join(lines) + newline
+        new_text = doc.text[:at] + insertion + doc.text[at:]
+        expected = copy.deepcopy(doc.data)
+        expected["related"][index].update(
+            {k: ({"name": v["name"], "domain": v["domain"]} if k == "provider" else v) for k, v in added.items()}
+        )
+        new = parse_document(new_text.encode("utf-8", "surrogatepass"), doc.path, doc.display_path)
+        if new.data != expected or new.body != doc.body:
+            return state.text, "the fields cannot be inserted without changing something else"
+        return new_text, None
+
     def fixed_all(self, document: OpenDocument, state: Text) -> tuple[str, str | None]:
         """The text with every safe fix applied to a stable point, as `seedlint fix` computes it."""
         project = document.project
@@ -178,6 +255,21 @@ class Actions:
                 return text, problem if text == state.text else None
             text = new_text
         return text, None
+
+
+def rendered(name: str, value: object) -> list[str]:
+    """A copied field as YAML lines (relative indentation), in the corpus's style; [] for a value it cannot hold."""
+    if name == "provider" and isinstance(value, dict):
+        if not isinstance(value.get("name"), str) or not isinstance(value.get("domain"), str):
+            return []
+        return [
+            "provider:",
+            f"  name: {render_scalar(value['name'], None)}",
+            f"  domain: {render_scalar(value['domain'], None)}",
+        ]
+    if not isinstance(value, str):
+        return []
+    return [f"{name}: {double_quoted(value) if name in ('title', 'excerpt') else render_scalar(value, None)}"]
 
 
 def safe(diagnostic: Diagnostic) -> bool:
