@@ -82,13 +82,21 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     doc = reader.load(source)
     if doc is None:
         return Checked(source.display_path, [], None, False, errors)
+    return check_loaded(doc, config, stat, errors)
+
+
+def check_loaded(
+    doc: Document, config: Config, stat: tuple[int, int] | None = None, errors: list[str] | None = None
+) -> Checked:
+    """Check a loaded document (the language server keeps the document of an unsaved text for positions)."""
+    errors = [] if errors is None else errors
     diagnostics = check_document(doc, config, errors)
     has_suppressions = bool(doc.text and "seedlint:" in doc.text)
     try:
         record = record_for(doc)
     except Exception:  # a bug: the file's own diagnostics are still reported
         record = None
-        errors.append(f"{source.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
+        errors.append(f"{doc.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
     return Checked(
-        source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
+        doc.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
     )

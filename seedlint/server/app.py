@@ -88,6 +88,8 @@ class SeedlintServer(LanguageServer):
             self.internal_error(f"{project.key}: internal error while reading the corpus:\n{traceback.format_exc()}")
         else:
             self.log(f"seedlint: {len(project.results)} documents in the corpus of {project.key}")
+            # Who an edit affects: made now, outside the event loop, rather than on the first edit.
+            asyncio.get_running_loop().run_in_executor(None, project.reverse_maps)
         finally:
             if progress and not self.diagnostics.stopped:  # (after shutdown nothing more is sent)
                 self.work_done_progress.end(token, types.WorkDoneProgressEnd())

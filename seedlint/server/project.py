@@ -35,12 +35,24 @@ class Project:
     by_location: dict[str, str] = field(default_factory=dict)  # absolute path → display path
     results: dict[str, Checked] = field(default_factory=dict)  # each corpus file's result, as saved on disk
     index: CorpusIndex = field(default_factory=lambda: CorpusIndex([]))
-    referrers: dict[str, set[str]] = field(default_factory=dict)  # canonical address → paths naming it in related
-    unresolved_hosts: dict[str, set[str]] = field(
-        default_factory=dict
-    )  # host → paths with an entry there resolving to nothing
-    unresolved_titles: dict[int, set[str]] = field(default_factory=dict)  # title key → the same, by copied title
     cache: Cache = NO_CACHE
+    # Who a change affects (see Session.affected), made when first needed: not on the way to the first diagnostics.
+    _reverse: tuple[dict[str, set[str]], dict[str, set[str]], dict[int, set[str]]] | None = None
+
+    @property
+    def referrers(self) -> dict[str, set[str]]:
+        """Canonical address → the paths whose related entries name it."""
+        return self.reverse_maps()[0]
+
+    @property
+    def unresolved_hosts(self) -> dict[str, set[str]]:
+        """Host → the paths with a related entry on it that resolves to nothing."""
+        return self.reverse_maps()[1]
+
+    @property
+    def unresolved_titles(self) -> dict[int, set[str]]:
+        """Copied title (and provider) fingerprint → the paths with such an entry that resolves to nothing."""
+        return self.reverse_maps()[2]
 
     def source_of(self, path: Path) -> SourceFile | None:
         """The corpus source of a file, or None when the file is not a document of this corpus."""
@@ -87,19 +99,27 @@ class Project:
         return changed
 
     def rebuild(self) -> None:
-        """The index over the saved results, and the reverse maps that tell whom a change affects."""
-        records = [c.record for c in self.results.values() if c.record is not None]
-        self.index = CorpusIndex(records)
+        """The index over the saved results; the reverse maps are made again when next needed."""
+        self.index = CorpusIndex([c.record for c in self.results.values() if c.record is not None])
+        self._reverse = None
+
+    def reverse_maps(self) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[int, set[str]]]:
+        if self._reverse is not None:
+            return self._reverse
+        index = self.index
         referrers: dict[str, set[str]] = defaultdict(set)
         hosts: dict[str, set[str]] = defaultdict(set)
         titles: dict[int, set[str]] = defaultdict(set)
-        for record in records:
+        for record in index.records:
             for key in record.ref_keys:
                 if key is not None:
                     referrers[key].add(record.path)
-            if any(key is not None and not self.index.named(key) for key in record.ref_keys):
-                add_unresolved(record, self.index, hosts, titles)
-        self.referrers, self.unresolved_hosts, self.unresolved_titles = referrers, hosts, titles
+            if any(key is not None and not index.named(key) for key in record.ref_keys):
+                add_unresolved(record, index, hosts, titles)
+        made = (dict(referrers), dict(hosts), dict(titles))
+        if index is self.index:  # (made in a thread while the index was rebuilt: made again when next asked)
+            self._reverse = made
+        return made
 
 
 def add_unresolved(record: IndexRecord, index: Index, hosts: dict, titles: dict) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from pygls.uris import to_fs_path
 
 from seedlint import rules, selection
-from seedlint.checking import check_source, run_checks
+from seedlint.checking import check_loaded, run_checks
 from seedlint.corpus import Corpus, CorpusIndex, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
@@ -44,8 +44,8 @@ class Text:
 
     @property
     def checked(self) -> Checked:
-        if self._checked is None:
-            self._checked = check_source(self.source, self.project.config, content=self.raw)
+        if self._checked is None:  # as check_source(source, config, content=raw), the document kept
+            self._checked = check_loaded(self.document, self.project.config)
         return self._checked
 
     @property

@@ -34,7 +34,7 @@ SEVERITIES = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-CHUNK = 8  # affected documents checked between two looks at the editor's messages
+CHUNK = 2  # affected documents checked between two looks at the editor's messages
 
 
 def to_lsp(diagnostic: Diagnostic, positions: PositionMap) -> types.Diagnostic:
