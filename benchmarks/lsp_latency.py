@@ -46,9 +46,12 @@ class Client:
         def shown(params: types.ShowMessageParams) -> None:
             print(f"  (server says: {params.message})", file=sys.stderr)
 
+        self.loaded_at: float | None = None
+
         @self.client.feature(types.WINDOW_LOG_MESSAGE)
         def logged(params: types.LogMessageParams) -> None:
-            pass
+            if "documents in the corpus of" in params.message and self.loaded_at is None:
+                self.loaded_at = time.perf_counter()  # the server read the corpus: the next publication is complete
 
     async def start(self, root: Path, **options: object) -> float:
         began = time.perf_counter()
@@ -132,13 +135,19 @@ async def measure(root: Path, document: Path, edits: int, debounce: int | None) 
 
 
 async def wait_complete(client: Client, uri: str) -> float:
-    """The publication with the cross-document findings: the server logs the corpus as loaded before it; here,
-    the last publication of version 1 once no other comes within a second."""
+    """The first publication made once the server has read the corpus (it says so in its log just before)."""
+    while client.loaded_at is None:
+        await asyncio.sleep(0.01)
+    loaded = client.loaded_at
+    return await _after(client, uri, loaded)
+
+
+async def _after(client: Client, uri: str, moment: float) -> float:
     while True:
-        count = len(client.published.get(uri, []))
-        await asyncio.sleep(1.0)
-        if len(client.published.get(uri, [])) == count and count:
-            return client.published[uri][-1][0]
+        for when, _ in client.published.get(uri, []):
+            if when >= moment:
+                return when
+        await asyncio.sleep(0.005)
 
 
 def milliseconds(seconds: float) -> str:
