@@ -649,3 +649,62 @@ async def test_completion_offers_the_corpus_addresses_for_a_related_webUrl_and_a
         "    type: article\n",
         1,
     )
+
+
+# The corpus on disk ----------------------------------------------------------------------------------------------
+
+
+async def test_a_document_deleted_on_disk_leaves_dangling_references_in_the_documents_that_named_it(client, workspace):
+    path = workspace / LARGE_STORAGE
+    uri = open_document(client, path)
+    await diagnostics_when(client, uri, has("SL608"))
+    (workspace / DEFENDER).unlink()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=uri_of(workspace / DEFENDER), type=types.FileChangeType.Deleted)]
+        )
+    )
+    found = await diagnostics_when(client, uri, has("SL504"))
+    [dangling] = [d for d in found if d.code == "SL504"]
+    assert dangling.message == (
+        "related[0] → https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-"
+        "availability/ does not resolve: the corpus has no document at that address (missing or deleted target)"
+    )
+    assert dangling.range.start.line == 26
+
+
+async def test_code_actions_with_versioned_document_changes_as_vs_code_takes_them(workspace):
+    client = await start(workspace, "visual-studio-code")
+    try:
+        path = workspace / DEFENDER
+        text = path.read_text(encoding="utf-8")
+        broken = text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-09 16:00:42Z")
+        uri = open_document(client, path, broken)
+        found = await diagnostics_when(client, uri, has("SL205"))
+        [date] = [d for d in found if d.code == "SL205"]
+        [fix, _suppress] = await actions_at(client, uri, date)
+        edit = (await resolved(client, fix)).edit
+        assert edit is not None and edit.document_changes is not None and edit.changes is None
+        [change] = edit.document_changes
+        assert isinstance(change, types.TextDocumentEdit) and change.text_document.version == 1
+        assert applied(broken, edit, uri) == text
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_a_file_outside_the_corpus_is_not_checked_and_the_log_says_so(workspace):
+    (workspace / "seedlint.toml").write_text('paths = ["."]\nexclude = ["notes"]\n')
+    (workspace / "notes").mkdir()
+    readme = workspace / "notes" / "README.md"
+    readme.write_text("# Notes\n\nNo front matter here.\n")
+    client = await start(workspace)
+    try:
+        uri = open_document(client, readme)
+        assert list(await diagnostics_when(client, uri, lambda found: True)) == []
+        await until(lambda: any("not a document of the corpus" in m.message for m in client.log_messages))
+        [message] = [m.message for m in client.log_messages if "not a document" in m.message]
+        assert message == f"{readme}: not a document of the corpus of {workspace / 'seedlint.toml'}; not checked"
+    finally:
+        await client.shutdown_session()
+        await client.stop()

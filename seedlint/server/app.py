@@ -120,6 +120,8 @@ class SeedlintServer(LanguageServer):
             before = {path: project.results.get(path) for p in wanted if (path := self._display(project, p))}
             changed = project.refresh(wanted)
             self.session.forget_saved(project, changed)
+            for document in self.session.documents.values():
+                document.outside = False  # a new file may make a document part of the corpus
             for path in changed:
                 old, new = before.get(path), project.results.get(path)
                 self.diagnostics.spread(
@@ -230,6 +232,7 @@ def create_server() -> SeedlintServer:
             project.refresh([document.path])  # the saved corpus now holds this text
             if document.state is not None:
                 session.forget_saved(project, [document.state.source.display_path])
+            asyncio.get_running_loop().run_in_executor(None, project.reverse_maps)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:

@@ -70,6 +70,7 @@ class OpenDocument:
     shown_record: IndexRecord | None = None
     shown_error: bool = False
     shown_known: bool = False
+    outside: bool = False  # not a document of its project's corpus (a README beside it, say)
 
 
 @dataclass
@@ -112,9 +113,10 @@ class Session:
         if not project.loaded or project.error is not None:
             return
         source = project.source_of(document.path)
-        if source is None and document.path.exists():
+        if source is None and not document.outside and document.path.exists():
             project.refresh([document.path])  # a new file of the corpus, perhaps
             source = project.source_of(document.path)
+            document.outside = source is None  # (looked for once, not on every change)
         if source is None:
             document.state = None
         elif document.state is None or document.state.text != document.text or document.state.project is not project:

@@ -13,13 +13,13 @@ import asyncio
 import fnmatch
 import traceback
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.discovery import SourceFile, display_path
-from seedlint.failsafe import internal_error_message
 from seedlint.server import ruledocs
 from seedlint.server.convert import PositionMap
 from seedlint.server.project import Project
@@ -180,15 +180,11 @@ class Diagnostics:
         return document.findings or []
 
     def early_state(self, document: OpenDocument, project: Project) -> Text | None:
-        """The document as its corpus will probably list it, to check it alone while the corpus loads."""
+        """The document as its corpus will list it (the walk of seedlint/discovery.py: hidden and excluded
+        folders skipped, names matched by `include` and `exclude`), to check it alone while the corpus loads."""
         path = document.path
         assert path is not None
-        inside = any(path.is_relative_to(folder) for folder in project.folders)
-        name = path.name
-        config = project.config
-        if not inside or not any(fnmatch.fnmatch(name, p) for p in config.include):
-            return None
-        if any(fnmatch.fnmatch(name, p) for p in config.exclude):
+        if not any(listed(path, folder, project.config.include, project.config.exclude) for folder in project.folders):
             return None
         return Text(SourceFile.at(path, display_path(path, project.root)), document.text, project)
 
@@ -285,5 +281,19 @@ class Diagnostics:
             self.server.internal_error(error)
 
 
-def message_of(error: str) -> str:
-    return internal_error_message(error)
+def listed(path: Path, folder: Path, include: list[str], exclude: list[str]) -> bool:
+    if path == folder:
+        return True  # a file named in `paths` is always checked
+    if not path.is_relative_to(folder):
+        return False
+    parts = path.relative_to(folder).parts
+
+    def matches(relative: str, patterns: list[str]) -> bool:
+        name = relative.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+    for depth in range(1, len(parts)):
+        if parts[depth - 1].startswith(".") or matches("/".join(parts[:depth]), exclude):
+            return False
+    relative = "/".join(parts)
+    return matches(relative, include) and not matches(relative, exclude)
