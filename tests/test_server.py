@@ -708,3 +708,21 @@ async def test_a_file_outside_the_corpus_is_not_checked_and_the_log_says_so(work
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_without_the_server_extra_the_command_says_what_to_install():
+    import subprocess
+
+    blocked = "import sys; sys.modules['pygls'] = None; sys.modules['lsprotocol'] = None; "
+    run = subprocess.run(
+        [sys.executable, "-c", blocked + "from seedlint.cli import main; main(['server'])"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert (
+        "`seedlint server` needs the server extra (pygls and lsprotocol): pip install 'seedlint[server]'" in run.stderr
+    )
+    assert "Traceback" not in run.stderr

@@ -76,7 +76,6 @@ class Diagnostics:
         self.changes: dict[str, list[tuple[IndexRecord | None, IndexRecord | None]]] = {}  # project → to spread
         self.spreading: dict[str, asyncio.Task] = {}  # project → the check of the affected documents
         self.loading: dict[str, asyncio.Future] = {}
-        self.published_closed: set[str] = set()  # uris of documents not open whose diagnostics were published
         self.shown_errors: set[str] = set()
         self.stopped = False
 
@@ -262,11 +261,12 @@ class Diagnostics:
             source = project.sources.get(path)
             if source is None:
                 continue
-            doc = self.session.saved_document(project, path)
-            positions = PositionMap(doc.text if doc is not None and doc.text is not None else "", self.server.encoding)
-            uri = self.server.uri_of(source)
-            self.server.publish(uri, [to_lsp(d, positions) for d in diagnostics], None)
-            self.published_closed.add(uri)
+            try:  # the saved text, for positions only (a file that is no UTF-8 has its findings at 1:1)
+                text = source.path.read_bytes().decode("utf-8", "replace")
+            except OSError:
+                text = ""
+            positions = PositionMap(text, self.server.encoding)
+            self.server.publish(self.server.uri_of(source), [to_lsp(d, positions) for d in diagnostics], None)
         self.report_internal_errors(findings.internal_errors)
 
     # Messages ---------------------------------------------------------------------------------------------
