@@ -31,6 +31,11 @@ vim.api.nvim_create_autocmd("FileType", {
       })
     end
     vim.lsp.buf_attach_client(args.buf, clients[root])
+    local map = function(keys, action) vim.keymap.set("n", keys, action, { buffer = args.buf }) end
+    map("K", vim.lsp.buf.hover) -- a rule code's documentation; a related entry's target and staleness
+    map("gd", vim.lsp.buf.definition) -- from a related entry to the document it names
+    map("gr", vim.lsp.buf.references) -- the documents that copy this one
+    map("<leader>a", vim.lsp.buf.code_action) -- quick fixes, suppress, fix all, copy the fields
     -- Fix all safe findings on save (as `seedlint fix` would); remove this block to fix by hand only.
     vim.api.nvim_create_autocmd("BufWritePre", {
       buffer = args.buf,
