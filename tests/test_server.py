@@ -726,3 +726,17 @@ async def test_without_the_server_extra_the_command_says_what_to_install():
         "`seedlint server` needs the server extra (pygls and lsprotocol): pip install 'seedlint[server]'" in run.stderr
     )
     assert "Traceback" not in run.stderr
+
+
+async def test_a_new_document_not_saved_yet_is_checked_as_a_document_of_the_corpus(client, workspace):
+    path = workspace / "2021-06-10-new.md"
+    text = (workspace / DEFENDER).read_text(encoding="utf-8")
+    uri = open_document(client, path, text)  # not on disk: a copy of DEFENDER, under the same webUrl
+    found = await diagnostics_when(client, uri, has("SL508"))
+    [duplicate] = [d for d in found if d.code == "SL508"]
+    assert duplicate.message.endswith(f"is also the address of {DEFENDER}: two documents for one article")
+    other = await diagnostics_when(client, uri_of(workspace / DEFENDER), has("SL508"))  # and the other one says so
+    assert [d.message for d in other if d.code == "SL508"] == [
+        "webUrl https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
+        " is also the address of 2021-06-10-new.md: two documents for one article"
+    ]

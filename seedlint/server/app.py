@@ -232,6 +232,9 @@ def create_server() -> SeedlintServer:
             project.refresh([document.path])  # the saved corpus now holds this text
             if document.state is not None:
                 session.forget_saved(project, [document.state.source.display_path])
+            elif document.outside:  # a new file, saved for the first time: perhaps a document of the corpus now
+                document.outside = False
+                server.diagnostics.schedule(document.uri, 0)
             asyncio.get_running_loop().run_in_executor(None, project.reverse_maps)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

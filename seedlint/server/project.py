@@ -8,6 +8,7 @@ then the defaults, exactly what `seedlint check .` run in that folder uses, so b
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -58,6 +59,11 @@ class Project:
         """The corpus source of a file, or None when the file is not a document of this corpus."""
         display = self.by_location.get(os.path.abspath(path))
         return self.sources.get(display) if display is not None else None
+
+    def lists(self, path: Path) -> bool:
+        """Whether the corpus walk (seedlint/discovery.py) lists `path`, on disk or not yet: under a corpus
+        folder, through no hidden or excluded folder, its name matched by `include` and not by `exclude`."""
+        return any(listed(path, folder, self.config.include, self.config.exclude) for folder in self.folders)
 
     def load(self) -> None:
         """Every corpus file's result, from the cache where the file is unchanged, else checked (in worker
@@ -120,6 +126,24 @@ class Project:
         if index is self.index:  # (made in a thread while the index was rebuilt: made again when next asked)
             self._reverse = made
         return made
+
+
+def listed(path: Path, folder: Path, include: list[str], exclude: list[str]) -> bool:
+    if path == folder:
+        return True  # a file named in `paths` is always checked
+    if not path.is_relative_to(folder):
+        return False
+    parts = path.relative_to(folder).parts
+
+    def matches(relative: str, patterns: list[str]) -> bool:
+        name = relative.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+    for depth in range(1, len(parts)):
+        if parts[depth - 1].startswith(".") or matches("/".join(parts[:depth]), exclude):
+            return False
+    relative = "/".join(parts)
+    return matches(relative, include) and not matches(relative, exclude)
 
 
 def add_unresolved(record: IndexRecord, index: Index, hosts: dict, titles: dict) -> None:

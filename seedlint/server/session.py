@@ -21,7 +21,7 @@ from seedlint import rules, selection
 from seedlint.checking import check_loaded, run_checks
 from seedlint.corpus import Corpus, CorpusIndex, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
-from seedlint.discovery import SourceFile
+from seedlint.discovery import SourceFile, display_path
 from seedlint.document import Document, load_content, load_document
 from seedlint.results import Checked
 from seedlint.server.project import OverlayIndex, Project, find_project, new_project
@@ -113,9 +113,12 @@ class Session:
         if not project.loaded or project.error is not None:
             return
         source = project.source_of(document.path)
-        if source is None and not document.outside and document.path.exists():
-            project.refresh([document.path])  # a new file of the corpus, perhaps
-            source = project.source_of(document.path)
+        if source is None and not document.outside:
+            if document.path.exists():
+                project.refresh([document.path])  # a new file of the corpus, perhaps
+                source = project.source_of(document.path)
+            elif project.lists(document.path):  # a new document, not saved yet: checked as the corpus will list it
+                source = SourceFile.at(document.path, display_path(document.path, project.root))
             document.outside = source is None  # (looked for once, not on every change)
         if source is None:
             document.state = None

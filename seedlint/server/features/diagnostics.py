@@ -10,10 +10,8 @@ too, open or not: at most `max_affected` of them per change, open ones first.
 from __future__ import annotations
 
 import asyncio
-import fnmatch
 import traceback
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -179,11 +177,10 @@ class Diagnostics:
         return document.findings or []
 
     def early_state(self, document: OpenDocument, project: Project) -> Text | None:
-        """The document as its corpus will list it (the walk of seedlint/discovery.py: hidden and excluded
-        folders skipped, names matched by `include` and `exclude`), to check it alone while the corpus loads."""
+        """The document as its corpus will list it, to check it alone while the corpus loads."""
         path = document.path
         assert path is not None
-        if not any(listed(path, folder, project.config.include, project.config.exclude) for folder in project.folders):
+        if not project.lists(path):
             return None
         return Text(SourceFile.at(path, display_path(path, project.root)), document.text, project)
 
@@ -279,21 +276,3 @@ class Diagnostics:
     def report_internal_errors(self, errors: Iterable[str]) -> None:
         for error in errors:
             self.server.internal_error(error)
-
-
-def listed(path: Path, folder: Path, include: list[str], exclude: list[str]) -> bool:
-    if path == folder:
-        return True  # a file named in `paths` is always checked
-    if not path.is_relative_to(folder):
-        return False
-    parts = path.relative_to(folder).parts
-
-    def matches(relative: str, patterns: list[str]) -> bool:
-        name = relative.rsplit("/", 1)[-1]
-        return any(fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
-
-    for depth in range(1, len(parts)):
-        if parts[depth - 1].startswith(".") or matches("/".join(parts[:depth]), exclude):
-            return False
-    relative = "/".join(parts)
-    return matches(relative, include) and not matches(relative, exclude)
