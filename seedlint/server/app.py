@@ -7,6 +7,7 @@ import functools
 import logging
 import multiprocessing
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -79,6 +80,7 @@ class SeedlintServer(LanguageServer):
     async def load_project(self, project: Project) -> None:
         token = f"seedlint-load-{id(project)}"
         progress = self._progress_begin(token, f"seedlint: reading the corpus of {project.key}")
+        began = time.perf_counter()
         try:
             await asyncio.get_running_loop().run_in_executor(None, project.load)
         except DiscoveryError as error:
@@ -87,7 +89,10 @@ class SeedlintServer(LanguageServer):
             project.error = f"internal error while reading the corpus of {project.key}"
             self.internal_error(f"{project.key}: internal error while reading the corpus:\n{traceback.format_exc()}")
         else:
-            self.log(f"seedlint: {len(project.results)} documents in the corpus of {project.key}")
+            took = time.perf_counter() - began
+            self.log(
+                f"seedlint: {len(project.results)} documents in the corpus of {project.key} (read in {took:.2f} s)"
+            )
             # Who an edit affects: made now, outside the event loop, rather than on the first edit.
             asyncio.get_running_loop().run_in_executor(None, project.reverse_maps)
         finally:

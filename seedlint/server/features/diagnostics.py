@@ -106,15 +106,19 @@ class Diagnostics:
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
-    async def ready(self, project: Project) -> None:
-        """Wait for the project's corpus (loaded once, outside the event loop)."""
-        if project.loaded or project.error is not None:
-            return
+    def start_loading(self, project: Project) -> asyncio.Future:
+        """The project's corpus, loaded once, outside the event loop."""
         future = self.loading.get(project.key)
         if future is None:
             future = asyncio.ensure_future(self.server.load_project(project))
             self.loading[project.key] = future
-        await asyncio.shield(future)
+        return future
+
+    async def ready(self, project: Project) -> None:
+        """Wait for the project's corpus."""
+        if project.loaded or project.error is not None:
+            return
+        await asyncio.shield(self.start_loading(project))
 
     # Open documents -----------------------------------------------------------------------------------
 
@@ -126,6 +130,8 @@ class Diagnostics:
             document.project = self.session.project_for(document.path)
         project = document.project
         if not project.loaded and project.error is None:
+            self.start_loading(project)  # reading the corpus (mostly the cache, off the GIL) while this is checked
+            await asyncio.sleep(0)
             early = self.early_state(document, project)
             if early is not None:
                 self.publish_open(document, self.session.own_findings(early), early, final=False)
