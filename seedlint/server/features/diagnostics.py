@@ -154,9 +154,11 @@ class Diagnostics:
 
     def refresh(self, document: OpenDocument) -> None:
         """Check an attached open document now and publish; spread its change to the documents it affects."""
+        self.session.attach(document)  # (its text may have changed since it was attached)
         state = document.state
-        assert state is not None and document.project is not None
         project = document.project
+        if state is None or project is None:
+            return
         if not document.shown_known:
             saved = project.results.get(state.source.display_path)
             document.shown_record = saved.record if saved is not None else None
