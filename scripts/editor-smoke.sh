@@ -16,6 +16,7 @@ corpus=${1:-tests/fixtures/azure-news}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$corpus" "$work/news"
+chmod -R u+w "$work/news"  # a copy of the read-only shared corpus: an editor session writes to it
 # Neovim's own files (its LSP log, shada) and seedlint's rule pages go to the temporary folder.
 SEEDLINT_SMOKE_ROOT="$work/news" SEEDLINT_SMOKE_PYTHON="$PWD/.venv/bin/python" \
   XDG_CACHE_HOME="$work/cache" XDG_STATE_HOME="$work/state" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" \
