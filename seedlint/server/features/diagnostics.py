@@ -1,6 +1,7 @@
 """Diagnostics: the engine's findings pushed to the editor (`textDocument/publishDiagnostics`).
 
-An open document is checked from its unsaved text on open and, debounced, on every change; its cross-document
+An open document is checked from its unsaved text on open and on every change (at once after a pause in
+typing, else once the changes pause for `debounce` seconds); its cross-document
 findings resolve against the corpus index with every open document's unsaved text laid over the saved corpus.
 When a change alters what other documents see of it (its addresses, copied fields, title or errors), the
 documents it affects (see Session.affected) are checked again a moment later and their diagnostics published
@@ -10,6 +11,7 @@ too, open or not: at most `max_affected` of them per change, open ones first.
 from __future__ import annotations
 
 import asyncio
+import time
 import traceback
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -32,7 +34,10 @@ SEVERITIES = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-CHUNK = 2  # affected documents checked between two looks at the editor's messages
+CHUNK = 1  # affected documents checked between two looks at the editor's messages
+# A look at the editor's messages: long enough for the reader of stdin to hand over a whole message (several
+# turns of the event loop each), so that a keystroke is never queued behind the affected documents.
+BREATHE = 0.01  # seconds
 
 
 def to_lsp(diagnostic: Diagnostic, positions: PositionMap) -> types.Diagnostic:
@@ -71,6 +76,8 @@ class Diagnostics:
         self.affected_delay = 0.3  # seconds of quiet before the documents a change affects are checked
         self.max_affected = 200
         self.pending: dict[str, asyncio.Task] = {}  # uri → the debounced check of an open document
+        self.changed_at: dict[str, float] = {}  # uri → when it last changed (monotonic seconds)
+        self.checked_at: dict[str, float] = {}  # uri → when its last check ended
         self.changes: dict[str, list[tuple[IndexRecord | None, IndexRecord | None]]] = {}  # project → to spread
         self.spreading: dict[str, asyncio.Task] = {}  # project → the check of the affected documents
         self.loading: dict[str, asyncio.Future] = {}
@@ -88,12 +95,19 @@ class Diagnostics:
         self.stopped = True
 
     def schedule(self, uri: str, delay: float | None = None) -> None:
+        """Check an open document: at once after a quiet moment, else (a change follows another within the
+        debounce time) once the changes pause for that long."""
         if self.stopped:
             return
+        now = time.monotonic()
+        last = max(self.changed_at.get(uri, -1e9), self.checked_at.get(uri, -1e9))
+        self.changed_at[uri] = now
+        if delay is None:  # (a check slower than the debounce time must not make every change "after a pause")
+            delay = self.debounce if now - last < self.debounce else 0
         task = self.pending.pop(uri, None)
         if task is not None:
             task.cancel()
-        self.pending[uri] = asyncio.ensure_future(self._after(self.debounce if delay is None else delay, uri))
+        self.pending[uri] = asyncio.ensure_future(self._after(delay, uri))
 
     async def _after(self, delay: float, uri: str) -> None:
         if delay:
@@ -103,6 +117,7 @@ class Diagnostics:
         except Exception:  # never a dead server: say what failed, keep serving
             self.server.internal_error(f"{uri}: internal error while checking:\n{traceback.format_exc()}")
         finally:
+            self.checked_at[uri] = time.monotonic()
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
@@ -131,7 +146,7 @@ class Diagnostics:
         project = document.project
         if not project.loaded and project.error is None:
             self.start_loading(project)  # reading the corpus (mostly the cache, off the GIL) while this is checked
-            await asyncio.sleep(0)
+            await asyncio.sleep(BREATHE)
             early = self.early_state(document, project)
             if early is not None:
                 self.publish_open(document, self.session.own_findings(early), early, final=False)
@@ -201,6 +216,8 @@ class Diagnostics:
         self.report_internal_errors(findings.internal_errors)
 
     def closed(self, document: OpenDocument) -> None:
+        self.changed_at.pop(document.uri, None)
+        self.checked_at.pop(document.uri, None)
         task = self.pending.pop(document.uri, None)
         if task is not None:
             task.cancel()
@@ -252,13 +269,13 @@ class Diagnostics:
                 document = self.session.documents.get(uris.get(path, ""))
                 if document is not None and document.state is not None:
                     self.refresh(document)
-            await asyncio.sleep(0)
+            await asyncio.sleep(BREATHE)
         for start in range(0, len(closed), CHUNK):
             texts = self.session.open_texts(project)
             chunk = [path for path in closed[start : start + CHUNK] if path not in texts]
             findings = self.session.findings(project, chunk, texts)
             self.publish_closed(project, findings)
-            await asyncio.sleep(0)
+            await asyncio.sleep(BREATHE)
         del self.changes.get(project.key, [])[: len(changes)]
 
     def publish_closed(self, project: Project, findings: Findings) -> None:
