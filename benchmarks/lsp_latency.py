@@ -28,6 +28,8 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from lsprotocol import types
@@ -71,7 +73,9 @@ class Client:
         self.client.initialized(types.InitializedParams())
         return time.perf_counter() - began
 
-    async def wait(self, uri: str, ready, timeout: float = 600.0) -> float:
+    async def wait(
+        self, uri: str, ready: Callable[[types.PublishDiagnosticsParams], bool], timeout: float = 600.0
+    ) -> float:
         """The time of the first publication for `uri` that satisfies `ready`."""
         deadline = time.perf_counter() + timeout
         while True:
@@ -87,7 +91,7 @@ class Client:
     async def stop(self) -> None:
         await self.client.shutdown_async(None)
         self.client.exit(None)
-        await self.client.stop()
+        await self.client.stop()  # type: ignore[no-untyped-call]
 
 
 def open_params(uri: str, text: str) -> types.DidOpenTextDocumentParams:
@@ -108,7 +112,16 @@ async def warm(root: Path, document: Path) -> float:
     return complete - began
 
 
-async def measure(root: Path, document: Path, edits: int, debounce: int | None) -> dict[str, object]:
+@dataclass
+class Figures:
+    start: float
+    first: float
+    complete: float
+    edits: list[float]
+    bursts: list[float]
+
+
+async def measure(root: Path, document: Path, edits: int, debounce: int | None) -> Figures:
     client = Client()
     options = {"debounceMs": debounce} if debounce is not None else {}
     started = await client.start(root, **options)
@@ -131,7 +144,7 @@ async def measure(root: Path, document: Path, edits: int, debounce: int | None) 
                 content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
             )
         )
-        done = await client.wait(uri, lambda params, v=version: params.version == v)
+        done = await client.wait(uri, version_is(version))
         latencies.append(done - sent)
     bursts = []
     version = edits + 1
@@ -148,16 +161,10 @@ async def measure(root: Path, document: Path, edits: int, debounce: int | None) 
                 )
             )
             await asyncio.sleep(0.02)
-        done = await client.wait(uri, lambda params, v=version: params.version == v)
+        done = await client.wait(uri, version_is(version))
         bursts.append(done - sent)
     await client.stop()
-    return {
-        "start": started,
-        "first": first - opened,
-        "complete": complete - opened,
-        "edits": latencies,
-        "bursts": bursts,
-    }
+    return Figures(started, first - opened, complete - opened, latencies, bursts)
 
 
 async def wait_complete(client: Client, uri: str) -> float:
@@ -174,6 +181,10 @@ async def _after(client: Client, uri: str, moment: float) -> float:
             if when >= moment:
                 return when
         await asyncio.sleep(0.005)
+
+
+def version_is(version: int) -> Callable[[types.PublishDiagnosticsParams], bool]:
+    return lambda params: params.version == version
 
 
 def milliseconds(seconds: float) -> str:
@@ -197,17 +208,17 @@ async def main() -> None:
         print(f"\n{document.name} ({document.stat().st_size:,} bytes)")
         for debounce in (None, 0):
             figures = await measure(root, document, args.edits, debounce)
-            edits = sorted(figures["edits"])  # type: ignore[arg-type]
+            edits = sorted(figures.edits)
             label = "debounce 50 ms" if debounce is None else "debounceMs = 0"
             if debounce is None:
-                print(f"  start    {milliseconds(figures['start'])}")  # type: ignore[arg-type]
-                print(f"  first    {milliseconds(figures['first'])}")  # type: ignore[arg-type]
-                print(f"  complete {milliseconds(figures['complete'])}")  # type: ignore[arg-type]
+                print(f"  start    {milliseconds(figures.start)}")
+                print(f"  first    {milliseconds(figures.first)}")
+                print(f"  complete {milliseconds(figures.complete)}")
             print(
                 f"  edit, {label}: median {milliseconds(statistics.median(edits))}, "
                 f"p90 {milliseconds(edits[int(len(edits) * 0.9) - 1])}, worst {milliseconds(edits[-1])}"
             )
-            bursts = sorted(figures["bursts"])  # type: ignore[arg-type]
+            bursts = sorted(figures.bursts)
             print(
                 f"  burst (10 characters 20 ms apart) → last one's diagnostics, {label}: "
                 f"median {milliseconds(statistics.median(bursts))}, worst {milliseconds(bursts[-1])}"
