@@ -740,3 +740,19 @@ async def test_a_new_document_not_saved_yet_is_checked_as_a_document_of_the_corp
         "webUrl https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
         " is also the address of 2021-06-10-new.md: two documents for one article"
     ]
+
+
+async def test_closing_a_document_without_saving_withdraws_what_its_unsaved_text_made_others_report(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    change_document(client, uri, 2, text.replace('title: "Azure Database for MariaDB', 'title: "MariaDB', 1))
+    other = uri_of(workspace / LARGE_STORAGE)
+    await diagnostics_when(client, other, has("SL505"))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert list(await diagnostics_when(client, uri, lambda found: not found)) == []
+    found = await diagnostics_when(client, other, lacks("SL505"))
+    assert [d.code for d in found] == ["SL608"]  # its own finding, as `seedlint check` reports it

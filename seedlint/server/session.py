@@ -26,7 +26,7 @@ from seedlint.document import Document, load_content, load_document
 from seedlint.results import Checked
 from seedlint.server.project import OverlayIndex, Project, find_project, new_project
 
-DOCUMENTS_KEPT = 128  # parsed documents of the saved corpus kept for positions (each is far larger than its file)
+DOCUMENTS_KEPT = 32  # parsed documents of the saved corpus kept for positions (each is far larger than its file)
 
 
 class Text:

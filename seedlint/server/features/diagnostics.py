@@ -225,7 +225,10 @@ class Diagnostics:
         project = document.project
         if project is not None and project.loaded and document.state is not None:
             saved = project.results.get(document.state.source.display_path)
-            self.spread(project, document.shown_record, saved.record if saved is not None else None)
+            record = saved.record if saved is not None else None
+            error = saved is not None and saved.has_error
+            if record != document.shown_record or error != document.shown_error:  # unsaved changes undone
+                self.spread(project, document.shown_record, record)
 
     # Documents a change affects ------------------------------------------------------------------------
 
