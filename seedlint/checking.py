@@ -16,7 +16,7 @@ from seedlint.config import Config
 from seedlint.corpus import record_for
 from seedlint.diagnostic import Diagnostic, cap_repeated
 from seedlint.discovery import SourceFile
-from seedlint.document import Document, load_document, parse_document
+from seedlint.document import Document, load_content, load_document
 from seedlint.results import Checked
 
 Subject = TypeVar("Subject")
@@ -60,7 +60,7 @@ class Reader:
     def load(self, source: SourceFile) -> Document | None:
         try:
             if source.display_path in self.contents:
-                return parse_document(self.contents[source.display_path], source.path, source.display_path)
+                return load_content(self.contents[source.display_path], source.path, source.display_path)
             return load_document(source.path, source.display_path)
         except Exception:  # the loader turns every problem of a file into a diagnostic: this is a bug; go on
             self.internal_errors.append(
@@ -85,6 +85,14 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     doc = reader.load(source)
     if doc is None:
         return Checked(source.display_path, [], None, False, errors)
+    return check_loaded(doc, config, stat, errors)
+
+
+def check_loaded(
+    doc: Document, config: Config, stat: tuple[int, int] | None = None, errors: list[str] | None = None
+) -> Checked:
+    """Check a loaded document (the language server keeps the document of an unsaved text for positions)."""
+    errors = [] if errors is None else errors
     diagnostics = check_document(doc, config, errors)
     # Any mention, in any case: a malformed suppression (`# Seedlint ignore`) is reported too.
     has_suppressions = bool(doc.text and _MENTION.search(doc.text))
@@ -92,7 +100,7 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
         record = record_for(doc)
     except Exception:  # a bug: the file's own diagnostics are still reported
         record = None
-        errors.append(f"{source.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
+        errors.append(f"{doc.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
     return Checked(
-        source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
+        doc.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
     )

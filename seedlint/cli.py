@@ -571,3 +571,17 @@ def json_text(data: object) -> str:
     import json
 
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@main.command(name="server")
+def language_server() -> None:
+    """Run the language server (LSP over stdin/stdout) for editors; needs `pip install 'seedlint[server]'`."""
+    try:
+        from seedlint.server.app import serve
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        raise usage_error(
+            f"`seedlint server` needs the server extra (pygls and lsprotocol): pip install 'seedlint[server]' ({error})"
+        ) from None
+    serve()

@@ -235,6 +235,14 @@ def _unloaded(path: Path, display: str, problem: Problem) -> Document:
     return doc
 
 
+def load_content(raw: bytes, path: Path, display_path: str) -> Document:
+    """A document from bytes in memory (an editor's unsaved text), bounded as a file on disk is."""
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"file is {len(raw):,} bytes; documents over {MAX_FILE_BYTES:,} bytes are not parsed"
+        return _unloaded(path, display_path, Problem("file-too-large", _start_span(), message))
+    return parse_document(raw, path, display_path)
+
+
 def parse_document(raw: bytes, path: Path, display_path: str) -> Document:
     doc = Document(path, display_path, raw)
     text = _decode(doc)

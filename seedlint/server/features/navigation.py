@@ -1,0 +1,196 @@
+"""Navigation in the corpus: hover (a rule code's documentation; a related entry's target and whether the copy
+is stale), go to definition (a related entry → the document it names), find references (the documents that
+copy a document). Resolution is the corpus index's, with open documents' unsaved texts laid over the saved
+corpus, as for the diagnostics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from seedlint.corpus import IndexRecord, differing_fields
+from seedlint.document import Document
+from seedlint.registry import FAMILIES
+from seedlint.rules import find_rule
+from seedlint.server import ruledocs
+from seedlint.server.context import code_at, path_at
+from seedlint.server.convert import PositionMap
+from seedlint.server.features.actions import span
+from seedlint.server.features.diagnostics import Diagnostics
+from seedlint.server.project import Project
+from seedlint.server.session import OpenDocument, Text
+
+if TYPE_CHECKING:
+    from seedlint.server.editor import Editor
+
+MOST_REFERENCES = 2_000
+
+
+class Navigation:
+    def __init__(self, server: Editor, diagnostics: Diagnostics):
+        self.server, self.diagnostics, self.session = server, diagnostics, server.session
+
+    async def _at(self, uri: str, position: types.Position) -> tuple[OpenDocument, Text, int] | None:
+        document = self.session.documents.get(uri)
+        if document is None:
+            return None
+        await self.diagnostics.current(document)
+        state = document.state
+        if state is None or document.project is None or not document.project.loaded:
+            return None
+        return document, state, PositionMap(state.text, self.server.encoding).offset(position)
+
+    # Hover -----------------------------------------------------------------------------------------------
+
+    async def hover(self, params: types.HoverParams) -> types.Hover | None:
+        found = await self._at(params.text_document.uri, params.position)
+        if found is None:
+            return None
+        document, state, offset = found
+        code = code_at(state.text, offset)
+        if code is not None:
+            return markdown(rule_help(code))
+        entry = related_index(state.document, offset)
+        if entry is not None:
+            assert document.project is not None
+            return markdown(self.entry_help(document.project, state, entry))
+        positions = PositionMap(state.text)
+        codes = []
+        for diagnostic in document.findings or []:
+            first, last = span(diagnostic, positions)
+            if first <= offset <= last and diagnostic.code not in codes:
+                codes.append(diagnostic.code)
+        return markdown("\n\n---\n\n".join(rule_help(code) for code in codes)) if codes else None
+
+    def entry_help(self, project: Project, state: Text, index: int) -> str:
+        record = state.checked.record
+        ref = next((r for r in record.related if r.index == index), None) if record is not None else None
+        if ref is None or ref.url is None:
+            return f"related[{index}] has no webUrl: it links nowhere"
+        target = self.resolve(project, ref.key)
+        if target is None:
+            return f"related[{index}] → {ref.url}\n\nresolves to no document of the corpus"
+        differing = differing_fields(ref.copied, target.fingerprints)
+        lines = [f"related[{index}] → **{target.name}** (`{target.path}`)", ""]
+        if not differing:
+            lines.append("Up to date: its copied fields match the document.")
+            return "\n".join(lines)
+        lines.append(f"**Stale copy**: {', '.join(differing)} differ{'s' if len(differing) == 1 else ''}.")
+        entries = state.document.data.get("related") if state.document.data is not None else None
+        entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+        entry = entry if isinstance(entry, dict) else {}
+        now = self.document_of(project, target.path)
+        now_data = now.data if now is not None and now.data is not None else {}
+        for name in differing:
+            lines += [
+                "",
+                f"- {name} here: {shown(entry.get(name))}",
+                f"- {name} in {target.name} now: {shown(now_data.get(name))}",
+            ]
+        return "\n".join(lines)
+
+    # Definition and references ------------------------------------------------------------------------------
+
+    async def definition(self, params: types.DefinitionParams) -> types.Location | None:
+        found = await self._at(params.text_document.uri, params.position)
+        if found is None:
+            return None
+        document, state, offset = found
+        index = related_index(state.document, offset)
+        record = state.checked.record
+        if index is None or record is None or document.project is None:
+            return None
+        ref = next((r for r in record.related if r.index == index), None)
+        target = self.resolve(document.project, ref.key) if ref is not None else None
+        return self.location(document.project, target.path, ("title",)) if target is not None else None
+
+    async def references(self, params: types.ReferenceParams) -> list[types.Location]:
+        """The documents that copy this document (or, on a related entry, the document that entry names)."""
+        found = await self._at(params.text_document.uri, params.position)
+        if found is None:
+            return []
+        document, state, offset = found
+        project = document.project
+        assert project is not None
+        target = state.checked.record
+        index = related_index(state.document, offset)
+        if index is not None and target is not None:
+            ref = next((r for r in target.related if r.index == index), None)
+            target = self.resolve(project, ref.key) if ref is not None else None
+        if target is None:
+            return []
+        texts = self.session.open_texts(project)
+        index_now = self.session.overlay(project, texts)
+        candidates: set[str] = set()
+        for alias in target.aliases:
+            candidates |= project.referrers.get(alias, set())
+        candidates |= set(texts)
+        locations = []
+        if params.context.include_declaration:
+            locations.append(self.location(project, target.path, ("title",)))
+        for path in sorted(candidates):
+            record = self.session.record(project, path, texts)
+            for ref in record.related if record is not None else ():
+                if (
+                    ref.key in target.aliases
+                    and (named := index_now.resolve_key(ref.key))
+                    and named.path == target.path
+                ):
+                    locations.append(self.location(project, path, ("related", ref.index, "webUrl")))
+            if len(locations) >= MOST_REFERENCES:
+                self.server.log(f"seedlint: more than {MOST_REFERENCES} references; the first are listed")
+                break
+        return [location for location in locations if location is not None]
+
+    # Helpers ---------------------------------------------------------------------------------------------
+
+    def resolve(self, project: Project, key: str | None) -> IndexRecord | None:
+        return self.session.overlay(project, self.session.open_texts(project)).resolve_key(key)
+
+    def document_of(self, project: Project, path: str) -> Document | None:
+        text = self.session.open_texts(project).get(path)
+        return text.document if text is not None else self.session.saved_document(project, path)
+
+    def location(self, project: Project, path: str, where: tuple) -> types.Location | None:
+        source = project.sources.get(path)
+        text = self.session.open_texts(project).get(path)
+        if text is not None:
+            source = text.source
+        if source is None:
+            return None
+        doc = self.document_of(project, path)
+        uri = self.server.uri_of(source)
+        start = types.Position(line=0, character=0)
+        if doc is None or doc.text is None or doc.root is None:
+            return types.Location(uri=uri, range=types.Range(start=start, end=start))
+        try:
+            found = doc.value_span(where)
+        except (KeyError, IndexError, ValueError):
+            return types.Location(uri=uri, range=types.Range(start=start, end=start))
+        return types.Location(uri=uri, range=PositionMap(doc.text, self.server.encoding).range(found.start, found.end))
+
+
+def related_index(doc: Document, offset: int) -> int | None:
+    path = path_at(doc, offset)
+    return path[1] if len(path) >= 2 and path[0] == "related" and isinstance(path[1], int) else None
+
+
+def rule_help(code: str) -> str:
+    rule = find_rule(code)
+    if rule is not None:
+        link = ruledocs.link(rule.code)
+        return ruledocs.markdown(rule) + (f"\n[{rule.code} documentation]({link})" if link else "")
+    family = FAMILIES.get(code)
+    return f"**{code}**: the {family} rules (`seedlint rules` lists them)" if family else f"**{code}**: no such rule"
+
+
+def markdown(text: str) -> types.Hover:
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+
+def shown(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {shown(item)}" for key, item in value.items() if key in ("name", "domain"))
+    text = str(value) if value is not None else "(none)"
+    return f'"{text}"' if len(text) <= 200 else f'"{text[:197]}..."'

@@ -1,0 +1,758 @@
+"""`seedlint server` end to end: the real server process driven over stdio by a real LSP client (pytest-lsp),
+on copies of real documents (tests/fixtures/azure-news: 27 documents closed under their related entries)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from seedlint import engine
+from seedlint.config import load_config
+from seedlint.discovery import discover
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AZURE = FIXTURES / "azure-news"
+# A document with a stale copy (related[0]) and a duplicate entry (related[1]), both cross-document findings.
+JEDI = "2020-05-08-aws-files-a-second-jedi-protest-with-the-dod.md"
+# Copied, byte for byte, by the ten MariaDB documents' related lists (all clean).
+DEFENDER = "2021-06-09-azure-database-for-mariadb-azure-defender-in-general-availability.md"
+LARGE_STORAGE = "2020-06-10-large-storage-for-azure-database-for-mariadb.md"
+WAIT = 60  # seconds: generous (a loaded machine); a healthy server answers in well under one
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    shutil.copytree(AZURE, folder)
+    return folder
+
+
+async def start(workspace: Path, capabilities: str = "neovim@v0.7.0", **options: object) -> LanguageClient:
+    config = ClientServerConfig(
+        server_command=[sys.executable, "-m", "seedlint", "server"],
+        server_env={**os.environ, "XDG_CACHE_HOME": str(workspace.parent / "xdg-cache")},
+    )
+    client = await config.start()
+    assert isinstance(client, LanguageClient)
+    uri = workspace.as_uri()
+    params = types.InitializeParams(
+        capabilities=client_capabilities(capabilities),
+        root_uri=uri,
+        workspace_folders=[types.WorkspaceFolder(uri=uri, name=workspace.name)],
+        initialization_options=options or None,
+    )
+    await client.initialize_session(params)
+    return client
+
+
+@pytest_asyncio.fixture
+async def client(workspace: Path) -> AsyncIterator[LanguageClient]:
+    client = await start(workspace)
+    yield client
+    await client.shutdown_session()
+    await client.stop()
+
+
+def uri_of(path: Path) -> str:
+    return path.as_uri()
+
+
+def open_document(client: LanguageClient, path: Path, text: str | None = None) -> str:
+    uri = uri_of(path)
+    content = text if text is not None else path.read_text(encoding="utf-8")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=content)
+        )
+    )
+    return uri
+
+
+def change_document(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+async def diagnostics_when(
+    client: LanguageClient, uri: str, ready: Callable[[Sequence[types.Diagnostic]], bool]
+) -> Sequence[types.Diagnostic]:
+    """The diagnostics published for `uri` once they satisfy `ready` (a hung server fails after WAIT)."""
+    async with asyncio.timeout(WAIT):
+        while True:
+            found = client.diagnostics.get(uri)
+            if found is not None and ready(found):
+                return found
+            await asyncio.sleep(0.02)
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    async with asyncio.timeout(WAIT):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+def has(*codes: str) -> Callable[[Sequence[types.Diagnostic]], bool]:
+    return lambda found: all(any(d.code == code for d in found) for code in codes)
+
+
+def lacks(*codes: str) -> Callable[[Sequence[types.Diagnostic]], bool]:
+    return lambda found: not any(d.code in codes for d in found)
+
+
+def summary(found: Sequence[types.Diagnostic]) -> list[tuple]:
+    return [
+        (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity)
+        for d in found
+    ]
+
+
+def cli_findings(workspace: Path, name: str) -> list[tuple]:
+    """What `seedlint check` reports on the whole corpus for one document, in LSP terms (these documents are ASCII
+    up to the findings' columns, so columns only shift to 0-based)."""
+    config = load_config(start=workspace)
+    result = engine.run(discover([workspace], config, cwd=workspace), config)
+    severities = {"error": 1, "warning": 2, "info": 3}
+    return [
+        (d.code, d.line - 1, d.column - 1, d.end_line - 1, d.end_column - 1, severities[d.severity.value], d.message)
+        for d in result.diagnostics
+        if d.path == name and d.end_line is not None and d.end_column is not None
+    ]
+
+
+# Diagnostics ---------------------------------------------------------------------------------------------------
+
+
+async def test_open_publishes_what_the_cli_reports_with_exact_ranges_codes_and_links(client, workspace):
+    uri = open_document(client, workspace / JEDI)
+    found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+    assert [(*row, d.message) for row, d in zip(summary(found), found, strict=True)] == cli_findings(workspace, JEDI)
+    stale = found[0]
+    assert summary(found) == [("SL505", 28, 11, 28, 67, 2), ("SL507", 47, 12, 47, 103, 2)]
+    assert stale.message.startswith(
+        "related[0] is a stale copy of 2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md "
+        "(title, publishedDateTime differ): title is "
+    )
+    assert stale.source == "seedlint"
+    assert stale.code_description is not None
+    documentation = Path(stale.code_description.href.removeprefix("file://"))
+    assert documentation.parts[-4:] == ("seedlint", documentation.parts[-3], "rules", "SL505.md")
+    assert documentation.read_text(encoding="utf-8").startswith("# SL505 related-stale-copy\n")
+
+
+async def test_a_date_broken_in_the_unsaved_text_is_reported_at_its_exact_range(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    change_document(
+        client,
+        uri,
+        2,
+        text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-31T16:00:42Z"),
+    )
+    found = await diagnostics_when(client, uri, has("SL202"))
+    [date] = [d for d in found if d.code == "SL202"]
+    assert summary([date]) == [("SL202", 4, 19, 4, 39, 1)]
+    assert date.message == "publishedDateTime 2021-06-31T16:00:42Z is not a real date: June 2021 has 30 days"
+    assert client.diagnostics[uri] is found  # the file on disk was not touched: the text checked is the editor's
+    assert "2021-06-09T16:00:42Z" in path.read_text(encoding="utf-8")
+
+
+async def test_a_retitle_reports_stale_copies_in_the_documents_that_copy_it_and_a_revert_clears_them(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    other = uri_of(workspace / LARGE_STORAGE)
+    assert other not in client.diagnostics  # documents not open are published only when a change affects them
+    retitled = text.replace(
+        'title: "Azure Database for MariaDB Azure Defender', 'title: "Azure Defender for MariaDB', 1
+    )
+    change_document(client, uri, 2, retitled)
+    found = await diagnostics_when(client, other, has("SL505"))
+    [stale] = [d for d in found if d.code == "SL505"]
+    assert summary([stale]) == [("SL505", 23, 11, 23, 78, 2)]
+    assert stale.message == (
+        f"related[0] is a stale copy of {DEFENDER} (title differs): title is "
+        '"Azure Database for MariaDB Azure Defender in general availability" but '
+        f'{DEFENDER} now has "Azure Defender for MariaDB in general availability"'
+    )
+
+    def copies() -> list[str]:
+        return [u for u, ds in client.diagnostics.items() if any(d.code == "SL505" for d in ds)]
+
+    await until(lambda: len(copies()) >= 9)
+    await asyncio.sleep(0.5)
+    assert len(copies()) == 9  # every MariaDB document but the retitled one copies it, and nothing else
+    change_document(client, uri, 3, text)
+    await diagnostics_when(client, other, lacks("SL505"))
+    assert list(client.diagnostics[other]) == [d for d in found if d.code != "SL505"]
+
+
+async def test_the_configuration_of_the_documents_project_is_honoured(workspace):
+    (workspace / "seedlint.toml").write_text('paths = ["."]\nignore = ["SL507"]\nseverity = { SL505 = "error" }\n')
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / JEDI)
+        found = await diagnostics_when(client, uri, has("SL505"))
+        assert summary(found) == [("SL505", 28, 11, 28, 67, 1)]
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_serving(workspace):
+    (workspace / "seedlint.toml").write_text('paths = ["."]\nfuture-tolerance-days = -5\n')
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / JEDI)
+        [problem] = await diagnostics_when(client, uri, lambda found: len(found) == 1)
+        assert problem.message == (
+            f"seedlint cannot check this document: {workspace / 'seedlint.toml'}: "
+            "`future-tolerance-days` must be between 0 and 3650, not -5"
+        )
+        assert problem.severity == types.DiagnosticSeverity.Error
+        async with asyncio.timeout(WAIT):
+            while not client.messages:
+                await asyncio.sleep(0.02)
+        assert client.messages[0].message == f"seedlint: {problem.message.split(': ', 1)[1]}"
+        (workspace / "seedlint.toml").write_text('paths = ["."]\n')  # fixed and saved: checked again
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=uri_of(workspace / "seedlint.toml"))
+            )
+        )
+        await diagnostics_when(client, uri, has("SL505", "SL507"))
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_a_binary_text_and_a_huge_text_are_findings_not_a_dead_server(client, workspace):
+    binary = workspace / "binary.md"
+    binary.write_bytes(b"---\ntitle: x\x00\n---\n")
+    uri = open_document(client, binary, "---\ntitle: x\x00\n---\n")
+    found = await diagnostics_when(client, uri, has("SL003"))
+    assert [(d.code, d.message) for d in found] == [
+        ("SL003", "file contains NUL bytes: binary data, not a text document")
+    ]
+    huge = workspace / "huge.md"
+    text = "---\ntitle: x\n---\n" + "word " * 2_200_000
+    huge.write_text(text)
+    uri = open_document(client, huge, text)
+    found = await diagnostics_when(client, uri, has("SL002"))
+    assert [(d.code, d.message) for d in found] == [
+        ("SL002", "file is 11,000,017 bytes; documents over 10,485,760 bytes are not parsed")
+    ]
+    uri = open_document(client, workspace / JEDI)  # still serving
+    await diagnostics_when(client, uri, has("SL505"))
+
+
+@pytest.mark.parametrize(("encoding", "end"), [("utf-16", 22), ("utf-8", 25), ("utf-32", 21)])
+async def test_positions_are_counted_in_the_negotiated_encoding(tmp_path, encoding, end):
+    workspace = tmp_path / "news"
+    workspace.mkdir()
+    text = '---\ntitle: "\U0001f600 Café news "\nexcerpt: "Café opens"\n---\n'
+    (workspace / "doc.md").write_text(text)
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.general = types.GeneralClientCapabilities(position_encodings=[encoding])
+    config = ClientServerConfig(
+        server_command=[sys.executable, "-m", "seedlint", "server"],
+        server_env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")},
+    )
+    client = await config.start()
+    assert isinstance(client, LanguageClient)
+    try:
+        result = await client.initialize_session(
+            types.InitializeParams(capabilities=capabilities, root_uri=workspace.as_uri())
+        )
+        assert result.capabilities.position_encoding == encoding
+        uri = open_document(client, workspace / "doc.md")
+        found = await diagnostics_when(client, uri, has("SL606"))
+        [space] = [d for d in found if d.code == "SL606"]
+        # The value `"😀 Café news "` ends after 21 characters, 22 UTF-16 code units (😀 is two), 25 UTF-8 bytes
+        # (😀 is four, é two).
+        assert (space.range.start.line, space.range.start.character, space.range.end.character) == (1, 7, end)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_the_expectation_is_what_the_cli_writes(workspace, capsys, monkeypatch):
+    """The expectation above is the engine's own run; the JSON of `seedlint check` says the same."""
+    from seedlint.cli import main
+
+    monkeypatch.chdir(workspace)
+    with pytest.raises(SystemExit):
+        main(["check", ".", "--output-format", "json", "--no-cache"])
+    reported = [d for d in json.loads(capsys.readouterr().out) if d["path"] == JEDI]
+    assert [(d["code"], d["line"] - 1, d["column"] - 1, d["end_line"] - 1, d["end_column"] - 1) for d in reported] == [
+        row[:5] for row in cli_findings(workspace, JEDI)
+    ]
+
+
+# Code actions --------------------------------------------------------------------------------------------------
+
+
+def applied(text: str, edit: types.WorkspaceEdit | None, uri: str) -> str:
+    """The text after a workspace edit, as an editor applies it (ASCII lines: UTF-16 columns are characters)."""
+    assert edit is not None
+    if edit.document_changes:
+        [change] = edit.document_changes
+        assert isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri
+        edits = list(change.edits)
+    else:
+        assert edit.changes is not None and list(edit.changes) == [uri]
+        edits = list(edit.changes[uri])
+    lines = text.splitlines(keepends=True)
+
+    def offset(position: types.Position) -> int:
+        return sum(len(line) for line in lines[: position.line]) + position.character
+
+    for change in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        assert isinstance(change, types.TextEdit)
+        text = text[: offset(change.range.start)] + change.new_text + text[offset(change.range.end) :]
+    return text
+
+
+async def actions_at(
+    client: LanguageClient, uri: str, diagnostic: types.Diagnostic, only: list[str] | None = None
+) -> list[types.CodeAction]:
+    found = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic], only=only),
+        )
+    )
+    assert found is not None
+    actions = [action for action in found if isinstance(action, types.CodeAction)]
+    if only is None:  # offered with them: "fix all" (a source action), checked in its own test
+        assert [a.kind for a in actions].count("source.fixAll.seedlint") <= 1
+        actions = [action for action in actions if action.kind == types.CodeActionKind.QuickFix]
+    return actions
+
+
+async def resolved(client: LanguageClient, action: types.CodeAction) -> types.CodeAction:
+    assert action.edit is None  # computed only for the action chosen
+    return await client.code_action_resolve_async(action)
+
+
+async def test_a_quick_fix_gives_the_exact_fixed_text_and_is_labelled_safe(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    broken = text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-09 16:00:42Z")
+    change_document(client, uri, 2, broken)
+    found = await diagnostics_when(client, uri, has("SL205"))
+    [date] = [d for d in found if d.code == "SL205"]
+    actions = await actions_at(client, uri, date)
+    assert [a.title for a in actions] == [
+        "SL205: write 2021-06-09T16:00:42Z (safe)",
+        "SL205: suppress this finding (# seedlint: ignore[SL205])",
+    ]
+    fix = await resolved(client, actions[0])
+    assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred
+    assert applied(broken, fix.edit, uri) == text
+
+
+async def test_an_unsafe_fix_says_so_and_is_not_preferred(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    tracked = text.replace(
+        'webUrl: "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"',
+        'webUrl: "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/?utm_source=feed"',
+    )
+    uri = open_document(client, path, tracked)
+    found = await diagnostics_when(client, uri, has("SL312"))
+    [tracking] = [d for d in found if d.code == "SL312"]
+    [fix, _suppress] = await actions_at(client, uri, tracking)
+    assert fix.title.startswith("SL312: ") and fix.title.endswith(" (unsafe: may change meaning)")
+    assert not fix.is_preferred
+    assert applied(tracked, (await resolved(client, fix)).edit, uri) == text
+
+
+async def test_fix_all_applies_every_safe_fix_to_a_stable_point(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-09 16:00:42Z")
+    uri = open_document(client, path, broken)
+    found = await diagnostics_when(client, uri, has("SL205", "SL606"))
+    [action] = await actions_at(client, uri, found[0], only=["source.fixAll"])
+    assert (action.title, action.kind) == ("Fix all safe seedlint findings", "source.fixAll.seedlint")
+    fixed = applied(broken, (await resolved(client, action)).edit, uri)
+    assert fixed == text.replace(
+        'Azure Database for MariaDB. "\npublishedDateTime', 'Azure Database for MariaDB."\npublishedDateTime', 1
+    )
+    change_document(client, uri, 2, fixed)
+    await diagnostics_when(client, uri, lacks("SL205", "SL606"))
+
+
+async def test_suppressing_a_finding_on_its_line_silences_it_without_an_unused_suppression(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    found = await diagnostics_when(client, uri, has("SL606"))
+    [blank] = [d for d in found if d.code == "SL606"]
+    [_fix, suppress] = await actions_at(client, uri, blank)
+    suppressed = applied(text, (await resolved(client, suppress)).edit, uri)
+    line = text.splitlines(keepends=True)[3]
+    assert suppressed == text.replace(line, line.rstrip("\n") + "  # seedlint: ignore[SL606]\n", 1)
+    change_document(client, uri, 2, suppressed)
+    await diagnostics_when(client, uri, lambda found: not found)
+
+
+async def test_a_finding_inside_a_multi_line_value_is_suppressed_for_the_file(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    folded = text.replace('title: "Azure Database', 'title: "Azure\n  Database', 1).replace(
+        'general availability"\nexcerpt', 'general availability "\nexcerpt', 1
+    )
+    uri = open_document(client, path, folded)
+    found = await diagnostics_when(
+        client, uri, lambda found: any(d.range.start.line == 2 and d.code == "SL606" for d in found)
+    )
+    [blank] = [d for d in found if d.code == "SL606" and d.range.start.line == 2]
+    [_fix, suppress] = await actions_at(client, uri, blank)
+    suppressed = applied(folded, (await resolved(client, suppress)).edit, uri)
+    assert suppressed == folded.replace("---\n", "---\n# seedlint: ignore-file[SL606]\n", 1)
+
+
+# Navigation ----------------------------------------------------------------------------------------------------
+
+
+def position_of(text: str, needle: str, after: int = 0) -> types.Position:
+    """The position just inside the first `needle` (ASCII text: columns are characters)."""
+    offset = text.index(needle) + after
+    line = text.count("\n", 0, offset)
+    return types.Position(line=line, character=offset - (text.rfind("\n", 0, offset) + 1))
+
+
+async def test_hover_on_a_rule_code_shows_its_documentation(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8").replace(
+        "category: news\n", "category: news  # seedlint: ignore[SL606]\n", 1
+    )
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL017"))  # (it silences nothing on that line)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "SL606]", 2))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.kind == types.MarkupKind.Markdown
+    assert hover.contents.value.startswith(
+        "**SL606 surrounding-whitespace** (info, fix: safe)\n\n"
+        "A title, excerpt, name or topic starts or ends with whitespace.\n\n**What it does**: "
+    )
+
+
+async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(client, workspace):
+    path = workspace / JEDI
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL505"))
+    at = position_of(text, "related:\n  - title:", 14)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    target = "2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md"
+    lines = hover.contents.value.split("\n")
+    assert lines[:3] == [
+        f"related[0] → **{target}** (`{target}`)",
+        "",
+        "**Stale copy**: title, publishedDateTime differ.",
+    ]
+    target_text = (workspace / target).read_text(encoding="utf-8")
+    title_now = target_text.split('\ntitle: "', 1)[1].split('"\n', 1)[0]
+    assert f'- title in {target} now: "{title_now}"' in lines
+    clean = workspace / LARGE_STORAGE
+    clean_text = clean.read_text(encoding="utf-8")
+    clean_uri = open_document(client, clean, clean_text)
+    await diagnostics_when(client, clean_uri, has("SL608"))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=clean_uri),
+            position=position_of(clean_text, "related:\n  - title:", 14),
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value == (
+        f"related[0] → **{DEFENDER}** (`{DEFENDER}`)\n\nUp to date: its copied fields match the document."
+    )
+
+
+async def test_definition_of_a_related_entry_is_the_document_it_names(client, workspace):
+    path = workspace / LARGE_STORAGE
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL608"))
+    at = position_of(
+        text, 'webUrl: "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender', 12
+    )
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
+    )
+    assert isinstance(found, types.Location)
+    assert found.uri == uri_of(workspace / DEFENDER)
+    assert (found.range.start.line, found.range.start.character) == (2, 7)  # its title
+    nowhere = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "title:")
+        )
+    )
+    assert nowhere is None
+
+
+async def test_references_of_a_document_are_the_documents_that_copy_it(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    found = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, "title:"),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert found is not None
+    copying = sorted(
+        p.name
+        for p in workspace.glob("*.md")
+        if p.name != DEFENDER and "azure-defender-in-general-availability/" in p.read_text()
+    )
+    assert sorted(Path(location.uri.removeprefix("file://")).name for location in found) == copying
+    assert len(copying) == 9
+    large = next(location for location in found if location.uri.endswith(LARGE_STORAGE))
+    large_text = (workspace / LARGE_STORAGE).read_text(encoding="utf-8")
+    start = position_of(
+        large_text, '"https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender'
+    )
+    assert large.range.start == start
+
+
+# Completion ----------------------------------------------------------------------------------------------------
+
+
+async def completions(
+    client: LanguageClient, uri: str, text: str, position: types.Position
+) -> list[types.CompletionItem]:
+    found = await client.text_document_completion_async(
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+    )
+    assert isinstance(found, types.CompletionList)
+    return list(found.items)
+
+
+async def typed(client: LanguageClient, path: Path, text: str) -> str:
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, lambda found: True)
+    return uri
+
+
+def end_of(text: str, needle: str) -> types.Position:
+    return position_of(text, needle, len(needle))
+
+
+async def test_completion_offers_the_schemas_keys_with_their_descriptions(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8").replace("category: news\n", "category: news\nupd\n", 1)
+    uri = await typed(client, path, text)
+    items = await completions(client, uri, text, end_of(text, "\nupd"))
+    assert [item.label for item in items] == ["updatedDateTime"]
+    [item] = items
+    assert isinstance(item.documentation, types.MarkupContent)
+    schema = json.loads((Path(__file__).parent.parent / "schemas" / "article.schema.json").read_text())
+    assert item.documentation.value == schema["properties"]["updatedDateTime"]["description"]
+    assert item.documentation.value.startswith("When the provider last updated the article")
+    assert item.text_edit == types.TextEdit(
+        range=types.Range(start=position_of(text, "upd\n"), end=end_of(text, "\nupd")), new_text="updatedDateTime: "
+    )
+    text = text.replace("\nupd\n", "\n", 1).replace("related:\n  - title:", "related:\n  - qu", 1)
+    change_document(client, uri, 2, text)
+    items = await completions(client, uri, text, end_of(text, "related:\n  - qu"))
+    assert [item.label for item in items] == ["quality"]  # a key of a related entry
+
+
+async def test_completion_offers_topics_of_the_corpus_most_used_first(client, workspace):
+    path = workspace / DEFENDER
+    original = path.read_text(encoding="utf-8")
+    text = original.replace("topics:\n", "topics:\n  - Dat\n", 1)
+    uri = await typed(client, path, text)
+    items = await completions(client, uri, text, end_of(text, "  - Dat"))
+    counts: dict[str, int] = {}
+    for document in workspace.glob("*.md"):
+        topics = document.read_text(encoding="utf-8").split("\ntopics:\n", 1)[1].split("\n\n", 1)[0]
+        for topic in {line.strip()[2:] for line in topics.splitlines() if line.startswith("  - ")}:
+            counts[topic] = counts.get(topic, 0) + 1
+    expected = sorted((t for t in counts if "dat" in t.lower()), key=lambda t: -counts[t])
+    assert [item.label for item in items] == expected and expected
+    assert items[0].detail == f"in {counts[expected[0]]} documents"
+
+
+async def test_completion_offers_the_corpus_addresses_for_a_related_webUrl_and_a_code_action_copies_its_fields(
+    client, workspace
+):
+    path = workspace / LARGE_STORAGE
+    original = path.read_text(encoding="utf-8")
+    entry = 'related:\n  - webUrl: "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-def\n'
+    text = original.replace("related:\n", entry, 1)
+    uri = await typed(client, path, text)
+    items = await completions(client, uri, text, end_of(text, "mariadb-azure-def"))
+    defender_url = (
+        "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
+    )
+    assert [item.label for item in items] == [defender_url]
+    assert items[0].detail == "Azure Database for MariaDB Azure Defender in general availability"
+    chosen = applied(text, types.WorkspaceEdit(changes={uri: [items[0].text_edit]}), uri)
+    chosen = chosen.replace(defender_url + "\n", defender_url + '"\n', 1)
+    change_document(client, uri, 2, chosen)
+    found = await diagnostics_when(client, uri, has("SL101"))  # the new entry lacks its copied fields
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=end_of(chosen, "  - webUrl: "), end=end_of(chosen, "  - webUrl: ")),
+            context=types.CodeActionContext(diagnostics=list(found), only=["refactor.rewrite"]),
+        )
+    )
+    assert actions is not None
+    [action] = [a for a in actions if isinstance(a, types.CodeAction)]
+    assert action.title == f"related[0]: copy title, excerpt, publishedDateTime, provider, type from {DEFENDER}"
+    filled = applied(chosen, (await client.code_action_resolve_async(action)).edit, uri)
+    defender = (workspace / DEFENDER).read_text(encoding="utf-8")
+    excerpt = defender.split('\nexcerpt: "', 1)[1].split('"\n', 1)[0]
+    assert filled == chosen.replace(
+        f'  - webUrl: "{defender_url}"\n',
+        f'  - webUrl: "{defender_url}"\n'
+        '    title: "Azure Database for MariaDB Azure Defender in general availability"\n'
+        f'    excerpt: "{excerpt}"\n'
+        "    publishedDateTime: 2021-06-09T16:00:42Z\n"
+        "    provider:\n      name: Microsoft\n      domain: microsoft.com\n"
+        "    type: article\n",
+        1,
+    )
+
+
+# The corpus on disk ----------------------------------------------------------------------------------------------
+
+
+async def test_a_document_deleted_on_disk_leaves_dangling_references_in_the_documents_that_named_it(client, workspace):
+    path = workspace / LARGE_STORAGE
+    uri = open_document(client, path)
+    await diagnostics_when(client, uri, has("SL608"))
+    (workspace / DEFENDER).unlink()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=uri_of(workspace / DEFENDER), type=types.FileChangeType.Deleted)]
+        )
+    )
+    found = await diagnostics_when(client, uri, has("SL504"))
+    [dangling] = [d for d in found if d.code == "SL504"]
+    assert dangling.message == (
+        "related[0] → https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-"
+        "availability/ does not resolve: the corpus has no document at that address (missing or deleted target)"
+    )
+    assert dangling.range.start.line == 26
+
+
+async def test_code_actions_with_versioned_document_changes_as_vs_code_takes_them(workspace):
+    client = await start(workspace, "visual-studio-code")
+    try:
+        path = workspace / DEFENDER
+        text = path.read_text(encoding="utf-8")
+        broken = text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-09 16:00:42Z")
+        uri = open_document(client, path, broken)
+        found = await diagnostics_when(client, uri, has("SL205"))
+        [date] = [d for d in found if d.code == "SL205"]
+        [fix, _suppress] = await actions_at(client, uri, date)
+        edit = (await resolved(client, fix)).edit
+        assert edit is not None and edit.document_changes is not None and edit.changes is None
+        [change] = edit.document_changes
+        assert isinstance(change, types.TextDocumentEdit) and change.text_document.version == 1
+        assert applied(broken, edit, uri) == text
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_a_file_outside_the_corpus_is_not_checked_and_the_log_says_so(workspace):
+    (workspace / "seedlint.toml").write_text('paths = ["."]\nexclude = ["notes"]\n')
+    (workspace / "notes").mkdir()
+    readme = workspace / "notes" / "README.md"
+    readme.write_text("# Notes\n\nNo front matter here.\n")
+    client = await start(workspace)
+    try:
+        uri = open_document(client, readme)
+        assert list(await diagnostics_when(client, uri, lambda found: True)) == []
+        await until(lambda: any("not a document of the corpus" in m.message for m in client.log_messages))
+        [message] = [m.message for m in client.log_messages if "not a document" in m.message]
+        assert message == f"{readme}: not a document of the corpus of {workspace / 'seedlint.toml'}; not checked"
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_without_the_server_extra_the_command_says_what_to_install():
+    import subprocess
+
+    blocked = "import sys; sys.modules['pygls'] = None; sys.modules['lsprotocol'] = None; "
+    run = subprocess.run(
+        [sys.executable, "-c", blocked + "from seedlint.cli import main; main(['server'])"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert (
+        "`seedlint server` needs the server extra (pygls and lsprotocol): pip install 'seedlint[server]'" in run.stderr
+    )
+    assert "Traceback" not in run.stderr
+
+
+async def test_a_new_document_not_saved_yet_is_checked_as_a_document_of_the_corpus(client, workspace):
+    path = workspace / "2021-06-10-new.md"
+    text = (workspace / DEFENDER).read_text(encoding="utf-8")
+    uri = open_document(client, path, text)  # not on disk: a copy of DEFENDER, under the same webUrl
+    found = await diagnostics_when(client, uri, has("SL508"))
+    [duplicate] = [d for d in found if d.code == "SL508"]
+    assert duplicate.message.endswith(f"is also the address of {DEFENDER}: two documents for one article")
+    other = await diagnostics_when(client, uri_of(workspace / DEFENDER), has("SL508"))  # and the other one says so
+    assert [d.message for d in other if d.code == "SL508"] == [
+        "webUrl https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
+        " is also the address of 2021-06-10-new.md: two documents for one article"
+    ]
+
+
+async def test_closing_a_document_without_saving_withdraws_what_its_unsaved_text_made_others_report(client, workspace):
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL606"))
+    change_document(client, uri, 2, text.replace('title: "Azure Database for MariaDB', 'title: "MariaDB', 1))
+    other = uri_of(workspace / LARGE_STORAGE)
+    await diagnostics_when(client, other, has("SL505"))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert list(await diagnostics_when(client, uri, lambda found: not found)) == []
+    found = await diagnostics_when(client, other, lacks("SL505"))
+    assert [d.code for d in found] == ["SL608"]  # its own finding, as `seedlint check` reports it
