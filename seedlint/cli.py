@@ -24,7 +24,7 @@ from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
 from seedlint.escaping import inert
-from seedlint.reporters import REPORTERS, text
+from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
 from seedlint.rules import all_rules, find_rule
 
@@ -175,14 +175,23 @@ class Output:
     exit_zero: bool
     quiet: bool
 
+    def __post_init__(self) -> None:
+        if self.statistics and self.format not in (None, "full", "concise", "json"):
+            raise usage_error(f"--statistics prints text or JSON, not {self.format}")
+
     @property
     def is_text(self) -> bool:
         """Text for people (a log's reader), not a file format another program parses."""
-        return self.statistics or (self.format or ("full" if sys.stdout.isatty() else "concise")) in ("full", "concise")
+        if self.statistics:
+            return self.format != "json"
+        return (self.format or ("full" if sys.stdout.isatty() else "concise")) in ("full", "concise")
 
     def report(self, result: RunResult, files: int) -> None:
         if self.statistics:
-            text.statistics(result.diagnostics, sys.stdout)
+            if self.format == "json":
+                machine.statistics_json(result.diagnostics, sys.stdout)
+            else:
+                text.statistics(result.diagnostics, sys.stdout, files=files, quiet=self.quiet)
             return
         name = self.format or ("full" if sys.stdout.isatty() else "concise")
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")

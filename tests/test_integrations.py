@@ -107,10 +107,67 @@ def test_json_lines_and_full(docs):
 
 def test_statistics_exit_zero_and_quiet(docs):
     status, text = run_cli("check", "--statistics", "hostile.md", "seed.md")
-    assert status == 1 and re.search(r"^\s+1  SL104      invalid-enum-value$", text, re.M)
+    assert status == 1 and re.search(r"^\s+1  SL104      invalid-enum-value +error$", text, re.M)
+    total = json.loads(run_cli("check", "--output-format", "json", "hostile.md", "seed.md")[1])
+    assert text.splitlines()[-1].startswith(f"Found {len(total)} problems (")
     assert run_cli("check", "--exit-zero", "hostile.md")[0] == 0
     quiet = run_cli("check", "--quiet", "--output-format", "concise", "hostile.md")[1]
     assert quiet and "Found" not in quiet
+
+
+def test_statistics_as_json_agree_with_the_findings(docs):
+    status, text = run_cli("check", "--statistics", "--output-format", "json", "hostile.md", "seed.md")
+    rows = json.loads(text)
+    items = json.loads(run_cli("check", "--output-format", "json", "hostile.md", "seed.md")[1])
+    assert status == 1 and sum(row["count"] for row in rows) == len(items)
+    for row in rows:
+        mine = [i for i in items if i["code"] == row["code"]]
+        assert row == {
+            "code": row["code"],
+            "name": mine[0]["name"],
+            "severity": mine[0]["severity"],
+            "count": len(mine),
+            "fixable": sum(i["fixable"] for i in mine),
+        }
+    assert [row["count"] for row in rows] == sorted((row["count"] for row in rows), reverse=True)
+    status, text = run_cli("check", "--statistics", "--output-format", "sarif", "hostile.md")
+    assert status == 2 and "--statistics prints text or JSON, not sarif" in text
+
+
+def test_junit_fails_only_on_what_fails_the_run(docs):
+    """Only errors are <failure>s (the exit status fails only on them); warnings and infos are listed."""
+    (docs / "warned.md").write_text(
+        seed_text().replace("publishedDateTime: 2024-01-24T15:00:00Z", "publishedDateTime: 2024-01-24 15:00:00Z", 1)
+    )
+    status, xml = run_cli("check", "--output-format", "junit", "--select", "SL2", "warned.md")
+    root = ElementTree.fromstring(xml.split("\n", 1)[1])
+    assert status == 0 and root.get("failures") == "0" and root.findall(".//failure") == []
+    [note] = root.iter("system-out")
+    assert "warned.md:5:20: SL205 [warning]" in (note.text or "")
+    status, xml = run_cli("check", "--output-format", "junit", "hostile.md", "warned.md")
+    root = ElementTree.fromstring(xml.split("\n", 1)[1])
+    errors = [i for i in json.loads(output("--output-format", "json")) if i["severity"] == "error"]
+    assert status == 1 and root.get("failures") == str(len(root.findall(".//failure"))) == str(len(errors))
+
+
+def test_sarif_names_no_placeholder_home(docs):
+    log = json.loads(output("--output-format", "sarif"))
+    assert "informationUri" not in log["runs"][0]["tool"]["driver"]
+
+
+def test_a_long_line_is_shown_around_the_finding(docs):
+    long_url = "https://news.met.police.uk/news/" + "a" * 300 + " b"
+    (docs / "long.md").write_text(
+        seed_text().replace(
+            'webUrl: "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478451"',
+            f'webUrl: "{long_url}"',
+            1,
+        )
+    )
+    full = run_cli("check", "--output-format", "full", "--select", "SL304", "long.md")[1]
+    source, caret = full.split("\n")[1:3]
+    assert source.startswith("    7 | …") and source.endswith('b"') and len(source) <= 8 + 102
+    assert caret.index("^") == source.index(' b"') and caret.endswith("^") and caret.count("^") == 1
 
 
 def test_configuration_changes_what_is_reported(docs):

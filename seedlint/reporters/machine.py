@@ -16,11 +16,11 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 
 from seedlint import __version__
-from seedlint.diagnostic import Diagnostic
+from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.escaping import inert, json_inert, xml_inert
+from seedlint.reporters.text import rule_statistics
 from seedlint.rules import all_rules
 
-INFORMATION_URI = "https://github.com/seedlint/seedlint"
 
 
 def write_json(data: object, stream: TextIO, indent: int | None = 2) -> None:
@@ -29,6 +29,11 @@ def write_json(data: object, stream: TextIO, indent: int | None = 2) -> None:
 
 def json_array(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
     write_json([d.to_dict() for d in diagnostics], stream)
+
+
+def statistics_json(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
+    """`--statistics --output-format json`: per rule, code, name, severity, count and fixable count."""
+    write_json(rule_statistics(diagnostics), stream)
 
 
 def json_lines(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
@@ -78,7 +83,6 @@ def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> 
     driver = {
         "name": "seedlint",
         "version": __version__,
-        "informationUri": INFORMATION_URI,
         "rules": [
             {
                 "id": rule.code,
@@ -135,21 +139,28 @@ def xml_text(text: str) -> str:
 
 
 def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_options: object) -> None:
-    """One test case per file with findings, one failure per diagnostic (ElementTree escapes `<`, `&`, quotes)."""
+    """One test case per file with findings. Only an error is a <failure> (one per error), as only an error
+    fails the run: warnings and infos are listed in the case's <system-out>, so the report and the exit
+    status tell the same story. (ElementTree escapes `<`, `&` and quotes.)"""
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_path.setdefault(d.path, []).append(d)
-    suites = ElementTree.Element(
-        "testsuites", name="seedlint", tests=str(max(files, len(by_path))), failures=str(len(diagnostics))
-    )
-    suite = ElementTree.SubElement(
-        suites, "testsuite", name="seedlint", tests=str(max(files, len(by_path))), failures=str(len(diagnostics))
-    )
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    tests = str(max(files, len(by_path)))
+    suites = ElementTree.Element("testsuites", name="seedlint", tests=tests, failures=str(errors))
+    suite = ElementTree.SubElement(suites, "testsuite", name="seedlint", tests=tests, failures=str(errors))
     for path, found in by_path.items():
         case = ElementTree.SubElement(suite, "testcase", classname="seedlint", name=xml_text(path))
+        notes = []
         for d in found:
+            line = xml_text(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}")
+            if d.severity is not Severity.ERROR:
+                notes.append(line)
+                continue
             failure = ElementTree.SubElement(case, "failure", type=d.code, message=xml_text(f"{d.code} {d.message}"))
-            failure.text = xml_text(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}")
+            failure.text = line
+        if notes:
+            ElementTree.SubElement(case, "system-out").text = "\n".join(notes)
     body = xml_inert(ElementTree.tostring(suites, encoding="unicode"))  # one line: no break in any text
     stream.write("<?xml version='1.0' encoding='utf-8'?>\n" + body + "\n")
 

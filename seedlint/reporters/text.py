@@ -49,12 +49,12 @@ def full(
         if line is not None:
             gutter = f"{d.line:>5} | "
             width = max(1, (d.end_column - d.column) if d.end_line == d.line and d.end_column else 1)
-            width = min(width, max(1, len(line) - d.column + 1))
-            stream.write(style(gutter, fg="blue") + inert(line) + "\n")
+            shown, column, width = _window(line, d.column, min(width, max(1, len(line) - d.column + 1)))
+            stream.write(style(gutter, fg="blue") + inert(shown) + "\n")
             stream.write(
                 " " * (len(gutter) - 2)
                 + style("| ", fg="blue")
-                + " " * _display_offset(line, d.column)
+                + " " * _display_offset(shown, column)
                 + style("^" * width, fg=SEVERITY_COLOURS[d.severity.value], bold=True)
                 + "\n"
             )
@@ -63,6 +63,22 @@ def full(
         stream.write("\n")
     if not quiet:
         stream.write(summary(diagnostics, files) + "\n")
+
+
+WINDOW = 100  # characters of a source line shown around the column; longer lines are cut with "…"
+BEFORE = 30  # of which before the column
+
+
+def _window(line: str, column: int, width: int) -> tuple[str, int, int]:
+    """(the part of `line` shown, the column in it, the caret's width): a long line is cut around the
+    column, and the caret under a long value stops where the shown part ends."""
+    if len(line) <= WINDOW:
+        return line, column, width
+    start = max(0, min(column - 1 - BEFORE, len(line) - WINDOW))
+    end = start + WINDOW
+    shown = ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
+    column = column - start + (1 if start else 0)
+    return shown, column, max(1, min(width, WINDOW - (column - (2 if start else 1))))
 
 
 def _source_line(text: str | None, line: int) -> str | None:
@@ -95,10 +111,33 @@ def summary(diagnostics: list[Diagnostic], files: int) -> str:
     return text
 
 
-def statistics(diagnostics: list[Diagnostic], stream: TextIO) -> None:
-    """Counts per rule, most frequent first; `[*]` marks rules with fixes."""
+def statistics(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False) -> None:
+    """Counts per rule, most frequent first, with the rule's severity; `[*]` marks rules with fixes; then
+    the run's summary line."""
+    rows = rule_statistics(diagnostics)
+    width = max((len(str(row["name"])) for row in rows), default=0)
+    for row in rows:
+        mark = "[*]" if row["fixable"] else "   "
+        name = inert(str(row["name"]))
+        stream.write(f"{row['count']:>6}  {row['code']}  {mark} {name:<{width}}  {row['severity']}\n")
+    if not quiet:
+        stream.write(summary(diagnostics, files) + "\n")
+
+
+def rule_statistics(diagnostics: list[Diagnostic]) -> list[dict[str, str | int]]:
+    """Per rule (most frequent first): code, name, severity (as reported), count and how many are fixable."""
     counts = Counter(d.code for d in diagnostics)
-    names = {d.code: d.name for d in diagnostics}
-    fixable = {d.code for d in diagnostics if d.fixable}
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        stream.write(f"{count:>6}  {code}  {'[*]' if code in fixable else '   '} {inert(names[code])}\n")
+    fixable = Counter(d.code for d in diagnostics if d.fixable)
+    first: dict[str, Diagnostic] = {}
+    for d in diagnostics:
+        first.setdefault(d.code, d)
+    return [
+        {
+            "code": code,
+            "name": first[code].name,
+            "severity": first[code].severity.value,
+            "count": count,
+            "fixable": fixable[code],
+        }
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
