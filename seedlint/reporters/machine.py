@@ -22,7 +22,6 @@ from seedlint.reporters.text import rule_statistics
 from seedlint.rules import all_rules
 
 
-
 def write_json(data: object, stream: TextIO, indent: int | None = 2) -> None:
     stream.write(json_inert(json.dumps(data, ensure_ascii=False, indent=indent)) + "\n")
 
