@@ -76,6 +76,7 @@ class _TooLarge(Exception):
     """Inlining would copy too much of the schema."""
 
 
+MAX_NODES = 200_000
 _DYNAMIC = ("$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor")
 
 
@@ -151,10 +152,16 @@ class Walk:
             if key in seen:
                 continue
             seen.add(key)
+            if len(seen) > MAX_NODES:
+                self.problems.append(
+                    f"the schema has more than {MAX_NODES:,} subschemas (counting each resource apart)"
+                )
+                break
             self.nodes.append(node)
             if not isinstance(node.contents, dict):
                 continue
             self._patterns(node)
+            self._dialect(node)
             for keyword in ("$ref", "$dynamicRef"):
                 reference = node.contents.get(keyword)
                 if isinstance(reference, str):
@@ -188,8 +195,26 @@ class Walk:
         if not isinstance(target, (dict, bool)):
             self.problems.append(f"{shown} points to {type(target).__name__} data, not to a schema")
             return None
-        base = urljoin(node.base, reference).partition("#")[0] if not reference.startswith("#") else node.base
-        return _Node(target, resolved.resolver, base, reference, True)
+        # (the base URI is kept for telling nodes apart; references are resolved by the resolvers)
+        base = node.base if reference.startswith("#") else urljoin(node.base, reference).partition("#")[0]
+        own_id = target.get("$id") if isinstance(target, dict) else None
+        return _Node(
+            target, resolved.resolver, urljoin(base, own_id) if isinstance(own_id, str) else base, reference, True
+        )
+
+    def _dialect(self, node: _Node) -> None:
+        """A `$schema` must name a metaschema jsonschema knows (drafts 3 to 2020-12): another one (a custom
+        metaschema with its own vocabularies) would need fetching, and its vocabularies cannot be honoured."""
+        dialect = node.contents.get("$schema") if isinstance(node.contents, dict) else None
+        if not isinstance(dialect, str):
+            return
+        try:
+            METASCHEMAS.contents(dialect.partition("#")[0] if dialect.endswith("#") else dialect)
+        except Exception:
+            self.problems.append(
+                f"`$schema: {dialect}` (at {node.where}) is not a metaschema seedlint knows (drafts 3 to 2020-12); "
+                "seedlint fetches nothing at lint time"
+            )
 
     def _patterns(self, node: _Node) -> None:
         contents: Any = node.contents
