@@ -18,7 +18,6 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
-from referencing import Registry
 
 from seedlint import schema_shape
 from seedlint.memo import Memo, digest
@@ -71,7 +70,7 @@ def compile_schema(schema: object, shown: str) -> Draft202012Validator:
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         raise SchemaFileError(f"{shown}: " + "; ".join(problems[:3]) + more)
-    return Draft202012Validator(schema, registry=Registry())  # type: ignore[arg-type]
+    return Draft202012Validator(schema, registry=schema_shape.registry_for(schema))  # type: ignore[arg-type]
 
 
 _IF = Draft202012Validator.VALIDATORS["if"]
@@ -98,7 +97,8 @@ ExplainingValidator: type[Draft202012Validator] = jsonschema.validators.extend( 
 
 @functools.lru_cache(maxsize=4)
 def explaining_validator(path: Path | None = None) -> Draft202012Validator:
-    return ExplainingValidator(validator(path).schema, registry=Registry())
+    schema = validator(path).schema
+    return ExplainingValidator(schema, registry=schema_shape.registry_for(schema))
 
 
 class FastCheck:
@@ -182,7 +182,8 @@ _NOT_BY_PARTS = {"$ref", "$dynamicRef", "$anchor", "$dynamicAnchor", "$id", "pre
 def by_parts(schema: object) -> Callable[[object], bool]:
     """`is_valid` for `schema` (given as data), decided by parts where its shape allows (see `_parts`), by
     jsonschema on the whole value otherwise."""
-    validator = Draft202012Validator(schema if isinstance(schema, (dict, bool)) else {}, registry=Registry())
+    schema = schema if isinstance(schema, (dict, bool)) else {}
+    validator = Draft202012Validator(schema, registry=schema_shape.registry_for(schema))
     shape = schema_shape.Shape(validator.schema)
     return _parts(validator, shape.inlined) if shape.simple else validator.is_valid
 

@@ -112,10 +112,18 @@ def _escape(name: str) -> str:
     return name.replace("~", "~0").replace("/", "~1")
 
 
+def registry_for(schema: object) -> Registry[Any]:
+    """The registry a validator of `schema` is given: the schema and every resource embedded in it (found
+    now: referencing finds them only when a lookup misses, and a `$dynamicRef` whose dynamic scope passes
+    through an embedded resource not yet found raises instead), and no retriever: nothing is fetched."""
+    resource = DRAFT202012.create_resource(schema)
+    registry: Registry[Any] = Registry().with_resource(resource.id() or "", resource)
+    return registry.crawl()
+
+
 def root_resolver(schema: object) -> Resolver[Any]:
-    """A resolver for `schema` as jsonschema builds it: the schema as root resource, the metaschemas known,
-    nothing fetched (an empty registry has no retriever: an unknown URI is unresolvable)."""
-    registry: Registry[Any] = METASCHEMAS.combine(Registry())
+    """A resolver for `schema` as jsonschema builds it (the metaschemas known besides)."""
+    registry: Registry[Any] = METASCHEMAS.combine(registry_for(schema))
     return registry.resolver_with_root(DRAFT202012.create_resource(schema))
 
 
