@@ -57,6 +57,7 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     _line_starts: list[int] | None = field(default=None, repr=False)
     _entry_keys: list[bytes | None] | None = field(default=None, repr=False)
+    _key_index: yamltree.KeyIndex = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -118,7 +119,7 @@ class Document:
         """(key node, value node) at `path`; for a missing path, the deepest node that exists."""
         if self.root is None:
             raise ValueError(f"{self.display_path} has no parsed front matter")
-        key, value, _ = yamltree.find(self.root, path)
+        key, value, _ = yamltree.find(self.root, path, self._key_index)
         return key, value
 
     def value_span(self, path: FieldPath) -> Span:

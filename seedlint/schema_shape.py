@@ -262,7 +262,9 @@ def _unique(problems: list[str]) -> list[str]:
 
 def _reference_loop(walk: Walk) -> str | None:
     """A `$ref` chain that comes back to where it started through keywords that apply to the same value
-    (`allOf`, `not`, another `$ref`, ...): jsonschema would recurse for ever on every value reaching it."""
+    (`allOf`, `else`, another `$ref`, ...). Such a loop meets the same value with the same schema again,
+    so on any value that reaches it (whichever branches a condition takes, they are taken again) jsonschema
+    recurses for ever. (`$dynamicRef` is left out: its target depends on the dynamic scope.)"""
     by_key = {(id(node.contents), node.base): node for node in walk.nodes}
     edges: dict[tuple[int, str], list[tuple[int, str]]] = {}
     for key, node in by_key.items():
@@ -270,13 +272,9 @@ def _reference_loop(walk: Walk) -> str | None:
         if not isinstance(contents, dict):
             continue
         targets = [(id(target), base) for keyword, _, target, base in walk.references.get(key, []) if keyword == "$ref"]
-        # (anyOf stops at its first valid branch, if/then/else and dependentSchemas depend on the value:
-        # only the keywords that always evaluate their subschemas make a loop certain)
-        always = [contents.get("not"), contents.get("if")]
-        always += [s for k in ("allOf", "oneOf") if isinstance(contents.get(k), list) for s in contents[k]]
-        if isinstance(contents.get("anyOf"), list) and contents["anyOf"]:
-            always.append(contents["anyOf"][0])
-        targets += [(id(child), _child_base(child, node.base)) for child in always if isinstance(child, dict)]
+        targets += [
+            (id(child), _child_base(child, node.base)) for child in in_place(contents) if isinstance(child, dict)
+        ]
         edges[key] = [target for target in targets if target in by_key]
     state: dict[tuple[int, str], int] = {}
     for start in edges:

@@ -277,20 +277,33 @@ def tag_display(tag: str) -> str:
     return "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
 
 
-def find(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node, int]:
+# Mappings with more keys than this are looked up through an index built once (see `find`).
+INDEXED_FROM = 16
+KeyIndex: TypeAlias = dict[int, dict[str, tuple[yaml.Node, yaml.Node]]]
+
+
+def find(root: yaml.Node, path: FieldPath, index: KeyIndex | None = None) -> tuple[yaml.Node | None, yaml.Node, int]:
     """Walk `path` (keys and list indexes) from `root`.
 
     Returns (key node or None, deepest value node reached, how many path steps were found). A missing
     key stops the walk at its parent mapping, which is where "missing field" diagnostics point.
+    `index` (kept by the caller per document) holds each large mapping's keys once looked up: a diagnostic
+    per key of a mapping with 16,000 keys must not rescan the mapping each time.
     """
     key_node: yaml.Node | None = None
     node, depth = root, 0
     for step in path:
         found: tuple[yaml.Node | None, yaml.Node] | None = None
         if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-            for k, v in node.value:  # the last duplicate wins, as in the data
-                if key_text(k) == step:
-                    found = (k, v)
+            if index is not None and len(node.value) > INDEXED_FROM:
+                keys = index.get(id(node))
+                if keys is None:  # the last duplicate wins, as in the data
+                    keys = index[id(node)] = {key_text(k): (k, v) for k, v in node.value}
+                found = keys.get(step)
+            else:
+                for k, v in node.value:  # the last duplicate wins, as in the data
+                    if key_text(k) == step:
+                        found = (k, v)
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             found = (None, node.value[step])
         if found is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import yaml_value
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
@@ -115,32 +116,6 @@ def batches(path: Path) -> list[list[tuple[int, dict]]]:
         else:
             found.append(([(index, group)], ids, plain))
     return [members for members, _, _ in found]
-
-
-def yaml_value(value: object) -> str:
-    """YAML (as seedlint reads it: YAML 1.1, libyaml) that means exactly the JSON value."""
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        text = repr(value)
-        mantissa, e, exponent = text.partition("e")
-        return (mantissa if "." in mantissa else mantissa + ".0") + (
-            f"e{exponent if exponent[0] in '+-' else '+' + exponent}" if e else ""
-        )
-    if isinstance(value, str):
-        escaped = "".join(
-            char
-            if " " <= char <= "~" and char not in '"\\'
-            else (f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
-            for char in value
-        )
-        return f'"{escaped}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
-    assert isinstance(value, dict)
-    return "{" + ", ".join(f"{yaml_value(key)}: {yaml_value(member)}" for key, member in value.items()) + "}"
 
 
 def run_check(folder: Path, schema_file: Path) -> tuple[int, list[dict], str]:
