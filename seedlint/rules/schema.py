@@ -1,7 +1,9 @@
-"""SL1 — the JSON Schema (schemas/article.schema.json): fields, types, enums, ranges.
+"""SL1 — the JSON Schema (schemas/article.schema.json, or a project's own): fields, types, enums, ranges.
 
-The compiled validator runs on the parsed data; each jsonschema error becomes one positioned
-diagnostic with a message written for people (no raw jsonschema dumps).
+A yes/no answer first (seedlint.schema.FastCheck, equal to jsonschema's); for a document that fails, each
+jsonschema error becomes at least one positioned diagnostic with a message written for people (jsonschema's
+own message, shortened, at the nearest value when no better one is known). Both run under a CPU-time limit
+(seedlint.timelimit): a configured pattern that backtracks for ever is one finding, not a hang.
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ PATTERN_MISMATCH = define(
     "error",
     "A string does not have the form the schema requires.",
     what="String fields with a required form (URLs start with http:// or https://, "
-    "the secured token is base64;base64).",
+    "the secured token is base64;base64). Also a value a configured schema's pattern could not be matched "
+    "against within the time limit (the pattern backtracks catastrophically): the finding names the pattern.",
     why="Values of the wrong form cannot be used by the consumers that expect that form.",
     example='webUrl: "www.example.com/a"',
 )
@@ -88,7 +91,7 @@ SCHEMA_VIOLATION = define(
     "error",
     "Any other violation of the article schema.",
     what="Schema constraints not covered by SL101-SL106 (a field that is forbidden under a condition, "
-    "a value matching none of the allowed shapes, ...).",
+    "a value matching none of the allowed shapes, ...), with jsonschema's own message when no better one is known.",
     why="The schema is the single source of truth of the format.",
     example="type: video\nwebUrl: ...   # video items carry originalUrl, not webUrl",
 )
