@@ -66,7 +66,10 @@ def compile_schema(schema: object, shown: str) -> Draft202012Validator:
     be installed, so the SL2/SL3 rules check them instead. References resolve against the schema itself
     (embedded `$id` resources included) through an empty registry: jsonschema would otherwise fetch an
     http(s) `$ref` (its deprecated fallback), and nothing may be fetched at lint time."""
-    problems = schema_shape.load_problems(schema)
+    try:
+        problems = schema_shape.load_problems(schema)
+    except RecursionError:  # (jsonschema's metaschema check recurses once per level)
+        problems = ["the schema nests too deep to be checked"]
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         raise SchemaFileError(f"{shown}: " + "; ".join(problems[:3]) + more)

@@ -193,6 +193,7 @@ def test_a_configured_schema_gets_jsonschemas_answer_with_positioned_findings(
             "`$schema: https://example.com/my-metaschema` (at #) is not a metaschema seedlint knows",
         ),
         ({"type": "strng"}, "not a valid JSON Schema: "),
+        (json.loads('{"not": ' * 400 + "{}" + "}" * 400), "the schema nests too deep to be checked"),
     ],
     ids=[
         "remote-dynamicRef",
@@ -204,6 +205,7 @@ def test_a_configured_schema_gets_jsonschemas_answer_with_positioned_findings(
         "loop",
         "metaschema",
         "metaschema-invalid",
+        "too-deep",
     ],
 )
 def test_a_schema_that_cannot_be_used_is_refused_once_as_a_usage_error(tmp_path, the_schema, problem):
