@@ -96,6 +96,30 @@ def _if_noting_its_condition(
 ExplainingValidator: type[Draft202012Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator, {"if": _if_noting_its_condition}
 )
+_DESCEND = ExplainingValidator.descend
+
+
+def _descend_keeping_the_path(
+    self: Draft202012Validator,
+    instance: Any,
+    schema: Any,
+    path: str | int | None = None,
+    schema_path: str | int | None = None,
+    resolver: Any = None,
+) -> Iterator[ValidationError]:
+    """jsonschema's `descend`, except that the error of a `false` subschema keeps the step it was reached by
+    (jsonschema drops it: `properties: {x: false}` reports at the mapping, not at `x`)."""
+    for error in _DESCEND(self, instance, schema, path, schema_path, resolver):
+        if schema is False:
+            if path is not None:
+                error.path.appendleft(path)
+            if schema_path is not None:
+                error.schema_path.appendleft(schema_path)
+        yield error
+
+
+# (on this class only, which `extend` made for seedlint: jsonschema's own validators are left as they are)
+ExplainingValidator.descend = _descend_keeping_the_path  # type: ignore[method-assign,assignment]
 
 
 @functools.lru_cache(maxsize=4)

@@ -149,6 +149,38 @@ CASES = {
         "x: s",
         [("SL103", 2, 4, '`x` must be an integer, found string "s"')],
     ),
+    "a false subschema, at the key it forbids": (
+        {"properties": {"x": False, "y": {"items": False}}},
+        "y: []\nx: 1",
+        [("SL107", 3, 1, "`x` is not allowed here")],
+    ),
+    "a key propertyNames rejects": (
+        {"propertyNames": {"pattern": "^[a-z]+$"}},
+        "abc: 1\nB1: 2",
+        [("SL107", 3, 1, "field name \"B1\" in `front matter` is not allowed: 'B1' does not match '^[a-z]+$'")],
+    ),
+    "a long enum": (
+        {"properties": {"x": {"enum": list(range(100))}}},
+        "x: 500",
+        [("SL104", 2, 4, "`x` is 500; expected one of 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 (or one of 90 more)")],
+    ),
+    "more than one alternative of oneOf": (
+        {"oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+        "a: 1\nb: 2",
+        [
+            (
+                "SL107",
+                2,
+                1,
+                "`front matter` matches more than one of the alternatives of `oneOf` (exactly one must hold)",
+            )
+        ],
+    ),
+    "the closest alternative of anyOf": (
+        {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]},
+        "c: 1",
+        [("SL101", 2, 1, "missing required field `a` (the closest of 2 alternatives, `anyOf`)")],
+    ),
 }
 
 

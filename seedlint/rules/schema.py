@@ -290,7 +290,8 @@ def _diagnostics(doc: Document, error: ValidationError, note: str = "") -> Itera
         allowed = schema_value if kind == "enum" and isinstance(schema_value, list) else [schema_value]
         suggestion = _closest(instance, [str(a) for a in allowed]) if isinstance(instance, str) else None
         hint = f"; did you mean {_show(suggestion)}?" if suggestion else ""
-        choices = ", ".join(_show(a) for a in allowed) if allowed else "no value at all (`enum: []`)"
+        choices = ", ".join(_show(a) for a in allowed[:10]) if allowed else "no value at all (`enum: []`)"
+        choices += f" (or one of {len(allowed) - 10:,} more)" if len(allowed) > 10 else ""
         yield INVALID_ENUM.at(
             doc,
             path,
