@@ -57,6 +57,10 @@ def validator(path: Path | None = None) -> Draft202012Validator:
     return compile_schema(schema, str(shown))
 
 
+# Patterns rewritten for `re` (ECMA-262 property escapes: schema_shape.with_python_patterns) → as written.
+ORIGINAL_PATTERNS: dict[str, str] = {}
+
+
 def compile_schema(schema: object, shown: str) -> Draft202012Validator:
     """The validator of a schema, or a SchemaFileError naming `shown` and every problem found at load
     (see schema_shape.load_problems): a problem of the schema is the user's to fix, once, not an internal
@@ -66,6 +70,8 @@ def compile_schema(schema: object, shown: str) -> Draft202012Validator:
     be installed, so the SL2/SL3 rules check them instead. References resolve against the schema itself
     (embedded `$id` resources included) through an empty registry: jsonschema would otherwise fetch an
     http(s) `$ref` (its deprecated fallback), and nothing may be fetched at lint time."""
+    schema, originals = schema_shape.with_python_patterns(schema)
+    ORIGINAL_PATTERNS.update(originals)
     try:
         problems = schema_shape.load_problems(schema)
     except RecursionError:  # (jsonschema's metaschema check recurses once per level)

@@ -14,6 +14,7 @@ Subschemas are found by keyword (`properties`, `allOf`, ...): a `$ref` inside `c
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from jsonschema_specifications import REGISTRY as METASCHEMAS  # type: ignore[im
 from referencing import Registry
 from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
 from referencing.jsonschema import DRAFT202012
+
+from seedlint import ecma_patterns
 
 if TYPE_CHECKING:  # (referencing does not export the class it returns from resolver_with_root)
     from referencing._core import Resolver
@@ -242,6 +245,52 @@ class Walk:
                     self.problems.append(f"the pattern {pattern!r} (at {where}) cannot be compiled: {error}")
 
 
+def with_python_patterns(schema: object) -> tuple[object, dict[str, str]]:
+    """The schema with each pattern that `re` cannot compile but can once its ECMA-262 property escapes are
+    rewritten (seedlint.ecma_patterns) rewritten so, and {rewritten: original} (for messages). The schema
+    itself when there is none."""
+    originals: dict[str, str] = {}
+
+    def python(pattern: object) -> object:
+        if not isinstance(pattern, str):
+            return pattern
+        try:
+            re.compile(pattern)
+            return pattern
+        except (re.error, RecursionError, OverflowError, ValueError):
+            replacement = ecma_patterns.rewritten(pattern)
+        if replacement is None:
+            return pattern
+        originals[replacement] = pattern
+        return replacement
+
+    def copy(node: object) -> object:
+        if isinstance(node, list):
+            return node
+        if not isinstance(node, dict):
+            return node
+        result: dict[str, object] = {}
+        for keyword, value in node.items():
+            if keyword == "pattern":
+                result[keyword] = python(value)
+            elif keyword == "patternProperties" and isinstance(value, dict):
+                result[keyword] = {python(name): copy(item) for name, item in value.items()}
+            elif keyword in IN_VALUE:
+                result[keyword] = copy(value)
+            elif keyword in IN_LIST and isinstance(value, list):
+                result[keyword] = [copy(item) for item in value]
+            elif keyword in IN_MAPPING and isinstance(value, dict):
+                result[keyword] = {name: copy(item) for name, item in value.items()}
+            else:
+                result[keyword] = value
+        return result
+
+    if "\\p{" not in json.dumps(schema) and "\\P{" not in json.dumps(schema):
+        return schema, originals
+    rewritten = copy(schema)
+    return (rewritten, originals) if originals else (schema, originals)
+
+
 def load_problems(schema: object) -> list[str]:
     """Why `schema` cannot be used, or nothing. Each problem is one sentence naming where it is."""
     walk = Walk(schema).run()
@@ -319,7 +368,7 @@ class Shape:
 
     def _is_simple(self) -> bool:
         schema = self.schema
-        if not isinstance(schema, dict) or schema.get("$schema", DIALECT) != DIALECT:
+        if not isinstance(schema, dict) or schema.get("$schema", DIALECT) not in (DIALECT, DIALECT + "#"):
             return False
         walk = Walk(schema).run()
         if walk.problems:

@@ -224,3 +224,29 @@ def test_the_shortcuts_are_taken_only_where_the_schemas_shape_proves_them(the_sc
     shape = schema.schema_shape.Shape(the_schema)
     assert shape.simple == simple
     assert (shape.related_items() is not None) == split
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matches", "misses"),
+    [
+        ("^\\p{Letter}+$", ["Hello", "π", "Ελλάδα"], ["123", "a1", ""]),
+        ("^\\p{Lu}", ["Ab", "Éa"], ["ab", "1"]),
+        ("^[\\p{Nd}x]+$", ["12x", "٣"], ["1y"]),
+        ("^\\P{L}+$", ["12 !"], ["a"]),
+        ("^\\p{gc=Ll}$", ["é"], ["É"]),
+    ],
+)
+def test_ecma_property_escapes_are_rewritten_as_the_classes_they_stand_for(pattern, matches, misses):
+    import re
+
+    from seedlint.ecma_patterns import rewritten
+
+    compiled = re.compile(rewritten(pattern))
+    assert all(compiled.search(text) for text in matches) and not any(compiled.search(text) for text in misses)
+
+
+@pytest.mark.parametrize("pattern", ["\\p{Script=Greek}", "\\p{Any}", "^a$", "\\\\p{L}("])
+def test_other_patterns_are_not_rewritten(pattern):
+    from seedlint.ecma_patterns import rewritten
+
+    assert rewritten(pattern) is None

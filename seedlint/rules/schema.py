@@ -178,6 +178,7 @@ def _stopped(doc: Document, stop: TimeLimitExceeded) -> Diagnostic:
     search = interrupted_search(stop.__traceback__)
     if search is not None:
         pattern, string = search
+        pattern = article_schema.ORIGINAL_PATTERNS.get(pattern, pattern)
         where, is_key = _find_text(doc.data, string)
         what = f"field name `{where[-1]}`" if is_key and where else f"`{field_name(where)}`"
         return PATTERN_MISMATCH.at(
@@ -315,7 +316,8 @@ def _diagnostics(doc: Document, error: ValidationError, note: str = "") -> Itera
             doc,
             path,
             f"`{where}` is {_show(instance)}, "
-            f"which does not match the required form {schema_value}{_expected_form(error)}{condition}{note}",
+            f"which does not match the required form {article_schema.ORIGINAL_PATTERNS.get(schema_value, schema_value)}"
+            f"{_expected_form(error)}{condition}{note}",
         )
     elif kind == "not" and _only_required(schema_value) and isinstance(instance, dict):
         names = [name for name in schema_value["required"] if name in instance]
