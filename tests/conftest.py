@@ -91,6 +91,8 @@ def yaml_value(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return {"nan": ".nan", "inf": ".inf", "-inf": "-.inf"}[repr(value)]
         text = repr(value)
         mantissa, e, exponent = text.partition("e")
         return (mantissa if "." in mantissa else mantissa + ".0") + (

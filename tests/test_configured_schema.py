@@ -345,3 +345,12 @@ def test_a_run_with_an_internal_error_does_not_say_all_checks_passed(tmp_path, m
         "Found 0 problems in 1 file checked, but 1 check failed with an internal error (reported on stderr): "
         "the results are incomplete."
     )
+
+
+def test_a_value_jsonschema_cannot_evaluate_is_a_finding_not_an_internal_error(tmp_path):
+    # jsonschema's multipleOf raises ValueError on NaN (YAML's `.nan`, which JSON cannot even write)
+    status, found, stderr = run(tmp_path, {"properties": {"x": {"multipleOf": 0.1}}}, "x: .nan")
+    assert (status, stderr) == (1, "")
+    assert [f[1:] for f in found] == [
+        ("SL107", 2, 1, "the schema cannot be applied to this front matter: cannot convert float NaN to integer")
+    ]

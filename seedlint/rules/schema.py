@@ -110,8 +110,9 @@ TIME_LIMIT = 1.0
 # Findings of one code reported per file; a flood (16,000 unknown keys) is summed up in the last one.
 MAX_PER_CODE = 50
 # What a schema that passed the load-time checks can still raise on one document (a `$dynamicRef` loop,
-# an unknown type name reached only there): a finding about that document, never an internal error.
-_SCHEMA_FAILURES = (RecursionError, Unresolvable, UnknownType, UndefinedTypeCheck)
+# an unknown type name reached only there, jsonschema's `multipleOf` on YAML's `.nan`): a finding about that
+# document, never an internal error.
+_SCHEMA_FAILURES = (RecursionError, Unresolvable, UnknownType, UndefinedTypeCheck, ValueError, ArithmeticError)
 
 
 def check(doc: Document, context: Config | None) -> Iterator[Diagnostic]:
