@@ -183,3 +183,17 @@ def test_seedlint_check_refuses_what_would_need_fetching_as_one_usage_error(path
     [error] = [line for line in stderr.splitlines() if line.startswith("Error: ")]
     assert f"{schema_file}: " in error and refusal(path, group) in error
     assert "internal error" not in stderr and "Traceback" not in stderr
+
+
+def test_formats_are_the_one_intended_difference():
+    """SL1 asserts no `format` (SL2/SL3 check the date and URL fields): every instance of the suite's optional
+    format tests is valid for it, the invalid ones included."""
+    cases = 0
+    for path in sorted((SUITE / "draft2020-12" / "optional" / "format").glob("*.json")):
+        for group in groups(path):
+            assert set(group["schema"]) <= {"$schema", "format"}, (path.name, group["description"])
+            fast = schema.FastCheck(schema.compile_schema(group["schema"], "s.json"))
+            for test in group["tests"]:
+                assert fast.is_valid(test["data"]), (path.name, test["description"])
+                cases += not test["valid"]
+    assert cases > 300  # (so many would be refused with format assertions)
