@@ -354,3 +354,16 @@ def test_a_value_jsonschema_cannot_evaluate_is_a_finding_not_an_internal_error(t
     assert [f[1:] for f in found] == [
         ("SL107", 2, 1, "the schema cannot be applied to this front matter: cannot convert float NaN to integer")
     ]
+
+
+def test_the_time_limit_holds_in_worker_processes_too(tmp_path):
+    # 400 files or more are checked in worker processes (engine.PARALLEL_FROM), which bound their own time
+    from seedlint.engine import PARALLEL_FROM
+
+    documents = ["x: aaa"] * PARALLEL_FROM + ["x: " + "a" * 40 + "!"] * 2
+    status, found, stderr = run(tmp_path, {"properties": {"x": {"pattern": "^(a+)+$"}}}, *documents)
+    assert (status, stderr) == (1, "")
+    assert [(name, code, line, column) for name, code, line, column, _ in found] == [
+        (f"d{PARALLEL_FROM}.md", "SL106", 2, 4),
+        (f"d{PARALLEL_FROM + 1}.md", "SL106", 2, 4),
+    ]
