@@ -157,6 +157,16 @@ CASES = {
             ("SL103", 3, 5, "`1x` must be a string, found integer 2"),
         ],
     ),
+    "a key the closest alternative rejects is not called unknown (another alternative knows it)": (
+        {
+            "anyOf": [
+                {"properties": {"a": {}}, "additionalProperties": False},
+                {"properties": {"b": {}}, "additionalProperties": False},
+            ]
+        },
+        "a: 1\nb: 2",
+        [("SL107", 3, 1, "`b` is not allowed (the closest of 2 alternatives, `anyOf`)")],
+    ),
     "a false subschema, at the key it forbids": (
         {"properties": {"x": False, "y": {"items": False}}},
         "y: []\nx: 1",

@@ -283,7 +283,7 @@ def _diagnostics(doc: Document, error: ValidationError, note: str = "") -> Itera
                             key=True,
                         )
     elif kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
-        yield from _unexpected(doc, error, path, condition + note)
+        yield from _unexpected(doc, error, path, condition, note)
     elif kind == "type":
         expected: list[str] = schema_value if isinstance(schema_value, list) else [schema_value]
         wanted = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in expected) or "nothing (`type: []`)"
@@ -420,7 +420,11 @@ def _literals(text: str) -> tuple[object, ...] | None:
     return value if isinstance(value, tuple) else None
 
 
-def _unexpected(doc: Document, error: ValidationError, path: FieldPath, suffix: str) -> Iterator[Diagnostic]:
+def _unexpected(
+    doc: Document, error: ValidationError, path: FieldPath, condition: str, note: str
+) -> Iterator[Diagnostic]:
+    """The keys `additionalProperties` / `unevaluatedProperties` rejected, each at its key. Inside one
+    alternative of `anyOf`/`oneOf` (`note`) a key is not called unknown: another alternative may know it."""
     instance: Any = error.instance
     names = rejected_keys(error.message, instance)
     if names is None:  # (a schema-valued keyword reports each key's own errors: none of these)
@@ -431,14 +435,19 @@ def _unexpected(doc: Document, error: ValidationError, path: FieldPath, suffix: 
         if count == MAX_PER_CODE:
             break
         field = field_name(path + (name,))
-        if invalid:
-            message = f"`{field}` does not satisfy the schema for the other fields of `{field_name(path)}`"
-            yield SCHEMA_VIOLATION.at(doc, path + (name,), message + suffix, key=True)
+        kind = "unknown fields" if not (invalid or note) else "such fields"
+        more = _more(len(names) - MAX_PER_CODE, f"{kind} here") if count == MAX_PER_CODE - 1 else ""
+        if invalid or note:
+            message = (
+                f"`{field}` does not satisfy the schema for the other fields of `{field_name(path)}`"
+                if invalid
+                else f"`{field}` is not allowed"
+            )
+            yield SCHEMA_VIOLATION.at(doc, path + (name,), message + condition + note + more, key=True)
             continue
         suggestion = _closest(name, [k for k in known if k != name])
         hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-        more = _more(len(names) - MAX_PER_CODE, "unknown fields here") if count == MAX_PER_CODE - 1 else ""
-        diagnostic = UNKNOWN_FIELD.at(doc, path + (name,), f"unknown field `{field}`{hint}{suffix}{more}", key=True)
+        diagnostic = UNKNOWN_FIELD.at(doc, path + (name,), f"unknown field `{field}`{hint}{condition}{more}", key=True)
         diagnostic.extra = {"mapping": path, "suggestion": suggestion}
         yield diagnostic
 
