@@ -203,18 +203,25 @@ def cap_repeated(diagnostics: list[Diagnostic], limit: int = MAX_PER_RULE_AND_FI
             over.setdefault((d.path, d.code), []).append(d)
         else:
             kept.append(d)
-    for (_path, code), found in over.items():
-        found.sort(key=Diagnostic.sort_key)
-        kept.extend(found[:limit])
-        first_left_out = found[limit]
-        more = len(found) - limit
-        kept.append(
-            dataclasses.replace(
-                first_left_out,
-                message=f"{more} more {code} {first_left_out.name} finding{'s' if more != 1 else ''} in this file "
-                f"{'are' if more != 1 else 'is'} not shown (at most {limit} per rule and file)",
-                fix=None,
-                extra={},
-            )
-        )
+    for found in over.values():
+        # A rule may have counted its own flood already (see `left_out`): those notes add to the count.
+        noted = sum(count for d in found if isinstance(count := d.extra.get(LEFT_OUT, 0), int))
+        shown = sorted((d for d in found if LEFT_OUT not in d.extra), key=Diagnostic.sort_key)
+        kept.extend(shown[:limit])
+        first = shown[limit] if len(shown) > limit else next(d for d in found if LEFT_OUT in d.extra)
+        kept.append(left_out(first, max(0, len(shown) - limit) + noted, limit))
     return kept
+
+
+LEFT_OUT = "left_out"  # in a note's `extra`: how many findings it stands for
+
+
+def left_out(first: Diagnostic, more: int, limit: int = MAX_PER_RULE_AND_FILE) -> Diagnostic:
+    """The one diagnostic standing for `more` findings of `first`'s rule not shown (at `first`, no fix)."""
+    return dataclasses.replace(
+        first,
+        message=f"{more:,} more {first.code} {first.name} finding{'s' if more != 1 else ''} in this file "
+        f"{'are' if more != 1 else 'is'} not shown (at most {limit} per rule and file)",
+        fix=None,
+        extra={LEFT_OUT: more},
+    )

@@ -59,6 +59,7 @@ class Document:
     _line_starts: list[int] | None = field(default=None, repr=False)
     _checkpoints: list[tuple[int, int]] | None = field(default=None, repr=False)  # see _counted_position
     _entry_keys: list[bytes | None] | None = field(default=None, repr=False)
+    _key_index: yamltree.KeyIndex = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -138,7 +139,7 @@ class Document:
         """(key node, value node) at `path`; for a missing path, the deepest node that exists."""
         if self.root is None:
             raise ValueError(f"{self.display_path} has no parsed front matter")
-        key, value, _ = yamltree.find(self.root, path)
+        key, value, _ = yamltree.find(self.root, path, self._key_index)
         return key, value
 
     def value_span(self, path: FieldPath) -> Span:

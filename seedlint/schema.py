@@ -10,15 +10,16 @@ import functools
 import json
 import numbers
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from jsonschema import Draft202012Validator
-from referencing import Registry
+from jsonschema.exceptions import ValidationError
 
+from seedlint import schema_shape
 from seedlint.memo import Memo, digest
 
 SCHEMA_NAME = "article.schema.json"
@@ -41,59 +42,126 @@ class SchemaFileError(Exception):
 
 @functools.lru_cache(maxsize=4)
 def validator(path: Path | None = None) -> Draft202012Validator:
-    """The compiled validator. Formats are not asserted here: jsonschema checks `date-time` and `uri`
-    only when optional packages happen to be installed, so the SL2/SL3 rules check them instead.
-
-    An explicit, empty reference registry: jsonschema would otherwise fetch a `$ref` to an http(s) URL
-    (its deprecated fallback), and nothing may be fetched at lint time. Such a `$ref` is refused here."""
+    """The compiled validator of the schema file (`path`, or the packaged schema)."""
     shown = path or default_schema_path()
     try:
-        schema = json.loads(schema_text(path))
-        Draft202012Validator.check_schema(schema)
+        text = schema_text(path)
     except OSError as error:
         raise SchemaFileError(f"{shown}: cannot read the schema: {error.strerror or error}") from None
-    except ValueError as error:
+    except ValueError as error:  # (not UTF-8)
+        raise SchemaFileError(f"{shown}: cannot read the schema: {error}") from None
+    try:
+        schema = json.loads(text)
+    except (ValueError, RecursionError) as error:
         raise SchemaFileError(f"{shown}: the schema is not JSON: {error}") from None
-    except jsonschema.SchemaError as error:
-        raise SchemaFileError(f"{shown}: not a valid JSON Schema: {error.message}") from None
-    outside = next((ref for ref in _refs(schema) if not ref.startswith("#")), None)
-    if outside is not None:
-        raise SchemaFileError(
-            f"{shown}: `$ref: {outside}` points outside the schema; seedlint fetches nothing at lint time"
-        )
-    return Draft202012Validator(schema, registry=Registry())
+    return compile_schema(schema, str(shown))
 
 
-def _refs(node: object) -> list[str]:
-    if isinstance(node, dict):
-        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
-        return own + [ref for value in node.values() for ref in _refs(value)]
-    if isinstance(node, list):
-        return [ref for value in node for ref in _refs(value)]
-    return []
+# Patterns rewritten for `re` (ECMA-262 property escapes: schema_shape.with_python_patterns) → as written.
+ORIGINAL_PATTERNS: dict[str, str] = {}
+
+
+def compile_schema(schema: object, shown: str) -> Draft202012Validator:
+    """The validator of a schema, or a SchemaFileError naming `shown` and every problem found at load
+    (see schema_shape.load_problems): a problem of the schema is the user's to fix, once, not an internal
+    error in every document.
+
+    Formats are not asserted: jsonschema checks `date-time` and `uri` only when optional packages happen to
+    be installed, so the SL2/SL3 rules check them instead. References resolve against the schema itself
+    (embedded `$id` resources included) through an empty registry: jsonschema would otherwise fetch an
+    http(s) `$ref` (its deprecated fallback), and nothing may be fetched at lint time."""
+    schema, originals = schema_shape.with_python_patterns(schema)
+    ORIGINAL_PATTERNS.update(originals)
+    try:
+        problems = schema_shape.load_problems(schema)
+    except RecursionError:  # (jsonschema's metaschema check recurses once per level)
+        problems = ["the schema nests too deep to be checked"]
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise SchemaFileError(f"{shown}: " + "; ".join(problems[:3]) + more)
+    return Draft202012Validator(schema, registry=schema_shape.registry_for(schema))  # type: ignore[arg-type]
+
+
+_IF = Draft202012Validator.VALIDATORS["if"]
+
+
+def _if_noting_its_condition(
+    validator: Draft202012Validator, if_schema: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """jsonschema's own `if` keyword; each error from its `then` or `else` notes that condition (the
+    innermost one), so that a message can say "(when type is "video")"."""
+    for error in _IF(validator, if_schema, instance, schema):
+        if not hasattr(error, "condition"):
+            branch = error.relative_schema_path[0] if error.relative_schema_path else "then"
+            error.condition = (if_schema, branch)
+        yield error
+
+
+# The validator that collects errors for messages: jsonschema's draft 2020-12 validator with nothing
+# changed but the note above (its yes/no answers are the same).
+ExplainingValidator: type[Draft202012Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"if": _if_noting_its_condition}
+)
+_DESCEND = ExplainingValidator.descend
+
+
+def _descend_keeping_the_path(
+    self: Draft202012Validator,
+    instance: Any,
+    schema: Any,
+    path: str | int | None = None,
+    schema_path: str | int | None = None,
+    resolver: Any = None,
+) -> Iterator[ValidationError]:
+    """jsonschema's `descend`, except that the error of a `false` subschema keeps the step it was reached by
+    (jsonschema drops it: `properties: {x: false}` reports at the mapping, not at `x`)."""
+    for error in _DESCEND(self, instance, schema, path, schema_path, resolver):
+        if schema is False:
+            if path is not None:
+                error.path.appendleft(path)
+            if schema_path is not None:
+                error.schema_path.appendleft(schema_path)
+        yield error
+
+
+# (on this class only, which `extend` made for seedlint: jsonschema's own validators are left as they are)
+ExplainingValidator.descend = _descend_keeping_the_path  # type: ignore[method-assign,assignment]
+
+
+@functools.lru_cache(maxsize=4)
+def explaining_validator(path: Path | None = None) -> Draft202012Validator:
+    schema = validator(path).schema
+    return ExplainingValidator(schema, registry=schema_shape.registry_for(schema))
 
 
 class FastCheck:
     """A yes/no answer for a whole document, equal to `validator.is_valid(data)` but cheaper on real corpora.
 
-    A `related:` list copies other articles, so the same entry recurs in many documents (azure-news: 161,223
-    entries, about 5,000 distinct). When the schema constrains `related` only through its items, the
-    document is valid exactly when the document without its entries is valid and each entry is, so each
-    distinct entry is validated once per process. Any other schema shape is validated whole."""
+    Where the schema's shape makes it provably equal (schema_shape.Shape, decided once, here), the answer
+    is decided by parts (`by_parts`), and a `related:` list is split from its document: the list copies
+    other articles, so the same entry recurs in many documents (azure-news: 161,223 entries, about 5,000
+    distinct). When nothing but the list's `items` looks at the list, the document is valid exactly when
+    the document without its entries is valid and each entry is, so each distinct entry is validated once
+    per process. Any other schema is validated whole, by jsonschema."""
 
     def __init__(self, validator: Draft202012Validator):
-        inlined = _inline_refs(validator.schema)
-        self.is_document_valid = by_parts(inlined)
-        item_validator = _item_validator(inlined)
-        self.is_entry_valid = by_parts(item_validator.schema) if item_validator is not None else None
+        shape = schema_shape.Shape(validator.schema)
+        self.is_entry_valid: Callable[[object], bool] | None = None
         self.known = Memo()
+        if not shape.simple:
+            self.is_document_valid: Callable[[object], bool] = validator.is_valid
+            return
+        self.is_document_valid = _parts(validator, shape.inlined)
+        items = shape.related_items()
+        if items is not None:
+            self.is_entry_valid = _parts(validator, items)
 
     def is_valid(self, data: object, entry_keys: list[bytes | None] | None = None) -> bool:
         """`entry_keys`: the related entries' digests when the caller has them (Document.entry_keys)."""
         is_entry_valid = self.is_entry_valid
         if not isinstance(data, dict) or is_entry_valid is None or not isinstance(related := data.get("related"), list):
             return self.is_document_valid(data)
-        if entry_keys is None:
+        if entry_keys is None or len(entry_keys) != len(related):
             entry_keys = [digest(entry) if isinstance(entry, dict) else None for entry in related]
         return self.is_document_valid({**data, "related": []}) and all(
             self._entry_is_valid(is_entry_valid, entry, key) for entry, key in zip(related, entry_keys, strict=True)
@@ -107,6 +175,12 @@ class FastCheck:
             valid = is_entry_valid(entry)
             self.known.put(key, valid)
         return valid
+
+
+def search(pattern: re.Pattern[str], string: str) -> bool:
+    """`pattern.search(string)`, as jsonschema's `pattern` keyword runs it (`re.search`); a function of its
+    own so that a search stopped by the time limit can be named (timelimit.interrupted_search)."""
+    return pattern.search(string) is not None
 
 
 # Keywords that never make a value invalid, and those that make a schema depend on more than itself.
@@ -139,7 +213,17 @@ _NOT_BY_PARTS = {"$ref", "$dynamicRef", "$anchor", "$dynamicAnchor", "$id", "pre
 
 
 def by_parts(schema: object) -> Callable[[object], bool]:
-    """`is_valid` for `schema`, decided by parts: jsonschema validates each subschema apart instead of
+    """`is_valid` for `schema` (given as data), decided by parts where its shape allows (see `_parts`), by
+    jsonschema on the whole value otherwise."""
+    schema = schema if isinstance(schema, (dict, bool)) else {}
+    validator = Draft202012Validator(schema, registry=schema_shape.registry_for(schema))
+    shape = schema_shape.Shape(validator.schema)
+    return _parts(validator, shape.inlined) if shape.simple else validator.is_valid
+
+
+def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], bool]:
+    """`is_valid` for `schema` (the root schema or a subschema of `root`'s, with plain references inlined),
+    decided by parts: jsonschema validates each subschema apart instead of
     walking the whole document (it builds a validator object at every step: most of its time).
 
     In JSON Schema 2020-12, `properties` and `items` apply each subschema to one value, and no other
@@ -148,11 +232,10 @@ def by_parts(schema: object) -> Callable[[object], bool]:
     subschemas replaced by `true` (every other keyword still applies, conditions included) and each
     property / item is valid under its own subschema, recursively. A subschema of simple keywords only
     (see `leaf`) is decided directly, and `additionalProperties: false` beside `properties` alone (no
-    patternProperties) by comparing key names: exactly what that keyword means."""
-    root = Draft202012Validator(schema if isinstance(schema, (dict, bool)) else {}, registry=Registry())
-    if "unevaluated" in json.dumps(schema):
-        return root.is_valid
+    patternProperties) by comparing key names: exactly what that keyword means.
 
+    Only for a schema whose shape schema_shape.Shape found simple: no `unevaluated*`, no embedded resource
+    or dynamic reference, every reference local to the root resource, which `root` resolves them against."""
     tests = _type_tests(root)
 
     def whole(part: object) -> Callable[[object], bool]:
@@ -233,7 +316,7 @@ def by_parts(schema: object) -> Callable[[object], bool]:
                     max_length is not None and len(value) > max_length
                 ):
                     return False
-                if pattern is not None and not pattern.search(value):
+                if pattern is not None and not search(pattern, value):
                     return False
             if numbers and is_number(value):
                 return not ((minimum is not None and value < minimum) or (maximum is not None and value > maximum))
@@ -314,57 +397,6 @@ def _type_tests(validator: Draft202012Validator) -> dict[str, Callable[[object],
 
 def _names(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(name, str) for name in value)
-
-
-def _inline_refs(schema: object, depth: int = 0) -> object:
-    """The schema with each `{"$ref": "#/$defs/x"}` (plus at most a description) replaced by the
-    definition itself: the same constraints, without a reference lookup per value (a third of the time).
-    A schema whose references recurse, point elsewhere or sit beside other keywords is left as it is."""
-    defs = schema.get("$defs", {}) if isinstance(schema, dict) else {}
-
-    def inline(node: object, depth: int) -> object:
-        if depth > 32:
-            raise RecursionError
-        if isinstance(node, list):
-            return [inline(item, depth + 1) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        if (
-            isinstance(ref, str)
-            and set(node) <= {"$ref", "description"}
-            and ref.startswith("#/$defs/")
-            and ref[8:] in defs
-        ):
-            return inline(defs[ref[8:]], depth + 1)
-        return {key: inline(value, depth + 1) for key, value in node.items()}
-
-    try:
-        return inline(schema, 0)
-    except RecursionError:
-        return schema
-
-
-def _item_validator(schema: object) -> Draft202012Validator | None:
-    """A validator for one `related` entry, when the list is constrained by nothing but `type` and `items`
-    and no other part of the schema names `related` (a conditional on it, say)."""
-    related = schema.get("properties", {}).get("related") if isinstance(schema, dict) else None
-    if (
-        not isinstance(schema, dict)
-        or not isinstance(related, dict)
-        or set(related) - {"type", "items", "description"}
-        or related.get("type") != "array"
-    ):
-        return None
-    if not isinstance(related.get("items"), dict):
-        return None
-    rest = {key: value for key, value in schema.items() if key != "properties"}
-    others = {name: value for name, value in schema["properties"].items() if name != "related"}
-    if '"related"' in json.dumps([rest, others]):
-        return None
-    # The item schema inside a copy of the root, so its `#/$defs/...` references resolve as before.
-    item_schema = {key: value for key, value in schema.items() if key in ("$schema", "$defs")} | related["items"]
-    return Draft202012Validator(item_schema, registry=Registry())
 
 
 @functools.lru_cache(maxsize=4)

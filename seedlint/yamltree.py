@@ -323,6 +323,11 @@ def tag_display(tag: str) -> str:
     return "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
 
 
+# Mappings with more keys than this are looked up through an index built once (see `find`).
+INDEXED_FROM = 16
+KeyIndex: TypeAlias = dict[int, dict[str, tuple[yaml.Node, yaml.Node]]]
+
+
 def _lookup(mapping: yaml.MappingNode, key: str, depth: int) -> tuple[yaml.Node, yaml.Node] | None:
     """The key and value nodes of `key`: written in the mapping (the last duplicate wins, as in the data),
     else where a merge key brings it from (the first merged mapping that has it)."""
@@ -340,18 +345,28 @@ def _lookup(mapping: yaml.MappingNode, key: str, depth: int) -> tuple[yaml.Node,
     return found
 
 
-def find(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node, int]:
+def find(root: yaml.Node, path: FieldPath, index: KeyIndex | None = None) -> tuple[yaml.Node | None, yaml.Node, int]:
     """Walk `path` (keys and list indexes) from `root`.
 
     Returns (key node or None, deepest value node reached, how many path steps were found). A missing
     key stops the walk at its parent mapping, which is where "missing field" diagnostics point.
+    `index` (kept by the caller per document) holds each large mapping's keys once looked up: a diagnostic
+    per key of a mapping with 16,000 keys must not rescan the mapping each time.
     """
     key_node: yaml.Node | None = None
     node, depth = root, 0
     for step in path:
         found: tuple[yaml.Node | None, yaml.Node] | None = None
         if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-            found = _lookup(node, step, 0)
+            if index is not None and len(node.value) > INDEXED_FROM:
+                keys = index.get(id(node))
+                if keys is None:  # the last duplicate wins, as in the data
+                    keys = index[id(node)] = {key_text(k): (k, v) for k, v in node.value if not is_merge_key(k)}
+                found = keys.get(step)
+                if found is None and any(is_merge_key(k) for k, _ in node.value):
+                    found = _lookup(node, step, 0)
+            else:
+                found = _lookup(node, step, 0)
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             found = (None, node.value[step])
         if found is None:

@@ -89,3 +89,31 @@ def fixture_diagnostics(check) -> list[tuple[str, str, int, int]]:
             if doc.ok:
                 found += [(path.relative_to(FIXTURES).as_posix(), d.code, d.line, d.column) for d in check(doc, None)]
     return found
+
+
+def yaml_value(value: object) -> str:
+    """YAML (as seedlint reads it: YAML 1.1, libyaml) that means exactly the JSON value."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return {"nan": ".nan", "inf": ".inf", "-inf": "-.inf"}[repr(value)]
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        return (mantissa if "." in mantissa else mantissa + ".0") + (
+            f"e{exponent if exponent[0] in '+-' else '+' + exponent}" if e else ""
+        )
+    if isinstance(value, str):
+        escaped = "".join(
+            char
+            if " " <= char <= "~" and char not in '"\\'
+            else (f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+            for char in value
+        )
+        return f'"{escaped}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    assert isinstance(value, dict)
+    return "{" + ", ".join(f"{yaml_value(key)}: {yaml_value(member)}" for key, member in value.items()) + "}"

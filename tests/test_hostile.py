@@ -521,7 +521,8 @@ def test_a_whole_check_opens_no_network_connection(isolated_cwd, monkeypatch):
         # jsonschema would fetch this (its deprecated fallback): refused before any document is checked
         (
             '{"$ref": "https://example.com/article.json"}',
-            "points outside the schema; seedlint fetches nothing at lint time",
+            "missing.json: `$ref: https://example.com/article.json` (at #) names `https://example.com/article.json`, "
+            "which is not part of the schema; seedlint fetches nothing at lint time",
         ),
     ],
     ids=["missing", "not-json", "not-a-schema", "remote-ref"],

@@ -3,6 +3,7 @@ answer on every input: a wrong "valid" would hide an error. Compared on every re
 thousands of mutations of them (values of the wrong type, keys removed or added, conditions flipped)."""
 
 import copy
+import json
 import random
 
 import pytest
@@ -166,3 +167,86 @@ def test_leaf_keywords_get_jsonschemas_answer(leaf):
         for value in LEAF_VALUES:
             instance = {"p": value} if whole is not leaf else value
             assert is_valid(instance) == expected(instance), (whole, value)
+
+
+def test_the_packaged_schema_gets_every_shortcut():
+    shape = schema.schema_shape.Shape(schema.validator().schema)
+    assert shape.simple and shape.related_items() is not None
+    assert "$ref" not in json.dumps(shape.inlined["properties"])  # (every reference inlined)
+
+
+@pytest.mark.parametrize(
+    ("the_schema", "simple", "split"),
+    [
+        (
+            {"properties": {"related": {"type": "array", "items": {"$ref": "#/$defs/e"}}}, "$defs": {"e": {}}},
+            True,
+            True,
+        ),
+        ({"properties": {"related": {"type": "array", "items": {}}}, "unevaluatedProperties": False}, False, False),
+        ({"properties": {"x": {"$id": "x.json"}, "related": {"items": {}}}}, False, False),
+        ({"properties": {"x": {"$dynamicRef": "#m"}}, "$dynamicAnchor": "m"}, False, False),
+        ({"properties": {"x": {"$ref": "https://json-schema.org/draft/2020-12/schema"}}}, False, False),
+        ({"properties": {"related": {"type": "array", "minItems": 1, "items": {}}}}, True, False),
+        ({"properties": {"related": {"items": {}}}, "patternProperties": {"^r": {}}}, True, False),
+        ({"properties": {"related": {"items": {}}}, "allOf": [{"additionalProperties": {}}]}, True, False),
+        ({"properties": {"related": {"items": {}}}, "if": {"properties": {"related": {"maxItems": 1}}}}, True, False),
+        (
+            {
+                "properties": {"related": {"items": {}}},
+                "allOf": [{"$ref": "#/$defs/r"}],
+                "$defs": {"r": {"enum": [{}]}},
+            },
+            True,
+            False,
+        ),
+        (
+            {"properties": {"related": {"items": {}}}, "allOf": [{"required": ["related"], "properties": {"x": {}}}]},
+            True,
+            True,
+        ),
+    ],
+    ids=[
+        "plain",
+        "unevaluated",
+        "embedded-id",
+        "dynamic",
+        "metaschema",
+        "minItems",
+        "patternProperties",
+        "additional-in-allOf",
+        "condition-on-related",
+        "enum-through-ref",
+        "blind-allOf",
+    ],
+)
+def test_the_shortcuts_are_taken_only_where_the_schemas_shape_proves_them(the_schema, simple, split):
+    shape = schema.schema_shape.Shape(the_schema)
+    assert shape.simple == simple
+    assert (shape.related_items() is not None) == split
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matches", "misses"),
+    [
+        ("^\\p{Letter}+$", ["Hello", "π", "Ελλάδα"], ["123", "a1", ""]),
+        ("^\\p{Lu}", ["Ab", "Éa"], ["ab", "1"]),
+        ("^[\\p{Nd}x]+$", ["12x", "٣"], ["1y"]),
+        ("^\\P{L}+$", ["12 !"], ["a"]),
+        ("^\\p{gc=Ll}$", ["é"], ["É"]),
+    ],
+)
+def test_ecma_property_escapes_are_rewritten_as_the_classes_they_stand_for(pattern, matches, misses):
+    import re
+
+    from seedlint.ecma_patterns import rewritten
+
+    compiled = re.compile(rewritten(pattern))
+    assert all(compiled.search(text) for text in matches) and not any(compiled.search(text) for text in misses)
+
+
+@pytest.mark.parametrize("pattern", ["\\p{Script=Greek}", "\\p{Any}", "^a$", "\\\\p{L}("])
+def test_other_patterns_are_not_rewritten(pattern):
+    from seedlint.ecma_patterns import rewritten
+
+    assert rewritten(pattern) is None

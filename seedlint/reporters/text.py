@@ -15,13 +15,19 @@ SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
 def concise(
-    diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, **_options: object
+    diagnostics: list[Diagnostic],
+    stream: TextIO,
+    *,
+    files: int,
+    quiet: bool = False,
+    internal_errors: int = 0,
+    **_options: object,
 ) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
         stream.write(f"{inert(d.path)}:{d.line}:{d.column}: {d.code} {inert(d.message)}\n")
     if not quiet:
-        stream.write(summary(diagnostics, files) + "\n")
+        stream.write(summary(diagnostics, files, internal_errors) + "\n")
 
 
 def full(
@@ -32,6 +38,7 @@ def full(
     source: Callable[[str], str | None] = lambda path: None,
     color: bool = False,
     quiet: bool = False,
+    internal_errors: int = 0,
     **_options: object,
 ) -> None:
     """Each diagnostic with the line it points at and a caret under the column (colour on a terminal)."""
@@ -62,7 +69,7 @@ def full(
             stream.write(f"      = fix ({d.fix.applicability.value}): {inert(d.fix.description)}\n")
         stream.write("\n")
     if not quiet:
-        stream.write(summary(diagnostics, files) + "\n")
+        stream.write(summary(diagnostics, files, internal_errors) + "\n")
 
 
 WINDOW = 100  # characters of a source line shown around the column; longer lines are cut with "…"
@@ -96,7 +103,13 @@ def _display_offset(line: str, column: int) -> int:
     return len(inert(line[: column - 1]))
 
 
-def summary(diagnostics: list[Diagnostic], files: int) -> str:
+def summary(diagnostics: list[Diagnostic], files: int, internal_errors: int = 0) -> str:
+    if internal_errors:  # a check that failed found nothing: the run cannot say that everything passed
+        return (
+            f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} in {files} "
+            f"file{'s' if files != 1 else ''} checked, but {internal_errors} check{'s' if internal_errors != 1 else ''}"
+            " failed with an internal error (reported on stderr): the results are incomplete."
+        )
     if not diagnostics:
         return f"All checks passed ({files} file{'s' if files != 1 else ''} checked)."
     counts = Counter(d.severity.value for d in diagnostics)

@@ -1,0 +1,381 @@
+"""A project's own schema (`schema = "..."`), through the command line: the cases of issue 15 and 24 that
+crashed, passed invalid documents, reported keys jsonschema accepts, refused self-contained schemas or hung.
+Each asserts the exact findings (code, line, column, message) or the exact usage error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from seedlint import schema
+from seedlint.cli import main
+from seedlint.rules.schema import MAX_PER_CODE
+
+
+def run(tmp_path: Path, the_schema: object, *documents: str) -> tuple[int, list[tuple[str, str, int, int, str]], str]:
+    """`seedlint check --select SL1` on the documents (front matter only), with the schema configured."""
+    (tmp_path / "schema.json").write_text(json.dumps(the_schema), encoding="utf-8")
+    (tmp_path / "seedlint.toml").write_text('schema = "schema.json"\n', encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    for number, front_matter in enumerate(documents):
+        (tmp_path / "docs" / f"d{number}.md").write_text(f"---\n{front_matter}\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["check", "--config", str(tmp_path / "seedlint.toml"), "--no-cache", "--select", "SL1"]
+        + ["--output-format", "json", str(tmp_path / "docs")],
+        catch_exceptions=False,
+    )
+    found = [
+        (Path(d["path"]).name, d["code"], d["line"], d["column"], d["message"])
+        for d in (json.loads(result.stdout) if result.stdout.strip() else [])
+    ]
+    return result.exit_code, found, result.stderr
+
+
+CASES = {
+    "additionalProperties beside an anyOf that names the key": (
+        {"properties": {"a": {}}, "additionalProperties": False, "anyOf": [{"properties": {"b": {}}}]},
+        "a: 1\nb: 2",
+        [("SL102", 3, 1, "unknown field `b`")],
+    ),
+    "a $ref inside const is data": (
+        {"$defs": {"s": {"type": "string"}}, "properties": {"x": {"const": {"$ref": "#/$defs/s"}}}},
+        "x: s",
+        [("SL104", 2, 4, '`x` is "s"; expected {"$ref": "#/$defs/s"}')],
+    ),
+    "not required on a string": (
+        {"properties": {"a": {"not": {"required": ["x"]}}}},
+        "a: s",
+        [("SL107", 2, 4, '`a` must not match the schema {"required": ["x"]} (`not`)')],
+    ),
+    "a boolean branch under unevaluatedProperties": (
+        {"allOf": [True], "unevaluatedProperties": False},
+        "a: 1",
+        [("SL102", 2, 1, "unknown field `a`")],
+    ),
+    "related items that refer to the root's properties": (
+        {
+            "properties": {
+                "title": {"type": "string"},
+                "related": {"type": "array", "items": {"$ref": "#/properties/title"}},
+            }
+        },
+        "related: [1]",
+        [("SL103", 2, 11, "`related[0]` must be a string, found integer 1")],
+    ),
+    "related items that refer to an anchor": (
+        {
+            "properties": {
+                "t": {"$anchor": "t", "type": "string"},
+                "related": {"type": "array", "items": {"$ref": "#t"}},
+            }
+        },
+        "related: [1]",
+        [("SL103", 2, 11, "`related[0]` must be a string, found integer 1")],
+    ),
+    "a property with its own $id and $defs": (
+        {
+            "properties": {
+                "x": {"$id": "http://example.com/x", "$defs": {"i": {"type": "integer"}}, "$ref": "#/$defs/i"}
+            }
+        },
+        "x: s",
+        [("SL103", 2, 4, '`x` must be an integer, found string "s"')],
+    ),
+    "a JSON-pointer escape": (
+        {
+            "$defs": {"a/b": {"type": "integer"}, "a~1b": {"type": "string"}},
+            "properties": {"x": {"$ref": "#/$defs/a~1b"}},
+        },
+        "x: s",
+        [("SL103", 2, 4, '`x` must be an integer, found string "s"')],
+    ),
+    "related constrained through patternProperties": (
+        {
+            "patternProperties": {"^rel": {"maxItems": 0}},
+            "properties": {"related": {"type": "array", "items": {}}},
+        },
+        "related: [1]",
+        [("SL105", 2, 10, "`related` has 1 items; it must have at most 0")],
+    ),
+    "related constrained by an additionalProperties inside allOf": (
+        {
+            "allOf": [{"additionalProperties": {"type": "integer"}}],
+            "properties": {"related": {"type": "array", "items": {}}},
+        },
+        "related: [1]",
+        [("SL103", 2, 10, "`related` must be an integer, found a list")],
+    ),
+    "a key matched by patternProperties is not unknown": (
+        {"patternProperties": {"^x": {}}, "additionalProperties": False},
+        "xa: 1\nya: 2",
+        [("SL102", 3, 1, "unknown field `ya`")],
+    ),
+    "keys evaluated through $ref and if/then are not unknown": (
+        {
+            "$defs": {"base": {"properties": {"a": {}}}},
+            "allOf": [{"$ref": "#/$defs/base"}],
+            "if": {"required": ["a"]},
+            "then": {"properties": {"b": {}}},
+            "unevaluatedProperties": False,
+        },
+        "a: 1\nb: 2\nc: 3",
+        [("SL102", 4, 1, "unknown field `c`")],
+    ),
+    "an if/then inside a $defs entry reached through $ref": (
+        {
+            "$defs": {
+                "entry": {
+                    "type": "object",
+                    "if": {"properties": {"type": {"const": "video"}}, "required": ["type"]},
+                    "then": {"required": ["originalUrl"]},
+                }
+            },
+            "properties": {"related": {"type": "array", "items": {"$ref": "#/$defs/entry"}}},
+        },
+        "related:\n  - type: video",
+        [("SL101", 3, 5, 'missing required field `originalUrl` in related[0] (when type is "video")')],
+    ),
+    "a $ref relative to the root's $id": (
+        {
+            "$id": "https://example.com/root.json",
+            "$defs": {"i": {"type": "integer"}},
+            "properties": {"x": {"$ref": "root.json#/$defs/i"}},
+        },
+        "x: s",
+        [("SL103", 2, 4, '`x` must be an integer, found string "s"')],
+    ),
+    "an ECMA-262 property escape, rewritten for Python's re": (
+        {"properties": {"name": {"pattern": "^\\p{Letter}+$"}}, "patternProperties": {"^\\P{L}": {"type": "string"}}},
+        "name: Ελλάδα1\n1x: 2",
+        [
+            ("SL106", 2, 7, '`name` is "Ελλάδα1", which does not match the required form ^\\p{Letter}+$'),
+            ("SL103", 3, 5, "`1x` must be a string, found integer 2"),
+        ],
+    ),
+    "a key the closest alternative rejects is not called unknown (another alternative knows it)": (
+        {
+            "anyOf": [
+                {"properties": {"a": {}}, "additionalProperties": False},
+                {"properties": {"b": {}}, "additionalProperties": False},
+            ]
+        },
+        "a: 1\nb: 2",
+        [("SL107", 3, 1, "`b` is not allowed (the closest of 2 alternatives, `anyOf`)")],
+    ),
+    "a false subschema, at the key it forbids": (
+        {"properties": {"x": False, "y": {"items": False}}},
+        "y: []\nx: 1",
+        [("SL107", 3, 1, "`x` is not allowed here")],
+    ),
+    "a key propertyNames rejects": (
+        {"propertyNames": {"pattern": "^[a-z]+$"}},
+        "abc: 1\nB1: 2",
+        [("SL107", 3, 1, "field name \"B1\" in `front matter` is not allowed: 'B1' does not match '^[a-z]+$'")],
+    ),
+    "a long enum": (
+        {"properties": {"x": {"enum": list(range(100))}}},
+        "x: 500",
+        [("SL104", 2, 4, "`x` is 500; expected one of 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 (or one of 90 more)")],
+    ),
+    "more than one alternative of oneOf": (
+        {"oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+        "a: 1\nb: 2",
+        [
+            (
+                "SL107",
+                2,
+                1,
+                "`front matter` matches more than one of the alternatives of `oneOf` (exactly one must hold)",
+            )
+        ],
+    ),
+    "the closest alternative of anyOf": (
+        {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]},
+        "c: 1",
+        [("SL101", 2, 1, "missing required field `a` (the closest of 2 alternatives, `anyOf`)")],
+    ),
+}
+
+
+@pytest.mark.parametrize(("the_schema", "front_matter", "expected"), CASES.values(), ids=list(CASES))
+def test_a_configured_schema_gets_jsonschemas_answer_with_positioned_findings(
+    tmp_path, the_schema, front_matter, expected
+):
+    status, found, stderr = run(tmp_path, the_schema, front_matter)
+    # jsonschema rejects each document (on the schema as seedlint loads it: ECMA property escapes rewritten)
+    loaded = schema.compile_schema(the_schema, "schema.json").schema
+    assert not Draft202012Validator(loaded, registry=schema.schema_shape.registry_for(loaded)).is_valid(
+        __import__("yaml").safe_load(front_matter)
+    )
+    assert (status, stderr) == (1, "")
+    assert [finding[1:] for finding in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("the_schema", "problem"),
+    [
+        (
+            {"$dynamicRef": "https://example.com/meta#m"},
+            "`$dynamicRef: https://example.com/meta#m` (at #) names `https://example.com/meta`, which is not part "
+            "of the schema; seedlint fetches nothing at lint time",
+        ),
+        ({"properties": {"x": {"$ref": "#/$defs/nope"}}}, "`$ref: #/$defs/nope` (at #/properties/x) points to nothing"),
+        ({"properties": {"x": {"$ref": "#nope"}}}, "`$ref: #nope` (at #/properties/x) points to nothing in the schema"),
+        ({"title": "t", "$ref": "#/title"}, "`$ref: #/title` (at #) points to str data, not to a schema"),
+        (
+            {"properties": {"x": {"pattern": "("}}},
+            "the pattern '(' (at #/properties/x/pattern) does not compile with Python's `re`, which jsonschema and "
+            "seedlint run patterns with: missing ), unterminated subpattern at position 0",
+        ),
+        (
+            {"patternProperties": {"\\p{Script=Greek}": {}}},
+            "the pattern '\\\\p{Script=Greek}' (at #/patternProperties) does not compile",
+        ),
+        (
+            {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"allOf": [{"$ref": "#/$defs/a"}]}}, "$ref": "#/$defs/a"},
+            "the references at #/$defs/a loop back to themselves without descending into the document",
+        ),
+        (
+            {"$schema": "https://example.com/my-metaschema"},
+            "`$schema: https://example.com/my-metaschema` (at #) is not a metaschema seedlint knows",
+        ),
+        ({"type": "strng"}, "not a valid JSON Schema: "),
+        (json.loads('{"not": ' * 400 + "{}" + "}" * 400), "the schema nests too deep to be checked"),
+    ],
+    ids=[
+        "remote-dynamicRef",
+        "pointer",
+        "anchor",
+        "ref-to-a-string",
+        "pattern",
+        "ecma-pattern",
+        "loop",
+        "metaschema",
+        "metaschema-invalid",
+        "too-deep",
+    ],
+)
+def test_a_schema_that_cannot_be_used_is_refused_once_as_a_usage_error(tmp_path, the_schema, problem):
+    status, found, stderr = run(tmp_path, the_schema, "x: 1", "y: 2")
+    assert (status, found) == (2, [])
+    [error] = [line for line in stderr.splitlines() if line.startswith("Error: ")]
+    assert error.startswith(f"Error: {tmp_path / 'schema.json'}: ") and problem in error
+    assert "internal error" not in stderr and "Traceback" not in stderr
+
+
+def test_self_contained_schemas_with_embedded_resources_are_accepted(tmp_path):
+    embedded = {
+        "$id": "https://example.com/article.json",
+        "$defs": {
+            "name": {"$id": "name.json", "$anchor": "n", "type": "string"},
+            "meta": {"$dynamicAnchor": "meta", "type": "object"},
+        },
+        "properties": {
+            "a": {"$ref": "name.json"},
+            "b": {"$ref": "name.json#n"},
+            "c": {"$ref": "https://example.com/name.json"},
+            "d": {"$dynamicRef": "#meta"},
+            "e": {"$ref": "https://json-schema.org/draft/2020-12/schema"},  # known offline (jsonschema ships it)
+        },
+    }
+    status, found, stderr = run(tmp_path, embedded, 'a: x\nb: y\nc: z\nd: {}\ne: {"type": "string"}', "a: 1\nd: 2")
+    assert (status, stderr) == (1, "")
+    assert [f[:4] for f in found] == [("d1.md", "SL103", 2, 4), ("d1.md", "SL103", 3, 4)]
+
+
+def test_a_pattern_that_backtracks_for_ever_is_one_finding_not_a_hang(tmp_path):
+    catastrophic = {"properties": {"x": {"pattern": "^(a+)+$"}}, "patternProperties": {"^(b+)+$": {}}}
+    status, found, stderr = run(tmp_path, catastrophic, "x: " + "a" * 40 + "!", "b" * 40 + "!: 1", "x: aaa")
+    assert (status, stderr) == (1, "")
+    assert found == [
+        (
+            "d0.md",
+            "SL106",
+            2,
+            4,
+            '`x` could not be checked against the pattern "^(a+)+$": matching stopped after 1 s of CPU time '
+            "(the pattern backtracks catastrophically on this value; simplify it)",
+        ),
+        (
+            "d1.md",
+            "SL106",
+            2,
+            1,
+            f'field name `{"b" * 40}!` could not be checked against the pattern "^(b+)+$": matching stopped after '
+            "1 s of CPU time (the pattern backtracks catastrophically on this value; simplify it)",
+        ),
+    ]
+
+
+def test_a_flood_of_unknown_keys_is_capped_and_says_so(tmp_path):
+    keys = "".join(f"k{n}: 1\n" for n in range(16_000))
+    status, found, _ = run(tmp_path, {"properties": {"a": {}}, "additionalProperties": False}, keys.rstrip("\n"))
+    assert status == 1 and len(found) == MAX_PER_CODE + 1
+    assert found[0][1:] == ("SL102", 2, 1, "unknown field `k0`")
+    assert found[-2][1:] == ("SL102", MAX_PER_CODE + 1, 1, f"unknown field `k{MAX_PER_CODE - 1}`")
+    assert found[-1][1:] == (
+        "SL102",
+        MAX_PER_CODE + 2,
+        1,
+        f"{16_000 - MAX_PER_CODE:,} more SL102 unknown-field findings in this file are not shown "
+        f"(at most {MAX_PER_CODE} per rule and file)",
+    )
+
+
+def test_findings_of_one_code_are_capped_per_file(tmp_path):
+    items = ", ".join(["x"] * 120)
+    status, found, _ = run(tmp_path, {"properties": {"a": {"items": {"type": "integer"}}}}, f"a: [{items}]")
+    assert status == 1 and len(found) == MAX_PER_CODE + 1
+    assert found[-1][4] == (
+        f"{120 - MAX_PER_CODE} more SL103 wrong-type findings in this file are not shown "
+        f"(at most {MAX_PER_CODE} per rule and file)"
+    )
+
+
+def test_a_run_with_an_internal_error_does_not_say_all_checks_passed(tmp_path, monkeypatch):
+    from seedlint.rules import schema as rules
+
+    def broken(doc, config):
+        raise RuntimeError("boom")
+        yield
+
+    monkeypatch.setattr(rules, "check", broken)
+    monkeypatch.setattr("seedlint.rules.DOCUMENT_CHECKS", [broken])
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("---\nx: 1\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["check", "--isolated", "--no-cache", "--output-format", "concise", str(tmp_path / "docs")]
+    )
+    assert result.exit_code == 2
+    assert "All checks passed" not in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "Found 0 problems in 1 file checked, but 1 check failed with an internal error (reported on stderr): "
+        "the results are incomplete."
+    )
+
+
+def test_a_value_jsonschema_cannot_evaluate_is_a_finding_not_an_internal_error(tmp_path):
+    # jsonschema's multipleOf raises ValueError on NaN (YAML's `.nan`, which JSON cannot even write)
+    status, found, stderr = run(tmp_path, {"properties": {"x": {"multipleOf": 0.1}}}, "x: .nan")
+    assert (status, stderr) == (1, "")
+    assert [f[1:] for f in found] == [
+        ("SL107", 2, 1, "the schema cannot be applied to this front matter: cannot convert float NaN to integer")
+    ]
+
+
+def test_the_time_limit_holds_in_worker_processes_too(tmp_path):
+    # 400 files or more are checked in worker processes (engine.PARALLEL_FROM), which bound their own time
+    from seedlint.engine import PARALLEL_FROM
+
+    documents = ["x: aaa"] * PARALLEL_FROM + ["x: " + "a" * 40 + "!"] * 2
+    status, found, stderr = run(tmp_path, {"properties": {"x": {"pattern": "^(a+)+$"}}}, *documents)
+    assert (status, stderr) == (1, "")
+    assert [(name, code, line, column) for name, code, line, column, _ in found] == [
+        (f"d{PARALLEL_FROM}.md", "SL106", 2, 4),
+        (f"d{PARALLEL_FROM + 1}.md", "SL106", 2, 4),
+    ]
