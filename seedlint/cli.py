@@ -18,6 +18,7 @@ from typing import TypeAlias
 import click
 
 from seedlint import __version__, engine, failsafe, fixer, history, registry, schema, selection
+from seedlint import cache as caching
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
@@ -204,7 +205,7 @@ def check(
     output = Output(output_format, statistics, exit_zero, quiet)
     sources = resolve_sources(paths, config)
     corpus = resolve_corpus(paths, config)
-    cache = open_cache(config, no_cache, cache_dir)
+    cache = open_cache(config, no_cache, cache_dir, warn)
     if fix or diff:
         if since:
             raise click.UsageError("--since only applies to checking, not to --fix or --diff")
@@ -249,8 +250,12 @@ def fix_command(
     config = load_settings(config_file, isolated, select, ignore, extend_select)
     sources = resolve_sources(paths, config)
     output = Output(output_format, statistics, exit_zero, quiet)
-    cache = open_cache(config, no_cache, cache_dir)
+    cache = open_cache(config, no_cache, cache_dir, warn)
     sys.exit(run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes, cache))
+
+
+def warn(message: str) -> None:
+    click.echo(f"seedlint: warning: {message}", err=True)
 
 
 @contextmanager
@@ -342,6 +347,36 @@ def exit_status(result: RunResult) -> int:
 def show_config(config_file: Path | None, isolated: bool) -> None:
     """Print the effective configuration."""
     click.echo(load_settings(config_file, isolated, None, None).to_toml(), nl=False)
+
+
+@main.command(name="clean")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Configuration file (seedlint.toml or pyproject.toml).",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where the cache lives (default: `cache-dir`, .seedlint_cache).",
+)
+def clean(config_file: Path | None, isolated: bool, cache_dir: Path | None) -> None:
+    """Remove the cache (only seedlint's own files in the cache folder)."""
+    config = load_settings(config_file, isolated, None, None)
+    try:
+        folder = caching.cache_folder(config, cache_dir)
+        removed = caching.clean(folder)
+    except caching.CacheRefused as error:
+        raise click.UsageError(f"{error}; not cleaned") from None
+    except OSError as error:
+        raise click.UsageError(f"cannot clean the cache folder {cache_dir or config.cache_dir}: {error}") from None
+    shown = os.path.relpath(folder) if folder.is_relative_to(Path.cwd()) else str(folder)
+    if removed:
+        click.echo(f"Removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {shown}.")
+    else:
+        click.echo(f"Nothing to clean in {shown}.")
 
 
 @main.command(name="schema")

@@ -3,6 +3,7 @@ overrides."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import fnmatch
 from collections.abc import Callable, Iterable
@@ -64,9 +65,11 @@ def is_reported(diagnostic: Diagnostic, config: Config) -> bool:
 
 
 def apply_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
+    """The diagnostic at its configured severity: a copy when that differs (the original may be a cached
+    result's, which is the same whatever the configured severities)."""
     override = config.severity.get(diagnostic.code) or config.severity.get(diagnostic.code[:3])
-    if override:
-        diagnostic.severity = Severity(override)
+    if override and override != diagnostic.severity.value:
+        return dataclasses.replace(diagnostic, severity=Severity(override))
     return diagnostic
 
 

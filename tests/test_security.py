@@ -80,3 +80,163 @@ def test_since_runs_nothing_from_a_corpus_laid_out_as_a_bare_repository(reposito
     assert "Traceback" not in result.stderr and result.returncode in (0, 1), result.stderr
     # The revision was really read: the deleted document's address is reported as lost.
     assert "at " + head in result.stdout
+
+
+# The cache ---------------------------------------------------------------------------------------------
+
+
+def check_json(cwd: Path, *args: str) -> tuple[int, str, str]:
+    result = seedlint(cwd, "check", "--output-format", "json", *args)
+    return result.returncode, result.stdout, result.stderr
+
+
+def database(root: Path) -> Path:
+    (found,) = (root / ".seedlint_cache").glob("cache-*.sqlite3")
+    return found
+
+
+def sql(path: Path, statement: str, parameters: tuple = ()) -> list:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute(statement, parameters).fetchall()
+
+
+class Payload:
+    """A pickle that runs a shell command when it is loaded."""
+
+    def __init__(self, command: str):
+        self.command = command
+
+    def __reduce__(self):
+        return (os.system, (self.command,))
+
+
+def poison(path: Path, marker: Path) -> None:
+    """Issue 23, item 2: every stored result (and report) replaced by a pickle that runs a command."""
+    import pickle
+
+    blob = pickle.dumps(Payload(f"id > {marker}"))
+    sql(path, "UPDATE results SET checked = ?", (blob,))
+    sql(path, "UPDATE runs SET report = ?", (blob,))
+
+
+def test_a_committed_cache_is_refused_with_one_warning(repository):
+    """Issue 23, items 2 and 4: a committed cache whose results are pickles that run a command, and whose
+    digests name a bad document: refused (git tracks it), nothing runs, the findings are the cold run's."""
+    marker = repository.parent / "PWNED"
+    bad = repository / "seeds" / CLEAN
+    good_text = bad.read_text(encoding="utf-8")
+    (repository / "seedlint.toml").write_text('paths = ["seeds"]\nrelated-scope = "hosts"\n')
+    assert check_json(repository)[0] == 1  # a cache of the corpus as it is (the seeds have findings)
+    # The bad document, and a cache rewritten to claim that the bad content passed.
+    bad.write_text(
+        good_text.replace("publishedDateTime: ", "publishedDateTime: 2024-02-30T10:00:00Z\nold: ", 1)
+        + "x: !!python/object/apply:os.system ['id']\n",
+        encoding="utf-8",
+    )
+    import hashlib
+
+    sql(
+        database(repository),
+        "UPDATE results SET digest = ? WHERE key LIKE ?",
+        (hashlib.sha256(bad.read_bytes()).hexdigest(), f"%{CLEAN}"),
+    )
+    git(repository, "add", "-f", ".seedlint_cache", "seeds", "seedlint.toml")
+    git(repository, "commit", "-qm", "a cache that lies")
+    cold = check_json(repository, "--no-cache")
+    assert cold[0] == 1 and "SL202" in cold[1]
+    status, output, stderr = check_json(repository)
+    assert (status, output) == cold[:2]
+    assert stderr.count("warning") == 1 and "tracked by git" in stderr and "running without a cache" in stderr
+    poison(database(repository), marker)
+    git(repository, "add", "-f", ".seedlint_cache")
+    git(repository, "commit", "-qm", "a cache that runs code")
+    assert check_json(repository)[:2] == cold[:2]
+    assert not marker.exists()
+
+
+def test_a_cache_that_does_not_decode_is_a_miss(tmp_path):
+    """Not in git (nothing tells where the cache came from): a stored pickle is never loaded; every entry
+    that is not seedlint's data is a miss, and the findings are the cold run's."""
+    marker = tmp_path / "PWNED"
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "seedlint.toml").write_text('paths = ["seeds"]\nrelated-scope = "hosts"\n')
+    cold = check_json(tmp_path, "--no-cache")
+    check_json(tmp_path)
+    poison(database(tmp_path), marker)
+    assert check_json(tmp_path) == cold
+    assert not marker.exists()
+    # The cache was rebuilt with data: the next run is answered from it.
+    assert sql(database(tmp_path), "SELECT count(*) FROM results WHERE substr(checked, 1, 2) = x'8004'") == [(0,)]
+    assert check_json(tmp_path) == cold
+
+
+@pytest.mark.parametrize("name", ["database", ".gitignore", "wal"])
+def test_a_cache_file_that_is_a_link_is_refused(tmp_path, name):
+    """Issue 23, item 3: a link named like a cache file would make SQLite (or the .gitignore writer) create
+    or overwrite its target, outside the repository."""
+    from seedlint.cache import settings_key
+    from seedlint.config import load_config
+
+    project = tmp_path / "repo"
+    shutil.copytree(SEEDS, project / "seeds")
+    (project / "seedlint.toml").write_text('paths = ["seeds"]\n')
+    key = settings_key(load_config(project / "seedlint.toml"))
+    link = {"database": f"cache-{key}.sqlite3", ".gitignore": ".gitignore", "wal": f"cache-{key}.sqlite3-wal"}[name]
+    outside = tmp_path / "authorized_keys"
+    (project / ".seedlint_cache").mkdir()
+    (project / ".seedlint_cache" / link).symlink_to(outside)
+    cold = check_json(project, "--no-cache")
+    status, output, stderr = check_json(project)
+    assert (status, output) == cold[:2]
+    assert stderr.count("warning") == 1 and "not a regular file" in stderr
+    assert not outside.exists()
+    assert sorted(p.name for p in (project / ".seedlint_cache").iterdir()) == [link]
+
+
+def test_a_cache_folder_that_is_a_link_is_refused(tmp_path):
+    project = tmp_path / "repo"
+    shutil.copytree(SEEDS, project / "seeds")
+    (project / "seedlint.toml").write_text('paths = ["seeds"]\n')
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (project / ".seedlint_cache").symlink_to(outside)
+    _status, _output, stderr = check_json(project)
+    assert stderr.count("warning") == 1 and "is a symbolic link" in stderr
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("cache_dir", "why"),
+    [("../outside", "outside the project root"), ("/tmp", "outside the project root"), ("linked", "symbolic link")],
+)
+def test_a_configured_cache_dir_outside_the_project_is_refused(tmp_path, cache_dir, why):
+    project = tmp_path / "repo"
+    shutil.copytree(SEEDS, project / "seeds")
+    (tmp_path / "outside").mkdir()
+    (project / "linked").symlink_to(tmp_path / "outside")
+    (project / "seedlint.toml").write_text(f'paths = ["seeds"]\ncache-dir = "{cache_dir}"\n')
+    cold = check_json(project, "--no-cache")
+    status, output, stderr = check_json(project)
+    assert (status, output) == cold[:2]
+    assert stderr.count("warning") == 1 and why in stderr
+    assert list((tmp_path / "outside").iterdir()) == []
+
+
+def test_the_project_root_as_cache_dir_in_git_is_refused(repository):
+    """`cache-dir = "."` would plant a `.gitignore` of `*` at the root: the root holds tracked files."""
+    (repository / "seedlint.toml").write_text('paths = ["seeds"]\ncache-dir = "."\n')
+    _status, _output, stderr = check_json(repository)
+    assert "tracked by git" in stderr
+    assert not (repository / ".gitignore").exists() and not list(repository.glob("cache-*"))
+
+
+def test_new_cache_files_are_private(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "seedlint.toml").write_text('paths = ["seeds"]\n')
+    check_json(tmp_path)
+    folder = tmp_path / ".seedlint_cache"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert database(tmp_path).stat().st_mode & 0o777 == 0o600
+    assert (folder / ".gitignore").read_text() == "*\n"
