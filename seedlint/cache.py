@@ -183,7 +183,7 @@ class Cache:
         todo = []
         done = 0
         for source in sources:
-            hit = self.remembered(source) if source.display_path not in fresh else None
+            hit = self.remembered(source) if source.display_path not in fresh and not source.refused else None
             if hit is None:
                 todo.append(source)
                 continue

@@ -1,20 +1,37 @@
 """Configuration: `[tool.seedlint]` in pyproject.toml, or a seedlint.toml, found from the working
 directory upwards. Unknown keys and bad values are errors naming the key. (Whether the rule codes it names
 exist is checked by seedlint/selection.py, which knows the rules: this module knows none.)
+
+The configuration is part of the checked repository, which an attacker may have written: every path it
+names (`paths`, `schema`, `topics`) must resolve, links followed, inside the project root (the
+configuration file's folder, or the working directory without one), and the configuration file itself
+inside its own folder; otherwise it is a usage error naming the key and the path, never showing what the
+file holds. (`cache-dir` is checked by seedlint/cache.py: a refused cache is a warning, not an error.)
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seedlint.document import FileTooLarge, read_bounded
+
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few hundred bytes
+
 
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and the key."""
+
+
+def is_within(path: Path | str, folder: Path | str) -> bool:
+    """Whether `path` is `folder` or inside it, links followed on both sides."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 @dataclass
@@ -81,10 +98,10 @@ def find_config_file(start: Path) -> tuple[Path, dict] | None:
     """The nearest seedlint.toml, or pyproject.toml with a [tool.seedlint] table, from `start` upwards."""
     for folder in [start, *start.parents]:
         candidate = folder / "seedlint.toml"
-        if candidate.is_file():
+        if candidate.is_file() or candidate.is_symlink():
             return candidate, _read_toml(candidate)
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if candidate.is_file() or candidate.is_symlink():
             table = _read_toml(candidate).get("tool", {}).get("seedlint")
             if table is not None:
                 return candidate, table
@@ -93,18 +110,32 @@ def find_config_file(start: Path) -> tuple[Path, dict] | None:
 
 def load_config(explicit: Path | None = None, *, isolated: bool = False, start: Path | None = None) -> Config:
     if isolated:
-        return Config(root=start or Path.cwd())
-    if explicit is not None:
-        if not explicit.is_file():
+        config = Config(root=start or Path.cwd())
+    elif explicit is not None:
+        if not (explicit.exists() or explicit.is_symlink()):
             raise ConfigError(f"{explicit}: configuration file not found")
         table = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
             table = table.get("tool", {}).get("seedlint", {})
-        return config_from_table(table, explicit)
-    found = find_config_file((start or Path.cwd()).resolve())
-    if found is None:
-        return Config(root=start or Path.cwd())
-    return config_from_table(found[1], found[0])
+        config = config_from_table(table, explicit)
+    else:
+        found = find_config_file((start or Path.cwd()).resolve())
+        config = Config(root=start or Path.cwd()) if found is None else config_from_table(found[1], found[0])
+    check_paths(config)
+    return config
+
+
+def check_paths(config: Config) -> None:
+    """Raise ConfigError for a path of the configuration that leads outside the project root."""
+    where = f"{config.source}: " if config.source is not None else ""
+    named = [("paths", entry) for entry in config.paths]
+    named += [(key, value) for key in ("schema", "topics") if (value := getattr(config, key)) is not None]
+    for key, value in named:
+        if not is_within(config.resolve(value), config.root):
+            raise ConfigError(
+                f"{where}`{key}` names {value}, which leads outside the project root {config.root} "
+                f"(to {os.path.realpath(config.resolve(value))}): not read"
+            )
 
 
 def config_from_table(table: dict, source: Path) -> Config:
@@ -156,9 +187,21 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
 
 
 def _read_toml(path: Path) -> dict:
+    """The file's TOML: only a regular file inside its own folder (not a link out of it), of at most
+    MAX_CONFIG_BYTES, read without blocking (see document.read_bounded)."""
+    if not is_within(path, os.path.dirname(os.path.abspath(path))):
+        raise ConfigError(
+            f"{path}: the configuration file is a link to {os.path.realpath(path)}, outside its folder: not read"
+        )
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except FileTooLarge:
+        raise ConfigError(f"{path}: cannot read configuration: over {MAX_CONFIG_BYTES:,} bytes") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None

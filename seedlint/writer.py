@@ -23,6 +23,8 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
         info = target.stat()
     except OSError as error:
         raise WriteError(f"{path}: cannot write the fix: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteError(f"{path}: not a regular file; not fixed")
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteError(f"{path}: file is read-only; not fixed (make it writable to apply the fix)")
     fd, temporary = None, None
