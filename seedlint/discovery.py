@@ -82,12 +82,13 @@ def discover(paths: list[Path], config: Config, cwd: Path | None = None) -> list
         if not (given.exists() or given.is_symlink()):
             raise DiscoveryError(f"{given}: no such file or directory")
         boundary = _boundary(given, project)
-        if not is_within(given, boundary):
-            where = "the project root" if boundary == project else "its folder"
-            raise DiscoveryError(f"{given}: a link to {os.path.realpath(given)}, outside {where}: not read")
-        if not given.is_dir():
-            found.setdefault(str(given), SourceFile.at(given, display_path(given, cwd)))
+        if not given.is_dir():  # (a file a hook passed may be a link: a finding, like a link found in a folder)
+            found.setdefault(
+                str(given), SourceFile.at(given, display_path(given, cwd), _refused(given, boundary, project))
+            )
             continue
+        if not is_within(given, boundary):
+            raise DiscoveryError(f"{given}: a link to {os.path.realpath(given)}, outside the project root: not read")
         root = str(given)
         absolute_root = os.path.abspath(root)
         shown_root = display_path(given, cwd)
@@ -117,7 +118,7 @@ def _boundary(given: Path, project: str) -> str:
     return os.path.realpath(given if given.is_dir() else parent)
 
 
-def _refused(path: str, boundary: str, project: str) -> str:
+def _refused(path: str | Path, boundary: str, project: str) -> str:
     if is_within(path, boundary):
         return ""
     where = "the project root" if boundary == project else "the checked folder"

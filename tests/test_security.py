@@ -240,3 +240,123 @@ def test_new_cache_files_are_private(tmp_path):
     assert folder.stat().st_mode & 0o777 == 0o700
     assert database(tmp_path).stat().st_mode & 0o777 == 0o600
     assert (folder / ".gitignore").read_text() == "*\n"
+
+
+# Paths outside the project ------------------------------------------------------------------------------
+
+SECRET = "SECRET-a1b2c3 ssh-ed25519 AAAAC3Nza attacker@evil"
+FORMATS = ["concise", "full", "json", "json-lines", "github", "sarif", "junit", "gitlab"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, Path]:
+    """A project with a corpus of real documents, and a secret file outside it (e.g. in the home folder)."""
+    root = tmp_path / "repo"
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "seedlint.toml").write_text('paths = ["seeds"]\n')
+    outside = tmp_path / "home"
+    outside.mkdir()
+    (outside / "secret.md").write_text(f"{SECRET}\n---\ntitle: x\n---\n")
+    (outside / "creds.json").write_text(f'{{"type": "{SECRET}"}}\n')
+    return root, outside
+
+
+def assert_secret_kept(result: subprocess.CompletedProcess) -> None:
+    assert "SECRET" not in result.stdout and "SECRET" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_document_that_links_outside_is_never_read(project, output_format):
+    root, outside = project
+    (root / "seeds" / "evil.md").symlink_to(outside / "secret.md")
+    result = seedlint(root, "check", "--no-cache", "--output-format", output_format)
+    assert_secret_kept(result)
+    assert result.returncode == 1
+    if output_format == "concise":
+        assert (
+            f"seeds/evil.md:1:1: SL001 cannot read file: a link leading outside the project root "
+            f"(to {outside / 'secret.md'}): not read"
+        ) in result.stdout.splitlines()
+
+
+def test_a_given_file_that_links_outside_is_never_read(project):
+    """What a hook passes: the changed files' names."""
+    root, outside = project
+    (root / "seeds" / "evil.md").symlink_to(outside / "secret.md")
+    result = seedlint(root, "check", "--no-cache", "--output-format", "full", "seeds/evil.md")
+    assert_secret_kept(result)
+    assert "SL001" in result.stdout
+
+
+def test_fix_never_reads_or_writes_outside(project):
+    root, outside = project
+    target = outside / "secret.md"
+    target.write_text(seed_with_fixable_defect())
+    before = target.read_bytes()
+    (root / "seeds" / "evil.md").symlink_to(target)
+    diff = seedlint(root, "fix", "--diff", "--no-cache")
+    assert "evil.md" not in diff.stdout
+    seedlint(root, "fix", "--no-cache", "--unsafe-fixes")
+    assert target.read_bytes() == before and (root / "seeds" / "evil.md").is_symlink()
+
+
+def seed_with_fixable_defect() -> str:
+    """A real document with trailing whitespace (SL016, a safe fix) and a secret-looking value."""
+    text = (SEEDS / CLEAN).read_text(encoding="utf-8")
+    return text.replace("type: article\n", f"type: article   \nsecretNote: {SECRET}\n", 1)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("paths", '["seeds", "{outside}"]'),
+        ("paths", '["seeds", "../home"]'),
+        ("paths", '["linked"]'),
+        ("schema", '"{outside}/creds.json"'),
+        ("schema", '"../home/creds.json"'),
+        ("topics", '"{outside}/secret.md"'),
+        ("topics", '"linked/secret.md"'),
+    ],
+)
+def test_a_configured_path_outside_the_project_is_a_usage_error(project, key, value):
+    root, outside = project
+    (root / "linked").symlink_to(outside)
+    (root / "seedlint.toml").write_text(f"{key} = {value.format(outside=outside)}\n")
+    result = seedlint(root, "check", "--no-cache")
+    assert_secret_kept(result)
+    assert result.returncode == 2
+    assert f"`{key}` names" in result.stderr and "outside the project root" in result.stderr
+
+
+def test_a_configuration_file_that_links_outside_is_refused(project):
+    root, outside = project
+    (outside / "seedlint.toml").write_text(f'paths = ["seeds"]\n"{SECRET}" = 1\n')
+    (root / "seedlint.toml").unlink()
+    (root / "seedlint.toml").symlink_to(outside / "seedlint.toml")
+    for args in ([], ["--config", "seedlint.toml"]):
+        result = seedlint(root, "check", "--no-cache", *args)
+        assert_secret_kept(result)
+        assert result.returncode == 2 and "outside its folder: not read" in result.stderr
+
+
+def test_a_folder_given_outside_the_project_is_checked(project, tmp_path):
+    """`seedlint check ../other/corpus`: the user named it; a link in it leading out of it is refused."""
+    root, outside = project
+    other = tmp_path / "other"
+    shutil.copytree(SEEDS, other)
+    (other / "evil.md").symlink_to(outside / "secret.md")
+    result = seedlint(root, "check", "--no-cache", "--output-format", "concise", "../other")
+    assert_secret_kept(result)
+    assert result.returncode == 1 and "../other/000_c11209e5b5b8f7fd.txt:29:40: SL401" in result.stdout
+    assert (
+        f"../other/evil.md:1:1: SL001 cannot read file: a link leading outside the checked folder "
+        f"(to {outside / 'secret.md'}): not read"
+    ) in result.stdout.splitlines()
+    assert result.stdout.count("SL001") == 1
+    linked = (
+        seedlint(root, "check", "--no-cache", "linked-corpus")
+        if (root / "linked-corpus").symlink_to(other) is None
+        else None
+    )
+    assert linked is not None and linked.returncode == 2 and "outside the project root: not read" in linked.stderr
