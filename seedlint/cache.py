@@ -47,6 +47,7 @@ from seedlint.discovery import SourceFile
 from seedlint.document import read_bounded
 from seedlint.results import Checked
 from seedlint.rules import all_rules
+from seedlint.vocabulary import VocabularyError
 
 FORMAT = 9
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
@@ -101,18 +102,14 @@ def settings_key(config: Config) -> str:
 
 
 def _vocabulary_digest(config: Config) -> str | None:
-    """The topic vocabulary's content: editing it changes what SL603 reports, so it starts a fresh cache."""
-    if not config.topics:
+    """The topic vocabulary: editing it changes what SL603 reports, so it starts a fresh cache."""
+    try:
+        vocabulary = config.topic_vocabulary()
+    except VocabularyError as error:  # (a run checked it already: only an API caller gets here)
+        return f"unusable: {error}"
+    if vocabulary is None:
         return None
-    path = config.resolve(config.topics)
-    files = sorted(path.rglob("*")) if path.is_dir() else [path]
-    digest = hashlib.sha256()
-    for file in files:
-        try:
-            digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0" + read_bounded(file))
-        except Exception:  # unreadable, not a regular file, too large
-            digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0unreadable")
-    return digest.hexdigest()
+    return hashlib.sha256("\n".join(sorted(vocabulary)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def selection_key(config: Config) -> str:

@@ -26,6 +26,7 @@ from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discove
 from seedlint.reporters import REPORTERS, text
 from seedlint.results import RunResult
 from seedlint.rules import all_rules, find_rule
+from seedlint.vocabulary import VocabularyError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -57,9 +58,10 @@ def load_settings(
         config.ignore = config.ignore + _codes(ignore)
     if extend_select is not None:
         config.extend_select = config.extend_select + _codes(extend_select)
-    try:  # a configured schema that cannot be used is the user's to fix, not an error in every document
+    try:  # a configured schema or vocabulary that cannot be used is the user's to fix, not an error in every document
         schema.validator(config.schema_path)
-    except schema.SchemaFileError as error:
+        config.topic_vocabulary()
+    except (schema.SchemaFileError, VocabularyError) as error:
         raise click.UsageError(str(error)) from None
     return config
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from seedlint.document import FileTooLarge, read_bounded
+from seedlint.vocabulary import load_vocabulary
 
 MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few hundred bytes
 
@@ -57,10 +58,22 @@ class Config:
     # Where the configuration came from (not a key).
     source: Path | None = None
     root: Path = field(default_factory=Path.cwd)
+    # The allowed topics read from `topics` (see topic_vocabulary; not a key).
+    vocabulary: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def schema_path(self) -> Path | None:
         return self.resolve(self.schema) if self.schema else None
+
+    def topic_vocabulary(self) -> frozenset[str] | None:
+        """The allowed topics, None without `topics`: read once (when the configuration is loaded, so that a
+        bad vocabulary is one usage error), then carried with the configuration (to worker processes too).
+        Raises VocabularyError."""
+        if self.topics is None:
+            return None
+        if self.vocabulary is None:
+            self.vocabulary = load_vocabulary(self.resolve(self.topics), self.topics)
+        return self.vocabulary
 
     def resolve(self, relative: str) -> Path:
         return (self.root / relative).resolve() if not Path(relative).is_absolute() else Path(relative)
@@ -85,13 +98,14 @@ class Config:
         values = dataclasses.asdict(self)
         values.pop("root")
         values.pop("source")
+        values.pop("vocabulary")
         return {name.replace("_", "-"): value for name, value in values.items()}
 
 
 _CHOICES = {"related_scope": ("closed", "hosts", "open")}
 # Every number has bounds: a negative tolerance or a year 0 is a typo, never a setting.
 _BOUNDS = {"future_tolerance_days": (0, 3650), "earliest_year": (1900, 2100), "filename_date_tolerance_days": (0, 366)}
-_FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("source", "root")}
+_FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("source", "root", "vocabulary")}
 
 
 def find_config_file(start: Path) -> tuple[Path, dict] | None:

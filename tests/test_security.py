@@ -358,3 +358,90 @@ def test_a_folder_given_outside_the_project_is_checked(project, tmp_path):
     (root / "linked-corpus").symlink_to(other)
     linked = seedlint(root, "check", "--no-cache", "linked-corpus")
     assert linked.returncode == 2 and "outside the project root: not read" in linked.stderr
+
+
+# Bounded reads -----------------------------------------------------------------------------------------
+
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(8)
+)
+
+
+def limited(cwd: Path, *args: str, memory: int = 1024**3, timeout: float = 60) -> subprocess.CompletedProcess:
+    """seedlint in a child process that may use at most `memory` bytes of address space."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "seedlint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=limit,
+    )
+
+
+def test_a_topics_alias_bomb_is_one_usage_error(project):
+    root, _ = project
+    assert len(ALIAS_BOMB) < 1000  # 10**9 values once expanded
+    (root / "topics.yaml").write_text(ALIAS_BOMB)
+    (root / "seedlint.toml").write_text('paths = ["seeds"]\ntopics = "topics.yaml"\n')
+    result = limited(root, "check", "--no-cache")
+    assert "Traceback" not in result.stderr and result.returncode == 2
+    assert "Error: topic vocabulary " in result.stderr and "more than 200,000 values" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("topics", "content", "message"),
+    [
+        ("nope.yaml", None, "Error: topic vocabulary nope.yaml: no such file or folder"),
+        ("topics.yaml", "- name: AI\n- [unclosed\n", "topics.yaml:3:1: not valid YAML: "),
+        ("topics.yaml", b"- name: \xff\n", "topics.yaml: not UTF-8 (invalid start byte at byte 8)"),
+        ("topics.yaml", "- !!python/object/apply:os.system [id]\n", None),
+    ],
+)
+def test_a_bad_topic_vocabulary_is_one_usage_error(project, topics, content, message):
+    """Issue 16, item 3: one configuration error at load time, never an internal error per document."""
+    root, _ = project
+    if isinstance(content, str):
+        (root / topics).write_text(content)
+    elif content is not None:
+        (root / topics).write_bytes(content)
+    (root / "seedlint.toml").write_text(f'paths = ["seeds"]\ntopics = "{topics}"\n')
+    result = seedlint(root, "check", "--no-cache", "--output-format", "concise")
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if message is None:  # a tag is text like any other: no code runs, and the vocabulary is usable
+        assert result.returncode == 1 and "SL603" in result.stdout
+    else:
+        assert result.returncode == 2 and message in result.stderr and result.stderr.count("Error:") == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize("key", ["schema", "topics", "config"])
+def test_configured_files_that_would_block_are_refused(project, key):
+    root, _ = project
+    os.mkfifo(root / "pipe")
+    if key == "config":
+        result = seedlint(root, "check", "--no-cache", "--config", "pipe", timeout=30)
+    else:
+        (root / "seedlint.toml").write_text(f'paths = ["seeds"]\n{key} = "pipe"\n')
+        result = seedlint(root, "check", "--no-cache", timeout=30)
+    assert result.returncode == 2 and "not a regular file (a FIFO)" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_cached_document_replaced_by_a_fifo_does_not_hang(project):
+    """Issue 23, item 6: a warm run re-hashes a changed document as the reader reads: never blocking."""
+    root, _ = project
+    assert seedlint(root, "check").returncode == 1
+    (root / "seeds" / CLEAN).unlink()
+    os.mkfifo(root / "seeds" / CLEAN)
+    result = seedlint(root, "check", "--output-format", "concise", timeout=30)
+    assert f"seeds/{CLEAN}:1:1: SL001 cannot read file: not a regular file (a FIFO)" in result.stdout.splitlines()
+    assert seedlint(root, "check", "--output-format", "concise", timeout=30).stdout == result.stdout
