@@ -164,7 +164,9 @@ def decode_diagnostic(value: JSONValue) -> Diagnostic:
         type(path) is str
         and type(line) is int
         and type(column) is int
+        and type(code) is str
         and code in _known_codes()
+        and type(severity) is str
         and severity in _SEVERITIES
         and type(message) is str
         and (end_line is None or type(end_line) is int)
@@ -176,7 +178,13 @@ def decode_diagnostic(value: JSONValue) -> Diagnostic:
     if plain_fix is not None:
         _check(type(plain_fix) is list and len(plain_fix) == 3, "not a fix")
         edits, applicability, description = plain_fix
-        _check(type(edits) is list and applicability in _APPLICABILITIES and type(description) is str, "not a fix")
+        _check(
+            type(edits) is list
+            and type(applicability) is str
+            and applicability in _APPLICABILITIES
+            and type(description) is str,
+            "not a fix",
+        )
         fix = Fix(tuple(_edit(edit) for edit in edits), _APPLICABILITIES[applicability], description)
     decoded_extra: dict[str, object] = {}
     if extra is not None:
@@ -283,7 +291,18 @@ def encode_checked(checked: Checked) -> bytes:
 
 
 def decode_checked(blob: bytes) -> Checked:
-    return checked_from(loads(blob))
+    return _checked_decoding(checked_from, loads(blob))
+
+
+def _checked_decoding(decode: Callable[[JSONValue], Any], value: JSONValue) -> Any:
+    """The shapes are checked step by step above; should one check have been forgotten, the exception it
+    lets through is still a miss (Malformed), never an error of the run."""
+    try:
+        return decode(value)
+    except Malformed:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, RecursionError) as error:
+        raise Malformed(f"{type(error).__name__}: {error}") from None
 
 
 def checked_from(value: JSONValue) -> Checked:
@@ -340,7 +359,11 @@ def encode_report(report: dict[str, Any]) -> bytes:
 
 
 def decode_report(blob: bytes) -> dict[str, Any]:
-    value = loads(blob)
+    result: dict[str, Any] = _checked_decoding(_report_from, loads(blob))
+    return result
+
+
+def _report_from(value: JSONValue) -> dict[str, Any]:
     _check(type(value) is list and len(value) == 8, "not a report")
     keys, sizes, mtimes, digests, partial, errors, unresolved, diagnostics = value
     keys, digests, errors = _texts(keys), _texts(digests), _texts(errors)

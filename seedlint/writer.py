@@ -10,6 +10,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from seedlint.document import FileTooLarge, read_bounded
+
 
 class WriteError(Exception):
     """The file could not be written; the original is untouched. The message names the file and why."""
@@ -36,7 +38,11 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        if target.read_bytes() != expected:
+        try:
+            current = read_bounded(target)  # (regular files only, never blocking: as it was read)
+        except FileTooLarge:
+            current = None
+        if current != expected:
             raise WriteError(f"{path}: file changed on disk while it was being fixed; not overwritten (run again)")
         os.replace(temporary, target)
         temporary = None
