@@ -20,7 +20,9 @@ class WriteError(Exception):
 def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
     """Replace `path`'s bytes with `content`, provided the file still holds `expected` (what was read and
     checked): a file changed by someone else meanwhile is left alone."""
-    target = path.resolve()  # a symlinked document: write the file it points to, keep the link
+    if path.is_symlink():  # only regular files are fixed: never a file elsewhere through a link
+        raise WriteError(f"{path}: a symbolic link; not fixed (fix the file it points to under its own name)")
+    target = path.resolve()
     try:
         info = target.stat()
     except OSError as error:

@@ -445,3 +445,16 @@ def test_a_cached_document_replaced_by_a_fifo_does_not_hang(project):
     result = seedlint(root, "check", "--output-format", "concise", timeout=30)
     assert f"seeds/{CLEAN}:1:1: SL001 cannot read file: not a regular file (a FIFO)" in result.stdout.splitlines()
     assert seedlint(root, "check", "--output-format", "concise", timeout=30).stdout == result.stdout
+
+
+def test_fix_never_writes_through_a_link_inside_the_project(project):
+    """`fix` edits only regular files: a document that links to another file of the project is reported,
+    and the file it points to (here outside the corpus folder) is left alone."""
+    root, _ = project
+    target = root / "notes.md"
+    target.write_text(seed_with_fixable_defect())
+    before = target.read_bytes()
+    (root / "seeds" / "alias.md").symlink_to(target)
+    result = seedlint(root, "fix", "--no-cache")
+    assert target.read_bytes() == before
+    assert "seeds/alias.md: a symbolic link; not fixed" in result.stderr
