@@ -458,3 +458,29 @@ def test_fix_never_writes_through_a_link_inside_the_project(project):
     result = seedlint(root, "fix", "--no-cache")
     assert target.read_bytes() == before
     assert "seeds/alias.md: a symbolic link; not fixed" in result.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="no /proc")
+def test_a_cached_document_replaced_by_a_link_to_stdout_does_not_hang(project):
+    """Issue 23, item 6, as reported: the second run after the swap hung re-hashing the link."""
+    root, _ = project
+    seedlint(root, "check")
+    (root / "seeds" / CLEAN).unlink()
+    (root / "seeds" / CLEAN).symlink_to("/proc/self/fd/1")
+    for _ in range(2):
+        result = seedlint(root, "check", "--output-format", "concise", timeout=30)
+        assert f"seeds/{CLEAN}:1:1: SL001 cannot read file: a link leading outside the project root" in result.stdout
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="no /proc")
+@pytest.mark.parametrize("key", ["schema", "topics"])
+@pytest.mark.parametrize("device", ["/dev/zero", "/proc/self/fd/1"])
+def test_configured_files_naming_devices_are_refused(project, key, device):
+    root, _ = project
+    (root / "seedlint.toml").write_text(f'paths = ["seeds"]\n{key} = "{device}"\n')
+    result = limited(root, "check", "--no-cache", timeout=30)
+    assert result.returncode == 2 and f"`{key}` names {device}, which leads outside the project root" in result.stderr
+    (root / "device").symlink_to(device)  # a link inside the project is followed before it is judged
+    (root / "seedlint.toml").write_text(f'paths = ["seeds"]\n{key} = "device"\n')
+    result = limited(root, "check", "--no-cache", timeout=30)
+    assert result.returncode == 2 and "leads outside the project root" in result.stderr
