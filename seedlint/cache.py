@@ -279,9 +279,9 @@ def cache_folder(config: Config, directory: Path | None) -> Path:
     return folder
 
 
-def refuse_supplied(folder: Path, files: Iterable[Path] = ()) -> None:
+def refuse_supplied(folder: Path, files: Iterable[Path] = (), ask_git: bool = True) -> None:
     """Raise CacheRefused when the cache folder (or one of its `files`) may come from the checkout: a
-    symbolic link, not a folder, or a folder with files that git tracks (a committed cache)."""
+    symbolic link, not a folder, or (`ask_git`) a folder with files that git tracks (a committed cache)."""
     try:
         info = os.lstat(folder)
     except FileNotFoundError:
@@ -303,7 +303,7 @@ def refuse_supplied(folder: Path, files: Iterable[Path] = ()) -> None:
                 raise CacheRefused(f"cache file {path}: {error.strerror}") from None
             if not stat.S_ISREG(kind):
                 raise CacheRefused(f"cache file {path} is not a regular file (a link?)")
-    repository = git.repository_root(folder)
+    repository = git.repository_root(folder) if ask_git else None
     if repository is None:
         return
     try:
@@ -404,7 +404,8 @@ class DiskCache(Cache):
             _create_private(self.directory / ".gitignore", GITIGNORE)  # only in a folder this run made
         except FileExistsError:
             pass
-        refuse_supplied(self.directory, [self.file])  # (again: nothing may have changed since the run began)
+        # Again, but for git (asked by open_cache): no link may have appeared since the run began.
+        refuse_supplied(self.directory, [self.file], ask_git=False)
         if _create_private(self.file):
             self._prune()
         else:
