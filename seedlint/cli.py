@@ -366,7 +366,10 @@ def show_config(config_file: Path | None, isolated: bool) -> None:
 )
 def clean(config_file: Path | None, isolated: bool, cache_dir: Path | None) -> None:
     """Remove the cache (only seedlint's own files in the cache folder)."""
-    config = load_settings(config_file, isolated, None, None)
+    try:  # (the schema and vocabulary need not be usable to remove a cache)
+        config = load_config(config_file, isolated=isolated)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
     try:
         folder = caching.cache_folder(config, cache_dir)
         removed = caching.clean(folder)
