@@ -11,11 +11,12 @@ severity. The caller treats that as a cache miss.
 
 Plain values whose kind the code does not fix (a copied field's value, a diagnostic's `extra`, a memo key's
 identity) are written in a tagged form that keeps tuples, bytes and mappings apart from lists
-(`encode_value`): equality and hashing of what is read back must be those of what was written.
+(`encode_value`), bytes as base64: equality and hashing of what is read back must be those of what was written.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from typing import Any, TypeAlias
@@ -62,7 +63,7 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 def encode_value(value: object) -> JSONValue:
-    """Plain data in JSON, exactly: a list stays a list, a tuple is {"t": [...]}, bytes {"b": hex}, a
+    """Plain data in JSON, exactly: a list stays a list, a tuple is {"t": [...]}, bytes {"b": base64}, a
     mapping with text keys {"d": {...}}. Anything else is a bug (TypeError)."""
     if isinstance(value, _SCALARS):
         return value
@@ -71,7 +72,7 @@ def encode_value(value: object) -> JSONValue:
     if type(value) is list:
         return [encode_value(item) for item in value]
     if type(value) is bytes:
-        return {"b": value.hex()}
+        return {"b": _base64(value)}
     if type(value) is dict and all(type(key) is str for key in value):
         return {"d": {key: encode_value(item) for key, item in value.items()}}
     raise TypeError(f"not plain data: {type(value).__name__}")
@@ -93,13 +94,18 @@ def decode_value(value: JSONValue) -> object:
     raise Malformed("not a tagged value")
 
 
+def _base64(data: bytes) -> str:
+    """Bytes as JSON text (fingerprints: a third of a record's size; base64 is 4/3 of it, hex twice)."""
+    return base64.b64encode(data).decode("ascii")
+
+
 def _bytes(text: JSONValue) -> bytes:
     if type(text) is not str:
-        raise Malformed("not a hexadecimal string")
+        raise Malformed("not base64 text")
     try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise Malformed("not a hexadecimal string") from None
+        return base64.b64decode(text, validate=True)
+    except ValueError:  # (binascii.Error)
+        raise Malformed("not base64 text") from None
 
 
 def _check(condition: bool, what: str) -> None:
@@ -210,7 +216,7 @@ def encode_record(record: IndexRecord) -> JSONValue:
     refs: JSONValue = []
     if record.refs:
         indexes, urls, keys, copied, titles = record.refs
-        refs = [None if indexes is None else list(indexes), list(urls), list(keys), copied.hex(), titles.hex()]
+        refs = [None if indexes is None else list(indexes), list(urls), list(keys), _base64(copied), _base64(titles)]
     return [
         record.path,
         record.name,
@@ -219,7 +225,7 @@ def encode_record(record: IndexRecord) -> JSONValue:
         refs,
         list(record.topics),
         list(record.aliases),
-        record.fingerprints.hex(),
+        _base64(record.fingerprints),
         record.title_key,
         record.url_key,
     ]
