@@ -15,7 +15,7 @@ It holds:
   runs     per run (its paths and selection), the last report with every file's size, mtime and hash
            (see engine.py).
 
-The cache holds data, never code (seedlint/plain.py: JSON read back into seedlint's types with every shape
+The cache holds data, never code (seedlint/plain.py: MessagePack read back into seedlint's types with every shape
 checked; an entry that does not decode is a miss). Each result is bound to its database's settings key and
 to its file's key and content hash. And the cache is never one the checkout supplies (`open_cache`): a
 cache folder that git tracks, a cache folder or file that is a symbolic link, or a configured `cache-dir`
@@ -49,7 +49,7 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 9
+FORMAT = 10
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")

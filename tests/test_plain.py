@@ -3,7 +3,6 @@ anything else reads back as Malformed (a cache miss), never as another exception
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -69,7 +68,9 @@ def _mutations(value: object, rng: random.Random) -> object:
     if isinstance(value, dict) and value and rng.random() < 0.8:
         key = rng.choice(list(value))
         return {**value, key: _mutations(value[key], rng)}
-    return rng.choice([None, 0, -1, 2**70, 1.5, "", "SL999", "x", [], {}, [1, 2], {"t": 1}, {"b": "zz"}, True])
+    return rng.choice(
+        [None, 0, -1, 2**70, 1.5, "", "SL999", "x", [], {}, [1, 2], {"t": 1}, {"d": {b"k": 1}}, b"\x00", True]
+    )
 
 
 def test_mutated_entries_are_misses(results):
@@ -77,7 +78,7 @@ def test_mutated_entries_are_misses(results):
     blobs = [plain.encode_checked(r) for r in results[:40]]
     outcomes = {"miss": 0, "decoded": 0}
     for blob in blobs:
-        parsed = json.loads(blob)
+        parsed = plain.loads(blob)
         for _ in range(60):
             mutated = _mutations(parsed, rng)
             try:  # (the checks themselves, without decode_checked's net for a forgotten one)
@@ -92,4 +93,6 @@ def test_mutated_entries_are_misses(results):
                 plain.decode_checked(blob[:cut])
     assert outcomes["miss"] > outcomes["decoded"] > 0
     with pytest.raises(plain.Malformed):
-        plain.decode_checked(b"[" * 100_000)
+        plain.decode_checked(b"\x91" * 100_000)  # lists nested 100,000 deep
+    with pytest.raises(plain.Malformed):
+        plain.decode_checked(b"\xdd\xff\xff\xff\xff")  # a list that claims 4 billion items
