@@ -133,7 +133,10 @@ def _texts(value: Data, optional: bool = False) -> tuple[Any, ...]:
 
 def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
     """Diagnostics in eleven columns (path, line, column, code, severity, message, end line, end column,
-    fix, name, extra): a report holds tens of thousands, and columns are checked and rebuilt at C speed."""
+    fix, name, extra): a report holds tens of thousands, and columns are checked and rebuilt at C speed.
+    None for none (most files have none)."""
+    if not diagnostics:
+        return None
     return [
         [d.path for d in diagnostics],
         [d.line for d in diagnostics],
@@ -158,6 +161,8 @@ _OPTIONAL_INT = frozenset({int, type(None)})
 
 
 def decode_diagnostics(value: Data) -> list[Diagnostic]:
+    if value is None:
+        return []
     _check(type(value) is list and len(value) == 11 and set(map(type, value)) == {list}, "not diagnostics")
     paths, lines, columns, codes, severities, messages, end_lines, end_columns, fixes, names, extras = value
     _check(len(set(map(len, value))) == 1, "diagnostics of unequal lengths")
@@ -325,7 +330,7 @@ def checked_from(value: Data) -> Checked:
     _check(type(value) is list and len(value) == 8, "not a result")
     path, diagnostics, record, has_suppressions, stat, digest, positioned, internal_errors = value
     _check(
-        type(diagnostics) is list
+        (diagnostics is None or type(diagnostics) is list)
         and type(has_suppressions) is bool
         and (stat is None or (type(stat) is list and len(stat) == 2 and set(map(type, stat)) <= {int}))
         and type(digest) is str
@@ -392,7 +397,7 @@ def _report_from(value: Data) -> dict[str, Any]:
         and len(keys) == len(sizes) == len(mtimes) == len(digests)
         and type(partial) is bool
         and type(unresolved) is list
-        and type(diagnostics) is list,
+        and (diagnostics is None or type(diagnostics) is list),
         "not a report",
     )
     entries = []
