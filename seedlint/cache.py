@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from seedlint import __version__, git, plain, schema
-from seedlint.config import Config
+from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.discovery import SourceFile
 from seedlint.document import read_bounded
@@ -272,9 +272,7 @@ def cache_folder(config: Config, directory: Path | None) -> Path:
     folder = Path(os.path.abspath(config.root / config.cache_dir))
     if os.path.islink(folder):  # named as such, before where it leads
         raise CacheRefused(f"cache folder {folder} is a symbolic link (a cache is never taken from the checkout)")
-    root = os.path.realpath(config.root)
-    real = os.path.realpath(folder)  # (links anywhere on the way resolved)
-    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+    if not is_within(folder, config.root):  # (links anywhere on the way followed)
         raise CacheRefused(f"`cache-dir` {config.cache_dir} is outside the project root {config.root}")
     return folder
 
