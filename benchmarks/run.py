@@ -76,7 +76,10 @@ def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, chang
     cache = work / f"cache-{corpus.name}"
     shutil.rmtree(cache, ignore_errors=True)
     config = work / f"seedlint-{corpus.name}.toml"
-    config.write_text(f'paths = ["{corpus}"]\n')  # the corpus a partial run resolves against
+    # The corpus a partial run resolves against; `paths` must lie inside the configuration's folder (the
+    # project root), so a corpus elsewhere (the real one, read-only) is only given on the command line.
+    inside = corpus.resolve().is_relative_to(work.resolve())
+    config.write_text(f'paths = ["{corpus}"]\n' if inside else "")
     seedlint = [
         sys.executable,
         "-m",

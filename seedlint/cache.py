@@ -3,14 +3,24 @@ changed costs little more than listing the files, and a run where a few files ch
 what those changes can affect.
 
 One SQLite database per settings key under the cache directory. The settings key covers seedlint's
-version, the configuration, the schema's text, the topic vocabulary's content and the rule registry, so
-changing any of them starts a fresh database. It holds:
+version, what of the configuration changes a file's result (not the selection, severities or per-file
+ignores: those are applied when reporting), the schema's text, the topic vocabulary and the rule registry,
+so changing any of them starts a fresh database; the oldest databases are removed (at most KEPT_DATABASES).
+It holds:
 
   results  each file's size, mtime, content hash and result (diagnostics, index record, positioned
            corpus diagnostics); used when size and mtime match (no read at all) or the content hash does;
   links    which files carry a given address, related target, title, or duplicate key, so the corpus
            rules can find the documents a change affects without loading the whole corpus;
-  runs     per run (its paths), the last report with every file's size, mtime and hash (see engine.py).
+  runs     per run (its paths and selection), the last report with every file's size, mtime and hash
+           (see engine.py).
+
+The cache holds data, never code (seedlint/plain.py: MessagePack read back into seedlint's types with every shape
+checked; an entry that does not decode is a miss). Each result is bound to its database's settings key and
+to its file's key and content hash. And the cache is never one the checkout supplies (`open_cache`): a
+cache folder that git tracks, a cache folder or file that is a symbolic link, or a configured `cache-dir`
+outside the project root is refused with one warning, and the run goes on without a cache. Files are
+created without following links (O_EXCL, O_NOFOLLOW), readable by their owner only.
 
 SQLite gives random access without loading the corpus, atomic transactions and locking between
 concurrent runs (pre-commit batches). A corrupt or unreadable database is deleted and rebuilt; a locked
@@ -22,24 +32,27 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import marshal
 import os
-import pickle
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from seedlint import __version__, schema
-from seedlint.config import Config
+from seedlint import __version__, git, plain, schema
+from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
-from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
+from seedlint.document import read_bounded
 from seedlint.results import Checked
 from seedlint.rules import all_rules
+from seedlint.vocabulary import VocabularyError
 
-FORMAT = 8
+FORMAT = 10
+KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
+# Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
+REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
 
 
@@ -71,7 +84,8 @@ BULK = 5_000  # results written into an empty cache at once: indexed after they 
 
 def settings_key(config: Config) -> str:
     settings = config.to_dict()
-    settings.pop("cache-dir", None)
+    for key in ("cache-dir", *REPORTING_KEYS):
+        settings.pop(key, None)
     material = json.dumps(
         {
             "format": FORMAT,
@@ -88,18 +102,22 @@ def settings_key(config: Config) -> str:
 
 
 def _vocabulary_digest(config: Config) -> str | None:
-    """The topic vocabulary's content: editing it changes what SL603 reports, so it starts a fresh cache."""
-    if not config.topics:
+    """The topic vocabulary: editing it changes what SL603 reports, so it starts a fresh cache."""
+    try:
+        vocabulary = config.topic_vocabulary()
+    except VocabularyError as error:  # (a run checked it already: only an API caller gets here)
+        return f"unusable: {error}"
+    if vocabulary is None:
         return None
-    path = config.resolve(config.topics)
-    files = sorted(path.rglob("*")) if path.is_dir() else [path]
-    digest = hashlib.sha256()
-    for file in files:
-        try:
-            digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0" + file.read_bytes())
-        except OSError:
-            digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0unreadable")
-    return digest.hexdigest()
+    return hashlib.sha256("\n".join(sorted(vocabulary)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def selection_key(config: Config) -> str:
+    """What a run's stored report depends on beyond the per-file results: the diagnostics it holds are the
+    selected ones, at their configured severities."""
+    settings = config.to_dict()
+    chosen = {key: settings[key] for key in REPORTING_KEYS}
+    return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:20]
 
 
 def _hash64(text: str) -> int:
@@ -162,7 +180,7 @@ class Cache:
         todo = []
         done = 0
         for source in sources:
-            hit = self.remembered(source) if source.display_path not in fresh else None
+            hit = self.remembered(source) if source.display_path not in fresh and not source.refused else None
             if hit is None:
                 todo.append(source)
                 continue
@@ -224,11 +242,118 @@ class Cache:
 NO_CACHE = Cache()
 
 
-def open_cache(config: Config, no_cache: bool, directory: Path | None) -> Cache:
-    """The run's cache: `directory`, else the configured `cache-dir`; none with `no_cache`."""
+class CacheRefused(Exception):
+    """A cache folder seedlint will not use: the message says which and why (a warning, never an error)."""
+
+
+def open_cache(
+    config: Config, no_cache: bool, directory: Path | None, warn: Callable[[str], None] | None = None
+) -> Cache:
+    """The run's cache: `directory` (the `--cache-dir` option, the user's own choice), else the configured
+    `cache-dir`; none with `no_cache`. A cache the checkout may have supplied is refused: `warn` is told
+    why, once, and the run goes on without a cache."""
     if no_cache:
         return NO_CACHE
-    return DiskCache(directory if directory is not None else config.resolve(config.cache_dir), config)
+    try:
+        folder = cache_folder(config, directory)
+        cache = DiskCache(folder, config)
+        refuse_supplied(folder, [cache.file])
+    except CacheRefused as error:
+        if warn is not None:
+            warn(f"{error}; running without a cache")
+        return NO_CACHE
+    return cache
+
+
+def cache_folder(config: Config, directory: Path | None) -> Path:
+    """The cache folder; a configured one must lie inside the project root (the configuration's folder)."""
+    if directory is not None:
+        return Path(os.path.abspath(directory))
+    folder = Path(os.path.abspath(config.root / config.cache_dir))
+    if os.path.islink(folder):  # named as such, before where it leads
+        raise CacheRefused(f"cache folder {folder} is a symbolic link (a cache is never taken from the checkout)")
+    if not is_within(folder, config.root):  # (links anywhere on the way followed)
+        raise CacheRefused(f"`cache-dir` {config.cache_dir} is outside the project root {config.root}")
+    return folder
+
+
+def refuse_supplied(folder: Path, files: Iterable[Path] = (), ask_git: bool = True) -> None:
+    """Raise CacheRefused when the cache folder (or one of its `files`) may come from the checkout: a
+    symbolic link, not a folder, or (`ask_git`) a folder with files that git tracks (a committed cache)."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return  # created by this run
+    except OSError as error:
+        raise CacheRefused(f"cache folder {folder}: {error.strerror}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise CacheRefused(f"cache folder {folder} is a symbolic link (a cache is never taken from the checkout)")
+    if not stat.S_ISDIR(info.st_mode):
+        raise CacheRefused(f"cache folder {folder} is not a folder")
+    for name in [*(Path(f).name for f in files), ".gitignore"]:
+        for suffix in ("", "-wal", "-shm", "-journal") if name != ".gitignore" else ("",):
+            path = folder / (name + suffix)
+            try:
+                kind = os.lstat(path).st_mode
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise CacheRefused(f"cache file {path}: {error.strerror}") from None
+            if not stat.S_ISREG(kind):
+                raise CacheRefused(f"cache file {path} is not a regular file (a link?)")
+    repository = git.repository_root(folder) if ask_git else None
+    if repository is None:
+        return
+    try:
+        tracked = git.tracked_files(repository, folder)
+    except git.GitError as error:
+        raise CacheRefused(f"cannot tell whether git tracks the cache folder {folder} ({error})") from None
+    if tracked:
+        raise CacheRefused(
+            f"cache folder {folder} holds files tracked by git (a cache is never taken from the checkout)"
+        )
+
+
+def clean(folder: Path) -> list[Path]:
+    """Remove seedlint's files from the cache folder (and the folder, when nothing else is left in it);
+    returns what was removed. Raises CacheRefused for a folder seedlint would not use."""
+    refuse_supplied(folder)
+    removed: list[Path] = []
+    if not folder.exists():
+        return removed
+    for path in sorted(folder.iterdir()):
+        ours = path.name.startswith("cache-") and ".sqlite3" in path.name
+        if ours or (path.name == ".gitignore" and _is_our_gitignore(path)):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()  # (a link is removed itself, never what it points to)
+                removed.append(path)
+    with contextlib.suppress(OSError):  # not empty: other files are not seedlint's to remove
+        folder.rmdir()
+    return removed
+
+
+def _is_our_gitignore(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode) and read_bounded(path, 16) == GITIGNORE
+    except Exception:
+        return False
+
+
+GITIGNORE = b"*\n"
+
+
+def _create_private(path: Path, content: bytes = b"") -> bool:
+    """Create `path` readable by its owner only, never through a link and never over an existing file;
+    False when it exists."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        return False
+    try:
+        os.write(descriptor, content)
+    finally:
+        os.close(descriptor)
+    return True
 
 
 def file_state(checked: Checked) -> tuple[int, int, str]:
@@ -244,6 +369,7 @@ class DiskCache(Cache):
     def __init__(self, directory: Path, config: Config):
         self.directory = directory
         self.settings = settings_key(config)
+        self.selection = selection_key(config)
         self.file = directory / f"cache-{self.settings}.sqlite3"
         self._db: sqlite3.Connection | None = None
         self._unusable = False
@@ -264,16 +390,25 @@ class DiskCache(Cache):
                         self._unusable = True
                         break
                     self.file.unlink(missing_ok=True)  # corrupt: start afresh
-                except OSError:
+                except (OSError, CacheRefused):
                     self._unusable = True
                     break
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        gitignore = self.directory / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
+        try:
+            self.directory.parent.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700)
+            _create_private(self.directory / ".gitignore", GITIGNORE)  # only in a folder this run made
+        except FileExistsError:
+            pass
+        # Again, but for git (asked by open_cache): no link may have appeared since the run began.
+        refuse_supplied(self.directory, [self.file], ask_git=False)
+        if _create_private(self.file):
+            self._prune()
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(self.file, follow_symlinks=False)  # recently used: kept by _prune
         db = sqlite3.connect(self.file, timeout=10, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -286,6 +421,19 @@ class DiskCache(Cache):
             db.close()
             raise
         return db
+
+    def _prune(self) -> None:
+        """Remove the least recently used databases beyond KEPT_DATABASES (each settings key has its own)."""
+        databases = []
+        for path in self.directory.glob("cache-*.sqlite3"):
+            with contextlib.suppress(OSError):
+                info = os.lstat(path)
+                if stat.S_ISREG(info.st_mode) and path != self.file:
+                    databases.append((info.st_mtime_ns, path))
+        for _, path in sorted(databases, reverse=True)[KEPT_DATABASES - 1 :]:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{path}{suffix}")
 
     def _query(self, sql: str, parameters: tuple = ()) -> list[tuple]:
         db = self._connection()
@@ -303,32 +451,46 @@ class DiskCache(Cache):
         """The last result stored for `key`, whatever the file holds now: (size, mtime, digest, result)."""
         pending = self._pending.get(file_id(key))
         if pending is not None and pending[1].stat is not None:
-            checked = pending[1]
             size, mtime = pending[1].stat
-            return size, mtime, checked.digest, checked
+            return size, mtime, pending[1].digest, pending[1]
         rows = self._query("SELECT key, size, mtime, digest, checked FROM results WHERE id = ?", (file_id(key),))
         if not rows or rows[0][0] != _stored_text(key):
             return None
-        try:
-            return rows[0][1], rows[0][2], rows[0][3], pickle.loads(rows[0][4])
-        except Exception:  # unreadable (another Python, a bug): as if missing
+        size, mtime, digest, blob = rows[0][1:]
+        found = self._decoded(blob)
+        if found is None or type(size) is not int or type(mtime) is not int or found.digest != digest:
             return None
+        return size, mtime, digest, found
+
+    def _decoded(self, blob: object) -> Checked | None:
+        """A stored result, bound to this database's settings key; None (a miss) when it is anything else."""
+        if type(blob) is not bytes or not blob.startswith(self._prefix()):
+            return None
+        try:
+            checked = plain.decode_checked(blob[len(self._prefix()) :])
+        except plain.Malformed:
+            return None
+        return checked if checked.stat is not None and checked.digest and not checked.internal_errors else None
+
+    def _prefix(self) -> bytes:
+        return self.settings.encode() + b"\0"
 
     def remembered(self, source: SourceFile) -> Checked | None:
         entry = self.stored(self.key(source))
         if entry is None:
             return None
         size, mtime, digest, checked = entry
+        if checked.path != source.display_path:
+            return None
         try:
             info = os.stat(source.location)
         except OSError:
             return None
         if (info.st_size, info.st_mtime_ns) == (size, mtime):
             return checked
-        try:
-            with open(source.location, "rb") as stream:
-                data = stream.read()
-        except OSError:
+        try:  # as the document reader reads: regular files only, never blocking, never more than a document
+            data = read_bounded(source.path)
+        except Exception:
             return None
         if hashlib.sha256(data).hexdigest() == digest:
             if trusted_mtime(info.st_mtime_ns) != -1:
@@ -338,7 +500,7 @@ class DiskCache(Cache):
         return None
 
     def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
-        """`blob`, when given, is `checked` already pickled (by a worker)."""
+        """`blob`, when given, is `checked` already encoded (by a worker: plain.encode_checked)."""
         if checked.internal_errors or checked.stat is None or not checked.digest:
             return  # never cache a failure of seedlint itself, nor a file that could not be read
         key = self.key(source)
@@ -405,25 +567,24 @@ class DiskCache(Cache):
         for name, columns in INDEXES.items():
             db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
 
-    @staticmethod
-    def _write(db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
+    def _write(self, db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
         for start in range(0, len(items), 5_000):  # bounded lists of rows
-            DiskCache._write_rows(db, items[start : start + 5_000], bulk)
+            self._write_rows(db, items[start : start + 5_000], bulk)
 
-    @staticmethod
-    def _write_rows(db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
+    def _write_rows(self, db: sqlite3.Connection, items: list[tuple[int, tuple]], bulk: bool) -> None:
         if not bulk:  # the file's links from its earlier content
             ids = [(identifier,) for identifier, _ in items]
             db.executemany("DELETE FROM links WHERE file = ?", ids)
             db.executemany("DELETE FROM aliases WHERE file = ?", ids)
         rows: list[tuple[int, bytes, int, int, str, bytes]] = []
+        prefix = self._prefix()
         links: list[tuple[int, int]] = []
         aliases: list[tuple[str, str, int]] = []
         now = time.time_ns()
         for identifier, (key, checked, blob) in items:
             size, mtime = checked.stat
             mtime = trusted_mtime(mtime, now)
-            blob = blob or pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = prefix + (blob or plain.encode_checked(checked))
             rows.append((identifier, _stored_text(key), size, mtime, checked.digest, blob))
             if checked.record is not None:
                 links.extend((value, identifier) for value in links_of(checked.record))
@@ -463,34 +624,35 @@ class DiskCache(Cache):
         pending = self._pending.get(identifier)
         if pending is not None:
             return pending[1]
-        rows = self._query("SELECT checked FROM results WHERE id = ?", (identifier,))
-        try:
-            return pickle.loads(rows[0][0]) if rows else None
-        except Exception:
-            return None
+        rows = self._query("SELECT digest, checked FROM results WHERE id = ?", (identifier,))
+        checked = self._decoded(rows[0][1]) if rows else None
+        return checked if checked is not None and checked.digest == rows[0][0] else None
 
     # Runs: the last report of a run, keyed by what the run checks (see engine.run).
 
     def last_report(self, run_id: str) -> Report | None:
-        rows = self._query("SELECT report FROM runs WHERE id = ?", (_stored_text(run_id),))
-        try:  # marshal: several times faster than pickle for 100,000 file states and their diagnostics
-            if not rows:
-                return None
-            report = marshal.loads(rows[0][0])
-            report["diagnostics"] = [Diagnostic.from_plain(plain) for plain in report["diagnostics"]]
-        except Exception:
+        rows = self._query("SELECT report FROM runs WHERE id = ?", (self._report_id(run_id),))
+        blob = rows[0][0] if rows else None
+        if type(blob) is not bytes or not blob.startswith(self._prefix()):
             return None
-        return report
+        try:
+            return plain.decode_report(blob[len(self._prefix()) :])
+        except plain.Malformed:
+            return None
 
     def keep_report(self, run_id: str, report: Report) -> None:
         db = self._connection()
         if db is None:
             return
         try:
-            blob = marshal.dumps({**report, "diagnostics": [d.to_plain() for d in report["diagnostics"]]})
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (_stored_text(run_id), blob))
-        except (ValueError, sqlite3.DatabaseError):  # ValueError: not plain data (a bug): no report kept
+            blob = self._prefix() + plain.encode_report(report)
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self._report_id(run_id), blob))
+        except sqlite3.DatabaseError:
             pass
+
+    def _report_id(self, run_id: str) -> bytes:
+        """A report holds the selected diagnostics at their configured severities: one per selection."""
+        return _stored_text(self.selection + "\0" + run_id)
 
 
 def _stored_text(text: str) -> bytes:

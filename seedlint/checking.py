@@ -16,7 +16,7 @@ from seedlint.config import Config
 from seedlint.corpus import record_for
 from seedlint.diagnostic import Diagnostic, cap_repeated
 from seedlint.discovery import SourceFile
-from seedlint.document import Document, load_content, load_document
+from seedlint.document import Document, load_content, load_document, unreadable_document
 from seedlint.results import Checked
 
 Subject = TypeVar("Subject")
@@ -58,6 +58,8 @@ class Reader:
         self.internal_errors = internal_errors
 
     def load(self, source: SourceFile) -> Document | None:
+        if source.refused:  # a link out of the project: never read
+            return unreadable_document(source.path, source.display_path, source.refused)
         try:
             if source.display_path in self.contents:
                 return load_content(self.contents[source.display_path], source.path, source.display_path)
@@ -76,11 +78,13 @@ class Reader:
 def check_source(source: SourceFile, config: Config, content: bytes | None = None) -> Checked:
     """Load and check one file (`content`: its text in memory instead of on disk)."""
     errors: list[str] = []
+    stat: tuple[int, int] | None = None
     try:  # taken before reading: a file changed after this moment cannot be mistaken for the one checked
-        info = os.stat(source.location)
-        stat: tuple[int, int] | None = (info.st_size, info.st_mtime_ns)
+        if not source.refused:  # (a refused file is never cached)
+            info = os.stat(source.location)
+            stat = (info.st_size, info.st_mtime_ns)
     except OSError:
-        stat = None
+        pass
     reader = Reader([source], {source.display_path: content} if content is not None else None, errors)
     doc = reader.load(source)
     if doc is None:

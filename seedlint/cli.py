@@ -19,6 +19,7 @@ from typing import TypeAlias
 import click
 
 from seedlint import __version__, engine, failsafe, fixer, history, registry, schema, selection, watch
+from seedlint import cache as caching
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
 from seedlint.diagnostic import Severity
@@ -27,6 +28,7 @@ from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
 from seedlint.rules import all_rules, find_rule
+from seedlint.vocabulary import VocabularyError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -71,9 +73,10 @@ def load_settings(
         config.extend_select = config.extend_select + _codes(extend_select)
     if no_suppressions:
         config.allow_suppressions = []
-    try:  # a configured schema that cannot be used is the user's to fix, not an error in every document
+    try:  # a configured schema or vocabulary that cannot be used is the user's to fix, not an error per document
         schema.validator(config.schema_path)
-    except schema.SchemaFileError as error:
+        config.topic_vocabulary()
+    except (schema.SchemaFileError, VocabularyError) as error:
         raise usage_error(str(error)) from None
     return config
 
@@ -258,7 +261,7 @@ def check(
     output = Output(output_format, statistics, exit_zero, quiet)
     sources = resolve_sources(paths, config)
     corpus = resolve_corpus(paths, config)
-    cache = open_cache(config, no_cache, cache_dir)
+    cache = open_cache(config, no_cache, cache_dir, warn)
     if fix or diff:
         if since:
             raise usage_error("--since only applies to checking, not to --fix or --diff")
@@ -305,7 +308,7 @@ def watched_run(
             watched.files |= set(watch.absolute(topics.iterdir() if topics.is_dir() else [topics]))
         watched.ignored = watch.absolute([cache_dir if cache_dir is not None else config.resolve(config.cache_dir)])
         sources = resolve_sources(paths, config)
-        cache = open_cache(config, no_cache, cache_dir)
+        cache = open_cache(config, no_cache, cache_dir, warn)
         run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
         result = engine.run(sources, config, resolve_corpus(paths, config), cache=cache, run_id=run_id)
         with commands_stopped(output.is_text):
@@ -344,7 +347,7 @@ def fix_command(
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
     sources = resolve_sources(paths, config)
     output = Output(output_format, statistics, exit_zero, quiet)
-    cache = open_cache(config, no_cache, cache_dir)
+    cache = open_cache(config, no_cache, cache_dir, warn)
     with commands_stopped(output.is_text or diff):
         status = run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes, cache)
     sys.exit(status)
@@ -375,6 +378,10 @@ def commands_stopped(text_output: bool) -> Iterator[None]:
         sys.stderr.flush()
         sys.stdout.write(f"::{token}::\n")
         sys.stdout.flush()
+
+
+def warn(message: str) -> None:
+    click.echo(f"seedlint: warning: {inert(message)}", err=True)
 
 
 @contextmanager
@@ -473,6 +480,39 @@ def show_config(config_file: Path | None, isolated: bool) -> None:
     click.echo("".join(inert(line) + "\n" for line in toml.splitlines()), nl=False)
 
 
+@main.command(name="clean")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Configuration file (seedlint.toml or pyproject.toml).",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where the cache lives (default: `cache-dir`, .seedlint_cache).",
+)
+def clean(config_file: Path | None, isolated: bool, cache_dir: Path | None) -> None:
+    """Remove the cache (only seedlint's own files in the cache folder)."""
+    try:  # (the schema and vocabulary need not be usable to remove a cache)
+        config = load_config(config_file, isolated=isolated)
+    except ConfigError as error:
+        raise usage_error(str(error)) from None
+    try:
+        folder = caching.cache_folder(config, cache_dir)
+        removed = caching.clean(folder)
+    except caching.CacheRefused as error:
+        raise usage_error(f"{error}; not cleaned") from None
+    except OSError as error:
+        raise usage_error(f"cannot clean the cache folder {cache_dir or config.cache_dir}: {error}") from None
+    shown = os.path.relpath(folder) if folder.is_relative_to(Path.cwd()) else str(folder)
+    if removed:
+        click.echo(f"Removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {shown}.")
+    else:
+        click.echo(f"Nothing to clean in {shown}.")
+
+
 @main.command(name="schema")
 def print_schema() -> None:
     """Print the article JSON Schema."""
@@ -560,7 +600,7 @@ def report_command(
         sources,
         config,
         resolve_corpus(paths, config),
-        open_cache(config, no_cache, cache_dir),
+        open_cache(config, no_cache, cache_dir, warn),
         "\0".join(sorted(os.path.abspath(target) for target in targets)),
         [str(target) for target in (paths or [Path(p) for p in config.paths])],
     )

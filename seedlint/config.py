@@ -1,20 +1,38 @@
 """Configuration: `[tool.seedlint]` in pyproject.toml, or a seedlint.toml, found from the working
 directory upwards. Unknown keys and bad values are errors naming the key. (Whether the rule codes it names
 exist is checked by seedlint/selection.py, which knows the rules: this module knows none.)
+
+The configuration is part of the checked repository, which an attacker may have written: every path it
+names (`paths`, `schema`, `topics`) must resolve, links followed, inside the project root (the
+configuration file's folder, or the working directory without one), and the configuration file itself
+inside its own folder; otherwise it is a usage error naming the key and the path, never showing what the
+file holds. (`cache-dir` is checked by seedlint/cache.py: a refused cache is a warning, not an error.)
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seedlint.document import FileTooLarge, read_bounded
+from seedlint.vocabulary import load_vocabulary
+
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few hundred bytes
+
 
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and the key."""
+
+
+def is_within(path: Path | str, folder: Path | str) -> bool:
+    """Whether `path` is `folder` or inside it, links followed on both sides."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 @dataclass
@@ -42,10 +60,22 @@ class Config:
     # Where the configuration came from (not a key).
     source: Path | None = None
     root: Path = field(default_factory=Path.cwd)
+    # The allowed topics read from `topics` (see topic_vocabulary; not a key).
+    vocabulary: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def schema_path(self) -> Path | None:
         return self.resolve(self.schema) if self.schema else None
+
+    def topic_vocabulary(self) -> frozenset[str] | None:
+        """The allowed topics, None without `topics`: read once (when the configuration is loaded, so that a
+        bad vocabulary is one usage error), then carried with the configuration (to worker processes too).
+        Raises VocabularyError."""
+        if self.topics is None:
+            return None
+        if self.vocabulary is None:
+            self.vocabulary = load_vocabulary(self.resolve(self.topics), self.topics)
+        return self.vocabulary
 
     def resolve(self, relative: str) -> Path:
         return (self.root / relative).resolve() if not Path(relative).is_absolute() else Path(relative)
@@ -70,23 +100,24 @@ class Config:
         values = dataclasses.asdict(self)
         values.pop("root")
         values.pop("source")
+        values.pop("vocabulary")
         return {name.replace("_", "-"): value for name, value in values.items()}
 
 
 _CHOICES = {"related_scope": ("closed", "hosts", "open")}
 # Every number has bounds: a negative tolerance or a year 0 is a typo, never a setting.
 _BOUNDS = {"future_tolerance_days": (0, 3650), "earliest_year": (1900, 2100), "filename_date_tolerance_days": (0, 366)}
-_FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("source", "root")}
+_FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("source", "root", "vocabulary")}
 
 
 def find_config_file(start: Path) -> tuple[Path, dict] | None:
     """The nearest seedlint.toml, or pyproject.toml with a [tool.seedlint] table, from `start` upwards."""
     for folder in [start, *start.parents]:
         candidate = folder / "seedlint.toml"
-        if candidate.is_file():
+        if candidate.is_file() or candidate.is_symlink():
             return candidate, _read_toml(candidate)
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if candidate.is_file() or candidate.is_symlink():
             table = _read_toml(candidate).get("tool", {}).get("seedlint")
             if table is not None:
                 return candidate, table
@@ -95,18 +126,32 @@ def find_config_file(start: Path) -> tuple[Path, dict] | None:
 
 def load_config(explicit: Path | None = None, *, isolated: bool = False, start: Path | None = None) -> Config:
     if isolated:
-        return Config(root=start or Path.cwd())
-    if explicit is not None:
-        if not explicit.is_file():
+        config = Config(root=start or Path.cwd())
+    elif explicit is not None:
+        if not (explicit.exists() or explicit.is_symlink()):
             raise ConfigError(f"{explicit}: configuration file not found")
         table = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
             table = table.get("tool", {}).get("seedlint", {})
-        return config_from_table(table, explicit)
-    found = find_config_file((start or Path.cwd()).resolve())
-    if found is None:
-        return Config(root=start or Path.cwd())
-    return config_from_table(found[1], found[0])
+        config = config_from_table(table, explicit)
+    else:
+        found = find_config_file((start or Path.cwd()).resolve())
+        config = Config(root=start or Path.cwd()) if found is None else config_from_table(found[1], found[0])
+    check_paths(config)
+    return config
+
+
+def check_paths(config: Config) -> None:
+    """Raise ConfigError for a path of the configuration that leads outside the project root."""
+    where = f"{config.source}: " if config.source is not None else ""
+    named = [("paths", entry) for entry in config.paths]
+    named += [(key, value) for key in ("schema", "topics") if (value := getattr(config, key)) is not None]
+    for key, value in named:
+        if not is_within(config.resolve(value), config.root):
+            raise ConfigError(
+                f"{where}`{key}` names {value}, which leads outside the project root {config.root} "
+                f"(to {os.path.realpath(config.resolve(value))}): not read"
+            )
 
 
 def config_from_table(table: dict, source: Path) -> Config:
@@ -158,9 +203,21 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
 
 
 def _read_toml(path: Path) -> dict:
+    """The file's TOML: only a regular file inside its own folder (not a link out of it), of at most
+    MAX_CONFIG_BYTES, read without blocking (see document.read_bounded)."""
+    if not is_within(path, os.path.dirname(os.path.abspath(path))):
+        raise ConfigError(
+            f"{path}: the configuration file is a link to {os.path.realpath(path)}, outside its folder: not read"
+        )
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except FileTooLarge:
+        raise ConfigError(f"{path}: cannot read configuration: over {MAX_CONFIG_BYTES:,} bytes") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None

@@ -1,4 +1,11 @@
-"""Files: which documents a run checks."""
+"""Files: which documents a run checks.
+
+Every document must lie inside the run's boundary, links followed: the project root (the configuration's
+folder) for what lies in it, or a folder given on the command line outside the project (the user's own
+choice: `seedlint check ../other/corpus`). A document that is a link leading out of it is never read:
+it is kept as a source whose loading reports why (SL001), so that nothing outside the repository reaches
+any output and `fix` never writes there. Folder links are not followed while walking.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,11 @@ import fnmatch
 import functools
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from seedlint.config import Config
+from seedlint.config import Config, is_within
 from seedlint.diagnostic import FastPickle
 
 
@@ -22,10 +30,11 @@ class SourceFile(FastPickle):
     location: str  # the path as found or given (a str: a corpus has 100,000 of them; `path` makes a Path)
     display_path: str  # as shown in diagnostics: relative to the working directory when inside it
     absolute: str  # os.path.abspath(location), which the cache knows the file by
+    refused: str = ""  # why the file is not read (a link leading out of the project), or ""
 
     @classmethod
-    def at(cls, path: Path | str, display: str) -> SourceFile:
-        return cls(str(path), display, os.path.abspath(path))
+    def at(cls, path: Path | str, display: str, refused: str = "") -> SourceFile:
+        return cls(str(path), display, os.path.abspath(path), refused)
 
     @property
     def path(self) -> Path:
@@ -60,8 +69,9 @@ def discover(paths: list[Path], config: Config, cwd: Path | None = None) -> list
     """Every document under `paths`: directories are walked (symlinked folders are not followed, so a
     link loop cannot trap the walk); files named explicitly are always checked, whatever their name.
     A folder that cannot be listed is kept as a source too: loading it reports why, instead of the
-    folder's documents silently going unchecked."""
+    folder's documents silently going unchecked. A link leading out of the boundary is kept refused."""
     cwd = (cwd or Path.cwd()).resolve()
+    project = os.path.realpath(config.root)
     found: dict[str, SourceFile] = {}
 
     def unlistable(error: OSError) -> None:
@@ -69,28 +79,74 @@ def discover(paths: list[Path], config: Config, cwd: Path | None = None) -> list
         found.setdefault(str(path), SourceFile.at(path, display_path(path, cwd)))
 
     for given in paths:
-        if given.is_dir():
-            root = str(given)
-            absolute_root = os.path.abspath(root)
-            shown_root = display_path(given, cwd)
-            for folder, dirnames, filenames in os.walk(root, onerror=unlistable):
-                inner = folder[len(root) :].lstrip(os.sep).replace(os.sep, "/")  # the folder relative to `given`
-                absolute_folder = absolute_root + folder[len(root) :]
-                prefix = inner + "/" if inner else ""
-                dirnames[:] = sorted(
-                    d for d in dirnames if not d.startswith(".") and not _matches(prefix + d, config.exclude)
-                )
-                for name in sorted(filenames):
-                    relative = prefix + name
-                    if _matches(relative, config.include) and not _matches(relative, config.exclude):
-                        path = folder + os.sep + name
-                        shown = _shown(relative) if shown_root == "." else shown_root + "/" + _shown(relative)
-                        found.setdefault(path, SourceFile(path, shown, absolute_folder + os.sep + name))
-        elif given.exists() or given.is_symlink():
-            found.setdefault(str(given), SourceFile.at(given, display_path(given, cwd)))
-        else:
+        if not (given.exists() or given.is_symlink()):
             raise DiscoveryError(f"{given}: no such file or directory")
+        boundary = _boundary(given, project)
+        if not given.is_dir():  # (a file a hook passed may be a link: a finding, like a link found in a folder)
+            found.setdefault(
+                str(given), SourceFile.at(given, display_path(given, cwd), _refused(given, boundary, project))
+            )
+            continue
+        if not is_within(given, boundary):
+            raise DiscoveryError(f"{given}: a link to {os.path.realpath(given)}, outside the project root: not read")
+        root = str(given)
+        absolute_root = os.path.abspath(root)
+        shown_root = display_path(given, cwd)
+        for folder, dirnames, files in _walk(root, unlistable):
+            inner = folder[len(root) :].lstrip(os.sep).replace(os.sep, "/")  # the folder relative to `given`
+            absolute_folder = absolute_root + folder[len(root) :]
+            prefix = inner + "/" if inner else ""
+            dirnames[:] = sorted(
+                d for d in dirnames if not d.startswith(".") and not _matches(prefix + d, config.exclude)
+            )
+            for name, is_link in sorted(files):
+                relative = prefix + name
+                if _matches(relative, config.include) and not _matches(relative, config.exclude):
+                    path = folder + os.sep + name
+                    shown = _shown(relative) if shown_root == "." else shown_root + "/" + _shown(relative)
+                    refused = _refused(path, boundary, project) if is_link else ""
+                    found.setdefault(path, SourceFile(path, shown, absolute_folder + os.sep + name, refused))
     return sorted(found.values(), key=lambda source: source.display_path)
+
+
+def _boundary(given: Path, project: str) -> str:
+    """Where the documents of `given` must lie: the project root when `given` is an entry of a folder
+    inside it; else the given folder itself (or a given file's folder): the user named a place outside."""
+    parent = os.path.dirname(os.path.abspath(given))
+    if is_within(parent, project):
+        return project
+    return os.path.realpath(given if given.is_dir() else parent)
+
+
+def _refused(path: str | Path, boundary: str, project: str) -> str:
+    if is_within(path, boundary):
+        return ""
+    where = "the project root" if boundary == project else "the checked folder"
+    return f"cannot read file: a link leading outside {where} (to {os.path.realpath(path)}): not read"
+
+
+def _walk(top: str, onerror: Callable[[OSError], None]) -> Iterator[tuple[str, list[str], list[tuple[str, bool]]]]:
+    """os.walk (top down, links to folders not followed), with each file's name and whether it is a link
+    (known from the directory listing: no stat per file)."""
+    try:
+        entries = list(os.scandir(top))
+    except OSError as error:
+        onerror(error)
+        return
+    dirnames: list[str] = []
+    files: list[tuple[str, bool]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            dirnames.append(entry.name)
+        else:
+            files.append((entry.name, entry.is_symlink()))
+    yield top, dirnames, files
+    for name in dirnames:
+        yield from _walk(top + os.sep + name, onerror)
 
 
 def _shown(relative: str) -> str:

@@ -186,6 +186,11 @@ def load_document(path: Path, display_path: str | None = None) -> Document:
     return parse_document(raw, path, display)
 
 
+def unreadable_document(path: Path, display_path: str, reason: str) -> Document:
+    """A document that is not read (a link leading out of the project): SL001 with `reason`."""
+    return _unloaded(path, display_path, Problem("unreadable-file", _start_span(), reason))
+
+
 class FileTooLarge(Exception):
     pass
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
-from seedlint import incremental, rules, selection
+from seedlint import incremental, plain, rules, selection
 from seedlint.cache import NO_CACHE, Cache, Report, file_state
 from seedlint.checking import Reader, check_source, run_checks
 from seedlint.config import Config
@@ -44,9 +43,27 @@ def collect_garbage_rarely() -> None:
 
 
 def _check_chunk(sources: list[SourceFile], config: Config) -> list[bytes]:
-    """In a worker: the results pickled here, once, as the cache stores them (the main process keeps
-    the bytes for the cache and the object for the corpus, instead of pickling every result again)."""
-    return [pickle.dumps(check_source(source, config), protocol=pickle.HIGHEST_PROTOCOL) for source in sources]
+    """In a worker: the results encoded here, once, as the cache stores them (plain.encode_checked: data
+    only); the main process decodes them for the corpus and keeps the bytes for the cache, instead of
+    encoding every result again. (The executor pickles the list of bytes and the sources between this
+    process and its own workers, through a pipe: nothing read from disk is ever unpickled.)"""
+    return [_encoded(check_source(source, config)) for source in sources]
+
+
+def _encoded(checked: Checked) -> bytes:
+    try:
+        return plain.encode_checked(checked)
+    except Exception:  # a bug (a value that is not plain data): reported, never a lost result
+        error = f"{checked.path}: internal error while encoding the result:\n{traceback.format_exc()}"
+        return plain.encode_checked(Checked(checked.path, [], None, False, [error]))
+
+
+def _decoded(blob: bytes, source: SourceFile) -> tuple[Checked, bytes | None]:
+    try:
+        return plain.decode_checked(blob), blob
+    except plain.Malformed:  # a bug: what a worker encodes always decodes
+        error = f"{source.display_path}: internal error while decoding the result:\n{traceback.format_exc()}"
+        return Checked(source.display_path, [], None, False, [error]), None
 
 
 def checker(config: Config, contents: dict[str, bytes]) -> Callable[[list[SourceFile]], Iterator[tuple]]:
@@ -60,7 +77,7 @@ def checker(config: Config, contents: dict[str, bytes]) -> Callable[[list[Source
             with ProcessPoolExecutor(workers, initializer=collect_garbage_rarely) as pool:
                 for chunk, blobs in zip(chunks, pool.map(_check_chunk, chunks, [config] * len(chunks)), strict=True):
                     for source, blob in zip(chunk, blobs, strict=True):
-                        yield source, pickle.loads(blob), blob
+                        yield source, *_decoded(blob, source)
         else:
             for source in todo:
                 yield source, check_source(source, config, contents.get(source.display_path)), None

@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from seedlint import schema_shape
+from seedlint.document import FileTooLarge, read_bounded
 from seedlint.memo import Memo, digest
 
 SCHEMA_NAME = "article.schema.json"
@@ -32,8 +33,14 @@ def default_schema_path() -> Path:
     return Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_NAME
 
 
+MAX_SCHEMA_BYTES = 4 * 1024 * 1024  # the article schema has a few kB
+
+
 def schema_text(path: Path | None = None) -> str:
-    return (path or default_schema_path()).read_text(encoding="utf-8")
+    """The schema file's text, read as documents are (a configured schema is part of the checked
+    repository): a regular file only, without blocking, at most MAX_SCHEMA_BYTES. Raises OSError,
+    FileTooLarge or UnicodeDecodeError."""
+    return read_bounded(path or default_schema_path(), MAX_SCHEMA_BYTES).decode("utf-8")
 
 
 class SchemaFileError(Exception):
@@ -48,6 +55,8 @@ def validator(path: Path | None = None) -> Draft202012Validator:
         text = schema_text(path)
     except OSError as error:
         raise SchemaFileError(f"{shown}: cannot read the schema: {error.strerror or error}") from None
+    except FileTooLarge:
+        raise SchemaFileError(f"{shown}: cannot read the schema: over {MAX_SCHEMA_BYTES:,} bytes") from None
     except ValueError as error:  # (not UTF-8)
         raise SchemaFileError(f"{shown}: cannot read the schema: {error}") from None
     try:

@@ -3,6 +3,7 @@ overrides."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import fnmatch
 import functools
@@ -88,11 +89,14 @@ def config_relative(path: str, config: Config) -> str:
 
 
 def apply_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
-    """The configured severity of the most specific code or prefix that matches (`SL`, `SL50`, `SL505`)."""
+    """The diagnostic at the configured severity of the most specific code or prefix that matches (`SL`,
+    `SL50`, `SL505`): a copy when that differs (the original may be a cached result's, which is the same
+    whatever the configured severities)."""
     if config.severity:
         matching = [prefix for prefix in config.severity if diagnostic.code.startswith(prefix.upper())]
-        if matching:
-            diagnostic.severity = Severity(config.severity[max(matching, key=len)])
+        override = config.severity[max(matching, key=len)] if matching else None
+        if override and override != diagnostic.severity.value:
+            return dataclasses.replace(diagnostic, severity=Severity(override))
     return diagnostic
 
 

@@ -10,6 +10,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from seedlint.document import FileTooLarge, read_bounded
+
 
 class WriteError(Exception):
     """The file could not be written; the original is untouched. The message names the file and why."""
@@ -18,11 +20,15 @@ class WriteError(Exception):
 def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
     """Replace `path`'s bytes with `content`, provided the file still holds `expected` (what was read and
     checked): a file changed by someone else meanwhile is left alone."""
-    target = path.resolve()  # a symlinked document: write the file it points to, keep the link
+    if path.is_symlink():  # only regular files are fixed: never a file elsewhere through a link
+        raise WriteError(f"{path}: a symbolic link; not fixed (fix the file it points to under its own name)")
+    target = path.resolve()
     try:
         info = target.stat()
     except OSError as error:
         raise WriteError(f"{path}: cannot write the fix: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteError(f"{path}: not a regular file; not fixed")
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteError(f"{path}: file is read-only; not fixed (make it writable to apply the fix)")
     fd, temporary = None, None
@@ -34,7 +40,11 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        if target.read_bytes() != expected:
+        try:
+            current = read_bounded(target)  # (regular files only, never blocking: as it was read)
+        except FileTooLarge:
+            current = None
+        if current != expected:
             raise WriteError(f"{path}: file changed on disk while it was being fixed; not overwritten (run again)")
         os.replace(temporary, target)
         temporary = None

@@ -135,3 +135,55 @@ def test_editing_the_topic_vocabulary_invalidates(corpus):
 
     time.sleep(1.1)  # one process runs both checks here: it looks at the vocabulary at most once a second
     assert check() == check("--no-cache") != first
+
+
+def test_a_new_selection_reuses_the_per_file_results(corpus, monkeypatch):
+    """Selection, severities and per-file ignores are applied when reporting: changing them re-checks no
+    file and makes no new database, and the report is that of a run without cache."""
+    from seedlint import engine
+
+    selections = [["--select", "SL1"], ["--ignore", "SL5,SL6"], ["--select", "SL2", "--extend-select", "SL104"]]
+    expected = [check("--no-cache", *options) for options in selections]
+    reconfigured = 'paths = ["docs"]\nseverity = {SL104 = "info"}\nper-file-ignores = {"docs/2*" = ["SL5"]}\n'
+    (corpus / "seedlint.toml").write_text(reconfigured)
+    expected_reconfigured = check("--no-cache")
+    (corpus / "seedlint.toml").write_text('paths = ["docs"]\n')
+    check()
+    calls = []
+    original = engine.check_source
+    monkeypatch.setattr(engine, "check_source", lambda *args: calls.append(args[0]) or original(*args))
+    assert [check(*options) for options in selections] == expected
+    (corpus / "seedlint.toml").write_text(reconfigured)
+    assert check() == expected_reconfigured
+    assert calls == []
+    assert len(list((corpus / ".seedlint_cache").glob("cache-*.sqlite3"))) == 1
+
+
+def test_old_databases_are_pruned(corpus):
+    from seedlint.cache import KEPT_DATABASES
+
+    for year in range(1990, 1990 + KEPT_DATABASES + 3):
+        (corpus / "seedlint.toml").write_text(f'paths = ["docs"]\nearliest-year = {year}\n')
+        check()
+    assert len(list((corpus / ".seedlint_cache").glob("cache-*.sqlite3"))) == KEPT_DATABASES
+
+
+def test_clean_removes_only_seedlint_files(corpus):
+    check()
+    (corpus / ".seedlint_cache" / "notes.txt").write_text("mine\n")
+    status, output = run_cli("clean")
+    assert status == 0 and output.startswith("Removed ") and "from .seedlint_cache." in output
+    assert [p.name for p in (corpus / ".seedlint_cache").iterdir()] == ["notes.txt"]
+    (corpus / ".seedlint_cache" / "notes.txt").unlink()
+    check()
+    assert run_cli("clean")[0] == 0 and not (corpus / ".seedlint_cache").exists()
+    assert run_cli("clean") == (0, "Nothing to clean in .seedlint_cache.\n")
+
+
+def test_clean_refuses_a_linked_cache_folder(corpus, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "cache-x.sqlite3").write_bytes(b"not ours to remove")
+    (corpus / ".seedlint_cache").symlink_to(outside)
+    status, output = run_cli("clean")
+    assert status == 2 and "symbolic link" in output and "not cleaned" in output
+    assert (outside / "cache-x.sqlite3").exists()

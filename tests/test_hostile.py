@@ -248,8 +248,11 @@ def test_a_link_to_an_endless_device_is_refused(docs):
     status, items, stderr = lint("docs")
     assert_calm(status, items, stderr)
     assert [(d["code"], d["message"]) for d in items if d["path"] == "docs/zero.md"] == [
-        ("SL001", "cannot read file: not a regular file (a device or socket)")
+        ("SL001", "cannot read file: a link leading outside the project root (to /dev/zero): not read")
     ]
+    # Whatever the path, the reader itself refuses a device without reading it.
+    with pytest.raises(OSError, match=r"not a regular file \(a device or socket\)"):
+        document.read_bounded(Path("/dev/zero"))
 
 
 def test_directory_named_like_a_document_inside_a_walked_folder(docs):

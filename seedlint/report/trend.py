@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from seedlint import engine, git
-from seedlint.cache import DiskCache, settings_key
+from seedlint.cache import DiskCache, selection_key, settings_key
 from seedlint.config import Config
 from seedlint.discovery import SourceFile, discover, display_path
 from seedlint.report import Request
@@ -263,7 +263,8 @@ class _Known:
 
     def __init__(self, folder: Path, config: Config):
         self.file = folder / "commits.json"
-        self.key = f"{settings_key(config)}\0{Path.cwd().resolve()}"
+        # (the findings held are the selected ones: the selection is part of the key, as for a run's report)
+        self.key = f"{settings_key(config)}\0{selection_key(config)}\0{Path.cwd().resolve()}"
         try:
             stored = json.loads(self.file.read_text(encoding="utf-8"))
             self.commits: dict[str, Any] = stored["commits"] if stored.get("key") == self.key else {}

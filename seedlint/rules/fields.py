@@ -7,14 +7,9 @@ import base64
 import binascii
 import difflib
 import re
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-import yaml
 
 from seedlint.edits import replace_value
 from seedlint.registry import define
@@ -123,7 +118,7 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
     for path, image in _images(data):
         yield from _check_image(doc, path, image)
     yield from _check_texts(doc, data)
-    vocabulary = load_vocabulary(config.resolve(config.topics)) if config.topics else None
+    vocabulary = config.topic_vocabulary()
     topics = data.get("topics")
     for index, topic in enumerate(topics if isinstance(topics, list) else []):
         if vocabulary is not None and isinstance(topic, str) and topic.strip() not in vocabulary:
@@ -279,47 +274,6 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
 def _describe_blank(value: str) -> str:
     blanks = value[: len(value) - len(value.lstrip())] + value[len(value.rstrip()) :]
     return ", ".join(sorted({repr(ch) for ch in blanks}))
-
-
-def load_vocabulary(path: Path) -> frozenset[str]:
-    """The vocabulary at `path`, read again when a file of it changed: a long-lived process (tests, an
-    editor integration) may outlive an edit. Its files are looked at no more than once a second."""
-    checked_at, signature = _SIGNATURES.get(path, (0.0, ()))
-    if time.monotonic() - checked_at > 1.0:
-        files = sorted(path.iterdir()) if path.is_dir() else [path]
-        signature = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.exists())
-        _SIGNATURES[path] = (time.monotonic(), signature)
-    return _load_vocabulary(path, signature)
-
-
-_SIGNATURES: dict[Path, tuple[float, tuple[tuple[str, int, int], ...]]] = {}
-
-
-@lru_cache(maxsize=8)
-def _load_vocabulary(path: Path, signature: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
-    """The allowed topics: a folder of taxonomy YAML files (their `name` fields), a YAML file (a list, or
-    mappings with `name`), or a text file with one topic per line."""
-    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".md")) if path.is_dir() else [path]
-    names: set[str] = set()
-    for file in files:
-        text = file.read_text(encoding="utf-8")
-        if file.suffix in (".yaml", ".yml", ".md") or path.is_dir():
-            names.update(_names(text))
-        else:
-            names.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return frozenset(names)
-
-
-def _names(text: str) -> set[str]:
-    # A taxonomy file may itself be front matter between `---` lines.
-    body = text.split("\n---", 1)[0].removeprefix("---\n") if text.startswith("---") else text
-    data = yaml.safe_load(body)
-    items = data if isinstance(data, list) else [data]
-    return {
-        str(item["name"]) if isinstance(item, dict) else str(item)
-        for item in items
-        if item is not None and (not isinstance(item, dict) or "name" in item)
-    }
 
 
 def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from seedlint import schema
-from seedlint.rules.fields import load_vocabulary
 from seedlint.server.context import LineContext, line_context
 from seedlint.server.convert import PositionMap
 from seedlint.server.features.diagnostics import Diagnostics
 from seedlint.server.project import Project
 from seedlint.server.session import Text
+from seedlint.vocabulary import VocabularyError
 
 if TYPE_CHECKING:
     from seedlint.server.editor import Editor
@@ -111,8 +111,8 @@ class Completion:
         config = project.config
         if config.topics:
             try:
-                return [(topic, "topic vocabulary") for topic in sorted(load_vocabulary(config.resolve(config.topics)))]
-            except (OSError, ValueError) as error:
+                return [(topic, "topic vocabulary") for topic in sorted(config.topic_vocabulary() or ())]
+            except VocabularyError as error:
                 self.server.show(f"seedlint: cannot read the topic vocabulary {config.topics}: {error}")
                 return []
         counts: Counter = Counter()

@@ -1,0 +1,420 @@
+"""seedlint's results as data only, for the cache: MessagePack written here, and read back into seedlint's
+own types with every value's type and shape checked.
+
+The cache lives in the checked repository's folder, which an attacker may write (a pull request), so what it
+holds is data, never code: no pickle (whose loading calls whatever the bytes name), no marshal (whose
+documentation says it is not safe against malicious data: it builds code objects, and crafted input has
+crashed the interpreter). MessagePack (the `msgpack` package, C) builds only nil, booleans, integers,
+floats, text, bytes, lists and mappings with text keys; its lengths are bounded by the input's size, and an
+extension type comes back as an `ExtType` object that no check below accepts. It encodes a run's report
+6x and decodes it 2x faster than the standard library's JSON (bytes stay bytes, text needs no escapes).
+`decode_*` then build `Checked`, `Diagnostic` and `IndexRecord` from the data and raise `Malformed` on
+anything else: a wrong type, a wrong length, an unknown rule code or severity. The caller treats that as a
+cache miss.
+
+Plain values whose kind the code does not fix (a copied field's value, a diagnostic's `extra`, a memo key's
+identity) are written in a tagged form that keeps tuples and mappings apart from lists (`encode_value`):
+equality and hashing of what is read back must be those of what was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+import msgpack
+
+from seedlint.corpus import IndexRecord, PackedRefs, _index_record
+from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from seedlint.results import Checked
+from seedlint.rules import all_rules
+
+Data: TypeAlias = Any  # what msgpack.unpackb returns: checked by the decoders before use
+
+
+class Malformed(Exception):
+    """Stored data that does not have the shape seedlint writes: a cache miss."""
+
+
+_SEVERITIES = {severity.value: severity for severity in Severity}
+_APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}
+_CODES: frozenset[str] = frozenset()
+
+
+def _known_codes() -> frozenset[str]:
+    global _CODES
+    if not _CODES:
+        _CODES = frozenset(rule.code for rule in all_rules())
+    return _CODES
+
+
+def dumps(value: object) -> bytes:
+    """MessagePack (file names that are not UTF-8 carry surrogates: kept as they are)."""
+    packed: bytes = msgpack.packb(value, use_bin_type=True, unicode_errors="surrogatepass")
+    return packed
+
+
+def loads(blob: bytes) -> Data:
+    try:
+        return msgpack.unpackb(
+            blob, raw=False, use_list=True, strict_map_key=True, unicode_errors="surrogatepass", timestamp=0
+        )
+    except Exception as error:  # malformed input: ValueError, its subclasses, TypeError, an unknown format
+        raise Malformed(f"{type(error).__name__}: {error}") from None
+
+
+# Values of no fixed kind --------------------------------------------------------------------------------
+
+_SCALARS = (str, bytes, int, float, bool, type(None))
+_TEXT = frozenset({str})
+_OPTIONAL_TEXT = frozenset({str, type(None)})
+
+
+def encode_value(value: object) -> Data:
+    """Plain data, exactly: a list stays a list, a tuple is {"t": [...]}, a mapping with text keys
+    {"d": {...}}. Anything else is a bug (TypeError)."""
+    if isinstance(value, _SCALARS):
+        return value
+    if type(value) is tuple:
+        return {"t": [encode_value(item) for item in value]}
+    if type(value) is list:
+        return [encode_value(item) for item in value]
+    if type(value) is dict and all(type(key) is str for key in value):
+        return {"d": {key: encode_value(item) for key, item in value.items()}}
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+def decode_value(value: Data) -> object:
+    if isinstance(value, _SCALARS):
+        return value
+    if type(value) is list:
+        return [decode_value(item) for item in value]
+    if type(value) is dict and len(value) == 1:
+        ((tag, inner),) = value.items()
+        if tag == "t" and type(inner) is list:
+            return tuple(decode_value(item) for item in inner)
+        if tag == "d" and type(inner) is dict and set(map(type, inner)) <= _TEXT:
+            return {key: decode_value(item) for key, item in inner.items()}
+    raise Malformed("not a tagged value")
+
+
+def _bytes(value: Data) -> bytes:
+    _check(type(value) is bytes, "not bytes")
+    return value
+
+
+def _check(condition: bool, what: str) -> None:
+    if not condition:
+        raise Malformed(what)
+
+
+def _text(value: Data) -> str:
+    _check(type(value) is str, "not text")
+    return value
+
+
+def _integer(value: Data) -> int:
+    _check(type(value) is int, "not an integer")
+    return value
+
+
+def _optional(value: Data, kind: Callable[[Data], Any]) -> Any:
+    return None if value is None else kind(value)
+
+
+def _texts(value: Data, optional: bool = False) -> tuple[Any, ...]:
+    """A list of texts (or None with `optional`) as a tuple; the types are collected at C speed."""
+    _check(type(value) is list and set(map(type, value)) <= (_OPTIONAL_TEXT if optional else _TEXT), "not texts")
+    return tuple(value)
+
+
+# Diagnostics -------------------------------------------------------------------------------------------
+
+
+def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
+    """Diagnostics in eleven columns (path, line, column, code, severity, message, end line, end column,
+    fix, name, extra): a report holds tens of thousands, and columns are checked and rebuilt at C speed.
+    None for none (most files have none)."""
+    if not diagnostics:
+        return None
+    return [
+        [d.path for d in diagnostics],
+        [d.line for d in diagnostics],
+        [d.column for d in diagnostics],
+        [d.code for d in diagnostics],
+        [d.severity.value for d in diagnostics],
+        [d.message for d in diagnostics],
+        [d.end_line for d in diagnostics],
+        [d.end_column for d in diagnostics],
+        [None if d.fix is None else _encode_fix(d.fix) for d in diagnostics],
+        [d.name for d in diagnostics],
+        [encode_value(d.extra) if d.extra else None for d in diagnostics],
+    ]
+
+
+def _encode_fix(fix: Fix) -> Data:
+    return [[[e.start, e.end, e.content] for e in fix.edits], fix.applicability.value, fix.description]
+
+
+_INT = frozenset({int})
+_OPTIONAL_INT = frozenset({int, type(None)})
+
+
+def decode_diagnostics(value: Data) -> list[Diagnostic]:
+    if value is None:
+        return []
+    _check(type(value) is list and len(value) == 11 and set(map(type, value)) == {list}, "not diagnostics")
+    paths, lines, columns, codes, severities, messages, end_lines, end_columns, fixes, names, extras = value
+    _check(len(set(map(len, value))) == 1, "diagnostics of unequal lengths")
+    _check(
+        set(map(type, paths)) <= _TEXT
+        and set(map(type, lines)) <= _INT
+        and set(map(type, columns)) <= _INT
+        and set(map(type, codes)) <= _TEXT
+        and set(codes) <= _known_codes()
+        and set(map(type, severities)) <= _TEXT
+        and set(severities) <= _SEVERITIES.keys()
+        and set(map(type, messages)) <= _TEXT
+        and set(map(type, end_lines)) <= _OPTIONAL_INT
+        and set(map(type, end_columns)) <= _OPTIONAL_INT
+        and set(map(type, names)) <= _TEXT,
+        "not diagnostics",
+    )
+    return list(
+        map(
+            Diagnostic,
+            paths,
+            lines,
+            columns,
+            codes,
+            map(_SEVERITIES.__getitem__, severities),
+            messages,
+            end_lines,
+            end_columns,
+            [None if fix is None else _decode_fix(fix) for fix in fixes],
+            names,
+            [{} if extra is None else _decode_extra(extra) for extra in extras],
+        )
+    )
+
+
+def _decode_fix(value: Data) -> Fix:
+    _check(type(value) is list and len(value) == 3, "not a fix")
+    edits, applicability, description = value
+    _check(
+        type(edits) is list
+        and type(applicability) is str
+        and applicability in _APPLICABILITIES
+        and type(description) is str,
+        "not a fix",
+    )
+    return Fix(tuple(_edit(edit) for edit in edits), _APPLICABILITIES[applicability], description)
+
+
+def _decode_extra(value: Data) -> dict[str, object]:
+    found = decode_value(value)
+    _check(type(found) is dict, "not a mapping")
+    return found  # type: ignore[return-value]  # (a dict, checked)
+
+
+def _edit(value: Data) -> Edit:
+    _check(type(value) is list and len(value) == 3, "not an edit")
+    start, end, content = value
+    _check(type(start) is int and type(end) is int and type(content) is str, "not an edit")
+    return Edit(start, end, content)
+
+
+# Index records ------------------------------------------------------------------------------------------
+
+
+def encode_record(record: IndexRecord) -> Data:
+    refs: Data = []
+    if record.refs:
+        indexes, urls, keys, copied, titles = record.refs
+        refs = [None if indexes is None else list(indexes), list(urls), list(keys), copied, titles]
+    return [
+        record.path,
+        record.name,
+        [list(pair) for pair in record.urls],
+        [[name, encode_value(value)] for name, value in record.copied],
+        refs,
+        list(record.topics),
+        list(record.aliases),
+        record.fingerprints,
+        record.title_key,
+        record.url_key,
+    ]
+
+
+def decode_record(value: Data) -> IndexRecord:
+    _check(type(value) is list and len(value) == 10, "not an index record")
+    path, name, urls, copied, refs, topics, aliases, fingerprints, title_key, url_key = value
+    _check(type(urls) is list and type(copied) is list, "not an index record")
+    pairs = []
+    for pair in urls:
+        _check(type(pair) is list and len(pair) == 2 and type(pair[0]) is str and type(pair[1]) is str, "not a URL")
+        pairs.append((pair[0], pair[1]))
+    fields = []
+    for pair in copied:
+        _check(type(pair) is list and len(pair) == 2 and type(pair[0]) is str, "not a copied field")
+        fields.append((pair[0], decode_value(pair[1])))
+    return _index_record(
+        _text(path),
+        _text(name),
+        tuple(pairs),
+        tuple(fields),
+        _refs(refs),
+        _texts(topics),
+        _texts(aliases),
+        _bytes(fingerprints),
+        _optional(title_key, _integer),
+        _optional(url_key, _text),
+    )
+
+
+def _refs(value: Data) -> PackedRefs:
+    _check(type(value) is list, "not related entries")
+    if not value:
+        return ()
+    _check(len(value) == 5, "not related entries")
+    indexes, urls, keys, copied, titles = value
+    urls, keys = _texts(urls, optional=True), _texts(keys, optional=True)
+    copied, titles = _bytes(copied), _bytes(titles)
+    count = len(urls)
+    _check(
+        count > 0 and len(keys) == count and len(copied) % count == 0 and len(titles) == 8 * count,
+        "related entries of unequal lengths",
+    )
+    if indexes is not None:
+        _check(type(indexes) is list and len(indexes) == count and set(map(type, indexes)) <= {int}, "not indexes")
+        indexes = tuple(indexes)
+    return (indexes, urls, keys, copied, titles)
+
+
+# Per-file results ---------------------------------------------------------------------------------------
+
+
+def encode_checked(checked: Checked) -> bytes:
+    """A file's result as workers send it and the cache stores it (the cache never stores one with internal
+    errors or without a stat: see DiskCache.remember)."""
+    return dumps(
+        [
+            checked.path,
+            encode_diagnostics(checked.diagnostics),
+            None if checked.record is None else encode_record(checked.record),
+            checked.has_suppressions,
+            None if checked.stat is None else list(checked.stat),
+            checked.digest,
+            [[encode_value(key) for key in checked.positioned], encode_diagnostics(list(checked.positioned.values()))],
+            checked.internal_errors,
+        ]
+    )
+
+
+def decode_checked(blob: bytes) -> Checked:
+    return _checked_decoding(checked_from, loads(blob))
+
+
+def _checked_decoding(decode: Callable[[Data], Any], value: Data) -> Any:
+    """The shapes are checked step by step above; should one check have been forgotten, the exception it
+    lets through is still a miss (Malformed), never an error of the run."""
+    try:
+        return decode(value)
+    except Malformed:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, RecursionError) as error:
+        raise Malformed(f"{type(error).__name__}: {error}") from None
+
+
+def checked_from(value: Data) -> Checked:
+    _check(type(value) is list and len(value) == 8, "not a result")
+    path, diagnostics, record, has_suppressions, stat, digest, positioned, internal_errors = value
+    _check(
+        (diagnostics is None or type(diagnostics) is list)
+        and type(has_suppressions) is bool
+        and (stat is None or (type(stat) is list and len(stat) == 2 and set(map(type, stat)) <= {int}))
+        and type(digest) is str
+        and type(positioned) is list
+        and len(positioned) == 2
+        and type(positioned[0]) is list,
+        "not a result",
+    )
+    keys = [decode_value(key) for key in positioned[0]]
+    _check(all(type(key) is tuple and len(key) == 5 for key in keys), "not a memo key")
+    positioned_diagnostics = decode_diagnostics(positioned[1])
+    _check(len(keys) == len(positioned_diagnostics), "memo keys and diagnostics of unequal lengths")
+    try:
+        memo = dict(zip(keys, positioned_diagnostics, strict=True))
+    except TypeError:  # an unhashable key
+        raise Malformed("not a memo key") from None
+    return Checked(
+        _text(path),
+        decode_diagnostics(diagnostics),
+        None if record is None else decode_record(record),
+        has_suppressions,
+        list(_texts(internal_errors)),
+        None if stat is None else (stat[0], stat[1]),
+        digest,
+        memo,  # type: ignore[arg-type]  # (tuples of five, checked above)
+    )
+
+
+# Run reports --------------------------------------------------------------------------------------------
+
+
+def encode_report(report: dict[str, Any]) -> bytes:
+    """A run's last report (see engine.run): the file states in columns (100,000 of them load fast)."""
+    files = report["files"]
+    states = list(files.values())
+    return dumps(
+        [
+            list(files),
+            [state[0] for state in states],
+            [state[1] for state in states],
+            [state[2] for state in states],
+            report["partial"],
+            sorted(report["errors"]),
+            [list(entry) for entry in report["unresolved"]],
+            encode_diagnostics(report["diagnostics"]),
+        ]
+    )
+
+
+def decode_report(blob: bytes) -> dict[str, Any]:
+    result: dict[str, Any] = _checked_decoding(_report_from, loads(blob))
+    return result
+
+
+def _report_from(value: Data) -> dict[str, Any]:
+    _check(type(value) is list and len(value) == 8, "not a report")
+    keys, sizes, mtimes, digests, partial, errors, unresolved, diagnostics = value
+    keys, digests, errors = _texts(keys), _texts(digests), _texts(errors)
+    _check(
+        type(sizes) is list
+        and type(mtimes) is list
+        and set(map(type, sizes)) <= {int}
+        and set(map(type, mtimes)) <= {int}
+        and len(keys) == len(sizes) == len(mtimes) == len(digests)
+        and type(partial) is bool
+        and type(unresolved) is list
+        and (diagnostics is None or type(diagnostics) is list),
+        "not a report",
+    )
+    entries = []
+    for entry in unresolved:
+        _check(
+            type(entry) is list
+            and len(entry) == 3
+            and type(entry[0]) is str
+            and type(entry[1]) is str
+            and (entry[2] is None or type(entry[2]) is int),
+            "not an unresolved entry",
+        )
+        entries.append((entry[0], entry[1], entry[2]))
+    return {
+        "files": dict(zip(keys, zip(sizes, mtimes, digests, strict=True), strict=True)),
+        "partial": partial,
+        "errors": set(errors),
+        "unresolved": entries,
+        "diagnostics": decode_diagnostics(diagnostics),
+    }

@@ -1,0 +1,98 @@
+"""The cache's data-only encoding (seedlint/plain.py): what is written reads back equal, with the same types;
+anything else reads back as Malformed (a cache miss), never as another exception or another result."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from seedlint import engine, plain
+from seedlint.config import Config
+from seedlint.discovery import discover
+from seedlint.results import Checked
+
+
+@pytest.fixture(scope="module")
+def results() -> list[Checked]:
+    config = Config(root=Path.cwd())
+    found = []
+    for folder in ("azure-news", "ai-news", "seeds", "powerapps-news"):
+        sources = discover([FIXTURES / folder], config)
+        found += [engine.check_source(source, config) for source in sources]
+    run = engine.run(discover([FIXTURES / "azure-news"], config), config)
+    assert run.diagnostics
+    return found
+
+
+def test_results_read_back_equal(results):
+    assert any(r.record is not None and r.record.refs for r in results)
+    assert any(d.fix is not None for r in results for d in r.diagnostics)
+    for result in results:
+        decoded = plain.decode_checked(plain.encode_checked(result))
+        assert decoded == result
+        assert type(decoded.record) is type(result.record)
+        if result.record is not None:
+            assert decoded.record.__reduce__() == result.record.__reduce__()  # every field, its exact type
+
+
+def test_plain_values_keep_their_kinds():
+    value = {"a": (1, [2.5, None], b"\x00\xff", {"b": (True, "x")}), "c": []}
+    assert plain.decode_value(plain.encode_value(value)) == value
+    decoded = plain.decode_value(plain.encode_value(value))
+    assert type(decoded["a"]) is tuple and type(decoded["a"][1]) is list and type(decoded["a"][2]) is bytes
+    with pytest.raises(TypeError):
+        plain.encode_value({1: "not a text key"})
+    with pytest.raises(plain.Malformed):
+        plain.decode_value({"x": 1})
+
+
+def test_reports_read_back_equal(results):
+    report = {
+        "files": {f"/abs/{r.path}\0{r.path}": (10, -1, r.digest) for r in results},
+        "partial": False,
+        "errors": {r.path for r in results if r.has_error},
+        "unresolved": [("a.md", "example.com", None), ("b.md", "example.org", 12345)],
+        "diagnostics": [d for r in results for d in r.diagnostics],
+    }
+    assert plain.decode_report(plain.encode_report(report)) == report
+
+
+def _mutations(value: object, rng: random.Random) -> object:
+    """`value` (parsed JSON) with one element replaced by something of another kind."""
+    if isinstance(value, list) and value and rng.random() < 0.8:
+        index = rng.randrange(len(value))
+        return [*value[:index], _mutations(value[index], rng), *value[index + 1 :]]
+    if isinstance(value, dict) and value and rng.random() < 0.8:
+        key = rng.choice(list(value))
+        return {**value, key: _mutations(value[key], rng)}
+    return rng.choice(
+        [None, 0, -1, 2**70, 1.5, "", "SL999", "x", [], {}, [1, 2], {"t": 1}, {"d": {b"k": 1}}, b"\x00", True]
+    )
+
+
+def test_mutated_entries_are_misses(results):
+    rng = random.Random(24)
+    blobs = [plain.encode_checked(r) for r in results[:40]]
+    outcomes = {"miss": 0, "decoded": 0}
+    for blob in blobs:
+        parsed = plain.loads(blob)
+        for _ in range(60):
+            mutated = _mutations(parsed, rng)
+            try:  # (the checks themselves, without decode_checked's net for a forgotten one)
+                decoded = plain.checked_from(mutated)
+            except plain.Malformed:
+                outcomes["miss"] += 1
+                continue
+            outcomes["decoded"] += 1  # a mutation the shapes allow (another text, another number): typed right
+            assert isinstance(decoded, Checked) and all(isinstance(d.line, int) for d in decoded.diagnostics)
+        for cut in (0, 1, len(blob) // 2, len(blob) - 1):
+            with pytest.raises(plain.Malformed):
+                plain.decode_checked(blob[:cut])
+    assert outcomes["miss"] > outcomes["decoded"] > 0
+    with pytest.raises(plain.Malformed):
+        plain.decode_checked(b"\x91" * 100_000)  # lists nested 100,000 deep
+    with pytest.raises(plain.Malformed):
+        plain.decode_checked(b"\xdd\xff\xff\xff\xff")  # a list that claims 4 billion items
