@@ -53,6 +53,7 @@ def load_settings(
     ignore: str | None,
     extend_select: str | None = None,
     no_suppressions: bool = False,
+    exclude: tuple[str, ...] = (),
 ) -> Config:
     try:
         config = load_config(config_file, isolated=isolated)
@@ -73,6 +74,7 @@ def load_settings(
         config.extend_select = config.extend_select + _codes(extend_select)
     if no_suppressions:
         config.allow_suppressions = []
+    config.exclude = config.exclude + list(exclude)
     try:  # a configured schema or vocabulary that cannot be used is the user's to fix, not an error per document
         schema.validator(config.schema_path)
         config.topic_vocabulary()
@@ -81,9 +83,25 @@ def load_settings(
     return config
 
 
+def announce_defaults(config: Config, paths: tuple[Path, ...], quiet: bool) -> None:
+    """Without a configuration file and without paths, say so first, and which corpus that makes (unless asked
+    for quiet): the user named nothing, and gets the current folder."""
+    if config.source is not None or paths or quiet:
+        return
+    say(
+        f"no configuration file (seedlint.toml, or [tool.seedlint] in pyproject.toml) in {config.root} or above: "
+        f"default settings; the corpus is the current folder {config.root}"
+    )
+
+
 def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]:
     targets = list(paths) or corpus_paths(config)
-    hint = "" if paths else " (the corpus configured by `paths`)"
+    if paths:
+        hint = ""
+    elif config.source is None:
+        hint = " (the current folder: no configuration file names a corpus)"
+    else:
+        hint = " (the corpus configured by `paths`)"
     try:
         sources = discover(targets, config)
     except DiscoveryError as error:
@@ -111,6 +129,12 @@ config_options: list[CommandDecorator] = [
         "--no-suppressions",
         is_flag=True,
         help="Let no `# seedlint: ignore` comment silence anything (each is reported as SL019).",
+    ),
+    click.option(
+        "--exclude",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out files and folders matching GLOB (in addition to `exclude`; repeatable).",
     ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
     click.option(
@@ -190,6 +214,20 @@ class Output:
         return (self.format or ("full" if sys.stdout.isatty() else "concise")) in ("full", "concise")
 
     def report(self, result: RunResult, files: int) -> None:
+        if result.not_documents and len(result.not_documents) == files:  # checking nothing must not pass
+            count = len(result.not_documents)
+            raise usage_error(
+                f"no documents: the {count} file{'s' if count != 1 else ''} found "
+                f"{'have' if count != 1 else 'has'} no front matter ({', '.join(result.not_documents[:5])})"
+            )
+        files -= len(result.not_documents)
+        if result.not_documents and not self.quiet:
+            shown = ", ".join(result.not_documents[:5]) + (", ..." if len(result.not_documents) > 5 else "")
+            count = len(result.not_documents)
+            say(
+                f"{count} file{'s' if count != 1 else ''} without front matter set aside as no document: {shown} "
+                "(name a file to check it anyway, or `exclude` it)"
+            )
         if self.statistics:
             if self.format == "json":
                 machine.statistics_json(result.diagnostics, sys.stdout)
@@ -236,6 +274,7 @@ def check(
     extend_select: str | None,
     ignore: str | None,
     no_suppressions: bool,
+    exclude: tuple[str, ...],
     no_cache: bool,
     cache_dir: Path | None,
     output_format: str | None,
@@ -249,15 +288,16 @@ def check(
     show_fixes: bool,
     watch_mode: bool,
 ) -> None:
-    """Check documents (default: the configured corpus, `seeds/`)."""
+    """Check documents (default: the configured corpus; without a configuration, the current folder)."""
     if watch_mode:
         if fix or diff or since:
             raise usage_error("--watch checks only: it cannot be combined with --fix, --diff or --since")
-        settings = (config_file, isolated, select, ignore, extend_select, no_suppressions)
+        settings = (config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
         options = (no_cache, cache_dir, Output(output_format, statistics, exit_zero, quiet))
         watch.watch(lambda: watched_run(paths, settings, *options), lambda line: click.echo(line, err=True))
         sys.exit(EXIT_OK)
-    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
+    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
+    announce_defaults(config, paths, quiet or isolated)
     output = Output(output_format, statistics, exit_zero, quiet)
     sources = resolve_sources(paths, config)
     corpus = resolve_corpus(paths, config)
@@ -286,7 +326,7 @@ def check(
 
 def watched_run(
     paths: tuple[Path, ...],
-    settings: tuple[Path | None, bool, str | None, str | None, str | None, bool],
+    settings: tuple[Path | None, bool, str | None, str | None, str | None, bool, tuple[str, ...]],
     no_cache: bool,
     cache_dir: Path | None,
     output: Output,
@@ -333,6 +373,7 @@ def fix_command(
     extend_select: str | None,
     ignore: str | None,
     no_suppressions: bool,
+    exclude: tuple[str, ...],
     no_cache: bool,
     cache_dir: Path | None,
     output_format: str | None,
@@ -344,7 +385,8 @@ def fix_command(
     show_fixes: bool,
 ) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
-    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
+    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
+    announce_defaults(config, paths, quiet or isolated)
     sources = resolve_sources(paths, config)
     output = Output(output_format, statistics, exit_zero, quiet)
     cache = open_cache(config, no_cache, cache_dir, warn)
@@ -399,15 +441,22 @@ def resolve_corpus(paths: tuple[Path, ...], config: Config) -> list[SourceFile] 
     resolved against; None when the run is the corpus itself."""
     if not paths:
         return None
-    folders = [folder for folder in corpus_paths(config) if folder.exists()]
-    # Paths outside the configured corpus (another corpus, a sample) are a corpus of their own.
+    # Without a configuration there is no corpus but the given paths' own folders (the current folder could
+    # be anything: a home folder, /tmp).
+    folders = [folder for folder in corpus_paths(config) if folder.exists()] if config.source is not None else []
     inside = [Path(os.path.realpath(folder)) for folder in folders]  # realpath: no error on a symlink loop
     given = [Path(os.path.realpath(path)) for path in paths]
-    if not any(_is_within(path, inside) for path in given):
-        return None
-    if all(any(_is_within(folder, [path]) for path in given) for folder in inside):
+    # A folder outside the configured corpus (another corpus, a sample) is a corpus of its own; a file
+    # outside it resolves against the folder tree it is in (never against itself alone: every reference
+    # would dangle).
+    outside = [path for path, real in zip(paths, given, strict=True) if not _is_within(real, inside)]
+    corpus = [*(folders if len(outside) < len(paths) else []), *(p if p.is_dir() else p.parent for p in outside)]
+    if all(path.is_dir() for path in outside) and all(
+        any(_is_within(Path(os.path.realpath(folder)), [path]) for path in given) for folder in corpus
+    ):
         return None  # the given paths cover the whole corpus: the run is the corpus itself
-    return discover(folders, config)
+    unique = list({os.path.realpath(folder): folder for folder in corpus}.values())
+    return discover(unique, config)
 
 
 def _is_within(path: Path, folders: list[Path]) -> bool:
@@ -578,6 +627,7 @@ def report_command(
     no_cache: bool,
     cache_dir: Path | None,
     no_suppressions: bool,
+    exclude: tuple[str, ...],
     output: Path | None,
     output_format: str,
     history: int | None,
@@ -593,7 +643,7 @@ def report_command(
         raise usage_error(
             f"`seedlint report` needs the report extra ({error.name} is missing): pip install 'seedlint[report]'"
         ) from None
-    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions)
+    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
     sources = resolve_sources(paths, config)
     targets = list(paths) or corpus_paths(config)
     request = report.Request(

@@ -38,7 +38,7 @@ def is_within(path: Path | str, folder: Path | str) -> bool:
 @dataclass
 class Config:
     # Where the corpus is, relative to the configuration file's folder.
-    paths: list[str] = field(default_factory=lambda: ["seeds"])
+    paths: list[str] = field(default_factory=lambda: ["."])  # without a configuration: the current folder
     include: list[str] = field(default_factory=lambda: ["*.md", "*.txt"])
     exclude: list[str] = field(default_factory=list)
     # Which rules run: codes or prefixes (`SL4`, `SL401`).

@@ -31,10 +31,11 @@ class SourceFile(FastPickle):
     display_path: str  # as shown in diagnostics: relative to the working directory when inside it
     absolute: str  # os.path.abspath(location), which the cache knows the file by
     refused: str = ""  # why the file is not read (a link leading out of the project), or ""
+    named: bool = False  # given by name (not found by walking a folder): checked as a document whatever it holds
 
     @classmethod
-    def at(cls, path: Path | str, display: str, refused: str = "") -> SourceFile:
-        return cls(str(path), display, os.path.abspath(path), refused)
+    def at(cls, path: Path | str, display: str, refused: str = "", named: bool = False) -> SourceFile:
+        return cls(str(path), display, os.path.abspath(path), refused, named)
 
     @property
     def path(self) -> Path:
@@ -84,7 +85,8 @@ def discover(paths: list[Path], config: Config, cwd: Path | None = None) -> list
         boundary = _boundary(given, project)
         if not given.is_dir():  # (a file a hook passed may be a link: a finding, like a link found in a folder)
             found.setdefault(
-                str(given), SourceFile.at(given, display_path(given, cwd), _refused(given, boundary, project))
+                str(given),
+                SourceFile.at(given, display_path(given, cwd), _refused(given, boundary, project), named=True),
             )
             continue
         if not is_within(given, boundary):

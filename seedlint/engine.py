@@ -25,6 +25,7 @@ from seedlint.config import Config
 from seedlint.corpus import Corpus
 from seedlint.discovery import SourceFile
 from seedlint.results import Checked, RunResult
+from seedlint.rules.file import MISSING_FRONT_MATTER
 
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 CHUNK = 64
@@ -86,6 +87,40 @@ def checker(config: Config, contents: dict[str, bytes]) -> Callable[[list[Source
 
 
 def run(
+    sources: list[SourceFile],
+    config: Config,
+    corpus_sources: list[SourceFile] | None = None,
+    contents: dict[str, bytes] | None = None,
+    progress: Callable[[int], None] | None = None,
+    cache: Cache = NO_CACHE,
+    lost: dict[str, str] | None = None,
+    run_id: str | None = None,
+    keep_checked: bool = False,
+) -> RunResult:
+    """A run (see `_run`), with the files found in folders that are not documents set aside: a file with text
+    but no front matter (README.md beside the articles) is not reported on, but named in `not_documents`.
+    (An empty file stays a document: an article emptied by accident must fail the run.)"""
+    result = _run(sources, config, corpus_sources, contents, progress, cache, lost, run_id, keep_checked)
+    walked = {source.display_path: source for source in sources if not source.named}
+    aside = {
+        d.path
+        for d in result.diagnostics
+        if d.code == MISSING_FRONT_MATTER.code and d.path in walked and _has_text(walked[d.path])
+    }
+    if aside:
+        result.diagnostics = [d for d in result.diagnostics if d.path not in aside]
+        result.not_documents = sorted(aside)
+    return result
+
+
+def _has_text(source: SourceFile) -> bool:
+    try:
+        return os.stat(source.location).st_size > 0
+    except OSError:
+        return True
+
+
+def _run(
     sources: list[SourceFile],
     config: Config,
     corpus_sources: list[SourceFile] | None = None,

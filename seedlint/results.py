@@ -45,3 +45,5 @@ class RunResult:
     internal_errors: list[str] = field(default_factory=list)  # a bug in seedlint, not in the user's file
     document: Callable[[str], Document | None] = _no_document  # any document of the run, loaded again
     checked: list[Checked] | None = None  # every file's result, the corpus's too (engine.run's `keep_checked`)
+    # Files found in the corpus folders that are no documents (no front matter): not reported on, but named.
+    not_documents: list[str] = field(default_factory=list)

@@ -17,7 +17,7 @@ HOSTILE_TYPE = 'type: "<b>&amp;</b> 100% ::error file=x::pwned, a:b \\"q\\""'
 
 @pytest.fixture
 def docs(isolated_cwd):
-    (isolated_cwd / "seedlint.toml").write_text('related-scope = "open"\n')
+    (isolated_cwd / "seedlint.toml").write_text('related-scope = "open"\n')  # (hostile.md copies seed.md: SL508 below)
     seed = seed_text()
     (isolated_cwd / "hostile.md").write_text(
         seed.replace('title: "Live facial recognition helps deliver justice in Croydon"', HOSTILE_TITLE, 1).replace(
@@ -247,7 +247,7 @@ def test_suppressions(docs):
     lines[2] += "  # seedlint: ignore[SL3]"  # nothing to silence there
     lines.insert(1, "# seedlint: ignore-file[SL6]")
     (docs / "seed.md").write_text("\n".join(lines))
-    _status, out = run_cli("check", "--output-format", "concise", "seed.md")
+    _status, out = run_cli("check", "--output-format", "concise", "--ignore", "SL508", "seed.md")
     assert out.splitlines()[:3] == [
         "seed.md:2:1: SL017 unused suppression: SL6 reported nothing on this file",
         "seed.md:4:68: SL017 unused suppression: SL3 reported nothing on this line",
@@ -265,7 +265,7 @@ def test_a_hash_inside_a_quoted_value_is_not_a_suppression(docs):
     (docs / "seed.md").write_text(
         seed_text().replace('title: "Live facial', 'title: "# seedlint: ignore-file[SL4] Live facial', 1)
     )
-    out = run_cli("check", "--output-format", "concise", "seed.md")[1]
+    out = run_cli("check", "--output-format", "concise", "--ignore", "SL508", "seed.md")[1]
     assert out.splitlines()[0].startswith("seed.md:29:40: SL401 ") and "SL017" not in out
 
 
