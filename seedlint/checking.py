@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from seedlint import rules
 from seedlint.config import Config
-from seedlint.corpus import record_for
+from seedlint.corpus import copy_paths, record_for
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_document, parse_document
@@ -83,6 +83,7 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     if doc is None:
         return Checked(source.display_path, [], None, False, errors)
     diagnostics = check_document(doc, config, errors)
+    mark_edited_values(doc, diagnostics)
     has_suppressions = bool(doc.text and "seedlint:" in doc.text)
     try:
         record = record_for(doc)
@@ -92,3 +93,20 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     return Checked(
         source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
     )
+
+
+def mark_edited_values(doc: Document, diagnostics: list[Diagnostic]) -> None:
+    """Mark each fix that edits a value on either side of a copy (a document's own title, a related entry's
+    copy of it, the addresses...) with that value's path (`extra["value"]`): the corpus rules hold back a
+    fix of a copy that would make it say what its target does not (seedlint/rules/related.py)."""
+    fixable = [d for d in diagnostics if d.fix is not None and d.fix.edits]
+    if not fixable or doc.root is None:
+        return
+    spans = [(doc.node_span(scalar), path) for path, scalar in copy_paths(doc.root)]
+    for diagnostic in fixable:
+        assert diagnostic.fix is not None  # (fixable)
+        start = min(edit.start for edit in diagnostic.fix.edits)
+        end = max(edit.end for edit in diagnostic.fix.edits)
+        path = next((path for span, path in spans if span.start <= start and end <= span.end), None)
+        if path is not None:
+            diagnostic.extra = {**diagnostic.extra, "value": path}

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, overload
 from urllib.parse import urlsplit
 
+import yaml
+
+from seedlint.datetimes import instant
 from seedlint.diagnostic import Diagnostic, FastPickle, Fix
 from seedlint.document import Document
 from seedlint.memo import digest
 from seedlint.weburl import amp_cache_url, canonical_url
-from seedlint.yamltree import FieldPath
+from seedlint.yamltree import FieldPath, key_text
 
 if TYPE_CHECKING:
     from seedlint.registry import Rule
@@ -30,6 +33,44 @@ COPIED_FIELDS = ("title", "excerpt", "publishedDateTime", "provider", "type")
 # Compared by fingerprint only, never kept in a record: the largest text of a document (a third of the
 # memory of 100,000 records); a stale copy's message and fix read it from the target document.
 UNKEPT_FIELDS = ("excerpt",)
+
+
+# The values on either side of a copy: a document's own copied fields and addresses, and in each related
+# entry the copied fields and the address it names. A fix that edits one of them is marked with its path (see
+# `edited_value`), so that a copy's fix can be held back when its target would not say the same (SL5).
+PROVIDER_PARTS = ("name", "domain")
+
+
+def copy_paths(root: yaml.Node) -> Iterator[tuple[FieldPath, yaml.ScalarNode]]:
+    """(path, scalar) of every value on either side of a copy, in a parsed front matter."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        name = key_text(key)
+        if name == "related" and isinstance(value, yaml.SequenceNode):
+            for index, entry in enumerate(value.value):
+                for path, scalar in _copied_scalars(entry, ("webUrl",)):
+                    yield ("related", index, *path), scalar
+    yield from _copied_scalars(root, ALIAS_FIELDS)
+
+
+def _copied_scalars(mapping: yaml.Node, addresses: tuple[str, ...]) -> Iterator[tuple[FieldPath, yaml.ScalarNode]]:
+    if not isinstance(mapping, yaml.MappingNode):
+        return
+    for key, value in mapping.value:
+        name = key_text(key)
+        if isinstance(value, yaml.ScalarNode) and (name in COPIED_FIELDS or name in addresses):
+            yield (name,), value
+        elif name == "provider" and isinstance(value, yaml.MappingNode):
+            for part_key, part in value.value:
+                if isinstance(part, yaml.ScalarNode) and key_text(part_key) in PROVIDER_PARTS:
+                    yield ("provider", key_text(part_key)), part
+
+
+def edited_value(diagnostic: Diagnostic) -> FieldPath | None:
+    """The copied value (or address) a diagnostic's fix edits, as marked where the file was checked."""
+    path = diagnostic.extra.get("value")
+    return tuple(path) if isinstance(path, (tuple, list)) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +201,20 @@ _ABSENT = bytes(8)
 
 def fingerprints(copied: tuple[tuple[str, object], ...]) -> bytes:
     """8 bytes per field of COPIED_FIELDS, in that order, zero where the field is absent: one small
-    bytes object per related entry (a corpus holds hundreds of thousands), compared in one step."""
+    bytes object per related entry (a corpus holds hundreds of thousands), compared in one step.
+    A fingerprint stands for what a value means: a date-time's is that of the instant it names."""
     values = dict(copied)
-    return b"".join(digest(values[name], 8) if name in values else _ABSENT for name in COPIED_FIELDS)
+    return b"".join(digest(meaning(name, values[name]), 8) if name in values else _ABSENT for name in COPIED_FIELDS)
+
+
+def meaning(name: str, value: object) -> object:
+    """What a copied value says, as compared between a copy and its target: the text, except that a
+    date-time says an instant (its spelling is SL205's business, on each side)."""
+    if name == "publishedDateTime" and isinstance(value, str):
+        moment = instant(value)
+        if moment is not None:
+            return ("instant", moment)
+    return value
 
 
 def differing_fields(entry: bytes, target: bytes) -> list[str]:
@@ -267,6 +319,33 @@ def identity_key(record: IndexRecord) -> tuple[object, ...] | None:
     return index_key(title, provider, published[:10]) if title and isinstance(published, str) else None
 
 
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a related entry's address names: no document, one (`target`), or several captures of one
+    article at that address (`ambiguous`, sorted by path)."""
+
+    candidates: tuple[IndexRecord, ...] = ()
+    exact: bool = False  # named by the address as written (else by another spelling of it)
+
+    def __bool__(self) -> bool:
+        return bool(self.candidates)
+
+    @property
+    def target(self) -> IndexRecord | None:
+        """The one document named, when the address names exactly one."""
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+    def paths(self) -> tuple[str, ...]:
+        return tuple(record.path for record in self.candidates)
+
+
+NOTHING = Resolution()
+
+
 Handle = TypeVar("Handle")  # what an index knows a document by (see Index.on_host)
 
 
@@ -296,29 +375,32 @@ class Index(Generic[Handle]):
     def same_identity(self, identity: tuple[object, ...]) -> list[IndexRecord]:
         raise NotImplementedError
 
-    def resolve(self, url: str) -> IndexRecord | None:
-        return self.resolve_key(canonical_url(url))
-
-    def resolve_key(self, key: str | None) -> IndexRecord | None:
-        """The document a canonical address names. When several documents share the address (duplicates,
-        reported by their own rule), the newest capture is the document at that address: in azure-news,
-        where 13 addresses have two or three captures, that reading gives exactly the corpus's 7
-        self-references and its ~2,300 copied fields that changed after they were linked."""
-        candidates = self.named(key) if key is not None else None
-        if not candidates:
-            return None
-        if len(candidates) == 1:
-            return candidates[0]
-        return max(
-            candidates, key=lambda record: (str(record.value("publishedDateTime") or ""), record.name, record.path)
-        )
+    def resolve(self, url: str | None, key: str | None = None) -> Resolution:
+        """The documents a related entry's address names. The address as written comes first: the documents
+        with exactly that webUrl, originalUrl, ampWebUrl or cdnAmpWebUrl. Only when none has it do other
+        spellings of it count (`www.`, scheme, trailing slash, tracking parameters, percent-encoding, the
+        AMP-cache form: `key`, its canonical form). In azure-news 174 entries name, byte for byte, a document
+        whose address differs from a newer capture's only by `www.`: they describe the one they name. Several
+        documents at one address (captures of one article, SL508) are all candidates: which one an entry
+        describes is never guessed from their dates or file names."""
+        if url is None:
+            return NOTHING
+        named = self.named(key if key is not None else canonical_url(url))
+        if not named:
+            return NOTHING
+        exact = [record for record in named if any(address == url for _, address in record.urls)]
+        chosen = exact or named
+        if len(chosen) == 1:
+            return Resolution((chosen[0],), bool(exact))
+        return Resolution(tuple(sorted(chosen, key=lambda record: record.path)), bool(exact))
 
     def has_host(self, url: str) -> bool:
         return next(iter(self.on_host(host_of(url))), None) is not None
 
-    def near_miss(self, ref: RelatedRef) -> IndexRecord | None:
-        """A document the unresolved entry was probably meant to name: one whose address differs by one
-        or two characters on the same host, or the only one with the entry's title and provider."""
+    def near_miss(self, ref: RelatedRef) -> tuple[IndexRecord, ...]:
+        """The documents the unresolved entry was probably meant to name: those with an address one or two
+        characters away on the same host (the nearest only; several when they are equally near, sorted by
+        path), else the only one with the entry's title and provider."""
         key = ref.key or ""
         best = 3
         nearest: list[Handle] = []
@@ -328,11 +410,11 @@ class Index(Generic[Handle]):
                 best, nearest = distance, [handle]
             elif distance == best <= 2:
                 nearest.append(handle)
-        candidates = [record for record in map(self.record, nearest) if record is not None]
-        if candidates:  # the same answer whatever order the index lists the host's addresses in
-            return min(candidates, key=lambda record: record.path)
+        found = {record.path: record for record in map(self.record, nearest) if record is not None}
+        if found:  # the same answer whatever order the index lists the host's addresses in
+            return tuple(found[path] for path in sorted(found))
         same_title = self.titled(ref.title_key) if ref.title_key is not None else []
-        return same_title[0] if len(same_title) == 1 else None
+        return (same_title[0],) if len(same_title) == 1 else ()
 
 
 @dataclass
@@ -402,12 +484,24 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def is_web_url(url: str) -> bool:
+def web_url_problem(url: str) -> str | None:
+    """Why `url` cannot be the address of a web page, or None when it can. Whitespace is no such reason
+    (a browser percent-encodes it, and SL304 reports it): such an address resolves like any other."""
+    text = url.strip()
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(text)
+        host = parts.hostname
     except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url.strip()
+        return "cannot be parsed as a URL (malformed host or port)"
+    if not parts.scheme or "." in parts.scheme:  # `example.com:8080/a` is a host without a scheme
+        return "has no scheme: a web address starts with https:// or http://"
+    if parts.scheme not in ("http", "https"):
+        return f"is a `{parts.scheme}:` address, not a web (http or https) one"
+    if not host:
+        return f"has no host: a web address reads {parts.scheme}://host/path"
+    if any(char.isspace() for char in host):
+        return f"has whitespace in its host `{host}`"
+    return None
 
 
 # What a positioned corpus diagnostic is remembered by (see Corpus.report): rule code, where, on the key or
@@ -493,8 +587,10 @@ class Corpus:
         index = self.index
         assert index is not None  # (set by __post_init__)
         for record in self.records:
-            for key in record.ref_keys:
-                target = index.resolve_key(key)
-                if target is not None and target.path in wanted:
-                    found.add(record.path)
+            if record.refs:
+                urls, keys = record.refs[1], record.refs[2]
+                for url, key in zip(urls, keys, strict=True):
+                    if any(path in wanted for path in index.resolve(url, key).paths()):
+                        found.add(record.path)
+                        break
         return found

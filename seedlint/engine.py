@@ -26,6 +26,7 @@ from seedlint.config import Config
 from seedlint.corpus import Corpus
 from seedlint.discovery import SourceFile
 from seedlint.results import Checked, RunResult
+from seedlint.rules import related
 
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 CHUNK = 64
@@ -127,6 +128,8 @@ def run(
     selected = selection.reported(
         diagnostics, checked, corpus.document if corpus is not None else reader.load_path, config
     )
+    if corpus is not None:  # fixes of copies that their targets would not follow (see rules/related.py)
+        selected = related.hold_copy_fixes(selected, corpus)
     paths = [c.path for c in checked]
     report: Report | None = None
     if report_id is not None and corpus is not None and not internal_errors and all(c.stat for c in all_checked):
