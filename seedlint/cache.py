@@ -39,7 +39,7 @@ from seedlint.discovery import SourceFile
 from seedlint.results import Checked
 from seedlint.rules import all_rules
 
-FORMAT = 8
+FORMAT = 9  # 9: fingerprints of dates by instant, fixes marked with the copied value they edit
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
 
 
