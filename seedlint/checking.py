@@ -82,6 +82,14 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     doc = reader.load(source)
     if doc is None:
         return Checked(source.display_path, [], None, False, errors)
+    return check_loaded(doc, config, errors, stat)
+
+
+def check_loaded(
+    doc: Document, config: Config, errors: list[str] | None = None, stat: tuple[int, int] | None = None
+) -> Checked:
+    """Check a document already loaded (the fixer's, parsed once to verify a fix and once more to check it)."""
+    errors = [] if errors is None else errors
     diagnostics = check_document(doc, config, errors)
     mark_edited_values(doc, diagnostics)
     has_suppressions = bool(doc.text and "seedlint:" in doc.text)
@@ -89,9 +97,9 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
         record = record_for(doc)
     except Exception:  # a bug: the file's own diagnostics are still reported
         record = None
-        errors.append(f"{source.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
+        errors.append(f"{doc.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
     return Checked(
-        source.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
+        doc.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
     )
 
 

@@ -155,14 +155,23 @@ class Output:
     exit_zero: bool
     quiet: bool
 
-    def report(self, result: RunResult, files: int) -> None:
+    def report(self, result: RunResult, files: int, unfinished: bool = False) -> None:
+        """`unfinished`: something failed besides the findings (a fix not written); internal errors count too."""
         if self.statistics:
             text.statistics(result.diagnostics, sys.stdout)
             return
         name = self.format or ("full" if sys.stdout.isatty() else "concise")
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         source = lambda path: doc.text if (doc := result.document(path)) is not None else None  # noqa: E731
-        REPORTERS[name](result.diagnostics, sys.stdout, files=files, source=source, color=color, quiet=self.quiet)
+        REPORTERS[name](
+            result.diagnostics,
+            sys.stdout,
+            files=files,
+            source=source,
+            color=color,
+            quiet=self.quiet,
+            unfinished=unfinished or bool(result.internal_errors),
+        )
 
     def status(self, result: RunResult) -> int:
         status = exit_status(result)
@@ -301,7 +310,10 @@ def run_fix(
             click.echo(f"seedlint: {message}", err=True)
         return EXIT_FINDINGS if outcome.changes else EXIT_OK
     failures = fixer.write(outcome.changes)
-    written = [c for c in outcome.changes if not any(f.startswith(f"{c.source.path}:") for f in failures)]
+    failed = {change.source.display_path for change, _ in failures}
+    # A file that could not be written keeps its findings: the report is then that of the files as on disk.
+    result = outcome.rerun(failed) if failed else outcome.result
+    written = [c for c in outcome.changes if c.source.display_path not in failed]
     if show_fixes:
         for change in written:
             counts = Counter(f"{d.code} ({d.name})" for d in change.applied)
@@ -310,7 +322,7 @@ def run_fix(
                 + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())),
                 err=True,
             )
-    output.report(outcome.result, len(sources))
+    output.report(result, len(sources), unfinished=bool(failures))
     fixed = sum(len(c.applied) for c in written)
     if fixed and not output.quiet:
         click.echo(
@@ -318,9 +330,9 @@ def run_fix(
             f"in {len(written)} file{'s' if len(written) != 1 else ''}.",
             err=True,
         )
-    for message in [*outcome.refused, *failures]:
+    for message in [*outcome.refused, *(message for _, message in failures)]:
         click.echo(f"seedlint: {message}", err=True)
-    return EXIT_ERROR if failures else output.status(outcome.result)
+    return EXIT_ERROR if failures else output.status(result)
 
 
 def exit_status(result: RunResult) -> int:

@@ -23,6 +23,7 @@ class Reporter(Protocol):
         source: Callable[[str], str | None],
         color: bool,
         quiet: bool,
+        unfinished: bool,
     ) -> None: ...
 
 

@@ -9,19 +9,25 @@ from typing import TextIO
 
 import click
 
-from seedlint.diagnostic import Diagnostic
+from seedlint.diagnostic import Applicability, Diagnostic
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
 def concise(
-    diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, **_options: object
+    diagnostics: list[Diagnostic],
+    stream: TextIO,
+    *,
+    files: int,
+    quiet: bool = False,
+    unfinished: bool = False,
+    **_options: object,
 ) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
         stream.write(f"{one_line(d.path)}:{d.line}:{d.column}: {d.code} {one_line(d.message)}\n")
     if not quiet:
-        stream.write(summary(diagnostics, files) + "\n")
+        stream.write(summary(diagnostics, files, unfinished) + "\n")
 
 
 def full(
@@ -32,6 +38,7 @@ def full(
     source: Callable[[str], str | None] = lambda path: None,
     color: bool = False,
     quiet: bool = False,
+    unfinished: bool = False,
     **_options: object,
 ) -> None:
     """Each diagnostic with the line it points at and a caret under the column (colour on a terminal)."""
@@ -62,7 +69,7 @@ def full(
             stream.write(f"      = fix ({d.fix.applicability.value}): {one_line(d.fix.description)}\n")
         stream.write("\n")
     if not quiet:
-        stream.write(summary(diagnostics, files) + "\n")
+        stream.write(summary(diagnostics, files, unfinished) + "\n")
 
 
 def _source_line(text: str | None, line: int) -> str | None:
@@ -92,18 +99,31 @@ def one_line(text: str) -> str:
     return _UNSAFE.sub(lambda m: _SHORT.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
 
 
-def summary(diagnostics: list[Diagnostic], files: int) -> str:
+def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False) -> str:
+    """The closing line. `unfinished`: the run could not do everything (an internal error, a fix that could
+    not be written): it never says that all checks passed. Fixes are counted as `seedlint fix` applies them:
+    the safe ones, then those it applies only with `--unsafe-fixes`."""
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
     if not diagnostics:
-        return f"All checks passed ({files} file{'s' if files != 1 else ''} checked)."
+        if unfinished:
+            return f"No problems reported ({checked}), but the run did not finish (see the `seedlint:` messages)."
+        return f"All checks passed ({checked})."
     counts = Counter(d.severity.value for d in diagnostics)
-    fixable = sum(d.fixable for d in diagnostics)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-    text = (
-        f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) "
-        f"in {files} file{'s' if files != 1 else ''} checked."
+    safe = sum(
+        d.fix is not None and bool(d.fix.edits) and d.fix.applicability is Applicability.SAFE for d in diagnostics
     )
-    if fixable:
-        text += f" {fixable} fixable with `seedlint fix`."
+    unsafe = sum(
+        d.fix is not None and bool(d.fix.edits) and d.fix.applicability is Applicability.UNSAFE for d in diagnostics
+    )
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+    text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {checked}."
+    if safe:
+        text += f" {safe} fixable with `seedlint fix`"
+        text += f" ({unsafe} more with `--unsafe-fixes`)." if unsafe else "."
+    elif unsafe:
+        text += f" {unsafe} fixable with `seedlint fix --unsafe-fixes`."
+    if unfinished:
+        text += " The run did not finish (see the `seedlint:` messages)."
     return text
 
 

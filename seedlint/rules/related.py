@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from seedlint.corpus import (
     COPIED_FIELDS,
@@ -406,6 +406,9 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
             )
 
 
+_Pending: TypeAlias = tuple[str, "FieldPath", str, Applicability]  # a fix a document's own value gets
+
+
 def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagnostic]:
     """The diagnostics with the fixes that would make a copy say what its target does not held back.
 
@@ -420,7 +423,7 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
         return diagnostics
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
-    pending = {
+    pending: set[_Pending] = {
         (d.path, path, d.code, d.fix.applicability)
         for d in diagnostics
         if d.fix is not None and (path := edited_value(d)) is not None and path[0] != "related"
@@ -441,7 +444,7 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
 
 
 def _keeper(
-    diagnostic: Diagnostic, record: IndexRecord | None, index: Index[Any], pending: set[tuple[object, ...]]
+    diagnostic: Diagnostic, record: IndexRecord | None, index: Index[Any], pending: set[_Pending]
 ) -> IndexRecord | None:
     """The target that a copy's fix would make the copy disagree with, if any."""
     path = edited_value(diagnostic)
@@ -456,6 +459,7 @@ def _keeper(
     found = index.resolve(ref.url, ref.key)
     applicability = diagnostic.fix.applicability
     for target in found.candidates:
+        fields: list[FieldPath]
         if field_name == "webUrl":
             # The target's addresses this entry names: byte for byte, else in their canonical form.
             fields = [(name,) for name, url in target.urls if url == ref.url] or [
