@@ -106,15 +106,25 @@ def check_loaded(
 def mark_edited_values(doc: Document, diagnostics: list[Diagnostic]) -> None:
     """Mark each fix that edits a value on either side of a copy (a document's own title, a related entry's
     copy of it, the addresses...) with that value's path (`extra["value"]`): the corpus rules hold back a
-    fix of a copy that would make it say what its target does not (seedlint/rules/related.py)."""
+    fix of a copy that would make it say what its target does not (seedlint/rules/related.py). A fix of a
+    document's own value also carries the value's source (`extra["scalar"]`: its offset and text), from
+    which the fixer computes the value it will have, for the copies in other documents to follow."""
     fixable = [d for d in diagnostics if d.fix is not None and d.fix.edits]
-    if not fixable or doc.root is None:
+    if not fixable or doc.root is None or doc.text is None:
         return
-    spans = [(doc.node_span(scalar), path) for path, scalar in copy_paths(doc.root)]
+    spans = [
+        (doc.yaml_start + scalar.start_mark.index, doc.yaml_start + scalar.end_mark.index, path)
+        for path, scalar in copy_paths(doc.root)
+    ]
     for diagnostic in fixable:
         assert diagnostic.fix is not None  # (fixable)
         start = min(edit.start for edit in diagnostic.fix.edits)
         end = max(edit.end for edit in diagnostic.fix.edits)
-        path = next((path for span, path in spans if span.start <= start and end <= span.end), None)
-        if path is not None:
-            diagnostic.extra = {**diagnostic.extra, "value": path}
+        found = next(((first, last, path) for first, last, path in spans if first <= start and end <= last), None)
+        if found is None:
+            continue
+        first, last, path = found
+        extra: dict[str, object] = {**diagnostic.extra, "value": path}
+        if path[0] != "related":
+            extra["scalar"] = (first, doc.text[first:last])
+        diagnostic.extra = extra

@@ -204,7 +204,12 @@ def fingerprints(copied: tuple[tuple[str, object], ...]) -> bytes:
     bytes object per related entry (a corpus holds hundreds of thousands), compared in one step.
     A fingerprint stands for what a value means: a date-time's is that of the instant it names."""
     values = dict(copied)
-    return b"".join(digest(meaning(name, values[name]), 8) if name in values else _ABSENT for name in COPIED_FIELDS)
+    return b"".join(fingerprint_of(name, values[name]) if name in values else _ABSENT for name in COPIED_FIELDS)
+
+
+def fingerprint_of(name: str, value: object) -> bytes:
+    """The 8-byte fingerprint of one copied value (a provider: its (name, domain) pairs)."""
+    return digest(meaning(name, value), 8)
 
 
 def meaning(name: str, value: object) -> object:

@@ -143,7 +143,9 @@ def run(
         }
     # Every result and record of the run is freed before the report is stored: storing it then reuses
     # their memory instead of adding to the run's peak (reporters load the documents they show again).
+    # A run that stores no report (the fixer's) keeps its corpus: the fixer finds the copies of what it fixes.
+    kept = corpus if report is None else None
     del checked, corpus_checked, all_checked, records, corpus, diagnostics
     if report is not None and report_id is not None:
         cache.keep_report(report_id, report)
-    return RunResult(paths, selected, internal_errors, reader.load_path)
+    return RunResult(paths, selected, internal_errors, reader.load_path, kept)

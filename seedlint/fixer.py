@@ -29,10 +29,14 @@ from seedlint import engine
 from seedlint.cache import NO_CACHE, Cache, Checker
 from seedlint.checking import check_loaded
 from seedlint.config import Config
+from seedlint.corpus import MemoKey, edited_value
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_document, parse_document
+from seedlint.edits import replace_value, value_after
+from seedlint.registry import RULES
 from seedlint.results import Checked, RunResult
+from seedlint.rules import related
 from seedlint.writer import WriteError, write_atomically
 from seedlint.yamltree import FieldPath
 
@@ -46,6 +50,7 @@ class FileChange:
     original: bytes
     fixed: bytes
     applied: list[Diagnostic] = field(default_factory=list)  # in the order they were applied
+    followed: int = 0  # copies of values fixed in other documents, brought up to date
 
     def diff(self) -> str:
         before = self.original.decode("utf-8", errors="replace").splitlines(keepends=True)
@@ -102,6 +107,13 @@ class _Passes(Cache):
         known = self.known.get(path)
         return known[1].digest if known is not None else ""
 
+    def repositionable(self, path: str) -> tuple[MemoKey, ...]:
+        """The memo keys of `path`'s positioned corpus diagnostics that need no document but for positions."""
+        known = self.known.get(path)
+        if known is None:
+            return ()
+        return tuple(key for key in known[1].positioned if key[3] is not None and key[4] is None)
+
     def put(self, path: str, checked: Checked) -> None:
         """The result of the content the fixer now holds for `path`."""
         self.known[path] = (self._content_key(path), checked)
@@ -125,6 +137,7 @@ def fix(
     contents: dict[str, bytes] = {}
     originals: dict[str, bytes] = {}
     applied: dict[str, list[Diagnostic]] = defaultdict(list)
+    followed: dict[str, int] = defaultdict(int)  # copies brought up to date with their targets' fixes
     refused: dict[str, str] = {}
     all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
     passes = _Passes(cache, contents)
@@ -135,15 +148,30 @@ def fix(
             for path, diagnostics in _fixable_by_file(result.diagnostics, unsafe, exclude=refused).items()
             if path in all_sources
         }
+        # The copies of the values fixed in their targets follow them in the same pass (see related.followers).
+        new_values = _new_values(chosen)
+        follows: dict[str, list[related.Follow]] = defaultdict(list)
+        if new_values and result.corpus is not None:
+            for follow in related.followers(new_values, result.corpus):
+                if follow.path in all_sources and follow.path not in refused:
+                    follows[follow.path].append(follow)
         tasks = [
             _Task(
-                all_sources[path], contents.get(path), tuple(e for d in found for e in _edits(d)), passes.digest(path)
+                all_sources[path],
+                contents.get(path),
+                tuple(e for d in chosen.get(path, []) for e in _edits(d)),
+                passes.digest(path),
+                tuple((f.where, f.value) for f in follows.get(path, [])),
+                passes.repositionable(path),
             )
-            for path, found in sorted(chosen.items())
+            for path in sorted(set(chosen) | set(follows))
         ]
+        outcomes = dict(zip((task.source.display_path for task in tasks), _run_tasks(tasks, config), strict=True))
         changed = False
-        for task, outcome in zip(tasks, _run_tasks(tasks, config), strict=True):
-            path = task.source.display_path
+        for path in _followed_in_vain(outcomes, follows, new_values):
+            del outcomes[path]  # (done again in the next pass, without following what was not written)
+            changed = True
+        for path, outcome in outcomes.items():
             if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
                 refused[path] = outcome.problem or "the fix could not be applied"
                 continue
@@ -151,13 +179,14 @@ def fix(
                 originals.setdefault(path, outcome.original)  # the bytes on disk: set on the first pass that fixes it
             contents[path] = outcome.fixed
             passes.put(path, outcome.checked)
-            applied[path].extend(chosen[path])
+            applied[path].extend(chosen.get(path, []))
+            followed[path] += outcome.followed
             changed = True
         if not changed:
             break
         result = engine.run(sources, config, corpus_sources, contents, cache=passes)
     changes = [
-        FileChange(all_sources[path], originals[path], data, applied[path])
+        FileChange(all_sources[path], originals[path], data, applied[path], followed[path])
         for path, data in sorted(contents.items())
         if data != originals[path]
     ]
@@ -193,6 +222,10 @@ class _Task:
     content: bytes | None
     edits: tuple[Edit, ...]
     digest: str  # SHA-256 of the content the edits were computed on
+    follows: tuple[tuple[FieldPath, str], ...] = ()  # copies that take their target's new value: (where, value)
+    # Corpus diagnostics positioned on the old content whose message and fix do not depend on the document:
+    # positioned again on the new content here, where it is parsed anyway (not parsed again to position them).
+    positioned: tuple[MemoKey, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +234,7 @@ class _Outcome:
     checked: Checked | None = None  # the new content, checked
     original: bytes | None = None  # the bytes on disk, when the task read them
     problem: str | None = None  # why the fix cannot be applied
+    followed: int = 0  # copies that took their target's new value
 
 
 def _run_tasks(tasks: list[_Task], config: Config) -> Iterable[_Outcome]:
@@ -222,11 +256,75 @@ def _apply(task: _Task, config: Config) -> _Outcome:
         original = None
     if doc.text is None or hashlib.sha256(doc.raw).hexdigest() != task.digest:
         return _Outcome(problem="file changed on disk while it was being fixed")
-    new_text = apply_edits(doc.text, list(task.edits))
-    new_doc, problem = verified(doc, new_text, list(task.edits))
+    edits = list(task.edits)
+    followed = 0
+    for where, value in task.follows:  # (a copy the document's own fix already edits is left to that fix)
+        node = doc.locate(where)[1] if doc.root is not None else None
+        if not isinstance(node, yaml.ScalarNode) or node.value == value:
+            continue
+        span = doc.node_span(node)
+        if any(_overlap(edit, Edit(span.start, span.end, "")) for edit in edits):
+            continue
+        edits.extend(replace_value(doc, where, value).edits)
+        followed += 1
+    new_text = apply_edits(doc.text, edits)
+    new_doc, problem = verified(doc, new_text, edits)
     if problem is not None or new_doc is None:
         return _Outcome(problem=problem)
-    return _Outcome(new_doc.raw, check_loaded(new_doc, config), original)
+    checked = check_loaded(new_doc, config)
+    for key in task.positioned:
+        code, where, on_key, message, _ = key
+        rule = RULES.get(code)
+        if rule is not None and message is not None:
+            try:
+                checked.positioned[key] = rule.at(new_doc, where, message, key=on_key)
+            except (ValueError, LookupError):  # (not where it was: the corpus rules will position it)
+                continue
+    return _Outcome(new_doc.raw, checked, original, followed=followed)
+
+
+def _new_values(chosen: dict[str, list[Diagnostic]]) -> list[tuple[str, FieldPath, str]]:
+    """(document, value, the value it will have) for each value on either side of a copy that the chosen
+    fixes change in a document's own fields (all the chosen edits inside one value together)."""
+    found = []
+    for path, diagnostics in chosen.items():
+        by_value: dict[FieldPath, tuple[tuple[int, str], list[Edit]]] = {}
+        for d in diagnostics:
+            value, scalar = edited_value(d), d.extra.get("scalar")
+            if value is not None and value[0] != "related" and isinstance(scalar, tuple) and len(scalar) == 2:
+                by_value.setdefault(value, (scalar, []))[1].extend(_edits(d))
+        for value, ((start, source), edits) in by_value.items():
+            new = value_after(start, source, edits)
+            if new is not None:
+                found.append((path, value, new))
+    return found
+
+
+def _followed_in_vain(
+    outcomes: dict[str, _Outcome],
+    follows: dict[str, list[related.Follow]],
+    new_values: list[tuple[str, FieldPath, str]],
+) -> set[str]:
+    """The documents whose copies followed a value that is not written as foreseen (its document's fix was
+    refused, or the value reads otherwise): their outcome is dropped for this pass, and then that of the
+    copies of their own values, and so on."""
+    unwritten = set()
+    for path, value, new in new_values:
+        outcome = outcomes.get(path)
+        record = outcome.checked.record if outcome is not None and outcome.checked is not None else None
+        if record is None or not related.says(record, value, new):
+            unwritten.add(path)
+    dropped: set[str] = set()
+    while True:
+        more = {
+            path
+            for path, found in follows.items()
+            if path in outcomes and path not in dropped and any(f.target in unwritten for f in found)
+        }
+        if not more:
+            return dropped
+        dropped |= more
+        unwritten |= more
 
 
 def write(changes: list[FileChange]) -> list[tuple[FileChange, str]]:
@@ -304,10 +402,9 @@ def verified(doc: Document, new_text: str, edits: list[Edit]) -> tuple[Document 
     if new.body != doc.body:
         return None, "the fix would change the body after the front matter"
     allowed = _scalar_paths(doc, edits)
-    old_leaves, new_leaves = _leaves(doc.data), _leaves(new.data)
-    if old_leaves.keys() != new_leaves.keys():
+    changed: set[FieldPath] = set()
+    if not _compare(doc.data, new.data, (), changed):
         return None, "the fix would add or remove fields"
-    changed = {path for path in old_leaves if old_leaves[path] != new_leaves[path]}
     if not changed <= allowed:
         unexpected = ", ".join(sorted(".".join(map(str, p)) for p in changed - allowed))
         return None, f"the fix would also change {unexpected}"
@@ -395,6 +492,28 @@ def _scalar_node(doc: Document, path: FieldPath) -> yaml.ScalarNode | None:
     return node if isinstance(node, yaml.ScalarNode) else None
 
 
+def _compare(old: object, new: object, path: FieldPath, changed: set[FieldPath]) -> bool:
+    """Collect in `changed` the paths of the values that differ between two readings of a front matter
+    (a value of another type counts as changed); False when their shapes differ (keys or items added or
+    removed). One walk of both, without flattening either."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.keys() != new.keys():
+            return False
+        return all(_compare(value, new[key], path + (key,), changed) for key, value in old.items())
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            return False
+        return all(
+            _compare(value, other, path + (index,), changed)
+            for index, (value, other) in enumerate(zip(old, new, strict=True))
+        )
+    if isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
+        return False
+    if type(old) is not type(new) or old != new:
+        changed.add(path)
+    return True
+
+
 def _leaves(data: object, prefix: FieldPath = ()) -> dict[FieldPath, object]:
     if isinstance(data, dict):
         return {
@@ -416,9 +535,8 @@ def _scalar_paths(doc: Document, edits: list[Edit]) -> set[FieldPath]:
     stack: list[tuple[FieldPath, yaml.Node]] = [((), doc.root)]
     while stack:
         path, node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
-            span = doc.node_span(node)
-            scalars.append((span.start, span.end, path))
+        if isinstance(node, yaml.ScalarNode):  # (offsets from the marks: no line and column needed)
+            scalars.append((doc.yaml_start + node.start_mark.index, doc.yaml_start + node.end_mark.index, path))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((path + (index,), item) for index, item in enumerate(node.value))
         elif isinstance(node, yaml.MappingNode):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from seedlint.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from seedlint.corpus import IndexRecord, MemoKey
+    from seedlint.corpus import Corpus, IndexRecord, MemoKey
     from seedlint.document import Document
 
 
@@ -44,3 +44,4 @@ class RunResult:
     diagnostics: list[Diagnostic]
     internal_errors: list[str] = field(default_factory=list)  # a bug in seedlint, not in the user's file
     document: Callable[[str], Document | None] = _no_document  # any document of the run, loaded again
+    corpus: Corpus | None = None  # the corpus the run resolved against (kept for the fixer's runs)

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from seedlint.corpus import (
+    ALIAS_FIELDS,
     COPIED_FIELDS,
+    PROVIDER_PARTS,
     UNKEPT_FIELDS,
     Corpus,
     Index,
@@ -25,6 +28,7 @@ from seedlint.corpus import (
     Resolution,
     differing_fields,
     edited_value,
+    fingerprint_of,
     host_key,
     identity_key,
     provider_value,
@@ -474,3 +478,83 @@ def _keeper(
         if fields and not any((target.path, f, diagnostic.code, applicability) in pending for f in fields):
             return target
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A copy in a related entry that takes the new value of the value it copies, fixed in its target."""
+
+    path: str  # the document holding the copy
+    where: FieldPath  # the copy: ("related", index, field...)
+    value: str  # the value it takes
+    target: str  # the document whose value it copies
+    field: FieldPath  # ... and which of its values
+
+
+def followers(changed: list[tuple[str, FieldPath, str]], corpus: Corpus) -> list[Follow]:
+    """The copies that must take the new values of `changed` (document, path of its own value, new value)
+    to go on saying what their target says: every related entry whose address names that document and whose
+    copy of that value is faithful. A new value that means the same (a date respelled) needs no copy."""
+    index = corpus.index
+    assert index is not None  # (Corpus.__post_init__ sets it)
+    records = {record.path: record for record in corpus.records}
+    wanted: dict[str, list[tuple[IndexRecord, FieldPath, str]]] = {}
+    for path, field_path, value in changed:
+        target = records.get(path)
+        if target is not None and _means_otherwise(target, field_path, value):
+            for alias in target.aliases:
+                wanted.setdefault(alias, []).append((target, field_path, value))
+    follows: dict[tuple[str, FieldPath], Follow] = {}
+    for record in corpus.records if wanted else ():
+        if not record.refs or not any(key in wanted for key in record.ref_keys):
+            continue
+        for ref in record.related:
+            if ref.key not in wanted:
+                continue
+            named = index.resolve(ref.url, ref.key).paths()
+            for target, field_path, value in wanted[ref.key]:
+                if target.path in named and _faithful(ref, target, field_path):
+                    copy = ("webUrl",) if field_path[0] in ALIAS_FIELDS else field_path
+                    where: FieldPath = ("related", ref.index, *copy)
+                    follows.setdefault((record.path, where), Follow(record.path, where, value, target.path, field_path))
+    return list(follows.values())
+
+
+def _slice(fingerprints: bytes, name: str) -> bytes:
+    at = 8 * COPIED_FIELDS.index(name)
+    return fingerprints[at : at + 8]
+
+
+def _new_fingerprint(target: IndexRecord, field_path: FieldPath, value: str) -> bytes:
+    if field_path[0] == "provider":
+        provider = target.value("provider")
+        parts = dict(provider) if isinstance(provider, tuple) and all(len(p) == 2 for p in provider) else {}
+        parts[field_path[1]] = value
+        new: object = tuple((key, parts.get(key)) for key in PROVIDER_PARTS)
+    else:
+        new = value
+    return fingerprint_of(str(field_path[0]), new)
+
+
+def _means_otherwise(target: IndexRecord, field_path: FieldPath, value: str) -> bool:
+    name = str(field_path[0])
+    if name in ALIAS_FIELDS:
+        return dict(target.urls).get(name) != value
+    return name in COPIED_FIELDS and _new_fingerprint(target, field_path, value) != _slice(target.fingerprints, name)
+
+
+def _faithful(ref: RelatedRef, target: IndexRecord, field_path: FieldPath) -> bool:
+    name = str(field_path[0])
+    if name in ALIAS_FIELDS:
+        return ref.url is not None and ref.url == dict(target.urls).get(name)
+    mine = _slice(ref.copied, name)
+    return any(mine) and mine == _slice(target.fingerprints, name)
+
+
+def says(record: IndexRecord, field_path: FieldPath, value: str) -> bool:
+    """Whether a document's own value (`field_path`: a copied field, a provider part or an address) means
+    `value` (what its copies were given)."""
+    name = str(field_path[0])
+    if name in ALIAS_FIELDS:
+        return dict(record.urls).get(name) == value
+    return name in COPIED_FIELDS and _new_fingerprint(record, field_path, value) == _slice(record.fingerprints, name)
