@@ -317,22 +317,35 @@ def run_fix(
     if show_fixes:
         for change in written:
             counts = Counter(f"{d.code} ({d.name})" for d in change.applied)
-            click.echo(
-                f"Fixed {change.source.display_path}: "
-                + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())),
-                err=True,
-            )
+            done = [f"{n} × {code}" for code, n in sorted(counts.items())]
+            if change.followed:
+                done.append(f"{change.followed} cop{'y' if change.followed == 1 else 'ies'} of a fixed value")
+            click.echo(f"Fixed {change.source.display_path}: " + ", ".join(done), err=True)
     output.report(result, len(sources), unfinished=bool(failures))
-    fixed = sum(len(c.applied) for c in written)
-    if fixed and not output.quiet:
-        click.echo(
-            f"Fixed {fixed} problem{'s' if fixed != 1 else ''} "
-            f"in {len(written)} file{'s' if len(written) != 1 else ''}.",
-            err=True,
-        )
+    if not output.quiet:
+        summary = fix_summary(written)
+        if summary:
+            click.echo(summary, err=True)
     for message in [*outcome.refused, *(message for _, message in failures)]:
         click.echo(f"seedlint: {message}", err=True)
     return EXIT_ERROR if failures else output.status(result)
+
+
+def fix_summary(written: list[fixer.FileChange]) -> str | None:
+    """ "Fixed N problems in M files", N the fixes applied; then the copies of fixed values in related
+    entries that were brought up to date with their targets (they fixed no reported problem of their own)."""
+    fixed = sum(len(c.applied) for c in written)
+    files = sum(1 for c in written if c.applied)
+    followed = sum(c.followed for c in written)
+    others = sum(1 for c in written if c.followed and not c.applied)
+    if not fixed and not followed:
+        return None
+    text = f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if followed:
+        text += f"; {followed} cop{'y' if followed == 1 else 'ies'} of the fixed values followed" + (
+            f" in {others} other file{'s' if others != 1 else ''}" if others else ""
+        )
+    return text + "."
 
 
 def exit_status(result: RunResult) -> int:

@@ -271,3 +271,83 @@ def test_a_fix_the_second_reader_refuses_leaves_the_file_untouched(folder, monke
     _status, output = run_cli("fix", "--select", "SL401", str(path))
     assert path.read_bytes() == before
     assert "a YAML 1.2 reader would read it differently" in output
+
+
+# Safe and unsafe fixes, and what the summary counts -------------------------------------------------------
+
+WEB = b"https://www.theguardian.com/uk-news/2020/feb/11/met-police-deploy-live-facial-recognition-technology"
+TRACKED = WEB + b"?utm_source=feed"
+# a safe fix (the byte-order mark) and an unsafe one (a tracking parameter the page may need)
+TWO_FIXES = b"\xef\xbb\xbf" + SEED.replace(WEB, TRACKED, 1)
+SL312_LINE = (
+    "doc.md:6:111: SL312 webUrl carries the tracking parameter `utm_source`; the article's address is "
+    f"`{WEB.decode()}`\n"
+)
+
+
+@pytest.fixture
+def two_fixes(folder):
+    path = folder / "doc.md"
+    path.write_bytes(TWO_FIXES)
+    return path
+
+
+def test_the_summary_counts_safe_fixes_and_the_unsafe_ones_apart(two_fixes):
+    _status, stdout, _ = run_split("check", "--no-cache", "--output-format", "concise", "doc.md")
+    assert stdout.splitlines()[-1] == (
+        "Found 2 problems (1 warning, 1 info) in 1 file checked. "
+        "1 fixable with `seedlint fix` (1 more with `--unsafe-fixes`)."
+    )
+
+
+@pytest.mark.parametrize("command", [("fix",), ("check", "--fix")])
+def test_fix_applies_only_the_safe_fixes(two_fixes, command):
+    status, stdout, stderr = run_split(*command, "--no-cache", "--output-format", "concise", "doc.md")
+    assert two_fixes.read_bytes() == SEED.replace(WEB, TRACKED, 1)  # the mark is gone, the parameter stays
+    assert (status, stdout, stderr) == (
+        0,
+        SL312_LINE + "Found 1 problem (1 info) in 1 file checked. 1 fixable with `seedlint fix --unsafe-fixes`.\n",
+        "Fixed 1 problem in 1 file.\n",
+    )
+
+
+def test_unsafe_fixes_and_show_fixes(two_fixes):
+    status, stdout, stderr = run_split(
+        "fix", "--no-cache", "--unsafe-fixes", "--show-fixes", "--output-format", "concise", "doc.md"
+    )
+    assert two_fixes.read_bytes() == SEED
+    assert (status, stdout) == (0, "All checks passed (1 file checked).\n")
+    assert stderr == (
+        "Fixed doc.md: 1 × SL005 (byte-order-mark), 1 × SL312 (tracking-parameter)\nFixed 2 problems in 1 file.\n"
+    )
+
+
+def test_a_file_that_cannot_be_written_keeps_its_findings_and_never_passes(folder):
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+    path.chmod(0o444)
+    status, stdout, stderr = run_split("fix", "--no-cache", "--output-format", "concise", "doc.md")
+    assert path.read_bytes() == b"\xef\xbb\xbf" + SEED
+    assert status == 2
+    assert stdout == (
+        "doc.md:1:1: SL005 file starts with a UTF-8 byte-order mark (U+FEFF)\n"
+        "Found 1 problem (1 warning) in 1 file checked. The run did not finish (see the `seedlint:` messages).\n"
+    )
+    assert stderr == "seedlint: doc.md: file is read-only; not fixed (make it writable to apply the fix)\n"
+
+
+def test_a_run_that_exits_2_never_says_all_checks_passed(folder, monkeypatch):
+    from seedlint import checking
+
+    path = folder / "doc.md"
+    path.write_bytes(SEED)
+
+    def broken(doc, config):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(checking.rules, "DOCUMENT_CHECKS", [broken])
+    status, stdout, _ = run_split("check", "--no-cache", "--output-format", "concise", "doc.md")
+    assert status == 2
+    assert (
+        stdout == "No problems reported (1 file checked), but the run did not finish (see the `seedlint:` messages).\n"
+    )

@@ -116,6 +116,11 @@ def test_syntax_defects_are_reported_at_the_bad_characters(case):
         assert found[0].fix is None
     else:
         assert apply_fix(inject(old, new), found[0].fix) == fixed
+        # a scheme or a `%` is guessed (may change the address); whitespace is read as every browser reads it
+        assert found[0].fix.applicability is SYNTAX_FIX_SAFETY[found[0].code]
+
+
+SYNTAX_FIX_SAFETY = {"SL301": Applicability.UNSAFE, "SL304": Applicability.SAFE, "SL305": Applicability.UNSAFE}
 
 
 def test_html_escaped_ampersand_in_an_image_url_is_unescaped_exactly():
