@@ -60,8 +60,10 @@ MALFORMED_URL = define(
     "related-malformed-url",
     "error",
     "A related entry's webUrl is not an http(s) address, so it resolves to nothing.",
-    what="The entry's webUrl cannot name any document: no http/https scheme or no host (the SL3 rules say what "
-    "exactly is wrong with it).",
+    what="The entry's webUrl cannot name any document, and the message says why: it has no scheme, another scheme "
+    "than http or https, no host, or whitespace in its host. Whitespace elsewhere is no such reason: a browser "
+    "percent-encodes it (SL304 reports it) and the address resolves, dangles or nearly names a document like any "
+    "other.",
     why="A malformed link dangles whatever the corpus holds.",
     example='related:\n  - webUrl: "www.example.com/a"',
 )
@@ -71,10 +73,15 @@ NEAR_MISS = define(
     "error",
     "A related entry resolves to nothing but nearly names a corpus document.",
     what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the "
-    "same host, or whose copied title and provider are those of exactly one corpus document.",
-    why="A typo in a link breaks it silently; the intended document is almost certainly the one suggested.",
+    "same host (the nearest; every one of them when several are as near), or whose copied title and provider are "
+    "those of exactly one corpus document.",
+    why="A typo in a link breaks it silently; the intended document is usually the one suggested.",
     example='webUrl: "https://news.example.com/a/artcle-1"   # the corpus has .../a/article-1',
-    fix="safe: the URL is replaced by the suggested document's address (its webUrl, else originalUrl).",
+    fix="sometimes: the URL is replaced by the suggested document's address (its webUrl, else originalUrl). Safe "
+    "when the entry is a copy of that document (it holds a title, and every value it copies says what the document "
+    "says) and the document has no error-severity finding: the link then leads to the article the entry shows. "
+    "Unsafe otherwise (`/news/123` and `/news/124` are one character apart and two articles). No fix when several "
+    "documents are as near: which one was meant is not guessed.",
 )
 DANGLING = define(
     "SL504",
@@ -92,18 +99,27 @@ STALE_COPY = define(
     "warning",
     "A related entry's copied fields differ from the document it names.",
     what="title, excerpt, publishedDateTime, provider and type of a resolved entry are compared with the target "
-    "document.",
+    "document, by what they say: a date-time by the instant it names (`2019-12-17T19:40:00Z` and "
+    "`2019-12-17 19:40:00+00:00` are one instant; the spelling is SL205's). The target is the document with the "
+    "entry's address as written (webUrl, originalUrl, ampWebUrl or cdnAmpWebUrl, byte for byte); only when none has "
+    "it, the document with another spelling of it (`www.`, scheme, trailing slash, tracking parameters, "
+    "percent-encoding, the AMP-cache form). When the address names several documents (captures of one article, "
+    "SL508), the entry is stale only when it copies none of them, and the message names them. An entry naming its "
+    "own document is SL506, not a stale copy.",
     why="Entries are copies made when the link was created; when the article changes, the card shows the old text.",
     example='related:\n  - title: "Old headline"   # the target now reads "New headline"',
-    fix="sometimes: each differing value is replaced by the target's value; safe when the target itself has no "
-    "error, unsafe otherwise (the target may be the wrong one).",
+    fix="sometimes: each differing value is replaced by the target's value. Safe when the address names exactly one "
+    "document and that document has no error-severity finding; unsafe when it has one (it may be the wrong "
+    "document); none when the address names several documents: which capture the entry describes is not guessed, "
+    "from dates or file names.",
 )
 SELF_REFERENCE = define(
     "SL506",
     "related-self-reference",
     "warning",
     "A document lists itself as related.",
-    what="A related entry that resolves to the document that contains it.",
+    what="A related entry whose address names the document that contains it (also when other captures share that "
+    "address, SL508: the link leads to the page it is shown on).",
     why="A card linking to the page the reader is on is useless and usually a copy-paste slip.",
     example='webUrl: "https://a.example/x"\nrelated:\n  - webUrl: "https://a.example/x"',
 )
@@ -112,8 +128,8 @@ DUPLICATE_ENTRY = define(
     "related-duplicate-entry",
     "warning",
     "The same document appears twice in one related list.",
-    what="Two entries of one list that resolve to the same document (or name the same address); the second is "
-    "reported.",
+    what="Two entries of one list that name the same document, or the same address (in its canonical form: two "
+    "captures at one address are one page); the second is reported.",
     why="The reader sees the same card twice.",
     example='related:\n  - webUrl: "https://a.example/x"\n  - webUrl: "https://a.example/x?utm_source=feed"',
 )
