@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import difflib
+import functools
 import hashlib
 import os
 from collections import defaultdict
@@ -476,9 +477,15 @@ def _second_reader_whole(old_text: str, new_text: str, allowed: set[FieldPath]) 
 def _ruamel_data(text: str) -> object:
     # typ="base": every scalar stays a string (no timestamps or numbers constructed, no tags acted on).
     try:
-        return YAML(typ="base", pure=True).load(text)
+        return _ruamel().load(text)
     except Exception:  # any refusal of the reader means "cannot compare"
         return None
+
+
+@functools.cache
+def _ruamel() -> YAML:
+    """One reader per process (making one costs as much as reading a value; each load starts afresh)."""
+    return YAML(typ="base", pure=True)
 
 
 def _dotted(path: FieldPath) -> str:
