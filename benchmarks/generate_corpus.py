@@ -1,6 +1,6 @@
 """Generate a realistic corpus of N article documents from real ones, for the benchmarks.
 
-    python benchmarks/generate_corpus.py OUT N SOURCE_DIR [SOURCE_DIR...]
+    python benchmarks/generate_corpus.py OUT N SOURCE_DIR [SOURCE_DIR...] [--site HOST] [--unresolved FRACTION]
 
 Each generated document is a real document (taken in turn from the sources) with its own unique
 addresses (webUrl, ampWebUrl, cdnAmpWebUrl, originalUrl), a unique title, a file name whose date
@@ -8,6 +8,11 @@ agrees with publishedDateTime, and a `related:` list as long as the real one (at
 entries are exact copies of other generated documents, so every reference resolves inside the
 generated corpus. Text stays the real text: non-ASCII punctuation, accented and non-Latin letters.
 The same N and sources always give the same corpus (a fixed random seed).
+
+`--site HOST` puts every document on one host, under one section (https://HOST/en-us/blog/<slug>-<n>/), and
+`--unresolved F` makes that fraction of the related entries copies of articles that are not in the corpus
+(deleted posts, or the rest of a site the corpus samples) at addresses on the same host: the shape where each
+unresolved entry is looked up for a near miss among every address of its host.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from seedlint.document import load_document
 from seedlint.weburl import amp_cache_url
 
 MAX_RELATED = 12
+SITE_RELATED = 6  # entries of a --site document whose template has none
 RELATED_FIELDS = (
     "title",
     "excerpt",
@@ -58,9 +64,11 @@ def slug(title: str) -> str:
 
 
 class Generator:
-    def __init__(self, sources: list[dict], count: int):
+    def __init__(self, sources: list[dict], count: int, site: str | None = None, unresolved: float = 0.0):
         self.sources = sources
         self.count = count
+        self.site = site
+        self.unresolved = unresolved
 
     def own(self, n: int) -> dict:
         """Document n's own fields (without related), derived from its template and n alone."""
@@ -71,8 +79,11 @@ class Generator:
                 dict(image, title=data["title"]) if isinstance(image, dict) and "title" in image else image
                 for image in data["images"]
             ]
-        host = _host(data.get("webUrl") or data.get("originalUrl")) or "example.com"
-        address = f"https://{host}/generated/{n}/{slug(data['title'])}/"
+        if self.site:
+            address = f"https://{self.site}/en-us/blog/{slug(data['title'])}-{n}/"
+        else:
+            host = _host(data.get("webUrl") or data.get("originalUrl")) or "example.com"
+            address = f"https://{host}/generated/{n}/{slug(data['title'])}/"
         for key in ("webUrl", "originalUrl"):
             if key in data:
                 data[key] = address
@@ -87,10 +98,14 @@ class Generator:
         data = self.own(n)
         template_related = self.sources[n % len(self.sources)].get("related")
         wanted = min(len(template_related) if isinstance(template_related, list) else 0, MAX_RELATED)
+        if self.site and not wanted:  # (powerapps-news has no related lists: a site's pages all have one)
+            wanted = SITE_RELATED
         if wanted:
             rng = random.Random(n)
             related = []
             for target in rng.sample(range(self.count), min(self.count, wanted * 2)):
+                if rng.random() < self.unresolved:
+                    target += self.count  # an article the corpus does not have (the same host when --site)
                 copy = self.own(target)
                 if target != n and "webUrl" in copy and len(related) < wanted:
                     entry = {key: copy[key] for key in RELATED_FIELDS if key in copy}
@@ -147,19 +162,26 @@ def scalar(key: str, value) -> str:
     return re.sub("[\x85\u2028\u2029\x80-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def generate(out: Path, count: int, sources: list[Path]) -> None:
+def generate(out: Path, count: int, sources: list[Path], site: str | None = None, unresolved: float = 0.0) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    generator = Generator(templates(sources), count)
+    generator = Generator(templates(sources), count, site, unresolved)
     for n in range(count):
         name, text = generator.document(n)
         (out / name).write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str]) -> None:
+    site, unresolved = None, 0.0
+    if "--site" in argv:
+        at = argv.index("--site")
+        site, argv = argv[at + 1], argv[:at] + argv[at + 2 :]
+    if "--unresolved" in argv:
+        at = argv.index("--unresolved")
+        unresolved, argv = float(argv[at + 1]), argv[:at] + argv[at + 2 :]
     if len(argv) < 3:
         sys.exit(__doc__)
     out, count, sources = Path(argv[0]), int(argv[1]), [Path(p) for p in argv[2:]]
-    generate(out, count, sources)
+    generate(out, count, sources, site, unresolved)
     print(f"{count:,} documents written to {out}")
 
 

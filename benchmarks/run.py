@@ -1,6 +1,7 @@
 """Benchmark seedlint against its floors and against check-jsonschema and yamllint, in one run.
 
-    python benchmarks/run.py --shared ../shared [--sizes 1000 10000 100000] [--work DIR] [--compare-up-to N]
+    python benchmarks/run.py --shared ../shared [--sizes 1000 10000 100000] [--site-sizes 1000 10000 100000]
+                             [--work DIR] [--compare-up-to N]
 
 For each size N a corpus is generated from the real documents under --shared (generate_corpus.py; kept in
 --work and reused), then measured:
@@ -15,15 +16,23 @@ For each size N a corpus is generated from the real documents under --shared (ge
   check-jsonschema  the same schema on the same front matters (extracted to .yaml files beforehand)
   yamllint          its default rules on the same front matters
 
-and the real azure-news corpus (4,958 documents, 161,223 related entries) cold and warm. Each line
-gives wall time, files per second and the peak memory of the whole process tree (workers included).
-Nothing here asserts a time: the figures are printed for people to read (and for the README).
+For each of --site-sizes, a corpus shaped like one site (generate_corpus.py --site, from powerapps-news):
+every document on one host, a fifth of the related entries naming articles the corpus does not have, so
+that each of them is looked up for a near miss among every address of the host; measured cold. Then
+long addresses: documents whose 1,500-character webUrls their related entries name one character off
+(near misses whose distance is computed on long strings).
+
+And the real azure-news corpus (4,958 documents, 161,223 related entries) cold and warm, and `seedlint fix`
+on a copy of it (cold, no cache) beside `seedlint check` on another copy in the same run. Each line gives
+wall time, files per second and the peak memory of the whole process tree (workers included). Nothing here
+asserts a time: the figures are printed for people to read (and for the README).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -38,12 +47,15 @@ sys.path.insert(0, str(HERE))
 from generate_corpus import generate  # noqa: E402
 
 SOURCES = ("seeds", "corpus/ai-news", "corpus/powerapps-news", "corpus/azure-news")
+SITE = "powerapps.microsoft.com"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, required=True, help="the folder holding seeds/ and corpus/")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--site-sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--no-azure", action="store_true", help="skip the real azure-news corpus")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "seedlint-bench")
     parser.add_argument(
         "--compare-up-to", type=int, default=100_000, help="skip check-jsonschema and yamllint above this size"
@@ -58,9 +70,20 @@ def main() -> None:
             shutil.rmtree(corpus, ignore_errors=True)
             generate(corpus, size, [args.shared / s for s in SOURCES])
         measure_corpus(f"generated {size:,}", corpus, args.work, compare=size <= args.compare_up_to)
+    for size in args.site_sizes:
+        corpus = args.work / f"site-{size}"
+        if not corpus.is_dir() or sum(1 for _ in corpus.iterdir()) != size:
+            shutil.rmtree(corpus, ignore_errors=True)
+            generate(corpus, size, [args.shared / "corpus/powerapps-news"], site=SITE, unresolved=0.2)
+        measure_cold(f"one site {size:,}", corpus, args.work)
+    if args.site_sizes:
+        long_urls = args.work / "long-urls"
+        write_long_urls(long_urls)
+        measure_cold("1,500-char URLs", long_urls, args.work)
     azure = args.shared / "corpus" / "azure-news"
-    if azure.is_dir():
+    if azure.is_dir() and not args.no_azure:
         measure_corpus("azure-news (real)", azure, args.work, compare=False, change=False)
+        measure_fix("azure-news (real)", azure, args.work)
 
 
 def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, change: bool = True) -> None:
@@ -124,6 +147,74 @@ def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, chang
             show("yamllint", *run_batched([linter, "-f", "parsable"], yaml_files))
         else:
             print(f"{label:<22} yamllint           not installed (pip install -e '.[bench]')")
+
+
+def seedlint_command(command: str, *options: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "seedlint",
+        command,
+        "--isolated",
+        "--no-cache",
+        "--output-format",
+        "concise",
+        "--quiet",
+        "--exit-zero",
+        *options,
+    ]
+
+
+def show_line(label: str, measure: str, seconds: float, peak_mib: float | None, count: int) -> None:
+    peak = f"{peak_mib:9.0f}" if peak_mib is not None else f"{'-':>9}"
+    print(f"{label:<22} {measure:<18} {count:>8,} {seconds:9.2f} {count / seconds:9.0f} {peak}", flush=True)
+
+
+def measure_cold(label: str, corpus: Path, work: Path) -> None:
+    """The libyaml floor and `seedlint check` without a cache (closed scope: every unresolved entry is
+    reported, after its near-miss search)."""
+    files = sorted(p for p in corpus.iterdir() if p.suffix in (".md", ".txt"))
+    show_line(label, "libyaml floor", *in_process(parse_all, files), len(files))
+    show_line(label, "seedlint cold", *run(seedlint_command("check") + [str(corpus)]), len(files))
+
+
+def measure_fix(label: str, corpus: Path, work: Path) -> None:
+    """`seedlint check` and `seedlint fix` (safe fixes), both cold without a cache, each on its own fresh copy
+    of the corpus, one after the other; and their ratio."""
+    times = {}
+    for command in ("check", "fix"):
+        copy = work / f"{corpus.name}-{command}-copy"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(corpus, copy)
+        for path in copy.iterdir():
+            path.chmod(0o644)
+        seconds, peak = run(seedlint_command(command) + [str(copy)])
+        times[command] = seconds
+        show_line(label, f"{command} (copy)", seconds, peak, sum(1 for _ in copy.iterdir()))
+        shutil.rmtree(copy, ignore_errors=True)
+    print(f"{label:<22} fix / check        {times['fix'] / times['check']:>8.2f}x", flush=True)
+
+
+def write_long_urls(out: Path, documents: int = 20, length: int = 1_500) -> None:
+    """Documents whose webUrls are `length` characters long; each lists the next two, one character off
+    (near misses: the distance is computed on the whole long addresses)."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    chance = random.Random(24)
+    urls = [f"https://{SITE}/" + "".join(chance.choice("abcdefgh/") for _ in range(length)) for _ in range(documents)]
+    for n, url in enumerate(urls):
+        related = "".join(
+            f'  - title: "Article {other}"\n    webUrl: "{urls[other][:900]}x{urls[other][901:]}"\n'
+            "    type: article\n    quality: 1\n"
+            for other in ((n + 1) % documents, (n + 2) % documents)
+        )
+        (out / f"2024-01-{n % 28 + 1:02d}-long-{n}.md").write_text(
+            f'---\ntitle: "Article {n}"\nexcerpt: "Long addresses."\n'
+            f"publishedDateTime: 2024-01-{n % 28 + 1:02d}T00:00:00Z\n"
+            f'webUrl: "{url}"\ntype: article\nquality: 1\nprovider:\n  name: Example\n  domain: {SITE}\n'
+            f"related:\n{related}---\n",
+            encoding="utf-8",
+        )
 
 
 def tool(name: str) -> str | None:

@@ -49,7 +49,9 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 10
+FORMAT = (
+    11  # 11: the data-only encoding, fingerprints of dates by instant, fixes marked with the copied value they edit
+)
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")

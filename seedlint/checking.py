@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from seedlint import rules
 from seedlint.config import Config
-from seedlint.corpus import record_for
+from seedlint.corpus import copy_paths, record_for
 from seedlint.diagnostic import Diagnostic, cap_repeated
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_content, load_document, unreadable_document
@@ -89,15 +89,17 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     doc = reader.load(source)
     if doc is None:
         return Checked(source.display_path, [], None, False, errors)
-    return check_loaded(doc, config, stat, errors)
+    return check_loaded(doc, config, stat=stat, errors=errors)
 
 
 def check_loaded(
-    doc: Document, config: Config, stat: tuple[int, int] | None = None, errors: list[str] | None = None
+    doc: Document, config: Config, *, stat: tuple[int, int] | None = None, errors: list[str] | None = None
 ) -> Checked:
-    """Check a loaded document (the language server keeps the document of an unsaved text for positions)."""
+    """Check a document already loaded (the language server keeps the document of an unsaved text for
+    positions; the fixer parses each fixed text once, to verify the fix and to check it)."""
     errors = [] if errors is None else errors
     diagnostics = check_document(doc, config, errors)
+    mark_edited_values(doc, diagnostics)
     # Any mention, in any case: a malformed suppression (`# Seedlint ignore`) is reported too.
     has_suppressions = bool(doc.text and _MENTION.search(doc.text))
     try:
@@ -108,3 +110,30 @@ def check_loaded(
     return Checked(
         doc.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
     )
+
+
+def mark_edited_values(doc: Document, diagnostics: list[Diagnostic]) -> None:
+    """Mark each fix that edits a value on either side of a copy (a document's own title, a related entry's
+    copy of it, the addresses...) with that value's path (`extra["value"]`): the corpus rules hold back a
+    fix of a copy that would make it say what its target does not (seedlint/rules/related.py). A fix of a
+    document's own value also carries the value's source (`extra["scalar"]`: its offset and text), from
+    which the fixer computes the value it will have, for the copies in other documents to follow."""
+    fixable = [d for d in diagnostics if d.fix is not None and d.fix.edits]
+    if not fixable or doc.root is None or doc.text is None:
+        return
+    spans = [
+        (doc.yaml_start + scalar.start_mark.index, doc.yaml_start + scalar.end_mark.index, path)
+        for path, scalar in copy_paths(doc.root)
+    ]
+    for diagnostic in fixable:
+        assert diagnostic.fix is not None  # (fixable)
+        start = min(edit.start for edit in diagnostic.fix.edits)
+        end = max(edit.end for edit in diagnostic.fix.edits)
+        found = next(((first, last, path) for first, last, path in spans if first <= start and end <= last), None)
+        if found is None:
+            continue
+        first, last, path = found
+        extra: dict[str, object] = {**diagnostic.extra, "value": path}
+        if path[0] != "related":
+            extra["scalar"] = (first, doc.text[first:last])
+        diagnostic.extra = extra

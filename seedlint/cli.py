@@ -213,7 +213,8 @@ class Output:
             return self.format != "json"
         return (self.format or ("full" if sys.stdout.isatty() else "concise")) in ("full", "concise")
 
-    def report(self, result: RunResult, files: int) -> None:
+    def report(self, result: RunResult, files: int, unfinished: bool = False) -> None:
+        """`unfinished`: something failed besides the findings (a fix not written); internal errors count too."""
         if result.not_documents and len(result.not_documents) == files:  # checking nothing must not pass
             count = len(result.not_documents)
             raise usage_error(
@@ -244,7 +245,7 @@ class Output:
             source=source,
             color=color,
             quiet=self.quiet,
-            internal_errors=len(result.internal_errors),
+            unfinished=unfinished or bool(result.internal_errors),
         )
 
     def status(self, result: RunResult) -> int:
@@ -481,26 +482,42 @@ def run_fix(
             say(message)
         return EXIT_FINDINGS if outcome.changes else EXIT_OK
     failures = fixer.write(outcome.changes)
-    written = [c for c in outcome.changes if not any(f.startswith(f"{c.source.path}:") for f in failures)]
+    failed = {change.source.display_path for change, _ in failures}
+    # A file that could not be written keeps its findings: the report is then that of the files as on disk.
+    result = outcome.rerun(failed) if failed else outcome.result
+    written = [c for c in outcome.changes if c.source.display_path not in failed]
     if show_fixes:
         for change in written:
             counts = Counter(f"{d.code} ({d.name})" for d in change.applied)
-            click.echo(
-                f"Fixed {inert(change.source.display_path)}: "
-                + ", ".join(f"{n} × {code}" for code, n in sorted(counts.items())),
-                err=True,
-            )
-    output.report(outcome.result, len(sources))
-    fixed = sum(len(c.applied) for c in written)
-    if fixed and not output.quiet:
-        click.echo(
-            f"Fixed {fixed} problem{'s' if fixed != 1 else ''} "
-            f"in {len(written)} file{'s' if len(written) != 1 else ''}.",
-            err=True,
-        )
-    for message in [*outcome.refused, *failures]:
+            done = [f"{n} × {code}" for code, n in sorted(counts.items())]
+            if change.followed:
+                done.append(f"{change.followed} cop{'y' if change.followed == 1 else 'ies'} of a fixed value")
+            click.echo(f"Fixed {inert(change.source.display_path)}: " + ", ".join(done), err=True)
+    output.report(result, len(sources), unfinished=bool(failures))
+    if not output.quiet:
+        summary = fix_summary(written)
+        if summary:
+            click.echo(summary, err=True)
+    for message in [*outcome.refused, *(message for _, message in failures)]:
         say(message)
-    return EXIT_ERROR if failures else output.status(outcome.result)
+    return EXIT_ERROR if failures else output.status(result)
+
+
+def fix_summary(written: list[fixer.FileChange]) -> str | None:
+    """ "Fixed N problems in M files", N the fixes applied; then the copies of fixed values in related
+    entries that were brought up to date with their targets (they fixed no reported problem of their own)."""
+    fixed = sum(len(c.applied) for c in written)
+    files = sum(1 for c in written if c.applied)
+    followed = sum(c.followed for c in written)
+    others = sum(1 for c in written if c.followed and not c.applied)
+    if not fixed and not followed:
+        return None
+    text = f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if followed:
+        text += f"; {followed} cop{'y' if followed == 1 else 'ies'} of the fixed values followed" + (
+            f" in {others} other file{'s' if others != 1 else ''}" if others else ""
+        )
+    return text + "."
 
 
 def exit_status(result: RunResult) -> int:

@@ -8,18 +8,26 @@ ask `Corpus.document(path)` for the full document only when they report on it.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import os
 import sys
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, overload
 from urllib.parse import urlsplit
 
+import yaml
+from rapidfuzz.distance import Levenshtein
+
+from seedlint.datetimes import instant
 from seedlint.diagnostic import Diagnostic, FastPickle, Fix
 from seedlint.document import Document
 from seedlint.memo import digest
 from seedlint.weburl import amp_cache_url, canonical_url
-from seedlint.yamltree import FieldPath
+from seedlint.yamltree import FieldPath, key_text
 
 if TYPE_CHECKING:
     from seedlint.registry import Rule
@@ -30,6 +38,44 @@ COPIED_FIELDS = ("title", "excerpt", "publishedDateTime", "provider", "type")
 # Compared by fingerprint only, never kept in a record: the largest text of a document (a third of the
 # memory of 100,000 records); a stale copy's message and fix read it from the target document.
 UNKEPT_FIELDS = ("excerpt",)
+
+
+# The values on either side of a copy: a document's own copied fields and addresses, and in each related
+# entry the copied fields and the address it names. A fix that edits one of them is marked with its path (see
+# `edited_value`), so that a copy's fix can be held back when its target would not say the same (SL5).
+PROVIDER_PARTS = ("name", "domain")
+
+
+def copy_paths(root: yaml.Node) -> Iterator[tuple[FieldPath, yaml.ScalarNode]]:
+    """(path, scalar) of every value on either side of a copy, in a parsed front matter."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        name = key_text(key)
+        if name == "related" and isinstance(value, yaml.SequenceNode):
+            for index, entry in enumerate(value.value):
+                for path, scalar in _copied_scalars(entry, ("webUrl",)):
+                    yield ("related", index, *path), scalar
+    yield from _copied_scalars(root, ALIAS_FIELDS)
+
+
+def _copied_scalars(mapping: yaml.Node, addresses: tuple[str, ...]) -> Iterator[tuple[FieldPath, yaml.ScalarNode]]:
+    if not isinstance(mapping, yaml.MappingNode):
+        return
+    for key, value in mapping.value:
+        name = key_text(key)
+        if isinstance(value, yaml.ScalarNode) and (name in COPIED_FIELDS or name in addresses):
+            yield (name,), value
+        elif name == "provider" and isinstance(value, yaml.MappingNode):
+            for part_key, part in value.value:
+                if isinstance(part, yaml.ScalarNode) and key_text(part_key) in PROVIDER_PARTS:
+                    yield ("provider", key_text(part_key)), part
+
+
+def edited_value(diagnostic: Diagnostic) -> FieldPath | None:
+    """The copied value (or address) a diagnostic's fix edits, as marked where the file was checked."""
+    path = diagnostic.extra.get("value")
+    return tuple(path) if isinstance(path, (tuple, list)) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +206,25 @@ _ABSENT = bytes(8)
 
 def fingerprints(copied: tuple[tuple[str, object], ...]) -> bytes:
     """8 bytes per field of COPIED_FIELDS, in that order, zero where the field is absent: one small
-    bytes object per related entry (a corpus holds hundreds of thousands), compared in one step."""
+    bytes object per related entry (a corpus holds hundreds of thousands), compared in one step.
+    A fingerprint stands for what a value means: a date-time's is that of the instant it names."""
     values = dict(copied)
-    return b"".join(digest(values[name], 8) if name in values else _ABSENT for name in COPIED_FIELDS)
+    return b"".join(fingerprint_of(name, values[name]) if name in values else _ABSENT for name in COPIED_FIELDS)
+
+
+def fingerprint_of(name: str, value: object) -> bytes:
+    """The 8-byte fingerprint of one copied value (a provider: its (name, domain) pairs)."""
+    return digest(meaning(name, value), 8)
+
+
+def meaning(name: str, value: object) -> object:
+    """What a copied value says, as compared between a copy and its target: the text, except that a
+    date-time says an instant (its spelling is SL205's business, on each side)."""
+    if name == "publishedDateTime" and isinstance(value, str):
+        moment = instant(value)
+        if moment is not None:
+            return ("instant", moment)
+    return value
 
 
 def differing_fields(entry: bytes, target: bytes) -> list[str]:
@@ -267,6 +329,33 @@ def identity_key(record: IndexRecord) -> tuple[object, ...] | None:
     return index_key(title, provider, published[:10]) if title and isinstance(published, str) else None
 
 
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a related entry's address names: no document, one (`target`), or several captures of one
+    article at that address (`ambiguous`, sorted by path)."""
+
+    candidates: tuple[IndexRecord, ...] = ()
+    exact: bool = False  # named by the address as written (else by another spelling of it)
+
+    def __bool__(self) -> bool:
+        return bool(self.candidates)
+
+    @property
+    def target(self) -> IndexRecord | None:
+        """The one document named, when the address names exactly one."""
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+    def paths(self) -> tuple[str, ...]:
+        return tuple(record.path for record in self.candidates)
+
+
+NOTHING = Resolution()
+
+
 Handle = TypeVar("Handle")  # what an index knows a document by (see Index.on_host)
 
 
@@ -296,43 +385,136 @@ class Index(Generic[Handle]):
     def same_identity(self, identity: tuple[object, ...]) -> list[IndexRecord]:
         raise NotImplementedError
 
-    def resolve(self, url: str) -> IndexRecord | None:
-        return self.resolve_key(canonical_url(url))
-
-    def resolve_key(self, key: str | None) -> IndexRecord | None:
-        """The document a canonical address names. When several documents share the address (duplicates,
-        reported by their own rule), the newest capture is the document at that address: in azure-news,
-        where 13 addresses have two or three captures, that reading gives exactly the corpus's 7
-        self-references and its ~2,300 copied fields that changed after they were linked."""
-        candidates = self.named(key) if key is not None else None
-        if not candidates:
-            return None
-        if len(candidates) == 1:
-            return candidates[0]
-        return max(
-            candidates, key=lambda record: (str(record.value("publishedDateTime") or ""), record.name, record.path)
-        )
+    def resolve(self, url: str | None, key: str | None = None) -> Resolution:
+        """The documents a related entry's address names. The address as written comes first: the documents
+        with exactly that webUrl, originalUrl, ampWebUrl or cdnAmpWebUrl. Only when none has it do other
+        spellings of it count (`www.`, scheme, trailing slash, tracking parameters, percent-encoding, the
+        AMP-cache form: `key`, its canonical form). In azure-news 174 entries name, byte for byte, a document
+        whose address differs from a newer capture's only by `www.`: they describe the one they name. Several
+        documents at one address (captures of one article, SL508) are all candidates: which one an entry
+        describes is never guessed from their dates or file names."""
+        if url is None:
+            return NOTHING
+        named = self.named(key if key is not None else canonical_url(url))
+        if not named:
+            return NOTHING
+        exact = [record for record in named if any(address == url for _, address in record.urls)]
+        chosen = exact or named
+        if len(chosen) == 1:
+            return Resolution((chosen[0],), bool(exact))
+        return Resolution(tuple(sorted(chosen, key=lambda record: record.path)), bool(exact))
 
     def has_host(self, url: str) -> bool:
         return next(iter(self.on_host(host_of(url))), None) is not None
 
-    def near_miss(self, ref: RelatedRef) -> IndexRecord | None:
-        """A document the unresolved entry was probably meant to name: one whose address differs by one
-        or two characters on the same host, or the only one with the entry's title and provider."""
+    def near_miss(self, ref: RelatedRef) -> tuple[IndexRecord, ...]:
+        """The documents the unresolved entry was probably meant to name: those with an address one or two
+        characters away on the same host (the nearest only; several when they are equally near, sorted by
+        path), else the only one with the entry's title and provider."""
         key = ref.key or ""
-        best = 3
-        nearest: list[Handle] = []
-        for alias, handle in self.on_host(host_key(key)):
-            distance = edit_distance(key, alias, limit=2)
-            if distance < best:
-                best, nearest = distance, [handle]
-            elif distance == best <= 2:
-                nearest.append(handle)
-        candidates = [record for record in map(self.record, nearest) if record is not None]
-        if candidates:  # the same answer whatever order the index lists the host's addresses in
-            return min(candidates, key=lambda record: record.path)
+        near = self.near_index(host_key(key))
+        found: dict[str, IndexRecord] = {}
+        matches = near.within(key)
+        best = min((distance for distance, _ in matches), default=None)
+        for distance, number in matches:
+            record = self.record(near.handles[number]) if distance == best else None
+            if record is not None:
+                found[record.path] = record
+        if found:  # the same answer whatever order the index lists the host's addresses in
+            return tuple(found[path] for path in sorted(found))
         same_title = self.titled(ref.title_key) if ref.title_key is not None else []
-        return same_title[0] if len(same_title) == 1 else None
+        return (same_title[0],) if len(same_title) == 1 else ()
+
+    def near_index(self, host: str) -> NearIndex[Handle]:
+        """The addresses on `host`, indexed for near misses (built once per host and run, when first asked)."""
+        built: dict[str, NearIndex[Handle]] = self.__dict__.setdefault("_near", {})
+        if host not in built:
+            built[host] = NearIndex(list(self.on_host(host)))
+        return built[host]
+
+
+class NearIndex(Generic[Handle]):
+    """The addresses within two edits of a query, found without comparing it with every address (a host of
+    a large site has tens of thousands; comparing each unresolved entry with all of them made the run
+    quadratic).
+
+    The beginning all the host's addresses share (`example.com/en-us/blog/`) is set apart: the distance of
+    a query to prefix + rest is the least, over the places j where the query can be cut, of its distance
+    from the prefix up to j plus its distance from the rest after j, and only the j within two characters
+    of the prefix's end can give two edits or fewer. The rests are cut into four pieces; two edits leave at
+    least two of them whole, each within two characters of where it was, so of any three pieces a near
+    rest shares at least one with the query at such a place: the three shortest of the four piece lists
+    the query hits are read, and only the addresses found there are compared, by rapidfuzz's Levenshtein
+    distance with a cutoff of 2 (in C; linear in the length for so few edits). Pieces are kept as 64-bit
+    hashes in two sorted arrays (16 bytes a piece): a hash shared by accident only adds a comparison."""
+
+    EDITS = 2
+    PIECES = 4
+
+    def __init__(self, entries: list[tuple[str, Handle]]):
+        self.aliases = [alias for alias, _ in entries]
+        self.handles = [handle for _, handle in entries]
+        # (character by character, as wanted: the addresses are not file paths)
+        self.prefix = os.path.commonprefix(self.aliases) if self.aliases else ""  # noqa: RUF071
+        cut = len(self.prefix)
+        self.lengths = {len(alias) - cut for alias in self.aliases}  # of the rests
+        keys, numbers = array("q"), array("q")
+        for number, alias in enumerate(self.aliases):
+            size = len(alias) - cut
+            for piece, (start, length) in enumerate(_pieces(size, self.PIECES)):
+                keys.append(hash((size, piece, alias[cut + start : cut + start + length])))
+                numbers.append(number)
+        order = sorted(range(len(keys)), key=keys.__getitem__)  # (no tuple per piece: 100,000 documents have 1M)
+        self.keys = array("q", (keys[at] for at in order))
+        self.numbers = array("q", (numbers[at] for at in order))
+
+    def within(self, query: str) -> list[tuple[int, int]]:
+        """(distance, number) of every indexed address at most EDITS edits from `query` (`number`: its place
+        in `aliases` and `handles`)."""
+        edits, cut = self.EDITS, len(self.prefix)
+        found: set[int] = set()
+        cuts = range(max(0, cut - edits), min(len(query), cut + edits) + 1) if cut else range(1)
+        for at in cuts:
+            if Levenshtein.distance(query[:at], self.prefix, score_cutoff=edits) <= edits:
+                found |= self._sharing_a_piece(query[at:])
+        matches = []
+        for number in found:
+            distance = Levenshtein.distance(query, self.aliases[number], score_cutoff=edits)
+            if distance <= edits:
+                matches.append((distance, number))
+        return matches
+
+    def _sharing_a_piece(self, rest: str) -> set[int]:
+        """The addresses whose rest may be within EDITS edits of `rest`: those sharing a piece with it."""
+        edits, size = self.EDITS, len(rest)
+        found: set[int] = set()
+        for length in range(max(0, size - edits), size + edits + 1):
+            if length not in self.lengths:
+                continue
+            lists = []
+            for piece, (start, piece_length) in enumerate(_pieces(length, self.PIECES)):
+                shifts = range(max(0, start - edits), min(size - piece_length, start + edits) + 1)
+                hits = [self._hits(hash((length, piece, rest[at : at + piece_length]))) for at in shifts]
+                lists.append((sum(map(len, hits)), hits))
+            lists.sort(key=lambda item: item[0])
+            for _, hits in lists[: edits + 1]:
+                for span in hits:
+                    found.update(self.numbers[span.start : span.stop])
+        return found
+
+    def _hits(self, key: int) -> range:
+        start = bisect.bisect_left(self.keys, key)
+        return range(start, bisect.bisect_right(self.keys, key, start))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pieces(length: int, pieces: int) -> tuple[tuple[int, int], ...]:
+    """(start, length) of the `pieces` pieces an address of `length` characters is cut into: as even as can be,
+    the longer ones last."""
+    base, longer = divmod(length, pieces)
+    sizes = [base] * (pieces - longer) + [base + 1] * longer
+    starts = [sum(sizes[:index]) for index in range(pieces)]
+    return tuple(zip(starts, sizes, strict=True))
 
 
 @dataclass
@@ -387,27 +569,24 @@ def index_key(*values: object) -> tuple[object, ...] | None:
     return key
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning limit + 1) as soon as it must exceed `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
-def is_web_url(url: str) -> bool:
+def web_url_problem(url: str) -> str | None:
+    """Why `url` cannot be the address of a web page, or None when it can. Whitespace is no such reason
+    (a browser percent-encodes it, and SL304 reports it): such an address resolves like any other."""
+    text = url.strip()
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(text)
+        host = parts.hostname
     except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url.strip()
+        return "cannot be parsed as a URL (malformed host or port)"
+    if not parts.scheme or "." in parts.scheme:  # `example.com:8080/a` is a host without a scheme
+        return "has no scheme: a web address starts with https:// or http://"
+    if parts.scheme not in ("http", "https"):
+        return f"is a `{parts.scheme}:` address, not a web (http or https) one"
+    if not host:
+        return f"has no host: a web address reads {parts.scheme}://host/path"
+    if any(char.isspace() for char in host):
+        return f"has whitespace in its host `{host}`"
+    return None
 
 
 # What a positioned corpus diagnostic is remembered by (see Corpus.report): rule code, where, on the key or
@@ -493,8 +672,10 @@ class Corpus:
         index = self.index
         assert index is not None  # (set by __post_init__)
         for record in self.records:
-            for key in record.ref_keys:
-                target = index.resolve_key(key)
-                if target is not None and target.path in wanted:
-                    found.add(record.path)
+            if record.refs:
+                urls, keys = record.refs[1], record.refs[2]
+                for url, key in zip(urls, keys, strict=True):
+                    if any(path in wanted for path in index.resolve(url, key).paths()):
+                        found.add(record.path)
+                        break
         return found

@@ -12,7 +12,7 @@ import re
 import yaml
 
 from seedlint import yamltree
-from seedlint.diagnostic import Fix
+from seedlint.diagnostic import Edit, Fix
 from seedlint.document import Document
 from seedlint.yamltree import FieldPath
 
@@ -66,3 +66,20 @@ def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool 
     span = doc.value_span(path)
     content = render_scalar(new_value, doc.value_style(path))
     return Fix.replace(span.start, span.end, content, safe=safe, description=description or f"set to {content}")
+
+
+def value_after(start: int, source: str, edits: list[Edit]) -> str | None:
+    """The string a scalar whose source text `source` starts at offset `start` reads as once `edits` (all
+    inside it) are applied, read alone as the value of a one-key document; None when it cannot be read so."""
+    for edit in sorted(edits, key=lambda edit: edit.start, reverse=True):
+        if not start <= edit.start <= edit.end <= start + len(source):
+            return None
+        source = source[: edit.start - start] + edit.content + source[edit.end - start :]
+    try:
+        node = yamltree.compose(f"k: {source}\n")
+    except (yaml.YAMLError, yamltree.TooComplex, RecursionError):
+        return None
+    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+        return None
+    scalar = node.value[0][1]
+    return scalar.value if isinstance(scalar, yaml.ScalarNode) else None

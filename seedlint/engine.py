@@ -25,6 +25,7 @@ from seedlint.config import Config
 from seedlint.corpus import Corpus
 from seedlint.discovery import SourceFile
 from seedlint.results import Checked, RunResult
+from seedlint.rules import related
 from seedlint.rules.file import MISSING_FRONT_MATTER
 
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
@@ -184,6 +185,8 @@ def _run(
     selected = selection.reported(
         diagnostics, checked, corpus.document if corpus is not None else reader.load_path, config
     )
+    if corpus is not None:  # fixes of copies that their targets would not follow (see rules/related.py)
+        selected = related.hold_copy_fixes(selected, corpus)
     paths = [c.path for c in checked]
     report: Report | None = None
     if report_id is not None and corpus is not None and not internal_errors and all(c.stat for c in all_checked):
@@ -195,10 +198,12 @@ def _run(
             "unresolved": corpus.unresolved,
             "diagnostics": selected,
         }
-    kept = all_checked if keep_checked else None
+    kept_checked = all_checked if keep_checked else None
     # Every result and record of the run is freed before the report is stored: storing it then reuses
     # their memory instead of adding to the run's peak (reporters load the documents they show again).
+    # A run that stores no report (the fixer's) keeps its corpus: the fixer finds the copies of what it fixes.
+    kept_corpus = corpus if report is None else None
     del checked, corpus_checked, all_checked, records, corpus, diagnostics
     if report is not None and report_id is not None:
         cache.keep_report(report_id, report)
-    return RunResult(paths, selected, internal_errors, reader.load_path, kept)
+    return RunResult(paths, selected, internal_errors, reader.load_path, checked=kept_checked, corpus=kept_corpus)

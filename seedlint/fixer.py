@@ -1,33 +1,49 @@
 """Applying fixes: exact, safe, to a stable point, verified before anything is written.
 
 A fix is a list of edits at the character offsets the loader recorded, so a fix changes the bytes of the
-fixed value and nothing else. Each pass applies the non-overlapping fixes of every file in memory and
-checks the whole run again (a fix may reveal or settle another finding); the loop stops when nothing is
-left to fix, or after MAX_PASSES. Before a file is written, its new text must parse into exactly the data
-intended: the old data with only the fixed values changed. Otherwise the file is left untouched.
+fixed value and nothing else. Each pass applies the non-overlapping fixes of every file in memory, then
+the run is answered again: the fixed files are checked again (in worker processes when there are many,
+each parsed once to verify the fix and checked on that parse), every other file's result is reused, and
+the corpus rules run again (a fix may reveal or settle another finding, in its file or in the documents
+that copy it). The loop stops when nothing is left to fix, or after MAX_PASSES. Before a file is
+written, its new text must parse into exactly the data intended: the old data with only the fixed values
+changed, read the same by a second, YAML 1.2 reader. Otherwise the file is left untouched.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import difflib
+import functools
+import hashlib
+import os
 from collections import defaultdict
+from collections.abc import Callable, Container, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import yaml
 from ruamel.yaml import YAML
 
 from seedlint import engine
-from seedlint.cache import NO_CACHE, Cache
+from seedlint.cache import NO_CACHE, Cache, Checker
+from seedlint.checking import check_loaded
 from seedlint.config import Config
+from seedlint.corpus import MemoKey, edited_value
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.discovery import SourceFile
-from seedlint.document import Document, parse_document
+from seedlint.document import Document, load_document, parse_document
+from seedlint.edits import replace_value, value_after
 from seedlint.escaping import inert
-from seedlint.results import RunResult
+from seedlint.registry import RULES
+from seedlint.results import Checked, RunResult
+from seedlint.rules import related
 from seedlint.writer import WriteError, write_atomically
 from seedlint.yamltree import FieldPath
 
 MAX_PASSES = 10
+PARALLEL_FROM = 64  # files fixed in one pass; below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -36,6 +52,7 @@ class FileChange:
     original: bytes
     fixed: bytes
     applied: list[Diagnostic] = field(default_factory=list)  # in the order they were applied
+    followed: int = 0  # copies of values fixed in other documents, brought up to date
 
     def diff(self) -> str:
         """A unified diff for a terminal or a CI log: each line's text is made inert (seedlint/escaping.py:
@@ -70,6 +87,65 @@ class FixResult:
     result: RunResult  # the check of the fixed texts: what remains
     changes: list[FileChange]
     refused: list[str]  # files whose fixes could not be verified (left untouched), with why
+    # The run again with these files as they are on disk (those whose fixes could not be written).
+    rerun: Callable[[set[str]], RunResult] = lambda unwritten: RunResult([], [])
+
+
+class _Passes(Cache):
+    """The results layer of a fix run: every file's result is kept in memory with the content it was
+    checked on, so that a pass checks again only the files it changed (the run's own cache, `inner`,
+    answers the first pass and keeps what that pass checked)."""
+
+    def __init__(self, inner: Cache, contents: dict[str, bytes]):
+        self.inner, self.contents = inner, contents
+        self.known: dict[str, tuple[bytes | None, Checked]] = {}  # path → (digest of the content, or None: disk)
+
+    def results(
+        self,
+        sources: list[SourceFile],
+        check: Checker,
+        fresh: Container[str] = frozenset(),
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Checked]:
+        found: dict[str, Checked] = {}
+        todo = []
+        for source in sources:
+            known = self.known.get(source.display_path)
+            if known is not None and known[0] == self._content_key(source.display_path):
+                found[source.display_path] = known[1]
+            else:
+                todo.append(source)
+        if todo:  # (the first pass: every file, from the run's cache or checked)
+            for source, checked in zip(todo, self.inner.results(todo, check, fresh, progress), strict=True):
+                found[source.display_path] = checked
+                self.known[source.display_path] = (self._content_key(source.display_path), checked)
+        return [found[source.display_path] for source in sources]
+
+    def _content_key(self, path: str) -> bytes | None:
+        content = self.contents.get(path)
+        return None if content is None else hashlib.sha256(content).digest()
+
+    def digest(self, path: str) -> str:
+        """The SHA-256 of the content `path`'s result was checked on."""
+        known = self.known.get(path)
+        return known[1].digest if known is not None else ""
+
+    def repositionable(self, path: str) -> tuple[MemoKey, ...]:
+        """The memo keys of `path`'s positioned corpus diagnostics that need no document but for positions."""
+        known = self.known.get(path)
+        if known is None:
+            return ()
+        return tuple(key for key in known[1].positioned if key[3] is not None and key[4] is None)
+
+    def put(self, path: str, checked: Checked) -> None:
+        """The result of the content the fixer now holds for `path`."""
+        self.known[path] = (self._content_key(path), checked)
+
+    def remember_positioned(self, corpus, results, sources, fresh) -> None:  # type: ignore[no-untyped-def]
+        self.inner.remember_positioned(corpus, results, sources, fresh)
+
+    def flush(self) -> None:
+        self.inner.flush()
 
 
 def fix(
@@ -84,46 +160,204 @@ def fix(
     contents: dict[str, bytes] = {}
     originals: dict[str, bytes] = {}
     applied: dict[str, list[Diagnostic]] = defaultdict(list)
+    followed: dict[str, int] = defaultdict(int)  # copies brought up to date with their targets' fixes
     refused: dict[str, str] = {}
     all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
-    result = engine.run(sources, config, corpus_sources, contents, cache=cache)
+    passes = _Passes(cache, contents)
+    result = engine.run(sources, config, corpus_sources, contents, cache=passes)
     for _ in range(MAX_PASSES):
+        chosen = {
+            path: _non_overlapping(diagnostics)
+            for path, diagnostics in _fixable_by_file(result.diagnostics, unsafe, exclude=refused).items()
+            if path in all_sources
+        }
+        # The copies of the values fixed in their targets follow them in the same pass (see related.followers).
+        new_values = _new_values(chosen)
+        follows: dict[str, list[related.Follow]] = defaultdict(list)
+        if new_values and result.corpus is not None:
+            for follow in related.followers(new_values, result.corpus):
+                if follow.path in all_sources and follow.path not in refused:
+                    follows[follow.path].append(follow)
+        tasks = [
+            _Task(
+                all_sources[path],
+                contents.get(path),
+                tuple(e for d in chosen.get(path, []) for e in _edits(d)),
+                passes.digest(path),
+                tuple((f.where, f.value) for f in follows.get(path, [])),
+                passes.repositionable(path),
+            )
+            for path in sorted(set(chosen) | set(follows))
+        ]
+        outcomes = dict(zip((task.source.display_path for task in tasks), _run_tasks(tasks, config), strict=True))
         changed = False
-        for path, diagnostics in _fixable_by_file(result.diagnostics, unsafe, exclude=refused).items():
-            doc = result.document(path)
-            if doc is None or doc.text is None:
+        for path in _followed_in_vain(outcomes, follows, new_values):
+            del outcomes[path]  # (done again in the next pass, without following what was not written)
+            changed = True
+        for path, outcome in outcomes.items():
+            if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
+                refused[path] = outcome.problem or "the fix could not be applied"
                 continue
-            chosen = _non_overlapping(diagnostics)
-            new_text = apply_edits(doc.text, [e for d in chosen for e in _edits(d)])
-            problem = verify(doc, new_text, [e for d in chosen for e in _edits(d)])
-            if problem:
-                refused[path] = problem
-                continue
-            originals.setdefault(path, doc.raw)  # the bytes on disk: set on the first pass that fixes this file
-            contents[path] = new_text.encode("utf-8")
-            applied[path].extend(chosen)
+            if outcome.original is not None:
+                originals.setdefault(path, outcome.original)  # the bytes on disk: set on the first pass that fixes it
+            contents[path] = outcome.fixed
+            passes.put(path, outcome.checked)
+            applied[path].extend(chosen.get(path, []))
+            followed[path] += outcome.followed
             changed = True
         if not changed:
             break
-        result = engine.run(sources, config, corpus_sources, contents, cache=cache)
+        result = engine.run(sources, config, corpus_sources, contents, cache=passes)
     changes = [
-        FileChange(all_sources[path], originals[path], data, applied[path])
+        FileChange(all_sources[path], originals[path], data, applied[path], followed[path])
         for path, data in sorted(contents.items())
         if data != originals[path]
     ]
+
+    def rerun(unwritten: set[str]) -> RunResult:
+        for path in unwritten:
+            contents.pop(path, None)
+            refused[path] = "not written"
+        return _unfixable(engine.run(sources, config, corpus_sources, contents, cache=passes), refused)
+
     return FixResult(
-        result, changes, [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())]
+        _unfixable(result, refused),
+        changes,
+        [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())],
+        rerun,
     )
 
 
-def write(changes: list[FileChange]) -> list[str]:
-    """Write every change atomically; returns the failures (each names its file)."""
+def _unfixable(result: RunResult, refused: Container[str]) -> RunResult:
+    """The run's findings, without the fixes of the files whose fixes were refused: they cannot be applied,
+    so they are neither offered nor counted as fixable (the refusal is reported on its own)."""
+    result.diagnostics = [
+        dataclasses.replace(d, fix=None) if d.fix is not None and d.path in refused else d for d in result.diagnostics
+    ]
+    return result
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One file's fixes of one pass: its current content (None: as on disk) and the edits to apply."""
+
+    source: SourceFile
+    content: bytes | None
+    edits: tuple[Edit, ...]
+    digest: str  # SHA-256 of the content the edits were computed on
+    follows: tuple[tuple[FieldPath, str], ...] = ()  # copies that take their target's new value: (where, value)
+    # Corpus diagnostics positioned on the old content whose message and fix do not depend on the document:
+    # positioned again on the new content here, where it is parsed anyway (not parsed again to position them).
+    positioned: tuple[MemoKey, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    fixed: bytes | None = None  # the new content
+    checked: Checked | None = None  # the new content, checked
+    original: bytes | None = None  # the bytes on disk, when the task read them
+    problem: str | None = None  # why the fix cannot be applied
+    followed: int = 0  # copies that took their target's new value
+
+
+def _run_tasks(tasks: list[_Task], config: Config) -> Iterable[_Outcome]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(tasks) < PARALLEL_FROM or workers < 2:
+        return [_apply(task, config) for task in tasks]
+    with ProcessPoolExecutor(workers, initializer=engine.collect_garbage_rarely) as pool:
+        return list(pool.map(_apply, tasks, [config] * len(tasks), chunksize=8))
+
+
+def _apply(task: _Task, config: Config) -> _Outcome:
+    """Apply one file's edits, verify the new text and check it (in a worker for large passes)."""
+    source = task.source
+    if task.content is None:
+        doc = load_document(source.path, source.display_path)
+        original: bytes | None = doc.raw
+    else:
+        doc = parse_document(task.content, source.path, source.display_path)
+        original = None
+    if doc.text is None or hashlib.sha256(doc.raw).hexdigest() != task.digest:
+        return _Outcome(problem="file changed on disk while it was being fixed")
+    edits = list(task.edits)
+    followed = 0
+    for where, value in task.follows:  # (a copy the document's own fix already edits is left to that fix)
+        node = doc.locate(where)[1] if doc.root is not None else None
+        if not isinstance(node, yaml.ScalarNode) or node.value == value:
+            continue
+        span = doc.node_span(node)
+        if any(_overlap(edit, Edit(span.start, span.end, "")) for edit in edits):
+            continue
+        edits.extend(replace_value(doc, where, value).edits)
+        followed += 1
+    new_text = apply_edits(doc.text, edits)
+    new_doc, problem = verified(doc, new_text, edits)
+    if problem is not None or new_doc is None:
+        return _Outcome(problem=problem)
+    checked = check_loaded(new_doc, config)
+    for key in task.positioned:
+        code, where, on_key, message, _ = key
+        rule = RULES.get(code)
+        if rule is not None and message is not None:
+            try:
+                checked.positioned[key] = rule.at(new_doc, where, message, key=on_key)
+            except (ValueError, LookupError):  # (not where it was: the corpus rules will position it)
+                continue
+    return _Outcome(new_doc.raw, checked, original, followed=followed)
+
+
+def _new_values(chosen: dict[str, list[Diagnostic]]) -> list[tuple[str, FieldPath, str]]:
+    """(document, value, the value it will have) for each value on either side of a copy that the chosen
+    fixes change in a document's own fields (all the chosen edits inside one value together)."""
+    found = []
+    for path, diagnostics in chosen.items():
+        by_value: dict[FieldPath, tuple[tuple[int, str], list[Edit]]] = {}
+        for d in diagnostics:
+            value, scalar = edited_value(d), d.extra.get("scalar")
+            if value is not None and value[0] != "related" and isinstance(scalar, tuple) and len(scalar) == 2:
+                by_value.setdefault(value, (scalar, []))[1].extend(_edits(d))
+        for value, ((start, source), edits) in by_value.items():
+            new = value_after(start, source, edits)
+            if new is not None:
+                found.append((path, value, new))
+    return found
+
+
+def _followed_in_vain(
+    outcomes: dict[str, _Outcome],
+    follows: dict[str, list[related.Follow]],
+    new_values: list[tuple[str, FieldPath, str]],
+) -> set[str]:
+    """The documents whose copies followed a value that is not written as foreseen (its document's fix was
+    refused, or the value reads otherwise): their outcome is dropped for this pass, and then that of the
+    copies of their own values, and so on."""
+    unwritten = set()
+    for path, value, new in new_values:
+        outcome = outcomes.get(path)
+        record = outcome.checked.record if outcome is not None and outcome.checked is not None else None
+        if record is None or not related.says(record, value, new):
+            unwritten.add(path)
+    dropped: set[str] = set()
+    while True:
+        more = {
+            path
+            for path, found in follows.items()
+            if path in outcomes and path not in dropped and any(f.target in unwritten for f in found)
+        }
+        if not more:
+            return dropped
+        dropped |= more
+        unwritten |= more
+
+
+def write(changes: list[FileChange]) -> list[tuple[FileChange, str]]:
+    """Write every change atomically; returns the changes not written, each with why (naming its file)."""
     failures = []
     for change in changes:
         try:
             write_atomically(change.source.path, change.fixed, change.original)
         except WriteError as error:
-            failures.append(str(error))
+            failures.append((change, str(error)))
     return failures
 
 
@@ -132,14 +366,15 @@ def _fixable_by_file(
 ) -> dict[str, list[Diagnostic]]:
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
-        if (
-            d.fix is not None
-            and d.fix.edits
-            and d.path not in exclude
-            and (unsafe or d.fix.applicability is Applicability.SAFE)
-        ):
+        if d.path not in exclude and will_apply(d, unsafe):
             by_file[d.path].append(d)
     return by_file
+
+
+def will_apply(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    """Whether `seedlint fix` (with `--unsafe-fixes`: `unsafe`) applies this diagnostic's fix."""
+    fix = diagnostic.fix
+    return fix is not None and bool(fix.edits) and (unsafe or fix.applicability is Applicability.SAFE)
 
 
 def _non_overlapping(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -171,32 +406,81 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 
 def verify(doc: Document, new_text: str, edits: list[Edit]) -> str | None:
-    """Why `new_text` is not exactly the intended result of `edits` on `doc`, or None when it is.
+    """Why `new_text` is not exactly the intended result of `edits` on `doc`, or None when it is."""
+    return verified(doc, new_text, edits)[1]
+
+
+def verified(doc: Document, new_text: str, edits: list[Edit]) -> tuple[Document | None, str | None]:
+    """(the new text, parsed; None) when `new_text` is exactly the intended result of `edits` on `doc`, else
+    (None, why not).
 
     Intended: the new text parses as well as the old one did, and its data equals the old data except at
     the scalar values the edits fall inside (edits outside any value, like a removed BOM or a line ending,
-    must not change the data at all)."""
+    must not change the data at all); and a YAML 1.2 reader reads each changed value as libyaml does."""
     new = parse_document(new_text.encode("utf-8"), doc.path, doc.display_path)
     if doc.data is None:
-        return None if new.text is not None else "the fixed text is no longer UTF-8"
+        return (new, None) if new.text is not None else (None, "the fixed text is no longer UTF-8")
     if new.data is None:
-        return "the fixed text no longer parses as a front-matter mapping"
+        return None, "the fixed text no longer parses as a front-matter mapping"
     if new.body != doc.body:
-        return "the fix would change the body after the front matter"
-    allowed = {path for edit in edits if (path := _scalar_path_at(doc, edit)) is not None}
-    old_leaves, new_leaves = _leaves(doc.data), _leaves(new.data)
-    if old_leaves.keys() != new_leaves.keys():
-        return "the fix would add or remove fields"
-    changed = {path for path in old_leaves if old_leaves[path] != new_leaves[path]}
+        return None, "the fix would change the body after the front matter"
+    allowed = _scalar_paths(doc, edits)
+    changed: set[FieldPath] = set()
+    if not _compare(doc.data, new.data, (), changed):
+        return None, "the fix would add or remove fields"
     if not changed <= allowed:
         unexpected = ", ".join(sorted(".".join(map(str, p)) for p in changed - allowed))
-        return f"the fix would also change {unexpected}"
-    return _second_reader(doc.front_matter, new.front_matter, allowed)
+        return None, f"the fix would also change {unexpected}"
+    problem = _second_reader(doc, new, changed)
+    return (None, problem) if problem is not None else (new, None)
 
 
-def _second_reader(old_text: str, new_text: str, allowed: set[FieldPath]) -> str | None:
-    """The same check with ruamel.yaml, an independent YAML 1.2 reader (libyaml reads YAML 1.1): a fix
-    must mean the same to both kinds of consumer. Only the files being fixed pay for this slower parse.
+def _second_reader(old: Document, new: Document, changed: set[FieldPath]) -> str | None:
+    """Each changed value read again by ruamel.yaml, an independent YAML 1.2 reader (libyaml reads YAML 1.1):
+    a fix must mean the same to both kinds of consumer. libyaml has already shown that nothing but these
+    values changed; each is read alone, as the value of a one-key document (a whole front matter costs the
+    pure-Python reader half a second; a value, microseconds). A value ruamel cannot read before the fix
+    either (an escape it does not know, say) is not compared; a block scalar with an explicit indentation
+    indicator, whose meaning depends on its parent's indentation, is compared within the whole front matter."""
+    for path in sorted(changed, key=str):
+        node = _scalar_node(new, path)
+        if node is None:
+            continue
+        if node.style in ("|", ">") and _has_indentation_indicator(new, node):
+            return _second_reader_whole(old.front_matter, new.front_matter, changed)
+        read = _ruamel_value(new, node)
+        if read is _UNREADABLE:
+            old_node = _scalar_node(old, path)
+            if old_node is None or _ruamel_value(old, old_node) is not _UNREADABLE:
+                return f"a YAML 1.2 reader (ruamel.yaml) cannot read the fixed value of {_dotted(path)}"
+            continue
+        if read != node.value:
+            return f"a YAML 1.2 reader (ruamel.yaml) would read the fixed value of {_dotted(path)} differently"
+    return None
+
+
+_UNREADABLE = object()
+
+
+def _ruamel_value(doc: Document, node: yaml.ScalarNode) -> object:
+    """The value of `node` as ruamel.yaml reads it alone (`k: <the scalar's source>`), or _UNREADABLE."""
+    assert doc.text is not None  # (a document with a parsed front matter has its text)
+    span = doc.node_span(node)
+    data = _ruamel_data("k: " + doc.text[span.start : span.end] + "\n")
+    if not isinstance(data, dict) or set(data) != {"k"}:
+        return _UNREADABLE
+    return data["k"]
+
+
+def _has_indentation_indicator(doc: Document, node: yaml.ScalarNode) -> bool:
+    assert doc.text is not None  # (a document with a parsed front matter has its text)
+    span = doc.node_span(node)
+    header = doc.text[span.start : doc.text.find("\n", span.start)]
+    return any(char.isdigit() for char in header.split("#", 1)[0])
+
+
+def _second_reader_whole(old_text: str, new_text: str, allowed: set[FieldPath]) -> str | None:
+    """The whole front matter read by ruamel.yaml before and after: equal outside the fixed values.
     Front matter ruamel cannot read before the fix (it refuses duplicate keys, say) is not compared."""
     old = _ruamel_data(old_text)
     if old is None:
@@ -215,9 +499,48 @@ def _second_reader(old_text: str, new_text: str, allowed: set[FieldPath]) -> str
 def _ruamel_data(text: str) -> object:
     # typ="base": every scalar stays a string (no timestamps or numbers constructed, no tags acted on).
     try:
-        return YAML(typ="base", pure=True).load(text)
+        return _ruamel().load(text)
     except Exception:  # any refusal of the reader means "cannot compare"
         return None
+
+
+@functools.cache
+def _ruamel() -> YAML:
+    """One reader per process (making one costs as much as reading a value; each load starts afresh)."""
+    return YAML(typ="base", pure=True)
+
+
+def _dotted(path: FieldPath) -> str:
+    return ".".join(map(str, path))
+
+
+def _scalar_node(doc: Document, path: FieldPath) -> yaml.ScalarNode | None:
+    if doc.root is None:
+        return None
+    node = doc.locate(path)[1]
+    return node if isinstance(node, yaml.ScalarNode) else None
+
+
+def _compare(old: object, new: object, path: FieldPath, changed: set[FieldPath]) -> bool:
+    """Collect in `changed` the paths of the values that differ between two readings of a front matter
+    (a value of another type counts as changed); False when their shapes differ (keys or items added or
+    removed). One walk of both, without flattening either."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.keys() != new.keys():
+            return False
+        return all(_compare(value, new[key], path + (key,), changed) for key, value in old.items())
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            return False
+        return all(
+            _compare(value, other, path + (index,), changed)
+            for index, (value, other) in enumerate(zip(old, new, strict=True))
+        )
+    if isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
+        return False
+    if type(old) is not type(new) or old != new:
+        changed.add(path)
+    return True
 
 
 def _leaves(data: object, prefix: FieldPath = ()) -> dict[FieldPath, object]:
@@ -232,19 +555,26 @@ def _leaves(data: object, prefix: FieldPath = ()) -> dict[FieldPath, object]:
     return {prefix: (type(data).__name__, data)}
 
 
-def _scalar_path_at(doc: Document, edit: Edit) -> FieldPath | None:
-    """The path of the scalar value whose source text contains the edit, if any."""
+def _scalar_paths(doc: Document, edits: list[Edit]) -> set[FieldPath]:
+    """The paths of the scalar values whose source text contains one of the edits (scalars never overlap:
+    the last one starting at or before an edit is the only one that can contain it)."""
     if doc.root is None:
-        return None
+        return set()
+    scalars: list[tuple[int, int, FieldPath]] = []
     stack: list[tuple[FieldPath, yaml.Node]] = [((), doc.root)]
     while stack:
         path, node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
-            span = doc.node_span(node)
-            if span.start <= edit.start and edit.end <= span.end:
-                return path
+        if isinstance(node, yaml.ScalarNode):  # (offsets from the marks: no line and column needed)
+            scalars.append((doc.yaml_start + node.start_mark.index, doc.yaml_start + node.end_mark.index, path))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((path + (index,), item) for index, item in enumerate(node.value))
         elif isinstance(node, yaml.MappingNode):
             stack.extend((path + (key.value,), value) for key, value in node.value if isinstance(key, yaml.ScalarNode))
-    return None
+    scalars.sort(key=lambda scalar: scalar[0])
+    starts = [start for start, _, _ in scalars]
+    found = set()
+    for edit in edits:
+        at = bisect.bisect_right(starts, edit.start) - 1
+        if at >= 0 and scalars[at][0] <= edit.start and edit.end <= scalars[at][1]:
+            found.add(scalars[at][2])
+    return found

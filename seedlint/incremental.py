@@ -25,6 +25,7 @@ from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
 from seedlint.results import Checked, RunResult
+from seedlint.rules import related
 
 MOST_CHANGED = 200  # files; beyond this a full run (which reads the cache in bulk) is as fast
 MOST_AFFECTED = 5_000  # documents to check again; beyond this, a full run
@@ -193,7 +194,8 @@ def rerun(
     cache.flush()
     selected = selection.reported(diagnostics, checked.values(), corpus.document, config)
     kept = [d for d in report["diagnostics"] if d.path not in found and d.path not in gone]
-    final = sorted(kept + selected, key=Diagnostic.sort_key)
+    # (Only the affected documents' fixes are held again: the others' are as the report kept them.)
+    final = sorted(related.hold_copy_fixes(kept + selected, corpus), key=Diagnostic.sort_key)
     if not internal_errors:
         unresolved = [entry for entry in report["unresolved"] if entry[0] not in found and entry[0] not in gone]
         cache.keep_report(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from seedlint.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from seedlint.corpus import IndexRecord, MemoKey
+    from seedlint.corpus import Corpus, IndexRecord, MemoKey
     from seedlint.document import Document
 
 
@@ -47,3 +47,4 @@ class RunResult:
     checked: list[Checked] | None = None  # every file's result, the corpus's too (engine.run's `keep_checked`)
     # Files found in the corpus folders that are no documents (no front matter): not reported on, but named.
     not_documents: list[str] = field(default_factory=list)
+    corpus: Corpus | None = None  # the corpus the run resolved against (kept for the fixer's runs)

@@ -43,6 +43,12 @@ def run_cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def run_split(*args: str) -> tuple[int, str, str]:
+    """Exit status, stdout and stderr of a command, apart."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
 def run_json(*args: str) -> tuple[int, list[dict]]:
     status, output = run_cli("check", "--output-format", "json", *args)
     return status, json.loads(output)

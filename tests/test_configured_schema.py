@@ -354,8 +354,7 @@ def test_a_run_with_an_internal_error_does_not_say_all_checks_passed(tmp_path, m
     assert result.exit_code == 2
     assert "All checks passed" not in result.stdout
     assert result.stdout.splitlines()[-1] == (
-        "Found 0 problems in 1 file checked, but 1 check failed with an internal error (reported on stderr): "
-        "the results are incomplete."
+        "No problems reported (1 file checked), but the run did not finish (see the `seedlint:` messages)."
     )
 
 

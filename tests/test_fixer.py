@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEEDS, run_cli
+from conftest import FIXTURES, SEEDS, run_cli, run_split
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -220,20 +220,44 @@ def test_two_concurrent_fix_runs_leave_every_file_fixed_or_untouched(folder):
     assert [p.name for p in folder.iterdir() if p.name.endswith(".seedlint-tmp")] == []
 
 
-def test_the_second_reader_compares_only_outside_the_fixed_values():
+def _parsed(text: str):
+    from seedlint.document import parse_document
+
+    return parse_document(f"---\n{text}---\n".encode(), Path("doc.md"), "doc.md")
+
+
+def test_the_second_reader_reads_each_fixed_value_alone():
     from seedlint.fixer import _second_reader
 
-    old = 'title: "Caf\\u00c3\\u00a9"\nquality: 39\npublishedDateTime: 2024-02-30T15:00:00Z\n'
-    fixed = old.replace("\\u00c3\\u00a9", "\\u00e9")
+    old = _parsed('title: "Caf\\u00c3\\u00a9"\nquality: 39\npublishedDateTime: 2024-02-30T15:00:00Z\n')
+    fixed = _parsed('title: "Caf\\u00e9"\nquality: 39\npublishedDateTime: 2024-02-30T15:00:00Z\n')
     assert _second_reader(old, fixed, {("title",)}) is None
-    also_quality = fixed.replace("39", "40")
-    assert _second_reader(old, also_quality, {("title",)}) == (
-        "a YAML 1.2 reader (ruamel.yaml) would read the fixed front matter differently outside the fixed values"
+    # A tab in a plain scalar: libyaml (YAML 1.1) reads it, ruamel.yaml (YAML 1.2) refuses it.
+    tab = _parsed("title: Caf\tBar\nquality: 39\n")
+    assert _second_reader(_parsed("title: Caf&#9;Bar\nquality: 39\n"), tab, {("title",)}) == (
+        "a YAML 1.2 reader (ruamel.yaml) cannot read the fixed value of title"
     )
-    assert _second_reader(old, 'title: "unclosed\n', {("title",)}) == (
-        "the fixed front matter can no longer be read by a YAML 1.2 reader (ruamel.yaml)"
+    assert _second_reader(tab, tab, {("title",)}) is None  # unreadable before the fix too: not compared
+    # A block scalar with an explicit indentation indicator is read within the whole front matter.
+    block = _parsed("related:\n  - excerpt: |2\n       indented\n")
+    assert _second_reader(block, block, {("related", 0, "excerpt")}) is None
+
+
+def test_a_fix_the_second_reader_refuses_is_reported_and_not_counted_as_fixed(folder):
+    path = folder / "doc.md"
+    path.write_bytes(b"---\ntitle: Caf&#9;Bar\n---\nbody\n")
+    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
+    assert path.read_bytes() == b"---\ntitle: Caf&#9;Bar\n---\nbody\n"
+    assert stdout == (
+        "doc.md:2:11: SL402 title contains an HTML entity left in plain text: `&#9;` (U+0009 character); "
+        "write the characters themselves\n"
+        "Found 1 problem (1 warning) in 1 file checked.\n"  # (no "1 fixable": its fix cannot be applied)
     )
-    assert _second_reader("a: 1\na: 2\n", "a: 1\na: 3\n", set()) is None  # ruamel refuses the original: no comparison
+    assert stderr == (
+        "seedlint: doc.md: a YAML 1.2 reader (ruamel.yaml) cannot read the fixed value of title; "
+        "the file is left unchanged\n"
+    )
+    assert status == 0
 
 
 def test_a_fix_the_second_reader_refuses_leaves_the_file_untouched(folder, monkeypatch):
@@ -242,9 +266,88 @@ def test_a_fix_the_second_reader_refuses_leaves_the_file_untouched(folder, monke
     path = folder / "001_5ea581042828ec4e.txt"
     shutil.copy(SEEDS / path.name, path)
     before = path.read_bytes()
-    monkeypatch.setattr(
-        fixer, "_second_reader", lambda old, new, allowed: "a YAML 1.2 reader would read it differently"
-    )
+    refuse = lambda old, new, changed: "a YAML 1.2 reader would read it differently"  # noqa: E731
+    monkeypatch.setattr(fixer, "_second_reader", refuse)
     _status, output = run_cli("fix", "--select", "SL401", str(path))
     assert path.read_bytes() == before
     assert "a YAML 1.2 reader would read it differently" in output
+
+
+# Safe and unsafe fixes, and what the summary counts -------------------------------------------------------
+
+WEB = b"https://www.theguardian.com/uk-news/2020/feb/11/met-police-deploy-live-facial-recognition-technology"
+TRACKED = WEB + b"?utm_source=feed"
+# a safe fix (the byte-order mark) and an unsafe one (a tracking parameter the page may need)
+TWO_FIXES = b"\xef\xbb\xbf" + SEED.replace(WEB, TRACKED, 1)
+SL312_LINE = (
+    "doc.md:6:111: SL312 webUrl carries the tracking parameter `utm_source`; the article's address is "
+    f"`{WEB.decode()}`\n"
+)
+
+
+@pytest.fixture
+def two_fixes(folder):
+    path = folder / "doc.md"
+    path.write_bytes(TWO_FIXES)
+    return path
+
+
+def test_the_summary_counts_safe_fixes_and_the_unsafe_ones_apart(two_fixes):
+    _status, stdout, _ = run_split("check", "--no-cache", "--output-format", "concise", "doc.md")
+    assert stdout.splitlines()[-1] == (
+        "Found 2 problems (1 warning, 1 info) in 1 file checked. "
+        "1 fixable with `seedlint fix` (1 more with `--unsafe-fixes`)."
+    )
+
+
+@pytest.mark.parametrize("command", [("fix",), ("check", "--fix")])
+def test_fix_applies_only_the_safe_fixes(two_fixes, command):
+    status, stdout, stderr = run_split(*command, "--no-cache", "--output-format", "concise", "doc.md")
+    assert two_fixes.read_bytes() == SEED.replace(WEB, TRACKED, 1)  # the mark is gone, the parameter stays
+    assert (status, stdout, stderr) == (
+        0,
+        SL312_LINE + "Found 1 problem (1 info) in 1 file checked. 1 fixable with `seedlint fix --unsafe-fixes`.\n",
+        "Fixed 1 problem in 1 file.\n",
+    )
+
+
+def test_unsafe_fixes_and_show_fixes(two_fixes):
+    status, stdout, stderr = run_split(
+        "fix", "--no-cache", "--unsafe-fixes", "--show-fixes", "--output-format", "concise", "doc.md"
+    )
+    assert two_fixes.read_bytes() == SEED
+    assert (status, stdout) == (0, "All checks passed (1 file checked).\n")
+    assert stderr == (
+        "Fixed doc.md: 1 × SL005 (byte-order-mark), 1 × SL312 (tracking-parameter)\nFixed 2 problems in 1 file.\n"
+    )
+
+
+def test_a_file_that_cannot_be_written_keeps_its_findings_and_never_passes(folder):
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+    path.chmod(0o444)
+    status, stdout, stderr = run_split("fix", "--no-cache", "--output-format", "concise", "doc.md")
+    assert path.read_bytes() == b"\xef\xbb\xbf" + SEED
+    assert status == 2
+    assert stdout == (
+        "doc.md:1:1: SL005 file starts with a UTF-8 byte-order mark (U+FEFF)\n"
+        "Found 1 problem (1 warning) in 1 file checked. The run did not finish (see the `seedlint:` messages).\n"
+    )
+    assert stderr == "seedlint: doc.md: file is read-only; not fixed (make it writable to apply the fix)\n"
+
+
+def test_a_run_that_exits_2_never_says_all_checks_passed(folder, monkeypatch):
+    from seedlint import checking
+
+    path = folder / "doc.md"
+    path.write_bytes(SEED)
+
+    def broken(doc, config):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(checking.rules, "DOCUMENT_CHECKS", [broken])
+    status, stdout, _ = run_split("check", "--no-cache", "--output-format", "concise", "doc.md")
+    assert status == 2
+    assert (
+        stdout == "No problems reported (1 file checked), but the run did not finish (see the `seedlint:` messages).\n"
+    )

@@ -191,6 +191,7 @@ def test_injected_amp_entity_is_fixed_back_to_the_original():
     damaged = original.replace("Frost & Sullivan", "Frost &amp; Sullivan", 1)
     [diagnostic] = sl4(damaged)
     assert where([diagnostic]) == [("SL402", 51, 44)]
+    assert diagnostic.fix.applicability is Applicability.SAFE
     assert apply_fix(damaged, diagnostic.fix) == original
 
 
@@ -281,6 +282,7 @@ def test_decomposed_accent_is_normalized_back_to_the_original():
     assert damaged != original
     [diagnostic] = sl4(damaged)
     assert where([diagnostic]) == [("SL407", 66, 48)]
+    assert diagnostic.fix.applicability is Applicability.SAFE
     assert (
         diagnostic.message
         == "related[3].title is not in Unicode NFC: `e\u0301` (U+0065 U+0301) should be `\u00e9` (U+00E9)"

@@ -67,8 +67,40 @@ def test_stated_sizes():
     assert fields.stated_size("https://cdn.vox-cdn.com/thumbor/x=/0x0:2040x1360/1400x933/filters:focal(1x2:3x4)/a.jpg")[
         3
     ] == (1400, 933)
-    assert fields.stated_size("https://x.net/article/images/800x800/dimg/a.jpg")[3] == (800, 800)
     assert fields.stated_size("https://i.ytimg.com/vi/WJk/maxresdefault.jpg") == (None, None, None, None)
+    # (real azure-news addresses) the size the image was resized to, said unambiguously ...
+    for url, box in [
+        (
+            "https://cnet1.cbsistatic.com/img/IxXdPYP12dIlVU2KQR_njg7CUPU=/756x567/2020/01/23/ee/markey-getty.jpg",
+            (756, 567),
+        ),
+        ("https://zdnet1.cbsistatic.com/hub/i/r/2019/04/20/93/resize/1200x900/350c937a/03-optional.jpg", (1200, 900)),
+        (
+            "https://cf-images.us-east-1.prod.boltdns.net/v1/static/5618/98982b80/f123b10c/1280x720/match/image.jpg",
+            (1280, 720),
+        ),
+        ("https://media.datacenterdynamics.com/media/images/DGX_A100.2e16d0ba.fill-1200x630.png", (1200, 630)),
+        ("https://cdn.geekwire.com/wp-content/uploads/2020/06/inhealth_hero1920x1080-1024x576.jpg", (1024, 576)),
+    ]:
+        assert fields.stated_size(url)[3] == box, url
+    # ... and `WxH` that says nothing of this image: a folder of a size class, an uploaded file's original name
+    for url in [
+        "https://d2bs8hqp6qvsw6.cloudfront.net/article/images/800x800/promoted_content/promo/azure.jpg",
+        "https://mms.businesswire.com/media/20200512005295/en/763374/23/CM2019263_-_custom_logo-250x100.jpg",
+        "https://assets.bwbx.io/images/users/iqjWHBFdfxIU/iaeiKH24bDoo/v1/1200x800.jpg",
+    ]:
+        assert fields.stated_size(url)[3] is None, url
+
+
+def test_a_rendition_declared_at_a_smaller_size_with_its_aspect_ratio_is_no_mismatch():
+    url = "https://media.datacenterdynamics.com/media/images/zoom_business_meeting.2e16d0ba.fill-1200x630.jpg"
+    image = f'images:\n  - url: "{url}"\n    width: {{}}\n    height: {{}}\n'
+    rescaled = f"---\ntitle: x\n{image.format(1024, 539)}---\n"  # 1200x630 scaled to width 1024: 537.6
+    assert [f[:2] for f in found(rescaled) if f[0] == "SL602"] == []
+    cropped = f"---\ntitle: x\n{image.format(1024, 768)}---\n"
+    assert [f for f in found(cropped) if f[0] == "SL602"] == [
+        ("SL602", 5, 12, "images[0] is 1024x768 but the image URL states the size 1200x630")
+    ]
 
 
 def test_topics_against_a_vocabulary_folder():

@@ -477,12 +477,14 @@ def _graph(
         for ref in related:
             entry_states = states.get((path, ref.index))
             state = _edge_state(entry_states)
-            if ref.key is None:
+            if ref.key is None or ref.url is None:
                 target = None
-            elif ref.key in resolved:
-                target = resolved[ref.key]
+            elif ref.url in resolved:
+                target = resolved[ref.url]
             else:  # a corpus's entries name a few thousand addresses over and over: each resolved once
-                target = resolved[ref.key] = index.resolve_key(ref.key)
+                # (an address several captures share: the edge goes to the first of them, by path)
+                named = index.resolve(ref.url, ref.key)
+                target = resolved[ref.url] = named.candidates[0] if named else None
             if counted:
                 entries += 1
                 if entry_states:

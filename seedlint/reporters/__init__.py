@@ -23,7 +23,7 @@ class Reporter(Protocol):
         source: Callable[[str], str | None],
         color: bool,
         quiet: bool,
-        internal_errors: int,
+        unfinished: bool,
     ) -> None: ...
 
 

@@ -8,7 +8,7 @@ from typing import TextIO
 
 import click
 
-from seedlint.diagnostic import Diagnostic
+from seedlint.diagnostic import Applicability, Diagnostic
 from seedlint.escaping import inert
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -20,14 +20,14 @@ def concise(
     *,
     files: int,
     quiet: bool = False,
-    internal_errors: int = 0,
+    unfinished: bool = False,
     **_options: object,
 ) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
         stream.write(f"{inert(d.path)}:{d.line}:{d.column}: {d.code} {inert(d.message)}\n")
     if not quiet:
-        stream.write(summary(diagnostics, files, internal_errors) + "\n")
+        stream.write(summary(diagnostics, files, unfinished) + "\n")
 
 
 def full(
@@ -38,7 +38,7 @@ def full(
     source: Callable[[str], str | None] = lambda path: None,
     color: bool = False,
     quiet: bool = False,
-    internal_errors: int = 0,
+    unfinished: bool = False,
     **_options: object,
 ) -> None:
     """Each diagnostic with the line it points at and a caret under the column (colour on a terminal)."""
@@ -69,7 +69,7 @@ def full(
             stream.write(f"      = fix ({d.fix.applicability.value}): {inert(d.fix.description)}\n")
         stream.write("\n")
     if not quiet:
-        stream.write(summary(diagnostics, files, internal_errors) + "\n")
+        stream.write(summary(diagnostics, files, unfinished) + "\n")
 
 
 WINDOW = 100  # characters of a source line shown around the column; longer lines are cut with "…"
@@ -103,24 +103,31 @@ def _display_offset(line: str, column: int) -> int:
     return len(inert(line[: column - 1]))
 
 
-def summary(diagnostics: list[Diagnostic], files: int, internal_errors: int = 0) -> str:
-    if internal_errors:  # a check that failed found nothing: the run cannot say that everything passed
-        return (
-            f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} in {files} "
-            f"file{'s' if files != 1 else ''} checked, but {internal_errors} check{'s' if internal_errors != 1 else ''}"
-            " failed with an internal error (reported on stderr): the results are incomplete."
-        )
+def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False) -> str:
+    """The closing line. `unfinished`: the run could not do everything (an internal error, a fix that could
+    not be written): it never says that all checks passed. Fixes are counted as `seedlint fix` applies them:
+    the safe ones, then those it applies only with `--unsafe-fixes`."""
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
     if not diagnostics:
-        return f"All checks passed ({files} file{'s' if files != 1 else ''} checked)."
+        if unfinished:
+            return f"No problems reported ({checked}), but the run did not finish (see the `seedlint:` messages)."
+        return f"All checks passed ({checked})."
     counts = Counter(d.severity.value for d in diagnostics)
-    fixable = sum(d.fixable for d in diagnostics)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-    text = (
-        f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) "
-        f"in {files} file{'s' if files != 1 else ''} checked."
+    safe = sum(
+        d.fix is not None and bool(d.fix.edits) and d.fix.applicability is Applicability.SAFE for d in diagnostics
     )
-    if fixable:
-        text += f" {fixable} fixable with `seedlint fix`."
+    unsafe = sum(
+        d.fix is not None and bool(d.fix.edits) and d.fix.applicability is Applicability.UNSAFE for d in diagnostics
+    )
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+    text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {checked}."
+    if safe:
+        text += f" {safe} fixable with `seedlint fix`"
+        text += f" ({unsafe} more with `--unsafe-fixes`)." if unsafe else "."
+    elif unsafe:
+        text += f" {unsafe} fixable with `seedlint fix --unsafe-fixes`."
+    if unfinished:
+        text += " The run did not finish (see the `seedlint:` messages)."
     return text
 
 

@@ -6,13 +6,13 @@ timestamps: `2024-02-30T15:00:00Z` would crash it), so the message can quote wha
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from seedlint.datetimes import DATE_TIME, canonical_spelling, impossible
 from seedlint.edits import replace_value
 from seedlint.registry import define
 
@@ -109,11 +109,6 @@ FILENAME_DATE_MISMATCH = define(
     example="2024-01-25-slug.md with publishedDateTime: 2024-01-22T18:23:00Z",
 )
 
-_DATE_TIME = re.compile(
-    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-    r"(?:(?P<sep>[Tt ])(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})(?P<fraction>\.\d+)?"
-    r"\s*(?P<offset>[Zz]|[+-]\d{2}:\d{2}|[+-]\d{4})?)?"
-)
 _FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
 
 
@@ -165,11 +160,11 @@ def _check_text(
     doc: Document, config: Config, path: FieldPath, text: str
 ) -> Generator[Diagnostic, None, ParsedDate | None]:
     name = path[-1] if len(path) == 1 else f"related[{path[1]}].publishedDateTime"
-    match = _DATE_TIME.fullmatch(text.strip())
+    match = DATE_TIME.fullmatch(text.strip())
     if match is None:
         yield NOT_A_DATE.at(doc, path, f"{name} {text!r} is not a date-time: write RFC 3339, e.g. 2024-01-22T18:23:00Z")
         return None
-    problem = _impossible(match)
+    problem = impossible(match)
     if problem:
         yield IMPOSSIBLE_DATE.at(doc, path, f"{name} {text} is not a real date: {problem}")
         return None
@@ -178,7 +173,7 @@ def _check_text(
             doc, path, f"{name} {text} has no time of day: a date-time such as {text}T00:00:00Z is required"
         )
         return None
-    canonical = _canonical(match)
+    canonical = canonical_spelling(match)
     if match["offset"] is None:
         yield MISSING_OFFSET.at(
             doc,
@@ -202,40 +197,6 @@ def _check_text(
             doc, path, f"{name} {text} is before {config.earliest_year}: a placeholder date, not a publication date?"
         )
     return ParsedDate(moment, canonical)
-
-
-def _impossible(match: re.Match[str]) -> str | None:
-    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
-    if not 1 <= month <= 12:
-        return f"there is no month {month}"
-    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
-    if not 1 <= day <= days:
-        return f"{calendar.month_name[month]} {year} has {days} days"
-    if match["hour"] is not None:
-        hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
-        if hour > 23:
-            return f"hour {hour} does not exist (00-23)"
-        if minute > 59:
-            return f"minute {minute} does not exist (00-59)"
-        if second > 60:  # 60 is a leap second, which RFC 3339 allows
-            return f"second {second} does not exist (00-60)"
-        offset = match["offset"]
-        if offset and offset not in "Zz" and (int(offset[1:3]) > 23 or int(offset[-2:]) > 59):
-            return f"offset {offset} does not exist"
-    return None
-
-
-def _canonical(match: re.Match[str]) -> str:
-    text = (
-        f"{match['year']}-{match['month']}-{match['day']}"
-        f"T{match['hour']}:{match['minute']}:{match['second']}{match['fraction'] or ''}"
-    )
-    offset = match["offset"] or ""
-    if offset in ("z", "Z"):
-        return text + "Z"
-    if len(offset) == 5:  # +0000 → +00:00
-        offset = offset[:3] + ":" + offset[3:]
-    return text + offset
 
 
 def _check_file_name(doc: Document, config: Config, published: ParsedDate) -> Iterator[Diagnostic]:

@@ -11,23 +11,34 @@ The scope (`related-scope` in [tool.seedlint]) says which unresolved entries dan
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from seedlint.corpus import (
+    ALIAS_FIELDS,
+    COPIED_FIELDS,
+    PROVIDER_PARTS,
     UNKEPT_FIELDS,
     Corpus,
+    Index,
     IndexRecord,
     RelatedRef,
+    Resolution,
     differing_fields,
+    edited_value,
+    fingerprint_of,
     host_key,
     identity_key,
-    is_web_url,
     provider_value,
+    web_url_problem,
 )
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value
 from seedlint.registry import define
+from seedlint.rules.dates import NON_CANONICAL_DATE
+from seedlint.weburl import canonical_url
 
 if TYPE_CHECKING:
     from seedlint.config import Config
@@ -49,8 +60,10 @@ MALFORMED_URL = define(
     "related-malformed-url",
     "error",
     "A related entry's webUrl is not an http(s) address, so it resolves to nothing.",
-    what="The entry's webUrl cannot name any document: no http/https scheme or no host (the SL3 rules say what "
-    "exactly is wrong with it).",
+    what="The entry's webUrl cannot name any document, and the message says why: it has no scheme, another scheme "
+    "than http or https, no host, or whitespace in its host. Whitespace elsewhere is no such reason: a browser "
+    "percent-encodes it (SL304 reports it) and the address resolves, dangles or nearly names a document like any "
+    "other.",
     why="A malformed link dangles whatever the corpus holds.",
     example='related:\n  - webUrl: "www.example.com/a"',
 )
@@ -60,10 +73,15 @@ NEAR_MISS = define(
     "error",
     "A related entry resolves to nothing but nearly names a corpus document.",
     what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the "
-    "same host, or whose copied title and provider are those of exactly one corpus document.",
-    why="A typo in a link breaks it silently; the intended document is almost certainly the one suggested.",
+    "same host (the nearest; every one of them when several are as near), or whose copied title and provider are "
+    "those of exactly one corpus document.",
+    why="A typo in a link breaks it silently; the intended document is usually the one suggested.",
     example='webUrl: "https://news.example.com/a/artcle-1"   # the corpus has .../a/article-1',
-    fix="safe: the URL is replaced by the suggested document's address (its webUrl, else originalUrl).",
+    fix="sometimes: the URL is replaced by the suggested document's address (its webUrl, else originalUrl). Safe "
+    "when the entry is a copy of that document (it holds a title, and every value it copies says what the document "
+    "says) and the document has no error-severity finding: the link then leads to the article the entry shows. "
+    "Unsafe otherwise (`/news/123` and `/news/124` are one character apart and two articles). No fix when several "
+    "documents are as near: which one was meant is not guessed.",
 )
 DANGLING = define(
     "SL504",
@@ -81,18 +99,27 @@ STALE_COPY = define(
     "warning",
     "A related entry's copied fields differ from the document it names.",
     what="title, excerpt, publishedDateTime, provider and type of a resolved entry are compared with the target "
-    "document.",
+    "document, by what they say: a date-time by the instant it names (`2019-12-17T19:40:00Z` and "
+    "`2019-12-17 19:40:00+00:00` are one instant; the spelling is SL205's). The target is the document with the "
+    "entry's address as written (webUrl, originalUrl, ampWebUrl or cdnAmpWebUrl, byte for byte); only when none has "
+    "it, the document with another spelling of it (`www.`, scheme, trailing slash, tracking parameters, "
+    "percent-encoding, the AMP-cache form). When the address names several documents (captures of one article, "
+    "SL508), the entry is stale only when it copies none of them, and the message names them. An entry naming its "
+    "own document is SL506, not a stale copy.",
     why="Entries are copies made when the link was created; when the article changes, the card shows the old text.",
     example='related:\n  - title: "Old headline"   # the target now reads "New headline"',
-    fix="sometimes: each differing value is replaced by the target's value; safe when the target itself has no "
-    "error, unsafe otherwise (the target may be the wrong one).",
+    fix="sometimes: each differing value is replaced by the target's value. Safe when the address names exactly one "
+    "document and that document has no error-severity finding; unsafe when it has one (it may be the wrong "
+    "document); none when the address names several documents: which capture the entry describes is not guessed, "
+    "from dates or file names.",
 )
 SELF_REFERENCE = define(
     "SL506",
     "related-self-reference",
     "warning",
     "A document lists itself as related.",
-    what="A related entry that resolves to the document that contains it.",
+    what="A related entry whose address names the document that contains it (also when other captures share that "
+    "address, SL508: the link leads to the page it is shown on).",
     why="A card linking to the page the reader is on is useless and usually a copy-paste slip.",
     example='webUrl: "https://a.example/x"\nrelated:\n  - webUrl: "https://a.example/x"',
 )
@@ -101,8 +128,8 @@ DUPLICATE_ENTRY = define(
     "related-duplicate-entry",
     "warning",
     "The same document appears twice in one related list.",
-    what="Two entries of one list that resolve to the same document (or name the same address); the second is "
-    "reported.",
+    what="Two entries of one list that name the same document, or the same address (in its canonical form: two "
+    "captures at one address are one page); the second is reported.",
     why="The reader sees the same card twice.",
     example='related:\n  - webUrl: "https://a.example/x"\n  - webUrl: "https://a.example/x?utm_source=feed"',
 )
@@ -146,38 +173,54 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
         # The document (for positions) is loaded only when there is something to report: on a clean
         # corpus, and from the cache, checking every reference needs no document at all.
         doc = _Lazy(corpus, record.path)
-        seen: dict[str | None, int] = {}
+        by_target: dict[str, int] = {}  # the entry that first named each document
+        by_address: dict[str | None, int] = {}  # ... and each address (in its canonical form)
         for ref in record.related:
             where = ("related", ref.index)
             if ref.url is None:
                 yield from doc.report(MISSING_URL, where, f"related[{ref.index}] has no webUrl: it links nowhere")
                 continue
-            target = index.resolve_key(ref.key)
-            if target is None and not is_web_url(ref.url):
+            found = index.resolve(ref.url, ref.key)
+            problem = web_url_problem(ref.url) if not found else None
+            if problem is not None:
                 yield from doc.report(
-                    MALFORMED_URL,
-                    where + ("webUrl",),
-                    f"related[{ref.index}] → {ref.url} is not an http(s) address: it resolves to nothing",
+                    MALFORMED_URL, where + ("webUrl",), f"related[{ref.index}] → {ref.url} {problem}: it names nothing"
                 )
                 continue
-            # The same article twice: the same target document, or the same address outside the corpus.
-            identity = target.path if target is not None else ref.key
-            if identity in seen:
-                named = target.name if target is not None else "the same address"
+            # The same article twice: the same document, or the same address (in or outside the corpus).
+            target = found.target
+            if target is not None and target.path in by_target:
                 yield from doc.report(
                     DUPLICATE_ENTRY,
                     where + ("webUrl",),
-                    f"related[{ref.index}] → {ref.url} names {named} again (already related[{seen[identity]}])",
+                    f"related[{ref.index}] → {ref.url} names {target.name} again "
+                    f"(already related[{by_target[target.path]}])",
                 )
-            seen.setdefault(identity, ref.index)
-            if target is None:
+            elif ref.key in by_address:
+                yield from doc.report(
+                    DUPLICATE_ENTRY,
+                    where + ("webUrl",),
+                    f"related[{ref.index}] → {ref.url} names the same address again "
+                    f"(already related[{by_address[ref.key]}])",
+                )
+            if target is not None:
+                by_target.setdefault(target.path, ref.index)
+            by_address.setdefault(ref.key, ref.index)
+            if not found:
                 yield from _unresolved(corpus, config, doc, record, ref)
                 continue
-            if target.path == record.path:
+            if record.path in found.paths():
+                # The link leads to the page it is shown on. (Not also a stale copy: the copy of a page on
+                # itself is removed, not brought up to date.)
+                others = ", ".join(other.name for other in found.candidates if other.path != record.path)
+                also = f" (also the address of {others}: SL508)" if others else ""
                 yield from doc.report(
-                    SELF_REFERENCE, where + ("webUrl",), f"related[{ref.index}] → {ref.url} is this document itself"
+                    SELF_REFERENCE,
+                    where + ("webUrl",),
+                    f"related[{ref.index}] → {ref.url} is this document's own address{also}",
                 )
-            yield from _stale(corpus, doc, ref, target)
+                continue
+            yield from _stale(corpus, doc, ref, found)
 
 
 class _Lazy:
@@ -205,7 +248,7 @@ def _dangling_only(corpus: Corpus, config: Config, record: IndexRecord) -> Itera
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
     for ref in record.related:
-        if ref.url and index.resolve_key(ref.key) is None:
+        if ref.url and not index.resolve(ref.url, ref.key):
             yield from _unresolved(corpus, config, doc, record, ref)
 
 
@@ -217,15 +260,32 @@ def _unresolved(
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
     assert ref.url is not None  # (an entry without a URL is reported as such, never as unresolved)
-    guess = index.near_miss(ref)
-    if guess is not None and guess.path != record.path and guess.url:
+    guesses = [guess for guess in index.near_miss(ref) if guess.path != record.path and guess.url]
+    if len(guesses) == 1:
+        guess = guesses[0]
         url = guess.url
+        assert url is not None  # (guesses have an address)
+        # Safe only when the entry is a copy of the suggested document (every copied value it holds says
+        # what that document says, and it holds a title) and that document has no error: then the link
+        # is brought to the article the entry shows. Otherwise the guess may be another article.
+        copy = ref.title_key is not None and not differing_fields(ref.copied, guess.fingerprints)
+        safe = copy and not corpus.has_errors(guess.path)
+        why = "" if safe else (" (the entry's copied values differ from it)" if not copy else " (it has errors)")
 
         def fix(loaded: Document) -> Fix:
-            return replace_value(loaded, where, url, description=f"point related[{ref.index}] at {guess.name}")
+            return replace_value(
+                loaded, where, url, safe=safe, description=f"point related[{ref.index}] at {guess.name}"
+            )
 
-        message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({guess.url})?"
-        yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=guess.url)
+        message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({url})?"
+        yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=(url, safe, why))
+    elif guesses:
+        named = " or ".join(f"{guess.name} ({guess.url})" for guess in guesses)
+        message = (
+            f"related[{ref.index}] → {ref.url} does not resolve; it is as near to {named}: "
+            "which one was meant is not guessed (no fix)"
+        )
+        yield from doc.report(NEAR_MISS, where, message)
     elif ref.key in corpus.lost:
         yield from doc.report(
             DANGLING,
@@ -244,25 +304,31 @@ def _unresolved(
         )
 
 
-def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> Iterator[Diagnostic]:
+def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, found: Resolution) -> Iterator[Diagnostic]:
+    target = found.target
+    if target is None:
+        yield from _stale_among(doc, ref, found)
+        return
     differing = differing_fields(ref.copied, target.fingerprints)
     if not differing:
         return
+    # Safe only when nothing suggests the target is the wrong document: it is the only one at the address
+    # (else there is no fix at all) and has no error itself.
     safe = not corpus.has_errors(target.path)
     first = differing[0]
 
     def values() -> tuple[tuple[str, object], ...]:
         """The target's values of the differing fields (those a record does not keep, from the document)."""
-        found: list[tuple[str, object]] = []
+        found_values: list[tuple[str, object]] = []
         for name in differing:
             if name in UNKEPT_FIELDS:
                 loaded = corpus.document(target.path)
-                found.append(
+                found_values.append(
                     (name, loaded.data.get(name) if loaded is not None and isinstance(loaded.data, dict) else None)
                 )
             else:
-                found.append((name, target.value(name)))
-        return tuple(found)
+                found_values.append((name, target.value(name)))
+        return tuple(found_values)
 
     def fix(loaded: Document) -> Fix | None:
         edits = tuple(
@@ -281,15 +347,38 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, target: IndexRecord) -> 
             f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} "
             f"but {target.name} now has {_short(dict(values())[first])}"
         )
+        spelled = "" if found.exact else f" (at {target.url}, another spelling of this address)"
         return (
-            f"related[{ref.index}] is a stale copy of {target.name} "
+            f"related[{ref.index}] is a stale copy of {target.name}{spelled} "
             f"({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
         )
 
     # The message and the fix depend on the target's values, which its fingerprints stand for.
     yield from doc.report(
-        STALE_COPY, ("related", ref.index, first), message, fix=fix, identity=(target.path, safe, target.fingerprints)
+        STALE_COPY,
+        ("related", ref.index, first),
+        message,
+        fix=fix,
+        identity=(target.path, safe, target.fingerprints, found.exact),
     )
+
+
+def _stale_among(doc: _Lazy, ref: RelatedRef, found: Resolution) -> Iterator[Diagnostic]:
+    """An entry whose address names several documents (captures of one article) is stale only when it
+    copies none of them; which one it should copy is not guessed, so there is no fix."""
+    differences = [(candidate, differing_fields(ref.copied, candidate.fingerprints)) for candidate in found.candidates]
+    if any(not differing for _, differing in differences):
+        return
+    first = differences[0][1][0]
+    detail = "; ".join(
+        f"{candidate.name}: {', '.join(differing)} differ{'s' if len(differing) == 1 else ''}"
+        for candidate, differing in differences
+    )
+    message = (
+        f"related[{ref.index}] → {ref.url} copies none of the {len(differences)} documents at that address "
+        f"({detail}); which capture it should copy is not guessed (SL508), so there is no fix"
+    )
+    yield from doc.report(STALE_COPY, ("related", ref.index, first), message)
 
 
 def _copy_edits(doc: Document, path: FieldPath, value: object, safe: bool) -> list[Fix]:
@@ -335,3 +424,153 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
                 f"same title, provider and publication date as {names} (under another address): "
                 "the same article twice?",
             )
+
+
+_Pending: TypeAlias = tuple[str, "FieldPath", str, Applicability]  # a fix a document's own value gets
+
+
+def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagnostic]:
+    """The diagnostics with the fixes that would make a copy say what its target does not held back.
+
+    A related entry that copies its target's value faithfully must keep doing so after `seedlint fix`.
+    A fix of the copy (an HTML entity, mojibake, whitespace) is kept only when the target's own value gets
+    the same fix in the same run: the same rule, as safe, on the corresponding field, and reported (not
+    suppressed, not outside the files being fixed). Otherwise the diagnostic stays, without its fix, and
+    says why: the target keeps that value (on purpose, with a suppression comment, or because it is not
+    being fixed). A date respelled as the same instant (SL205) keeps any copy faithful and is never held."""
+    copies = [d for d in diagnostics if d.fix is not None and (edited_value(d) or ())[:1] == ("related",)]
+    if not copies:
+        return diagnostics
+    index = corpus.index
+    assert index is not None  # (Corpus.__post_init__ sets it)
+    pending: set[_Pending] = {
+        (d.path, path, d.code, d.fix.applicability)
+        for d in diagnostics
+        if d.fix is not None and (path := edited_value(d)) is not None and path[0] != "related"
+    }
+    records = {record.path: record for record in corpus.records}
+    held: dict[int, Diagnostic] = {}
+    for diagnostic in copies:
+        keeper = _keeper(diagnostic, records.get(diagnostic.path), index, pending)
+        if keeper is not None:
+            field_name = ".".join(str(step) for step in (edited_value(diagnostic) or ())[2:])
+            held[id(diagnostic)] = dataclasses.replace(
+                diagnostic,
+                fix=None,
+                message=f"{diagnostic.message} (not fixed: this entry copies {keeper.name}, whose {field_name} "
+                "would stay as it is; fix it there, or in neither)",
+            )
+    return [held.get(id(d), d) for d in diagnostics]
+
+
+def _keeper(
+    diagnostic: Diagnostic, record: IndexRecord | None, index: Index[Any], pending: set[_Pending]
+) -> IndexRecord | None:
+    """The target that a copy's fix would make the copy disagree with, if any."""
+    path = edited_value(diagnostic)
+    if record is None or path is None or diagnostic.fix is None or not isinstance(path[1], int):
+        return None
+    field_name, own_path = path[2], path[2:]
+    if field_name == "publishedDateTime" and diagnostic.code == NON_CANONICAL_DATE.code:
+        return None
+    ref = next((ref for ref in record.related if ref.index == path[1]), None)
+    if ref is None:
+        return None
+    found = index.resolve(ref.url, ref.key)
+    applicability = diagnostic.fix.applicability
+    for target in found.candidates:
+        fields: list[FieldPath]
+        if field_name == "webUrl":
+            # The target's addresses this entry names: byte for byte, else in their canonical form.
+            fields = [(name,) for name, url in target.urls if url == ref.url] or [
+                (name,) for name, url in target.urls if canonical_url(url) == ref.key
+            ]
+        elif field_name in COPIED_FIELDS:
+            at = 8 * COPIED_FIELDS.index(field_name)
+            mine = ref.copied[at : at + 8]
+            fields = [own_path] if mine == target.fingerprints[at : at + 8] and any(mine) else []
+        else:
+            fields = []
+        if fields and not any((target.path, f, diagnostic.code, applicability) in pending for f in fields):
+            return target
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A copy in a related entry that takes the new value of the value it copies, fixed in its target."""
+
+    path: str  # the document holding the copy
+    where: FieldPath  # the copy: ("related", index, field...)
+    value: str  # the value it takes
+    target: str  # the document whose value it copies
+    field: FieldPath  # ... and which of its values
+
+
+def followers(changed: list[tuple[str, FieldPath, str]], corpus: Corpus) -> list[Follow]:
+    """The copies that must take the new values of `changed` (document, path of its own value, new value)
+    to go on saying what their target says: every related entry whose address names that document and whose
+    copy of that value is faithful. A new value that means the same (a date respelled) needs no copy."""
+    index = corpus.index
+    assert index is not None  # (Corpus.__post_init__ sets it)
+    records = {record.path: record for record in corpus.records}
+    wanted: dict[str, list[tuple[IndexRecord, FieldPath, str]]] = {}
+    for path, field_path, value in changed:
+        target = records.get(path)
+        if target is not None and _means_otherwise(target, field_path, value):
+            for alias in target.aliases:
+                wanted.setdefault(alias, []).append((target, field_path, value))
+    follows: dict[tuple[str, FieldPath], Follow] = {}
+    for record in corpus.records if wanted else ():
+        if not record.refs or not any(key in wanted for key in record.ref_keys):
+            continue
+        for ref in record.related:
+            if ref.key not in wanted:
+                continue
+            named = index.resolve(ref.url, ref.key).paths()
+            for target, field_path, value in wanted[ref.key]:
+                if target.path in named and _faithful(ref, target, field_path):
+                    copy = ("webUrl",) if field_path[0] in ALIAS_FIELDS else field_path
+                    where: FieldPath = ("related", ref.index, *copy)
+                    follows.setdefault((record.path, where), Follow(record.path, where, value, target.path, field_path))
+    return list(follows.values())
+
+
+def _slice(fingerprints: bytes, name: str) -> bytes:
+    at = 8 * COPIED_FIELDS.index(name)
+    return fingerprints[at : at + 8]
+
+
+def _new_fingerprint(target: IndexRecord, field_path: FieldPath, value: str) -> bytes:
+    if field_path[0] == "provider":
+        provider = target.value("provider")
+        parts = dict(provider) if isinstance(provider, tuple) and all(len(p) == 2 for p in provider) else {}
+        parts[field_path[1]] = value
+        new: object = tuple((key, parts.get(key)) for key in PROVIDER_PARTS)
+    else:
+        new = value
+    return fingerprint_of(str(field_path[0]), new)
+
+
+def _means_otherwise(target: IndexRecord, field_path: FieldPath, value: str) -> bool:
+    name = str(field_path[0])
+    if name in ALIAS_FIELDS:
+        return dict(target.urls).get(name) != value
+    return name in COPIED_FIELDS and _new_fingerprint(target, field_path, value) != _slice(target.fingerprints, name)
+
+
+def _faithful(ref: RelatedRef, target: IndexRecord, field_path: FieldPath) -> bool:
+    name = str(field_path[0])
+    if name in ALIAS_FIELDS:
+        return ref.url is not None and ref.url == dict(target.urls).get(name)
+    mine = _slice(ref.copied, name)
+    return any(mine) and mine == _slice(target.fingerprints, name)
+
+
+def says(record: IndexRecord, field_path: FieldPath, value: str) -> bool:
+    """Whether a document's own value (`field_path`: a copied field, a provider part or an address) means
+    `value` (what its copies were given)."""
+    name = str(field_path[0])
+    if name in ALIAS_FIELDS:
+        return dict(record.urls).get(name) == value
+    return name in COPIED_FIELDS and _new_fingerprint(record, field_path, value) == _slice(record.fingerprints, name)

@@ -148,7 +148,7 @@ def listed(path: Path, folder: Path, include: list[str], exclude: list[str]) -> 
 
 def add_unresolved(record: IndexRecord, index: Index, hosts: dict, titles: dict) -> None:
     for ref in record.related:
-        if ref.key is not None and index.resolve_key(ref.key) is None:
+        if ref.key is not None and not index.resolve(ref.url, ref.key):
             hosts.setdefault(host_key(ref.key), set()).add(record.path)
             if ref.title_key is not None:
                 titles.setdefault(ref.title_key, set()).add(record.path)

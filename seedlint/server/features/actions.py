@@ -182,7 +182,7 @@ class Actions:
             return None
         ref = next((r for r in record.related if r.index == index), None)
         texts = self.session.open_texts(project)
-        target = self.session.overlay(project, texts).resolve_key(ref.key) if ref is not None else None
+        target = self.session.overlay(project, texts).resolve(ref.url, ref.key).target if ref is not None else None
         if target is None or (state is not None and target.path == state.source.display_path):
             return None
         text = texts.get(target.path)

@@ -68,7 +68,7 @@ class Navigation:
         ref = next((r for r in record.related if r.index == index), None) if record is not None else None
         if ref is None or ref.url is None:
             return f"related[{index}] has no webUrl: it links nowhere"
-        target = self.resolve(project, ref.key)
+        target = self.resolve(project, ref.url, ref.key)
         if target is None:
             return f"related[{index}] → {ref.url}\n\nresolves to no document of the corpus"
         differing = differing_fields(ref.copied, target.fingerprints)
@@ -102,7 +102,7 @@ class Navigation:
         if index is None or record is None or document.project is None:
             return None
         ref = next((r for r in record.related if r.index == index), None)
-        target = self.resolve(document.project, ref.key) if ref is not None else None
+        target = self.resolve(document.project, ref.url, ref.key) if ref is not None else None
         return self.location(document.project, target.path, ("title",)) if target is not None else None
 
     async def references(self, params: types.ReferenceParams) -> list[types.Location]:
@@ -117,7 +117,7 @@ class Navigation:
         index = related_index(state.document, offset)
         if index is not None and target is not None:
             ref = next((r for r in target.related if r.index == index), None)
-            target = self.resolve(project, ref.key) if ref is not None else None
+            target = self.resolve(project, ref.url, ref.key) if ref is not None else None
         if target is None:
             return []
         texts = self.session.open_texts(project)
@@ -132,11 +132,7 @@ class Navigation:
         for path in sorted(candidates):
             record = self.session.record(project, path, texts)
             for ref in record.related if record is not None else ():
-                if (
-                    ref.key in target.aliases
-                    and (named := index_now.resolve_key(ref.key))
-                    and named.path == target.path
-                ):
+                if ref.key in target.aliases and target.path in index_now.resolve(ref.url, ref.key).paths():
                     locations.append(self.location(project, path, ("related", ref.index, "webUrl")))
             if len(locations) >= MOST_REFERENCES:
                 self.server.log(f"seedlint: more than {MOST_REFERENCES} references; the first are listed")
@@ -145,8 +141,9 @@ class Navigation:
 
     # Helpers ---------------------------------------------------------------------------------------------
 
-    def resolve(self, project: Project, key: str | None) -> IndexRecord | None:
-        return self.session.overlay(project, self.session.open_texts(project)).resolve_key(key)
+    def resolve(self, project: Project, url: str | None, key: str | None) -> IndexRecord | None:
+        """The one document a related entry names (None when it names none, or several captures)."""
+        return self.session.overlay(project, self.session.open_texts(project)).resolve(url, key).target
 
     def document_of(self, project: Project, path: str) -> Document | None:
         text = self.session.open_texts(project).get(path)

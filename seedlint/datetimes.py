@@ -1,0 +1,62 @@
+"""RFC 3339 date-times as the corpus writes them: the date rules (SL2) check their spelling, and the corpus
+rules (SL5) compare the instants they name (`2019-12-17T19:40:00Z` and `2019-12-17 19:40:00+00:00` are one
+instant spelled two ways: not a stale copy)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import UTC, datetime
+
+DATE_TIME = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:(?P<sep>[Tt ])(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})(?P<fraction>\.\d+)?"
+    r"\s*(?P<offset>[Zz]|[+-]\d{2}:\d{2}|[+-]\d{4})?)?"
+)
+
+
+def impossible(match: re.Match[str]) -> str | None:
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    if match["hour"] is not None:
+        hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
+        if hour > 23:
+            return f"hour {hour} does not exist (00-23)"
+        if minute > 59:
+            return f"minute {minute} does not exist (00-59)"
+        if second > 60:  # 60 is a leap second, which RFC 3339 allows
+            return f"second {second} does not exist (00-60)"
+        offset = match["offset"]
+        if offset and offset not in "Zz" and (int(offset[1:3]) > 23 or int(offset[-2:]) > 59):
+            return f"offset {offset} does not exist"
+    return None
+
+
+def canonical_spelling(match: re.Match[str]) -> str:
+    text = (
+        f"{match['year']}-{match['month']}-{match['day']}"
+        f"T{match['hour']}:{match['minute']}:{match['second']}{match['fraction'] or ''}"
+    )
+    offset = match["offset"] or ""
+    if offset in ("z", "Z"):
+        return text + "Z"
+    if len(offset) == 5:  # +0000 → +00:00
+        offset = offset[:3] + ":" + offset[3:]
+    return text + offset
+
+
+def instant(text: str) -> str | None:
+    """The UTC instant a date-time names, in one spelling (`2019-12-17T19:40:00+00:00`), or None when the text
+    is not a real date-time with a time and an offset (then only the text itself can be compared)."""
+    match = DATE_TIME.fullmatch(text.strip())
+    if match is None or match["hour"] is None or match["offset"] is None or impossible(match):
+        return None
+    spelled = canonical_spelling(match).replace("Z", "+00:00")
+    try:
+        return datetime.fromisoformat(spelled).astimezone(UTC).isoformat()
+    except ValueError:  # a leap second (:60), which RFC 3339 allows and datetime cannot hold
+        return None
