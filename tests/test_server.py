@@ -673,6 +673,46 @@ async def test_a_document_deleted_on_disk_leaves_dangling_references_in_the_docu
     assert dangling.range.start.line == 26
 
 
+async def test_a_file_deleted_while_the_corpus_is_read_is_not_kept_in_it(workspace, monkeypatch):
+    """The window the test above can hit on a loaded machine, made certain (in process): the corpus has been read,
+    the deleted document with it, but the project is not loaded yet when the editor says the file was deleted. The
+    change is applied once the corpus is read, not dropped (it was dropped, and the document kept resolving)."""
+    import threading
+
+    from seedlint.server.app import create_server
+
+    server = create_server()
+    logged: list[str] = []
+    monkeypatch.setattr(server, "log", lambda message, kind=None: logged.append(message))
+    monkeypatch.setattr(server, "publish", lambda uri, diagnostics, version: None)
+    monkeypatch.setattr(server.protocol, "client_capabilities", types.ClientCapabilities(), raising=False)
+    server.session.workspace_folders = [workspace]
+    project = server.session.project_for(workspace / LARGE_STORAGE)
+    read, go_on = threading.Event(), threading.Event()
+    rebuild = project.rebuild
+
+    def rebuild_when_told() -> None:  # (in Project.load: every file read, `loaded` not set yet)
+        read.set()
+        assert go_on.wait(WAIT)
+        rebuild()
+
+    monkeypatch.setattr(project, "rebuild", rebuild_when_told)
+    loading = asyncio.ensure_future(server.load_project(project))
+    assert await asyncio.to_thread(read.wait, WAIT)
+    assert DEFENDER in project.results and not project.loaded
+    (workspace / DEFENDER).unlink()
+    server.files_changed([workspace / DEFENDER])
+    go_on.set()
+    await asyncio.wait_for(loading, WAIT)
+    assert project.loaded and project.error is None and logged[0].startswith("seedlint: 27 documents in the corpus")
+    assert DEFENDER not in project.results and len(project.results) == 26
+    defender_url = (
+        "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
+    )
+    assert not project.index.resolve(defender_url)
+    server.diagnostics.stop()
+
+
 async def test_code_actions_with_versioned_document_changes_as_vs_code_takes_them(workspace):
     client = await start(workspace, "visual-studio-code")
     try:
