@@ -24,8 +24,17 @@ pytestmark = pytest.mark.asyncio(loop_scope="function")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AZURE = FIXTURES / "azure-news"
-# A document with a stale copy (related[0]) and a duplicate entry (related[1]), both cross-document findings.
+# A document whose related[0] and related[1] name one address, that of two captures of one article (SL508): each
+# entry copies one of them exactly, so neither is stale, and related[1] is a duplicate entry (SL507).
 JEDI = "2020-05-08-aws-files-a-second-jedi-protest-with-the-dod.md"
+JEDI_CAPTURES = (
+    "2020-05-05-exclusive-dods-cio-makes-case-for-sticking-with-jedi.md",
+    "2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md",
+)
+# The only document at its address, copied exactly by JEDI's related[2] (and by both captures'): retitled in a
+# workspace (see `retitle`), it makes those entries stale copies (SL505), the real stale copy of these tests.
+FIRST_RING = "2020-05-08-first-ring-daily-live-return-of-the-jedi.md"
+FIRST_RING_TITLE = "First Ring Daily Live: Return of the Jedi"
 # Copied, byte for byte, by the ten MariaDB documents' related lists (all clean).
 DEFENDER = "2021-06-09-azure-database-for-mariadb-azure-defender-in-general-availability.md"
 LARGE_STORAGE = "2020-06-10-large-storage-for-azure-database-for-mariadb.md"
@@ -37,6 +46,24 @@ def workspace(tmp_path: Path) -> Path:
     folder = tmp_path / "news"
     shutil.copytree(AZURE, folder)
     return folder
+
+
+def retitle(workspace: Path, name: str = FIRST_RING) -> str:
+    """The document retitled on disk ("Now: " before its title), before a server reads the workspace: every entry
+    that copied it exactly is now a stale copy. Its new title."""
+    path = workspace / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count('\ntitle: "') == 1
+    path.write_text(text.replace('\ntitle: "', '\ntitle: "Now: ', 1), encoding="utf-8")
+    return "Now: " + text.split('\ntitle: "', 1)[1].split('"\n', 1)[0]
+
+
+# JEDI with FIRST_RING retitled: the duplicate entry, and related[2]'s title (line 61) a stale copy.
+JEDI_FINDINGS = [("SL507", 47, 12, 47, 103, 2), ("SL505", 60, 11, 60, 54, 2)]
+JEDI_STALE = (
+    f'related[2] is a stale copy of {FIRST_RING} (title differs): title is "{FIRST_RING_TITLE}" but {FIRST_RING} '
+    f'now has "Now: {FIRST_RING_TITLE}"'
+)
 
 
 async def start(workspace: Path, capabilities: str = "neovim@v0.7.0", **options: object) -> LanguageClient:
@@ -138,16 +165,23 @@ def cli_findings(workspace: Path, name: str) -> list[tuple]:
 # Diagnostics ---------------------------------------------------------------------------------------------------
 
 
-async def test_open_publishes_what_the_cli_reports_with_exact_ranges_codes_and_links(client, workspace):
-    uri = open_document(client, workspace / JEDI)
-    found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+async def test_open_publishes_what_the_cli_reports_with_exact_ranges_codes_and_links(workspace):
+    retitle(workspace)
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / JEDI)
+        found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+    finally:
+        await client.shutdown_session()
+        await client.stop()
     assert [(*row, d.message) for row, d in zip(summary(found), found, strict=True)] == cli_findings(workspace, JEDI)
-    stale = found[0]
-    assert summary(found) == [("SL505", 28, 11, 28, 67, 2), ("SL507", 47, 12, 47, 103, 2)]
-    assert stale.message.startswith(
-        "related[0] is a stale copy of 2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md "
-        "(title, publishedDateTime differ): title is "
+    assert summary(found) == JEDI_FINDINGS
+    duplicate, stale = found
+    assert duplicate.message == (
+        "related[1] → https://breakingdefense.com/2020/05/exclusive-dods-cio-makes-case-for-sticking-with-jedi/ "
+        "names the same address again (already related[0])"
     )
+    assert stale.message == JEDI_STALE
     assert stale.source == "seedlint"
     assert stale.code_description is not None
     documentation = Path(stale.code_description.href.removeprefix("file://"))
@@ -207,11 +241,12 @@ async def test_a_retitle_reports_stale_copies_in_the_documents_that_copy_it_and_
 
 async def test_the_configuration_of_the_documents_project_is_honoured(workspace):
     (workspace / "seedlint.toml").write_text('paths = ["."]\nignore = ["SL507"]\nseverity = { SL505 = "error" }\n')
+    retitle(workspace)
     client = await start(workspace)
     try:
         uri = open_document(client, workspace / JEDI)
         found = await diagnostics_when(client, uri, has("SL505"))
-        assert summary(found) == [("SL505", 28, 11, 28, 67, 1)]
+        assert summary(found) == [("SL505", 60, 11, 60, 54, 1)]
     finally:
         await client.shutdown_session()
         await client.stop()
@@ -219,6 +254,7 @@ async def test_the_configuration_of_the_documents_project_is_honoured(workspace)
 
 async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_serving(workspace):
     (workspace / "seedlint.toml").write_text('paths = ["."]\nfuture-tolerance-days = -5\n')
+    retitle(workspace)
     client = await start(workspace)
     try:
         uri = open_document(client, workspace / JEDI)
@@ -238,7 +274,8 @@ async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_servin
                 text_document=types.TextDocumentIdentifier(uri=uri_of(workspace / "seedlint.toml"))
             )
         )
-        await diagnostics_when(client, uri, has("SL505", "SL507"))
+        found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+        assert summary(found) == JEDI_FINDINGS
     finally:
         await client.shutdown_session()
         await client.stop()
@@ -260,8 +297,9 @@ async def test_a_binary_text_and_a_huge_text_are_findings_not_a_dead_server(clie
     assert [(d.code, d.message) for d in found] == [
         ("SL002", "file is 11,000,017 bytes; documents over 10,485,760 bytes are not parsed")
     ]
-    uri = open_document(client, workspace / JEDI)  # still serving
-    await diagnostics_when(client, uri, has("SL505"))
+    uri = open_document(client, workspace / JEDI)  # still serving, with the cross-document findings
+    found = await diagnostics_when(client, uri, has("SL507"))
+    assert summary(found) == JEDI_FINDINGS[:1]
 
 
 @pytest.mark.parametrize(("encoding", "end"), [("utf-16", 22), ("utf-8", 25), ("utf-32", 21)])
@@ -298,6 +336,7 @@ async def test_the_expectation_is_what_the_cli_writes(workspace, capsys, monkeyp
     """The expectation above is the engine's own run; the JSON of `seedlint check` says the same."""
     from seedlint.cli import main
 
+    retitle(workspace)
     monkeypatch.chdir(workspace)
     with pytest.raises(SystemExit):
         main(["check", ".", "--output-format", "json", "--no-cache"])
@@ -305,6 +344,7 @@ async def test_the_expectation_is_what_the_cli_writes(workspace, capsys, monkeyp
     assert [(d["code"], d["line"] - 1, d["column"] - 1, d["end_line"] - 1, d["end_column"] - 1) for d in reported] == [
         row[:5] for row in cli_findings(workspace, JEDI)
     ]
+    assert [(d["code"], d["message"]) for d in reported][1] == ("SL505", JEDI_STALE)
 
 
 # Code actions --------------------------------------------------------------------------------------------------
@@ -463,40 +503,41 @@ async def test_hover_on_a_rule_code_shows_its_documentation(client, workspace):
     )
 
 
-async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(client, workspace):
-    path = workspace / JEDI
-    text = path.read_text(encoding="utf-8")
-    uri = open_document(client, path, text)
-    await diagnostics_when(client, uri, has("SL505"))
-    at = position_of(text, "related:\n  - title:", 14)
+async def hover_text(client: LanguageClient, uri: str, position: types.Position) -> str:
     hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
     )
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    target = "2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md"
-    lines = hover.contents.value.split("\n")
-    assert lines[:3] == [
-        f"related[0] → **{target}** (`{target}`)",
-        "",
-        "**Stale copy**: title, publishedDateTime differ.",
-    ]
-    target_text = (workspace / target).read_text(encoding="utf-8")
-    title_now = target_text.split('\ntitle: "', 1)[1].split('"\n', 1)[0]
-    assert f'- title in {target} now: "{title_now}"' in lines
-    clean = workspace / LARGE_STORAGE
-    clean_text = clean.read_text(encoding="utf-8")
-    clean_uri = open_document(client, clean, clean_text)
-    await diagnostics_when(client, clean_uri, has("SL608"))
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=clean_uri),
-            position=position_of(clean_text, "related:\n  - title:", 14),
+    assert hover.contents.kind == types.MarkupKind.Markdown
+    return hover.contents.value
+
+
+async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(workspace):
+    retitle(workspace)
+    client = await start(workspace)
+    try:
+        path = workspace / JEDI
+        text = path.read_text(encoding="utf-8")
+        uri = open_document(client, path, text)
+        await diagnostics_when(client, uri, has("SL505"))
+        shown = await hover_text(client, uri, position_of(text, f'  - title: "{FIRST_RING_TITLE}"', 6))
+        assert shown == (
+            f"related[2] → **{FIRST_RING}** (`{FIRST_RING}`)\n\n"
+            "**Stale copy**: title differs.\n\n"
+            f'- title here: "{FIRST_RING_TITLE}"\n'
+            f'- title in {FIRST_RING} now: "Now: {FIRST_RING_TITLE}"'
         )
-    )
-    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    assert hover.contents.value == (
-        f"related[0] → **{DEFENDER}** (`{DEFENDER}`)\n\nUp to date: its copied fields match the document."
-    )
+        clean = workspace / LARGE_STORAGE
+        clean_text = clean.read_text(encoding="utf-8")
+        clean_uri = open_document(client, clean, clean_text)
+        await diagnostics_when(client, clean_uri, has("SL608"))
+        shown = await hover_text(client, clean_uri, position_of(clean_text, "related:\n  - title:", 14))
+        assert shown == (
+            f"related[0] → **{DEFENDER}** (`{DEFENDER}`)\n\nUp to date: its copied fields match the document."
+        )
+    finally:
+        await client.shutdown_session()
+        await client.stop()
 
 
 async def test_definition_of_a_related_entry_is_the_document_it_names(client, workspace):
