@@ -540,6 +540,87 @@ async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(works
         await client.stop()
 
 
+BREAKING_DEFENSE = "https://breakingdefense.com/2020/05/exclusive-dods-cio-makes-case-for-sticking-with-jedi/"
+
+
+async def test_an_address_two_captures_share_names_both_in_hover_definition_and_references_and_none_is_picked(
+    client, workspace
+):
+    path = workspace / JEDI
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL507"))
+    earlier, later = JEDI_CAPTURES
+
+    def ambiguous(index: int, states: tuple[str, str], verdict: str) -> str:
+        return (
+            f"related[{index}] → {BREAKING_DEFENSE}\n\n"
+            "names 2 documents at that address (captures of one article: SL508); which one it describes is not "
+            f"guessed:\n\n- **{earlier}** (`{earlier}`): {states[0]}\n- **{later}** (`{later}`): {states[1]}\n\n"
+            f"{verdict}"
+        )
+
+    first = position_of(text, "related:\n  - title:", 14)
+    second = position_of(text, '  - title: "EXCLUSIVE: DoD CIO', 6)
+    match, differ = "its copied fields match this entry", "title, publishedDateTime differ"
+    assert await hover_text(client, uri, first) == ambiguous(0, (match, differ), "Up to date: it copies one of them.")
+    assert await hover_text(client, uri, second) == ambiguous(1, (differ, match), "Up to date: it copies one of them.")
+    # Go to definition offers both captures, at their titles.
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=first)
+    )
+    assert isinstance(found, list)
+    assert [(location.uri, location.range.start.line, location.range.start.character) for location in found] == [
+        (uri_of(workspace / earlier), 2, 7),
+        (uri_of(workspace / later), 2, 7),
+    ]
+    found = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=first,
+            context=types.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert found is not None
+    # Both captures (the declarations), then every related entry in the corpus at that address.
+    entries = [
+        (document.name, number, 12)
+        for document in sorted(workspace.glob("*.md"))
+        for number, line in enumerate(document.read_text(encoding="utf-8").splitlines())
+        if line == f'    webUrl: "{BREAKING_DEFENSE}"'
+    ]
+    assert len(entries) == 6
+    assert [(Path(at.uri).name, at.range.start.line, at.range.start.character) for at in found] == [
+        (earlier, 2, 7),
+        (later, 2, 7),
+        *entries,
+    ]
+    # An entry that copies neither capture is a stale copy of none of them: said, with no fix and no target picked.
+    edited = text.replace(
+        'related:\n  - title: "EXCLUSIVE: DoD’s CIO', 'related:\n  - title: "EXCLUSIVE: The DoD’s CIO', 1
+    )
+    change_document(client, uri, 2, edited)
+    found = await diagnostics_when(client, uri, has("SL505"))
+    [stale] = [d for d in found if d.code == "SL505"]
+    assert summary([stale]) == [("SL505", 28, 11, 28, 71, 2)]
+    assert stale.message == (
+        f"related[0] → {BREAKING_DEFENSE} copies none of the 2 documents at that address ({earlier}: title differs; "
+        f"{later}: title, publishedDateTime differ); which capture it should copy is not guessed (SL508), so there "
+        "is no fix"
+    )
+    assert stale.data == {"name": "related-stale-copy", "fixable": False}
+    verdict = "**Stale copy**: it copies none of them (no fix: which one it should copy is not guessed)."
+    assert await hover_text(client, uri, first) == ambiguous(0, ("title differs", differ), verdict)
+    # A capture's own entry at that address is a self-reference, whoever else has the address.
+    capture = workspace / earlier
+    capture_text = capture.read_text(encoding="utf-8")
+    capture_uri = open_document(client, capture, capture_text)
+    await diagnostics_when(client, capture_uri, has("SL506"))
+    assert await hover_text(client, capture_uri, position_of(capture_text, "related:\n  - title:", 14)) == (
+        f"related[0] → {BREAKING_DEFENSE}\n\nis this document's own address (also the address of **{later}**: SL508)"
+    )
+
+
 async def test_definition_of_a_related_entry_is_the_document_it_names(client, workspace):
     path = workspace / LARGE_STORAGE
     text = path.read_text(encoding="utf-8")
@@ -690,6 +771,42 @@ async def test_completion_offers_the_corpus_addresses_for_a_related_webUrl_and_a
         "    type: article\n",
         1,
     )
+
+
+async def test_copying_the_fields_picks_no_document_when_the_address_names_two(client, workspace):
+    defender_url = (
+        "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
+    )
+    path = workspace / LARGE_STORAGE
+    text = path.read_text(encoding="utf-8").replace("related:\n", f'related:\n  - webUrl: "{defender_url}"\n', 1)
+    uri = await typed(client, path, text)
+    where = types.Range(start=end_of(text, "  - webUrl: "), end=end_of(text, "  - webUrl: "))
+
+    async def copy_actions() -> list[types.CodeAction]:
+        found = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=where,
+                context=types.CodeActionContext(diagnostics=[], only=["refactor.rewrite"]),
+            )
+        )
+        assert found is not None
+        return [action for action in found if isinstance(action, types.CodeAction)]
+
+    [offered] = await copy_actions()
+    assert offered.title == f"related[0]: copy title, excerpt, publishedDateTime, provider, type from {DEFENDER}"
+    # A second capture of that article appears (unsaved): the address names both, and neither is copied from.
+    copy = workspace / "2021-06-10-new.md"
+    copy_uri = open_document(client, copy, (workspace / DEFENDER).read_text(encoding="utf-8"))
+    await diagnostics_when(client, copy_uri, has("SL508"))
+    assert await copy_actions() == []
+    chosen = await resolved(client, offered)
+    assert chosen.edit is None
+    await until(lambda: bool(client.messages))
+    assert [m.message for m in client.messages] == [
+        f"seedlint: this change is not applied: the entry's address names 2 documents ({DEFENDER}, {copy.name}): "
+        "which one to copy is not guessed"
+    ]
 
 
 # The corpus on disk ----------------------------------------------------------------------------------------------

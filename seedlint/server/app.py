@@ -283,7 +283,7 @@ def create_server() -> SeedlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @guarded(server, None)
-    async def definition(params: types.DefinitionParams) -> types.Location | None:
+    async def definition(params: types.DefinitionParams) -> types.Location | list[types.Location] | None:
         return await server.navigation.definition(params)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
