@@ -527,6 +527,17 @@ async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(works
             f'- title here: "{FIRST_RING_TITLE}"\n'
             f'- title in {FIRST_RING} now: "Now: {FIRST_RING_TITLE}"'
         )
+        # Named by another spelling of its address (no document has this one as written): the hover says so.
+        address = "https://www.thurrott.com/podcasts/235977/first-ring-daily-live-return-of-the-jedi"
+        change_document(client, uri, 2, text.replace(f'webUrl: "{address}"', f'webUrl: "{address}?utm_source=rss"', 1))
+        found = await diagnostics_when(client, uri, has("SL312"))
+        [stale] = [d for d in found if d.code == "SL505"]
+        assert f"stale copy of {FIRST_RING} (at {address}, another spelling of this address)" in stale.message
+        shown = await hover_text(client, uri, position_of(text, f'  - title: "{FIRST_RING_TITLE}"', 6))
+        assert shown.startswith(
+            f"related[2] → **{FIRST_RING}** (`{FIRST_RING}`), at {address} (another spelling of this address)\n\n"
+            "**Stale copy**: title differs.\n\n"
+        )
         clean = workspace / LARGE_STORAGE
         clean_text = clean.read_text(encoding="utf-8")
         clean_uri = open_document(client, clean, clean_text)
