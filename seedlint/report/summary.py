@@ -4,7 +4,7 @@ a field of `Summary` (and the JSON form is that dataclass as plain data), so the
 never disagree.
 
 No rule logic lives here: what is dangling, stale or a near miss is what the rules reported (SL5
-diagnostics); whether an entry names a corpus document is the corpus index's answer (`resolve_key`).
+diagnostics); whether an entry names a corpus document is the corpus index's answer (`Index.resolve`).
 """
 
 from __future__ import annotations
