@@ -128,6 +128,21 @@ async def diagnostics_when(
             await asyncio.sleep(0.02)
 
 
+async def complete_diagnostics(client: LanguageClient, uri: str) -> Sequence[types.Diagnostic]:
+    """The diagnostics of an open document with its cross-document findings: not those published first, while the
+    corpus loads (its own findings only). A request about the document waits for the corpus and its complete
+    diagnostics, which are published before the answer comes."""
+    async with asyncio.timeout(WAIT):
+        await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+    return client.diagnostics[uri]
+
+
 async def until(condition: Callable[[], bool]) -> None:
     async with asyncio.timeout(WAIT):
         while not condition():
@@ -345,6 +360,38 @@ async def test_the_expectation_is_what_the_cli_writes(workspace, capsys, monkeyp
         row[:5] for row in cli_findings(workspace, JEDI)
     ]
     assert [(d["code"], d["message"]) for d in reported][1] == ("SL505", JEDI_STALE)
+
+
+async def test_a_fix_of_a_copy_that_its_target_would_not_follow_is_held_as_seedlint_check_holds_it(workspace):
+    """A related entry copies its target: fixing the copy alone would make it say what the target does not. As
+    `seedlint check` of the one file says, the finding stays, without a fix, and says why (the document's own value
+    keeps its fix)."""
+    copied = "Azure Database for MariaDB Azure Defender in general availability"
+    entity = "Azure Database for MariaDB &amp; Azure Defender in general availability"
+    for path in workspace.glob("*.md"):  # the target and its 9 exact copies, all with the entity
+        text = path.read_text(encoding="utf-8")
+        if copied in text:
+            path.write_text(text.replace(copied, entity), encoding="utf-8")
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / LARGE_STORAGE)
+        [held] = [d for d in await complete_diagnostics(client, uri) if d.code == "SL402"]
+        assert summary([held]) == [("SL402", 23, 39, 23, 44, 2)]
+        assert held.message == (
+            "related[0].title contains an HTML entity left in plain text: `&amp;` (&); write the characters "
+            f"themselves (not fixed: this entry copies {DEFENDER}, whose title would stay as it is; fix it there, "
+            "or in neither)"
+        )
+        assert held.data == {"name": "html-entity", "fixable": False}
+        assert [a.title for a in await actions_at(client, uri, held)] == [
+            "SL402: suppress this finding (# seedlint: ignore[SL402])"
+        ]
+        target_uri = open_document(client, workspace / DEFENDER)
+        [own] = [d for d in await complete_diagnostics(client, target_uri) if d.code == "SL402"]
+        assert own.data == {"name": "html-entity", "fixable": True}  # the target's own value: fixed there
+    finally:
+        await client.shutdown_session()
+        await client.stop()
 
 
 # Code actions --------------------------------------------------------------------------------------------------
