@@ -154,6 +154,32 @@ def test_the_reference_graph(ai_news):
         assert fine == sorted(fine)
 
 
+def test_an_edge_to_an_address_several_captures_share_goes_where_the_entry_copies(tmp_path, monkeypatch):
+    """azure-news (the fixture) holds three addresses with two captures each (SL508). Every related entry there
+    copies exactly one document at its address: its edge goes to that one (not the first capture by path, which
+    left a capture that entries copy without an edge), and an entry naming its own document's address is a
+    self-reference (SL506) whoever shares that address."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURES / "azure-news", tmp_path / "news")
+    _, summary = report("news")
+    graph = summary["graph"]
+    assert summary["references"]["self_references"] == 6 and summary["references"]["stale"] == 0
+    # The orphans are exactly the five documents without related entries (the fixture is closed under them).
+    without = sorted(p.name for p in (tmp_path / "news").iterdir() if "\nrelated:\n" not in p.read_text())
+    assert [d["path"] for d in graph["orphan_examples"]] == [f"news/{name}" for name in without]
+    assert graph["orphans"] == 5
+    # The later capture of the Breaking Defense article is copied by the AWS and First Ring documents; its own entry
+    # at that address is a self-edge, not a link from it to the other capture.
+    later = "news/2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md"
+    [hood] = [hood for hood in graph["neighbourhoods"] if hood["path"] == later]
+    assert sorted(edge["path"] for edge in hood["in_edges"]) == [
+        later,
+        "news/2020-05-08-aws-files-a-second-jedi-protest-with-the-dod.md",
+        "news/2020-05-08-first-ring-daily-live-return-of-the-jedi.md",
+    ]
+    assert graph["one_way"] == 0 and graph["linked_pairs"] == 2 * graph["mutual"] == 122
+
+
 def test_document_text_is_escaped(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "news"

@@ -4,7 +4,7 @@ a field of `Summary` (and the JSON form is that dataclass as plain data), so the
 never disagree.
 
 No rule logic lives here: what is dangling, stale or a near miss is what the rules reported (SL5
-diagnostics); whether an entry names a corpus document is the corpus index's answer (`resolve_key`).
+diagnostics); whether an entry names a corpus document is the corpus index's answer (`Index.resolve`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from seedlint import __version__
-from seedlint.corpus import CorpusIndex, IndexRecord
+from seedlint.corpus import CorpusIndex, IndexRecord, RelatedRef, Resolution, differing_fields
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
 from seedlint.registry import FAMILIES
@@ -454,6 +454,19 @@ def _buckets(values: Iterable[int]) -> list[Bucket]:
     return [Bucket(label, counts[label]) for label in labels]
 
 
+def _edge_target(path: str, ref: RelatedRef, named: Resolution) -> IndexRecord | None:
+    """The document an entry's edge goes to. An address several documents share (captures of one article, SL508)
+    has one edge all the same: to the referring document itself when it is one of them (a self-reference, SL506,
+    as the rules report it), else to the one capture the entry copies when it copies exactly one, else to the
+    first of them by path (a copy of none or of several: a stale copy then names them all)."""
+    if not named.ambiguous:
+        return named.target
+    if path in named.paths():
+        return next(record for record in named.candidates if record.path == path)
+    copied = [record for record in named.candidates if not differing_fields(ref.copied, record.fingerprints)]
+    return copied[0] if len(copied) == 1 else named.candidates[0]
+
+
 def _graph(
     index: CorpusIndex,
     records: dict[str, IndexRecord],
@@ -468,7 +481,7 @@ def _graph(
     stale_targets: Counter[str] = Counter()
     entries = unresolved = missing = outside = with_related = edges = 0
     found: Counter[str] = Counter()
-    resolved: dict[str, IndexRecord | None] = {}
+    resolved: dict[str, Resolution] = {}
     for path, record in records.items():
         related = record.related
         counted = path in reported
@@ -479,12 +492,11 @@ def _graph(
             state = _edge_state(entry_states)
             if ref.key is None or ref.url is None:
                 target = None
-            elif ref.url in resolved:
-                target = resolved[ref.url]
             else:  # a corpus's entries name a few thousand addresses over and over: each resolved once
-                # (an address several captures share: the edge goes to the first of them, by path)
-                named = index.resolve(ref.url, ref.key)
-                target = resolved[ref.url] = named.candidates[0] if named else None
+                named = resolved.get(ref.url)
+                if named is None:
+                    named = resolved[ref.url] = index.resolve(ref.url, ref.key)
+                target = _edge_target(path, ref, named)
             if counted:
                 entries += 1
                 if entry_states:
