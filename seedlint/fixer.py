@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import yaml
@@ -79,8 +80,10 @@ def fix(
     *,
     unsafe: bool = False,
     cache: Cache = NO_CACHE,
+    only: Callable[[list[Diagnostic]], list[Diagnostic]] | None = None,
 ) -> FixResult:
-    """Compute every file's fixed text (nothing is written here)."""
+    """Compute every file's fixed text (nothing is written here). `only`: of each pass's findings, those to fix
+    (a comparison's new ones: seedlint/compare.py)."""
     contents: dict[str, bytes] = {}
     originals: dict[str, bytes] = {}
     applied: dict[str, list[Diagnostic]] = defaultdict(list)
@@ -89,7 +92,8 @@ def fix(
     result = engine.run(sources, config, corpus_sources, contents, cache=cache)
     for _ in range(MAX_PASSES):
         changed = False
-        for path, diagnostics in _fixable_by_file(result.diagnostics, unsafe, exclude=refused).items():
+        wanted = result.diagnostics if only is None else only(result.diagnostics)
+        for path, diagnostics in _fixable_by_file(wanted, unsafe, exclude=refused).items():
             doc = result.document(path)
             if doc is None or doc.text is None:
                 continue

@@ -1,0 +1,358 @@
+"""What this change did: a run's findings compared with a baseline (seedlint/baseline.py), with the corpus at a
+git revision (`--diff-base REV`), or both; the findings neither holds are *new*.
+
+At a revision, the findings are those of checking the corpus as it was there, under today's configuration
+and rules: the documents unchanged since are the work tree's own files (their results come from the cache),
+the documents changed or deleted since are their blobs at the revision, written once each under the cache
+folder (seedlint/revisions.py; a temporary folder without a cache) and checked there under their own
+display paths. So a comparison costs the changed documents, plus the corpus rules run a second time.
+Findings are matched by what identifies them whatever their line (seedlint/locus.py), counted: two
+occurrences now of a finding that occurred once before make one new.
+
+The comparison with a revision also catches what a change broke elsewhere: the documents it did not touch
+are compared too (a stale copy an excerpt edit created is new in the document holding the copy), and every
+address a changed or deleted document had at the revision and no longer has makes a related entry still
+naming it dangling at every `related-scope` (as `--since` does): deleting or re-addressing a referenced
+document is new error, even where `hosts` scope would not have reported it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seedlint import baseline, engine, git, history, revisions
+from seedlint.baseline import Key
+from seedlint.cache import Cache, DiskCache
+from seedlint.config import Config
+from seedlint.diagnostic import Diagnostic, Severity
+from seedlint.discovery import SourceFile, discover, display_path
+from seedlint.document import FileTooLarge, read_bounded
+from seedlint.results import Checked, RunResult
+
+FAIL_ON = ("new-errors", "new-warnings")
+VERSIONS_KEPT_SECONDS = 7 * 24 * 3600  # copies of old versions not used for this long are removed
+
+
+class CompareError(Exception):
+    """The comparison cannot be made as asked (unknown revision, unusable baseline): a usage error."""
+
+
+@dataclass
+class Revision:
+    """The corpus's git repository at the revision compared with."""
+
+    given: str  # as the user wrote it (`HEAD`, `origin/main`)
+    root: Path
+    inside: list[str]  # the corpus folders, relative to the repository's root
+    commit: str | None  # None: `HEAD` of a repository without a commit yet (everything is new)
+    changed: set[str] = field(default_factory=set)  # paths whose work-tree state differs from the commit
+    listing: dict[str, tuple[str, int]] = field(default_factory=dict)  # path → (blob, size) at the commit
+    contents: dict[str, bytes] = field(default_factory=dict)  # blob → bytes, of the changed documents
+    lost: dict[str, str] = field(default_factory=dict)  # addresses gone since: address → the file it named
+
+
+@dataclass
+class Comparison:
+    """What a run is compared with (either may be absent)."""
+
+    baseline: Counter[Key] | None = None
+    baseline_path: Path | None = None
+    revision: Revision | None = None
+    before: Counter[Key] | None = None  # the findings at the revision (after `check_before`)
+    notes: list[str] = field(default_factory=list)  # said once on stderr (no repository, no commit yet)
+
+    @property
+    def active(self) -> bool:
+        return self.baseline is not None or self.revision is not None
+
+    @property
+    def lost(self) -> dict[str, str]:
+        return self.revision.lost if self.revision is not None else {}
+
+
+def prepare(
+    config: Config,
+    folders: list[Path],
+    *,
+    baseline_file: Path | None = None,
+    no_baseline: bool = False,
+    diff_base: str | None = None,
+) -> Comparison:
+    """Read the baseline and the revision's side of the repository (before the run: the addresses lost since
+    the revision are the run's input). Raises CompareError."""
+    comparison = Comparison()
+    path = None if no_baseline else baseline.configured_path(config, baseline_file)
+    if path is not None:
+        try:
+            comparison.baseline = baseline.read(path)
+        except baseline.BaselineError as error:
+            raise CompareError(str(error)) from None
+        comparison.baseline_path = path
+    if diff_base is not None:
+        comparison.revision = _revision(diff_base, folders, comparison.notes)
+    return comparison
+
+
+def _revision(given: str, folders: list[Path], notes: list[str]) -> Revision | None:
+    option = f"--diff-base {given}"
+    try:
+        found = revisions.repository(folders, "--diff-base")
+        if found is None:
+            notes.append(f"{option}: the corpus is not in a git repository: no comparison, every finding is new")
+            return None
+        root, inside = found
+        commit = revisions.commit_of(root, given, "--diff-base")
+        if commit is None:
+            notes.append(f"{option}: the repository has no commit yet: every finding is new")
+            return Revision(given, root, inside, None)
+        revision = Revision(given, root, inside, commit)
+        revision.listing = revisions.regular_blobs(root, commit, inside)
+        revision.changed = revisions.changed_since(root, commit, inside)
+        wanted = {
+            blob
+            for name in revision.changed
+            if name in revision.listing and revisions.fits((blob_size := revision.listing[name])[1])
+            for blob in [blob_size[0]]
+        }
+        revision.contents = revisions.read_blobs(root, sorted(wanted))
+    except revisions.RevisionError as error:
+        raise CompareError(str(error)) from None
+    except git.GitError as error:
+        raise CompareError(f"{option}: {error}") from None
+    revision.lost = _lost(revision)
+    return revision
+
+
+def _lost(revision: Revision) -> dict[str, str]:
+    """The addresses the changed documents had at the revision and none of them has now. (An address that
+    moved to a document that did not change is kept: `lost` only applies to entries that resolve to nothing,
+    so keeping it costs nothing but the run's incremental shortcut.)"""
+    before = {
+        name: revision.contents[blob]
+        for name in revision.changed
+        if name in revision.listing and (blob := revision.listing[name][0]) in revision.contents
+    }
+    now: dict[str, bytes] = {}
+    for name in revision.changed:
+        path = revision.root / name
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError, FileTooLarge):
+                now[name] = read_bounded(path)
+    kept = history.addresses_of(revision.root, now)
+    return {
+        address: name for address, name in history.addresses_of(revision.root, before).items() if address not in kept
+    }
+
+
+class MemoryCache(Cache):
+    """Without a cache on disk (`--no-cache`), the results of one process's runs: the run at the revision
+    reuses the current run's results of the documents that did not change."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, Checked] = {}
+
+    def remembered(self, source: SourceFile) -> Checked | None:
+        return self.kept.get(self.key(source))
+
+    def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
+        self.kept[self.key(source)] = checked
+
+
+def cache_for(cache: Cache, comparison: Comparison) -> Cache:
+    """The cache the compared runs use: the run's own, or one in memory for both runs without one."""
+    if comparison.revision is not None and comparison.revision.commit is not None and not cache.keeps_reports:
+        return MemoryCache()
+    return cache
+
+
+def check_before(
+    comparison: Comparison,
+    config: Config,
+    corpus: list[SourceFile],
+    cache: Cache,
+    run_id: str,
+) -> list[str]:
+    """The findings of the corpus at the revision (into `comparison.before`); the internal errors of that run.
+    `corpus`: the current corpus's documents, as the run found them."""
+    revision = comparison.revision
+    if revision is None:
+        return []
+    if revision.commit is None:
+        comparison.before = Counter()
+        return []
+    with _versions_folder(cache) as folder:
+        sources = _sources_before(revision, corpus, config, folder)
+        result = (
+            engine.run(sources, config, cache=cache, run_id=f"diff-base\0{run_id}") if sources else RunResult([], [])
+        )
+    comparison.before = Counter(baseline.key(d, config) for d in result.diagnostics)
+    return result.internal_errors
+
+
+@contextlib.contextmanager
+def _versions_folder(cache: Cache) -> Iterator[Path]:
+    """Where the changed documents' versions are written: under the cache folder (kept: the next run checks
+    none of them again; those unused for a week are removed), else a temporary folder."""
+    if isinstance(cache, DiskCache) and cache.directory.is_dir() and not cache.directory.is_symlink():
+        folder = cache.directory / "versions"
+        yield folder
+        _prune(folder)
+        return
+    with tempfile.TemporaryDirectory(prefix="seedlint-diff-base-") as temporary:
+        yield Path(temporary)
+
+
+def _prune(folder: Path) -> None:
+    limit = time.time() - VERSIONS_KEPT_SECONDS
+    with contextlib.suppress(OSError):
+        for prefix in folder.iterdir():
+            for version in prefix.iterdir() if prefix.is_dir() and not prefix.is_symlink() else []:
+                with contextlib.suppress(OSError):
+                    if os.lstat(version).st_mtime < limit:
+                        shutil.rmtree(version)
+
+
+def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config, folder: Path) -> list[SourceFile]:
+    """The corpus as it was at the revision: unchanged documents as they are, changed and deleted ones as
+    their blobs there (deleted ones only when discovery would have found them), added ones left out."""
+    root = revision.root
+    by_name = {Path(os.path.relpath(source.absolute, root)).as_posix(): source for source in corpus}
+    found: list[SourceFile] = []
+    versions: dict[str, str] = {}  # name → display path, for the changed documents that existed then
+    for name, source in by_name.items():
+        if name not in revision.listing:
+            continue  # added since the revision (or not tracked): not there then
+        if name not in revision.changed:
+            found.append(source)
+        else:
+            versions[name] = source.display_path
+    gone = [
+        name
+        for name in revision.changed
+        if name in revision.listing and name not in by_name and not (root / name).is_file()
+    ]
+    cwd = Path.cwd().resolve()
+    for name in _discovered(revision, gone, config):
+        versions[name] = display_path(root / name, cwd)
+    for name, shown in sorted(versions.items()):
+        blob = revision.listing[name][0]
+        content = revision.contents.get(blob)
+        if content is None:  # too large to be a document: left out (its findings now are new)
+            continue
+        found.append(SourceFile.at(revisions.write_version(folder, blob, name, content), shown))
+        os.utime(revisions.version_path(folder, blob, name).parent)  # used: kept by _prune
+    return sorted(found, key=lambda source: source.display_path)
+
+
+def _discovered(revision: Revision, names: list[str], config: Config) -> list[str]:
+    """Those of the deleted `names` that discovery (include, exclude, hidden folders) would have found at the
+    revision: written into an empty tree of the repository's layout, and discovered there."""
+    if not names:
+        return []
+    with tempfile.TemporaryDirectory(prefix="seedlint-deleted-") as temporary:
+        tree = Path(temporary)
+        for name in names:
+            blob = revision.listing[name][0]
+            path = tree / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(revision.contents.get(blob, b""))
+        folders = [tree / inside for inside in revision.inside if (tree / inside).exists()]
+        return [source.display_path for source in discover(folders, config, cwd=tree)] if folders else []
+
+
+@dataclass
+class Split:
+    """A run's findings, compared."""
+
+    new: list[Diagnostic]
+    old: list[Diagnostic]
+    baselined: int  # of the old ones, those the baseline holds
+    fixed: int  # findings of the baseline that no longer occur
+
+
+def split(
+    diagnostics: list[Diagnostic],
+    config: Config,
+    comparison: Comparison,
+    reported: Callable[[str], bool] = lambda path: True,
+) -> Split:
+    """New and old findings. A finding occurring n times now is old as many times as the baseline or the
+    revision held it (the larger count), new the rest. `reported`: whether a document (relative to the project
+    root) was reported on by the run, so that a baseline entry of a document not checked is not `fixed`."""
+    recorded = comparison.baseline or Counter()
+    before = comparison.before or Counter()
+    seen: Counter[Key] = Counter()
+    new: list[Diagnostic] = []
+    old: list[Diagnostic] = []
+    baselined = 0
+    for d in diagnostics:
+        key = baseline.key(d, config)
+        seen[key] += 1
+        if seen[key] <= max(recorded[key], before[key]):
+            old.append(d)
+            baselined += seen[key] <= recorded[key]
+        else:
+            new.append(d)
+    fixed = sum(count - seen[key] for key, count in recorded.items() if count > seen[key] and reported(key[1]))
+    return Split(new, old, baselined, fixed)
+
+
+def fails(diagnostics: list[Diagnostic], fail_on: str) -> bool:
+    """Whether these (new) findings fail the run: errors; with `new-warnings`, warnings too."""
+    failing = (Severity.ERROR, Severity.WARNING) if fail_on == "new-warnings" else (Severity.ERROR,)
+    return any(d.severity in failing for d in diagnostics)
+
+
+def summary(split: Split, comparison: Comparison, files: int, internal_errors: int, hint: str) -> list[str]:
+    """The lines people read after the new findings: how many are new, the old ones in one line, the baseline's
+    fixed findings. `hint`: the command that lists every finding."""
+    since = []
+    if comparison.revision is not None and comparison.revision.commit is not None:
+        since.append(f"since {comparison.revision.given}")
+    if comparison.baseline is not None:
+        since.append("outside the baseline")
+    after = " " + " and ".join(since) if since else ""
+    new = _count(len(split.new), "new problem", after)
+    lines = []
+    if internal_errors:
+        lines.append(
+            f"Found {new} in {_count(files, 'file')} checked, but {_count(internal_errors, 'check')} failed with an "
+            "internal error (reported on stderr): the results are incomplete."
+        )
+    elif split.new:
+        lines.append(f"Found {new} ({_severities(split.new)}) in {_count(files, 'file')} checked.")
+    else:
+        lines.append(f"No new problem{after} ({_count(files, 'file')} checked).")
+    if split.old:
+        where = []
+        if split.baselined:
+            where.append(f"{split.baselined:,} in the baseline")
+        if len(split.old) > split.baselined and comparison.revision is not None:
+            where.append(f"{len(split.old) - split.baselined:,} at {comparison.revision.given}")
+        lines.append(
+            f"And {_count(len(split.old), 'finding')} that existed before this change ({_severities(split.old)}; "
+            f"{', '.join(where)}): `{hint}` lists them."
+        )
+    if split.fixed:
+        lines.append(
+            f"{_count(split.fixed, 'finding')} of the baseline no longer occur{'s' if split.fixed == 1 else ''} "
+            f"(fixed): refresh it with `seedlint check --write-baseline`."
+        )
+    return lines
+
+
+def _count(n: int, noun: str, after: str = "") -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}{after}"
+
+
+def _severities(diagnostics: list[Diagnostic]) -> str:
+    counts = Counter(d.severity.value for d in diagnostics)
+    return ", ".join(_count(counts[s], s) for s in ("error", "warning", "info") if counts[s])
