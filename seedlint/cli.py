@@ -252,8 +252,10 @@ class Output:
         """The new findings, as any format; for people, then how many are new, the old ones in one line and the
         baseline's fixed findings (on stderr for a file format: its stdout stays that format)."""
         quiet, self.quiet = self.quiet, True
+        # For people, errors first: the one finding that fails the commit is the first line they read.
+        shown = sorted(split.new, key=lambda d: (d.severity.rank, d.sort_key())) if self.is_text else split.new
         try:
-            self.report(RunResult(result.paths, split.new, result.internal_errors, result.document), files)
+            self.report(RunResult(result.paths, shown, result.internal_errors, result.document), files)
         finally:
             self.quiet = quiet
         if quiet:

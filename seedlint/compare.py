@@ -111,7 +111,10 @@ def _revision(given: str, folders: list[Path], notes: list[str]) -> Revision | N
         root, inside = found
         commit = revisions.commit_of(root, given, "--diff-base")
         if commit is None:
-            notes.append(f"{option}: the repository has no commit yet: every finding is new")
+            notes.append(
+                f"{option}: the repository has no commit yet: every finding is new (to accept today's findings, "
+                "record them with `seedlint check --write-baseline`)"
+            )
             return Revision(given, root, inside, None)
         revision = Revision(given, root, inside, commit)
         revision.listing = revisions.regular_blobs(root, commit, inside)
@@ -313,38 +316,45 @@ def fails(diagnostics: list[Diagnostic], fail_on: str) -> bool:
 
 def summary(split: Split, comparison: Comparison, files: int, internal_errors: int, hint: str) -> list[str]:
     """The lines people read after the new findings: how many are new, the old ones in one line, the baseline's
-    fixed findings. `hint`: the command that lists every finding."""
-    since = []
-    if comparison.revision is not None and comparison.revision.commit is not None:
-        since.append(f"since {comparison.revision.given}")
-    if comparison.baseline is not None:
-        since.append("outside the baseline")
-    after = " " + " and ".join(since) if since else ""
-    new = _count(len(split.new), "new problem", after)
-    lines = []
-    if internal_errors:
-        lines.append(
-            f"Found {new} in {_count(files, 'file')} checked, but {_count(internal_errors, 'check')} failed with an "
-            "internal error (reported on stderr): the results are incomplete."
-        )
-    elif split.new:
-        lines.append(f"Found {new} ({_severities(split.new)}) in {_count(files, 'file')} checked.")
+    fixed findings. One line when nothing is new (a hook shows it on every commit). `hint`: the command that
+    lists every finding."""
+    revision = comparison.revision
+    if revision is not None and revision.commit is not None:
+        after = f" since {revision.given}"
     else:
-        lines.append(f"No new problem{after} ({_count(files, 'file')} checked).")
+        after = " outside the baseline" if comparison.baseline is not None else ""
+    checked = _count(files, "file")
+    old = ""
     if split.old:
         where = []
         if split.baselined:
             where.append(f"{split.baselined:,} in the baseline")
-        if len(split.old) > split.baselined and comparison.revision is not None:
-            where.append(f"{len(split.old) - split.baselined:,} at {comparison.revision.given}")
-        lines.append(
-            f"And {_count(len(split.old), 'finding')} that existed before this change ({_severities(split.old)}; "
-            f"{', '.join(where)}): `{hint}` lists them."
+        if len(split.old) > split.baselined and revision is not None:
+            where.append(f"{len(split.old) - split.baselined:,} at {revision.given}")
+        old = (
+            f"{_count(len(split.old), 'finding')} existed before this change ({_severities(split.old)}; "
+            f"{', '.join(where)}): `{hint}` lists them"
         )
+    lines = []
+    if internal_errors:
+        lines.append(
+            f"Found {_count(len(split.new), 'new problem', after)} in {checked} checked, but "
+            f"{_count(internal_errors, 'check')} failed with an internal error (reported on stderr): the results are "
+            "incomplete."
+        )
+    elif not split.new:
+        lines.append(f"No new problem{after} in {checked} checked{'; ' + old if old else ''}.")
+        old = ""
+    else:
+        lines.append(
+            f"Found {_count(len(split.new), 'new problem', after)} ({_severities(split.new)}) in {checked} checked."
+        )
+    if old:
+        lines.append(f"And {old}.")
     if split.fixed:
         lines.append(
             f"{_count(split.fixed, 'finding')} of the baseline no longer occur{'s' if split.fixed == 1 else ''} "
-            f"(fixed): refresh it with `seedlint check --write-baseline`."
+            "(fixed): refresh it with `seedlint check --write-baseline`."
         )
     return lines
 
