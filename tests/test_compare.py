@@ -81,7 +81,7 @@ def test_stale_copies_made_in_untouched_documents_are_shown(repository):
     assert result.returncode == 0  # warnings: shown, not failing (fail-on = "new-errors")
     lines = result.stdout.splitlines()
     assert [line.split(":")[0] for line in lines[:3]] == STALE
-    assert all(f" SL505 related[" in line and "(excerpt differs)" in line for line in lines[:3])
+    assert all(" SL505 related[" in line and "(excerpt differs)" in line for line in lines[:3])
     assert lines[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
     assert seedlint(repository, "check", "--diff-base", "HEAD", "--fail-on", "new-warnings").returncode == 1
 
