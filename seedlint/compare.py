@@ -97,22 +97,37 @@ def prepare(
             raise CompareError(str(error)) from None
         comparison.baseline_path = path
     if diff_base is not None:
-        comparison.revision = _revision(diff_base, folders, comparison.notes)
+        comparison.revision = _revision(
+            hook_revision(diff_base), folders, comparison.notes, with_baseline=comparison.baseline is not None
+        )
     return comparison
 
 
-def _revision(given: str, folders: list[Path], notes: list[str]) -> Revision | None:
+def hook_revision(given: str) -> str:
+    """The revision a hook compares with: `HEAD` (the commit being made against the last one), except under
+    `pre-commit run --from-ref REV --to-ref …` (CI checking a range of commits), where it is that REV: comparing
+    the checked-out range's end with HEAD, itself, would find nothing new."""
+    start = os.environ.get("PRE_COMMIT_FROM_REF")
+    if given == "HEAD" and os.environ.get("PRE_COMMIT") == "1" and start:
+        return start
+    return given
+
+
+def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: bool) -> Revision | None:
     option = f"--diff-base {given}"
     try:
         found = revisions.repository(folders, "--diff-base")
         if found is None:
-            notes.append(f"{option}: the corpus is not in a git repository: no comparison, every finding is new")
+            alone = "compared only with the baseline" if with_baseline else "no comparison, every finding is new"
+            notes.append(f"{option}: the corpus is not in a git repository: {alone}")
             return None
         root, inside = found
         commit = revisions.commit_of(root, given, "--diff-base")
         if commit is None:
             notes.append(
-                f"{option}: the repository has no commit yet: every finding is new (to accept today's findings, "
+                f"{option}: the repository has no commit yet: compared only with the baseline"
+                if with_baseline
+                else f"{option}: the repository has no commit yet: every finding is new (to accept today's findings, "
                 "record them with `seedlint check --write-baseline`)"
             )
             return Revision(given, root, inside, None)
