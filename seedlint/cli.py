@@ -29,6 +29,8 @@ from seedlint import (
     registry,
     schema,
     selection,
+    silence,
+    suppressions,
     watch,
 )
 from seedlint import cache as caching
@@ -845,4 +847,26 @@ def language_server() -> None:
 def run_add_suppressions(
     sources: list[SourceFile], config: Config, corpus: list[SourceFile] | None, output: Output, cache: Cache
 ) -> int:
-    raise usage_error("--add-suppressions is not implemented yet")
+    """`--add-suppressions`: a suppression comment for each of today's findings, written as fixes are."""
+    outcome = silence.add(sources, config, corpus, cache)
+    failures = fixer.write(outcome.changes)
+    written = [c for c in outcome.changes if not any(f.startswith(f"{c.source.path}:") for f in failures)]
+    with commands_stopped(output.is_text):
+        output.report(outcome.result, len(sources))
+    added = outcome.line_comments + outcome.file_wide
+    if not output.quiet:
+        wide = (
+            f" ({outcome.file_wide:,} by a file-wide comment: their line cannot hold one)" if outcome.file_wide else ""
+        )
+        files = f"{len(written):,} file{'s' if len(written) != 1 else ''}"
+        say(f"silenced {added:,} finding{'s' if added != 1 else ''} in {files}{wide}")
+        for code, count in sorted(outcome.never.items()):
+            why = (
+                "comments about suppressions are not silenced by more comments"
+                if code in silence.ABOUT_COMMENTS
+                else suppressions.Policy([c.upper() for c in config.allow_suppressions]).why_not(code)
+            )
+            say(f"{count:,} {code} finding{'s' if count != 1 else ''} not silenced: {why}")
+    for message in [*outcome.refused, *failures]:
+        say(message)
+    return EXIT_ERROR if failures else output.status(outcome.result, config.fail_on)
