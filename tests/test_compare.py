@@ -194,3 +194,31 @@ def test_the_fixer_compared_fixes_only_what_the_change_made(repository):
         ["M", "M", "M", "M", f"_news/{FASTCOMPANY}", *STALE]
     )
     assert seedlint(repository, "check", "--no-cache").stdout.count(" SL505 ") == 5
+
+
+def test_ci_formats_under_comparison_carry_only_new_findings_with_stable_fingerprints(repository):
+    import jsonschema
+    from test_baseline import FIXTURES
+
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    git(repository, "commit", "-q", "-am", "excerpt")
+    gitlab = json.loads(seedlint(repository, "check", "--diff-base", "HEAD~1", "--output-format", "gitlab").stdout)
+    assert [item["location"]["path"] for item in gitlab] == STALE
+    sarif = json.loads(seedlint(repository, "check", "--diff-base", "HEAD~1", "--output-format", "sarif").stdout)
+    schema = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == STALE
+    assert [r["partialFingerprints"]["seedlintFinding/v1"] for r in results] == [i["fingerprint"] for i in gitlab]
+    # Lines added above the copies, and the copied excerpt changed again: the messages and lines change, the
+    # findings' identities do not (GitLab shows nothing as fixed and found again).
+    for path in STALE:
+        edit(repository / path, "\ntype: article\n", "\n# checked\ntype: article\n")
+    edit(repository / "_news" / FASTCOMPANY, "The tech that", "The technique that")
+    git(repository, "commit", "-q", "-am", "again")
+    later = json.loads(seedlint(repository, "check", "--diff-base", "HEAD~2", "--output-format", "gitlab").stdout)
+    assert [item["fingerprint"] for item in later] == [item["fingerprint"] for item in gitlab]
+    assert [item["description"] for item in later] != [item["description"] for item in gitlab]
+    assert [item["location"]["lines"]["begin"] for item in later] == [
+        item["location"]["lines"]["begin"] + 1 for item in gitlab
+    ]
