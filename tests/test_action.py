@@ -153,6 +153,8 @@ def test_the_check_step_annotates_only_what_the_pull_request_made(pull_request, 
     )
     assert strict.returncode == 1
     # A push that creates a branch has no commit before it (all zeros): every finding is annotated.
-    everything = run_step("check", folder, bin_folder, DIFF_BASE="0" * 40, SARIF="false", **inputs)
+    everything = run_step("check", folder, bin_folder, DIFF_BASE="0" * 40, SARIF="true", **inputs)
     assert everything.returncode == 1 and len(everything.stdout.splitlines()) == 20
     assert sum(line.startswith("::error ") for line in everything.stdout.splitlines()) == 2
+    # A failing check still writes the SARIF file (the upload step runs after a failure: `always()`).
+    assert len(json.loads((folder / "seedlint.sarif").read_text())["runs"][0]["results"]) == 20
