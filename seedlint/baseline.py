@@ -52,6 +52,18 @@ def key(diagnostic: Diagnostic, config: Config) -> Key:
     return (diagnostic.code, config_relative(diagnostic.path, config), diagnostic.locus, diagnostic.text_key)
 
 
+def keys(diagnostics: Iterable[Diagnostic], config: Config) -> list[Key]:
+    """The keys of many diagnostics (each document's path made relative once: a corpus reports thousands)."""
+    relative: dict[str, str] = {}
+    found = []
+    for d in diagnostics:
+        path = relative.get(d.path)
+        if path is None:
+            path = relative[d.path] = config_relative(d.path, config)
+        found.append((d.code, path, d.locus, d.text_key))
+    return found
+
+
 def configured_path(config: Config, given: Path | None) -> Path | None:
     """The baseline file a run uses: `given` (`--baseline FILE`), else the configured `baseline`."""
     if given is not None:
@@ -110,8 +122,10 @@ def read(path: Path) -> Counter[Key]:
 
 def render(diagnostics: Iterable[Diagnostic], config: Config) -> str:
     """The baseline file's text for `diagnostics`: sorted by document, rule, field, text; one finding a line."""
+    listed = list(diagnostics)
     entries = sorted(
-        (path, code, field, text, d.message) for d in diagnostics for code, path, field, text in [key(d, config)]
+        (path, code, field, text, d.message)
+        for d, (code, path, field, text) in zip(listed, keys(listed, config), strict=True)
     )
     lines = [json.dumps(dict(zip(FIELDS, entry, strict=True)), ensure_ascii=False) for entry in entries]
     body = "".join(f"{line},\n" for line in lines[:-1]) + (f"{lines[-1]}\n" if lines else "")

@@ -405,8 +405,10 @@ def prepare_comparison(
 def compare_run(result: RunResult, config: Config, comparison: compare.Comparison, whole: bool) -> compare.Split:
     """The run's findings split into new and old; `whole`: the run checked the whole configured corpus (a
     baseline entry of a document it did not check is then fixed too)."""
+    if whole:
+        return compare.split(result.diagnostics, config, comparison)
     checked = {selection.config_relative(path, config) for path in result.paths}
-    return compare.split(result.diagnostics, config, comparison, (lambda path: True) if whole else checked.__contains__)
+    return compare.split(result.diagnostics, config, comparison, checked.__contains__)
 
 
 def run_write_baseline(

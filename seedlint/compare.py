@@ -211,7 +211,7 @@ def check_before(
         result = (
             engine.run(sources, config, cache=cache, run_id=f"diff-base\0{run_id}") if sources else RunResult([], [])
         )
-    comparison.before = Counter(baseline.key(d, config) for d in result.diagnostics)
+    comparison.before = Counter(baseline.keys(result.diagnostics, config))
     return result.internal_errors
 
 
@@ -311,8 +311,7 @@ def split(
     new: list[Diagnostic] = []
     old: list[Diagnostic] = []
     baselined = 0
-    for d in diagnostics:
-        key = baseline.key(d, config)
+    for d, key in zip(diagnostics, baseline.keys(diagnostics, config), strict=True):
         seen[key] += 1
         if seen[key] <= max(recorded[key], before[key]):
             old.append(d)
