@@ -132,6 +132,22 @@ def render(diagnostics: Iterable[Diagnostic], config: Config) -> str:
     return f'{{"seedlint-baseline": {FORMAT}, "findings": [\n{body}]}}\n'
 
 
+def recorded(diagnostics: list[Diagnostic], target: Path, config: Config) -> list[str]:
+    """What `--write-baseline` says: how many findings it recorded where, and how to use the file."""
+    counts = Counter(d.severity.value for d in diagnostics)
+    kinds = ", ".join(
+        f"{counts[s]:,} {s}{'' if counts[s] == 1 else 's'}" for s in ("error", "warning", "info") if counts[s]
+    )
+    absolute = Path(os.path.abspath(target))
+    shown = os.path.relpath(absolute) if absolute.is_relative_to(Path.cwd()) else str(target)
+    n = len(diagnostics)
+    lines = [f"recorded {n:,} finding{'' if n == 1 else 's'}{f' ({kinds})' if kinds else ''} in {shown}"]
+    if configured_path(config, None) != absolute:
+        relative = absolute.relative_to(config.root).as_posix() if absolute.is_relative_to(config.root) else shown
+        lines.append(f'use it: `baseline = "{relative}"` in the configuration, or `--baseline {shown}`')
+    return lines
+
+
 def write(path: Path, text: str) -> None:
     """Write the baseline atomically (a temporary file in the same folder, then `os.replace`); never through a
     link. Raises BaselineError."""

@@ -30,7 +30,6 @@ from seedlint import (
     schema,
     selection,
     silence,
-    suppressions,
     watch,
 )
 from seedlint import cache as caching
@@ -262,8 +261,7 @@ class Output:
             self.quiet = quiet
         if quiet:
             return
-        hint = "seedlint check --no-baseline" if comparison.baseline is not None else "seedlint check"
-        lines = compare.summary(split, comparison, files, len(result.internal_errors), hint)
+        lines = compare.summary(split, comparison, files, len(result.internal_errors), comparison.hint())
         click.echo("\n".join(inert(line) for line in lines), err=not self.is_text)
 
 
@@ -368,8 +366,6 @@ def check(
             lost = {key: f"{name} at {since}" for key, name in history.lost_addresses(since, folders).items()}
         except history.HistoryError as error:
             raise usage_error(str(error)) from None
-    elif lost:
-        lost = {key: f"{name} at {diff_base}" for key, name in lost.items()}
     cache = compare.cache_for(cache, comparison)
     run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
     with progress(len(sources)) as advance:
@@ -429,19 +425,8 @@ def run_write_baseline(
         baseline.write(target, baseline.render(result.diagnostics, config))
     except baseline.BaselineError as error:
         raise usage_error(str(error)) from None
-    counts = Counter(d.severity.value for d in result.diagnostics)
-    kinds = ", ".join(
-        f"{counts[s]:,} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]
-    )
-    shown = os.path.relpath(target) if os.path.abspath(target).startswith(os.getcwd() + os.sep) else str(target)
-    n = len(result.diagnostics)
-    say(f"recorded {n:,} finding{'s' if n != 1 else ''}{f' ({kinds})' if kinds else ''} in {shown}")
-    if baseline.configured_path(config, None) != Path(os.path.abspath(target)):
-        try:
-            relative = Path(os.path.abspath(target)).relative_to(config.root).as_posix()
-        except ValueError:
-            relative = str(target)
-        say(f'use it: `baseline = "{relative}"` in the configuration, or `--baseline {shown}`')
+    for line in baseline.recorded(result.diagnostics, target, config):
+        say(line)
     return EXIT_OK
 
 
@@ -635,9 +620,7 @@ def run_fix(
             )
     result = outcome.result
     if comparison.active:
-        if comparison.lost:  # (the fixer's runs do not look for lost addresses: a deletion is found here)
-            lost = {key: f"{name} at {comparison.revision.given}" for key, name in comparison.lost.items()}  # type: ignore[union-attr]
-            result = engine.run(sources, config, corpus, cache=cache, lost=lost)
+        result = compare.after_fixing(result, comparison, sources, config, corpus, cache)
         result.internal_errors += before_errors
         split = compare.split(result.diagnostics, config, comparison)
         output.report_compared(result, split, comparison, len(sources))
@@ -855,20 +838,8 @@ def run_add_suppressions(
     written = [c for c in outcome.changes if not any(f.startswith(f"{c.source.path}:") for f in failures)]
     with commands_stopped(output.is_text):
         output.report(outcome.result, len(sources))
-    added = outcome.line_comments + outcome.file_wide
-    if not output.quiet:
-        wide = (
-            f" ({outcome.file_wide:,} by a file-wide comment: their line cannot hold one)" if outcome.file_wide else ""
-        )
-        files = f"{len(written):,} file{'s' if len(written) != 1 else ''}"
-        say(f"silenced {added:,} finding{'s' if added != 1 else ''} in {files}{wide}")
-        for code, count in sorted(outcome.never.items()):
-            why = (
-                "comments about suppressions are not silenced by more comments"
-                if code in silence.ABOUT_COMMENTS
-                else suppressions.Policy([c.upper() for c in config.allow_suppressions]).why_not(code)
-            )
-            say(f"{count:,} {code} finding{'s' if count != 1 else ''} not silenced: {why}")
+    for line in silence.summary(outcome, len(written), config) if not output.quiet else []:
+        say(line)
     for message in [*outcome.refused, *failures]:
         say(message)
     return EXIT_ERROR if failures else output.status(outcome.result, config.fail_on)

@@ -75,7 +75,14 @@ class Comparison:
 
     @property
     def lost(self) -> dict[str, str]:
-        return self.revision.lost if self.revision is not None else {}
+        """The addresses lost since the revision → what they named there (`FILE at REV`, as messages say it)."""
+        if self.revision is None:
+            return {}
+        return {address: f"{name} at {self.revision.given}" for address, name in self.revision.lost.items()}
+
+    def hint(self) -> str:
+        """The command that lists every finding."""
+        return "seedlint check --no-baseline" if self.baseline is not None else "seedlint check"
 
 
 def prepare(
@@ -320,6 +327,21 @@ def split(
             new.append(d)
     fixed = sum(count - seen[key] for key, count in recorded.items() if count > seen[key] and reported(key[1]))
     return Split(new, old, baselined, fixed)
+
+
+def after_fixing(
+    result: RunResult,
+    comparison: Comparison,
+    sources: list[SourceFile],
+    config: Config,
+    corpus: list[SourceFile] | None,
+    cache: Cache,
+) -> RunResult:
+    """What remains after the fixer's runs, for the report: those runs do not look for the addresses lost since
+    the revision, so when there are any the written files are checked once more with them (a deletion fails)."""
+    if not comparison.lost:
+        return result
+    return engine.run(sources, config, corpus, cache=cache, lost=comparison.lost)
 
 
 def fails(diagnostics: list[Diagnostic], fail_on: str) -> bool:

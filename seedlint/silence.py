@@ -107,6 +107,23 @@ def add(
     return outcome
 
 
+def summary(outcome: Outcome, written: int, config: Config) -> list[str]:
+    """What `--add-suppressions` says: how many findings it silenced, and each code it would not silence, why."""
+    added = outcome.line_comments + outcome.file_wide
+    wide = f" ({outcome.file_wide:,} by a file-wide comment: their line cannot hold one)" if outcome.file_wide else ""
+    files = f"{written:,} file{'' if written == 1 else 's'}"
+    lines = [f"silenced {added:,} finding{'' if added == 1 else 's'} in {files}{wide}"]
+    policy = suppressions.Policy([code.upper() for code in config.allow_suppressions])
+    for code, count in sorted(outcome.never.items()):
+        why = (
+            "comments about suppressions are not silenced by more comments"
+            if code in ABOUT_COMMENTS
+            else policy.why_not(code)
+        )
+        lines.append(f"{count:,} {code} finding{'' if count == 1 else 's'} not silenced: {why}")
+    return lines
+
+
 def _contents(planned: dict[str, tuple[str, int, int]]) -> dict[str, bytes]:
     return {path: text.encode("utf-8") for path, (text, _, _) in planned.items()}
 
