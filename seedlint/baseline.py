@@ -91,6 +91,13 @@ def read(path: Path) -> Counter[Key]:
         raise BaselineError(f"baseline {path}: over {MAX_BASELINE_BYTES:,} bytes, not read") from None
     except OSError as error:
         raise BaselineError(f"baseline {path}: cannot read it: {error.strerror or error}") from None
+    return parse(raw, str(path))
+
+
+def parse(raw: bytes, path: str) -> Counter[Key]:
+    """The findings recorded in a baseline file's bytes (`path` names it in messages). Raises BaselineError."""
+    if len(raw) > MAX_BASELINE_BYTES:
+        raise BaselineError(f"baseline {path}: over {MAX_BASELINE_BYTES:,} bytes, not read")
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:

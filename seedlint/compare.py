@@ -63,8 +63,9 @@ class Revision:
 class Comparison:
     """What a run is compared with (either may be absent)."""
 
-    baseline: Counter[Key] | None = None
+    baseline: Counter[Key] | None = None  # matched: the configured baseline as it was at the revision (see prepare)
     baseline_path: Path | None = None
+    baseline_here: Counter[Key] | None = None  # the work tree's baseline: its fixed findings are counted
     revision: Revision | None = None
     before: Counter[Key] | None = None  # the findings at the revision (after `check_before`)
     notes: list[str] = field(default_factory=list)  # said once on stderr (no repository, no commit yet)
@@ -99,7 +100,7 @@ def prepare(
     path = None if no_baseline else baseline.configured_path(config, baseline_file)
     if path is not None:
         try:
-            comparison.baseline = baseline.read(path)
+            comparison.baseline = comparison.baseline_here = baseline.read(path)
         except baseline.BaselineError as error:
             raise CompareError(str(error)) from None
         comparison.baseline_path = path
@@ -107,7 +108,28 @@ def prepare(
         comparison.revision = _revision(
             hook_revision(diff_base), folders, comparison.notes, with_baseline=comparison.baseline is not None
         )
+        if path is not None and baseline_file is None:
+            comparison.baseline = _baseline_at(comparison.revision, path, comparison.baseline or Counter())
     return comparison
+
+
+def _baseline_at(revision: Revision | None, path: Path, here: Counter[Key]) -> Counter[Key]:
+    """The configured baseline as it was at the revision: a change cannot accept its own findings by adding them
+    to the baseline (a pull request is written by anyone; its findings at the revision are old anyway). Without
+    a commit (a first commit) or outside the repository, the work tree's."""
+    if revision is None or revision.commit is None:
+        return here
+    absolute = Path(os.path.abspath(path))
+    if not absolute.is_relative_to(revision.root):
+        return here
+    name = absolute.relative_to(revision.root).as_posix()
+    try:
+        raw = revisions.file_at(revision.root, revision.commit, name, baseline.MAX_BASELINE_BYTES)
+        return Counter() if raw is None else baseline.parse(raw, f"{name} at {revision.given}")
+    except (revisions.RevisionError, baseline.BaselineError) as error:
+        raise CompareError(str(error)) from None
+    except git.GitError as error:
+        raise CompareError(f"--diff-base {revision.given}: {error}") from None
 
 
 def hook_revision(given: str) -> str:
@@ -325,7 +347,8 @@ def split(
             baselined += seen[key] <= recorded[key]
         else:
             new.append(d)
-    fixed = sum(count - seen[key] for key, count in recorded.items() if count > seen[key] and reported(key[1]))
+    here = comparison.baseline_here if comparison.baseline_here is not None else recorded
+    fixed = sum(count - seen[key] for key, count in here.items() if count > seen[key] and reported(key[1]))
     return Split(new, old, baselined, fixed)
 
 

@@ -137,6 +137,18 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
     return contents
 
 
+def file_at(root: Path, commit: str, name: str, limit: int) -> bytes | None:
+    """The bytes of the regular file `name` (a path in the repository) at `commit`; None when it is no regular
+    file there. Raises RevisionError for a file over `limit` bytes."""
+    found = regular_blobs(root, commit, [name]).get(name)
+    if found is None:
+        return None
+    blob, size = found
+    if size > limit:
+        raise RevisionError(f"{name} at {commit[:12]}: over {limit:,} bytes, not read")
+    return read_blobs(root, [blob]).get(blob)
+
+
 def version_path(folder: Path, blob: str, name: str) -> Path:
     """Where the version `blob` of the document `name` is written to be checked: a path of its own per
     version (the cache keeps one result per path), with the document's own file name (rules read it)."""

@@ -222,3 +222,27 @@ def test_ci_formats_under_comparison_carry_only_new_findings_with_stable_fingerp
     assert [item["location"]["lines"]["begin"] for item in later] == [
         item["location"]["lines"]["begin"] + 1 for item in gitlab
     ]
+
+
+def test_a_change_cannot_accept_its_own_findings_into_the_baseline(repository):
+    (repository / "pyproject.toml").write_text(CONFIG + 'baseline = "seedlint-baseline.json"\n')
+    assert seedlint(repository, "check", "--write-baseline").returncode == 0
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "baseline")
+    # A change breaks a date and records the finding in the baseline in the same commit.
+    edit(
+        repository / "_news" / FASTCOMPANY,
+        "publishedDateTime: 2020-02-19T18:05:00Z",
+        "publishedDateTime: 2020-02-30T18:05:00Z",
+    )
+    assert seedlint(repository, "check", "--write-baseline").returncode == 0
+    git(repository, "commit", "-q", "-am", "a bad date, accepted")
+    assert seedlint(repository, "check").returncode == 0  # against the work tree's baseline alone: hidden
+    # Compared with the revision before it, the baseline is the one that revision had: the finding is new.
+    result = seedlint(repository, "check", "--diff-base", "HEAD~1")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].startswith(f"_news/{FASTCOMPANY}:5:20: SL202 ")
+    assert "Found 4 new problems since HEAD~1 (1 error, 3 warnings) in 30 files checked." in result.stdout
+    # The file given on the command line (the CI's own choice) is taken as it is.
+    given = seedlint(repository, "check", "--diff-base", "HEAD~1", "--baseline", "seedlint-baseline.json")
+    assert given.returncode == 0
