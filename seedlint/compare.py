@@ -54,7 +54,7 @@ class Revision:
     inside: list[str]  # the corpus folders, relative to the repository's root
     commit: str | None  # None: `HEAD` of a repository without a commit yet (everything is new)
     changed: set[str] = field(default_factory=set)  # paths whose work-tree state differs from the commit
-    listing: dict[str, tuple[str, int]] = field(default_factory=dict)  # path → (blob, size) at the commit
+    listing: dict[str, str] = field(default_factory=dict)  # path → blob at the commit
     contents: dict[str, bytes] = field(default_factory=dict)  # blob → bytes, of the changed documents
     lost: dict[str, str] = field(default_factory=dict)  # addresses gone since: address → the file it named
 
@@ -163,13 +163,9 @@ def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: 
         revision = Revision(given, root, inside, commit)
         revision.listing = revisions.regular_blobs(root, commit, inside)
         revision.changed = revisions.changed_since(root, commit, inside)
-        wanted = {
-            blob
-            for name in revision.changed
-            if name in revision.listing and revisions.fits((blob_size := revision.listing[name])[1])
-            for blob in [blob_size[0]]
-        }
-        revision.contents = revisions.read_blobs(root, sorted(wanted))
+        revision.contents = revisions.readable(
+            root, [revision.listing[name] for name in revision.changed if name in revision.listing]
+        )
     except revisions.RevisionError as error:
         raise CompareError(str(error)) from None
     except git.GitError as error:
@@ -185,7 +181,7 @@ def _lost(revision: Revision) -> dict[str, str]:
     before = {
         name: revision.contents[blob]
         for name in revision.changed
-        if name in revision.listing and (blob := revision.listing[name][0]) in revision.contents
+        if name in revision.listing and (blob := revision.listing[name]) in revision.contents
     }
     now: dict[str, bytes] = {}
     for name in revision.changed:
@@ -271,7 +267,15 @@ def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config
     """The corpus as it was at the revision: unchanged documents as they are, changed and deleted ones as
     their blobs there (deleted ones only when discovery would have found them), added ones left out."""
     root = revision.root
-    by_name = {Path(os.path.relpath(source.absolute, root)).as_posix(): source for source in corpus}
+    prefix = str(root).rstrip(os.sep) + os.sep
+    by_name = {
+        (
+            source.absolute[len(prefix) :]
+            if source.absolute.startswith(prefix)
+            else os.path.relpath(source.absolute, root)
+        ).replace(os.sep, "/"): source
+        for source in corpus
+    }
     found: list[SourceFile] = []
     versions: dict[str, str] = {}  # name → display path, for the changed documents that existed then
     for name, source in by_name.items():
@@ -290,7 +294,7 @@ def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config
     for name in _discovered(revision, gone, config):
         versions[name] = display_path(root / name, cwd)
     for name, shown in sorted(versions.items()):
-        blob = revision.listing[name][0]
+        blob = revision.listing[name]
         content = revision.contents.get(blob)
         if content is None:  # too large to be a document: left out (its findings now are new)
             continue
@@ -307,7 +311,7 @@ def _discovered(revision: Revision, names: list[str], config: Config) -> list[st
     with tempfile.TemporaryDirectory(prefix="seedlint-deleted-") as temporary:
         tree = Path(temporary)
         for name in names:
-            blob = revision.listing[name][0]
+            blob = revision.listing[name]
             path = tree / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(revision.contents.get(blob, b""))

@@ -46,12 +46,8 @@ def lost_addresses(revision: str, folders: list[Path]) -> dict[str, str]:
 def addresses_at(root: Path, commit: str, names: set[str], inside: list[str]) -> dict[str, str]:
     """Canonical address → file name, of the documents `names` as they were at `commit` (a file added since
     has none: it had no address then). Raises git.GitError."""
-    blobs = {
-        name: blob
-        for name, (blob, size) in revisions.regular_blobs(root, commit, inside).items()
-        if name in names and revisions.fits(size)
-    }
-    contents = revisions.read_blobs(root, list(blobs.values()))
+    blobs = {name: blob for name, blob in revisions.regular_blobs(root, commit, inside).items() if name in names}
+    contents = revisions.readable(root, list(blobs.values()))
     return addresses_of(root, {name: contents[blob] for name, blob in blobs.items() if blob in contents})
 
 

@@ -128,7 +128,7 @@ def _changes(root: Path, before: str, after: str, relative: list[str]) -> tuple[
 def _blobs(root: Path, sha: str, relative: list[str]) -> dict[str, str]:
     """Path → blob id of every regular file under the paths at commit `sha` (links and submodules left out)."""
     try:
-        return {name: blob for name, (blob, _) in revisions.regular_blobs(root, sha, relative).items()}
+        return revisions.regular_blobs(root, sha, relative)
     except git.GitError as error:
         raise HistoryError(f"--history: {error}") from None
 
