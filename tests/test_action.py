@@ -152,6 +152,12 @@ def test_the_check_step_annotates_only_what_the_pull_request_made(pull_request, 
         "check", folder, bin_folder, DIFF_BASE=base, SARIF="false", **{**inputs, "FAIL_ON": "new-warnings"}
     )
     assert strict.returncode == 1
+    # No paths: the configured corpus; more arguments are passed on.
+    configured = run_step("check", folder, bin_folder, DIFF_BASE=base, SARIF="false", **{**inputs, "PATHS": ""})
+    assert configured.returncode == 0 and configured.stdout == result.stdout
+    extra = {**inputs, "PATHS": "", "ARGS": "--no-cache --select SL2"}
+    selected = run_step("check", folder, bin_folder, DIFF_BASE=base, SARIF="false", **extra)
+    assert (selected.returncode, selected.stdout) == (0, "")
     # A push that creates a branch has no commit before it (all zeros): every finding is annotated.
     everything = run_step("check", folder, bin_folder, DIFF_BASE="0" * 40, SARIF="true", **inputs)
     assert everything.returncode == 1 and len(everything.stdout.splitlines()) == 20
