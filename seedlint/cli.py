@@ -368,6 +368,8 @@ def check(
             raise usage_error(str(error)) from None
     cache = compare.cache_for(cache, comparison)
     run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
+    # The corpus at the revision first: see compare.check_before.
+    before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id)
     with progress(len(sources)) as advance:
         result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id)
     if not comparison.active:
@@ -375,7 +377,7 @@ def check(
             output.report(result, len(sources))
             status = output.status(result, fail_on)
         sys.exit(status)
-    result.internal_errors += compare.check_before(comparison, config, corpus or sources, cache, run_id)
+    result.internal_errors += before_errors
     split = compare_run(result, config, comparison, whole=not paths)
     with commands_stopped(output.is_text):
         output.report_compared(result, split, comparison, len(sources))

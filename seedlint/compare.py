@@ -224,7 +224,12 @@ def check_before(
     run_id: str,
 ) -> list[str]:
     """The findings of the corpus at the revision (into `comparison.before`); the internal errors of that run.
-    `corpus`: the current corpus's documents, as the run found them."""
+    `corpus`: the current corpus's documents, as the run found them.
+
+    Run before the current run, under the same `run_id`: the two states differ only by the changed documents, so
+    each run starts from the other's report (seedlint/incremental.py) and checks those only. (After the current
+    run, the cache would hold the changed documents' new results under the paths the revision's last report
+    knew with their old contents, and the run at the revision would start afresh: 20 s at 100,000 documents.)"""
     revision = comparison.revision
     if revision is None:
         return []
@@ -233,9 +238,7 @@ def check_before(
         return []
     with _versions_folder(cache) as folder:
         sources = _sources_before(revision, corpus, config, folder)
-        result = (
-            engine.run(sources, config, cache=cache, run_id=f"diff-base\0{run_id}") if sources else RunResult([], [])
-        )
+        result = engine.run(sources, config, cache=cache, run_id=run_id) if sources else RunResult([], [])
     comparison.before = Counter(baseline.keys(result.diagnostics, config))
     return result.internal_errors
 
@@ -243,7 +246,8 @@ def check_before(
 @contextlib.contextmanager
 def _versions_folder(cache: Cache) -> Iterator[Path]:
     """Where the changed documents' versions are written: under the cache folder (kept: the next run checks
-    none of them again; those unused for a week are removed), else a temporary folder."""
+    none of them again; those unused for a week are removed), else a temporary folder (also on the very first
+    run, before the cache has made its folder: never a folder seedlint did not make as the cache's)."""
     if isinstance(cache, DiskCache) and cache.directory.is_dir() and not cache.directory.is_symlink():
         folder = cache.directory / "versions"
         yield folder
