@@ -196,8 +196,8 @@ def _lost(revision: Revision) -> dict[str, str]:
 
 
 class MemoryCache(Cache):
-    """Without a cache on disk (`--no-cache`), the results of one process's runs: the run at the revision
-    reuses the current run's results of the documents that did not change."""
+    """Without a cache on disk (`--no-cache`), the results of one process's runs: the current run reuses the
+    results the run at the revision got for the documents that did not change."""
 
     def __init__(self) -> None:
         self.kept: dict[str, Checked] = {}
