@@ -378,6 +378,7 @@ def check(
             status = output.status(result, fail_on)
         sys.exit(status)
     result.internal_errors += before_errors
+    compare.settle(comparison, result, config)
     split = compare_run(result, config, comparison, whole=not paths)
     with commands_stopped(output.is_text):
         output.report_compared(result, split, comparison, len(sources))
@@ -602,7 +603,7 @@ def run_fix(
         cache = compare.cache_for(cache, comparison)
         run_id = "\0".join(sorted(os.path.abspath(target) for target in corpus_paths(config)))
         before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id)
-        only = lambda found: compare.split(found, config, comparison).new  # noqa: E731
+        only = lambda found: [] if comparison.unchanged else compare.split(found, config, comparison).new  # noqa: E731
     outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache, only=only)
     if diff:
         for change in outcome.changes:
@@ -624,6 +625,7 @@ def run_fix(
     if comparison.active:
         result = compare.after_fixing(result, comparison, sources, config, corpus, cache)
         result.internal_errors += before_errors
+        compare.settle(comparison, result, config)
         split = compare.split(result.diagnostics, config, comparison)
         output.report_compared(result, split, comparison, len(sources))
         result = RunResult(result.paths, split.new, result.internal_errors)

@@ -69,6 +69,7 @@ class Comparison:
     revision: Revision | None = None
     before: Counter[Key] | None = None  # the findings at the revision (after `check_before`)
     notes: list[str] = field(default_factory=list)  # said once on stderr (no repository, no commit yet)
+    unchanged: bool = False  # no document changed since the revision (see check_before and settle)
 
     @property
     def active(self) -> bool:
@@ -238,9 +239,18 @@ def check_before(
         return []
     with _versions_folder(cache) as folder:
         sources = _sources_before(revision, corpus, config, folder)
+        if {cache.key(source) for source in sources} == {cache.key(source) for source in corpus}:
+            comparison.unchanged = True  # the corpus is as it was: its findings then are the current run's
+            return []
         result = engine.run(sources, config, cache=cache, run_id=run_id) if sources else RunResult([], [])
     comparison.before = Counter(baseline.keys(result.diagnostics, config))
     return result.internal_errors
+
+
+def settle(comparison: Comparison, current: RunResult, config: Config) -> None:
+    """After the current run: when no document changed since the revision, its findings are the revision's."""
+    if comparison.unchanged and comparison.before is None:
+        comparison.before = Counter(baseline.keys(current.diagnostics, config))
 
 
 @contextlib.contextmanager
