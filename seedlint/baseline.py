@@ -33,7 +33,7 @@ from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic
 from seedlint.document import FileTooLarge, read_bounded
 from seedlint.rules import all_rules
-from seedlint.selection import config_relative
+from seedlint.selection import config_relative, config_relative_all
 
 FORMAT = 1
 DEFAULT_NAME = "seedlint-baseline.json"
@@ -52,16 +52,13 @@ def key(diagnostic: Diagnostic, config: Config) -> Key:
     return (diagnostic.code, config_relative(diagnostic.path, config), diagnostic.locus, diagnostic.text_key)
 
 
-def keys(diagnostics: Iterable[Diagnostic], config: Config) -> list[Key]:
-    """The keys of many diagnostics (each document's path made relative once: a corpus reports thousands)."""
-    relative: dict[str, str] = {}
-    found = []
-    for d in diagnostics:
-        path = relative.get(d.path)
-        if path is None:
-            path = relative[d.path] = config_relative(d.path, config)
-        found.append((d.code, path, d.locus, d.text_key))
-    return found
+def keys(diagnostics: Iterable[Diagnostic], config: Config, relative: dict[str, str] | None = None) -> list[Key]:
+    """The keys of many diagnostics (each document's path made relative once: a corpus reports thousands).
+    `relative`: display path → relative path, kept by the caller across calls (filled here)."""
+    listed = list(diagnostics)
+    relative = {} if relative is None else relative
+    relative.update(config_relative_all({d.path for d in listed if d.path not in relative}, config))
+    return [(d.code, relative[d.path], d.locus, d.text_key) for d in listed]
 
 
 def configured_path(config: Config, given: Path | None) -> Path | None:
@@ -92,6 +89,14 @@ def read(path: Path) -> Counter[Key]:
     except OSError as error:
         raise BaselineError(f"baseline {path}: cannot read it: {error.strerror or error}") from None
     return parse(raw, str(path))
+
+
+def read_raw(path: Path) -> bytes | None:
+    """The baseline file's bytes, None when it cannot be read (`read` says why)."""
+    try:
+        return read_bounded(path, MAX_BASELINE_BYTES)
+    except (OSError, FileTooLarge):
+        return None
 
 
 def parse(raw: bytes, path: str) -> Counter[Key]:

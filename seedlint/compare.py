@@ -70,6 +70,7 @@ class Comparison:
     before: Counter[Key] | None = None  # the findings at the revision (after `check_before`)
     notes: list[str] = field(default_factory=list)  # said once on stderr (no repository, no commit yet)
     unchanged: bool = False  # no document changed since the revision (see check_before and settle)
+    relative: dict[str, str] = field(default_factory=dict)  # display path → relative to the project root
 
     @property
     def active(self) -> bool:
@@ -126,6 +127,8 @@ def _baseline_at(revision: Revision | None, path: Path, here: Counter[Key]) -> C
     name = absolute.relative_to(revision.root).as_posix()
     try:
         raw = revisions.file_at(revision.root, revision.commit, name, baseline.MAX_BASELINE_BYTES)
+        if raw is not None and raw == baseline.read_raw(path):
+            return here  # (the same file: not parsed twice)
         return Counter() if raw is None else baseline.parse(raw, f"{name} at {revision.given}")
     except (revisions.RevisionError, baseline.BaselineError) as error:
         raise CompareError(str(error)) from None
@@ -243,14 +246,14 @@ def check_before(
             comparison.unchanged = True  # the corpus is as it was: its findings then are the current run's
             return []
         result = engine.run(sources, config, cache=cache, run_id=run_id) if sources else RunResult([], [])
-    comparison.before = Counter(baseline.keys(result.diagnostics, config))
+    comparison.before = Counter(baseline.keys(result.diagnostics, config, comparison.relative))
     return result.internal_errors
 
 
 def settle(comparison: Comparison, current: RunResult, config: Config) -> None:
     """After the current run: when no document changed since the revision, its findings are the revision's."""
     if comparison.unchanged and comparison.before is None:
-        comparison.before = Counter(baseline.keys(current.diagnostics, config))
+        comparison.before = Counter(baseline.keys(current.diagnostics, config, comparison.relative))
 
 
 @contextlib.contextmanager
@@ -358,7 +361,7 @@ def split(
     new: list[Diagnostic] = []
     old: list[Diagnostic] = []
     baselined = 0
-    for d, key in zip(diagnostics, baseline.keys(diagnostics, config), strict=True):
+    for d, key in zip(diagnostics, baseline.keys(diagnostics, config, comparison.relative), strict=True):
         seen[key] += 1
         if seen[key] <= max(recorded[key], before[key]):
             old.append(d)
