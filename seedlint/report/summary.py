@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from seedlint import __version__
+from seedlint.baseline import Key
 from seedlint.corpus import CorpusIndex, IndexRecord, RelatedRef, Resolution, differing_fields
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
@@ -209,6 +210,18 @@ class Suppressions:
 
 
 @dataclass
+class BaselineInventory:
+    """What the configured baseline file holds, and how much of it the corpus still has."""
+
+    file: str
+    entries: int  # findings recorded in it
+    documents: int
+    still_found: int  # of them, those the corpus still has (the run's findings include them)
+    fixed: int  # recorded, no longer found: the baseline can be refreshed
+    by_code: dict[str, int]
+
+
+@dataclass
 class Commit:
     sha: str
     date: str  # committer date, ISO 8601
@@ -245,8 +258,7 @@ class Summary:
     graph: Graph
     worst: list[WorstDocument]
     suppressions: Suppressions
-    # A baseline (accepted findings) is not a seedlint feature yet: None until one exists.
-    baseline: None = None
+    baseline: BaselineInventory | None = None  # the configured baseline file's findings (accepted ones), if any
     history: History | None = None
     internal_errors: int = 0
     rule_docs: dict[str, str] = field(default_factory=dict)  # code → `seedlint rule CODE` text, for the page
@@ -378,6 +390,17 @@ def summarize(
         internal_errors=len(result.internal_errors),
         rule_docs=_rule_docs(rule_counts),
     )
+
+
+def baseline_inventory(recorded: Counter[Key], file: str, found: Counter[Key]) -> BaselineInventory:
+    """The baseline's findings (`recorded`, as seedlint.baseline reads them) against those of the run."""
+    still = sum(min(count, found[key]) for key, count in recorded.items())
+    by_code = Counter[str]()
+    for (code, _path, _field, _text), count in recorded.items():
+        by_code[code] += count
+    total = sum(recorded.values())
+    documents = len({path for _code, path, _field, _text in recorded})
+    return BaselineInventory(file, total, documents, still, total - still, dict(sorted(by_code.items())))
 
 
 def _rule_counts(diagnostics: list[Diagnostic]) -> list[RuleCount]:
