@@ -340,18 +340,42 @@ def anchors_for(
     own = dict(urls)
     title = data.get("title")
     values = array("i")
+    if doc.root is None:
+        return b""
+    top = _values_of(doc.root, (*ANCHORED_FIELDS, "related"))
+    if top is None:  # (merge keys: as find walks them)
+        top = {name: found[1] for name in (*ANCHORED_FIELDS, "related") if (found := doc.find((name,)))[2] == 1}
     for name in ANCHORED_FIELDS:
-        values.extend(_anchor(doc, (name,), title if name == "title" else own.get(name)))
+        values.extend(_anchor(doc, top.get(name), title if name == "title" else own.get(name)))
+    listed = top.get("related")
+    items = listed.value if isinstance(listed, yaml.SequenceNode) else []
     for ref in related:
-        values.extend(_anchor(doc, ("related", ref.index, "webUrl"), ref.url))
+        entry = items[ref.index] if ref.index < len(items) else None
+        webs = _values_of(entry, ("webUrl",)) if entry is not None else {}
+        if webs is None:  # (merge keys: as find walks them)
+            webs = {"webUrl": found[1]} if (found := doc.find(("related", ref.index, "webUrl")))[2] == 3 else {}
+        values.extend(_anchor(doc, webs.get("webUrl"), ref.url))
     return values.tobytes() if any(values) else b""
 
 
-def _anchor(doc: Document, path: FieldPath, value: object) -> tuple[int, ...]:
-    if not isinstance(value, str) or doc.root is None:
-        return _NO_ANCHOR
-    _, node, found = doc.find(path)
-    if found < len(path) or not isinstance(node, yaml.ScalarNode) or node.value != value:
+def _values_of(mapping: yaml.Node, names: tuple[str, ...]) -> dict[str, yaml.Node] | None:
+    """The value nodes of `names` in `mapping` in one pass, as `yamltree.find` finds them (the last
+    duplicate wins); None for a mapping with a merge key (left to `find`). A key that is not a scalar reads
+    as its flow form (`[a]`, `{a: b}`), never as a field name."""
+    found: dict[str, yaml.Node] = {}
+    if not isinstance(mapping, yaml.MappingNode):
+        return found
+    for key, value in mapping.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in names:
+                found[key.value] = value
+            elif key.value == "<<":  # (perhaps a merge key)
+                return None
+    return found
+
+
+def _anchor(doc: Document, node: yaml.Node | None, value: object) -> tuple[int, ...]:
+    if not isinstance(value, str) or not isinstance(node, yaml.ScalarNode) or node.value != value:
         return _NO_ANCHOR
     span = doc.node_span(node)
     style = ord(node.style) if node.style else 0
