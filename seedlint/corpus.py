@@ -340,13 +340,19 @@ def anchors_for(
     own = dict(urls)
     title = data.get("title")
     values = array("i")
-    if doc.root is None:
+    if doc.root is None or doc.text is None:
         return b""
+    # libyaml's marks give the line and column at no cost where it breaks lines as the document's positions
+    # do (only at line feeds): no lone carriage return, U+0085, U+2028 or U+2029 in the front matter.
+    text, first, last = doc.text, doc.yaml_start, doc.yaml_end
+    marks = text.count("\r", first, last) == text.count("\r\n", first, last) and not any(
+        text.find(char, first, last) != -1 for char in "\x85\u2028\u2029"
+    )  # (str.count and str.find scan at C speed, where a regular expression with alternatives does not)
     top = _values_of(doc.root, (*ANCHORED_FIELDS, "related"))
     if top is None:  # (merge keys: as find walks them)
         top = {name: found[1] for name in (*ANCHORED_FIELDS, "related") if (found := doc.find((name,)))[2] == 1}
     for name in ANCHORED_FIELDS:
-        values.extend(_anchor(doc, top.get(name), title if name == "title" else own.get(name)))
+        values.extend(_anchor(doc, top.get(name), title if name == "title" else own.get(name), marks))
     listed = top.get("related")
     items = listed.value if isinstance(listed, yaml.SequenceNode) else []
     for ref in related:
@@ -354,7 +360,7 @@ def anchors_for(
         webs = _values_of(entry, ("webUrl",)) if entry is not None else {}
         if webs is None:  # (merge keys: as find walks them)
             webs = {"webUrl": found[1]} if (found := doc.find(("related", ref.index, "webUrl")))[2] == 3 else {}
-        values.extend(_anchor(doc, webs.get("webUrl"), ref.url))
+        values.extend(_anchor(doc, webs.get("webUrl"), ref.url, marks))
     return values.tobytes() if any(values) else b""
 
 
@@ -374,12 +380,23 @@ def _values_of(mapping: yaml.Node, names: tuple[str, ...]) -> dict[str, yaml.Nod
     return found
 
 
-def _anchor(doc: Document, node: yaml.Node | None, value: object) -> tuple[int, ...]:
+def _anchor(doc: Document, node: yaml.Node | None, value: object, marks: bool) -> tuple[int, ...]:
     if not isinstance(value, str) or not isinstance(node, yaml.ScalarNode) or node.value != value:
         return _NO_ANCHOR
-    span = doc.node_span(node)
     style = ord(node.style) if node.style else 0
-    return (span.line, span.column, span.end_line, span.end_column, span.start, span.end, style)
+    if not marks:
+        span = doc.node_span(node)
+        return (span.line, span.column, span.end_line, span.end_column, span.start, span.end, style)
+    start, end, first = node.start_mark, node.end_mark, doc.yaml_first_line  # (the front matter starts a line)
+    return (
+        first + start.line,
+        start.column + 1,
+        first + end.line,
+        end.column + 1,
+        doc.yaml_start + start.index,
+        doc.yaml_start + end.index,
+        style,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,3 +121,16 @@ def test_anchors_of_the_wrong_length_are_a_miss():
     encoded[-1] = record.anchors[:-4]
     with pytest.raises(plain.Malformed):
         plain.decode_record(encoded)
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\r"])
+def test_lines_broken_where_libyaml_breaks_them_and_the_document_does_not(odd):
+    """libyaml also breaks lines at a lone carriage return, U+0085, U+2028 and U+2029: its marks' lines would
+    shift every later value against the file's lines, so the anchors are then counted on the text."""
+    text = f"---\nexcerpt: 'one{odd}two'\ntitle: T\nwebUrl: https://a.example/x\n---\n"
+    doc = load_content(text.encode(), Path("o.md"), "o.md")
+    record = record_for(doc)
+    assert record is not None
+    for where, line in ((("title",), 3), (("webUrl",), 4)):
+        place = anchored(record, where)
+        assert place is not None and place.span == doc.value_span(where) and place.span.line == line
