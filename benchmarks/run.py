@@ -55,6 +55,14 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, required=True, help="the folder holding seeds/ and corpus/")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
     parser.add_argument("--site-sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    parser.add_argument(
+        "--copies",
+        type=int,
+        nargs="*",
+        default=[30],
+        help="the findings-heavy corpus: this many copies of each powerapps-news document (a duplicate-document "
+        "finding in every file)",
+    )
     parser.add_argument("--no-azure", action="store_true", help="skip the real azure-news corpus")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "seedlint-bench")
     parser.add_argument(
@@ -80,6 +88,10 @@ def main() -> None:
         long_urls = args.work / "long-urls"
         write_long_urls(long_urls)
         measure_cold("1,500-char URLs", long_urls, args.work)
+    for copies in args.copies:
+        corpus = args.work / f"copies-{copies}"
+        write_copies(corpus, args.shared / "corpus/powerapps-news", copies)
+        measure_cold(f"{copies} copies of each", corpus, args.work)
     azure = args.shared / "corpus" / "azure-news"
     if azure.is_dir() and not args.no_azure:
         measure_corpus("azure-news (real)", azure, args.work, compare=False, change=False)
@@ -193,6 +205,20 @@ def measure_fix(label: str, corpus: Path, work: Path) -> None:
         show_line(label, f"{command} (copy)", seconds, peak, sum(1 for _ in copy.iterdir()))
         shutil.rmtree(copy, ignore_errors=True)
     print(f"{label:<22} fix / check        {times['fix'] / times['check']:>8.2f}x", flush=True)
+
+
+def write_copies(out: Path, source: Path, copies: int) -> None:
+    """`copies` copies of each document of `source` (same addresses, titles and dates): every file has a
+    duplicate-document finding (SL508), positioned in every file, as a corpus met for the first time may."""
+    originals = sorted(p for p in source.iterdir() if p.suffix in (".md", ".txt"))
+    if out.is_dir() and sum(1 for _ in out.iterdir()) == len(originals) * copies:
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    for original in originals:
+        data = original.read_bytes()
+        for i in range(copies):
+            (out / f"{original.stem}-copy{i:02d}{original.suffix}").write_bytes(data)
 
 
 def write_long_urls(out: Path, documents: int = 20, length: int = 1_500) -> None:

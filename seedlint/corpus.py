@@ -23,8 +23,10 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from seedlint.datetimes import instant
-from seedlint.diagnostic import Diagnostic, FastPickle, Fix
+from seedlint.diagnostic import Diagnostic, FastPickle, Fix, Span
 from seedlint.document import Document
+from seedlint.edits import replace_span, replace_value
+from seedlint.locus import whole_value_key
 from seedlint.memo import digest
 from seedlint.weburl import amp_cache_url, canonical_url
 from seedlint.yamltree import FieldPath, key_text
@@ -151,13 +153,24 @@ def _index_record(
     fingerprints: bytes,
     title_key: int | None,
     url_key: str | None,
+    anchors: bytes = b"",
 ) -> IndexRecord:
     urls = tuple((field_name, _shared(url)) for field_name, url in urls)
     if refs:
         indexes, ref_urls, keys, ref_copied, titles = refs
         refs = (indexes, tuple(map(_shared, ref_urls)), tuple(map(_shared, keys)), ref_copied, titles)
     return IndexRecord(
-        path, name, urls, copied, refs, topics, tuple(map(_shared, aliases)), fingerprints, title_key, _shared(url_key)
+        path,
+        name,
+        urls,
+        copied,
+        refs,
+        topics,
+        tuple(map(_shared, aliases)),
+        fingerprints,
+        title_key,
+        _shared(url_key),
+        anchors,
     )
 
 
@@ -173,6 +186,9 @@ class IndexRecord(FastPickle):
     fingerprints: bytes = b""  # of `copied`, compared with the related entries' (see `fingerprints`)
     title_key: int | None = None
     url_key: str | None = None  # canonical form of `url`, for duplicate documents
+    # Where its corpus findings are shown (see `anchors_for`): positions, not what the document says, so
+    # not compared (a record equal but for lines moved affects no other document).
+    anchors: bytes = field(default=b"", compare=False)
 
     def __reduce__(self) -> tuple[Callable[..., IndexRecord], tuple[object, ...]]:
         return (_index_record, tuple(getattr(self, name) for name in self.__slots__))
@@ -302,7 +318,135 @@ def record_for(doc: Document) -> IndexRecord | None:
         url_key=canonical_url(own_url)
         if (own_url := dict(urls).get("webUrl") or dict(urls).get("originalUrl"))
         else None,
+        anchors=anchors_for(doc, data, urls, related),
     )
+
+
+# The values a corpus finding is shown on, recorded at the first parse so that the corpus rules position
+# their findings without parsing a document again: the document's own webUrl, originalUrl and title
+# (duplicate documents) and each related entry's webUrl (dangling, near miss, duplicate entry,
+# self-reference). Each as ANCHOR 32-bit integers: its span (line, column, end line, end column, start and
+# end offsets) and quoting style (0 for plain, else the style character's code), all 0 where there is none.
+ANCHORED_FIELDS = ("webUrl", "originalUrl", "title")
+ANCHOR = 7
+_NO_ANCHOR = (0,) * ANCHOR
+
+
+def anchors_for(
+    doc: Document, data: Mapping[str, object], urls: tuple[tuple[str, str], ...], related: list[RelatedRef]
+) -> bytes:
+    """The record's anchors (b"" when none): only for a string value whose scalar is exactly the value the
+    record holds (so that the finding's locus is known from the record, as `locus.locate` gives it)."""
+    own = dict(urls)
+    title = data.get("title")
+    values = array("i")
+    if doc.root is None or doc.text is None:
+        return b""
+    # libyaml's marks give the line and column at no cost where it breaks lines as the document's positions
+    # do (only at line feeds): no lone carriage return, U+0085, U+2028 or U+2029 in the front matter.
+    text, first, last = doc.text, doc.yaml_start, doc.yaml_end
+    marks = text.count("\r", first, last) == text.count("\r\n", first, last) and not any(
+        text.find(char, first, last) != -1 for char in "\x85\u2028\u2029"
+    )  # (str.count and str.find scan at C speed, where a regular expression with alternatives does not)
+    top = _values_of(doc.root, (*ANCHORED_FIELDS, "related"))
+    if top is None:  # (merge keys: as find walks them)
+        top = {name: found[1] for name in (*ANCHORED_FIELDS, "related") if (found := doc.find((name,)))[2] == 1}
+    for name in ANCHORED_FIELDS:
+        values.extend(_anchor(doc, top.get(name), title if name == "title" else own.get(name), marks))
+    listed = top.get("related")
+    items = listed.value if isinstance(listed, yaml.SequenceNode) else []
+    for ref in related:
+        entry = items[ref.index] if ref.index < len(items) else None
+        webs = _values_of(entry, ("webUrl",)) if entry is not None else {}
+        if webs is None:  # (merge keys: as find walks them)
+            webs = {"webUrl": found[1]} if (found := doc.find(("related", ref.index, "webUrl")))[2] == 3 else {}
+        values.extend(_anchor(doc, webs.get("webUrl"), ref.url, marks))
+    return values.tobytes() if any(values) else b""
+
+
+def _values_of(mapping: yaml.Node, names: tuple[str, ...]) -> dict[str, yaml.Node] | None:
+    """The value nodes of `names` in `mapping` in one pass, as `yamltree.find` finds them (the last
+    duplicate wins); None for a mapping with a merge key (left to `find`). A key that is not a scalar reads
+    as its flow form (`[a]`, `{a: b}`), never as a field name."""
+    found: dict[str, yaml.Node] = {}
+    if not isinstance(mapping, yaml.MappingNode):
+        return found
+    for key, value in mapping.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in names:
+                found[key.value] = value
+            elif key.value == "<<":  # (perhaps a merge key)
+                return None
+    return found
+
+
+def _anchor(doc: Document, node: yaml.Node | None, value: object, marks: bool) -> tuple[int, ...]:
+    if not isinstance(value, str) or not isinstance(node, yaml.ScalarNode) or node.value != value:
+        return _NO_ANCHOR
+    style = ord(node.style) if node.style else 0
+    if not marks:
+        span = doc.node_span(node)
+        return (span.line, span.column, span.end_line, span.end_column, span.start, span.end, style)
+    start, end, first = node.start_mark, node.end_mark, doc.yaml_first_line  # (the front matter starts a line)
+    return (
+        first + start.line,
+        start.column + 1,
+        first + end.line,
+        end.column + 1,
+        doc.yaml_start + start.index,
+        doc.yaml_start + end.index,
+        style,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Anchored:
+    """A value of a document as its corpus findings show it: span, quoting style, locus and text key."""
+
+    span: Span
+    style: str | None
+    locus: str
+    text_key: str
+
+
+def anchored(record: IndexRecord, where: FieldPath) -> Anchored | None:
+    """The recorded anchor of the value at `where` (see `anchors_for`), or None: the document is needed."""
+    if not record.anchors:
+        return None
+    if len(where) == 1 and where[0] in ANCHORED_FIELDS:
+        slot = ANCHORED_FIELDS.index(where[0])
+        name = where[0]
+        value = record.value("title") if name == "title" else dict(record.urls).get(name)
+        locus = name
+    elif len(where) == 3 and where[0] == "related" and where[2] == "webUrl" and record.refs:
+        indexes, ref_urls = record.refs[0], record.refs[1]
+        position = where[1] if indexes is None else (indexes.index(where[1]) if where[1] in indexes else -1)
+        if not isinstance(position, int) or not 0 <= position < len(ref_urls):
+            return None
+        slot, value = len(ANCHORED_FIELDS) + position, ref_urls[position]
+        locus = f"related[{value.strip()}].webUrl" if isinstance(value, str) else ""
+    else:
+        return None
+    numbers = array("i", record.anchors[4 * ANCHOR * slot : 4 * ANCHOR * (slot + 1)])
+    if len(numbers) != ANCHOR or not numbers[0] or not isinstance(value, str):
+        return None
+    line, column, end_line, end_column, start, end, style = numbers
+    return Anchored(
+        Span(line, column, end_line, end_column, start, end),
+        chr(style) if style else None,
+        locus,
+        whole_value_key(value),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SetValue:
+    """A fix that sets the string at the finding's own place to `value` (`edits.replace_value`), made from
+    the recorded anchor when there is one, else from the document."""
+
+    value: str
+    safe: bool = True
+    description: str = ""
 
 
 def _aliases(urls: tuple[tuple[str, str], ...]) -> set[str]:
@@ -620,10 +764,12 @@ class Corpus:
     unresolved: list[tuple[str, str, int | None]] = field(init=False, default_factory=list)
     DOCUMENTS_KEPT: ClassVar[int] = 64
     _documents: dict[str, Document | None] = field(default_factory=dict)
+    _by_path: dict[str, IndexRecord] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.index is None:
             self.index = CorpusIndex(self.records)
+        self._by_path = {record.path: record for record in self.records}
 
     def document(self, path: str) -> Document | None:
         """The full document, for positions. Rules and reporters go through paths in order, so a few
@@ -644,13 +790,23 @@ class Corpus:
         message: str | Callable[[Document], str],
         *,
         key: bool = False,
-        fix: Callable[[Document], Fix | None] | None = None,
+        fix: Callable[[Document], Fix | None] | SetValue | None = None,
         identity: object = None,
     ) -> Diagnostic | None:
         """A diagnostic on document `path` at `where`. The document is parsed only when this diagnostic
         was not positioned before on the same content. `message` may be built from the document (it
         quotes the document's own text); `identity` is then whatever else determines the message and
         the fix (the target and the values it writes), so that a memo entry is reused only when exact."""
+        if isinstance(message, str) and not key and not callable(fix):
+            record = self._by_path.get(path)
+            place = anchored(record, where) if record is not None else None
+            if place is not None:  # positioned from the record: no document, nothing to remember
+                made = (
+                    replace_span(place.span, place.style, fix.value, safe=fix.safe, description=fix.description)
+                    if fix is not None
+                    else None
+                )
+                return rule.at_known(path, place.span, message, made, place.locus, place.text_key)
         memo_key: MemoKey = (rule.code, where, key, message if isinstance(message, str) else None, identity)
         self.used.setdefault(path, set()).add(memo_key)
         memo = self.positioned.setdefault(path, {})
@@ -660,7 +816,12 @@ class Corpus:
         if doc is None:
             return None
         text = message if isinstance(message, str) else message(doc)
-        diagnostic = rule.at(doc, where, text, key=key, fix=fix(doc) if fix is not None else None)
+        made_fix: Fix | None
+        if isinstance(fix, SetValue):
+            made_fix = replace_value(doc, where, fix.value, safe=fix.safe, description=fix.description)
+        else:
+            made_fix = fix(doc) if fix is not None else None
+        diagnostic = rule.at(doc, where, text, key=key, fix=made_fix)
         memo[memo_key] = diagnostic
         self.added.add(path)
         return diagnostic

@@ -12,7 +12,7 @@ import re
 import yaml
 
 from seedlint import yamltree
-from seedlint.diagnostic import Edit, Fix
+from seedlint.diagnostic import Edit, Fix, Span
 from seedlint.document import Document
 from seedlint.yamltree import FieldPath
 
@@ -63,8 +63,12 @@ def render_scalar(value: str, style: str | None) -> str:
 
 def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
     """A fix replacing the string value at `path` with `new_value`, in the value's quoting style."""
-    span = doc.value_span(path)
-    content = render_scalar(new_value, doc.value_style(path))
+    return replace_span(doc.value_span(path), doc.value_style(path), new_value, safe=safe, description=description)
+
+
+def replace_span(span: Span, style: str | None, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
+    """`replace_value` for a scalar whose span and quoting style are known without its document."""
+    content = render_scalar(new_value, style)
     return Fix.replace(span.start, span.end, content, safe=safe, description=description or f"set to {content}")
 
 

@@ -85,6 +85,12 @@ def _related_target(doc: Document, index: int) -> str | None:
     return url.strip() if isinstance(url, str) and url.strip() else None
 
 
+def whole_value_key(value: str) -> str:
+    """The text key of a finding that covers a whole scalar whose value is `value` (what `locate` gives
+    for it): known without the document (see corpus.Anchors)."""
+    return _digest(value)
+
+
 def _digest(text: str) -> str:
     normalised = " ".join(text.split())
     if not normalised:

@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 
 import msgpack
 
-from seedlint.corpus import IndexRecord, PackedRefs, _index_record
+from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, _index_record
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
 from seedlint.results import Checked
 from seedlint.rules import all_rules
@@ -249,12 +249,13 @@ def encode_record(record: IndexRecord) -> Data:
         record.fingerprints,
         record.title_key,
         record.url_key,
+        record.anchors,
     ]
 
 
 def decode_record(value: Data) -> IndexRecord:
-    _check(type(value) is list and len(value) == 10, "not an index record")
-    path, name, urls, copied, refs, topics, aliases, fingerprints, title_key, url_key = value
+    _check(type(value) is list and len(value) == 11, "not an index record")
+    path, name, urls, copied, refs, topics, aliases, fingerprints, title_key, url_key, anchors = value
     _check(type(urls) is list and type(copied) is list, "not an index record")
     pairs = []
     for pair in urls:
@@ -275,7 +276,16 @@ def decode_record(value: Data) -> IndexRecord:
         _bytes(fingerprints),
         _optional(title_key, _integer),
         _optional(url_key, _text),
+        _anchors(anchors, refs),
     )
+
+
+def _anchors(value: Data, refs: Data) -> bytes:
+    """Recorded positions (see corpus.anchors_for): none, or one anchor per anchored field and related entry."""
+    anchors = _bytes(value)
+    entries = len(refs[1]) if type(refs) is list and len(refs) == 5 and type(refs[1]) is list else 0
+    _check(not anchors or len(anchors) == 4 * ANCHOR * (len(ANCHORED_FIELDS) + entries), "anchors of the wrong length")
+    return anchors
 
 
 def _refs(value: Data) -> PackedRefs:

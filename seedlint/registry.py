@@ -73,8 +73,15 @@ class Rule:
         """A diagnostic at `span`, with what identifies it whatever its line (seedlint/locus.py: the field
         path, from `path` when the caller knows it, else from the span, and the offending text)."""
         where, text_key = locus.locate(doc, span, path, key)
+        return self.at_known(doc.display_path, span, message, fix, where, text_key)
+
+    def at_known(
+        self, display_path: str, span: Span, message: str, fix: Fix | None, where: str, text_key: str
+    ) -> Diagnostic:
+        """A diagnostic whose span and locus are known without the document (recorded at the first parse:
+        see corpus.Anchors)."""
         return Diagnostic(
-            path=doc.display_path,
+            path=display_path,
             line=span.line,
             column=span.column,
             end_line=span.end_line,

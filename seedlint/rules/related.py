@@ -26,6 +26,7 @@ from seedlint.corpus import (
     IndexRecord,
     RelatedRef,
     Resolution,
+    SetValue,
     differing_fields,
     edited_value,
     fingerprint_of,
@@ -235,7 +236,7 @@ class _Lazy:
         rule: Rule,
         where: FieldPath,
         message: str | Callable[[Document], str],
-        fix: Callable[[Document], Fix | None] | None = None,
+        fix: Callable[[Document], Fix | None] | SetValue | None = None,
         identity: object = None,
     ) -> Iterator[Diagnostic]:
         diagnostic = self.corpus.report(self.path, rule, where, message, fix=fix, identity=identity)
@@ -272,11 +273,7 @@ def _unresolved(
         safe = copy and not corpus.has_errors(guess.path)
         why = "" if safe else (" (the entry's copied values differ from it)" if not copy else " (it has errors)")
 
-        def fix(loaded: Document) -> Fix:
-            return replace_value(
-                loaded, where, url, safe=safe, description=f"point related[{ref.index}] at {guess.name}"
-            )
-
+        fix = SetValue(url, safe, f"point related[{ref.index}] at {guess.name}")
         message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({url})?"
         yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=(url, safe, why))
     elif guesses:
