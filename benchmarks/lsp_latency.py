@@ -15,6 +15,10 @@ as an editor starts it and the script prints:
              pause is checked at once) and with debounceMs = 0
   burst      ten characters typed 20 ms apart → the diagnostics of the last one (median and worst of 5 bursts):
              the debounce at work
+  copies     the documents that copy the measured one and were published with a stale copy (SL505) of its new
+             title: the work each edit spreads. An entry is a stale copy only when its address names the measured
+             document alone, or names several captures and copies none of them: a document sharing its address
+             with another capture (SL508) may spread no finding at all.
 
 Figures are wall-clock times on this machine; nothing here asserts a limit.
 """
@@ -119,6 +123,7 @@ class Figures:
     complete: float
     edits: list[float]
     bursts: list[float]
+    stale_in: int  # documents published with an SL505 finding
 
 
 async def measure(root: Path, document: Path, edits: int, debounce: int | None) -> Figures:
@@ -163,8 +168,27 @@ async def measure(root: Path, document: Path, edits: int, debounce: int | None) 
             await asyncio.sleep(0.02)
         done = await client.wait(uri, version_is(version))
         bursts.append(done - sent)
+    stale_in = await quiet_count(client, uri)
     await client.stop()
-    return Figures(started, first - opened, complete - opened, latencies, bursts)
+    return Figures(started, first - opened, complete - opened, latencies, bursts, stale_in)
+
+
+async def quiet_count(client: Client, uri: str) -> int:
+    """Once the documents the last edit affects are published (nothing new for 2 s): how many of them, the measured
+    document aside, were last published with a stale copy (SL505)."""
+
+    def stale() -> int:
+        return sum(
+            1
+            for other, published in client.published.items()
+            if other != uri and any(d.code == "SL505" for d in published[-1][1].diagnostics)
+        )
+
+    seen = -1
+    while (count := sum(map(len, client.published.values()))) != seen:
+        seen = count
+        await asyncio.sleep(2.0)
+    return stale()
 
 
 async def wait_complete(client: Client, uri: str) -> float:
@@ -214,6 +238,7 @@ async def main() -> None:
                 print(f"  start    {milliseconds(figures.start)}")
                 print(f"  first    {milliseconds(figures.first)}")
                 print(f"  complete {milliseconds(figures.complete)}")
+                print(f"  copies   {figures.stale_in} documents report a stale copy of the new title (SL505)")
             print(
                 f"  edit, {label}: median {milliseconds(statistics.median(edits))}, "
                 f"p90 {milliseconds(edits[int(len(edits) * 0.9) - 1])}, worst {milliseconds(edits[-1])}"

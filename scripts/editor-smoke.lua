@@ -1,11 +1,18 @@
 -- A real editor session with seedlint server: headless Neovim (0.7 or later) and its built-in LSP client.
 -- Run by scripts/editor-smoke.sh, which sets SEEDLINT_SMOKE_ROOT (a copy of a corpus) and SEEDLINT_SMOKE_PYTHON.
 -- Open a document, break a date, see the finding, apply its quick fix; retitle a document and see the stale
--- copies reported in a document that copies it; jump from a related entry to its target.
+-- copies reported in a document that copies it (the retitled document is the only one at its address: an entry
+-- naming an address several captures share is stale only when it copies none of them); jump from a related entry
+-- to its target, and from one naming two captures of an article to the list of both.
 local root = os.getenv("SEEDLINT_SMOKE_ROOT")
 local python = os.getenv("SEEDLINT_SMOKE_PYTHON")
 local defender = root .. "/2021-06-09-azure-database-for-mariadb-azure-defender-in-general-availability.md"
 local storage = root .. "/2020-06-10-large-storage-for-azure-database-for-mariadb.md"
+local jedi = root .. "/2020-05-08-aws-files-a-second-jedi-protest-with-the-dod.md"
+local captures = {
+  root .. "/2020-05-05-exclusive-dods-cio-makes-case-for-sticking-with-jedi.md",
+  root .. "/2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md",
+}
 local WAIT = 60000 -- ms: a guard against a hung server only
 
 local failures = 0
@@ -107,6 +114,24 @@ vim.lsp.buf.definition()
 check(vim.wait(WAIT, function() return vim.api.nvim_buf_get_name(0) == defender end, 20),
   "go to definition on a related entry opens the document it names")
 check(vim.api.nvim_win_get_cursor(0)[1] == 3, "at its title")
+
+-- 6. An entry whose address two captures of one article share: definition lists both (no capture picked).
+vim.cmd("edit " .. vim.fn.fnameescape(jedi))
+local jedi_buf = vim.api.nvim_get_current_buf()
+vim.lsp.buf_attach_client(jedi_buf, client_id)
+check(vim.wait(WAIT, function() return with_code(jedi_buf, "SL507") ~= nil end, 20),
+  "an address named twice in one list: SL507 is reported")
+check(with_code(jedi_buf, "SL505") == nil, "no stale copy: each entry copies one of the two captures")
+vim.fn.setqflist({})
+vim.api.nvim_win_set_cursor(0, { 32, 20 }) -- related[0]'s webUrl
+vim.lsp.buf.definition()
+check(vim.wait(WAIT, function() return #vim.fn.getqflist() == 2 end, 20), "definition lists two documents")
+local listed = {}
+for _, item in ipairs(vim.fn.getqflist()) do
+  listed[#listed + 1] = vim.api.nvim_buf_get_name(item.bufnr) .. ":" .. item.lnum
+end
+check(#listed == 2 and listed[1] == captures[1] .. ":3" and listed[2] == captures[2] .. ":3",
+  "both captures, at their titles")
 
 vim.lsp.stop_client(client_id)
 finish()

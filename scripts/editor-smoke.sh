@@ -2,8 +2,9 @@
 # A real editor session with seedlint server: headless Neovim (the distribution's package, 0.7 or later) and
 # its built-in LSP client, on a copy of a corpus (default: tests/fixtures/azure-news). Open a document, break a
 # date, see the finding, apply the quick fix; retitle a document and see the stale copies reported in a
-# document that copies it; jump from a related entry to its target. Prints one line per check; exit 1 if any
-# failed. Skipped (exit 0) when nvim is not installed.
+# document that copies it; jump from a related entry to its target, and from one whose address two captures
+# of an article share to the list of both. Prints one line per check; exit 1 if any failed. Skipped (exit 0)
+# when nvim is not installed.
 #   bash scripts/editor-smoke.sh [CORPUS]
 set -euo pipefail
 cd "$(dirname "$0")/.."

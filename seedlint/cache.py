@@ -49,12 +49,12 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = (
-    11  # 11: the data-only encoding, fingerprints of dates by instant, fixes marked with the copied value they edit
-)
+FORMAT = 12  # 12: data-only encoding, instants of dates, copied values marked on fixes, each diagnostic's locus
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")
+# Keys applied after the run's report is made (seedlint/compare.py): they change neither results nor reports.
+COMPARING_KEYS = ("baseline", "fail-on")
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
 
 
@@ -86,7 +86,7 @@ BULK = 5_000  # results written into an empty cache at once: indexed after they 
 
 def settings_key(config: Config) -> str:
     settings = config.to_dict()
-    for key in ("cache-dir", *REPORTING_KEYS):
+    for key in ("cache-dir", *REPORTING_KEYS, *COMPARING_KEYS):
         settings.pop(key, None)
     material = json.dumps(
         {

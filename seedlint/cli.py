@@ -18,11 +18,23 @@ from typing import TypeAlias
 
 import click
 
-from seedlint import __version__, engine, failsafe, fixer, history, registry, schema, selection, watch
+from seedlint import (
+    __version__,
+    baseline,
+    compare,
+    engine,
+    failsafe,
+    fixer,
+    history,
+    registry,
+    schema,
+    selection,
+    silence,
+    watch,
+)
 from seedlint import cache as caching
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
-from seedlint.diagnostic import Severity
 from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
 from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, machine, text
@@ -175,6 +187,28 @@ output_options: list[CommandDecorator] = [
     click.option("--quiet", "-q", is_flag=True, help="Print the diagnostics only: no summary, no fix report."),
 ]
 
+compare_options: list[CommandDecorator] = [
+    click.option(
+        "--diff-base",
+        metavar="REV",
+        help="Report first the findings new since this git revision (the hooks: HEAD; CI: the pull request's base), "
+        "also in documents the change did not touch, and fail on them (see --fail-on); deleting a referenced "
+        "document is an error at every related-scope.",
+    ),
+    click.option(
+        "--baseline",
+        "baseline_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Report only findings not in this baseline file (default: `baseline` in the configuration).",
+    ),
+    click.option("--no-baseline", is_flag=True, help="Ignore the configured baseline: report every finding."),
+    click.option(
+        "--fail-on",
+        type=click.Choice(compare.FAIL_ON),
+        help="Which new findings fail the run (default: `fail-on`, new-errors).",
+    ),
+]
+
 fix_options: list[CommandDecorator] = [
     click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (they may change meaning)."),
     click.option(
@@ -248,9 +282,26 @@ class Output:
             unfinished=unfinished or bool(result.internal_errors),
         )
 
-    def status(self, result: RunResult) -> int:
-        status = exit_status(result)
+    def status(self, result: RunResult, fail_on: str = "new-errors") -> int:
+        status = exit_status(result, fail_on)
         return EXIT_OK if self.exit_zero and status == EXIT_FINDINGS else status
+
+    def report_compared(
+        self, result: RunResult, split: compare.Split, comparison: compare.Comparison, files: int
+    ) -> None:
+        """The new findings, as any format; for people, then how many are new, the old ones in one line and the
+        baseline's fixed findings (on stderr for a file format: its stdout stays that format)."""
+        quiet, self.quiet = self.quiet, True
+        # For people, errors first: the one finding that fails the commit is the first line they read.
+        shown = sorted(split.new, key=lambda d: (d.severity.rank, d.sort_key())) if self.is_text else split.new
+        try:
+            self.report(RunResult(result.paths, shown, result.internal_errors, result.document), files)
+        finally:
+            self.quiet = quiet
+        if quiet:
+            return
+        lines = compare.summary(split, comparison, files, len(result.internal_errors), comparison.hint())
+        click.echo("\n".join(inert(line) for line in lines), err=not self.is_text)
 
 
 @main.command()
@@ -261,6 +312,21 @@ class Output:
     "--since",
     metavar="REV",
     help="Also report related entries that resolved at this git revision and no longer do (at every related-scope).",
+)
+@with_options(compare_options)
+@click.option(
+    "--write-baseline",
+    metavar="FILE",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Record today's findings as the baseline (in FILE, else the configured `baseline`, else "
+    "seedlint-baseline.json), so that later runs report only new ones.",
+)
+@click.option(
+    "--add-suppressions",
+    is_flag=True,
+    help="Write a `# seedlint: ignore[...]` comment for each of today's findings (SL001-SL013 excepted).",
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (as `seedlint fix`).")
 @with_options(fix_options)
@@ -283,6 +349,12 @@ def check(
     exit_zero: bool,
     quiet: bool,
     since: str | None,
+    diff_base: str | None,
+    baseline_file: Path | None,
+    no_baseline: bool,
+    fail_on: str | None,
+    write_baseline: str | None,
+    add_suppressions: bool,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -290,9 +362,13 @@ def check(
     watch_mode: bool,
 ) -> None:
     """Check documents (default: the configured corpus; without a configuration, the current folder)."""
+    adopting = [since, diff_base, baseline_file, write_baseline, add_suppressions or None]
     if watch_mode:
-        if fix or diff or since:
-            raise usage_error("--watch checks only: it cannot be combined with --fix, --diff or --since")
+        if fix or diff or any(option is not None for option in adopting):
+            raise usage_error(
+                "--watch checks only: it cannot be combined with --fix, --diff, --since, --diff-base, --baseline, "
+                "--write-baseline or --add-suppressions"
+            )
         settings = (config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
         options = (no_cache, cache_dir, Output(output_format, statistics, exit_zero, quiet))
         watch.watch(lambda: watched_run(paths, settings, *options), lambda line: click.echo(line, err=True))
@@ -303,26 +379,99 @@ def check(
     sources = resolve_sources(paths, config)
     corpus = resolve_corpus(paths, config)
     cache = open_cache(config, no_cache, cache_dir, warn)
+    fail_on = fail_on or config.fail_on
+    folders = list(paths) if paths and corpus is None else corpus_paths(config)  # where the corpus is
+    if since and diff_base:
+        raise usage_error("--diff-base includes what --since checks: give one of them")
+    if write_baseline is not None or add_suppressions:
+        if fix or diff or since or diff_base or (write_baseline is not None and add_suppressions):
+            raise usage_error(
+                "--write-baseline and --add-suppressions record today's findings: they cannot be combined with each "
+                "other, --fix, --diff, --since or --diff-base"
+            )
+        if write_baseline is not None:
+            sys.exit(run_write_baseline(paths, sources, config, cache, write_baseline))
+        sys.exit(run_add_suppressions(sources, config, corpus, output, cache))
+    comparison = prepare_comparison(config, folders, baseline_file, no_baseline, diff_base)
     if fix or diff:
         if since:
             raise usage_error("--since only applies to checking, not to --fix or --diff")
         with commands_stopped(output.is_text or diff):
-            status = run_fix(sources, config, corpus, output, unsafe_fixes, diff, show_fixes, cache)
+            status = run_fix(
+                sources, config, corpus, output, unsafe_fixes, diff, show_fixes, cache, comparison, fail_on
+            )
         sys.exit(status)
-    lost = None
+    lost = comparison.lost or None
     if since:
-        folders = list(paths) if paths and corpus is None else corpus_paths(config)  # where the corpus is
         try:
             lost = {key: f"{name} at {since}" for key, name in history.lost_addresses(since, folders).items()}
         except history.HistoryError as error:
             raise usage_error(str(error)) from None
+    cache = compare.cache_for(cache, comparison)
+    run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
+    # The corpus at the revision first: see compare.check_before.
+    before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id)
     with progress(len(sources)) as advance:
-        run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
         result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id)
+    if not comparison.active:
+        with commands_stopped(output.is_text):
+            output.report(result, len(sources))
+            status = output.status(result, fail_on)
+        sys.exit(status)
+    result.internal_errors += before_errors
+    compare.settle(comparison, result, config)
+    split = compare_run(result, config, comparison, whole=not paths)
     with commands_stopped(output.is_text):
-        output.report(result, len(sources))
-        status = output.status(result)
+        output.report_compared(result, split, comparison, len(sources))
+        status = output.status(RunResult(result.paths, split.new, result.internal_errors), fail_on)
     sys.exit(status)
+
+
+def prepare_comparison(
+    config: Config, folders: list[Path], baseline_file: Path | None, no_baseline: bool, diff_base: str | None
+) -> compare.Comparison:
+    """The baseline and the revision a run is compared with (notes said once on stderr)."""
+    try:
+        comparison = compare.prepare(
+            config, folders, baseline_file=baseline_file, no_baseline=no_baseline, diff_base=diff_base
+        )
+    except compare.CompareError as error:
+        raise usage_error(str(error)) from None
+    for note in comparison.notes:
+        say(note)
+    return comparison
+
+
+def compare_run(result: RunResult, config: Config, comparison: compare.Comparison, whole: bool) -> compare.Split:
+    """The run's findings split into new and old; `whole`: the run checked the whole configured corpus (a
+    baseline entry of a document it did not check is then fixed too)."""
+    if whole:
+        return compare.split(result.diagnostics, config, comparison)
+    checked = {selection.config_relative(path, config) for path in result.paths}
+    return compare.split(result.diagnostics, config, comparison, checked.__contains__)
+
+
+def run_write_baseline(
+    paths: tuple[Path, ...], sources: list[SourceFile], config: Config, cache: Cache, given: str
+) -> int:
+    """`--write-baseline[=FILE]`: today's findings of the whole corpus, recorded."""
+    if paths:
+        raise usage_error("--write-baseline records the whole configured corpus (`paths`): give no paths")
+    run_id = "\0".join(sorted(os.path.abspath(target) for target in corpus_paths(config)))
+    with progress(len(sources)) as advance:
+        result = engine.run(sources, config, None, progress=advance, cache=cache, run_id=run_id)
+    if result.internal_errors:
+        exit_status(result)
+        say("the baseline is not written: the results are incomplete")
+        return EXIT_ERROR
+    target = baseline.write_target(config, given)
+    try:
+        baseline.write(target, baseline.render(result.diagnostics, config))
+    except baseline.BaselineError as error:
+        raise usage_error(str(error)) from None
+    for line in baseline.recorded(result.diagnostics, target, config):
+        say(line)
+    return EXIT_OK
 
 
 def watched_run(
@@ -366,6 +515,7 @@ def watched_run(
 @with_config_options
 @with_options(output_options)
 @with_options(fix_options)
+@with_options(compare_options)
 def fix_command(
     paths: tuple[Path, ...],
     config_file: Path | None,
@@ -384,6 +534,10 @@ def fix_command(
     unsafe_fixes: bool,
     diff: bool,
     show_fixes: bool,
+    diff_base: str | None,
+    baseline_file: Path | None,
+    no_baseline: bool,
+    fail_on: str | None,
 ) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
@@ -391,8 +545,22 @@ def fix_command(
     sources = resolve_sources(paths, config)
     output = Output(output_format, statistics, exit_zero, quiet)
     cache = open_cache(config, no_cache, cache_dir, warn)
+    corpus = resolve_corpus(paths, config)
+    folders = list(paths) if paths and corpus is None else corpus_paths(config)
+    comparison = prepare_comparison(config, folders, baseline_file, no_baseline, diff_base)
     with commands_stopped(output.is_text or diff):
-        status = run_fix(sources, config, resolve_corpus(paths, config), output, unsafe_fixes, diff, show_fixes, cache)
+        status = run_fix(
+            sources,
+            config,
+            corpus,
+            output,
+            unsafe_fixes,
+            diff,
+            show_fixes,
+            cache,
+            comparison,
+            fail_on or config.fail_on,
+        )
     sys.exit(status)
 
 
@@ -473,8 +641,20 @@ def run_fix(
     diff: bool,
     show_fixes: bool,
     cache: Cache = NO_CACHE,
+    comparison: compare.Comparison | None = None,
+    fail_on: str = "new-errors",
 ) -> int:
-    outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache)
+    """Apply the safe fixes; compared with a baseline or a revision, only to the new findings (a hook must not
+    rewrite documents the commit did not make wrong), and only the new ones are reported."""
+    comparison = comparison or compare.Comparison()
+    only = None
+    before_errors: list[str] = []
+    if comparison.active:
+        cache = compare.cache_for(cache, comparison)
+        run_id = "\0".join(sorted(os.path.abspath(target) for target in corpus_paths(config)))
+        before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id)
+        only = lambda found: [] if comparison.unchanged else compare.split(found, config, comparison).new  # noqa: E731
+    outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache, only=only)
     if diff:
         for change in outcome.changes:
             sys.stdout.write(change.diff())
@@ -493,14 +673,22 @@ def run_fix(
             if change.followed:
                 done.append(f"{change.followed} cop{'y' if change.followed == 1 else 'ies'} of a fixed value")
             click.echo(f"Fixed {inert(change.source.display_path)}: " + ", ".join(done), err=True)
-    output.report(result, len(sources), unfinished=bool(failures))
+    if comparison.active:
+        result = compare.after_fixing(result, comparison, sources, config, corpus, cache)
+        result.internal_errors += before_errors
+        compare.settle(comparison, result, config)
+        split = compare.split(result.diagnostics, config, comparison)
+        output.report_compared(result, split, comparison, len(sources))
+        result = RunResult(result.paths, split.new, result.internal_errors)
+    else:
+        output.report(result, len(sources), unfinished=bool(failures))
     if not output.quiet:
         summary = fix_summary(written)
         if summary:
             click.echo(summary, err=True)
     for message in [*outcome.refused, *(message for _, message in failures)]:
         say(message)
-    return EXIT_ERROR if failures else output.status(result)
+    return EXIT_ERROR if failures else output.status(result, fail_on)
 
 
 def fix_summary(written: list[fixer.FileChange]) -> str | None:
@@ -520,7 +708,7 @@ def fix_summary(written: list[fixer.FileChange]) -> str | None:
     return text + "."
 
 
-def exit_status(result: RunResult) -> int:
+def exit_status(result: RunResult, fail_on: str = "new-errors") -> int:
     for message in result.internal_errors:
         first, *traceback = failsafe.internal_error_message(message).splitlines() or [""]
         say(first)
@@ -528,7 +716,7 @@ def exit_status(result: RunResult) -> int:
             click.echo(inert(line, keep_tabs=True), err=True)
     if result.internal_errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in result.diagnostics) else EXIT_OK
+    return EXIT_FINDINGS if compare.fails(result.diagnostics, fail_on) else EXIT_OK
 
 
 @main.command(name="config")
@@ -709,3 +897,20 @@ def language_server() -> None:
             f"`seedlint server` needs the server extra (pygls and lsprotocol): pip install 'seedlint[server]' ({error})"
         ) from None
     serve()
+
+
+def run_add_suppressions(
+    sources: list[SourceFile], config: Config, corpus: list[SourceFile] | None, output: Output, cache: Cache
+) -> int:
+    """`--add-suppressions`: a suppression comment for each of today's findings, written as fixes are."""
+    outcome = silence.add(sources, config, corpus, cache)
+    failures = fixer.write(outcome.changes)
+    failed = {change.source.display_path for change, _ in failures}
+    written = [c for c in outcome.changes if c.source.display_path not in failed]
+    with commands_stopped(output.is_text):
+        output.report(outcome.result, len(sources), unfinished=bool(failures))
+    for line in silence.summary(outcome, len(written), config) if not output.quiet else []:
+        say(line)
+    for message in [*outcome.refused, *(message for _, message in failures)]:
+        say(message)
+    return EXIT_ERROR if failures else output.status(outcome.result, config.fail_on)

@@ -3,7 +3,7 @@ directory upwards. Unknown keys and bad values are errors naming the key. (Wheth
 exist is checked by seedlint/selection.py, which knows the rules: this module knows none.)
 
 The configuration is part of the checked repository, which an attacker may have written: every path it
-names (`paths`, `schema`, `topics`) must resolve, links followed, inside the project root (the
+names (`paths`, `schema`, `topics`, `baseline`) must resolve, links followed, inside the project root (the
 configuration file's folder, or the working directory without one), and the configuration file itself
 inside its own folder; otherwise it is a usage error naming the key and the path, never showing what the
 file holds. (`cache-dir` is checked by seedlint/cache.py: a refused cache is a warning, not an error.)
@@ -57,6 +57,10 @@ class Config:
     earliest_year: int = 1990
     filename_date_tolerance_days: int = 1
     cache_dir: str = ".seedlint_cache"
+    # Adopting seedlint on a corpus with findings (seedlint/baseline.py, seedlint/compare.py): the baseline file
+    # of accepted findings, and which new findings fail a run.
+    baseline: str | None = None
+    fail_on: str = "new-errors"
     # Where the configuration came from (not a key).
     source: Path | None = None
     root: Path = field(default_factory=Path.cwd)
@@ -104,7 +108,7 @@ class Config:
         return {name.replace("_", "-"): value for name, value in values.items()}
 
 
-_CHOICES = {"related_scope": ("closed", "hosts", "open")}
+_CHOICES = {"related_scope": ("closed", "hosts", "open"), "fail_on": ("new-errors", "new-warnings")}
 # Every number has bounds: a negative tolerance or a year 0 is a typo, never a setting.
 _BOUNDS = {"future_tolerance_days": (0, 3650), "earliest_year": (1900, 2100), "filename_date_tolerance_days": (0, 366)}
 _FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("source", "root", "vocabulary")}
@@ -145,7 +149,7 @@ def check_paths(config: Config) -> None:
     """Raise ConfigError for a path of the configuration that leads outside the project root."""
     where = f"{config.source}: " if config.source is not None else ""
     named = [("paths", entry) for entry in config.paths]
-    named += [(key, value) for key in ("schema", "topics") if (value := getattr(config, key)) is not None]
+    named += [(key, value) for key in ("schema", "topics", "baseline") if (value := getattr(config, key)) is not None]
     for key, value in named:
         if not is_within(config.resolve(value), config.root):
             raise ConfigError(

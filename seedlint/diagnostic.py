@@ -78,7 +78,7 @@ class Fix(FastPickle):
 # applicability, description).
 PlainFix: TypeAlias = tuple[tuple[tuple[int, int, str], ...], str, str]
 PlainDiagnostic: TypeAlias = tuple[
-    str, int, int, str, str, str, int | None, int | None, PlainFix | None, str, dict[str, object]
+    str, int, int, str, str, str, int | None, int | None, PlainFix | None, str, dict[str, object], str, str
 ]
 
 
@@ -123,6 +123,11 @@ class Diagnostic(FastPickle):
     fix: Fix | None = None
     name: str = ""  # the rule's kebab-case name, filled from the registry
     extra: dict[str, object] = field(default_factory=dict)
+    # What identifies the finding whatever the line (seedlint/locus.py, set where the diagnostic is made, when
+    # the document is at hand): the value's field path (`related[https://…].title`, `topics[]`, "" for the
+    # file) and a digest of the offending text. A baseline and a comparison with a revision match on them.
+    locus: str = ""
+    text_key: str = ""
 
     @property
     def fixable(self) -> bool:
@@ -148,15 +153,17 @@ class Diagnostic(FastPickle):
             plain_fix,
             self.name,
             self.extra,
+            self.locus,
+            self.text_key,
         )
 
     @classmethod
     def from_plain(cls, plain: PlainDiagnostic) -> Diagnostic:
-        path, line, column, code, severity, message, end_line, end_column, plain_fix, name, extra = plain
+        path, line, column, code, severity, message, end_line, end_column, plain_fix, name, extra, *keys = plain
         fix = None
         if plain_fix is not None:
             fix = Fix(tuple(Edit(*edit) for edit in plain_fix[0]), Applicability(plain_fix[1]), plain_fix[2])
-        return cls(path, line, column, code, Severity(severity), message, end_line, end_column, fix, name, extra)
+        return cls(path, line, column, code, Severity(severity), message, end_line, end_column, fix, name, extra, *keys)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)

@@ -60,6 +60,7 @@ class Document:
     _checkpoints: list[tuple[int, int]] | None = field(default=None, repr=False)  # see _counted_position
     _entry_keys: list[bytes | None] | None = field(default=None, repr=False)
     _key_index: yamltree.KeyIndex = field(default_factory=dict, repr=False)
+    _child_starts: dict[int, list[int]] = field(default_factory=dict, repr=False)  # see path_at
 
     @property
     def ok(self) -> bool:
@@ -141,6 +142,53 @@ class Document:
             raise ValueError(f"{self.display_path} has no parsed front matter")
         key, value, _ = yamltree.find(self.root, path, self._key_index)
         return key, value
+
+    def find(self, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node, int]:
+        """(key node, deepest value node reached, how many steps of `path` were found): see yamltree.find."""
+        if self.root is None:
+            raise ValueError(f"{self.display_path} has no parsed front matter")
+        return yamltree.find(self.root, path, self._key_index)
+
+    def path_at(self, offset: int) -> tuple[FieldPath, yaml.Node | None]:
+        """The path of the deepest key or value whose source holds the text offset `offset`, and that node
+        (the root mapping and () outside every value; None without parsed front matter). Children are found
+        by bisection on their start offsets, kept per collection: a flood of findings in one huge mapping
+        costs a logarithm each, not a scan."""
+        node: yaml.Node | None = self.root
+        path: FieldPath = ()
+        at = offset - self.yaml_start
+        for _ in range(yamltree.MAX_DEPTH + 1):
+            if isinstance(node, yaml.MappingNode):
+                starts = self._starts(node)
+                i = bisect.bisect_right(starts, at) - 1
+                if i < 0:
+                    break
+                key, value = node.value[i]
+                if at < key.end_mark.index:
+                    return path + (yamltree.key_text(key),), key
+                if not value.start_mark.index <= at < max(value.end_mark.index, value.start_mark.index + 1):
+                    break
+                path, node = path + (yamltree.key_text(key),), value
+            elif isinstance(node, yaml.SequenceNode):
+                starts = self._starts(node)
+                i = bisect.bisect_right(starts, at) - 1
+                if i < 0:
+                    break
+                item = node.value[i]
+                if not at < max(item.end_mark.index, item.start_mark.index + 1):
+                    break
+                path, node = path + (i,), item
+            else:
+                break
+        return path, node
+
+    def _starts(self, node: yaml.MappingNode | yaml.SequenceNode) -> list[int]:
+        """The start offsets of a collection's children (a mapping's keys), computed once."""
+        starts = self._child_starts.get(id(node))
+        if starts is None:
+            children = [key for key, _ in node.value] if isinstance(node, yaml.MappingNode) else node.value
+            starts = self._child_starts[id(node)] = [child.start_mark.index for child in children]
+        return starts
 
     def value_span(self, path: FieldPath) -> Span:
         return self.node_span(self.locate(path)[1])

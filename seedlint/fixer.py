@@ -166,8 +166,10 @@ def fix(
     *,
     unsafe: bool = False,
     cache: Cache = NO_CACHE,
+    only: Callable[[list[Diagnostic]], list[Diagnostic]] | None = None,
 ) -> FixResult:
-    """Compute every file's fixed text (nothing is written here)."""
+    """Compute every file's fixed text (nothing is written here). `only`: of each pass's findings, those to fix
+    (a comparison's new ones: seedlint/compare.py)."""
     contents: dict[str, bytes] = {}
     originals: dict[str, bytes] = {}
     applied: dict[str, list[Diagnostic]] = defaultdict(list)
@@ -178,9 +180,10 @@ def fix(
     with engine.Workers() as workers:  # (the same processes from pass to pass: their memos stay filled)
         result = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
         for _ in range(MAX_PASSES):
+            wanted = result.diagnostics if only is None else only(result.diagnostics)
             chosen = {
                 path: _non_overlapping(diagnostics)
-                for path, diagnostics in _fixable_by_file(result.diagnostics, unsafe, exclude=refused).items()
+                for path, diagnostics in _fixable_by_file(wanted, unsafe, exclude=refused).items()
                 if path in all_sources
             }
             # The copies of the values fixed in their targets follow them in the same pass (see related.followers).

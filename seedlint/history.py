@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from seedlint import git
+from seedlint import git, revisions
 from seedlint.corpus import record_for
-from seedlint.document import MAX_FILE_BYTES, parse_document
+from seedlint.document import parse_document
 
 
 class HistoryError(Exception):
@@ -26,84 +26,37 @@ def lost_addresses(revision: str, folders: list[Path]) -> dict[str, str]:
     """Canonical address → file name at `revision`, for every address of a document of `folders` at that
     revision that belonged to a document changed or deleted since (whether it still has it is decided
     against the current corpus index)."""
-    existing = [Path(os.path.abspath(folder)) for folder in folders if os.path.lexists(folder)]
-    if not existing:
-        return {}
-    root = git.repository_root(existing[0] if existing[0].is_dir() else existing[0].parent)
-    if root is None:
-        raise HistoryError(f"--since: {existing[0]} is not in a git repository")
-    inside = [os.path.relpath(folder, root) for folder in existing]
-    outside = next(
-        (folder for folder, relative in zip(existing, inside, strict=True) if relative.split(os.sep)[0] == os.pardir),
-        None,
-    )
-    if outside is not None:
-        raise HistoryError(f"--since: {outside} is not in the git repository at {root}")
     try:
-        commit = git.text(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
-    except git.GitError:
-        raise HistoryError(f"--since: unknown revision `{revision}`") from None
-    commit = commit.strip()
-    try:
-        changed = git.text(
-            root,
-            "diff",
-            "--name-only",
-            "--no-renames",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--ignore-submodules=all",
-            "-z",
-            commit,
-            "--",
-            *inside,
-        )
-        names = set(filter(None, changed.split("\0")))
-        # The blobs at the revision (a file added since has none: it had no address then).
-        blobs = _blobs(root, commit, inside, names)
-        contents = _contents(root, list(blobs.values()))
+        found = revisions.repository(folders, "--since")
+        if found is None:
+            if not any(os.path.lexists(folder) for folder in folders):
+                return {}
+            raise HistoryError(f"--since: {next(f for f in folders if os.path.lexists(f))} is not in a git repository")
+        root, inside = found
+        commit = revisions.commit_of(root, revision, "--since")
+        if commit is None:  # no commit yet: nothing was there to lose
+            return {}
+        return addresses_at(root, commit, revisions.changed_since(root, commit, inside), inside)
+    except revisions.RevisionError as error:
+        raise HistoryError(str(error)) from None
     except git.GitError as error:
         raise HistoryError(f"--since: {error}") from None
-    lost: dict[str, str] = {}
-    for name, blob in sorted(blobs.items()):
-        old = contents.get(blob)
-        if old is None:
-            continue
-        record = record_for(parse_document(old, root / name, name))
-        for alias in record.aliases if record is not None else ():
-            lost[alias] = Path(name).name
-    return lost
 
 
-def _blobs(root: Path, commit: str, inside: list[str], names: set[str]) -> dict[str, str]:
-    """File name → blob id at `commit`, for the `names` that were regular files of at most MAX_FILE_BYTES
-    there (a link, a submodule or an oversized file has no address to lose)."""
-    listing = git.text(root, "ls-tree", "-r", "-l", "-z", commit, "--", *inside)
+def addresses_at(root: Path, commit: str, names: set[str], inside: list[str]) -> dict[str, str]:
+    """Canonical address → file name, of the documents `names` as they were at `commit` (a file added since
+    has none: it had no address then). Raises git.GitError."""
+    blobs = {name: blob for name, blob in revisions.regular_blobs(root, commit, inside).items() if name in names}
+    contents = revisions.readable(root, list(blobs.values()))
+    return addresses_of(root, {name: contents[blob] for name, blob in blobs.items() if blob in contents})
+
+
+def addresses_of(root: Path, contents: dict[str, bytes]) -> dict[str, str]:
+    """Canonical address → file name, of every address of the documents `contents` (path in the repository at
+    `root` → bytes)."""
     found: dict[str, str] = {}
-    for entry in filter(None, listing.split("\0")):
-        meta, _, name = entry.partition("\t")
-        fields = meta.split()
-        if len(fields) != 4 or name not in names or fields[0] not in ("100644", "100755") or fields[1] != "blob":
-            continue
-        if fields[3].isdigit() and int(fields[3]) <= MAX_FILE_BYTES:
-            found[name] = fields[2]
+    for name, content in sorted(contents.items()):
+        record = record_for(parse_document(content, root / name, name))
+        for alias in record.aliases if record is not None else ():
+            found[alias] = Path(name).name
     return found
-
-
-def _contents(root: Path, blobs: list[str]) -> dict[str, bytes]:
-    """Blob id → its bytes, read in one `git cat-file --batch` (plain bytes: no filter, no text conversion)."""
-    if not blobs:
-        return {}
-    output = git.data(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob in blobs).encode())
-    contents: dict[str, bytes] = {}
-    position = 0
-    while position < len(output):
-        header_end = output.index(b"\n", position)
-        header = output[position:header_end].split()
-        position = header_end + 1
-        if len(header) != 3:  # "<id> missing"
-            continue
-        size = int(header[2])
-        contents[header[0].decode()] = output[position : position + size]
-        position += size + 1  # the content, then a line feed
-    return contents

@@ -133,9 +133,9 @@ def _texts(value: Data, optional: bool = False) -> tuple[Any, ...]:
 
 
 def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
-    """Diagnostics in eleven columns (path, line, column, code, severity, message, end line, end column,
-    fix, name, extra): a report holds tens of thousands, and columns are checked and rebuilt at C speed.
-    None for none (most files have none)."""
+    """Diagnostics in thirteen columns (path, line, column, code, severity, message, end line, end column,
+    fix, name, extra, locus, text key): a report holds tens of thousands, and columns are checked and rebuilt
+    at C speed. None for none (most files have none)."""
     if not diagnostics:
         return None
     return [
@@ -150,6 +150,8 @@ def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
         [None if d.fix is None else _encode_fix(d.fix) for d in diagnostics],
         [d.name for d in diagnostics],
         [encode_value(d.extra) if d.extra else None for d in diagnostics],
+        [d.locus for d in diagnostics],
+        [d.text_key for d in diagnostics],
     ]
 
 
@@ -164,8 +166,8 @@ _OPTIONAL_INT = frozenset({int, type(None)})
 def decode_diagnostics(value: Data) -> list[Diagnostic]:
     if value is None:
         return []
-    _check(type(value) is list and len(value) == 11 and set(map(type, value)) == {list}, "not diagnostics")
-    paths, lines, columns, codes, severities, messages, end_lines, end_columns, fixes, names, extras = value
+    _check(type(value) is list and len(value) == 13 and set(map(type, value)) == {list}, "not diagnostics")
+    paths, lines, columns, codes, severities, messages, end_lines, end_columns, fixes, names, extras, loci, keys = value
     _check(len(set(map(len, value))) == 1, "diagnostics of unequal lengths")
     _check(
         set(map(type, paths)) <= _TEXT
@@ -178,7 +180,9 @@ def decode_diagnostics(value: Data) -> list[Diagnostic]:
         and set(map(type, messages)) <= _TEXT
         and set(map(type, end_lines)) <= _OPTIONAL_INT
         and set(map(type, end_columns)) <= _OPTIONAL_INT
-        and set(map(type, names)) <= _TEXT,
+        and set(map(type, names)) <= _TEXT
+        and set(map(type, loci)) <= _TEXT
+        and set(map(type, keys)) <= _TEXT,
         "not diagnostics",
     )
     return list(
@@ -195,6 +199,8 @@ def decode_diagnostics(value: Data) -> list[Diagnostic]:
             [None if fix is None else _decode_fix(fix) for fix in fixes],
             names,
             [{} if extra is None else _decode_extra(extra) for extra in extras],
+            loci,
+            keys,
         )
     )
 

@@ -12,10 +12,12 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from seedlint import locus
 from seedlint.diagnostic import Diagnostic, Fix, Severity, Span
 
 if TYPE_CHECKING:
     from seedlint.document import Document
+    from seedlint.yamltree import FieldPath
 
 FAMILIES = {
     "SL0": "file, bytes, YAML syntax, front-matter delimiters, duplicate keys",
@@ -58,7 +60,19 @@ class Rule:
 
     # Building diagnostics -------------------------------------------------------------------
 
-    def at_span(self, doc: Document, span: Span, message: str, fix: Fix | None = None) -> Diagnostic:
+    def at_span(
+        self,
+        doc: Document,
+        span: Span,
+        message: str,
+        fix: Fix | None = None,
+        *,
+        path: FieldPath | None = None,
+        key: bool = False,
+    ) -> Diagnostic:
+        """A diagnostic at `span`, with what identifies it whatever its line (seedlint/locus.py: the field
+        path, from `path` when the caller knows it, else from the span, and the offending text)."""
+        where, text_key = locus.locate(doc, span, path, key)
         return Diagnostic(
             path=doc.display_path,
             line=span.line,
@@ -70,12 +84,14 @@ class Rule:
             severity=self.severity,
             message=message,
             fix=fix,
+            locus=where,
+            text_key=text_key,
         )
 
     def at(self, doc: Document, path: tuple, message: str, *, key: bool = False, fix: Fix | None = None) -> Diagnostic:
         """A diagnostic at the value (or, with key=True, the key) found at `path` in the front matter."""
         span = doc.key_span(path) if key else doc.value_span(path)
-        return self.at_span(doc, span, message, fix)
+        return self.at_span(doc, span, message, fix, path=path, key=key)
 
 
 RULES: dict[str, Rule] = {}

@@ -24,8 +24,17 @@ pytestmark = pytest.mark.asyncio(loop_scope="function")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AZURE = FIXTURES / "azure-news"
-# A document with a stale copy (related[0]) and a duplicate entry (related[1]), both cross-document findings.
+# A document whose related[0] and related[1] name one address, that of two captures of one article (SL508): each
+# entry copies one of them exactly, so neither is stale, and related[1] is a duplicate entry (SL507).
 JEDI = "2020-05-08-aws-files-a-second-jedi-protest-with-the-dod.md"
+JEDI_CAPTURES = (
+    "2020-05-05-exclusive-dods-cio-makes-case-for-sticking-with-jedi.md",
+    "2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md",
+)
+# The only document at its address, copied exactly by JEDI's related[2] (and by both captures'): retitled in a
+# workspace (see `retitle`), it makes those entries stale copies (SL505), the real stale copy of these tests.
+FIRST_RING = "2020-05-08-first-ring-daily-live-return-of-the-jedi.md"
+FIRST_RING_TITLE = "First Ring Daily Live: Return of the Jedi"
 # Copied, byte for byte, by the ten MariaDB documents' related lists (all clean).
 DEFENDER = "2021-06-09-azure-database-for-mariadb-azure-defender-in-general-availability.md"
 LARGE_STORAGE = "2020-06-10-large-storage-for-azure-database-for-mariadb.md"
@@ -37,6 +46,24 @@ def workspace(tmp_path: Path) -> Path:
     folder = tmp_path / "news"
     shutil.copytree(AZURE, folder)
     return folder
+
+
+def retitle(workspace: Path, name: str = FIRST_RING) -> str:
+    """The document retitled on disk ("Now: " before its title), before a server reads the workspace: every entry
+    that copied it exactly is now a stale copy. Its new title."""
+    path = workspace / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count('\ntitle: "') == 1
+    path.write_text(text.replace('\ntitle: "', '\ntitle: "Now: ', 1), encoding="utf-8")
+    return "Now: " + text.split('\ntitle: "', 1)[1].split('"\n', 1)[0]
+
+
+# JEDI with FIRST_RING retitled: the duplicate entry, and related[2]'s title (line 61) a stale copy.
+JEDI_FINDINGS = [("SL507", 47, 12, 47, 103, 2), ("SL505", 60, 11, 60, 54, 2)]
+JEDI_STALE = (
+    f'related[2] is a stale copy of {FIRST_RING} (title differs): title is "{FIRST_RING_TITLE}" but {FIRST_RING} '
+    f'now has "Now: {FIRST_RING_TITLE}"'
+)
 
 
 async def start(workspace: Path, capabilities: str = "neovim@v0.7.0", **options: object) -> LanguageClient:
@@ -101,6 +128,21 @@ async def diagnostics_when(
             await asyncio.sleep(0.02)
 
 
+async def complete_diagnostics(client: LanguageClient, uri: str) -> Sequence[types.Diagnostic]:
+    """The diagnostics of an open document with its cross-document findings: not those published first, while the
+    corpus loads (its own findings only). A request about the document waits for the corpus and its complete
+    diagnostics, which are published before the answer comes."""
+    async with asyncio.timeout(WAIT):
+        await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+    return client.diagnostics[uri]
+
+
 async def until(condition: Callable[[], bool]) -> None:
     async with asyncio.timeout(WAIT):
         while not condition():
@@ -138,16 +180,23 @@ def cli_findings(workspace: Path, name: str) -> list[tuple]:
 # Diagnostics ---------------------------------------------------------------------------------------------------
 
 
-async def test_open_publishes_what_the_cli_reports_with_exact_ranges_codes_and_links(client, workspace):
-    uri = open_document(client, workspace / JEDI)
-    found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+async def test_open_publishes_what_the_cli_reports_with_exact_ranges_codes_and_links(workspace):
+    retitle(workspace)
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / JEDI)
+        found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+    finally:
+        await client.shutdown_session()
+        await client.stop()
     assert [(*row, d.message) for row, d in zip(summary(found), found, strict=True)] == cli_findings(workspace, JEDI)
-    stale = found[0]
-    assert summary(found) == [("SL505", 28, 11, 28, 67, 2), ("SL507", 47, 12, 47, 103, 2)]
-    assert stale.message.startswith(
-        "related[0] is a stale copy of 2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md "
-        "(title, publishedDateTime differ): title is "
+    assert summary(found) == JEDI_FINDINGS
+    duplicate, stale = found
+    assert duplicate.message == (
+        "related[1] → https://breakingdefense.com/2020/05/exclusive-dods-cio-makes-case-for-sticking-with-jedi/ "
+        "names the same address again (already related[0])"
     )
+    assert stale.message == JEDI_STALE
     assert stale.source == "seedlint"
     assert stale.code_description is not None
     documentation = Path(stale.code_description.href.removeprefix("file://"))
@@ -207,11 +256,12 @@ async def test_a_retitle_reports_stale_copies_in_the_documents_that_copy_it_and_
 
 async def test_the_configuration_of_the_documents_project_is_honoured(workspace):
     (workspace / "seedlint.toml").write_text('paths = ["."]\nignore = ["SL507"]\nseverity = { SL505 = "error" }\n')
+    retitle(workspace)
     client = await start(workspace)
     try:
         uri = open_document(client, workspace / JEDI)
         found = await diagnostics_when(client, uri, has("SL505"))
-        assert summary(found) == [("SL505", 28, 11, 28, 67, 1)]
+        assert summary(found) == [("SL505", 60, 11, 60, 54, 1)]
     finally:
         await client.shutdown_session()
         await client.stop()
@@ -219,6 +269,7 @@ async def test_the_configuration_of_the_documents_project_is_honoured(workspace)
 
 async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_serving(workspace):
     (workspace / "seedlint.toml").write_text('paths = ["."]\nfuture-tolerance-days = -5\n')
+    retitle(workspace)
     client = await start(workspace)
     try:
         uri = open_document(client, workspace / JEDI)
@@ -238,7 +289,8 @@ async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_servin
                 text_document=types.TextDocumentIdentifier(uri=uri_of(workspace / "seedlint.toml"))
             )
         )
-        await diagnostics_when(client, uri, has("SL505", "SL507"))
+        found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+        assert summary(found) == JEDI_FINDINGS
     finally:
         await client.shutdown_session()
         await client.stop()
@@ -260,8 +312,9 @@ async def test_a_binary_text_and_a_huge_text_are_findings_not_a_dead_server(clie
     assert [(d.code, d.message) for d in found] == [
         ("SL002", "file is 11,000,017 bytes; documents over 10,485,760 bytes are not parsed")
     ]
-    uri = open_document(client, workspace / JEDI)  # still serving
-    await diagnostics_when(client, uri, has("SL505"))
+    uri = open_document(client, workspace / JEDI)  # still serving, with the cross-document findings
+    found = await diagnostics_when(client, uri, has("SL507"))
+    assert summary(found) == JEDI_FINDINGS[:1]
 
 
 @pytest.mark.parametrize(("encoding", "end"), [("utf-16", 22), ("utf-8", 25), ("utf-32", 21)])
@@ -298,6 +351,7 @@ async def test_the_expectation_is_what_the_cli_writes(workspace, capsys, monkeyp
     """The expectation above is the engine's own run; the JSON of `seedlint check` says the same."""
     from seedlint.cli import main
 
+    retitle(workspace)
     monkeypatch.chdir(workspace)
     with pytest.raises(SystemExit):
         main(["check", ".", "--output-format", "json", "--no-cache"])
@@ -305,6 +359,39 @@ async def test_the_expectation_is_what_the_cli_writes(workspace, capsys, monkeyp
     assert [(d["code"], d["line"] - 1, d["column"] - 1, d["end_line"] - 1, d["end_column"] - 1) for d in reported] == [
         row[:5] for row in cli_findings(workspace, JEDI)
     ]
+    assert [(d["code"], d["message"]) for d in reported][1] == ("SL505", JEDI_STALE)
+
+
+async def test_a_fix_of_a_copy_that_its_target_would_not_follow_is_held_as_seedlint_check_holds_it(workspace):
+    """A related entry copies its target: fixing the copy alone would make it say what the target does not. As
+    `seedlint check` of the one file says, the finding stays, without a fix, and says why (the document's own value
+    keeps its fix)."""
+    copied = "Azure Database for MariaDB Azure Defender in general availability"
+    entity = "Azure Database for MariaDB &amp; Azure Defender in general availability"
+    for path in workspace.glob("*.md"):  # the target and its 9 exact copies, all with the entity
+        text = path.read_text(encoding="utf-8")
+        if copied in text:
+            path.write_text(text.replace(copied, entity), encoding="utf-8")
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / LARGE_STORAGE)
+        [held] = [d for d in await complete_diagnostics(client, uri) if d.code == "SL402"]
+        assert summary([held]) == [("SL402", 23, 39, 23, 44, 2)]
+        assert held.message == (
+            "related[0].title contains an HTML entity left in plain text: `&amp;` (&); write the characters "
+            f"themselves (not fixed: this entry copies {DEFENDER}, whose title would stay as it is; fix it there, "
+            "or in neither)"
+        )
+        assert held.data == {"name": "html-entity", "fixable": False}
+        assert [a.title for a in await actions_at(client, uri, held)] == [
+            "SL402: suppress this finding (# seedlint: ignore[SL402])"
+        ]
+        target_uri = open_document(client, workspace / DEFENDER)
+        [own] = [d for d in await complete_diagnostics(client, target_uri) if d.code == "SL402"]
+        assert own.data == {"name": "html-entity", "fixable": True}  # the target's own value: fixed there
+    finally:
+        await client.shutdown_session()
+        await client.stop()
 
 
 # Code actions --------------------------------------------------------------------------------------------------
@@ -463,39 +550,132 @@ async def test_hover_on_a_rule_code_shows_its_documentation(client, workspace):
     )
 
 
-async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(client, workspace):
+async def hover_text(client: LanguageClient, uri: str, position: types.Position) -> str:
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.kind == types.MarkupKind.Markdown
+    return hover.contents.value
+
+
+async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(workspace):
+    retitle(workspace)
+    client = await start(workspace)
+    try:
+        path = workspace / JEDI
+        text = path.read_text(encoding="utf-8")
+        uri = open_document(client, path, text)
+        await diagnostics_when(client, uri, has("SL505"))
+        shown = await hover_text(client, uri, position_of(text, f'  - title: "{FIRST_RING_TITLE}"', 6))
+        assert shown == (
+            f"related[2] → **{FIRST_RING}** (`{FIRST_RING}`)\n\n"
+            "**Stale copy**: title differs.\n\n"
+            f'- title here: "{FIRST_RING_TITLE}"\n'
+            f'- title in {FIRST_RING} now: "Now: {FIRST_RING_TITLE}"'
+        )
+        # Named by another spelling of its address (no document has this one as written): the hover says so.
+        address = "https://www.thurrott.com/podcasts/235977/first-ring-daily-live-return-of-the-jedi"
+        change_document(client, uri, 2, text.replace(f'webUrl: "{address}"', f'webUrl: "{address}?utm_source=rss"', 1))
+        found = await diagnostics_when(client, uri, has("SL312"))
+        [stale] = [d for d in found if d.code == "SL505"]
+        assert f"stale copy of {FIRST_RING} (at {address}, another spelling of this address)" in stale.message
+        shown = await hover_text(client, uri, position_of(text, f'  - title: "{FIRST_RING_TITLE}"', 6))
+        assert shown.startswith(
+            f"related[2] → **{FIRST_RING}** (`{FIRST_RING}`), at {address} (another spelling of this address)\n\n"
+            "**Stale copy**: title differs.\n\n"
+        )
+        clean = workspace / LARGE_STORAGE
+        clean_text = clean.read_text(encoding="utf-8")
+        clean_uri = open_document(client, clean, clean_text)
+        await diagnostics_when(client, clean_uri, has("SL608"))
+        shown = await hover_text(client, clean_uri, position_of(clean_text, "related:\n  - title:", 14))
+        assert shown == (
+            f"related[0] → **{DEFENDER}** (`{DEFENDER}`)\n\nUp to date: its copied fields match the document."
+        )
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+BREAKING_DEFENSE = "https://breakingdefense.com/2020/05/exclusive-dods-cio-makes-case-for-sticking-with-jedi/"
+
+
+async def test_an_address_two_captures_share_names_both_in_hover_definition_and_references_and_none_is_picked(
+    client, workspace
+):
     path = workspace / JEDI
     text = path.read_text(encoding="utf-8")
     uri = open_document(client, path, text)
-    await diagnostics_when(client, uri, has("SL505"))
-    at = position_of(text, "related:\n  - title:", 14)
-    hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
+    await diagnostics_when(client, uri, has("SL507"))
+    earlier, later = JEDI_CAPTURES
+
+    def ambiguous(index: int, states: tuple[str, str], verdict: str) -> str:
+        return (
+            f"related[{index}] → {BREAKING_DEFENSE}\n\n"
+            "names 2 documents at that address (captures of one article: SL508); which one it describes is not "
+            f"guessed:\n\n- **{earlier}** (`{earlier}`): {states[0]}\n- **{later}** (`{later}`): {states[1]}\n\n"
+            f"{verdict}"
+        )
+
+    first = position_of(text, "related:\n  - title:", 14)
+    second = position_of(text, '  - title: "EXCLUSIVE: DoD CIO', 6)
+    match, differ = "its copied fields match this entry", "title, publishedDateTime differ"
+    assert await hover_text(client, uri, first) == ambiguous(0, (match, differ), "Up to date: it copies one of them.")
+    assert await hover_text(client, uri, second) == ambiguous(1, (differ, match), "Up to date: it copies one of them.")
+    # Go to definition offers both captures, at their titles.
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=first)
     )
-    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    target = "2020-05-06-exclusive-dod-cio-makes-case-for-sticking-with-jedi.md"
-    lines = hover.contents.value.split("\n")
-    assert lines[:3] == [
-        f"related[0] → **{target}** (`{target}`)",
-        "",
-        "**Stale copy**: title, publishedDateTime differ.",
+    assert isinstance(found, list)
+    assert [(location.uri, location.range.start.line, location.range.start.character) for location in found] == [
+        (uri_of(workspace / earlier), 2, 7),
+        (uri_of(workspace / later), 2, 7),
     ]
-    target_text = (workspace / target).read_text(encoding="utf-8")
-    title_now = target_text.split('\ntitle: "', 1)[1].split('"\n', 1)[0]
-    assert f'- title in {target} now: "{title_now}"' in lines
-    clean = workspace / LARGE_STORAGE
-    clean_text = clean.read_text(encoding="utf-8")
-    clean_uri = open_document(client, clean, clean_text)
-    await diagnostics_when(client, clean_uri, has("SL608"))
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=clean_uri),
-            position=position_of(clean_text, "related:\n  - title:", 14),
+    found = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=first,
+            context=types.ReferenceContext(include_declaration=True),
         )
     )
-    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    assert hover.contents.value == (
-        f"related[0] → **{DEFENDER}** (`{DEFENDER}`)\n\nUp to date: its copied fields match the document."
+    assert found is not None
+    # Both captures (the declarations), then every related entry in the corpus at that address.
+    entries = [
+        (document.name, number, 12)
+        for document in sorted(workspace.glob("*.md"))
+        for number, line in enumerate(document.read_text(encoding="utf-8").splitlines())
+        if line == f'    webUrl: "{BREAKING_DEFENSE}"'
+    ]
+    assert len(entries) == 6
+    assert [(Path(at.uri).name, at.range.start.line, at.range.start.character) for at in found] == [
+        (earlier, 2, 7),
+        (later, 2, 7),
+        *entries,
+    ]
+    # An entry that copies neither capture is a stale copy of none of them: said, with no fix and no target picked.
+    edited = text.replace(
+        'related:\n  - title: "EXCLUSIVE: DoD’s CIO', 'related:\n  - title: "EXCLUSIVE: The DoD’s CIO', 1
+    )
+    change_document(client, uri, 2, edited)
+    found = await diagnostics_when(client, uri, has("SL505"))
+    [stale] = [d for d in found if d.code == "SL505"]
+    assert summary([stale]) == [("SL505", 28, 11, 28, 71, 2)]
+    assert stale.message == (
+        f"related[0] → {BREAKING_DEFENSE} copies none of the 2 documents at that address ({earlier}: title differs; "
+        f"{later}: title, publishedDateTime differ); which capture it should copy is not guessed (SL508), so there "
+        "is no fix"
+    )
+    assert stale.data == {"name": "related-stale-copy", "fixable": False}
+    verdict = "**Stale copy**: it copies none of them (no fix: which one it should copy is not guessed)."
+    assert await hover_text(client, uri, first) == ambiguous(0, ("title differs", differ), verdict)
+    # A capture's own entry at that address is a self-reference, whoever else has the address.
+    capture = workspace / earlier
+    capture_text = capture.read_text(encoding="utf-8")
+    capture_uri = open_document(client, capture, capture_text)
+    await diagnostics_when(client, capture_uri, has("SL506"))
+    assert await hover_text(client, capture_uri, position_of(capture_text, "related:\n  - title:", 14)) == (
+        f"related[0] → {BREAKING_DEFENSE}\n\nis this document's own address (also the address of **{later}**: SL508)"
     )
 
 
@@ -651,6 +831,42 @@ async def test_completion_offers_the_corpus_addresses_for_a_related_webUrl_and_a
     )
 
 
+async def test_copying_the_fields_picks_no_document_when_the_address_names_two(client, workspace):
+    defender_url = (
+        "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
+    )
+    path = workspace / LARGE_STORAGE
+    text = path.read_text(encoding="utf-8").replace("related:\n", f'related:\n  - webUrl: "{defender_url}"\n', 1)
+    uri = await typed(client, path, text)
+    where = types.Range(start=end_of(text, "  - webUrl: "), end=end_of(text, "  - webUrl: "))
+
+    async def copy_actions() -> list[types.CodeAction]:
+        found = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=where,
+                context=types.CodeActionContext(diagnostics=[], only=["refactor.rewrite"]),
+            )
+        )
+        assert found is not None
+        return [action for action in found if isinstance(action, types.CodeAction)]
+
+    [offered] = await copy_actions()
+    assert offered.title == f"related[0]: copy title, excerpt, publishedDateTime, provider, type from {DEFENDER}"
+    # A second capture of that article appears (unsaved): the address names both, and neither is copied from.
+    copy = workspace / "2021-06-10-new.md"
+    copy_uri = open_document(client, copy, (workspace / DEFENDER).read_text(encoding="utf-8"))
+    await diagnostics_when(client, copy_uri, has("SL508"))
+    assert await copy_actions() == []
+    chosen = await resolved(client, offered)
+    assert chosen.edit is None
+    await until(lambda: bool(client.messages))
+    assert [m.message for m in client.messages] == [
+        f"seedlint: this change is not applied: the entry's address names 2 documents ({DEFENDER}, {copy.name}): "
+        "which one to copy is not guessed"
+    ]
+
+
 # The corpus on disk ----------------------------------------------------------------------------------------------
 
 
@@ -671,6 +887,46 @@ async def test_a_document_deleted_on_disk_leaves_dangling_references_in_the_docu
         "availability/ does not resolve: the corpus has no document at that address (missing or deleted target)"
     )
     assert dangling.range.start.line == 26
+
+
+async def test_a_file_deleted_while_the_corpus_is_read_is_not_kept_in_it(workspace, monkeypatch):
+    """The window the test above can hit on a loaded machine, made certain (in process): the corpus has been read,
+    the deleted document with it, but the project is not loaded yet when the editor says the file was deleted. The
+    change is applied once the corpus is read, not dropped (it was dropped, and the document kept resolving)."""
+    import threading
+
+    from seedlint.server.app import create_server
+
+    server = create_server()
+    logged: list[str] = []
+    monkeypatch.setattr(server, "log", lambda message, kind=None: logged.append(message))
+    monkeypatch.setattr(server, "publish", lambda uri, diagnostics, version: None)
+    monkeypatch.setattr(server.protocol, "client_capabilities", types.ClientCapabilities(), raising=False)
+    server.session.workspace_folders = [workspace]
+    project = server.session.project_for(workspace / LARGE_STORAGE)
+    read, go_on = threading.Event(), threading.Event()
+    rebuild = project.rebuild
+
+    def rebuild_when_told() -> None:  # (in Project.load: every file read, `loaded` not set yet)
+        read.set()
+        assert go_on.wait(WAIT)
+        rebuild()
+
+    monkeypatch.setattr(project, "rebuild", rebuild_when_told)
+    loading = asyncio.ensure_future(server.load_project(project))
+    assert await asyncio.to_thread(read.wait, WAIT)
+    assert DEFENDER in project.results and not project.loaded
+    (workspace / DEFENDER).unlink()
+    server.files_changed([workspace / DEFENDER])
+    go_on.set()
+    await asyncio.wait_for(loading, WAIT)
+    assert project.loaded and project.error is None and logged[0].startswith("seedlint: 27 documents in the corpus")
+    assert DEFENDER not in project.results and len(project.results) == 26
+    defender_url = (
+        "https://azure.microsoft.com/en-us/updates/azure-database-for-mariadb-azure-defender-in-general-availability/"
+    )
+    assert not project.index.resolve(defender_url)
+    server.diagnostics.stop()
 
 
 async def test_code_actions_with_versioned_document_changes_as_vs_code_takes_them(workspace):

@@ -78,7 +78,7 @@ def _capped(code: str, n: int, counts: Counts, messages: list[str]) -> str | Non
     """n findings of `code` in one file: n up to 100, else 100 and one counting the rest."""
     if n <= 100:
         return None if counts[code] == n else f"{counts[code]} {code}, expected {n}"
-    summary = f"{n - 100} more {code} "
+    summary = f"{n - 100:,} more {code} "
     if counts[code] != 101 or not any(m.startswith(summary) for m in messages):
         return f"{counts[code]} {code}, expected 100 and one '{summary}…'"
     return None

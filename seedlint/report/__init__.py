@@ -8,13 +8,14 @@ findings and the records into numbers, `history` does the same at past commits, 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from seedlint import engine
+from seedlint import baseline, engine
 from seedlint.cache import Cache
 from seedlint.config import Config
 from seedlint.discovery import SourceFile
-from seedlint.report.summary import Summary, summarize
+from seedlint.report.summary import Summary, baseline_inventory, summarize
 
 
 @dataclass
@@ -39,7 +40,13 @@ def build(request: Request) -> tuple[Summary, list[str]]:
         run_id=request.run_id,
         keep_checked=True,
     )
-    return summarize(result, request.paths, request.config.related_scope), result.internal_errors
+    summary = summarize(result, request.paths, request.config.related_scope)
+    path = baseline.configured_path(request.config, None)
+    if path is not None:  # (read when the configuration was checked: a bad one is a usage error before this)
+        recorded = baseline.read(path)
+        found = Counter(baseline.keys(result.diagnostics, request.config))
+        summary.baseline = baseline_inventory(recorded, str(path), found)
+    return summary, result.internal_errors
 
 
 __all__ = ["Request", "Summary", "build", "summarize"]

@@ -4,7 +4,7 @@ a field of `Summary` (and the JSON form is that dataclass as plain data), so the
 never disagree.
 
 No rule logic lives here: what is dangling, stale or a near miss is what the rules reported (SL5
-diagnostics); whether an entry names a corpus document is the corpus index's answer (`resolve_key`).
+diagnostics); whether an entry names a corpus document is the corpus index's answer (`Index.resolve`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from seedlint import __version__
-from seedlint.corpus import CorpusIndex, IndexRecord
+from seedlint.baseline import Key
+from seedlint.corpus import CorpusIndex, IndexRecord, RelatedRef, Resolution, differing_fields
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
 from seedlint.registry import FAMILIES
@@ -209,6 +210,18 @@ class Suppressions:
 
 
 @dataclass
+class BaselineInventory:
+    """What the configured baseline file holds, and how much of it the corpus still has."""
+
+    file: str
+    entries: int  # findings recorded in it
+    documents: int
+    still_found: int  # of them, those the corpus still has (the run's findings include them)
+    fixed: int  # recorded, no longer found: the baseline can be refreshed
+    by_code: dict[str, int]
+
+
+@dataclass
 class Commit:
     sha: str
     date: str  # committer date, ISO 8601
@@ -245,8 +258,7 @@ class Summary:
     graph: Graph
     worst: list[WorstDocument]
     suppressions: Suppressions
-    # A baseline (accepted findings) is not a seedlint feature yet: None until one exists.
-    baseline: None = None
+    baseline: BaselineInventory | None = None  # the configured baseline file's findings (accepted ones), if any
     history: History | None = None
     internal_errors: int = 0
     rule_docs: dict[str, str] = field(default_factory=dict)  # code → `seedlint rule CODE` text, for the page
@@ -380,6 +392,17 @@ def summarize(
     )
 
 
+def baseline_inventory(recorded: Counter[Key], file: str, found: Counter[Key]) -> BaselineInventory:
+    """The baseline's findings (`recorded`, as seedlint.baseline reads them) against those of the run."""
+    still = sum(min(count, found[key]) for key, count in recorded.items())
+    by_code = Counter[str]()
+    for (code, _path, _field, _text), count in recorded.items():
+        by_code[code] += count
+    total = sum(recorded.values())
+    documents = len({path for _code, path, _field, _text in recorded})
+    return BaselineInventory(file, total, documents, still, total - still, dict(sorted(by_code.items())))
+
+
 def _rule_counts(diagnostics: list[Diagnostic]) -> list[RuleCount]:
     counts: Counter[str] = Counter()
     documents: dict[str, set[str]] = defaultdict(set)
@@ -454,6 +477,19 @@ def _buckets(values: Iterable[int]) -> list[Bucket]:
     return [Bucket(label, counts[label]) for label in labels]
 
 
+def _edge_target(path: str, ref: RelatedRef, named: Resolution) -> IndexRecord | None:
+    """The document an entry's edge goes to. An address several documents share (captures of one article, SL508)
+    has one edge all the same: to the referring document itself when it is one of them (a self-reference, SL506,
+    as the rules report it), else to the one capture the entry copies when it copies exactly one, else to the
+    first of them by path (a copy of none or of several: a stale copy then names them all)."""
+    if not named.ambiguous:
+        return named.target
+    if path in named.paths():
+        return next(record for record in named.candidates if record.path == path)
+    copied = [record for record in named.candidates if not differing_fields(ref.copied, record.fingerprints)]
+    return copied[0] if len(copied) == 1 else named.candidates[0]
+
+
 def _graph(
     index: CorpusIndex,
     records: dict[str, IndexRecord],
@@ -468,7 +504,7 @@ def _graph(
     stale_targets: Counter[str] = Counter()
     entries = unresolved = missing = outside = with_related = edges = 0
     found: Counter[str] = Counter()
-    resolved: dict[str, IndexRecord | None] = {}
+    resolved: dict[str, Resolution] = {}
     for path, record in records.items():
         related = record.related
         counted = path in reported
@@ -479,12 +515,11 @@ def _graph(
             state = _edge_state(entry_states)
             if ref.key is None or ref.url is None:
                 target = None
-            elif ref.url in resolved:
-                target = resolved[ref.url]
             else:  # a corpus's entries name a few thousand addresses over and over: each resolved once
-                # (an address several captures share: the edge goes to the first of them, by path)
-                named = index.resolve(ref.url, ref.key)
-                target = resolved[ref.url] = named.candidates[0] if named else None
+                named = resolved.get(ref.url)
+                if named is None:
+                    named = resolved[ref.url] = index.resolve(ref.url, ref.key)
+                target = _edge_target(path, ref, named)
             if counted:
                 entries += 1
                 if entry_states:

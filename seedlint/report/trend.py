@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from seedlint import engine, git
+from seedlint import engine, git, revisions
 from seedlint.cache import DiskCache, selection_key, settings_key
 from seedlint.config import Config
 from seedlint.discovery import SourceFile, discover, display_path
@@ -119,29 +119,18 @@ def _extract(root: Path, sha: str, names: list[str], folder: Path) -> None:
 
 def _changes(root: Path, before: str, after: str, relative: list[str]) -> tuple[list[str], list[str]]:
     """The paths a commit added or changed, and those it deleted (renames are a deletion and an addition)."""
-    output = _git(root, "diff", "--no-renames", "--name-status", "-z", before, after, "--", *relative)
-    assert isinstance(output, str)
-    fields = output.split("\0")
-    written: list[str] = []
-    deleted: list[str] = []
-    for status, name in zip(fields[0::2], fields[1::2], strict=False):
-        if not name:
-            continue
-        (deleted if status.startswith("D") else written).append(name)
-    return written, deleted
+    try:
+        return revisions.changes_between(root, before, after, relative)
+    except git.GitError as error:
+        raise HistoryError(f"--history: {error}") from None
 
 
 def _blobs(root: Path, sha: str, relative: list[str]) -> dict[str, str]:
     """Path → blob id of every regular file under the paths at commit `sha` (links and submodules left out)."""
-    output = _git(root, "ls-tree", "-r", "-z", sha, "--", *relative)
-    assert isinstance(output, str)
-    found: dict[str, str] = {}
-    for entry in filter(None, output.split("\0")):
-        meta, name = entry.split("\t", 1)
-        mode, kind, blob = meta.split()
-        if kind == "blob" and mode in ("100644", "100755"):
-            found[name] = blob
-    return found
+    try:
+        return revisions.regular_blobs(root, sha, relative)
+    except git.GitError as error:
+        raise HistoryError(f"--history: {error}") from None
 
 
 def _work_tree_blobs(root: Path, names: set[str]) -> dict[str, str]:
@@ -188,7 +177,7 @@ class _Versions:
             return SourceFile.at(self.root / name, shown)
         if blob is None:  # not a file of the commit's tree (cannot happen for what git archive wrote)
             return SourceFile(source.location, shown, source.absolute)
-        version = self.folder / "blobs" / blob[:2] / blob / posixpath.basename(name)
+        version = revisions.version_path(self.folder / "blobs", blob, name)
         if not version.exists():
             version.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source.location, version)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from typing import TextIO
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -20,6 +21,21 @@ from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.escaping import inert, json_inert, xml_inert
 from seedlint.reporters.text import rule_statistics
 from seedlint.rules import all_rules
+
+
+def fingerprints(diagnostics: list[Diagnostic]) -> list[str]:
+    """A stable identity per finding, for the CI systems that follow findings from one run to the next (GitLab's
+    merge-request widget, GitHub code scanning): its document, rule, field path and offending text
+    (seedlint/locus.py), not its line (which moves when lines are added above) nor its message (which quotes
+    other documents), and which occurrence of that it is in the report (identities must be unique)."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    found = []
+    for d in diagnostics:
+        identity = (d.path, d.code, d.locus, d.text_key) if d.locus or d.text_key else (d.path, d.code, d.message)
+        seen[identity] += 1
+        material = "\0".join([*identity, str(seen[identity])])
+        found.append(hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest())
+    return found
 
 
 def write_json(data: object, stream: TextIO, indent: int | None = 2) -> None:
@@ -96,7 +112,7 @@ def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> 
         ],
     }
     results = []
-    for d in diagnostics:
+    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True):
         item = d.to_dict()
         results.append(
             {
@@ -117,6 +133,7 @@ def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> 
                         }
                     }
                 ],
+                "partialFingerprints": {"seedlintFinding/v1": fingerprint},
             }
         )
     log = {
@@ -170,11 +187,11 @@ _GITLAB_SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
 def gitlab(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
-    """GitLab Code Quality JSON. The fingerprint leaves out the line, so a finding keeps its identity when
-    lines above it move."""
+    """GitLab Code Quality JSON. The fingerprint (see `fingerprints`) leaves out the line and the message, so a
+    finding keeps its identity when lines above it move or the document it copies changes again: GitLab then
+    shows a merge request's new findings as new, and no old one as fixed and found again."""
     report = []
-    for d in diagnostics:
-        fingerprint = hashlib.sha256(f"{d.path}\0{d.code}\0{d.message}".encode()).hexdigest()
+    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True):
         report.append(
             {
                 "description": f"{d.code} {d.message}",

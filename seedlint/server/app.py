@@ -95,6 +95,10 @@ class SeedlintServer(LanguageServer):
             )
             # Who an edit affects: made now, outside the event loop, rather than on the first edit.
             asyncio.get_running_loop().run_in_executor(None, project.reverse_maps)
+            if project.changed_while_loading:
+                changed = sorted(project.changed_while_loading)
+                project.changed_while_loading.clear()
+                self.project_files_changed(project, changed)
         finally:
             if progress and not self.diagnostics.stopped:  # (after shutdown nothing more is sent)
                 self.work_done_progress.end(token, types.WorkDoneProgressEnd())
@@ -117,25 +121,32 @@ class SeedlintServer(LanguageServer):
 
     def files_changed(self, paths: list[Path]) -> None:
         """Documents changed on disk (not through the editor's buffers): their saved results again."""
-        open_paths = {document.path for document in self.session.documents.values()}
         for project in list(self.session.projects.values()):
-            if not project.loaded or project.error is not None:
+            if project.error is not None:
                 continue
-            wanted = [path for path in paths if path not in open_paths]
-            before = {path: project.results.get(path) for p in wanted if (path := self._display(project, p))}
-            changed = project.refresh(wanted)
-            self.session.forget_saved(project, changed)
-            for document in self.session.documents.values():
-                document.outside = False  # a new file may make a document part of the corpus
-            for path in changed:
-                old, new = before.get(path), project.results.get(path)
-                self.diagnostics.spread(
-                    project, old.record if old is not None else None, new.record if new is not None else None
-                )
-            if changed:
-                for uri, document in self.session.documents.items():
-                    if document.project is project:
-                        self.diagnostics.schedule(uri, 0)
+            if not project.loaded:  # the corpus is being read, perhaps past these files already: again once read
+                project.changed_while_loading.update(paths)
+                continue
+            self.project_files_changed(project, paths)
+
+    def project_files_changed(self, project: Project, paths: list[Path]) -> None:
+        """Files changed on disk, for one loaded project: read again, and the documents they affect checked."""
+        open_paths = {document.path for document in self.session.documents.values()}
+        wanted = [path for path in paths if path not in open_paths]
+        before = {path: project.results.get(path) for p in wanted if (path := self._display(project, p))}
+        changed = project.refresh(wanted)
+        self.session.forget_saved(project, changed)
+        for document in self.session.documents.values():
+            document.outside = False  # a new file may make a document part of the corpus
+        for path in changed:
+            old, new = before.get(path), project.results.get(path)
+            self.diagnostics.spread(
+                project, old.record if old is not None else None, new.record if new is not None else None
+            )
+        if changed:
+            for uri, document in self.session.documents.items():
+                if document.project is project:
+                    self.diagnostics.schedule(uri, 0)
 
     @staticmethod
     def _display(project: Project, path: Path) -> str | None:
@@ -233,7 +244,9 @@ def create_server() -> SeedlintServer:
             return
         document = session.documents.get(params.text_document.uri)
         project = document.project if document is not None else None
-        if document is not None and document.path is not None and project is not None and project.loaded:
+        if document is not None and document.path is not None and project is not None and not project.loaded:
+            project.changed_while_loading.add(document.path)  # (the corpus being read may hold the older text)
+        elif document is not None and document.path is not None and project is not None:
             project.refresh([document.path])  # the saved corpus now holds this text
             if document.state is not None:
                 session.forget_saved(project, [document.state.source.display_path])
@@ -270,7 +283,7 @@ def create_server() -> SeedlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @guarded(server, None)
-    async def definition(params: types.DefinitionParams) -> types.Location | None:
+    async def definition(params: types.DefinitionParams) -> types.Location | list[types.Location] | None:
         return await server.navigation.definition(params)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)

@@ -37,6 +37,9 @@ class Project:
     results: dict[str, Checked] = field(default_factory=dict)  # each corpus file's result, as saved on disk
     index: CorpusIndex = field(default_factory=lambda: CorpusIndex([]))
     cache: Cache = NO_CACHE
+    # Files changed on disk before the corpus was read: the reading may have seen them before the change, so they
+    # are read again once it ends (see SeedlintServer.load_project).
+    changed_while_loading: set[Path] = field(default_factory=set)
     # Who a change affects (see Session.affected), made when first needed: not on the way to the first diagnostics.
     _reverse: tuple[dict[str, set[str]], dict[str, set[str]], dict[int, set[str]]] | None = None
 

@@ -24,6 +24,7 @@ from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile, display_path
 from seedlint.document import Document, load_content, load_document
 from seedlint.results import Checked
+from seedlint.rules import related
 from seedlint.server.project import OverlayIndex, Project, find_project, new_project
 
 DOCUMENTS_KEPT = 32  # parsed documents of the saved corpus kept for positions (each is far larger than its file)
@@ -203,6 +204,8 @@ class Session:
                 for key in [key for key in result.positioned if key not in used]:
                     del result.positioned[key]
         selected = selection.reported(diagnostics, results, corpus.document if corpus is not None else load, config)
+        if corpus is not None:  # as `seedlint check` of these files: a copy's fix its target would not follow is held
+            selected = related.hold_copy_fixes(selected, corpus)
         by_path: dict[str, list[Diagnostic]] = {path: [] for path in paths}
         for diagnostic in selected:
             by_path.setdefault(diagnostic.path, []).append(diagnostic)

@@ -16,7 +16,7 @@ import yaml
 from lsprotocol import types
 
 from seedlint import fixer, suppressions
-from seedlint.corpus import COPIED_FIELDS
+from seedlint.corpus import COPIED_FIELDS, NOTHING, Resolution
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.document import Document, parse_document
 from seedlint.edits import double_quoted, render_scalar
@@ -174,18 +174,24 @@ class Actions:
             )
         return types.WorkspaceEdit(changes={document.uri: [change]})
 
-    def target_of(self, document: OpenDocument, index: int) -> tuple[str, Document | None] | None:
-        """(file name, document) of what related[index] names, when it resolves."""
+    def named(self, document: OpenDocument, index: int) -> Resolution:
+        """What related[index] names, with the open documents' unsaved texts laid over the saved corpus."""
         state, project = document.state, document.project
         record = state.checked.record if state is not None else None
         if record is None or project is None:
-            return None
+            return NOTHING
         ref = next((r for r in record.related if r.index == index), None)
         texts = self.session.open_texts(project)
-        target = self.session.overlay(project, texts).resolve(ref.url, ref.key).target if ref is not None else None
-        if target is None or (state is not None and target.path == state.source.display_path):
+        return self.session.overlay(project, texts).resolve(ref.url, ref.key) if ref is not None else NOTHING
+
+    def target_of(self, document: OpenDocument, index: int) -> tuple[str, Document | None] | None:
+        """(file name, document) of what related[index] names, when it names one document but its own (an address
+        several captures share names none of them: which one to copy is not guessed)."""
+        state, project = document.state, document.project
+        target = self.named(document, index).target
+        if target is None or project is None or (state is not None and target.path == state.source.display_path):
             return None
-        text = texts.get(target.path)
+        text = self.session.open_texts(project).get(target.path)
         return target.name, text.document if text is not None else self.session.saved_document(project, target.path)
 
     def missing(self, document: OpenDocument, index: int) -> Any:
@@ -207,6 +213,14 @@ class Actions:
         found = self.target_of(document, index)
         doc = state.document
         if found is None or found[1] is None or found[1].data is None or doc.data is None or doc.text is None:
+            named = self.named(document, index)
+            if named.ambiguous:
+                return state.text, (
+                    f"the entry's address names {len(named.candidates)} documents "
+                    f"({', '.join(c.name for c in named.candidates)}): which one to copy is not guessed"
+                )
+            if named and state.source.display_path in named.paths():
+                return state.text, "the entry names this document itself"
             return state.text, "the entry names no document of the corpus"
         target = found[1].data
         entry_node = doc.locate(("related", index))[1]

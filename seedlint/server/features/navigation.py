@@ -1,7 +1,8 @@
 """Navigation in the corpus: hover (a rule code's documentation; a related entry's target and whether the copy
 is stale), go to definition (a related entry → the document it names), find references (the documents that
 copy a document). Resolution is the corpus index's, with open documents' unsaved texts laid over the saved
-corpus, as for the diagnostics."""
+corpus, as for the diagnostics. An address several documents share (captures of one article, SL508) names all
+of them: hover lists them, definition and references go to each; none is picked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from seedlint.corpus import IndexRecord, differing_fields
+from seedlint.corpus import IndexRecord, Resolution, differing_fields
 from seedlint.document import Document
 from seedlint.registry import FAMILIES
 from seedlint.rules import find_rule
@@ -68,11 +69,20 @@ class Navigation:
         ref = next((r for r in record.related if r.index == index), None) if record is not None else None
         if ref is None or ref.url is None:
             return f"related[{index}] has no webUrl: it links nowhere"
-        target = self.resolve(project, ref.url, ref.key)
-        if target is None:
+        found = self.resolve(project, ref.url, ref.key)
+        if not found:
             return f"related[{index}] → {ref.url}\n\nresolves to no document of the corpus"
+        own = state.source.display_path
+        if own in found.paths():  # SL506, never also a stale copy
+            others = ", ".join(f"**{o.name}**" for o in found.candidates if o.path != own)
+            also = f" (also the address of {others}: SL508)" if others else ""
+            return f"related[{index}] → {ref.url}\n\nis this document's own address{also}"
+        target = found.target
+        if target is None:
+            return self.ambiguous_help(index, ref.url, ref.copied, found)
         differing = differing_fields(ref.copied, target.fingerprints)
-        lines = [f"related[{index}] → **{target.name}** (`{target.path}`)", ""]
+        spelled = "" if found.exact else f", at {target.url} (another spelling of this address)"
+        lines = [f"related[{index}] → **{target.name}** (`{target.path}`){spelled}", ""]
         if not differing:
             lines.append("Up to date: its copied fields match the document.")
             return "\n".join(lines)
@@ -90,9 +100,40 @@ class Navigation:
             ]
         return "\n".join(lines)
 
+    @staticmethod
+    def ambiguous_help(index: int, url: str, copied: bytes, found: Resolution) -> str:
+        """An address several documents share (captures of one article): each of them, and whether the entry copies
+        it. Which one the entry describes is not guessed; it is stale only when it copies none (as SL505 says)."""
+        lines = [
+            f"related[{index}] → {url}",
+            "",
+            f"names {len(found.candidates)} documents at that address (captures of one article: SL508); "
+            "which one it describes is not guessed:",
+            "",
+        ]
+        copies = 0
+        for candidate in found.candidates:
+            differing = differing_fields(copied, candidate.fingerprints)
+            copies += not differing
+            state = (
+                f"{', '.join(differing)} differ{'s' if len(differing) == 1 else ''}"
+                if differing
+                else "its copied fields match this entry"
+            )
+            lines.append(f"- **{candidate.name}** (`{candidate.path}`): {state}")
+        lines.append("")
+        lines.append(
+            "Up to date: it copies one of them."
+            if copies
+            else "**Stale copy**: it copies none of them (no fix: which one it should copy is not guessed)."
+        )
+        return "\n".join(lines)
+
     # Definition and references ------------------------------------------------------------------------------
 
-    async def definition(self, params: types.DefinitionParams) -> types.Location | None:
+    async def definition(self, params: types.DefinitionParams) -> types.Location | list[types.Location] | None:
+        """The document a related entry names, at its title; every one of them when its address names several
+        (captures of one article: which one the entry describes is not guessed)."""
         found = await self._at(params.text_document.uri, params.position)
         if found is None:
             return None
@@ -102,37 +143,43 @@ class Navigation:
         if index is None or record is None or document.project is None:
             return None
         ref = next((r for r in record.related if r.index == index), None)
-        target = self.resolve(document.project, ref.url, ref.key) if ref is not None else None
-        return self.location(document.project, target.path, ("title",)) if target is not None else None
+        targets = self.resolve(document.project, ref.url, ref.key).candidates if ref is not None else ()
+        located = [self.location(document.project, target.path, ("title",)) for target in targets]
+        locations = [location for location in located if location is not None]
+        return locations[0] if len(locations) == 1 else locations or None
 
     async def references(self, params: types.ReferenceParams) -> list[types.Location]:
-        """The documents that copy this document (or, on a related entry, the document that entry names)."""
+        """The documents that copy this document (or, on a related entry, the document that entry names: every one
+        of them when its address names several)."""
         found = await self._at(params.text_document.uri, params.position)
         if found is None:
             return []
         document, state, offset = found
         project = document.project
         assert project is not None
-        target = state.checked.record
+        own = state.checked.record
+        targets: tuple[IndexRecord, ...] = (own,) if own is not None else ()
         index = related_index(state.document, offset)
-        if index is not None and target is not None:
-            ref = next((r for r in target.related if r.index == index), None)
-            target = self.resolve(project, ref.url, ref.key) if ref is not None else None
-        if target is None:
+        if index is not None and own is not None:
+            ref = next((r for r in own.related if r.index == index), None)
+            targets = self.resolve(project, ref.url, ref.key).candidates if ref is not None else ()
+        if not targets:
             return []
         texts = self.session.open_texts(project)
         index_now = self.session.overlay(project, texts)
+        aliases = {alias for target in targets for alias in target.aliases}
+        wanted = {target.path for target in targets}
         candidates: set[str] = set()
-        for alias in target.aliases:
+        for alias in aliases:
             candidates |= project.referrers.get(alias, set())
         candidates |= set(texts)
         locations = []
         if params.context.include_declaration:
-            locations.append(self.location(project, target.path, ("title",)))
+            locations += [self.location(project, target.path, ("title",)) for target in targets]
         for path in sorted(candidates):
             record = self.session.record(project, path, texts)
             for ref in record.related if record is not None else ():
-                if ref.key in target.aliases and target.path in index_now.resolve(ref.url, ref.key).paths():
+                if ref.key in aliases and wanted.intersection(index_now.resolve(ref.url, ref.key).paths()):
                     locations.append(self.location(project, path, ("related", ref.index, "webUrl")))
             if len(locations) >= MOST_REFERENCES:
                 self.server.log(f"seedlint: more than {MOST_REFERENCES} references; the first are listed")
@@ -141,9 +188,10 @@ class Navigation:
 
     # Helpers ---------------------------------------------------------------------------------------------
 
-    def resolve(self, project: Project, url: str | None, key: str | None) -> IndexRecord | None:
-        """The one document a related entry names (None when it names none, or several captures)."""
-        return self.session.overlay(project, self.session.open_texts(project)).resolve(url, key).target
+    def resolve(self, project: Project, url: str | None, key: str | None) -> Resolution:
+        """What a related entry names, with the open documents' unsaved texts laid over the saved corpus: no
+        document, one, or several captures of one article at that address (never one of them picked)."""
+        return self.session.overlay(project, self.session.open_texts(project)).resolve(url, key)
 
     def document_of(self, project: Project, path: str) -> Document | None:
         text = self.session.open_texts(project).get(path)

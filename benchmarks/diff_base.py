@@ -1,0 +1,114 @@
+"""What the hooks cost: `seedlint check --diff-base HEAD` after one commit's worth of change, on a real corpus.
+
+    python benchmarks/diff_base.py CORPUS [--work DIR]
+
+CORPUS is a folder of documents (e.g. ../shared/corpus/azure-news); it is copied into a fresh git repository
+(one commit), never changed. Each line is one `seedlint` process (wall time), in this order, with the cache the
+runs before it left:
+
+  check, cold                   `seedlint check`, empty cache (every core)
+  check, warm                   the same again (answered from the last report)
+  write baseline                `check --write-baseline` (warm)
+  diff-base, nothing changed    `check --diff-base HEAD`, first time: the run at HEAD reads every cached result
+  diff-base, again              the same again (both runs answered from their last reports)
+  title edited: check           a document's title changed (its copies go stale): plain `check`
+  title edited: diff-base       `check --diff-base HEAD` on that change (what the hook does)
+  title edited: diff-base again the same again
+  deleted: diff-base            a referenced document deleted instead (`git rm`): lost addresses, a full run
+  diff-base, --no-cache         the deletion, without a cache (CI on an untrusted pull request): both runs cold,
+                                the run at HEAD reusing the current run's results in memory
+
+Nothing here asserts a time: the figures are printed for people to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "b",
+    "GIT_AUTHOR_EMAIL": "b@b",
+    "GIT_COMMITTER_NAME": "b",
+    "GIT_COMMITTER_EMAIL": "b@b",
+    "NO_COLOR": "1",
+}
+
+
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=folder, env=ENV, check=True, capture_output=True, text=True).stdout
+
+
+def timed(label: str, folder: Path, *args: str) -> str:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "seedlint", *args], cwd=folder, env=ENV, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - start
+    last = (done.stdout.strip().splitlines() or [""])[-1]
+    print(f"{label:<32} {elapsed:6.2f} s   exit {done.returncode}   {last[:110]}", flush=True)
+    return done.stdout
+
+
+def referenced(folder: Path) -> Path:
+    """A document whose address another document's related list names (its title copied there)."""
+    texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in sorted(folder.glob("*.md"))}
+    addresses = {}
+    for path, text in texts.items():
+        match = re.search(r'^webUrl: "?([^"\n]+)"?$', text, re.M)
+        if match:
+            addresses[match.group(1)] = path
+    for text in texts.values():
+        for url in re.findall(r'^    webUrl: "?([^"\n]+)"?$', text, re.M):
+            if url in addresses:
+                return addresses[url]
+    raise SystemExit("no document of the corpus is referenced by another")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--work", type=Path, help="where the repository is made (default: a temporary folder)")
+    options = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="seedlint-diff-base-", dir=options.work))
+    try:
+        site = work / "site"
+        shutil.copytree(options.corpus, site / "_news")
+        (site / "seedlint.toml").write_text('paths = ["_news"]\nbaseline = "seedlint-baseline.json"\n')
+        (site / ".gitignore").write_text(".seedlint_cache/\n")
+        documents = len(list((site / "_news").glob("*.md")))
+        print(f"{options.corpus}: {documents:,} documents, {os.cpu_count()} cores")
+        git(site, "init", "-q")
+        timed("check, cold", site, "check", "--no-baseline")
+        timed("check, warm", site, "check", "--no-baseline")
+        timed("write baseline", site, "check", "--write-baseline")
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", "corpus")
+        timed("diff-base, nothing changed", site, "check", "--diff-base", "HEAD")
+        timed("diff-base, again", site, "check", "--diff-base", "HEAD")
+        target = referenced(site / "_news")
+        text = target.read_text(encoding="utf-8")
+        retitled = re.sub(r'^title: "(.*)"$', r'title: "\1 (updated)"', text, count=1, flags=re.M)
+        assert retitled != text, f"{target}: no double-quoted title"
+        target.write_text(retitled, encoding="utf-8")
+        timed("title edited: check", site, "check")
+        timed("title edited: diff-base", site, "check", "--diff-base", "HEAD")
+        timed("title edited: diff-base again", site, "check", "--diff-base", "HEAD")
+        git(site, "checkout", "-q", "--", ".")
+        git(site, "rm", "-q", str(target.relative_to(site)))
+        timed("deleted: diff-base", site, "check", "--diff-base", "HEAD")
+        timed("diff-base, --no-cache", site, "check", "--diff-base", "HEAD", "--no-cache")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

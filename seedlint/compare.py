@@ -1,0 +1,448 @@
+"""What this change did: a run's findings compared with a baseline (seedlint/baseline.py), with the corpus at a
+git revision (`--diff-base REV`), or both; the findings neither holds are *new*.
+
+At a revision, the findings are those of checking the corpus as it was there, under today's configuration
+and rules: the documents unchanged since are the work tree's own files (their results come from the cache),
+the documents changed or deleted since are their blobs at the revision, written once each under the cache
+folder (seedlint/revisions.py; a temporary folder without a cache) and checked there under their own
+display paths. So a comparison costs the changed documents, plus the corpus rules run a second time.
+Findings are matched by what identifies them whatever their line (seedlint/locus.py), counted: two
+occurrences now of a finding that occurred once before make one new.
+
+The comparison with a revision also catches what a change broke elsewhere: the documents it did not touch
+are compared too (a stale copy an excerpt edit created is new in the document holding the copy), and every
+address a changed or deleted document had at the revision and no longer has makes a related entry still
+naming it dangling at every `related-scope` (as `--since` does): deleting or re-addressing a referenced
+document is new error, even where `hosts` scope would not have reported it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seedlint import baseline, engine, git, history, revisions
+from seedlint.baseline import Key
+from seedlint.cache import Cache, DiskCache
+from seedlint.config import Config
+from seedlint.diagnostic import Diagnostic, Severity
+from seedlint.discovery import SourceFile, discover, display_path
+from seedlint.document import FileTooLarge, read_bounded
+from seedlint.results import Checked, RunResult
+
+FAIL_ON = ("new-errors", "new-warnings")
+VERSIONS_KEPT_SECONDS = 7 * 24 * 3600  # copies of old versions not used for this long are removed
+
+
+class CompareError(Exception):
+    """The comparison cannot be made as asked (unknown revision, unusable baseline): a usage error."""
+
+
+@dataclass
+class Revision:
+    """The corpus's git repository at the revision compared with."""
+
+    given: str  # as the user wrote it (`HEAD`, `origin/main`)
+    root: Path
+    inside: list[str]  # the corpus folders, relative to the repository's root
+    commit: str | None  # None: `HEAD` of a repository without a commit yet (everything is new)
+    changed: set[str] = field(default_factory=set)  # paths whose work-tree state differs from the commit
+    listing: dict[str, str] = field(default_factory=dict)  # path → blob at the commit
+    contents: dict[str, bytes] = field(default_factory=dict)  # blob → bytes, of the changed documents
+    lost: dict[str, str] = field(default_factory=dict)  # addresses gone since: address → the file it named
+
+
+@dataclass
+class Comparison:
+    """What a run is compared with (either may be absent)."""
+
+    baseline: Counter[Key] | None = None  # matched: the configured baseline as it was at the revision (see prepare)
+    baseline_path: Path | None = None
+    baseline_here: Counter[Key] | None = None  # the work tree's baseline: its fixed findings are counted
+    revision: Revision | None = None
+    before: Counter[Key] | None = None  # the findings at the revision (after `check_before`)
+    notes: list[str] = field(default_factory=list)  # said once on stderr (no repository, no commit yet)
+    unchanged: bool = False  # no document changed since the revision (see check_before and settle)
+    relative: dict[str, str] = field(default_factory=dict)  # display path → relative to the project root
+
+    @property
+    def active(self) -> bool:
+        return self.baseline is not None or self.revision is not None
+
+    @property
+    def lost(self) -> dict[str, str]:
+        """The addresses lost since the revision → what they named there (`FILE at REV`, as messages say it)."""
+        if self.revision is None:
+            return {}
+        return {address: f"{name} at {self.revision.given}" for address, name in self.revision.lost.items()}
+
+    def hint(self) -> str:
+        """The command that lists every finding."""
+        return "seedlint check --no-baseline" if self.baseline is not None else "seedlint check"
+
+
+def prepare(
+    config: Config,
+    folders: list[Path],
+    *,
+    baseline_file: Path | None = None,
+    no_baseline: bool = False,
+    diff_base: str | None = None,
+) -> Comparison:
+    """Read the baseline and the revision's side of the repository (before the run: the addresses lost since
+    the revision are the run's input). Raises CompareError."""
+    comparison = Comparison()
+    path = None if no_baseline else baseline.configured_path(config, baseline_file)
+    if path is not None:
+        try:
+            comparison.baseline = comparison.baseline_here = baseline.read(path)
+        except baseline.BaselineError as error:
+            raise CompareError(str(error)) from None
+        comparison.baseline_path = path
+    if diff_base is not None:
+        comparison.revision = _revision(
+            hook_revision(diff_base), folders, comparison.notes, with_baseline=comparison.baseline is not None
+        )
+        if path is not None and baseline_file is None:
+            comparison.baseline = _baseline_at(comparison.revision, path, comparison.baseline or Counter())
+    return comparison
+
+
+def _baseline_at(revision: Revision | None, path: Path, here: Counter[Key]) -> Counter[Key]:
+    """The configured baseline as it was at the revision: a change cannot accept its own findings by adding them
+    to the baseline (a pull request is written by anyone; its findings at the revision are old anyway). Without
+    a commit (a first commit) or outside the repository, the work tree's."""
+    if revision is None or revision.commit is None:
+        return here
+    absolute = Path(os.path.abspath(path))
+    if not absolute.is_relative_to(revision.root):
+        return here
+    name = absolute.relative_to(revision.root).as_posix()
+    try:
+        raw = revisions.file_at(revision.root, revision.commit, name, baseline.MAX_BASELINE_BYTES)
+        if raw is not None and raw == baseline.read_raw(path):
+            return here  # (the same file: not parsed twice)
+        return Counter() if raw is None else baseline.parse(raw, f"{name} at {revision.given}")
+    except (revisions.RevisionError, baseline.BaselineError) as error:
+        raise CompareError(str(error)) from None
+    except git.GitError as error:
+        raise CompareError(f"--diff-base {revision.given}: {error}") from None
+
+
+def hook_revision(given: str) -> str:
+    """The revision a hook compares with: `HEAD` (the commit being made against the last one), except under
+    `pre-commit run --from-ref REV --to-ref …` (CI checking a range of commits), where it is that REV: comparing
+    the checked-out range's end with HEAD, itself, would find nothing new."""
+    start = os.environ.get("PRE_COMMIT_FROM_REF")
+    if given == "HEAD" and os.environ.get("PRE_COMMIT") == "1" and start:
+        return start
+    return given
+
+
+def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: bool) -> Revision | None:
+    option = f"--diff-base {given}"
+    try:
+        found = revisions.repository(folders, "--diff-base")
+        if found is None:
+            alone = "compared only with the baseline" if with_baseline else "no comparison, every finding is new"
+            notes.append(f"{option}: the corpus is not in a git repository: {alone}")
+            return None
+        root, inside = found
+        commit = revisions.commit_of(root, given, "--diff-base")
+        if commit is None:
+            notes.append(
+                f"{option}: the repository has no commit yet: compared only with the baseline"
+                if with_baseline
+                else f"{option}: the repository has no commit yet: every finding is new (to accept today's findings, "
+                "record them with `seedlint check --write-baseline`)"
+            )
+            return Revision(given, root, inside, None)
+        revision = Revision(given, root, inside, commit)
+        revision.listing = revisions.regular_blobs(root, commit, inside)
+        revision.changed = revisions.changed_since(root, commit, inside)
+        revision.contents = revisions.readable(
+            root, [revision.listing[name] for name in revision.changed if name in revision.listing]
+        )
+    except revisions.RevisionError as error:
+        raise CompareError(str(error)) from None
+    except git.GitError as error:
+        raise CompareError(f"{option}: {error}") from None
+    revision.lost = _lost(revision)
+    return revision
+
+
+def _lost(revision: Revision) -> dict[str, str]:
+    """The addresses the changed documents had at the revision and none of them has now. (An address that
+    moved to a document that did not change is kept: `lost` only applies to entries that resolve to nothing,
+    so keeping it costs nothing but the run's incremental shortcut.)"""
+    before = {
+        name: revision.contents[blob]
+        for name in revision.changed
+        if name in revision.listing and (blob := revision.listing[name]) in revision.contents
+    }
+    now: dict[str, bytes] = {}
+    for name in revision.changed:
+        path = revision.root / name
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError, FileTooLarge):
+                now[name] = read_bounded(path)
+    kept = history.addresses_of(revision.root, now)
+    return {
+        address: name for address, name in history.addresses_of(revision.root, before).items() if address not in kept
+    }
+
+
+class MemoryCache(Cache):
+    """Without a cache on disk (`--no-cache`), the results of one process's runs: the current run reuses the
+    results the run at the revision got for the documents that did not change."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, Checked] = {}
+
+    def remembered(self, source: SourceFile) -> Checked | None:
+        return self.kept.get(self.key(source))
+
+    def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
+        self.kept[self.key(source)] = checked
+
+
+def cache_for(cache: Cache, comparison: Comparison) -> Cache:
+    """The cache the compared runs use: the run's own, or one in memory for both runs without one."""
+    if comparison.revision is not None and comparison.revision.commit is not None and not cache.keeps_reports:
+        return MemoryCache()
+    return cache
+
+
+def check_before(
+    comparison: Comparison,
+    config: Config,
+    corpus: list[SourceFile],
+    cache: Cache,
+    run_id: str,
+) -> list[str]:
+    """The findings of the corpus at the revision (into `comparison.before`); the internal errors of that run.
+    `corpus`: the current corpus's documents, as the run found them.
+
+    Run before the current run, under the same `run_id`: the two states differ only by the changed documents, so
+    each run starts from the other's report (seedlint/incremental.py) and checks those only. (After the current
+    run, the cache would hold the changed documents' new results under the paths the revision's last report
+    knew with their old contents, and the run at the revision would start afresh: 20 s at 100,000 documents.)"""
+    revision = comparison.revision
+    if revision is None:
+        return []
+    if revision.commit is None:
+        comparison.before = Counter()
+        return []
+    with _versions_folder(cache) as folder:
+        sources = _sources_before(revision, corpus, config, folder)
+        if {cache.key(source) for source in sources} == {cache.key(source) for source in corpus}:
+            comparison.unchanged = True  # the corpus is as it was: its findings then are the current run's
+            return []
+        result = engine.run(sources, config, cache=cache, run_id=run_id) if sources else RunResult([], [])
+    comparison.before = Counter(baseline.keys(result.diagnostics, config, comparison.relative))
+    return result.internal_errors
+
+
+def settle(comparison: Comparison, current: RunResult, config: Config) -> None:
+    """After the current run: when no document changed since the revision, its findings are the revision's."""
+    if comparison.unchanged and comparison.before is None:
+        comparison.before = Counter(baseline.keys(current.diagnostics, config, comparison.relative))
+
+
+@contextlib.contextmanager
+def _versions_folder(cache: Cache) -> Iterator[Path]:
+    """Where the changed documents' versions are written: under the cache folder (kept: the next run checks
+    none of them again; those unused for a week are removed), else a temporary folder (also on the very first
+    run, before the cache has made its folder: never a folder seedlint did not make as the cache's)."""
+    if isinstance(cache, DiskCache) and cache.directory.is_dir() and not cache.directory.is_symlink():
+        folder = cache.directory / "versions"
+        yield folder
+        _prune(folder)
+        return
+    with tempfile.TemporaryDirectory(prefix="seedlint-diff-base-") as temporary:
+        yield Path(temporary)
+
+
+def _prune(folder: Path) -> None:
+    limit = time.time() - VERSIONS_KEPT_SECONDS
+    with contextlib.suppress(OSError):
+        for prefix in folder.iterdir():
+            for version in prefix.iterdir() if prefix.is_dir() and not prefix.is_symlink() else []:
+                with contextlib.suppress(OSError):
+                    if os.lstat(version).st_mtime < limit:
+                        shutil.rmtree(version)
+
+
+def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config, folder: Path) -> list[SourceFile]:
+    """The corpus as it was at the revision: unchanged documents as they are, changed and deleted ones as
+    their blobs there (deleted ones only when discovery would have found them), added ones left out."""
+    root = revision.root
+    prefix = str(root).rstrip(os.sep) + os.sep
+    by_name = {
+        (
+            source.absolute[len(prefix) :]
+            if source.absolute.startswith(prefix)
+            else os.path.relpath(source.absolute, root)
+        ).replace(os.sep, "/"): source
+        for source in corpus
+    }
+    found: list[SourceFile] = []
+    versions: dict[str, str] = {}  # name → display path, for the changed documents that existed then
+    for name, source in by_name.items():
+        if name not in revision.listing:
+            continue  # added since the revision (or not tracked): not there then
+        if name not in revision.changed:
+            found.append(source)
+        else:
+            versions[name] = source.display_path
+    gone = [
+        name
+        for name in revision.changed
+        if name in revision.listing and name not in by_name and not (root / name).is_file()
+    ]
+    cwd = Path.cwd().resolve()
+    for name in _discovered(revision, gone, config):
+        versions[name] = display_path(root / name, cwd)
+    for name, shown in sorted(versions.items()):
+        blob = revision.listing[name]
+        content = revision.contents.get(blob)
+        if content is None:  # too large to be a document: left out (its findings now are new)
+            continue
+        found.append(SourceFile.at(revisions.write_version(folder, blob, name, content), shown))
+        os.utime(revisions.version_path(folder, blob, name).parent)  # used: kept by _prune
+    return sorted(found, key=lambda source: source.display_path)
+
+
+def _discovered(revision: Revision, names: list[str], config: Config) -> list[str]:
+    """Those of the deleted `names` that discovery (include, exclude, hidden folders) would have found at the
+    revision: written into an empty tree of the repository's layout, and discovered there."""
+    if not names:
+        return []
+    with tempfile.TemporaryDirectory(prefix="seedlint-deleted-") as temporary:
+        tree = Path(temporary)
+        for name in names:
+            blob = revision.listing[name]
+            path = tree / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(revision.contents.get(blob, b""))
+        folders = [tree / inside for inside in revision.inside if (tree / inside).exists()]
+        return [source.display_path for source in discover(folders, config, cwd=tree)] if folders else []
+
+
+@dataclass
+class Split:
+    """A run's findings, compared."""
+
+    new: list[Diagnostic]
+    old: list[Diagnostic]
+    baselined: int  # of the old ones, those the baseline holds
+    fixed: int  # findings of the baseline that no longer occur
+
+
+def split(
+    diagnostics: list[Diagnostic],
+    config: Config,
+    comparison: Comparison,
+    reported: Callable[[str], bool] = lambda path: True,
+) -> Split:
+    """New and old findings. A finding occurring n times now is old as many times as the baseline or the
+    revision held it (the larger count), new the rest. `reported`: whether a document (relative to the project
+    root) was reported on by the run, so that a baseline entry of a document not checked is not `fixed`."""
+    recorded = comparison.baseline or Counter()
+    before = comparison.before or Counter()
+    seen: Counter[Key] = Counter()
+    new: list[Diagnostic] = []
+    old: list[Diagnostic] = []
+    baselined = 0
+    for d, key in zip(diagnostics, baseline.keys(diagnostics, config, comparison.relative), strict=True):
+        seen[key] += 1
+        if seen[key] <= max(recorded[key], before[key]):
+            old.append(d)
+            baselined += seen[key] <= recorded[key]
+        else:
+            new.append(d)
+    here = comparison.baseline_here if comparison.baseline_here is not None else recorded
+    fixed = sum(count - seen[key] for key, count in here.items() if count > seen[key] and reported(key[1]))
+    return Split(new, old, baselined, fixed)
+
+
+def after_fixing(
+    result: RunResult,
+    comparison: Comparison,
+    sources: list[SourceFile],
+    config: Config,
+    corpus: list[SourceFile] | None,
+    cache: Cache,
+) -> RunResult:
+    """What remains after the fixer's runs, for the report: those runs do not look for the addresses lost since
+    the revision, so when there are any the written files are checked once more with them (a deletion fails)."""
+    if not comparison.lost:
+        return result
+    return engine.run(sources, config, corpus, cache=cache, lost=comparison.lost)
+
+
+def fails(diagnostics: list[Diagnostic], fail_on: str) -> bool:
+    """Whether these (new) findings fail the run: errors; with `new-warnings`, warnings too."""
+    failing = (Severity.ERROR, Severity.WARNING) if fail_on == "new-warnings" else (Severity.ERROR,)
+    return any(d.severity in failing for d in diagnostics)
+
+
+def summary(split: Split, comparison: Comparison, files: int, internal_errors: int, hint: str) -> list[str]:
+    """The lines people read after the new findings: how many are new, the old ones in one line, the baseline's
+    fixed findings. One line when nothing is new (a hook shows it on every commit). `hint`: the command that
+    lists every finding."""
+    revision = comparison.revision
+    if revision is not None and revision.commit is not None:
+        after = f" since {revision.given}"
+    else:
+        after = " outside the baseline" if comparison.baseline is not None else ""
+    checked = _count(files, "file")
+    old = ""
+    if split.old:
+        where = []
+        if split.baselined:
+            where.append(f"{split.baselined:,} in the baseline")
+        if len(split.old) > split.baselined and revision is not None:
+            where.append(f"{len(split.old) - split.baselined:,} at {revision.given}")
+        old = (
+            f"{_count(len(split.old), 'finding')} existed before this change ({_severities(split.old)}; "
+            f"{', '.join(where)}): `{hint}` lists them"
+        )
+    lines = []
+    if internal_errors:
+        lines.append(
+            f"Found {_count(len(split.new), 'new problem', after)} in {checked} checked, but "
+            f"{_count(internal_errors, 'check')} failed with an internal error (reported on stderr): the results are "
+            "incomplete."
+        )
+    elif not split.new:
+        lines.append(f"No new problem{after} in {checked} checked{'; ' + old if old else ''}.")
+        old = ""
+    else:
+        lines.append(
+            f"Found {_count(len(split.new), 'new problem', after)} ({_severities(split.new)}) in {checked} checked."
+        )
+    if old:
+        lines.append(f"And {old}.")
+    if split.fixed:
+        lines.append(
+            f"{_count(split.fixed, 'finding')} of the baseline no longer occur{'s' if split.fixed == 1 else ''} "
+            "(fixed): refresh it with `seedlint check --write-baseline`."
+        )
+    return lines
+
+
+def _count(n: int, noun: str, after: str = "") -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}{after}"
+
+
+def _severities(diagnostics: list[Diagnostic]) -> str:
+    counts = Counter(d.severity.value for d in diagnostics)
+    return ", ".join(_count(counts[s], s) for s in ("error", "warning", "info") if counts[s])

@@ -1,0 +1,189 @@
+"""The corpus at a git revision, read for a comparison: which documents changed since it, their blobs there,
+and copies of those versions written where a run can check them. Used by `--diff-base` (seedlint/compare.py),
+`--since` (seedlint/history.py) and `seedlint report --history` (seedlint/report/trend.py).
+
+git runs only through seedlint/git.py: from the repository's root with its `.git` named, never discovered
+inside the checked tree (whose folders an attacker may have laid out as a repository of their own). Only read
+commands run; blobs are read with `cat-file --batch` (no filter, no text conversion).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+
+from seedlint import git
+from seedlint.document import MAX_FILE_BYTES
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+REGULAR_MODES = ("100644", "100755")
+
+
+class RevisionError(Exception):
+    """The revision cannot be read (unknown revision, a folder outside the repository, git failing): a usage
+    error; the message says why."""
+
+
+def repository(folders: list[Path], option: str) -> tuple[Path, list[str]] | None:
+    """The git repository holding the corpus `folders` (its root, and the folders relative to it), None when
+    they are in none. Raises RevisionError when a folder lies outside the repository of the first."""
+    existing = [Path(os.path.abspath(folder)) for folder in folders if os.path.lexists(folder)]
+    if not existing:
+        return None
+    root = git.repository_root(existing[0] if existing[0].is_dir() else existing[0].parent)
+    if root is None:
+        return None
+    inside = [os.path.relpath(folder, root) for folder in existing]
+    for folder, relative in zip(existing, inside, strict=True):
+        if relative.split(os.sep)[0] == os.pardir:
+            raise RevisionError(f"{option}: {folder} is not in the git repository at {root}")
+    return root, [relative.replace(os.sep, "/") for relative in inside]
+
+
+def commit_of(root: Path, revision: str, option: str) -> str | None:
+    """The commit `revision` names; None when it is `HEAD` in a repository without any commit yet."""
+    try:
+        found = git.text(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    except git.GitError:
+        if revision == "HEAD" and _unborn(root):
+            return None
+        raise RevisionError(f"{option}: unknown revision `{revision}`") from None
+    commit = found.strip()
+    if _OBJECT_ID.fullmatch(commit) is None:
+        raise RevisionError(f"{option}: unknown revision `{revision}`")
+    return commit
+
+
+def _unborn(root: Path) -> bool:
+    """Whether HEAD names a branch that has no commit yet (a repository before its first commit)."""
+    try:
+        git.text(root, "symbolic-ref", "--quiet", "HEAD")
+    except git.GitError:
+        return False
+    try:
+        git.text(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except git.GitError:
+        return True
+    return False
+
+
+def changed_since(root: Path, commit: str, inside: list[str]) -> set[str]:
+    """The tracked paths under `inside` whose work-tree state differs from `commit` (changed, added to the
+    index, deleted); renames are a deletion and an addition. (During a pre-commit hook the work tree is the
+    staged state: pre-commit sets unstaged changes aside while hooks run.)"""
+    output = git.text(
+        root,
+        "diff",
+        "--name-only",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--ignore-submodules=all",
+        "-z",
+        commit,
+        "--",
+        *inside,
+    )
+    return set(filter(None, output.split("\0")))
+
+
+def changes_between(root: Path, before: str, after: str, inside: list[str]) -> tuple[list[str], list[str]]:
+    """The paths a commit added or changed, and those it deleted (renames are a deletion and an addition)."""
+    output = git.text(root, "diff", "--no-renames", "--name-status", "-z", before, after, "--", *inside)
+    fields = output.split("\0")
+    written: list[str] = []
+    deleted: list[str] = []
+    for status, name in zip(fields[0::2], fields[1::2], strict=False):
+        if not name:
+            continue
+        (deleted if status.startswith("D") else written).append(name)
+    return written, deleted
+
+
+def regular_blobs(root: Path, commit: str, inside: list[str]) -> dict[str, str]:
+    """Path → blob id of every regular file under `inside` at `commit` (links and submodules left out: they have
+    no document to read). No sizes: `ls-tree -l` reads every blob's header (4 s for 100,000 documents)."""
+    listing = git.text(root, "ls-tree", "-r", "-z", commit, "--", *inside)
+    found: dict[str, str] = {}
+    for entry in filter(None, listing.split("\0")):
+        meta, _, name = entry.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[0] in REGULAR_MODES and fields[1] == "blob" and _OBJECT_ID.fullmatch(fields[2]):
+            found[name] = fields[2]
+    return found
+
+
+def sizes(root: Path, blobs: list[str]) -> dict[str, int]:
+    """Blob id → its size in bytes, for the few blobs a comparison reads (`cat-file --batch-check`)."""
+    if not blobs:
+        return {}
+    output = git.data(root, "cat-file", "--batch-check", stdin="".join(f"{blob}\n" for blob in blobs).encode())
+    found: dict[str, int] = {}
+    for line in output.decode("ascii", "replace").splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[1] == "blob" and fields[2].isdigit():
+            found[fields[0]] = int(fields[2])
+    return found
+
+
+def readable(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """Blob id → bytes, of those of `blobs` that can be documents (at most MAX_FILE_BYTES: a larger file is
+    refused anyway, SL002, and is not read into memory)."""
+    known = sizes(root, sorted(set(blobs)))
+    return read_blobs(root, [blob for blob, size in known.items() if fits(size)])
+
+
+def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """Blob id → its bytes, read in one `git cat-file --batch` (plain bytes: no filter, no text conversion).
+    Only blobs of at most MAX_FILE_BYTES should be asked for (a larger document is refused anyway)."""
+    if not blobs:
+        return {}
+    output = git.data(root, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob in blobs).encode())
+    contents: dict[str, bytes] = {}
+    position = 0
+    while position < len(output):
+        header_end = output.index(b"\n", position)
+        header = output[position:header_end].split()
+        position = header_end + 1
+        if len(header) != 3:  # "<id> missing"
+            continue
+        size = int(header[2])
+        contents[header[0].decode()] = output[position : position + size]
+        position += size + 1  # the content, then a line feed
+    return contents
+
+
+def file_at(root: Path, commit: str, name: str, limit: int) -> bytes | None:
+    """The bytes of the regular file `name` (a path in the repository) at `commit`; None when it is no regular
+    file there. Raises RevisionError for a file over `limit` bytes."""
+    blob = regular_blobs(root, commit, [name]).get(name)
+    if blob is None:
+        return None
+    if sizes(root, [blob]).get(blob, 0) > limit:
+        raise RevisionError(f"{name} at {commit[:12]}: over {limit:,} bytes, not read")
+    return read_blobs(root, [blob]).get(blob)
+
+
+def version_path(folder: Path, blob: str, name: str) -> Path:
+    """Where the version `blob` of the document `name` is written to be checked: a path of its own per
+    version (the cache keeps one result per path), with the document's own file name (rules read it)."""
+    return folder / blob[:2] / blob / posixpath.basename(name)
+
+
+def write_version(folder: Path, blob: str, name: str, content: bytes) -> Path:
+    """The version's copy (written once: a blob's content never changes)."""
+    path = version_path(folder, blob, name)
+    if not path.is_file() or path.is_symlink():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.unlink(missing_ok=True)
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+    return path
+
+
+def fits(size: int) -> bool:
+    """Whether a blob of `size` bytes can be a document (a larger file is refused, SL002: not read)."""
+    return size <= MAX_FILE_BYTES

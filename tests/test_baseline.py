@@ -1,0 +1,307 @@
+"""Issue 17: what identifies a finding whatever its line (seedlint/locus.py), and the baseline file
+(seedlint/baseline.py): recorded, matched after re-ordering and unrelated edits, refreshed, refused when
+malformed. On 30 real ai-news documents (the adoption the issue replays), through the real command line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, SEEDS, check_paths, lint_text
+
+from seedlint import compare
+from seedlint.cache import DiskCache
+from seedlint.config import Config
+from seedlint.diagnostic import Diagnostic, Severity
+from seedlint.discovery import discover
+from seedlint.engine import run
+from seedlint.rules import fields
+
+REPO = Path(__file__).resolve().parent.parent
+AI_NEWS = FIXTURES / "ai-news"
+# The 30 newest documents of the ai-news sample: at related-scope "hosts" they hold 16 findings (2 errors).
+THIRTY = sorted(AI_NEWS.glob("*.md"))[-30:]
+CLEARVIEW = "2020-02-11-clearview-ais-false-claims-of-accuracy-increase-the-dangers-of-its-face-recognition-software.md"
+FASTCOMPANY = "2020-02-19-facial-recognition-is-easy-to-fool-this-tech-aims-to-fix-that.md"
+THEHILL = (
+    "https://thehill.com/changing-america/well-being/prevention-cures/483669-china-rolls-out-facial-recognition-"
+    "thermometers"
+)
+CONFIG = '[tool.seedlint]\npaths = ["_news"]\nrelated-scope = "hosts"\n'
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def news(folder: Path) -> Path:
+    """The 30 documents in `folder`/_news, with the project's configuration."""
+    (folder / "_news").mkdir(parents=True)
+    for path in THIRTY:
+        shutil.copyfile(path, folder / "_news" / path.name)
+    (folder / "pyproject.toml").write_text(CONFIG)
+    return folder
+
+
+def seedlint(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "seedlint", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
+
+
+def reversed_related(text: str) -> tuple[str, int]:
+    """The document with the entries of its block `related:` list in reverse order, and how many there are."""
+    head, rest = text.split("\nrelated:\n", 1)
+    end = re.search(r"(?m)^(?=\S)", rest)  # the next top-level key, or the closing delimiter
+    assert end is not None
+    block, tail = rest[: end.start()], rest[end.start() :]
+    blank = block[len(block.rstrip("\n")) :]
+    entries = re.split(r"(?m)^(?=  - )", block.rstrip("\n") + "\n")
+    assert entries[0] == ""
+    return head + "\nrelated:\n" + "".join(reversed(entries[1:])) + blank[1:] + tail, len(entries) - 1
+
+
+def keys(result) -> Counter:
+    return Counter((d.path.rsplit("/", 1)[-1], d.code, d.locus, d.text_key) for d in result.diagnostics)
+
+
+# Fingerprints ------------------------------------------------------------------------------------------------
+
+
+def test_a_related_entry_is_named_by_its_target_and_its_text(tmp_path):
+    config = Config(root=tmp_path, related_scope="hosts")
+    result = check_paths(news(tmp_path) / "_news", config=config)
+    dangling = next(d for d in result.diagnostics if d.code == "SL504" and CLEARVIEW in d.path)
+    assert (dangling.line, dangling.locus, dangling.text_key) == (150, f"related[{THEHILL}].webUrl", digest(THEHILL))
+
+
+def test_a_finding_inside_a_value_is_known_by_the_damaged_text():
+    result = check_paths(SEEDS, config=Config(root=REPO, related_scope="hosts"))
+    mojibake = [d for d in result.diagnostics if d.code == "SL401"]
+    assert [(d.path.rsplit("/", 1)[-1], d.line, d.text_key) for d in mojibake] == [
+        ("000_c11209e5b5b8f7fd.txt", 29, digest("â€™")),
+        ("001_5ea581042828ec4e.txt", 49, digest("â€™")),
+    ]
+    assert (
+        mojibake[0].locus == "related[https://www.tri-cityherald.com/opinion/editorials/article284663040.html].excerpt"
+    )
+
+
+def test_other_list_items_are_known_by_their_text_not_their_index():
+    found = lint_text('---\ntitle: "A"\ntopics: ["AI", " Robots"]\n---\n', fields.check)
+    spaced = next(d for d in found if d.code == "SL606")
+    assert (spaced.locus, spaced.text_key) == ("topics[]", digest("Robots"))
+
+
+def test_reordering_related_entries_and_inserting_lines_keep_every_fingerprint(tmp_path):
+    config = Config(root=tmp_path, related_scope="hosts")
+    before = check_paths(news(tmp_path) / "_news", config=config)
+    path = tmp_path / "_news" / CLEARVIEW
+    reordered, entries = reversed_related(path.read_text(encoding="utf-8"))
+    assert entries == 12
+    # An unrelated edit too: a comment line at the top shifts every line of the document.
+    path.write_text(reordered.replace("---\n", "---\n# re-ordered\n", 1), encoding="utf-8")
+    after = check_paths(tmp_path / "_news", config=config)
+    assert keys(after) == keys(before)
+    moved = {d.line for d in after.diagnostics if CLEARVIEW in d.path}
+    assert moved != {d.line for d in before.diagnostics if CLEARVIEW in d.path}
+
+
+def test_a_warm_run_reports_the_fingerprints_it_cached(tmp_path):
+    config = Config(root=tmp_path, related_scope="hosts")
+    sources = discover([news(tmp_path) / "_news"], config)
+    cold = run(sources, config, cache=DiskCache(tmp_path / "cache", config), run_id="x")
+    warm = run(sources, config, cache=DiskCache(tmp_path / "cache", config), run_id="y")
+    assert keys(warm) == keys(cold) and len(cold.diagnostics) == 16
+    assert all(d.locus and d.text_key for d in warm.diagnostics)
+
+
+# Matching ----------------------------------------------------------------------------------------------------
+
+
+def finding(code: str, locus: str, text: str, severity: Severity = Severity.ERROR) -> Diagnostic:
+    return Diagnostic("_news/a.md", 1, 1, code, severity, "m", locus=locus, text_key=digest(text))
+
+
+def test_matching_counts_occurrences(tmp_path):
+    config = Config(root=tmp_path)
+    twice = [finding("SL504", "related[https://a.example/x].webUrl", "x")] * 2
+    comparison = compare.Comparison(baseline=Counter({("SL504", "_news/a.md", twice[0].locus, twice[0].text_key): 1}))
+    split = compare.split(twice, config, comparison)
+    assert (len(split.new), len(split.old), split.baselined, split.fixed) == (1, 1, 1, 0)
+    # At a revision too: a finding new since it, even when the baseline holds another of the same document.
+    comparison.before = Counter({("SL504", "_news/a.md", twice[0].locus, twice[0].text_key): 2})
+    split = compare.split(twice, config, comparison)
+    assert (len(split.new), len(split.old), split.baselined) == (0, 2, 1)
+    gone = compare.split([], config, comparison)
+    assert gone.fixed == 1
+
+
+def test_fail_on():
+    warning = finding("SL505", "related[x].title", "t", Severity.WARNING)
+    assert not compare.fails([warning], "new-errors")
+    assert compare.fails([warning], "new-warnings")
+    assert compare.fails([finding("SL202", "publishedDateTime", "d")], "new-errors")
+
+
+# The baseline file, through the command line ---------------------------------------------------------------
+
+
+@pytest.fixture
+def adopted(tmp_path) -> Path:
+    folder = news(tmp_path)
+    first = seedlint(folder, "check")
+    assert first.returncode == 1 and "Found 16 problems (2 errors, 10 warnings, 4 infos)" in first.stdout
+    written = seedlint(folder, "check", "--write-baseline")
+    assert written.returncode == 0, written.stderr
+    assert written.stderr == (
+        "seedlint: recorded 16 findings (2 errors, 10 warnings, 4 infos) in seedlint-baseline.json\n"
+        'seedlint: use it: `baseline = "seedlint-baseline.json"` in the configuration, or '
+        "`--baseline seedlint-baseline.json`\n"
+    )
+    (folder / "pyproject.toml").write_text(CONFIG + 'baseline = "seedlint-baseline.json"\n')
+    return folder
+
+
+OLD = (
+    "16 findings existed before this change (2 errors, 10 warnings, 4 infos; 16 in the baseline): "
+    "`seedlint check --no-baseline` lists them"
+)
+
+
+def test_the_baseline_file_is_sorted_json_one_finding_a_line(adopted):
+    text = (adopted / "seedlint-baseline.json").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == '{"seedlint-baseline": 1, "findings": [' and lines[-1] == "]}" and len(lines) == 18
+    entries = json.loads(text)["findings"]
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == entries
+    assert entries == sorted(entries, key=lambda e: (e["path"], e["code"], e["field"], e["text-hash"], e["message"]))
+    dangling = next(e for e in entries if e["code"] == "SL504" and e["path"] == f"_news/{CLEARVIEW}")
+    assert dangling["field"].startswith("related[https://thehill.com/") and dangling["field"].endswith("].webUrl")
+    assert dangling["message"].startswith("related[8] → https://thehill.com/")
+
+
+def test_with_the_baseline_only_new_findings_are_reported_and_fail(adopted):
+    clean = seedlint(adopted, "check")
+    assert (clean.returncode, clean.stdout) == (0, f"No new problem outside the baseline in 30 files checked; {OLD}.\n")
+    path = adopted / "_news" / FASTCOMPANY
+    path.write_text(
+        path.read_text().replace("publishedDateTime: 2020-02-19T18:05:00Z", "publishedDateTime: 2020-02-30T18:05:00Z")
+    )
+    broken = seedlint(adopted, "check")
+    assert broken.returncode == 1
+    lines = broken.stdout.splitlines()
+    # The one error first, then the stale copies the same edit made in three documents that copy the date.
+    assert lines[0] == (
+        f"_news/{FASTCOMPANY}:5:20: SL202 publishedDateTime 2020-02-30T18:05:00Z is not a real date: "
+        "February 2020 has 29 days"
+    )
+    assert [line.split(":")[0].rsplit("/", 1)[1][:40] for line in lines[1:4]] == [
+        "2020-02-12-public-perception-of-facial-r",
+        "2020-02-17-facial-recognition-surveillan",
+        "2020-02-17-facial-recognition-technology",
+    ]
+    assert all(" SL505 " in line for line in lines[1:4])
+    assert lines[4:] == [
+        "Found 4 new problems outside the baseline (1 error, 3 warnings) in 30 files checked.",
+        f"And {OLD}.",
+    ]
+    everything = seedlint(adopted, "check", "--no-baseline", "--statistics")
+    assert everything.returncode == 1 and everything.stdout.splitlines()[-1].startswith("Found 20 problems")
+
+
+def test_a_fixed_finding_is_reported_and_the_baseline_refreshed(adopted):
+    path = adopted / "_news" / CLEARVIEW
+    text = path.read_text(encoding="utf-8")
+    # The two SL312 findings of the document (webUrl and ampWebUrl; the AMP-cache address follows ampWebUrl).
+    assert text.count("?__twitter_impression=true") == 3
+    path.write_text(text.replace("?__twitter_impression=true", ""), encoding="utf-8")
+    result = seedlint(adopted, "check")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "No new problem outside the baseline in 30 files checked; 14 findings existed before this change "
+        "(2 errors, 10 warnings, 2 infos; 14 in the baseline): `seedlint check --no-baseline` lists them.",
+        "2 findings of the baseline no longer occur (fixed): refresh it with `seedlint check --write-baseline`.",
+    ]
+    refreshed = seedlint(adopted, "check", "--write-baseline")
+    assert (
+        refreshed.stderr
+        == "seedlint: recorded 14 findings (2 errors, 10 warnings, 2 infos) in seedlint-baseline.json\n"
+    )
+    assert seedlint(adopted, "check").stdout.count("\n") == 1
+
+
+def test_baseline_entries_survive_reordering_and_unrelated_edits(adopted):
+    path = adopted / "_news" / CLEARVIEW
+    reordered, _ = reversed_related(path.read_text(encoding="utf-8"))
+    path.write_text(reordered.replace("\nquality: ", "\n# reviewed\nquality: ", 1), encoding="utf-8")
+    other = adopted / "_news" / THIRTY[0].name
+    other.write_text(other.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nMore body text.\n", 1))
+    result = seedlint(adopted, "check")
+    assert (result.returncode, result.stdout) == (
+        0,
+        f"No new problem outside the baseline in 30 files checked; {OLD}.\n",
+    )
+
+
+def test_fail_on_new_warnings(adopted):
+    path = adopted / "_news" / FASTCOMPANY
+    path.write_text(path.read_text().replace("The technology that", "The tech that", 1))
+    relaxed = seedlint(adopted, "check")
+    assert relaxed.returncode == 0 and "Found 3 new problems outside the baseline (3 warnings)" in relaxed.stdout
+    assert seedlint(adopted, "check", "--fail-on", "new-warnings").returncode == 1
+    (adopted / "pyproject.toml").write_text(CONFIG + 'baseline = "seedlint-baseline.json"\nfail-on = "new-warnings"\n')
+    assert seedlint(adopted, "check").returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("{", "seedlint-baseline.json:1:2: not JSON: Expecting property name enclosed in double quotes"),
+        ('{"findings": []}', 'not a seedlint baseline of format 1 (an object with "seedlint-baseline": 1'),
+        (
+            '{"seedlint-baseline": 1, "findings": [{"path": "_news/a.md", "code": "SL999", "field": "", '
+            '"text-hash": "", "message": ""}]}',
+            "finding 1 (_news/a.md) names rule SL999, which does not exist (any more): refresh the baseline",
+        ),
+        ('{"seedlint-baseline": 1, "findings": [{"path": 3}]}', "finding 1 is not an object of the texts path, code"),
+    ],
+)
+def test_a_malformed_baseline_is_a_usage_error(adopted, content, problem):
+    (adopted / "seedlint-baseline.json").write_text(content)
+    result = seedlint(adopted, "check")
+    assert result.returncode == 2 and problem in result.stderr, result.stderr
+
+
+def test_a_missing_or_outside_baseline_is_a_usage_error(adopted):
+    (adopted / "seedlint-baseline.json").unlink()
+    missing = seedlint(adopted, "check")
+    assert missing.returncode == 2
+    assert "seedlint-baseline.json not found: record today's findings with `seedlint check --write-baseline`" in (
+        missing.stderr
+    )
+    (adopted / "pyproject.toml").write_text(CONFIG + 'baseline = "../elsewhere.json"\n')
+    outside = seedlint(adopted, "check")
+    assert outside.returncode == 2 and "`baseline` names ../elsewhere.json, which leads outside the project root" in (
+        outside.stderr
+    )
+
+
+def test_write_baseline_records_the_whole_corpus_only(adopted):
+    given = seedlint(adopted, "check", "--write-baseline", "_news")
+    assert given.returncode == 2 and "seedlint-baseline.json" not in given.stderr  # _news taken as FILE: a folder
+    assert "is a folder: name a file (`--write-baseline=FILE`)" in given.stderr
+    paths = seedlint(adopted, "check", "--write-baseline=b.json", "_news")
+    assert paths.returncode == 2 and "--write-baseline records the whole configured corpus" in paths.stderr

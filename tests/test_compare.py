@@ -1,0 +1,251 @@
+"""Issue 17: `--diff-base REV` in real git repositories: what a change did is reported first (also in documents it
+did not touch), the old findings in one line, deletions fail at every related-scope, and a repository without
+a commit, a folder outside git and an unknown revision each say so."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_baseline import CLEARVIEW, CONFIG, FASTCOMPANY, news, seedlint
+
+PERCEPTION = "2020-02-12-public-perception-of-facial-recognition-technologies-a-four-countries-study.md"
+STALE = [
+    "_news/2020-02-12-public-perception-of-facial-recognition-technologies-a-four-countries-study.md",
+    "_news/2020-02-17-facial-recognition-surveillance-technology-should-be-suspended-in-the-us-says-coalition-of-40-"
+    "privacy-and-free-speech-groups.md",
+    "_news/2020-02-17-facial-recognition-technology-is-the-new-rogues-gallery.md",
+]
+OLD_AT_HEAD = (
+    "16 findings existed before this change (2 errors, 10 warnings, 4 infos; 16 at HEAD): `seedlint check` lists them"
+)
+ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@t",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@t",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "PATH": "/usr/bin:/bin",
+}
+
+
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=folder, env=ENV, check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+
+
+@pytest.fixture
+def repository(tmp_path) -> Path:
+    folder = news(tmp_path / "site")
+    git(folder, "init", "-q")
+    (folder / ".gitignore").write_text(".seedlint_cache/\n")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "30 documents")
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_broken_date_is_the_first_line_and_fails(repository):
+    edit(
+        repository / "_news" / FASTCOMPANY,
+        "publishedDateTime: 2020-02-19T18:05:00Z",
+        "publishedDateTime: 2020-02-30T18:05:00Z",
+    )
+    result = seedlint(repository, "check", "--diff-base", "HEAD")
+    assert result.returncode == 1 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"_news/{FASTCOMPANY}:5:20: SL202 publishedDateTime 2020-02-30T18:05:00Z is not a real date: "
+        "February 2020 has 29 days"
+    )
+    assert [line.split(":")[0] for line in lines[1:4]] == STALE  # the copies of the date in three other documents
+    assert lines[4:] == [
+        "Found 4 new problems since HEAD (1 error, 3 warnings) in 30 files checked.",
+        f"And {OLD_AT_HEAD}.",
+    ]
+
+
+def test_stale_copies_made_in_untouched_documents_are_shown(repository):
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    git(repository, "add", "-A")
+    result = seedlint(repository, "check", "--diff-base", "HEAD")
+    assert result.returncode == 0  # warnings: shown, not failing (fail-on = "new-errors")
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == STALE
+    assert all(" SL505 related[" in line and "(excerpt differs)" in line for line in lines[:3])
+    assert lines[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
+    assert seedlint(repository, "check", "--diff-base", "HEAD", "--fail-on", "new-warnings").returncode == 1
+
+
+def test_deleting_a_referenced_document_fails_at_hosts_scope(repository):
+    git(repository, "rm", "-q", f"_news/{PERCEPTION}")
+    # At "hosts" scope the document was the only one on its host: without a comparison, nothing dangles.
+    plain = seedlint(repository, "check")
+    assert "linkedin.com" not in plain.stdout
+    result = seedlint(repository, "check", "--diff-base", "HEAD")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 9 and all(" SL504 related[" in line for line in lines[:7])
+    assert lines[0].startswith("_news/2020-02-11-london-police-deploy-live-facial-recognition-technology-stirring-")
+    assert lines[0].endswith(
+        "does not resolve: it named 2020-02-12-public-perception-of-facial-recognition-technologies-a-four-countries-"
+        "study.md at HEAD, which no longer has that address (deleted or changed)"
+    )
+    assert lines[7] == "Found 7 new problems since HEAD (7 errors) in 29 files checked."
+
+
+def test_a_new_address_without_redirect_fails(repository):
+    old = repository / "_news" / PERCEPTION
+    text = old.read_text(encoding="utf-8")
+    old.unlink()
+    # Renamed, and its address changed: the entries naming the old address no longer resolve; the document
+    # keeps its title, so each is a near miss whose safe fix points it at the new address.
+    (repository / "_news" / "2020-02-12-renamed.md").write_text(
+        text.replace("linkedin.com/pulse/public-perception", "linkedin.com/pulse/perception", 1), encoding="utf-8"
+    )
+    result = seedlint(repository, "check", "--diff-base", "HEAD")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 9 and all(
+        " SL503 " in line and "did you mean 2020-02-12-renamed.md" in line for line in lines[:7]
+    )
+    assert lines[7] == "Found 7 new problems since HEAD (7 errors) in 30 files checked."
+    fixed = seedlint(repository, "fix", "--diff-base", "HEAD")
+    assert fixed.returncode == 0 and "Fixed 7 problems in 7 files." in fixed.stderr
+
+
+def test_a_revision_further_back_and_machine_formats(repository):
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    git(repository, "commit", "-q", "-am", "excerpt")
+    edit(repository / "_news" / CLEARVIEW, "quality: 93", "quality: 94")
+    git(repository, "commit", "-q", "-am", "quality")
+    found = seedlint(repository, "check", "--diff-base", "HEAD~2", "--output-format", "json")
+    assert found.returncode == 0
+    assert [(d["path"], d["code"]) for d in json.loads(found.stdout)] == [(path, "SL505") for path in STALE]
+    # A file format keeps stdout that format: the summary goes to stderr.
+    assert found.stderr.splitlines() == [
+        "Found 3 new problems since HEAD~2 (3 warnings) in 30 files checked.",
+        f"And {OLD_AT_HEAD.replace('at HEAD', 'at HEAD~2')}.",
+    ]
+    github = seedlint(repository, "check", "--diff-base", "HEAD~2", "--output-format", "github")
+    assert [line.split(" ", 1)[0] for line in github.stdout.splitlines()] == ["::warning"] * 3
+    assert seedlint(repository, "check", "--diff-base", "HEAD", "--output-format", "json").stdout == "[]\n"
+
+
+def test_the_versions_at_the_revision_are_kept_in_the_cache(repository):
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    first = seedlint(repository, "check", "--diff-base", "HEAD")
+    blob = git(repository, "rev-parse", f"HEAD:_news/{FASTCOMPANY}").strip()
+    # (the first run made the cache folder: from the second on, the versions are kept there)
+    again = seedlint(repository, "check", "--diff-base", "HEAD")
+    assert (repository / ".seedlint_cache" / "versions" / blob[:2] / blob / FASTCOMPANY).is_file()
+    uncached = seedlint(repository, "check", "--diff-base", "HEAD", "--no-cache")
+    assert first.stdout == again.stdout == uncached.stdout and first.stdout.count(" SL505 ") == 3
+
+
+def test_no_commit_yet_and_no_repository_are_said_once(tmp_path):
+    folder = news(tmp_path / "site")
+    outside = seedlint(folder, "check", "--diff-base", "HEAD")
+    assert outside.returncode == 1
+    assert outside.stderr == (
+        "seedlint: --diff-base HEAD: the corpus is not in a git repository: no comparison, every finding is new\n"
+    )
+    assert "Found 16 problems (2 errors, 10 warnings, 4 infos) in 30 files checked." in outside.stdout
+    git(folder, "init", "-q")
+    unborn = seedlint(folder, "check", "--diff-base", "HEAD")
+    assert unborn.returncode == 1
+    assert unborn.stderr == (
+        "seedlint: --diff-base HEAD: the repository has no commit yet: every finding is new (to accept today's "
+        "findings, record them with `seedlint check --write-baseline`)\n"
+    )
+    assert (
+        unborn.stdout.splitlines()[-1] == "Found 16 new problems (2 errors, 10 warnings, 4 infos) in 30 files checked."
+    )
+    (folder / "pyproject.toml").write_text(CONFIG + 'baseline = "seedlint-baseline.json"\n')
+    assert seedlint(folder, "check", "--write-baseline").returncode == 0
+    accepted = seedlint(folder, "check", "--diff-base", "HEAD")
+    assert accepted.returncode == 0 and accepted.stdout.startswith("No new problem outside the baseline in 30 files")
+
+
+def test_an_unknown_revision_is_a_usage_error(repository):
+    result = seedlint(repository, "check", "--diff-base", "no-such-branch")
+    assert result.returncode == 2 and "--diff-base: unknown revision `no-such-branch`" in result.stderr
+    both = seedlint(repository, "check", "--diff-base", "HEAD", "--since", "HEAD")
+    assert both.returncode == 2 and "--diff-base includes what --since checks" in both.stderr
+
+
+def test_the_fixer_compared_fixes_only_what_the_change_made(repository):
+    untouched = seedlint(repository, "fix", "--diff-base", "HEAD")
+    assert untouched.returncode == 0 and git(repository, "status", "--porcelain") == ""
+    assert untouched.stdout.startswith("No new problem since HEAD in 30 files checked; 16 findings existed before")
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    fixed = seedlint(repository, "fix", "--diff-base", "HEAD")
+    assert fixed.returncode == 0 and "Fixed 3 problems in 3 files." in fixed.stderr
+    # The three copies of the new excerpt, and nothing else (the 5 old stale copies stay as they were).
+    assert sorted(git(repository, "status", "--porcelain").split()) == sorted(
+        ["M", "M", "M", "M", f"_news/{FASTCOMPANY}", *STALE]
+    )
+    assert (
+        seedlint(repository, "check", "--no-cache").stdout.count(" SL505 ") == 4
+    )  # (and the self-reference: SL506 only)
+
+
+def test_ci_formats_under_comparison_carry_only_new_findings_with_stable_fingerprints(repository):
+    import jsonschema
+    from test_baseline import FIXTURES
+
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    git(repository, "commit", "-q", "-am", "excerpt")
+    gitlab = json.loads(seedlint(repository, "check", "--diff-base", "HEAD~1", "--output-format", "gitlab").stdout)
+    assert [item["location"]["path"] for item in gitlab] == STALE
+    sarif = json.loads(seedlint(repository, "check", "--diff-base", "HEAD~1", "--output-format", "sarif").stdout)
+    schema = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == STALE
+    assert [r["partialFingerprints"]["seedlintFinding/v1"] for r in results] == [i["fingerprint"] for i in gitlab]
+    # Lines added above the copies, and the copied excerpt changed again: the messages and lines change, the
+    # findings' identities do not (GitLab shows nothing as fixed and found again).
+    for path in STALE:
+        edit(repository / path, "\ntype: article\n", "\n# checked\ntype: article\n")
+    edit(repository / "_news" / FASTCOMPANY, "The tech that", "The technique that")
+    git(repository, "commit", "-q", "-am", "again")
+    later = json.loads(seedlint(repository, "check", "--diff-base", "HEAD~2", "--output-format", "gitlab").stdout)
+    assert [item["fingerprint"] for item in later] == [item["fingerprint"] for item in gitlab]
+    assert [item["description"] for item in later] != [item["description"] for item in gitlab]
+    assert [item["location"]["lines"]["begin"] for item in later] == [
+        item["location"]["lines"]["begin"] + 1 for item in gitlab
+    ]
+
+
+def test_a_change_cannot_accept_its_own_findings_into_the_baseline(repository):
+    (repository / "pyproject.toml").write_text(CONFIG + 'baseline = "seedlint-baseline.json"\n')
+    assert seedlint(repository, "check", "--write-baseline").returncode == 0
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "baseline")
+    # A change breaks a date and records the finding in the baseline in the same commit.
+    edit(
+        repository / "_news" / FASTCOMPANY,
+        "publishedDateTime: 2020-02-19T18:05:00Z",
+        "publishedDateTime: 2020-02-30T18:05:00Z",
+    )
+    assert seedlint(repository, "check", "--write-baseline").returncode == 0
+    git(repository, "commit", "-q", "-am", "a bad date, accepted")
+    assert seedlint(repository, "check").returncode == 0  # against the work tree's baseline alone: hidden
+    # Compared with the revision before it, the baseline is the one that revision had: the finding is new.
+    result = seedlint(repository, "check", "--diff-base", "HEAD~1")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].startswith(f"_news/{FASTCOMPANY}:5:20: SL202 ")
+    assert "Found 4 new problems since HEAD~1 (1 error, 3 warnings) in 30 files checked." in result.stdout
+    # The file given on the command line (the CI's own choice) is taken as it is.
+    given = seedlint(repository, "check", "--diff-base", "HEAD~1", "--baseline", "seedlint-baseline.json")
+    assert given.returncode == 0
