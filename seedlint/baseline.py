@@ -23,12 +23,12 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeAlias
 
+from seedlint import writer
 from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic
 from seedlint.document import FileTooLarge, read_bounded
@@ -167,18 +167,8 @@ def write(path: Path, text: str) -> None:
         raise BaselineError(f"baseline {path} is a symbolic link: not written (write it under its own name)")
     if path.is_dir():
         raise BaselineError(f"baseline {path} is a folder: name a file (`--write-baseline=FILE`)")
-    temporary = None
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644)
-        os.replace(temporary, path)
-        temporary = None
+        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
+        writer.replace_file(path.absolute(), text.encode("utf-8"), mode)
     except OSError as error:
         raise BaselineError(f"baseline {path}: cannot write it: {error.strerror or error}") from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)

@@ -10,11 +10,11 @@ import os
 import secrets
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import click
 
@@ -408,7 +408,7 @@ def check(
         except history.HistoryError as error:
             raise usage_error(str(error)) from None
     cache = compare.cache_for(cache, comparison)
-    run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
+    run_id = run_id_of(paths or corpus_paths(config))
     # The corpus at the revision first: see compare.check_before.
     before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id)
     with progress(len(sources)) as advance:
@@ -457,7 +457,7 @@ def run_write_baseline(
     """`--write-baseline[=FILE]`: today's findings of the whole corpus, recorded."""
     if paths:
         raise usage_error("--write-baseline records the whole configured corpus (`paths`): give no paths")
-    run_id = "\0".join(sorted(os.path.abspath(target) for target in corpus_paths(config)))
+    run_id = run_id_of(corpus_paths(config))
     with progress(len(sources)) as advance:
         result = engine.run(sources, config, None, progress=advance, cache=cache, run_id=run_id)
     if result.internal_errors:
@@ -499,7 +499,7 @@ def watched_run(
         watched.ignored = watch.absolute([cache_dir if cache_dir is not None else config.resolve(config.cache_dir)])
         sources = resolve_sources(paths, config)
         cache = open_cache(config, no_cache, cache_dir, warn)
-        run_id = "\0".join(sorted(os.path.abspath(target) for target in (paths or corpus_paths(config))))
+        run_id = run_id_of(paths or corpus_paths(config))
         result = engine.run(sources, config, resolve_corpus(paths, config), cache=cache, run_id=run_id)
         with commands_stopped(output.is_text):
             output.report(result, len(sources))
@@ -516,52 +516,15 @@ def watched_run(
 @with_options(output_options)
 @with_options(fix_options)
 @with_options(compare_options)
-def fix_command(
-    paths: tuple[Path, ...],
-    config_file: Path | None,
-    isolated: bool,
-    select: str | None,
-    extend_select: str | None,
-    ignore: str | None,
-    no_suppressions: bool,
-    exclude: tuple[str, ...],
-    no_cache: bool,
-    cache_dir: Path | None,
-    output_format: str | None,
-    statistics: bool,
-    exit_zero: bool,
-    quiet: bool,
-    unsafe_fixes: bool,
-    diff: bool,
-    show_fixes: bool,
-    diff_base: str | None,
-    baseline_file: Path | None,
-    no_baseline: bool,
-    fail_on: str | None,
-) -> None:
+@click.pass_context
+def fix_command(ctx: click.Context, paths: tuple[Path, ...], **options: Any) -> None:
     """Apply the safe fixes (default: the configured corpus), then report what remains."""
-    config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
-    announce_defaults(config, paths, quiet or isolated)
-    sources = resolve_sources(paths, config)
-    output = Output(output_format, statistics, exit_zero, quiet)
-    cache = open_cache(config, no_cache, cache_dir, warn)
-    corpus = resolve_corpus(paths, config)
-    folders = list(paths) if paths and corpus is None else corpus_paths(config)
-    comparison = prepare_comparison(config, folders, baseline_file, no_baseline, diff_base)
-    with commands_stopped(output.is_text or diff):
-        status = run_fix(
-            sources,
-            config,
-            corpus,
-            output,
-            unsafe_fixes,
-            diff,
-            show_fixes,
-            cache,
-            comparison,
-            fail_on or config.fail_on,
-        )
-    sys.exit(status)
+    ctx.invoke(check, paths=paths, fix=True, **options)  # `seedlint fix` is `seedlint check --fix`
+
+
+def run_id_of(targets: Iterable[Path]) -> str:
+    """Which run report of the cache a run reads and writes: one per set of targets (seedlint/incremental.py)."""
+    return "\0".join(sorted(os.path.abspath(target) for target in targets))
 
 
 def say(message: str) -> None:
@@ -651,7 +614,7 @@ def run_fix(
     before_errors: list[str] = []
     if comparison.active:
         cache = compare.cache_for(cache, comparison)
-        run_id = "\0".join(sorted(os.path.abspath(target) for target in corpus_paths(config)))
+        run_id = run_id_of(corpus_paths(config))
         before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id)
         only = lambda found: [] if comparison.unchanged else compare.split(found, config, comparison).new  # noqa: E731
     outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache, only=only)

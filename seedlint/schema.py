@@ -192,20 +192,8 @@ def search(pattern: re.Pattern[str], string: str) -> bool:
     return pattern.search(string) is not None
 
 
-# Keywords that never make a value invalid, and those that make a schema depend on more than itself.
-_ANNOTATIONS = {
-    "description",
-    "title",
-    "$comment",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$schema",
-    "$defs",
-}
 _SCALARS = {str, int, float, bool, type(None)}
+# The keywords a leaf may hold besides schema_shape.ANNOTATIONS (see `leaf`).
 _LEAF_KEYWORDS = {
     "type",
     "minLength",
@@ -272,7 +260,7 @@ def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], boo
         keywords, decided here as jsonschema's keywords do (jsonschema/_keywords.py), without its generic
         walk: the URLs and dates of every related entry are such leaves, and so is what is left of an
         entry, an image or a provider once its properties are checked apart. None for any other subschema."""
-        keywords = set(part) - _ANNOTATIONS
+        keywords = set(part) - schema_shape.ANNOTATIONS
         if not keywords <= _LEAF_KEYWORDS or ("format" in keywords and root.format_checker is not None):
             return None
         types = part.get("type", [])

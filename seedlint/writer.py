@@ -8,6 +8,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from seedlint.document import FileTooLarge, read_bounded
@@ -31,6 +32,25 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
         raise WriteError(f"{path}: not a regular file; not fixed")
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteError(f"{path}: file is read-only; not fixed (make it writable to apply the fix)")
+
+    def unchanged() -> None:
+        try:
+            current = read_bounded(target)  # (regular files only, never blocking: as it was read)
+        except FileTooLarge:
+            current = None
+        if current != expected:
+            raise WriteError(f"{path}: file changed on disk while it was being fixed; not overwritten (run again)")
+
+    try:
+        replace_file(target, content, stat.S_IMODE(info.st_mode), unchanged)
+    except OSError as error:
+        raise WriteError(f"{path}: cannot write the fix: {error.strerror or error}; the file is unchanged") from None
+
+
+def replace_file(target: Path, content: bytes, mode: int, before_replace: Callable[[], None] | None = None) -> None:
+    """Write `content` to a temporary file beside `target` (flushed, fsynced, given `mode`), call
+    `before_replace` (which may raise to give up), then `os.replace` it onto `target`. Raises OSError; the
+    temporary file never outlives the call."""
     fd, temporary = None, None
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".seedlint-tmp", dir=target.parent)
@@ -39,17 +59,11 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        try:
-            current = read_bounded(target)  # (regular files only, never blocking: as it was read)
-        except FileTooLarge:
-            current = None
-        if current != expected:
-            raise WriteError(f"{path}: file changed on disk while it was being fixed; not overwritten (run again)")
+        os.chmod(temporary, mode)
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, target)
         temporary = None
-    except OSError as error:
-        raise WriteError(f"{path}: cannot write the fix: {error.strerror or error}; the file is unchanged") from None
     finally:
         if fd is not None:
             os.close(fd)

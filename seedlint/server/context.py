@@ -143,12 +143,7 @@ def _parent_path(
                 continue
             if found["key"] is None or (found["rest"] or "").strip() not in ("", "|", ">", "|-", ">-"):
                 return None
-            reversed_path.append(found["key"])
-            if found["dash"]:
-                reversed_path.append("*")
-                want_sequence, need = True, indent
-            else:
-                want_sequence, need = False, key_column
+            want_sequence, need = _up_to(found, indent, key_column, reversed_path)
             continue
         if key_column >= need and not (found["dash"] and key_column == need):
             continue  # a sibling key, or deeper
@@ -158,12 +153,17 @@ def _parent_path(
             continue
         if found["key"] is None:
             return None
-        reversed_path.append(found["key"])
-        if found["dash"]:
-            reversed_path.append("*")
-            want_sequence, need = True, indent
-        else:
-            need = key_column
+        want_sequence, need = _up_to(found, indent, key_column, reversed_path)
     if want_sequence:
         return None  # a list with no key above it
     return tuple(reversed(reversed_path))
+
+
+def _up_to(found: re.Match[str], indent: int, key_column: int, reversed_path: list) -> tuple[bool, int]:
+    """Step up to the key on line `found`: add it (and the list item it starts, if any) to the path; return
+    (whether a list's key is wanted next, the indentation the next key must be under)."""
+    reversed_path.append(found["key"])
+    if found["dash"]:
+        reversed_path.append("*")
+        return True, indent
+    return False, key_column
