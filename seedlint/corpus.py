@@ -269,12 +269,6 @@ def _copied(mapping: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
     )
 
 
-# A process's related entries read so far, by digest (Document.entry_keys): (url, its canonical form, copied-field
-# fingerprints, title fingerprint). Forgotten when full: a worker's memory stays bounded.
-_REFS: dict[bytes | None, tuple[str | None, str | None, bytes, int | None]] = {}
-_REFS_KEPT = 30_000
-
-
 def record_for(doc: Document) -> IndexRecord | None:
     """The index record of a parsed document (None for a document whose front matter did not parse)."""
     data = doc.data
@@ -283,19 +277,14 @@ def record_for(doc: Document) -> IndexRecord | None:
     urls = tuple((name, url) for name in ALIAS_FIELDS if isinstance(url := data.get(name), str))
     related: list[RelatedRef] = []
     entries = data.get("related")
-    keys = doc.entry_keys()
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
-            found = _REFS.get(keys[index])  # (entries recur across a corpus: each distinct one is read once)
-            if found is None:
-                url = entry.get("webUrl")
-                url = url if isinstance(url, str) and url.strip() else None
-                copied = _copied(entry)
-                found = (url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied))
-                if len(_REFS) >= _REFS_KEPT:
-                    _REFS.clear()
-                _REFS[keys[index]] = found
-            related.append(RelatedRef(index, *found))
+            url = entry.get("webUrl")
+            url = url if isinstance(url, str) and url.strip() else None
+            copied = _copied(entry)
+            related.append(
+                RelatedRef(index, url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied))
+            )
     listed = data.get("topics")
     topics = tuple(t for t in listed if isinstance(t, str)) if isinstance(listed, list) else ()
     copied = _copied(data)

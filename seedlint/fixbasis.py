@@ -20,6 +20,8 @@ reader) is verified as before, by parsing the old text.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +30,6 @@ import yaml
 
 from seedlint.diagnostic import Edit
 from seedlint.document import Document
-from seedlint.memo import digest
 from seedlint.yamltree import FieldPath, is_merge_key, key_text
 
 # The values of a related entry that follow their target's fix (see related.followers), in slot order.
@@ -94,7 +95,22 @@ def basis_for(doc: Document, edits: Iterable[Edit]) -> FixBasis:
     """The basis of fixing `doc` (parsed) with its own fixes' `edits`."""
     if doc.root is None or doc.data is None:
         return FixBasis(None, doc.body_start, (), b"")
-    return FixBasis(digest(doc.data), doc.body_start, _edited(doc, list(edits)), _copies(doc))
+    return FixBasis(data_digest(doc.data), doc.body_start, _edited(doc, list(edits)), _copies(doc))
+
+
+# A float NaN in the repr of plain data (a string holding such text only costs a fallback to the parse).
+_NAN = re.compile(r"(?:^|\[|: |, )nan(?=[,\]}]|$)")
+
+
+def data_digest(data: object) -> bytes | None:
+    """16 bytes that name the safe loader's data by its repr (exact and deterministic: the same repr is the same
+    data, keys in the same order, values of the same types); None for data holding a NaN, which is not equal
+    to itself: the fixer's comparison counts it as changed (and refuses the fix), so such a file is verified on
+    the parse of its old text, as before."""
+    shown = repr(data)
+    if _NAN.search(shown):
+        return None
+    return hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _edited(doc: Document, edits: list[Edit]) -> tuple[EditedValue, ...]:

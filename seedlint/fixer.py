@@ -34,8 +34,7 @@ from seedlint.discovery import SourceFile
 from seedlint.document import Document, FileTooLarge, load_document, parse_document, read_bounded
 from seedlint.edits import render_scalar, replace_value, value_after
 from seedlint.escaping import inert
-from seedlint.fixbasis import NOT_SCALAR, FixBasis, child
-from seedlint.memo import digest
+from seedlint.fixbasis import NOT_SCALAR, FixBasis, child, data_digest
 from seedlint.registry import RULES
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
@@ -371,7 +370,7 @@ def _restored_digest(
                 changed.add(path)
             swapped.append((parent, last, new))
             parent[last] = old  # type: ignore[index]
-        same = digest(data) == wanted
+        same = data_digest(data) == wanted
     except LookupError:
         same = False
     finally:
