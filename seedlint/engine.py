@@ -119,7 +119,14 @@ def checker(
                     own.close()
         else:
             for source in todo:
-                yield source, check_source(source, config, contents.get(source.display_path), fixing), None
+                content = contents.get(source.display_path)
+                # (a run that does not fix calls it as it always did)
+                checked = (
+                    check_source(source, config, content, fixing=True)
+                    if fixing
+                    else check_source(source, config, content)
+                )
+                yield source, checked, None
 
     return check
 
