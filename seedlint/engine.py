@@ -81,10 +81,22 @@ def _check_chunk(sources: list[SourceFile], config: Config, fixing: bool) -> lis
 
 def _encoded(checked: Checked) -> tuple[bytes, bytes | None]:
     try:
-        return plain.encode_checked(checked), None if checked.basis is None else plain.encode_basis(checked.basis)
+        blob = plain.encode_checked(checked)
     except Exception:  # a bug (a value that is not plain data): reported, never a lost result
         error = f"{checked.path}: internal error while encoding the result:\n{traceback.format_exc()}"
         return plain.encode_checked(Checked(checked.path, [], None, False, [error])), None
+    return blob, _encoded_basis(checked)
+
+
+def _encoded_basis(checked: Checked) -> bytes | None:
+    """The FixBasis beside the result, or None: without it the fixer parses the old text again (an edited value
+    MessagePack cannot hold, an integer over 64 bits, costs that file the second parse, nothing more)."""
+    if checked.basis is None:
+        return None
+    try:
+        return plain.encode_basis(checked.basis)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _decoded(encoded: tuple[bytes, bytes | None], source: SourceFile) -> tuple[Checked, bytes | None]:

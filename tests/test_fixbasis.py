@@ -116,3 +116,17 @@ def test_the_restored_digest_says_which_values_changed_and_nothing_else():
     assert fixer._restored_digest({**new, "quality": 4}, edited, wanted) is None
     assert fixer._restored_digest({**new, "extra": 1}, edited, wanted) is None
     assert fixer._restored_digest(new, {("missing", 0): "x"}, wanted) is None
+
+
+def test_a_basis_messagepack_cannot_hold_costs_only_the_fast_path():
+    from seedlint import engine, plain
+    from seedlint.fixbasis import EditedValue, FixBasis
+    from seedlint.results import Checked
+
+    checked = Checked("a.md", [], None, False, [])
+    checked.basis = FixBasis(bytes(16), 4, (EditedValue(8, 38, ("title",), 10**30),), b"")
+    blob, basis = engine._encoded(checked)
+    assert basis is None and plain.decode_checked(blob).path == "a.md"  # the result itself travels intact
+    checked.basis = FixBasis(bytes(16), 4, (EditedValue(8, 38, ("title",), "Caf&eacute;"),), b"\x01\x00\x00\x00")
+    blob, basis = engine._encoded(checked)
+    assert basis is not None and plain.decode_basis(basis) == checked.basis
