@@ -101,6 +101,7 @@ def test_the_data_digest_names_the_data_by_type_and_value():
     assert data_digest({"a": 1}) != data_digest({"a": "1"})
     assert data_digest({"a": 1, "b": 2}) != data_digest({"b": 2, "a": 1})
     assert data_digest({"a": [float("nan")]}) is None
+    assert data_digest({"a": float("nan")}) is None and data_digest({"a": [1, float("nan")]}) is None
     assert data_digest({"a": "nan", "b": "banana"}) is not None
 
 
