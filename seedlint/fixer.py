@@ -218,10 +218,8 @@ def fix(
                 if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
                     refused[path] = outcome.problem or "the fix could not be applied"
                     continue
-                if outcome.original is not None:
-                    originals.setdefault(
-                        path, outcome.original
-                    )  # the bytes on disk: set on the first pass that fixes it
+                if outcome.original is not None:  # the bytes on disk: set on the first pass that fixes it
+                    originals.setdefault(path, outcome.original)
                 contents[path] = outcome.fixed
                 passes.put(path, outcome.checked)
                 applied[path].extend(chosen.get(path, []))
