@@ -17,6 +17,7 @@ from seedlint.corpus import copy_paths, record_for
 from seedlint.diagnostic import Diagnostic, cap_repeated
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, load_content, load_document, unreadable_document
+from seedlint.fixbasis import basis_for
 from seedlint.results import Checked
 
 Subject = TypeVar("Subject")
@@ -75,8 +76,9 @@ class Reader:
         return self.load(source) if source is not None else None
 
 
-def check_source(source: SourceFile, config: Config, content: bytes | None = None) -> Checked:
-    """Load and check one file (`content`: its text in memory instead of on disk)."""
+def check_source(source: SourceFile, config: Config, content: bytes | None = None, fixing: bool = False) -> Checked:
+    """Load and check one file (`content`: its text in memory instead of on disk; `fixing`: in a fix run, the
+    result carries its FixBasis)."""
     errors: list[str] = []
     stat: tuple[int, int] | None = None
     try:  # taken before reading: a file changed after this moment cannot be mistaken for the one checked
@@ -89,11 +91,16 @@ def check_source(source: SourceFile, config: Config, content: bytes | None = Non
     doc = reader.load(source)
     if doc is None:
         return Checked(source.display_path, [], None, False, errors)
-    return check_loaded(doc, config, stat=stat, errors=errors)
+    return check_loaded(doc, config, stat=stat, errors=errors, fixing=fixing)
 
 
 def check_loaded(
-    doc: Document, config: Config, *, stat: tuple[int, int] | None = None, errors: list[str] | None = None
+    doc: Document,
+    config: Config,
+    *,
+    stat: tuple[int, int] | None = None,
+    errors: list[str] | None = None,
+    fixing: bool = False,
 ) -> Checked:
     """Check a document already loaded (the language server keeps the document of an unsaved text for
     positions; the fixer parses each fixed text once, to verify the fix and to check it)."""
@@ -107,9 +114,24 @@ def check_loaded(
     except Exception:  # a bug: the file's own diagnostics are still reported
         record = None
         errors.append(f"{doc.display_path}: internal error while indexing the file:\n{traceback.format_exc()}")
-    return Checked(
+    checked = Checked(
         doc.display_path, diagnostics, record, has_suppressions, errors, stat, hashlib.sha256(doc.raw).hexdigest()
     )
+    if fixing:
+        keep_basis(doc, checked)
+    return checked
+
+
+def keep_basis(doc: Document, checked: Checked) -> None:
+    """Keep in `checked` what fixing the document needs from this parse of it (seedlint/fixbasis.py)."""
+    if doc.text is None:
+        return
+    try:
+        checked.basis = basis_for(doc, (e for d in checked.diagnostics if d.fix is not None for e in d.fix.edits))
+    except Exception:  # a bug: reported (the fix pass could parse the old text again)
+        checked.internal_errors.append(
+            f"{doc.display_path}: internal error in what fixing needs:\n{traceback.format_exc()}"
+        )
 
 
 def mark_edited_values(doc: Document, diagnostics: list[Diagnostic]) -> None:

@@ -44,45 +44,101 @@ def collect_garbage_rarely() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def _check_chunk(sources: list[SourceFile], config: Config) -> list[bytes]:
+class Workers:
+    """Worker processes on every core (at most 8), started when first needed and kept until `close`: a fix run
+    keeps the same workers from its first pass to its last, so each pass finds their memos (the related entries
+    already seen, seedlint/memo.py) filled by the passes before."""
+
+    def __init__(self) -> None:
+        self.count = min(os.cpu_count() or 1, 8)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.count, initializer=collect_garbage_rarely)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_chunk(sources: list[SourceFile], config: Config, fixing: bool) -> list[tuple[bytes, bytes | None]]:
     """In a worker: the results encoded here, once, as the cache stores them (plain.encode_checked: data
     only); the main process decodes them for the corpus and keeps the bytes for the cache, instead of
     encoding every result again. (The executor pickles the list of bytes and the sources between this
-    process and its own workers, through a pipe: nothing read from disk is ever unpickled.)"""
-    return [_encoded(check_source(source, config)) for source in sources]
+    process and its own workers, through a pipe: nothing read from disk is ever unpickled.) In a fix run,
+    each result's FixBasis travels beside it (never cached)."""
+    return [_encoded(check_source(source, config, fixing=fixing)) for source in sources]
 
 
-def _encoded(checked: Checked) -> bytes:
+def _encoded(checked: Checked) -> tuple[bytes, bytes | None]:
     try:
-        return plain.encode_checked(checked)
+        blob = plain.encode_checked(checked)
     except Exception:  # a bug (a value that is not plain data): reported, never a lost result
         error = f"{checked.path}: internal error while encoding the result:\n{traceback.format_exc()}"
-        return plain.encode_checked(Checked(checked.path, [], None, False, [error]))
+        return plain.encode_checked(Checked(checked.path, [], None, False, [error])), None
+    return blob, _encoded_basis(checked)
 
 
-def _decoded(blob: bytes, source: SourceFile) -> tuple[Checked, bytes | None]:
+def _encoded_basis(checked: Checked) -> bytes | None:
+    """The FixBasis beside the result, or None: without it the fixer parses the old text again (an edited value
+    MessagePack cannot hold, an integer over 64 bits, costs that file the second parse, nothing more)."""
+    if checked.basis is None:
+        return None
     try:
-        return plain.decode_checked(blob), blob
+        return plain.encode_basis(checked.basis)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _decoded(encoded: tuple[bytes, bytes | None], source: SourceFile) -> tuple[Checked, bytes | None]:
+    blob, basis = encoded
+    try:
+        checked = plain.decode_checked(blob)
+        checked.basis = None if basis is None else plain.decode_basis(basis)
+        return checked, blob
     except plain.Malformed:  # a bug: what a worker encodes always decodes
         error = f"{source.display_path}: internal error while decoding the result:\n{traceback.format_exc()}"
         return Checked(source.display_path, [], None, False, [error]), None
 
 
-def checker(config: Config, contents: dict[str, bytes]) -> Callable[[list[SourceFile]], Iterator[tuple]]:
-    """How files are checked: in this process or, for large runs, in worker processes on every core.
-    (In-memory contents, the fixer's, are checked in this process: workers read from disk.)"""
+def checker(
+    config: Config, contents: dict[str, bytes], fixing: bool = False, workers: Workers | None = None
+) -> Callable[[list[SourceFile]], Iterator[tuple]]:
+    """How files are checked: in this process or, for large runs, in worker processes on every core (`workers`,
+    else a pool of this call's own). (In-memory contents, the fixer's, are checked in this process: workers read
+    from disk.) `fixing`: each result carries its FixBasis (a fix run's first pass)."""
 
     def check(todo: list[SourceFile]) -> Iterator[tuple[SourceFile, Checked, bytes | None]]:
-        workers = min(os.cpu_count() or 1, 8)
-        if len(todo) >= PARALLEL_FROM and workers > 1 and not contents:
+        own = workers or Workers()
+        if len(todo) >= PARALLEL_FROM and own.count > 1 and not contents:
             chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-            with ProcessPoolExecutor(workers, initializer=collect_garbage_rarely) as pool:
-                for chunk, blobs in zip(chunks, pool.map(_check_chunk, chunks, [config] * len(chunks)), strict=True):
-                    for source, blob in zip(chunk, blobs, strict=True):
-                        yield source, *_decoded(blob, source)
+            try:
+                results = own.pool().map(_check_chunk, chunks, [config] * len(chunks), [fixing] * len(chunks))
+                for chunk, encoded in zip(chunks, results, strict=True):
+                    for source, one in zip(chunk, encoded, strict=True):
+                        yield source, *_decoded(one, source)
+            finally:
+                if own is not workers:
+                    own.close()
         else:
             for source in todo:
-                yield source, check_source(source, config, contents.get(source.display_path)), None
+                content = contents.get(source.display_path)
+                # (a run that does not fix calls it as it always did)
+                checked = (
+                    check_source(source, config, content, fixing=True)
+                    if fixing
+                    else check_source(source, config, content)
+                )
+                yield source, checked, None
 
     return check
 
@@ -97,11 +153,15 @@ def run(
     lost: dict[str, str] | None = None,
     run_id: str | None = None,
     keep_checked: bool = False,
+    fixing: bool = False,
+    workers: Workers | None = None,
 ) -> RunResult:
     """A run (see `_run`), with the files found in folders that are not documents set aside: a file with text
     but no front matter (README.md beside the articles) is not reported on, but named in `not_documents`.
     (An empty file stays a document: an article emptied by accident must fail the run.)"""
-    result = _run(sources, config, corpus_sources, contents, progress, cache, lost, run_id, keep_checked)
+    result = _run(
+        sources, config, corpus_sources, contents, progress, cache, lost, run_id, keep_checked, fixing, workers
+    )
     walked = {source.display_path: source for source in sources if not source.named}
     aside = {
         d.path
@@ -131,6 +191,8 @@ def _run(
     lost: dict[str, str] | None = None,
     run_id: str | None = None,
     keep_checked: bool = False,
+    fixing: bool = False,
+    workers: Workers | None = None,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`.
@@ -139,7 +201,9 @@ def _run(
     `run_id` names what the run checks (its paths): the cache keeps the run's report under it, and the
     next run with that id starts from that report (unchanged: answered whole; a few changes: incremental).
     `keep_checked`: the result also carries every file's `Checked` (the corpus's too), with its index record,
-    for a consumer of the whole run such as `seedlint report` (from the cache when the run was answered from it)."""
+    for a consumer of the whole run such as `seedlint report` (from the cache when the run was answered from it).
+    `fixing`: a fix run's, whose files checked here carry what fixing them needs (Checked.basis); `workers`: the
+    worker processes to check in (a fix run's, kept from pass to pass)."""
     contents = contents or {}
     given = {source.display_path for source in sources}
     others = [source for source in corpus_sources or [] if source.display_path not in given]
@@ -153,7 +217,7 @@ def _run(
                 if keep_checked:
                     result.checked = cache.results([*sources, *others], checker(config, contents))
                 return result
-    check = checker(config, contents)
+    check = checker(config, contents, fixing, workers)
     checked = cache.results(sources, check, fresh=contents, progress=progress)
     # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).
     corpus_checked = cache.results(others, check, fresh=contents) if others else []

@@ -17,10 +17,9 @@ import dataclasses
 import difflib
 import functools
 import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import yaml
@@ -28,22 +27,24 @@ from ruamel.yaml import YAML
 
 from seedlint import engine
 from seedlint.cache import NO_CACHE, Cache, Checker
-from seedlint.checking import check_loaded
+from seedlint.checking import check_loaded, keep_basis
 from seedlint.config import Config
 from seedlint.corpus import MemoKey, edited_value
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.discovery import SourceFile
-from seedlint.document import Document, load_document, parse_document
-from seedlint.edits import replace_value, value_after
+from seedlint.document import Document, FileTooLarge, load_document, parse_document, read_bounded
+from seedlint.edits import render_scalar, replace_value, value_after
 from seedlint.escaping import inert
+from seedlint.fixbasis import NOT_SCALAR, FixBasis, child, data_digest
 from seedlint.registry import RULES
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
 from seedlint.writer import WriteError, write_atomically
-from seedlint.yamltree import FieldPath
+from seedlint.yamltree import JSON, FieldPath
 
 MAX_PASSES = 10
 PARALLEL_FROM = 64  # files fixed in one pass; below this, starting worker processes costs more than it saves
+WRITERS = 8  # threads writing fixed files (they wait on the disk, not on the processor)
 
 
 @dataclass
@@ -137,6 +138,17 @@ class _Passes(Cache):
             return ()
         return tuple(key for key in known[1].positioned if key[3] is not None and key[4] is None)
 
+    def basis(self, path: str) -> FixBasis | None:
+        """What fixing `path` needs from the parse that checked its current content (see seedlint/fixbasis.py)."""
+        known = self.known.get(path)
+        return known[1].basis if known is not None else None
+
+    def old_value(self, path: str, field_path: FieldPath) -> tuple[object] | None:
+        """(the current value,) of `path`'s own value at `field_path` when its fixes edit it: the value its
+        faithful copies hold, which they give up for the new one."""
+        basis = self.basis(path)
+        return basis.old_value(field_path) if basis is not None else None
+
     def put(self, path: str, checked: Checked) -> None:
         """The result of the content the fixer now holds for `path`."""
         self.known[path] = (self._content_key(path), checked)
@@ -166,51 +178,56 @@ def fix(
     refused: dict[str, str] = {}
     all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
     passes = _Passes(cache, contents)
-    result = engine.run(sources, config, corpus_sources, contents, cache=passes)
-    for _ in range(MAX_PASSES):
-        wanted = result.diagnostics if only is None else only(result.diagnostics)
-        chosen = {
-            path: _non_overlapping(diagnostics)
-            for path, diagnostics in _fixable_by_file(wanted, unsafe, exclude=refused).items()
-            if path in all_sources
-        }
-        # The copies of the values fixed in their targets follow them in the same pass (see related.followers).
-        new_values = _new_values(chosen)
-        follows: dict[str, list[related.Follow]] = defaultdict(list)
-        if new_values and result.corpus is not None:
-            for follow in related.followers(new_values, result.corpus):
-                if follow.path in all_sources and follow.path not in refused:
-                    follows[follow.path].append(follow)
-        tasks = [
-            _Task(
-                all_sources[path],
-                contents.get(path),
-                tuple(e for d in chosen.get(path, []) for e in _edits(d)),
-                passes.digest(path),
-                tuple((f.where, f.value) for f in follows.get(path, [])),
-                passes.repositionable(path),
+    with engine.Workers() as workers:  # (the same processes from pass to pass: their memos stay filled)
+        result = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
+        for _ in range(MAX_PASSES):
+            wanted = result.diagnostics if only is None else only(result.diagnostics)
+            chosen = {
+                path: _non_overlapping(diagnostics)
+                for path, diagnostics in _fixable_by_file(wanted, unsafe, exclude=refused).items()
+                if path in all_sources
+            }
+            # The copies of the values fixed in their targets follow them in the same pass (see related.followers).
+            new_values = _new_values(chosen)
+            follows: dict[str, list[related.Follow]] = defaultdict(list)
+            if new_values and result.corpus is not None:
+                for follow in related.followers(new_values, result.corpus):
+                    if follow.path in all_sources and follow.path not in refused:
+                        follows[follow.path].append(follow)
+            tasks = [
+                _Task(
+                    all_sources[path],
+                    contents.get(path),
+                    tuple(e for d in chosen.get(path, []) for e in _edits(d)),
+                    passes.digest(path),
+                    tuple((f.where, f.value) for f in follows.get(path, [])),
+                    passes.repositionable(path),
+                    passes.basis(path),
+                    tuple(passes.old_value(f.target, f.field) for f in follows.get(path, [])),
+                )
+                for path in sorted(set(chosen) | set(follows))
+            ]
+            outcomes = dict(
+                zip((task.source.display_path for task in tasks), _run_tasks(tasks, config, workers), strict=True)
             )
-            for path in sorted(set(chosen) | set(follows))
-        ]
-        outcomes = dict(zip((task.source.display_path for task in tasks), _run_tasks(tasks, config), strict=True))
-        changed = False
-        for path in _followed_in_vain(outcomes, follows, new_values):
-            del outcomes[path]  # (done again in the next pass, without following what was not written)
-            changed = True
-        for path, outcome in outcomes.items():
-            if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
-                refused[path] = outcome.problem or "the fix could not be applied"
-                continue
-            if outcome.original is not None:
-                originals.setdefault(path, outcome.original)  # the bytes on disk: set on the first pass that fixes it
-            contents[path] = outcome.fixed
-            passes.put(path, outcome.checked)
-            applied[path].extend(chosen.get(path, []))
-            followed[path] += outcome.followed
-            changed = True
-        if not changed:
-            break
-        result = engine.run(sources, config, corpus_sources, contents, cache=passes)
+            changed = False
+            for path in _followed_in_vain(outcomes, follows, new_values):
+                del outcomes[path]  # (done again in the next pass, without following what was not written)
+                changed = True
+            for path, outcome in outcomes.items():
+                if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
+                    refused[path] = outcome.problem or "the fix could not be applied"
+                    continue
+                if outcome.original is not None:  # the bytes on disk: set on the first pass that fixes it
+                    originals.setdefault(path, outcome.original)
+                contents[path] = outcome.fixed
+                passes.put(path, outcome.checked)
+                applied[path].extend(chosen.get(path, []))
+                followed[path] += outcome.followed
+                changed = True
+            if not changed:
+                break
+            result = engine.run(sources, config, corpus_sources, contents, cache=passes)
     changes = [
         FileChange(all_sources[path], originals[path], data, applied[path], followed[path])
         for path, data in sorted(contents.items())
@@ -252,6 +269,8 @@ class _Task:
     # Corpus diagnostics positioned on the old content whose message and fix do not depend on the document:
     # positioned again on the new content here, where it is parsed anyway (not parsed again to position them).
     positioned: tuple[MemoKey, ...] = ()
+    basis: FixBasis | None = None  # what the check of the content kept for fixing it: no second parse of it
+    follow_olds: tuple[tuple[object] | None, ...] = ()  # (the value each follow replaces,), when known
 
 
 @dataclass(frozen=True)
@@ -263,16 +282,108 @@ class _Outcome:
     followed: int = 0  # copies that took their target's new value
 
 
-def _run_tasks(tasks: list[_Task], config: Config) -> Iterable[_Outcome]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(tasks) < PARALLEL_FROM or workers < 2:
+def _run_tasks(tasks: list[_Task], config: Config, workers: engine.Workers) -> Iterable[_Outcome]:
+    if len(tasks) < PARALLEL_FROM or workers.count < 2:
         return [_apply(task, config) for task in tasks]
-    with ProcessPoolExecutor(workers, initializer=engine.collect_garbage_rarely) as pool:
-        return list(pool.map(_apply, tasks, [config] * len(tasks), chunksize=8))
+    # Chunks of about a second of work: with small ones, a busy machine keeps the workers waiting for this
+    # process to hand out the next (it queues only one chunk ahead per worker).
+    chunk = max(8, min(64, len(tasks) // (4 * workers.count)))
+    return list(workers.pool().map(_apply, tasks, [config] * len(tasks), chunksize=chunk))
 
 
 def _apply(task: _Task, config: Config) -> _Outcome:
-    """Apply one file's edits, verify the new text and check it (in a worker for large passes)."""
+    """Apply one file's edits, verify the new text and check it (in a worker for large passes): without parsing
+    the old text when what its check kept suffices to verify (see seedlint/fixbasis.py), else parsing it."""
+    outcome = _apply_on_basis(task, config) if task.basis is not None else None
+    return outcome if outcome is not None else _apply_parsed(task, config)
+
+
+def _apply_on_basis(task: _Task, config: Config) -> _Outcome | None:
+    """`_apply_parsed`'s outcome when the new text is exactly the intended one, decided from the task's FixBasis
+    instead of a parse of the old text: the new data, with every value the edits fall in given back its old
+    value, must have the old data's digest (so nothing else changed, nor any key or item), and each changed
+    value must read the same to the second reader. None whenever that cannot be decided so, or fails:
+    `_apply_parsed` then verifies as it always did, and says what is wrong."""
+    basis, source = task.basis, task.source
+    assert basis is not None
+    if basis.data_digest is None:
+        return None
+    try:
+        raw = task.content if task.content is not None else read_bounded(source.path)
+        text = raw.decode("utf-8")
+    except (OSError, FileTooLarge, UnicodeDecodeError):
+        return None
+    if hashlib.sha256(raw).hexdigest() != task.digest:
+        return None
+    edits = list(task.edits)
+    old_values: dict[FieldPath, object] = {}
+    for edit in edits:
+        edited = basis.edited_at(edit)
+        if edited is not None:
+            old_values[edited.path] = edited.old
+    followed = 0
+    for (where, value), old in zip(task.follows, task.follow_olds, strict=True):
+        place = basis.copy_at(where)
+        if place == NOT_SCALAR:
+            continue
+        if old is None or isinstance(place, int) or where[2] == "publishedDateTime":
+            return None  # (a date's copy may be written otherwise than its target: only the parse knows it)
+        if old[0] == value:
+            continue
+        start, end, style = place
+        if any(_overlap(edit, Edit(start, end, "")) for edit in edits):
+            continue
+        edits.append(Edit(start, end, render_scalar(value, style)))
+        old_values[where] = old[0]
+        followed += 1
+    new_text = apply_edits(text, edits)
+    new_doc = parse_document(new_text.encode("utf-8"), source.path, source.display_path)
+    if new_doc.data is None or new_doc.body != text[basis.body_start :]:
+        return None
+    changed = _restored_digest(new_doc.data, old_values, basis.data_digest)
+    if changed is None:
+        return None
+    try:
+        if _second_reader(None, new_doc, changed) is not None:
+            return None  # (left to _apply_parsed to word)
+    except _NeedsOldParse:
+        return None
+    checked = _checked(new_doc, config)
+    _reposition(task, new_doc, checked)
+    return _Outcome(new_doc.raw, checked, raw if task.content is None else None, followed=followed)
+
+
+def _restored_digest(
+    data: dict[str, JSON], old_values: dict[FieldPath, object], wanted: bytes
+) -> set[FieldPath] | None:
+    """The paths of `old_values` whose value in `data` differs from the old one (as _compare tells them: by
+    type and value), when `data` with those old values given back has the digest `wanted`; else None. (The
+    values are put back in place for the digest, then the new ones again: `data` is left as it was.)"""
+    swapped: list[tuple[dict[str, object] | list[object], str | int, object]] = []
+    changed: set[FieldPath] = set()
+    try:
+        for path, old in old_values.items():
+            parent: object = data
+            for step in path[:-1]:
+                parent = child(parent, step)
+            last = path[-1]
+            new = child(parent, last)
+            assert isinstance(parent, (dict, list))
+            if type(new) is not type(old) or new != old:
+                changed.add(path)
+            swapped.append((parent, last, new))
+            parent[last] = old  # type: ignore[index]
+        same = data_digest(data) == wanted
+    except LookupError:
+        same = False
+    finally:
+        for parent, last, new in reversed(swapped):
+            parent[last] = new  # type: ignore[index]
+    return changed if same else None
+
+
+def _apply_parsed(task: _Task, config: Config) -> _Outcome:
+    """Apply one file's edits on a parse of its text, verify the new text and check it."""
     source = task.source
     if task.content is None:
         doc = load_document(source.path, source.display_path)
@@ -297,7 +408,21 @@ def _apply(task: _Task, config: Config) -> _Outcome:
     new_doc, problem = verified(doc, new_text, edits)
     if problem is not None or new_doc is None:
         return _Outcome(problem=problem)
+    checked = _checked(new_doc, config)
+    _reposition(task, new_doc, checked)
+    return _Outcome(new_doc.raw, checked, original, followed=followed)
+
+
+def _checked(new_doc: Document, config: Config) -> Checked:
+    """The fixed text checked, with what fixing it again needs when it has fixes left (a file that only
+    follows its targets in a later pass is parsed again then: rare)."""
     checked = check_loaded(new_doc, config)
+    if any(d.fix is not None for d in checked.diagnostics):
+        keep_basis(new_doc, checked)
+    return checked
+
+
+def _reposition(task: _Task, new_doc: Document, checked: Checked) -> None:
     for key in task.positioned:
         code, where, on_key, message, _ = key
         rule = RULES.get(code)
@@ -306,7 +431,6 @@ def _apply(task: _Task, config: Config) -> _Outcome:
                 checked.positioned[key] = rule.at(new_doc, where, message, key=on_key)
             except (ValueError, LookupError):  # (not where it was: the corpus rules will position it)
                 continue
-    return _Outcome(new_doc.raw, checked, original, followed=followed)
 
 
 def _new_values(chosen: dict[str, list[Diagnostic]]) -> list[tuple[str, FieldPath, str]]:
@@ -354,14 +478,20 @@ def _followed_in_vain(
 
 
 def write(changes: list[FileChange]) -> list[tuple[FileChange, str]]:
-    """Write every change atomically; returns the changes not written, each with why (naming its file)."""
-    failures = []
-    for change in changes:
-        try:
-            write_atomically(change.source.path, change.fixed, change.original)
-        except WriteError as error:
-            failures.append((change, str(error)))
-    return failures
+    """Write every change atomically; returns the changes not written, each with why (naming its file), in
+    the order of `changes`. Files are written by a few threads at once: each write waits for its file to reach
+    the disk (fsync), and a busy disk makes thousands of those waits in a row the slowest part of a fix."""
+    with ThreadPoolExecutor(WRITERS) as pool:
+        problems = list(pool.map(_write_one, changes))
+    return [(change, problem) for change, problem in zip(changes, problems, strict=True) if problem is not None]
+
+
+def _write_one(change: FileChange) -> str | None:
+    try:
+        write_atomically(change.source.path, change.fixed, change.original)
+    except WriteError as error:
+        return str(error)
+    return None
 
 
 def _fixable_by_file(
@@ -438,21 +568,30 @@ def verified(doc: Document, new_text: str, edits: list[Edit]) -> tuple[Document 
     return (None, problem) if problem is not None else (new, None)
 
 
-def _second_reader(old: Document, new: Document, changed: set[FieldPath]) -> str | None:
+class _NeedsOldParse(Exception):
+    """The second reader needs the old text parsed (see _second_reader)."""
+
+
+def _second_reader(old: Document | None, new: Document, changed: set[FieldPath]) -> str | None:
     """Each changed value read again by ruamel.yaml, an independent YAML 1.2 reader (libyaml reads YAML 1.1):
     a fix must mean the same to both kinds of consumer. libyaml has already shown that nothing but these
     values changed; each is read alone, as the value of a one-key document (a whole front matter costs the
     pure-Python reader half a second; a value, microseconds). A value ruamel cannot read before the fix
     either (an escape it does not know, say) is not compared; a block scalar with an explicit indentation
-    indicator, whose meaning depends on its parent's indentation, is compared within the whole front matter."""
+    indicator, whose meaning depends on its parent's indentation, is compared within the whole front matter.
+    (Without the `old` document, _NeedsOldParse is raised where it is needed.)"""
     for path in sorted(changed, key=str):
         node = _scalar_node(new, path)
         if node is None:
             continue
         if node.style in ("|", ">") and _has_indentation_indicator(new, node):
+            if old is None:
+                raise _NeedsOldParse
             return _second_reader_whole(old.front_matter, new.front_matter, changed)
         read = _ruamel_value(new, node)
         if read is _UNREADABLE:
+            if old is None:
+                raise _NeedsOldParse
             old_node = _scalar_node(old, path)
             if old_node is None or _ruamel_value(old, old_node) is not _UNREADABLE:
                 return f"a YAML 1.2 reader (ruamel.yaml) cannot read the fixed value of {_dotted(path)}"
@@ -468,8 +607,14 @@ _UNREADABLE = object()
 def _ruamel_value(doc: Document, node: yaml.ScalarNode) -> object:
     """The value of `node` as ruamel.yaml reads it alone (`k: <the scalar's source>`), or _UNREADABLE."""
     assert doc.text is not None  # (a document with a parsed front matter has its text)
-    span = doc.node_span(node)
-    data = _ruamel_data("k: " + doc.text[span.start : span.end] + "\n")
+    start, end = doc.yaml_start + node.start_mark.index, doc.yaml_start + node.end_mark.index
+    return _ruamel_scalar(doc.text[start:end])
+
+
+@functools.lru_cache(maxsize=4096)
+def _ruamel_scalar(source: str) -> object:
+    """(A fixed value is often copied into hundreds of related entries: each source is read once.)"""
+    data = _ruamel_data("k: " + source + "\n")
     if not isinstance(data, dict) or set(data) != {"k"}:
         return _UNREADABLE
     return data["k"]

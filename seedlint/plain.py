@@ -26,6 +26,7 @@ import msgpack
 
 from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, _index_record
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from seedlint.fixbasis import EditedValue, FixBasis
 from seedlint.results import Checked
 from seedlint.rules import all_rules
 
@@ -373,6 +374,38 @@ def checked_from(value: Data) -> Checked:
         digest,
         memo,  # type: ignore[arg-type]  # (tuples of five, checked above)
     )
+
+
+# What a fix needs from the first parse (sent by workers in a fix run, never cached) --------------------
+
+
+def encode_basis(basis: FixBasis) -> bytes:
+    return dumps(
+        [
+            basis.data_digest,
+            basis.body_start,
+            [[value.start, value.end, encode_value(value.path), encode_value(value.old)] for value in basis.edited],
+            basis.copies,
+        ]
+    )
+
+
+def decode_basis(blob: bytes) -> FixBasis:
+    basis: FixBasis = _checked_decoding(_basis_from, loads(blob))
+    return basis
+
+
+def _basis_from(value: Data) -> FixBasis:
+    _check(type(value) is list and len(value) == 4, "not a fix basis")
+    data_digest, body_start, edited, copies = value
+    _check(type(edited) is list and len(_bytes(copies)) % 4 == 0, "not a fix basis")
+    values = []
+    for item in edited:
+        _check(type(item) is list and len(item) == 4, "not an edited value")
+        path = decode_value(item[2])
+        _check(type(path) is tuple and set(map(type, path)) <= {str, int}, "not a path")
+        values.append(EditedValue(_integer(item[0]), _integer(item[1]), path, decode_value(item[3])))  # type: ignore[arg-type]
+    return FixBasis(_optional(data_digest, _bytes), _integer(body_start), tuple(values), copies)
 
 
 # Run reports --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from seedlint.diagnostic import Diagnostic, Severity
 if TYPE_CHECKING:
     from seedlint.corpus import Corpus, IndexRecord, MemoKey
     from seedlint.document import Document
+    from seedlint.fixbasis import FixBasis
 
 
 @dataclass(slots=True)
@@ -28,6 +29,8 @@ class Checked:
     digest: str = ""
     # Corpus diagnostics positioned on this content by earlier runs (see Corpus.report).
     positioned: dict[MemoKey, Diagnostic] = field(default_factory=dict)
+    # In a fix run only, never cached: what fixing the file needs from the parse that checked it.
+    basis: FixBasis | None = None
 
     @property
     def has_error(self) -> bool:
