@@ -143,25 +143,10 @@ def checker(
     return check
 
 
-def run(
-    sources: list[SourceFile],
-    config: Config,
-    corpus_sources: list[SourceFile] | None = None,
-    contents: dict[str, bytes] | None = None,
-    progress: Callable[[int], None] | None = None,
-    cache: Cache = NO_CACHE,
-    lost: dict[str, str] | None = None,
-    run_id: str | None = None,
-    keep_checked: bool = False,
-    fixing: bool = False,
-    workers: Workers | None = None,
-) -> RunResult:
-    """A run (see `_run`), with the files found in folders that are not documents set aside: a file with text
-    but no front matter (README.md beside the articles) is not reported on, but named in `not_documents`.
-    (An empty file stays a document: an article emptied by accident must fail the run.)"""
-    result = _run(
-        sources, config, corpus_sources, contents, progress, cache, lost, run_id, keep_checked, fixing, workers
-    )
+def _set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
+    """The run with the files found in folders that are not documents set aside: a file with text but no front
+    matter (README.md beside the articles) is not reported on, but named in `not_documents`. (An empty file
+    stays a document: an article emptied by accident must fail the run.)"""
     walked = {source.display_path: source for source in sources if not source.named}
     aside = {
         d.path
@@ -181,7 +166,7 @@ def _has_text(source: SourceFile) -> bool:
         return True
 
 
-def _run(
+def run(
     sources: list[SourceFile],
     config: Config,
     corpus_sources: list[SourceFile] | None = None,
@@ -216,7 +201,7 @@ def _run(
             if result is not None:
                 if keep_checked:
                     result.checked = cache.results([*sources, *others], checker(config, contents))
-                return result
+                return _set_aside(result, sources)
     check = checker(config, contents, fixing, workers)
     checked = cache.results(sources, check, fresh=contents, progress=progress)
     # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).
@@ -270,4 +255,5 @@ def _run(
     del checked, corpus_checked, all_checked, records, corpus, diagnostics
     if report is not None and report_id is not None:
         cache.keep_report(report_id, report)
-    return RunResult(paths, selected, internal_errors, reader.load_path, checked=kept_checked, corpus=kept_corpus)
+    result = RunResult(paths, selected, internal_errors, reader.load_path, checked=kept_checked, corpus=kept_corpus)
+    return _set_aside(result, sources)

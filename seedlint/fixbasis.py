@@ -115,13 +115,25 @@ def data_digest(data: object) -> bytes | None:
 
 
 def _edited(doc: Document, edits: list[Edit]) -> tuple[EditedValue, ...]:
+    found = []
+    for start, end, path in edited_scalars(doc, edits):
+        old = _value_at(doc.data, path)
+        if old is not None:
+            found.append(EditedValue(start, end, path, old[0]))
+    return tuple(found)
+
+
+def edited_scalars(doc: Document, edits: list[Edit]) -> list[tuple[int, int, FieldPath]]:
+    """(start offset, end offset, path) of each scalar whose source text contains one of the edits, in text
+    order, each once (scalars never overlap: the last one starting at or before an edit is the only one that
+    can contain it)."""
     if not edits or doc.root is None:
-        return ()
+        return []
     scalars: list[tuple[int, int, FieldPath]] = []
     stack: list[tuple[FieldPath, yaml.Node]] = [((), doc.root)]
-    while stack:  # (the walk of fixer._scalar_paths)
+    while stack:
         path, node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, yaml.ScalarNode):  # (offsets from the marks: no line and column needed)
             scalars.append((doc.yaml_start + node.start_mark.index, doc.yaml_start + node.end_mark.index, path))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((path + (index,), item) for index, item in enumerate(node.value))
@@ -129,16 +141,12 @@ def _edited(doc: Document, edits: list[Edit]) -> tuple[EditedValue, ...]:
             stack.extend((path + (key.value,), value) for key, value in node.value if isinstance(key, yaml.ScalarNode))
     scalars.sort(key=lambda scalar: scalar[0])
     starts = [start for start, _, _ in scalars]
-    found: dict[int, EditedValue] = {}
+    found: set[int] = set()
     for edit in edits:
         at = bisect.bisect_right(starts, edit.start) - 1
-        if at < 0 or at in found or not (scalars[at][0] <= edit.start and edit.end <= scalars[at][1]):
-            continue
-        start, end, path = scalars[at]
-        old = _value_at(doc.data, path)
-        if old is not None:
-            found[at] = EditedValue(start, end, path, old[0])
-    return tuple(found[at] for at in sorted(found))
+        if at >= 0 and scalars[at][0] <= edit.start and edit.end <= scalars[at][1]:
+            found.add(at)
+    return [scalars[at] for at in sorted(found)]
 
 
 def _value_at(data: object, path: FieldPath) -> tuple[object] | None:

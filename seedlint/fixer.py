@@ -12,7 +12,6 @@ changed, read the same by a second, YAML 1.2 reader. Otherwise the file is left 
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import difflib
 import functools
@@ -35,7 +34,7 @@ from seedlint.discovery import SourceFile
 from seedlint.document import Document, FileTooLarge, load_document, parse_document, read_bounded
 from seedlint.edits import render_scalar, replace_value, value_after
 from seedlint.escaping import inert
-from seedlint.fixbasis import NOT_SCALAR, FixBasis, child, data_digest
+from seedlint.fixbasis import NOT_SCALAR, FixBasis, child, data_digest, edited_scalars
 from seedlint.registry import RULES
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
@@ -704,25 +703,5 @@ def _leaves(data: object, prefix: FieldPath = ()) -> dict[FieldPath, object]:
 
 
 def _scalar_paths(doc: Document, edits: list[Edit]) -> set[FieldPath]:
-    """The paths of the scalar values whose source text contains one of the edits (scalars never overlap:
-    the last one starting at or before an edit is the only one that can contain it)."""
-    if doc.root is None:
-        return set()
-    scalars: list[tuple[int, int, FieldPath]] = []
-    stack: list[tuple[FieldPath, yaml.Node]] = [((), doc.root)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):  # (offsets from the marks: no line and column needed)
-            scalars.append((doc.yaml_start + node.start_mark.index, doc.yaml_start + node.end_mark.index, path))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((path + (index,), item) for index, item in enumerate(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend((path + (key.value,), value) for key, value in node.value if isinstance(key, yaml.ScalarNode))
-    scalars.sort(key=lambda scalar: scalar[0])
-    starts = [start for start, _, _ in scalars]
-    found = set()
-    for edit in edits:
-        at = bisect.bisect_right(starts, edit.start) - 1
-        if at >= 0 and scalars[at][0] <= edit.start and edit.end <= scalars[at][1]:
-            found.add(scalars[at][2])
-    return found
+    """The paths of the scalar values whose source text contains one of the edits."""
+    return {path for _, _, path in edited_scalars(doc, edits)}
