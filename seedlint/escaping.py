@@ -44,7 +44,11 @@ def _escape(match: re.Match[str]) -> str:
 def inert(text: str, *, keep_tabs: bool = False) -> str:
     """`text` on one line, with nothing a terminal or a CI log would act on. `keep_tabs`: tabs stay (a diff
     line keeps its indentation; a tab is harmless)."""
-    shown = (_TAB_KEPT if keep_tabs else _TEXT).sub(_escape, text)
+    # Every character `_TEXT` escapes is a control, a format character or a line or paragraph separator, none
+    # of which str.isprintable() accepts: a printable text without `##[` has nothing to escape (the common
+    # case, scanned in C instead of by the pattern).
+    printable = text.isprintable() and "##[" not in text
+    shown = text if printable else (_TAB_KEPT if keep_tabs else _TEXT).sub(_escape, text)
     leading = _LEADING_COMMAND.match(shown)
     if leading is not None:
         shown = shown[: leading.end() - 1] + "\\u003a" + shown[leading.end() :]

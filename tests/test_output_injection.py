@@ -17,6 +17,8 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 from conftest import seed_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seedlint.cli import main
 from seedlint.escaping import inert, json_inert, xml_inert
@@ -245,3 +247,21 @@ def test_inert_keeps_tabs_when_asked_and_the_other_spellings_read_back_the_same(
     element.text = "x\r\n##[error]y\n::warning::z"
     xml = xml_inert(ElementTree.tostring(element, encoding="unicode"))
     assert commands_in(xml) == [] and ElementTree.fromstring(xml).text == element.text
+
+
+_ACTIVE_AND_NEAR = "\x00\x07\t\n\r\x1b\x7f\x85\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"
+
+
+@given(st.text(alphabet=st.sampled_from(list("a ~#[:é€" + _ACTIVE_AND_NEAR)) | st.characters(), max_size=40))
+@settings(max_examples=2_000, deadline=None)
+def test_inert_skips_the_pattern_only_when_it_would_change_nothing(text):
+    """inert's fast path (a printable text without `##[` is left as it is) gives what the pattern gives."""
+    from seedlint import escaping
+
+    for keep_tabs in (False, True):
+        pattern = escaping._TAB_KEPT if keep_tabs else escaping._TEXT
+        slow = pattern.sub(escaping._escape, text)
+        leading = escaping._LEADING_COMMAND.match(slow)
+        if leading is not None:
+            slow = slow[: leading.end() - 1] + "\\u003a" + slow[leading.end() :]
+        assert escaping.inert(text, keep_tabs=keep_tabs) == slow

@@ -396,6 +396,7 @@ def _short(value: object) -> str:
 def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
+    addresses: dict[object, int] = {}  # identity → how many addresses its documents have (once per group)
     for record in corpus.records:
         if record.path not in corpus.reported:
             continue
@@ -412,8 +413,12 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
                     f"{field_name} {record.url} is also the address of {names}: two documents for one article",
                 )
         identity = identity_key(record)
-        group = index.same_identity(identity) if identity is not None else []
-        if len({r.url_key for r in group if r.url}) > 1:
+        if identity is None:
+            continue
+        group = index.same_identity(identity)
+        if identity not in addresses:
+            addresses[identity] = len({r.url_key for r in group if r.url})
+        if addresses[identity] > 1:
             names = ", ".join(o.name for o in sorted(group, key=lambda o: o.path) if o.path != record.path)
             yield from _Lazy(corpus, record.path).report(
                 POSSIBLE_DUPLICATE,
