@@ -131,14 +131,7 @@ def checker(
                     own.close()
         else:
             for source in todo:
-                content = contents.get(source.display_path)
-                # (a run that does not fix calls it as it always did)
-                checked = (
-                    check_source(source, config, content, fixing=True)
-                    if fixing
-                    else check_source(source, config, content)
-                )
-                yield source, checked, None
+                yield source, check_source(source, config, contents.get(source.display_path), fixing=fixing), None
 
     return check
 

@@ -156,7 +156,9 @@ def test_a_new_selection_reuses_the_per_file_results(corpus, monkeypatch):
     check()
     calls = []
     original = engine.check_source
-    monkeypatch.setattr(engine, "check_source", lambda *args: calls.append(args[0]) or original(*args))
+    monkeypatch.setattr(
+        engine, "check_source", lambda *args, **kwargs: calls.append(args[0]) or original(*args, **kwargs)
+    )
     assert [check(*options) for options in selections] == expected
     (corpus / "seedlint.toml").write_text(reconfigured)
     assert check() == expected_reconfigured

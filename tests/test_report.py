@@ -354,9 +354,9 @@ def test_history_checks_only_the_changed_documents(repository, monkeypatch):
     checked: list[str] = []
     real = checking.check_source
 
-    def counting(source, config, content=None):
+    def counting(source, config, content=None, fixing=False):
         checked.append(source.display_path)
-        return real(source, config, content)
+        return real(source, config, content, fixing)
 
     monkeypatch.setattr(engine, "check_source", counting)
     monkeypatch.setattr(incremental, "check_source", counting)
