@@ -285,6 +285,26 @@ def _copied(mapping: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
     )
 
 
+# What a related entry gives the index is a function of the entry alone, and entries recur across a corpus (each
+# copy of an article in every list naming it): remembered by the entry's digest (Document.entry_keys), bounded.
+_ENTRY_REFS: dict[bytes, RelatedRef] = {}
+_ENTRY_REFS_LIMIT = 50_000  # (about 20 MB a worker)
+
+
+def _entry_ref(index: int, entry: Mapping[str, object], key: bytes | None) -> RelatedRef:
+    known = _ENTRY_REFS.get(key) if key is not None else None
+    if known is None:
+        url = entry.get("webUrl")
+        url = url if isinstance(url, str) and url.strip() else None
+        copied = _copied(entry)
+        known = RelatedRef(0, url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied))
+        if key is not None:
+            if len(_ENTRY_REFS) >= _ENTRY_REFS_LIMIT:
+                _ENTRY_REFS.clear()
+            _ENTRY_REFS[key] = known
+    return RelatedRef(index, known.url, known.key, known.copied, known.title_key)
+
+
 def record_for(doc: Document) -> IndexRecord | None:
     """The index record of a parsed document (None for a document whose front matter did not parse)."""
     data = doc.data
@@ -293,14 +313,10 @@ def record_for(doc: Document) -> IndexRecord | None:
     urls = tuple((name, url) for name in ALIAS_FIELDS if isinstance(url := data.get(name), str))
     related: list[RelatedRef] = []
     entries = data.get("related")
-    for index, entry in enumerate(entries if isinstance(entries, list) else []):
-        if isinstance(entry, dict):
-            url = entry.get("webUrl")
-            url = url if isinstance(url, str) and url.strip() else None
-            copied = _copied(entry)
-            related.append(
-                RelatedRef(index, url, canonical_url(url) if url else None, fingerprints(copied), title_key(copied))
-            )
+    if isinstance(entries, list):
+        for index, (entry, key) in enumerate(zip(entries, doc.entry_keys(), strict=True)):
+            if isinstance(entry, dict):
+                related.append(_entry_ref(index, entry, key))
     listed = data.get("topics")
     topics = tuple(t for t in listed if isinstance(t, str)) if isinstance(listed, list) else ()
     copied = _copied(data)

@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,20 +206,28 @@ class Document:
     def value_offset(self, path: FieldPath, index: int) -> int:
         """Offset in the text of character `index` of the string value at `path` (`len(value)` gives the
         end of the value), through escapes and line folding; the value's start when it cannot be mapped."""
+        return self._offsets_of(path)(index)
+
+    def value_range_span(self, path: FieldPath, start: int, end: int) -> Span:
+        """The span of value characters [start, end) of the string at `path`, in the text."""
+        offset = self._offsets_of(path)  # (the value's source replayed once for both ends)
+        first = offset(start)
+        return self.span(first, max(first, offset(end)))
+
+    def _offsets_of(self, path: FieldPath) -> Callable[[int], int]:
         span = self.value_span(path)
         node = self.locate(path)[1]
         offsets = None
         if isinstance(node, yaml.ScalarNode):
             assert self.text is not None  # (a document with a parsed front matter has its text)
             offsets = scalars.source_offsets(self.text[span.start : span.end], node.style, node.value)
-        if offsets is None or not 0 <= index < len(offsets):
-            return span.start
-        return span.start + offsets[index]
 
-    def value_range_span(self, path: FieldPath, start: int, end: int) -> Span:
-        """The span of value characters [start, end) of the string at `path`, in the text."""
-        first = self.value_offset(path, start)
-        return self.span(first, max(first, self.value_offset(path, end)))
+        def offset(index: int) -> int:
+            if offsets is None or not 0 <= index < len(offsets):
+                return span.start
+            return span.start + offsets[index]
+
+        return offset
 
 
 def load_document(path: Path, display_path: str | None = None) -> Document:

@@ -46,6 +46,20 @@ def source_offsets(source: str, style: str | None, value: str) -> list[int] | No
 
 
 def _flow_offsets(source: str, style: str | None, value: str) -> list[int] | None:
+    quoted = style in ("'", '"')
+    if _verbatim(source[1:-1] if quoted else source, value):  # most values: character i at offset i (+ the quote)
+        return list(range(1 if quoted else 0, len(source) - (1 if quoted else 0) + 1))
+    return _replayed_offsets(source, style, value)
+
+
+def _verbatim(inner: str, value: str) -> bool:
+    """Whether the source between the quotes is the value itself: then no escape, doubled quote or line folding
+    took place (each of those makes the value differ from its source; a value never holds a line break that
+    its flow source holds as one, since one break folds into a space and n+1 breaks into n)."""
+    return inner == value and "\n" not in inner and "\r" not in inner
+
+
+def _replayed_offsets(source: str, style: str | None, value: str) -> list[int] | None:
     chars: list[str] = []
     offsets: list[int] = []
     escaped: list[bool] = []  # blanks written as escapes survive line folding

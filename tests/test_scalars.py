@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seedlint import scalars
 from seedlint.document import parse_document
 from seedlint.edits import double_quoted
 
@@ -106,3 +107,27 @@ def test_crlf_line_endings_give_the_same_columns():
                     key,
                     index,
                 )
+
+
+SCALAR_SOURCES = st.one_of(
+    st.builds(double_quoted, st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)),
+    st.text(alphabet="ab '\"\\\n\t#:", max_size=20).map(lambda t: "'" + t.replace("'", "''") + "'"),
+    st.text(alphabet='ab "\\\n\t#:&;é', min_size=1, max_size=20).map(lambda t: '"' + t + '"'),
+    st.text(alphabet="ab\t&;é", min_size=1, max_size=20).map(lambda t: "x " + t + " y\n  z" * (len(t) % 2)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SCALAR_SOURCES)
+def test_verbatim_shortcut_gives_the_replayed_offsets(source):
+    """A value whose source between the quotes is the value itself maps character i to offset i (+ the quote)
+    without replaying the scanning rules: the same offsets as the replay, whenever the replay has any."""
+    document = parse_document(f"---\nk: {source}\n---\n".encode(), Path("x.md"), "x.md")
+    if document.root is None or not isinstance(document.data, dict) or not isinstance(document.data.get("k"), str):
+        return
+    node = document.locate(("k",))[1]
+    span = document.value_span(("k",))
+    text = document.text[span.start : span.end]
+    replayed = scalars._replayed_offsets(text, node.style or None, node.value)
+    if replayed is not None:
+        assert scalars._flow_offsets(text, node.style or None, node.value) == replayed
