@@ -239,6 +239,9 @@ class _Builder:
             raise TooComplex(f"the YAML expands to more than {MAX_NODES:,} values (aliases that multiply?)", node)
         if depth > MAX_DEPTH:
             raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", node)
+        if type(node) is yaml.ScalarNode and node.style and type(node.tag) is slice:  # quoted, untagged: text (as `tag`)
+            node.tag = _BaseLoader.DEFAULT_SCALAR_TAG
+            return node.value  # type: ignore[no-any-return]
         node_tag = tag(node)
         if node_tag not in ALLOWED_TAGS:
             self.report(
@@ -258,10 +261,10 @@ class _Builder:
         merged: dict[str, JSON] = {}
         first_key: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            if is_merge_key(key_node):
+            if key_node.value == "<<" and is_merge_key(key_node):  # (a list's value is never "<<")
                 self._merge(merged, value_node, depth + 1)
                 continue
-            key = key_text(key_node)
+            key = key_node.value if type(key_node) is yaml.ScalarNode else key_text(key_node)
             if key in first_key:
                 self.report(TreeProblem("duplicate-key", key_node, f"duplicate key `{key}`", first_key[key]))
             else:

@@ -4,8 +4,13 @@ with what was expected (SL018), every refused one reported (SL019), and no comme
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 from conftest import run_cli, seed_text
+
+from seedlint import checking
 
 CLEAN = seed_text("002_436ca83e3ef9a780.txt")  # a real document without findings
 TITLE = 'title: "Live Facial Recognition used in Croydon"'
@@ -212,3 +217,20 @@ def test_a_suppression_may_follow_another_comment_and_one_line_holds_one(folder)
     assert concise()[1][1].endswith(
         "SL018 malformed suppression: unexpected text after `]`: a suppression comment ends at `]`; it silences nothing"
     )
+
+
+def test_the_mention_lookalikes_are_every_character_the_pattern_matches_beyond_ascii():
+    """checking.mentions_seedlint trusts str.lower() unless one of these is in the text: they must be exactly the
+    characters beyond ASCII that re's case-insensitive matching takes for a letter of "seedlint"."""
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    matched = {char for letter in set("seedlint") for char in re.findall(letter, everything, re.IGNORECASE)}
+    assert {char for char in matched if not char.isascii()} == set(checking.MENTION_LOOKALIKES)
+
+
+@pytest.mark.parametrize(
+    "text", ["seedlint", "SeEdLiNt", "# \u017feedlint ignore", "SEEDL\u0130NT", "seedl\u0131nt", "seed lint", "", "x"]
+)
+def test_mentions_seedlint_is_the_case_insensitive_pattern(text):
+    for around in ("", "caf\u00e9 \u2019 ", "\u0130 "):
+        whole = around + text + around
+        assert checking.mentions_seedlint(whole) == bool(re.search("seedlint", whole, re.IGNORECASE))
