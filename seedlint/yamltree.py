@@ -239,7 +239,7 @@ class _Builder:
             raise TooComplex(f"the YAML expands to more than {MAX_NODES:,} values (aliases that multiply?)", node)
         if depth > MAX_DEPTH:
             raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", node)
-        if type(node) is yaml.ScalarNode and node.style and type(node.tag) is slice:  # quoted, untagged: text (as `tag`)
+        if type(node) is yaml.ScalarNode and node.style and type(node.tag) is slice:  # quoted, untagged: text
             node.tag = _BaseLoader.DEFAULT_SCALAR_TAG
             return node.value  # type: ignore[no-any-return]
         node_tag = tag(node)
