@@ -239,9 +239,10 @@ class _Builder:
             raise TooComplex(f"the YAML expands to more than {MAX_NODES:,} values (aliases that multiply?)", node)
         if depth > MAX_DEPTH:
             raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", node)
-        if type(node) is yaml.ScalarNode and node.style and type(node.tag) is slice:  # quoted, untagged: text
+        written: str | slice = node.tag  # (a slice: no tag written, see _Loader)
+        if type(written) is slice and type(node) is yaml.ScalarNode and node.style:  # quoted, untagged: text
             node.tag = _BaseLoader.DEFAULT_SCALAR_TAG
-            return node.value  # type: ignore[no-any-return]
+            return node.value
         node_tag = tag(node)
         if node_tag not in ALLOWED_TAGS:
             self.report(
