@@ -198,6 +198,8 @@ _LEAF_KEYWORDS = {
     "type",
     "minLength",
     "maxLength",
+    "minItems",
+    "maxItems",
     "minimum",
     "maximum",
     "pattern",
@@ -207,6 +209,7 @@ _LEAF_KEYWORDS = {
 }
 _TYPE_NAMES = {"string", "integer", "number", "boolean", "null", "array", "object"}
 _NOT_BY_PARTS = {"$ref", "$dynamicRef", "$anchor", "$dynamicAnchor", "$id", "prefixItems"}
+_APPLICATORS = {"allOf", "anyOf", "oneOf", "not", "if", "then", "else"}  # in place: see `applied` in `_parts`
 
 
 def by_parts(schema: object) -> Callable[[object], bool]:
@@ -260,12 +263,12 @@ def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], boo
         keywords, decided here as jsonschema's keywords do (jsonschema/_keywords.py), without its generic
         walk: the URLs and dates of every related entry are such leaves, and so is what is left of an
         entry, an image or a provider once its properties are checked apart. None for any other subschema."""
-        keywords = set(part) - schema_shape.ANNOTATIONS
+        keywords = set(part) - schema_shape.ANNOTATIONS - {"$id"}  # (a leaf has no reference for `$id` to base)
         if not keywords <= _LEAF_KEYWORDS or ("format" in keywords and root.format_checker is not None):
             return None
         types = part.get("type", [])
         types = types if isinstance(types, list) else [types]
-        lengths = [part.get("minLength", 0), part.get("maxLength", 0)]
+        lengths = [part.get(name, 0) for name in ("minLength", "maxLength", "minItems", "maxItems")]
         bounds = [part.get("minimum", 0), part.get("maximum", 0)]
         required, dependent = part.get("required", []), part.get("dependentRequired", {})
         if (
@@ -297,12 +300,14 @@ def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], boo
                 return any(test(value) for test in type_tests)
 
             type_test = is_any_type
-        is_string, is_number, is_object = tests["string"], tests["number"], tests["object"]
+        is_string, is_number, is_object, is_array = tests["string"], tests["number"], tests["object"], tests["array"]
         min_length, max_length, minimum, maximum = (
             part.get(name) for name in ("minLength", "maxLength", "minimum", "maximum")
         )
+        min_items, max_items = part.get("minItems"), part.get("maxItems")
         strings = min_length is not None or max_length is not None or pattern is not None
         numbers = minimum is not None or maximum is not None
+        arrays = min_items is not None or max_items is not None
 
         # (Any: a value of whatever kind the validator's type tests found it to be.)
         def is_valid(value: Any) -> bool:
@@ -317,6 +322,11 @@ def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], boo
                     return False
             if numbers and is_number(value):
                 return not ((minimum is not None and value < minimum) or (maximum is not None and value > maximum))
+            if arrays and is_array(value):
+                return not (
+                    (min_items is not None and len(value) < min_items)
+                    or (max_items is not None and len(value) > max_items)
+                )
             if (required or dependent) and is_object(value):
                 if not all(name in value for name in required):
                     return False
@@ -325,10 +335,50 @@ def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], boo
 
         return is_valid
 
+    def applied(part: dict[str, Any], at_root: bool) -> Callable[[object], bool] | None:
+        """`part` with in-place applicators (allOf, anyOf, oneOf, not, if/then/else), decided by combining the
+        answers of their subschemas, each decided by parts, with that of the rest of `part`: in 2020-12 no other
+        keyword looks at these (only `unevaluated*`, never here), nor they at any other, and each holds exactly
+        as these combinations say. None when `part` has none, or one of unexpected shape (then jsonschema)."""
+        present = _APPLICATORS & set(part)
+        if not present:
+            return None
+        groups = [part.get(name, [None]) for name in ("allOf", "anyOf", "oneOf")]
+        if not all(isinstance(group, list) and group for group in groups):
+            return None
+        all_of, any_of, one_of = (
+            [compile(subschema) for subschema in group] if name in part else []
+            for name, group in zip(("allOf", "anyOf", "oneOf"), groups, strict=True)
+        )
+        negated = compile(part["not"]) if "not" in part else None
+        condition = compile(part["if"]) if "if" in part else None
+        then = compile(part["then"]) if condition is not None and "then" in part else None
+        otherwise = compile(part["else"]) if condition is not None and "else" in part else None
+        rest = compile({name: value for name, value in part.items() if name not in _APPLICATORS}, at_root)
+
+        def is_valid(value: object) -> bool:
+            if not rest(value) or not all(check(value) for check in all_of):
+                return False
+            if any_of and not any(check(value) for check in any_of):
+                return False
+            if one_of and sum(1 for check in one_of if check(value)) != 1:
+                return False
+            if negated is not None and negated(value):
+                return False
+            if condition is not None and (then is not None or otherwise is not None):
+                chosen = then if condition(value) else otherwise
+                return chosen is None or chosen(value)
+            return True
+
+        return is_valid
+
     def compile(part: object, at_root: bool = False) -> Callable[[object], bool]:
         # (the root's own `$id` is the base every part keeps: see `whole`)
         if not isinstance(part, dict) or set(part) & _NOT_BY_PARTS - ({"$id"} if at_root else set()):
             return whole(part)
+        combined = applied(part, at_root)
+        if combined is not None:
+            return combined
         part_is_valid = leaf(part)
         if part_is_valid is not None:
             return remember(part_is_valid)
@@ -342,11 +392,13 @@ def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], boo
             if part.get("additionalProperties") is False and "patternProperties" not in part:
                 closed = frozenset(properties)
                 del shallow["properties"], shallow["additionalProperties"]  # jsonschema steps into each `true`
-            else:
+            elif "additionalProperties" in part:  # (which names are additional: those not in `properties`)
                 shallow["properties"] = dict.fromkeys(properties, True)
+            else:  # (properties that all hold `true` say nothing)
+                del shallow["properties"]
             properties = {name: compile(subschema) for name, subschema in properties.items()}
         if items is not None:
-            shallow["items"] = True
+            del shallow["items"]  # (items that all hold `true` say nothing: `prefixItems` never gets here)
             items = compile(items)
         shallow_is_valid = remember(leaf(shallow) or root.evolve(schema=shallow).is_valid)
 
