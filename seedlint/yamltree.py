@@ -88,6 +88,7 @@ MAX_NODES = 200_000  # values after alias expansion; the largest real article ha
 # this is pre-scanned first (see `compose`); 1,000 also stays safe on a 512 kB thread stack.
 SAFE_COMPOSE_DEPTH = 1_000
 
+_INT = YAML_TAG + "int"
 _constructor = yaml.constructor.SafeConstructor()
 _CONSTRUCT: dict[str, Callable[[yaml.ScalarNode], int | float | bool | None]] = {
     YAML_TAG + "int": _constructor.construct_yaml_int,
@@ -239,11 +240,22 @@ class _Builder:
             raise TooComplex(f"the YAML expands to more than {MAX_NODES:,} values (aliases that multiply?)", node)
         if depth > MAX_DEPTH:
             raise TooComplex(f"the YAML nests more than {MAX_DEPTH} levels deep", node)
+        # What `tag` resolves, without its call for the nodes written without a tag (hundreds per article).
         written: str | slice = node.tag  # (a slice: no tag written, see _Loader)
-        if type(written) is slice and type(node) is yaml.ScalarNode and node.style:  # quoted, untagged: text
-            node.tag = _BaseLoader.DEFAULT_SCALAR_TAG
-            return node.value
-        node_tag = tag(node)
+        kind = type(node)
+        if type(written) is not slice:
+            node_tag = written
+        elif kind is yaml.ScalarNode:
+            if node.style:  # quoted: text
+                node.tag = _BaseLoader.DEFAULT_SCALAR_TAG
+                return node.value
+            node_tag = tag(node)
+        elif kind is yaml.MappingNode:
+            node.tag = node_tag = _BaseLoader.DEFAULT_MAPPING_TAG
+        elif kind is yaml.SequenceNode:
+            node.tag = node_tag = _BaseLoader.DEFAULT_SEQUENCE_TAG
+        else:
+            node_tag = tag(node)
         if node_tag not in ALLOWED_TAGS:
             self.report(
                 TreeProblem("unsupported-tag", node, f"tag {tag_display(node_tag)} is not allowed in front matter")
@@ -252,10 +264,13 @@ class _Builder:
             construct = _CONSTRUCT.get(node_tag)
             if construct is None or node.style:  # quoted scalars and !!str/timestamps stay text
                 return node.value
+            value = node.value
             try:
+                if node_tag == _INT and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
+                    return int(value)  # (a plain decimal: what construct_yaml_int gives, without its call)
                 return construct(node)
             except (ValueError, yaml.YAMLError):
-                return node.value
+                return value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, depth + 1) for item in node.value]
         mapping: dict[str, JSON] = {}

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import yaml
 from conftest import SEED_000, seed_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seedlint.document import load_document, parse_document
 
@@ -186,3 +189,19 @@ def test_positions_in_a_huge_text_in_any_order():
         doc = Document(Path("huge.md"), "huge.md", b"", text=text)
         for offset in [0, 4095, 4096, len(text)] + [rng.randrange(len(text) + 1) for _ in range(300)]:
             assert doc.position(offset) == (text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789_+-.:xob", min_size=1, max_size=14))
+def test_plain_numbers_read_as_the_safe_loader_reads_them(number):
+    """The builder's shortcut for plain decimals gives what PyYAML's safe constructor gives, and leaves every
+    other spelling (octal, binary, hexadecimal, sexagesimal, underscores, signs) to it."""
+    text = f"---\nk: {number}\n---\n"
+    try:
+        expected = yaml.load(text.split("---\n")[1], Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, ValueError):
+        return
+    doc = parse_document(text.encode(), Path("x.md"), "x.md")
+    if isinstance(expected, dict) and isinstance(expected.get("k"), int) and doc.data is not None:
+        assert doc.data == expected
+        assert type(doc.data["k"]) is type(expected["k"])
