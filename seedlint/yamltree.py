@@ -245,7 +245,7 @@ class _Builder:
         kind = type(node)
         if type(written) is not slice:
             node_tag = written
-        elif kind is yaml.ScalarNode:
+        elif isinstance(node, yaml.ScalarNode):
             if node.style:  # quoted: text
                 node.tag = _BaseLoader.DEFAULT_SCALAR_TAG
                 return node.value
