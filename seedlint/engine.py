@@ -13,6 +13,8 @@ suppressions, the `full` reporter) load it again by path, which only happens for
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import multiprocessing.context
 import os
 import traceback
 from collections.abc import Callable, Iterator
@@ -44,6 +46,18 @@ def collect_garbage_rarely() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers started by a fork server (where the platform has one): a clean process that imported the checking
+    code once, not a fork of this one. A fork would carry this process's state into every worker: its open
+    cache database (SQLite connections must not cross a fork), and its memory at that moment (at a million
+    files, the 600 MB of the listing, shared but counted in each worker's resident size)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["seedlint.engine", "seedlint.fixer"])
+    return context
+
+
 class Workers:
     """Worker processes on every core (at most 8), started when first needed and kept until `close`: a fix run
     keeps the same workers from its first pass to its last, so each pass finds their memos (the related entries
@@ -55,7 +69,9 @@ class Workers:
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.count, initializer=collect_garbage_rarely)
+            self._pool = ProcessPoolExecutor(
+                self.count, mp_context=_worker_context(), initializer=collect_garbage_rarely
+            )
         return self._pool
 
     def close(self) -> None:
