@@ -47,14 +47,15 @@ def collect_garbage_rarely() -> None:
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers started by a fork server (where the platform has one): a clean process that imported the checking
-    code once, not a fork of this one. A fork would carry this process's state into every worker: its open
-    cache database (SQLite connections must not cross a fork), and its memory at that moment (at a million
-    files, the 600 MB of the listing, shared but counted in each worker's resident size)."""
+    """Workers started by a fork server (where the platform has one): a clean process that loaded the checking
+    code, the Public Suffix List and the packaged schema once (seedlint/preload.py), not a fork of this one. A
+    fork would carry this process's state into every worker: its open cache database (SQLite connections must
+    not cross a fork), and its memory at that moment (at a million files, the 600 MB of the listing, shared
+    but counted in each worker's resident size)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["seedlint.engine", "seedlint.fixer"])
+    context.set_forkserver_preload(["seedlint.preload"])
     return context
 
 

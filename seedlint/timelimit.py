@@ -4,7 +4,8 @@ Python's `re` has no time bound, and a schema pattern such as `^(a+)+$` backtrac
 jsonschema runs patterns with `re` (and seedlint keeps that engine: its answers are jsonschema's). The step
 runs under a CPU-time timer instead (`setitimer(ITIMER_VIRTUAL)`): when it fires, the signal handler raises
 `TimeLimitExceeded` inside the running code, `re`'s matcher included (it checks for signals while it
-backtracks). The timer costs two system calls per step, about a microsecond.
+backtracks). The timer costs one system call per step: it is armed when a step begins and left running when
+it ends (a signal after the step changes nothing; the next step arms it afresh).
 
 Signals reach only the main thread, so the bound applies there (the command line and the worker processes
 check documents in their main thread); in any other thread the step runs unbounded.
@@ -31,7 +32,9 @@ _installed: list[bool] = []
 
 
 def _expired(signum: int, frame: FrameType | None) -> None:
-    if _active:  # a late signal, after the step ended, changes nothing
+    # Only the running step's own timer counts: a signal of an earlier step's timer, outside any step or handled
+    # after this step armed its own (the timer then still runs), changes nothing.
+    if _active and signal.getitimer(signal.ITIMER_VIRTUAL)[0] == 0:
         raise TimeLimitExceeded(_active[-1])
 
 
@@ -39,8 +42,7 @@ class cpu_time_limit:
     """Run the body with at most `seconds` of CPU time (main thread only; elsewhere without a bound).
 
     A class rather than a generator-based context manager, and the handler installed once per process
-    (it does nothing outside a step): the bound costs two `setitimer` calls, about a microsecond, on a
-    step that takes a hundred."""
+    (it does nothing outside a step): the bound costs one `setitimer` call per step."""
 
     __slots__ = ("seconds", "armed")
 
@@ -54,15 +56,14 @@ class cpu_time_limit:
         if not _installed:
             signal.signal(signal.SIGVTALRM, _expired)
             _installed.append(True)
+        signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds)  # (armed before the step counts as running)
         _active.append(self.seconds)
         self.armed = True
-        signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds)
 
     def __exit__(self, *_exception: object) -> None:
-        if self.armed:
+        if self.armed:  # (the timer is left to run out: see _expired)
             _active.clear()
             self.armed = False
-            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
 
 
 def interrupted_search(traceback: TracebackType | None) -> tuple[str, str] | None:
