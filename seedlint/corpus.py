@@ -555,6 +555,14 @@ class Index(Generic[Handle]):
         describes is never guessed from their dates or file names."""
         if url is None:
             return NOTHING
+        # (the index does not change while the rules ask it, and an article's address is in every list naming it)
+        known = self.__dict__.setdefault("_resolutions", {})
+        found = known.get((url, key))
+        if found is None:
+            found = known[url, key] = self._resolve(url, key)
+        return found
+
+    def _resolve(self, url: str, key: str | None) -> Resolution:
         named = self.named(key if key is not None else canonical_url(url))
         if not named:
             return NOTHING
