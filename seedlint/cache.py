@@ -29,27 +29,32 @@ one is skipped: a cache that cannot be used only costs time, never a wrong answe
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
 from seedlint import __version__, git, plain, schema
 from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
+from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
 from seedlint.document import read_bounded
 from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 13  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus findings
+FORMAT = 14  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
+# findings; 14: fixes and extras of diagnostics in columns, run reports in parts
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")
@@ -69,7 +74,8 @@ CREATE TABLE IF NOT EXISTS results
     (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);
 CREATE TABLE IF NOT EXISTS links (value INTEGER, file INTEGER);
 CREATE TABLE IF NOT EXISTS aliases (host TEXT, alias TEXT, file INTEGER);
-CREATE TABLE IF NOT EXISTS runs (id BLOB PRIMARY KEY, report BLOB);
+CREATE TABLE IF NOT EXISTS reports (id BLOB PRIMARY KEY, head BLOB);
+CREATE TABLE IF NOT EXISTS report_parts (report BLOB, low BLOB, part BLOB, PRIMARY KEY (report, low)) WITHOUT ROWID;
 """
 INDEXES = {
     "links_by_value": "links (value)",
@@ -241,7 +247,7 @@ class Cache:
     def last_report(self, run_id: str) -> Report | None:
         return None
 
-    def keep_report(self, run_id: str, report: Report) -> None:
+    def keep_report(self, run_id: str, report: Report, touched: Collection[str] | None = None) -> None:
         pass
 
     @staticmethod
@@ -387,6 +393,7 @@ class DiskCache(Cache):
         self._bulk = False  # filling a fresh database: its indexes are built once every result is in
         self._written: set[int] = set()  # results written while filling (a second write replaces their links)
         self._fetched: dict[int, tuple | None] = {}  # rows read ahead by `prefetch` (None: not stored)
+        self._layouts: dict[bytes, Layout] = {}  # how each report read or written is divided into parts
 
     # The database, opened on first use: a run answered whole reads one row.
 
@@ -427,7 +434,7 @@ class DiskCache(Cache):
             db.executescript(TABLES)
             db.execute(f"PRAGMA cache_size={PAGE_CACHE}")
             self._create_indexes(db)
-            db.execute("SELECT count(*) FROM runs").fetchone()  # a file that is not a database fails here
+            db.execute("SELECT count(*) FROM reports").fetchone()  # a file that is not a database fails here
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -580,16 +587,18 @@ class DiskCache(Cache):
         self._write(db, again, bulk=False)
         self._written.clear()
 
-    def _transaction(self, db: sqlite3.Connection, write: Callable[[], None]) -> None:
+    def _transaction(self, db: sqlite3.Connection, write: Callable[[], None]) -> bool:
         try:
             db.execute("BEGIN IMMEDIATE")
             write()
             db.execute("COMMIT")
+            return True
         except sqlite3.DatabaseError:  # locked by a concurrent run for too long, or disk full: skip
             self._bulk = False  # (indexes dropped by an earlier save are built again when the cache is next opened)
             self._written.clear()
             with contextlib.suppress(sqlite3.DatabaseError):
                 db.execute("ROLLBACK")
+            return False
 
     @staticmethod
     def _create_indexes(db: sqlite3.Connection) -> None:
@@ -657,31 +666,181 @@ class DiskCache(Cache):
         checked = self._decoded(rows[0][1]) if rows else None
         return checked if checked is not None and checked.digest == rows[0][0] else None
 
-    # Runs: the last report of a run, keyed by what the run checks (see engine.run).
+    # Runs: the last report of a run, keyed by what the run checks (see engine.run), in parts (plain.ReportPart).
 
     def last_report(self, run_id: str) -> Report | None:
-        rows = self._query("SELECT report FROM runs WHERE id = ?", (self._report_id(run_id),))
-        blob = rows[0][0] if rows else None
-        if type(blob) is not bytes or not blob.startswith(self._prefix()):
+        """The run's last report, or None: a report that is missing, incomplete or malformed is a miss."""
+        report_id = self._report_id(run_id)
+        db = self._connection()
+        if db is None:
             return None
         try:
-            return plain.decode_report(blob[len(self._prefix()) :])
+            db.execute("BEGIN")  # the head and its parts as one write left them
+            try:
+                heads = db.execute("SELECT head FROM reports WHERE id = ?", (report_id,)).fetchall()
+                rows = db.execute(
+                    "SELECT low, part FROM report_parts WHERE report = ? ORDER BY low", (report_id,)
+                ).fetchall()
+            finally:
+                db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            return None
+        try:
+            found = self._report_from(heads, rows)
         except plain.Malformed:
             return None
+        if found is not None:
+            self._layouts[report_id] = found[1]
+            return found[0]
+        return None
 
-    def keep_report(self, run_id: str, report: Report) -> None:
+    def _report_from(self, heads: list[tuple], rows: list[tuple]) -> tuple[Report, Layout] | None:
+        if not heads or not all(type(blob) is bytes and blob.startswith(self._prefix()) for _, blob in rows):
+            return None
+        partial, count = plain.decode_report_head(self._unprefixed(heads[0][0]))
+        if not all(type(low) is bytes for low, _ in rows):
+            return None
+        lows = [_text(low) for low, _ in rows]
+        if count != len(rows) or not lows or lows[0] != "" or lows != sorted(set(lows)):
+            return None
+        parts = [plain.decode_report_part(self._unprefixed(blob)) for _, blob in rows]
+        for part, low, high in zip(parts, lows, [*lows[1:], None], strict=True):
+            ends = [part.diagnostics[0].path, part.diagnostics[-1].path] if part.diagnostics else []
+            ends += [_display(part.keys[0]), _display(part.keys[-1])] if part.keys else []
+            if ends and (min(ends) < low or (high is not None and max(ends) >= high)):
+                return None  # filed under another part
+        keys = list(itertools.chain.from_iterable(part.keys for part in parts))
+        sizes = itertools.chain.from_iterable(part.sizes for part in parts)
+        mtimes = itertools.chain.from_iterable(part.mtimes for part in parts)
+        digests = itertools.chain.from_iterable(part.digests for part in parts)
+        files = dict(zip(keys, zip(sizes, mtimes, digests, strict=True), strict=True))
+        if len(files) != len(keys):
+            return None  # a file in two parts
+        report = {
+            "files": files,
+            "partial": partial,
+            "errors": set(itertools.chain.from_iterable(part.errors for part in parts)),
+            "unresolved": list(itertools.chain.from_iterable(part.unresolved for part in parts)),
+            "diagnostics": list(itertools.chain.from_iterable(part.diagnostics for part in parts)),
+        }
+        return report, Layout(lows, [part.keys for part in parts])
+
+    def _unprefixed(self, blob: object) -> memoryview:
+        """A stored blob without the settings key it is bound to (not copied: a report is tens of megabytes)."""
+        if type(blob) is not bytes or not blob.startswith(self._prefix()):
+            raise plain.Malformed("not this cache's")
+        return memoryview(blob)[len(self._prefix()) :]
+
+    def keep_report(self, run_id: str, report: Report, touched: Collection[str] | None = None) -> None:
+        """Store the run's report. `touched`: the display paths whose state, errors, unresolved entries or
+        diagnostics may differ from the report `last_report` read for this run: only their parts are written
+        again (and those of the files added or removed); None writes every part."""
         db = self._connection()
         if db is None:
             return
+        report_id = self._report_id(run_id)
+        known = self._layouts.pop(report_id, None)  # (known again once the parts are written)
         try:
-            blob = self._prefix() + plain.encode_report(report)
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self._report_id(run_id), blob))
-        except sqlite3.DatabaseError:
-            pass
+            layout = None if known is None or touched is None else Layout(known.lows, list(known.keys))
+            changed = None if layout is None else _changed_parts(report, layout, touched or ())
+            whole = layout is None or changed is None
+            if layout is None or changed is None:
+                layout, changed = _all_parts(report)
+        except (TypeError, ValueError, OverflowError):  # a bug (a value MessagePack cannot hold): no report kept
+            return
+        prefix = self._prefix()
+        head = prefix + plain.encode_report_head(report["partial"], len(layout.lows))
+        rows = [(report_id, _stored_text(layout.lows[index]), prefix + blob) for index, blob in changed.items()]
+
+        def write() -> None:
+            if whole:
+                db.execute("DELETE FROM report_parts WHERE report = ?", (report_id,))
+            db.executemany("INSERT OR REPLACE INTO report_parts VALUES (?, ?, ?)", rows)
+            db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?)", (report_id, head))
+
+        if self._transaction(db, write):
+            self._layouts[report_id] = layout
 
     def _report_id(self, run_id: str) -> bytes:
         """A report holds the selected diagnostics at their configured severities: one per selection."""
         return _stored_text(self.selection + "\0" + run_id)
+
+
+@dataclass
+class Layout:
+    """How a stored report is divided: each part's lowest display path ("" for the first), and its files' keys."""
+
+    lows: list[str]
+    keys: list[tuple[str, ...]]
+
+
+PART_FILES = 1_000  # files in one part of a stored report (at most twice as many after incremental reruns)
+
+
+def _display(key: str) -> str:
+    """The display path of a file's key (absolute path NUL display path)."""
+    return key.partition("\0")[2]
+
+
+def _all_parts(report: Report) -> tuple[Layout, dict[int, bytes]]:
+    """The report divided into parts of PART_FILES files, in display path order, every part encoded."""
+    order = sorted(report["files"], key=_display)
+    displays = list(map(_display, order))
+    lows = [""]
+    for index in range(PART_FILES, len(order), PART_FILES):
+        if displays[index] > lows[-1]:
+            lows.append(displays[index])
+    starts = [bisect.bisect_left(displays, low) for low in lows] + [len(order)]
+    keys = [tuple(order[start:end]) for start, end in itertools.pairwise(starts)]
+    layout = Layout(lows, keys)
+    return layout, _encoded_parts(report, layout, range(len(lows)))
+
+
+def _changed_parts(report: Report, layout: Layout, touched: Iterable[str]) -> dict[int, bytes] | None:
+    """The parts holding a touched path or a file added or removed since the layout was read, encoded again
+    (their files as the report has them now); None when one of them grew too large (then every part is)."""
+    files = report["files"]
+    lows = layout.lows
+    known = set(itertools.chain.from_iterable(layout.keys))
+    added, removed = files.keys() - known, known - files.keys()
+    wanted = {bisect.bisect_right(lows, path) - 1 for path in [*touched, *map(_display, added | removed)]}
+    new_keys: dict[int, list[str]] = {}
+    for key in added:
+        new_keys.setdefault(bisect.bisect_right(lows, _display(key)) - 1, []).append(key)
+    for index in wanted:
+        keys = [key for key in layout.keys[index] if key in files] + new_keys.get(index, [])
+        if len(keys) > 2 * PART_FILES:
+            return None
+        layout.keys[index] = tuple(sorted(keys, key=_display))
+    return _encoded_parts(report, layout, sorted(wanted))
+
+
+def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> dict[int, bytes]:
+    files, lows = report["files"], layout.lows
+    diagnostics = sorted(report["diagnostics"], key=_path)  # (sorted already: by path, line, column, ...)
+    errors: dict[int, list[str]] = {}
+    for path in report["errors"]:
+        errors.setdefault(bisect.bisect_right(lows, path) - 1, []).append(path)
+    unresolved: dict[int, list[tuple[str, str, int | None]]] = {}
+    for entry in report["unresolved"]:
+        unresolved.setdefault(bisect.bisect_right(lows, entry[0]) - 1, []).append(entry)
+    encoded = {}
+    for index in indexes:
+        keys = list(layout.keys[index])
+        start = bisect.bisect_left(diagnostics, lows[index], key=_path)
+        end = bisect.bisect_left(diagnostics, lows[index + 1], key=_path) if index + 1 < len(lows) else None
+        encoded[index] = plain.encode_report_part(
+            keys,
+            [files[key] for key in keys],
+            errors.get(index, ()),
+            unresolved.get(index, ()),
+            diagnostics[start:end],
+        )
+    return encoded
+
+
+def _path(diagnostic: Diagnostic) -> str:
+    return diagnostic.path
 
 
 def _stored_text(text: str) -> bytes:

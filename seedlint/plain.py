@@ -19,7 +19,9 @@ equality and hashing of what is read back must be those of what was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import msgpack
@@ -55,10 +57,15 @@ def dumps(value: object) -> bytes:
     return packed
 
 
-def loads(blob: bytes) -> Data:
+def loads(blob: bytes | memoryview) -> Data:
     try:
         return msgpack.unpackb(
-            blob, raw=False, use_list=True, strict_map_key=True, unicode_errors="surrogatepass", timestamp=0
+            blob,  # type: ignore[arg-type]  # (any buffer: a memoryview spares copying a stored report)
+            raw=False,
+            use_list=True,
+            strict_map_key=True,
+            unicode_errors="surrogatepass",
+            timestamp=0,
         )
     except Exception as error:  # malformed input: ValueError, its subclasses, TypeError, an unknown format
         raise Malformed(f"{type(error).__name__}: {error}") from None
@@ -133,11 +140,16 @@ def _texts(value: Data, optional: bool = False) -> tuple[Any, ...]:
 
 
 def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
-    """Diagnostics in thirteen columns (path, line, column, code, severity, message, end line, end column,
-    fix, name, extra, locus, text key): a report holds tens of thousands, and columns are checked and rebuilt
-    at C speed. None for none (most files have none)."""
+    """Diagnostics in columns: a report holds tens of thousands, and columns are checked and rebuilt at C speed.
+    Twelve columns of one item per diagnostic (path, line, column, code, severity, message, end line, end
+    column, name, extra, locus, text key), then the fixes in columns of one item per fix (which diagnostic,
+    applicability, description, number of edits) and the edits in columns of one item per edit (start, end,
+    content). Each `extra` is its own small MessagePack (or None when empty): the few distinct ones of a
+    report are decoded once each. None for no diagnostics (most files have none)."""
     if not diagnostics:
         return None
+    fixed = [(index, d.fix) for index, d in enumerate(diagnostics) if d.fix is not None]
+    edits = [edit for _, fix in fixed for edit in fix.edits]
     return [
         [d.path for d in diagnostics],
         [d.line for d in diagnostics],
@@ -147,28 +159,41 @@ def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
         [d.message for d in diagnostics],
         [d.end_line for d in diagnostics],
         [d.end_column for d in diagnostics],
-        [None if d.fix is None else _encode_fix(d.fix) for d in diagnostics],
         [d.name for d in diagnostics],
-        [encode_value(d.extra) if d.extra else None for d in diagnostics],
+        [dumps(encode_value(d.extra)) if d.extra else None for d in diagnostics],
         [d.locus for d in diagnostics],
         [d.text_key for d in diagnostics],
+        [index for index, _ in fixed],
+        [fix.applicability.value for _, fix in fixed],
+        [fix.description for _, fix in fixed],
+        [len(fix.edits) for _, fix in fixed],
+        [edit.start for edit in edits],
+        [edit.end for edit in edits],
+        [edit.content for edit in edits],
     ]
-
-
-def _encode_fix(fix: Fix) -> Data:
-    return [[[e.start, e.end, e.content] for e in fix.edits], fix.applicability.value, fix.description]
 
 
 _INT = frozenset({int})
 _OPTIONAL_INT = frozenset({int, type(None)})
+_OPTIONAL_BYTES = frozenset({bytes, type(None)})
+_COLUMNS = 19  # of encode_diagnostics
+_PER_DIAGNOSTIC = 12  # the first columns: one item per diagnostic; then four per fix, three per edit
 
 
 def decode_diagnostics(value: Data) -> list[Diagnostic]:
     if value is None:
         return []
-    _check(type(value) is list and len(value) == 13 and set(map(type, value)) == {list}, "not diagnostics")
-    paths, lines, columns, codes, severities, messages, end_lines, end_columns, fixes, names, extras, loci, keys = value
-    _check(len(set(map(len, value))) == 1, "diagnostics of unequal lengths")
+    _check(type(value) is list and len(value) == _COLUMNS and set(map(type, value)) == {list}, "not diagnostics")
+    paths, lines, columns, codes, severities, messages, end_lines, end_columns, names, extras, loci, keys = value[
+        :_PER_DIAGNOSTIC
+    ]
+    fixed, applicabilities, descriptions, counts, starts, ends, contents = value[_PER_DIAGNOSTIC:]
+    _check(
+        len(set(map(len, value[:_PER_DIAGNOSTIC]))) == 1
+        and len(fixed) == len(applicabilities) == len(descriptions) == len(counts)
+        and len(starts) == len(ends) == len(contents),
+        "diagnostics of unequal lengths",
+    )
     _check(
         set(map(type, paths)) <= _TEXT
         and set(map(type, lines)) <= _INT
@@ -181,6 +206,7 @@ def decode_diagnostics(value: Data) -> list[Diagnostic]:
         and set(map(type, end_lines)) <= _OPTIONAL_INT
         and set(map(type, end_columns)) <= _OPTIONAL_INT
         and set(map(type, names)) <= _TEXT
+        and set(map(type, extras)) <= _OPTIONAL_BYTES
         and set(map(type, loci)) <= _TEXT
         and set(map(type, keys)) <= _TEXT,
         "not diagnostics",
@@ -196,26 +222,70 @@ def decode_diagnostics(value: Data) -> list[Diagnostic]:
             messages,
             end_lines,
             end_columns,
-            [None if fix is None else _decode_fix(fix) for fix in fixes],
+            _decode_fixes(len(paths), fixed, applicabilities, descriptions, counts, starts, ends, contents),
             names,
-            [{} if extra is None else _decode_extra(extra) for extra in extras],
+            _decode_extras(extras),
             loci,
             keys,
         )
     )
 
 
-def _decode_fix(value: Data) -> Fix:
-    _check(type(value) is list and len(value) == 3, "not a fix")
-    edits, applicability, description = value
+def _decode_fixes(
+    count: int,
+    fixed: list[Data],
+    applicabilities: list[Data],
+    descriptions: list[Data],
+    counts: list[Data],
+    starts: list[Data],
+    ends: list[Data],
+    contents: list[Data],
+) -> list[Fix | None]:
+    """Each diagnostic's fix (None for most), from the fix and edit columns, built at C speed."""
     _check(
-        type(edits) is list
-        and type(applicability) is str
-        and applicability in _APPLICABILITIES
-        and type(description) is str,
-        "not a fix",
+        set(map(type, fixed)) <= _INT
+        and fixed == sorted(set(fixed))
+        and (not fixed or (fixed[0] >= 0 and fixed[-1] < count))
+        and set(map(type, applicabilities)) <= _TEXT
+        and set(applicabilities) <= _APPLICABILITIES.keys()
+        and set(map(type, descriptions)) <= _TEXT
+        and set(map(type, counts)) <= _INT
+        and (not counts or min(counts) >= 0)
+        and sum(counts) == len(starts)
+        and set(map(type, starts)) <= _INT
+        and set(map(type, ends)) <= _INT
+        and set(map(type, contents)) <= _TEXT,
+        "not fixes",
     )
-    return Fix(tuple(_edit(edit) for edit in edits), _APPLICABILITIES[applicability], description)
+    edits = list(map(Edit, starts, ends, contents))
+    bounds = list(itertools.accumulate(counts, initial=0))
+    groups = map(tuple, map(edits.__getitem__, map(slice, bounds, bounds[1:])))
+    fixes: list[Fix | None] = [None] * count
+    built = map(Fix, groups, map(_APPLICABILITIES.__getitem__, applicabilities), descriptions)
+    for index, fix in zip(fixed, built, strict=True):
+        fixes[index] = fix
+    return fixes
+
+
+def _decode_extras(extras: list[bytes | None]) -> list[dict[str, object]]:
+    """Each diagnostic's `extra` ({} for none). A report repeats few distinct ones (a field path, a value): each
+    is decoded once, and a deeply immutable one (texts, numbers, tuples) is shared by copying its mapping only."""
+    decoded: list[dict[str, object]] = []
+    known: dict[bytes, dict[str, object]] = {}
+    for blob in extras:
+        if blob is None:
+            decoded.append({})
+            continue
+        shared = known.get(blob)
+        if shared is not None:
+            decoded.append(dict(shared))
+            continue
+        found = _decode_extra(loads(blob))
+        if _immutable(found.values()):
+            known[blob] = found
+            found = dict(found)
+        decoded.append(found)
+    return decoded
 
 
 def _decode_extra(value: Data) -> dict[str, object]:
@@ -224,11 +294,11 @@ def _decode_extra(value: Data) -> dict[str, object]:
     return found  # type: ignore[return-value]  # (a dict, checked)
 
 
-def _edit(value: Data) -> Edit:
-    _check(type(value) is list and len(value) == 3, "not an edit")
-    start, end, content = value
-    _check(type(start) is int and type(end) is int and type(content) is str, "not an edit")
-    return Edit(start, end, content)
+def _immutable(values: Iterable[object]) -> bool:
+    return all(
+        isinstance(value, (str, bytes, int, float, bool, type(None))) or (type(value) is tuple and _immutable(value))
+        for value in values
+    )
 
 
 # Index records ------------------------------------------------------------------------------------------
@@ -409,45 +479,66 @@ def _basis_from(value: Data) -> FixBasis:
 
 
 # Run reports --------------------------------------------------------------------------------------------
+#
+# A run's last report (see engine.run and incremental.rerun) is stored in parts, each holding the files of one
+# range of display paths (about a thousand) with what the report says of them: their states, which of them have
+# errors, their unresolved related entries and their diagnostics. A run reads every part; an incremental rerun
+# rewrites only the parts it changed (seedlint/cache.py).
 
 
-def encode_report(report: dict[str, Any]) -> bytes:
-    """A run's last report (see engine.run): the file states in columns (100,000 of them load fast)."""
-    files = report["files"]
-    states = list(files.values())
+@dataclass(frozen=True, slots=True)
+class ReportPart:
+    """One part of a stored report: the files' keys (absolute path NUL display path) and states (size, mtime,
+    content hash) in columns, the paths of those with errors, their unresolved related entries (path, host,
+    title key) and their diagnostics, sorted by path."""
+
+    keys: tuple[str, ...]
+    sizes: list[int]
+    mtimes: list[int]
+    digests: tuple[str, ...]
+    errors: tuple[str, ...]
+    unresolved: list[tuple[str, str, int | None]]
+    diagnostics: list[Diagnostic]
+
+
+def encode_report_part(
+    keys: list[str],
+    states: list[tuple[int, int, str]],
+    errors: Iterable[str],
+    unresolved: Iterable[tuple[str, str, int | None]],
+    diagnostics: list[Diagnostic],
+) -> bytes:
     return dumps(
         [
-            list(files),
+            keys,
             [state[0] for state in states],
             [state[1] for state in states],
             [state[2] for state in states],
-            report["partial"],
-            sorted(report["errors"]),
-            [list(entry) for entry in report["unresolved"]],
-            encode_diagnostics(report["diagnostics"]),
+            sorted(errors),
+            [list(entry) for entry in unresolved],
+            encode_diagnostics(diagnostics),
         ]
     )
 
 
-def decode_report(blob: bytes) -> dict[str, Any]:
-    result: dict[str, Any] = _checked_decoding(_report_from, loads(blob))
-    return result
+def decode_report_part(blob: bytes | memoryview) -> ReportPart:
+    part: ReportPart = _checked_decoding(_report_part_from, loads(blob))
+    return part
 
 
-def _report_from(value: Data) -> dict[str, Any]:
-    _check(type(value) is list and len(value) == 8, "not a report")
-    keys, sizes, mtimes, digests, partial, errors, unresolved, diagnostics = value
+def _report_part_from(value: Data) -> ReportPart:
+    _check(type(value) is list and len(value) == 7, "not a report part")
+    keys, sizes, mtimes, digests, errors, unresolved, diagnostics = value
     keys, digests, errors = _texts(keys), _texts(digests), _texts(errors)
     _check(
         type(sizes) is list
         and type(mtimes) is list
-        and set(map(type, sizes)) <= {int}
-        and set(map(type, mtimes)) <= {int}
+        and set(map(type, sizes)) <= _INT
+        and set(map(type, mtimes)) <= _INT
         and len(keys) == len(sizes) == len(mtimes) == len(digests)
-        and type(partial) is bool
         and type(unresolved) is list
         and (diagnostics is None or type(diagnostics) is list),
-        "not a report",
+        "not a report part",
     )
     entries = []
     for entry in unresolved:
@@ -460,10 +551,18 @@ def _report_from(value: Data) -> dict[str, Any]:
             "not an unresolved entry",
         )
         entries.append((entry[0], entry[1], entry[2]))
-    return {
-        "files": dict(zip(keys, zip(sizes, mtimes, digests, strict=True), strict=True)),
-        "partial": partial,
-        "errors": set(errors),
-        "unresolved": entries,
-        "diagnostics": decode_diagnostics(diagnostics),
-    }
+    found = decode_diagnostics(diagnostics)
+    paths = [d.path for d in found]
+    _check(paths == sorted(paths), "diagnostics not sorted by path")
+    return ReportPart(keys, sizes, mtimes, digests, errors, entries, found)
+
+
+def encode_report_head(partial: bool, parts: int) -> bytes:
+    """What a stored report says besides its parts: whether it was a partial run's, and how many parts it has."""
+    return dumps([partial, parts])
+
+
+def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int]:
+    value = loads(blob)
+    _check(type(value) is list and len(value) == 2 and type(value[0]) is bool and type(value[1]) is int, "not a head")
+    return value[0], value[1]
