@@ -47,7 +47,7 @@ from seedlint import __version__, git, plain, schema
 from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
-from seedlint.discovery import SourceFile
+from seedlint.discovery import Listing, SourceFile
 from seedlint.document import read_bounded
 from seedlint.results import Checked
 from seedlint.rules import all_rules
@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS results
 CREATE TABLE IF NOT EXISTS links (value INTEGER, file INTEGER);
 CREATE TABLE IF NOT EXISTS aliases (host TEXT, alias TEXT, file INTEGER);
 CREATE TABLE IF NOT EXISTS reports (id BLOB PRIMARY KEY, head BLOB);
+CREATE TABLE IF NOT EXISTS listings (id BLOB PRIMARY KEY, listing BLOB);
 CREATE TABLE IF NOT EXISTS report_parts (report BLOB, low BLOB, part BLOB, PRIMARY KEY (report, low)) WITHOUT ROWID;
 """
 INDEXES = {
@@ -248,6 +249,12 @@ class Cache:
         return None
 
     def keep_report(self, run_id: str, report: Report, touched: Collection[str] | None = None) -> None:
+        pass
+
+    def stored_listing(self, key: str) -> Listing | None:
+        return None
+
+    def keep_listing(self, key: str, listing: Listing) -> None:
         pass
 
     @staticmethod
@@ -761,6 +768,36 @@ class DiskCache(Cache):
         if self._transaction(db, write):
             self._layouts[report_id] = layout
 
+    # Listings of the checked folders (seedlint/discovery.py), keyed by what the walk depends on.
+
+    def stored_listing(self, key: str) -> Listing | None:
+        rows = self._query("SELECT listing FROM listings WHERE id = ?", (_listing_id(key),))
+        try:
+            return plain.decode_listing(self._unprefixed(rows[0][0])) if rows else None
+        except plain.Malformed:
+            return None
+
+    def keep_listing(self, key: str, listing: Listing) -> None:
+        """Kept only when every folder walked had mtime and ctime at least RACY_NS older than the walk's start, and
+        none in the future: a folder changed within the clock's resolution of the walk (a file system with
+        1 or 2 s timestamps) may change again and keep its times; one whose times are ahead of the clock cannot be
+        compared with it. Otherwise the stored listing (stale) is removed, and the next run walks again."""
+        db = self._connection()
+        if db is None:
+            return
+        trusted = listing.trusted and all(
+            0 <= mtime <= listing.began - RACY_NS and 0 <= ctime <= listing.began - RACY_NS
+            for _, _, _, mtime, ctime in listing.stamps
+        )
+        try:
+            if trusted:
+                blob = self._prefix() + plain.encode_listing(listing)
+                db.execute("INSERT OR REPLACE INTO listings VALUES (?, ?)", (_listing_id(key), blob))
+            else:
+                db.execute("DELETE FROM listings WHERE id = ?", (_listing_id(key),))
+        except (sqlite3.DatabaseError, TypeError, ValueError, OverflowError):  # locked, or a bug: only costs time
+            pass
+
     def _report_id(self, run_id: str) -> bytes:
         """A report holds the selected diagnostics at their configured severities: one per selection."""
         return _stored_text(self.selection + "\0" + run_id)
@@ -775,6 +812,10 @@ class Layout:
 
 
 PART_FILES = 1_000  # files in one part of a stored report (at most twice as many after incremental reruns)
+
+
+def _listing_id(key: str) -> bytes:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
 
 
 def _display(key: str) -> str:

@@ -35,7 +35,7 @@ from seedlint import (
 from seedlint import cache as caching
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
-from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
+from seedlint.discovery import DiscoveryError, Listings, SourceFile, corpus_paths, discover
 from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
@@ -106,7 +106,8 @@ def announce_defaults(config: Config, paths: tuple[Path, ...], quiet: bool) -> N
     )
 
 
-def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]:
+def resolve_sources(paths: tuple[Path, ...], config: Config, listings: Listings | None = None) -> list[SourceFile]:
+    """The documents of the run; `listings` (the cache) keeps the folders' listings (see discovery.discover)."""
     targets = list(paths) or corpus_paths(config)
     if paths:
         hint = ""
@@ -115,7 +116,7 @@ def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]
     else:
         hint = " (the corpus configured by `paths`)"
     try:
-        sources = discover(targets, config)
+        sources = discover(targets, config, listings=listings)
     except DiscoveryError as error:
         raise usage_error(f"{error}{hint}") from None
     if not sources:  # checking nothing must not pass silently
@@ -376,9 +377,9 @@ def check(
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
     announce_defaults(config, paths, quiet or isolated)
     output = Output(output_format, statistics, exit_zero, quiet)
-    sources = resolve_sources(paths, config)
-    corpus = resolve_corpus(paths, config)
     cache = open_cache(config, no_cache, cache_dir, warn)
+    sources = resolve_sources(paths, config, cache)
+    corpus = resolve_corpus(paths, config, cache)
     fail_on = fail_on or config.fail_on
     folders = list(paths) if paths and corpus is None else corpus_paths(config)  # where the corpus is
     if since and diff_base:
@@ -568,7 +569,9 @@ def progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-def resolve_corpus(paths: tuple[Path, ...], config: Config) -> list[SourceFile] | None:
+def resolve_corpus(
+    paths: tuple[Path, ...], config: Config, listings: Listings | None = None
+) -> list[SourceFile] | None:
     """For a run on given files (a pre-commit hook's), the whole configured corpus, which references are
     resolved against; None when the run is the corpus itself."""
     if not paths:
@@ -588,7 +591,7 @@ def resolve_corpus(paths: tuple[Path, ...], config: Config) -> list[SourceFile] 
     ):
         return None  # the given paths cover the whole corpus: the run is the corpus itself
     unique = list({os.path.realpath(folder): folder for folder in corpus}.values())
-    return discover(unique, config)
+    return discover(unique, config, listings=listings)
 
 
 def _is_within(path: Path, folders: list[Path]) -> bool:

@@ -19,6 +19,7 @@ equality and hashing of what is read back must be those of what was written.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import msgpack
 
 from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, _index_record
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from seedlint.discovery import Listing, SourceFile
 from seedlint.fixbasis import EditedValue, FixBasis
 from seedlint.results import Checked
 from seedlint.rules import all_rules
@@ -269,23 +271,24 @@ def _decode_fixes(
 
 def _decode_extras(extras: list[bytes | None]) -> list[dict[str, object]]:
     """Each diagnostic's `extra` ({} for none). A report repeats few distinct ones (a field path, a value): each
-    is decoded once, and a deeply immutable one (texts, numbers, tuples) is shared by copying its mapping only."""
+    is decoded once (`_shared_extra`), and a deeply immutable one (texts, numbers, tuples) is shared by copying
+    its mapping only; any other is decoded again for each diagnostic."""
     decoded: list[dict[str, object]] = []
-    known: dict[bytes, dict[str, object]] = {}
     for blob in extras:
         if blob is None:
             decoded.append({})
             continue
-        shared = known.get(blob)
-        if shared is not None:
-            decoded.append(dict(shared))
-            continue
-        found = _decode_extra(loads(blob))
-        if _immutable(found.values()):
-            known[blob] = found
-            found = dict(found)
-        decoded.append(found)
+        shared = _shared_extra(blob)
+        decoded.append(dict(shared) if shared is not None else _decode_extra(loads(blob)))
     return decoded
+
+
+@functools.lru_cache(maxsize=4_096)
+def _shared_extra(blob: bytes) -> dict[str, object] | None:
+    """The extra `blob` holds when it is deeply immutable (then shared, to be copied), else None. Malformed
+    raises (and is not remembered)."""
+    found = _decode_extra(loads(blob))
+    return found if _immutable(found.values()) else None
 
 
 def _decode_extra(value: Data) -> dict[str, object]:
@@ -566,3 +569,50 @@ def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int]:
     value = loads(blob)
     _check(type(value) is list and len(value) == 2 and type(value[0]) is bool and type(value[1]) is int, "not a head")
     return value[0], value[1]
+
+
+# Listings of folders (seedlint/discovery.py) --------------------------------------------------------------
+
+
+def encode_listing(listing: Listing) -> bytes:
+    """The folders' stamps and the sources found, in columns; a column equal to the locations is None (the
+    display paths are the locations when the folders were given relative to the working directory, the
+    absolute paths when they were given absolute)."""
+    locations = [source.location for source in listing.sources]
+    displays = [source.display_path for source in listing.sources]
+    absolutes = [source.absolute for source in listing.sources]
+    return dumps(
+        [
+            [list(stamp) for stamp in listing.stamps],
+            listing.began,
+            locations,
+            None if displays == locations else displays,
+            None if absolutes == locations else absolutes,
+        ]
+    )
+
+
+def decode_listing(blob: bytes | memoryview) -> Listing:
+    listing: Listing = _checked_decoding(_listing_from, loads(blob))
+    return listing
+
+
+_MAKE_SOURCE = functools.partial(tuple.__new__, SourceFile)  # (no Python call per source: a corpus has 100,000)
+
+
+def _listing_from(value: Data) -> Listing:
+    _check(type(value) is list and len(value) == 5 and type(value[0]) is list, "not a listing")
+    stamps, began, locations, displays, absolutes = value
+    for stamp in stamps:
+        _check(
+            type(stamp) is list and len(stamp) == 5 and type(stamp[0]) is str and set(map(type, stamp[1:])) <= _INT,
+            "not a stamp",
+        )
+    locations = _texts(locations)
+    displays = locations if displays is None else _texts(displays)
+    absolutes = locations if absolutes is None else _texts(absolutes)
+    _check(len(locations) == len(displays) == len(absolutes), "columns of unequal lengths")
+    sources = list(
+        map(_MAKE_SOURCE, zip(locations, displays, absolutes, itertools.repeat(""), itertools.repeat(False)))
+    )
+    return Listing([tuple(stamp) for stamp in stamps], sources, _integer(began))
