@@ -1,6 +1,6 @@
 """A cache of per-file results, like ruff's, and of the last report of each run: a run where nothing
-changed costs little more than listing the files, and a run where a few files changed rechecks only
-what those changes can affect.
+changed costs little more than a stat per file, and a run where a few files changed rechecks only
+what those changes can affect, and rewrites only the parts of the report they changed.
 
 One SQLite database per settings key under the cache directory. The settings key covers seedlint's
 version, what of the configuration changes a file's result (not the selection, severities or per-file
@@ -12,8 +12,12 @@ It holds:
            corpus diagnostics); used when size and mtime match (no read at all) or the content hash does;
   links    which files carry a given address, related target, title, or duplicate key, so the corpus
            rules can find the documents a change affects without loading the whole corpus;
-  runs     per run (its paths and selection), the last report with every file's size, mtime and hash
-           (see engine.py).
+  reports, report_parts
+           per run (its paths and selection), the last report in parts of about PART_FILES files, each
+           a range of display paths with those files' size, mtime and hash, errors, unresolved related
+           entries and diagnostics (see engine.py, incremental.py);
+  listings the files found in the checked folders, with each folder's stamp, reused while no folder
+           changed (discovery.discover; what is trusted: keep_listing).
 
 The cache holds data, never code (seedlint/plain.py: MessagePack read back into seedlint's types with every shape
 checked; an entry that does not decode is a miss). Each result is bound to its database's settings key and
