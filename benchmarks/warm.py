@@ -7,7 +7,8 @@ Each round: a run that settles the cache (unmeasured: the document the last roun
 incremental rerun, as run.py's), the document restored afterwards with its old mtime. Printed for each run:
 wall time, CPU time (user + system, the process tree) and the load average before it; then the best and the
 median of each. The cache and the configuration are those of run.py's `measure_corpus` (in --work), unless
---cache-dir and --config are given; --cold empties the cache first (one cold run, printed too). Nothing here asserts a time.
+--cache-dir and --config are given; --cold empties the cache first (one cold run, printed too). Nothing here
+asserts a time.
 """
 
 from __future__ import annotations

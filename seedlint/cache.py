@@ -65,6 +65,9 @@ REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "seve
 # Keys applied after the run's report is made (seedlint/compare.py): they change neither results nor reports.
 COMPARING_KEYS = ("baseline", "fail-on")
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
+# A folder's listing is kept only when the folder is older than this: a change after the listing then always
+# moves its times, even on a file system with 2 s timestamps, whose times lag the clock by up to 2 s.
+FOLDER_RACY_NS = 3_000_000_000
 
 
 def trusted_mtime(mtime: int, now: int | None = None) -> int:
@@ -782,15 +785,16 @@ class DiskCache(Cache):
             return None
 
     def keep_listing(self, key: str, listing: Listing) -> None:
-        """Kept only when every folder walked had mtime and ctime at least RACY_NS older than the walk's start, and
-        none in the future: a folder changed within the clock's resolution of the walk (a file system with
-        1 or 2 s timestamps) may change again and keep its times; one whose times are ahead of the clock cannot be
-        compared with it. Otherwise the stored listing (stale) is removed, and the next run walks again."""
+        """Kept only when every folder walked had mtime and ctime at least FOLDER_RACY_NS older than the walk's
+        start, and none in the future: a folder changed within the clock's resolution of the walk (the kernel's
+        clock ticks; a file system with 1 or 2 s timestamps) may change again and keep its times; one whose times
+        are ahead of the clock cannot be compared with it. Otherwise the stored listing (stale) is removed, and
+        the next run walks again."""
         db = self._connection()
         if db is None:
             return
         trusted = listing.trusted and all(
-            0 <= mtime <= listing.began - RACY_NS and 0 <= ctime <= listing.began - RACY_NS
+            0 <= mtime <= listing.began - FOLDER_RACY_NS and 0 <= ctime <= listing.began - FOLDER_RACY_NS
             for _, _, _, mtime, ctime in listing.stamps
         )
         try:

@@ -44,7 +44,7 @@ def docs(isolated_cwd, monkeypatch):
     """A corpus of real documents in two folders, whose folders' mtimes lie in the past. (A folder's ctime
     cannot be set back: here the clock's resolution is taken as exact, so that a folder made by the test is
     trusted; every change below moves its folder's mtime from the past to now.)"""
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setattr(cache, "FOLDER_RACY_NS", 0)
     shutil.copytree(FIXTURES / "azure-news", isolated_cwd / "docs")
     sub = isolated_cwd / "docs" / "more"
     sub.mkdir()
@@ -122,7 +122,7 @@ def test_a_changed_listing_is_walked_again(docs, walks, change, more):
 
 
 def test_recent_folders_are_not_trusted(docs, walks, monkeypatch):
-    monkeypatch.setattr(cache, "RACY_NS", 2_000_000_000)
+    monkeypatch.setattr(cache, "FOLDER_RACY_NS", 3_000_000_000)
     os.utime(docs, None)  # changed just now
     check()
     assert _listings(docs.parent) == 0
