@@ -720,24 +720,19 @@ class DiskCache(Cache):
         parts = [plain.decode_report_part(self._unprefixed(blob)) for _, blob in rows]
         for part, low, high in zip(parts, lows, [*lows[1:], None], strict=True):
             ends = [part.diagnostics[0].path, part.diagnostics[-1].path] if part.diagnostics else []
-            ends += [_display(part.keys[0]), _display(part.keys[-1])] if part.keys else []
+            ends += [part.displays[0], part.displays[-1]] if part.displays else []
             if ends and (min(ends) < low or (high is not None and max(ends) >= high)):
                 return None  # filed under another part
-        keys = list(itertools.chain.from_iterable(part.keys for part in parts))
-        sizes = itertools.chain.from_iterable(part.sizes for part in parts)
-        mtimes = itertools.chain.from_iterable(part.mtimes for part in parts)
-        digests = itertools.chain.from_iterable(part.digests for part in parts)
-        files = dict(zip(keys, zip(sizes, mtimes, digests, strict=True), strict=True))
-        if len(files) != len(keys):
-            return None  # a file in two parts
-        report = {
-            "files": files,
-            "partial": partial,
-            "errors": set(itertools.chain.from_iterable(part.errors for part in parts)),
-            "unresolved": list(itertools.chain.from_iterable(part.unresolved for part in parts)),
-            "diagnostics": list(itertools.chain.from_iterable(part.diagnostics for part in parts)),
-        }
-        return report, Layout(lows, [part.keys for part in parts])
+        report = StoredReport(
+            {
+                "partial": partial,
+                "errors": set(itertools.chain.from_iterable(part.errors for part in parts)),
+                "unresolved": list(itertools.chain.from_iterable(part.unresolved for part in parts)),
+                "diagnostics": list(itertools.chain.from_iterable(part.diagnostics for part in parts)),
+            },
+            parts,
+        )
+        return report, Layout(lows, [(part.displays, part.absolutes) for part in parts])
 
     def _unprefixed(self, blob: object) -> memoryview:
         """A stored blob without the settings key it is bound to (not copied: a report is tens of megabytes)."""
@@ -755,7 +750,7 @@ class DiskCache(Cache):
         report_id = self._report_id(run_id)
         known = self._layouts.pop(report_id, None)  # (known again once the parts are written)
         try:
-            layout = None if known is None or touched is None else Layout(known.lows, list(known.keys))
+            layout = None if known is None or touched is None else Layout(known.lows, list(known.parts))
             changed = None if layout is None else _changed_parts(report, layout, touched or ())
             whole = layout is None or changed is None
             if layout is None or changed is None:
@@ -811,12 +806,40 @@ class DiskCache(Cache):
         return _stored_text(self.selection + "\0" + run_id)
 
 
+class StoredReport(dict):
+    """A report as read back. Its files' states stay in columns, sorted by display path (`displays`,
+    `absolutes`, `stats`: (size, mtime) each): a run where nothing changed compares them as they are
+    (incremental.changed_files); report["files"] (key → (size, mtime, hash)) is built when first asked for."""
+
+    def __init__(self, items: dict[str, Any], parts: list[plain.ReportPart]):
+        super().__init__(items)
+        chain = itertools.chain.from_iterable
+        self.displays = list(chain(part.displays for part in parts))
+        self.absolutes = list(chain(part.absolutes for part in parts))
+        self.stats = list(zip(chain(part.sizes for part in parts), chain(part.mtimes for part in parts), strict=True))
+        self._parts = parts
+
+    def __missing__(self, key: str) -> Any:
+        if key != "files":
+            raise KeyError(key)
+        digests = itertools.chain.from_iterable(part.digests for part in self._parts)
+        states = ((size, mtime, digest) for (size, mtime), digest in zip(self.stats, digests, strict=True))
+        keys = map("{}\0{}".format, self.absolutes, self.displays)
+        files = self["files"] = dict(zip(keys, states, strict=True))
+        return files
+
+
 @dataclass
 class Layout:
-    """How a stored report is divided: each part's lowest display path ("" for the first), and its files' keys."""
+    """How a stored report is divided: each part's lowest display path ("" for the first), and its files'
+    display and absolute paths."""
 
     lows: list[str]
-    keys: list[tuple[str, ...]]
+    parts: list[tuple[tuple[str, ...], tuple[str, ...]]]
+
+    def keys(self, index: int) -> list[str]:
+        displays, absolutes = self.parts[index]
+        return list(map("{}\0{}".format, absolutes, displays))
 
 
 PART_FILES = 1_000  # files in one part of a stored report (at most twice as many after incremental reruns)
@@ -840,9 +863,13 @@ def _all_parts(report: Report) -> tuple[Layout, dict[int, bytes]]:
         if displays[index] > lows[-1]:
             lows.append(displays[index])
     starts = [bisect.bisect_left(displays, low) for low in lows] + [len(order)]
-    keys = [tuple(order[start:end]) for start, end in itertools.pairwise(starts)]
-    layout = Layout(lows, keys)
+    layout = Layout(lows, [_columns(order[start:end]) for start, end in itertools.pairwise(starts)])
     return layout, _encoded_parts(report, layout, range(len(lows)))
+
+
+def _columns(keys: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    split = [key.partition("\0") for key in keys]
+    return tuple(display for _, _, display in split), tuple(absolute for absolute, _, _ in split)
 
 
 def _changed_parts(report: Report, layout: Layout, touched: Iterable[str]) -> dict[int, bytes] | None:
@@ -850,17 +877,17 @@ def _changed_parts(report: Report, layout: Layout, touched: Iterable[str]) -> di
     (their files as the report has them now); None when one of them grew too large (then every part is)."""
     files = report["files"]
     lows = layout.lows
-    known = set(itertools.chain.from_iterable(layout.keys))
+    known = set(itertools.chain.from_iterable(map(layout.keys, range(len(lows)))))
     added, removed = files.keys() - known, known - files.keys()
     wanted = {bisect.bisect_right(lows, path) - 1 for path in [*touched, *map(_display, added | removed)]}
     new_keys: dict[int, list[str]] = {}
     for key in added:
         new_keys.setdefault(bisect.bisect_right(lows, _display(key)) - 1, []).append(key)
     for index in wanted:
-        keys = [key for key in layout.keys[index] if key in files] + new_keys.get(index, [])
+        keys = [key for key in layout.keys(index) if key in files] + new_keys.get(index, [])
         if len(keys) > 2 * PART_FILES:
             return None
-        layout.keys[index] = tuple(sorted(keys, key=_display))
+        layout.parts[index] = _columns(sorted(keys, key=_display))
     return _encoded_parts(report, layout, sorted(wanted))
 
 
@@ -875,7 +902,7 @@ def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> di
         unresolved.setdefault(bisect.bisect_right(lows, entry[0]) - 1, []).append(entry)
     encoded = {}
     for index in indexes:
-        keys = list(layout.keys[index])
+        keys = layout.keys(index)
         start = bisect.bisect_left(diagnostics, lows[index], key=_path)
         end = bisect.bisect_left(diagnostics, lows[index + 1], key=_path) if index + 1 < len(lows) else None
         encoded[index] = plain.encode_report_part(

@@ -491,11 +491,12 @@ def _basis_from(value: Data) -> FixBasis:
 
 @dataclass(frozen=True, slots=True)
 class ReportPart:
-    """One part of a stored report: the files' keys (absolute path NUL display path) and states (size, mtime,
-    content hash) in columns, the paths of those with errors, their unresolved related entries (path, host,
-    title key) and their diagnostics, sorted by path."""
+    """One part of a stored report, sorted by display path: the files' display and absolute paths (a file's key
+    is absolute NUL display) and states (size, mtime, content hash) in columns, the paths of those with errors,
+    their unresolved related entries (path, host, title key) and their diagnostics, sorted by path."""
 
-    keys: tuple[str, ...]
+    displays: tuple[str, ...]
+    absolutes: tuple[str, ...]  # (the displays themselves when every file's is its absolute path)
     sizes: list[int]
     mtimes: list[int]
     digests: tuple[str, ...]
@@ -511,9 +512,14 @@ def encode_report_part(
     unresolved: Iterable[tuple[str, str, int | None]],
     diagnostics: list[Diagnostic],
 ) -> bytes:
+    """`keys` sorted by display path; the absolute paths are written once when equal to the display paths (a
+    corpus given by its absolute path)."""
+    split = [key.partition("\0") for key in keys]
+    displays, absolutes = [display for _, _, display in split], [absolute for absolute, _, _ in split]
     return dumps(
         [
-            keys,
+            displays,
+            None if absolutes == displays else absolutes,
             [state[0] for state in states],
             [state[1] for state in states],
             [state[2] for state in states],
@@ -530,15 +536,17 @@ def decode_report_part(blob: bytes | memoryview) -> ReportPart:
 
 
 def _report_part_from(value: Data) -> ReportPart:
-    _check(type(value) is list and len(value) == 7, "not a report part")
-    keys, sizes, mtimes, digests, errors, unresolved, diagnostics = value
-    keys, digests, errors = _texts(keys), _texts(digests), _texts(errors)
+    _check(type(value) is list and len(value) == 8, "not a report part")
+    displays, absolutes, sizes, mtimes, digests, errors, unresolved, diagnostics = value
+    displays, digests, errors = _texts(displays), _texts(digests), _texts(errors)
+    absolutes = displays if absolutes is None else _texts(absolutes)
     _check(
         type(sizes) is list
         and type(mtimes) is list
         and set(map(type, sizes)) <= _INT
         and set(map(type, mtimes)) <= _INT
-        and len(keys) == len(sizes) == len(mtimes) == len(digests)
+        and len(displays) == len(absolutes) == len(sizes) == len(mtimes) == len(digests)
+        and list(displays) == sorted(displays)
         and type(unresolved) is list
         and (diagnostics is None or type(diagnostics) is list),
         "not a report part",
@@ -557,7 +565,7 @@ def _report_part_from(value: Data) -> ReportPart:
     found = decode_diagnostics(diagnostics)
     paths = [d.path for d in found]
     _check(paths == sorted(paths), "diagnostics not sorted by path")
-    return ReportPart(keys, sizes, mtimes, digests, errors, entries, found)
+    return ReportPart(displays, absolutes, sizes, mtimes, digests, errors, entries, found)
 
 
 def encode_report_head(partial: bool, parts: int) -> bytes:

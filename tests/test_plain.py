@@ -53,14 +53,17 @@ def test_plain_values_keep_their_kinds():
 def test_report_parts_read_back_equal(results):
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
     assert any(d.extra for d in diagnostics) and any(d.fix is not None and len(d.fix.edits) > 1 for d in diagnostics)
+    results = sorted(results, key=lambda r: r.path)
     keys = [f"/abs/{r.path}\0{r.path}" for r in results]
     errors = sorted({r.path for r in results if r.has_error})
     unresolved = [("a.md", "example.com", None), ("b.md", "example.org", 12345)]
     blob = plain.encode_report_part(keys, [(10, -1, r.digest) for r in results], errors, unresolved, diagnostics)
     part = plain.decode_report_part(blob)
     count = len(results)
+    paths = tuple(r.path for r in results)
     assert part == plain.ReportPart(
-        tuple(keys),
+        paths,
+        tuple(f"/abs/{path}" for path in paths),
         [10] * count,
         [-1] * count,
         tuple(r.digest for r in results),
@@ -68,6 +71,10 @@ def test_report_parts_read_back_equal(results):
         unresolved,
         diagnostics,
     )
+    same = plain.decode_report_part(
+        plain.encode_report_part([f"{p}\0{p}" for p in paths], [(1, 1, "")] * count, [], [], [])
+    )
+    assert same.absolutes == same.displays == paths  # (written once)
     assert [type(d.fix.edits) for d in part.diagnostics if d.fix] == [tuple] * sum(1 for d in diagnostics if d.fix)
     with pytest.raises(plain.Malformed):  # diagnostics filed out of order
         plain.decode_report_part(plain.encode_report_part([], [], [], [], diagnostics[::-1]))
