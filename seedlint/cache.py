@@ -38,11 +38,12 @@ import contextlib
 import hashlib
 import itertools
 import json
+import operator
 import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Collection, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -270,6 +271,16 @@ class Cache:
 
 
 NO_CACHE = Cache()
+
+_KEY = "{}\0{}".format  # Cache.key, at C speed over many sources (`keys_of`)
+
+
+def keys_of(sources: Iterable[SourceFile]) -> list[str]:
+    """Cache.key of every source."""
+    listed = list(sources)
+    return list(
+        map(_KEY, map(operator.attrgetter("absolute"), listed), map(operator.attrgetter("display_path"), listed))
+    )
 
 
 class CacheRefused(Exception):
@@ -724,13 +735,14 @@ class DiskCache(Cache):
             if ends and (min(ends) < low or (high is not None and max(ends) >= high)):
                 return None  # filed under another part
         report = StoredReport(
-            {
+            lows=lows,
+            parts=parts,
+            items={
                 "partial": partial,
                 "errors": set(itertools.chain.from_iterable(part.errors for part in parts)),
                 "unresolved": list(itertools.chain.from_iterable(part.unresolved for part in parts)),
                 "diagnostics": list(itertools.chain.from_iterable(part.diagnostics for part in parts)),
             },
-            parts,
         )
         return report, Layout(lows, [(part.displays, part.absolutes) for part in parts])
 
@@ -741,9 +753,10 @@ class DiskCache(Cache):
         return memoryview(blob)[len(self._prefix()) :]
 
     def keep_report(self, run_id: str, report: Report, touched: Collection[str] | None = None) -> None:
-        """Store the run's report. `touched`: the display paths whose state, errors, unresolved entries or
-        diagnostics may differ from the report `last_report` read for this run: only their parts are written
-        again (and those of the files added or removed); None writes every part."""
+        """Store the run's report. `touched`: the keys of the files added, removed, or whose state, errors,
+        unresolved entries or diagnostics may differ from the report `last_report` read for this run: only
+        their parts are written again; None writes every part. (A change left out of `touched` is not lost: the
+        next run finds the stored report unlike the files, and checks again.)"""
         db = self._connection()
         if db is None:
             return
@@ -809,24 +822,77 @@ class DiskCache(Cache):
 class StoredReport(dict):
     """A report as read back. Its files' states stay in columns, sorted by display path (`displays`,
     `absolutes`, `stats`: (size, mtime) each): a run where nothing changed compares them as they are
-    (incremental.changed_files); report["files"] (key → (size, mtime, hash)) is built when first asked for."""
+    (incremental.changed_files); report["files"] is a FileStates, which reads a part's states when asked."""
 
-    def __init__(self, items: dict[str, Any], parts: list[plain.ReportPart]):
+    def __init__(self, items: dict[str, Any], lows: list[str], parts: list[plain.ReportPart]):
         super().__init__(items)
         chain = itertools.chain.from_iterable
         self.displays = list(chain(part.displays for part in parts))
         self.absolutes = list(chain(part.absolutes for part in parts))
         self.stats = list(zip(chain(part.sizes for part in parts), chain(part.mtimes for part in parts), strict=True))
-        self._parts = parts
+        self._lows, self._parts = lows, parts
 
     def __missing__(self, key: str) -> Any:
         if key != "files":
             raise KeyError(key)
-        digests = itertools.chain.from_iterable(part.digests for part in self._parts)
-        states = ((size, mtime, digest) for (size, mtime), digest in zip(self.stats, digests, strict=True))
-        keys = map("{}\0{}".format, self.absolutes, self.displays)
-        files = self["files"] = dict(zip(keys, states, strict=True))
+        files = self["files"] = FileStates(self._lows, self._parts)
         return files
+
+    def stat_of(self) -> dict[str, tuple[int, int]]:
+        """Each file's (size, mtime) by key, as stored."""
+        return dict(zip(map(_KEY, self.absolutes, self.displays), self.stats, strict=True))
+
+
+class FileStates(MutableMapping[str, tuple[int, int, str]]):
+    """The files' states of a stored report (key → (size, mtime, hash)), a part's read when one of its files is
+    looked up, changes kept aside: an incremental rerun reads and changes a few files' states, not 100,000."""
+
+    def __init__(self, lows: list[str], parts: list[plain.ReportPart]):
+        self._lows, self._parts = lows, parts
+        self._read: dict[int, dict[str, tuple[int, int, str]]] = {}
+        self._changed: dict[str, tuple[int, int, str] | None] = {}  # None: removed
+
+    def _stored(self, key: str) -> dict[str, tuple[int, int, str]]:
+        """The states of the part `key` belongs to."""
+        return self._part(bisect.bisect_right(self._lows, _display(key)) - 1)
+
+    def _part(self, index: int) -> dict[str, tuple[int, int, str]]:
+        found = self._read.get(index)
+        if found is None:
+            part = self._parts[index]
+            states = zip(part.sizes, part.mtimes, part.digests, strict=True)
+            found = self._read[index] = dict(zip(map(_KEY, part.absolutes, part.displays), states, strict=True))
+        return found
+
+    def __getitem__(self, key: str) -> tuple[int, int, str]:
+        state = self._changed[key] if key in self._changed else self._stored(key)[key]
+        if state is None:
+            raise KeyError(key)
+        return state
+
+    def __setitem__(self, key: str, state: tuple[int, int, str]) -> None:
+        self._changed[key] = state
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # (KeyError when it is not there)
+        self._changed[key] = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def _whole(self) -> dict[str, tuple[int, int, str]]:
+        whole: dict[str, tuple[int, int, str]] = {}
+        for index in range(len(self._parts)):
+            whole.update(self._part(index))
+        for key, state in self._changed.items():
+            if state is None:
+                whole.pop(key, None)
+            else:
+                whole[key] = state
+        return whole
 
 
 @dataclass
@@ -839,7 +905,7 @@ class Layout:
 
     def keys(self, index: int) -> list[str]:
         displays, absolutes = self.parts[index]
-        return list(map("{}\0{}".format, absolutes, displays))
+        return list(map(_KEY, absolutes, displays))
 
 
 PART_FILES = 1_000  # files in one part of a stored report (at most twice as many after incremental reruns)
@@ -873,27 +939,26 @@ def _columns(keys: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _changed_parts(report: Report, layout: Layout, touched: Iterable[str]) -> dict[int, bytes] | None:
-    """The parts holding a touched path or a file added or removed since the layout was read, encoded again
-    (their files as the report has them now); None when one of them grew too large (then every part is)."""
+    """The parts holding a touched file, encoded again (their files as the report has them now); None when one
+    of them grew too large (then every part is)."""
     files = report["files"]
     lows = layout.lows
-    known = set(itertools.chain.from_iterable(map(layout.keys, range(len(lows)))))
-    added, removed = files.keys() - known, known - files.keys()
-    wanted = {bisect.bisect_right(lows, path) - 1 for path in [*touched, *map(_display, added | removed)]}
-    new_keys: dict[int, list[str]] = {}
-    for key in added:
-        new_keys.setdefault(bisect.bisect_right(lows, _display(key)) - 1, []).append(key)
-    for index in wanted:
-        keys = [key for key in layout.keys(index) if key in files] + new_keys.get(index, [])
+    by_part: dict[int, list[str]] = {}
+    for key in touched:
+        by_part.setdefault(bisect.bisect_right(lows, _display(key)) - 1, []).append(key)
+    for index, changed in by_part.items():
+        keys = layout.keys(index)
+        keys += set(changed) - set(keys)
+        keys = [key for key in keys if key in files]
         if len(keys) > 2 * PART_FILES:
             return None
         layout.parts[index] = _columns(sorted(keys, key=_display))
-    return _encoded_parts(report, layout, sorted(wanted))
+    return _encoded_parts(report, layout, sorted(by_part))
 
 
 def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> dict[int, bytes]:
     files, lows = report["files"], layout.lows
-    diagnostics = sorted(report["diagnostics"], key=_path)  # (sorted already: by path, line, column, ...)
+    diagnostics = sorted(report["diagnostics"], key=_PATH)  # (sorted already: by path, line, column, ...)
     errors: dict[int, list[str]] = {}
     for path in report["errors"]:
         errors.setdefault(bisect.bisect_right(lows, path) - 1, []).append(path)
@@ -903,8 +968,8 @@ def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> di
     encoded = {}
     for index in indexes:
         keys = layout.keys(index)
-        start = bisect.bisect_left(diagnostics, lows[index], key=_path)
-        end = bisect.bisect_left(diagnostics, lows[index + 1], key=_path) if index + 1 < len(lows) else None
+        start = bisect.bisect_left(diagnostics, lows[index], key=_PATH)
+        end = bisect.bisect_left(diagnostics, lows[index + 1], key=_PATH) if index + 1 < len(lows) else None
         encoded[index] = plain.encode_report_part(
             keys,
             [files[key] for key in keys],
@@ -915,8 +980,7 @@ def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> di
     return encoded
 
 
-def _path(diagnostic: Diagnostic) -> str:
-    return diagnostic.path
+_PATH: Callable[[Diagnostic], str] = operator.attrgetter("path")
 
 
 def _stored_text(text: str) -> bytes:

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 
 from seedlint import rules, selection
-from seedlint.cache import Cache, DiskCache, Report, StoredReport, file_state, link
+from seedlint.cache import Cache, DiskCache, Report, StoredReport, file_state, keys_of, link
 from seedlint.checking import Reader, check_source, run_checks
 from seedlint.config import Config
 from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
@@ -86,17 +86,18 @@ def changed_files(report: Report, sources: list[SourceFile], cache: Cache) -> tu
         now = list(map(_size_and_mtime, ordered))
     if (
         isinstance(report, StoredReport)
-        and now == report.stats
-        and list(map(DISPLAY, ordered)) == report.displays
-        and list(map(ABSOLUTE, ordered)) == report.absolutes
-    ):
-        return [], []
-    files = report["files"]
-    keys = list(map(cache.key, ordered))
-    known = [state[:2] if state is not None else None for state in map(files.get, keys)]
+        and report.displays == list(map(DISPLAY, ordered))
+        and report.absolutes == list(map(ABSOLUTE, ordered))
+    ):  # the files the report lists: only their states to compare
+        if now == report.stats:
+            return [], []
+        return [source for source, was, new in zip(ordered, report.stats, now, strict=True) if was != new], []
+    stats = report.stat_of() if isinstance(report, StoredReport) else {k: s[:2] for k, s in report["files"].items()}
+    keys = keys_of(ordered)
+    known = list(map(stats.get, keys))
     changed = [source for source, was, new in zip(ordered, known, now, strict=True) if new is None or was != new]
     current = set(keys)
-    return changed, [key for key in files if key not in current]
+    return changed, [key for key in stats if key not in current]
 
 
 def _size_and_mtime(source: SourceFile) -> tuple[int, int] | None:
@@ -155,7 +156,7 @@ def rerun(
         return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     if report["partial"] or len(changed) + len(removed) > MOST_CHANGED:
         return None
-    files = dict(report["files"])
+    files = report["files"]  # (changed in place: the report is this run's to keep)
     changes = []
     keyed: list[tuple[str, SourceFile | None]] = [(cache.key(source), source) for source in changed]
     for key, source in keyed + [(key, None) for key in removed]:
@@ -176,18 +177,18 @@ def rerun(
         else:
             del files[key]
         changes.append(Change(key.split("\0", 1)[1], before, after))
-    restated = {key.split("\0", 1)[1] for key, _ in keyed} | {key.split("\0", 1)[1] for key in removed}
+    restated = {key for key, _ in keyed} | set(removed)  # (keys)
     if not changes:  # only touched: the report stands, with the files' new mtimes
         report["files"] = files
         cache.flush()
         cache.keep_report(report_id, report, touched=restated)
         return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     cache.flush()  # the links of the new contents, which the affected documents are found through
-    members = {cache.key(source): source.display_path for source in everything}
+    members = dict(zip(keys_of(everything), map(DISPLAY, everything), strict=True))
     found = affected(changes, report, cache, members)
     if len(found) > MOST_AFFECTED:
         return None
-    by_path = {source.display_path: source for source in everything}
+    by_path = dict(zip(map(DISPLAY, everything), everything, strict=True))
     after_change = {change.path: change.after for change in changes if change.after is not None}
     checked = {
         path: after_change.get(path) or cache.result(by_path[path], lambda source: check_source(source, config))
@@ -227,6 +228,6 @@ def rerun(
                 "unresolved": unresolved + corpus.unresolved,
                 "diagnostics": final,
             },
-            touched=restated | found | gone,
+            touched=restated | {cache.key(by_path[path]) for path in found},
         )
     return RunResult(paths, final, internal_errors, corpus.document)

@@ -63,14 +63,15 @@ def test_an_incremental_rerun_rewrites_only_the_parts_it_changed(tmp_path, repor
     added_path = keys[22].split("\0")[1] + "-copy.md"
     changed["files"][edited] = (1, 2, "new digest")
     del changed["files"][removed]
-    changed["files"][f"/abs/{added_path}\0{added_path}"] = (3, 4, "added")
+    added = f"/abs/{added_path}\0{added_path}"
+    changed["files"][added] = (3, 4, "added")
     changed["errors"] = (changed["errors"] - {removed_path}) | {added_path}
     changed["diagnostics"] = sorted(
         [d for d in changed["diagnostics"] if d.path not in (edited_path, removed_path)]
         + [Diagnostic(added_path, 1, 1, "SL101", changed["diagnostics"][0].severity, "new finding")],
         key=Diagnostic.sort_key,
     )
-    reader.keep_report("run", changed, touched={edited_path, added_path})  # (the removed file: found by the cache)
+    reader.keep_report("run", changed, touched={edited, removed, added})
     after = _parts(tmp_path)
     rewritten = {low for low in after if after[low] != before.get(low)}
     assert len(rewritten) == 3 and after.keys() == before.keys()
@@ -88,9 +89,10 @@ def test_a_part_that_grows_too_large_rewrites_every_part(tmp_path, report, small
     reader = _cache(tmp_path)
     changed = reader.last_report("run")
     low = sorted(changed["files"], key=lambda key: key.split("\0")[1])[6].split("\0")[1]
-    for n in range(10):
-        changed["files"][f"/abs/{low}{n}\0{low}{n}"] = (n, n, "added")
-    reader.keep_report("run", changed, touched=set())
+    added = [f"/abs/{low}{n}\0{low}{n}" for n in range(10)]
+    for n, key in enumerate(added):
+        changed["files"][key] = (n, n, "added")
+    reader.keep_report("run", changed, touched=set(added))
     assert len(_parts(tmp_path)) == -(-len(changed["files"]) // 3)
     assert _read(tmp_path) == changed
 
