@@ -76,6 +76,7 @@ def loads(blob: bytes | memoryview) -> Data:
 # Values of no fixed kind --------------------------------------------------------------------------------
 
 _SCALARS = (str, bytes, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 _TEXT = frozenset({str})
 _OPTIONAL_TEXT = frozenset({str, type(None)})
 
@@ -162,7 +163,7 @@ def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
         [d.end_line for d in diagnostics],
         [d.end_column for d in diagnostics],
         [d.name for d in diagnostics],
-        [dumps(encode_value(d.extra)) if d.extra else None for d in diagnostics],
+        [_encode_extra(d.extra) if d.extra else None for d in diagnostics],
         [d.locus for d in diagnostics],
         [d.text_key for d in diagnostics],
         [index for index, _ in fixed],
@@ -269,6 +270,32 @@ def _decode_fixes(
     return fixes
 
 
+def _encode_extra(extra: dict[str, object]) -> bytes:
+    """A diagnostic's `extra` as its own small MessagePack: a mapping of text keys to values in which a tuple is
+    an array (read back as a tuple at C speed: the common field paths, ("related", 4, "title")), and a list or a
+    mapping is tagged ({"l": [...]}, {"d": {...}}). Anything else is a bug (TypeError)."""
+    _check_text_keys(extra)
+    return dumps({key: _frozen(value) for key, value in extra.items()})
+
+
+def _frozen(value: object) -> Data:
+    if isinstance(value, _SCALARS):
+        return value
+    if type(value) is tuple:
+        return [_frozen(item) for item in value]
+    if type(value) is list:
+        return {"l": [_frozen(item) for item in value]}
+    if type(value) is dict:
+        _check_text_keys(value)
+        return {"d": {key: _frozen(item) for key, item in value.items()}}
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+def _check_text_keys(value: dict) -> None:
+    if not all(type(key) is str for key in value):
+        raise TypeError("not a mapping with text keys")
+
+
 def _decode_extras(extras: list[bytes | None]) -> list[dict[str, object]]:
     """Each diagnostic's `extra` ({} for none). A report repeats few distinct ones (a field path, a value): each
     is decoded once (`_shared_extra`), and a deeply immutable one (texts, numbers, tuples) is shared by copying
@@ -278,30 +305,47 @@ def _decode_extras(extras: list[bytes | None]) -> list[dict[str, object]]:
         if blob is None:
             decoded.append({})
             continue
-        shared = _shared_extra(blob)
-        decoded.append(dict(shared) if shared is not None else _decode_extra(loads(blob)))
+        shared, immutable = _shared_extra(blob)
+        decoded.append(dict(shared) if immutable else _decode_extra(blob)[0])
     return decoded
 
 
 @functools.lru_cache(maxsize=4_096)
-def _shared_extra(blob: bytes) -> dict[str, object] | None:
-    """The extra `blob` holds when it is deeply immutable (then shared, to be copied), else None. Malformed
-    raises (and is not remembered)."""
-    found = _decode_extra(loads(blob))
-    return found if _immutable(found.values()) else None
+def _shared_extra(blob: bytes) -> tuple[dict[str, object], bool]:
+    """The extra `blob` holds, and whether it is deeply immutable (then shared, to be copied). Malformed raises
+    (and is not remembered)."""
+    return _decode_extra(blob)
 
 
-def _decode_extra(value: Data) -> dict[str, object]:
-    found = decode_value(value)
-    _check(type(found) is dict, "not a mapping")
-    return found  # type: ignore[return-value]  # (a dict, checked)
+def _decode_extra(blob: bytes) -> tuple[dict[str, object], bool]:
+    try:
+        value = msgpack.unpackb(blob, raw=False, use_list=False, strict_map_key=True, timestamp=0)
+    except Exception as error:  # (as `loads`)
+        raise Malformed(f"{type(error).__name__}: {error}") from None
+    _check(type(value) is dict and set(map(type, value)) <= _TEXT, "not a mapping")
+    found = {key: _thawed(item) for key, item in value.items()}
+    return found, all(map(_is_immutable, found.values()))
 
 
-def _immutable(values: Iterable[object]) -> bool:
-    return all(
-        isinstance(value, (str, bytes, int, float, bool, type(None))) or (type(value) is tuple and _immutable(value))
-        for value in values
-    )
+def _thawed(value: Data) -> object:
+    """A value of an extra as written: arrays are tuples already; tagged lists and mappings made again."""
+    if type(value) is tuple:
+        return value if set(map(type, value)) <= _SCALAR_TYPES else tuple(map(_thawed, value))
+    if isinstance(value, _SCALARS):
+        return value
+    if type(value) is dict and len(value) == 1:
+        ((tag, inner),) = value.items()
+        if tag == "l" and type(inner) is tuple:
+            return list(map(_thawed, inner))
+        if tag == "d" and type(inner) is dict and set(map(type, inner)) <= _TEXT:
+            return {key: _thawed(item) for key, item in inner.items()}
+    raise Malformed("not a value of an extra")
+
+
+def _is_immutable(value: object) -> bool:
+    if type(value) is tuple:
+        return set(map(type, value)) <= _SCALAR_TYPES or all(map(_is_immutable, value))
+    return isinstance(value, _SCALARS)
 
 
 # Index records ------------------------------------------------------------------------------------------

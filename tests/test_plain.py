@@ -87,6 +87,13 @@ def test_equal_extras_are_decoded_once_but_never_shared():
     decoded = plain.decode_diagnostics(plain.encode_diagnostics([first, second, mutable, mutable]))
     assert decoded == [first, second, mutable, mutable]
     assert decoded[0].extra is not decoded[1].extra and decoded[2].extra["value"] is not decoded[3].extra["value"]
+    kinds = {"a": (1, [2.5, (3, None)], {"k": ("x", b"\x00")}), "b": [], "c": {}, "d": ((), True)}
+    nested = Diagnostic("d.md", 1, 1, "SL101", Severity.ERROR, "m", extra=kinds)
+    (back,) = plain.decode_diagnostics(plain.encode_diagnostics([nested]))
+    assert back.extra == kinds and type(back.extra["a"][1]) is list and type(back.extra["a"][1][1]) is tuple
+    assert type(back.extra["a"][2]) is dict and type(back.extra["d"][0]) is tuple
+    with pytest.raises(TypeError):
+        plain.encode_diagnostics([Diagnostic("d.md", 1, 1, "SL101", Severity.ERROR, "m", extra={"a": {1: 2}})])
 
 
 def _mutations(value: object, rng: random.Random) -> object:
