@@ -1,10 +1,12 @@
 """Warm and hook runs only, several rounds, for a corpus already checked once (run.py measures them once each):
 
     python benchmarks/warm.py CORPUS [--work DIR] [--config FILE] [--cache-dir DIR] [--rounds 3] [--cold]
+                              [--no-hook]
 
 Each round: a run that settles the cache (unmeasured: the document the last round changed is back), then
-`seedlint check` with nothing changed (warm), then after one document's title changed (hook, 1 changed: an
-incremental rerun, as run.py's), the document restored afterwards with its old mtime. Printed for each run:
+`seedlint check` with nothing changed (warm), then after one document's title changed in place (hook, 1 changed:
+an incremental rerun, as run.py's), the document restored afterwards with its old mtime; with --rename, also
+after the same change saved by renaming a new file over the document (its folder is listed again). Printed for each run:
 wall time, CPU time (user + system, the process tree) and the load average before it; then the best and the
 median of each. The cache and the configuration are those of run.py's `measure_corpus` (in --work), unless
 --cache-dir and --config are given; --cold empties the cache first (one cold run, printed too). Nothing here
@@ -36,6 +38,13 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, help="the cache (default: run.py's, in --work)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cold", action="store_true", help="empty the cache first, and measure the cold run")
+    parser.add_argument("--no-hook", action="store_true", help="warm runs only (a corpus that must not change)")
+    parser.add_argument(
+        "--rename",
+        action="store_true",
+        help="also the hook with the document saved as many editors save: a new file renamed over the old one "
+        "(its folder changes: the folder is listed again)",
+    )
     args = parser.parse_args()
     corpus = args.corpus.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -67,18 +76,33 @@ def main() -> None:
         show("cold", *measured(command))
     changed = files[len(files) // 2]
     original, info = changed.read_bytes(), changed.stat()
-    figures: dict[str, list[tuple[float, float]]] = {"warm": [], "hook, 1 changed": []}
+    figures: dict[str, list[tuple[float, float]]] = {"warm": [], "hook, 1 changed": [], "hook, renamed over": []}
     for _ in range(args.rounds):
         measured(command)  # settles the cache: the last round's change undone
         figures["warm"].append(show("warm", *measured(command)))
+        if args.no_hook:
+            continue
         try:
             changed.write_bytes(retitled(original, b"Edited "))
             figures["hook, 1 changed"].append(show("hook, 1 changed", *measured(command)))
         finally:
             changed.write_bytes(original)
             os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns))
+        if args.rename:
+            measured(command)
+            replacement = changed.with_name(changed.name + ".new")
+            try:
+                replacement.write_bytes(retitled(original, b"Edited "))
+                os.replace(replacement, changed)
+                figures["hook, renamed over"].append(show("hook, renamed over", *measured(command)))
+            finally:
+                changed.write_bytes(original)
+                os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns))
+                time.sleep(3)  # the folder's times trusted again (cache.FOLDER_RACY_NS): the next warm run's listing
     measured(command)
     for name, runs in figures.items():
+        if not runs:
+            continue
         walls, cpus = [wall for wall, _ in runs], [cpu for _, cpu in runs]
         print(
             f"{name:<16} best {min(walls):5.2f} s wall, median {statistics.median(walls):5.2f} s; "
