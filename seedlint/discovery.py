@@ -49,6 +49,7 @@ class SourceFile(NamedTuple):
 
 
 DISPLAY = operator.itemgetter(1)  # a SourceFile's display_path, at C speed
+NAME = operator.itemgetter(0)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -166,7 +167,7 @@ def discover(
             dirnames[:] = sorted(
                 d for d in dirnames if not d.startswith(".") and not _matches(prefix + d, config.exclude)
             )
-            files.sort()
+            files.sort(key=NAME)
             chosen = [(name, is_link) for name, is_link in files if wanted(prefix + name, name)]
             shown_folder = _shown(prefix) if shown_root == "." else shown_root + "/" + _shown(prefix)
             for name, is_link in chosen:
@@ -174,9 +175,8 @@ def discover(
                 refused = _refused(path, boundary, project) if is_link else ""
                 listing.trusted &= not is_link
                 if path not in found:
-                    found[path] = SourceFile(
-                        path, shown_folder + _shown(name), absolute_folder + os.sep + name, refused
-                    )
+                    shown = shown_folder + (name if name.isascii() else _shown(name))
+                    found[path] = SourceFile(path, shown, absolute_folder + os.sep + name, refused)
     listing.sources = sorted(found.values(), key=DISPLAY)
     if listings is not None and key is not None and listing.trusted:
         listings.keep_listing(key, listing)
