@@ -5,6 +5,7 @@ the cache or of the corpus."""
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import re
 import traceback
@@ -54,7 +55,8 @@ class Reader:
     texts in memory before anything is written."""
 
     def __init__(self, sources: Iterable[SourceFile], contents: dict[str, bytes] | None, internal_errors: list[str]):
-        self.sources = {source.display_path: source for source in sources}
+        listed = list(sources)
+        self.sources = dict(zip(map(operator.attrgetter("display_path"), listed), listed, strict=True))
         self.contents = contents or {}
         self.internal_errors = internal_errors
 
