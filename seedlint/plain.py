@@ -569,9 +569,20 @@ def encode_report_part(
             [state[2] for state in states],
             sorted(errors),
             [list(entry) for entry in unresolved],
-            encode_diagnostics(diagnostics),
+            _by_position(encode_diagnostics(diagnostics), displays),
         ]
     )
+
+
+def _by_position(diagnostics: Data, displays: list[str]) -> Data:
+    """The diagnostics with each path written as its file's position among `displays` (a path is a file's, and
+    written once), unless one is not among them."""
+    if diagnostics is None:
+        return None
+    position = {display: index for index, display in enumerate(displays)}
+    if all(path in position for path in diagnostics[0]):
+        diagnostics[0] = [position[path] for path in diagnostics[0]]
+    return diagnostics
 
 
 def decode_report_part(blob: bytes | memoryview) -> ReportPart:
@@ -606,6 +617,11 @@ def _report_part_from(value: Data) -> ReportPart:
             "not an unresolved entry",
         )
         entries.append((entry[0], entry[1], entry[2]))
+    if type(diagnostics) is list and diagnostics and type(diagnostics[0]) is list and diagnostics[0]:
+        positions = diagnostics[0]
+        if set(map(type, positions)) <= _INT:  # (see _by_position)
+            _check(min(positions) >= 0 and max(positions) < len(displays), "not a file's position")
+            diagnostics[0] = list(map(displays.__getitem__, positions))
     found = decode_diagnostics(diagnostics)
     paths = [d.path for d in found]
     _check(paths == sorted(paths), "diagnostics not sorted by path")

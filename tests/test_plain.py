@@ -71,6 +71,8 @@ def test_report_parts_read_back_equal(results):
         unresolved,
         diagnostics,
     )
+    elsewhere = plain.decode_report_part(plain.encode_report_part(keys[:1], [(1, 1, "")], [], [], diagnostics))
+    assert elsewhere.diagnostics == diagnostics  # (paths not among the part's files: written as they are)
     same = plain.decode_report_part(
         plain.encode_report_part([f"{p}\0{p}" for p in paths], [(1, 1, "")] * count, [], [], [])
     )
