@@ -908,7 +908,7 @@ class Layout:
         return list(map(_KEY, absolutes, displays))
 
 
-PART_FILES = 1_000  # files in one part of a stored report (at most twice as many after incremental reruns)
+PART_FILES = 500  # files in one part of a stored report (at most twice as many after incremental reruns)
 
 
 def _listing_id(key: str) -> bytes:
