@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import itertools
 import json
 import operator
 import os
@@ -48,7 +49,7 @@ class SourceFile(NamedTuple):
         return Path(self.location)
 
 
-DISPLAY = operator.itemgetter(1)  # a SourceFile's display_path, at C speed
+LOCATION, DISPLAY = operator.itemgetter(0), operator.itemgetter(1)  # a SourceFile's, at C speed
 NAME = operator.itemgetter(0)
 
 
@@ -148,7 +149,7 @@ def discover(
     if listings is not None and paths and all(given.is_dir() for given in paths):
         key = json.dumps([[str(given) for given in paths], str(cwd), project, config.include, config.exclude])
         stored = listings.stored_listing(key)
-        if stored is not None and all(_stamp(stamp[0]) == stamp for stamp in stored.stamps):
+        if stored is not None and _still_holds(stored, [str(given) for given in paths]):
             return stored.sources
     for given, boundary in zip(paths, boundaries, strict=True):
         if not given.is_dir():  # (a file a hook passed may be a link: a finding, like a link found in a folder)
@@ -181,6 +182,35 @@ def discover(
     if listings is not None and key is not None and listing.trusted:
         listings.keep_listing(key, listing)
     return listing.sources
+
+
+def _still_holds(stored: Listing, roots: list[str]) -> bool:
+    """Whether a stored listing is still what walking `roots` would find: each root is among its stamps, and
+    every stamp is as its folder stands now. A folder's inode and ctime can neither be set back by any tool nor
+    be known before the folder exists: a listing that seedlint did not make from this very folder since its
+    last change cannot match (one that came with a checkout, or restored onto another checkout). And, whatever
+    the cache holds, every source lies under a root, without a `.` or `..` step: nothing outside is read."""
+    stamped = {stamp[0] for stamp in stored.stamps}
+    if not all(root in stamped for root in roots) or not all(_stamp(stamp[0]) == stamp for stamp in stored.stamps):
+        return False
+    prefixes = [root + os.sep for root in roots]
+    locations = list(map(LOCATION, stored.sources))
+    if len(prefixes) == 1:
+        prefix = prefixes[0]
+        if not all(map(str.startswith, locations, itertools.repeat(prefix))):
+            return False
+        rests = [location[len(prefix) :] for location in locations]
+    else:
+        rests = []
+        for location in locations:
+            under = next((prefix for prefix in prefixes if location.startswith(prefix)), None)
+            if under is None:
+                return False
+            rests.append(location[len(under) :])
+    return _DOT_STEP.search("\0".join(rests)) is None
+
+
+_DOT_STEP = re.compile(rf"(?:^|[{re.escape(os.sep)}\0])\.\.?(?:[{re.escape(os.sep)}\0]|$)")
 
 
 def _stamp(folder: str) -> Stamp | None:

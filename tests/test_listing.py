@@ -167,3 +167,36 @@ def test_a_listing_that_does_not_decode_is_walked_again(docs, walks):
             db.execute("UPDATE listings SET listing = ?", (blob,))
         walked = walks["folders"]
         assert check() == first and walks["folders"] == walked + 2
+
+
+def _rewrite_listing(folder, change) -> None:
+    """The stored listing decoded, changed by `change(listing)` and written back (bound to its cache as before)."""
+    from seedlint import plain
+
+    (database,) = folder.glob(".seedlint_cache/cache-*.sqlite3")
+    with sqlite3.connect(database) as db:
+        ((blob,),) = db.execute("SELECT listing FROM listings")
+        prefix, _, data = blob.partition(b"\0")
+        listing = plain.decode_listing(data)
+        change(listing)
+        db.execute("UPDATE listings SET listing = ?", (prefix + b"\0" + plain.encode_listing(listing),))
+
+
+@pytest.mark.parametrize("forgery", ["outside", "dot step", "no stamp of the folder given"])
+def test_a_forged_listing_is_never_used(docs, walks, forgery):
+    (docs.parent / "secret.md").write_text((FIXTURES / "seeds" / "000_c11209e5b5b8f7fd.txt").read_text("utf-8"))
+    first = check()
+
+    def forge(listing):
+        if forgery == "outside":
+            listing.sources.append(discovery.SourceFile("secret.md", "secret.md", str(docs.parent / "secret.md")))
+        elif forgery == "dot step":
+            stepped = f"{docs}/more/../../secret.md"  # (under the folder given, by its name)
+            listing.sources.append(discovery.SourceFile(stepped, "docs/x.md", str(docs / "x.md")))
+        else:
+            assert listing.stamps[0][0] == str(docs)  # (the folder given: first stamped)
+            del listing.stamps[0]
+
+    _rewrite_listing(docs.parent, forge)
+    walked = walks["folders"]
+    assert check() == first and walks["folders"] == walked + 2
