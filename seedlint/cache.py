@@ -803,7 +803,7 @@ class DiskCache(Cache):
             return
         trusted = listing.trusted and all(
             0 <= mtime <= listing.began - FOLDER_RACY_NS and 0 <= ctime <= listing.began - FOLDER_RACY_NS
-            for _, _, _, mtime, ctime in listing.stamps
+            for _, _, (_, _, mtime, ctime), _ in listing.folders
         )
         try:
             if trusted:

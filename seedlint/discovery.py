@@ -49,7 +49,7 @@ class SourceFile(NamedTuple):
         return Path(self.location)
 
 
-LOCATION, DISPLAY = operator.itemgetter(0), operator.itemgetter(1)  # a SourceFile's, at C speed
+DISPLAY = operator.itemgetter(1)  # a SourceFile's display_path, at C speed
 NAME = operator.itemgetter(0)
 
 
@@ -83,17 +83,19 @@ def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 @dataclass
 class Listing:
-    """What walking the given folders found (sorted by display path), and how each folder walked stood when the
-    walk began (`Stamp`). `trusted`: nothing made the walk depend on more than the folders' entries (no folder
-    that could not be listed, no link among the documents, whose refusal depends on where it leads)."""
+    """What walking the given folders found: for each folder walked, in the walk's order, which path given it lies
+    in, its path relative to that one ("a/b", "" for itself), its device, inode, mtime and ctime when it was listed
+    (taken before listing it), and the names of the documents found in it. `trusted`: nothing made the walk
+    depend on more than the folders' entries (no folder that could not be listed, no link among the documents,
+    whose refusal depends on where it leads)."""
 
-    stamps: list[Stamp]
-    sources: list[SourceFile]
+    folders: list[Folder]
     began: int  # time.time_ns() before the first folder was stamped
     trusted: bool = True
 
 
-Stamp: TypeAlias = tuple[str, int, int, int, int]  # folder, device, inode, mtime_ns, ctime_ns
+Stamp: TypeAlias = tuple[int, int, int, int]  # device, inode, mtime_ns, ctime_ns
+Folder: TypeAlias = tuple[int, str, Stamp, tuple[str, ...]]
 
 
 class Listings(Protocol):
@@ -120,7 +122,7 @@ def discover(
     cwd = (cwd or Path.cwd()).resolve()
     project = os.path.realpath(config.root)
     found: dict[str, SourceFile] = {}
-    listing = Listing([], [], time.time_ns())
+    listing = Listing([], time.time_ns())
 
     def unlistable(error: OSError) -> None:
         listing.trusted = False
@@ -149,9 +151,10 @@ def discover(
     if listings is not None and paths and all(given.is_dir() for given in paths):
         key = json.dumps([[str(given) for given in paths], str(cwd), project, config.include, config.exclude])
         stored = listings.stored_listing(key)
-        if stored is not None and _still_holds(stored, [str(given) for given in paths]):
-            return stored.sources
-    for given, boundary in zip(paths, boundaries, strict=True):
+        rebuilt = _rebuilt(stored, paths, cwd) if stored is not None else None
+        if rebuilt is not None:
+            return rebuilt
+    for target, (given, boundary) in enumerate(zip(paths, boundaries, strict=True)):
         if not given.is_dir():  # (a file a hook passed may be a link: a finding, like a link found in a folder)
             found.setdefault(
                 str(given),
@@ -161,7 +164,7 @@ def discover(
         root = str(given)
         absolute_root = os.path.abspath(root)
         shown_root = display_path(given, cwd)
-        for folder, dirnames, files in _walk(root, unlistable, listing.stamps):
+        for folder, stamp, dirnames, files in _walk(root, unlistable):
             inner = folder[len(root) :].lstrip(os.sep).replace(os.sep, "/")  # the folder relative to `given`
             absolute_folder = absolute_root + folder[len(root) :]
             prefix = inner + "/" if inner else ""
@@ -171,6 +174,7 @@ def discover(
             files.sort(key=NAME)
             chosen = [(name, is_link) for name, is_link in files if wanted(prefix + name, name)]
             shown_folder = _shown(prefix) if shown_root == "." else shown_root + "/" + _shown(prefix)
+            listing.folders.append((target, inner, stamp, tuple(name for name, _ in chosen)))
             for name, is_link in chosen:
                 path = folder + os.sep + name
                 refused = _refused(path, boundary, project) if is_link else ""
@@ -178,50 +182,68 @@ def discover(
                 if path not in found:
                     shown = shown_folder + (name if name.isascii() else _shown(name))
                     found[path] = SourceFile(path, shown, absolute_folder + os.sep + name, refused)
-    listing.sources = sorted(found.values(), key=DISPLAY)
+    sources = sorted(found.values(), key=DISPLAY)
     if listings is not None and key is not None and listing.trusted:
         listings.keep_listing(key, listing)
-    return listing.sources
+    return sources
 
 
-def _still_holds(stored: Listing, roots: list[str]) -> bool:
-    """Whether a stored listing is still what walking `roots` would find: each root is among its stamps, and
-    every stamp is as its folder stands now. A folder's inode and ctime can neither be set back by any tool nor
-    be known before the folder exists: a listing that seedlint did not make from this very folder since its
-    last change cannot match (one that came with a checkout, or restored onto another checkout). And, whatever
-    the cache holds, every source lies under a root, without a `.` or `..` step: nothing outside is read."""
-    stamped = {stamp[0] for stamp in stored.stamps}
-    if not all(root in stamped for root in roots) or not all(_stamp(stamp[0]) == stamp for stamp in stored.stamps):
-        return False
-    prefixes = [root + os.sep for root in roots]
-    locations = list(map(LOCATION, stored.sources))
-    if len(prefixes) == 1:
-        prefix = prefixes[0]
-        if not all(map(str.startswith, locations, itertools.repeat(prefix))):
-            return False
-        rests = [location[len(prefix) :] for location in locations]
-    else:
-        rests = []
-        for location in locations:
-            under = next((prefix for prefix in prefixes if location.startswith(prefix)), None)
-            if under is None:
-                return False
-            rests.append(location[len(under) :])
-    return _DOT_STEP.search("\0".join(rests)) is None
+def _rebuilt(listing: Listing, paths: list[Path], cwd: Path) -> list[SourceFile] | None:
+    """The sources walking `paths` finds, made from a stored listing as the walk makes them; None when it no
+    longer holds (a folder's device, inode, mtime or ctime differs) or is not one a walk makes. A folder's inode
+    and ctime can neither be set back by any tool nor be known before the folder exists: a listing that seedlint
+    did not make from this very folder since its last change cannot match (one that came with a checkout, or
+    restored onto another checkout). And whatever the cache holds, every source is a name (no separator, no
+    `.` or `..`) in a folder under a path given: nothing outside is ever read."""
+    roots = [(str(given), os.path.abspath(given), display_path(given, cwd)) for given in paths]
+    listed: set[int] = set()
+    locations: list[str] = []
+    absolutes: list[str] = []
+    displays: list[str] = []
+    for target, inner, stamp, names in listing.folders:
+        if not 0 <= target < len(roots):
+            return None
+        root, absolute_root, shown_root = roots[target]
+        steps = inner.split("/") if inner else []
+        if any(step in ("", ".", "..") or os.sep in step or "\0" in step for step in steps):
+            return None
+        folder = os.sep.join([root, *steps])  # (as the walk names it)
+        if _stamp(folder) != stamp:
+            return None
+        joined = "\0".join(names)  # (at C speed: a folder may hold 100,000 documents)
+        if os.sep in joined or joined.count("\0") != max(len(names) - 1, 0) or "." in names or ".." in names:
+            return None
+        if not inner:
+            listed.add(target)
+        absolute_folder = absolute_root + folder[len(root) :]
+        prefix = inner + "/" if inner else ""
+        shown_folder = _shown(prefix) if shown_root == "." else shown_root + "/" + _shown(prefix)
+        locations += map((folder + os.sep).__add__, names)
+        absolutes += map((absolute_folder + os.sep).__add__, names)
+        shown = names if joined.isascii() else [name if name.isascii() else _shown(name) for name in names]
+        displays += map(shown_folder.__add__, shown)
+    if listed != set(range(len(roots))):
+        return None
+    count = len(locations)
+    none, no = itertools.repeat("", count), itertools.repeat(False, count)  # (not refused, not named)
+    sources = list(map(_MAKE_SOURCE, zip(locations, displays, absolutes, none, no, strict=True)))
+    if len(roots) > 1:  # the first found of one path, as the walk keeps it
+        sources = list(dict(zip(reversed(locations), reversed(sources), strict=True)).values())
+    return sorted(sources, key=DISPLAY)
 
 
-_DOT_STEP = re.compile(rf"(?:^|[{re.escape(os.sep)}\0])\.\.?(?:[{re.escape(os.sep)}\0]|$)")
+_MAKE_SOURCE = functools.partial(tuple.__new__, SourceFile)  # (no Python call per source)
 
 
 def _stamp(folder: str) -> Stamp | None:
     """How a folder stands now (None when it is no folder, or cannot be stat-ed)."""
     try:
         info = os.stat(folder)
-    except OSError:
+    except (OSError, ValueError):
         return None
     if not stat.S_ISDIR(info.st_mode):
         return None
-    return (folder, info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+    return (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _boundary(given: Path, project: str) -> str:
@@ -241,17 +263,17 @@ def _refused(path: str | Path, boundary: str, project: str) -> str:
 
 
 def _walk(
-    top: str, onerror: Callable[[OSError], None], stamps: list[Stamp]
-) -> Iterator[tuple[str, list[str], list[tuple[str, bool]]]]:
-    """os.walk (top down, links to folders not followed), with each file's name and whether it is a link
-    (known from the directory listing: no stat per file); each folder's stamp is taken before it is listed."""
-    stamp = _stamp(top)
+    top: str, onerror: Callable[[OSError], None]
+) -> Iterator[tuple[str, Stamp, list[str], list[tuple[str, bool]]]]:
+    """os.walk (top down, links to folders not followed), with each folder's stamp (taken before it is listed;
+    -1s when it cannot be taken: never matched again), and each file's name and whether it is a link (known from
+    the directory listing: no stat per file)."""
+    stamp = _stamp(top) or (-1, -1, -1, -1)
     try:
         entries = list(os.scandir(top))
     except OSError as error:
         onerror(error)
         return
-    stamps.append(stamp or (top, -1, -1, -1, -1))  # (listed, yet not a folder by stat: never matched again)
     dirnames: list[str] = []
     files: list[tuple[str, bool]] = []
     for entry in entries:
@@ -263,9 +285,9 @@ def _walk(
             dirnames.append(entry.name)
         else:
             files.append((entry.name, entry.is_symlink()))
-    yield top, dirnames, files
+    yield top, stamp, dirnames, files
     for name in dirnames:
-        yield from _walk(top + os.sep + name, onerror, stamps)
+        yield from _walk(top + os.sep + name, onerror)
 
 
 def _shown(relative: str) -> str:

@@ -29,7 +29,7 @@ import msgpack
 
 from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, _index_record
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
-from seedlint.discovery import Listing, SourceFile
+from seedlint.discovery import Listing
 from seedlint.fixbasis import EditedValue, FixBasis
 from seedlint.results import Checked
 from seedlint.rules import all_rules
@@ -643,20 +643,10 @@ def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int]:
 
 
 def encode_listing(listing: Listing) -> bytes:
-    """The folders' stamps and the sources found, in columns; a column equal to the locations is None (the
-    display paths are the locations when the folders were given relative to the working directory, the
-    absolute paths when they were given absolute)."""
-    locations = [source.location for source in listing.sources]
-    displays = [source.display_path for source in listing.sources]
-    absolutes = [source.absolute for source in listing.sources]
+    """The time the walk began, then each folder walked: which path given, its path relative to it, its stamp
+    (device, inode, mtime, ctime) and the names of its documents."""
     return dumps(
-        [
-            [list(stamp) for stamp in listing.stamps],
-            listing.began,
-            locations,
-            None if displays == locations else displays,
-            None if absolutes == locations else absolutes,
-        ]
+        [listing.began, [[target, inner, *stamp, list(names)] for target, inner, stamp, names in listing.folders]]
     )
 
 
@@ -665,22 +655,13 @@ def decode_listing(blob: bytes | memoryview) -> Listing:
     return listing
 
 
-_MAKE_SOURCE = functools.partial(tuple.__new__, SourceFile)  # (no Python call per source: a corpus has 100,000)
-
-
 def _listing_from(value: Data) -> Listing:
-    _check(type(value) is list and len(value) == 5 and type(value[0]) is list, "not a listing")
-    stamps, began, locations, displays, absolutes = value
-    for stamp in stamps:
-        _check(
-            type(stamp) is list and len(stamp) == 5 and type(stamp[0]) is str and set(map(type, stamp[1:])) <= _INT,
-            "not a stamp",
-        )
-    locations = _texts(locations)
-    displays = locations if displays is None else _texts(displays)
-    absolutes = locations if absolutes is None else _texts(absolutes)
-    _check(len(locations) == len(displays) == len(absolutes), "columns of unequal lengths")
-    sources = list(
-        map(_MAKE_SOURCE, zip(locations, displays, absolutes, itertools.repeat(""), itertools.repeat(False)))
-    )
-    return Listing([tuple(stamp) for stamp in stamps], sources, _integer(began))
+    _check(type(value) is list and len(value) == 2 and type(value[1]) is list, "not a listing")
+    began, folders = value
+    found = []
+    for folder in folders:
+        _check(type(folder) is list and len(folder) == 7, "not a folder")
+        target, inner, device, inode, mtime, ctime, names = folder
+        _check(set(map(type, (target, device, inode, mtime, ctime))) <= _INT and type(inner) is str, "not a folder")
+        found.append((target, inner, (device, inode, mtime, ctime), _texts(names)))
+    return Listing(found, _integer(began))

@@ -31,9 +31,9 @@ def walks(monkeypatch):
     count = {"folders": 0}
     walk = discovery._walk
 
-    def counting_walk(top, onerror, stamps):
+    def counting_walk(top, onerror):
         count["folders"] += 1
-        return walk(top, onerror, stamps)
+        return walk(top, onerror)
 
     monkeypatch.setattr(discovery, "_walk", counting_walk)
     return count
@@ -182,21 +182,63 @@ def _rewrite_listing(folder, change) -> None:
         db.execute("UPDATE listings SET listing = ?", (prefix + b"\0" + plain.encode_listing(listing),))
 
 
-@pytest.mark.parametrize("forgery", ["outside", "dot step", "no stamp of the folder given"])
+@pytest.mark.parametrize(
+    "forgery", ["name with a separator", "name ..", "folder ..", "no folder given", "another path given", "NUL"]
+)
 def test_a_forged_listing_is_never_used(docs, walks, forgery):
     (docs.parent / "secret.md").write_text((FIXTURES / "seeds" / "000_c11209e5b5b8f7fd.txt").read_text("utf-8"))
     first = check()
 
     def forge(listing):
-        if forgery == "outside":
-            listing.sources.append(discovery.SourceFile("secret.md", "secret.md", str(docs.parent / "secret.md")))
-        elif forgery == "dot step":
-            stepped = f"{docs}/more/../../secret.md"  # (under the folder given, by its name)
-            listing.sources.append(discovery.SourceFile(stepped, "docs/x.md", str(docs / "x.md")))
+        (target, inner, stamp, names), *others = listing.folders
+        assert (target, inner) == (0, "")  # (the folder given: first walked)
+        if forgery == "name with a separator":
+            listing.folders[0] = (target, inner, stamp, (*names, "../secret.md"))
+        elif forgery == "name ..":
+            listing.folders[0] = (target, inner, stamp, (*names, ".."))
+        elif forgery == "folder ..":
+            listing.folders.append((0, "more/..", stamp, ("secret.md",)))
+        elif forgery == "no folder given":
+            del listing.folders[0]
+        elif forgery == "another path given":
+            listing.folders.append((1, "", stamp, ("secret.md",)))
         else:
-            assert listing.stamps[0][0] == str(docs)  # (the folder given: first stamped)
-            del listing.stamps[0]
+            listing.folders[0] = (target, inner, stamp, (*names, "x\0y.md"))
 
     _rewrite_listing(docs.parent, forge)
     walked = walks["folders"]
     assert check() == first and walks["folders"] == walked + 2
+
+
+@pytest.mark.parametrize("targets", [["."], ["c"], ["c", "c/sub"], ["c/sub", "c/sub/ünï"]])
+def test_a_listing_rebuilds_exactly_the_sources_a_walk_finds(isolated_cwd, monkeypatch, targets):
+    from pathlib import Path
+
+    from seedlint.config import Config
+
+    monkeypatch.setattr(cache, "FOLDER_RACY_NS", 0)
+    for name in [
+        b"c/a.md",
+        b"c/b.txt",
+        b"c/x.yaml",
+        b"c/sub/\xc3\xbcn.md",
+        b"c/sub/\xff\xfe.md",
+        "c/sub/ünï/z.md".encode(),
+    ]:
+        path = isolated_cwd / os.fsdecode(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"---\ntitle: x\n---\n")
+    (isolated_cwd / "c" / ".hidden").mkdir()
+    (isolated_cwd / "c" / ".hidden" / "h.md").write_bytes(b"")
+    (isolated_cwd / ".seedlint_cache").mkdir()  # (made before the folders' times are set back)
+    for folder in ("c", "c/sub", "c/sub/ünï", "c/.hidden", "."):
+        os.utime(isolated_cwd / folder, (PAST, PAST))
+    config = Config(root=isolated_cwd)
+    paths = [Path(target) for target in targets]
+    stored = cache.DiskCache(isolated_cwd / ".seedlint_cache", config)
+    walked = discovery.discover(paths, config)
+    assert discovery.discover(paths, config, listings=stored) == walked  # (walked, and kept)
+    monkeypatch.setattr(discovery, "_walk", None)  # (not walked again)
+    rebuilt = discovery.discover(paths, config, listings=cache.DiskCache(isolated_cwd / ".seedlint_cache", config))
+    assert rebuilt == walked and [type(source) for source in rebuilt] == [discovery.SourceFile] * len(walked)
+    assert any("\\xff" in source.display_path for source in rebuilt)
