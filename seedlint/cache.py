@@ -52,7 +52,7 @@ from seedlint import __version__, git, plain, schema
 from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
-from seedlint.discovery import Listing, SourceFile
+from seedlint.discovery import Listing, SourceFile, cycle_collection_paused
 from seedlint.document import read_bounded
 from seedlint.results import Checked
 from seedlint.rules import all_rules
@@ -711,7 +711,8 @@ class DiskCache(Cache):
         except sqlite3.DatabaseError:
             return None
         try:
-            found = self._report_from(heads, rows)
+            with cycle_collection_paused():
+                found = self._report_from(heads, rows)
         except plain.Malformed:
             return None
         if found is not None:
