@@ -32,9 +32,9 @@ MOST_AFFECTED = 5_000  # documents to check again; beyond this, a full run
 
 
 class StoredIndex(Index):
-    """The corpus index answered from the cache, for the files of this run (`members`: key → path)."""
+    """The corpus index answered from the cache, for the files of this run (`members`)."""
 
-    def __init__(self, cache: DiskCache, members: dict[str, str]):
+    def __init__(self, cache: DiskCache, members: Members):
         self.cache, self.members = cache, members
         self._records: dict[int, IndexRecord | None] = {}
 
@@ -62,6 +62,24 @@ class StoredIndex(Index):
 
     def same_identity(self, identity: tuple) -> list[IndexRecord]:
         return [r for r in self._load(self.cache.linked([link("identity", identity)])) if identity_key(r) == identity]
+
+
+class Members:
+    """The files of this run, by display path: whether a cache key (absolute path NUL display path) is one of
+    them, without a set of 100,000 keys."""
+
+    def __init__(self, sources: list[SourceFile]):
+        self.by_path = dict(zip(map(DISPLAY, sources), sources, strict=True))
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        source = self.by_path.get(key.partition("\0")[2])
+        return source is not None and Cache.key(source) == key
+
+    @staticmethod
+    def path(key: str) -> str:
+        return key.partition("\0")[2]
 
 
 @dataclass
@@ -111,7 +129,7 @@ SORT_KEY = operator.attrgetter("path", "line", "column", "code", "message")  # D
 DISPLAY, ABSOLUTE, LOCATION = (operator.attrgetter(name) for name in ("display_path", "absolute", "location"))
 
 
-def affected(changes: list[Change], report: Report, cache: DiskCache, members: dict[str, str]) -> set[str]:
+def affected(changes: list[Change], report: Report, cache: DiskCache, members: Members) -> set[str]:
     """The paths of the documents whose report the changes may alter (see the module's docstring)."""
     found = {change.path for change in changes if change.after is not None}
     values: set[int] = set()
@@ -132,11 +150,11 @@ def affected(changes: list[Change], report: Report, cache: DiskCache, members: d
                 values.add(link("identity", identity))
             if record.title_key is not None:
                 titles.add(record.title_key)
-    found.update(members[key] for _, key in cache.linked(values) if key in members)
+    found.update(members.path(key) for _, key in cache.linked(values) if key in members)
     found.update(
         path for path, host, title in report["unresolved"] if host in hosts or (title is not None and title in titles)
     )
-    return found & set(members.values())  # not the documents gone
+    return {path for path in found if path in members.by_path}  # not the documents gone
 
 
 def has_error(checked: Checked | None) -> bool:
@@ -184,11 +202,11 @@ def rerun(
         cache.keep_report(report_id, report, touched=restated)
         return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     cache.flush()  # the links of the new contents, which the affected documents are found through
-    members = dict(zip(keys_of(everything), map(DISPLAY, everything), strict=True))
+    members = Members(everything)
     found = affected(changes, report, cache, members)
     if len(found) > MOST_AFFECTED:
         return None
-    by_path = dict(zip(map(DISPLAY, everything), everything, strict=True))
+    by_path = members.by_path
     after_change = {change.path: change.after for change in changes if change.after is not None}
     checked = {
         path: after_change.get(path) or cache.result(by_path[path], lambda source: check_source(source, config))
