@@ -229,7 +229,7 @@ def rerun(
         diagnostics.extend(run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
     except Exception:  # a bug here must not cost the report: a full run gives it
         return None
-    cache.remember_positioned(corpus, list(checked.values()), everything, ())
+    cache.remember_positioned(corpus, list(checked.values()), [by_path[path] for path in checked], ())
     cache.flush()
     selected = selection.reported(diagnostics, checked.values(), corpus.document, config)
     kept = [d for d in report["diagnostics"] if d.path not in found and d.path not in gone]
