@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import click
 
@@ -24,13 +24,10 @@ from seedlint import (
     compare,
     engine,
     failsafe,
-    fixer,
     history,
     registry,
     schema,
     selection,
-    silence,
-    watch,
 )
 from seedlint import cache as caching
 from seedlint.cache import NO_CACHE, Cache, open_cache
@@ -41,6 +38,9 @@ from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
 from seedlint.rules import all_rules, find_rule
 from seedlint.vocabulary import VocabularyError
+
+if TYPE_CHECKING:  # (imported where used: a plain check, a warm run above all, needs neither)
+    from seedlint import fixer, watch
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -372,6 +372,8 @@ def check(
             )
         settings = (config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
         options = (no_cache, cache_dir, Output(output_format, statistics, exit_zero, quiet))
+        from seedlint import watch
+
         watch.watch(lambda: watched_run(paths, settings, *options), lambda line: click.echo(line, err=True))
         sys.exit(EXIT_OK)
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
@@ -484,6 +486,8 @@ def watched_run(
 ) -> watch.Watched:
     """One run of `check --watch`: the configuration read again, the report printed (a usage error is
     printed too, and the watch goes on: the user is fixing the configuration)."""
+    from seedlint import watch
+
     given = watch.absolute(paths)
     watched = watch.Watched(
         folders=[p for p in given if p.is_dir()], include=[], files={p for p in given if p.is_file()}
@@ -612,6 +616,8 @@ def run_fix(
 ) -> int:
     """Apply the safe fixes; compared with a baseline or a revision, only to the new findings (a hook must not
     rewrite documents the commit did not make wrong), and only the new ones are reported."""
+    from seedlint import fixer
+
     comparison = comparison or compare.Comparison()
     only = None
     before_errors: list[str] = []
@@ -869,6 +875,8 @@ def run_add_suppressions(
     sources: list[SourceFile], config: Config, corpus: list[SourceFile] | None, output: Output, cache: Cache
 ) -> int:
     """`--add-suppressions`: a suppression comment for each of today's findings, written as fixes are."""
+    from seedlint import fixer, silence
+
     outcome = silence.add(sources, config, corpus, cache)
     failures = fixer.write(outcome.changes)
     failed = {change.source.display_path for change, _ in failures}
