@@ -502,10 +502,10 @@ def watched_run(
             topics = config.resolve(config.topics)
             watched.files |= set(watch.absolute(topics.iterdir() if topics.is_dir() else [topics]))
         watched.ignored = watch.absolute([cache_dir if cache_dir is not None else config.resolve(config.cache_dir)])
-        sources = resolve_sources(paths, config)
         cache = open_cache(config, no_cache, cache_dir, warn)
+        sources = resolve_sources(paths, config, cache)
         run_id = run_id_of(paths or corpus_paths(config))
-        result = engine.run(sources, config, resolve_corpus(paths, config), cache=cache, run_id=run_id)
+        result = engine.run(sources, config, resolve_corpus(paths, config, cache), cache=cache, run_id=run_id)
         with commands_stopped(output.is_text):
             output.report(result, len(sources))
             exit_status(result)  # says so when seedlint itself failed
