@@ -235,10 +235,16 @@ def _rebuilt(listing: Listing, paths: list[Path], cwd: Path) -> list[SourceFile]
         absolute_folder = absolute_root + folder[len(root) :]
         prefix = inner + "/" if inner else ""
         shown_folder = _shown(prefix) if shown_root == "." else shown_root + "/" + _shown(prefix)
-        locations += map((folder + os.sep).__add__, names)
-        absolutes += map((absolute_folder + os.sep).__add__, names)
-        shown = names if joined.isascii() else [name if name.isascii() else _shown(name) for name in names]
-        displays += map(shown_folder.__add__, shown)
+        here = list(map((folder + os.sep).__add__, names))
+        locations += here
+        # (The same strings when the paths agree: a folder given by its absolute path, or relative to the
+        # working directory, shows its files as found.)
+        absolutes += here if absolute_folder == folder else map((absolute_folder + os.sep).__add__, names)
+        if shown_folder == folder + os.sep and joined.isascii():
+            displays += here
+        else:
+            shown = names if joined.isascii() else [name if name.isascii() else _shown(name) for name in names]
+            displays += map(shown_folder.__add__, shown)
     if listed != set(range(len(roots))):
         return None
     count = len(locations)
@@ -246,7 +252,8 @@ def _rebuilt(listing: Listing, paths: list[Path], cwd: Path) -> list[SourceFile]
     sources = list(map(_MAKE_SOURCE, zip(locations, displays, absolutes, none, no, strict=True)))
     if len(roots) > 1:  # the first found of one path, as the walk keeps it
         sources = list(dict(zip(reversed(locations), reversed(sources), strict=True)).values())
-    return sorted(sources, key=DISPLAY)
+        displays = list(map(DISPLAY, sources))
+    return sources if displays == sorted(displays) else sorted(sources, key=DISPLAY)  # (one folder: sorted)
 
 
 _MAKE_SOURCE = functools.partial(tuple.__new__, SourceFile)  # (no Python call per source)
