@@ -1,6 +1,6 @@
 """A cache of per-file results, like ruff's, and of the last report of each run: a run where nothing
-changed costs little more than listing the files, and a run where a few files changed rechecks only
-what those changes can affect.
+changed costs little more than a stat per file, and a run where a few files changed rechecks only
+what those changes can affect, and rewrites only the parts of the report they changed.
 
 One SQLite database per settings key under the cache directory. The settings key covers seedlint's
 version, what of the configuration changes a file's result (not the selection, severities or per-file
@@ -12,8 +12,12 @@ It holds:
            corpus diagnostics); used when size and mtime match (no read at all) or the content hash does;
   links    which files carry a given address, related target, title, or duplicate key, so the corpus
            rules can find the documents a change affects without loading the whole corpus;
-  runs     per run (its paths and selection), the last report with every file's size, mtime and hash
-           (see engine.py).
+  reports, report_parts
+           per run (its paths and selection), the last report in parts of about PART_FILES files, each
+           a range of display paths with those files' size, mtime and hash, errors, unresolved related
+           entries and diagnostics (see engine.py, incremental.py);
+  listings the files found in the checked folders, with each folder's stamp, reused while no folder
+           changed (discovery.discover; what is trusted: keep_listing).
 
 The cache holds data, never code (seedlint/plain.py: MessagePack read back into seedlint's types with every shape
 checked; an entry that does not decode is a miss). Each result is bound to its database's settings key and
@@ -29,33 +33,42 @@ one is skipped: a cache that cannot be used only costs time, never a wrong answe
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
+import itertools
 import json
+import operator
 import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
 from seedlint import __version__, git, plain, schema
 from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
-from seedlint.discovery import SourceFile
+from seedlint.diagnostic import Diagnostic
+from seedlint.discovery import Listing, SourceFile, cycle_collection_paused
 from seedlint.document import read_bounded
 from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 13  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus findings
+FORMAT = 14  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
+# findings; 14: fixes and extras of diagnostics in columns, run reports in parts
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")
 # Keys applied after the run's report is made (seedlint/compare.py): they change neither results nor reports.
 COMPARING_KEYS = ("baseline", "fail-on")
 RACY_NS = 2_000_000_000  # a file modified this recently is recognised by content, not by mtime (as git does)
+# A folder's listing is kept only when the folder is older than this: a change after the listing then always
+# moves its times, even on a file system with 2 s timestamps, whose times lag the clock by up to 2 s.
+FOLDER_RACY_NS = 3_000_000_000
 
 
 def trusted_mtime(mtime: int, now: int | None = None) -> int:
@@ -69,7 +82,9 @@ CREATE TABLE IF NOT EXISTS results
     (id INTEGER PRIMARY KEY, key BLOB, size INTEGER, mtime INTEGER, digest TEXT, checked BLOB);
 CREATE TABLE IF NOT EXISTS links (value INTEGER, file INTEGER);
 CREATE TABLE IF NOT EXISTS aliases (host TEXT, alias TEXT, file INTEGER);
-CREATE TABLE IF NOT EXISTS runs (id BLOB PRIMARY KEY, report BLOB);
+CREATE TABLE IF NOT EXISTS reports (id BLOB PRIMARY KEY, head BLOB);
+CREATE TABLE IF NOT EXISTS listings (id BLOB PRIMARY KEY, listing BLOB);
+CREATE TABLE IF NOT EXISTS report_parts (report BLOB, low BLOB, part BLOB, PRIMARY KEY (report, low)) WITHOUT ROWID;
 """
 INDEXES = {
     "links_by_value": "links (value)",
@@ -241,7 +256,13 @@ class Cache:
     def last_report(self, run_id: str) -> Report | None:
         return None
 
-    def keep_report(self, run_id: str, report: Report) -> None:
+    def keep_report(self, run_id: str, report: Report, touched: Collection[str] | None = None) -> None:
+        pass
+
+    def stored_listing(self, key: str) -> Listing | None:
+        return None
+
+    def keep_listing(self, key: str, listing: Listing) -> None:
         pass
 
     @staticmethod
@@ -250,6 +271,16 @@ class Cache:
 
 
 NO_CACHE = Cache()
+
+_KEY = "{}\0{}".format  # Cache.key, at C speed over many sources (`keys_of`)
+
+
+def keys_of(sources: Iterable[SourceFile]) -> list[str]:
+    """Cache.key of every source."""
+    listed = list(sources)
+    return list(
+        map(_KEY, map(operator.attrgetter("absolute"), listed), map(operator.attrgetter("display_path"), listed))
+    )
 
 
 class CacheRefused(Exception):
@@ -387,6 +418,7 @@ class DiskCache(Cache):
         self._bulk = False  # filling a fresh database: its indexes are built once every result is in
         self._written: set[int] = set()  # results written while filling (a second write replaces their links)
         self._fetched: dict[int, tuple | None] = {}  # rows read ahead by `prefetch` (None: not stored)
+        self._layouts: dict[bytes, Layout] = {}  # how each report read or written is divided into parts
 
     # The database, opened on first use: a run answered whole reads one row.
 
@@ -427,7 +459,7 @@ class DiskCache(Cache):
             db.executescript(TABLES)
             db.execute(f"PRAGMA cache_size={PAGE_CACHE}")
             self._create_indexes(db)
-            db.execute("SELECT count(*) FROM runs").fetchone()  # a file that is not a database fails here
+            db.execute("SELECT count(*) FROM reports").fetchone()  # a file that is not a database fails here
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -580,16 +612,18 @@ class DiskCache(Cache):
         self._write(db, again, bulk=False)
         self._written.clear()
 
-    def _transaction(self, db: sqlite3.Connection, write: Callable[[], None]) -> None:
+    def _transaction(self, db: sqlite3.Connection, write: Callable[[], None]) -> bool:
         try:
             db.execute("BEGIN IMMEDIATE")
             write()
             db.execute("COMMIT")
+            return True
         except sqlite3.DatabaseError:  # locked by a concurrent run for too long, or disk full: skip
             self._bulk = False  # (indexes dropped by an earlier save are built again when the cache is next opened)
             self._written.clear()
             with contextlib.suppress(sqlite3.DatabaseError):
                 db.execute("ROLLBACK")
+            return False
 
     @staticmethod
     def _create_indexes(db: sqlite3.Connection) -> None:
@@ -657,31 +691,297 @@ class DiskCache(Cache):
         checked = self._decoded(rows[0][1]) if rows else None
         return checked if checked is not None and checked.digest == rows[0][0] else None
 
-    # Runs: the last report of a run, keyed by what the run checks (see engine.run).
+    # Runs: the last report of a run, keyed by what the run checks (see engine.run), in parts (plain.ReportPart).
 
     def last_report(self, run_id: str) -> Report | None:
-        rows = self._query("SELECT report FROM runs WHERE id = ?", (self._report_id(run_id),))
-        blob = rows[0][0] if rows else None
-        if type(blob) is not bytes or not blob.startswith(self._prefix()):
+        """The run's last report, or None: a report that is missing, incomplete or malformed is a miss."""
+        report_id = self._report_id(run_id)
+        db = self._connection()
+        if db is None:
             return None
         try:
-            return plain.decode_report(blob[len(self._prefix()) :])
+            db.execute("BEGIN")  # the head and its parts as one write left them
+            try:
+                heads = db.execute("SELECT head FROM reports WHERE id = ?", (report_id,)).fetchall()
+                rows = db.execute(
+                    "SELECT low, part FROM report_parts WHERE report = ? ORDER BY low", (report_id,)
+                ).fetchall()
+            finally:
+                db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            return None
+        try:
+            with cycle_collection_paused():
+                found = self._report_from(heads, rows)
         except plain.Malformed:
             return None
+        if found is not None:
+            self._layouts[report_id] = found[1]
+            return found[0]
+        return None
 
-    def keep_report(self, run_id: str, report: Report) -> None:
+    def _report_from(self, heads: list[tuple], rows: list[tuple]) -> tuple[Report, Layout] | None:
+        if not heads or not all(type(blob) is bytes and blob.startswith(self._prefix()) for _, blob in rows):
+            return None
+        partial, count = plain.decode_report_head(self._unprefixed(heads[0][0]))
+        if not all(type(low) is bytes for low, _ in rows):
+            return None
+        lows = [_text(low) for low, _ in rows]
+        if count != len(rows) or not lows or lows[0] != "" or lows != sorted(set(lows)):
+            return None
+        parts = [plain.decode_report_part(self._unprefixed(blob)) for _, blob in rows]
+        for part, low, high in zip(parts, lows, [*lows[1:], None], strict=True):
+            ends = [part.diagnostics[0].path, part.diagnostics[-1].path] if part.diagnostics else []
+            ends += [part.displays[0], part.displays[-1]] if part.displays else []
+            if ends and (min(ends) < low or (high is not None and max(ends) >= high)):
+                return None  # filed under another part
+        report = StoredReport(
+            lows=lows,
+            parts=parts,
+            items={
+                "partial": partial,
+                "errors": set(itertools.chain.from_iterable(part.errors for part in parts)),
+                "unresolved": list(itertools.chain.from_iterable(part.unresolved for part in parts)),
+                "diagnostics": list(itertools.chain.from_iterable(part.diagnostics for part in parts)),
+            },
+        )
+        return report, Layout(lows, [(part.displays, part.absolutes) for part in parts])
+
+    def _unprefixed(self, blob: object) -> memoryview:
+        """A stored blob without the settings key it is bound to (not copied: a report is tens of megabytes)."""
+        if type(blob) is not bytes or not blob.startswith(self._prefix()):
+            raise plain.Malformed("not this cache's")
+        return memoryview(blob)[len(self._prefix()) :]
+
+    def keep_report(self, run_id: str, report: Report, touched: Collection[str] | None = None) -> None:
+        """Store the run's report. `touched`: the keys of the files added, removed, or whose state, errors,
+        unresolved entries or diagnostics may differ from the report `last_report` read for this run: only
+        their parts are written again; None writes every part. (A change left out of `touched` is not lost: the
+        next run finds the stored report unlike the files, and checks again.)"""
         db = self._connection()
         if db is None:
             return
+        report_id = self._report_id(run_id)
+        known = self._layouts.pop(report_id, None)  # (known again once the parts are written)
         try:
-            blob = self._prefix() + plain.encode_report(report)
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self._report_id(run_id), blob))
-        except sqlite3.DatabaseError:
+            layout = None if known is None or touched is None else Layout(known.lows, list(known.parts))
+            changed = None if layout is None else _changed_parts(report, layout, touched or ())
+            whole = layout is None or changed is None
+            if layout is None or changed is None:
+                layout, changed = _all_parts(report)
+        except (TypeError, ValueError, OverflowError):  # a bug (a value MessagePack cannot hold): no report kept
+            return
+        prefix = self._prefix()
+        head = prefix + plain.encode_report_head(report["partial"], len(layout.lows))
+        rows = [(report_id, _stored_text(layout.lows[index]), prefix + blob) for index, blob in changed.items()]
+
+        def write() -> None:
+            if whole:
+                db.execute("DELETE FROM report_parts WHERE report = ?", (report_id,))
+            db.executemany("INSERT OR REPLACE INTO report_parts VALUES (?, ?, ?)", rows)
+            db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?)", (report_id, head))
+
+        if self._transaction(db, write):
+            self._layouts[report_id] = layout
+
+    # Listings of the checked folders (seedlint/discovery.py), keyed by what the walk depends on.
+
+    def stored_listing(self, key: str) -> Listing | None:
+        rows = self._query("SELECT listing FROM listings WHERE id = ?", (_listing_id(key),))
+        try:
+            return plain.decode_listing(self._unprefixed(rows[0][0])) if rows else None
+        except plain.Malformed:
+            return None
+
+    def keep_listing(self, key: str, listing: Listing) -> None:
+        """Kept only when every folder walked had mtime and ctime at least FOLDER_RACY_NS older than the walk's
+        start, and none in the future: a folder changed within the clock's resolution of the walk (the kernel's
+        clock ticks; a file system with 1 or 2 s timestamps) may change again and keep its times; one whose times
+        are ahead of the clock cannot be compared with it. Otherwise the stored listing (stale) is removed, and
+        the next run walks again."""
+        db = self._connection()
+        if db is None:
+            return
+        trusted = listing.trusted and all(
+            0 <= mtime <= listing.began - FOLDER_RACY_NS and 0 <= ctime <= listing.began - FOLDER_RACY_NS
+            for _, _, (_, _, mtime, ctime), _ in listing.folders
+        )
+        try:
+            if trusted:
+                blob = self._prefix() + plain.encode_listing(listing)
+                db.execute("INSERT OR REPLACE INTO listings VALUES (?, ?)", (_listing_id(key), blob))
+            else:
+                db.execute("DELETE FROM listings WHERE id = ?", (_listing_id(key),))
+        except (sqlite3.DatabaseError, TypeError, ValueError, OverflowError):  # locked, or a bug: only costs time
             pass
 
     def _report_id(self, run_id: str) -> bytes:
         """A report holds the selected diagnostics at their configured severities: one per selection."""
         return _stored_text(self.selection + "\0" + run_id)
+
+
+class StoredReport(dict):
+    """A report as read back. Its files' states stay in columns, sorted by display path (`displays`,
+    `absolutes`, `stats`: (size, mtime) each): a run where nothing changed compares them as they are
+    (incremental.changed_files); report["files"] is a FileStates, which reads a part's states when asked."""
+
+    def __init__(self, items: dict[str, Any], lows: list[str], parts: list[plain.ReportPart]):
+        super().__init__(items)
+        chain = itertools.chain.from_iterable
+        self.displays = list(chain(part.displays for part in parts))
+        self.absolutes = list(chain(part.absolutes for part in parts))
+        self.stats = list(zip(chain(part.sizes for part in parts), chain(part.mtimes for part in parts), strict=True))
+        self._lows, self._parts = lows, parts
+
+    def __missing__(self, key: str) -> Any:
+        if key != "files":
+            raise KeyError(key)
+        files = self["files"] = FileStates(self._lows, self._parts)
+        return files
+
+    def stat_of(self) -> dict[str, tuple[int, int]]:
+        """Each file's (size, mtime) by key, as stored."""
+        return dict(zip(map(_KEY, self.absolutes, self.displays), self.stats, strict=True))
+
+
+class FileStates(MutableMapping[str, tuple[int, int, str]]):
+    """The files' states of a stored report (key → (size, mtime, hash)), a part's read when one of its files is
+    looked up, changes kept aside: an incremental rerun reads and changes a few files' states, not 100,000."""
+
+    def __init__(self, lows: list[str], parts: list[plain.ReportPart]):
+        self._lows, self._parts = lows, parts
+        self._read: dict[int, dict[str, tuple[int, int, str]]] = {}
+        self._changed: dict[str, tuple[int, int, str] | None] = {}  # None: removed
+
+    def _stored(self, key: str) -> dict[str, tuple[int, int, str]]:
+        """The states of the part `key` belongs to."""
+        return self._part(bisect.bisect_right(self._lows, _display(key)) - 1)
+
+    def _part(self, index: int) -> dict[str, tuple[int, int, str]]:
+        found = self._read.get(index)
+        if found is None:
+            part = self._parts[index]
+            states = zip(part.sizes, part.mtimes, part.digests, strict=True)
+            found = self._read[index] = dict(zip(map(_KEY, part.absolutes, part.displays), states, strict=True))
+        return found
+
+    def __getitem__(self, key: str) -> tuple[int, int, str]:
+        state = self._changed[key] if key in self._changed else self._stored(key)[key]
+        if state is None:
+            raise KeyError(key)
+        return state
+
+    def __setitem__(self, key: str, state: tuple[int, int, str]) -> None:
+        self._changed[key] = state
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # (KeyError when it is not there)
+        self._changed[key] = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def _whole(self) -> dict[str, tuple[int, int, str]]:
+        whole: dict[str, tuple[int, int, str]] = {}
+        for index in range(len(self._parts)):
+            whole.update(self._part(index))
+        for key, state in self._changed.items():
+            if state is None:
+                whole.pop(key, None)
+            else:
+                whole[key] = state
+        return whole
+
+
+@dataclass
+class Layout:
+    """How a stored report is divided: each part's lowest display path ("" for the first), and its files'
+    display and absolute paths."""
+
+    lows: list[str]
+    parts: list[tuple[tuple[str, ...], tuple[str, ...]]]
+
+    def keys(self, index: int) -> list[str]:
+        displays, absolutes = self.parts[index]
+        return list(map(_KEY, absolutes, displays))
+
+
+PART_FILES = 500  # files in one part of a stored report (at most twice as many after incremental reruns)
+
+
+def _listing_id(key: str) -> bytes:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+
+
+def _display(key: str) -> str:
+    """The display path of a file's key (absolute path NUL display path)."""
+    return key.partition("\0")[2]
+
+
+def _all_parts(report: Report) -> tuple[Layout, dict[int, bytes]]:
+    """The report divided into parts of PART_FILES files, in display path order, every part encoded."""
+    order = sorted(report["files"], key=_display)
+    displays = list(map(_display, order))
+    lows = [""]
+    for index in range(PART_FILES, len(order), PART_FILES):
+        if displays[index] > lows[-1]:
+            lows.append(displays[index])
+    starts = [bisect.bisect_left(displays, low) for low in lows] + [len(order)]
+    layout = Layout(lows, [_columns(order[start:end]) for start, end in itertools.pairwise(starts)])
+    return layout, _encoded_parts(report, layout, range(len(lows)))
+
+
+def _columns(keys: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    split = [key.partition("\0") for key in keys]
+    return tuple(display for _, _, display in split), tuple(absolute for absolute, _, _ in split)
+
+
+def _changed_parts(report: Report, layout: Layout, touched: Iterable[str]) -> dict[int, bytes] | None:
+    """The parts holding a touched file, encoded again (their files as the report has them now); None when one
+    of them grew too large (then every part is)."""
+    files = report["files"]
+    lows = layout.lows
+    by_part: dict[int, list[str]] = {}
+    for key in touched:
+        by_part.setdefault(bisect.bisect_right(lows, _display(key)) - 1, []).append(key)
+    for index, changed in by_part.items():
+        keys = layout.keys(index)
+        keys += set(changed) - set(keys)
+        keys = [key for key in keys if key in files]
+        if len(keys) > 2 * PART_FILES:
+            return None
+        layout.parts[index] = _columns(sorted(keys, key=_display))
+    return _encoded_parts(report, layout, sorted(by_part))
+
+
+def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> dict[int, bytes]:
+    files, lows = report["files"], layout.lows
+    diagnostics = sorted(report["diagnostics"], key=_PATH)  # (sorted already: by path, line, column, ...)
+    errors: dict[int, list[str]] = {}
+    for path in report["errors"]:
+        errors.setdefault(bisect.bisect_right(lows, path) - 1, []).append(path)
+    unresolved: dict[int, list[tuple[str, str, int | None]]] = {}
+    for entry in report["unresolved"]:
+        unresolved.setdefault(bisect.bisect_right(lows, entry[0]) - 1, []).append(entry)
+    encoded = {}
+    for index in indexes:
+        keys = layout.keys(index)
+        start = bisect.bisect_left(diagnostics, lows[index], key=_PATH)
+        end = bisect.bisect_left(diagnostics, lows[index + 1], key=_PATH) if index + 1 < len(lows) else None
+        encoded[index] = plain.encode_report_part(
+            keys,
+            [files[key] for key in keys],
+            errors.get(index, ()),
+            unresolved.get(index, ()),
+            diagnostics[start:end],
+        )
+    return encoded
+
+
+_PATH: Callable[[Diagnostic], str] = operator.attrgetter("path")
 
 
 def _stored_text(text: str) -> bytes:

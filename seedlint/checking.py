@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import operator
 import os
 import re
 import traceback
@@ -66,7 +67,8 @@ class Reader:
     texts in memory before anything is written."""
 
     def __init__(self, sources: Iterable[SourceFile], contents: dict[str, bytes] | None, internal_errors: list[str]):
-        self.sources = {source.display_path: source for source in sources}
+        self._listed = sources
+        self._sources: dict[str, SourceFile] | None = None  # by display path, made when a document is first loaded
         self.contents = contents or {}
         self.internal_errors = internal_errors
 
@@ -82,6 +84,13 @@ class Reader:
                 f"{source.display_path}: internal error while loading the file:\n{traceback.format_exc()}"
             )
             return None
+
+    @property
+    def sources(self) -> dict[str, SourceFile]:
+        if self._sources is None:
+            listed = list(self._listed)
+            self._sources = dict(zip(map(operator.attrgetter("display_path"), listed), listed, strict=True))
+        return self._sources
 
     def load_path(self, path: str) -> Document | None:
         source = self.sources.get(path)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import click
 
@@ -24,23 +24,23 @@ from seedlint import (
     compare,
     engine,
     failsafe,
-    fixer,
     history,
     registry,
     schema,
     selection,
-    silence,
-    watch,
 )
 from seedlint import cache as caching
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
-from seedlint.discovery import DiscoveryError, SourceFile, corpus_paths, discover
+from seedlint.discovery import DiscoveryError, Listings, SourceFile, corpus_paths, discover
 from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
 from seedlint.rules import all_rules, find_rule
 from seedlint.vocabulary import VocabularyError
+
+if TYPE_CHECKING:  # (imported where used: a plain check, a warm run above all, needs neither)
+    from seedlint import fixer, watch
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -106,7 +106,8 @@ def announce_defaults(config: Config, paths: tuple[Path, ...], quiet: bool) -> N
     )
 
 
-def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]:
+def resolve_sources(paths: tuple[Path, ...], config: Config, listings: Listings | None = None) -> list[SourceFile]:
+    """The documents of the run; `listings` (the cache) keeps the folders' listings (see discovery.discover)."""
     targets = list(paths) or corpus_paths(config)
     if paths:
         hint = ""
@@ -115,7 +116,7 @@ def resolve_sources(paths: tuple[Path, ...], config: Config) -> list[SourceFile]
     else:
         hint = " (the corpus configured by `paths`)"
     try:
-        sources = discover(targets, config)
+        sources = discover(targets, config, listings=listings)
     except DiscoveryError as error:
         raise usage_error(f"{error}{hint}") from None
     if not sources:  # checking nothing must not pass silently
@@ -371,14 +372,16 @@ def check(
             )
         settings = (config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
         options = (no_cache, cache_dir, Output(output_format, statistics, exit_zero, quiet))
+        from seedlint import watch
+
         watch.watch(lambda: watched_run(paths, settings, *options), lambda line: click.echo(line, err=True))
         sys.exit(EXIT_OK)
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
     announce_defaults(config, paths, quiet or isolated)
     output = Output(output_format, statistics, exit_zero, quiet)
-    sources = resolve_sources(paths, config)
-    corpus = resolve_corpus(paths, config)
     cache = open_cache(config, no_cache, cache_dir, warn)
+    sources = resolve_sources(paths, config, cache)
+    corpus = resolve_corpus(paths, config, cache)
     fail_on = fail_on or config.fail_on
     folders = list(paths) if paths and corpus is None else corpus_paths(config)  # where the corpus is
     if since and diff_base:
@@ -483,6 +486,8 @@ def watched_run(
 ) -> watch.Watched:
     """One run of `check --watch`: the configuration read again, the report printed (a usage error is
     printed too, and the watch goes on: the user is fixing the configuration)."""
+    from seedlint import watch
+
     given = watch.absolute(paths)
     watched = watch.Watched(
         folders=[p for p in given if p.is_dir()], include=[], files={p for p in given if p.is_file()}
@@ -497,10 +502,10 @@ def watched_run(
             topics = config.resolve(config.topics)
             watched.files |= set(watch.absolute(topics.iterdir() if topics.is_dir() else [topics]))
         watched.ignored = watch.absolute([cache_dir if cache_dir is not None else config.resolve(config.cache_dir)])
-        sources = resolve_sources(paths, config)
         cache = open_cache(config, no_cache, cache_dir, warn)
+        sources = resolve_sources(paths, config, cache)
         run_id = run_id_of(paths or corpus_paths(config))
-        result = engine.run(sources, config, resolve_corpus(paths, config), cache=cache, run_id=run_id)
+        result = engine.run(sources, config, resolve_corpus(paths, config, cache), cache=cache, run_id=run_id)
         with commands_stopped(output.is_text):
             output.report(result, len(sources))
             exit_status(result)  # says so when seedlint itself failed
@@ -568,7 +573,9 @@ def progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-def resolve_corpus(paths: tuple[Path, ...], config: Config) -> list[SourceFile] | None:
+def resolve_corpus(
+    paths: tuple[Path, ...], config: Config, listings: Listings | None = None
+) -> list[SourceFile] | None:
     """For a run on given files (a pre-commit hook's), the whole configured corpus, which references are
     resolved against; None when the run is the corpus itself."""
     if not paths:
@@ -588,7 +595,7 @@ def resolve_corpus(paths: tuple[Path, ...], config: Config) -> list[SourceFile] 
     ):
         return None  # the given paths cover the whole corpus: the run is the corpus itself
     unique = list({os.path.realpath(folder): folder for folder in corpus}.values())
-    return discover(unique, config)
+    return discover(unique, config, listings=listings)
 
 
 def _is_within(path: Path, folders: list[Path]) -> bool:
@@ -609,6 +616,8 @@ def run_fix(
 ) -> int:
     """Apply the safe fixes; compared with a baseline or a revision, only to the new findings (a hook must not
     rewrite documents the commit did not make wrong), and only the new ones are reported."""
+    from seedlint import fixer
+
     comparison = comparison or compare.Comparison()
     only = None
     before_errors: list[str] = []
@@ -866,6 +875,8 @@ def run_add_suppressions(
     sources: list[SourceFile], config: Config, corpus: list[SourceFile] | None, output: Output, cache: Cache
 ) -> int:
     """`--add-suppressions`: a suppression comment for each of today's findings, written as fixes are."""
+    from seedlint import fixer, silence
+
     outcome = silence.add(sources, config, corpus, cache)
     failures = fixer.write(outcome.changes)
     failed = {change.source.display_path for change, _ in failures}

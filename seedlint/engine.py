@@ -157,7 +157,10 @@ def _set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
     """The run with the files found in folders that are not documents set aside: a file with text but no front
     matter (README.md beside the articles) is not reported on, but named in `not_documents`. (An empty file
     stays a document: an article emptied by accident must fail the run.)"""
-    walked = {source.display_path: source for source in sources if not source.named}
+    missing = {d.path for d in result.diagnostics if d.code == MISSING_FRONT_MATTER.code}
+    if not missing:  # (the usual case: no dictionary of 100,000 sources for nothing)
+        return result
+    walked = {source.display_path: source for source in sources if not source.named and source.display_path in missing}
     aside = {
         d.path
         for d in result.diagnostics

@@ -14,15 +14,15 @@ run gives (tests/test_incremental.py compares them edit after edit).
 
 from __future__ import annotations
 
+import operator
 import os
 from dataclasses import dataclass
 
 from seedlint import rules, selection
-from seedlint.cache import Cache, DiskCache, Report, file_state, link
+from seedlint.cache import Cache, DiskCache, Report, StoredReport, file_state, keys_of, link
 from seedlint.checking import Reader, check_source, run_checks
 from seedlint.config import Config
 from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
-from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
@@ -32,9 +32,9 @@ MOST_AFFECTED = 5_000  # documents to check again; beyond this, a full run
 
 
 class StoredIndex(Index):
-    """The corpus index answered from the cache, for the files of this run (`members`: key → path)."""
+    """The corpus index answered from the cache, for the files of this run (`members`)."""
 
-    def __init__(self, cache: DiskCache, members: dict[str, str]):
+    def __init__(self, cache: DiskCache, members: Members):
         self.cache, self.members = cache, members
         self._records: dict[int, IndexRecord | None] = {}
 
@@ -64,6 +64,24 @@ class StoredIndex(Index):
         return [r for r in self._load(self.cache.linked([link("identity", identity)])) if identity_key(r) == identity]
 
 
+class Members:
+    """The files of this run, by display path: whether a cache key (absolute path NUL display path) is one of
+    them, without a set of 100,000 keys."""
+
+    def __init__(self, sources: list[SourceFile]):
+        self.by_path = dict(zip(map(DISPLAY, sources), sources, strict=True))
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        source = self.by_path.get(key.partition("\0")[2])
+        return source is not None and Cache.key(source) == key
+
+    @staticmethod
+    def path(key: str) -> str:
+        return key.partition("\0")[2]
+
+
 @dataclass
 class Change:
     """One file whose content differs from the last report: its result then (None: it is new) and now
@@ -75,23 +93,43 @@ class Change:
 
 
 def changed_files(report: Report, sources: list[SourceFile], cache: Cache) -> tuple[list[SourceFile], list[str]]:
-    """The sources whose size or mtime differ from the report's, and the keys of files gone since."""
-    files = report["files"]
-    current = {cache.key(source): source for source in sources}
-    changed = []
-    for key, source in current.items():
-        known = files.get(key)
-        try:
-            info = os.stat(source.location)
-        except OSError:
-            changed.append(source)
-            continue
-        if known is None or (info.st_size, info.st_mtime_ns) != known[:2]:
-            changed.append(source)
-    return changed, [key for key in files if key not in current]
+    """The sources whose size or mtime differ from the report's, and the keys of files gone since. A stat per
+    file is most of a warm run: the stats are taken at C speed, and compared at once with the columns of a
+    stored report when the files are those it lists (the usual answer: nothing changed)."""
+    ordered = sorted(sources, key=DISPLAY)  # (sorted already, but for the corpus a partial run adds)
+    try:
+        now: list[tuple[int, int] | None] = list(map(SIZE_AND_MTIME, map(os.stat, map(LOCATION, ordered))))
+    except OSError:  # a file gone or unreadable: one by one
+        now = list(map(_size_and_mtime, ordered))
+    if (
+        isinstance(report, StoredReport)
+        and report.displays == list(map(DISPLAY, ordered))
+        and report.absolutes == list(map(ABSOLUTE, ordered))
+    ):  # the files the report lists: only their states to compare
+        if now == report.stats:
+            return [], []
+        return [source for source, was, new in zip(ordered, report.stats, now, strict=True) if was != new], []
+    stats = report.stat_of() if isinstance(report, StoredReport) else {k: s[:2] for k, s in report["files"].items()}
+    keys = keys_of(ordered)
+    known = list(map(stats.get, keys))
+    changed = [source for source, was, new in zip(ordered, known, now, strict=True) if new is None or was != new]
+    current = set(keys)
+    return changed, [key for key in stats if key not in current]
 
 
-def affected(changes: list[Change], report: Report, cache: DiskCache, members: dict[str, str]) -> set[str]:
+def _size_and_mtime(source: SourceFile) -> tuple[int, int] | None:
+    try:
+        return SIZE_AND_MTIME(os.stat(source.location))
+    except OSError:
+        return None
+
+
+SIZE_AND_MTIME = operator.attrgetter("st_size", "st_mtime_ns")
+SORT_KEY = operator.attrgetter("path", "line", "column", "code", "message")  # Diagnostic.sort_key, at C speed
+DISPLAY, ABSOLUTE, LOCATION = (operator.attrgetter(name) for name in ("display_path", "absolute", "location"))
+
+
+def affected(changes: list[Change], report: Report, cache: DiskCache, members: Members) -> set[str]:
     """The paths of the documents whose report the changes may alter (see the module's docstring)."""
     found = {change.path for change in changes if change.after is not None}
     values: set[int] = set()
@@ -112,11 +150,11 @@ def affected(changes: list[Change], report: Report, cache: DiskCache, members: d
                 values.add(link("identity", identity))
             if record.title_key is not None:
                 titles.add(record.title_key)
-    found.update(members[key] for _, key in cache.linked(values) if key in members)
+    found.update(members.path(key) for _, key in cache.linked(values) if key in members)
     found.update(
         path for path, host, title in report["unresolved"] if host in hosts or (title is not None and title in titles)
     )
-    return found & set(members.values())  # not the documents gone
+    return {path for path in found if path in members.by_path}  # not the documents gone
 
 
 def has_error(checked: Checked | None) -> bool:
@@ -136,7 +174,7 @@ def rerun(
         return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     if report["partial"] or len(changed) + len(removed) > MOST_CHANGED:
         return None
-    files = dict(report["files"])
+    files = report["files"]  # (changed in place: the report is this run's to keep)
     changes = []
     keyed: list[tuple[str, SourceFile | None]] = [(cache.key(source), source) for source in changed]
     for key, source in keyed + [(key, None) for key in removed]:
@@ -157,17 +195,18 @@ def rerun(
         else:
             del files[key]
         changes.append(Change(key.split("\0", 1)[1], before, after))
+    restated = {key for key, _ in keyed} | set(removed)  # (keys)
     if not changes:  # only touched: the report stands, with the files' new mtimes
         report["files"] = files
         cache.flush()
-        cache.keep_report(report_id, report)
+        cache.keep_report(report_id, report, touched=restated)
         return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     cache.flush()  # the links of the new contents, which the affected documents are found through
-    members = {cache.key(source): source.display_path for source in everything}
+    members = Members(everything)
     found = affected(changes, report, cache, members)
     if len(found) > MOST_AFFECTED:
         return None
-    by_path = {source.display_path: source for source in everything}
+    by_path = members.by_path
     after_change = {change.path: change.after for change in changes if change.after is not None}
     checked = {
         path: after_change.get(path) or cache.result(by_path[path], lambda source: check_source(source, config))
@@ -190,12 +229,12 @@ def rerun(
         diagnostics.extend(run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
     except Exception:  # a bug here must not cost the report: a full run gives it
         return None
-    cache.remember_positioned(corpus, list(checked.values()), everything, ())
+    cache.remember_positioned(corpus, list(checked.values()), [by_path[path] for path in checked], ())
     cache.flush()
     selected = selection.reported(diagnostics, checked.values(), corpus.document, config)
     kept = [d for d in report["diagnostics"] if d.path not in found and d.path not in gone]
     # (Only the affected documents' fixes are held again: the others' are as the report kept them.)
-    final = sorted(related.hold_copy_fixes(kept + selected, corpus), key=Diagnostic.sort_key)
+    final = sorted(related.hold_copy_fixes(kept + selected, corpus), key=SORT_KEY)
     if not internal_errors:
         unresolved = [entry for entry in report["unresolved"] if entry[0] not in found and entry[0] not in gone]
         cache.keep_report(
@@ -207,5 +246,6 @@ def rerun(
                 "unresolved": unresolved + corpus.unresolved,
                 "diagnostics": final,
             },
+            touched=restated | {cache.key(by_path[path]) for path in found},
         )
     return RunResult(paths, final, internal_errors, corpus.document)

@@ -19,13 +19,17 @@ equality and hashing of what is read back must be those of what was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import msgpack
 
 from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, _index_record
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from seedlint.discovery import Listing
 from seedlint.fixbasis import EditedValue, FixBasis
 from seedlint.results import Checked
 from seedlint.rules import all_rules
@@ -55,10 +59,15 @@ def dumps(value: object) -> bytes:
     return packed
 
 
-def loads(blob: bytes) -> Data:
+def loads(blob: bytes | memoryview) -> Data:
     try:
         return msgpack.unpackb(
-            blob, raw=False, use_list=True, strict_map_key=True, unicode_errors="surrogatepass", timestamp=0
+            blob,  # type: ignore[arg-type]  # (any buffer: a memoryview spares copying a stored report)
+            raw=False,
+            use_list=True,
+            strict_map_key=True,
+            unicode_errors="surrogatepass",
+            timestamp=0,
         )
     except Exception as error:  # malformed input: ValueError, its subclasses, TypeError, an unknown format
         raise Malformed(f"{type(error).__name__}: {error}") from None
@@ -67,6 +76,7 @@ def loads(blob: bytes) -> Data:
 # Values of no fixed kind --------------------------------------------------------------------------------
 
 _SCALARS = (str, bytes, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 _TEXT = frozenset({str})
 _OPTIONAL_TEXT = frozenset({str, type(None)})
 
@@ -133,11 +143,16 @@ def _texts(value: Data, optional: bool = False) -> tuple[Any, ...]:
 
 
 def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
-    """Diagnostics in thirteen columns (path, line, column, code, severity, message, end line, end column,
-    fix, name, extra, locus, text key): a report holds tens of thousands, and columns are checked and rebuilt
-    at C speed. None for none (most files have none)."""
+    """Diagnostics in columns: a report holds tens of thousands, and columns are checked and rebuilt at C speed.
+    Twelve columns of one item per diagnostic (path, line, column, code, severity, message, end line, end
+    column, name, extra, locus, text key), then the fixes in columns of one item per fix (which diagnostic,
+    applicability, description, number of edits) and the edits in columns of one item per edit (start, end,
+    content). Each `extra` is its own small MessagePack (or None when empty): the few distinct ones of a
+    report are decoded once each. None for no diagnostics (most files have none)."""
     if not diagnostics:
         return None
+    fixed = [(index, d.fix) for index, d in enumerate(diagnostics) if d.fix is not None]
+    edits = [edit for _, fix in fixed for edit in fix.edits]
     return [
         [d.path for d in diagnostics],
         [d.line for d in diagnostics],
@@ -147,28 +162,41 @@ def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
         [d.message for d in diagnostics],
         [d.end_line for d in diagnostics],
         [d.end_column for d in diagnostics],
-        [None if d.fix is None else _encode_fix(d.fix) for d in diagnostics],
         [d.name for d in diagnostics],
-        [encode_value(d.extra) if d.extra else None for d in diagnostics],
+        [_encode_extra(d.extra) if d.extra else None for d in diagnostics],
         [d.locus for d in diagnostics],
         [d.text_key for d in diagnostics],
+        [index for index, _ in fixed],
+        [fix.applicability.value for _, fix in fixed],
+        [fix.description for _, fix in fixed],
+        [len(fix.edits) for _, fix in fixed],
+        [edit.start for edit in edits],
+        [edit.end for edit in edits],
+        [edit.content for edit in edits],
     ]
-
-
-def _encode_fix(fix: Fix) -> Data:
-    return [[[e.start, e.end, e.content] for e in fix.edits], fix.applicability.value, fix.description]
 
 
 _INT = frozenset({int})
 _OPTIONAL_INT = frozenset({int, type(None)})
+_OPTIONAL_BYTES = frozenset({bytes, type(None)})
+_COLUMNS = 19  # of encode_diagnostics
+_PER_DIAGNOSTIC = 12  # the first columns: one item per diagnostic; then four per fix, three per edit
 
 
 def decode_diagnostics(value: Data) -> list[Diagnostic]:
     if value is None:
         return []
-    _check(type(value) is list and len(value) == 13 and set(map(type, value)) == {list}, "not diagnostics")
-    paths, lines, columns, codes, severities, messages, end_lines, end_columns, fixes, names, extras, loci, keys = value
-    _check(len(set(map(len, value))) == 1, "diagnostics of unequal lengths")
+    _check(type(value) is list and len(value) == _COLUMNS and set(map(type, value)) == {list}, "not diagnostics")
+    paths, lines, columns, codes, severities, messages, end_lines, end_columns, names, extras, loci, keys = value[
+        :_PER_DIAGNOSTIC
+    ]
+    fixed, applicabilities, descriptions, counts, starts, ends, contents = value[_PER_DIAGNOSTIC:]
+    _check(
+        len(set(map(len, value[:_PER_DIAGNOSTIC]))) == 1
+        and len(fixed) == len(applicabilities) == len(descriptions) == len(counts)
+        and len(starts) == len(ends) == len(contents),
+        "diagnostics of unequal lengths",
+    )
     _check(
         set(map(type, paths)) <= _TEXT
         and set(map(type, lines)) <= _INT
@@ -181,6 +209,7 @@ def decode_diagnostics(value: Data) -> list[Diagnostic]:
         and set(map(type, end_lines)) <= _OPTIONAL_INT
         and set(map(type, end_columns)) <= _OPTIONAL_INT
         and set(map(type, names)) <= _TEXT
+        and set(map(type, extras)) <= _OPTIONAL_BYTES
         and set(map(type, loci)) <= _TEXT
         and set(map(type, keys)) <= _TEXT,
         "not diagnostics",
@@ -196,39 +225,127 @@ def decode_diagnostics(value: Data) -> list[Diagnostic]:
             messages,
             end_lines,
             end_columns,
-            [None if fix is None else _decode_fix(fix) for fix in fixes],
+            _decode_fixes(len(paths), fixed, applicabilities, descriptions, counts, starts, ends, contents),
             names,
-            [{} if extra is None else _decode_extra(extra) for extra in extras],
+            _decode_extras(extras),
             loci,
             keys,
         )
     )
 
 
-def _decode_fix(value: Data) -> Fix:
-    _check(type(value) is list and len(value) == 3, "not a fix")
-    edits, applicability, description = value
+def _decode_fixes(
+    count: int,
+    fixed: list[Data],
+    applicabilities: list[Data],
+    descriptions: list[Data],
+    counts: list[Data],
+    starts: list[Data],
+    ends: list[Data],
+    contents: list[Data],
+) -> list[Fix | None]:
+    """Each diagnostic's fix (None for most), from the fix and edit columns, built at C speed."""
     _check(
-        type(edits) is list
-        and type(applicability) is str
-        and applicability in _APPLICABILITIES
-        and type(description) is str,
-        "not a fix",
+        set(map(type, fixed)) <= _INT
+        and fixed == sorted(set(fixed))
+        and (not fixed or (fixed[0] >= 0 and fixed[-1] < count))
+        and set(map(type, applicabilities)) <= _TEXT
+        and set(applicabilities) <= _APPLICABILITIES.keys()
+        and set(map(type, descriptions)) <= _TEXT
+        and set(map(type, counts)) <= _INT
+        and (not counts or min(counts) >= 0)
+        and sum(counts) == len(starts)
+        and set(map(type, starts)) <= _INT
+        and set(map(type, ends)) <= _INT
+        and set(map(type, contents)) <= _TEXT,
+        "not fixes",
     )
-    return Fix(tuple(_edit(edit) for edit in edits), _APPLICABILITIES[applicability], description)
+    edits = list(map(Edit, starts, ends, contents))
+    bounds = list(itertools.accumulate(counts, initial=0))
+    groups = map(tuple, map(edits.__getitem__, map(slice, bounds, bounds[1:])))
+    fixes: list[Fix | None] = [None] * count
+    built = map(Fix, groups, map(_APPLICABILITIES.__getitem__, applicabilities), descriptions)
+    for index, fix in zip(fixed, built, strict=True):
+        fixes[index] = fix
+    return fixes
 
 
-def _decode_extra(value: Data) -> dict[str, object]:
-    found = decode_value(value)
-    _check(type(found) is dict, "not a mapping")
-    return found  # type: ignore[return-value]  # (a dict, checked)
+def _encode_extra(extra: dict[str, object]) -> bytes:
+    """A diagnostic's `extra` as its own small MessagePack: a mapping of text keys to values in which a tuple is
+    an array (read back as a tuple at C speed: the common field paths, ("related", 4, "title")), and a list or a
+    mapping is tagged ({"l": [...]}, {"d": {...}}). Anything else is a bug (TypeError)."""
+    _check_text_keys(extra)
+    return dumps({key: _frozen(value) for key, value in extra.items()})
 
 
-def _edit(value: Data) -> Edit:
-    _check(type(value) is list and len(value) == 3, "not an edit")
-    start, end, content = value
-    _check(type(start) is int and type(end) is int and type(content) is str, "not an edit")
-    return Edit(start, end, content)
+def _frozen(value: object) -> Data:
+    if isinstance(value, _SCALARS):
+        return value
+    if type(value) is tuple:
+        return [_frozen(item) for item in value]
+    if type(value) is list:
+        return {"l": [_frozen(item) for item in value]}
+    if type(value) is dict:
+        _check_text_keys(value)
+        return {"d": {key: _frozen(item) for key, item in value.items()}}
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+def _check_text_keys(value: dict) -> None:
+    if not all(type(key) is str for key in value):
+        raise TypeError("not a mapping with text keys")
+
+
+def _decode_extras(extras: list[bytes | None]) -> list[dict[str, object]]:
+    """Each diagnostic's `extra` ({} for none). A report repeats few distinct ones (a field path, a value): each
+    is decoded once (`_shared_extra`), and a deeply immutable one (texts, numbers, tuples) is shared by copying
+    its mapping only; any other is decoded again for each diagnostic."""
+    decoded: list[dict[str, object]] = []
+    for blob in extras:
+        if blob is None:
+            decoded.append({})
+            continue
+        shared, immutable = _shared_extra(blob)
+        decoded.append(dict(shared) if immutable else _decode_extra(blob)[0])
+    return decoded
+
+
+@functools.lru_cache(maxsize=4_096)
+def _shared_extra(blob: bytes) -> tuple[dict[str, object], bool]:
+    """The extra `blob` holds, and whether it is deeply immutable (then shared, to be copied). Malformed raises
+    (and is not remembered)."""
+    return _decode_extra(blob)
+
+
+def _decode_extra(blob: bytes) -> tuple[dict[str, object], bool]:
+    try:
+        value = msgpack.unpackb(blob, raw=False, use_list=False, strict_map_key=True, timestamp=0)
+    except Exception as error:  # (as `loads`)
+        raise Malformed(f"{type(error).__name__}: {error}") from None
+    _check(type(value) is dict and set(map(type, value)) <= _TEXT, "not a mapping")
+    found = {key: _thawed(item) for key, item in value.items()}
+    return found, all(map(_is_immutable, found.values()))
+
+
+def _thawed(value: Data) -> object:
+    """A value of an extra as written: arrays are tuples already; tagged lists and mappings made again."""
+    if type(value) is tuple:
+        return value if set(map(type, value)) <= _SCALAR_TYPES else tuple(map(_thawed, value))
+    if isinstance(value, _SCALARS):
+        return value
+    if type(value) is dict and len(value) == 1:
+        ((tag, inner),) = value.items()
+        if tag == "l" and type(inner) is tuple:
+            return list(map(_thawed, inner))
+        if tag == "d" and type(inner) is dict and set(map(type, inner)) <= _TEXT:
+            return {key: _thawed(item) for key, item in inner.items()}
+    raise Malformed("not a value of an extra")
+
+
+def _is_immutable(value: object) -> bool:
+    if type(value) is tuple:
+        return set(map(type, value)) <= _SCALAR_TYPES or all(map(_is_immutable, value))
+    return isinstance(value, _SCALARS)
 
 
 # Index records ------------------------------------------------------------------------------------------
@@ -409,45 +526,85 @@ def _basis_from(value: Data) -> FixBasis:
 
 
 # Run reports --------------------------------------------------------------------------------------------
+#
+# A run's last report (see engine.run and incremental.rerun) is stored in parts, each holding the files of one
+# range of display paths (about a thousand) with what the report says of them: their states, which of them have
+# errors, their unresolved related entries and their diagnostics. A run reads every part; an incremental rerun
+# rewrites only the parts it changed (seedlint/cache.py).
 
 
-def encode_report(report: dict[str, Any]) -> bytes:
-    """A run's last report (see engine.run): the file states in columns (100,000 of them load fast)."""
-    files = report["files"]
-    states = list(files.values())
+@dataclass(frozen=True, slots=True)
+class ReportPart:
+    """One part of a stored report, sorted by display path: the files' display and absolute paths (a file's key
+    is absolute NUL display) and states (size, mtime, content hash) in columns, the paths of those with errors,
+    their unresolved related entries (path, host, title key) and their diagnostics, sorted by path."""
+
+    displays: tuple[str, ...]
+    absolutes: tuple[str, ...]  # (the displays themselves when every file's is its absolute path)
+    sizes: list[int]
+    mtimes: list[int]
+    digests: tuple[str, ...]
+    errors: tuple[str, ...]
+    unresolved: list[tuple[str, str, int | None]]
+    diagnostics: list[Diagnostic]
+
+
+def encode_report_part(
+    keys: list[str],
+    states: list[tuple[int, int, str]],
+    errors: Iterable[str],
+    unresolved: Iterable[tuple[str, str, int | None]],
+    diagnostics: list[Diagnostic],
+) -> bytes:
+    """`keys` sorted by display path; the absolute paths are written once when equal to the display paths (a
+    corpus given by its absolute path)."""
+    split = [key.partition("\0") for key in keys]
+    displays, absolutes = [display for _, _, display in split], [absolute for absolute, _, _ in split]
     return dumps(
         [
-            list(files),
+            displays,
+            None if absolutes == displays else absolutes,
             [state[0] for state in states],
             [state[1] for state in states],
             [state[2] for state in states],
-            report["partial"],
-            sorted(report["errors"]),
-            [list(entry) for entry in report["unresolved"]],
-            encode_diagnostics(report["diagnostics"]),
+            sorted(errors),
+            [list(entry) for entry in unresolved],
+            _by_position(encode_diagnostics(diagnostics), displays),
         ]
     )
 
 
-def decode_report(blob: bytes) -> dict[str, Any]:
-    result: dict[str, Any] = _checked_decoding(_report_from, loads(blob))
-    return result
+def _by_position(diagnostics: Data, displays: list[str]) -> Data:
+    """The diagnostics with each path written as its file's position among `displays` (a path is a file's, and
+    written once), unless one is not among them."""
+    if diagnostics is None:
+        return None
+    position = {display: index for index, display in enumerate(displays)}
+    if all(path in position for path in diagnostics[0]):
+        diagnostics[0] = [position[path] for path in diagnostics[0]]
+    return diagnostics
 
 
-def _report_from(value: Data) -> dict[str, Any]:
-    _check(type(value) is list and len(value) == 8, "not a report")
-    keys, sizes, mtimes, digests, partial, errors, unresolved, diagnostics = value
-    keys, digests, errors = _texts(keys), _texts(digests), _texts(errors)
+def decode_report_part(blob: bytes | memoryview) -> ReportPart:
+    part: ReportPart = _checked_decoding(_report_part_from, loads(blob))
+    return part
+
+
+def _report_part_from(value: Data) -> ReportPart:
+    _check(type(value) is list and len(value) == 8, "not a report part")
+    displays, absolutes, sizes, mtimes, digests, errors, unresolved, diagnostics = value
+    displays, digests, errors = _texts(displays), _texts(digests), _texts(errors)
+    absolutes = displays if absolutes is None else _texts(absolutes)
     _check(
         type(sizes) is list
         and type(mtimes) is list
-        and set(map(type, sizes)) <= {int}
-        and set(map(type, mtimes)) <= {int}
-        and len(keys) == len(sizes) == len(mtimes) == len(digests)
-        and type(partial) is bool
+        and set(map(type, sizes)) <= _INT
+        and set(map(type, mtimes)) <= _INT
+        and len(displays) == len(absolutes) == len(sizes) == len(mtimes) == len(digests)
+        and list(displays) == sorted(displays)
         and type(unresolved) is list
         and (diagnostics is None or type(diagnostics) is list),
-        "not a report",
+        "not a report part",
     )
     entries = []
     for entry in unresolved:
@@ -460,10 +617,51 @@ def _report_from(value: Data) -> dict[str, Any]:
             "not an unresolved entry",
         )
         entries.append((entry[0], entry[1], entry[2]))
-    return {
-        "files": dict(zip(keys, zip(sizes, mtimes, digests, strict=True), strict=True)),
-        "partial": partial,
-        "errors": set(errors),
-        "unresolved": entries,
-        "diagnostics": decode_diagnostics(diagnostics),
-    }
+    if type(diagnostics) is list and diagnostics and type(diagnostics[0]) is list and diagnostics[0]:
+        positions = diagnostics[0]
+        if set(map(type, positions)) <= _INT:  # (see _by_position)
+            _check(min(positions) >= 0 and max(positions) < len(displays), "not a file's position")
+            diagnostics[0] = list(map(displays.__getitem__, positions))
+    found = decode_diagnostics(diagnostics)
+    paths = [d.path for d in found]
+    _check(paths == sorted(paths), "diagnostics not sorted by path")
+    return ReportPart(displays, absolutes, sizes, mtimes, digests, errors, entries, found)
+
+
+def encode_report_head(partial: bool, parts: int) -> bytes:
+    """What a stored report says besides its parts: whether it was a partial run's, and how many parts it has."""
+    return dumps([partial, parts])
+
+
+def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int]:
+    value = loads(blob)
+    _check(type(value) is list and len(value) == 2 and type(value[0]) is bool and type(value[1]) is int, "not a head")
+    return value[0], value[1]
+
+
+# Listings of folders (seedlint/discovery.py) --------------------------------------------------------------
+
+
+def encode_listing(listing: Listing) -> bytes:
+    """The time the walk began, then each folder walked: which path given, its path relative to it, its stamp
+    (device, inode, mtime, ctime) and the names of its documents."""
+    return dumps(
+        [listing.began, [[target, inner, *stamp, list(names)] for target, inner, stamp, names in listing.folders]]
+    )
+
+
+def decode_listing(blob: bytes | memoryview) -> Listing:
+    listing: Listing = _checked_decoding(_listing_from, loads(blob))
+    return listing
+
+
+def _listing_from(value: Data) -> Listing:
+    _check(type(value) is list and len(value) == 2 and type(value[1]) is list, "not a listing")
+    began, folders = value
+    found = []
+    for folder in folders:
+        _check(type(folder) is list and len(folder) == 7, "not a folder")
+        target, inner, device, inode, mtime, ctime, names = folder
+        _check(set(map(type, (target, device, inode, mtime, ctime))) <= _INT and type(inner) is str, "not a folder")
+        found.append((target, inner, (device, inode, mtime, ctime), _texts(names)))
+    return Listing(found, _integer(began))

@@ -141,9 +141,13 @@ EDITS = [
 
 
 @pytest.mark.parametrize(
-    "fixture, scope, seed", [("azure-news", "closed", 1), ("azure-news", "closed", 2), ("ai-news", "hosts", 3)]
+    "fixture, scope, seed, part_files",
+    [("azure-news", "closed", 1, 1_000), ("azure-news", "closed", 2, 4), ("ai-news", "hosts", 3, 3)],
 )
-def test_random_edits_report_exactly_what_a_full_run_reports(isolated_cwd, counted, fixture, scope, seed):
+def test_random_edits_report_exactly_what_a_full_run_reports(
+    isolated_cwd, counted, monkeypatch, fixture, scope, seed, part_files
+):
+    monkeypatch.setattr("seedlint.cache.PART_FILES", part_files)  # the report in one part, or in many
     docs = _setup(isolated_cwd, fixture, scope)
     chance = random.Random(seed)
     check()

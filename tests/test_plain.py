@@ -11,6 +11,7 @@ from conftest import FIXTURES
 
 from seedlint import engine, plain
 from seedlint.config import Config
+from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.discovery import discover
 from seedlint.results import Checked
 
@@ -49,15 +50,52 @@ def test_plain_values_keep_their_kinds():
         plain.decode_value({"x": 1})
 
 
-def test_reports_read_back_equal(results):
-    report = {
-        "files": {f"/abs/{r.path}\0{r.path}": (10, -1, r.digest) for r in results},
-        "partial": False,
-        "errors": {r.path for r in results if r.has_error},
-        "unresolved": [("a.md", "example.com", None), ("b.md", "example.org", 12345)],
-        "diagnostics": [d for r in results for d in r.diagnostics],
-    }
-    assert plain.decode_report(plain.encode_report(report)) == report
+def test_report_parts_read_back_equal(results):
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
+    assert any(d.extra for d in diagnostics) and any(d.fix is not None and len(d.fix.edits) > 1 for d in diagnostics)
+    results = sorted(results, key=lambda r: r.path)
+    keys = [f"/abs/{r.path}\0{r.path}" for r in results]
+    errors = sorted({r.path for r in results if r.has_error})
+    unresolved = [("a.md", "example.com", None), ("b.md", "example.org", 12345)]
+    blob = plain.encode_report_part(keys, [(10, -1, r.digest) for r in results], errors, unresolved, diagnostics)
+    part = plain.decode_report_part(blob)
+    count = len(results)
+    paths = tuple(r.path for r in results)
+    assert part == plain.ReportPart(
+        paths,
+        tuple(f"/abs/{path}" for path in paths),
+        [10] * count,
+        [-1] * count,
+        tuple(r.digest for r in results),
+        tuple(errors),
+        unresolved,
+        diagnostics,
+    )
+    elsewhere = plain.decode_report_part(plain.encode_report_part(keys[:1], [(1, 1, "")], [], [], diagnostics))
+    assert elsewhere.diagnostics == diagnostics  # (paths not among the part's files: written as they are)
+    same = plain.decode_report_part(
+        plain.encode_report_part([f"{p}\0{p}" for p in paths], [(1, 1, "")] * count, [], [], [])
+    )
+    assert same.absolutes == same.displays == paths  # (written once)
+    assert [type(d.fix.edits) for d in part.diagnostics if d.fix] == [tuple] * sum(1 for d in diagnostics if d.fix)
+    with pytest.raises(plain.Malformed):  # diagnostics filed out of order
+        plain.decode_report_part(plain.encode_report_part([], [], [], [], diagnostics[::-1]))
+
+
+def test_equal_extras_are_decoded_once_but_never_shared():
+    first = Diagnostic("a.md", 1, 1, "SL101", Severity.ERROR, "m", extra={"value": ("related", 4, "title")})
+    second = Diagnostic("b.md", 1, 1, "SL101", Severity.ERROR, "m", extra={"value": ("related", 4, "title")})
+    mutable = Diagnostic("c.md", 1, 1, "SL101", Severity.ERROR, "m", extra={"value": ["a", "list"]})
+    decoded = plain.decode_diagnostics(plain.encode_diagnostics([first, second, mutable, mutable]))
+    assert decoded == [first, second, mutable, mutable]
+    assert decoded[0].extra is not decoded[1].extra and decoded[2].extra["value"] is not decoded[3].extra["value"]
+    kinds = {"a": (1, [2.5, (3, None)], {"k": ("x", b"\x00")}), "b": [], "c": {}, "d": ((), True)}
+    nested = Diagnostic("d.md", 1, 1, "SL101", Severity.ERROR, "m", extra=kinds)
+    (back,) = plain.decode_diagnostics(plain.encode_diagnostics([nested]))
+    assert back.extra == kinds and type(back.extra["a"][1]) is list and type(back.extra["a"][1][1]) is tuple
+    assert type(back.extra["a"][2]) is dict and type(back.extra["d"][0]) is tuple
+    with pytest.raises(TypeError):
+        plain.encode_diagnostics([Diagnostic("d.md", 1, 1, "SL101", Severity.ERROR, "m", extra={"a": {1: 2}})])
 
 
 def _mutations(value: object, rng: random.Random) -> object:

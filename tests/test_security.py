@@ -113,12 +113,14 @@ class Payload:
 
 
 def poison(path: Path, marker: Path) -> None:
-    """Issue 23, item 2: every stored result (and report) replaced by a pickle that runs a command."""
+    """Issue 23, item 2: every stored result (and report, and listing) replaced by a pickle that runs a command."""
     import pickle
 
     blob = pickle.dumps(Payload(f"id > {marker}"))
     sql(path, "UPDATE results SET checked = ?", (blob,))
-    sql(path, "UPDATE runs SET report = ?", (blob,))
+    sql(path, "UPDATE reports SET head = ?", (blob,))
+    sql(path, "UPDATE report_parts SET part = ?", (blob,))
+    sql(path, "UPDATE listings SET listing = ?", (blob,))
 
 
 def test_a_committed_cache_is_refused_with_one_warning(repository):
