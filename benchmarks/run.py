@@ -115,20 +115,7 @@ def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, chang
     # project root), so a corpus elsewhere (the real one, read-only) is only given on the command line.
     inside = corpus.resolve().is_relative_to(work.resolve())
     config.write_text(f'paths = ["{corpus}"]\n' if inside else "")
-    seedlint = [
-        sys.executable,
-        "-m",
-        "seedlint",
-        "check",
-        "--config",
-        str(config),
-        "--cache-dir",
-        str(cache),
-        "--output-format",
-        "concise",
-        "--quiet",
-        "--exit-zero",
-    ]
+    seedlint = cached_check_command(config, cache)
     show("seedlint cold", *run(seedlint + [str(corpus)]))
     show("seedlint warm", *run(seedlint + [str(corpus)]))
     if change:
@@ -159,6 +146,24 @@ def measure_corpus(label: str, corpus: Path, work: Path, *, compare: bool, chang
             show("yamllint", *run_batched([linter, "-f", "parsable"], yaml_files))
         else:
             print(f"{label:<22} yamllint           not installed (pip install -e '.[bench]')")
+
+
+def cached_check_command(config: Path, cache: Path) -> list[str]:
+    """`seedlint check` with this configuration and cache folder, quiet (the corpus or files to add)."""
+    return [
+        sys.executable,
+        "-m",
+        "seedlint",
+        "check",
+        "--config",
+        str(config),
+        "--cache-dir",
+        str(cache),
+        "--output-format",
+        "concise",
+        "--quiet",
+        "--exit-zero",
+    ]
 
 
 def seedlint_command(command: str, *options: str) -> list[str]:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import retitled  # noqa: E402
+from run import cached_check_command, retitled  # noqa: E402
 
 
 def main() -> None:
@@ -53,21 +53,7 @@ def main() -> None:
     if config is None:  # as run.py's measure_corpus: `paths` only when the corpus lies inside the work folder
         config = args.work / f"seedlint-{corpus.name}.toml"
         config.write_text(f'paths = ["{corpus}"]\n' if corpus.is_relative_to(args.work.resolve()) else "")
-    command = [
-        sys.executable,
-        "-m",
-        "seedlint",
-        "check",
-        "--config",
-        str(config),
-        "--cache-dir",
-        str(cache),
-        "--output-format",
-        "concise",
-        "--quiet",
-        "--exit-zero",
-        str(corpus),
-    ]
+    command = [*cached_check_command(config, cache), str(corpus)]
     files = sorted(p for p in corpus.iterdir() if p.suffix in (".md", ".txt"))
     print(f"# {' '.join(command)}")
     print(f"# {len(files):,} files; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
