@@ -129,7 +129,7 @@ def check_loaded(
     diagnostics = check_document(doc, config, errors)
     mark_edited_values(doc, diagnostics)
     # Any mention, in any case: a malformed suppression (`# Seedlint ignore`) is reported too.
-    has_suppressions = bool(doc.text) and mentions_seedlint(doc.text or "")
+    has_suppressions = doc.text is not None and mentions_seedlint(doc.text)
     try:
         record = record_for(doc)
     except Exception:  # a bug: the file's own diagnostics are still reported

@@ -340,16 +340,12 @@ def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], boo
         answers of their subschemas, each decided by parts, with that of the rest of `part`: in 2020-12 no other
         keyword looks at these (only `unevaluated*`, never here), nor they at any other, and each holds exactly
         as these combinations say. None when `part` has none, or one of unexpected shape (then jsonschema)."""
-        present = _APPLICATORS & set(part)
-        if not present:
+        groups = ("allOf", "anyOf", "oneOf")
+        if not _APPLICATORS & set(part) or any(
+            name in part and not (isinstance(part[name], list) and part[name]) for name in groups
+        ):
             return None
-        groups = [part.get(name, [None]) for name in ("allOf", "anyOf", "oneOf")]
-        if not all(isinstance(group, list) and group for group in groups):
-            return None
-        all_of, any_of, one_of = (
-            [compile(subschema) for subschema in group] if name in part else []
-            for name, group in zip(("allOf", "anyOf", "oneOf"), groups, strict=True)
-        )
+        all_of, any_of, one_of = ([compile(subschema) for subschema in part.get(name, [])] for name in groups)
         negated = compile(part["not"]) if "not" in part else None
         condition = compile(part["if"]) if "if" in part else None
         then = compile(part["then"]) if condition is not None and "then" in part else None
