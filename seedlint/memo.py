@@ -25,21 +25,24 @@ def digest(value: object, size: int = 16) -> bytes:
     return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=size).digest()
 
 
+Key = bytes | str  # a `digest` (a document computes its related entries' once: Document.entry_keys), or a short text
+
+
 class Memo:
-    """Answers keyed by `digest`s (a document computes its related entries' once: Document.entry_keys)."""
+    """Answers keyed by `digest`s, or by the text itself when it is short (an address)."""
 
     def __init__(self, limit: int = 400_000):
         self.limit = limit
-        self._answers: dict[bytes, bool] = {}
+        self._answers: dict[Key, bool] = {}
 
-    def get(self, key: bytes, default: bool | None = None) -> bool | None:
+    def get(self, key: Key, default: bool | None = None) -> bool | None:
         return self._answers.get(key, default)
 
-    def __contains__(self, key: bytes) -> bool:
+    def __contains__(self, key: Key) -> bool:
         return key in self._answers
 
     def findings(
-        self, key: bytes | None, find: Callable[[*Arguments], Iterable[Diagnostic]], *arguments: *Arguments
+        self, key: Key | None, find: Callable[[*Arguments], Iterable[Diagnostic]], *arguments: *Arguments
     ) -> list[Diagnostic]:
         """What `find(*arguments)` reports about a value, or nothing when the value under `key` was found
         clean before (a key of None: nothing is remembered)."""
@@ -50,7 +53,7 @@ class Memo:
             self.put(key)
         return found
 
-    def put(self, key: bytes, answer: bool = True) -> None:
+    def put(self, key: Key, answer: bool = True) -> None:
         if len(self._answers) >= self.limit:
             self._answers.clear()
         self._answers[key] = answer

@@ -317,19 +317,12 @@ def host_of(url: str) -> str | None:
 
 # URLs the syntax checks found clean: what they find depends on the URL alone (the field only names it in a
 # message), and the same addresses recur across a corpus (each article's, in every entry naming it).
-_CLEAN_URLS: set[str] = set()
-_CLEAN_URLS_LIMIT = 50_000
+_CLEAN_URLS = Memo(limit=50_000)
 
 
 def _syntax(doc: Document, path: FieldPath, url: str) -> Iterator[Diagnostic]:
-    if _is_site_asset(path, url) or url in _CLEAN_URLS:
-        return
-    found = list(_syntax_findings(doc, path, url))
-    if not found:
-        if len(_CLEAN_URLS) >= _CLEAN_URLS_LIMIT:
-            _CLEAN_URLS.clear()
-        _CLEAN_URLS.add(url)
-    yield from found
+    if not _is_site_asset(path, url):
+        yield from _CLEAN_URLS.findings(url, _syntax_findings, doc, path, url)
 
 
 def _syntax_findings(doc: Document, path: FieldPath, url: str) -> Iterator[Diagnostic]:
