@@ -273,15 +273,16 @@ class Output:
         name = self.format or ("full" if sys.stdout.isatty() else "concise")
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         source = lambda path: doc.text if (doc := result.document(path)) is not None else None  # noqa: E731
-        REPORTERS[name](
-            result.diagnostics,
-            sys.stdout,
-            files=files,
-            source=source,
-            color=color,
-            quiet=self.quiet,
-            unfinished=unfinished or bool(result.internal_errors),
-        )
+        with failsafe.batched_writes(sys.stdout):
+            REPORTERS[name](
+                result.diagnostics,
+                sys.stdout,
+                files=files,
+                source=source,
+                color=color,
+                quiet=self.quiet,
+                unfinished=unfinished or bool(result.internal_errors),
+            )
 
     def status(self, result: RunResult, fail_on: str = "new-errors") -> int:
         status = exit_status(result, fail_on)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from seedlint import schema
+from seedlint import schema, schema_shape
 from seedlint.cli import main
 from seedlint.rules.schema import MAX_PER_CODE
 
@@ -266,6 +266,15 @@ def test_a_schema_that_cannot_be_used_is_refused_once_as_a_usage_error(tmp_path,
     [error] = [line for line in stderr.splitlines() if line.startswith("Error: ")]
     assert error.startswith(f"Error: {tmp_path / 'schema.json'}: ") and problem in error
     assert "internal error" not in stderr and "Traceback" not in stderr
+
+
+def test_the_packaged_schema_passes_the_load_time_checks_that_runs_skip_for_it():
+    # (seedlint.schema.compile_schema trusts the packaged schema to pass them; this test is what it trusts.)
+    packaged = json.loads(schema.schema_text(None))
+    assert schema_shape.load_problems(schema_shape.with_python_patterns(packaged)[0]) == []
+    with pytest.raises(schema.SchemaFileError, match="not a valid JSON Schema"):
+        schema.compile_schema({**packaged, "type": "article"}, "packaged, changed")
+    schema.compile_schema({**packaged, "type": "article"}, "packaged", packaged=True)  # (what it skips)
 
 
 def test_self_contained_schemas_with_embedded_resources_are_accepted(tmp_path):

@@ -8,6 +8,7 @@ key at 9:1), whose diagnostic proves the rest of the corpus was still checked.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -462,6 +463,36 @@ def test_a_pipe_closed_early_ends_quietly(docs):
         status = process.wait(timeout=60)
     assert first.startswith(b"docs/many00.md:")
     assert status == 2 and stderr == b""
+
+
+def test_an_unbuffered_stdout_gets_the_report_in_blocks_and_whole(docs, monkeypatch):
+    # PYTHONUNBUFFERED (set in many CI environments) makes every write a system call: 60,000 findings were
+    # 60,000 of them. The report is gathered in blocks, flushed whole, and stdout left as it was.
+    for number in range(3):
+        (docs / f"many{number}.md").write_text("---\n" + "k: 1\n" * 200 + "---\n")
+
+    class Counting(io.RawIOBase):
+        def __init__(self) -> None:
+            self.writes: list[bytes] = []
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+            self.writes.append(bytes(data))
+            return len(data)
+
+    raw = Counting()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # (what -u makes of sys.stdout)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.chdir(docs.parent)
+    with pytest.raises(SystemExit) as exit:
+        main(["check", "--no-cache", "docs"])
+    lines = b"".join(raw.writes).decode().splitlines()
+    assert exit.value.code == 1 and len(lines) == 332  # 331 findings (duplicate keys capped per file), the summary
+    assert lines[0].startswith("docs/many0.md:2:1: SL101") and lines[-1].startswith("Found 331 problems")
+    assert len(raw.writes) <= len(b"".join(raw.writes)) // 8192 + 2
+    assert stdout.write_through
 
 
 def test_the_whole_hostile_collection_in_one_run(docs):
