@@ -175,6 +175,22 @@ def test_duplicated_document(seeds):
     )
 
 
+def test_a_large_cluster_of_duplicates_names_five_and_counts_the_others(seeds):
+    # (30 copies of one article made each of their 30 messages name 29 files: 2 kB each, 66 MB of report)
+    for number in range(7):
+        shutil.copy(seeds / "000_c11209e5b5b8f7fd.txt", seeds / f"copy{number}.txt")
+    result = run(seeds, select=["SL508"])
+    assert [f[0] for f in found(result)] == ["000_c11209e5b5b8f7fd.txt"] + [f"copy{n}.txt" for n in range(7)]
+    assert result.diagnostics[0].message == (
+        f"webUrl {URL_000} is also the address of copy0.txt, copy1.txt, copy2.txt, copy3.txt, copy4.txt and 2 more: "
+        "two documents for one article"
+    )
+    assert result.diagnostics[-1].message == (
+        f"webUrl {URL_000} is also the address of 000_c11209e5b5b8f7fd.txt, copy0.txt, copy1.txt, copy2.txt, "
+        "copy3.txt and 2 more: two documents for one article"
+    )
+
+
 def test_closed_scope_reports_every_outside_entry(seeds):
     counts = {}
     for _, code, _, _ in found(run(seeds, scope="closed")):

@@ -140,7 +140,7 @@ DUPLICATE_DOCUMENT = define(
     "error",
     "Two documents have the same canonical address.",
     what="Documents whose webUrl (else originalUrl) is the same address after normalisation; each is reported, "
-    "naming the other.",
+    "naming the others (the first five by path, then how many more).",
     why="References to that address cannot tell the documents apart, and the site shows the article twice.",
     example='a.md: webUrl: "https://a.example/x"\nb.md: webUrl: "https://a.example/x/"',
 )
@@ -149,7 +149,8 @@ POSSIBLE_DUPLICATE = define(
     "possible-duplicate-document",
     "warning",
     "Two documents have the same title, provider and publication date.",
-    what="Documents under different addresses that share title, provider and the date of publishedDateTime.",
+    what="Documents under different addresses that share title, provider and the date of publishedDateTime; each "
+    "is reported, naming the others (the first five by path, then how many more).",
     why="Usually the same article captured twice under two addresses.",
     example='a.md and b.md: title "X", provider example.com, published 2024-01-22',
 )
@@ -213,7 +214,7 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
             if record.path in found.paths():
                 # The link leads to the page it is shown on. (Not also a stale copy: the copy of a page on
                 # itself is removed, not brought up to date.)
-                others = ", ".join(other.name for other in found.candidates if other.path != record.path)
+                others = _named([other for other in found.candidates if other.path != record.path])
                 also = f" (also the address of {others}: SL508)" if others else ""
                 yield from doc.report(
                     SELF_REFERENCE,
@@ -386,6 +387,15 @@ def _copy_edits(doc: Document, path: FieldPath, value: object, safe: bool) -> li
     return [replace_value(doc, path, value, safe=safe)]
 
 
+NAMES_SHOWN = 5  # documents named in one message; more are counted (30 copies of one article made 2 kB messages)
+
+
+def _named(records: list[IndexRecord]) -> str:
+    """The documents' file names, the first NAMES_SHOWN of them, then how many more."""
+    shown = ", ".join(record.name for record in records[:NAMES_SHOWN])
+    return shown + (f" and {len(records) - NAMES_SHOWN} more" if len(records) > NAMES_SHOWN else "")
+
+
 def _short(value: object) -> str:
     if isinstance(value, tuple) and all(isinstance(item, tuple) and len(item) == 2 for item in value):
         value = ", ".join(f"{k} {v}" for k, v in value)
@@ -406,7 +416,7 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
             )
             if others:
                 field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
-                names = ", ".join(o.name for o in others)
+                names = _named(others)
                 yield from _Lazy(corpus, record.path).report(
                     DUPLICATE_DOCUMENT,
                     (field_name,),
@@ -419,7 +429,7 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
         if identity not in addresses:
             addresses[identity] = len({r.url_key for r in group if r.url})
         if addresses[identity] > 1:
-            names = ", ".join(o.name for o in sorted(group, key=lambda o: o.path) if o.path != record.path)
+            names = _named([o for o in sorted(group, key=lambda o: o.path) if o.path != record.path])
             yield from _Lazy(corpus, record.path).report(
                 POSSIBLE_DUPLICATE,
                 ("title",),
