@@ -371,9 +371,13 @@ def encode_record(record: IndexRecord) -> Data:
     ]
 
 
-def decode_record(value: Data) -> IndexRecord:
+def decode_record(value: Data, known_path: str | None = None) -> IndexRecord:
+    """`known_path`: the result's own path, decoded already: the record shares it when it is the same."""
     _check(type(value) is list and len(value) == 11, "not an index record")
     path, name, urls, copied, refs, topics, aliases, fingerprints, title_key, url_key, anchors = value
+    path = _text(path)
+    if path == known_path:
+        path = known_path
     _check(type(urls) is list and type(copied) is list, "not an index record")
     pairs = []
     for pair in urls:
@@ -384,7 +388,7 @@ def decode_record(value: Data) -> IndexRecord:
         _check(type(pair) is list and len(pair) == 2 and type(pair[0]) is str, "not a copied field")
         fields.append((pair[0], decode_value(pair[1])))
     return _index_record(
-        _text(path),
+        path,
         _text(name),
         tuple(pairs),
         tuple(fields),
@@ -481,10 +485,11 @@ def checked_from(value: Data) -> Checked:
         memo = dict(zip(keys, positioned_diagnostics, strict=True))
     except TypeError:  # an unhashable key
         raise Malformed("not a memo key") from None
+    path = _text(path)
     return Checked(
-        _text(path),
+        path,
         decode_diagnostics(diagnostics),
-        None if record is None else decode_record(record),
+        None if record is None else decode_record(record, path),
         has_suppressions,
         list(_texts(internal_errors)),
         None if stat is None else (stat[0], stat[1]),
