@@ -233,6 +233,15 @@ def test_http_image_of_a_host_never_seen_on_https_is_left_alone():
     assert where(sl3(image_on_web_host)) == [("SL311", 22, 11)]
 
 
+def test_an_entry_remembered_without_http_urls_still_witnesses_https_for_the_rest_of_its_document():
+    # (checking an entry's URLs for `http:` is skipped once it was found without one: its https hosts still count)
+    assert where(sl3(SEED)) == []  # related[0] (all https, www.tri-cityherald.com) is remembered so
+    image_on_entry_host = inject('url: "https://resources.mynewsdesk.com', 'url: "http://www.tri-cityherald.com')
+    [diagnostic] = sl3(image_on_entry_host)
+    assert where([diagnostic]) == [("SL311", 22, 11)]
+    assert "(related[0].webUrl, line 31)" in diagnostic.message
+
+
 def test_tracking_parameters_are_removed_keeping_every_other_byte():
     damaged = inject(WEB_LINE, WEB_LINE[:-1] + '?utm_source=twitter&utm_medium=social"')
     [diagnostic] = sl3(damaged)
