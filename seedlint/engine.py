@@ -119,7 +119,7 @@ def _encoded_basis(checked: Checked) -> bytes | None:
 def _decoded(encoded: tuple[bytes, bytes | None], source: SourceFile) -> tuple[Checked, bytes | None]:
     blob, basis = encoded
     try:
-        checked = plain.decode_checked(blob)
+        checked = plain.decode_checked(blob, source.display_path)
         checked.basis = None if basis is None else plain.decode_basis(basis)
         return checked, blob
     except plain.Malformed:  # a bug: what a worker encodes always decodes

@@ -43,6 +43,9 @@ def test_decoded_records_share_what_recurs_but_never_a_value_of_another_type(res
     # (memory: 100,000 records held 100,000 equal providers, and every path twice)
     decoded = [plain.decode_checked(plain.encode_checked(r)) for r in results if r.record is not None]
     assert all(checked.record.path is checked.path for checked in decoded)
+    known = "".join(decoded[0].path)  # (an equal string, another object: as a worker's result meets its source)
+    shared = plain.decode_checked(plain.encode_checked(decoded[0]), known)
+    assert shared.path is known and shared.record.path is known and shared == decoded[0]
     providers = [checked.record.value("provider") for checked in decoded]
     assert len(providers) > len(set(providers)) > 1
     first: dict[object, object] = {}
