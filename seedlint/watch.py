@@ -5,6 +5,7 @@ the cache, so a change of a few documents rechecks only what they can affect (se
 from __future__ import annotations
 
 import fnmatch
+import gc
 import itertools
 import os
 import threading
@@ -51,6 +52,9 @@ def watch(run: Callable[[], Watched], echo: Callable[[str], None], stop: threadi
     changes: Iterator[set[tuple[watchfiles.Change, str]]] = iter(())
     try:
         while not stop.is_set():
+            # A run freezes what it read from the cache (discovery.cycle_collection_paused): given back to the
+            # collector at each new run, so that what became garbage since is collected in a long session.
+            gc.unfreeze()
             watched = run()
             if watched.roots() != roots:  # (a watcher started before the run sees changes made during it)
                 roots = watched.roots()

@@ -1,12 +1,14 @@
 """`seedlint check --watch`, driven as a user would: a real process, real edits of a document and of the
 configuration, each answered by a new report."""
 
+import gc
 import os
 import select
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -97,3 +99,24 @@ def test_watch_refuses_to_fix(project):
         [sys.executable, "-m", "seedlint", "check", "--watch", "--fix"], cwd=project, capture_output=True, text=True
     )
     assert process.returncode == 2 and "--watch checks only" in process.stderr
+
+
+def test_each_watched_run_gives_what_the_last_one_froze_back_to_the_collector(tmp_path):
+    # (a run freezes the report it read from the cache: in a long watch, what became garbage since must be freed)
+    from seedlint import watch
+
+    stop = threading.Event()
+    frozen_at_run: list[int] = []
+
+    def run() -> watch.Watched:
+        frozen_at_run.append(gc.get_freeze_count())
+        stop.set()
+        return watch.Watched([tmp_path], ["*.md"])
+
+    gc.freeze()
+    try:
+        assert gc.get_freeze_count() > 0
+        watch.watch(run, lambda line: None, stop)
+    finally:
+        gc.unfreeze()
+    assert frozen_at_run == [0]
