@@ -13,7 +13,6 @@ import functools
 import os
 import sys
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, overload
@@ -722,42 +721,67 @@ def _pieces(length: int, pieces: int) -> tuple[tuple[int, int], ...]:
 @dataclass
 class CorpusIndex(Index[IndexRecord]):
     records: list[IndexRecord]
-    by_alias: dict[str, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
-    by_host: dict[str, list[tuple[str, IndexRecord]]] = field(default_factory=lambda: defaultdict(list))
-    by_title: dict[int, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
-    by_url: dict[str, list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
-    by_identity: dict[tuple[object, ...], list[IndexRecord]] = field(default_factory=lambda: defaultdict(list))
+    # Under each key, its one record itself, or a list of several (see `_add`).
+    by_alias: dict[str, Any] = field(default_factory=dict)
+    by_host: dict[str, tuple[list[str], list[IndexRecord]]] = field(default_factory=dict)  # (aliases, records)
+    by_title: dict[int, Any] = field(default_factory=dict)
+    by_url: dict[str, Any] = field(default_factory=dict)
+    by_identity: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for record in self.records:
             for key in record.aliases:
-                self.by_alias[key].append(record)
-                self.by_host[host_key(key)].append((key, record))
+                _add(self.by_alias, key, record)
+                aliases, records = self.by_host.setdefault(host_key(key), ([], []))
+                aliases.append(key)
+                records.append(record)
             if record.title_key is not None:
-                self.by_title[record.title_key].append(record)
+                _add(self.by_title, record.title_key, record)
             if record.url_key is not None:
-                self.by_url[record.url_key].append(record)
+                _add(self.by_url, record.url_key, record)
             identity = identity_key(record)
             if identity is not None:
-                self.by_identity[identity].append(record)
+                _add(self.by_identity, identity, record)
 
     def named(self, key: str) -> list[IndexRecord]:
-        return self.by_alias.get(key, [])
+        return _all(self.by_alias, key)
 
-    def on_host(self, host: str) -> list[tuple[str, IndexRecord]]:
-        return self.by_host.get(host, [])
+    def on_host(self, host: str) -> Iterable[tuple[str, IndexRecord]]:
+        aliases, records = self.by_host.get(host, ((), ()))
+        return zip(aliases, records, strict=True)
 
     def record(self, handle: IndexRecord) -> IndexRecord:
         return handle
 
     def titled(self, title_key: int) -> list[IndexRecord]:
-        return self.by_title.get(title_key, [])
+        return _all(self.by_title, title_key)
 
     def same_address(self, url_key: str) -> list[IndexRecord]:
-        return self.by_url.get(url_key, [])
+        return _all(self.by_url, url_key)
 
     def same_identity(self, identity: tuple[object, ...]) -> list[IndexRecord]:
-        return self.by_identity.get(identity, [])
+        return _all(self.by_identity, identity)
+
+
+IndexKey = TypeVar("IndexKey")
+
+
+def _add(table: dict[IndexKey, Any], key: IndexKey, record: IndexRecord) -> None:
+    """`record` under `key`: itself when it is the first, else in a list (nearly every address, title and identity
+    is one document's: a list each cost 100,000 records 35 MB)."""
+    known = table.get(key)
+    if known is None:
+        table[key] = record
+    elif type(known) is list:
+        known.append(record)
+    else:
+        table[key] = [known, record]
+
+
+def _all(table: dict[IndexKey, Any], key: IndexKey) -> list[IndexRecord]:
+    """The records under `key` (a new list: the caller may keep or change it)."""
+    known = table.get(key)
+    return [] if known is None else list(known) if type(known) is list else [known]
 
 
 def index_key(*values: object) -> tuple[object, ...] | None:

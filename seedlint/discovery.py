@@ -184,7 +184,11 @@ def discover(
                 listing.trusted &= not is_link
                 if path not in found:
                     shown = shown_folder + (name if name.isascii() else _shown(name))
-                    found[path] = SourceFile(path, shown, absolute_folder + os.sep + name, refused)
+                    absolute = absolute_folder + os.sep + name
+                    # (one string when the paths agree, as in `_rebuilt`: a million sources held each three times)
+                    found[path] = SourceFile(
+                        path, path if shown == path else shown, path if absolute == path else absolute, refused
+                    )
     sources = sorted(found.values(), key=DISPLAY)
     if listings is not None and key is not None and listing.trusted:
         listings.keep_listing(key, listing)

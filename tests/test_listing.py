@@ -243,6 +243,10 @@ def test_a_listing_rebuilds_exactly_the_sources_a_walk_finds(isolated_cwd, monke
     rebuilt = discovery.discover(paths, config, listings=cache.DiskCache(isolated_cwd / ".seedlint_cache", config))
     assert rebuilt == walked and [type(source) for source in rebuilt] == [discovery.SourceFile] * len(walked)
     assert any("\\xff" in source.display_path for source in rebuilt)
+    # Walked or rebuilt, a source holds one string where its paths agree (a million sources held three each).
+    for sources in (walked, rebuilt):
+        agreeing = [s for s in sources if s.location == s.display_path and s.display_path.isascii()]
+        assert (bool(agreeing) or "c" not in targets) and all(s.location is s.display_path for s in agreeing)
 
 
 def test_data_made_with_the_cycle_collector_paused_is_frozen_not_scanned_again():

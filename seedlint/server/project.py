@@ -195,7 +195,7 @@ class OverlayIndex(Index):
 
     def on_host(self, host: str) -> list[tuple[str, IndexRecord]]:
         base = [(alias, record) for alias, record in self.base.on_host(host) if record.path not in self.hidden]
-        return base + self.extra.on_host(host)
+        return base + list(self.extra.on_host(host))
 
     def record(self, handle: IndexRecord) -> IndexRecord:
         return handle
