@@ -855,7 +855,7 @@ class FileStates(MutableMapping[str, tuple[int, int, str]]):
 
     def _stored(self, key: str) -> dict[str, tuple[int, int, str]]:
         """The states of the part `key` belongs to."""
-        return self._part(bisect.bisect_right(self._lows, _display(key)) - 1)
+        return self._part(bisect.bisect_right(self._lows, display_of(key)) - 1)
 
     def _part(self, index: int) -> dict[str, tuple[int, int, str]]:
         found = self._read.get(index)
@@ -916,15 +916,15 @@ def _listing_id(key: str) -> bytes:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
 
 
-def _display(key: str) -> str:
-    """The display path of a file's key (absolute path NUL display path)."""
+def display_of(key: str) -> str:
+    """The display path of a file's key (`Cache.key`: absolute path NUL display path)."""
     return key.partition("\0")[2]
 
 
 def _all_parts(report: Report) -> tuple[Layout, dict[int, bytes]]:
     """The report divided into parts of PART_FILES files, in display path order, every part encoded."""
-    order = sorted(report["files"], key=_display)
-    displays = list(map(_display, order))
+    order = sorted(report["files"], key=display_of)
+    displays = list(map(display_of, order))
     lows = [""]
     for index in range(PART_FILES, len(order), PART_FILES):
         if displays[index] > lows[-1]:
@@ -946,14 +946,14 @@ def _changed_parts(report: Report, layout: Layout, touched: Iterable[str]) -> di
     lows = layout.lows
     by_part: dict[int, list[str]] = {}
     for key in touched:
-        by_part.setdefault(bisect.bisect_right(lows, _display(key)) - 1, []).append(key)
+        by_part.setdefault(bisect.bisect_right(lows, display_of(key)) - 1, []).append(key)
     for index, changed in by_part.items():
         keys = layout.keys(index)
         keys += set(changed) - set(keys)
         keys = [key for key in keys if key in files]
         if len(keys) > 2 * PART_FILES:
             return None
-        layout.parts[index] = _columns(sorted(keys, key=_display))
+        layout.parts[index] = _columns(sorted(keys, key=display_of))
     return _encoded_parts(report, layout, sorted(by_part))
 
 

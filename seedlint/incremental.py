@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 
 from seedlint import rules, selection
-from seedlint.cache import Cache, DiskCache, Report, StoredReport, file_state, keys_of, link
+from seedlint.cache import Cache, DiskCache, Report, StoredReport, display_of, file_state, keys_of, link
 from seedlint.checking import Reader, check_source, run_checks
 from seedlint.config import Config
 from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
@@ -74,12 +74,8 @@ class Members:
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
             return False
-        source = self.by_path.get(key.partition("\0")[2])
+        source = self.by_path.get(display_of(key))
         return source is not None and Cache.key(source) == key
-
-    @staticmethod
-    def path(key: str) -> str:
-        return key.partition("\0")[2]
 
 
 @dataclass
@@ -150,7 +146,7 @@ def affected(changes: list[Change], report: Report, cache: DiskCache, members: M
                 values.add(link("identity", identity))
             if record.title_key is not None:
                 titles.add(record.title_key)
-    found.update(members.path(key) for _, key in cache.linked(values) if key in members)
+    found.update(display_of(key) for _, key in cache.linked(values) if key in members)
     found.update(
         path for path, host, title in report["unresolved"] if host in hosts or (title is not None and title in titles)
     )
@@ -194,7 +190,7 @@ def rerun(
                 continue  # touched, not changed
         else:
             del files[key]
-        changes.append(Change(key.split("\0", 1)[1], before, after))
+        changes.append(Change(display_of(key), before, after))
     restated = {key for key, _ in keyed} | set(removed)  # (keys)
     if not changes:  # only touched: the report stands, with the files' new mtimes
         report["files"] = files
