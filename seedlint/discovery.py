@@ -66,11 +66,12 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def _matches(relative: str, patterns: list[str]) -> bool:
-    if not patterns:
-        return False
-    name = relative.rsplit("/", 1)[-1]
-    pattern = _compiled(tuple(patterns))
-    return pattern.match(relative) is not None or pattern.match(name) is not None
+    return _matched(_pattern(patterns), relative, relative.rsplit("/", 1)[-1])
+
+
+def _matched(pattern: re.Pattern[str] | None, relative: str, name: str) -> bool:
+    """Whether a pattern of the list matches the path relative to the folder given, or the file's name."""
+    return pattern is not None and (pattern.match(relative) is not None or pattern.match(name) is not None)
 
 
 def _pattern(patterns: list[str]) -> re.Pattern[str] | None:
@@ -134,12 +135,7 @@ def discover(
     include, exclude = _pattern(config.include), _pattern(config.exclude)
 
     def wanted(relative: str, name: str) -> bool:
-        """As _matches: a pattern matches the path relative to the folder given, or the file's name."""
-        return (
-            include is not None
-            and (include.match(relative) is not None or include.match(name) is not None)
-            and not (exclude is not None and (exclude.match(relative) is not None or exclude.match(name) is not None))
-        )
+        return _matched(include, relative, name) and not _matched(exclude, relative, name)
 
     boundaries = []
     for given in paths:
