@@ -146,14 +146,20 @@ _SHARED_VALUES_LIMIT = 10_000
 _SHORT = 20  # characters: a string this short is shared (a type, a language), a longer one kept as it is
 
 
+def _sharable(value: object) -> bool:
+    """A short text, or a tuple of texts only (1 == 1.0 == True: a number or a boolean could be shared as another
+    one). Titles and dates, nearly all distinct, are not worth it."""
+    return (type(value) is str and len(value) <= _SHORT) or (type(value) is tuple and _texts_only(value))
+
+
 def _shared_value(value: object) -> object:
     """One object for a copied value that recurs from document to document (a provider, a type): 100,000
-    records held 100,000 equal providers, 300 bytes each. Titles and dates, nearly all distinct, are kept as
-    they are. (Bounded: a corpus of distinct providers only fills the table, and it starts again.)"""
-    if type(value) is not tuple:
-        return sys.intern(value) if type(value) is str and len(value) <= _SHORT else value
-    if not _texts_only(value):  # (1 == 1.0 == True: a number or a boolean could be shared as another one)
+    records held 100,000 equal providers, 300 bytes each. (Bounded: a corpus of distinct providers only fills
+    the table, and it starts again.)"""
+    if not _sharable(value):
         return value
+    if type(value) is str:
+        return sys.intern(value)
     shared = _SHARED_VALUES.get(value)
     if shared is None:
         if len(_SHARED_VALUES) >= _SHARED_VALUES_LIMIT:
@@ -168,9 +174,10 @@ def _texts_only(value: object) -> bool:
 
 def _shared_pair(name: str, value: object) -> tuple[str, object]:
     """(name, value) of a copied field, the pair itself shared when its value is (see `_shared_value`)."""
-    if (type(value) is tuple and _texts_only(value)) or (type(value) is str and len(value) <= _SHORT):
-        return _shared_value((sys.intern(name), _shared_value(value)))  # type: ignore[return-value]
-    return (sys.intern(name), value)  # (a title, a date: nearly all distinct)
+    name = sys.intern(name)
+    if not _sharable(value):
+        return (name, value)
+    return _shared_value((name, _shared_value(value)))  # type: ignore[return-value]
 
 
 def _index_record(
