@@ -161,11 +161,7 @@ def _set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
     if not missing:  # (the usual case: no dictionary of 100,000 sources for nothing)
         return result
     walked = {source.display_path: source for source in sources if not source.named and source.display_path in missing}
-    aside = {
-        d.path
-        for d in result.diagnostics
-        if d.code == MISSING_FRONT_MATTER.code and d.path in walked and _has_text(walked[d.path])
-    }
+    aside = {path for path, source in walked.items() if _has_text(source)}
     if aside:
         result.diagnostics = [d for d in result.diagnostics if d.path not in aside]
         result.not_documents = sorted(aside)
