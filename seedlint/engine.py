@@ -204,13 +204,17 @@ def run(
     report_id = None
     if cache.keeps_reports and run_id is not None and not contents and not lost:
         report_id = run_id + ("\0" + "\0".join(sorted(given)) if others else "")
-        last = cache.last_report(report_id)
-        if last is not None:
-            result = incremental.rerun(last, report_id, sources, others, config, cache)
-            if result is not None:
-                if keep_checked:
-                    result.checked = cache.results([*sources, *others], checker(config, contents))
-                return _set_aside(result, sources)
+        ahead = incremental.stats_ahead([*sources, *others], cache)  # (taken while the report is read)
+        try:
+            last = cache.last_report(report_id)
+            result = None if last is None else incremental.rerun(last, report_id, sources, others, config, cache, ahead)
+        finally:
+            if ahead is not None:
+                ahead.close()
+        if result is not None:
+            if keep_checked:
+                result.checked = cache.results([*sources, *others], checker(config, contents))
+            return _set_aside(result, sources)
     check = checker(config, contents, fixing, workers)
     checked = cache.results(sources, check, fresh=contents, progress=progress)
     # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).

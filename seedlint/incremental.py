@@ -15,7 +15,6 @@ run gives (tests/test_incremental.py compares them edit after edit).
 from __future__ import annotations
 
 import operator
-import os
 from dataclasses import dataclass
 
 from seedlint import rules, selection
@@ -26,6 +25,7 @@ from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
 from seedlint.discovery import SourceFile
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
+from seedlint.statahead import StatsAhead, stats_of
 
 MOST_CHANGED = 200  # files; beyond this a full run (which reads the cache in bulk) is as fast
 MOST_AFFECTED = 5_000  # documents to check again; beyond this, a full run
@@ -88,15 +88,24 @@ class Change:
     after: Checked | None
 
 
-def changed_files(report: Report, sources: list[SourceFile], cache: Cache) -> tuple[list[SourceFile], list[str]]:
+def stats_ahead(sources: list[SourceFile], cache: Cache) -> StatsAhead | None:
+    """The stats `changed_files` will compare, started now (on the other core: see seedlint/statahead.py), for a
+    run that may start from its last report; None when it cannot."""
+    if not isinstance(cache, DiskCache):
+        return None
+    return StatsAhead(list(map(LOCATION, sorted(sources, key=DISPLAY))))
+
+
+def changed_files(
+    report: Report, sources: list[SourceFile], cache: Cache, ahead: StatsAhead | None = None
+) -> tuple[list[SourceFile], list[str]]:
     """The sources whose size or mtime differ from the report's, and the keys of files gone since. A stat per
-    file is most of a warm run: the stats are taken at C speed, and compared at once with the columns of a
-    stored report when the files are those it lists (the usual answer: nothing changed)."""
+    file is most of a warm run: the stats are taken at C speed (or ahead, while the report was read), and
+    compared at once with the columns of a stored report when the files are those it lists (the usual answer:
+    nothing changed)."""
     ordered = sorted(sources, key=DISPLAY)  # (sorted already, but for the corpus a partial run adds)
-    try:
-        now: list[tuple[int, int] | None] = list(map(SIZE_AND_MTIME, map(os.stat, map(LOCATION, ordered))))
-    except OSError:  # a file gone or unreadable: one by one
-        now = list(map(_size_and_mtime, ordered))
+    locations = list(map(LOCATION, ordered))
+    now = ahead.result() if ahead is not None and ahead.locations == locations else stats_of(locations)
     if (
         isinstance(report, StoredReport)
         and report.displays == list(map(DISPLAY, ordered))
@@ -113,14 +122,6 @@ def changed_files(report: Report, sources: list[SourceFile], cache: Cache) -> tu
     return changed, [key for key in stats if key not in current]
 
 
-def _size_and_mtime(source: SourceFile) -> tuple[int, int] | None:
-    try:
-        return SIZE_AND_MTIME(os.stat(source.location))
-    except OSError:
-        return None
-
-
-SIZE_AND_MTIME = operator.attrgetter("st_size", "st_mtime_ns")
 SORT_KEY = operator.attrgetter("path", "line", "column", "code", "message")  # Diagnostic.sort_key, at C speed
 DISPLAY, ABSOLUTE, LOCATION = (operator.attrgetter(name) for name in ("display_path", "absolute", "location"))
 
@@ -158,14 +159,21 @@ def has_error(checked: Checked | None) -> bool:
 
 
 def rerun(
-    report: Report, report_id: str, sources: list[SourceFile], others: list[SourceFile], config: Config, cache: Cache
+    report: Report,
+    report_id: str,
+    sources: list[SourceFile],
+    others: list[SourceFile],
+    config: Config,
+    cache: Cache,
+    ahead: StatsAhead | None = None,
 ) -> RunResult | None:
-    """The run from its last report; None when a full run is needed."""
+    """The run from its last report; None when a full run is needed. `ahead`: the files' stats, started before
+    the report was read (`stats_ahead`)."""
     if not isinstance(cache, DiskCache):
         return None
     everything = [*sources, *others]
     paths = [source.display_path for source in sources]
-    changed, removed = changed_files(report, everything, cache)
+    changed, removed = changed_files(report, everything, cache, ahead)
     if not changed and not removed:
         return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     if report["partial"] or len(changed) + len(removed) > MOST_CHANGED:

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from conftest import FIXTURES, run_cli
 
-from seedlint import engine, incremental
+from seedlint import engine, incremental, statahead
 
 
 def check(*args: str) -> str:
@@ -148,6 +148,10 @@ def test_random_edits_report_exactly_what_a_full_run_reports(
     isolated_cwd, counted, monkeypatch, fixture, scope, seed, part_files
 ):
     monkeypatch.setattr("seedlint.cache.PART_FILES", part_files)  # the report in one part, or in many
+    monkeypatch.setattr("seedlint.statahead.FROM", 1 if seed == 1 else 10**9)  # stat-ed in a child, or here
+    answered = []
+    result = statahead.StatsAhead.result
+    monkeypatch.setattr(statahead.StatsAhead, "result", lambda self: answered.append(self.forked) or result(self))
     docs = _setup(isolated_cwd, fixture, scope)
     chance = random.Random(seed)
     check()
@@ -161,3 +165,4 @@ def test_random_edits_report_exactly_what_a_full_run_reports(
         output = check()
         assert counted["full"] == 0, f"step {step}: {name} took the full path"
         assert output == check("--no-cache"), f"step {step}: {name} on {path.name}"
+    assert answered and set(answered) == {seed == 1}
