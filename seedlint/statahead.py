@@ -54,7 +54,11 @@ class StatsAhead:
 
     def _start(self) -> None:
         shared = mmap.mmap(-1, 16 * len(self.locations))  # anonymous and shared: the child's writes are seen here
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # (no process to spare: the stats are taken here)
+            shared.close()
+            return
         if pid == 0:  # the child: stat, write, exit at once (no cleanup of the parent's state: os._exit)
             code = 1
             try:

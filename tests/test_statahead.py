@@ -45,6 +45,15 @@ def test_a_failing_child_leaves_the_stats_to_this_process(files, always, monkeyp
         assert ahead.result() == stats_of(files)
 
 
+def test_a_fork_refused_leaves_the_stats_to_this_process(files, always, monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(statahead.os, "fork", refused)
+    ahead = StatsAhead(files)
+    assert not ahead.forked and ahead.result() == stats_of(files)
+
+
 def test_few_files_or_other_threads_are_stat_ed_here(files, monkeypatch):
     assert not StatsAhead(files).forked  # below FROM
     monkeypatch.setattr(statahead, "FROM", 1)
