@@ -19,6 +19,7 @@ document is new error, even where `hosts` scope would not have reported it.
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import shutil
 import tempfile
@@ -33,7 +34,7 @@ from seedlint.baseline import Key
 from seedlint.cache import Cache, DiskCache
 from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic, Severity
-from seedlint.discovery import SourceFile, discover, display_path
+from seedlint.discovery import DISPLAY, SourceFile, discover, display_path
 from seedlint.document import FileTooLarge, read_bounded
 from seedlint.results import Checked, RunResult
 
@@ -242,12 +243,19 @@ def check_before(
         return []
     with _versions_folder(cache) as folder:
         sources = _sources_before(revision, corpus, config, folder)
-        if {cache.key(source) for source in sources} == {cache.key(source) for source in corpus}:
+        if _same_sources(sources, corpus):
             comparison.unchanged = True  # the corpus is as it was: its findings then are the current run's
             return []
         result = engine.run(sources, config, cache=cache, run_id=run_id) if sources else RunResult([], [])
     comparison.before = Counter(baseline.keys(result.diagnostics, config, comparison.relative))
     return result.internal_errors
+
+
+def _same_sources(before: list[SourceFile], corpus: list[SourceFile]) -> bool:
+    """Whether the corpus at the revision is the current one: `_sources_before` kept every source itself (a changed
+    or deleted document is a new source, of its blob; an added one is left out). Compared object by object, at C
+    speed: the set of 100,000 cache keys each side cost a tenth of a second."""
+    return len(before) == len(corpus) and all(map(operator.is_, before, sorted(corpus, key=DISPLAY)))
 
 
 def settle(comparison: Comparison, current: RunResult, config: Config) -> None:

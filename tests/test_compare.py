@@ -249,3 +249,24 @@ def test_a_change_cannot_accept_its_own_findings_into_the_baseline(repository):
     # The file given on the command line (the CI's own choice) is taken as it is.
     given = seedlint(repository, "check", "--diff-base", "HEAD~1", "--baseline", "seedlint-baseline.json")
     assert given.returncode == 0
+
+
+def test_an_unchanged_corpus_is_checked_once_and_a_changed_one_twice(repository, monkeypatch):
+    """Nothing changed since the revision: one run answers both sides (compare._same_sources); a changed
+    document: the run at the revision first, then the current run (in process, to count them)."""
+    from conftest import run_split
+
+    from seedlint import engine
+
+    runs = []
+    run = engine.run
+    monkeypatch.setattr(engine, "run", lambda sources, *a, **k: runs.append(len(sources)) or run(sources, *a, **k))
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run_split("check", "--diff-base", "HEAD")[0] == 0
+    assert runs == [30]
+    runs.clear()
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    status, stdout, _ = run_split("check", "--diff-base", "HEAD")
+    assert runs == [30, 30]
+    assert stdout.splitlines()[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
