@@ -14,11 +14,22 @@ run gives (tests/test_incremental.py compares them edit after edit).
 
 from __future__ import annotations
 
+import itertools
 import operator
 from dataclasses import dataclass
 
 from seedlint import rules, selection
-from seedlint.cache import Cache, DiskCache, Report, StoredReport, display_of, file_state, keys_of, link
+from seedlint.cache import (
+    FILE_KEY,
+    Cache,
+    DiskCache,
+    Report,
+    StoredReport,
+    display_of,
+    file_state,
+    keys_of,
+    link,
+)
 from seedlint.checking import Reader, check_source, run_checks
 from seedlint.config import Config
 from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
@@ -106,14 +117,23 @@ def changed_files(
     ordered = sorted(sources, key=DISPLAY)  # (sorted already, but for the corpus a partial run adds)
     locations = list(map(LOCATION, ordered))
     now = ahead.result() if ahead is not None and ahead.locations == locations else stats_of(locations)
-    if (
-        isinstance(report, StoredReport)
-        and report.displays == list(map(DISPLAY, ordered))
-        and report.absolutes == list(map(ABSOLUTE, ordered))
-    ):  # the files the report lists: only their states to compare
-        if now == report.stats:
-            return [], []
-        return [source for source, was, new in zip(ordered, report.stats, now, strict=True) if was != new], []
+    if isinstance(report, StoredReport) and report.displays == list(map(DISPLAY, ordered)):
+        # The files the report lists, in its order: only their states to compare, and the absolute paths
+        # where they differ (under --diff-base, a changed document's version at the revision is a file of the
+        # cache shown under the document's path): the file the report knew there is gone, this one is new.
+        absolutes = list(map(ABSOLUTE, ordered))
+        if report.absolutes == absolutes:
+            if now == report.stats:
+                return [], []
+            return [source for source, was, new in zip(ordered, report.stats, now, strict=True) if was != new], []
+        moved = set(itertools.compress(itertools.count(), map(operator.ne, report.absolutes, absolutes)))
+        changed = [
+            source
+            for index, (source, was, new) in enumerate(zip(ordered, report.stats, now, strict=True))
+            if index in moved or new is None or was != new
+        ]
+        gone = [FILE_KEY(report.absolutes[index], report.displays[index]) for index in sorted(moved)]
+        return changed, gone
     stats = report.stat_of() if isinstance(report, StoredReport) else {k: s[:2] for k, s in report["files"].items()}
     keys = keys_of(ordered)
     known = list(map(stats.get, keys))

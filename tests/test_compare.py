@@ -268,5 +268,5 @@ def test_an_unchanged_corpus_is_checked_once_and_a_changed_one_twice(repository,
     runs.clear()
     edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
     status, stdout, _ = run_split("check", "--diff-base", "HEAD")
-    assert runs == [30, 30]
+    assert status == 0 and runs == [30, 30]
     assert stdout.splitlines()[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."

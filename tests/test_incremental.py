@@ -1,6 +1,7 @@
 """Incremental runs: after a few files changed, a run rechecks only what they can affect, and its report
 is exactly the full run's (`--no-cache`), edit after edit, on real documents that reference each other."""
 
+import os
 import random
 import re
 import shutil
@@ -166,3 +167,27 @@ def test_random_edits_report_exactly_what_a_full_run_reports(
         assert counted["full"] == 0, f"step {step}: {name} took the full path"
         assert output == check("--no-cache"), f"step {step}: {name} on {path.name}"
     assert answered and set(answered) == {seed == 1}
+
+
+def test_a_file_known_under_another_absolute_path_is_new_and_the_old_one_gone(tmp_path):
+    """Under --diff-base, a changed document's version at the revision is a file of the cache shown under the
+    document's path: the report's columns still line up with the run's files, and the file at the other
+    absolute path is a new one (even with the same size and mtime) while the one the report knew is gone;
+    the same answer as comparing key by key."""
+    from seedlint.cache import FILE_KEY, StoredReport
+    from seedlint.discovery import SourceFile
+    from seedlint.plain import ReportPart
+
+    sources = []
+    for name in ("a.md", "b.md", "c.md"):
+        (tmp_path / name).write_text(name)
+        sources.append(SourceFile.at(tmp_path / name, name))
+    states = [(os.stat(source.location).st_size, os.stat(source.location).st_mtime_ns) for source in sources]
+    absolutes = (sources[0].absolute, str(tmp_path / "versions" / "b.md"), sources[2].absolute)
+    displays = ("a.md", "b.md", "c.md")
+    part = ReportPart(displays, absolutes, *map(list, zip(*states, strict=True)), ("", "", ""), (), [], [])
+    stored = StoredReport({"partial": False, "errors": set(), "unresolved": [], "diagnostics": []}, [""], [part])
+    by_key = {"files": {FILE_KEY(a, d): (*state, "") for a, d, state in zip(absolutes, displays, states, strict=True)}}
+    expected = ([sources[1]], [FILE_KEY(absolutes[1], "b.md")])
+    assert incremental.changed_files(stored, sources, None) == expected
+    assert incremental.changed_files(by_key, sources, None) == expected
