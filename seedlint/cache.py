@@ -43,6 +43,7 @@ import os
 import sqlite3
 import stat
 import time
+import weakref
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -419,6 +420,10 @@ class DiskCache(Cache):
         self._written: set[int] = set()  # results written while filling (a second write replaces their links)
         self._fetched: dict[int, tuple | None] = {}  # rows read ahead by `prefetch` (None: not stored)
         self._layouts: dict[bytes, Layout] = {}  # how each report read or written is divided into parts
+        # The report each run read last (while that run holds it), and the one it wrote with the database's
+        # data_version then: a next run of this process (--diff-base's second, --watch) takes it from memory.
+        self._read: dict[bytes, weakref.ref[StoredReport]] = {}
+        self._kept: dict[bytes, tuple[int, StoredReport]] = {}
 
     # The database, opened on first use: a run answered whole reads one row.
 
@@ -699,6 +704,10 @@ class DiskCache(Cache):
         db = self._connection()
         if db is None:
             return None
+        kept = self._kept.pop(report_id, None)
+        if kept is not None and kept[0] == _data_version(db):  # (no other process wrote since)
+            self._read[report_id] = weakref.ref(kept[1])
+            return kept[1]
         try:
             db.execute("BEGIN")  # the head and its parts as one write left them
             try:
@@ -717,10 +726,11 @@ class DiskCache(Cache):
             return None
         if found is not None:
             self._layouts[report_id] = found[1]
+            self._read[report_id] = weakref.ref(found[0])
             return found[0]
         return None
 
-    def _report_from(self, heads: list[tuple], rows: list[tuple]) -> tuple[Report, Layout] | None:
+    def _report_from(self, heads: list[tuple], rows: list[tuple]) -> tuple[StoredReport, Layout] | None:
         if not heads or not all(type(blob) is bytes and blob.startswith(self._prefix()) for _, blob in rows):
             return None
         partial, count = plain.decode_report_head(self._unprefixed(heads[0][0]))
@@ -735,16 +745,7 @@ class DiskCache(Cache):
             ends += [part.displays[0], part.displays[-1]] if part.displays else []
             if ends and (min(ends) < low or (high is not None and max(ends) >= high)):
                 return None  # filed under another part
-        report = StoredReport(
-            lows=lows,
-            parts=parts,
-            items={
-                "partial": partial,
-                "errors": set(itertools.chain.from_iterable(part.errors for part in parts)),
-                "unresolved": list(itertools.chain.from_iterable(part.unresolved for part in parts)),
-                "diagnostics": list(itertools.chain.from_iterable(part.diagnostics for part in parts)),
-            },
-        )
+        report = StoredReport(lows=lows, parts=parts, items=_report_items(partial, parts))
         return report, Layout(lows, [(part.displays, part.absolutes) for part in parts])
 
     def _unprefixed(self, blob: object) -> memoryview:
@@ -763,6 +764,8 @@ class DiskCache(Cache):
             return
         report_id = self._report_id(run_id)
         known = self._layouts.pop(report_id, None)  # (known again once the parts are written)
+        self._kept.pop(report_id, None)
+        read = self._read.pop(report_id, lambda: None)()
         try:
             layout = None if known is None or touched is None else Layout(known.lows, list(known.parts))
             changed = None if layout is None else _changed_parts(report, layout, touched or ())
@@ -783,6 +786,11 @@ class DiskCache(Cache):
 
         if self._transaction(db, write):
             self._layouts[report_id] = layout
+            if not whole and read is not None:  # (a whole report is not kept: decoding it is what reading costs)
+                kept = _report_with(
+                    read, report["partial"], {index: plain.decode_report_part(blob) for index, blob in changed.items()}
+                )
+                self._kept[report_id] = (_data_version(db), kept)
 
     # Listings of the checked folders (seedlint/discovery.py), keyed by what the walk depends on.
 
@@ -831,12 +839,12 @@ class StoredReport(dict):
         self.displays = list(chain(part.displays for part in parts))
         self.absolutes = list(chain(part.absolutes for part in parts))
         self.stats = list(zip(chain(part.sizes for part in parts), chain(part.mtimes for part in parts), strict=True))
-        self._lows, self._parts = lows, parts
+        self.lows, self.parts = lows, parts
 
     def __missing__(self, key: str) -> Any:
         if key != "files":
             raise KeyError(key)
-        files = self["files"] = FileStates(self._lows, self._parts)
+        files = self["files"] = FileStates(self.lows, self.parts)
         return files
 
     def stat_of(self) -> dict[str, tuple[int, int]]:
@@ -894,6 +902,28 @@ class FileStates(MutableMapping[str, tuple[int, int, str]]):
             else:
                 whole[key] = state
         return whole
+
+
+def _report_items(partial: bool, parts: list[plain.ReportPart]) -> dict[str, Any]:
+    chain = itertools.chain.from_iterable
+    return {
+        "partial": partial,
+        "errors": set(chain(part.errors for part in parts)),
+        "unresolved": list(chain(part.unresolved for part in parts)),
+        "diagnostics": list(chain(part.diagnostics for part in parts)),
+    }
+
+
+def _data_version(db: sqlite3.Connection) -> int:
+    """SQLite's count of the commits other connections made (`PRAGMA data_version`)."""
+    return int(db.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _report_with(read: StoredReport, partial: bool, changed: dict[int, plain.ReportPart]) -> StoredReport:
+    """The report `read` with the parts at `changed`'s indexes replaced: what reading the report written from it
+    back gives, without decoding the parts it did not change."""
+    parts = [changed.get(index, part) for index, part in enumerate(read.parts)]
+    return StoredReport(_report_items(partial, parts), list(read.lows), parts)
 
 
 @dataclass

@@ -6,6 +6,7 @@ Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or internal
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sys
@@ -413,10 +414,14 @@ def check(
             raise usage_error(str(error)) from None
     cache = compare.cache_for(cache, comparison)
     run_id = run_id_of(paths or corpus_paths(config))
-    # The corpus at the revision first: see compare.check_before.
-    before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id)
-    with progress(len(sources)) as advance:
-        result = engine.run(sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id)
+    # The corpus at the revision first: see compare.check_before. Both runs' stats are taken once.
+    stats = compare.stats_for_both(comparison, [*(corpus or []), *sources], cache)
+    with stats if stats is not None else contextlib.nullcontext():
+        before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id, stats)
+        with progress(len(sources)) as advance:
+            result = engine.run(
+                sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id, stats=stats
+            )
     if not comparison.active:
         with commands_stopped(output.is_text):
             output.report(result, len(sources))

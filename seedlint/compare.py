@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seedlint import baseline, engine, git, history, revisions
+from seedlint import baseline, engine, git, history, incremental, revisions
 from seedlint.baseline import Key
 from seedlint.cache import Cache, DiskCache
 from seedlint.config import Config
@@ -37,6 +37,7 @@ from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.discovery import DISPLAY, SourceFile, discover, display_path
 from seedlint.document import FileTooLarge, read_bounded
 from seedlint.results import Checked, RunResult
+from seedlint.statahead import StatsAhead
 
 FAIL_ON = ("new-errors", "new-warnings")
 VERSIONS_KEPT_SECONDS = 7 * 24 * 3600  # copies of old versions not used for this long are removed
@@ -221,12 +222,21 @@ def cache_for(cache: Cache, comparison: Comparison) -> Cache:
     return cache
 
 
+def stats_for_both(comparison: Comparison, files: list[SourceFile], cache: Cache) -> StatsAhead | None:
+    """The files' stats for both runs of a comparison, taken once, ahead (seedlint/statahead.py): the run at the
+    revision reads the same files but for the changed documents. None when there is no run at the revision."""
+    if comparison.revision is None or comparison.revision.commit is None:
+        return None
+    return incremental.stats_ahead(list({file.display_path: file for file in files}.values()), cache)
+
+
 def check_before(
     comparison: Comparison,
     config: Config,
     corpus: list[SourceFile],
     cache: Cache,
     run_id: str,
+    stats: StatsAhead | None = None,
 ) -> list[str]:
     """The findings of the corpus at the revision (into `comparison.before`); the internal errors of that run.
     `corpus`: the current corpus's documents, as the run found them.
@@ -246,7 +256,7 @@ def check_before(
         if _same_sources(sources, corpus):
             comparison.unchanged = True  # the corpus is as it was: its findings then are the current run's
             return []
-        result = engine.run(sources, config, cache=cache, run_id=run_id) if sources else RunResult([], [])
+        result = engine.run(sources, config, cache=cache, run_id=run_id, stats=stats) if sources else RunResult([], [])
     comparison.before = Counter(baseline.keys(result.diagnostics, config, comparison.relative))
     return result.internal_errors
 

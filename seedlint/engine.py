@@ -29,6 +29,7 @@ from seedlint.discovery import SourceFile
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
 from seedlint.rules.file import MISSING_FRONT_MATTER
+from seedlint.statahead import StatsAhead
 
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 CHUNK = 64
@@ -187,6 +188,7 @@ def run(
     keep_checked: bool = False,
     fixing: bool = False,
     workers: Workers | None = None,
+    stats: StatsAhead | None = None,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`.
@@ -197,19 +199,22 @@ def run(
     `keep_checked`: the result also carries every file's `Checked` (the corpus's too), with its index record,
     for a consumer of the whole run such as `seedlint report` (from the cache when the run was answered from it).
     `fixing`: a fix run's, whose files checked here carry what fixing them needs (Checked.basis); `workers`: the
-    worker processes to check in (a fix run's, kept from pass to pass)."""
+    worker processes to check in (a fix run's, kept from pass to pass); `stats`: the files' stats, taken ahead by
+    the caller for several runs (see seedlint/statahead.py)."""
     contents = contents or {}
     given = {source.display_path for source in sources}
     others = [source for source in corpus_sources or [] if source.display_path not in given]
     report_id = None
     if cache.keeps_reports and run_id is not None and not contents and not lost:
         report_id = run_id + ("\0" + "\0".join(sorted(given)) if others else "")
-        ahead = incremental.stats_ahead([*sources, *others], cache)  # (taken while the report is read)
+        # (the stats taken while the report is read)
+        ahead = stats if stats is not None else incremental.stats_ahead([*sources, *others], cache)
         try:
             last = cache.last_report(report_id)
             result = None if last is None else incremental.rerun(last, report_id, sources, others, config, cache, ahead)
+            del last  # (a full run does not hold the report it could not start from)
         finally:
-            if ahead is not None:
+            if ahead is not None and ahead is not stats:
                 ahead.close()
         if result is not None:
             if keep_checked:

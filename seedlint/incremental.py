@@ -116,7 +116,7 @@ def changed_files(
     nothing changed)."""
     ordered = sorted(sources, key=DISPLAY)  # (sorted already, but for the corpus a partial run adds)
     locations = list(map(LOCATION, ordered))
-    now = ahead.result() if ahead is not None and ahead.locations == locations else stats_of(locations)
+    now = ahead.stats_for(locations) if ahead is not None else stats_of(locations)
     if isinstance(report, StoredReport) and report.displays == list(map(DISPLAY, ordered)):
         # The files the report lists, in its order: only their states to compare, and the absolute paths
         # where they differ (under --diff-base, a changed document's version at the revision is a file of the

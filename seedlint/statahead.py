@@ -49,6 +49,7 @@ class StatsAhead:
         self.locations = locations
         self._pid: int | None = None
         self._shared: mmap.mmap | None = None
+        self._answer: list[tuple[int, int] | None] | None = None
         if len(locations) >= FROM and _can_fork():
             self._start()
 
@@ -73,6 +74,24 @@ class StatsAhead:
         return self._pid is not None
 
     def result(self) -> list[tuple[int, int] | None]:
+        if self._answer is None:
+            self._answer = self._taken()
+        return self._answer
+
+    def stats_for(self, locations: list[str]) -> list[tuple[int, int] | None]:
+        """`stats_of(locations)`, from the stats taken ahead where the locations are the same (several runs of one
+        command over nearly the same files: --diff-base's run at the revision and the current run), the others
+        stat-ed now."""
+        known = self.result()
+        if locations == self.locations:
+            return known
+        if len(locations) == len(self.locations):
+            pairs = zip(locations, self.locations, known, strict=True)
+            return [state if location == ahead else size_and_mtime(location) for location, ahead, state in pairs]
+        by_location = dict(zip(self.locations, known, strict=True))
+        return [by_location[place] if place in by_location else size_and_mtime(place) for place in locations]
+
+    def _taken(self) -> list[tuple[int, int] | None]:
         pid, shared = self._pid, self._shared
         if pid is None or shared is None:
             return stats_of(self.locations)

@@ -256,17 +256,22 @@ def test_an_unchanged_corpus_is_checked_once_and_a_changed_one_twice(repository,
     document: the run at the revision first, then the current run (in process, to count them)."""
     from conftest import run_split
 
-    from seedlint import engine
+    from seedlint import engine, statahead
 
     runs = []
     run = engine.run
     monkeypatch.setattr(engine, "run", lambda sources, *a, **k: runs.append(len(sources)) or run(sources, *a, **k))
+    taken = []  # the stats of both runs are taken once, in a child (seedlint/statahead.py)
+    monkeypatch.setattr(statahead, "FROM", 1)
+    collect = statahead.StatsAhead._taken
+    monkeypatch.setattr(statahead.StatsAhead, "_taken", lambda self: taken.append(self.forked) or collect(self))
     monkeypatch.chdir(repository)
     monkeypatch.setenv("NO_COLOR", "1")
     assert run_split("check", "--diff-base", "HEAD")[0] == 0
     assert runs == [30]
     runs.clear()
     edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    taken.clear()
     status, stdout, _ = run_split("check", "--diff-base", "HEAD")
-    assert status == 0 and runs == [30, 30]
+    assert status == 0 and runs == [30, 30] and taken == [True]
     assert stdout.splitlines()[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."

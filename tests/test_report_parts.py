@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from seedlint import cache, engine
+from seedlint import cache, engine, plain
 from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import discover
@@ -56,8 +56,16 @@ def test_an_incremental_rerun_rewrites_only_the_parts_it_changed(tmp_path, repor
     before = _parts(tmp_path)
     reader = _cache(tmp_path)
     changed = reader.last_report("run")
+    reader.keep_report("run", changed, touched=_edited(changed))
+    after = _parts(tmp_path)
+    rewritten = {low for low in after if after[low] != before.get(low)}
+    assert len(rewritten) == 3 and after.keys() == before.keys()
+    assert _read(tmp_path) == changed
+
+
+def _edited(changed: dict) -> set[str]:
+    """One file's state and diagnostics changed, one file removed, one added (inside a part's range): their keys."""
     keys = sorted(changed["files"], key=lambda key: key.split("\0")[1])
-    # One file's state and diagnostics change, one file is removed, one is added (inside a part's range).
     edited, removed = keys[4], keys[13]
     edited_path, removed_path = edited.split("\0")[1], removed.split("\0")[1]
     added_path = keys[22].split("\0")[1] + "-copy.md"
@@ -71,11 +79,41 @@ def test_an_incremental_rerun_rewrites_only_the_parts_it_changed(tmp_path, repor
         + [Diagnostic(added_path, 1, 1, "SL101", changed["diagnostics"][0].severity, "new finding")],
         key=Diagnostic.sort_key,
     )
-    reader.keep_report("run", changed, touched={edited, removed, added})
-    after = _parts(tmp_path)
-    rewritten = {low for low in after if after[low] != before.get(low)}
-    assert len(rewritten) == 3 and after.keys() == before.keys()
-    assert _read(tmp_path) == changed
+    return {edited, removed, added}
+
+
+def test_the_report_a_process_wrote_is_read_again_from_memory(tmp_path, report, small_parts, monkeypatch):
+    """--diff-base's second run, --watch's next: the report this process wrote after an incremental rerun is
+    what the database would give, made from the parts already decoded and the few rewritten; once."""
+    _cache(tmp_path).keep_report("run", report)
+    reader = _cache(tmp_path)
+    changed = reader.last_report("run")
+    reader.keep_report("run", changed, touched=_edited(changed))
+    stored = _read(tmp_path)
+    decoded = []
+    decode = plain.decode_report_part
+    monkeypatch.setattr(plain, "decode_report_part", lambda blob: decoded.append(blob) or decode(blob))
+    again = reader.last_report("run")
+    assert decoded == []
+    assert again["files"] == stored["files"] and again == stored == changed
+    assert (again.lows, again.displays, again.absolutes, again.stats) == (
+        stored.lows,
+        stored.displays,
+        stored.absolutes,
+        stored.stats,
+    )
+    third = reader.last_report("run")
+    assert third["files"] == stored["files"] and third == stored and decoded  # (read from the database this time)
+
+
+def test_a_report_another_process_wrote_since_is_read_from_the_database(tmp_path, report, small_parts):
+    _cache(tmp_path).keep_report("run", report)
+    reader = _cache(tmp_path)
+    changed = reader.last_report("run")
+    reader.keep_report("run", changed, touched=_edited(changed))
+    _cache(tmp_path).keep_report("run", report)  # (another connection: the database's data_version moves)
+    read = reader.last_report("run")
+    assert read["files"] == report["files"] and read == report != changed
 
 
 def _read(folder):

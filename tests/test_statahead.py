@@ -69,3 +69,15 @@ def test_a_child_not_asked_is_stopped_and_reaped(files, always):
     ahead.close()
     with pytest.raises(ChildProcessError):  # no zombie left: already waited for
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_stats_taken_ahead_serve_other_lists_of_files(files, always, tmp_path):
+    """--diff-base's two runs: the same files but for the changed documents (a version at the revision)."""
+    other = tmp_path / "versions" / "1.md"
+    other.parent.mkdir()
+    other.write_text("a version")
+    with StatsAhead(files) as ahead:
+        assert ahead.stats_for(files) == stats_of(files)
+        replaced = [files[0], str(other), *files[2:]]
+        assert ahead.stats_for(replaced) == stats_of(replaced)
+        assert ahead.stats_for([str(other), files[1]]) == stats_of([str(other), files[1]])
