@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,8 +168,11 @@ def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: 
             )
             return Revision(given, root, inside, None)
         revision = Revision(given, root, inside, commit)
-        revision.listing = revisions.regular_blobs(root, commit, inside)
-        revision.changed = revisions.changed_since(root, commit, inside)
+        # Both git commands at once (each a tenth of a second or more at 100,000 documents, on its own core).
+        with ThreadPoolExecutor(max_workers=1) as other:
+            listing = other.submit(revisions.regular_blobs, root, commit, inside)
+            revision.changed = revisions.changed_since(root, commit, inside)
+            revision.listing = listing.result()
         revision.contents = revisions.readable(
             root, [revision.listing[name] for name in revision.changed if name in revision.listing]
         )
