@@ -7,6 +7,11 @@ not follow one another. Threads do not overlap them (each `stat` waits for the i
 decoding holds), so a forked child takes the stats and writes them into memory shared with this process,
 then exits; nothing else runs in it. Where that cannot be done safely (not Linux, other threads running, a
 child that fails in any way), the stats are taken here, one after the other, exactly as before.
+
+The two runs of `check --diff-base` (the corpus at the revision, then as it is) share one set of stats, taken
+before the first: the second run then compares stats less than a second older than its own start would give,
+as if it had started then. A file changed in that moment is seen by the next run (its report keeps the state
+the file was checked in, not these stats), as is any file changed while a run reads it.
 """
 
 from __future__ import annotations
