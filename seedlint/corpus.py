@@ -173,11 +173,28 @@ def _texts_only(value: object) -> bool:
 
 
 def _shared_pair(name: str, value: object) -> tuple[str, object]:
-    """(name, value) of a copied field, the pair itself shared when its value is (see `_shared_value`)."""
+    """(name, value) of a copied field, the pair itself shared when its value is (see `_shared_value`). A pair
+    met before is looked up first: only pairs of texts are in the table, and only such a pair can equal one."""
+    kind = type(value)
+    if kind is tuple or (kind is str and len(value) <= _SHORT):  # type: ignore[arg-type]
+        try:
+            found = _SHARED_VALUES.get((name, value))
+        except TypeError:  # (unhashable: not a text)
+            found = None
+        if found is not None:
+            return found  # type: ignore[return-value]
     name = sys.intern(name)
     if not _sharable(value):
         return (name, value)
     return _shared_value((name, _shared_value(value)))  # type: ignore[return-value]
+
+
+def _shared_texts(texts: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """`_shared` of each, at C speed when all are texts (nearly always)."""
+    try:
+        return tuple(map(sys.intern, texts))  # type: ignore[arg-type]
+    except TypeError:  # (a None among them)
+        return tuple(map(_shared, texts))
 
 
 def _index_record(
@@ -195,10 +212,10 @@ def _index_record(
 ) -> IndexRecord:
     urls = tuple((sys.intern(field_name), _shared(url)) for field_name, url in urls)
     copied = tuple(_shared_pair(field_name, value) for field_name, value in copied)
-    topics = tuple(map(_shared, topics))
+    topics = _shared_texts(topics)  # type: ignore[assignment]
     if refs:
         indexes, ref_urls, keys, ref_copied, titles = refs
-        refs = (indexes, tuple(map(_shared, ref_urls)), tuple(map(_shared, keys)), ref_copied, titles)
+        refs = (indexes, _shared_texts(ref_urls), _shared_texts(keys), ref_copied, titles)
     return IndexRecord(
         path,
         name,
@@ -206,7 +223,7 @@ def _index_record(
         copied,
         refs,
         topics,
-        tuple(map(_shared, aliases)),
+        _shared_texts(aliases),  # type: ignore[arg-type]
         fingerprints,
         title_key,
         _shared(url_key),
