@@ -132,8 +132,18 @@ class StatsAhead:
 
 def _can_fork() -> bool:
     # Linux only (fork's cost and semantics are known there), and only a process with no other thread: a
-    # thread holding a lock at the fork would hold it forever in the child.
-    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+    # thread holding a lock at the fork would hold it forever in the child. Counted by Python and by the
+    # kernel, which also sees the threads a native library starts (a file watcher's).
+    if sys.platform != "linux" or not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Threads:"):
+                    return int(line.split()[1]) == 1
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
 
 
 def _write_stats(shared: mmap.mmap, locations: list[str]) -> None:

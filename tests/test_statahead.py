@@ -2,6 +2,7 @@
 file, whatever happens to the child; and a child whose answer is not asked for is not left behind."""
 
 import os
+import time
 
 import pytest
 
@@ -60,6 +61,32 @@ def test_few_files_or_other_threads_are_stat_ed_here(files, monkeypatch):
     monkeypatch.setattr(statahead.threading, "active_count", lambda: 2)
     ahead = StatsAhead(files)
     assert not ahead.forked and ahead.result() == stats_of(files)
+
+
+def test_a_thread_python_does_not_know_of_keeps_the_stats_here(files, always):
+    """A native library's thread (here one started below `threading`) is seen by the kernel only."""
+    import _thread
+    import threading
+
+    release, started = _thread.allocate_lock(), _thread.allocate_lock()
+    release.acquire()
+    started.acquire()
+
+    def wait() -> None:
+        started.release()
+        release.acquire()
+
+    _thread.start_new_thread(wait, ())
+    started.acquire()
+    try:
+        assert threading.active_count() == 1
+        assert not StatsAhead(files).forked
+    finally:
+        release.release()
+        for _ in range(500):  # (until the thread is gone: the other tests fork)
+            if statahead._can_fork():
+                break
+            time.sleep(0.01)
 
 
 def test_a_child_not_asked_is_stopped_and_reaped(files, always):
