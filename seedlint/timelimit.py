@@ -5,7 +5,7 @@ jsonschema runs patterns with `re` (and seedlint keeps that engine: its answers 
 runs under a CPU-time timer instead (`setitimer(ITIMER_VIRTUAL)`): when it fires, the signal handler raises
 `TimeLimitExceeded` inside the running code, `re`'s matcher included (it checks for signals while it
 backtracks). The timer costs one system call per step: it is armed when a step begins and left running when
-it ends (a signal after the step changes nothing; the next step arms it afresh).
+it ends (a signal after the step changes nothing; the next step arms it afresh), and stopped at exit.
 
 Signals reach only the main thread, so the bound applies there (the command line and the worker processes
 check documents in their main thread); in any other thread the step runs unbounded.
@@ -13,6 +13,7 @@ check documents in their main thread); in any other thread the step runs unbound
 
 from __future__ import annotations
 
+import atexit
 import signal
 import threading
 from types import FrameType, TracebackType
@@ -38,6 +39,12 @@ def _expired(signum: int, frame: FrameType | None) -> None:
         raise TimeLimitExceeded(_active[-1])
 
 
+def _disarm() -> None:
+    # At exit: the timer a step left running must not run out while the interpreter shuts down, after it has
+    # given the signal its default action back (which ends the process: exit status 154 instead of the run's).
+    signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+
+
 class cpu_time_limit:
     """Run the body with at most `seconds` of CPU time (main thread only; elsewhere without a bound).
 
@@ -55,6 +62,7 @@ class cpu_time_limit:
             return
         if not _installed:
             signal.signal(signal.SIGVTALRM, _expired)
+            atexit.register(_disarm)
             _installed.append(True)
         signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds)  # (armed before the step counts as running)
         _active.append(self.seconds)
