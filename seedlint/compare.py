@@ -35,7 +35,7 @@ from seedlint.baseline import Key
 from seedlint.cache import Cache, DiskCache
 from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic, Severity
-from seedlint.discovery import DISPLAY, SourceFile, discover, display_path
+from seedlint.discovery import ABSOLUTE, DISPLAY, SourceFile, discover, display_path
 from seedlint.document import FileTooLarge, read_bounded
 from seedlint.results import Checked, RunResult
 from seedlint.statahead import StatsAhead
@@ -307,14 +307,14 @@ def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config
     their blobs there (deleted ones only when discovery would have found them), added ones left out."""
     root = revision.root
     prefix = str(root).rstrip(os.sep) + os.sep
-    by_name = {
-        (
-            source.absolute[len(prefix) :]
-            if source.absolute.startswith(prefix)
-            else os.path.relpath(source.absolute, root)
-        ).replace(os.sep, "/"): source
-        for source in corpus
-    }
+    cut = len(prefix)
+    names = [
+        absolute[cut:] if absolute.startswith(prefix) else os.path.relpath(absolute, root)
+        for absolute in map(ABSOLUTE, corpus)
+    ]
+    if os.sep != "/":
+        names = [name.replace(os.sep, "/") for name in names]
+    by_name = dict(zip(names, corpus, strict=True))
     found: list[SourceFile] = []
     versions: dict[str, str] = {}  # name → display path, for the changed documents that existed then
     for name, source in by_name.items():
@@ -339,7 +339,7 @@ def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config
             continue
         found.append(SourceFile.at(revisions.write_version(folder, blob, name, content), shown))
         os.utime(revisions.version_path(folder, blob, name).parent)  # used: kept by _prune
-    return sorted(found, key=lambda source: source.display_path)
+    return sorted(found, key=DISPLAY)
 
 
 def _discovered(revision: Revision, names: list[str], config: Config) -> list[str]:

@@ -52,6 +52,7 @@ class SourceFile(NamedTuple):
 
 
 DISPLAY = operator.itemgetter(1)  # a SourceFile's display_path, at C speed
+ABSOLUTE = operator.itemgetter(2)  # its absolute path
 NAME = operator.itemgetter(0)
 
 
