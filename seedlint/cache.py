@@ -423,7 +423,7 @@ class DiskCache(Cache):
         # The report each run read last (while that run holds it), and the one it wrote with the database's
         # data_version then: a next run of this process (--diff-base's second, --watch) takes it from memory.
         self._read: dict[bytes, weakref.ref[StoredReport]] = {}
-        self._kept: dict[bytes, tuple[int, StoredReport]] = {}
+        self._kept: dict[bytes, tuple[int, StoredReport, bool, dict[int, bytes]]] = {}  # (made when asked for)
 
     # The database, opened on first use: a run answered whole reads one row.
 
@@ -706,8 +706,12 @@ class DiskCache(Cache):
             return None
         kept = self._kept.pop(report_id, None)
         if kept is not None and kept[0] == _data_version(db):  # (no other process wrote since)
-            self._read[report_id] = weakref.ref(kept[1])
-            return kept[1]
+            _, read, partial, changed = kept
+            report = _report_with(
+                read, partial, {index: plain.decode_report_part(blob) for index, blob in changed.items()}
+            )
+            self._read[report_id] = weakref.ref(report)
+            return report
         try:
             db.execute("BEGIN")  # the head and its parts as one write left them
             try:
@@ -787,10 +791,7 @@ class DiskCache(Cache):
         if self._transaction(db, write):
             self._layouts[report_id] = layout
             if not whole and read is not None:  # (a whole report is not kept: decoding it is what reading costs)
-                kept = _report_with(
-                    read, report["partial"], {index: plain.decode_report_part(blob) for index, blob in changed.items()}
-                )
-                self._kept[report_id] = (_data_version(db), kept)
+                self._kept[report_id] = (_data_version(db), read, report["partial"], changed)
 
     # Listings of the checked folders (seedlint/discovery.py), keyed by what the walk depends on.
 

@@ -94,7 +94,7 @@ def test_the_report_a_process_wrote_is_read_again_from_memory(tmp_path, report, 
     decode = plain.decode_report_part
     monkeypatch.setattr(plain, "decode_report_part", lambda blob: decoded.append(blob) or decode(blob))
     again = reader.last_report("run")
-    assert decoded == []
+    assert len(decoded) == 3  # the parts it rewrote, not the others
     assert again["files"] == stored["files"] and again == stored == changed
     assert (again.lows, again.displays, again.absolutes, again.stats) == (
         stored.lows,
