@@ -420,10 +420,11 @@ class DiskCache(Cache):
         self._written: set[int] = set()  # results written while filling (a second write replaces their links)
         self._fetched: dict[int, tuple | None] = {}  # rows read ahead by `prefetch` (None: not stored)
         self._layouts: dict[bytes, Layout] = {}  # how each report read or written is divided into parts
-        # The report each run read last (while that run holds it), and the one it wrote with the database's
-        # data_version then: a next run of this process (--diff-base's second, --watch) takes it from memory.
+        # The report each run read last (while that run holds it), and what it wrote then (the database's
+        # data_version, that report, whether partial, the parts it rewrote): a next run of this process
+        # (--diff-base's second, --watch) takes the report it wrote from memory, made when it asks for it.
         self._read: dict[bytes, weakref.ref[StoredReport]] = {}
-        self._kept: dict[bytes, tuple[int, StoredReport, bool, dict[int, bytes]]] = {}  # (made when asked for)
+        self._kept: dict[bytes, tuple[int, StoredReport, bool, dict[int, bytes]]] = {}
 
     # The database, opened on first use: a run answered whole reads one row.
 
