@@ -53,7 +53,7 @@ from seedlint import __version__, git, plain, schema
 from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
-from seedlint.discovery import Listing, SourceFile, cycle_collection_paused
+from seedlint.discovery import ABSOLUTE, DISPLAY, Listing, SourceFile, cycle_collection_paused
 from seedlint.document import read_bounded
 from seedlint.results import Checked
 from seedlint.rules import all_rules
@@ -279,9 +279,7 @@ FILE_KEY = "{}\0{}".format  # Cache.key from (absolute, display path), at C spee
 def keys_of(sources: Iterable[SourceFile]) -> list[str]:
     """Cache.key of every source."""
     listed = list(sources)
-    return list(
-        map(FILE_KEY, map(operator.attrgetter("absolute"), listed), map(operator.attrgetter("display_path"), listed))
-    )
+    return list(map(FILE_KEY, map(ABSOLUTE, listed), map(DISPLAY, listed)))
 
 
 class CacheRefused(Exception):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import operator
 import os
 import re
 import traceback
@@ -17,7 +16,7 @@ from seedlint import rules
 from seedlint.config import Config
 from seedlint.corpus import copy_paths, record_for
 from seedlint.diagnostic import Diagnostic, cap_repeated
-from seedlint.discovery import SourceFile
+from seedlint.discovery import DISPLAY, SourceFile
 from seedlint.document import Document, load_content, load_document, unreadable_document
 from seedlint.fixbasis import basis_for
 from seedlint.results import Checked
@@ -89,7 +88,7 @@ class Reader:
     def sources(self) -> dict[str, SourceFile]:
         if self._sources is None:
             listed = list(self._listed)
-            self._sources = dict(zip(map(operator.attrgetter("display_path"), listed), listed, strict=True))
+            self._sources = dict(zip(map(DISPLAY, listed), listed, strict=True))
         return self._sources
 
     def load_path(self, path: str) -> Document | None:

@@ -51,9 +51,9 @@ class SourceFile(NamedTuple):
         return Path(self.location)
 
 
-DISPLAY = operator.itemgetter(1)  # a SourceFile's display_path, at C speed
-ABSOLUTE = operator.itemgetter(2)  # its absolute path
-NAME = operator.itemgetter(0)
+# A SourceFile's location, display_path and absolute path, at C speed.
+LOCATION, DISPLAY, ABSOLUTE = (operator.itemgetter(index) for index in range(3))
+NAME = operator.itemgetter(0)  # a walked (name, is_link)'s name
 
 
 def display_path(path: Path, cwd: Path) -> str:

@@ -33,7 +33,7 @@ from seedlint.cache import (
 from seedlint.checking import Reader, check_source, run_checks
 from seedlint.config import Config
 from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
-from seedlint.discovery import SourceFile
+from seedlint.discovery import ABSOLUTE, DISPLAY, LOCATION, SourceFile
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
 from seedlint.statahead import StatsAhead, stats_of
@@ -143,7 +143,6 @@ def changed_files(
 
 
 SORT_KEY = operator.attrgetter("path", "line", "column", "code", "message")  # Diagnostic.sort_key, at C speed
-DISPLAY, ABSOLUTE, LOCATION = (operator.attrgetter(name) for name in ("display_path", "absolute", "location"))
 
 
 def affected(changes: list[Change], report: Report, cache: DiskCache, members: Members) -> set[str]:
