@@ -18,7 +18,8 @@ For each size N a corpus is generated from the real documents under --shared (ge
 
 For each of --site-sizes, a corpus shaped like one site (generate_corpus.py --site, from powerapps-news):
 every document on one host, a fifth of the related entries naming articles the corpus does not have, so
-that each of them is looked up for a near miss among every address of the host; measured cold. Then
+that each of them is looked up for a near miss among every address of the host; measured cold, and again with
+numbered articles (https://HOST/news/<n>: hundreds of addresses one or two characters from each). Then
 long addresses: documents whose 1,500-character webUrls their related entries name one character off
 (near misses whose distance is computed on long strings).
 
@@ -84,6 +85,11 @@ def main() -> None:
             shutil.rmtree(corpus, ignore_errors=True)
             generate(corpus, size, [args.shared / "corpus/powerapps-news"], site=SITE, unresolved=0.2)
         measure_cold(f"one site {size:,}", corpus, args.work)
+        numbered = args.work / f"numbered-{size}"
+        if not numbered.is_dir() or sum(1 for _ in numbered.iterdir()) != size:
+            shutil.rmtree(numbered, ignore_errors=True)
+            generate(numbered, size, [args.shared / "corpus/powerapps-news"], site=SITE, unresolved=0.2, numbered=True)
+        measure_cold(f"numbered site {size:,}", numbered, args.work)
     if args.site_sizes:
         long_urls = args.work / "long-urls"
         write_long_urls(long_urls)

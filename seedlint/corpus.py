@@ -8,9 +8,6 @@ ask `Corpus.document(path)` for the full document only when they report on it.
 
 from __future__ import annotations
 
-import bisect
-import functools
-import os
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,7 +16,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, ov
 from urllib.parse import urlsplit
 
 import yaml
-from rapidfuzz.distance import Levenshtein
 
 from seedlint.datetimes import instant
 from seedlint.diagnostic import Diagnostic, FastPickle, Fix, Span
@@ -27,6 +23,7 @@ from seedlint.document import Document
 from seedlint.edits import replace_span, replace_value
 from seedlint.locus import whole_value_key
 from seedlint.memo import digest
+from seedlint.nearindex import NearIndex
 from seedlint.weburl import amp_cache_url, canonical_url
 from seedlint.yamltree import FieldPath, key_text
 
@@ -639,10 +636,8 @@ class Index(Generic[Handle]):
         key = ref.key or ""
         near = self.near_index(host_key(key))
         found: dict[str, IndexRecord] = {}
-        matches = near.within(key)
-        best = min((distance for distance, _ in matches), default=None)
-        for distance, number in matches:
-            record = self.record(near.handles[number]) if distance == best else None
+        for _, number in near.nearest(key):
+            record = self.record(near.handles[number])
             if record is not None:
                 found[record.path] = record
         if found:  # the same answer whatever order the index lists the host's addresses in
@@ -656,90 +651,6 @@ class Index(Generic[Handle]):
         if host not in built:
             built[host] = NearIndex(list(self.on_host(host)))
         return built[host]
-
-
-class NearIndex(Generic[Handle]):
-    """The addresses within two edits of a query, found without comparing it with every address (a host of
-    a large site has tens of thousands; comparing each unresolved entry with all of them made the run
-    quadratic).
-
-    The beginning all the host's addresses share (`example.com/en-us/blog/`) is set apart: the distance of
-    a query to prefix + rest is the least, over the places j where the query can be cut, of its distance
-    from the prefix up to j plus its distance from the rest after j, and only the j within two characters
-    of the prefix's end can give two edits or fewer. The rests are cut into four pieces; two edits leave at
-    least two of them whole, each within two characters of where it was, so of any three pieces a near
-    rest shares at least one with the query at such a place: the three shortest of the four piece lists
-    the query hits are read, and only the addresses found there are compared, by rapidfuzz's Levenshtein
-    distance with a cutoff of 2 (in C; linear in the length for so few edits). Pieces are kept as 64-bit
-    hashes in two sorted arrays (16 bytes a piece): a hash shared by accident only adds a comparison."""
-
-    EDITS = 2
-    PIECES = 4
-
-    def __init__(self, entries: list[tuple[str, Handle]]):
-        self.aliases = [alias for alias, _ in entries]
-        self.handles = [handle for _, handle in entries]
-        # (character by character, as wanted: the addresses are not file paths)
-        self.prefix = os.path.commonprefix(self.aliases) if self.aliases else ""  # noqa: RUF071
-        cut = len(self.prefix)
-        self.lengths = {len(alias) - cut for alias in self.aliases}  # of the rests
-        keys, numbers = array("q"), array("q")
-        for number, alias in enumerate(self.aliases):
-            size = len(alias) - cut
-            for piece, (start, length) in enumerate(_pieces(size, self.PIECES)):
-                keys.append(hash((size, piece, alias[cut + start : cut + start + length])))
-                numbers.append(number)
-        order = sorted(range(len(keys)), key=keys.__getitem__)  # (no tuple per piece: 100,000 documents have 1M)
-        self.keys = array("q", (keys[at] for at in order))
-        self.numbers = array("q", (numbers[at] for at in order))
-
-    def within(self, query: str) -> list[tuple[int, int]]:
-        """(distance, number) of every indexed address at most EDITS edits from `query` (`number`: its place
-        in `aliases` and `handles`)."""
-        edits, cut = self.EDITS, len(self.prefix)
-        found: set[int] = set()
-        cuts = range(max(0, cut - edits), min(len(query), cut + edits) + 1) if cut else range(1)
-        for at in cuts:
-            if Levenshtein.distance(query[:at], self.prefix, score_cutoff=edits) <= edits:
-                found |= self._sharing_a_piece(query[at:])
-        matches = []
-        for number in found:
-            distance = Levenshtein.distance(query, self.aliases[number], score_cutoff=edits)
-            if distance <= edits:
-                matches.append((distance, number))
-        return matches
-
-    def _sharing_a_piece(self, rest: str) -> set[int]:
-        """The addresses whose rest may be within EDITS edits of `rest`: those sharing a piece with it."""
-        edits, size = self.EDITS, len(rest)
-        found: set[int] = set()
-        for length in range(max(0, size - edits), size + edits + 1):
-            if length not in self.lengths:
-                continue
-            lists = []
-            for piece, (start, piece_length) in enumerate(_pieces(length, self.PIECES)):
-                shifts = range(max(0, start - edits), min(size - piece_length, start + edits) + 1)
-                hits = [self._hits(hash((length, piece, rest[at : at + piece_length]))) for at in shifts]
-                lists.append((sum(map(len, hits)), hits))
-            lists.sort(key=lambda item: item[0])
-            for _, hits in lists[: edits + 1]:
-                for span in hits:
-                    found.update(self.numbers[span.start : span.stop])
-        return found
-
-    def _hits(self, key: int) -> range:
-        start = bisect.bisect_left(self.keys, key)
-        return range(start, bisect.bisect_right(self.keys, key, start))
-
-
-@functools.lru_cache(maxsize=4096)
-def _pieces(length: int, pieces: int) -> tuple[tuple[int, int], ...]:
-    """(start, length) of the `pieces` pieces an address of `length` characters is cut into: as even as can be,
-    the longer ones last."""
-    base, longer = divmod(length, pieces)
-    sizes = [base] * (pieces - longer) + [base + 1] * longer
-    starts = [sum(sizes[:index]) for index in range(pieces)]
-    return tuple(zip(starts, sizes, strict=True))
 
 
 @dataclass
