@@ -196,20 +196,40 @@ def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_o
     tests = str(max(files, len(by_path)))
     suites = ElementTree.Element("testsuites", name="seedlint", tests=tests, failures=str(errors))
     suite = ElementTree.SubElement(suites, "testsuite", name="seedlint", tests=tests, failures=str(errors))
+    stream.write("<?xml version='1.0' encoding='utf-8'?>\n")
+    if not by_path:
+        stream.write(_xml(suites) + "\n")
+        return
+    # One case at a time (a report of 400,000 findings as one tree took a gigabyte), each written as it is
+    # within the whole document, at the place of a stand-in element.
+    ElementTree.SubElement(suite, _CASES)
+    head, tail = _xml(suites).split(f"<{_CASES} />")
+    stream.write(head)
     for path, found in by_path.items():
-        case = ElementTree.SubElement(suite, "testcase", classname="seedlint", name=xml_text(path))
-        notes = []
-        for d in found:
-            line = xml_text(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}")
-            if d.severity is not Severity.ERROR:
-                notes.append(line)
-                continue
-            failure = ElementTree.SubElement(case, "failure", type=d.code, message=xml_text(f"{d.code} {d.message}"))
-            failure.text = line
-        if notes:
-            ElementTree.SubElement(case, "system-out").text = "\n".join(notes)
-    body = xml_inert(ElementTree.tostring(suites, encoding="unicode"))  # one line: no break in any text
-    stream.write("<?xml version='1.0' encoding='utf-8'?>\n" + body + "\n")
+        stream.write(_xml(_test_case(path, found)))
+    stream.write(tail + "\n")
+
+
+_CASES = "seedlint-cases"
+
+
+def _xml(element: ElementTree.Element) -> str:
+    return xml_inert(ElementTree.tostring(element, encoding="unicode"))  # one line: no break in any text
+
+
+def _test_case(path: str, found: list[Diagnostic]) -> ElementTree.Element:
+    case = ElementTree.Element("testcase", classname="seedlint", name=xml_text(path))
+    notes = []
+    for d in found:
+        line = xml_text(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}")
+        if d.severity is not Severity.ERROR:
+            notes.append(line)
+            continue
+        failure = ElementTree.SubElement(case, "failure", type=d.code, message=xml_text(f"{d.code} {d.message}"))
+        failure.text = line
+    if notes:
+        ElementTree.SubElement(case, "system-out").text = "\n".join(notes)
+    return case
 
 
 # GitLab Code Quality -------------------------------------------------------------------------------------
