@@ -298,6 +298,23 @@ def test_a_near_miss_between_two_documents_names_both_and_has_no_fix(tmp_path, m
     )
 
 
+def test_a_near_miss_among_many_names_five_and_counts_the_others(tmp_path, monkeypatch):
+    # A site of numbered articles: many documents one character from an unresolved address.
+    docs = seeds(tmp_path, monkeypatch)
+    url = "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292"
+    for digit in "134567":
+        shutil.copy(docs / SEED_002, docs / f"near_{digit}.txt")
+        edit(docs / f"near_{digit}.txt", f'webUrl: "{url}"', f'webUrl: "{url[:-2]}{digit}2"')
+    edit(docs / SEED_001, url, url[:-2] + "02")  # one character from each of the seven
+    [miss] = [d for d in check(docs) if d.code == "SL503"]
+    assert miss.fix is None
+    named = " or ".join([f"{SEED_002} ({url})"] + [f"near_{digit}.txt ({url[:-2]}{digit}2)" for digit in "1345"])
+    assert miss.message == (
+        f"related[1] → {url[:-2]}02 does not resolve; it is as near to {named} (and 2 more documents as near): "
+        "which one was meant is not guessed (no fix)"
+    )
+
+
 def test_possible_duplicate_documents(tmp_path, monkeypatch):
     docs = seeds(tmp_path, monkeypatch)
     shutil.copy(docs / SEED_002, docs / "005_copy.txt")

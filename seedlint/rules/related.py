@@ -74,8 +74,8 @@ NEAR_MISS = define(
     "error",
     "A related entry resolves to nothing but nearly names a corpus document.",
     what="An unresolved webUrl that differs by one or two characters from an address of a corpus document on the "
-    "same host (the nearest; every one of them when several are as near), or whose copied title and provider are "
-    "those of exactly one corpus document.",
+    "same host (the nearest; every one of them when several are as near, the first five named in the message and "
+    "the others counted), or whose copied title and provider are those of exactly one corpus document.",
     why="A typo in a link breaks it silently; the intended document is usually the one suggested.",
     example='webUrl: "https://news.example.com/a/artcle-1"   # the corpus has .../a/article-1',
     fix="sometimes: the URL is replaced by the suggested document's address (its webUrl, else originalUrl). Safe "
@@ -245,6 +245,9 @@ class _Lazy:
             yield diagnostic
 
 
+NEAR_NAMED = 5  # equally near documents named in an SL503 message
+
+
 def _dangling_only(corpus: Corpus, config: Config, record: IndexRecord) -> Iterator[Diagnostic]:
     doc = _Lazy(corpus, record.path)
     index = corpus.index
@@ -278,7 +281,10 @@ def _unresolved(
         message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({url})?"
         yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=(url, safe, why))
     elif guesses:
-        named = " or ".join(f"{guess.name} ({guess.url})" for guess in guesses)
+        # (on a site of numbered articles, a hundred may be one character away: the message names a few)
+        named = " or ".join(f"{guess.name} ({guess.url})" for guess in guesses[:NEAR_NAMED])
+        if len(guesses) > NEAR_NAMED:
+            named += f" (and {len(guesses) - NEAR_NAMED} more documents as near)"
         message = (
             f"related[{ref.index}] → {ref.url} does not resolve; it is as near to {named}: "
             "which one was meant is not guessed (no fix)"
