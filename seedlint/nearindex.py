@@ -37,6 +37,8 @@ SHORT = 7  # rests up to this long are indexed by deletions (at 8, a piece has t
 
 
 class NearIndex(Generic[Handle]):
+    """One host's addresses (`entries`: address and what it stands for), indexed as above."""
+
     def __init__(self, entries: list[tuple[str, Handle]]):
         self.aliases = [alias for alias, _ in entries]
         self.handles = [handle for _, handle in entries]
@@ -149,8 +151,6 @@ class _Postings:
 
 
 _NONE = array("q")
-
-
 _NUMBER_BITS = 32
 _NUMBER_MASK = (1 << _NUMBER_BITS) - 1
 

@@ -9,10 +9,11 @@ log and the terminal see nothing to act on."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -42,15 +43,16 @@ def write_json(data: object, stream: TextIO, indent: int | None = 2) -> None:
 
 
 ITEMS = "\0seedlint: the items\0"  # where write_json_items puts the items in the skeleton
+_NONE = object()
 
 
-def write_json_items(
-    skeleton: object, diagnostics: list[Diagnostic], item: Callable[[Diagnostic, str], object], stream: TextIO
-) -> None:
-    """`write_json` of `skeleton` with its list `[ITEMS]` holding `item(d, fingerprint)` for each diagnostic,
-    byte for byte, but written one item at a time: a report never exists whole in memory (as dicts, as one
-    string of JSON and as its escaped copy, 410,000 findings took 2 GB in JSON and 3.8 GB in SARIF)."""
-    if not diagnostics:
+def write_json_items(skeleton: object, items: Iterable[object], stream: TextIO) -> None:
+    """`write_json` of `skeleton` with its list `[ITEMS]` holding `items`, byte for byte, but written one item
+    at a time: a report never exists whole in memory (as dicts, as one string of JSON and as its escaped copy,
+    410,000 findings took 2 GB in JSON and 3.8 GB in SARIF)."""
+    items = iter(items)
+    first = next(items, _NONE)
+    if first is _NONE:
         write_json(_without_items(skeleton), stream)
         return
     text = json_inert(json.dumps(skeleton, ensure_ascii=False, indent=2))
@@ -58,8 +60,8 @@ def write_json_items(
     line = text.rindex("\n", 0, marker) + 1
     indent = text[line:marker]  # (the items' own indentation: JSON strings hold no line break)
     stream.write(text[:line])
-    for number, (d, fingerprint) in enumerate(zip(diagnostics, fingerprints(diagnostics), strict=True)):
-        rendered = json_inert(json.dumps(item(d, fingerprint), ensure_ascii=False, indent=2))
+    for number, item in enumerate(itertools.chain([first], items)):
+        rendered = json_inert(json.dumps(item, ensure_ascii=False, indent=2))
         stream.write(("" if number == 0 else ",\n") + indent + rendered.replace("\n", "\n" + indent))
     stream.write(text[marker + len(json.dumps(ITEMS)) :] + "\n")
 
@@ -75,7 +77,7 @@ def _without_items(data: object) -> object:
 
 
 def json_array(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
-    write_json_items([ITEMS], diagnostics, lambda d, _: d.to_dict(), stream)
+    write_json_items([ITEMS], (d.to_dict() for d in diagnostics), stream)
 
 
 def statistics_json(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
@@ -172,7 +174,7 @@ def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> 
         "version": "2.1.0",
         "runs": [{"tool": {"driver": driver}, "results": [ITEMS]}],
     }
-    write_json_items(log, diagnostics, result, stream)
+    write_json_items(log, map(result, diagnostics, fingerprints(diagnostics)), stream)
 
 
 # JUnit XML -----------------------------------------------------------------------------------------------
@@ -251,4 +253,4 @@ def gitlab(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) ->
             "location": {"path": d.path, "lines": {"begin": d.line, "end": d.end_line or d.line}},
         }
 
-    write_json_items([ITEMS], diagnostics, issue, stream)
+    write_json_items([ITEMS], map(issue, diagnostics, fingerprints(diagnostics)), stream)
