@@ -3,6 +3,7 @@ host, without comparing it with all of them, and in time linear in the length of
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,19 +89,25 @@ def test_numbered_articles_are_found_exactly(numbers, queries):
         assert sorted(index.nearest(query)) == sorted((d, n) for d, n in near if d == best), query
 
 
-def test_a_site_of_numbered_articles_is_not_compared_whole(monkeypatch):
+@pytest.fixture
+def compared(monkeypatch):
+    """The addresses the index compares a query with (each a call of the distance)."""
+    seen = []
+    real = nearindex.Levenshtein.distance
+
+    def counting(a, b, **kwargs):
+        seen.append(b)
+        return real(a, b, **kwargs)
+
+    monkeypatch.setattr(nearindex.Levenshtein, "distance", counting)
+    return seen
+
+
+def test_a_site_of_numbered_articles_is_not_compared_whole(compared):
     # 5,000 numbered articles: a one-character piece of `1234` is shared by a tenth of them, and searching
     # by pieces compared every unresolved entry with half the site (a 2,000-document corpus took 47 s).
     aliases = [f"{HOST}/news/article-{n}" for n in range(5000)]
     index = NearIndex([(alias, number) for number, alias in enumerate(aliases)])
-    compared = []
-    real = nearindex.Levenshtein.distance
-
-    def counting(a, b, **kwargs):
-        compared.append(b)
-        return real(a, b, **kwargs)
-
-    monkeypatch.setattr(nearindex.Levenshtein, "distance", counting)
     compared.clear()
     # (one deletion from 12345: 1234, 1235, 1245, 1345 and 2345)
     assert sorted(index.nearest(f"{HOST}/news/article-12345")) == [(1, n) for n in (1234, 1235, 1245, 1345, 2345)]
@@ -114,7 +121,7 @@ def test_short_addresses_with_empty_pieces():
         assert set(index.within(query)) == brute_force(aliases, query), query
 
 
-def test_a_site_of_thousands_of_addresses_is_not_compared_whole(monkeypatch):
+def test_a_site_of_thousands_of_addresses_is_not_compared_whole(compared):
     # 5,000 addresses sharing their first 40 characters (one site, one section): a query is compared only
     # with the few that share a piece with it where it stands, not with all of them.
     chance = random.Random(5)
@@ -124,14 +131,6 @@ def test_a_site_of_thousands_of_addresses_is_not_compared_whole(monkeypatch):
     }
     aliases = sorted("powerapps.microsoft.com/en-us/blog/2020/" + slug for slug in slugs)
     index = NearIndex([(alias, number) for number, alias in enumerate(aliases)])
-    compared = []
-    real = nearindex.Levenshtein.distance
-
-    def counting(a, b, **kwargs):
-        compared.append(b)
-        return real(a, b, **kwargs)
-
-    monkeypatch.setattr(nearindex.Levenshtein, "distance", counting)
     for alias in aliases[::250]:
         query = alias[:50] + "x" + alias[51:]  # one character off (or one more)
         compared.clear()
