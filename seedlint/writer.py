@@ -8,7 +8,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from seedlint.document import FileTooLarge, read_bounded
@@ -47,16 +47,19 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
         raise WriteError(f"{path}: cannot write the fix: {error.strerror or error}; the file is unchanged") from None
 
 
-def replace_file(target: Path, content: bytes, mode: int, before_replace: Callable[[], None] | None = None) -> None:
-    """Write `content` to a temporary file beside `target` (flushed, fsynced, given `mode`), call
-    `before_replace` (which may raise to give up), then `os.replace` it onto `target`. Raises OSError; the
-    temporary file never outlives the call."""
+def replace_file(
+    target: Path, content: bytes | Iterable[bytes], mode: int, before_replace: Callable[[], None] | None = None
+) -> None:
+    """Write `content` (or its pieces, in order) to a temporary file beside `target` (flushed, fsynced, given
+    `mode`), call `before_replace` (which may raise to give up), then `os.replace` it onto `target`. Raises
+    OSError; the temporary file never outlives the call."""
     fd, temporary = None, None
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".seedlint-tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as stream:
             fd = None
-            stream.write(content)
+            for piece in [content] if isinstance(content, bytes) else content:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
