@@ -4,9 +4,12 @@ report serialized at once."""
 
 import io
 import json
+import subprocess
+import sys
 from xml.etree import ElementTree
 
 import pytest
+from conftest import FIXTURES
 
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.escaping import json_inert
@@ -92,3 +95,21 @@ def test_no_write_holds_the_whole_report():
         # (SARIF's first write is its rule table, 90 kB; no write holds more than a few findings after it)
         assert max(stream.sizes[1:]) < 2_000, reporter.__name__
         assert len(stream.getvalue()) > 300_000
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "junit"])
+def test_a_reader_that_stops_early_ends_the_run_quietly_with_status_2(output_format):
+    # `seedlint check --output-format json DIR | head -c 10`: the report is not delivered whole, which is an
+    # error (status 2), as for the text formats, and nothing is written but the report's beginning. (Each of
+    # these reports of ai-news is larger than the 64 kB a pipe holds, so the run cannot end before the close.)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "seedlint", "check", "--isolated", "--no-cache", "--output-format", output_format],
+        cwd=FIXTURES / "ai-news",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.read(10)
+    process.stdout.close()  # (the report is larger than a pipe holds: the next write finds it closed)
+    assert process.wait(timeout=120) == 2
+    assert len(first) == 10 and process.stderr.read() == b""
