@@ -634,16 +634,17 @@ class Index(Generic[Handle]):
         characters away on the same host (the nearest only; several when they are equally near, sorted by
         path), else the only one with the entry's title and provider."""
         key = ref.key or ""
-        near = self.near_index(host_key(key))
-        found: dict[str, IndexRecord] = {}
-        for _, number in near.nearest(key):
-            record = self.record(near.handles[number])
-            if record is not None:
-                found[record.path] = record
+        found = {record.path: record for record in self.nearest(host_key(key), key)}
         if found:  # the same answer whatever order the index lists the host's addresses in
             return tuple(found[path] for path in sorted(found))
         same_title = self.titled(ref.title_key) if ref.title_key is not None else []
         return (same_title[0],) if len(same_title) == 1 else ()
+
+    def nearest(self, host: str, key: str) -> list[IndexRecord]:
+        """The documents with an address on `host` nearest to `key`, within two edits (one per address)."""
+        near = self.near_index(host)
+        records = (self.record(near.handles[number]) for _, number in near.nearest(key))
+        return [record for record in records if record is not None]
 
     def near_index(self, host: str) -> NearIndex[Handle]:
         """The addresses on `host`, indexed for near misses (built once per host and run, when first asked)."""

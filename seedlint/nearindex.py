@@ -24,7 +24,7 @@ import bisect
 import functools
 import os
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
 from rapidfuzz.distance import Levenshtein
@@ -64,14 +64,18 @@ class NearIndex(Generic[Handle]):
         self.deleted_once = _Postings(deleted_once)
         self.deleted_twice = _Postings(deleted_twice)
 
-    def nearest(self, query: str) -> list[tuple[int, int]]:
+    def nearest(self, query: str, keep: Callable[[int], bool] | None = None) -> list[tuple[int, int]]:
         """(distance, number) of the indexed addresses nearest to `query`, at most EDITS edits from it
-        (`number`: its place in `aliases` and `handles`). Among short rests, those one edit away are sought
-        first: where addresses are dense, two edits reach a good part of a site."""
+        (`number`: its place in `aliases` and `handles`), among those `keep` keeps. Among short rests, those
+        one edit away are sought first: where addresses are dense, two edits reach a good part of a site."""
         short = len(query) - len(self.prefix) - EDITS <= SHORT  # (short rests may be near)
         matches = self._matches(query, self._candidates(query, EDITS, deletions=1 if short else EDITS), EDITS)
+        if keep is not None:
+            matches = [(distance, number) for distance, number in matches if keep(number)]
         if short and not any(distance <= 1 for distance, _ in matches):
             matches = self.within(query)
+            if keep is not None:
+                matches = [(distance, number) for distance, number in matches if keep(number)]
         best = min((distance for distance, _ in matches), default=None)
         return [(distance, number) for distance, number in matches if distance == best]
 

@@ -146,3 +146,47 @@ def test_long_addresses_cost_linear_time():
     index = NearIndex([(alias, number) for number, alias in enumerate(aliases)])
     query = aliases[3][:700] + "z" + aliases[3][701:]
     assert index.within(query) == [(1, 3)]
+
+
+def numbered_records(folder, numbers):
+    """Index records, by file name, of documents `<file number>.md` at https://news.met.police.uk/news/<number>."""
+    from conftest import seed_text
+
+    from seedlint.checking import check_source
+    from seedlint.config import Config
+    from seedlint.discovery import discover
+
+    original = "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478451"
+    folder.mkdir(exist_ok=True)
+    for name, n in numbers.items():
+        (folder / f"{name}.md").write_text(seed_text().replace(original, f"https://news.met.police.uk/news/{n}"))
+    config = Config(root=folder)
+    sources = [s for s in discover([folder], config) if s.path.stem in numbers]
+    return {s.path.stem: check_source(s, config).record for s in sources}
+
+
+def test_the_editor_asks_the_saved_corpuss_index_as_if_the_texts_were_saved(tmp_path, monkeypatch):
+    # The language server's index is the saved corpus's with the unsaved texts in place of their files. Its near
+    # misses are those of the saved corpus with the texts saved, and the saved corpus's near-miss index is built
+    # once, not at every keystroke (0.12 s for a site of 10,000 numbered articles, 1.7 s for 100,000).
+    from seedlint.corpus import CorpusIndex, host_key
+    from seedlint.server.project import OverlayIndex
+
+    saved = numbered_records(tmp_path, {str(n): n for n in [*range(100, 160), 1234, 1240]})
+    unsaved = numbered_records(tmp_path, {"1234": 1235, "124": 12})  # two documents being edited, moved
+    built = []
+    real = nearindex.NearIndex.__init__
+    monkeypatch.setattr(nearindex.NearIndex, "__init__", lambda self, entries: built.append(1) or real(self, entries))
+    base = CorpusIndex(list(saved.values()))
+    host = host_key(saved["100"].url_key)
+    queries = ["/news/1234", "/news/1236", "/news/12", "/news/1241", "/news/125", "/news/99", "/news/12345"]
+    for query in queries:
+        key = "news.met.police.uk" + query
+        for edited in ({}, {"1234": unsaved["1234"]}, unsaved):
+            paths = {record.path for record in edited.values()}
+            overlay = OverlayIndex(base, paths, CorpusIndex(list(edited.values())))
+            records = [r for name, r in saved.items() if name not in edited] + list(edited.values())
+            expected = sorted(record.path for record in CorpusIndex(records).nearest(host, key))
+            assert sorted(record.path for record in overlay.nearest(host, key)) == expected, (query, paths)
+    # the saved corpus's index once; each overlay's texts' index; each expectation's whole index
+    assert len(built) == 1 + 2 * 3 * len(queries)
