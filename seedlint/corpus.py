@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, overload
@@ -654,6 +655,14 @@ class Index(Generic[Handle]):
         return built[host]
 
 
+def count_topics(records: Iterable[IndexRecord]) -> Counter[str]:
+    """Each topic's number of documents (a document naming a topic twice counts once)."""
+    counts: Counter[str] = Counter()
+    for record in records:
+        counts.update(set(record.topics))
+    return counts
+
+
 @dataclass
 class CorpusIndex(Index[IndexRecord]):
     records: list[IndexRecord]
@@ -775,6 +784,9 @@ class Corpus:
     # Every record's index (a full run), or the cache's (an incremental run, where `records` are only
     # the documents a change affects).
     index: Index[Any] | None = None
+    # Each topic's number of documents, when the caller keeps it (the language server: from the saved corpus's,
+    # not counted again over every record at each keystroke); else counted from `records` when first asked.
+    topics: Counter[str] | None = None
     used: dict[str, set[MemoKey]] = field(init=False, default_factory=dict)  # memo keys this run asked for, per path
     added: set[str] = field(init=False, default_factory=set)  # paths whose memo gained an entry
     # (path, host, title fingerprint) of every related entry that resolved to nothing: a later change
@@ -788,6 +800,11 @@ class Corpus:
         if self.index is None:
             self.index = CorpusIndex(self.records)
         self._by_path = {record.path: record for record in self.records}
+
+    def topic_counts(self) -> Counter[str]:
+        if self.topics is None:
+            self.topics = count_topics(self.records)
+        return self.topics
 
     def document(self, path: str) -> Document | None:
         """The full document, for positions. Rules and reporters go through paths in order, so a few

@@ -7,7 +7,6 @@ import base64
 import binascii
 import difflib
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -309,9 +308,7 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
     """Without a vocabulary: a topic used in one document that is a near-spelling of a topic used in five or more."""
     if config.topics:
         return
-    counts: Counter[str] = Counter()
-    for record in corpus.records:
-        counts.update(set(record.topics))
+    counts = corpus.topic_counts()
     index = SpellingIndex(topic for topic, count in counts.items() if count >= _FREQUENT)
     for record in corpus.records:
         if record.path not in corpus.reported:

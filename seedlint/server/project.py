@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +19,7 @@ from seedlint import engine, schema, selection
 from seedlint.cache import NO_CACHE, Cache, open_cache
 from seedlint.checking import check_source
 from seedlint.config import Config, ConfigError, find_config_file, load_config
-from seedlint.corpus import CorpusIndex, Index, IndexRecord, host_key
+from seedlint.corpus import CorpusIndex, Index, IndexRecord, count_topics, host_key
 from seedlint.discovery import SourceFile, corpus_paths, discover
 from seedlint.results import Checked
 
@@ -42,6 +42,7 @@ class Project:
     changed_while_loading: set[Path] = field(default_factory=set)
     # Who a change affects (see Session.affected), made when first needed: not on the way to the first diagnostics.
     _reverse: tuple[dict[str, set[str]], dict[str, set[str]], dict[int, set[str]]] | None = None
+    _topics: Counter[str] | None = None  # each topic's number of saved documents, counted when first needed
 
     @property
     def referrers(self) -> dict[str, set[str]]:
@@ -108,9 +109,27 @@ class Project:
         return changed
 
     def rebuild(self) -> None:
-        """The index over the saved results; the reverse maps are made again when next needed."""
+        """The index over the saved results; the reverse maps and topic counts are made again when next needed."""
         self.index = CorpusIndex([c.record for c in self.results.values() if c.record is not None])
         self._reverse = None
+        self._topics = None
+
+    def topic_counts(self, unsaved: dict[str, IndexRecord | None]) -> Counter[str]:
+        """Each topic's number of documents as the corpus would count them with the `unsaved` texts saved (path →
+        its text's record): the saved corpus's counts, kept, with those documents' saved topics taken away and
+        their texts' added (counting 100,000 documents' topics took 60 ms at every keystroke)."""
+        index = self.index
+        saved = self._topics if self._topics is not None else count_topics(index.records)
+        if index is self.index:  # (counted in a thread while the index was rebuilt: counted again when next asked)
+            self._topics = saved
+        counts = saved.copy()
+        for path, record in unsaved.items():
+            before = self.results.get(path)
+            if before is not None and before.record is not None:
+                counts.subtract(set(before.record.topics))
+            if record is not None:
+                counts.update(set(record.topics))
+        return +counts  # (topics no document has any more are dropped, as a count from scratch has none)
 
     def reverse_maps(self) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[int, set[str]]]:
         if self._reverse is not None:

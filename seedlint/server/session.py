@@ -194,6 +194,7 @@ class Session:
                 has_errors=has_errors,
                 positioned={c.path: c.positioned for c in results},
                 index=index,
+                topics=project.topic_counts({path: text.checked.record for path, text in texts.items()}),
             )
         except Exception:  # a bug: the per-document diagnostics are still reported
             errors.append(f"corpus: internal error while indexing the documents:\n{traceback.format_exc()}")
