@@ -802,6 +802,7 @@ class Corpus:
         self._by_path = {record.path: record for record in self.records}
 
     def topic_counts(self) -> Counter[str]:
+        """Each topic's number of documents (`topics`, else counted over `records` once)."""
         if self.topics is None:
             self.topics = count_topics(self.records)
         return self.topics
