@@ -68,14 +68,14 @@ class NearIndex(Generic[Handle]):
         """(distance, number) of the indexed addresses nearest to `query`, at most EDITS edits from it
         (`number`: its place in `aliases` and `handles`), among those `keep` keeps. Among short rests, those
         one edit away are sought first: where addresses are dense, two edits reach a good part of a site."""
+
+        def kept(matches: list[tuple[int, int]]) -> list[tuple[int, int]]:
+            return matches if keep is None else [(distance, number) for distance, number in matches if keep(number)]
+
         short = len(query) - len(self.prefix) - EDITS <= SHORT  # (short rests may be near)
-        matches = self._matches(query, self._candidates(query, EDITS, deletions=1 if short else EDITS), EDITS)
-        if keep is not None:
-            matches = [(distance, number) for distance, number in matches if keep(number)]
+        matches = kept(self._matches(query, self._candidates(query, EDITS, deletions=1 if short else EDITS), EDITS))
         if short and not any(distance <= 1 for distance, _ in matches):
-            matches = self.within(query)
-            if keep is not None:
-                matches = [(distance, number) for distance, number in matches if keep(number)]
+            matches = kept(self.within(query))
         best = min((distance for distance, _ in matches), default=None)
         return [(distance, number) for distance, number in matches if distance == best]
 
