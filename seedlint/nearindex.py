@@ -53,8 +53,9 @@ class NearIndex(Generic[Handle]):
             rest = alias[cut:]
             size = len(rest)
             if size <= SHORT:
-                deleted_once.extend(_posting(hash(text), number) for text in {rest, *_deletions(rest)})
-                deleted_twice.extend(_posting(hash(text), number) for text in _deletions_twice(rest))
+                once = _deletions(rest)
+                deleted_once.extend(_posting(hash(text), number) for text in {rest, *once})
+                deleted_twice.extend(_posting(hash(text), number) for text in _shorter(once))
             else:
                 pieces.extend(
                     _posting(hash((size, piece, rest[start : start + length])), number)
@@ -168,8 +169,9 @@ def _deletions(text: str) -> set[str]:
     return {text[:at] + text[at + 1 :] for at in range(len(text))}
 
 
-def _deletions_twice(text: str) -> set[str]:
-    return {shorter for once in _deletions(text) for shorter in _deletions(once)}
+def _shorter(texts: set[str]) -> set[str]:
+    """Every text left after deleting one character of one of `texts`."""
+    return {shorter for text in texts for shorter in _deletions(text)}
 
 
 def _variants(text: str, deletions: int) -> set[str]:
@@ -177,7 +179,7 @@ def _variants(text: str, deletions: int) -> set[str]:
     if deletions == 0:
         return {text}
     once = _deletions(text)
-    return {text, *once} if deletions == 1 else {text, *once, *(s for o in once for s in _deletions(o))}
+    return {text, *once} if deletions == 1 else {text, *once, *_shorter(once)}
 
 
 @functools.lru_cache(maxsize=4096)
