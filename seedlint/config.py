@@ -12,8 +12,10 @@ file holds. (`cache-dir` is checked by seedlint/cache.py: a refused cache is a w
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,11 +149,11 @@ def load_config(explicit: Path | None = None, *, isolated: bool = False, start: 
 
 def check_paths(config: Config) -> None:
     """Raise ConfigError for a path of the configuration that leads outside the project root."""
-    where = f"{config.source}: " if config.source is not None else ""
     named = [("paths", entry) for entry in config.paths]
     named += [(key, value) for key in ("schema", "topics", "baseline") if (value := getattr(config, key)) is not None]
     for key, value in named:
         if not is_within(config.resolve(value), config.root):
+            where = f"{located(config.source, key)}: " if config.source is not None else ""
             raise ConfigError(
                 f"{where}`{key}` names {value}, which leads outside the project root {config.root} "
                 f"(to {os.path.realpath(config.resolve(value))}): not read"
@@ -163,46 +165,78 @@ def config_from_table(table: dict, source: Path) -> Config:
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in _FIELDS:
-            known = ", ".join(sorted(k.replace("_", "-") for k in _FIELDS))
-            raise ConfigError(f"{source}: unknown key `{key}` in [tool.seedlint] (known keys: {known})")
+            known = sorted(k.replace("_", "-") for k in _FIELDS)
+            close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            table_name = " in [tool.seedlint]" if source.name == "pyproject.toml" else ""
+            raise ConfigError(
+                f"{located(source, key)}: unknown key `{key}`{table_name}{hint} (known keys: {', '.join(known)})"
+            )
         values[name] = _checked(source, key, name, value)
     return Config(**values, source=source, root=source.parent.resolve())
+
+
+def located(source: Path, key: str) -> str:
+    """`source:LINE` of the line that sets `key` (a table's, for `severity.SL104`), or `source` when no line
+    plainly does: an error about a key says where to look."""
+    try:
+        text = read_bounded(source, MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, FileTooLarge, UnicodeDecodeError):
+        return str(source)
+    line = _key_line(text, key.split(".", 1)[0], "tool.seedlint" if source.name == "pyproject.toml" else "")
+    return f"{source}:{line}" if line is not None else str(source)
+
+
+def _key_line(text: str, key: str, table: str) -> int | None:
+    """The number of the first line that sets `key` of `table` ("" for the top level): `key = ...`,
+    `key.sub = ...`, or the header `[table.key]`. A best effort: lines inside a multi-line value are read as
+    lines too."""
+    current = ""
+    name = re.escape(key)
+    sets_key = re.compile(rf"""(?:{name}|"{name}"|'{name}')\s*[=.]""")
+    own_table = f"{table}.{key}" if table else key
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[\[?([^\[\]]*)\]\]?\s*(?:#.*)?", stripped)
+        if header:
+            current = ".".join(part.strip().strip("\"'") for part in header.group(1).split("."))
+            if current == own_table or current.startswith(own_table + "."):
+                return number
+        elif current == table and sets_key.match(stripped):
+            return number
+    return None
 
 
 def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML value, checked here
     spec = _FIELDS[name]
     default = spec.default_factory() if spec.default_factory is not dataclasses.MISSING else spec.default
+    problem = None
     if isinstance(default, list):
         if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
-            raise ConfigError(f"{source}: `{key}` must be a list of strings")
+            problem = "must be a list of strings"
     elif isinstance(default, dict):
         if not isinstance(value, dict):
-            raise ConfigError(f"{source}: `{key}` must be a table")
-        for entry, setting in value.items():  # checked here, not when the first diagnostic meets them
+            problem = "must be a table"
+        for entry, setting in value.items() if problem is None else ():  # (here: not when a diagnostic meets them)
             if name == "severity" and setting not in ("error", "warning", "info"):
-                raise ConfigError(f"{source}: `{key}.{entry}` must be error, warning or info, not {setting!r}")
-            if name == "per_file_ignores" and not (
+                key, problem = f"{key}.{entry}", f"must be error, warning or info, not {setting!r}"
+            elif name == "per_file_ignores" and not (
                 isinstance(setting, list) and all(isinstance(code, str) for code in setting)
             ):
-                raise ConfigError(f"{source}: `{key}.{entry}` must be a list of rule codes")
+                key, problem = f"{key}.{entry}", "must be a list of rule codes"
+            if problem is not None:
+                break
     elif isinstance(default, int):  # (bool is an int)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ConfigError(f"{source}: `{key}` must be an integer")
+            problem = "must be an integer"
     elif not isinstance(value, str):
-        raise ConfigError(f"{source}: `{key}` must be a string")
-    if name in _BOUNDS and not _BOUNDS[name][0] <= value <= _BOUNDS[name][1]:
-        low, high = _BOUNDS[name]
-        raise ConfigError(f"{source}: `{key}` must be between {low} and {high}, not {value}")
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise ConfigError(f"{source}: `{key}` must be one of {', '.join(_CHOICES[name])}, not {value!r}")
-    if name == "per_file_ignores":
-        for pattern, codes in value.items():
-            if not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
-                raise ConfigError(f"{source}: `{key}.{pattern}` must be a list of rule codes")
-    elif name == "severity":
-        for code, level in value.items():
-            if level not in ("error", "warning", "info"):
-                raise ConfigError(f"{source}: `{key}.{code}` must be error, warning or info, not {level!r}")
+        problem = "must be a string"
+    if problem is None and name in _BOUNDS and not _BOUNDS[name][0] <= value <= _BOUNDS[name][1]:
+        problem = f"must be between {_BOUNDS[name][0]} and {_BOUNDS[name][1]}, not {value}"
+    if problem is None and name in _CHOICES and value not in _CHOICES[name]:
+        problem = f"must be one of {', '.join(_CHOICES[name])}, not {value!r}"
+    if problem is not None:
+        raise ConfigError(f"{located(source, key)}: `{key}` {problem}")
     return value
 
 
@@ -224,4 +258,9 @@ def _read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        # tomllib ends its message with "(at line L, column C)": the position goes in front, as for a document
+        position = re.search(r" \(at line (\d+), column (\d+)\)$", str(error))
+        if position is None:
+            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        line, column = position.groups()
+        raise ConfigError(f"{path}:{line}:{column}: invalid TOML: {str(error)[: position.start()]}") from None

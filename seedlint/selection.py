@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 
 from seedlint import suppressions
-from seedlint.config import Config, ConfigError
+from seedlint.config import Config, ConfigError, located
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
 from seedlint.registry import FAMILIES
@@ -37,12 +37,15 @@ def check_codes(codes: Iterable[str], where: str) -> None:
 def check_configured_codes(config: Config) -> None:
     """The rule codes a configuration file names (select, extend-select, ignore, per-file-ignores, severity,
     allow-suppressions)."""
-    where = f"{config.source}: " if config.source is not None else ""
+
+    def where(key: str) -> str:
+        return f"{located(config.source, key)}: `{key}`" if config.source is not None else f"`{key}`"
+
     for key in ("select", "extend-select", "ignore", "allow-suppressions"):
-        check_codes(getattr(config, key.replace("-", "_")), f"{where}`{key}`")
+        check_codes(getattr(config, key.replace("-", "_")), where(key))
     for pattern, codes in config.per_file_ignores.items():
-        check_codes(codes, f"{where}`per-file-ignores.{pattern}`")
-    check_codes(config.severity, f"{where}`severity`")
+        check_codes(codes, where(f"per-file-ignores.{pattern}"))
+    check_codes(config.severity, where("severity"))
 
 
 def _matches(code: str, selectors: list[str]) -> int:

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from conftest import run_cli, run_json, seed_text, write
 
 
@@ -70,6 +71,42 @@ def test_rules_and_rule_come_from_the_registry():
     for section in ("What it does", "Why is this bad?", "Example", "Fix safety"):
         assert section in output
     assert run_cli("rule", "SL999")[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "toml", "error"),
+    [
+        (
+            "seedlint.toml",
+            '# the corpus\npahts = ["docs"]\n',
+            ":2: unknown key `pahts`; did you mean `paths`? (known keys: allow-suppressions, ",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.black]\nselect = 1\n\n[tool.seedlint]\nextend_selec = ["SL1"]\n',
+            ":5: unknown key `extend_selec` in [tool.seedlint]; did you mean `extend-select`? (known keys: ",
+        ),
+        ("seedlint.toml", 'paths = ["docs"]\n\n[severity]\nSL104 = "fatal"\n', ":3: `severity.SL104` must be error, "),
+        ("seedlint.toml", 'paths = ["docs"]\nseverity.SL104 = "fatal"\n', ":2: `severity.SL104` must be error, "),
+        (
+            "pyproject.toml",
+            '[tool.black]\nselect = 1\n[tool.seedlint]\n"select" = ["SL9"]\n',
+            ":4: `select` names 'SL9'",
+        ),
+        ("seedlint.toml", '[per-file-ignores]\n"a/*.md" = ["XYZ"]\n', ":1: `per-file-ignores.a/*.md` names 'XYZ'"),
+        (
+            "seedlint.toml",
+            'paths = ["docs"]\nschema = "../x.json"\n',
+            ":2: `schema` names ../x.json, which leads outside",
+        ),
+        ("seedlint.toml", 'paths = ["docs"]\nselect = SL1\n', ":2:10: invalid TOML: Invalid value\n"),
+    ],
+)
+def test_a_configuration_error_says_on_which_line(tmp_path, isolated_cwd, name, toml, error):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / name).write_text(toml)
+    status, output = run_cli("check")
+    assert status == 2 and f"Error: {tmp_path.resolve() / name}{error}" in output
 
 
 def test_a_folder_outside_the_configured_corpus_is_a_corpus_of_its_own(tmp_path, isolated_cwd):

@@ -249,7 +249,7 @@ def test_a_fix_the_second_reader_refuses_is_reported_and_not_counted_as_fixed(fo
     status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
     assert path.read_bytes() == b"---\ntitle: Caf&#9;Bar\n---\nbody\n"
     assert stdout == (
-        "doc.md:2:11: SL402 title contains an HTML entity left in plain text: `&#9;` (U+0009 character); "
+        "doc.md:2:11: SL402 title contains an HTML entity left in plain text: `&#9;` (U+0009 CHARACTER TABULATION); "
         "write the characters themselves\n"
         "Found 1 problem (1 warning) in 1 file checked.\n"  # (no "1 fixable": its fix cannot be applied)
     )

@@ -46,6 +46,12 @@ def test_real_fixtures_report_only_their_real_defects():
     assert fixture_diagnostics(encoding.check) == [
         ("powerapps-news/2020-12-21-power-platform-stories.md", "SL402", 4, 37),
         (
+            "powerapps-news/2021-05-04-better-together-introducing-custom-pages-and-the-modern-app-designer.md",
+            "SL402",
+            4,
+            66,
+        ),
+        (
             "powerapps-news/2021-08-27-microsoft-makes-power-apps-changes-following-asensitive-dataa-exposure-upguard.md",
             "SL401",
             3,
@@ -184,6 +190,18 @@ def test_real_entity_in_an_excerpt_is_replaced_by_its_character():
     )
     fixed = apply_fix(text, diagnostic.fix)
     assert fixed == text.replace("&#8217;", "’", 1) and "&#8217;" not in fixed.splitlines()[3]
+
+
+def test_repeated_entities_are_counted_beside_the_ones_named():
+    text = fixture("powerapps-news/2021-05-04-better-together-introducing-custom-pages-and-the-modern-app-designer.md")
+    [diagnostic] = sl4(text)
+    assert (diagnostic.line, diagnostic.column) == (4, 66)
+    assert diagnostic.message == (
+        "excerpt contains 3 HTML entities left in plain text: `&#8217;` (’), `&#8211;` (–) twice; "
+        "write the characters themselves"
+    )
+    fixed = apply_fix(text, diagnostic.fix)
+    assert fixed == text.replace("&#8217;", "’").replace("&#8211;", "–")
 
 
 def test_injected_amp_entity_is_fixed_back_to_the_original():

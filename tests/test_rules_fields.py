@@ -140,7 +140,7 @@ def test_rare_topic_spelling_without_a_vocabulary(tmp_path, monkeypatch):
 def test_empty_and_whitespace_texts():
     assert found(
         SEED.replace('title: "Live facial recognition helps deliver justice in Croydon"', 'title: "  "', 1)
-    ) == [("SL605", 3, 8, "title is only whitespace")]
+    ) == [("SL605", 3, 8, "title is only whitespace: write the article's headline")]
     text = SEED.replace(
         'title: "Live facial recognition helps deliver justice in Croydon"',
         'title: " Live facial recognition helps deliver justice in Croydon\\t"',
@@ -148,7 +148,7 @@ def test_empty_and_whitespace_texts():
     )
     [diagnostic] = lint_text(text, lambda doc, config: fields.check(doc, Config(root=Path.cwd())))
     assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("SL606", 3, 8)
-    assert diagnostic.message == "title starts and ends with whitespace (' ', '\\t')"
+    assert diagnostic.message == "title starts and ends with whitespace (' ', '\\t'): remove it"
     assert apply_fix(text, diagnostic.fix) == SEED
 
 
@@ -165,13 +165,15 @@ def _blank_excerpt(text: str, prefix: str) -> str:
 
 
 def test_an_empty_excerpt_is_reported_on_the_document_not_on_its_copies():
-    assert found(_blank_excerpt(SEED, "\n")) == [("SL608", 4, 10, "excerpt is empty")]
+    assert found(_blank_excerpt(SEED, "\n")) == [("SL608", 4, 10, "excerpt is empty: write the article's summary")]
     assert found(_blank_excerpt(SEED, "\n    ")) == []  # a related entry copies what its target says
 
 
 def test_an_empty_related_title_is_an_error_but_related_whitespace_is_left_to_the_target():
     title = 'title: "Benton sheriff should impose strict oversight if county deploys facial recognition | Opinion"'
-    assert found(SEED.replace(title, 'title: ""', 1)) == [("SL605", 28, 12, "related[0].title is empty")]
+    assert found(SEED.replace(title, 'title: ""', 1)) == [
+        ("SL605", 28, 12, "related[0].title is empty: copy the title of the article the entry names")
+    ]
     assert found(SEED.replace(title, title[:-1] + ' "', 1)) == []
 
 

@@ -183,11 +183,11 @@ def test_a_large_cluster_of_duplicates_names_five_and_counts_the_others(seeds):
     assert [f[0] for f in found(result)] == ["000_c11209e5b5b8f7fd.txt"] + [f"copy{n}.txt" for n in range(7)]
     assert result.diagnostics[0].message == (
         f"webUrl {URL_000} is also the address of copy0.txt, copy1.txt, copy2.txt, copy3.txt, copy4.txt and 2 more: "
-        "two documents for one article"
+        "eight documents for one article"
     )
     assert result.diagnostics[-1].message == (
         f"webUrl {URL_000} is also the address of 000_c11209e5b5b8f7fd.txt, copy0.txt, copy1.txt, copy2.txt, "
-        "copy3.txt and 2 more: two documents for one article"
+        "copy3.txt and 2 more: eight documents for one article"
     )
 
 

@@ -275,7 +275,7 @@ async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_servin
         uri = open_document(client, workspace / JEDI)
         [problem] = await diagnostics_when(client, uri, lambda found: len(found) == 1)
         assert problem.message == (
-            f"seedlint cannot check this document: {workspace / 'seedlint.toml'}: "
+            f"seedlint cannot check this document: {workspace / 'seedlint.toml'}:2: "
             "`future-tolerance-days` must be between 0 and 3650, not -5"
         )
         assert problem.severity == types.DiagnosticSeverity.Error

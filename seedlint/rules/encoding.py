@@ -16,6 +16,7 @@ import html
 import html.entities
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -326,8 +327,9 @@ def _entities(doc: Document, path: FieldPath, where: str, text: str) -> Iterator
     if not found:
         return
     fixed = ENTITY.sub(lambda m: _entity_text(m.group()) or m.group(), text)
-    distinct = dict.fromkeys(f"`{m.group()}` ({_show(char)})" for m, char in found)
-    shown = ", ".join(list(distinct)[:4]) + (", ..." if len(distinct) > 4 else "")
+    distinct = Counter(f"`{m.group()}` ({_show(char)})" for m, char in found)  # (in the order first met)
+    shown = ", ".join(entity + _times(n) for entity, n in list(distinct.items())[:4])
+    shown += ", ..." if len(distinct) > 4 else ""
     count = f"{len(found)} HTML entities" if len(found) > 1 else "an HTML entity"
     first = found[0][0]
     yield HTML_ENTITY.at_span(
@@ -338,9 +340,19 @@ def _entities(doc: Document, path: FieldPath, where: str, text: str) -> Iterator
     )
 
 
+def _times(count: int) -> str:
+    """How often an entity occurs, after it (a count of 3 entities beside 2 named must add up)."""
+    return "" if count == 1 else " twice" if count == 2 else f" {count} times"
+
+
+# Unicode gives the C0 and C1 controls no name, only these aliases (NameAliases.txt) for the ones an entity names.
+_CONTROL_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}
+
+
 def _show(char: str) -> str:
     if len(char) == 1 and (char.isspace() or not char.isprintable()):
-        return f"U+{ord(char):04X} {unicodedata.name(char, 'character')}"
+        name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char, "control character")
+        return f"U+{ord(char):04X} {name}"
     return char
 
 

@@ -279,7 +279,8 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
         if not value.strip():
             rule = EMPTY_TITLE if path[-1] == "title" else EMPTY_EXCERPT if path == ("excerpt",) else None
             if rule is not None:
-                yield rule.at(doc, path, f"{name} is empty" if not value else f"{name} is only whitespace")
+                state = "is empty" if not value else "is only whitespace"
+                yield rule.at(doc, path, f"{name} {state}: {_what_to_write(path)}")
         elif value != value.strip() and path[0] != "related":
             fix = replace_value(doc, path, value.strip(), description="remove the surrounding whitespace")
             side = (
@@ -290,13 +291,20 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
                 else "ends"
             )
             yield SURROUNDING_WHITESPACE.at(
-                doc, path, f"{name} {side} with whitespace ({_describe_blank(value)})", fix=fix
+                doc, path, f"{name} {side} with whitespace ({_describe_blank(value)}): remove it", fix=fix
             )
     title, excerpt = data.get("title"), data.get("excerpt")
     if isinstance(title, str) and isinstance(excerpt, str) and title.strip() and title.strip() == excerpt.strip():
         yield TITLE_IS_EXCERPT.at(
             doc, ("excerpt",), "excerpt is the same text as the title: the article's summary is missing"
         )
+
+
+def _what_to_write(path: FieldPath) -> str:
+    """What an empty title or excerpt should hold instead (the message says what would be right)."""
+    if path[0] == "related":
+        return f"copy the {path[-1]} of the article the entry names"
+    return "write the article's headline" if path[-1] == "title" else "write the article's summary"
 
 
 def _describe_blank(value: str) -> str:

@@ -402,6 +402,14 @@ def _named(records: list[IndexRecord]) -> str:
     return shown + (f" and {len(records) - NAMES_SHOWN} more" if len(records) > NAMES_SHOWN else "")
 
 
+_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _how_many(count: int) -> str:
+    """2 → "two" ... 10 → "ten", then digits (a message counts the documents of one address in words)."""
+    return _NUMBER_WORDS[count - 2] if 2 <= count <= 10 else f"{count:,}"
+
+
 def _short(value: object) -> str:
     if isinstance(value, tuple) and all(isinstance(item, tuple) and len(item) == 2 for item in value):
         value = ", ".join(f"{k} {v}" for k, v in value)
@@ -426,7 +434,8 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
                 yield from _Lazy(corpus, record.path).report(
                     DUPLICATE_DOCUMENT,
                     (field_name,),
-                    f"{field_name} {record.url} is also the address of {names}: two documents for one article",
+                    f"{field_name} {record.url} is also the address of {names}: "
+                    f"{_how_many(len(others) + 1)} documents for one article",
                 )
         identity = identity_key(record)
         if identity is None:
