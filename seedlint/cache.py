@@ -59,8 +59,9 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 14  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
-# findings; 14: fixes and extras of diagnostics in columns, run reports in parts
+FORMAT = 15  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
+# findings; 14: fixes and extras of diagnostics in columns, run reports in parts; 15: anchors tell plain
+# values in flow collections
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")

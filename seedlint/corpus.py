@@ -26,7 +26,7 @@ from seedlint.locus import whole_value_key
 from seedlint.memo import digest
 from seedlint.nearindex import NearIndex
 from seedlint.weburl import amp_cache_url, canonical_url
-from seedlint.yamltree import FieldPath, key_text
+from seedlint.yamltree import FLOW_PLAIN, FieldPath, key_text
 
 if TYPE_CHECKING:
     from seedlint.registry import Rule
@@ -422,8 +422,9 @@ def anchors_for(
     top = _values_of(doc.root, (*ANCHORED_FIELDS, "related"))
     if top is None:  # (merge keys: as find walks them)
         top = {name: found[1] for name in (*ANCHORED_FIELDS, "related") if (found := doc.find((name,)))[2] == 1}
+    flow = bool(doc.root.flow_style)  # (the values of a flow mapping are in a flow collection)
     for name in ANCHORED_FIELDS:
-        values.extend(_anchor(doc, top.get(name), title if name == "title" else own.get(name), marks))
+        values.extend(_anchor(doc, top.get(name), title if name == "title" else own.get(name), marks, flow))
     listed = top.get("related")
     items = listed.value if isinstance(listed, yaml.SequenceNode) else []
     for ref in related:
@@ -431,7 +432,7 @@ def anchors_for(
         webs = _values_of(entry, ("webUrl",)) if entry is not None else {}
         if webs is None:  # (merge keys: as find walks them)
             webs = {"webUrl": found[1]} if (found := doc.find(("related", ref.index, "webUrl")))[2] == 3 else {}
-        values.extend(_anchor(doc, webs.get("webUrl"), ref.url, marks))
+        values.extend(_anchor(doc, webs.get("webUrl"), ref.url, marks, flow or bool(entry and entry.flow_style)))
     return values.tobytes() if any(values) else b""
 
 
@@ -451,10 +452,11 @@ def _values_of(mapping: yaml.Node, names: tuple[str, ...]) -> dict[str, yaml.Nod
     return found
 
 
-def _anchor(doc: Document, node: yaml.Node | None, value: object, marks: bool) -> tuple[int, ...]:
+def _anchor(doc: Document, node: yaml.Node | None, value: object, marks: bool, flow: bool) -> tuple[int, ...]:
+    """`flow`: the value sits in a flow collection (its style, when plain, is FLOW_PLAIN: see edits.plain)."""
     if not isinstance(value, str) or not isinstance(node, yaml.ScalarNode) or node.value != value:
         return _NO_ANCHOR
-    style = ord(node.style) if node.style else 0
+    style = ord(node.style) if node.style else ord(FLOW_PLAIN) if flow else 0
     if not marks:
         span = doc.node_span(node)
         return (span.line, span.column, span.end_line, span.end_column, span.start, span.end, style)

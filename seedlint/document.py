@@ -62,6 +62,7 @@ class Document:
     _entry_keys: list[bytes | None] | None = field(default=None, repr=False)
     _key_index: yamltree.KeyIndex = field(default_factory=dict, repr=False)
     _child_starts: dict[int, list[int]] = field(default_factory=dict, repr=False)  # see path_at
+    _flow_spans: list[tuple[int, int]] | None = field(default=None, repr=False)  # see in_flow
 
     @property
     def ok(self) -> bool:
@@ -202,6 +203,17 @@ class Document:
         """The quoting style of the scalar at `path`: None (plain), '"', "'", '|' or '>'."""
         node = self.locate(path)[1]
         return (node.style or None) if isinstance(node, yaml.ScalarNode) else None  # libyaml gives '' for plain
+
+    def in_flow(self, path: FieldPath) -> bool:
+        """Whether the value at `path` sits in a flow collection (`[...]`, `{...}`), where a plain scalar
+        ends at `,`, `[`, `]`, `{` or `}`. Told by where it is, not by its parent: a value merged in (`<<`)
+        sits in the mapping it was written in."""
+        if self.root is None:
+            return False
+        if self._flow_spans is None:
+            self._flow_spans = yamltree.flow_spans(self.root)
+        at = self.locate(path)[1].start_mark.index
+        return any(start < at < end for start, end in self._flow_spans)
 
     def value_offset(self, path: FieldPath, index: int) -> int:
         """Offset in the text of character `index` of the string value at `path` (`len(value)` gives the

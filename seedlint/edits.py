@@ -14,7 +14,7 @@ import yaml
 from seedlint import yamltree
 from seedlint.diagnostic import Edit, Fix, Span
 from seedlint.document import Document
-from seedlint.yamltree import FieldPath
+from seedlint.yamltree import FLOW_PLAIN, FieldPath
 
 # Characters YAML cannot hold literally inside a double-quoted scalar (or would turn into line breaks).
 _NEEDS_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
@@ -32,30 +32,46 @@ def single_quoted(value: str) -> str | None:
     return "'" + value.replace("'", "''") + "'"
 
 
-def plain(value: str) -> str | None:
-    """`value` as a plain scalar, when it reads back as exactly that string."""
-    if not value or value != value.strip() or "\n" in value or "\r" in value:
-        return None
+def plain(value: str, *, flow: bool = False) -> str | None:
+    """`value` as a plain scalar, when it reads back as exactly that string (`flow`: inside a flow
+    collection too, both as a list item and as a mapping's value)."""
+    if not value or value != value.strip() or any(char in value for char in "\n\r\t"):
+        return None  # (a tab inside a plain scalar: YAML 1.2 readers may take it as a separator, `1\t*` an alias)
+    contexts = [(f"k: {value}\n", 1)]
+    if flow:
+        contexts += [(f"[{value}]\n", 0), (f"{{k: {value}}}\n", 1)]
+    for text, index in contexts:
+        if _read_alone(text, index) != value:
+            return None
+    return value
+
+
+def _read_alone(text: str, index: int) -> str | None:
+    """The string of the one plain scalar of `text` (a one-key mapping, `index` 1, or a one-item list,
+    `index` 0), or None when `text` is not that or the scalar is not a string (`true`, `39`, `~`)."""
     try:
-        node = yamltree.compose(f"k: {value}\n")
+        node = yamltree.compose(text)
     except yaml.YAMLError:
         return None
-    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+    if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+        scalar = node.value[0][index]
+    elif isinstance(node, yaml.SequenceNode) and len(node.value) == 1:
+        scalar = node.value[0]
+    else:
         return None
-    scalar = node.value[0][1]
-    if not isinstance(scalar, yaml.ScalarNode) or scalar.style or scalar.value != value:
+    if not isinstance(scalar, yaml.ScalarNode) or scalar.style:
         return None
     if yamltree.tag(scalar) not in (yamltree.YAML_TAG + "str", yamltree.YAML_TAG + "timestamp"):
         return None  # `true`, `39`, `~` would change type
-    return value
+    return scalar.value
 
 
 def render_scalar(value: str, style: str | None) -> str:
     """`value` in `style` when that style can hold it, else double-quoted (which can hold anything)."""
     if style == "'":
         rendered = single_quoted(value)
-    elif style is None:
-        rendered = plain(value)
+    elif style is None or style == FLOW_PLAIN:
+        rendered = plain(value, flow=style == FLOW_PLAIN)
     else:
         rendered = None
     return rendered if rendered is not None else double_quoted(value)
@@ -63,7 +79,10 @@ def render_scalar(value: str, style: str | None) -> str:
 
 def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
     """A fix replacing the string value at `path` with `new_value`, in the value's quoting style."""
-    return replace_span(doc.value_span(path), doc.value_style(path), new_value, safe=safe, description=description)
+    style = doc.value_style(path)
+    if style is None and doc.in_flow(path):
+        style = FLOW_PLAIN
+    return replace_span(doc.value_span(path), style, new_value, safe=safe, description=description)
 
 
 def replace_span(span: Span, style: str | None, new_value: str, *, safe: bool = True, description: str = "") -> Fix:

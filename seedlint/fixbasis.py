@@ -30,7 +30,7 @@ import yaml
 
 from seedlint.diagnostic import Edit
 from seedlint.document import Document
-from seedlint.yamltree import FieldPath, is_merge_key, key_text
+from seedlint.yamltree import FLOW_PLAIN, FieldPath, is_merge_key, key_text
 
 # The values of a related entry that follow their target's fix (see related.followers), in slot order.
 COPY_SLOTS: tuple[tuple[str, ...], ...] = (
@@ -43,7 +43,8 @@ COPY_SLOTS: tuple[tuple[str, ...], ...] = (
     ("provider", "domain"),
 )
 _SLOT = {path: number for number, path in enumerate(COPY_SLOTS)}
-_STYLES = ("", '"', "'", "|", ">")  # a scalar's quoting style, by its code (+1); libyaml gives "" for plain
+# A scalar's quoting style, by its code (+1): libyaml gives "" for plain, FLOW_PLAIN is plain in a flow collection.
+_STYLES = ("", '"', "'", "|", ">", FLOW_PLAIN)
 NOT_SCALAR = 0  # the slot holds a list or a mapping: a copy there is not followed (as when parsed)
 UNKNOWN = -1  # missing, or behind a merge key: only the parse can say what is there
 
@@ -189,7 +190,10 @@ def _copies(doc: Document) -> bytes:
             if node is None:
                 slots.extend((0, 0, UNKNOWN))
             elif isinstance(node, yaml.ScalarNode):
-                code = _STYLE_CODES.get(node.style or "", UNKNOWN)
+                parent = entry if len(path) == 1 else provider  # (a flow collection holds only flow ones)
+                flow = isinstance(parent, yaml.CollectionNode) and parent.flow_style
+                style = node.style or (FLOW_PLAIN if flow else "")
+                code = _STYLE_CODES.get(style, UNKNOWN)
                 slots.extend((offset + node.start_mark.index, offset + node.end_mark.index, code))
             else:
                 slots.extend((0, 0, NOT_SCALAR))

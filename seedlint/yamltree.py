@@ -305,6 +305,31 @@ class _Builder:
                 merged.setdefault(key, value)
 
 
+# The style of a plain scalar inside a flow collection (`[a, b]`, `{k: v}`), where `,`, `[`, `]`, `{` and `}`
+# end it: not one of libyaml's styles, so that a value written there is never rendered as a block plain one.
+FLOW_PLAIN = "{"
+
+
+def flow_spans(root: yaml.Node) -> list[tuple[int, int]]:
+    """(start, end) offsets of every flow collection (`[...]`, `{...}`) in the graph under `root` (each
+    node once, however many aliases name it)."""
+    spans: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen or not isinstance(node, yaml.CollectionNode):
+            continue
+        seen.add(id(node))
+        if node.flow_style:
+            spans.append((node.start_mark.index, node.end_mark.index))
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(part for pair in node.value for part in pair)
+        else:
+            todo.extend(node.value)
+    return spans
+
+
 def key_text(node: yaml.Node) -> str:
     """A mapping key as text: JSON keys are strings, so `1:` is the key "1" (the schema then flags it), and
     a list or mapping used as a key reads as its flow form (`[a, b]`), so that two different ones differ."""

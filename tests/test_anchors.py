@@ -11,9 +11,11 @@ from conftest import FIXTURES
 
 from seedlint import locus, plain
 from seedlint.corpus import ANCHORED_FIELDS, Corpus, SetValue, anchored, record_for
-from seedlint.document import Document, load_content, load_document
+from seedlint.document import Document, load_content, load_document, parse_document
 from seedlint.edits import replace_value
+from seedlint.fixbasis import basis_for
 from seedlint.rules.related import DUPLICATE_DOCUMENT, NEAR_MISS
+from seedlint.yamltree import FLOW_PLAIN
 
 
 def _wheres(doc: Document) -> list[tuple]:
@@ -134,3 +136,23 @@ def test_lines_broken_where_libyaml_breaks_them_and_the_document_does_not(odd):
     for where, line in ((("title",), 3), (("webUrl",), 4)):
         place = anchored(record, where)
         assert place is not None and place.span == doc.value_span(where) and place.span.line == line
+
+
+FLOW_RELATED = (
+    b"---\ntitle: A\nwebUrl: https://example.com/a\n"
+    b"related:\n  - {title: B, webUrl: https://example.com/b}\n  - title: C\n    webUrl: https://example.com/c\n---\n"
+)
+
+
+def test_a_plain_value_in_a_flow_collection_is_anchored_as_such():
+    # (a fix there renders the value as it reads in a flow collection: edits.plain)
+    doc = parse_document(FLOW_RELATED, Path("a.md"), "a.md")
+    record = record_for(doc)
+    assert record is not None
+    flow, block = anchored(record, ("related", 0, "webUrl")), anchored(record, ("related", 1, "webUrl"))
+    assert flow is not None and block is not None
+    assert (flow.style, block.style, anchored(record, ("webUrl",)).style) == (FLOW_PLAIN, None, None)
+    basis = basis_for(doc, [])
+    assert basis.copy_at(("related", 0, "title"))[2] == FLOW_PLAIN
+    assert basis.copy_at(("related", 1, "title"))[2] is None
+    assert (doc.in_flow(("related", 0, "title")), doc.in_flow(("related", 1, "title"))) == (True, False)

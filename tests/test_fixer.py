@@ -243,20 +243,30 @@ def test_the_second_reader_reads_each_fixed_value_alone():
     assert _second_reader(block, block, {("related", 0, "excerpt")}) is None
 
 
-def test_a_fix_the_second_reader_refuses_is_reported_and_not_counted_as_fixed(folder):
+def test_a_decoded_tab_in_a_plain_value_is_written_quoted(folder):
+    # (plain, a YAML 1.2 reader may take the tab for a separator: the second reader refused this fix before)
     path = folder / "doc.md"
     path.write_bytes(b"---\ntitle: Caf&#9;Bar\n---\nbody\n")
     status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
-    assert path.read_bytes() == b"---\ntitle: Caf&#9;Bar\n---\nbody\n"
+    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 1 problem in 1 file.\n")
+    assert path.read_bytes() == b'---\ntitle: "Caf\\tBar"\n---\nbody\n'
+
+
+def test_a_fix_the_second_reader_refuses_is_reported_and_not_counted_as_fixed(folder, monkeypatch):
+    from seedlint import fixer
+
+    path = folder / "doc.md"
+    path.write_bytes(b"---\ntitle: Caf&#233; Bar\n---\nbody\n")
+    monkeypatch.setattr(fixer, "_second_reader", lambda old, new, changed: "reads `title` otherwise")
+    monkeypatch.setattr(fixer, "_apply_on_basis", lambda task, config: None)  # (the parse path says why)
+    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
+    assert path.read_bytes() == b"---\ntitle: Caf&#233; Bar\n---\nbody\n"
     assert stdout == (
-        "doc.md:2:11: SL402 title contains an HTML entity left in plain text: `&#9;` (U+0009 CHARACTER TABULATION); "
+        "doc.md:2:11: SL402 title contains an HTML entity left in plain text: `&#233;` (é); "
         "write the characters themselves\n"
         "Found 1 problem (1 warning) in 1 file checked.\n"  # (no "1 fixable": its fix cannot be applied)
     )
-    assert stderr == (
-        "seedlint: doc.md: a YAML 1.2 reader (ruamel.yaml) cannot read the fixed value of title; "
-        "the file is left unchanged\n"
-    )
+    assert stderr == "seedlint: doc.md: reads `title` otherwise; the file is left unchanged\n"
     assert status == 0
 
 
@@ -350,4 +360,43 @@ def test_a_run_that_exits_2_never_says_all_checks_passed(folder, monkeypatch):
     assert status == 2
     assert (
         stdout == "No problems reported (1 file checked), but the run did not finish (see the `seedlint:` messages).\n"
+    )
+
+
+FLOW_DOCUMENT = (
+    b'---\ntitle: "A"\nprovider: {name: A&#44; B, domain: example.com}\ntopics: [Azure&#44; AI, Cloud]\n---\nbody\n'
+)
+
+
+def test_a_fixed_value_in_a_flow_collection_is_quoted_when_plain_would_split_it(folder):
+    # (plain, `A, B` inside {...} or [...] is two items: the verification refused the fix, once counted fixable)
+    path = folder / "doc.md"
+    path.write_bytes(FLOW_DOCUMENT)
+    status, output = run_cli("check", "--select", "SL402", "doc.md")
+    assert (status, output.splitlines()[-1]) == (
+        0,
+        "Found 2 problems (2 warnings) in 1 file checked. 2 fixable with `seedlint fix`.",
+    )
+    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
+    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 2 problems in 1 file.\n")
+    assert path.read_bytes() == (
+        b'---\ntitle: "A"\nprovider: {name: "A, B", domain: example.com}\ntopics: ["Azure, AI", Cloud]\n---\nbody\n'
+    )
+
+
+def test_a_copy_in_a_flow_entry_follows_its_target_quoted(folder):
+    target = folder / "2024-01-01-target.md"
+    target.write_bytes(
+        b"---\ntitle: Foo&#44; Bar\nwebUrl: https://example.com/target\npublishedDateTime: 2024-01-01T00:00:00Z\n---\n"
+    )
+    referrer = folder / "2024-01-02-referrer.md"
+    referrer.write_bytes(
+        b"---\ntitle: Referrer\nwebUrl: https://example.com/referrer\npublishedDateTime: 2024-01-02T00:00:00Z\n"
+        b"related: [{title: Foo&#44; Bar, webUrl: https://example.com/target}]\n---\n"
+    )
+    status, stdout, stderr = run_split("fix", "--select", "SL402,SL5", ".")
+    assert (status, stdout, stderr) == (0, "All checks passed (2 files checked).\n", "Fixed 2 problems in 2 files.\n")
+    assert target.read_bytes().splitlines()[1] == b"title: Foo, Bar"  # (a block value: plain as it was)
+    assert (
+        referrer.read_bytes().splitlines()[4] == b'related: [{title: "Foo, Bar", webUrl: https://example.com/target}]'
     )

@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from seedlint import scalars
 from seedlint.document import parse_document
-from seedlint.edits import double_quoted
+from seedlint.edits import double_quoted, render_scalar
+from seedlint.yamltree import FLOW_PLAIN
 
 TEXT = """---
 plain: Sheriffâ€™s Office
@@ -131,3 +133,33 @@ def test_verbatim_shortcut_gives_the_replayed_offsets(source):
     replayed = scalars._replayed_offsets(text, node.style or None, node.value)
     if replayed is not None:
         assert scalars._flow_offsets(text, node.style or None, node.value) == replayed
+
+
+FLOW_TEXT = st.text(alphabet=st.sampled_from("ab ,:#[]{}&*!|>'\"%@`?-\t~1.é"), min_size=1, max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(FLOW_TEXT, st.sampled_from([None, FLOW_PLAIN, "'", '"']))
+def test_a_value_rendered_in_a_flow_collection_reads_back_there(value, style):
+    """What a fix writes for a value inside `[...]` or `{...}` (FLOW_PLAIN: it was plain there) reads back as
+    that value beside the collection's other items, to seedlint and to a YAML 1.2 reader: a plain `A, B`
+    there would be two items. (And a block value, plain or quoted, on its line.)"""
+    block = render_scalar(value, "'" if style == "'" else '"' if style == '"' else None)
+    rendered = render_scalar(value, FLOW_PLAIN if style is None else style)
+    for text, expected in (
+        (f"k: {block}\n", {"k": value}),
+        (f"k:\n  - a: {block}\n    b: 1\n", {"k": [{"a": value, "b": 1}]}),
+        (f"k: [{rendered}, 1]\n", {"k": [value, 1]}),
+        (f"k: {{a: {rendered}, b: 1}}\n", {"k": {"a": value, "b": 1}}),
+        (f"k: [{{a: {rendered}}}]\n", {"k": [{"a": value}]}),
+    ):
+        document = parse_document(f"---\n{text}---\n".encode(), Path("x.md"), "x.md")
+        assert document.data == expected, text
+        assert YAML(typ="safe", pure=True).load(text) == expected, text
+
+
+def test_plain_stays_plain_where_it_can():
+    assert render_scalar("A, B", None) == "A, B"  # (a block value: the comma is text)
+    assert render_scalar("A, B", FLOW_PLAIN) == '"A, B"'
+    assert render_scalar("A B", FLOW_PLAIN) == "A B"
+    assert render_scalar("a]b", FLOW_PLAIN) == '"a]b"'
