@@ -442,7 +442,19 @@ def _parse_yaml(doc: Document) -> None:
             fix = None
             if blanks is not None:  # a line of nothing but blanks: removing them is the whole repair
                 message = "tab character on a line of only blanks: YAML reads it as indentation"
-                fix = Fix.replace(*blanks, "", description="remove the blanks of the empty line")
+                # ... unless the line is a block scalar's (YAML 1.2 reads its tab as text: `>` then ` <tab>`)
+                in_block = _maybe_in_block_scalar(source, tab)
+                fix = Fix.replace(
+                    *blanks,
+                    "",
+                    safe=not in_block,
+                    description="remove the blanks of the empty line"
+                    + (
+                        " (it may be a line of the `|` or `>` value above, whose text it then changes)"
+                        if in_block
+                        else ""
+                    ),
+                )
             doc.problems.append(Problem("tab-indentation", doc.span(start), message, fix))
         else:
             doc.problems.append(Problem("yaml-syntax-error", _mark_span(doc, mark), _yaml_error_message(doc, error)))
@@ -507,6 +519,27 @@ def _blank_line_at(text: str, offset: int) -> tuple[int, int] | None:
     if text[end - 1 : end] == "\r":
         end -= 1
     return (start, end) if text[start:end].strip(" \t") == "" else None
+
+
+_BLOCK_HEADER = re.compile(r"(?:^|[ \t:-])[|>][0-9+-]*[ \t]*(?:#.*)?$")  # `key: |`, `- >-`, `key: |2 # note`
+
+
+def _maybe_in_block_scalar(source: str, offset: int) -> bool:
+    """Whether the blank line at `offset` may be a line of a block scalar begun above it: a line above ends in
+    a block scalar header, and every line in between with text is indented deeper than that line (any such
+    line would have ended the scalar). Conservative: a plain value ending in ` |` counts as a header."""
+    deepest_between = None  # the least indentation of the lines with text between the header and `offset`
+    for line in reversed(source[: source.rfind("\n", 0, offset) + 1].split("\n")):
+        text = line.rstrip("\r")
+        if not text.strip(" \t"):
+            continue
+        indentation = len(text) - len(text.lstrip(" "))
+        if _BLOCK_HEADER.search(text) and (deepest_between is None or indentation < deepest_between):
+            return True
+        deepest_between = indentation if deepest_between is None else min(deepest_between, indentation)
+        if deepest_between == 0:
+            return False
+    return False
 
 
 def _indentation_tab(source: str, mark: yaml.Mark | None) -> int | None:

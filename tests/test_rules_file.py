@@ -93,6 +93,39 @@ def test_a_line_of_only_a_tab_is_one_finding_not_two_with_a_safe_fix(tmp_path):
     assert apply_fix(text, finding.fix) == SEED.replace("quality: 39\n", "quality: 39\n\n", 1)
 
 
+def test_a_tab_line_that_may_belong_to_a_block_value_has_an_unsafe_fix(tmp_path):
+    # (YAML 1.2 reads ` <tab>` after `excerpt: >` as a line of the value, "\t\n...": libyaml refuses it; removing
+    # the blanks would change the text: the YAML test suite's case R4YG)
+    text = SEED.replace("quality: 39\n", "quality: 39\nnote: >\n \t\n detected\n", 1)
+    result = check_paths(write(tmp_path, text))
+    assert [(d.code, d.line, d.column) for d in result.diagnostics if d.code < "SL1"] == [("SL009", 11, 2)]
+    [finding] = [d for d in result.diagnostics if d.code == "SL009"]
+    assert finding.fix is not None and finding.fix.applicability.value == "unsafe"
+    ended = SEED.replace("quality: 39\n", "note: >\n  text\nquality: 39\n\t\n", 1)  # (a key ends the value)
+    [finding] = [d for d in check_paths(write(tmp_path, ended)).diagnostics if d.code == "SL009"]
+    assert finding.fix is not None and finding.fix.applicability.value == "safe"
+
+
+def test_an_escaped_blank_at_the_end_of_a_quoted_line_is_the_value_s_not_trailing_whitespace(tmp_path):
+    # `\<tab>` is a tab of the value: removing the tab left `\` + line break, which joins the lines ("a" "b": "ab")
+    text = SEED.replace("quality: 39\n", 'quality: 39\nnote: "a\\\t\n  b"\nother: "c  \n  d"\n', 1)
+    path = write(tmp_path, text)
+    result = check_paths(path)
+    assert [(d.code, d.line, d.column) for d in result.diagnostics if d.code < "SL1"] == [("SL016", 12, 10)]
+    [finding] = [d for d in result.diagnostics if d.code == "SL016"]
+    assert finding.fix is not None and finding.fix.applicability.value == "safe"  # (folded away: no value's)
+
+
+def test_trailing_whitespace_of_a_front_matter_that_is_no_mapping_has_an_unsafe_fix(tmp_path):
+    result = check_paths(write(tmp_path, "---\n- |\n  a  \n- b  \n---\n"))
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [
+        ("SL013", 2, 1),
+        ("SL016", 3, 4),
+        ("SL016", 4, 4),
+    ]
+    assert {d.fix.applicability.value for d in result.diagnostics if d.fix is not None} == {"unsafe"}
+
+
 def test_two_different_complex_keys_are_not_duplicates_and_equal_ones_are(tmp_path):
     different = check_paths(write(tmp_path, SEED.replace("quality: 39\n", "[a, b]: 1\n[c, d]: 2\n", 1)))
     assert _messages(different) == []

@@ -227,3 +227,31 @@ def test_every_case_that_can_be_a_front_matter_is_checked_as_a_document(tmp_path
             assert all(2 <= d["line"] <= lines for d in found if d["path"] == name and d["code"] == "SL008"), case
         else:  # empty, a list or a scalar: not a mapping of fields
             assert "SL013" in by_file[name], case
+
+
+def _data(framed: str) -> tuple[str, object]:
+    return _read(framed[framed.index("\n") + 1 : framed.rindex("---\n")])
+
+
+def test_safe_fixes_keep_what_every_case_says(tmp_path, monkeypatch):
+    """`seedlint fix` (safe fixes of the file-level rules: blanks, line endings, tabs) on every case that can be a
+    front matter: a case that reads keeps its data, and one that did not read now reads as the suite says, when
+    the suite says anything (a blank line with a tab after `>` is the value's text in YAML 1.2: case R4YG)."""
+    for number, framed in enumerate(FRAMED.values()):
+        (tmp_path / f"case-{number:03d}.md").write_text(framed, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["fix", "--isolated", "--no-cache", "--select", "SL0", "."])
+    assert result.exit_code == 1 and "internal error" not in result.stderr, result.stderr
+    changed = []
+    for number, (case, framed) in enumerate(FRAMED.items()):
+        fixed = (tmp_path / f"case-{number:03d}.md").read_text(encoding="utf-8")
+        if fixed == framed:
+            continue
+        changed.append(case)
+        before, after = _data(framed), _data(fixed)
+        if before[0] == "data":
+            assert after[0] == "data" and _same(after[1], before[1]), case
+        elif (SUITE / case / "in.json").exists():
+            assert after[0] == "data" and _same(after[1], _json_values((SUITE / case / "in.json").read_text())[0]), case
+    # (blanks at the ends of lines, read or folded away, and lines of blanks with a tab that broke the YAML)
+    assert changed == ["26DV", "5GBF", "6HB6", "DC7X", "DK95/03", "DK95/04", "DK95/05", "H2RW", "NB6Z"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from seedlint.diagnostic import Edit, Fix
+from seedlint.edits import value_after
 from seedlint.registry import define
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ TAB_INDENTATION = define(
     why="Tabs make the YAML invalid, and editors display them at different widths.",
     example="provider:\n\tname: BBC",
     fix="sometimes: a tab on a line of nothing but blanks is removed with those blanks (safe: the line holds no "
-    "value); a tab that indents a value is left to the author, who knows which level it meant.",
+    "value; unsafe when the line may be one of a `|` or `>` value begun above it, whose text YAML 1.2 says the tab "
+    "is); a tab that indents a value is left to the author, who knows which level it meant.",
 )
 DUPLICATE_KEY = define(
     "SL010",
@@ -174,7 +176,9 @@ TRAILING_WHITESPACE = define(
     what="Spaces or tabs before the end of a front-matter line (outside block scalars, where they are content).",
     why="Invisible trailing blanks produce noisy diffs and review churn.",
     example='title: "Hello"   ',
-    fix="safe: the trailing blanks are removed (never inside a `|` or `>` block scalar).",
+    fix="safe: the trailing blanks are removed (never inside a `|` or `>` block scalar, nor an escaped blank of a "
+    'quoted value: `"a\\<tab>`). Unsafe when the front matter is not read as a mapping (a syntax error, a list): '
+    "which blanks are a value's is then unknown.",
 )
 
 UNUSED_SUPPRESSION = define(
@@ -278,15 +282,34 @@ def _check_trailing_whitespace(doc: Document, text: str) -> Iterator[Diagnostic]
             continue
         if block_scalars is None:
             block_scalars = [doc.node_span(node) for node in _block_scalars(doc.root)] if doc.root is not None else []
-        if any(span.start <= start < span.end for span in block_scalars):
+        if any(span.start <= start < span.end for span in block_scalars) or _in_value(doc, start, end):
             continue
-        fix = Fix.replace(start, end, "", description="remove trailing whitespace")
+        if doc.root is None:  # (blanks of a front matter that is not a mapping may be a value's: none is known)
+            fix = Fix.replace(start, end, "", safe=False, description=UNKNOWN_VALUES)
+        else:
+            fix = Fix.replace(start, end, "", description="remove trailing whitespace")
         yield TRAILING_WHITESPACE.at_span(
             doc,
             doc.span(start, end),
             f"trailing whitespace ({end - start} character{'s' if end - start != 1 else ''})",
             fix,
         )
+
+
+UNKNOWN_VALUES = "remove trailing whitespace (the YAML is not read as a mapping: whether a value holds it is unknown)"
+
+
+def _in_value(doc: Document, start: int, end: int) -> bool:
+    """Whether the blanks [start, end) belong to the value of the quoted or plain scalar they are in: an
+    escaped blank before a line break (`"a\\<tab>` + break) is a tab of the value, where other blanks at the
+    end of a line of a scalar are folded away."""
+    node = doc.path_at(start)[1] if doc.root is not None else None
+    if not isinstance(node, yaml.ScalarNode):
+        return False
+    span = doc.node_span(node)
+    if not span.start <= start < span.end or doc.text is None:
+        return False
+    return value_after(span.start, doc.text[span.start : span.end], [Edit(start, end, "")]) != node.value
 
 
 # Only from the start of a run of blanks, and never giving back: otherwise every blank of a long run that
