@@ -21,7 +21,7 @@ import yaml
 from seedlint.datetimes import instant
 from seedlint.diagnostic import Diagnostic, FastPickle, Fix, Span
 from seedlint.document import Document
-from seedlint.edits import replace_span, replace_value
+from seedlint.edits import BLOCK_STYLES, replace_span, replace_value
 from seedlint.locus import whole_value_key
 from seedlint.memo import digest
 from seedlint.nearindex import NearIndex
@@ -456,6 +456,9 @@ def _anchor(doc: Document, node: yaml.Node | None, value: object, marks: bool, f
     """`flow`: the value sits in a flow collection (its style, when plain, is FLOW_PLAIN: see edits.plain)."""
     if not isinstance(value, str) or not isinstance(node, yaml.ScalarNode) or node.value != value:
         return _NO_ANCHOR
+    at = doc.yaml_start + node.start_mark.index
+    if doc.text is not None and doc.text[at : at + 1] in ("&", "!"):
+        return _NO_ANCHOR  # (an anchor or a tag before the value: positioned with the document, which skips them)
     style = ord(node.style) if node.style else ord(FLOW_PLAIN) if flow else 0
     if not marks:
         span = doc.node_span(node)
@@ -504,6 +507,8 @@ def anchored(record: IndexRecord, where: FieldPath) -> Anchored | None:
     if len(numbers) != ANCHOR or not numbers[0] or not isinstance(value, str):
         return None
     line, column, end_line, end_column, start, end, style = numbers
+    if chr(style) in BLOCK_STYLES:
+        return None  # (its fix keeps the value's lines: edits.replace_value, with the document)
     return Anchored(
         Span(line, column, end_line, end_column, start, end),
         chr(style) if style else None,

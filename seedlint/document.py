@@ -138,6 +138,14 @@ class Document:
         # \r, U+0085, U+2028 and U+2029, which would shift every later line against the file's lines.
         return self.span(self.yaml_start + node.start_mark.index, self.yaml_start + node.end_mark.index)
 
+    def scalar_span(self, node: yaml.Node) -> Span:
+        """`node_span`, after the anchor and tag of a scalar (`&a !!str "x"`: the `"x"`): a fix rewrites the
+        value, never its properties, and a finding about the value points at it."""
+        start, end = self.yaml_start + node.start_mark.index, self.yaml_start + node.end_mark.index
+        if isinstance(node, yaml.ScalarNode) and self.text is not None and self.text[start : start + 1] in ("&", "!"):
+            start = after_properties(self.text, start, end)
+        return self.span(start, end)
+
     def locate(self, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node]:
         """(key node, value node) at `path`; for a missing path, the deepest node that exists."""
         if self.root is None:
@@ -193,7 +201,7 @@ class Document:
         return starts
 
     def value_span(self, path: FieldPath) -> Span:
-        return self.node_span(self.locate(path)[1])
+        return self.scalar_span(self.locate(path)[1])
 
     def key_span(self, path: FieldPath) -> Span:
         key, value = self.locate(path)
@@ -509,6 +517,23 @@ def _mark_span(doc: Document, mark: yaml.Mark | None) -> Span:
     if mark is None:
         return doc.span(doc.yaml_start)
     return doc.span(doc.yaml_start + mark.index)
+
+
+def after_properties(text: str, start: int, end: int) -> int:
+    """Where the scalar written at `start` begins after its anchor and tag (`&a !!str "x"`), the blanks, line
+    breaks and comments after them: libyaml's marks start a node at its properties. (A scalar itself never
+    starts with `&` or `!`: quoted, it starts with its quote; plain, those are indicators.)"""
+    at = start
+    while at < end and text[at] in "&!":
+        while at < end and text[at] not in " \t\r\n":
+            at += 1
+        while at < end and text[at] in " \t\r\n#":
+            if text[at] == "#":
+                while at < end and text[at] not in "\r\n":
+                    at += 1
+            else:
+                at += 1
+    return at
 
 
 def _blank_line_at(text: str, offset: int) -> tuple[int, int] | None:

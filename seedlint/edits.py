@@ -6,6 +6,7 @@ value: the key, the quoting style, the rest of the line and the rest of the file
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 
@@ -18,6 +19,9 @@ from seedlint.yamltree import FLOW_PLAIN, FieldPath
 
 # Characters YAML cannot hold literally inside a double-quoted scalar (or would turn into line breaks).
 _NEEDS_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+BLOCK_STYLES = ("|", ">")  # a literal or folded block scalar's
 
 
 def double_quoted(value: str) -> str:
@@ -80,15 +84,65 @@ def render_scalar(value: str, style: str | None) -> str:
 def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
     """A fix replacing the string value at `path` with `new_value`, in the value's quoting style."""
     style = doc.value_style(path)
+    if style in BLOCK_STYLES:
+        applicability = Fix.replace(0, 0, "", safe=safe).applicability
+        return Fix(
+            _block_edits(doc, path, new_value), applicability, description or f"set to {double_quoted(new_value)}"
+        )
     if style is None and doc.in_flow(path):
         style = FLOW_PLAIN
     return replace_span(doc.value_span(path), style, new_value, safe=safe, description=description)
 
 
 def replace_span(span: Span, style: str | None, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
-    """`replace_value` for a scalar whose span and quoting style are known without its document."""
+    """`replace_value` for a scalar whose span and quoting style are known without its document (not a block
+    scalar, `|` or `>`: its span ends with the line break after it, which only `replace_value` keeps)."""
+    assert style not in BLOCK_STYLES
     content = render_scalar(new_value, style)
     return Fix.replace(span.start, span.end, content, safe=safe, description=description or f"set to {content}")
+
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def _block_edits(doc: Document, path: FieldPath, new_value: str) -> tuple[Edit, ...]:
+    """The edits that make the `|` or `>` value at `path` read `new_value`: only the characters that change,
+    when each run of them lies on one line of it and can stand there as written (the value stays a block);
+    else the whole value written double-quoted, up to the end of its last line of text (its line break, and
+    any blank lines after it, are kept: without them the next key would follow on the same line)."""
+    node = doc.locate(path)[1]
+    span = doc.value_span(path)
+    assert doc.text is not None and isinstance(node, yaml.ScalarNode)
+    old, text = node.value, doc.text
+    edits = []
+    for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new_value, autojunk=False).get_opcodes():
+        if kind == "equal":
+            continue
+        before, after = old[i1:i2], new_value[j1:j2]
+        start, end = doc.value_offset(path, i1), doc.value_offset(path, i2)
+        if not (_fits_a_block_line(before) and _fits_a_block_line(after) and text[start:end] == before):
+            break
+        if not span.start < start <= end < span.end:
+            break
+        edits.append(Edit(start, end, after))
+    else:
+        return tuple(edits)
+    source = text[span.start : span.end]
+    line_break = _LINE_BREAK.search(source, len(source.rstrip()))  # (the one ending the last line with text)
+    return (
+        Edit(span.start, span.start + (line_break.start() if line_break else len(source)), double_quoted(new_value)),
+    )
+
+
+def _fits_a_block_line(text: str) -> bool:
+    """Whether `text` can replace characters inside one line of a block scalar as written: no line break, no
+    character YAML needs escaped, no blank at its ends (which could change the line's indentation or folding)."""
+    return (
+        text == text.strip()
+        and not _LINE_BREAK.search(text)
+        and not _NEEDS_ESCAPE.search(text)
+        and not any(ord(char) < 0x20 and char != "\t" for char in text)
+    )
 
 
 def value_after(start: int, source: str, edits: list[Edit]) -> str | None:

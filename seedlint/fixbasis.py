@@ -44,7 +44,8 @@ COPY_SLOTS: tuple[tuple[str, ...], ...] = (
 )
 _SLOT = {path: number for number, path in enumerate(COPY_SLOTS)}
 # A scalar's quoting style, by its code (+1): libyaml gives "" for plain, FLOW_PLAIN is plain in a flow collection.
-_STYLES = ("", '"', "'", "|", ">", FLOW_PLAIN)
+# Not `|` nor `>`: a block value is rewritten with its document at hand (edits.replace_value keeps its lines).
+_STYLES = ("", '"', "'", FLOW_PLAIN)
 NOT_SCALAR = 0  # the slot holds a list or a mapping: a copy there is not followed (as when parsed)
 UNKNOWN = -1  # missing, or behind a merge key: only the parse can say what is there
 
@@ -126,8 +127,8 @@ def _edited(doc: Document, edits: list[Edit]) -> tuple[EditedValue, ...]:
 
 def edited_scalars(doc: Document, edits: list[Edit]) -> list[tuple[int, int, FieldPath]]:
     """(start offset, end offset, path) of each scalar whose source text contains one of the edits, in text
-    order, each once (scalars never overlap: the last one starting at or before an edit is the only one that
-    can contain it)."""
+    order, each once, and once more at each path an alias gives it (scalars never overlap: the last one
+    starting at or before an edit, with its aliases, is the only one that can contain it)."""
     if not edits or doc.root is None:
         return []
     scalars: list[tuple[int, int, FieldPath]] = []
@@ -147,6 +148,10 @@ def edited_scalars(doc: Document, edits: list[Edit]) -> list[tuple[int, int, Fie
         at = bisect.bisect_right(starts, edit.start) - 1
         if at >= 0 and scalars[at][0] <= edit.start and edit.end <= scalars[at][1]:
             found.add(at)
+            # (an alias is the same node at another path: the value changes there too, as the edit means it to)
+            while at > 0 and scalars[at - 1][:2] == scalars[at][:2]:
+                at -= 1
+                found.add(at)
     return [scalars[at] for at in sorted(found)]
 
 
@@ -189,6 +194,8 @@ def _copies(doc: Document) -> bytes:
             node = members.get(path[0]) if len(path) == 1 else (parts.get(path[1]) if parts is not None else None)
             if node is None:
                 slots.extend((0, 0, UNKNOWN))
+            elif isinstance(node, yaml.ScalarNode) and _has_properties(doc, offset + node.start_mark.index):
+                slots.extend((0, 0, UNKNOWN))  # (an anchor or a tag before the value: only the parse path keeps it)
             elif isinstance(node, yaml.ScalarNode):
                 parent = entry if len(path) == 1 else provider  # (a flow collection holds only flow ones)
                 flow = isinstance(parent, yaml.CollectionNode) and parent.flow_style
@@ -201,6 +208,11 @@ def _copies(doc: Document) -> bytes:
 
 
 _STYLE_CODES = {style: code + 1 for code, style in enumerate(_STYLES)}
+
+
+def _has_properties(doc: Document, at: int) -> bool:
+    assert doc.text is not None  # (a parsed document has its text)
+    return doc.text[at : at + 1] in ("&", "!")
 
 
 def _members(mapping: yaml.MappingNode) -> dict[str, yaml.Node]:

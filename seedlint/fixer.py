@@ -398,7 +398,7 @@ def _apply_parsed(task: _Task, config: Config) -> _Outcome:
         node = doc.locate(where)[1] if doc.root is not None else None
         if not isinstance(node, yaml.ScalarNode) or node.value == value:
             continue
-        span = doc.node_span(node)
+        span = doc.scalar_span(node)
         if any(_overlap(edit, Edit(span.start, span.end, "")) for edit in edits):
             continue
         edits.extend(replace_value(doc, where, value).edits)
@@ -621,7 +621,7 @@ def _ruamel_scalar(source: str) -> object:
 
 def _has_indentation_indicator(doc: Document, node: yaml.ScalarNode) -> bool:
     assert doc.text is not None  # (a document with a parsed front matter has its text)
-    span = doc.node_span(node)
+    span = doc.scalar_span(node)
     header = doc.text[span.start : doc.text.find("\n", span.start)]
     return any(char.isdigit() for char in header.split("#", 1)[0])
 

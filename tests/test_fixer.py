@@ -400,3 +400,42 @@ def test_a_copy_in_a_flow_entry_follows_its_target_quoted(folder):
     assert (
         referrer.read_bytes().splitlines()[4] == b'related: [{title: "Foo, Bar", webUrl: https://example.com/target}]'
     )
+
+
+BLOCK_VALUES = (
+    b'---\ntitle: "T"\nexcerpt: >\n  Microsoft&#8217;s new\n  feature&amp;\n\ntopics:\n  - AI\n'
+    b"note: |\n  a&amp;b\n  c\nlast: x\n---\nbody\n"
+)
+
+
+def test_a_fix_inside_a_block_value_edits_its_characters_and_keeps_the_block(folder):
+    # (the whole value was replaced, line break after it included: the next key followed on the same line, and
+    # the fix was refused after `seedlint check` counted it fixable)
+    path = folder / "doc.md"
+    path.write_bytes(BLOCK_VALUES)
+    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
+    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 2 problems in 1 file.\n")
+    assert path.read_bytes() == BLOCK_VALUES.replace(b"&#8217;", "’".encode()).replace(b"&amp;", b"&")
+
+
+def test_a_block_value_that_cannot_stay_a_block_is_written_double_quoted_before_its_line_break(folder):
+    path = folder / "doc.md"
+    path.write_bytes(b"---\ntitle: |+\n  kept\n\nexcerpt: |\n  trailing  \nprovider:\n  name: x\n---\nbody\n")
+    status, stdout, stderr = run_split("fix", "--select", "SL606", "doc.md")
+    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 2 problems in 1 file.\n")
+    assert path.read_bytes() == b'---\ntitle: "kept"\n\nexcerpt: "trailing"\nprovider:\n  name: x\n---\nbody\n'
+
+
+def test_the_line_break_that_ends_a_block_value_is_not_surrounding_whitespace(folder):
+    path = folder / "doc.md"
+    path.write_bytes(b"---\ntitle: >\n  A title\n  on two lines\nexcerpt: |-\n  Text.\n---\nbody\n")
+    assert run_cli("check", "--select", "SL606", "doc.md") == (0, "All checks passed (1 file checked).\n")
+
+
+def test_a_fix_keeps_the_anchor_of_its_value_and_changes_its_aliases_with_it(folder):
+    # (the anchor was part of the replaced text: the alias named nothing, and the fix was refused)
+    path = folder / "doc.md"
+    path.write_bytes(b"---\ntitle: &t Caf&#233;\nexcerpt: *t\ntopics: [!!str AI&amp;ML]\n---\nbody\n")
+    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
+    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 2 problems in 1 file.\n")
+    assert path.read_bytes() == "---\ntitle: &t Café\nexcerpt: *t\ntopics: [!!str AI&ML]\n---\nbody\n".encode()

@@ -255,3 +255,72 @@ def test_safe_fixes_keep_what_every_case_says(tmp_path, monkeypatch):
             assert after[0] == "data" and _same(after[1], _json_values((SUITE / case / "in.json").read_text())[0]), case
     # (blanks at the ends of lines, read or folded away, and lines of blanks with a tab that broke the YAML)
     assert changed == ["26DV", "5GBF", "6HB6", "DC7X", "DK95/03", "DK95/04", "DK95/05", "H2RW", "NB6Z"]
+
+
+def _with_entities(framed: str) -> str | None:
+    """The case with `&amp;` written at the end of every string value, in its own style (before a closing
+    quote, after a plain value, at the end of a block value's last line), or None when it holds none."""
+    document = parse_document(framed.encode("utf-8"), Path("x.md"), "x.md")
+    if document.root is None or document.text is None:
+        return None
+    ends, seen, todo = [], set(), [document.root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(value for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node.value, str) and node.value and yamltree.tag(node) == yamltree.YAML_TAG + "str":
+            span = document.node_span(node)
+            source = document.text[span.start : span.end]
+            if node.style in ('"', "'") and source.endswith(node.style):
+                ends.append(span.end - 1)
+            elif not node.style:
+                ends.append(span.end)
+            elif "\n" in source.rstrip():
+                ends.append(span.start + len(source.rstrip("\r\n ")))
+    text = document.text
+    for at in sorted(ends, reverse=True):
+        text = text[:at] + "&amp;" + text[at:]
+    return text if ends else None
+
+
+def _entities_decoded(value: object) -> object:
+    if isinstance(value, str):
+        return value.replace("&amp;", "&")
+    if isinstance(value, list):
+        return [_entities_decoded(item) for item in value]
+    if isinstance(value, dict):
+        return {_entities_decoded(key): _entities_decoded(item) for key, item in value.items()}
+    return value
+
+
+def test_a_fix_in_any_value_of_any_case_changes_that_value_only(tmp_path, monkeypatch):
+    """An HTML entity written into every string value of every case (plain, quoted, block; under anchors, tags,
+    aliases, flow collections, complex keys) and fixed (SL402): each file either says exactly what it said with
+    `&amp;` read as `&`, or is left as it was, its fix refused and said (the cases listed below)."""
+    written = {}
+    for number, framed in enumerate(FRAMED.values()):
+        text = _with_entities(framed)
+        data = parse_document(text.encode("utf-8"), Path("x.md"), "x.md").data if text is not None else None
+        if data is not None:
+            (tmp_path / f"case-{number:03d}.md").write_text(text, encoding="utf-8")
+            written[f"case-{number:03d}.md"] = (text, data)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["fix", "--isolated", "--no-cache", "--select", "SL402", "."])
+    assert "internal error" not in result.stderr, result.stderr
+    refused = []
+    for name, (text, data) in written.items():
+        fixed = (tmp_path / name).read_text(encoding="utf-8")
+        if fixed == text:
+            refused.append(list(FRAMED)[int(name[5:8])])
+            assert f"{name}: " in result.stderr, name  # (said)
+            continue
+        assert parse_document(fixed.encode("utf-8"), Path(name), name).data == _entities_decoded(data), name
+    assert len(written) == 73
+    # Aliases or flow collections used as keys (the key would change with the value), and a kept (`|+`) block
+    # value at the end of the front matter, whose last line break a YAML 1.2 reader reads otherwise.
+    assert refused == ["26DV", "A6F9", "E76Z", "F8F9", "HMQ5", "KK5P", "LX3P", "RZP5", "SBG9", "X38W", "XW4D"]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from seedlint.edits import replace_value
+from seedlint.edits import BLOCK_STYLES, replace_value
 from seedlint.registry import define
 
 if TYPE_CHECKING:
@@ -281,23 +281,34 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
             if rule is not None:
                 state = "is empty" if not value else "is only whitespace"
                 yield rule.at(doc, path, f"{name} {state}: {_what_to_write(path)}")
-        elif value != value.strip() and path[0] != "related":
-            fix = replace_value(doc, path, value.strip(), description="remove the surrounding whitespace")
+        elif path[0] != "related" and (written := _as_written(doc, path, value)) != written.strip():
+            fix = replace_value(doc, path, written.strip(), description="remove the surrounding whitespace")
             side = (
                 "starts and ends"
-                if value[0].isspace() and value[-1].isspace()
+                if written[0].isspace() and written[-1].isspace()
                 else "starts"
-                if value[0].isspace()
+                if written[0].isspace()
                 else "ends"
             )
             yield SURROUNDING_WHITESPACE.at(
-                doc, path, f"{name} {side} with whitespace ({_describe_blank(value)}): remove it", fix=fix
+                doc, path, f"{name} {side} with whitespace ({_describe_blank(written)}): remove it", fix=fix
             )
     title, excerpt = data.get("title"), data.get("excerpt")
     if isinstance(title, str) and isinstance(excerpt, str) and title.strip() and title.strip() == excerpt.strip():
         yield TITLE_IS_EXCERPT.at(
             doc, ("excerpt",), "excerpt is the same text as the title: the article's summary is missing"
         )
+
+
+def _as_written(doc: Document, path: FieldPath, value: str) -> str:
+    """The value without the line break that ends every `|` or `>` block value not marked `+` (YAML adds it:
+    the author wrote lines of text, not a trailing line break)."""
+    if value.endswith("\n") and doc.value_style(path) in BLOCK_STYLES and doc.text is not None:
+        span = doc.value_span(path)
+        header = doc.text[span.start : span.end].split("\n", 1)[0].split("#", 1)[0]
+        if "+" not in header:
+            return value[:-1]
+    return value
 
 
 def _what_to_write(path: FieldPath) -> str:

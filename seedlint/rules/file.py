@@ -306,7 +306,7 @@ def _in_value(doc: Document, start: int, end: int) -> bool:
     node = doc.path_at(start)[1] if doc.root is not None else None
     if not isinstance(node, yaml.ScalarNode):
         return False
-    span = doc.node_span(node)
+    span = doc.scalar_span(node)
     if not span.start <= start < span.end or doc.text is None:
         return False
     return value_after(span.start, doc.text[span.start : span.end], [Edit(start, end, "")]) != node.value
