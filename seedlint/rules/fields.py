@@ -79,11 +79,13 @@ SURROUNDING_WHITESPACE = define(
     "info",
     "A title, excerpt, name or topic starts or ends with whitespace.",
     what="Leading or trailing spaces, tabs or line breaks in the document's own title, excerpt, provider name "
-    "and topics. Related entries are copies: the document they copy is reported, and once it is fixed the "
+    "and topics (not the line break YAML ends a `|` or `>` block value with, unless it is marked `+` to keep "
+    "more). Related entries are copies: the document they copy is reported, and once it is fixed the "
     "copies are stale copies (SL505) whose safe fix brings them in line.",
     why="Invisible whitespace makes equal values compare unequal (topics, stale-copy checks) and shifts layouts.",
     example='title: "Hello "',
-    fix="safe: the whitespace is removed; nothing else in the value changes.",
+    fix="safe: the whitespace is removed; nothing else in the value changes (a block value whose ends change is "
+    "written double-quoted).",
 )
 EMPTY_EXCERPT = define(
     "SL608",
