@@ -17,8 +17,9 @@ from seedlint.diagnostic import Edit, Fix, Span
 from seedlint.document import Document
 from seedlint.yamltree import FLOW_PLAIN, FieldPath
 
-# Characters YAML cannot hold literally inside a double-quoted scalar (or would turn into line breaks).
-_NEEDS_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+# Characters YAML cannot hold literally inside a double-quoted scalar (or would turn into line breaks): outside
+# YAML's printable set (DEL, the C1 controls, surrogates, U+FFFE and U+FFFF), the byte-order mark, line separators.
+_NEEDS_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 BLOCK_STYLES = ("|", ">")  # a literal or folded block scalar's

@@ -163,3 +163,12 @@ def test_plain_stays_plain_where_it_can():
     assert render_scalar("A, B", FLOW_PLAIN) == '"A, B"'
     assert render_scalar("A B", FLOW_PLAIN) == "A B"
     assert render_scalar("a]b", FLOW_PLAIN) == '"a]b"'
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff", "\x85", "\u2028", "\ufeff", "\x7f", "\x9f"])
+def test_characters_outside_yaml_s_printable_set_are_written_escaped(char):
+    # (U+FFFE written as it is made the fixed text unreadable: a `&#65534;` decoded by SL402 was refused)
+    rendered = double_quoted(f"a{char}b")
+    assert rendered == f'"a\\u{ord(char):04x}b"'
+    document = parse_document(f"---\nk: {rendered}\n---\n".encode(), Path("x.md"), "x.md")
+    assert document.data == {"k": f"a{char}b"}
