@@ -452,16 +452,11 @@ def _parse_yaml(doc: Document) -> None:
                 message = "tab character on a line of only blanks: YAML reads it as indentation"
                 # ... unless the line is a block scalar's (YAML 1.2 reads its tab as text: `>` then ` <tab>`)
                 in_block = _maybe_in_block_scalar(source, tab)
+                how = (
+                    " (it may be a line of the `|` or `>` value above, whose text it then changes)" if in_block else ""
+                )
                 fix = Fix.replace(
-                    *blanks,
-                    "",
-                    safe=not in_block,
-                    description="remove the blanks of the empty line"
-                    + (
-                        " (it may be a line of the `|` or `>` value above, whose text it then changes)"
-                        if in_block
-                        else ""
-                    ),
+                    *blanks, "", safe=not in_block, description=f"remove the blanks of the empty line{how}"
                 )
             doc.problems.append(Problem("tab-indentation", doc.span(start), message, fix))
         else:

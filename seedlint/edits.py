@@ -13,7 +13,7 @@ import re
 import yaml
 
 from seedlint import yamltree
-from seedlint.diagnostic import Edit, Fix, Span
+from seedlint.diagnostic import Applicability, Edit, Fix, Span
 from seedlint.document import Document
 from seedlint.yamltree import FLOW_PLAIN, FieldPath
 
@@ -86,10 +86,9 @@ def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool 
     """A fix replacing the string value at `path` with `new_value`, in the value's quoting style."""
     style = doc.value_style(path)
     if style in BLOCK_STYLES:
-        applicability = Fix.replace(0, 0, "", safe=safe).applicability
-        return Fix(
-            _block_edits(doc, path, new_value), applicability, description or f"set to {double_quoted(new_value)}"
-        )
+        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+        edits = _block_edits(doc, path, new_value)
+        return Fix(edits, applicability, description or f"set to {double_quoted(new_value)}")
     if style is None and doc.in_flow(path):
         style = FLOW_PLAIN
     return replace_span(doc.value_span(path), style, new_value, safe=safe, description=description)
