@@ -456,8 +456,7 @@ def _anchor(doc: Document, node: yaml.Node | None, value: object, marks: bool, f
     """`flow`: the value sits in a flow collection (its style, when plain, is FLOW_PLAIN: see edits.plain)."""
     if not isinstance(value, str) or not isinstance(node, yaml.ScalarNode) or node.value != value:
         return _NO_ANCHOR
-    at = doc.yaml_start + node.start_mark.index
-    if doc.text is not None and doc.text[at : at + 1] in ("&", "!"):
+    if doc.has_properties(node):
         return _NO_ANCHOR  # (an anchor or a tag before the value: positioned with the document, which skips them)
     style = ord(node.style) if node.style else ord(FLOW_PLAIN) if flow else 0
     if not marks:

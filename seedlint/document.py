@@ -142,9 +142,15 @@ class Document:
         """`node_span`, after the anchor and tag of a scalar (`&a !!str "x"`: the `"x"`): a fix rewrites the
         value, never its properties, and a finding about the value points at it."""
         start, end = self.yaml_start + node.start_mark.index, self.yaml_start + node.end_mark.index
-        if isinstance(node, yaml.ScalarNode) and self.text is not None and self.text[start : start + 1] in ("&", "!"):
+        if isinstance(node, yaml.ScalarNode) and self.has_properties(node):
+            assert self.text is not None  # (has_properties reads it)
             start = after_properties(self.text, start, end)
         return self.span(start, end)
+
+    def has_properties(self, node: yaml.Node) -> bool:
+        """Whether an anchor or a tag is written before the node (where libyaml's marks start it)."""
+        at = self.yaml_start + node.start_mark.index
+        return self.text is not None and self.text[at : at + 1] in ("&", "!")
 
     def locate(self, path: FieldPath) -> tuple[yaml.Node | None, yaml.Node]:
         """(key node, value node) at `path`; for a missing path, the deepest node that exists."""

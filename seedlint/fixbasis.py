@@ -194,7 +194,7 @@ def _copies(doc: Document) -> bytes:
             node = members.get(path[0]) if len(path) == 1 else (parts.get(path[1]) if parts is not None else None)
             if node is None:
                 slots.extend((0, 0, UNKNOWN))
-            elif isinstance(node, yaml.ScalarNode) and _has_properties(doc, offset + node.start_mark.index):
+            elif isinstance(node, yaml.ScalarNode) and doc.has_properties(node):
                 slots.extend((0, 0, UNKNOWN))  # (an anchor or a tag before the value: only the parse path keeps it)
             elif isinstance(node, yaml.ScalarNode):
                 parent = entry if len(path) == 1 else provider  # (a flow collection holds only flow ones)
@@ -208,11 +208,6 @@ def _copies(doc: Document) -> bytes:
 
 
 _STYLE_CODES = {style: code + 1 for code, style in enumerate(_STYLES)}
-
-
-def _has_properties(doc: Document, at: int) -> bool:
-    assert doc.text is not None  # (a parsed document has its text)
-    return doc.text[at : at + 1] in ("&", "!")
 
 
 def _members(mapping: yaml.MappingNode) -> dict[str, yaml.Node]:
