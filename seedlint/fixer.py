@@ -197,7 +197,7 @@ def fix(
                 _Task(
                     all_sources[path],
                     contents.get(path),
-                    tuple(e for d in chosen.get(path, []) for e in _edits(d)),
+                    tuple(dict.fromkeys(e for d in chosen.get(path, []) for e in _edits(d))),  # (each edit once)
                     passes.digest(path),
                     tuple((f.where, f.value) for f in follows.get(path, [])),
                     passes.repositionable(path),
@@ -515,7 +515,9 @@ def _non_overlapping(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     chosen: list[Diagnostic] = []
     taken: list[Edit] = []
     for d in sorted(diagnostics, key=lambda d: (min(e.start for e in _edits(d)), d.code, d.message)):
-        if not any(_overlap(a, b) for a in _edits(d) for b in taken):
+        if set(_edits(d)) <= set(taken):  # the same edits as a chosen fix (one value, at two paths by an alias)
+            chosen.append(d)
+        elif not any(_overlap(a, b) for a in _edits(d) for b in taken):
             chosen.append(d)
             taken.extend(_edits(d))
     return chosen

@@ -243,15 +243,6 @@ def test_the_second_reader_reads_each_fixed_value_alone():
     assert _second_reader(block, block, {("related", 0, "excerpt")}) is None
 
 
-def test_a_decoded_tab_in_a_plain_value_is_written_quoted(folder):
-    # (plain, a YAML 1.2 reader may take the tab for a separator: the second reader refused this fix before)
-    path = folder / "doc.md"
-    path.write_bytes(b"---\ntitle: Caf&#9;Bar\n---\nbody\n")
-    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
-    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 1 problem in 1 file.\n")
-    assert path.read_bytes() == b'---\ntitle: "Caf\\tBar"\n---\nbody\n'
-
-
 def test_a_fix_the_second_reader_refuses_is_reported_and_not_counted_as_fixed(folder, monkeypatch):
     from seedlint import fixer
 
@@ -363,25 +354,52 @@ def test_a_run_that_exits_2_never_says_all_checks_passed(folder, monkeypatch):
     )
 
 
-FLOW_DOCUMENT = (
-    b'---\ntitle: "A"\nprovider: {name: A&#44; B, domain: example.com}\ntopics: [Azure&#44; AI, Cloud]\n---\nbody\n'
-)
+# (before, rule, after, fixes): a value fixed where it stands. Each of these fixes was refused, once counted
+# fixable: the verification found the fixed text unreadable or saying something else.
+IN_CONTEXT = {
+    # plain, a YAML 1.2 reader may take a tab for a separator
+    "tab": (b"---\ntitle: Caf&#9;Bar\n---\nbody\n", "SL402", b'---\ntitle: "Caf\\tBar"\n---\nbody\n', 1),
+    # plain, `A, B` inside {...} or [...] is two items
+    "flow": (
+        b"---\nprovider: {name: A&#44; B, domain: example.com}\ntopics: [Azure&#44; AI, Cloud]\n---\nbody\n",
+        "SL402",
+        b'---\nprovider: {name: "A, B", domain: example.com}\ntopics: ["Azure, AI", Cloud]\n---\nbody\n',
+        2,
+    ),
+    # the whole value was replaced, line break after it included: the next key followed on the same line
+    "block": (
+        b"---\nexcerpt: >\n  Microsoft&#8217;s new\n  feature&amp;\n\ntopics:\n  - AI\nnote: |\n  a&amp;b\n---\nb\n",
+        "SL402",
+        "---\nexcerpt: >\n  Microsoft’s new\n  feature&\n\ntopics:\n  - AI\nnote: |\n  a&b\n---\nb\n".encode(),
+        2,
+    ),
+    "block no more": (
+        b"---\ntitle: |+\n  kept\n\nexcerpt: |\n  trailing  \nprovider:\n  name: x\n---\nbody\n",
+        "SL606",
+        b'---\ntitle: "kept"\n\nexcerpt: "trailing"\nprovider:\n  name: x\n---\nbody\n',
+        2,
+    ),
+    # the anchor was part of the replaced text (the alias then named nothing), and the alias's value changed
+    "anchor and tag": (
+        b"---\ntitle: &t Caf&#233;\nexcerpt: *t\ntopics: [!!str AI&amp;ML]\n---\nbody\n",
+        "SL402",
+        "---\ntitle: &t Café\nexcerpt: *t\ntopics: [!!str AI&ML]\n---\nbody\n".encode(),
+        3,
+    ),
+}
 
 
-def test_a_fixed_value_in_a_flow_collection_is_quoted_when_plain_would_split_it(folder):
-    # (plain, `A, B` inside {...} or [...] is two items: the verification refused the fix, once counted fixable)
+@pytest.mark.parametrize("case", IN_CONTEXT)
+def test_a_value_is_fixed_where_it_stands(folder, case):
+    before, rule, after, fixes = IN_CONTEXT[case]
     path = folder / "doc.md"
-    path.write_bytes(FLOW_DOCUMENT)
-    status, output = run_cli("check", "--select", "SL402", "doc.md")
-    assert (status, output.splitlines()[-1]) == (
-        0,
-        "Found 2 problems (2 warnings) in 1 file checked. 2 fixable with `seedlint fix`.",
-    )
-    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
-    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 2 problems in 1 file.\n")
-    assert path.read_bytes() == (
-        b'---\ntitle: "A"\nprovider: {name: "A, B", domain: example.com}\ntopics: ["Azure, AI", Cloud]\n---\nbody\n'
-    )
+    path.write_bytes(before)
+    status, output = run_cli("check", "--select", rule, "doc.md")
+    assert output.splitlines()[-1].endswith(f" {fixes} fixable with `seedlint fix`.")
+    status, stdout, stderr = run_split("fix", "--select", rule, "doc.md")
+    problems = f"{fixes} problem{'s' if fixes > 1 else ''}"
+    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", f"Fixed {problems} in 1 file.\n")
+    assert path.read_bytes() == after
 
 
 def test_a_copy_in_a_flow_entry_follows_its_target_quoted(folder):
@@ -402,40 +420,7 @@ def test_a_copy_in_a_flow_entry_follows_its_target_quoted(folder):
     )
 
 
-BLOCK_VALUES = (
-    b'---\ntitle: "T"\nexcerpt: >\n  Microsoft&#8217;s new\n  feature&amp;\n\ntopics:\n  - AI\n'
-    b"note: |\n  a&amp;b\n  c\nlast: x\n---\nbody\n"
-)
-
-
-def test_a_fix_inside_a_block_value_edits_its_characters_and_keeps_the_block(folder):
-    # (the whole value was replaced, line break after it included: the next key followed on the same line, and
-    # the fix was refused after `seedlint check` counted it fixable)
-    path = folder / "doc.md"
-    path.write_bytes(BLOCK_VALUES)
-    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
-    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 2 problems in 1 file.\n")
-    assert path.read_bytes() == BLOCK_VALUES.replace(b"&#8217;", "’".encode()).replace(b"&amp;", b"&")
-
-
-def test_a_block_value_that_cannot_stay_a_block_is_written_double_quoted_before_its_line_break(folder):
-    path = folder / "doc.md"
-    path.write_bytes(b"---\ntitle: |+\n  kept\n\nexcerpt: |\n  trailing  \nprovider:\n  name: x\n---\nbody\n")
-    status, stdout, stderr = run_split("fix", "--select", "SL606", "doc.md")
-    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 2 problems in 1 file.\n")
-    assert path.read_bytes() == b'---\ntitle: "kept"\n\nexcerpt: "trailing"\nprovider:\n  name: x\n---\nbody\n'
-
-
 def test_the_line_break_that_ends_a_block_value_is_not_surrounding_whitespace(folder):
     path = folder / "doc.md"
     path.write_bytes(b"---\ntitle: >\n  A title\n  on two lines\nexcerpt: |-\n  Text.\n---\nbody\n")
     assert run_cli("check", "--select", "SL606", "doc.md") == (0, "All checks passed (1 file checked).\n")
-
-
-def test_a_fix_keeps_the_anchor_of_its_value_and_changes_its_aliases_with_it(folder):
-    # (the anchor was part of the replaced text: the alias named nothing, and the fix was refused)
-    path = folder / "doc.md"
-    path.write_bytes(b"---\ntitle: &t Caf&#233;\nexcerpt: *t\ntopics: [!!str AI&amp;ML]\n---\nbody\n")
-    status, stdout, stderr = run_split("fix", "--select", "SL402", "doc.md")
-    assert (status, stdout, stderr) == (0, "All checks passed (1 file checked).\n", "Fixed 2 problems in 1 file.\n")
-    assert path.read_bytes() == "---\ntitle: &t Café\nexcerpt: *t\ntopics: [!!str AI&ML]\n---\nbody\n".encode()
