@@ -466,7 +466,10 @@ def _parse_yaml(doc: Document) -> None:
                 )
             doc.problems.append(Problem("tab-indentation", doc.span(start), message, fix))
         else:
-            doc.problems.append(Problem("yaml-syntax-error", _mark_span(doc, mark), _yaml_error_message(doc, error)))
+            # A problem found at the end of the text (a quote or bracket never closed) is shown where its
+            # context began: the end is only the closing `---`, never what is to be fixed.
+            where = error.context_mark if _ends_unclosed(error, len(source)) else mark
+            doc.problems.append(Problem("yaml-syntax-error", _mark_span(doc, where), _yaml_error_message(doc, error)))
         return
     except yaml.reader.ReaderError as error:  # a character YAML does not accept (e.g. a raw control character)
         span = doc.span(doc.yaml_start + error.position)
@@ -580,13 +583,22 @@ def _indentation_tab(source: str, mark: yaml.Mark | None) -> int | None:
     return line_start + indentation.index("\t") if "\t" in indentation else None
 
 
+def _ends_unclosed(error: yaml.MarkedYAMLError, length: int) -> bool:
+    """Whether the YAML of `length` characters ended before what began at the error's context (a quote, a
+    bracket) was closed: the problem is at the end, its context before it."""
+    problem, context = error.problem_mark, error.context_mark
+    return problem is not None and context is not None and problem.index >= length > context.index
+
+
 def _yaml_error_message(doc: Document, error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "invalid YAML"
     message = f"YAML syntax error: {problem}"
     # Lines from the marks' offsets: libyaml also counts U+0085, U+2028 and U+2029 as line breaks.
     context_line = _mark_span(doc, error.context_mark).line if error.context_mark is not None else None
     problem_line = _mark_span(doc, error.problem_mark).line if error.problem_mark is not None else None
-    if error.context and context_line is not None and problem_line is not None and context_line != problem_line:
+    if error.context and _ends_unclosed(error, len(doc.front_matter)):
+        message += f" ({error.context} here: the front matter ends on line {problem_line} before it is closed)"
+    elif error.context and context_line is not None and problem_line is not None and context_line != problem_line:
         message += f" ({error.context} on line {context_line})"
     elif error.context:
         message += f" ({error.context})"

@@ -176,3 +176,14 @@ def test_the_line_named_in_a_syntax_error_counts_only_real_line_breaks(tmp_path)
     text = SEED.replace('title: "Live', 'title: "\u2028Live', 1).replace("quality: 39", "quality: [39,\n  4\n  x: y", 1)
     [(code, line, _, message)] = _messages(check_paths(write(tmp_path, text)))
     assert (code, line) == ("SL008", 11) and message.endswith("(while parsing a flow sequence on line 9)")
+
+
+def test_a_quote_never_closed_is_shown_where_it_opens(tmp_path):
+    # (libyaml finds it at the end of the text: the closing `---`, where nothing is to be fixed)
+    path = write(tmp_path, '---\ntitle: "Croydon\nexcerpt: x\n---\nbody\n')
+    [(code, line, column, message)] = _messages(check_paths(path))
+    assert (code, line, column) == ("SL008", 2, 8)
+    assert message == (
+        "YAML syntax error: found unexpected end of stream "
+        "(while scanning a quoted scalar here: the front matter ends on line 4 before it is closed)"
+    )
