@@ -232,15 +232,16 @@ class Document:
     def value_offset(self, path: FieldPath, index: int) -> int:
         """Offset in the text of character `index` of the string value at `path` (`len(value)` gives the
         end of the value), through escapes and line folding; the value's start when it cannot be mapped."""
-        return self._offsets_of(path)(index)
+        return self.value_offsets(path)(index)
 
     def value_range_span(self, path: FieldPath, start: int, end: int) -> Span:
         """The span of value characters [start, end) of the string at `path`, in the text."""
-        offset = self._offsets_of(path)  # (the value's source replayed once for both ends)
+        offset = self.value_offsets(path)  # (the value's source replayed once for both ends)
         first = offset(start)
         return self.span(first, max(first, offset(end)))
 
-    def _offsets_of(self, path: FieldPath) -> Callable[[int], int]:
+    def value_offsets(self, path: FieldPath) -> Callable[[int], int]:
+        """`value_offset` of the value at `path`, its source replayed once for all the indexes asked."""
         span = self.value_span(path)
         node = self.locate(path)[1]
         offsets = None

@@ -113,13 +113,13 @@ def _block_edits(doc: Document, path: FieldPath, new_value: str) -> tuple[Edit, 
     node = doc.locate(path)[1]
     span = doc.value_span(path)
     assert doc.text is not None and isinstance(node, yaml.ScalarNode)
-    old, text = node.value, doc.text
+    old, text, offset = node.value, doc.text, doc.value_offsets(path)
     edits = []
     for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new_value, autojunk=False).get_opcodes():
         if kind == "equal":
             continue
         before, after = old[i1:i2], new_value[j1:j2]
-        start, end = doc.value_offset(path, i1), doc.value_offset(path, i2)
+        start, end = offset(i1), offset(i2)
         if not (_fits_a_block_line(before) and _fits_a_block_line(after) and text[start:end] == before):
             break
         if not span.start < start <= end < span.end:

@@ -514,12 +514,14 @@ def _non_overlapping(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     the next pass (after which they are checked again against the new text)."""
     chosen: list[Diagnostic] = []
     taken: list[Edit] = []
+    same: set[Edit] = set()  # (taken, for a fix with the same edits as a chosen one: one value at two paths)
     for d in sorted(diagnostics, key=lambda d: (min(e.start for e in _edits(d)), d.code, d.message)):
-        if set(_edits(d)) <= set(taken):  # the same edits as a chosen fix (one value, at two paths by an alias)
+        if same.issuperset(_edits(d)):
             chosen.append(d)
         elif not any(_overlap(a, b) for a in _edits(d) for b in taken):
             chosen.append(d)
             taken.extend(_edits(d))
+            same.update(_edits(d))
     return chosen
 
 

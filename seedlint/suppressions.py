@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from seedlint import yamltree
 from seedlint.diagnostic import Diagnostic, Fix, Span, cap_repeated
 from seedlint.document import Document
 from seedlint.registry import Rule
@@ -166,20 +167,7 @@ def _scalar_spans(doc: Document) -> tuple[list[int], list[int]]:
 
 
 def _scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
-    stack = [root]
-    seen: set[int] = set()  # an alias repeats a node: walked once
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            yield node
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
+    return (node for node in yamltree.nodes(root) if isinstance(node, yaml.ScalarNode))
 
 
 def _parse(text: str, hash_at: int, end: int) -> tuple[str, list[str], int, int] | str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias, cast, overload
 
@@ -311,23 +311,29 @@ FLOW_PLAIN = "{"
 
 
 def flow_spans(root: yaml.Node) -> list[tuple[int, int]]:
-    """(start, end) offsets of every flow collection (`[...]`, `{...}`) in the graph under `root` (each
-    node once, however many aliases name it)."""
-    spans: list[tuple[int, int]] = []
+    """(start, end) offsets of every flow collection (`[...]`, `{...}`) in the graph under `root`."""
+    return [
+        (node.start_mark.index, node.end_mark.index)
+        for node in nodes(root)
+        if isinstance(node, yaml.CollectionNode) and node.flow_style
+    ]
+
+
+def nodes(root: yaml.Node) -> Iterator[yaml.Node]:
+    """Every node of the graph under `root`, keys too, each once however many aliases name it."""
+    stack = [root]
     seen: set[int] = set()
-    todo = [root]
-    while todo:
-        node = todo.pop()
-        if id(node) in seen or not isinstance(node, yaml.CollectionNode):
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
             continue
         seen.add(id(node))
-        if node.flow_style:
-            spans.append((node.start_mark.index, node.end_mark.index))
-        if isinstance(node, yaml.MappingNode):
-            todo.extend(part for pair in node.value for part in pair)
-        else:
-            todo.extend(node.value)
-    return spans
+        yield node
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
 
 
 def key_text(node: yaml.Node) -> str:
