@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from seedlint import engine, suppressions
+from seedlint import engine, suppressions, yamltree
 from seedlint.cache import NO_CACHE, Cache
 from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic, Edit
@@ -182,7 +182,7 @@ class _Lines:
     def __init__(self, doc: Document):
         assert doc.text is not None and doc.root is not None
         self.doc, self.text = doc, doc.text
-        nodes = _nodes(doc.root)
+        nodes = list(yamltree.nodes(doc.root))
         spans = sorted(_span(doc, n) for n in nodes if isinstance(n, yaml.ScalarNode))  # (scalars never overlap)
         self.starts, self.ends = [s for s, _ in spans], [e for _, e in spans]
         self.flows = [_span(doc, n) for n in nodes if isinstance(n, yaml.CollectionNode) and n.flow_style]
@@ -230,22 +230,3 @@ class _Lines:
 
 def _span(doc: Document, node: yaml.Node) -> tuple[int, int]:
     return doc.yaml_start + node.start_mark.index, doc.yaml_start + node.end_mark.index
-
-
-def _nodes(root: yaml.Node) -> list[yaml.Node]:
-    """Every node of the front matter (a node an alias repeats, once)."""
-    found: list[yaml.Node] = []
-    stack = [root]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        found.append(node)
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-    return found
