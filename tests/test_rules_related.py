@@ -66,6 +66,27 @@ def test_stale_copy_fix_restores_the_targets_value_exactly(seeds):
     assert fixed.splitlines()[:48] == original[:48] and fixed.splitlines()[49:] == original[49:]
 
 
+def test_a_stale_copy_differing_near_its_end_is_shown_where_it_differs(seeds):
+    """Two long values cut at their first 67 characters would read the same: both are cut around the difference."""
+    edit(seeds, "000_c11209e5b5b8f7fd.txt", "concerns about serious ...", "concerns about serious crime.")
+    [diagnostic] = [d for d in run(seeds).diagnostics if d.line == 63]
+    assert (diagnostic.code, diagnostic.column) == ("SL505", 14)
+    assert diagnostic.message == (
+        "related[2] is a stale copy of 000_c11209e5b5b8f7fd.txt (excerpt differs): excerpt is "
+        '"...community concerns about serious ..." but 000_c11209e5b5b8f7fd.txt now has '
+        '"...community concerns about serious crime."'
+    )
+    # A difference within the first 60 characters: the values are shown from their start, as before.
+    assert (
+        run(seeds)
+        .diagnostics[0]
+        .message.endswith(
+            'excerpt is "As part of the Metâ€™s ongoing work to reduce serious violence in t..." but '
+            '002_436ca83e3ef9a780.txt now has "As part of the Met’s ongoing work to reduce serious violence in the..."'
+        )
+    )
+
+
 def test_url_altered_by_one_character_is_a_near_miss_with_a_safe_fix(seeds):
     edit(seeds, SEED_001, URL_002, URL_002.replace("478292", "478293"))
     result = run(seeds, select=["SL503"])

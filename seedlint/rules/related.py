@@ -347,10 +347,8 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, found: Resolution) -> It
     def message(loaded: Document) -> str:
         data: Any = loaded.data  # (the referring document, parsed, with this entry)
         copied = data["related"][ref.index][first]
-        detail = (
-            f"{first} is {_short(provider_value(copied) if first == 'provider' else copied)} "
-            f"but {target.name} now has {_short(dict(values())[first])}"
-        )
+        mine, theirs = _shown_pair(provider_value(copied) if first == "provider" else copied, dict(values())[first])
+        detail = f"{first} is {mine} but {target.name} now has {theirs}"
         spelled = "" if found.exact else f" (at {target.url}, another spelling of this address)"
         return (
             f"related[{ref.index}] is a stale copy of {target.name}{spelled} "
@@ -410,11 +408,41 @@ def _how_many(count: int) -> str:
     return _NUMBER_WORDS[count - 2] if 2 <= count <= 10 else f"{count:,}"
 
 
-def _short(value: object) -> str:
+SHOWN = 70  # characters of a value that a message quotes
+
+
+def _shown_pair(mine: object, theirs: object) -> tuple[str, str]:
+    """A copy's value and its target's, quoted for a message; a long one is cut to about SHOWN characters, both
+    at the same place: around their first difference, so that two values differing near their end are not shown
+    as two equal beginnings (a title with a word added at its end)."""
+    texts = [_text(mine), _text(theirs)]
+    if all(len(text) <= SHOWN for text in texts):
+        return f'"{texts[0]}"', f'"{texts[1]}"'
+    mine_text, theirs_text = texts
+    same = next(  # (where they first differ)
+        (i for i, (a, b) in enumerate(zip(mine_text, theirs_text, strict=False)) if a != b), min(map(len, texts))
+    )
+    start = 0
+    if same >= SHOWN - 10:  # (the difference within what is shown, after 30 to 45 characters, from a word's start)
+        space = texts[0].rfind(" ", same - 45, same - 30)
+        start = space + 1 if space >= 0 else same - 30
+    shown = [_window(text, start) for text in texts]
+    return shown[0], shown[1]
+
+
+def _text(value: object) -> str:
     if isinstance(value, tuple) and all(isinstance(item, tuple) and len(item) == 2 for item in value):
-        value = ", ".join(f"{k} {v}" for k, v in value)
-    text = str(value)
-    return f'"{text}"' if len(text) <= 70 else f'"{text[:67]}..."'
+        return ", ".join(f"{k} {v}" for k, v in value)  # (a provider: name and domain)
+    return str(value)
+
+
+def _window(text: str, start: int) -> str:
+    """`text` quoted from `start`, cut to SHOWN characters with `...` where it is cut."""
+    if start == 0 and len(text) <= SHOWN:
+        return f'"{text}"'
+    lead = "..." if start > 0 else ""
+    room = SHOWN - len(lead) - 3
+    return f'"{lead}{text[start : start + room]}{"..." if len(text) > start + room else ""}"'
 
 
 def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
