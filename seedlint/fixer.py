@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Container, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import yaml
 from ruamel.yaml import YAML
@@ -28,7 +29,7 @@ from seedlint import engine
 from seedlint.cache import NO_CACHE, Cache, Checker
 from seedlint.checking import check_loaded, keep_basis
 from seedlint.config import Config
-from seedlint.corpus import MemoKey, edited_value
+from seedlint.corpus import Corpus, MemoKey, edited_value
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, FileTooLarge, load_document, parse_document, read_bounded
@@ -89,6 +90,8 @@ class FixResult:
     refused: list[str]  # files whose fixes could not be verified (left untouched), with why
     # The run again with these files as they are on disk (those whose fixes could not be written).
     rerun: Callable[[set[str]], RunResult] = lambda unwritten: RunResult([], [])
+    # Set when the changes are written already (fix_on_disk): those that could not be, with why.
+    failures: list[tuple[FileChange, str]] | None = None
 
 
 class _Passes(Cache):
@@ -120,6 +123,10 @@ class _Passes(Cache):
                 found[source.display_path] = checked
                 self.known[source.display_path] = (self._content_key(source.display_path), checked)
         return [found[source.display_path] for source in sources]
+
+    def content(self, path: str) -> bytes | None:
+        """The text the fixer holds for `path` (None: as on disk)."""
+        return self.contents.get(path)
 
     def _content_key(self, path: str) -> bytes | None:
         content = self.contents.get(path)
@@ -180,40 +187,19 @@ def fix(
     with engine.Workers() as workers:  # (the same processes from pass to pass: their memos stay filled)
         result = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
         for _ in range(MAX_PASSES):
-            wanted = result.diagnostics if only is None else only(result.diagnostics)
-            chosen = {
-                path: _non_overlapping(diagnostics)
-                for path, diagnostics in _fixable_by_file(wanted, unsafe, exclude=refused).items()
-                if path in all_sources
-            }
-            # The copies of the values fixed in their targets follow them in the same pass (see related.followers).
-            new_values = _new_values(chosen)
-            follows: dict[str, list[related.Follow]] = defaultdict(list)
-            if new_values and result.corpus is not None:
-                for follow in related.followers(new_values, result.corpus):
-                    if follow.path in all_sources and follow.path not in refused:
-                        follows[follow.path].append(follow)
-            tasks = [
-                _Task(
-                    all_sources[path],
-                    contents.get(path),
-                    tuple(dict.fromkeys(e for d in chosen.get(path, []) for e in _edits(d))),  # (each edit once)
-                    passes.digest(path),
-                    tuple((f.where, f.value) for f in follows.get(path, [])),
-                    passes.repositionable(path),
-                    passes.basis(path),
-                    tuple(passes.old_value(f.target, f.field) for f in follows.get(path, [])),
-                )
-                for path in sorted(set(chosen) | set(follows))
-            ]
-            outcomes = dict(
-                zip((task.source.display_path for task in tasks), _run_tasks(tasks, config, workers), strict=True)
+            done = _one_pass(
+                result,
+                functools.partial(_corpus_of, result),
+                all_sources,
+                refused,
+                unsafe,
+                only,
+                passes,
+                config,
+                workers,
             )
-            changed = False
-            for path in _followed_in_vain(outcomes, follows, new_values):
-                del outcomes[path]  # (done again in the next pass, without following what was not written)
-                changed = True
-            for path, outcome in outcomes.items():
+            changed = done.dropped
+            for path, outcome in done.outcomes.items():
                 if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
                     refused[path] = outcome.problem or "the fix could not be applied"
                     continue
@@ -221,7 +207,7 @@ def fix(
                     originals.setdefault(path, outcome.original)
                 contents[path] = outcome.fixed
                 passes.put(path, outcome.checked)
-                applied[path].extend(chosen.get(path, []))
+                applied[path].extend(done.chosen.get(path, []))
                 followed[path] += outcome.followed
                 changed = True
             if not changed:
@@ -245,6 +231,180 @@ def fix(
         [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())],
         rerun,
     )
+
+
+def fix_on_disk(
+    first: RunResult,
+    check: Callable[[], RunResult],
+    sources: list[SourceFile],
+    config: Config,
+    corpus_sources: list[SourceFile] | None,
+    *,
+    cache: Cache,
+    unsafe: bool = False,
+    only: Callable[[list[Diagnostic]], list[Diagnostic]] | None = None,
+) -> FixResult:
+    """`fix`, writing each pass's fixed files before the next pass, for a run whose cache keeps reports: `check`
+    (a check that starts from the run's last report) then answers each pass by checking again only the files
+    written and the documents they affect, where `fix` checks the whole corpus again in memory (at 100,000
+    documents, 20 s to fix the 11 copies of one edited title). `first`: that check before any fix. Each file is
+    verified before it is written, as in `fix`; a fix whose copies must follow needs the whole corpus in memory
+    once (its index of copies), as `fix` does. The result's changes are written (`FixResult.written`)."""
+    all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
+    known = _OnDisk(cache, all_sources)
+    changes: dict[str, FileChange] = {}
+    refused: dict[str, str] = {}
+    failures: list[tuple[FileChange, str]] = []
+    unwritten: set[str] = set()
+    result = first
+
+    def corpus() -> Corpus | None:  # (the index of copies, for a pass whose fixes they follow)
+        return result.corpus or engine.run(sources, config, corpus_sources, cache=cache).corpus
+
+    with engine.Workers() as workers:
+        for _ in range(MAX_PASSES):
+            done = _one_pass(
+                result,
+                corpus,
+                all_sources,
+                {**refused, **dict.fromkeys(unwritten, "")},
+                unsafe,
+                only,
+                known,
+                config,
+                workers,
+            )
+            fixed: list[FileChange] = []
+            for path, outcome in done.outcomes.items():
+                if outcome.problem is not None or outcome.fixed is None or outcome.original is None:
+                    refused[path] = outcome.problem or "the fix could not be applied"
+                    continue
+                fixed.append(
+                    FileChange(
+                        all_sources[path], outcome.original, outcome.fixed, done.chosen.get(path, []), outcome.followed
+                    )
+                )
+            if not fixed and not done.dropped:
+                break
+            failed = write(fixed)
+            failures.extend(failed)
+            unwritten.update(change.source.display_path for change, _ in failed)
+            for change in fixed:
+                path = change.source.display_path
+                if path in unwritten:
+                    continue
+                before = changes.get(path)
+                changes[path] = (
+                    change
+                    if before is None
+                    else FileChange(
+                        change.source,
+                        before.original,
+                        change.fixed,
+                        before.applied + change.applied,
+                        before.followed + change.followed,
+                    )
+                )
+            result = check()
+    return FixResult(
+        _unfixable(result, {*refused, *unwritten}),
+        [change for _, change in sorted(changes.items()) if change.fixed != change.original],
+        [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())],
+        failures=failures,
+    )
+
+
+def _corpus_of(result: RunResult) -> Corpus | None:
+    return result.corpus
+
+
+@dataclass(frozen=True)
+class _Pass:
+    chosen: dict[str, list[Diagnostic]]  # the fixes of each file (non-overlapping)
+    outcomes: dict[str, _Outcome]  # each file's new text, or why not
+    dropped: bool  # some files were left to the next pass (see _followed_in_vain)
+
+
+def _one_pass(
+    result: RunResult,
+    corpus: Callable[[], Corpus | None],
+    all_sources: dict[str, SourceFile],
+    refused: Container[str],
+    unsafe: bool,
+    only: Callable[[list[Diagnostic]], list[Diagnostic]] | None,
+    known: _Known,
+    config: Config,
+    workers: engine.Workers,
+) -> _Pass:
+    """One pass of fixes over `result`'s findings: each file's new text, verified and checked (nothing written)."""
+    chosen = {
+        path: _non_overlapping(diagnostics)
+        for path, diagnostics in _to_fix(result, all_sources, unsafe, only, refused).items()
+    }
+    # The copies of the values fixed in their targets follow them in the same pass (see related.followers).
+    new_values = _new_values(chosen)
+    follows: dict[str, list[related.Follow]] = defaultdict(list)
+    index = corpus() if new_values else None
+    if index is not None:
+        for follow in related.followers(new_values, index):
+            if follow.path in all_sources and follow.path not in refused:
+                follows[follow.path].append(follow)
+    tasks = [
+        _Task(
+            all_sources[path],
+            known.content(path),
+            tuple(dict.fromkeys(e for d in chosen.get(path, []) for e in _edits(d))),  # (each edit once)
+            known.digest(path),
+            tuple((f.where, f.value) for f in follows.get(path, [])),
+            known.repositionable(path),
+            known.basis(path),
+            tuple(known.old_value(f.target, f.field) for f in follows.get(path, [])),
+        )
+        for path in sorted(set(chosen) | set(follows))
+    ]
+    outcomes = dict(zip((task.source.display_path for task in tasks), _run_tasks(tasks, config, workers), strict=True))
+    dropped = _followed_in_vain(outcomes, follows, new_values)
+    for path in dropped:
+        del outcomes[path]  # (done again in the next pass, without following what was not written)
+    return _Pass(chosen, outcomes, bool(dropped))
+
+
+class _Known(Protocol):
+    """What a pass knows of each file's current content (see _Passes and _OnDisk)."""
+
+    def content(self, path: str) -> bytes | None: ...  # (None: as on disk)
+
+    def digest(self, path: str) -> str: ...
+
+    def repositionable(self, path: str) -> tuple[MemoKey, ...]: ...
+
+    def basis(self, path: str) -> FixBasis | None: ...
+
+    def old_value(self, path: str, field_path: FieldPath) -> tuple[object] | None: ...
+
+
+class _OnDisk:
+    """What fix_on_disk knows of each file: it is on disk, and its result in the cache says what it was checked on
+    (a file changed since has none: its fixes are refused as changed on disk)."""
+
+    def __init__(self, cache: Cache, sources: dict[str, SourceFile]):
+        self.cache, self.sources = cache, sources
+
+    def content(self, path: str) -> bytes | None:
+        return None
+
+    def digest(self, path: str) -> str:
+        checked = self.cache.remembered(self.sources[path])
+        return checked.digest if checked is not None else ""
+
+    def repositionable(self, path: str) -> tuple[MemoKey, ...]:
+        return ()
+
+    def basis(self, path: str) -> FixBasis | None:
+        return None  # (never cached: the old text is parsed again, for the few files a pass writes)
+
+    def old_value(self, path: str, field_path: FieldPath) -> tuple[object] | None:
+        return None
 
 
 def _unfixable(result: RunResult, refused: Container[str]) -> RunResult:
@@ -493,12 +653,33 @@ def _write_one(change: FileChange) -> str | None:
     return None
 
 
-def _fixable_by_file(
-    diagnostics: list[Diagnostic], unsafe: bool, exclude: dict[str, str]
+def files_to_fix(
+    result: RunResult,
+    sources: list[SourceFile],
+    corpus_sources: list[SourceFile] | None = None,
+    *,
+    unsafe: bool = False,
+    only: Callable[[list[Diagnostic]], list[Diagnostic]] | None = None,
+) -> int:
+    """How many files `fix` would apply a fix to, given what a check of the same files found (`result`): 0, it
+    changes nothing (a copy follows its target only when that target's value is fixed)."""
+    files = {source.display_path for source in [*(corpus_sources or []), *sources]}
+    return len(_to_fix(result, files, unsafe, only, {}))
+
+
+def _to_fix(
+    result: RunResult,
+    files: Container[str],
+    unsafe: bool,
+    only: Callable[[list[Diagnostic]], list[Diagnostic]] | None,
+    exclude: Container[str],
 ) -> dict[str, list[Diagnostic]]:
+    """The findings whose fixes `fix` applies, by file: of `only`'s choice (all by default), those of the files it
+    may write (`files`) but `exclude`."""
+    wanted = result.diagnostics if only is None else only(result.diagnostics)
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
-    for d in diagnostics:
-        if d.path not in exclude and will_apply(d, unsafe):
+    for d in wanted:
+        if d.path in files and d.path not in exclude and will_apply(d, unsafe):
             by_file[d.path].append(d)
     return by_file
 
