@@ -11,9 +11,12 @@ runs before it left:
   write baseline                `check --write-baseline` (warm)
   diff-base, nothing changed    `check --diff-base HEAD`, first time: the run at HEAD reads every cached result
   diff-base, again              the same again (both runs answered from their last reports)
+  fix hook, nothing to fix      `fix --diff-base HEAD` (what the fix hook does): no new finding, nothing to fix
   title edited: check           a document's title changed (its copies go stale): plain `check`
   title edited: diff-base       `check --diff-base HEAD` on that change (what the hook does)
   title edited: diff-base again the same again
+  title edited: fix hook        `fix --diff-base HEAD`: the stale copies of the title brought up to date
+  title edited: after the fix   `check --diff-base HEAD` on what the fix hook left
   deleted: diff-base            a referenced document deleted instead (`git rm`): lost addresses, a full run
   diff-base, --no-cache         the deletion, without a cache (CI on an untrusted pull request): both runs cold,
                                 the run at HEAD reusing the current run's results in memory
@@ -27,6 +30,7 @@ import argparse
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -54,7 +58,9 @@ def timed(label: str, folder: Path, *args: str) -> str:
     )
     elapsed = time.perf_counter() - start
     last = (done.stdout.strip().splitlines() or [""])[-1]
-    print(f"{label:<32} {elapsed:6.2f} s   exit {done.returncode}   {last[:110]}", flush=True)
+    said = [line for line in done.stderr.splitlines() if line.startswith(("Fixed ", "seedlint: "))]  # (a fix, an error)
+    shown = "".join(f"{line} " for line in said[-2:])
+    print(f"{label:<32} {elapsed:6.2f} s   exit {done.returncode}   {shown}{last[:110]}", flush=True)
     return done.stdout
 
 
@@ -82,6 +88,8 @@ def main() -> None:
     try:
         site = work / "site"
         shutil.copytree(options.corpus, site / "_news")
+        for copied in (site / "_news").rglob("*"):  # (a read-only corpus, such as ../shared, copied writable: fixed)
+            copied.chmod(copied.stat().st_mode | stat.S_IWUSR)
         (site / "seedlint.toml").write_text('paths = ["_news"]\nbaseline = "seedlint-baseline.json"\n')
         (site / ".gitignore").write_text(".seedlint_cache/\n")
         documents = len(list((site / "_news").glob("*.md")))
@@ -94,6 +102,7 @@ def main() -> None:
         git(site, "commit", "-q", "-m", "corpus")
         timed("diff-base, nothing changed", site, "check", "--diff-base", "HEAD")
         timed("diff-base, again", site, "check", "--diff-base", "HEAD")
+        timed("fix hook, nothing to fix", site, "fix", "--diff-base", "HEAD")
         target = referenced(site / "_news")
         text = target.read_text(encoding="utf-8")
         retitled = re.sub(r'^title: "(.*)"$', r'title: "\1 (updated)"', text, count=1, flags=re.M)
@@ -102,6 +111,8 @@ def main() -> None:
         timed("title edited: check", site, "check")
         timed("title edited: diff-base", site, "check", "--diff-base", "HEAD")
         timed("title edited: diff-base again", site, "check", "--diff-base", "HEAD")
+        timed("title edited: fix hook", site, "fix", "--diff-base", "HEAD")
+        timed("title edited: after the fix", site, "check", "--diff-base", "HEAD")
         git(site, "checkout", "-q", "--", ".")
         git(site, "rm", "-q", str(target.relative_to(site)))
         timed("deleted: diff-base", site, "check", "--diff-base", "HEAD")
