@@ -249,7 +249,8 @@ def fix_on_disk(
     written and the documents they affect, where `fix` checks the whole corpus again in memory (at 100,000
     documents, 20 s to fix the 11 copies of one edited title). `first`: that check before any fix. Each file is
     verified before it is written, as in `fix`; a fix whose copies must follow needs the whole corpus in memory
-    once (its index of copies), as `fix` does. The result's changes are written (`FixResult.written`)."""
+    once (its index of copies), as `fix` does. The result's changes are written already (its `failures`: those
+    that could not be)."""
     all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
     known = _OnDisk(cache, all_sources)
     changes: dict[str, FileChange] = {}
@@ -267,7 +268,7 @@ def fix_on_disk(
                 result,
                 corpus,
                 all_sources,
-                {**refused, **dict.fromkeys(unwritten, "")},
+                refused.keys() | unwritten,
                 unsafe,
                 only,
                 known,
