@@ -676,6 +676,7 @@ def run_fix(
         # A file that could not be written keeps its findings: the report is then that of the files as on disk.
         result = outcome.rerun(failed) if failed else outcome.result
         written = [c for c in outcome.changes if c.source.display_path not in failed]
+        fixer.remember_written(cache, written)
     if show_fixes:
         for change in written:
             counts = Counter(f"{d.code} ({d.name})" for d in change.applied)

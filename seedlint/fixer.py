@@ -54,6 +54,7 @@ class FileChange:
     fixed: bytes
     applied: list[Diagnostic] = field(default_factory=list)  # in the order they were applied
     followed: int = 0  # copies of values fixed in other documents, brought up to date
+    checked: Checked | None = None  # the result of `fixed`, when the fixer checked it (see `remember_written`)
 
     def diff(self) -> str:
         """A unified diff for a terminal or a CI log: each line's text is made inert (seedlint/escaping.py:
@@ -127,6 +128,11 @@ class _Passes(Cache):
     def content(self, path: str) -> bytes | None:
         """The text the fixer holds for `path` (None: as on disk)."""
         return self.contents.get(path)
+
+    def checked(self, path: str) -> Checked | None:
+        """The result of the text the fixer holds for `path`."""
+        known = self.known.get(path)
+        return known[1] if known is not None and known[0] == self._content_key(path) else None
 
     def _content_key(self, path: str) -> bytes | None:
         content = self.contents.get(path)
@@ -214,7 +220,7 @@ def fix(
                 break
             result = engine.run(sources, config, corpus_sources, contents, cache=passes)
     changes = [
-        FileChange(all_sources[path], originals[path], data, applied[path], followed[path])
+        FileChange(all_sources[path], originals[path], data, applied[path], followed[path], passes.checked(path))
         for path, data in sorted(contents.items())
         if data != originals[path]
     ]
@@ -644,6 +650,17 @@ def write(changes: list[FileChange]) -> list[tuple[FileChange, str]]:
     with ThreadPoolExecutor(WRITERS) as pool:
         problems = list(pool.map(_write_one, changes))
     return [(change, problem) for change, problem in zip(changes, problems, strict=True) if problem is not None]
+
+
+def remember_written(cache: Cache, written: list[FileChange]) -> None:
+    """Keep the result of each written file in the cache, as the fixer checked its new text: the next run reads
+    the file and compares its hash (the result is kept with no mtime: a file just written has a racy one), instead
+    of checking it again (after `seedlint fix` wrote 2,456 files of azure-news, the next run took 11.5 s)."""
+    for change in written:
+        checked = change.checked
+        if checked is not None and checked.digest == hashlib.sha256(change.fixed).hexdigest():
+            cache.remember(change.source, dataclasses.replace(checked, stat=(len(change.fixed), -1), basis=None))
+    cache.flush()
 
 
 def _write_one(change: FileChange) -> str | None:
