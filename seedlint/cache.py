@@ -44,6 +44,7 @@ import sqlite3
 import stat
 import time
 import weakref
+from collections import Counter
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,9 +60,9 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 15  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
+FORMAT = 16  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
 # findings; 14: fixes and extras of diagnostics in columns, run reports in parts; 15: anchors tell plain
-# values in flow collections
+# values in flow collections; 16: reports keep the corpus's topic counts, files link to their topics
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")
@@ -160,6 +161,7 @@ def links_of(record: IndexRecord) -> set[int]:
     """Every link a document's record carries: its related targets, its address and identity (for the
     duplicate rules) and its title (for "did you mean" by title)."""
     found = {link("ref", key) for key in record.ref_keys if key is not None}
+    found.update(link("topic", topic) for topic in record.topics)
     if record.url_key is not None:
         found.add(link("url", record.url_key))
     identity = identity_key(record)
@@ -423,7 +425,7 @@ class DiskCache(Cache):
         # data_version, that report, whether partial, the parts it rewrote): a next run of this process
         # (--diff-base's second, --watch) takes the report it wrote from memory, made when it asks for it.
         self._read: dict[bytes, weakref.ref[StoredReport]] = {}
-        self._kept: dict[bytes, tuple[int, StoredReport, bool, dict[int, bytes]]] = {}
+        self._kept: dict[bytes, tuple[int, StoredReport, bool, Counter[str], dict[int, bytes]]] = {}
 
     # The database, opened on first use: a run answered whole reads one row.
 
@@ -706,9 +708,9 @@ class DiskCache(Cache):
             return None
         kept = self._kept.pop(report_id, None)
         if kept is not None and kept[0] == _data_version(db):  # (no other process wrote since)
-            _, read, partial, changed = kept
+            _, read, partial, topics, changed = kept
             report = _report_with(
-                read, partial, {index: plain.decode_report_part(blob) for index, blob in changed.items()}
+                read, partial, topics, {index: plain.decode_report_part(blob) for index, blob in changed.items()}
             )
             self._read[report_id] = weakref.ref(report)
             return report
@@ -737,7 +739,7 @@ class DiskCache(Cache):
     def _report_from(self, heads: list[tuple], rows: list[tuple]) -> tuple[StoredReport, Layout] | None:
         if not heads or not all(type(blob) is bytes and blob.startswith(self._prefix()) for _, blob in rows):
             return None
-        partial, count = plain.decode_report_head(self._unprefixed(heads[0][0]))
+        partial, count, topics = plain.decode_report_head(self._unprefixed(heads[0][0]))
         if not all(type(low) is bytes for low, _ in rows):
             return None
         lows = [_text(low) for low, _ in rows]
@@ -749,7 +751,7 @@ class DiskCache(Cache):
             ends += [part.displays[0], part.displays[-1]] if part.displays else []
             if ends and (min(ends) < low or (high is not None and max(ends) >= high)):
                 return None  # filed under another part
-        report = StoredReport(lows=lows, parts=parts, items=_report_items(partial, parts))
+        report = StoredReport(lows=lows, parts=parts, items=_report_items(partial, parts, Counter(topics)))
         return report, Layout(lows, [(part.displays, part.absolutes) for part in parts])
 
     def _unprefixed(self, blob: object) -> memoryview:
@@ -779,7 +781,7 @@ class DiskCache(Cache):
         except (TypeError, ValueError, OverflowError):  # a bug (a value MessagePack cannot hold): no report kept
             return
         prefix = self._prefix()
-        head = prefix + plain.encode_report_head(report["partial"], len(layout.lows))
+        head = prefix + plain.encode_report_head(report["partial"], len(layout.lows), dict(report["topics"]))
         rows = [(report_id, _stored_text(layout.lows[index]), prefix + blob) for index, blob in changed.items()]
 
         def write() -> None:
@@ -791,7 +793,7 @@ class DiskCache(Cache):
         if self._transaction(db, write):
             self._layouts[report_id] = layout
             if not whole and read is not None:  # (a whole report is not kept: decoding it is what reading costs)
-                self._kept[report_id] = (_data_version(db), read, report["partial"], changed)
+                self._kept[report_id] = (_data_version(db), read, report["partial"], Counter(report["topics"]), changed)
 
     # Listings of the checked folders (seedlint/discovery.py), keyed by what the walk depends on.
 
@@ -905,10 +907,11 @@ class FileStates(MutableMapping[str, tuple[int, int, str]]):
         return whole
 
 
-def _report_items(partial: bool, parts: list[plain.ReportPart]) -> dict[str, Any]:
+def _report_items(partial: bool, parts: list[plain.ReportPart], topics: Counter[str]) -> dict[str, Any]:
     chain = itertools.chain.from_iterable
     return {
         "partial": partial,
+        "topics": topics,
         "errors": set(chain(part.errors for part in parts)),
         "unresolved": list(chain(part.unresolved for part in parts)),
         "diagnostics": list(chain(part.diagnostics for part in parts)),
@@ -920,11 +923,13 @@ def _data_version(db: sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA data_version").fetchone()[0])
 
 
-def _report_with(read: StoredReport, partial: bool, changed: dict[int, plain.ReportPart]) -> StoredReport:
+def _report_with(
+    read: StoredReport, partial: bool, topics: Counter[str], changed: dict[int, plain.ReportPart]
+) -> StoredReport:
     """The report `read` with the parts at `changed`'s indexes replaced: what reading the report written from it
     back gives, without decoding the parts it did not change."""
     parts = [changed.get(index, part) for index, part in enumerate(read.parts)]
-    return StoredReport(_report_items(partial, parts), list(read.lows), parts)
+    return StoredReport(_report_items(partial, parts, topics), list(read.lows), parts)
 
 
 @dataclass

@@ -264,6 +264,7 @@ def run(
             "errors": errors,
             "unresolved": corpus.unresolved,
             "diagnostics": selected,
+            "topics": corpus.topic_counts(),
         }
     kept_checked = all_checked if keep_checked else None
     # Every result and record of the run is freed before the report is stored: storing it then reuses

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+from collections import Counter
 from dataclasses import dataclass
 
 from seedlint import rules, selection
@@ -36,6 +37,7 @@ from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
 from seedlint.discovery import ABSOLUTE, DISPLAY, LOCATION, SourceFile
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
+from seedlint.rules.fields import FREQUENT_TOPIC
 from seedlint.statahead import StatsAhead, stats_of
 
 MOST_CHANGED = 200  # files; beyond this a full run (which reads the cache in bulk) is as fast
@@ -173,6 +175,30 @@ def affected(changes: list[Change], report: Report, cache: DiskCache, members: M
     return {path for path in found if path in members.by_path}  # not the documents gone
 
 
+def topic_counts(before: Counter[str], changes: list[Change]) -> Counter[str]:
+    """Each topic's number of documents after the changes (a document naming a topic twice counts once)."""
+    counts = Counter(before)
+    for change in changes:
+        for checked, sign in ((change.before, -1), (change.after, 1)):
+            if checked is not None and checked.record is not None:
+                for topic in set(checked.record.topics):
+                    counts[topic] += sign
+    return +counts  # (the topics no document names any more left out)
+
+
+def topic_affected(before: Counter[str], after: Counter[str], cache: DiskCache, members: Members) -> set[str]:
+    """The documents whose topic findings the new counts may change (the topic rule: a topic named by one document
+    only, near the spelling of one named by FREQUENT_TOPIC or more): those naming a topic whose count changed, and
+    when the frequent topics changed, those naming a topic no other document names."""
+    changed = {topic for topic in before.keys() | after.keys() if before[topic] != after[topic]}
+    if not changed:
+        return set()
+    frequent = {topic for topic, count in before.items() if count >= FREQUENT_TOPIC}
+    if frequent != {topic for topic, count in after.items() if count >= FREQUENT_TOPIC}:
+        changed |= {topic for topic, count in after.items() if count == 1}
+    return {display_of(key) for _, key in cache.linked({link("topic", topic) for topic in changed}) if key in members}
+
+
 def has_error(checked: Checked | None) -> bool:
     return checked is not None and checked.has_error
 
@@ -226,7 +252,8 @@ def rerun(
         return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     cache.flush()  # the links of the new contents, which the affected documents are found through
     members = Members(everything)
-    found = affected(changes, report, cache, members)
+    topics = topic_counts(report["topics"], changes)
+    found = affected(changes, report, cache, members) | topic_affected(report["topics"], topics, cache, members)
     if len(found) > MOST_AFFECTED:
         return None
     by_path = members.by_path
@@ -247,6 +274,7 @@ def rerun(
             has_errors=errors.__contains__,
             positioned={path: c.positioned for path, c in checked.items()},
             index=StoredIndex(cache, members),
+            topics=topics,
         )
         diagnostics = [d for c in checked.values() for d in c.diagnostics]
         diagnostics.extend(run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
@@ -268,6 +296,7 @@ def rerun(
                 "errors": errors,
                 "unresolved": unresolved + corpus.unresolved,
                 "diagnostics": final,
+                "topics": topics,
             },
             touched=restated | {cache.key(by_path[path]) for path in found},
         )

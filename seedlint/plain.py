@@ -637,15 +637,25 @@ def _report_part_from(value: Data) -> ReportPart:
     return ReportPart(displays, absolutes, sizes, mtimes, digests, errors, entries, found)
 
 
-def encode_report_head(partial: bool, parts: int) -> bytes:
-    """What a stored report says besides its parts: whether it was a partial run's, and how many parts it has."""
-    return dumps([partial, parts])
+def encode_report_head(partial: bool, parts: int, topics: dict[str, int]) -> bytes:
+    """What a stored report says besides its parts: whether it was a partial run's, how many parts it has, and
+    each topic's number of documents in the corpus (the topic rule's counts, which a rerun on a few documents
+    brings up to date instead of counting every record again)."""
+    return dumps([partial, parts, topics])
 
 
-def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int]:
+def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int, dict[str, int]]:
     value = loads(blob)
-    _check(type(value) is list and len(value) == 2 and type(value[0]) is bool and type(value[1]) is int, "not a head")
-    return value[0], value[1]
+    _check(
+        type(value) is list
+        and len(value) == 3
+        and type(value[0]) is bool
+        and type(value[1]) is int
+        and type(value[2]) is dict
+        and all(type(topic) is str and type(count) is int for topic, count in value[2].items()),
+        "not a head",
+    )
+    return value[0], value[1], value[2]
 
 
 # Listings of folders (seedlint/discovery.py) --------------------------------------------------------------

@@ -6,6 +6,7 @@ import random
 import re
 import shutil
 import sqlite3
+from collections import Counter
 
 import pytest
 from conftest import FIXTURES, run_cli
@@ -136,6 +137,8 @@ EDITS = [
     ("suppression", lambda p: _edit(p, r"\A---\n", "---\n# seedlint: ignore-file[SL505]\n"), False),
     ("touched", lambda p: p.touch(), False),
     ("related entry renamed", lambda p: _edit(p, r'^(    webUrl: ".*?)"$', r'\1-gone"'), False),
+    ("topic misspelled", lambda p: _edit(p, r"^  - (Power Apps|Azure|AI)$", r"  - \1s"), False),
+    ("topic added", lambda p: _edit(p, r"^topics:$", "topics:\n  - Portals"), False),
     ("deleted", lambda p: p.unlink(), True),
     ("copied (a duplicate document)", lambda p: shutil.copy(p, p.with_name("copy-" + p.name)), True),
 ]
@@ -143,7 +146,12 @@ EDITS = [
 
 @pytest.mark.parametrize(
     "fixture, scope, seed, part_files",
-    [("azure-news", "closed", 1, 1_000), ("azure-news", "closed", 2, 4), ("ai-news", "hosts", 3, 3)],
+    [
+        ("azure-news", "closed", 1, 1_000),
+        ("azure-news", "closed", 2, 4),
+        ("ai-news", "hosts", 3, 3),
+        ("powerapps-news", "hosts", 4, 3),
+    ],
 )
 def test_random_edits_report_exactly_what_a_full_run_reports(
     isolated_cwd, counted, monkeypatch, fixture, scope, seed, part_files
@@ -169,6 +177,30 @@ def test_random_edits_report_exactly_what_a_full_run_reports(
     assert answered and set(answered) == {seed == 1}
 
 
+def test_topic_findings_follow_the_counts_of_the_whole_corpus(isolated_cwd, counted):
+    """A rerun checks a few documents, but a topic is rare or frequent by the whole corpus's counts (SL604)."""
+    docs = _setup(isolated_cwd, "powerapps-news", "hosts")
+    files = sorted(docs.iterdir())
+    without = [path for path in files if "\n  - Portals\n" not in path.read_text(encoding="utf-8")]
+    _edit(files[2], r"^  - Power Apps$", "  - Power Aps")  # (a misspelling, in one document only)
+    _edit(without[0], r"^topics:$", "topics:\n  - Portls")  # (near `Portals`, named by 4 documents: not yet)
+    check()
+    steps = [
+        ("another field of the misspelling's document", files[2], r"^quality: .*$", "quality: 3", 1),
+        ("a second document names the misspelling", files[5], r"^  - Power Apps$", "  - Power Aps", 0),
+        ("... and no longer", files[5], r"^  - Power Aps$", "  - Power Apps", 1),
+        ("a fifth document names `Portals`", without[1], r"^topics:$", "topics:\n  - Portals", 2),
+        ("... and no longer", without[1], r"^  - Portals\n", "", 1),
+    ]
+    for name, path, pattern, replacement, found in steps:
+        _edit(path, pattern, replacement)
+        counted.update(checked=0, full=0)
+        output = check()
+        assert counted["full"] == 0 and counted["checked"] == 1, name
+        assert output == check("--no-cache"), name
+        assert output.count('"SL604"') == found, name
+
+
 def test_a_file_known_under_another_absolute_path_is_new_and_the_old_one_gone(tmp_path):
     """Under --diff-base, a changed document's version at the revision is a file of the cache shown under the
     document's path: the report's columns still line up with the run's files, and the file at the other
@@ -186,7 +218,9 @@ def test_a_file_known_under_another_absolute_path_is_new_and_the_old_one_gone(tm
     absolutes = (sources[0].absolute, str(tmp_path / "versions" / "b.md"), sources[2].absolute)
     displays = ("a.md", "b.md", "c.md")
     part = ReportPart(displays, absolutes, *map(list, zip(*states, strict=True)), ("", "", ""), (), [], [])
-    stored = StoredReport({"partial": False, "errors": set(), "unresolved": [], "diagnostics": []}, [""], [part])
+    stored = StoredReport(
+        {"partial": False, "errors": set(), "unresolved": [], "diagnostics": [], "topics": Counter()}, [""], [part]
+    )
     by_key = {"files": {FILE_KEY(a, d): (*state, "") for a, d, state in zip(absolutes, displays, states, strict=True)}}
     expected = ([sources[1]], [FILE_KEY(absolutes[1], "b.md")])
     assert incremental.changed_files(stored, sources, None) == expected

@@ -9,6 +9,7 @@ from conftest import FIXTURES
 
 from seedlint import cache, engine, plain
 from seedlint.config import Config
+from seedlint.corpus import count_topics
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import discover
 
@@ -24,6 +25,7 @@ def report() -> dict:
         "errors": {r.path for r in results if r.has_error},
         "unresolved": [(r.path, "example.com", n if n % 2 else None) for n, r in enumerate(results[::5])],
         "diagnostics": sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key),
+        "topics": count_topics(r.record for r in results if r.record is not None),
     }
 
 

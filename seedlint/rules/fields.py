@@ -330,7 +330,7 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
     if config.topics:
         return
     counts = corpus.topic_counts()
-    index = SpellingIndex(topic for topic, count in counts.items() if count >= _FREQUENT)
+    index = SpellingIndex(topic for topic, count in counts.items() if count >= FREQUENT_TOPIC)
     for record in corpus.records:
         if record.path not in corpus.reported:
             continue
@@ -347,7 +347,7 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
                 yield diagnostic
 
 
-_FREQUENT = 5  # documents a topic is used in to count as the spelling to compare with
+FREQUENT_TOPIC = 5  # documents a topic is used in to count as the spelling to compare with
 _MAX_EDITS = 2
 _SIMILARITY = 0.85  # difflib's ratio, as get_close_matches' cutoff
 _SHORTEST, _LONGEST = 3, 100  # topics outside these lengths are not compared (a topic is a short label)
