@@ -187,16 +187,18 @@ def topic_counts(before: Counter[str], changes: list[Change]) -> Counter[str]:
 
 
 def topic_affected(before: Counter[str], after: Counter[str], cache: DiskCache, members: Members) -> set[str]:
-    """The documents whose topic findings the new counts may change (the topic rule: a topic named by one document
-    only, near the spelling of one named by FREQUENT_TOPIC or more): those naming a topic whose count changed, and
-    when the frequent topics changed, those naming a topic no other document names."""
+    """The documents whose topic findings the new counts may change (the topic rule, SL604: a topic named by one
+    document only, near the spelling of one named by FREQUENT_TOPIC or more, whose count the message gives): those
+    naming a topic that became or stopped being named once, and when a frequent topic's count changed, those
+    naming a topic no other document names. (Not every document naming a changed topic: adding a document would
+    then check again every document sharing one of its topics.)"""
     changed = {topic for topic in before.keys() | after.keys() if before[topic] != after[topic]}
-    if not changed:
+    topics = {topic for topic in changed if before[topic] == 1 or after[topic] == 1}
+    if any(max(before[topic], after[topic]) >= FREQUENT_TOPIC for topic in changed):
+        topics |= {topic for topic, count in after.items() if count == 1}
+    if not topics:
         return set()
-    frequent = {topic for topic, count in before.items() if count >= FREQUENT_TOPIC}
-    if frequent != {topic for topic, count in after.items() if count >= FREQUENT_TOPIC}:
-        changed |= {topic for topic, count in after.items() if count == 1}
-    return {display_of(key) for _, key in cache.linked({link("topic", topic) for topic in changed}) if key in members}
+    return {display_of(key) for _, key in cache.linked({link("topic", topic) for topic in topics}) if key in members}
 
 
 def has_error(checked: Checked | None) -> bool:

@@ -151,6 +151,8 @@ EDITS = [
         ("azure-news", "closed", 2, 4),
         ("ai-news", "hosts", 3, 3),
         ("powerapps-news", "hosts", 4, 3),
+        ("powerapps-news", "hosts", 12, 1_000),  # (these two: a topic's count in another document's message)
+        ("azure-news", "hosts", 22, 3),
     ],
 )
 def test_random_edits_report_exactly_what_a_full_run_reports(
@@ -199,6 +201,13 @@ def test_topic_findings_follow_the_counts_of_the_whole_corpus(isolated_cwd, coun
         assert counted["full"] == 0 and counted["checked"] == 1, name
         assert output == check("--no-cache"), name
         assert output.count('"SL604"') == found, name
+    # A document added: the count the misspelling's message gives, in a document not checked again.
+    assert "(used in 38 documents)" in output
+    shutil.copy(files[0], docs / "added.md")
+    counted.update(checked=0, full=0)
+    output = check()
+    assert counted["full"] == 0 and counted["checked"] == 1  # (the added one; the other from the cache)
+    assert output == check("--no-cache") and "(used in 39 documents)" in output
 
 
 def test_a_file_known_under_another_absolute_path_is_new_and_the_old_one_gone(tmp_path):
