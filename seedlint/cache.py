@@ -257,6 +257,9 @@ class Cache:
     def flush(self) -> None:
         """Write what was remembered."""
 
+    def close(self) -> None:
+        """Write what was remembered and let go of what the cache holds open."""
+
     def last_report(self, run_id: str) -> Report | None:
         return None
 
@@ -578,6 +581,14 @@ class DiskCache(Cache):
 
     def flush(self) -> None:
         self._save(final=True)
+
+    def close(self) -> None:
+        """Write what was remembered and close the database (a process running seedlint several times, as the
+        tests do, would otherwise keep each run's connection open while a frozen reference cycle holds it)."""
+        self.flush()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def _save(self, final: bool) -> None:
         """Write the pending results, with their links, in one transaction. A large run saves as it goes

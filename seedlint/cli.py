@@ -383,6 +383,7 @@ def check(
     announce_defaults(config, paths, quiet or isolated)
     output = Output(output_format, statistics, exit_zero, quiet)
     cache = open_cache(config, no_cache, cache_dir, warn)
+    click.get_current_context().call_on_close(cache.close)
     sources = resolve_sources(paths, config, cache)
     corpus = resolve_corpus(paths, config, cache)
     fail_on = fail_on or config.fail_on
@@ -520,9 +521,12 @@ def watched_run(
             watched.files |= set(watch.absolute(topics.iterdir() if topics.is_dir() else [topics]))
         watched.ignored = watch.absolute([cache_dir if cache_dir is not None else config.resolve(config.cache_dir)])
         cache = open_cache(config, no_cache, cache_dir, warn)
-        sources = resolve_sources(paths, config, cache)
-        run_id = run_id_of(paths or corpus_paths(config))
-        result = engine.run(sources, config, resolve_corpus(paths, config, cache), cache=cache, run_id=run_id)
+        try:
+            sources = resolve_sources(paths, config, cache)
+            run_id = run_id_of(paths or corpus_paths(config))
+            result = engine.run(sources, config, resolve_corpus(paths, config, cache), cache=cache, run_id=run_id)
+        finally:
+            cache.close()
         with commands_stopped(output.is_text):
             output.report(result, len(sources))
             exit_status(result)  # says so when seedlint itself failed
@@ -870,6 +874,7 @@ def report_command(
         "\0".join(sorted(os.path.abspath(target) for target in targets)),
         [str(target) for target in (paths or [Path(p) for p in config.paths])],
     )
+    click.get_current_context().call_on_close(request.cache.close)
     summary, internal_errors = report.build(request)
     if history:
         try:

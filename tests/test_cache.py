@@ -1,9 +1,11 @@
 """The cache: warm runs give exactly the cold results; edits, configuration and corruption are handled."""
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, SEEDS, run_cli
 
 
 @pytest.fixture
@@ -194,3 +196,15 @@ def test_clean_refuses_a_linked_cache_folder(corpus, tmp_path_factory):
     status, output = run_cli("clean")
     assert status == 2 and "symbolic link" in output and "not cleaned" in output
     assert (outside / "cache-x.sqlite3").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts the open files in /proc")
+def test_a_run_leaves_no_database_open(isolated_cwd):
+    """Each run closes its cache: a process running seedlint again and again (the tests, a script) kept every
+    run's connection open (frozen with the run's objects), until select() ran out of descriptors."""
+    shutil.copytree(SEEDS, isolated_cwd / "seeds")
+    run_cli("check", "seeds")
+    before = len(os.listdir("/proc/self/fd"))
+    for command in ("check", "fix", "check", "report"):
+        run_cli(command, "seeds")
+    assert len(os.listdir("/proc/self/fd")) == before
