@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import numbers
+import os
 import re
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -47,9 +48,26 @@ class SchemaFileError(Exception):
     """A configured schema file that cannot be used (a usage error, exit 2); the message names the file."""
 
 
-@functools.lru_cache(maxsize=4)
+def _stamp(path: Path | None) -> tuple[int, int, int] | None:
+    """What tells a schema file's versions apart (None for the packaged schema, or a file that cannot be read):
+    the compiled validators are remembered by path and stamp, so that a process that runs again after the file
+    changed (`--watch`, the language server, a script) uses the new schema."""
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
 def validator(path: Path | None = None) -> Draft202012Validator:
     """The compiled validator of the schema file (`path`, or the packaged schema)."""
+    return _validator(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _validator(path: Path | None, stamp: object) -> Draft202012Validator:
     shown = path or default_schema_path()
     try:
         text = schema_text(path)
@@ -140,8 +158,12 @@ def _descend_keeping_the_path(
 ExplainingValidator.descend = _descend_keeping_the_path  # type: ignore[method-assign,assignment]
 
 
-@functools.lru_cache(maxsize=4)
 def explaining_validator(path: Path | None = None) -> Draft202012Validator:
+    return _explaining_validator(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _explaining_validator(path: Path | None, stamp: object) -> Draft202012Validator:
     schema = validator(path).schema
     return ExplainingValidator(schema, registry=schema_shape.registry_for(schema))
 
@@ -447,6 +469,10 @@ def _names(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
 
-@functools.lru_cache(maxsize=4)
 def fast_check(path: Path | None = None) -> FastCheck:
+    return _fast_check(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _fast_check(path: Path | None, stamp: object) -> FastCheck:
     return FastCheck(validator(path))

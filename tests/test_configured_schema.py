@@ -387,3 +387,13 @@ def test_the_time_limit_holds_in_worker_processes_too(tmp_path):
         (f"d{PARALLEL_FROM}.md", "SL106", 2, 4),
         (f"d{PARALLEL_FROM + 1}.md", "SL106", 2, 4),
     ]
+
+
+def test_a_schema_edited_between_two_runs_of_one_process_is_read_again(tmp_path):
+    """The compiled schema is remembered by the file's path and stamp: `--watch`, the language server or a script
+    running seedlint again after the schema changed use the new one (remembered by path alone, they kept the old)."""
+    forbidding = {"properties": {"a": {"type": "string"}}}
+    assert run(tmp_path, forbidding, "a: 1")[1] == [("d0.md", "SL103", 2, 4, "`a` must be a string, found integer 1")]
+    (tmp_path / "docs" / "d0.md").unlink()
+    (tmp_path / "docs").rmdir()
+    assert run(tmp_path, {"properties": {"a": {"type": "integer"}}}, "a: 1")[1] == []
