@@ -74,10 +74,11 @@ def is_reported(diagnostic: Diagnostic, config: Config) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _relative(path: str, root: str) -> str:
+def _relative(path: str, root: str, cwd: str) -> str:
     # The folder's real path (the configuration's root is resolved), the file's own name (a link is
-    # matched by its name, as it is shown).
-    folder, name = os.path.split(os.path.abspath(path))
+    # matched by its name, as it is shown). `cwd`: what `path` is relative to (a process may run seedlint
+    # from one folder, then from another: the tests do).
+    folder, name = os.path.split(os.path.normpath(os.path.join(cwd, path)))  # (as os.path.abspath, from `cwd`)
     absolute = os.path.join(os.path.realpath(folder), name)
     root = os.path.realpath(root)
     if absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep):
@@ -88,7 +89,7 @@ def _relative(path: str, root: str) -> str:
 def config_relative(path: str, config: Config) -> str:
     """A display path (relative to the working directory) as a path relative to the configuration's folder,
     when the file is inside it."""
-    return _relative(path, str(config.root))
+    return _relative(path, str(config.root), os.getcwd())
 
 
 def config_relative_all(paths: Iterable[str], config: Config) -> dict[str, str]:
