@@ -60,9 +60,10 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 16  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
+FORMAT = 17  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
 # findings; 14: fixes and extras of diagnostics in columns, run reports in parts; 15: anchors tell plain
-# values in flow collections; 16: reports keep the corpus's topic counts, files link to their topics
+# values in flow collections; 16: reports keep the corpus's topic counts, files link to their topics; 17: the
+# reports' unresolved entries include those whose address is malformed
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")

@@ -432,7 +432,15 @@ def check(
         before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id, stats)
         with progress(len(sources)) as advance:
             result = engine.run(
-                sources, config, corpus, progress=advance, cache=cache, lost=lost, run_id=run_id, stats=stats
+                sources,
+                config,
+                corpus,
+                progress=advance,
+                cache=cache,
+                lost=lost,
+                run_id=run_id,
+                stats=stats,
+                whole_run_id=run_id_of(corpus_paths(config)),
             )
     if not comparison.active:
         with commands_stopped(output.is_text):

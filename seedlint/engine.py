@@ -189,6 +189,7 @@ def run(
     fixing: bool = False,
     workers: Workers | None = None,
     stats: StatsAhead | None = None,
+    whole_run_id: str | None = None,
 ) -> RunResult:
     """Check `sources` and report on them. Cross-document rules resolve against `corpus_sources` (the whole
     configured corpus, for a partial run such as a pre-commit hook's) or, by default, against `sources`.
@@ -200,12 +201,25 @@ def run(
     for a consumer of the whole run such as `seedlint report` (from the cache when the run was answered from it).
     `fixing`: a fix run's, whose files checked here carry what fixing them needs (Checked.basis); `workers`: the
     worker processes to check in (a fix run's, kept from pass to pass); `stats`: the files' stats, taken ahead by
-    the caller for several runs (see seedlint/statahead.py)."""
+    the caller for several runs (see seedlint/statahead.py). `whole_run_id`: for a partial run, the run id of the
+    whole corpus's run, whose report answers it when it can (incremental.partial)."""
     contents = contents or {}
     given = {source.display_path for source in sources}
     others = [source for source in corpus_sources or [] if source.display_path not in given]
     report_id = None
     if cache.keeps_reports and run_id is not None and not contents and not lost:
+        if others and whole_run_id is not None and not keep_checked:
+            whole = list(corpus_sources or [])
+            answer = incremental.partial(
+                sources,
+                others,
+                config,
+                cache,
+                lambda: run(whole, config, cache=cache, run_id=whole_run_id),
+                whole_run_id,
+            )
+            if answer is not None:
+                return _set_aside(answer, sources)
         report_id = run_id + ("\0" + "\0".join(sorted(given)) if others else "")
         # (the stats taken while the report is read)
         ahead = stats if stats is not None else incremental.stats_ahead([*sources, *others], cache)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from seedlint import rules, selection
@@ -303,3 +304,66 @@ def rerun(
             touched=restated | {cache.key(by_path[path]) for path in found},
         )
     return RunResult(paths, final, internal_errors, corpus.document)
+
+
+def partial(
+    sources: list[SourceFile],
+    others: list[SourceFile],
+    config: Config,
+    cache: Cache,
+    whole: Callable[[], RunResult],
+    whole_run_id: str,
+) -> RunResult | None:
+    """A partial run (the files `sources` of a corpus whose other files are `others`), answered from the whole
+    corpus's run (`whole`: that run, from its own last report) instead of reading every record: None when it cannot.
+
+    A partial run reports the given files' own findings and the corpus findings of the given files and of the
+    documents naming them, and in every other document the related entries that resolve to nothing (a deleted or
+    re-addressed document cannot pass silently). The corpus rules run here as they do in that run, on the records of
+    those documents only: the given files, the documents whose entries name one of their addresses (the cache's
+    links), and the documents with an entry that resolves to nothing (the whole run's report lists them), against
+    the index the cache answers and the whole corpus's topic counts."""
+    if not isinstance(cache, DiskCache):
+        return None
+    everything = [*sources, *others]
+    if any(source.refused for source in everything):
+        return None  # (a run with a file it does not read keeps no report: the last one would be an older one)
+    result = whole()
+    report = cache.last_report(whole_run_id)
+    if result.internal_errors or report is None or report["partial"]:
+        return None
+    members = Members(everything)
+    by_path = members.by_path
+    given = [source.display_path for source in sources]
+    own = {path: cache.result(by_path[path], lambda source: check_source(source, config)) for path in given}
+    aliases = {alias for checked in own.values() if checked.record is not None for alias in checked.record.aliases}
+    named = {display_of(key) for _, key in cache.linked({link("ref", alias) for alias in aliases}) if key in members}
+    dangling = {path for path, _, _ in report["unresolved"] if path in by_path}
+    wanted = sorted((named | dangling) - set(given))
+    if len(wanted) > MOST_AFFECTED:
+        return None
+    checked = {
+        **own,
+        **{path: cache.result(by_path[path], lambda source: check_source(source, config)) for path in wanted},
+    }
+    internal_errors = [e for c in checked.values() for e in c.internal_errors]
+    if internal_errors:
+        return None
+    reader = Reader(everything, None, internal_errors)
+    corpus = Corpus(
+        [c.record for c in checked.values() if c.record is not None],
+        reported=set(given),
+        load=reader.load_path,
+        has_errors=report["errors"].__contains__,
+        partial=True,
+        positioned={path: c.positioned for path, c in checked.items()},
+        index=StoredIndex(cache, members),
+        topics=report["topics"],
+    )
+    corpus.reported |= corpus.referrers(given)
+    diagnostics = [d for path in given for d in own[path].diagnostics]
+    diagnostics.extend(run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+    cache.remember_positioned(corpus, list(checked.values()), [by_path[path] for path in checked], ())
+    cache.flush()
+    selected = selection.reported(diagnostics, own.values(), corpus.document, config)
+    return RunResult(given, related.hold_copy_fixes(selected, corpus), internal_errors, corpus.document)

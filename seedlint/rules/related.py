@@ -185,6 +185,8 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
             found = index.resolve(ref.url, ref.key)
             problem = web_url_problem(ref.url) if not found else None
             if problem is not None:
+                # (listed with the unresolved entries: outside a partial run's files it is one, see _dangling_only)
+                corpus.unresolved.append((record.path, host_key(ref.key or ""), ref.title_key))
                 yield from doc.report(
                     MALFORMED_URL, where + ("webUrl",), f"related[{ref.index}] → {ref.url} {problem}: it names nothing"
                 )
