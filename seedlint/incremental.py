@@ -202,6 +202,11 @@ def topic_affected(before: Counter[str], after: Counter[str], cache: DiskCache, 
     return {display_of(key) for _, key in cache.linked({link("topic", topic) for topic in topics}) if key in members}
 
 
+def _result(cache: Cache, source: SourceFile, config: Config) -> Checked:
+    """A file's result: the cache's for its content, else checked now (and kept)."""
+    return cache.result(source, lambda source: check_source(source, config))
+
+
 def has_error(checked: Checked | None) -> bool:
     return checked is not None and checked.has_error
 
@@ -238,7 +243,7 @@ def rerun(
             before = stored[3]
         after = None
         if source is not None:
-            after = cache.result(source, lambda source: check_source(source, config))
+            after = _result(cache, source, config)
             if after.internal_errors or not after.stat or not after.digest:
                 return None  # not cacheable: let a full run report it
             files[key] = file_state(after)
@@ -261,10 +266,7 @@ def rerun(
         return None
     by_path = members.by_path
     after_change = {change.path: change.after for change in changes if change.after is not None}
-    checked = {
-        path: after_change.get(path) or cache.result(by_path[path], lambda source: check_source(source, config))
-        for path in sorted(found)
-    }
+    checked = {path: after_change.get(path) or _result(cache, by_path[path], config) for path in sorted(found)}
     internal_errors = [e for c in checked.values() for e in c.internal_errors]
     gone = {change.path for change in changes}
     errors = (report["errors"] - gone) | {change.path for change in changes if has_error(change.after)}
@@ -335,7 +337,7 @@ def partial(
     members = Members(everything)
     by_path = members.by_path
     given = [source.display_path for source in sources]
-    own = {path: cache.result(by_path[path], lambda source: check_source(source, config)) for path in given}
+    own = {path: _result(cache, by_path[path], config) for path in given}
     aliases = {alias for checked in own.values() if checked.record is not None for alias in checked.record.aliases}
     named = {display_of(key) for _, key in cache.linked({link("ref", alias) for alias in aliases}) if key in members}
     dangling = {path for path, _, _ in report["unresolved"] if path in by_path}
@@ -344,7 +346,7 @@ def partial(
         return None
     checked = {
         **own,
-        **{path: cache.result(by_path[path], lambda source: check_source(source, config)) for path in wanted},
+        **{path: _result(cache, by_path[path], config) for path in wanted},
     }
     internal_errors = [e for c in checked.values() for e in c.internal_errors]
     if internal_errors:
