@@ -49,7 +49,9 @@ class SchemaFileError(Exception):
 
 
 def _stamp(path: Path | None) -> tuple[int, int, int] | None:
-    """What tells a schema file's versions apart (None for the packaged schema, or a file that cannot be read)."""
+    """What tells a schema file's versions apart (None for the packaged schema, or a file that cannot be read):
+    the compiled validators are remembered by path and stamp, so that a process that runs again after the file
+    changed (`--watch`, the language server, a script) uses the new schema."""
     if path is None:
         return None
     try:
@@ -59,24 +61,13 @@ def _stamp(path: Path | None) -> tuple[int, int, int] | None:
     return info.st_mtime_ns, info.st_size, info.st_ino
 
 
-_STAMPS: dict[Path | None, tuple[int, int, int] | None] = {}  # each schema file's stamp when it was last compiled
-
-
 def validator(path: Path | None = None) -> Draft202012Validator:
-    """The compiled validator of the schema file (`path`, or the packaged schema). Every run asks for it once, as
-    it loads its configuration: a file changed since it was compiled is compiled again, and what was derived from it
-    forgotten (`--watch`, the language server, a script running seedlint again), while the checks of each document
-    ask `fast_check` and `explaining_validator` by path alone, without a stat per document."""
-    stamp = _stamp(path)
-    if path in _STAMPS and _STAMPS[path] != stamp:
-        for cached in (_validator, explaining_validator, fast_check):
-            cached.cache_clear()
-    _STAMPS[path] = stamp
-    return _validator(path)
+    """The compiled validator of the schema file (`path`, or the packaged schema)."""
+    return _validator(path, _stamp(path))
 
 
 @functools.lru_cache(maxsize=4)
-def _validator(path: Path | None) -> Draft202012Validator:
+def _validator(path: Path | None, stamp: object) -> Draft202012Validator:
     shown = path or default_schema_path()
     try:
         text = schema_text(path)
@@ -167,8 +158,12 @@ def _descend_keeping_the_path(
 ExplainingValidator.descend = _descend_keeping_the_path  # type: ignore[method-assign,assignment]
 
 
-@functools.lru_cache(maxsize=4)
 def explaining_validator(path: Path | None = None) -> Draft202012Validator:
+    return _explaining_validator(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _explaining_validator(path: Path | None, stamp: object) -> Draft202012Validator:
     schema = validator(path).schema
     return ExplainingValidator(schema, registry=schema_shape.registry_for(schema))
 
@@ -474,6 +469,10 @@ def _names(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
 
-@functools.lru_cache(maxsize=4)
 def fast_check(path: Path | None = None) -> FastCheck:
+    return _fast_check(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _fast_check(path: Path | None, stamp: object) -> FastCheck:
     return FastCheck(validator(path))
