@@ -70,7 +70,7 @@ class Comparison:
     baseline_path: Path | None = None
     baseline_here: Counter[Key] | None = None  # the work tree's baseline: its fixed findings are counted
     revision: Revision | None = None
-    before: Counter[Key] | None = None  # the findings at the revision (after `check_before`)
+    before: list[Diagnostic] | None = None  # the findings at the revision (after `check_before`)
     notes: list[str] = field(default_factory=list)  # said once on stderr (no repository, no commit yet)
     unchanged: bool = False  # no document changed since the revision (see check_before and settle)
     relative: dict[str, str] = field(default_factory=dict)  # display path → relative to the project root
@@ -253,7 +253,7 @@ def check_before(
     if revision is None:
         return []
     if revision.commit is None:
-        comparison.before = Counter()
+        comparison.before = []
         return []
     with _versions_folder(cache) as folder:
         sources = _sources_before(revision, corpus, config, folder)
@@ -261,7 +261,7 @@ def check_before(
             comparison.unchanged = True  # the corpus is as it was: its findings then are the current run's
             return []
         result = engine.run(sources, config, cache=cache, run_id=run_id, stats=stats) if sources else RunResult([], [])
-    comparison.before = Counter(baseline.keys(result.diagnostics, config, comparison.relative))
+    comparison.before = result.diagnostics
     return result.internal_errors
 
 
@@ -275,7 +275,7 @@ def _same_sources(before: list[SourceFile], corpus: list[SourceFile]) -> bool:
 def settle(comparison: Comparison, current: RunResult, config: Config) -> None:
     """After the current run: when no document changed since the revision, its findings are the revision's."""
     if comparison.unchanged and comparison.before is None:
-        comparison.before = Counter(baseline.keys(current.diagnostics, config, comparison.relative))
+        comparison.before = current.diagnostics
 
 
 @contextlib.contextmanager
@@ -308,22 +308,24 @@ def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config
     root = revision.root
     prefix = str(root).rstrip(os.sep) + os.sep
     cut = len(prefix)
-    names = [
-        absolute[cut:] if absolute.startswith(prefix) else os.path.relpath(absolute, root)
-        for absolute in map(ABSOLUTE, corpus)
-    ]
+    absolutes = list(map(ABSOLUTE, corpus))
+    if all(map(operator.methodcaller("startswith", prefix), absolutes)):  # (the usual case: one pass less)
+        names = [absolute[cut:] for absolute in absolutes]
+    else:
+        names = [
+            absolute[cut:] if absolute.startswith(prefix) else os.path.relpath(absolute, root) for absolute in absolutes
+        ]
     if os.sep != "/":
         names = [name.replace(os.sep, "/") for name in names]
     by_name = dict(zip(names, corpus, strict=True))
-    found: list[SourceFile] = []
-    versions: dict[str, str] = {}  # name → display path, for the changed documents that existed then
-    for name, source in by_name.items():
-        if name not in revision.listing:
-            continue  # added since the revision (or not tracked): not there then
-        if name not in revision.changed:
-            found.append(source)
-        else:
-            versions[name] = source.display_path
+    # Left out: the documents added since the revision (or not tracked: not there then), and the changed ones,
+    # whose versions there are checked instead. (Set operations and one pass, at C speed: 100,000 documents.)
+    left_out = (by_name.keys() - revision.listing.keys()) | revision.changed
+    found = [source for name, source in by_name.items() if name not in left_out]
+    # name → display path, for the changed documents that existed then
+    versions = {
+        name: by_name[name].display_path for name in revision.changed & by_name.keys() & revision.listing.keys()
+    }
     gone = [
         name
         for name in revision.changed
@@ -377,10 +379,14 @@ def split(
     """New and old findings. A finding occurring n times now is old as many times as the baseline or the
     revision held it (the larger count), new the rest. `reported`: whether a document (relative to the project
     root) was reported on by the run, so that a baseline entry of a document not checked is not `fixed`."""
+    if comparison.baseline is None and comparison.before is not None:
+        new = _new_by_document(diagnostics, comparison.before, config, comparison.relative)
+        chosen = {id(d) for d in new}
+        return Split(new, [d for d in diagnostics if id(d) not in chosen], 0, 0)
     recorded = comparison.baseline or Counter()
-    before = comparison.before or Counter()
+    before = Counter(baseline.keys(comparison.before or [], config, comparison.relative))
     seen: Counter[Key] = Counter()
-    new: list[Diagnostic] = []
+    new = []
     old: list[Diagnostic] = []
     baselined = 0
     for d, key in zip(diagnostics, baseline.keys(diagnostics, config, comparison.relative), strict=True):
@@ -393,6 +399,37 @@ def split(
     here = comparison.baseline_here if comparison.baseline_here is not None else recorded
     fixed = sum(count - seen[key] for key, count in here.items() if count > seen[key] and reported(key[1]))
     return Split(new, old, baselined, fixed)
+
+
+def _new_by_document(
+    diagnostics: list[Diagnostic], before: list[Diagnostic], config: Config, relative: dict[str, str]
+) -> list[Diagnostic]:
+    """`split`'s new findings without a baseline, matched by key only in the documents whose findings differ
+    from the revision's: at 100,000 documents, keying the 30,000 findings of each side cost a sixth of a hook's
+    run, where a change alters a few documents' findings. Without a baseline, a key's count on each side is the
+    sum of its document's findings (a key holds the document's path), so a document with the same findings on
+    both sides (the same objects, as a run answered from the other's report holds them, or equal ones) has
+    none new, and matching the others alone finds the same new findings."""
+    now_by_path, before_by_path = _by_path(diagnostics), _by_path(before)
+    differ = {path for path, found in now_by_path.items() if before_by_path.get(path) != found}
+    if not differ:
+        return []
+    earlier = Counter(baseline.keys((d for d in before if d.path in differ), config, relative))
+    candidates = [d for d in diagnostics if d.path in differ]
+    seen: Counter[Key] = Counter()
+    new = []
+    for d, key in zip(candidates, baseline.keys(candidates, config, relative), strict=True):
+        seen[key] += 1
+        if seen[key] > earlier[key]:
+            new.append(d)
+    return new
+
+
+def _by_path(diagnostics: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    found: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        found.setdefault(d.path, []).append(d)
+    return found
 
 
 def after_fixing(

@@ -4,8 +4,10 @@ malformed. On 30 real ai-news documents (the adoption the issue replays), throug
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -142,11 +144,40 @@ def test_matching_counts_occurrences(tmp_path):
     split = compare.split(twice, config, comparison)
     assert (len(split.new), len(split.old), split.baselined, split.fixed) == (1, 1, 1, 0)
     # At a revision too: a finding new since it, even when the baseline holds another of the same document.
-    comparison.before = Counter({("SL504", "_news/a.md", twice[0].locus, twice[0].text_key): 2})
+    comparison.before = twice
     split = compare.split(twice, config, comparison)
     assert (len(split.new), len(split.old), split.baselined) == (0, 2, 1)
     gone = compare.split([], config, comparison)
     assert gone.fixed == 1
+
+
+def test_a_comparison_without_baseline_finds_the_new_findings_of_a_match_by_key():
+    """Without a baseline, `split` matches only the documents whose findings differ between the two runs
+    (compare._new_by_document); it must name the same new findings, in the same order, as matching every
+    finding by key does (what it does with a baseline, here an empty one). Real findings, randomly changed."""
+    config = Config(root=FIXTURES)
+    found = run(discover([FIXTURES / "ai-news"], config), config).diagnostics
+    assert len(found) > 100
+    chance = random.Random(22)
+    for _ in range(200):
+        before = [d for d in found if chance.random() > 0.05]
+        now = []
+        for d in found:
+            roll = chance.random()
+            if roll < 0.03:
+                continue  # fixed
+            if roll < 0.06:
+                now += [d, dataclasses.replace(d)]  # twice: once new
+            elif roll < 0.09:
+                now.append(dataclasses.replace(d, text_key=d.text_key + "x"))  # another value
+            elif roll < 0.12:
+                now.append(dataclasses.replace(d, path=chance.choice(found).path))  # in another document
+            else:
+                now.append(d if roll < 0.6 else dataclasses.replace(d))  # the same, or an equal copy
+        by_document = compare.split(now, config, compare.Comparison(before=before))
+        by_key = compare.split(now, config, compare.Comparison(before=before, baseline=Counter()))
+        assert [id(d) for d in by_document.new] == [id(d) for d in by_key.new]
+        assert [id(d) for d in by_document.old] == [id(d) for d in by_key.old]
 
 
 def test_fail_on():
