@@ -113,6 +113,12 @@ class Config:
 _CHOICES = {"related_scope": ("closed", "hosts", "open"), "fail_on": ("new-errors", "new-warnings")}
 # Every number has bounds: a negative tolerance or a year 0 is a typo, never a setting.
 _BOUNDS = {"future_tolerance_days": (0, 3650), "earliest_year": (1900, 2100), "filename_date_tolerance_days": (0, 366)}
+# Lists that an empty value would turn into "check nothing" (reported then as no documents found, as if the
+# corpus were empty): a typo, never a setting.
+_NOT_EMPTY = {
+    "paths": "is empty: name the corpus's folders (paths = [\"_news\"]), or leave it out to check the project's folder",
+    "include": 'is empty: name the documents\' file patterns (include = ["*.md"]), or leave it out for *.md and *.txt',
+}
 _FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("source", "root", "vocabulary")}
 
 
@@ -214,6 +220,10 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
     if isinstance(default, list):
         if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
             problem = "must be a list of strings"
+        elif name in _NOT_EMPTY and not value:
+            problem = _NOT_EMPTY[name]
+        elif name == "include" and not all(value):
+            problem = "names an empty pattern, which no file name matches"
     elif isinstance(default, dict):
         if not isinstance(value, dict):
             problem = "must be a table"

@@ -207,6 +207,10 @@ def test_configuration_changes_what_is_reported(docs):
         ('earliest-year = "1990"\n', "`earliest-year` must be an integer"),
         ('[severity]\nSL104 = "fatal"\n', "`severity.SL104` must be error, warning or info, not 'fatal'"),
         ("unknown-key = 1\n", "unknown key `unknown-key`"),
+        # An empty list would check nothing, reported as an empty corpus ("no documents in  ..."): a typo.
+        ("paths = []\n", "seedlint.toml:1: `paths` is empty: name the corpus's folders"),
+        ("include = []\n", "seedlint.toml:1: `include` is empty: name the documents' file patterns"),
+        ('include = ["*.md", ""]\n', "`include` names an empty pattern, which no file name matches"),
     ],
 )
 def test_bad_configuration_is_a_usage_error_naming_the_key(docs, toml, message):
