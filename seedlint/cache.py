@@ -264,6 +264,10 @@ class Cache:
     def last_report(self, run_id: str) -> Report | None:
         return None
 
+    def has_report(self, run_id: str) -> bool:
+        """Whether the run has a last report (it may still prove unusable when read)."""
+        return False
+
     def keep_report(self, run_id: str, report: Report, touched: Collection[str] | None = None) -> None:
         pass
 
@@ -747,6 +751,13 @@ class DiskCache(Cache):
             self._read[report_id] = weakref.ref(found[0])
             return found[0]
         return None
+
+    def has_report(self, run_id: str) -> bool:
+        report_id = self._report_id(run_id)
+        if report_id in self._kept:
+            return True
+        heads = self._query("SELECT head FROM reports WHERE id = ?", (report_id,))
+        return bool(heads) and type(heads[0][0]) is bytes and heads[0][0].startswith(self._prefix())
 
     def _report_from(self, heads: list[tuple], rows: list[tuple]) -> tuple[StoredReport, Layout] | None:
         if not heads or not all(type(blob) is bytes and blob.startswith(self._prefix()) for _, blob in rows):
