@@ -107,7 +107,7 @@ def regular_blobs(root: Path, commit: str, inside: list[str]) -> dict[str, str]:
     """Path → blob id of every regular file under `inside` at `commit` (links and submodules left out: they have
     no document to read). No sizes: `ls-tree -l` reads every blob's header (4 s for 100,000 documents)."""
     listing = git.text(root, "ls-tree", "-r", "-z", commit, "--", *inside)
-    # (one match per entry, at C speed: a tenth of a second at 100,000 entries, where splitting each took twice that)
+    # (one match per entry: 0.07 s at 100,000 entries, where splitting each entry's fields took 0.1 s)
     return {entry[2]: entry[1] for entry in map(_REGULAR_ENTRY.fullmatch, listing.split("\0")) if entry}
 
 
