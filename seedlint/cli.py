@@ -13,11 +13,10 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 import click
 
@@ -400,7 +399,7 @@ def check(
     # is listed here (a tenth of a second of a hook's run at 100,000 documents).
     started = None
     if diff_base is not None and not paths:
-        started = in_background(
+        started = Background(
             lambda: compare.prepare(
                 config, corpus_paths(config), baseline_file=baseline_file, no_baseline=no_baseline, diff_base=diff_base
             )
@@ -476,7 +475,7 @@ def prepare_comparison(
     baseline_file: Path | None,
     no_baseline: bool,
     diff_base: str | None,
-    started: Future[compare.Comparison] | None = None,
+    started: Background[compare.Comparison] | None = None,
 ) -> compare.Comparison:
     """The baseline and the revision a run is compared with (notes said once on stderr). `started`: the same,
     prepared in the background."""
@@ -503,19 +502,31 @@ def compare_run(result: RunResult, config: Config, comparison: compare.Compariso
     return compare.split(result.diagnostics, config, comparison, checked.__contains__)
 
 
-def in_background(work: Callable[[], T]) -> Future[T]:
-    """`work` done in a thread of its own, its result (or its exception) in the future returned. (A daemon: a
-    run that ends with a usage error does not wait for it.)"""
-    future: Future[T] = Future()
+class Background(Generic[T]):
+    """`work` done in a thread of its own, started at once. `result()` waits for the thread to end (not only for
+    its result: a process with another thread alive takes its files' stats without forking, see
+    seedlint/statahead.py) and returns what `work` returned, or raises what it raised. (A daemon: a run that
+    ends with a usage error does not wait for it.)"""
 
-    def run() -> None:
+    def __init__(self, work: Callable[[], T]):
+        self._work = work
+        self._outcome: tuple[T] | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
         try:
-            future.set_result(work())
+            self._outcome = (self._work(),)
         except BaseException as error:  # (raised again where the result is asked for)
-            future.set_exception(error)
+            self._outcome = error
 
-    threading.Thread(target=run, daemon=True).start()
-    return future
+    def result(self) -> T:
+        self._thread.join()
+        outcome = self._outcome
+        if isinstance(outcome, BaseException):
+            raise outcome
+        assert outcome is not None
+        return outcome[0]
 
 
 def run_write_baseline(
