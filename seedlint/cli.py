@@ -272,7 +272,13 @@ class Output:
             if self.format == "json":
                 machine.statistics_json(result.diagnostics, sys.stdout)
             else:
-                text.statistics(result.diagnostics, sys.stdout, files=files, quiet=self.quiet)
+                text.statistics(
+                    result.diagnostics,
+                    sys.stdout,
+                    files=files,
+                    quiet=self.quiet,
+                    elsewhere=text.elsewhere(result.diagnostics, result.paths),
+                )
             return
         name = self.format or ("full" if sys.stdout.isatty() else "concise")
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -286,6 +292,7 @@ class Output:
                 color=color,
                 quiet=self.quiet,
                 unfinished=unfinished or bool(result.internal_errors),
+                elsewhere=text.elsewhere(result.diagnostics, result.paths),
             )
 
     def status(self, result: RunResult, fail_on: str = "new-errors") -> int:

@@ -1,9 +1,10 @@
 """`seedlint check`, `schema`, `rules`, `rule`: output shapes and exit statuses."""
 
 import json
+import shutil
 
 import pytest
-from conftest import run_cli, run_json, seed_text, write
+from conftest import SEEDS, run_cli, run_json, run_split, seed_text, write
 
 
 def test_clean_document_exits_0_with_a_summary(tmp_path, isolated_cwd):
@@ -107,6 +108,24 @@ def test_a_configuration_error_says_on_which_line(tmp_path, isolated_cwd, name, 
     (tmp_path / name).write_text(toml)
     status, output = run_cli("check")
     assert status == 2 and f"Error: {tmp_path.resolve() / name}{error}" in output
+
+
+def test_the_summary_of_a_partial_run_counts_the_findings_in_documents_not_given(tmp_path, isolated_cwd):
+    """`seedlint check FILE` also reports, in other documents, the related entries that no longer resolve (the
+    given file may be their deleted target): its summary line says how many findings are in documents it was not
+    given, where it used to say "in 1 file checked" only."""
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    status, stdout, _ = run_split("check", "--output-format", "concise", "docs/001_5ea581042828ec4e.txt")
+    lines = stdout.splitlines()
+    assert status == 1 and len({line.split(":")[0] for line in lines[:-1]}) == 5
+    summary = (
+        "Found 17 problems (16 errors, 1 warning) in 1 file checked, 13 of them in 4 other documents of the corpus "
+        "(cross-document rules). 2 fixable with `seedlint fix`."
+    )
+    assert lines[-1] == summary
+    assert run_split("check", "--statistics", "docs/001_5ea581042828ec4e.txt")[1].splitlines()[-1] == summary
+    whole = run_split("check", "docs")[1].splitlines()[-1]
+    assert whole == "Found 18 problems (17 errors, 1 warning) in 5 files checked. 3 fixable with `seedlint fix`."
 
 
 def test_a_folder_outside_the_configured_corpus_is_a_corpus_of_its_own(tmp_path, isolated_cwd):

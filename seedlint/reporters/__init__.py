@@ -24,6 +24,7 @@ class Reporter(Protocol):
         color: bool,
         quiet: bool,
         unfinished: bool,
+        elsewhere: text.Elsewhere,
     ) -> None: ...
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Iterable
+from typing import TextIO, TypeAlias
 
 import click
 
@@ -12,6 +12,17 @@ from seedlint.diagnostic import Applicability, Diagnostic
 from seedlint.escaping import inert
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+# Of a run's findings, those in documents it was not given (a partial run's cross-document findings: a
+# document naming a given one, an entry that no longer resolves), and how many such documents hold them.
+Elsewhere: TypeAlias = tuple[int, int]
+
+
+def elsewhere(diagnostics: list[Diagnostic], checked: Iterable[str]) -> Elsewhere:
+    """`Elsewhere` of the findings of a run that checked the documents `checked` (display paths)."""
+    outside = {d.path for d in diagnostics}.difference(checked)
+    if not outside:
+        return (0, 0)
+    return (sum(d.path in outside for d in diagnostics), len(outside))
 
 
 def concise(
@@ -21,13 +32,14 @@ def concise(
     files: int,
     quiet: bool = False,
     unfinished: bool = False,
+    elsewhere: Elsewhere = (0, 0),
     **_options: object,
 ) -> None:
     """`path:line:col: CODE message`, one line each, then a summary line."""
     for d in diagnostics:
         stream.write(f"{inert(d.path)}:{d.line}:{d.column}: {d.code} {inert(d.message)}\n")
     if not quiet:
-        stream.write(summary(diagnostics, files, unfinished) + "\n")
+        stream.write(summary(diagnostics, files, unfinished, elsewhere) + "\n")
 
 
 def full(
@@ -39,6 +51,7 @@ def full(
     color: bool = False,
     quiet: bool = False,
     unfinished: bool = False,
+    elsewhere: Elsewhere = (0, 0),
     **_options: object,
 ) -> None:
     """Each diagnostic with the line it points at and a caret under the column (colour on a terminal)."""
@@ -69,7 +82,7 @@ def full(
             stream.write(f"      = fix ({d.fix.applicability.value}): {inert(d.fix.description)}\n")
         stream.write("\n")
     if not quiet:
-        stream.write(summary(diagnostics, files, unfinished) + "\n")
+        stream.write(summary(diagnostics, files, unfinished, elsewhere) + "\n")
 
 
 WINDOW = 100  # characters of a source line shown around the column; longer lines are cut with "…"
@@ -103,10 +116,11 @@ def _display_offset(line: str, column: int) -> int:
     return len(inert(line[: column - 1]))
 
 
-def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False) -> str:
+def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False, elsewhere: Elsewhere = (0, 0)) -> str:
     """The closing line. `unfinished`: the run could not do everything (an internal error, a fix that could
     not be written): it never says that all checks passed. Fixes are counted as `seedlint fix` applies them:
-    the safe ones, then those it applies only with `--unsafe-fixes`."""
+    the safe ones, then those it applies only with `--unsafe-fixes`. `elsewhere`: of the findings, those in
+    documents the run was not given, and in how many (see `elsewhere`)."""
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if not diagnostics:
         if unfinished:
@@ -120,7 +134,12 @@ def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False)
         d.fix is not None and bool(d.fix.edits) and d.fix.applicability is Applicability.UNSAFE for d in diagnostics
     )
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-    text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {checked}."
+    text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {checked}"
+    found, documents = elsewhere
+    if found:
+        shown = f"{documents} other document{'s' if documents != 1 else ''}"
+        text += f", {found} of them in {shown} of the corpus (cross-document rules)"
+    text += "."
     if safe:
         text += f" {safe} fixable with `seedlint fix`"
         text += f" ({unsafe} more with `--unsafe-fixes`)." if unsafe else "."
@@ -131,7 +150,9 @@ def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False)
     return text
 
 
-def statistics(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False) -> None:
+def statistics(
+    diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, elsewhere: Elsewhere = (0, 0)
+) -> None:
     """Counts per rule, most frequent first, with the rule's severity; `[*]` marks rules with fixes; then
     the run's summary line."""
     rows = rule_statistics(diagnostics)
@@ -141,7 +162,7 @@ def statistics(diagnostics: list[Diagnostic], stream: TextIO, *, files: int, qui
         name = inert(str(row["name"]))
         stream.write(f"{row['count']:>6}  {row['code']}  {mark} {name:<{width}}  {row['severity']}\n")
     if not quiet:
-        stream.write(summary(diagnostics, files) + "\n")
+        stream.write(summary(diagnostics, files, elsewhere=elsewhere) + "\n")
 
 
 def rule_statistics(diagnostics: list[Diagnostic]) -> list[dict[str, str | int]]:
