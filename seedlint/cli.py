@@ -88,6 +88,10 @@ def load_settings(
         config.ignore = config.ignore + _codes(ignore)
     if extend_select is not None:
         config.extend_select = config.extend_select + _codes(extend_select)
+    try:
+        selection.check_some_selected(config, (rule.code for rule in all_rules()))
+    except ConfigError as error:
+        raise usage_error(str(error)) from None
     if no_suppressions:
         config.allow_suppressions = []
     config.exclude = config.exclude + list(exclude)

@@ -60,6 +60,20 @@ def is_selected(code: str, config: Config) -> bool:
     return selected > 0 and selected > _matches(code, config.ignore)
 
 
+def check_some_selected(config: Config, codes: Iterable[str]) -> None:
+    """Raise ConfigError when the selection leaves none of `codes` (every rule's) to run: every check would then
+    pass, having checked nothing (`--select SL5 --ignore SL5`, or an `ignore` that covers the `select`)."""
+    if any(is_selected(code, config) for code in codes):
+        return
+    chosen = f"`select` ({', '.join(config.select) or 'nothing'})"
+    if config.extend_select:
+        chosen += f" and `extend-select` ({', '.join(config.extend_select)})"
+    raise ConfigError(
+        f"no rule is selected: `ignore` ({', '.join(config.ignore) or 'nothing'}) covers every rule chosen by "
+        f"{chosen} (the configuration and the command line's options together): nothing would be checked"
+    )
+
+
 def is_reported(diagnostic: Diagnostic, config: Config) -> bool:
     """Selected, and not ignored for its file by `per-file-ignores` (glob → codes or prefixes; the globs
     are relative to the configuration file's folder, wherever seedlint runs from)."""

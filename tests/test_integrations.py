@@ -211,6 +211,12 @@ def test_configuration_changes_what_is_reported(docs):
         ("paths = []\n", "seedlint.toml:1: `paths` is empty: name the corpus's folders"),
         ("include = []\n", "seedlint.toml:1: `include` is empty: name the documents' file patterns"),
         ('include = ["*.md", ""]\n', "`include` names an empty pattern, which no file name matches"),
+        # Every rule selected ignored: every check would pass, having checked nothing.
+        (
+            'select = ["SL5"]\nignore = ["SL50"]\n',
+            "no rule is selected: `ignore` (SL50) covers every rule chosen by `select` (SL5) (the configuration and "
+            "the command line's options together): nothing would be checked",
+        ),
     ],
 )
 def test_bad_configuration_is_a_usage_error_naming_the_key(docs, toml, message):
@@ -228,6 +234,8 @@ def test_bad_configuration_is_a_usage_error_naming_the_key(docs, toml, message):
         (["--extend-select", "SL40l"], "`--extend-select` names 'SL40L', which is no rule code or prefix"),
         (["--select", ""], "`--select` names no rule code"),
         (["--select", " , "], "`--select` names no rule code"),
+        (["--select", "SL4", "--ignore", "SL4"], "no rule is selected: `ignore` (SL4) covers every rule chosen by"),
+        (["--ignore", "SL"], "no rule is selected: `ignore` (SL) covers every rule chosen by `select` (SL)"),
     ],
 )
 def test_a_typo_in_a_selection_option_is_a_usage_error_not_a_silent_pass(docs, options, message):

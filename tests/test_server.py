@@ -296,6 +296,15 @@ async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_servin
         await client.stop()
 
 
+async def test_a_configuration_that_selects_no_rule_is_the_projects_error(tmp_path):
+    """As on the command line: a project whose `ignore` covers every selected rule would show no finding at all."""
+    from seedlint.server.project import new_project
+
+    (tmp_path / "seedlint.toml").write_text('ignore = ["SL"]\n')
+    project = new_project(str(tmp_path), tmp_path, tmp_path / "seedlint.toml")
+    assert project.error is not None and project.error.startswith("no rule is selected: `ignore` (SL) covers")
+
+
 async def test_a_binary_text_and_a_huge_text_are_findings_not_a_dead_server(client, workspace):
     binary = workspace / "binary.md"
     binary.write_bytes(b"---\ntitle: x\x00\n---\n")

@@ -22,6 +22,7 @@ from seedlint.config import Config, ConfigError, find_config_file, load_config
 from seedlint.corpus import CorpusIndex, Index, IndexRecord, count_topics, host_key
 from seedlint.discovery import SourceFile, corpus_paths, discover
 from seedlint.results import Checked
+from seedlint.rules import all_rules
 
 
 @dataclass
@@ -191,6 +192,7 @@ def new_project(key: str, root: Path, config_file: Path | None) -> Project:
     try:
         config = load_config(config_file, start=root) if config_file is not None else load_config(start=root)
         selection.check_configured_codes(config)
+        selection.check_some_selected(config, (rule.code for rule in all_rules()))
         schema.validator(config.schema_path)
     except (ConfigError, schema.SchemaFileError) as error:
         return Project(key, root, Config(root=root), [], error=str(error))
