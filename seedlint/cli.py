@@ -281,7 +281,7 @@ class Output:
                     sys.stdout,
                     files=files,
                     quiet=self.quiet,
-                    elsewhere=text.elsewhere(result.diagnostics, result.paths),
+                    elsewhere=text.count_elsewhere(result.diagnostics, result.paths),
                 )
             return
         name = self.format or ("full" if sys.stdout.isatty() else "concise")
@@ -296,7 +296,7 @@ class Output:
                 color=color,
                 quiet=self.quiet,
                 unfinished=unfinished or bool(result.internal_errors),
-                elsewhere=text.elsewhere(result.diagnostics, result.paths),
+                elsewhere=text.count_elsewhere(result.diagnostics, result.paths),
             )
 
     def status(self, result: RunResult, fail_on: str = "new-errors") -> int:

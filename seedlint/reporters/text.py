@@ -17,7 +17,7 @@ SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 Elsewhere: TypeAlias = tuple[int, int]
 
 
-def elsewhere(diagnostics: list[Diagnostic], checked: Iterable[str]) -> Elsewhere:
+def count_elsewhere(diagnostics: list[Diagnostic], checked: Iterable[str]) -> Elsewhere:
     """`Elsewhere` of the findings of a run that checked the documents `checked` (display paths)."""
     outside = {d.path for d in diagnostics}.difference(checked)
     if not outside:
@@ -120,7 +120,7 @@ def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False,
     """The closing line. `unfinished`: the run could not do everything (an internal error, a fix that could
     not be written): it never says that all checks passed. Fixes are counted as `seedlint fix` applies them:
     the safe ones, then those it applies only with `--unsafe-fixes`. `elsewhere`: of the findings, those in
-    documents the run was not given, and in how many (see `elsewhere`)."""
+    documents the run was not given, and in how many (see `count_elsewhere`)."""
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if not diagnostics:
         if unfinished:
