@@ -725,9 +725,10 @@ class DiskCache(Cache):
         kept = self._kept.pop(report_id, None)
         if kept is not None and kept[0] == _data_version(db):  # (no other process wrote since)
             _, read, partial, topics, changed = kept
-            report = _report_with(
-                read, partial, topics, {index: plain.decode_report_part(blob) for index, blob in changed.items()}
-            )
+            with cycle_collection_paused():  # (as below: 100,000 files' states made into objects)
+                report = _report_with(
+                    read, partial, topics, {index: plain.decode_report_part(blob) for index, blob in changed.items()}
+                )
             self._read[report_id] = weakref.ref(report)
             return report
         try:
