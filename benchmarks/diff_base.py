@@ -84,6 +84,8 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--work", type=Path, help="where the repository is made (default: a temporary folder)")
     options = parser.parse_args()
+    if options.work is not None:
+        options.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="seedlint-diff-base-", dir=options.work))
     try:
         site = work / "site"
