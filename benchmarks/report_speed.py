@@ -171,6 +171,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="where to build the copies (default: a temporary folder)")
     parser.add_argument("--history-only", action="store_true", help="measure only the git history part")
     args = parser.parse_args()
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="seedlint-report-bench-", dir=args.work))
     documents = sum(1 for _ in args.corpus.iterdir())
     print(
