@@ -275,3 +275,23 @@ def test_an_unchanged_corpus_is_checked_once_and_a_changed_one_twice(repository,
     status, stdout, _ = run_split("check", "--diff-base", "HEAD")
     assert status == 0 and runs == [30, 30] and taken == [True]
     assert stdout.splitlines()[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
+
+
+def test_the_revisions_listing_holds_its_regular_files_only_with_their_blobs(tmp_path):
+    """`revisions.regular_blobs` reads `git ls-tree -r -z` one anchored match per entry: regular and executable
+    files (any name: a tab, a space, a newline, a name that reads like an entry), not links."""
+    from seedlint import revisions
+
+    folder = tmp_path / "repo"
+    (folder / "_news").mkdir(parents=True)
+    names = ["a.md", "tab\there.md", "new\nline.md", "x 100644 blob " + "0" * 40 + "\tfake.md", "run.sh"]
+    for name in names:
+        (folder / "_news" / name).write_text(f"---\ntitle: {len(name)}\n---\n")
+    (folder / "_news" / "run.sh").chmod(0o755)
+    (folder / "_news" / ("link 100644 blob " + "0" * 40 + "\tfake.md")).symlink_to("a.md")  # (no entry of its own)
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "files")
+    commit = git(folder, "rev-parse", "HEAD").strip()
+    found = revisions.regular_blobs(folder, commit, ["_news"])
+    assert found == {f"_news/{name}": git(folder, "rev-parse", f"HEAD:_news/{name}").strip() for name in names}
