@@ -53,6 +53,10 @@ class GitError(Exception):
     """git cannot answer (no repository, unknown revision, git missing); the message says why."""
 
 
+class GitMissing(GitError):
+    """git itself cannot be run (not installed, not on the PATH): no answer about the repository."""
+
+
 def repository_root(start: Path) -> Path | None:
     """The nearest folder at or above `start` that holds a `.git` folder (or a `.git` file, as a worktree
     or submodule has): found without running git, so that nothing of the checked tree is executed.
@@ -90,7 +94,7 @@ def run(root: Path, *args: str, text: bool = True, stdin: bytes | None = None) -
             stdin=None if stdin is not None else subprocess.DEVNULL,
         )
     except OSError as error:
-        raise GitError(f"cannot run git: {error.strerror or error}") from None
+        raise GitMissing(f"cannot run git: {error.strerror or error}") from None
     if process.returncode != 0:
         stderr = process.stderr.decode("utf-8", "replace").strip()
         raise GitError(stderr.splitlines()[-1] if stderr else f"`git {' '.join(args)}` failed")

@@ -47,6 +47,8 @@ def commit_of(root: Path, revision: str, option: str) -> str | None:
     """The commit `revision` names; None when it is `HEAD` in a repository without any commit yet."""
     try:
         found = git.text(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    except git.GitMissing as error:
+        raise RevisionError(f"{option}: {error}") from None
     except git.GitError:
         if revision == "HEAD" and _unborn(root):
             return None

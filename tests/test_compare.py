@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -295,3 +296,21 @@ def test_the_revisions_listing_holds_its_regular_files_only_with_their_blobs(tmp
     commit = git(folder, "rev-parse", "HEAD").strip()
     found = revisions.regular_blobs(folder, commit, ["_news"])
     assert found == {f"_news/{name}": git(folder, "rev-parse", f"HEAD:_news/{name}").strip() for name in names}
+
+
+@pytest.mark.parametrize("option", ["--diff-base", "--since"])
+def test_git_missing_is_said_as_such_not_as_an_unknown_revision(repository, tmp_path, option):
+    """Without git on the PATH, a comparison cannot be made: the usage error says git cannot be run (it said
+    "unknown revision `HEAD`", sending the user to look for a typo)."""
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "seedlint", "check", option, "HEAD"],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "NO_COLOR": "1", "PATH": str(empty)},
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"Error: {option}: cannot run git: No such file or directory"
