@@ -52,11 +52,22 @@ def commit_of(root: Path, revision: str, option: str) -> str | None:
     except git.GitError:
         if revision == "HEAD" and _unborn(root):
             return None
-        raise RevisionError(f"{option}: unknown revision `{revision}`") from None
+        raise RevisionError(f"{option}: unknown revision `{revision}`{_shallow_hint(root)}") from None
     commit = found.strip()
     if _OBJECT_ID.fullmatch(commit) is None:
         raise RevisionError(f"{option}: unknown revision `{revision}`")
     return commit
+
+
+def _shallow_hint(root: Path) -> str:
+    """What to do when the revision may be missing because the clone is shallow (CI checkouts fetch one commit
+    by default): told from git's own `shallow` file, without running git."""
+    if not os.path.isfile(root / ".git" / "shallow"):
+        return ""
+    return (
+        " (this clone is shallow: fetch the revision, e.g. `git fetch origin main`, or check out the whole history, "
+        "e.g. actions/checkout with `fetch-depth: 0`)"
+    )
 
 
 def _unborn(root: Path) -> bool:

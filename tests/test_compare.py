@@ -179,7 +179,9 @@ def test_no_commit_yet_and_no_repository_are_said_once(tmp_path):
 
 def test_an_unknown_revision_is_a_usage_error(repository):
     result = seedlint(repository, "check", "--diff-base", "no-such-branch")
-    assert result.returncode == 2 and "--diff-base: unknown revision `no-such-branch`" in result.stderr
+    assert result.returncode == 2 and result.stderr.splitlines()[-1] == (
+        "Error: --diff-base: unknown revision `no-such-branch`"
+    )
     both = seedlint(repository, "check", "--diff-base", "HEAD", "--since", "HEAD")
     assert both.returncode == 2 and "--diff-base includes what --since checks" in both.stderr
 
@@ -314,3 +316,16 @@ def test_git_missing_is_said_as_such_not_as_an_unknown_revision(repository, tmp_
     )
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == f"Error: {option}: cannot run git: No such file or directory"
+
+
+def test_an_unknown_revision_in_a_shallow_clone_says_how_to_fetch_it(repository, tmp_path):
+    """CI checkouts fetch one commit by default: the revision compared with is then missing, not misspelled."""
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    git(repository, "commit", "-q", "-am", "a second commit")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repository}", str(clone))
+    result = seedlint(clone, "check", "--diff-base", "HEAD~1")
+    assert result.returncode == 2 and result.stderr.splitlines()[-1] == (
+        "Error: --diff-base: unknown revision `HEAD~1` (this clone is shallow: fetch the revision, e.g. "
+        "`git fetch origin main`, or check out the whole history, e.g. actions/checkout with `fetch-depth: 0`)"
+    )
