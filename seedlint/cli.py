@@ -466,6 +466,12 @@ def check(
                 stats=stats,
                 whole_run_id=run_id_of(corpus_paths(config)),
             )
+    if not paths and not quiet:  # (the whole corpus: a glob that matches none of its documents is a mistake)
+        for pattern in selection.unmatched_ignores(config, (source.display_path for source in sources)):
+            warn(
+                f"`per-file-ignores` glob {pattern!r} matches no document of the corpus (globs are relative to "
+                f"{config.root}): it silences nothing"
+            )
     if not comparison.active:
         with commands_stopped(output.is_text):
             output.report(result, len(sources))

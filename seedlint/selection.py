@@ -8,6 +8,7 @@ import difflib
 import fnmatch
 import functools
 import os
+import re
 from collections.abc import Callable, Iterable
 
 from seedlint import suppressions
@@ -85,6 +86,16 @@ def is_reported(diagnostic: Diagnostic, config: Config) -> bool:
             if fnmatch.fnmatch(path, pattern) and _matches(diagnostic.code, codes):
                 return False
     return True
+
+
+def unmatched_ignores(config: Config, documents: Iterable[str]) -> list[str]:
+    """The `per-file-ignores` globs that match none of the `documents` (display paths): a glob with a typo, or
+    written relative to another folder, silences nothing, and said nothing."""
+    if not config.per_file_ignores:
+        return []
+    relative = list(config_relative_all(documents, config).values())
+    matchers = {pattern: re.compile(fnmatch.translate(pattern)).match for pattern in config.per_file_ignores}
+    return [pattern for pattern, matches in matchers.items() if not any(map(matches, relative))]
 
 
 @functools.lru_cache(maxsize=4096)

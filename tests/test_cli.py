@@ -128,6 +128,24 @@ def test_the_summary_of_a_partial_run_counts_the_findings_in_documents_not_given
     assert whole == "Found 18 problems (17 errors, 1 warning) in 5 files checked. 3 fixable with `seedlint fix`."
 
 
+def test_a_per_file_ignores_glob_that_matches_no_document_is_said(tmp_path, isolated_cwd):
+    """A glob with a typo, or written relative to another folder, silences nothing: a run of the whole corpus says
+    so on stderr (not a run of given files, which the glob need not match)."""
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    (tmp_path / "seedlint.toml").write_text(
+        'paths = ["docs"]\n[per-file-ignores]\n"news/*.txt" = ["SL504"]\n"docs/00[01]*" = ["SL504"]\n'
+    )
+    status, stdout, stderr = run_split("check")
+    assert status == 1 and "docs/000_c11209e5b5b8f7fd.txt:31:13: SL504" not in stdout  # (the second glob holds)
+    assert "docs/004_c5cf7e08ca5b8660.txt:24:13: SL504" in stdout
+    assert stderr == (
+        "seedlint: warning: `per-file-ignores` glob 'news/*.txt' matches no document of the corpus (globs are "
+        f"relative to {tmp_path.resolve()}): it silences nothing\n"
+    )
+    assert run_split("check", "docs/000_c11209e5b5b8f7fd.txt")[2] == ""
+    assert run_split("check", "--quiet")[2] == ""
+
+
 def test_a_folder_outside_the_configured_corpus_is_a_corpus_of_its_own(tmp_path, isolated_cwd):
     """Checking another corpus from inside a project must not pull the project's own documents in."""
     (tmp_path / "pyproject.toml").write_text('[tool.seedlint]\npaths = ["docs"]\n')
