@@ -424,6 +424,14 @@ def check(
             sys.exit(run_write_baseline(paths, sources, config, cache, write_baseline))
         sys.exit(run_add_suppressions(sources, config, corpus, output, cache))
     comparison = prepare_comparison(config, folders, baseline_file, no_baseline, diff_base, started)
+    # Checking the whole corpus, a glob that matches none of its documents is a mistake (and `fix` would rewrite
+    # what it was meant to leave alone).
+    if not paths and not quiet:
+        for pattern in selection.unmatched_ignores(config, (source.display_path for source in sources)):
+            warn(
+                f"`per-file-ignores` glob {pattern!r} matches no document of the corpus (globs are relative to "
+                f"{config.root}): it silences nothing"
+            )
     if fix or diff:
         if since:
             raise usage_error("--since only applies to checking, not to --fix or --diff")
@@ -465,12 +473,6 @@ def check(
                 run_id=run_id,
                 stats=stats,
                 whole_run_id=run_id_of(corpus_paths(config)),
-            )
-    if not paths and not quiet:  # (the whole corpus: a glob that matches none of its documents is a mistake)
-        for pattern in selection.unmatched_ignores(config, (source.display_path for source in sources)):
-            warn(
-                f"`per-file-ignores` glob {pattern!r} matches no document of the corpus (globs are relative to "
-                f"{config.root}): it silences nothing"
             )
     if not comparison.active:
         with commands_stopped(output.is_text):

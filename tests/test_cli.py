@@ -142,6 +142,7 @@ def test_a_per_file_ignores_glob_that_matches_no_document_is_said(tmp_path, isol
         "seedlint: warning: `per-file-ignores` glob 'news/*.txt' matches no document of the corpus (globs are "
         f"relative to {tmp_path.resolve()}): it silences nothing\n"
     )
+    assert run_split("fix", "--diff")[2].startswith("seedlint: warning: `per-file-ignores` glob 'news/*.txt' matches")
     assert run_split("check", "docs/000_c11209e5b5b8f7fd.txt")[2] == ""
     assert run_split("check", "--quiet")[2] == ""
 
