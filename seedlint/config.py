@@ -93,13 +93,10 @@ class Config:
             if value is None:
                 lines.append(f"# {key} is not set")
             elif isinstance(value, dict):
-                lines.append(
-                    f"{key} = {{"
-                    + ", ".join(f" {json.dumps(k)} = {json.dumps(v)}" for k, v in value.items())
-                    + (" }" if value else "}")
-                )
+                entries = ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in value.items())
+                lines.append(f"{key} = {{ {entries} }}" if value else f"{key} = {{}}")
             else:
-                lines.append(f"{key} = {json.dumps(value)}")
+                lines.append(f"{key} = {_toml(value)}")
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict:
@@ -108,6 +105,12 @@ class Config:
         values.pop("source")
         values.pop("vocabulary")
         return {name.replace("_", "-"): value for name, value in values.items()}
+
+
+def _toml(value: object) -> str:
+    """A TOML value: JSON's strings, numbers and arrays are TOML's, but for characters beyond the BMP, which
+    JSON escapes as a surrogate pair that TOML refuses: written as they are."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 _CHOICES = {"related_scope": ("closed", "hosts", "open"), "fail_on": ("new-errors", "new-warnings")}

@@ -3,6 +3,7 @@ hostile one whose text is full of `%`, `::`, newlines, `<`, `&` and quotes."""
 
 import json
 import re
+import tomllib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -250,6 +251,21 @@ def test_config_command_prints_the_effective_configuration(docs):
         and 'related-scope = "open"' in text
         and text.startswith(f"# from {Path(docs / 'seedlint.toml').resolve()}")
     )
+
+
+def test_the_printed_configuration_is_toml_that_reads_back_as_the_configuration(docs):
+    """`seedlint config` prints what can be pasted into pyproject.toml: a glob holding a quote, a backslash and
+    a character beyond the BMP (once printed as a JSON surrogate pair, which TOML refuses) reads back the same."""
+    glob = 'we"ird\\path/\U0001f600*.md'
+    key = json.dumps(glob, ensure_ascii=False)  # (a TOML basic string: the quote and the backslash escaped)
+    (docs / "seedlint.toml").write_text(
+        f'paths = ["."]\n[per-file-ignores]\n{key} = ["SL5"]\n[severity]\nSL505 = "error"\n', encoding="utf-8"
+    )
+    status, text = run_cli("config")
+    printed = tomllib.loads(text)["tool"]["seedlint"]
+    assert status == 0 and printed["per-file-ignores"] == {'we"ird\\path/\U0001f600*.md': ["SL5"]}
+    assert printed["severity"] == {"SL505": "error"} and printed["paths"] == ["."]
+    assert 'per-file-ignores = { "we\\"ird\\\\path/\U0001f600*.md" = ["SL5"] }' in text
 
 
 def test_suppressions(docs):
