@@ -108,9 +108,22 @@ class Config:
 
 
 def _toml(value: object) -> str:
-    """A TOML value: JSON's strings, numbers and arrays are TOML's, but for characters beyond the BMP, which
-    JSON escapes as a surrogate pair that TOML refuses: written as they are."""
-    return json.dumps(value, ensure_ascii=False)
+    """A TOML value (a setting's: text, number, boolean, or a list of them). Not JSON's: JSON escapes a character
+    beyond the BMP as a surrogate pair, which TOML refuses."""
+    if isinstance(value, str):
+        return '"' + "".join(map(_toml_character, value)) + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_toml, value)) + "]"
+    return json.dumps(value)  # (a number; a boolean: true, false)
+
+
+def _toml_character(character: str) -> str:
+    if character in ('"', "\\"):
+        return "\\" + character
+    if character.isprintable():
+        return character
+    code = ord(character)  # (a line break, a control, a format character: escaped, the line stays one line)
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
 
 
 _CHOICES = {"related_scope": ("closed", "hosts", "open"), "fail_on": ("new-errors", "new-warnings")}
