@@ -46,7 +46,22 @@ def load_vocabulary(path: Path, shown: str | None = None) -> frozenset[str]:
             names.update(_names(text, file))
         else:
             names.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    if not names:  # (every topic of the corpus would be unknown: a vocabulary configured at the wrong place)
+        raise VocabularyError(f"topic vocabulary {shown}: {_why_empty(path, files)}")
     return frozenset(names)
+
+
+def _why_empty(path: Path, files: list[Path]) -> str:
+    if files:
+        return "names no topic"
+    *first, last = sorted(YAML_SUFFIXES)
+    suffixes = f"{', '.join(first)} or {last}"
+    try:
+        folders = sorted(entry.name for entry in path.iterdir() if entry.is_dir())[:5]
+    except OSError:
+        folders = []
+    inside = f" (it holds the folders {', '.join(folders)}: is the vocabulary in one of them?)" if folders else ""
+    return f"no {suffixes} file in the folder{inside}"
 
 
 def _read(file: Path) -> str:

@@ -406,6 +406,8 @@ def test_a_topics_alias_bomb_is_one_usage_error(project):
         ("topics.yaml", "- name: AI\n- [unclosed\n", "topics.yaml:3:1: not valid YAML: "),
         ("topics.yaml", b"- name: \xff\n", "topics.yaml: not UTF-8 (invalid start byte at byte 8)"),
         ("topics.yaml", "- !!python/object/apply:os.system [id]\n", None),
+        # Empty: every topic of the corpus would be unknown (a vocabulary configured at the wrong place).
+        ("topics.yaml", "# to be written\n", "Error: topic vocabulary topics.yaml: names no topic"),
     ],
 )
 def test_a_bad_topic_vocabulary_is_one_usage_error(project, topics, content, message):
@@ -422,6 +424,21 @@ def test_a_bad_topic_vocabulary_is_one_usage_error(project, topics, content, mes
         assert result.returncode == 1 and "SL603" in result.stdout
     else:
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("Error:") == 1
+
+
+def test_a_topics_folder_without_topic_files_names_the_folders_it_holds(project):
+    """A registry kept in a subfolder (powerapps-data/ holds organizations/ and topics/): the folder above names
+    no topic; the error says where the vocabulary may be, instead of every topic of the corpus being unknown."""
+    root, _ = project
+    (root / "registry" / "topics").mkdir(parents=True)
+    (root / "registry" / "topics" / "ai.yaml").write_text("name: AI\n")
+    (root / "registry" / "organizations").mkdir()
+    (root / "seedlint.toml").write_text('paths = ["seeds"]\ntopics = "registry"\n')
+    result = seedlint(root, "check", "--no-cache")
+    assert result.returncode == 2 and result.stderr.splitlines()[-1] == (
+        "Error: topic vocabulary registry: no .md, .yaml or .yml file in the folder (it holds the folders "
+        "organizations, topics: is the vocabulary in one of them?)"
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")

@@ -305,6 +305,19 @@ async def test_a_configuration_that_selects_no_rule_is_the_projects_error(tmp_pa
     assert project.error is not None and project.error.startswith("no rule is selected: `ignore` (SL) covers")
 
 
+async def test_a_topic_vocabulary_that_cannot_be_used_is_the_projects_error(tmp_path):
+    """As on the command line: one error for the project, not a failure in every document's check."""
+    from seedlint.server.project import new_project
+
+    (tmp_path / "registry" / "topics").mkdir(parents=True)
+    (tmp_path / "seedlint.toml").write_text('topics = "registry"\n')
+    project = new_project(str(tmp_path), tmp_path, tmp_path / "seedlint.toml")
+    assert project.error == (
+        "topic vocabulary registry: no .md, .yaml or .yml file in the folder (it holds the folders topics: is the "
+        "vocabulary in one of them?)"
+    )
+
+
 async def test_a_binary_text_and_a_huge_text_are_findings_not_a_dead_server(client, workspace):
     binary = workspace / "binary.md"
     binary.write_bytes(b"---\ntitle: x\x00\n---\n")

@@ -23,6 +23,7 @@ from seedlint.corpus import CorpusIndex, Index, IndexRecord, count_topics, host_
 from seedlint.discovery import SourceFile, corpus_paths, discover
 from seedlint.results import Checked
 from seedlint.rules import all_rules
+from seedlint.vocabulary import VocabularyError
 
 
 @dataclass
@@ -194,7 +195,8 @@ def new_project(key: str, root: Path, config_file: Path | None) -> Project:
         selection.check_configured_codes(config)
         selection.check_some_selected(config, (rule.code for rule in all_rules()))
         schema.validator(config.schema_path)
-    except (ConfigError, schema.SchemaFileError) as error:
+        config.topic_vocabulary()
+    except (ConfigError, schema.SchemaFileError, VocabularyError) as error:
         return Project(key, root, Config(root=root), [], error=str(error))
     folders = corpus_paths(config) if config_file is not None else [root]
     return Project(key, root, config, folders)
