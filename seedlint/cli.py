@@ -35,7 +35,7 @@ from seedlint import (
 from seedlint import cache as caching
 from seedlint.cache import Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config
-from seedlint.discovery import DiscoveryError, Listings, SourceFile, corpus_paths, discover
+from seedlint.discovery import DiscoveryError, Listings, SourceFile, corpus_paths, discover, misplaced_excludes
 from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
@@ -431,6 +431,12 @@ def check(
             warn(
                 f"`per-file-ignores` glob {pattern!r} matches no document of the corpus (globs are relative to "
                 f"{config.root}): it silences nothing"
+            )
+        for pattern, folder, meant in misplaced_excludes(config):
+            warn(
+                f"`exclude` glob {pattern!r} starts with the corpus folder {folder}, but exclude globs are matched "
+                f"inside the folders of `paths` (or against a file's name): to leave out {folder}/{meant}, write "
+                f"{meant!r}"
             )
     if fix or diff:
         if since:

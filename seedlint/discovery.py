@@ -326,3 +326,18 @@ def _shown(relative: str) -> str:
 def corpus_paths(config: Config) -> list[Path]:
     """The configured corpus folders, resolved against the configuration file's folder."""
     return [config.resolve(p) for p in config.paths]
+
+
+def misplaced_excludes(config: Config) -> list[tuple[str, str, str]]:
+    """The `exclude` globs written from the project's folder instead of from a corpus folder (`_news/drafts`
+    where `paths = ["_news"]`): a glob is matched against a path inside a folder of `paths`, or a file's name,
+    so they leave out nothing they name. Each with the folder, and the glob that would be meant (`drafts`)."""
+    folders = [Path(p).as_posix() for p in config.paths]  # (as_posix: "./_news/" is "_news")
+    found = []
+    for pattern in config.exclude:
+        written = pattern.removeprefix("./")
+        for folder in folders:
+            if folder != "." and written.startswith(folder + "/") and len(written) > len(folder) + 1:
+                found.append((pattern, folder, written[len(folder) + 1 :]))
+                break
+    return found

@@ -147,6 +147,25 @@ def test_a_per_file_ignores_glob_that_matches_no_document_is_said(tmp_path, isol
     assert run_split("check", "--quiet")[2] == ""
 
 
+def test_an_exclude_glob_written_from_the_project_folder_is_said(tmp_path, isolated_cwd):
+    """`exclude` globs are matched inside the folders of `paths` (or against a file's name): `_news/drafts` where
+    `paths = ["_news"]` leaves nothing out, and a run of the whole corpus says what to write instead."""
+    (tmp_path / "_news" / "drafts").mkdir(parents=True)
+    shutil.copy(SEEDS / "000_c11209e5b5b8f7fd.txt", tmp_path / "_news" / "drafts" / "a.md")
+    shutil.copy(SEEDS / "002_436ca83e3ef9a780.txt", tmp_path / "_news" / "b.md")
+    (tmp_path / "seedlint.toml").write_text('paths = ["./_news"]\nexclude = ["_news/drafts"]\n')
+    _, stdout, stderr = run_split("check", "--exit-zero")
+    assert " in 2 files checked." in stdout.splitlines()[-1]  # (nothing left out)
+    assert stderr == (
+        "seedlint: warning: `exclude` glob '_news/drafts' starts with the corpus folder _news, but exclude globs are "
+        "matched inside the folders of `paths` (or against a file's name): to leave out _news/drafts, write "
+        "'drafts'\n"
+    )
+    (tmp_path / "seedlint.toml").write_text('paths = ["./_news"]\nexclude = ["drafts"]\n')
+    _, stdout, stderr = run_split("check", "--exit-zero")
+    assert " in 1 file checked." in stdout.splitlines()[-1] and stderr == ""
+
+
 def test_a_folder_outside_the_configured_corpus_is_a_corpus_of_its_own(tmp_path, isolated_cwd):
     """Checking another corpus from inside a project must not pull the project's own documents in."""
     (tmp_path / "pyproject.toml").write_text('[tool.seedlint]\npaths = ["docs"]\n')
