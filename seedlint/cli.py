@@ -34,7 +34,7 @@ from seedlint import (
 )
 from seedlint import cache as caching
 from seedlint.cache import Cache, open_cache
-from seedlint.config import Config, ConfigError, load_config
+from seedlint.config import Config, ConfigError, load_config, shadowed_table
 from seedlint.discovery import DiscoveryError, Listings, SourceFile, corpus_paths, discover, misplaced_excludes
 from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, machine, text
@@ -394,6 +394,9 @@ def check(
         sys.exit(EXIT_OK)
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
     announce_defaults(config, paths, quiet or isolated)
+    shadowed = shadowed_table(config) if config_file is None and not quiet else None
+    if shadowed is not None:
+        warn(f"{shadowed} has a [tool.seedlint] table too: it is ignored, {config.source} is the configuration used")
     output = Output(output_format, statistics, exit_zero, quiet)
     if since and diff_base:
         raise usage_error("--diff-base includes what --since checks: give one of them")

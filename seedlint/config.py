@@ -152,6 +152,20 @@ def find_config_file(start: Path) -> tuple[Path, dict] | None:
     return None
 
 
+def shadowed_table(config: Config) -> Path | None:
+    """The pyproject.toml beside the seedlint.toml in use when it has a [tool.seedlint] table too: a table that
+    is ignored (seedlint.toml comes first), which its reader may well be editing."""
+    if config.source is None or config.source.name != "seedlint.toml":
+        return None
+    beside = config.source.parent / "pyproject.toml"
+    if not beside.is_file():
+        return None
+    try:
+        return beside if "seedlint" in _read_toml(beside).get("tool", {}) else None
+    except ConfigError:  # (not the configuration in use: its problems are not this run's)
+        return None
+
+
 def load_config(explicit: Path | None = None, *, isolated: bool = False, start: Path | None = None) -> Config:
     if isolated:
         config = Config(root=start or Path.cwd())

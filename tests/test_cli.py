@@ -166,6 +166,22 @@ def test_an_exclude_glob_written_from_the_project_folder_is_said(tmp_path, isola
     assert " in 1 file checked." in stdout.splitlines()[-1] and stderr == ""
 
 
+def test_a_pyproject_table_beside_the_seedlint_toml_in_use_is_said_to_be_ignored(tmp_path, isolated_cwd):
+    """seedlint.toml comes first: a [tool.seedlint] table in the pyproject.toml beside it, which its reader may be
+    editing, is ignored, and the run says so (not with --config naming the file, nor with --quiet)."""
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    (tmp_path / "seedlint.toml").write_text('paths = ["docs"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.seedlint]\npaths = ["docs"]\nignore = ["SL504"]\n')
+    _, stdout, stderr = run_split("check")
+    assert " SL504 " in stdout and stderr == (
+        f"seedlint: warning: {tmp_path.resolve() / 'pyproject.toml'} has a [tool.seedlint] table too: it is ignored, "
+        f"{tmp_path.resolve() / 'seedlint.toml'} is the configuration used\n"
+    )
+    assert run_split("check", "--config", "seedlint.toml")[2] == run_split("check", "--quiet")[2] == ""
+    (tmp_path / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
+    assert run_split("check")[2] == ""
+
+
 def test_a_folder_outside_the_configured_corpus_is_a_corpus_of_its_own(tmp_path, isolated_cwd):
     """Checking another corpus from inside a project must not pull the project's own documents in."""
     (tmp_path / "pyproject.toml").write_text('[tool.seedlint]\npaths = ["docs"]\n')
