@@ -26,6 +26,7 @@ from seedlint import (
     compare,
     engine,
     failsafe,
+    git,
     history,
     incremental,
     registry,
@@ -968,6 +969,13 @@ def report_command(
             summary.history = trend.history(request, history, no_cache=no_cache)
         except trend.HistoryError as error:
             raise usage_error(str(error)) from None
+        found = len(summary.history.commits)
+        root = git.repository_root(Path(os.path.abspath(request.paths[0])))
+        if found < history and root is not None and git.is_shallow(root):  # (the trend cut short, not the history)
+            say(
+                f"--history {history}: {found} commit{'s' if found != 1 else ''} of this clone changed the corpus, "
+                "and the clone is shallow: fetch the whole history (`git fetch --unshallow`) for the trend"
+            )
     text = html.render(summary) if output_format == "html" else json_text(summary.to_data())
     if output is None:
         sys.stdout.write(text)

@@ -68,6 +68,12 @@ def repository_root(start: Path) -> Path | None:
     return None
 
 
+def is_shallow(root: Path) -> bool:
+    """Whether the repository at `root` is a shallow clone (CI checkouts fetch one commit by default): told from
+    git's own `shallow` file, without running git."""
+    return os.path.isfile(root / ".git" / "shallow")
+
+
 def command(root: Path, *args: str) -> list[str]:
     """The full command line of `git ARGS` on the repository at `root`."""
     line = ["git", "--no-pager", "--literal-pathspecs", f"--git-dir={root / '.git'}", f"--work-tree={root}"]

@@ -60,9 +60,8 @@ def commit_of(root: Path, revision: str, option: str) -> str | None:
 
 
 def _shallow_hint(root: Path) -> str:
-    """What to do when the revision may be missing because the clone is shallow (CI checkouts fetch one commit
-    by default): told from git's own `shallow` file, without running git."""
-    if not os.path.isfile(root / ".git" / "shallow"):
+    """What to do when the revision may be missing because the clone is shallow."""
+    if not git.is_shallow(root):
         return ""
     return (
         " (this clone is shallow: fetch the revision, e.g. `git fetch origin main`, or check out the whole history, "

@@ -395,6 +395,22 @@ def test_history_without_cache_gives_the_same_trend(repository):
     assert (repository[0] / ".seedlint_cache" / "history").is_dir()
 
 
+def test_a_trend_cut_short_by_a_shallow_clone_says_so(repository, tmp_path, monkeypatch):
+    """CI checkouts fetch one commit by default: the trend then shows one commit, and says why."""
+    root, _ = repository
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    monkeypatch.chdir(shallow)
+    status, text, stderr = invoke("report", "--isolated", "--format", "json", "--history", "10", "news")
+    assert status == 0 and len(json.loads(text)["history"]["commits"]) == 1
+    assert stderr.splitlines() == [
+        "seedlint: --history 10: 1 commit of this clone changed the corpus, and the clone is shallow: fetch the "
+        "whole history (`git fetch --unshallow`) for the trend"
+    ]
+    monkeypatch.chdir(root)  # (the whole history: three commits changed news/, fewer than asked, and nothing said)
+    assert invoke("report", "--isolated", "--format", "json", "--history", "10", "news")[2] == ""
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_chromium_renders_the_page(ai_news):
     invoke("report", "--output", "report.html")
