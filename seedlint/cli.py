@@ -51,6 +51,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # A click decorator on a command's function (click.option(...), click.argument(...)).
 CommandDecorator: TypeAlias = Callable[[Callable[..., None]], Callable[..., None]]
 T = TypeVar("T")
+TEXT_FORMATS = (None, "full", "concise")  # --output-format for people (None: full on a terminal, else concise)
 
 
 def usage_error(message: str) -> click.UsageError:
@@ -273,17 +274,14 @@ class Output:
                 f"{count} file{'s' if count != 1 else ''} without front matter set aside as no document: {shown} "
                 "(name a file to check it anyway, or `exclude` it)"
             )
+        # The findings in documents not given, counted once and only for a summary line (text output, not --quiet).
+        with_summary = not self.quiet and (self.format != "json" if self.statistics else self.format in TEXT_FORMATS)
+        elsewhere = text.count_elsewhere(result.diagnostics, result.paths) if with_summary else (0, 0)
         if self.statistics:
             if self.format == "json":
                 machine.statistics_json(result.diagnostics, sys.stdout)
             else:
-                text.statistics(
-                    result.diagnostics,
-                    sys.stdout,
-                    files=files,
-                    quiet=self.quiet,
-                    elsewhere=text.count_elsewhere(result.diagnostics, result.paths),
-                )
+                text.statistics(result.diagnostics, sys.stdout, files=files, quiet=self.quiet, elsewhere=elsewhere)
             return
         name = self.format or ("full" if sys.stdout.isatty() else "concise")
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -297,7 +295,7 @@ class Output:
                 color=color,
                 quiet=self.quiet,
                 unfinished=unfinished or bool(result.internal_errors),
-                elsewhere=text.count_elsewhere(result.diagnostics, result.paths),
+                elsewhere=elsewhere,
             )
 
     def status(self, result: RunResult, fail_on: str = "new-errors") -> int:
