@@ -976,7 +976,7 @@ def report_command(
             )
     text = html.render(summary) if output_format == "html" else json_text(summary.to_data())
     if output is None:
-        sys.stdout.write(text)
+        write_whole(text)
     else:
         try:
             output.write_text(text, encoding="utf-8")
@@ -986,6 +986,22 @@ def report_command(
     for message in internal_errors:
         click.echo(f"seedlint: {inert(failsafe.internal_error_message(message))}", err=True)
     sys.exit(EXIT_ERROR if internal_errors else EXIT_OK)
+
+
+def write_whole(text: str) -> None:
+    """`text` on stdout, every byte or an error (BrokenPipeError: status 2). With PYTHONUNBUFFERED, stdout's
+    text layer writes to the file itself and ignores a short write: a reader that closes the pipe while a
+    report larger than the pipe is being written (`… | head`) cut it short without an error."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # (not a real stream)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    rest = memoryview(text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
+    while rest:
+        written = binary.write(rest)
+        rest = rest[written or 0 :]  # (None: a non-blocking stdout that is full; again)
+    binary.flush()
 
 
 def json_text(data: object) -> str:

@@ -5,9 +5,11 @@ document text is escaped, nothing is fetched, and the trend over a git history b
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from pathlib import Path
@@ -241,6 +243,24 @@ def test_output_file_and_usage_errors(ai_news):
     assert status == 2 and "--history: news is not in a git repository" in stderr
     status, _, stderr = invoke("report", "--output", "missing/out.html")
     assert status == 2 and "cannot write missing/out.html" in stderr
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_a_reader_that_stops_early_ends_the_report_with_status_2(ai_news, unbuffered):
+    # `seedlint report | head -c 10`, as `check`: a report not delivered whole is an error. With PYTHONUNBUFFERED
+    # the page (185 kB, more than the 64 kB a pipe holds, so the run cannot end before the close) was one write,
+    # which the reader's close cut short without an error: status 0.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "seedlint", "report", "--no-cache"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": unbuffered},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.read(10)
+    process.stdout.close()
+    assert process.wait(timeout=120) == 2
+    assert len(first) == 10 and process.stderr.read() == b""
 
 
 def test_suppressions_are_listed(tmp_path, monkeypatch):
