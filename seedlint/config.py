@@ -146,10 +146,30 @@ def find_config_file(start: Path) -> tuple[Path, dict] | None:
             return candidate, _read_toml(candidate)
         candidate = folder / "pyproject.toml"
         if candidate.is_file() or candidate.is_symlink():
-            table = _read_toml(candidate).get("tool", {}).get("seedlint")
+            table = seedlint_table(candidate, _read_toml(candidate))
             if table is not None:
                 return candidate, table
     return None
+
+
+def seedlint_table(path: Path, document: dict[str, Any]) -> dict[str, Any] | None:
+    """The [tool.seedlint] table of a pyproject.toml's TOML, None without one (a `tool` that is no table holds
+    none). Raises ConfigError when `tool.seedlint` is something else than a table: seedlint's own key, with a
+    value that cannot be its settings."""
+    tool = document.get("tool")
+    table = tool.get("seedlint") if isinstance(tool, dict) else None
+    if table is None or isinstance(table, dict):
+        return table
+    raise ConfigError(
+        f"{_located_in(path, 'seedlint', 'tool')}: [tool.seedlint] must be a table (the header "
+        f"[tool.seedlint], then seedlint's keys), not {_kind(table)}"
+    )
+
+
+def _kind(value: object) -> str:
+    """What a TOML value is, in the TOML specification's words."""
+    kinds = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"), (list, "an array"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "a date or time")
 
 
 def shadowed_table(config: Config) -> Path | None:
@@ -161,7 +181,8 @@ def shadowed_table(config: Config) -> Path | None:
     if not beside.is_file():
         return None
     try:
-        return beside if "seedlint" in _read_toml(beside).get("tool", {}) else None
+        tool = _read_toml(beside).get("tool")
+        return beside if isinstance(tool, dict) and "seedlint" in tool else None
     except ConfigError:  # (not the configuration in use: its problems are not this run's)
         return None
 
@@ -174,7 +195,13 @@ def load_config(explicit: Path | None = None, *, isolated: bool = False, start: 
             raise ConfigError(f"{explicit}: configuration file not found")
         table = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
-            table = table.get("tool", {}).get("seedlint", {})
+            own = seedlint_table(explicit, table)
+            if own is None:  # (named on purpose: the defaults would pass for its settings)
+                raise ConfigError(
+                    f"{explicit} has no [tool.seedlint] table: put seedlint's keys under a [tool.seedlint] "
+                    "header, or name a seedlint.toml"
+                )
+            table = own
         config = config_from_table(table, explicit)
     else:
         found = find_config_file((start or Path.cwd()).resolve())
@@ -215,11 +242,16 @@ def config_from_table(table: dict, source: Path) -> Config:
 def located(source: Path, key: str) -> str:
     """`source:LINE` of the line that sets `key` (a table's, for `severity.SL104`), or `source` when no line
     plainly does: an error about a key says where to look."""
+    return _located_in(source, key.split(".", 1)[0], "tool.seedlint" if source.name == "pyproject.toml" else "")
+
+
+def _located_in(source: Path, key: str, table: str) -> str:
+    """`source:LINE` of the line that sets `key` of `table` (see _key_line), or `source`."""
     try:
         text = read_bounded(source, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, FileTooLarge, UnicodeDecodeError):
         return str(source)
-    line = _key_line(text, key.split(".", 1)[0], "tool.seedlint" if source.name == "pyproject.toml" else "")
+    line = _key_line(text, key, table)
     return f"{source}:{line}" if line is not None else str(source)
 
 

@@ -1,0 +1,52 @@
+"""The configuration file: which table holds seedlint's keys, where an error about a key points, and what
+`seedlint config` prints."""
+
+import shutil
+
+import pytest
+from conftest import SEED_000, run_split
+
+
+def test_a_pyproject_named_with_config_must_have_a_seedlint_table(isolated_cwd):
+    """`--config pyproject.toml` names the file on purpose: without a [tool.seedlint] table the defaults would pass
+    for its settings. Found by discovery, such a pyproject.toml is skipped, as before."""
+    (isolated_cwd / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    status, stdout, stderr = run_split("config", "--config", "pyproject.toml")
+    assert (status, stdout) == (2, "")
+    assert stderr.endswith(
+        "Error: pyproject.toml has no [tool.seedlint] table: put seedlint's keys under a [tool.seedlint] header, "
+        "or name a seedlint.toml\n"
+    )
+    status, stdout, _ = run_split("config")
+    assert status == 0 and stdout.startswith("# defaults (no configuration file)\n")
+
+
+@pytest.mark.parametrize(
+    ("toml", "where", "kind"),
+    [
+        ("[tool]\nseedlint = 5\n", ":2", "an integer"),
+        ('[project]\nname = "x"\n\n[tool]\nblack = {}\nseedlint = "paths"\n', ":6", "a string"),
+    ],
+)
+def test_a_tool_seedlint_that_is_no_table_is_a_usage_error(isolated_cwd, toml, where, kind):
+    (isolated_cwd / "pyproject.toml").write_text(toml)
+    expected = (
+        f"Error: {isolated_cwd.resolve() / 'pyproject.toml'}{where}: [tool.seedlint] must be a table (the header "
+        f"[tool.seedlint], then seedlint's keys), not {kind}\n"
+    )
+    for command in ("config", "check", "clean"):
+        status, stdout, stderr = run_split(command)
+        assert (status, stdout) == (2, "") and stderr.endswith(expected)
+    status, _, stderr = run_split("config", "--config", "pyproject.toml")
+    assert status == 2 and stderr.endswith(
+        expected.replace(str(isolated_cwd.resolve() / "pyproject.toml"), "pyproject.toml")
+    )
+
+
+def test_a_pyproject_whose_tool_is_no_table_beside_a_seedlint_toml_is_not_the_runs_problem(isolated_cwd):
+    """seedlint.toml comes first: the pyproject.toml beside it is read only to say that its [tool.seedlint] table is
+    ignored (a `tool = 5` there made that an internal error)."""
+    (isolated_cwd / "seedlint.toml").write_text('paths = ["."]\n')
+    shutil.copy(SEED_000, isolated_cwd / "doc.md")
+    (isolated_cwd / "pyproject.toml").write_text("tool = 5\n")
+    assert run_split("check", "--select", "SL0") == (0, "All checks passed (1 file checked).\n", "")
