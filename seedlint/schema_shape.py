@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema_specifications import REGISTRY as METASCHEMAS  # type: ignore[import-untyped]
 from referencing import Registry
@@ -293,16 +292,32 @@ def with_python_patterns(schema: object) -> tuple[object, dict[str, str]]:
 
 def load_problems(schema: object) -> list[str]:
     """Why `schema` cannot be used, or nothing. Each problem is one sentence naming where it is."""
+    # The metaschema's structure first (formats aside): the walk, and referencing's crawl of embedded
+    # resources, read each keyword's value as the type the metaschema gives it (`properties: 5` broke them).
+    invalid = _metaschema_problem(schema, _STRUCTURE)
+    if invalid is not None:
+        return [invalid]
     walk = Walk(schema).run()
-    if walk.problems:  # patterns and references first: their messages say more than the metaschema's
+    if walk.problems:  # patterns and references next: their messages say more than the metaschema's formats
         return _unique(walk.problems)
     for candidate in [schema] + [node.contents for node in walk.nodes if node.entered]:
-        try:
-            Draft202012Validator.check_schema(candidate)  # type: ignore[arg-type]
-        except jsonschema.SchemaError as error:
-            return [f"not a valid JSON Schema: {error.message}"]
+        invalid = _metaschema_problem(candidate, _METASCHEMA)
+        if invalid is not None:
+            return [invalid]
     loop = _reference_loop(walk)
     return [loop] if loop else []
+
+
+# The draft 2020-12 metaschema as `check_schema` applies it (its `format`s asserted: `regex`...), and the same
+# without formats (only the types and values of keywords).
+_METASCHEMA = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+_STRUCTURE = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+
+
+def _metaschema_problem(candidate: object, metaschema: Draft202012Validator) -> str | None:
+    for error in metaschema.iter_errors(candidate):
+        return f"not a valid JSON Schema: {error.message}"
+    return None
 
 
 def _unique(problems: list[str]) -> list[str]:

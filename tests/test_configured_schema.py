@@ -397,3 +397,34 @@ def test_a_schema_edited_between_two_runs_of_one_process_is_read_again(tmp_path)
     (tmp_path / "docs" / "d0.md").unlink()
     (tmp_path / "docs").rmdir()
     assert run(tmp_path, {"properties": {"a": {"type": "integer"}}}, "a: 1")[1] == []
+
+
+def refused(tmp_path: Path, schema_text: str) -> str:
+    """The one usage error of `seedlint check` with a schema file of this text (exit 2, nothing checked)."""
+    (tmp_path / "schema.json").write_text(schema_text, encoding="utf-8")
+    (tmp_path / "seedlint.toml").write_text('schema = "schema.json"\n', encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "seedlint.toml"), str(tmp_path / "docs")])
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    return error.removeprefix(f"Error: {tmp_path / 'schema.json'}: ")
+
+
+@pytest.mark.parametrize(
+    ("schema_text", "problem"),
+    [
+        ("[1, 2]", "not a valid JSON Schema: [1, 2] is not of type 'object', 'boolean'"),
+        ("42", "not a valid JSON Schema: 42 is not of type 'object', 'boolean'"),
+        ('"str"', "not a valid JSON Schema: 'str' is not of type 'object', 'boolean'"),
+        ('{"properties": 5}', "not a valid JSON Schema: 5 is not of type 'object'"),
+        ('{"$defs": 5}', "not a valid JSON Schema: 5 is not of type 'object'"),
+        ('{"properties": {"title": 5}}', "not a valid JSON Schema: 5 is not of type 'object', 'boolean'"),
+        ('{"items": [{"const": "x"}]}', "not a valid JSON Schema: [{'const': 'x'}] is not of type 'object', 'boolean'"),
+    ],
+    ids=["list", "number", "string", "properties", "defs", "property", "items-list"],
+)
+def test_a_schema_with_a_value_of_the_wrong_type_is_a_usage_error(tmp_path, schema_text, problem):
+    # (referencing's crawl of embedded resources, run before the metaschema check, raised AttributeError)
+    assert refused(tmp_path, schema_text) == problem
