@@ -906,8 +906,8 @@ def explain_rule(code: str) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to this file (default: standard output).",
+    type=click.Path(dir_okay=False, allow_dash=True),  # (a str: `./-` is a file named -, Path("./-") is "-")
+    help="Write the report to this file (default, or `-`: standard output; ./- is a file named -).",
 )
 @click.option(
     "--format",
@@ -934,7 +934,7 @@ def report_command(
     cache_dir: Path | None,
     no_suppressions: bool,
     exclude: tuple[str, ...],
-    output: Path | None,
+    output: str | None,
     output_format: str,
     history: int | None,
 ) -> None:
@@ -975,11 +975,11 @@ def report_command(
                 "and the clone is shallow: fetch the whole history (`git fetch --unshallow`) for the trend"
             )
     text = html.render(summary) if output_format == "html" else json_text(summary.to_data())
-    if output is None:
+    if output is None or output == "-":
         write_whole(text)
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8")
         except OSError as error:
             raise usage_error(f"cannot write {output}: {error.strerror or error}") from None
         click.echo(f"seedlint: report written to {inert(str(output))}", err=True)

@@ -245,6 +245,15 @@ def test_output_file_and_usage_errors(ai_news):
     assert status == 2 and "cannot write missing/out.html" in stderr
 
 
+def test_output_dash_is_standard_output(ai_news):
+    status, text, stderr = invoke("report", "--format", "json", "--output", "-")
+    assert status == 0 and json.loads(text)["totals"]["documents"] == 80
+    assert stderr == "" and not (ai_news / "-").exists()
+    status, text, stderr = invoke("report", "--format", "json", "-o", "./-")  # (a file named -, as for other tools)
+    assert status == 0 and text == "" and stderr == "seedlint: report written to ./-\n"
+    assert json.loads((ai_news / "-").read_text(encoding="utf-8"))["totals"]["documents"] == 80
+
+
 @pytest.mark.parametrize("unbuffered", ["", "1"])
 def test_a_reader_that_stops_early_ends_the_report_with_status_2(ai_news, unbuffered):
     # `seedlint report | head -c 10`, as `check`: a report not delivered whole is an error. With PYTHONUNBUFFERED
