@@ -755,9 +755,9 @@ def run_fix(
     if diff:
         for change in outcome.changes:
             sys.stdout.write(change.diff())
-        for message in outcome.refused:
+        for message in [*outcome.refused, *outcome.unwritable]:
             say(message)
-        return EXIT_FINDINGS if outcome.changes else EXIT_OK
+        return EXIT_ERROR if outcome.unwritable else EXIT_FINDINGS if outcome.changes else EXIT_OK
     if outcome.failures is not None:  # (written already, each pass checked as written)
         failures, result, written = outcome.failures, outcome.result, outcome.changes
     else:
@@ -782,14 +782,14 @@ def run_fix(
         output.report_compared(result, split, comparison, len(sources))
         result = RunResult(result.paths, split.new, result.internal_errors)
     else:
-        output.report(result, len(sources), unfinished=bool(failures))
+        output.report(result, len(sources), unfinished=bool(failures or outcome.unwritable))
     if not output.quiet:
         summary = fix_summary(written)
         if summary:
             click.echo(summary, err=True)
-    for message in [*outcome.refused, *(message for _, message in failures)]:
+    for message in [*outcome.refused, *outcome.unwritable, *(message for _, message in failures)]:
         say(message)
-    return EXIT_ERROR if failures else output.status(result, fail_on)
+    return EXIT_ERROR if failures or outcome.unwritable else output.status(result, fail_on)
 
 
 def fix_summary(written: list[fixer.FileChange]) -> str | None:

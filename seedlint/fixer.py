@@ -17,7 +17,7 @@ import difflib
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -39,10 +39,12 @@ from seedlint.fixbasis import NOT_SCALAR, FixBasis, child, data_digest, edited_s
 from seedlint.registry import RULES
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
-from seedlint.writer import WriteError, write_atomically
+from seedlint.writer import WriteError, why_unwritable, write_atomically
 from seedlint.yamltree import JSON, FieldPath
 
 MAX_PASSES = 10
+# Fixes left after the last pass (fixes that undo each other: each text was verified, but is not final).
+_UNSETTLED = "fix: internal error: fixes were still left after the last pass; the texts of that pass are kept"
 PARALLEL_FROM = 64  # files fixed in one pass; below this, starting worker processes costs more than it saves
 WRITERS = 8  # threads writing fixed files (they wait on the disk, not on the processor)
 
@@ -93,6 +95,9 @@ class FixResult:
     rerun: Callable[[set[str]], RunResult] = lambda unwritten: RunResult([], [])
     # Set when the changes are written already (fix_on_disk): those that could not be, with why.
     failures: list[tuple[FileChange, str]] | None = None
+    # Files with fixes that could not be written, found before fixing (read-only, a link), with why: the run did
+    # not do what was asked.
+    unwritable: list[str] = field(default_factory=list)
 
 
 class _Passes(Cache):
@@ -188,6 +193,7 @@ def fix(
     applied: dict[str, list[Diagnostic]] = defaultdict(list)
     followed: dict[str, int] = defaultdict(int)  # copies brought up to date with their targets' fixes
     refused: dict[str, str] = {}
+    unwritable: dict[str, str] = {}
     all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
     passes = _Passes(cache, contents)
     with engine.Workers() as workers:  # (the same processes from pass to pass: their memos stay filled)
@@ -205,6 +211,8 @@ def fix(
                 workers,
             )
             changed = done.dropped
+            unwritable.update(done.unwritable)
+            refused.update(done.unwritable)
             for path, outcome in done.outcomes.items():
                 if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
                     refused[path] = outcome.problem or "the fix could not be applied"
@@ -219,6 +227,9 @@ def fix(
             if not changed:
                 break
             result = engine.run(sources, config, corpus_sources, contents, cache=passes)
+        else:
+            if _to_fix(result, all_sources, unsafe, only, refused):
+                result.internal_errors.append(_UNSETTLED)
     changes = [
         FileChange(all_sources[path], originals[path], data, applied[path], followed[path], passes.checked(path))
         for path, data in sorted(contents.items())
@@ -229,13 +240,15 @@ def fix(
         for path in unwritten:
             contents.pop(path, None)
             refused[path] = "not written"
-        return _unfixable(engine.run(sources, config, corpus_sources, contents, cache=passes), refused)
+        again = engine.run(sources, config, corpus_sources, contents, cache=passes)
+        return _unfixable(again, refused, functools.partial(_corpus_of, again))
 
     return FixResult(
-        _unfixable(result, refused),
+        _unfixable(result, refused, functools.partial(_corpus_of, result)),
         changes,
-        [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())],
+        _refusals(refused, unwritable),
         rerun,
+        unwritable=[f"{path}: {why}" for path, why in sorted(unwritable.items())],
     )
 
 
@@ -261,6 +274,7 @@ def fix_on_disk(
     known = _OnDisk(cache, all_sources)
     changes: dict[str, FileChange] = {}
     refused: dict[str, str] = {}
+    unwritable: dict[str, str] = {}
     failures: list[tuple[FileChange, str]] = []
     unwritten: set[str] = set()
     result = first
@@ -281,6 +295,8 @@ def fix_on_disk(
                 config,
                 workers,
             )
+            unwritable.update(done.unwritable)
+            refused.update(done.unwritable)
             fixed: list[FileChange] = []
             for path, outcome in done.outcomes.items():
                 if outcome.problem is not None or outcome.fixed is None or outcome.original is None:
@@ -313,12 +329,23 @@ def fix_on_disk(
                     )
                 )
             result = check()
+        else:
+            if _to_fix(result, all_sources, unsafe, only, {*refused, *unwritten}):
+                result.internal_errors.append(_UNSETTLED)
     return FixResult(
-        _unfixable(result, {*refused, *unwritten}),
+        _unfixable(result, {*refused, *unwritten}, corpus),
         [change for _, change in sorted(changes.items()) if change.fixed != change.original],
-        [f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items())],
+        _refusals(refused, unwritable),
         failures=failures,
+        unwritable=[f"{path}: {why}" for path, why in sorted(unwritable.items())],
     )
+
+
+def _refusals(refused: dict[str, str], unwritable: Container[str]) -> list[str]:
+    """Why each refused file is left unchanged (the unwritable ones are said apart: FixResult.unwritable)."""
+    return [
+        f"{path}: {why}; the file is left unchanged" for path, why in sorted(refused.items()) if path not in unwritable
+    ]
 
 
 def _corpus_of(result: RunResult) -> Corpus | None:
@@ -330,13 +357,14 @@ class _Pass:
     chosen: dict[str, list[Diagnostic]]  # the fixes of each file (non-overlapping)
     outcomes: dict[str, _Outcome]  # each file's new text, or why not
     dropped: bool  # some files were left to the next pass (see _followed_in_vain)
+    unwritable: dict[str, str]  # files whose fixes cannot be written (see writer.why_unwritable), with why
 
 
 def _one_pass(
     result: RunResult,
     corpus: Callable[[], Corpus | None],
     all_sources: dict[str, SourceFile],
-    refused: Container[str],
+    refused: Collection[str],
     unsafe: bool,
     only: Callable[[list[Diagnostic]], list[Diagnostic]] | None,
     known: _Known,
@@ -348,6 +376,15 @@ def _one_pass(
         path: _non_overlapping(diagnostics)
         for path, diagnostics in _to_fix(result, all_sources, unsafe, only, refused).items()
     }
+    # A file that cannot be written is refused before fixing: the copies of its values in other documents must not
+    # follow its fixes, nor be fixed into what it will not say (and then back again, pass after pass).
+    unwritable = {path: why for path in chosen if (why := why_unwritable(all_sources[path].path)) is not None}
+    if refused or unwritable:  # (the run took the refused files' fixes as pending, as it does every file's)
+        _unfixable(result, {*refused, *unwritable}, corpus)
+        chosen = {
+            path: _non_overlapping(diagnostics)
+            for path, diagnostics in _to_fix(result, all_sources, unsafe, only, {*refused, *unwritable}).items()
+        }
     # The copies of the values fixed in their targets follow them in the same pass (see related.followers).
     new_values = _new_values(chosen)
     follows: dict[str, list[related.Follow]] = defaultdict(list)
@@ -373,7 +410,7 @@ def _one_pass(
     dropped = _followed_in_vain(outcomes, follows, new_values)
     for path in dropped:
         del outcomes[path]  # (done again in the next pass, without following what was not written)
-    return _Pass(chosen, outcomes, bool(dropped))
+    return _Pass(chosen, outcomes, bool(dropped), unwritable)
 
 
 class _Known(Protocol):
@@ -414,12 +451,24 @@ class _OnDisk:
         return None
 
 
-def _unfixable(result: RunResult, refused: Container[str]) -> RunResult:
+def _unfixable(
+    result: RunResult, refused: Container[str], corpus: Callable[[], Corpus | None] | None = None
+) -> RunResult:
     """The run's findings, without the fixes of the files whose fixes were refused: they cannot be applied,
-    so they are neither offered nor counted as fixable (the refusal is reported on its own)."""
+    so they are neither offered nor counted as fixable (the refusal is reported on its own). With the `corpus`,
+    the fixes of the copies of their values are held back too (related.hold_copy_fixes): the run that found
+    them took the refused files' fixes as pending."""
+    if not any(d.fix is not None and d.path in refused for d in result.diagnostics):
+        return result
     result.diagnostics = [
         dataclasses.replace(d, fix=None) if d.fix is not None and d.path in refused else d for d in result.diagnostics
     ]
+    if corpus is not None and any(
+        d.fix is not None and (edited_value(d) or ())[:1] == ("related",) for d in result.diagnostics
+    ):
+        index = corpus()
+        if index is not None:
+            result.diagnostics = related.hold_copy_fixes(result.diagnostics, index)
     return result
 
 

@@ -21,17 +21,14 @@ class WriteError(Exception):
 def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
     """Replace `path`'s bytes with `content`, provided the file still holds `expected` (what was read and
     checked): a file changed by someone else meanwhile is left alone."""
-    if path.is_symlink():  # only regular files are fixed: never a file elsewhere through a link
-        raise WriteError(f"{path}: a symbolic link; not fixed (fix the file it points to under its own name)")
+    problem = why_unwritable(path)
+    if problem is not None:
+        raise WriteError(f"{path}: {problem}")
     target = path.resolve()
     try:
         info = target.stat()
     except OSError as error:
         raise WriteError(f"{path}: cannot write the fix: {error.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise WriteError(f"{path}: not a regular file; not fixed")
-    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise WriteError(f"{path}: file is read-only; not fixed (make it writable to apply the fix)")
 
     def unchanged() -> None:
         try:
@@ -45,6 +42,22 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
         replace_file(target, content, stat.S_IMODE(info.st_mode), unchanged)
     except OSError as error:
         raise WriteError(f"{path}: cannot write the fix: {error.strerror or error}; the file is unchanged") from None
+
+
+def why_unwritable(path: Path) -> str | None:
+    """Why a fix of `path` would not be written (a link, not a regular file, read-only), or None. Also asked
+    before fixing: the copies of a value in other documents must not follow a fix that cannot be written."""
+    if path.is_symlink():  # only regular files are fixed: never a file elsewhere through a link
+        return "a symbolic link; not fixed (fix the file it points to under its own name)"
+    try:
+        info = path.resolve().stat()
+    except OSError as error:
+        return f"cannot write the fix: {error.strerror}"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file; not fixed"
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return "file is read-only; not fixed (make it writable to apply the fix)"
+    return None
 
 
 def replace_file(

@@ -225,6 +225,43 @@ def test_without_the_suppression_the_target_and_its_copies_are_fixed_together(ke
     assert (docs / TOO_YOUNG).read_text(encoding="utf-8").splitlines()[26] == "  - " + title
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["first-fix", "fix-after-check"])
+def test_a_target_that_cannot_be_written_is_not_fixed_in_its_copies_either(kept_entity, cached):
+    # Without its suppression, the target's title would be fixed and its copies with it; read-only, the target
+    # keeps its entity, so its copies must too. They were once fixed anyway (a new stale copy), and then, pass after
+    # pass, fixed and set back by SL505 ("Fixed 12 problems" for the one fix written).
+    docs = kept_entity
+    edit(docs / BALK, "  # seedlint: ignore[SL402]", "")
+    (docs / BALK).chmod(0o444)
+    before = {name: (docs / name).read_bytes() for name in (BALK, CURB, TOO_YOUNG)}
+    if cached:
+        run_split("check", "--select", "SL402,SL505")
+    status, stdout, stderr = run_split(
+        "fix",
+        "--select",
+        "SL402,SL505",
+        "--show-fixes",
+        "--output-format",
+        "concise",
+        *([] if cached else ["--no-cache"]),
+    )
+    assert {name: (docs / name).read_bytes() for name in before} == before
+    held = f"(not fixed: this entry copies {BALK}, whose title would stay as it is; fix it there, or in neither)"
+    assert status == 2
+    assert [line for line in stdout.splitlines() if "SL402" in line] == [
+        f"docs/{BALK}:3:25: SL402 title contains an HTML entity left in plain text: `&amp;` (&); write the characters "
+        "themselves",
+        f"docs/{CURB}:29:29: SL402 related[0].title contains an HTML entity left in plain text: `&amp;` (&); write the "
+        f"characters themselves {held}",
+        f"docs/{TOO_YOUNG}:27:29: SL402 related[0].title contains an HTML entity left in plain text: `&amp;` (&); "
+        f"write the characters themselves {held}",
+    ]
+    assert stdout.splitlines()[-1].endswith(". The run did not finish (see the `seedlint:` messages).")
+    assert "fixable" not in stdout
+    assert stderr.endswith(f"seedlint: docs/{BALK}: file is read-only; not fixed (make it writable to apply the fix)\n")
+    assert f"Fixed docs/{CURB}" not in stderr and f"Fixed docs/{TOO_YOUNG}" not in stderr
+
+
 def test_copies_follow_their_targets_fix_in_the_same_run(tmp_path, monkeypatch):
     # Only the target's own title is reported (SL606 does not look at copies): its two copies take its fixed
     # title in the same run, and no stale copy is left behind.
