@@ -245,6 +245,15 @@ def test_output_file_and_usage_errors(ai_news):
     assert status == 2 and "cannot write missing/out.html" in stderr
 
 
+def test_history_in_a_repository_without_commits_says_there_is_none(ai_news):
+    git(ai_news, "init", "-q")
+    status, _, stderr = invoke("report", "--history", "5")
+    assert status == 2
+    assert stderr.splitlines()[-1] == (
+        f"Error: --history 5: the repository at {ai_news} has no commit yet: there is no history to trend"
+    )
+
+
 def test_output_dash_is_standard_output(ai_news):
     status, text, stderr = invoke("report", "--format", "json", "--output", "-")
     assert status == 0 and json.loads(text)["totals"]["documents"] == 80

@@ -55,6 +55,14 @@ def history(request: Request, count: int, no_cache: bool = False) -> History:
             relative.append(target.resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             raise HistoryError(f"--history: {target} is outside the git repository at {root}") from None
+    try:
+        head = revisions.commit_of(root, "HEAD", f"--history {count}")
+    except revisions.RevisionError as error:
+        raise HistoryError(str(error)) from None
+    if head is None:  # (git log would say "bad revision 'HEAD'")
+        raise HistoryError(
+            f"--history {count}: the repository at {root} has no commit yet: there is no history to trend"
+        )
     commits = _commits(root, relative, count)
     if not commits:
         raise HistoryError(f"--history: no commit of {root} changed {', '.join(request.paths)}")
