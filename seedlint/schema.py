@@ -78,10 +78,67 @@ def _validator(path: Path | None, stamp: object) -> Draft202012Validator:
     except ValueError as error:  # (not UTF-8)
         raise SchemaFileError(f"{shown}: cannot read the schema: {error}") from None
     try:
-        schema = json.loads(text)
+        schema = strict_json(text)
+    except _NotStrictJson as error:
+        raise SchemaFileError(f"{shown}: {error}") from None
     except (ValueError, RecursionError) as error:
         raise SchemaFileError(f"{shown}: the schema is not JSON: {error}") from None
     return compile_schema(schema, str(shown), packaged=path is None)
+
+
+class _NotStrictJson(ValueError):
+    """What Python's `json` reads but JSON is not: NaN or Infinity, a key twice in one object."""
+
+
+# A JSON text's strings (keys with their colon), brackets, and Python's non-finite numbers (outside strings:
+# no other JSON token has their letters).
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[{}\[\]]|-?(?:NaN|Infinity)')
+
+
+def strict_json(text: str) -> object:
+    """`json.loads`, except that NaN, Infinity and duplicate keys (Python's json reads the first as numbers
+    that no bound holds against and keeps the last of the second, silently) raise _NotStrictJson, which
+    says where the first of them is."""
+
+    def refused(_: object) -> object:
+        raise _NotStrictJson
+
+    def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        found = dict(pairs)
+        if len(found) != len(pairs):
+            raise _NotStrictJson
+        return found
+
+    try:
+        return json.loads(text, parse_constant=refused, object_pairs_hook=unique)
+    except _NotStrictJson:
+        raise _NotStrictJson(_first_not_strict(text)) from None
+
+
+def _first_not_strict(text: str) -> str:
+    """Where the first NaN, Infinity or duplicate key of `text` is (valid JSON up to there), and what it is."""
+
+    def at(position: int) -> str:
+        return f"line {text.count(chr(10), 0, position) + 1}, column {position - text.rfind(chr(10), 0, position)}"
+
+    objects: list[dict[str, int] | None] = []  # the keys of each open object, where each was; None: a list
+    for token in _JSON_TOKENS.finditer(text):
+        first = token.group()[0]
+        if first in "{[":
+            objects.append({} if first == "{" else None)
+        elif first in "}]":
+            objects.pop()
+        elif token.group(1) is not None and objects and (keys := objects[-1]) is not None:
+            name = json.loads(token.group()[: -len(token.group(1))])
+            if name in keys:
+                return (
+                    f"{at(token.start())}: duplicate key `{name}` (first at {at(keys[name])}); the keys of a JSON "
+                    "object must differ (Python's json would keep the last one, silently)"
+                )
+            keys[name] = token.start()
+        elif first != '"':
+            return f"{at(token.start())}: {token.group()} is not JSON (a JSON number is finite)"
+    return "not strict JSON"  # (never: `strict_json` raises only for what is found above)
 
 
 # Patterns rewritten for `re` (ECMA-262 property escapes: schema_shape.with_python_patterns) → as written.

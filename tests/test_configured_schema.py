@@ -428,3 +428,35 @@ def refused(tmp_path: Path, schema_text: str) -> str:
 def test_a_schema_with_a_value_of_the_wrong_type_is_a_usage_error(tmp_path, schema_text, problem):
     # (referencing's crawl of embedded resources, run before the metaschema check, raised AttributeError)
     assert refused(tmp_path, schema_text) == problem
+
+
+@pytest.mark.parametrize(
+    ("schema_text", "problem"),
+    [
+        ('{"maximum": NaN}', "line 1, column 13: NaN is not JSON (a JSON number is finite)"),
+        (
+            '{\n  "properties": {"a": {"minimum": -Infinity}}\n}',
+            "line 2, column 35: -Infinity is not JSON (a JSON number is finite)",
+        ),
+        (
+            '{"type": "object", "type": "string"}',
+            "line 1, column 20: duplicate key `type` (first at line 1, column 2); the keys of a JSON object must "
+            "differ (Python's json would keep the last one, silently)",
+        ),
+        (
+            '{\n  "properties": {\n    "a": {"x": [{"x": 1}]},\n    "b": {"\\u0078": 1,\n      "x": 2}\n  }\n}',
+            "line 5, column 7: duplicate key `x` (first at line 4, column 11); the keys of a JSON object must "
+            "differ (Python's json would keep the last one, silently)",
+        ),
+    ],
+    ids=["nan", "infinity", "duplicate-key", "duplicate-escaped-key"],
+)
+def test_a_schema_that_python_reads_but_json_is_not_is_a_usage_error_at_its_line(tmp_path, schema_text, problem):
+    # (Python's json read NaN, so that `maximum: NaN` checked nothing, and kept the last of two keys)
+    assert refused(tmp_path, schema_text) == problem
+
+
+def test_strings_that_hold_what_strict_json_refuses_are_read_as_strings():
+    text = '{"a": "NaN Infinity \\"type\\": {\\"x\\": 1, \\"x\\": 2}", "type": "string", '
+    text += '"b": [{"type": 1}, {"type": 1}]}'
+    assert schema.strict_json(text) == json.loads(text)
