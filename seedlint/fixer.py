@@ -806,7 +806,7 @@ def verified(doc: Document, new_text: str, edits: list[Edit]) -> tuple[Document 
         return (new, None) if new.text is not None else (None, "the fixed text is no longer UTF-8")
     if new.data is None:
         return None, "the fixed text no longer parses as a front-matter mapping"
-    if new.body != doc.body:
+    if new.body != doc.body and _line_feeds(new.body) != _line_feeds(doc.body):  # (SL015 fixes the whole file's)
         return None, "the fix would change the body after the front matter"
     allowed = _scalar_paths(doc, edits)
     changed: set[FieldPath] = set()
@@ -821,6 +821,11 @@ def verified(doc: Document, new_text: str, edits: list[Edit]) -> tuple[Document 
 
 class _NeedsOldParse(Exception):
     """The second reader needs the old text parsed (see _second_reader)."""
+
+
+def _line_feeds(body: str | None) -> str | None:
+    """The body with its CRLF line endings as LF: a body that differs only so says the same thing."""
+    return body.replace("\r\n", "\n") if body is not None else None
 
 
 def _second_reader(old: Document | None, new: Document, changed: set[FieldPath]) -> str | None:

@@ -35,6 +35,12 @@ QUOTED = "Met Police try to calm tensions"
 INJECTED = {
     "bom": (b"\xef\xbb\xbf" + SEED, SEED),
     "crlf-mix": (SEED.replace(b"\n", b"\r\n", 3), SEED),
+    # one CRLF line in the body: its fix changes the body's line endings only (it was refused, and the other fixes
+    # of the file with it, while counted fixable)
+    "crlf-in-the-body": (
+        SEED.replace(b"type: article\n", b"type: article  \n", 1) + b"A line of the body.\r\n",
+        SEED + b"A line of the body.\n",
+    ),
     "trailing-whitespace": (SEED.replace(b"type: article\n", b"type: article  \t\n", 1), SEED),
     # mojibake in a related title: the repair writes the character the text was meant to hold
     "mojibake": (
