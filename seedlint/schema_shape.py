@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 from jsonschema_specifications import REGISTRY as METASCHEMAS  # type: ignore[import-untyped]
 from referencing import Registry
 from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
@@ -294,14 +295,14 @@ def load_problems(schema: object) -> list[str]:
     """Why `schema` cannot be used, or nothing. Each problem is one sentence naming where it is."""
     # The metaschema's structure first (formats aside): the walk, and referencing's crawl of embedded
     # resources, read each keyword's value as the type the metaschema gives it (`properties: 5` broke them).
-    invalid = _metaschema_problem(schema, _STRUCTURE)
+    invalid = _metaschema_problem(schema, "#", _STRUCTURE)
     if invalid is not None:
         return [invalid]
     walk = Walk(schema).run()
     if walk.problems:  # patterns and references next: their messages say more than the metaschema's formats
         return _unique(walk.problems)
-    for candidate in [schema] + [node.contents for node in walk.nodes if node.entered]:
-        invalid = _metaschema_problem(candidate, _METASCHEMA)
+    for candidate, where in [(schema, "#")] + [(node.contents, node.where) for node in walk.nodes if node.entered]:
+        invalid = _metaschema_problem(candidate, where, _METASCHEMA)
         if invalid is not None:
             return [invalid]
     loop = _reference_loop(walk)
@@ -314,10 +315,20 @@ _METASCHEMA = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_chec
 _STRUCTURE = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
 
-def _metaschema_problem(candidate: object, metaschema: Draft202012Validator) -> str | None:
-    for error in metaschema.iter_errors(candidate):
-        return f"not a valid JSON Schema: {error.message}"
-    return None
+def _metaschema_problem(candidate: object, where: str, metaschema: Draft202012Validator) -> str | None:
+    """The metaschema's most relevant error about `candidate` (`where`: a JSON pointer to it, or the reference
+    that reached it), at the JSON pointer of the keyword it is about; None when the metaschema holds."""
+    error = best_match(metaschema.iter_errors(candidate))
+    if error is None:
+        return None
+    while error.context:  # (an `anyOf` of the metaschema: the alternative that came closest says what is wrong)
+        error = best_match(error.context)
+    pointer = "".join("/" + _escape(str(step)) for step in error.absolute_path)
+    if where == "#" or where.startswith("#/"):
+        at = where + pointer
+    else:
+        at = f"#{pointer} of the schema `{where}` refers to" if pointer else f"the schema `{where}` refers to"
+    return f"not a valid JSON Schema: {error.message} (at {at})"
 
 
 def _unique(problems: list[str]) -> list[str]:

@@ -415,13 +415,19 @@ def refused(tmp_path: Path, schema_text: str) -> str:
 @pytest.mark.parametrize(
     ("schema_text", "problem"),
     [
-        ("[1, 2]", "not a valid JSON Schema: [1, 2] is not of type 'object', 'boolean'"),
-        ("42", "not a valid JSON Schema: 42 is not of type 'object', 'boolean'"),
-        ('"str"', "not a valid JSON Schema: 'str' is not of type 'object', 'boolean'"),
-        ('{"properties": 5}', "not a valid JSON Schema: 5 is not of type 'object'"),
-        ('{"$defs": 5}', "not a valid JSON Schema: 5 is not of type 'object'"),
-        ('{"properties": {"title": 5}}', "not a valid JSON Schema: 5 is not of type 'object', 'boolean'"),
-        ('{"items": [{"const": "x"}]}', "not a valid JSON Schema: [{'const': 'x'}] is not of type 'object', 'boolean'"),
+        ("[1, 2]", "not a valid JSON Schema: [1, 2] is not of type 'object', 'boolean' (at #)"),
+        ("42", "not a valid JSON Schema: 42 is not of type 'object', 'boolean' (at #)"),
+        ('"str"', "not a valid JSON Schema: 'str' is not of type 'object', 'boolean' (at #)"),
+        ('{"properties": 5}', "not a valid JSON Schema: 5 is not of type 'object' (at #/properties)"),
+        ('{"$defs": 5}', "not a valid JSON Schema: 5 is not of type 'object' (at #/$defs)"),
+        (
+            '{"properties": {"title": 5}}',
+            "not a valid JSON Schema: 5 is not of type 'object', 'boolean' (at #/properties/title)",
+        ),
+        (
+            '{"items": [{"const": "x"}]}',
+            "not a valid JSON Schema: [{'const': 'x'}] is not of type 'object', 'boolean' (at #/items)",
+        ),
     ],
     ids=["list", "number", "string", "properties", "defs", "property", "items-list"],
 )
@@ -460,3 +466,30 @@ def test_strings_that_hold_what_strict_json_refuses_are_read_as_strings():
     text = '{"a": "NaN Infinity \\"type\\": {\\"x\\": 1, \\"x\\": 2}", "type": "string", '
     text += '"b": [{"type": 1}, {"type": 1}]}'
     assert schema.strict_json(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("the_schema", "problem"),
+    [
+        (
+            {"properties": {"title": {"minLength": -1}}},
+            "not a valid JSON Schema: -1 is less than the minimum of 0 (at #/properties/title/minLength)",
+        ),
+        (  # (the alternative of the metaschema's `anyOf` that says what is wrong, not "not valid under any of ...")
+            {"properties": {"title": {"type": "nonsense"}}},
+            "not a valid JSON Schema: 'nonsense' is not one of ['array', 'boolean', 'integer', 'null', 'number', "
+            "'object', 'string'] (at #/properties/title/type)",
+        ),
+        (
+            {"properties": {"a/b~": {"allOf": [{"required": ["x", "x"]}]}}},
+            "not a valid JSON Schema: ['x', 'x'] has non-unique elements (at #/properties/a~1b~0/allOf/0/required)",
+        ),
+        (  # a schema reached only through a reference (inside `const` data)
+            {"properties": {"x": {"$ref": "#/$defs/a/const"}}, "$defs": {"a": {"const": {"maximum": "9"}}}},
+            "not a valid JSON Schema: '9' is not of type 'number' (at #/$defs/a/const/maximum)",
+        ),
+    ],
+    ids=["minimum", "any-of", "escaped-pointer", "through-a-reference"],
+)
+def test_a_schema_the_metaschema_rejects_is_refused_at_the_keyword_it_is_about(tmp_path, the_schema, problem):
+    assert refused(tmp_path, json.dumps(the_schema)) == problem
