@@ -962,6 +962,12 @@ def report_command(
     )
     click.get_current_context().call_on_close(request.cache.close)
     summary, internal_errors = report.build(request)
+    if summary.not_documents and not summary.totals.documents:  # a report of nothing, as `check` refuses it
+        count = len(summary.not_documents)
+        raise usage_error(
+            f"no documents: the {count} file{'s' if count != 1 else ''} found "
+            f"{'have' if count != 1 else 'has'} no front matter ({', '.join(summary.not_documents[:5])})"
+        )
     if history:
         try:
             summary.history = trend.history(request, history, no_cache=no_cache)

@@ -245,6 +245,27 @@ def test_output_file_and_usage_errors(ai_news):
     assert status == 2 and "cannot write missing/out.html" in stderr
 
 
+def test_a_file_without_front_matter_is_no_document_as_for_check(ai_news):
+    (ai_news / "news" / "README.md").write_text("# About\n", encoding="utf-8")
+    status, text, stderr = invoke("check", "--output-format", "concise")
+    assert status == 1 and "in 80 files checked" in text and "set aside as no document: news/README.md" in stderr
+    page, summary = report()
+    totals = summary["totals"]
+    assert (totals["documents"], totals["clean_documents"]) == (80, 80 - totals["documents_with_findings"])
+    assert [g["documents"] for g in summary["folders"]] == [80] and summary["graph"]["documents"] == 80
+    assert sum(summary["heatmap"]["documents"]) == 80 and "(no date)" not in summary["heatmap"]["months"]
+    assert summary["not_documents"] == ["news/README.md"]
+    assert "Set aside as no document (no front matter), as seedlint check does: news/README.md" in "".join(
+        parse(page).itertext()
+    )
+    for name in (ai_news / "news").iterdir():  # nothing but files without front matter: a report of nothing
+        if name.name != "README.md":
+            name.unlink()
+    status, _, stderr = invoke("report")
+    assert status == 2
+    assert stderr.splitlines()[-1] == "Error: no documents: the 1 file found has no front matter (news/README.md)"
+
+
 def test_history_in_a_repository_without_commits_says_there_is_none(ai_news):
     git(ai_news, "init", "-q")
     status, _, stderr = invoke("report", "--history", "5")
@@ -384,6 +405,15 @@ def test_the_trend_over_git_history_is_exact(repository):
     page = parse(invoke("report", "--isolated", "--select", "SL3,SL606", "--history", "2", "news")[1])
     assert "fix c's ampersand <b>" in "".join(page.itertext())
     assert [e for e in page.iter() if e.tag == "b"] == []
+
+
+def test_history_counts_no_file_without_front_matter_as_a_document(repository):
+    root, _ = repository
+    (root / "news" / "README.md").write_text("# About\n", encoding="utf-8")
+    commit(root, "about", "2024-01-05T10:00:00+00:00")
+    status, text, _ = invoke("report", "--isolated", "--format", "json", "--history", "10", "news")
+    assert status == 0
+    assert [c["documents"] for c in json.loads(text)["history"]["commits"]] == [2, 3, 3, 3]
 
 
 def test_history_checks_only_the_changed_documents(repository, monkeypatch):

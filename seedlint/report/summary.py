@@ -261,6 +261,7 @@ class Summary:
     baseline: BaselineInventory | None = None  # the configured baseline file's findings (accepted ones), if any
     history: History | None = None
     internal_errors: int = 0
+    not_documents: list[str] = field(default_factory=list)  # files set aside, as `check` does: no front matter
     rule_docs: dict[str, str] = field(default_factory=dict)  # code → `seedlint rule CODE` text, for the page
 
     def to_data(self) -> dict[str, Any]:
@@ -348,7 +349,10 @@ def summarize(
     given; `load` reads a document again (for its suppression comments; default: the run's)."""
     checked = result.checked or []
     records = {c.path: c.record for c in checked if c.record is not None}
-    reported = set(result.paths)
+    # The files found without front matter (a README.md beside the articles) are no documents, as for `check`.
+    aside = set(result.not_documents)
+    documents = [path for path in result.paths if path not in aside]
+    reported = set(documents)
     diagnostics = [d for d in result.diagnostics if d.path in reported or d.path not in records]
     by_path: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
@@ -358,7 +362,7 @@ def summarize(
     severities = Counter(d.severity.value for d in diagnostics)
     rule_counts = _rule_counts(diagnostics)
     totals = Totals(
-        documents=len(result.paths),
+        documents=len(documents),
         documents_with_findings=len(by_path),
         clean_documents=len(reported - set(by_path)),
         findings=len(diagnostics),
@@ -381,13 +385,14 @@ def summarize(
         severities={s.value: severities[s.value] for s in Severity},
         rules=rule_counts,
         families={family: families[family] for family in FAMILIES},
-        folders=_groups(result.paths, diagnostics, folder_of, "findings"),
-        providers=_groups(result.paths, diagnostics, lambda p: provider_of(records.get(p)), "findings")[:TOP],
-        heatmap=_heatmap(result.paths, diagnostics, records, [r.code for r in rule_counts]),
+        folders=_groups(documents, diagnostics, folder_of, "findings"),
+        providers=_groups(documents, diagnostics, lambda p: provider_of(records.get(p)), "findings")[:TOP],
+        heatmap=_heatmap(documents, diagnostics, records, [r.code for r in rule_counts]),
         graph=graph,
         worst=_worst(by_path, records),
         suppressions=_suppressions(checked, reported, load or result.document),
         internal_errors=len(result.internal_errors),
+        not_documents=list(result.not_documents),
         rule_docs=_rule_docs(rule_counts),
     )
 

@@ -37,6 +37,7 @@ from seedlint.report.summary import Commit, History
 
 ARCHIVE_BATCH = 500  # paths per `git archive` call (the command line stays short)
 WORST_COMMITS = 5
+KNOWN_FORMAT = 2  # of commits.json (see _Known)
 
 
 class HistoryError(Exception):
@@ -261,7 +262,8 @@ class _Known:
     def __init__(self, folder: Path, config: Config):
         self.file = folder / "commits.json"
         # (the findings held are the selected ones: the selection is part of the key, as for a run's report)
-        self.key = f"{settings_key(config)}\0{selection_key(config)}\0{Path.cwd().resolve()}"
+        # (KNOWN_FORMAT: what a commit's numbers mean; older files counted the files set aside as documents)
+        self.key = f"{KNOWN_FORMAT}\0{settings_key(config)}\0{selection_key(config)}\0{Path.cwd().resolve()}"
         try:
             stored = json.loads(self.file.read_text(encoding="utf-8"))
             self.commits: dict[str, Any] = stored["commits"] if stored.get("key") == self.key else {}
@@ -318,7 +320,7 @@ def _walk(
             # A finding is known by its document and rule: its line moves and its message quotes values
             # that other edits change, neither of which makes it a new finding.
             findings = Counter((d.path, d.code) for d in result.diagnostics) if result is not None else Counter()
-            documents = len(sources)
+            documents = len(sources) - (len(result.not_documents) if result is not None else 0)
             if result is None or not result.internal_errors:
                 known.put(sha, documents, findings)
         by_rule: Counter[str] = Counter()
