@@ -104,25 +104,34 @@ def parse(raw: bytes, path: str) -> Counter[Key]:
     if len(raw) > MAX_BASELINE_BYTES:
         raise BaselineError(f"baseline {path}: over {MAX_BASELINE_BYTES:,} bytes, not read")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_json_object)
     except UnicodeDecodeError as error:
         raise BaselineError(f"baseline {path}: not UTF-8 ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise BaselineError(f"baseline {path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
-    if (
-        not isinstance(data, dict)
-        or data.get("seedlint-baseline") != FORMAT
-        or not isinstance(data.get("findings"), list)
-    ):
+    if not isinstance(data, dict) or "seedlint-baseline" not in data or not isinstance(data.get("findings"), list):
         raise BaselineError(
             f'baseline {path}: not a seedlint baseline of format {FORMAT} (an object with "seedlint-baseline": '
             f'{FORMAT} and a "findings" list); write it again with `seedlint check --write-baseline`'
         )
+    version = data["seedlint-baseline"]
+    if type(version) is not int or version != FORMAT:  # (True == 1 and 1.0 == 1 in Python: neither is format 1)
+        raise BaselineError(
+            f'baseline {path}: "seedlint-baseline" is {_shown(version)}, not {FORMAT}: not a baseline of the format '
+            "this seedlint reads; write it again with `seedlint check --write-baseline`"
+        )
+    if problem := _keys_problem(data, ("seedlint-baseline", "findings")):
+        raise BaselineError(f'baseline {path}: {problem} (a baseline holds "seedlint-baseline" and "findings")')
     codes = {rule.code for rule in all_rules()}
     found: Counter[Key] = Counter()
     for number, entry in enumerate(data["findings"], 1):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(name), str) for name in FIELDS):
             raise BaselineError(f"baseline {path}: finding {number} is not an object of the texts {', '.join(FIELDS)}")
+        if (len(entry) > len(FIELDS) or isinstance(entry, _Duplicated)) and (problem := _keys_problem(entry, FIELDS)):
+            raise BaselineError(
+                f"baseline {path}: finding {number} ({entry['path']}): {problem} (a finding holds the texts "
+                f"{', '.join(FIELDS)})"
+            )
         if entry["code"] not in codes:
             raise BaselineError(
                 f"baseline {path}: finding {number} ({entry['path']}) names rule {entry['code']}, which does not "
@@ -130,6 +139,39 @@ def parse(raw: bytes, path: str) -> Counter[Key]:
             )
         found[(entry["code"], entry["path"], entry["field"], entry["text-hash"])] += 1
     return found
+
+
+class _Duplicated(dict[str, object]):
+    """A JSON object that holds a key twice (JSON would keep only the last value): `duplicate` is the first."""
+
+    duplicate: str
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    data = dict(pairs)
+    if len(data) == len(pairs):
+        return data
+    duplicated = _Duplicated(data)  # (rare: counted only then, a baseline may hold a million objects)
+    counts = Counter(name for name, _ in pairs)
+    duplicated.duplicate = next(name for name, _ in pairs if counts[name] > 1)
+    return duplicated
+
+
+def _keys_problem(data: dict[str, object], known: tuple[str, ...]) -> str | None:
+    """What is wrong with an object's keys: one held twice, or one that is not `known`."""
+    if isinstance(data, _Duplicated):
+        return f"the key {_shown(data.duplicate)} appears twice"
+    unknown = next((name for name in data if name not in known), None)
+    return f"unexpected key {_shown(unknown)}" if unknown is not None else None
+
+
+def _shown(value: object) -> str:
+    """A JSON value as a message quotes it: as written when short, else its kind."""
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) <= 40:
+        return text
+    kinds = ((str, "a long text"), (list, "an array"), (dict, "an object"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "a long number")
 
 
 def render(diagnostics: Iterable[Diagnostic], config: Config) -> Iterator[str]:

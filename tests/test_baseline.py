@@ -321,12 +321,73 @@ def test_fail_on_new_warnings(adopted):
             "finding 1 (_news/a.md) names rule SL999, which does not exist (any more): refresh the baseline",
         ),
         ('{"seedlint-baseline": 1, "findings": [{"path": 3}]}', "finding 1 is not an object of the texts path, code"),
+        ('{"seedlint-baseline": true, "findings": []}', '"seedlint-baseline" is true, not 1: not a baseline of the'),
+        (
+            '{"seedlint-baseline": 1, "findings": [{"path": "_news/a.md", "code": "SL401", "field": "", '
+            '"text-hash": "", "message": "", "extra": 1}]}',
+            'finding 1 (_news/a.md): unexpected key "extra" (a finding holds the texts path, code, field, ',
+        ),
     ],
 )
 def test_a_malformed_baseline_is_a_usage_error(adopted, content, problem):
     (adopted / "seedlint-baseline.json").write_text(content)
     result = seedlint(adopted, "check")
     assert result.returncode == 2 and problem in result.stderr, result.stderr
+
+
+ENTRY = '{"path": "_news/a.md", "code": "SL401", "field": "title", "text-hash": "3f9a", "message": "m"'
+AGAIN = "write it again with `seedlint check --write-baseline`"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        # (in Python True == 1 and 1.0 == 1: neither is format 1)
+        (
+            '{"seedlint-baseline": true, "findings": []}',
+            f'"seedlint-baseline" is true, not 1: not a baseline of the format this seedlint reads; {AGAIN}',
+        ),
+        (
+            '{"seedlint-baseline": 1.0, "findings": []}',
+            f'"seedlint-baseline" is 1.0, not 1: not a baseline of the format this seedlint reads; {AGAIN}',
+        ),
+        (
+            '{"seedlint-baseline": "1", "findings": []}',
+            f'"seedlint-baseline" is "1", not 1: not a baseline of the format this seedlint reads; {AGAIN}',
+        ),
+        (
+            '{"seedlint-baseline": 2, "findings": []}',
+            f'"seedlint-baseline" is 2, not 1: not a baseline of the format this seedlint reads; {AGAIN}',
+        ),
+        (
+            '{"seedlint-baseline": 1, "findings": [], "extra": 1}',
+            'unexpected key "extra" (a baseline holds "seedlint-baseline" and "findings")',
+        ),
+        (
+            f'{{"seedlint-baseline": 1, "findings": [{ENTRY}}}], "findings": []}}',
+            'the key "findings" appears twice (a baseline holds "seedlint-baseline" and "findings")',
+        ),
+        (
+            f'{{"seedlint-baseline": 1, "findings": [{ENTRY}}}, {ENTRY}, "extra": 1}}]}}',
+            'finding 2 (_news/a.md): unexpected key "extra" (a finding holds the texts path, code, field, text-hash, '
+            "message)",
+        ),
+        (
+            f'{{"seedlint-baseline": 1, "findings": [{ENTRY}, "code": "SL402"}}]}}',
+            'finding 1 (_news/a.md): the key "code" appears twice (a finding holds the texts path, code, field, '
+            "text-hash, message)",
+        ),
+    ],
+)
+def test_a_baseline_with_a_key_or_format_it_should_not_have_is_refused_naming_it(content, problem):
+    """What the README calls a usage error is one: a finding is five texts, the file holds the format and the
+    findings, format 1 is the number 1, and a key held twice (JSON keeps the last) is no choice to make silently."""
+    with pytest.raises(baseline.BaselineError) as refused:
+        baseline.parse(content.encode(), "b.json")
+    assert str(refused.value) == f"baseline b.json: {problem}"
+    assert baseline.parse(f'{{"seedlint-baseline": 1, "findings": [{ENTRY}}}, {ENTRY}}}]}}'.encode(), "b.json") == (
+        Counter({("SL401", "_news/a.md", "title", "3f9a"): 2})
+    )
 
 
 def test_a_missing_or_outside_baseline_is_a_usage_error(adopted):
