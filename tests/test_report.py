@@ -266,6 +266,21 @@ def test_a_file_without_front_matter_is_no_document_as_for_check(ai_news):
     assert stderr.splitlines()[-1] == "Error: no documents: the 1 file found has no front matter (news/README.md)"
 
 
+def test_a_date_that_is_no_real_date_has_no_month(ai_news):
+    """The month chart and heat-map read publishedDateTime as the SL2 rules do: 2020-13-45 names no month."""
+    documents = sorted((ai_news / "news").glob("*.md"))[:3]
+    for document, date in zip(documents, ["2020-13-45T00:00:00Z", '"0000-00-00T00:00:00Z"', "2020-02-30"], strict=True):
+        text = document.read_text(encoding="utf-8")
+        document.write_text(re.sub(r"(?m)^publishedDateTime: .*$", f"publishedDateTime: {date}", text, count=1))
+    status, text, _ = invoke("check", "--select", "SL202", "--output-format", "json")
+    assert status == 1 and len(json.loads(text)) == 3
+    _, summary = report("--select", "SL202")
+    heatmap = summary["heatmap"]
+    assert heatmap["months"] == ["2019-12", "2020-01", "2020-02", "2021-03", "(no date)"]
+    assert heatmap["documents"][-1] == 3 and sum(heatmap["documents"]) == 80
+    assert heatmap["rows"] == [{"code": "SL202", "counts": [0, 0, 0, 0, 3], "total": 3}]
+
+
 def test_history_in_a_repository_without_commits_says_there_is_none(ai_news):
     git(ai_news, "init", "-q")
     status, _, stderr = invoke("report", "--history", "5")

@@ -19,6 +19,7 @@ from typing import Any
 from seedlint import __version__
 from seedlint.baseline import Key
 from seedlint.corpus import CorpusIndex, IndexRecord, RelatedRef, Resolution, differing_fields
+from seedlint.datetimes import DATE_TIME, impossible
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
 from seedlint.registry import FAMILIES
@@ -296,10 +297,13 @@ def provider_of(record: IndexRecord | None) -> str:
 
 
 def month_of(record: IndexRecord | None) -> str:
+    """The month of publication as written, "(no date)" when the text is no real date (as the SL2 rules read
+    it: 2020-13-45 names no month)."""
     published = record.value("publishedDateTime") if record is not None else None
-    if isinstance(published, str) and _MONTH.match(published):
-        return published[:7]
-    return "(no date)"
+    match = DATE_TIME.fullmatch(published.strip()) if isinstance(published, str) else None
+    if match is None or impossible(match):
+        return "(no date)"
+    return f"{match['year']}-{match['month']}"
 
 
 def folder_of(path: str) -> str:
