@@ -277,6 +277,10 @@ class Cache:
     def keep_listing(self, key: str, listing: Listing) -> None:
         pass
 
+    def own_folder(self) -> str | None:
+        """The folder of this cache on disk (its copies of old versions are not documents), or None."""
+        return None
+
     @staticmethod
     def key(source: SourceFile) -> str:
         return f"{source.absolute}\0{source.display_path}"
@@ -820,6 +824,9 @@ class DiskCache(Cache):
                 self._kept[report_id] = (_data_version(db), read, report["partial"], Counter(report["topics"]), changed)
 
     # Listings of the checked folders (seedlint/discovery.py), keyed by what the walk depends on.
+
+    def own_folder(self) -> str | None:
+        return str(self.directory)
 
     def stored_listing(self, key: str) -> Listing | None:
         rows = self._query("SELECT listing FROM listings WHERE id = ?", (_listing_id(key),))

@@ -950,13 +950,14 @@ def report_command(
             f"`seedlint report` needs the report extra ({error.name} is missing): pip install 'seedlint[report]'"
         ) from None
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
-    sources = resolve_sources(paths, config)
+    cache = open_cache(config, no_cache, cache_dir, warn)
+    sources = resolve_sources(paths, config, cache)
     targets = list(paths) or corpus_paths(config)
     request = report.Request(
         sources,
         config,
-        resolve_corpus(paths, config),
-        open_cache(config, no_cache, cache_dir, warn),
+        resolve_corpus(paths, config, cache),
+        cache,
         "\0".join(sorted(os.path.abspath(target) for target in targets)),
         [str(target) for target in (paths or [Path(p) for p in config.paths])],
     )

@@ -109,6 +109,8 @@ class Listings(Protocol):
 
     def keep_listing(self, key: str, listing: Listing) -> None: ...
 
+    def own_folder(self) -> str | None: ...  # the cache's folder: never walked (see discover)
+
 
 def discover(
     paths: list[Path], config: Config, cwd: Path | None = None, listings: Listings | None = None
@@ -122,7 +124,10 @@ def discover(
     walked still has the device, inode, mtime and ctime it had: creating, removing or renaming an entry
     changes its folder's mtime and ctime (POSIX), and a folder's ctime cannot be set back (changing a
     document's content changes neither: the cache compares each document's own size and mtime). A listing
-    made within the clock's resolution of a change is not kept (DiskCache.keep_listing)."""
+    made within the clock's resolution of a change is not kept (DiskCache.keep_listing).
+
+    The cache's own folder is never walked, wherever it is configured: it holds copies of documents as they were
+    (`--diff-base`, `report --history`), which are no documents of the corpus."""
     cwd = (cwd or Path.cwd()).resolve()
     project = os.path.realpath(config.root)
     found: dict[str, SourceFile] = {}
@@ -134,6 +139,7 @@ def discover(
         found.setdefault(str(path), SourceFile.at(path, display_path(path, cwd)))
 
     include, exclude = _pattern(config.include), _pattern(config.exclude)
+    caches = _cache_folders(config, listings)
 
     def wanted(relative: str, name: str) -> bool:
         return _matched(include, relative, name) and not _matched(exclude, relative, name)
@@ -148,7 +154,9 @@ def discover(
         boundaries.append(boundary)
     key = None
     if listings is not None and paths and all(given.is_dir() for given in paths):
-        key = json.dumps([[str(given) for given in paths], str(cwd), project, config.include, config.exclude])
+        key = json.dumps(
+            [[str(given) for given in paths], str(cwd), project, config.include, config.exclude, sorted(caches)]
+        )
         with cycle_collection_paused():
             stored = listings.stored_listing(key)
             rebuilt = _rebuilt(stored, paths, cwd) if stored is not None else None
@@ -169,7 +177,11 @@ def discover(
             absolute_folder = absolute_root + folder[len(root) :]
             prefix = inner + "/" if inner else ""
             dirnames[:] = sorted(
-                d for d in dirnames if not d.startswith(".") and not _matches(prefix + d, config.exclude)
+                d
+                for d in dirnames
+                if not d.startswith(".")
+                and not _matches(prefix + d, config.exclude)
+                and not (d in caches.values() and os.path.realpath(folder + os.sep + d) in caches)
             )
             files.sort(key=NAME)
             chosen = [(name, is_link) for name, is_link in files if wanted(prefix + name, name)]
@@ -190,6 +202,13 @@ def discover(
     if listings is not None and key is not None and listing.trusted:
         listings.keep_listing(key, listing)
     return sources
+
+
+def _cache_folders(config: Config, listings: Listings | None) -> dict[str, str]:
+    """Real path → name of the cache folders a walk leaves out: the configured one, and the one in use
+    (`--cache-dir`)."""
+    folders = [os.path.join(config.root, config.cache_dir), listings.own_folder() if listings is not None else None]
+    return {os.path.realpath(folder): os.path.basename(folder) for folder in folders if folder is not None}
 
 
 @contextlib.contextmanager

@@ -261,3 +261,20 @@ def test_data_made_with_the_cycle_collector_paused_is_frozen_not_scanned_again()
         assert gc.isenabled() and gc.get_freeze_count() >= len(made)
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("option", [[], ["--no-cache"], ["--cache-dir", "news/elsewhere"]], ids=str)
+def test_the_cache_folders_are_never_walked_as_part_of_the_corpus(tmp_path, monkeypatch, option):
+    # A cache folder without a leading dot, inside the corpus: `--diff-base` and `report --history` keep copies of
+    # documents as they were there (versions/, history/), and the next run checked them as documents (SL508 twice).
+    # The configured cache folder is left out whether a cache is used or not, and one given with --cache-dir too.
+    shutil.copytree(FIXTURES / "seeds", tmp_path / "news")
+    (tmp_path / "seedlint.toml").write_text('paths = ["news"]\ncache-dir = "news/cache"\n', encoding="utf-8")
+    for cache_folder in ["news/cache", *option[1:]]:
+        copy = tmp_path / cache_folder / "versions" / "ab" / "abcdef" / "001_5ea581042828ec4e.txt"
+        copy.parent.mkdir(parents=True)
+        shutil.copyfile(FIXTURES / "seeds" / "001_5ea581042828ec4e.txt", copy)
+    monkeypatch.chdir(tmp_path)
+    output = check(*option)
+    assert "/versions/" not in output
+    assert checked(output) == 5
