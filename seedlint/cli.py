@@ -830,8 +830,12 @@ def exit_status(result: RunResult, fail_on: str = "new-errors") -> int:
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 def show_config(config_file: Path | None, isolated: bool) -> None:
     """Print the effective configuration."""
+    config = load_settings(config_file, isolated, None, None)
+    shadowed = shadowed_table(config) if config_file is None else None
+    if shadowed is not None:  # (as `check` says it: its reader may be editing the ignored table)
+        warn(f"{shadowed} has a [tool.seedlint] table too: it is ignored, {config.source} is the configuration used")
     # The values come from a file of the checked repository: each line made inert (TOML reads `\\u005b` back).
-    toml = load_settings(config_file, isolated, None, None).to_toml()
+    toml = config.to_toml()
     click.echo("".join(inert(line) + "\n" for line in toml.splitlines()), nl=False)
 
 

@@ -87,8 +87,11 @@ class Config:
         return (self.root / relative).resolve() if not Path(relative).is_absolute() else Path(relative)
 
     def to_toml(self) -> str:
-        """The effective configuration as a `[tool.seedlint]` table (what `seedlint config` prints)."""
-        lines = [f"# from {self.source}" if self.source else "# defaults (no configuration file)", "[tool.seedlint]"]
+        """The effective configuration (what `seedlint config` prints), as its source can take it back: a
+        `[tool.seedlint]` table for a pyproject.toml (and for the defaults), top-level keys for a seedlint.toml."""
+        lines = [f"# from {self.source}" if self.source else "# defaults (no configuration file)"]
+        if self.source is None or self.source.name == "pyproject.toml":
+            lines.append("[tool.seedlint]")
         for key, value in self.to_dict().items():
             if value is None:
                 lines.append(f"# {key} is not set")

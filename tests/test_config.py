@@ -2,6 +2,7 @@
 `seedlint config` prints."""
 
 import shutil
+import tomllib
 
 import pytest
 from conftest import SEED_000, run_split
@@ -50,3 +51,49 @@ def test_a_pyproject_whose_tool_is_no_table_beside_a_seedlint_toml_is_not_the_ru
     shutil.copy(SEED_000, isolated_cwd / "doc.md")
     (isolated_cwd / "pyproject.toml").write_text("tool = 5\n")
     assert run_split("check", "--select", "SL0") == (0, "All checks passed (1 file checked).\n", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "toml", "table"),
+    [
+        ("seedlint.toml", 'paths = ["docs"]\n[severity]\nSL2 = "info"\n', []),
+        (
+            "pyproject.toml",
+            '[tool.seedlint]\npaths = ["docs"]\n[tool.seedlint.severity]\nSL2 = "info"\n',
+            ["tool", "seedlint"],
+        ),
+    ],
+)
+def test_the_printed_configuration_can_be_pasted_into_its_source(isolated_cwd, name, toml, table):
+    """`seedlint config` prints top-level keys for a seedlint.toml (a [tool.seedlint] table there was an unknown key
+    `tool`), a [tool.seedlint] table for a pyproject.toml: its output, written back to the file, is the same
+    configuration."""
+    (isolated_cwd / "docs").mkdir()
+    (isolated_cwd / name).write_text(toml)
+    status, printed, stderr = run_split("config")
+    assert (status, stderr) == (0, "")
+    assert printed.splitlines()[:3] == [
+        f"# from {isolated_cwd.resolve() / name}",
+        *(["[tool.seedlint]"] if table else []),
+        'paths = ["docs"]',
+        *([] if table else ['include = ["*.md", "*.txt"]']),
+    ]
+    settings = tomllib.loads(printed)
+    for part in table:
+        settings = settings[part]
+    assert settings["severity"] == {"SL2": "info"} and settings["cache-dir"] == ".seedlint_cache"
+    (isolated_cwd / name).write_text(printed)
+    assert run_split("config") == (0, printed, "")
+
+
+def test_config_says_that_a_pyproject_table_beside_the_seedlint_toml_is_ignored(isolated_cwd):
+    """As `check` says it (on stderr: what config prints stays TOML), not with --config naming the file."""
+    (isolated_cwd / "seedlint.toml").write_text('paths = ["."]\n')
+    (isolated_cwd / "pyproject.toml").write_text('[tool.seedlint]\npaths = ["docs"]\n')
+    status, printed, stderr = run_split("config")
+    assert status == 0 and printed.startswith(f'# from {isolated_cwd.resolve() / "seedlint.toml"}\npaths = ["."]\n')
+    assert stderr == (
+        f"seedlint: warning: {isolated_cwd.resolve() / 'pyproject.toml'} has a [tool.seedlint] table too: it is "
+        f"ignored, {isolated_cwd.resolve() / 'seedlint.toml'} is the configuration used\n"
+    )
+    assert run_split("config", "--config", "seedlint.toml")[2] == ""

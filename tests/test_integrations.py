@@ -254,7 +254,7 @@ def test_config_command_prints_the_effective_configuration(docs):
 
 
 def test_the_printed_configuration_is_toml_that_reads_back_as_the_configuration(docs):
-    """`seedlint config` prints what can be pasted into pyproject.toml: a glob holding a quote, a backslash and
+    """`seedlint config` prints what can be pasted into the seedlint.toml: a glob holding a quote, a backslash and
     a character beyond the BMP (once printed as a JSON surrogate pair, which TOML refuses), a line separator, a
     tab and a zero-width space reads back the same."""
     glob = 'we"ird\\path/\U0001f600\u2028\t\u200b*.md'
@@ -263,7 +263,7 @@ def test_the_printed_configuration_is_toml_that_reads_back_as_the_configuration(
         f'paths = ["."]\n[per-file-ignores]\n{key} = ["SL5"]\n[severity]\nSL505 = "error"\n', encoding="utf-8"
     )
     status, text = run_cli("config")
-    printed = tomllib.loads(text)["tool"]["seedlint"]
+    printed = tomllib.loads(text)  # (top-level keys, as the seedlint.toml it came from)
     assert status == 0 and printed["per-file-ignores"] == {glob: ["SL5"]}
     assert printed["severity"] == {"SL505": "error"} and printed["paths"] == ["."]
     # (each line one line: a line break, a tab or a format character in a value is escaped)
