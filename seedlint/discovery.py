@@ -130,13 +130,15 @@ def discover(
     (`--diff-base`, `report --history`), which are no documents of the corpus."""
     cwd = (cwd or Path.cwd()).resolve()
     project = os.path.realpath(config.root)
+    # By absolute path: a file reached through two paths given (`. sub`, `b.md /abs/b.md`) is checked once, as first
+    # found (it was reported twice, and SL508 called it two documents for one article).
     found: dict[str, SourceFile] = {}
     listing = Listing([], time.time_ns())
 
     def unlistable(error: OSError) -> None:
         listing.trusted = False
         path = Path(error.filename)
-        found.setdefault(str(path), SourceFile.at(path, display_path(path, cwd)))
+        found.setdefault(os.path.abspath(path), SourceFile.at(path, display_path(path, cwd)))
 
     include, exclude = _pattern(config.include), _pattern(config.exclude)
     caches = _cache_folders(config, listings)
@@ -165,7 +167,7 @@ def discover(
     for target, (given, boundary) in enumerate(zip(paths, boundaries, strict=True)):
         if not given.is_dir():  # (a file a hook passed may be a link: a finding, like a link found in a folder)
             found.setdefault(
-                str(given),
+                os.path.abspath(given),
                 SourceFile.at(given, display_path(given, cwd), _refused(given, boundary, project), named=True),
             )
             continue
@@ -191,11 +193,11 @@ def discover(
                 path = folder + os.sep + name
                 refused = _refused(path, boundary, project) if is_link else ""
                 listing.trusted &= not is_link
-                if path not in found:
+                absolute = absolute_folder + os.sep + name
+                if absolute not in found:
                     shown = shown_folder + (name if name.isascii() else _shown(name))
-                    absolute = absolute_folder + os.sep + name
                     # (one string when the paths agree, as in `_rebuilt`: a million sources held each three times)
-                    found[path] = SourceFile(
+                    found[absolute] = SourceFile(
                         path, path if shown == path else shown, path if absolute == path else absolute, refused
                     )
     sources = sorted(found.values(), key=DISPLAY)
@@ -274,7 +276,7 @@ def _rebuilt(listing: Listing, paths: list[Path], cwd: Path) -> list[SourceFile]
     none, no = itertools.repeat("", count), itertools.repeat(False, count)  # (not refused, not named)
     sources = list(map(_MAKE_SOURCE, zip(locations, displays, absolutes, none, no, strict=True)))
     if len(roots) > 1:  # the first found of one path, as the walk keeps it
-        sources = list(dict(zip(reversed(locations), reversed(sources), strict=True)).values())
+        sources = list(dict(zip(reversed(absolutes), reversed(sources), strict=True)).values())
         displays = list(map(DISPLAY, sources))
     return sources if displays == sorted(displays) else sorted(sources, key=DISPLAY)  # (one folder: sorted)
 

@@ -23,7 +23,7 @@ def check(*args: str) -> str:
 
 
 def checked(output: str) -> int:
-    return int(re.search(r"in (\d+) files checked", output).group(1))
+    return int(re.search(r"in (\d+) files? checked", output).group(1))
 
 
 @pytest.fixture
@@ -278,3 +278,17 @@ def test_the_cache_folders_are_never_walked_as_part_of_the_corpus(tmp_path, monk
     output = check(*option)
     assert "/versions/" not in output
     assert checked(output) == 5
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_file_reached_through_two_paths_given_is_checked_once(tmp_path, monkeypatch, cached):
+    shutil.copytree(FIXTURES / "seeds", tmp_path / "news")
+    (tmp_path / "news" / "sub").mkdir()
+    shutil.copyfile(FIXTURES / "seeds" / "000_c11209e5b5b8f7fd.txt", tmp_path / "news" / "sub" / "000.txt")
+    monkeypatch.chdir(tmp_path)
+    cache = [] if cached else ["--no-cache"]
+    for paths in (["news", "news/sub"], ["news/sub", "news"], ["news/sub/000.txt", str(tmp_path / "news/sub/000.txt")]):
+        check(*cache, *paths)  # (a listing kept, for the cached run)
+        output = check(*cache, *paths)
+        assert checked(output) == (1 if paths[0].endswith(".txt") else 6), paths
+        assert len(output.splitlines()) == len(set(output.splitlines())), paths
