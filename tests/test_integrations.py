@@ -45,6 +45,28 @@ def test_sarif_is_valid_against_the_official_schema(docs):
     assert {r["ruleId"] for r in run["results"]} >= {"SL104", "SL401", "SL402"}
 
 
+def test_sarif_says_its_columns_count_characters(isolated_cwd):
+    # SARIF's default column kind is UTF-16 code units: undeclared, the two emoji before the entity moved the
+    # highlight two characters to the left in code scanning.
+    (isolated_cwd / "emoji.md").write_text(
+        seed_text().replace('title: "', 'title: "\U0001f600\U0001f600 Caf&eacute; ', 1)
+    )
+    log = json.loads(run_cli("check", "--isolated", "--output-format", "sarif", "emoji.md")[1])
+    run = log["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    entity = next(r for r in run["results"] if r["ruleId"] == "SL402")
+    region = entity["locations"][0]["physicalLocation"]["region"]
+    assert (region["startColumn"], region["endColumn"]) == (15, 23)  # `&eacute;`, counted in characters
+
+
+def test_sarif_uris_percent_encode_the_names_bytes():
+    from seedlint.reporters.machine import sarif_uri
+
+    assert sarif_uri("news/a b#1.md") == "news/a%20b%231.md"
+    assert sarif_uri("news/caf\\xe9.md") == "news/caf%E9.md"  # a name that is not UTF-8, as display paths show it
+    assert sarif_uri("news/café.md") == "news/caf%C3%A9.md"
+
+
 def test_github_commands_cannot_be_injected(docs):
     lines = output("--output-format", "github").splitlines()
     command = re.compile(

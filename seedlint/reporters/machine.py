@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -156,7 +157,7 @@ def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> 
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": quote(item["path"].replace("\\", "/"))},
+                        "artifactLocation": {"uri": sarif_uri(item["path"])},
                         "region": {
                             "startLine": item["line"],
                             "startColumn": item["column"],
@@ -172,9 +173,26 @@ def sarif(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> 
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": [ITEMS]}],
+        # Columns count characters (code points), where SARIF's default is UTF-16 code units: an emoji before a
+        # finding would move its highlight.
+        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": [ITEMS]}],
     }
     write_json_items(log, map(result, diagnostics, fingerprints(diagnostics)), stream)
+
+
+_BYTE_SHOWN = re.compile(r"\\x([0-9a-f]{2})")  # a byte of a name that is not UTF-8, as display paths show it
+
+
+def sarif_uri(path: str) -> str:
+    """A display path as a relative URI: the name's bytes percent-encoded. A name that is not UTF-8 shows its odd
+    bytes as `\\xNN` (discovery._shown): those bytes (`caf%E9.md`), not a folder `caf` and a file `xe9.md`."""
+    if os.sep == "\\":
+        path = path.replace("\\", "/")
+    pieces = _BYTE_SHOWN.split(path)  # text, hex digits of a byte, text, ...
+    raw = b"".join(
+        bytes.fromhex(piece) if i % 2 else piece.encode("utf-8", "surrogateescape") for i, piece in enumerate(pieces)
+    )
+    return quote(raw)
 
 
 # JUnit XML -----------------------------------------------------------------------------------------------
