@@ -128,6 +128,26 @@ def test_the_findings_are_those_of_check(ai_news):
     assert {link[1:] for link in links} <= anchors
 
 
+def test_the_fixable_findings_are_counted_as_check_counts_them(ai_news):
+    """SL505's copies are safe fixes, SL312's tracking parameters unsafe ones: `seedlint fix` repairs the first."""
+    status, text, _ = invoke("check", "--output-format", "concise")
+    assert status == 1 and text.endswith(" 10 fixable with `seedlint fix` (5 more with `--unsafe-fixes`).\n")
+    page, summary = report()
+    assert (summary["totals"]["fixable"], summary["totals"]["unsafe_fixable"]) == (10, 5)
+    assert {
+        r["code"]: (r["fixable"], r["unsafe_fixable"]) for r in summary["rules"] if r["fixable"] or r["unsafe_fixable"]
+    } == {
+        "SL505": (10, 0),
+        "SL312": (0, 5),
+    }
+    shown = " ".join("".join(parse(page).itertext()).split())
+    assert (
+        "seedlint fix repairs 20.8% of the findings (10); 5 more with --unsafe-fixes, which may change meaning (see "
+        "each rule's fix safety)." in shown
+    )
+    assert "10findings seedlint fix repairs5 more with --unsafe-fixes; of 48 findings" in shown  # (the card)
+
+
 def test_the_baseline_inventory_counts_what_it_holds_and_what_was_fixed(ai_news):
     assert invoke("check", "--write-baseline")[0] == 0
     (ai_news / "seedlint.toml").write_text(

@@ -23,11 +23,12 @@ from seedlint.datetimes import DATE_TIME, impossible
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
 from seedlint.registry import FAMILIES
+from seedlint.reporters.text import fix_counts
 from seedlint.results import Checked, RunResult
 from seedlint.rules import find_rule
 from seedlint.suppressions import find as find_suppressions
 
-FORMAT = 1  # of the JSON summary; raised when a field changes meaning
+FORMAT = 2  # of the JSON summary; raised when a field changes meaning (2: fixable is safe fixes only)
 
 # The SL5 rules that report on one related entry, and the state they give its edge (first wins).
 ENTRY_STATES = {
@@ -60,7 +61,8 @@ class Totals:
     errors: int
     warnings: int
     infos: int
-    fixable: int
+    fixable: int  # what `seedlint fix` repairs (counted as `check` counts it: reporters.text.fix_counts)
+    unsafe_fixable: int  # repaired only with `seedlint fix --unsafe-fixes`
     rules: int  # rules with at least one finding
 
 
@@ -89,7 +91,8 @@ class RuleCount:
     summary: str
     findings: int
     documents: int
-    fixable: int
+    fixable: int  # by `seedlint fix`
+    unsafe_fixable: int  # only with --unsafe-fixes
 
 
 @dataclass
@@ -365,6 +368,7 @@ def summarize(
 
     severities = Counter(d.severity.value for d in diagnostics)
     rule_counts = _rule_counts(diagnostics)
+    safe, unsafe = fix_counts(diagnostics)
     totals = Totals(
         documents=len(documents),
         documents_with_findings=len(by_path),
@@ -373,7 +377,8 @@ def summarize(
         errors=severities["error"],
         warnings=severities["warning"],
         infos=severities["info"],
-        fixable=sum(1 for d in diagnostics if d.fixable),
+        fixable=safe,
+        unsafe_fixable=unsafe,
         rules=len(rule_counts),
     )
     states = _entry_states(diagnostics)
@@ -415,12 +420,12 @@ def baseline_inventory(recorded: Counter[Key], file: str, found: Counter[Key]) -
 def _rule_counts(diagnostics: list[Diagnostic]) -> list[RuleCount]:
     counts: Counter[str] = Counter()
     documents: dict[str, set[str]] = defaultdict(set)
-    fixable: Counter[str] = Counter()
+    by_code: dict[str, list[Diagnostic]] = defaultdict(list)
     severity: dict[str, str] = {}
     for d in diagnostics:
         counts[d.code] += 1
         documents[d.code].add(d.path)
-        fixable[d.code] += d.fixable
+        by_code[d.code].append(d)
         severity.setdefault(d.code, d.severity.value)
     found = []
     for code, count in counts.items():
@@ -434,7 +439,7 @@ def _rule_counts(diagnostics: list[Diagnostic]) -> list[RuleCount]:
                 rule.summary if rule else "",
                 count,
                 len(documents[code]),
-                fixable[code],
+                *fix_counts(by_code[code]),
             )
         )
     rank = {s.value: s.rank for s in Severity}

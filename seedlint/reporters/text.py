@@ -127,12 +127,7 @@ def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False,
             return f"No problems reported ({checked}), but the run did not finish (see the `seedlint:` messages)."
         return f"All checks passed ({checked})."
     counts = Counter(d.severity.value for d in diagnostics)
-    safe = sum(
-        d.fix is not None and bool(d.fix.edits) and d.fix.applicability is Applicability.SAFE for d in diagnostics
-    )
-    unsafe = sum(
-        d.fix is not None and bool(d.fix.edits) and d.fix.applicability is Applicability.UNSAFE for d in diagnostics
-    )
+    safe, unsafe = fix_counts(diagnostics)
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
     text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {checked}"
     found, documents = elsewhere
@@ -148,6 +143,17 @@ def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False,
     if unfinished:
         text += " The run did not finish (see the `seedlint:` messages)."
     return text
+
+
+def fix_counts(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
+    """The findings `seedlint fix` repairs, and those it repairs only with `--unsafe-fixes` (a fix without
+    edits repairs nothing). Also the counts of `seedlint report`."""
+    safe = unsafe = 0
+    for d in diagnostics:
+        if d.fix is not None and d.fix.edits:
+            safe += d.fix.applicability is Applicability.SAFE
+            unsafe += d.fix.applicability is Applicability.UNSAFE
+    return safe, unsafe
 
 
 def statistics(
