@@ -164,7 +164,7 @@ def seedlint_table(path: Path, document: dict[str, Any]) -> dict[str, Any] | Non
     if table is None or isinstance(table, dict):
         return table
     raise ConfigError(
-        f"{_located_in(path, 'seedlint', 'tool')}: [tool.seedlint] must be a table (the header "
+        f"{_located_parts(path, ['tool', 'seedlint'], 1)}: [tool.seedlint] must be a table (the header "
         f"[tool.seedlint], then seedlint's keys), not {_kind(table)}"
     )
 
@@ -235,47 +235,83 @@ def config_from_table(table: dict, source: Path) -> Config:
             close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             table_name = " in [tool.seedlint]" if source.name == "pyproject.toml" else ""
-            raise ConfigError(
-                f"{located(source, key)}: unknown key `{key}`{table_name}{hint} (known keys: {', '.join(known)})"
-            )
+            where = _located_parts(source, [*_table_parts(source), key], len(_table_parts(source)) + 1)
+            raise ConfigError(f"{where}: unknown key `{key}`{table_name}{hint} (known keys: {', '.join(known)})")
         values[name] = _checked(source, key, name, value)
     return Config(**values, source=source, root=source.parent.resolve())
 
 
 def located(source: Path, key: str) -> str:
-    """`source:LINE` of the line that sets `key` (a table's, for `severity.SL104`), or `source` when no line
-    plainly does: an error about a key says where to look."""
-    return _located_in(source, key.split(".", 1)[0], "tool.seedlint" if source.name == "pyproject.toml" else "")
+    """`source:LINE` of the line that sets `key` (for `severity.SL104`, the line that sets that entry of the
+    table, else the table's), or `source` when no line plainly does: an error about a key says where to look."""
+    top, _, entry = key.partition(".")  # (a key of seedlint's has no dot; an entry, a glob, may have some)
+    table = _table_parts(source)
+    return _located_parts(source, [*table, top, *([entry] if entry else [])], len(table) + 1)
 
 
-def _located_in(source: Path, key: str, table: str) -> str:
-    """`source:LINE` of the line that sets `key` of `table` (see _key_line), or `source`."""
+def _table_parts(source: Path) -> list[str]:
+    """The key of the table holding seedlint's keys in `source`: [tool.seedlint] in a pyproject.toml, else the top."""
+    return ["tool", "seedlint"] if source.name == "pyproject.toml" else []
+
+
+def _located_parts(source: Path, parts: list[str], least: int) -> str:
+    """`source:LINE` of the line that sets the key `parts` (from the top of the file), else of the nearest of
+    at least `least` parts that holds it, or `source`."""
     try:
         text = read_bounded(source, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, FileTooLarge, UnicodeDecodeError):
         return str(source)
-    line = _key_line(text, key, table)
+    line = _key_line(text, parts, least)
     return f"{source}:{line}" if line is not None else str(source)
 
 
-def _key_line(text: str, key: str, table: str) -> int | None:
-    """The number of the first line that sets `key` of `table` ("" for the top level): `key = ...`,
-    `key.sub = ...`, or the header `[table.key]`. A best effort: lines inside a multi-line value are read as
-    lines too."""
-    current = ""
-    name = re.escape(key)
-    sets_key = re.compile(rf"""(?:{name}|"{name}"|'{name}')\s*[=.]""")
-    own_table = f"{table}.{key}" if table else key
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_HEADER = re.compile(rf"\[\[?\s*({_DOTTED_KEY})\s*\]\]?\s*(?:#.*)?")
+_SETTING = re.compile(rf"({_DOTTED_KEY})\s*=")
+
+
+def _key_line(text: str, parts: list[str], least: int) -> int | None:
+    """The number of the first line that sets the key `parts` or a key inside it: `key = ...` or
+    `key.sub = ...` under its table, or the header `[table.key]`. Without one, the first line that sets the
+    longest key of at least `least` parts holding it (`severity = { SL104 = ... }` or the header `[severity]`
+    for `severity.SL104`, when no line names SL104). A best effort: lines inside a multi-line value are read
+    as lines too."""
+    table: list[str] | None = []
+    nearest: tuple[int, int] | None = None  # (the key's number of parts, its line)
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        header = re.fullmatch(r"\[\[?([^\[\]]*)\]\]?\s*(?:#.*)?", stripped)
-        if header:
-            current = ".".join(part.strip().strip("\"'") for part in header.group(1).split("."))
-            if current == own_table or current.startswith(own_table + "."):
-                return number
-        elif current == table and sets_key.match(stripped):
+        if header := _HEADER.fullmatch(stripped):
+            table = path = _key_parts(header.group(1))
+        elif (setting := _SETTING.match(stripped)) and table is not None:
+            sub = _key_parts(setting.group(1))
+            path = None if sub is None else table + sub
+        else:
+            continue
+        if path is None:
+            continue
+        if path[: len(parts)] == parts:
             return number
-    return None
+        if (
+            least <= len(path) < len(parts)
+            and parts[: len(path)] == path
+            and (nearest is None or len(path) > nearest[0])
+        ):
+            nearest = (len(path), number)
+    return nearest[1] if nearest is not None else None
+
+
+def _key_parts(dotted: str) -> list[str] | None:
+    """The parts of a TOML dotted key as written (`"a/*.md"`, `severity . SL104`), unquoted by tomllib itself."""
+    try:
+        value: Any = tomllib.loads(f"{dotted} = 0")
+    except tomllib.TOMLDecodeError:
+        return None
+    parts = []
+    while isinstance(value, dict):
+        (part, value), *_ = value.items()
+        parts.append(part)
+    return parts
 
 
 def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML value, checked here

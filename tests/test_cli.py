@@ -87,14 +87,14 @@ def test_rules_and_rule_come_from_the_registry():
             '[tool.black]\nselect = 1\n\n[tool.seedlint]\nextend_selec = ["SL1"]\n',
             ":5: unknown key `extend_selec` in [tool.seedlint]; did you mean `extend-select`? (known keys: ",
         ),
-        ("seedlint.toml", 'paths = ["docs"]\n\n[severity]\nSL104 = "fatal"\n', ":3: `severity.SL104` must be error, "),
+        ("seedlint.toml", 'paths = ["docs"]\n\n[severity]\nSL104 = "fatal"\n', ":4: `severity.SL104` must be error, "),
         ("seedlint.toml", 'paths = ["docs"]\nseverity.SL104 = "fatal"\n', ":2: `severity.SL104` must be error, "),
         (
             "pyproject.toml",
             '[tool.black]\nselect = 1\n[tool.seedlint]\n"select" = ["SL9"]\n',
             ":4: `select` names 'SL9'",
         ),
-        ("seedlint.toml", '[per-file-ignores]\n"a/*.md" = ["XYZ"]\n', ":1: `per-file-ignores.a/*.md` names 'XYZ'"),
+        ("seedlint.toml", '[per-file-ignores]\n"a/*.md" = ["XYZ"]\n', ":2: `per-file-ignores.a/*.md` names 'XYZ'"),
         (
             "seedlint.toml",
             'paths = ["docs"]\nschema = "../x.json"\n',

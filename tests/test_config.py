@@ -27,6 +27,8 @@ def test_a_pyproject_named_with_config_must_have_a_seedlint_table(isolated_cwd):
     [
         ("[tool]\nseedlint = 5\n", ":2", "an integer"),
         ('[project]\nname = "x"\n\n[tool]\nblack = {}\nseedlint = "paths"\n', ":6", "a string"),
+        ("tool.seedlint = [1]\n", ":1", "an array"),
+        ("tool = { seedlint = true }\n", ":1", "a boolean"),
     ],
 )
 def test_a_tool_seedlint_that_is_no_table_is_a_usage_error(isolated_cwd, toml, where, kind):
@@ -97,3 +99,43 @@ def test_config_says_that_a_pyproject_table_beside_the_seedlint_toml_is_ignored(
         f"ignored, {isolated_cwd.resolve() / 'seedlint.toml'} is the configuration used\n"
     )
     assert run_split("config", "--config", "seedlint.toml")[2] == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "toml", "error"),
+    [
+        (
+            "seedlint.toml",
+            'paths = ["."]\n\n[severity]\nSL2 = "info"\nSL104 = "fatal"\n',
+            ":5: `severity.SL104` must be",
+        ),
+        ("seedlint.toml", '[severity]\nSL2 = "info"\n"SL\\u0031\\u00304" = "fatal"\n', ":3: `severity.SL104` must be"),
+        ("seedlint.toml", 'severity.SL2 = "info"\nseverity . "SL104" = "fatal"\n', ":2: `severity.SL104` must be"),
+        (
+            "seedlint.toml",
+            'paths = ["."]\nseverity = { SL2 = "info", SL104 = "fatal" }\n',
+            ":2: `severity.SL104` must be",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.seedlint]\npaths = ["."]\n\n[tool.seedlint.severity]\nSL2 = "info"\nSL104 = "fatal"\n',
+            ":6: `severity.SL104` must be",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.seedlint.per-file-ignores]\n"a.md" = ["SL1"]\n"docs/*.md" = 5\n',
+            ":3: `per-file-ignores.docs/*.md` must be a list of rule codes",
+        ),
+        (
+            "seedlint.toml",
+            '[per-file-ignores]\n"a.md" = ["SL1"]\n\n"docs/*.md" = ["XYZ"]\n',
+            ":4: `per-file-ignores.docs/*.md` names 'XYZ', which is no rule code",
+        ),
+    ],
+)
+def test_an_error_in_a_table_points_to_the_line_that_sets_the_entry(isolated_cwd, name, toml, error):
+    """Not to the table's header (`[severity]` on line 3 for an SL104 set on line 5): the entry's own line, however
+    its key is written (quoted, escaped, dotted); an inline table's line when the entry has none of its own."""
+    (isolated_cwd / name).write_text(toml)
+    status, _, stderr = run_split("config")
+    assert status == 2 and f"Error: {isolated_cwd.resolve() / name}{error}" in stderr, stderr
