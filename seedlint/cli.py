@@ -225,7 +225,8 @@ fix_options: list[CommandDecorator] = [
     click.option(
         "--diff",
         is_flag=True,
-        help="Print the fixes as a unified diff and write nothing (exit 1 if anything would change).",
+        help="Print the fixes as a unified diff and write nothing (exit 1 if anything would change, or 0 with "
+        "--exit-zero).",
     ),
     click.option("--show-fixes", is_flag=True, help="List the fixes applied, per file and rule."),
 ]
@@ -397,6 +398,7 @@ def check(
     if shadowed is not None:
         warn(f"{shadowed} has a [tool.seedlint] table too: it is ignored, {config.source} is the configuration used")
     output = Output(output_format, statistics, exit_zero, quiet)
+    _check_fix_options(fix, diff, show_fixes, output)
     if since and diff_base:
         raise usage_error("--diff-base includes what --since checks: give one of them")
     if (write_baseline is not None or add_suppressions) and (
@@ -494,6 +496,19 @@ def check(
         output.report_compared(result, split, comparison, len(sources))
         status = output.status(RunResult(result.paths, split.new, result.internal_errors), fail_on)
     sys.exit(status)
+
+
+def _check_fix_options(fix: bool, diff: bool, show_fixes: bool, output: Output) -> None:
+    """Options that would do nothing as given: a usage error, not silence."""
+    if diff and (output.format is not None or output.statistics):
+        given = "--statistics" if output.statistics else f"--output-format {output.format}"
+        raise usage_error(f"--diff prints the fixes as a unified diff: {given} does not apply to it")
+    if show_fixes and not fix:
+        raise usage_error(
+            "--show-fixes lists the fixes applied: give it with --fix (or run `seedlint fix --show-fixes`)"
+        )
+    if show_fixes and diff:
+        raise usage_error("--show-fixes lists the fixes applied, and --diff applies none: the diff shows each fix")
 
 
 def prepare_comparison(
@@ -757,7 +772,9 @@ def run_fix(
             sys.stdout.write(change.diff())
         for message in [*outcome.refused, *outcome.unwritable]:
             say(message)
-        return EXIT_ERROR if outcome.unwritable else EXIT_FINDINGS if outcome.changes else EXIT_OK
+        if outcome.unwritable:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if outcome.changes and not output.exit_zero else EXIT_OK
     if outcome.failures is not None:  # (written already, each pass checked as written)
         failures, result, written = outcome.failures, outcome.result, outcome.changes
     else:

@@ -151,6 +151,42 @@ def test_diff_writes_nothing_and_exits_1(folder):
     assert "-\ufeff---\n+---\n" in output
 
 
+def test_diff_with_exit_zero_exits_0(folder):
+    (folder / "doc.md").write_bytes(b"\xef\xbb\xbf" + SEED)
+    status, output = fix("--diff", "--exit-zero", "doc.md")
+    assert status == 0 and output.startswith("--- a/doc.md\n+++ b/doc.md\n@@ -1,")
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (
+            ["fix", "--diff", "--output-format", "json"],
+            "--diff prints the fixes as a unified diff: --output-format json does not apply to it",
+        ),
+        (
+            ["fix", "--diff", "--statistics"],
+            "--diff prints the fixes as a unified diff: --statistics does not apply to it",
+        ),
+        (
+            ["check", "--show-fixes"],
+            "--show-fixes lists the fixes applied: give it with --fix (or run `seedlint fix --show-fixes`)",
+        ),
+        (
+            ["fix", "--diff", "--show-fixes"],
+            "--show-fixes lists the fixes applied, and --diff applies none: the diff shows each fix",
+        ),
+    ],
+)
+def test_options_that_would_do_nothing_are_usage_errors(folder, command, message):
+    # (each was silently ignored: a text diff for JSON, no statistics, no list of fixes)
+    (folder / "doc.md").write_bytes(b"\xef\xbb\xbf" + SEED)
+    status, stdout, stderr = run_split(*command, "doc.md")
+    assert (status, stdout) == (2, "")
+    assert stderr.endswith(f"Error: {message}\n")
+    assert (folder / "doc.md").read_bytes() == b"\xef\xbb\xbf" + SEED
+
+
 def test_fixing_every_real_fixture_keeps_clean_documents_byte_identical(folder):
     for name in ("seeds", "ai-news", "powerapps-news", "azure-news"):
         shutil.copytree(FIXTURES / name, folder / name)
