@@ -149,7 +149,7 @@ def _answer(is_valid, value) -> object:
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(root_schemas(), documents)
 def test_the_rules_report_exactly_what_jsonschema_rejects(root, data):
-    if accepted(root) is None:
+    if accepted(root) is None or _not_json(root):
         return
     with tempfile.TemporaryDirectory() as folder:
         schema_file = Path(folder) / "schema.json"
@@ -165,6 +165,16 @@ def test_the_rules_report_exactly_what_jsonschema_rejects(root, data):
         if diagnostic.code == "SL102":
             name = diagnostic.message.split("`")[1].rsplit(".", 1)[-1].split("]")[-1]
             assert any(name in mapping for mapping in _mappings(data)), diagnostic.message
+
+
+def _not_json(root: dict) -> bool:
+    """A schema with NaN or Infinity in `enum` or `const`: no schema file can hold it (a file that writes them is
+    refused: tests/test_configured_schema.py)."""
+    try:
+        json.dumps(root, allow_nan=False)
+    except ValueError:
+        return True
+    return False
 
 
 def _mappings(value: object) -> list[dict]:
