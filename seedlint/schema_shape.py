@@ -214,18 +214,9 @@ class Walk:
         )
 
     def _dialect(self, node: _Node) -> None:
-        """A `$schema` must name a metaschema jsonschema knows (drafts 3 to 2020-12): another one (a custom
-        metaschema with its own vocabularies) would need fetching, and its vocabularies cannot be honoured."""
-        dialect = node.contents.get("$schema") if isinstance(node.contents, dict) else None
-        if not isinstance(dialect, str):
-            return
-        try:
-            METASCHEMAS.contents(dialect.partition("#")[0] if dialect.endswith("#") else dialect)
-        except Exception:
-            self.problems.append(
-                f"`$schema: {dialect}` (at {node.where}) is not a metaschema seedlint knows (drafts 3 to 2020-12); "
-                "seedlint fetches nothing at lint time"
-            )
+        problem = dialect_problem(node.contents, node.where)
+        if problem is not None:
+            self.problems.append(problem)
 
     def _patterns(self, node: _Node) -> None:
         contents: Any = node.contents
@@ -243,6 +234,43 @@ class Walk:
                     )
                 except (RecursionError, OverflowError, ValueError) as error:
                     self.problems.append(f"the pattern {pattern!r} (at {where}) cannot be compiled: {error}")
+
+
+def dialect_problem(node: object, where: str) -> str | None:
+    """Why the `$schema` of `node` cannot be honoured, or None. seedlint validates draft 2020-12 only (its fast
+    path and load-time checks read keywords as 2020-12 defines them): a schema of an older draft (`items: [...]`,
+    `dependencies`, keywords beside `$ref` ignored, a boolean `exclusiveMaximum`) would be read with other
+    meanings, and another metaschema (with its own vocabularies) would need fetching."""
+    dialect = node.get("$schema") if isinstance(node, dict) else None
+    if not isinstance(dialect, str) or dialect in (DIALECT, DIALECT + "#"):
+        return None
+    supported = f"seedlint validates JSON Schema draft 2020-12 only (`$schema: {DIALECT}`, or no `$schema`)"
+    try:
+        METASCHEMAS.contents(dialect.partition("#")[0] if dialect.endswith("#") else dialect)
+    except Exception:
+        return (
+            f"`$schema: {dialect}` (at {where}) is not a metaschema seedlint knows: {supported}; "
+            "seedlint fetches nothing at lint time"
+        )
+    return (
+        f"`$schema: {dialect}` (at {where}) is another draft: {supported}, whose keywords mean other things "
+        "(`items: [...]`, `dependencies`, keywords beside `$ref`, `exclusiveMaximum: true`); write the schema "
+        "in draft 2020-12"
+    )
+
+
+def _dialect_problems(schema: object) -> list[str]:
+    """The `$schema`s of `schema` and its subschemas (by keyword: nothing is resolved yet) that cannot be
+    honoured."""
+    problems: list[str] = []
+    stack: list[tuple[str, object]] = [("#", schema)]
+    while stack:
+        where, node = stack.pop()
+        problem = dialect_problem(node, where)
+        if problem is not None:
+            problems.append(problem)
+        stack.extend((where + step, child) for step, child in reversed(list(subschemas(node))))
+    return problems
 
 
 def with_python_patterns(schema: object) -> tuple[object, dict[str, str]]:
@@ -293,8 +321,13 @@ def with_python_patterns(schema: object) -> tuple[object, dict[str, str]]:
 
 def load_problems(schema: object) -> list[str]:
     """Why `schema` cannot be used, or nothing. Each problem is one sentence naming where it is."""
-    # The metaschema's structure first (formats aside): the walk, and referencing's crawl of embedded
-    # resources, read each keyword's value as the type the metaschema gives it (`properties: 5` broke them).
+    # The draft first: the metaschema of another draft would reject what that draft allows, and what it names
+    # is what is wrong. Then the metaschema's structure (formats aside): the walk, and referencing's crawl of
+    # embedded resources, read each keyword's value as the type the metaschema gives it (`properties: 5`
+    # broke them).
+    dialects = _dialect_problems(schema)
+    if dialects:
+        return _unique(dialects)
     invalid = _metaschema_problem(schema, "#", _STRUCTURE)
     if invalid is not None:
         return [invalid]

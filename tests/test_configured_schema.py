@@ -493,3 +493,64 @@ def test_strings_that_hold_what_strict_json_refuses_are_read_as_strings():
 )
 def test_a_schema_the_metaschema_rejects_is_refused_at_the_keyword_it_is_about(tmp_path, the_schema, problem):
     assert refused(tmp_path, json.dumps(the_schema)) == problem
+
+
+OTHER_DRAFT = (
+    "seedlint validates JSON Schema draft 2020-12 only (`$schema: https://json-schema.org/draft/2020-12/schema`, "
+    "or no `$schema`), whose keywords mean other things (`items: [...]`, `dependencies`, keywords beside `$ref`, "
+    "`exclusiveMaximum: true`); write the schema in draft 2020-12"
+)
+
+
+@pytest.mark.parametrize(
+    ("the_schema", "problem"),
+    [
+        (  # (read as 2020-12, `dependencies` checked nothing: every document passed)
+            {"$schema": "http://json-schema.org/draft-07/schema#", "dependencies": {"title": ["nothing"]}},
+            f"`$schema: http://json-schema.org/draft-07/schema#` (at #) is another draft: {OTHER_DRAFT}",
+        ),
+        (  # (the 2020-12 metaschema refused this valid draft-04 schema)
+            {
+                "$schema": "http://json-schema.org/draft-04/schema#",
+                "properties": {"quality": {"maximum": 100, "exclusiveMaximum": True}},
+            },
+            f"`$schema: http://json-schema.org/draft-04/schema#` (at #) is another draft: {OTHER_DRAFT}",
+        ),
+        (  # (an internal error)
+            {
+                "$schema": "https://json-schema.org/draft/2019-09/schema",
+                "properties": {"topics": {"items": [{"const": "x"}], "additionalItems": False}},
+            },
+            f"`$schema: https://json-schema.org/draft/2019-09/schema` (at #) is another draft: {OTHER_DRAFT}",
+        ),
+        (  # (keywords beside `$ref`, which draft-07 ignores, were applied)
+            {
+                "$schema": "http://json-schema.org/draft-07/schema",
+                "properties": {"title": {"$ref": "#/definitions/t", "maxLength": 1}},
+                "definitions": {"t": {}},
+            },
+            f"`$schema: http://json-schema.org/draft-07/schema` (at #) is another draft: {OTHER_DRAFT}",
+        ),
+        (
+            {
+                "properties": {
+                    "a": {"$id": "https://example.com/a", "$schema": "http://json-schema.org/draft-06/schema#"}
+                }
+            },
+            f"`$schema: http://json-schema.org/draft-06/schema#` (at #/properties/a) is another draft: {OTHER_DRAFT}",
+        ),
+        (
+            {"properties": {"a": {"$ref": "http://json-schema.org/draft-07/schema#"}}},
+            "`$schema: http://json-schema.org/draft-07/schema#` (at http://json-schema.org/draft-07/schema#) is "
+            f"another draft: {OTHER_DRAFT}",
+        ),
+    ],
+    ids=["draft-07", "draft-04", "draft-2019-09", "ref-siblings", "embedded", "referenced-metaschema"],
+)
+def test_a_schema_of_another_draft_is_refused_naming_the_one_supported(tmp_path, the_schema, problem):
+    assert refused(tmp_path, json.dumps(the_schema)) == problem
+
+
+def test_the_draft_2020_12_metaschema_is_accepted_with_or_without_its_hash(tmp_path):
+    for dialect in ("https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#"):
+        assert schema.compile_schema({"$schema": dialect, "maxLength": 1}, "s.json").is_valid("x")
