@@ -301,6 +301,32 @@ def test_a_date_that_is_no_real_date_has_no_month(ai_news):
     assert heatmap["rows"] == [{"code": "SL202", "counts": [0, 0, 0, 0, 3], "total": 3}]
 
 
+def test_a_report_of_some_documents_counts_as_check_of_them(ai_news):
+    """A report of a file is about that file: the findings check reports in it (cross-document ones included);
+    the findings check also reports in other documents are counted as check's summary line counts them, and the
+    graph says it is the whole corpus's."""
+    given = "news/2020-02-12-met-police-try-to-calm-tensions-as-live-facial-recognition-hits-london.md"
+    status, text, _ = invoke("check", "--output-format", "concise", given)
+    assert status == 1
+    assert "in 1 file checked, 27 of them in 18 other documents of the corpus (cross-document rules)." in text
+    status, text, _ = invoke("check", "--output-format", "json", given)
+    own = [d for d in json.loads(text) if d["path"] == given]
+    page, summary = report(given)
+    assert summary["totals"]["documents"] == 1 and summary["totals"]["findings"] == len(own) == 1
+    assert [(r["code"], r["findings"]) for r in summary["rules"]] == [(d["code"], 1) for d in own]
+    assert summary["partial"] == {"corpus": 80, "elsewhere_findings": 27, "elsewhere_documents": 18}
+    assert summary["graph"]["documents"] == 80
+    shown = " ".join("".join(parse(page).itertext()).split())
+    assert (
+        "A report of 1 of the corpus's 80 documents: their findings, those of the cross-document rules included "
+        "(the reference graph is the whole corpus's). seedlint check of them also reports 27 findings in 18 other "
+        "documents (those that reference them, and every related entry that dangles), which this report counts "
+        "only here: report the whole corpus to see them." in shown
+    )
+    assert "The whole corpus's documents (80) and references, not only the given ones;" in shown
+    assert report()[1]["partial"] is None  # (the whole corpus)
+
+
 def test_history_in_a_repository_without_commits_says_there_is_none(ai_news):
     git(ai_news, "init", "-q")
     status, _, stderr = invoke("report", "--history", "5")

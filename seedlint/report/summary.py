@@ -23,7 +23,7 @@ from seedlint.datetimes import DATE_TIME, impossible
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.document import Document
 from seedlint.registry import FAMILIES
-from seedlint.reporters.text import fix_counts
+from seedlint.reporters.text import count_elsewhere, fix_counts
 from seedlint.results import Checked, RunResult
 from seedlint.rules import find_rule
 from seedlint.suppressions import find as find_suppressions
@@ -246,6 +246,20 @@ class History:
 
 
 @dataclass
+class Partial:
+    """A report of some documents of a corpus: every number is about the given documents and the findings
+    `seedlint check` of them reports in them (those of the cross-document rules included), except the graph's
+    documents and edges, which are the whole corpus's (the states of its edges are those the given documents'
+    findings give them). The findings that check also reports in other documents of the corpus (the
+    documents that reference the given ones, and every related entry that dangles) are only counted here, as
+    check's summary line counts them (reporters.text.count_elsewhere)."""
+
+    corpus: int  # documents of the whole corpus
+    elsewhere_findings: int
+    elsewhere_documents: int
+
+
+@dataclass
 class Summary:
     format: int
     seedlint: str
@@ -266,6 +280,7 @@ class Summary:
     history: History | None = None
     internal_errors: int = 0
     not_documents: list[str] = field(default_factory=list)  # files set aside, as `check` does: no front matter
+    partial: Partial | None = None  # a report of some documents of the corpus (None: all of them)
     rule_docs: dict[str, str] = field(default_factory=dict)  # code → `seedlint rule CODE` text, for the page
 
     def to_data(self) -> dict[str, Any]:
@@ -365,6 +380,9 @@ def summarize(
     for d in diagnostics:
         by_path[d.path].append(d)
     index = CorpusIndex(list(records.values()))
+    partial = None
+    if records.keys() - reported:  # some documents of a corpus (see Partial)
+        partial = Partial(len(records), *count_elsewhere(result.diagnostics, reported))
 
     severities = Counter(d.severity.value for d in diagnostics)
     rule_counts = _rule_counts(diagnostics)
@@ -402,6 +420,7 @@ def summarize(
         suppressions=_suppressions(checked, reported, load or result.document),
         internal_errors=len(result.internal_errors),
         not_documents=list(result.not_documents),
+        partial=partial,
         rule_docs=_rule_docs(rule_counts),
     )
 
