@@ -280,3 +280,18 @@ def test_since_an_unknown_revision_is_a_usage_error(seeds):
     _git(seeds.parent, "init", "-q")
     status, output = run_cli("check", "--no-cache", "--since", "no-such-rev", "seeds")
     assert status == 2 and "--since: unknown revision `no-such-rev`" in output
+
+
+def test_another_document_is_named_with_the_way_from_the_folder_of_the_one_reported(isolated_cwd):
+    # Named by file name alone, `b.md` and `sub/b.md` were each "the address of b.md".
+    seed = (SEEDS / "002_436ca83e3ef9a780.txt").read_bytes()
+    (isolated_cwd / "sub").mkdir()
+    (isolated_cwd / "b.md").write_bytes(seed)
+    (isolated_cwd / "sub" / "b.md").write_bytes(seed)
+    _status, output = run_cli("check", "--isolated", "--no-cache", "--select", "SL508", "--output-format", "concise")
+    assert output.splitlines()[:2] == [
+        "b.md:7:9: SL508 webUrl https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292 is "
+        "also the address of sub/b.md: two documents for one article",
+        "sub/b.md:7:9: SL508 webUrl https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292 "
+        "is also the address of ../b.md: two documents for one article",
+    ]

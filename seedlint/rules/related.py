@@ -12,6 +12,8 @@ The scope (`related-scope` in [tool.seedlint]) says which unresolved entries dan
 from __future__ import annotations
 
 import dataclasses
+import os
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -197,7 +199,7 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
                 yield from doc.report(
                     DUPLICATE_ENTRY,
                     where + ("webUrl",),
-                    f"related[{ref.index}] → {ref.url} names {target.name} again "
+                    f"related[{ref.index}] → {ref.url} names {_name(target, doc.path)} again "
                     f"(already related[{by_target[target.path]}])",
                 )
             elif ref.key in by_address:
@@ -216,7 +218,7 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
             if record.path in found.paths():
                 # The link leads to the page it is shown on. (Not also a stale copy: the copy of a page on
                 # itself is removed, not brought up to date.)
-                others = _named([other for other in found.candidates if other.path != record.path])
+                others = _named([other for other in found.candidates if other.path != record.path], record.path)
                 also = f" (also the address of {others}: SL508)" if others else ""
                 yield from doc.report(
                     SELF_REFERENCE,
@@ -279,12 +281,12 @@ def _unresolved(
         safe = copy and not corpus.has_errors(guess.path)
         why = "" if safe else (" (the entry's copied values differ from it)" if not copy else " (it has errors)")
 
-        fix = SetValue(url, safe, f"point related[{ref.index}] at {guess.name}")
-        message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {guess.name} ({url})?"
+        fix = SetValue(url, safe, f"point related[{ref.index}] at {_name(guess, doc.path)}")
+        message = f"related[{ref.index}] → {ref.url} does not resolve; did you mean {_name(guess, doc.path)} ({url})?"
         yield from doc.report(NEAR_MISS, where, message, fix=fix, identity=(url, safe, why))
     elif guesses:
         # (on a site of numbered articles, a hundred may be one character away: the message names a few)
-        named = " or ".join(f"{guess.name} ({guess.url})" for guess in guesses[:NEAR_NAMED])
+        named = " or ".join(f"{_name(guess, doc.path)} ({guess.url})" for guess in guesses[:NEAR_NAMED])
         if len(guesses) > NEAR_NAMED:
             named += f" (and {len(guesses) - NEAR_NAMED} more documents as near)"
         message = (
@@ -344,16 +346,18 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, found: Resolution) -> It
             for e in f.edits
         )
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
-        return Fix(edits, applicability, f"copy {', '.join(differing)} from {target.name}") if edits else None
+        return (
+            Fix(edits, applicability, f"copy {', '.join(differing)} from {_name(target, doc.path)}") if edits else None
+        )
 
     def message(loaded: Document) -> str:
         data: Any = loaded.data  # (the referring document, parsed, with this entry)
         copied = data["related"][ref.index][first]
         mine, theirs = _shown_pair(provider_value(copied) if first == "provider" else copied, dict(values())[first])
-        detail = f"{first} is {mine} but {target.name} now has {theirs}"
+        detail = f"{first} is {mine} but {_name(target, doc.path)} now has {theirs}"
         spelled = "" if found.exact else f" (at {target.url}, another spelling of this address)"
         return (
-            f"related[{ref.index}] is a stale copy of {target.name}{spelled} "
+            f"related[{ref.index}] is a stale copy of {_name(target, doc.path)}{spelled} "
             f"({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
         )
 
@@ -375,7 +379,7 @@ def _stale_among(doc: _Lazy, ref: RelatedRef, found: Resolution) -> Iterator[Dia
         return
     first = differences[0][1][0]
     detail = "; ".join(
-        f"{candidate.name}: {', '.join(differing)} differ{'s' if len(differing) == 1 else ''}"
+        f"{_name(candidate, doc.path)}: {', '.join(differing)} differ{'s' if len(differing) == 1 else ''}"
         for candidate, differing in differences
     )
     message = (
@@ -396,10 +400,17 @@ def _copy_edits(doc: Document, path: FieldPath, value: object, safe: bool) -> li
 NAMES_SHOWN = 5  # documents named in one message; more are counted (30 copies of one article made 2 kB messages)
 
 
-def _named(records: list[IndexRecord]) -> str:
-    """The documents' file names, the first NAMES_SHOWN of them, then how many more."""
-    shown = ", ".join(record.name for record in records[:NAMES_SHOWN])
+def _named(records: list[IndexRecord], seen_from: str) -> str:
+    """The documents' names (see `_name`), the first NAMES_SHOWN of them, then how many more."""
+    shown = ", ".join(_name(record, seen_from) for record in records[:NAMES_SHOWN])
     return shown + (f" and {len(records) - NAMES_SHOWN} more" if len(records) > NAMES_SHOWN else "")
+
+
+def _name(target: IndexRecord, seen_from: str) -> str:
+    """How a message on the document `seen_from` names another: its file name, with the way from the folder of
+    `seen_from` when it is in another (`../b.md`, `sub/b.md`): two folders may hold files of the same name."""
+    here, there = posixpath.dirname(seen_from), posixpath.dirname(target.path)
+    return target.name if here == there else posixpath.relpath(target.path, here or os.curdir)
 
 
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -460,7 +471,7 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
             )
             if others:
                 field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
-                names = _named(others)
+                names = _named(others, record.path)
                 yield from _Lazy(corpus, record.path).report(
                     DUPLICATE_DOCUMENT,
                     (field_name,),
@@ -474,7 +485,7 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
         if identity not in addresses:
             addresses[identity] = len({r.url_key for r in group if r.url})
         if addresses[identity] > 1:
-            names = _named([o for o in sorted(group, key=lambda o: o.path) if o.path != record.path])
+            names = _named([o for o in sorted(group, key=lambda o: o.path) if o.path != record.path], record.path)
             yield from _Lazy(corpus, record.path).report(
                 POSSIBLE_DUPLICATE,
                 ("title",),
@@ -514,8 +525,8 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
             held[id(diagnostic)] = dataclasses.replace(
                 diagnostic,
                 fix=None,
-                message=f"{diagnostic.message} (not fixed: this entry copies {keeper.name}, whose {field_name} "
-                "would stay as it is; fix it there, or in neither)",
+                message=f"{diagnostic.message} (not fixed: this entry copies {_name(keeper, diagnostic.path)}, "
+                f"whose {field_name} would stay as it is; fix it there, or in neither)",
             )
     return [held.get(id(d), d) for d in diagnostics]
 
