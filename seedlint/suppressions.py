@@ -206,15 +206,22 @@ def _parse(text: str, hash_at: int, end: int) -> tuple[str, list[str], int, int]
         return "unclosed `[`: expected the codes to end with `]`"
     if text[closing + 1 : end].strip(" \t"):
         return "unexpected text after `]`: a suppression comment ends at `]`"
-    codes = [code.strip().upper() for code in text[opening + 1 : closing].split(",") if code.strip()]
+    written = [code.strip() for code in text[opening + 1 : closing].split(",") if code.strip()]
+    codes = [code.upper() for code in written]
     if not codes:
         return f"`{word}[]` names no code: expected `{word}[CODES]`, e.g. `{word}[SL402]`"
-    for code in codes:
+    for code, as_written in zip(codes, written, strict=True):
         if _CODE.fullmatch(code) is None or not any(rule.code.startswith(code) for rule in all_rules()):
+            named = next((rule for rule in all_rules() if rule.name == as_written.lower()), None)
+            if named is not None:
+                return f"`{as_written[:40]}` is a rule's name: a suppression names its code, `{named.code}`"
             # A guess only for a whole code (`SL4O2`): a short prefix is close to too many codes to guess.
             close = difflib.get_close_matches(code, [rule.code for rule in all_rules()], n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]}?" if close and len(code) == 5 else ""
-            return f"`{code[:40]}` is no rule code or prefix{hint} (`seedlint rules` lists them)"
+            return f"`{as_written[:40]}` is no rule code or prefix{hint} (`seedlint rules` lists them)"
+    twice = next((code for i, code in enumerate(codes) if code in codes[:i]), None)
+    if twice is not None:
+        return f"`{twice}` is named twice: name each code once"
     return word, codes, opening, closing
 
 

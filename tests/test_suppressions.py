@@ -74,6 +74,10 @@ def test_an_unused_code_is_removed_between_the_brackets_only(folder):
             "`E501` is no rule code or prefix (`seedlint rules` lists them)",
         ),
         ("# seedlint: ignore[SL8]", "`SL8` is no rule code or prefix (`seedlint rules` lists them)"),
+        # (quoted as written: it read "`HTML-ENTITY` is no rule code")
+        ("# seedlint: ignore[html-entity]", "`html-entity` is a rule's name: a suppression names its code, `SL402`"),
+        ("# seedlint: ignore[Sl4x]", "`Sl4x` is no rule code or prefix (`seedlint rules` lists them)"),
+        ("# seedlint: ignore[SL402, sl402]", "`SL402` is named twice: name each code once"),
         (
             "# seedlint: ignore-fil[SL4]",
             "unknown directive `ignore-fil`: expected `ignore[CODES]` or `ignore-file[CODES]`; did you mean "
