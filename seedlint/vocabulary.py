@@ -76,22 +76,77 @@ def _read(file: Path) -> str:
 
 
 def _names(text: str, file: Path) -> set[str]:
-    # A taxonomy file may itself be front matter between `---` lines.
+    """The topics a YAML vocabulary file names: a list of names or of mappings with `name`, or one such
+    mapping. Each name is text as written: a tag (nothing is constructed from one, but a tagged name would
+    become the text of what was built), a name that YAML reads as something else (`name: 42`, a list) and a
+    `name` key given twice (YAML keeps the last) are VocabularyErrors at their line, as a syntax error is."""
+    # A taxonomy file may itself be front matter between `---` lines (its lines then count from the first).
     body = text.split("\n---", 1)[0].removeprefix("---\n") if text.startswith("---") else text
+    where = _Where(file, 1 if text.startswith("---\n") else 0)
+    problems: list[yamltree.TreeProblem] = []
     try:
         root = yamltree.compose(body)
-        data = yamltree.to_data(root, lambda problem: None) if root is not None else None
+        data = yamltree.to_data(root, problems.append) if root is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        raise VocabularyError(f"topic vocabulary {file}{where}: not valid YAML: {error.problem}") from None
+        raise VocabularyError(f"topic vocabulary {where.at(mark)}: not valid YAML: {error.problem}") from None
     except yamltree.TooComplex as error:
         raise VocabularyError(f"topic vocabulary {file}: {error}") from None
     except (yaml.YAMLError, RecursionError, MemoryError) as error:
         raise VocabularyError(f"topic vocabulary {file}: the YAML cannot be read ({type(error).__name__})") from None
-    items = data if isinstance(data, list) else [data]
-    return {
-        str(item["name"]) if isinstance(item, dict) else str(item)
-        for item in items
-        if item is not None and (not isinstance(item, dict) or "name" in item)
-    }
+    for problem in problems:
+        if problem.kind == "unsupported-tag":
+            shown = yamltree.tag_display(yamltree.tag(problem.node))
+            raise VocabularyError(
+                f"topic vocabulary {where.at(problem.node.start_mark)}: tag {shown} is not allowed: a vocabulary "
+                "is plain YAML, its topic names text"
+            )
+    if root is None:
+        return set()
+    listed = isinstance(root, yaml.SequenceNode)
+    names = set()
+    for node, item in zip(root.value if listed else [root], data if isinstance(data, list) else [data], strict=True):
+        if not isinstance(node, yaml.MappingNode):
+            names.add(_name(node, where, "a topic name" if listed else "the vocabulary"))
+            continue
+        named = [(key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode) and key.value == "name"]
+        if len(named) > 1:
+            raise VocabularyError(
+                f"topic vocabulary {where.at(named[1][0].start_mark)}: duplicate key `name` (first on line "
+                f"{where.line(named[0][0].start_mark)}): YAML keeps only the last; give each topic its own mapping"
+            )
+        if named:
+            names.add(_name(named[0][1], where, "`name`"))
+        elif isinstance(item, dict) and "name" in item:  # (a name merged in with `<<`)
+            if not isinstance(item["name"], str):
+                raise VocabularyError(f"topic vocabulary {where.at(node.start_mark)}: the merged `name` is not text")
+            names.add(item["name"])
+    return names
+
+
+_KINDS = {"int": "a number", "float": "a number", "bool": "a boolean", "null": "empty", "timestamp": "a date"}
+
+
+def _name(node: yaml.Node, where: _Where, what: str) -> str:
+    """The text of a topic name's node; a VocabularyError when YAML reads it as anything but text."""
+    if isinstance(node, yaml.ScalarNode) and yamltree.tag(node) == yamltree.YAML_TAG + "str":
+        return str(node.value)
+    if isinstance(node, yaml.ScalarNode):
+        kind = _KINDS.get(yamltree.tag(node).removeprefix(yamltree.YAML_TAG), "something else")
+        hint = ": quote it if it is a topic" if node.value else ""  # (never the value: see the module's docstring)
+    else:
+        kind, hint = ("a list" if isinstance(node, yaml.SequenceNode) else "a mapping"), ""
+    raise VocabularyError(f"topic vocabulary {where.at(node.start_mark)}: {what} is {kind}, not text{hint}")
+
+
+class _Where:
+    """Positions in a vocabulary file, whose YAML may start on its second line (after `---`)."""
+
+    def __init__(self, file: Path, lines_before: int):
+        self.file, self.lines_before = file, lines_before
+
+    def line(self, mark: yaml.Mark) -> int:
+        return int(mark.line) + 1 + self.lines_before
+
+    def at(self, mark: yaml.Mark | None) -> str:
+        return f"{self.file}:{self.line(mark)}:{mark.column + 1}" if mark is not None else str(self.file)
