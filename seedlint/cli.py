@@ -96,6 +96,8 @@ def load_settings(
         raise usage_error(str(error)) from None
     if no_suppressions:
         config.allow_suppressions = []
+    if not all(pattern.strip() for pattern in exclude):
+        raise usage_error("--exclude names an empty pattern, which leaves out nothing: give a glob (--exclude drafts)")
     config.exclude = config.exclude + list(exclude)
     try:  # a configured schema or vocabulary that cannot be used is the user's to fix, not an error per document
         schema.validator(config.schema_path)

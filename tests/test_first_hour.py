@@ -67,6 +67,11 @@ def test_exclude_leaves_files_out_from_the_command_line(site):
     assert "without front matter" not in err and status == 1
     status, _out, err = seedlint(site, "check", "--no-cache", "--exclude", "_news", "--output-format", "json")
     assert status == 2 and "no documents: the 1 file found has no front matter (README.md)" in err
+    status, out, err = seedlint(site, "check", "--no-cache", "--exclude", "", "--output-format", "json")
+    assert (status, out) == (2, "")
+    assert err.endswith(
+        "Error: --exclude names an empty pattern, which leaves out nothing: give a glob (--exclude drafts)\n"
+    )
 
 
 def test_a_file_without_front_matter_named_explicitly_is_checked(site):
