@@ -397,7 +397,7 @@ def _one_pass(
         _Task(
             all_sources[path],
             known.content(path),
-            tuple(dict.fromkeys(e for d in chosen.get(path, []) for e in _edits(d))),  # (each edit once)
+            edits_of(chosen.get(path, [])),
             known.digest(path),
             tuple((f.where, f.value) for f in follows.get(path, [])),
             known.repositionable(path),
@@ -771,6 +771,12 @@ def _non_overlapping(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             taken.extend(_edits(d))
             same.update(_edits(d))
     return chosen
+
+
+def edits_of(chosen: list[Diagnostic]) -> tuple[Edit, ...]:
+    """The edits of the fixes chosen together (see _non_overlapping), each once: two findings at one value may
+    have the same fix (mojibake in a stale copy), and applied twice it would write the new text twice."""
+    return tuple(dict.fromkeys(e for d in chosen for e in _edits(d)))
 
 
 def _edits(d: Diagnostic) -> tuple[Edit, ...]:

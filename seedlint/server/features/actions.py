@@ -267,7 +267,7 @@ class Actions:
             chosen = fixer._non_overlapping([d for d in findings if safe(d)])  # the fixer's own choice
             if not chosen:
                 break
-            edits = [edit for d in chosen if d.fix is not None for edit in d.fix.edits]
+            edits = list(fixer.edits_of(chosen))
             new_text = fixer.apply_edits(text, edits)
             problem = fixer.verify(candidate.document, new_text, edits)
             if problem is not None:

@@ -1,0 +1,102 @@
+"""`seedlint server`'s fixes against `seedlint fix`: an editor that applies the edits the server returns (LSP
+positions: lines broken at `\\n`, `\\r\\n` and `\\r`, columns in UTF-16 code units) must get the bytes the command
+line writes, on the real seeds (tests/fixtures/seeds)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from test_server import actions_at, complete_diagnostics, open_document, resolved, start
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+# related[1].excerpt has mojibake (SL401: `Metâ€™s`) and is a stale copy of 002's excerpt, which has `Met’s`
+# (SL505): the two fixes are one edit.
+MOJIBAKE_AND_STALE = "001_5ea581042828ec4e.txt"
+TARGET = "002_436ca83e3ef9a780.txt"
+ALONE = "003_e08711b63be86b3c.txt"
+LSP_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def as_an_editor_applies(text: str, edit: types.WorkspaceEdit | None, uri: str) -> str:
+    """The text after a workspace edit, applied as an editor does: every range read in LSP positions on the text
+    before the edit (UTF-16 columns), then all replaced at once."""
+    assert edit is not None
+    if edit.document_changes:
+        [change] = edit.document_changes
+        assert isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri
+        edits = list(change.edits)
+    else:
+        assert edit.changes is not None and list(edit.changes) == [uri]
+        edits = list(edit.changes[uri])
+    lines = [0, *(match.end() for match in LSP_LINE_BREAK.finditer(text))]
+    ends = [match.start() for match in LSP_LINE_BREAK.finditer(text)] + [len(text)]
+
+    def offset(position: types.Position) -> int:
+        begin, end = lines[position.line], ends[position.line]
+        counted = 0
+        for at in range(begin, end):
+            if counted >= position.character:
+                return at
+            counted += len(text[at].encode("utf-16-le", "surrogatepass")) // 2
+        assert counted == position.character, "a position past the end of its line"
+        return end
+
+    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
+    for first, last, new_text in spans:
+        text = text[:first] + new_text + text[last:]
+    return text
+
+
+def seedlint_fix(folder: Path, name: str) -> bytes:
+    """What `seedlint fix` writes for `name`, on a copy of the folder."""
+    copy = folder.parent / f"{folder.name}-fixed"
+    shutil.copytree(folder, copy)
+    subprocess.run([sys.executable, "-m", "seedlint", "fix", "--no-cache", "."], cwd=copy, capture_output=True)
+    return (copy / name).read_bytes()
+
+
+def with_crlf(text: str, *lines: int) -> str:
+    """The text with these 1-based lines ending in CRLF (the others keep LF)."""
+    split = text.split("\n")
+    return "\n".join(f"{line}\r" if number in lines else line for number, line in enumerate(split, 1))
+
+
+async def fixed_all(workspace: Path, name: str, text: str) -> tuple[str, list[str]]:
+    """The text after "fix all", as an editor applies it, and the messages the server showed."""
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / name, text)
+        found = await complete_diagnostics(client, uri)
+        [action] = await actions_at(client, uri, found[0], only=["source.fixAll"])
+        fixed = as_an_editor_applies(text, (await resolved(client, action)).edit, uri)
+        return fixed, [m.message for m in client.messages]
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_fix_all_applies_a_fix_two_findings_share_once_as_seedlint_fix_does(tmp_path):
+    workspace = tmp_path / "seeds"
+    shutil.copytree(SEEDS, workspace)
+    text = (workspace / MOJIBAKE_AND_STALE).read_text(encoding="utf-8")
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / MOJIBAKE_AND_STALE, text)
+        found = await complete_diagnostics(client, uri)
+        shared = [(d.code, d.range.start.line, d.range.start.character) for d in found if d.range.start.line == 48]
+        assert shared == [("SL505", 48, 13), ("SL401", 48, 32)]
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+    fixed, messages = await fixed_all(workspace, MOJIBAKE_AND_STALE, text)
+    assert messages == []
+    assert fixed.encode("utf-8") == seedlint_fix(workspace, MOJIBAKE_AND_STALE)
+    assert "As part of the Met’s ongoing work" in fixed
