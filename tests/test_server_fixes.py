@@ -100,3 +100,48 @@ async def test_fix_all_applies_a_fix_two_findings_share_once_as_seedlint_fix_doe
     assert messages == []
     assert fixed.encode("utf-8") == seedlint_fix(workspace, MOJIBAKE_AND_STALE)
     assert "As part of the Met’s ongoing work" in fixed
+
+
+async def test_a_line_ending_fix_is_an_edit_an_editor_applies_as_seedlint_fix_writes_it(tmp_path):
+    workspace = tmp_path / "news"
+    workspace.mkdir()
+    mixed = with_crlf((SEEDS / ALONE).read_text(encoding="utf-8"), 3)  # one CRLF among LF lines: SL015
+    (workspace / ALONE).write_bytes(mixed.encode("utf-8"))
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / ALONE, mixed)
+        [endings] = [d for d in await complete_diagnostics(client, uri) if d.code == "SL015"]
+        [fix, _suppress] = await actions_at(client, uri, endings)
+        edit = (await resolved(client, fix)).edit
+        assert edit is not None and edit.changes is not None
+        [change] = edit.changes[uri]
+        line_3_end = len(mixed.split("\n")[2]) - 1  # (before its `\r`)
+        assert (change.range.start, change.range.end, change.new_text) == (
+            types.Position(line=2, character=line_3_end),
+            types.Position(line=3, character=0),
+            "\n",
+        )
+        assert as_an_editor_applies(mixed, edit, uri) == mixed.replace("\r\n", "\n")
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+    fixed, messages = await fixed_all(workspace, ALONE, mixed)
+    assert messages == []
+    assert fixed.encode("utf-8") == seedlint_fix(workspace, ALONE)
+    assert "\r" not in fixed
+
+
+async def test_a_fix_of_two_crlf_lines_leaves_no_carriage_return(tmp_path):
+    workspace = tmp_path / "news"
+    workspace.mkdir()
+    mixed = with_crlf((SEEDS / ALONE).read_text(encoding="utf-8"), 3, 4)
+    (workspace / ALONE).write_bytes(mixed.encode("utf-8"))
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / ALONE, mixed)
+        [endings] = [d for d in await complete_diagnostics(client, uri) if d.code == "SL015"]
+        [fix, _suppress] = await actions_at(client, uri, endings)
+        assert as_an_editor_applies(mixed, (await resolved(client, fix)).edit, uri) == mixed.replace("\r\n", "\n")
+    finally:
+        await client.shutdown_session()
+        await client.stop()

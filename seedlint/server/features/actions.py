@@ -163,9 +163,17 @@ class Actions:
         suffix = 0
         while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
             suffix += 1
+        start, end = prefix, len(old) - suffix
+        # An LSP position cannot fall between the `\r` and the `\n` of a line break (the end of the line is before
+        # both): a range that starts or ends there takes in the whole line break, or a removed `\r` is lost.
+        if 0 < start < len(old) and old[start - 1 : start + 1] == "\r\n":
+            start -= 1
+        if 0 < end < len(old) and old[end - 1 : end + 1] == "\r\n":
+            end += 1
         positions = PositionMap(old, self.server.encoding)
         change = types.TextEdit(
-            range=positions.range(prefix, len(old) - suffix), new_text=new[prefix : len(new) - suffix]
+            range=positions.range(start, end),
+            new_text=old[start:prefix] + new[prefix : len(new) - suffix] + old[len(old) - suffix : end],
         )
         if self.versioned:
             identifier = types.OptionalVersionedTextDocumentIdentifier(uri=document.uri, version=document.version)
