@@ -193,6 +193,18 @@ def test_a_long_line_is_shown_around_the_finding(docs):
     assert caret.index("^") == source.index(' b"') and caret.endswith("^") and caret.count("^") == 1
 
 
+def test_the_caret_lines_up_under_wide_characters(isolated_cwd):
+    # Each emoji takes two columns of a terminal: counted as one, the caret sat two columns left of `&eacute;`.
+    (isolated_cwd / "emoji.md").write_text(
+        seed_text().replace('title: "', 'title: "\U0001f600\U0001f600 Caf&eacute; ', 1)
+    )
+    full = run_cli("check", "--isolated", "--output-format", "full", "--select", "SL402", "emoji.md")[1]
+    assert full.split("\n")[1:3] == [
+        '    3 | title: "\U0001f600\U0001f600 Caf&eacute; Live facial recognition helps deliver justice in Croydon"',
+        "      |                 ^^^^^^^^",
+    ]
+
+
 def test_configuration_changes_what_is_reported(docs):
     def codes(*args):
         return sorted(

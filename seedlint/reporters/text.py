@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TextIO, TypeAlias
@@ -75,7 +76,11 @@ def full(
                 " " * (len(gutter) - 2)
                 + style("| ", fg="blue")
                 + " " * _display_offset(shown, column)
-                + style("^" * width, fg=SEVERITY_COLOURS[d.severity.value], bold=True)
+                + style(
+                    "^" * _columns(inert(shown[column - 1 : column - 1 + width])),
+                    fg=SEVERITY_COLOURS[d.severity.value],
+                    bold=True,
+                )
                 + "\n"
             )
         if d.fix is not None:
@@ -113,7 +118,20 @@ def _source_line(text: str | None, line: int) -> str | None:
 
 def _display_offset(line: str, column: int) -> int:
     # The text before the column escaped as the line is shown, so that the caret lines up with it.
-    return len(inert(line[: column - 1]))
+    return _columns(inert(line[: column - 1]))
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns `text` takes: two for a wide character (CJK, most emoji), none for a combining
+    mark or a format character, one for the others."""
+    return sum(
+        0
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(char) in ("W", "F")
+        else 1
+        for char in text
+    )
 
 
 def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False, elsewhere: Elsewhere = (0, 0)) -> str:
