@@ -141,7 +141,7 @@ def _first_not_strict(text: str) -> str:
     return "not strict JSON"  # (never: `strict_json` raises only for what is found above)
 
 
-# Patterns rewritten for `re` (ECMA-262 property escapes: schema_shape.with_python_patterns) → as written.
+# Patterns translated for `re` (ECMA-262: schema_shape.with_python_patterns) → as written.
 ORIGINAL_PATTERNS: dict[str, str] = {}
 
 
@@ -157,10 +157,10 @@ def compile_schema(schema: object, shown: str, packaged: bool = False) -> Draft2
 
     `packaged`: the schema that comes with seedlint, whose load-time checks are run by its tests
     (tests/test_schema.py), not by every run (a fiftieth of a hook's second)."""
-    schema, originals = schema_shape.with_python_patterns(schema)
+    schema, originals, not_ecma = schema_shape.with_python_patterns(schema)
     ORIGINAL_PATTERNS.update(originals)
     try:
-        problems = [] if packaged else schema_shape.load_problems(schema)
+        problems = [] if packaged else schema_shape.load_problems(schema, originals, not_ecma)
     except RecursionError:  # (jsonschema's metaschema check recurses once per level)
         problems = ["the schema nests too deep to be checked"]
     if problems:

@@ -14,7 +14,6 @@ Subschemas are found by keyword (`properties`, `allOf`, ...): a `$ref` inside `c
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -147,6 +146,9 @@ class Walk:
     problems: list[str] = field(default_factory=list)
     nodes: list[_Node] = field(default_factory=list)
     references: dict[tuple[int, str], list[tuple[str, str, object, str]]] = field(default_factory=dict)
+    # (from with_python_patterns: the patterns as written, and those that are not ECMA-262, with why)
+    originals: dict[str, str] = field(default_factory=dict)
+    not_ecma: dict[str, str] = field(default_factory=dict)
 
     def run(self) -> Walk:
         root = root_resolver(self.schema)
@@ -224,16 +226,24 @@ class Walk:
         if isinstance(contents.get("patternProperties"), dict):
             found += [(f"{node.where}/patternProperties", name) for name in contents["patternProperties"]]
         for where, pattern in found:
-            if isinstance(pattern, str):
-                try:
-                    re.compile(pattern)
-                except re.error as error:
-                    self.problems.append(
-                        f"the pattern {pattern!r} (at {where}) does not compile with Python's `re`, which "
-                        f"jsonschema and seedlint run patterns with: {error}"
-                    )
-                except (RecursionError, OverflowError, ValueError) as error:
-                    self.problems.append(f"the pattern {pattern!r} (at {where}) cannot be compiled: {error}")
+            if not isinstance(pattern, str):
+                continue
+            written = self.originals.get(pattern, pattern)
+            if pattern in self.not_ecma:
+                self.problems.append(
+                    f"the pattern {written!r} (at {where}) does not compile as ECMA-262 (JSON Schema's dialect, "
+                    f"read in Unicode mode): {self.not_ecma[pattern]}"
+                )
+                continue
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                self.problems.append(
+                    f"the pattern {written!r} (at {where}) does not compile with Python's `re`, which "
+                    f"jsonschema and seedlint run patterns with: {error}"
+                )
+            except (RecursionError, OverflowError, ValueError) as error:
+                self.problems.append(f"the pattern {written!r} (at {where}) cannot be compiled: {error}")
 
 
 def dialect_problem(node: object, where: str) -> str | None:
@@ -273,23 +283,23 @@ def _dialect_problems(schema: object) -> list[str]:
     return problems
 
 
-def with_python_patterns(schema: object) -> tuple[object, dict[str, str]]:
-    """The schema with each pattern that `re` cannot compile but can once its ECMA-262 property escapes are
-    rewritten (seedlint.ecma_patterns) rewritten so, and {rewritten: original} (for messages). The schema
-    itself when there is none."""
+def with_python_patterns(schema: object) -> tuple[object, dict[str, str], dict[str, str]]:
+    """The schema with each pattern (ECMA-262) translated for `re` (seedlint.ecma_patterns), {translated:
+    original} of those that changed (for messages), and {pattern: why} of those that are not ECMA-262 (left as
+    they are: load_problems refuses them). The schema itself when no pattern changed."""
     originals: dict[str, str] = {}
+    not_ecma: dict[str, str] = {}
 
     def python(pattern: object) -> object:
         if not isinstance(pattern, str):
             return pattern
         try:
-            re.compile(pattern)
+            replacement = ecma_patterns.translated(pattern)
+        except ecma_patterns.NotEcma as error:
+            not_ecma[pattern] = str(error)
             return pattern
-        except (re.error, RecursionError, OverflowError, ValueError):
-            replacement = ecma_patterns.rewritten(pattern)
-        if replacement is None:
-            return pattern
-        originals[replacement] = pattern
+        if replacement != pattern:
+            originals[replacement] = pattern
         return replacement
 
     def copy(node: object) -> object:
@@ -313,14 +323,15 @@ def with_python_patterns(schema: object) -> tuple[object, dict[str, str]]:
                 result[keyword] = value
         return result
 
-    if "\\p{" not in json.dumps(schema) and "\\P{" not in json.dumps(schema):
-        return schema, originals
     rewritten = copy(schema)
-    return (rewritten, originals) if originals else (schema, originals)
+    return (rewritten if originals else schema), originals, not_ecma
 
 
-def load_problems(schema: object) -> list[str]:
-    """Why `schema` cannot be used, or nothing. Each problem is one sentence naming where it is."""
+def load_problems(
+    schema: object, originals: dict[str, str] | None = None, not_ecma: dict[str, str] | None = None
+) -> list[str]:
+    """Why `schema` cannot be used, or nothing. Each problem is one sentence naming where it is. `originals`,
+    `not_ecma`: what with_python_patterns said of its patterns."""
     # The draft first: the metaschema of another draft would reject what that draft allows, and what it names
     # is what is wrong. Then the metaschema's structure (formats aside): the walk, and referencing's crawl of
     # embedded resources, read each keyword's value as the type the metaschema gives it (`properties: 5`
@@ -331,7 +342,7 @@ def load_problems(schema: object) -> list[str]:
     invalid = _metaschema_problem(schema, "#", _STRUCTURE)
     if invalid is not None:
         return [invalid]
-    walk = Walk(schema).run()
+    walk = Walk(schema, originals=originals or {}, not_ecma=not_ecma or {}).run()
     if walk.problems:  # patterns and references next: their messages say more than the metaschema's formats
         return _unique(walk.problems)
     for candidate, where in [(schema, "#")] + [(node.contents, node.where) for node in walk.nodes if node.entered]:

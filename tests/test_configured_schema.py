@@ -5,6 +5,7 @@ Each asserts the exact findings (code, line, column, message) or the exact usage
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -271,7 +272,7 @@ def test_a_schema_that_cannot_be_used_is_refused_once_as_a_usage_error(tmp_path,
 def test_the_packaged_schema_passes_the_load_time_checks_that_runs_skip_for_it():
     # (seedlint.schema.compile_schema trusts the packaged schema to pass them; this test is what it trusts.)
     packaged = json.loads(schema.schema_text(None))
-    assert schema_shape.load_problems(schema_shape.with_python_patterns(packaged)[0]) == []
+    assert schema_shape.load_problems(*schema_shape.with_python_patterns(packaged)) == []
     with pytest.raises(schema.SchemaFileError, match="not a valid JSON Schema"):
         schema.compile_schema({**packaged, "type": "article"}, "packaged, changed")
     schema.compile_schema({**packaged, "type": "article"}, "packaged", packaged=True)  # (what it skips)
@@ -554,3 +555,65 @@ def test_a_schema_of_another_draft_is_refused_naming_the_one_supported(tmp_path,
 def test_the_draft_2020_12_metaschema_is_accepted_with_or_without_its_hash(tmp_path):
     for dialect in ("https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#"):
         assert schema.compile_schema({"$schema": dialect, "maxLength": 1}, "s.json").is_valid("x")
+
+
+def test_a_class_that_python_would_read_as_a_set_operation_gives_no_warning_and_ecmas_meaning(tmp_path):
+    # ECMA-262 reads `[+--]` as the range from `+` to `-` (`,` inside), `[a&&b]` and `[[]` as their characters;
+    # `re` printed "FutureWarning: Possible set difference" (and the like) for each, three times a run
+    the_schema = {"properties": {"a": {"pattern": "^[+--]$"}, "b": {"pattern": "^[&&~~||[]+$"}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, found, stderr = run(tmp_path, the_schema, "a: ','\nb: '&~|['", "a: x\nb: '&-'")
+    assert (status, stderr) == (1, "")
+    assert [f[:4] for f in found] == [("d1.md", "SL106", 2, 4), ("d1.md", "SL106", 3, 4)]
+    assert found[0][4] == '`a` is "x", which does not match the required form ^[+--]$'
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        (  # (`re` read it as the range from the last letter to `-`, then the uppercase letters, with a warning)
+            "[\\p{L}--\\p{Lu}]",
+            "`[\\p{L}--`: a range in a character class has a class (`\\p{...}`, `\\d`...) at an end; ECMA-262 "
+            "refuses it (`--` is set difference only with the `v` flag, which JSON Schema patterns do not have)",
+        ),
+        (
+            "^a\\Z",
+            "`\\Z` is not an ECMA-262 escape (Python reads it as the end of the string; ECMA-262 has `^` and `$`)",
+        ),
+        (
+            "\\A",
+            "`\\A` is not an ECMA-262 escape (Python reads it as the start of the string; ECMA-262 has `^` and `$`)",
+        ),
+        (
+            "(?P<x>a)",
+            "`(?P` is Python's syntax, not ECMA-262's: a named group is `(?<name>...)`, a reference to it `\\k<name>`",
+        ),
+        (
+            "(?i)^a$",
+            "`(?i` is not ECMA-262 syntax: a group opens with `(`, `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!` or `(?<name>` "
+            "(ECMA-262 patterns have no inline flags, comments or atomic groups)",
+        ),
+        (
+            "^a*+$",
+            "`*+`: a quantifier cannot follow a quantifier (Python reads `*+`, `++`, `?+` as possessive; ECMA-262 has "
+            "no such thing)",
+        ),
+        ("a{", "a lone `{` at position 1 must be escaped (`\\{`) in ECMA-262's Unicode mode"),
+    ],
+    ids=["class-range-end", "Z", "A", "python-named-group", "inline-flag", "possessive", "lone-brace"],
+)
+def test_a_pattern_that_is_not_ecma_262_is_refused_saying_why(tmp_path, pattern, problem):
+    written = json.dumps(pattern)[1:-1]
+    assert refused(tmp_path, json.dumps({"properties": {"title": {"pattern": pattern}}})) == (
+        f"the pattern '{written}' (at #/properties/title/pattern) does not compile as ECMA-262 (JSON Schema's "
+        f"dialect, read in Unicode mode): {problem}"
+    )
+
+
+def test_ecma_named_groups_and_their_references_are_read_as_ecma_reads_them(tmp_path):
+    the_schema = {"properties": {"a": {"pattern": "^(?<twice>[a-z])\\k<twice>$"}, "b": {"pattern": "^\\u{1F600}$"}}}
+    status, found, stderr = run(tmp_path, the_schema, "a: xx\nb: 😀", "a: xy\nb: x")
+    assert (status, stderr) == (1, "")
+    assert [f[:4] for f in found] == [("d1.md", "SL106", 2, 4), ("d1.md", "SL106", 3, 4)]
+    assert found[0][4] == '`a` is "xy", which does not match the required form ^(?<twice>[a-z])\\k<twice>$'

@@ -239,14 +239,22 @@ def test_the_shortcuts_are_taken_only_where_the_schemas_shape_proves_them(the_sc
 def test_ecma_property_escapes_are_rewritten_as_the_classes_they_stand_for(pattern, matches, misses):
     import re
 
-    from seedlint.ecma_patterns import rewritten
+    from seedlint.ecma_patterns import translated
 
-    compiled = re.compile(rewritten(pattern))
+    compiled = re.compile(translated(pattern))
     assert all(compiled.search(text) for text in matches) and not any(compiled.search(text) for text in misses)
 
 
-@pytest.mark.parametrize("pattern", ["\\p{Script=Greek}", "\\p{Any}", "^a$", "\\\\p{L}("])
-def test_other_patterns_are_not_rewritten(pattern):
-    from seedlint.ecma_patterns import rewritten
+@pytest.mark.parametrize("pattern", ["\\p{Script=Greek}", "\\p{Any}", "\\\\p{L}("])
+def test_other_property_escapes_are_refused(pattern):
+    from seedlint.ecma_patterns import NotEcma, translated
 
-    assert rewritten(pattern) is None
+    with pytest.raises(NotEcma):
+        translated(pattern)
+
+
+@pytest.mark.parametrize("pattern", ["^a$", "^[a-z0-9-]+(\\.[a-z]+)*$", "[^+/=]{2,}?", "(a|b)\\1"])
+def test_patterns_that_read_alike_in_both_are_left_as_written(pattern):
+    from seedlint.ecma_patterns import translated
+
+    assert translated(pattern) == pattern
