@@ -40,6 +40,7 @@ import itertools
 import json
 import operator
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -369,22 +370,125 @@ def refuse_supplied(folder: Path, files: Iterable[Path] = (), ask_git: bool = Tr
         )
 
 
-def clean(folder: Path) -> list[Path]:
-    """Remove seedlint's files from the cache folder (and the folder, when nothing else is left in it);
-    returns what was removed. Raises CacheRefused for a folder seedlint would not use."""
+@dataclass
+class Cleaned:
+    """What `clean` did: the files it removed, and what it left because seedlint did not make it."""
+
+    removed: list[Path]
+    kept: list[Path]
+
+
+def clean(folder: Path) -> Cleaned:
+    """Remove seedlint's files from the cache folder: its databases, and the copies of documents it keeps in
+    versions/ (--diff-base) and history/ (report --history), each recognised by the layout seedlint gives it;
+    then the folder, when nothing else is left in it. Its .gitignore goes last, with the folder: until then
+    the copies (or anything else there) stay ignored. Never follows a link, never removes one: what seedlint
+    did not make is kept, and listed. Raises CacheRefused for a folder seedlint would not use."""
     refuse_supplied(folder)
-    removed: list[Path] = []
+    cleaned = Cleaned([], [])
     if not folder.exists():
-        return removed
-    for path in sorted(folder.iterdir()):
-        ours = path.name.startswith("cache-") and ".sqlite3" in path.name
-        if ours or (path.name == ".gitignore" and _is_our_gitignore(path)):
+        return cleaned
+    for entry in _entries(folder, cleaned):
+        if entry.name.startswith("cache-") and ".sqlite3" in entry.name:
             with contextlib.suppress(FileNotFoundError):
-                path.unlink()  # (a link is removed itself, never what it points to)
-                removed.append(path)
-    with contextlib.suppress(OSError):  # not empty: other files are not seedlint's to remove
+                os.unlink(entry.path)  # (a link is removed itself, never what it points to)
+                cleaned.removed.append(Path(entry.path))
+        elif entry.name == "versions" and entry.is_dir(follow_symlinks=False):
+            _clean_versions(Path(entry.path), cleaned)
+        elif entry.name == "history" and entry.is_dir(follow_symlinks=False):
+            _clean_history(Path(entry.path), cleaned)
+        elif entry.name != ".gitignore" or not _is_our_gitignore(Path(entry.path)):
+            cleaned.kept.append(Path(entry.path))
+    gitignore = folder / ".gitignore"
+    if not cleaned.kept and _is_our_gitignore(gitignore):  # (the folder goes: nothing is left to hide)
+        with contextlib.suppress(FileNotFoundError):
+            gitignore.unlink()
+            cleaned.removed.append(gitignore)
+    _remove_folder(folder)
+    return cleaned
+
+
+# The copies' layouts: versions/AB/<blob id AB…>/NAME (revisions.version_path, compare._versions_folder), and
+# history/<16 hex digits>/ holding tree/ (the corpus at a commit), blobs/ (laid out as versions/), tree.sha and
+# commits.json (report/trend.py: _workspace, _states, _Known).
+_PREFIX = re.compile(r"[0-9a-f]{2}")
+_BLOB = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_WORKSPACE = re.compile(r"[0-9a-f]{16}")
+_WORKSPACE_FILES = ("tree.sha", "commits.json", "commits.tmp")
+
+
+def _clean_versions(versions: Path, cleaned: Cleaned) -> None:
+    for prefix in _entries(versions, cleaned):
+        if not (_PREFIX.fullmatch(prefix.name) and prefix.is_dir(follow_symlinks=False)):
+            cleaned.kept.append(Path(prefix.path))
+            continue
+        for version in _entries(Path(prefix.path), cleaned):
+            if _BLOB.fullmatch(version.name) and version.name.startswith(prefix.name):
+                _clean_tree(Path(version.path), cleaned)  # (the document's copy, and a .tmp of one being written)
+            else:
+                cleaned.kept.append(Path(version.path))
+        _remove_folder(Path(prefix.path))
+    _remove_folder(versions)
+
+
+def _clean_history(history: Path, cleaned: Cleaned) -> None:
+    for workspace in _entries(history, cleaned):
+        if not (_WORKSPACE.fullmatch(workspace.name) and workspace.is_dir(follow_symlinks=False)):
+            cleaned.kept.append(Path(workspace.path))
+            continue
+        for entry in _entries(Path(workspace.path), cleaned):
+            if entry.name == "tree":
+                _clean_tree(Path(entry.path), cleaned)
+            elif entry.name == "blobs" and entry.is_dir(follow_symlinks=False):
+                _clean_versions(Path(entry.path), cleaned)
+            elif entry.name in _WORKSPACE_FILES and entry.is_file(follow_symlinks=False):
+                _remove_file(Path(entry.path), cleaned)
+            else:
+                cleaned.kept.append(Path(entry.path))
+        _remove_folder(Path(workspace.path))
+    _remove_folder(history)
+
+
+def _clean_tree(tree: Path, cleaned: Cleaned) -> None:
+    """Every regular file under `tree` (copies seedlint wrote, whatever their names), then the folders left
+    empty; links neither followed nor removed. (A loop, not a recursion: a corpus's folders may nest deeper
+    than Python's recursion limit.)"""
+    folders, pending = [], [tree]
+    while pending:
+        folder = pending.pop()
+        folders.append(folder)  # (after its parent: removed before it, below)
+        for entry in _entries(folder, cleaned):
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                _remove_file(Path(entry.path), cleaned)
+            else:
+                cleaned.kept.append(Path(entry.path))
+    for folder in reversed(folders):
+        _remove_folder(folder)
+
+
+def _entries(folder: Path, cleaned: Cleaned) -> list[os.DirEntry[str]]:
+    """The entries of a real folder (a link to one is kept, never listed), sorted by name."""
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            cleaned.kept.append(folder)
+            return []
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except FileNotFoundError:
+        return []
+
+
+def _remove_file(path: Path, cleaned: Cleaned) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+        cleaned.removed.append(path)
+
+
+def _remove_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not empty: what is left is not seedlint's to remove
         folder.rmdir()
-    return removed
 
 
 def _is_our_gitignore(path: Path) -> bool:

@@ -879,16 +879,21 @@ def clean(config_file: Path | None, isolated: bool, cache_dir: Path | None) -> N
         raise usage_error(str(error)) from None
     try:
         folder = caching.cache_folder(config, cache_dir)
-        removed = caching.clean(folder)
+        cleaned = caching.clean(folder)
     except caching.CacheRefused as error:
         raise usage_error(f"{error}; not cleaned") from None
     except OSError as error:
         raise usage_error(f"cannot clean the cache folder {cache_dir or config.cache_dir}: {error}") from None
     shown = os.path.relpath(folder) if folder.is_relative_to(Path.cwd()) else str(folder)
+    removed = len(cleaned.removed)
     if removed:
-        click.echo(f"Removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {shown}.")
+        click.echo(f"Removed {removed} file{'s' if removed != 1 else ''} from {shown}.")
     else:
         click.echo(f"Nothing to clean in {shown}.")
+    if cleaned.kept:  # (said: the folder stays, with its .gitignore)
+        names = [path.relative_to(folder).as_posix() for path in cleaned.kept]
+        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+        click.echo(inert(f"Kept what seedlint did not make: {', '.join(names[:3])}{more}."))
 
 
 @main.command(name="schema")
