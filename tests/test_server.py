@@ -296,6 +296,39 @@ async def test_an_invalid_configuration_is_a_message_and_the_server_keeps_servin
         await client.stop()
 
 
+@pytest.mark.parametrize(
+    ("name", "toml", "line"), [("seedlint.toml", "", 1), ("pyproject.toml", "[tool.seedlint]\n", 2)]
+)
+async def test_a_configuration_that_is_no_toml_is_a_message_not_an_internal_error(workspace, name, toml, line):
+    (workspace / name).write_text(f"{toml}severity = {{SL504 = \n")
+    retitle(workspace)
+    client = await start(workspace)
+    try:
+        uri = open_document(client, workspace / JEDI)
+        [problem] = await diagnostics_when(client, uri, lambda found: len(found) == 1)
+        assert problem.message == (
+            f"seedlint cannot check this document: {workspace / name}:{line}:21: invalid TOML: Invalid value"
+        )
+        assert problem.severity == types.DiagnosticSeverity.Error
+        await until(lambda: bool(client.messages))
+        assert [m.message for m in client.messages] == [f"seedlint: {problem.message.split(': ', 1)[1]}"]
+        (workspace / name).write_text(f'{toml}paths = ["."]\n')  # fixed and saved: checked again
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri_of(workspace / name)))
+        )
+        found = await diagnostics_when(client, uri, has("SL505", "SL507"))
+        assert summary(found) == JEDI_FINDINGS
+        (workspace / name).write_text(f"{toml}severity = {{SL504 = \n")  # broken again: the error, not the findings
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri_of(workspace / name)))
+        )
+        assert list(await diagnostics_when(client, uri, lambda found: len(found) == 1)) == [problem]
+        assert not [m for m in client.log_messages if "internal error" in m.message]
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
 async def test_a_configuration_that_selects_no_rule_is_the_projects_error(tmp_path):
     """As on the command line: a project whose `ignore` covers every selected rule would show no finding at all."""
     from seedlint.server.project import new_project

@@ -178,18 +178,24 @@ def add_unresolved(record: IndexRecord, index: Index, hosts: dict, titles: dict)
                 titles.setdefault(ref.title_key, set()).add(record.path)
 
 
-def find_project(path: Path, workspace_folders: list[Path]) -> tuple[str, Path, Path | None]:
-    """(key, root, configuration file) of the project holding `path`."""
-    found = find_config_file(path.parent)
-    if found is not None:
-        return str(found[0]), found[0].parent.resolve(), found[0]
+def find_project(path: Path, workspace_folders: list[Path]) -> tuple[str, Path, Path | None, str | None]:
+    """(key, root, configuration file, why the configuration cannot be used) of the project holding `path`. A
+    configuration file that cannot be read (no TOML, say) is the error of the project of the workspace folder."""
     inside = [folder for folder in workspace_folders if path.is_relative_to(folder)]
     root = max(inside, key=lambda folder: len(folder.parts)) if inside else path.parent
-    return str(root), root, None
+    try:
+        found = find_config_file(path.parent)
+    except ConfigError as error:
+        return str(root), root, None, str(error)
+    if found is not None:
+        return str(found[0]), found[0].parent.resolve(), found[0], None
+    return str(root), root, None, None
 
 
-def new_project(key: str, root: Path, config_file: Path | None) -> Project:
+def new_project(key: str, root: Path, config_file: Path | None, error: str | None = None) -> Project:
     """The project, its configuration checked as the command line checks it (a bad one is the project's error)."""
+    if error is not None:
+        return Project(key, root, Config(root=root), [], error=error)
     try:
         config = load_config(config_file, start=root) if config_file is not None else load_config(start=root)
         selection.check_configured_codes(config)

@@ -90,9 +90,9 @@ class Session:
     # Projects ----------------------------------------------------------------------------------------
 
     def project_for(self, path: Path) -> Project:
-        key, root, config_file = find_project(path, self.workspace_folders)
+        key, root, config_file, error = find_project(path, self.workspace_folders)
         if key not in self.projects:
-            self.projects[key] = new_project(key, root, config_file)
+            self.projects[key] = new_project(key, root, config_file, error)
         return self.projects[key]
 
     def forget_projects(self) -> list[Project]:
