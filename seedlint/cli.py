@@ -768,7 +768,7 @@ def run_fix(
                 checked, check_again, sources, config, corpus, cache=cache, unsafe=unsafe, only=only
             )
     if outcome is None:
-        outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache, only=only)
+        outcome = fixer.fix(sources, config, corpus, unsafe=unsafe, cache=cache, only=only, writing=not diff)
     if diff:
         for change in outcome.changes:
             sys.stdout.write(change.diff())

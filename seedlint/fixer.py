@@ -185,9 +185,11 @@ def fix(
     unsafe: bool = False,
     cache: Cache = NO_CACHE,
     only: Callable[[list[Diagnostic]], list[Diagnostic]] | None = None,
+    writing: bool = True,
 ) -> FixResult:
     """Compute every file's fixed text (nothing is written here). `only`: of each pass's findings, those to fix
-    (a comparison's new ones: seedlint/compare.py)."""
+    (a comparison's new ones: seedlint/compare.py). `writing`: the texts are to be written (not only shown, as
+    `--diff` does): a file that cannot be written is refused."""
     contents: dict[str, bytes] = {}
     originals: dict[str, bytes] = {}
     applied: dict[str, list[Diagnostic]] = defaultdict(list)
@@ -209,6 +211,7 @@ def fix(
                 passes,
                 config,
                 workers,
+                writing=writing,
             )
             changed = done.dropped
             unwritable.update(done.unwritable)
@@ -370,6 +373,8 @@ def _one_pass(
     known: _Known,
     config: Config,
     workers: engine.Workers,
+    *,
+    writing: bool = True,
 ) -> _Pass:
     """One pass of fixes over `result`'s findings: each file's new text, verified and checked (nothing written)."""
     chosen = {
@@ -378,7 +383,9 @@ def _one_pass(
     }
     # A file that cannot be written is refused before fixing: the copies of its values in other documents must not
     # follow its fixes, nor be fixed into what it will not say (and then back again, pass after pass).
-    unwritable = {path: why for path in chosen if (why := why_unwritable(all_sources[path].path)) is not None}
+    unwritable = {
+        path: why for path in chosen if writing and (why := why_unwritable(all_sources[path].path)) is not None
+    }
     if refused or unwritable:  # (the run took the refused files' fixes as pending, as it does every file's)
         _unfixable(result, {*refused, *unwritable}, corpus)
         chosen = {

@@ -278,6 +278,16 @@ def test_a_read_only_file_is_reported_not_forced(folder):
     assert path.read_bytes() == b"\xef\xbb\xbf" + SEED
 
 
+def test_diff_shows_the_fixes_of_a_read_only_file(folder):
+    # (a preview writes nothing: a read-only checkout, as in CI, still shows what `fix` would change)
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+    path.chmod(0o444)
+    status, stdout, stderr = run_split("fix", "--diff", "--no-cache", "doc.md")
+    assert (status, stderr) == (1, "")
+    assert stdout.startswith("--- a/doc.md\n+++ b/doc.md\n@@ -1,") and "-\ufeff---\n+---\n" in stdout
+
+
 def test_file_mode_is_kept(folder):
     path = folder / "doc.md"
     path.write_bytes(b"\xef\xbb\xbf" + SEED)
