@@ -1021,6 +1021,29 @@ async def test_a_file_outside_the_corpus_is_not_checked_and_the_log_says_so(work
         await client.stop()
 
 
+async def test_a_file_of_the_corpus_without_front_matter_is_set_aside_as_seedlint_check_sets_it_aside(workspace):
+    (workspace / "seedlint.toml").write_text('paths = ["."]\n')
+    notes, emptied = workspace / "notes.md", workspace / "emptied.md"
+    notes.write_text("# just notes\n")
+    emptied.write_text("")
+    config = load_config(start=workspace)
+    result = engine.run(discover([workspace], config, cwd=workspace), config)
+    assert result.not_documents == ["notes.md"]
+    assert [d.code for d in result.diagnostics if d.path == "emptied.md"] == ["SL006"]
+    client = await start(workspace)
+    try:
+        uri = open_document(client, notes)
+        assert list(await diagnostics_when(client, uri, lambda found: True)) == []  # (the first, or only, publish)
+        assert list(await complete_diagnostics(client, uri)) == []
+        change_document(client, uri, 2, "")  # emptied in the editor: an article emptied by accident
+        assert summary(await diagnostics_when(client, uri, has("SL006"))) == [("SL006", 0, 0, 0, 0, 1)]
+        uri = open_document(client, emptied, "")
+        assert summary(await diagnostics_when(client, uri, has("SL006"))) == [("SL006", 0, 0, 0, 0, 1)]
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
 async def test_without_the_server_extra_the_command_says_what_to_install():
     import subprocess
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pygls.uris import to_fs_path
 
-from seedlint import rules, selection
+from seedlint import engine, rules, selection
 from seedlint.checking import check_loaded, run_checks
 from seedlint.corpus import Corpus, CorpusIndex, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
@@ -25,6 +25,7 @@ from seedlint.discovery import SourceFile, display_path
 from seedlint.document import Document, load_content, load_document
 from seedlint.results import Checked
 from seedlint.rules import related
+from seedlint.rules.file import MISSING_FRONT_MATTER
 from seedlint.server.project import OverlayIndex, Project, find_project, new_project
 
 DOCUMENTS_KEPT = 32  # parsed documents of the saved corpus kept for positions (each is far larger than its file)
@@ -208,9 +209,23 @@ class Session:
         if corpus is not None:  # as `seedlint check` of these files: a copy's fix its target would not follow is held
             selected = related.hold_copy_fixes(selected, corpus)
         by_path: dict[str, list[Diagnostic]] = {path: [] for path in paths}
+        aside = {path for path in paths if self.set_aside(project, path, texts)}
         for diagnostic in selected:
-            by_path.setdefault(diagnostic.path, []).append(diagnostic)
+            if diagnostic.path not in aside:
+                by_path.setdefault(diagnostic.path, []).append(diagnostic)
         return Findings(by_path, errors)
+
+    def set_aside(self, project: Project, path: str, texts: dict[str, Text]) -> bool:
+        """Whether `seedlint check` sets the file aside, not reporting on it (engine._set_aside): text but no front
+        matter (a README.md or notes beside the articles; an empty file stays a document)."""
+        result = self.result(project, path, texts)
+        if result is None or not any(d.code == MISSING_FRONT_MATTER.code for d in result.diagnostics):
+            return False
+        text = texts.get(path)
+        if text is not None:
+            return text.text != ""
+        source = project.sources.get(path)
+        return source is not None and engine._has_text(source)
 
     def own_findings(self, text: Text) -> Findings:
         """The document's own diagnostics only (its corpus is still loading)."""
@@ -218,6 +233,8 @@ class Session:
         selected = selection.reported(
             list(checked.diagnostics), [checked], lambda path: text.document, text.project.config
         )
+        if self.set_aside(text.project, text.source.display_path, {text.source.display_path: text}):
+            selected = []
         return Findings({text.source.display_path: selected}, list(checked.internal_errors))
 
     def affected(
