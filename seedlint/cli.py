@@ -396,9 +396,8 @@ def check(
         sys.exit(EXIT_OK)
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
     announce_defaults(config, paths, quiet or isolated)
-    shadowed = shadowed_table(config) if config_file is None and not quiet else None
-    if shadowed is not None:
-        warn(f"{shadowed} has a [tool.seedlint] table too: it is ignored, {config.source} is the configuration used")
+    if config_file is None and not quiet:
+        warn_shadowed(config)
     output = Output(output_format, statistics, exit_zero, quiet)
     _check_fix_options(fix, diff, show_fixes, output)
     if since and diff_base:
@@ -498,6 +497,13 @@ def check(
         output.report_compared(result, split, comparison, len(sources))
         status = output.status(RunResult(result.paths, split.new, result.internal_errors), fail_on)
     sys.exit(status)
+
+
+def warn_shadowed(config: Config) -> None:
+    """Say that a [tool.seedlint] table in the pyproject.toml beside the seedlint.toml in use is ignored."""
+    shadowed = shadowed_table(config)
+    if shadowed is not None:
+        warn(f"{shadowed} has a [tool.seedlint] table too: it is ignored, {config.source} is the configuration used")
 
 
 def _check_fix_options(fix: bool, diff: bool, show_fixes: bool, output: Output) -> None:
@@ -850,9 +856,8 @@ def exit_status(result: RunResult, fail_on: str = "new-errors") -> int:
 def show_config(config_file: Path | None, isolated: bool) -> None:
     """Print the effective configuration."""
     config = load_settings(config_file, isolated, None, None)
-    shadowed = shadowed_table(config) if config_file is None else None
-    if shadowed is not None:  # (as `check` says it: its reader may be editing the ignored table)
-        warn(f"{shadowed} has a [tool.seedlint] table too: it is ignored, {config.source} is the configuration used")
+    if config_file is None:  # (as `check` says it: its reader may be editing the ignored table)
+        warn_shadowed(config)
     # The values come from a file of the checked repository: each line made inert (TOML reads `\\u005b` back).
     toml = config.to_toml()
     click.echo("".join(inert(line) + "\n" for line in toml.splitlines()), nl=False)

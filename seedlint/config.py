@@ -325,6 +325,8 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
             problem = _NOT_EMPTY[name]
         elif name == "include" and not all(value):
             problem = "names an empty pattern, which no file name matches"
+        elif name == "exclude" and not all(pattern.strip() for pattern in value):
+            problem = "names an empty pattern, which leaves out nothing"
     elif isinstance(default, dict):
         if not isinstance(value, dict):
             problem = "must be a table"
@@ -335,6 +337,8 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
                 isinstance(setting, list) and all(isinstance(code, str) for code in setting)
             ):
                 key, problem = f"{key}.{entry}", "must be a list of rule codes"
+            elif name == "per_file_ignores" and not setting:
+                key, problem = f"{key}.{entry}", 'names no code: it silences nothing (list the codes, e.g. ["SL402"])'
             if problem is not None:
                 break
     elif isinstance(default, int):  # (bool is an int)

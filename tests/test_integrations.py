@@ -246,6 +246,13 @@ def test_configuration_changes_what_is_reported(docs):
         ("paths = []\n", "seedlint.toml:1: `paths` is empty: name the corpus's folders"),
         ("include = []\n", "seedlint.toml:1: `include` is empty: name the documents' file patterns"),
         ('include = ["*.md", ""]\n', "`include` names an empty pattern, which no file name matches"),
+        # Settings that do nothing, accepted silently before.
+        ('exclude = ["drafts", " "]\n', "seedlint.toml:1: `exclude` names an empty pattern, which leaves out nothing"),
+        (
+            '[per-file-ignores]\n"000*" = []\n',
+            "seedlint.toml:2: `per-file-ignores.000*` names no code: it silences nothing (list the codes, e.g. "
+            '["SL402"])',
+        ),
         # Every rule selected ignored: every check would pass, having checked nothing.
         (
             'select = ["SL5"]\nignore = ["SL50"]\n',
