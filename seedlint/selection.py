@@ -39,14 +39,16 @@ def check_configured_codes(config: Config) -> None:
     """The rule codes a configuration file names (select, extend-select, ignore, per-file-ignores, severity,
     allow-suppressions)."""
 
-    def where(key: str) -> str:
-        return f"{located(config.source, key)}: `{key}`" if config.source is not None else f"`{key}`"
+    def where(key: str, at: str | None = None) -> str:
+        """`key`, at the line that sets `at` (by default, `key`)."""
+        return f"{located(config.source, at or key)}: `{key}`" if config.source is not None else f"`{key}`"
 
     for key in ("select", "extend-select", "ignore", "allow-suppressions"):
         check_codes(getattr(config, key.replace("-", "_")), where(key))
     for pattern, codes in config.per_file_ignores.items():
         check_codes(codes, where(f"per-file-ignores.{pattern}"))
-    check_codes(config.severity, where("severity"))
+    for code in config.severity:  # (each at the line that sets it)
+        check_codes([code], where("severity", f"severity.{code}"))
 
 
 def _matches(code: str, selectors: list[str]) -> int:

@@ -131,6 +131,11 @@ def test_config_says_that_a_pyproject_table_beside_the_seedlint_toml_is_ignored(
             '[per-file-ignores]\n"a.md" = ["SL1"]\n\n"docs/*.md" = ["XYZ"]\n',
             ":4: `per-file-ignores.docs/*.md` names 'XYZ', which is no rule code",
         ),
+        (
+            "seedlint.toml",
+            '[severity]\nSL2 = "info"\nSL9999 = "info"\n',
+            ":3: `severity` names 'SL9999', which is no rule code",
+        ),
     ],
 )
 def test_an_error_in_a_table_points_to_the_line_that_sets_the_entry(isolated_cwd, name, toml, error):
