@@ -561,6 +561,32 @@ async def test_suppressing_a_finding_on_its_line_silences_it_without_an_unused_s
     await diagnostics_when(client, uri, lambda found: not found)
 
 
+async def test_no_suppression_is_offered_for_a_finding_the_check_would_not_let_it_silence(workspace):
+    """A file that does not load (SL001–SL013) is always reported, and `allow-suppressions` says what a document
+    may silence: a comment for anything else would be SL019, the finding staying."""
+    (workspace / "seedlint.toml").write_text('paths = ["."]\nallow-suppressions = ["SL6"]\n')
+    path = workspace / DEFENDER
+    text = path.read_text(encoding="utf-8")
+    client = await start(workspace)
+    try:
+        broken = text.replace("publishedDateTime: 2021-06-09T16:00:42Z", "publishedDateTime: 2021-06-09 16:00:42Z")
+        uri = open_document(client, path, broken)
+        found = await diagnostics_when(client, uri, has("SL205", "SL606"))
+        [date] = [d for d in found if d.code == "SL205"]
+        assert [a.title for a in await actions_at(client, uri, date)] == ["SL205: write 2021-06-09T16:00:42Z (safe)"]
+        [blank] = [d for d in found if d.code == "SL606"]  # allowed: offered
+        assert [a.title for a in await actions_at(client, uri, blank)][1:] == [
+            "SL606: suppress this finding (# seedlint: ignore[SL606])"
+        ]
+        twice = text.replace("category: news\n", "category: news\ncategory: news\n", 1)
+        change_document(client, uri, 2, twice)
+        [duplicate] = [d for d in await diagnostics_when(client, uri, has("SL010")) if d.code == "SL010"]
+        assert await actions_at(client, uri, duplicate) == []
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
 async def test_a_finding_inside_a_multi_line_value_is_suppressed_for_the_file(client, workspace):
     path = workspace / DEFENDER
     text = path.read_text(encoding="utf-8")

@@ -103,7 +103,7 @@ class Actions:
                 diagnostics=[to_lsp(diagnostic, positions)],
                 is_preferred=safe(diagnostic),
             )
-        elif diagnostic is not None:
+        elif diagnostic is not None and suppressible(document, diagnostic):
             action = types.CodeAction(
                 title=f"{diagnostic.code}: suppress this finding (# seedlint: ignore[{diagnostic.code}])",
                 kind=QUICK_FIX,
@@ -302,6 +302,14 @@ def rendered(name: str, value: object) -> list[str]:
 def safe(diagnostic: Diagnostic) -> bool:
     fix = diagnostic.fix
     return fix is not None and bool(fix.edits) and fix.applicability is Applicability.SAFE
+
+
+def suppressible(document: OpenDocument, diagnostic: Diagnostic) -> bool:
+    """Whether a suppression comment would silence the finding, by the rule the check applies to it: not a file
+    that does not load (SL001–SL013), nor a code outside the project's `allow-suppressions` (it would be SL019)."""
+    project = document.project
+    allowed = project.config.allow_suppressions if project is not None else []
+    return suppressions.Policy([code.upper() for code in allowed]).may_silence(diagnostic.code)
 
 
 def span(diagnostic: Diagnostic, positions: PositionMap) -> tuple[int, int]:
