@@ -8,6 +8,7 @@ then selection, severities and suppressions, exactly as `seedlint check` runs th
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import traceback
 from collections import OrderedDict
@@ -25,9 +26,12 @@ from seedlint.discovery import SourceFile, display_path
 from seedlint.document import Document, load_content, load_document
 from seedlint.results import Checked
 from seedlint.rules import related
+from seedlint.rules.fields import RARE_TOPIC_SPELLING
 from seedlint.rules.file import MISSING_FRONT_MATTER
 from seedlint.server.project import OverlayIndex, Project, find_project, new_project
 
+# The codes only the corpus rules (rules.CORPUS_CHECKS) report: the related family, a topic's rare spelling.
+CORPUS_CODES = (*(rule.code for rule in rules.all_rules() if rule.family == "SL5"), RARE_TOPIC_SPELLING.code)
 DOCUMENTS_KEPT = 32  # parsed documents of the saved corpus kept for positions (each is far larger than its file)
 
 
@@ -230,9 +234,9 @@ class Session:
     def own_findings(self, text: Text) -> Findings:
         """The document's own diagnostics only (its corpus is still loading)."""
         checked = text.checked
-        selected = selection.reported(
-            list(checked.diagnostics), [checked], lambda path: text.document, text.project.config
-        )
+        # The corpus rules are not run: not selected here, a suppression of their findings is not "unused" (SL017).
+        config = dataclasses.replace(text.project.config, ignore=[*text.project.config.ignore, *CORPUS_CODES])
+        selected = selection.reported(list(checked.diagnostics), [checked], lambda path: text.document, config)
         if self.set_aside(text.project, text.source.display_path, {text.source.display_path: text}):
             selected = []
         return Findings({text.source.display_path: selected}, list(checked.internal_errors))
