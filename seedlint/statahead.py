@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from array import array
 from collections.abc import Iterable
 
@@ -136,14 +137,29 @@ def _can_fork() -> bool:
     # kernel, which also sees the threads a native library starts (a file watcher's).
     if sys.platform != "linux" or not hasattr(os, "fork") or threading.active_count() != 1:
         return False
+    # A thread Python has joined may still be ending in the kernel for a moment (it releases the lock `join` waits
+    # for, then exits): asked again a few times, a millisecond apart, before the stats are taken without a child.
+    for _ in range(_KERNEL_ASKS):
+        threads = _kernel_threads()
+        if threads != 2:  # (1: alone; 0: unknown, not forked; more: a native library's)
+            return threads == 1
+        time.sleep(0.001)
+    return False
+
+
+_KERNEL_ASKS = 5
+
+
+def _kernel_threads() -> int:
+    """The process's threads as the kernel counts them (0 when unknown)."""
     try:
         with open("/proc/self/status", "rb") as status:
             for line in status:
                 if line.startswith(b"Threads:"):
-                    return int(line.split()[1]) == 1
+                    return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
-    return False
+    return 0
 
 
 def _write_stats(shared: mmap.mmap, locations: list[str]) -> None:
