@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -452,8 +453,12 @@ async def test_a_fix_of_a_copy_that_its_target_would_not_follow_is_held_as_seedl
 # Code actions --------------------------------------------------------------------------------------------------
 
 
+LSP_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def applied(text: str, edit: types.WorkspaceEdit | None, uri: str) -> str:
-    """The text after a workspace edit, as an editor applies it (ASCII lines: UTF-16 columns are characters)."""
+    """The text after a workspace edit, applied as an editor does: every range read in LSP positions on the text
+    before the edit (UTF-16 columns), then all replaced at once."""
     assert edit is not None
     if edit.document_changes:
         [change] = edit.document_changes
@@ -462,14 +467,22 @@ def applied(text: str, edit: types.WorkspaceEdit | None, uri: str) -> str:
     else:
         assert edit.changes is not None and list(edit.changes) == [uri]
         edits = list(edit.changes[uri])
-    lines = text.splitlines(keepends=True)
+    lines = [0, *(match.end() for match in LSP_LINE_BREAK.finditer(text))]
+    ends = [match.start() for match in LSP_LINE_BREAK.finditer(text)] + [len(text)]
 
     def offset(position: types.Position) -> int:
-        return sum(len(line) for line in lines[: position.line]) + position.character
+        begin, end = lines[position.line], ends[position.line]
+        counted = 0
+        for at in range(begin, end):
+            if counted >= position.character:
+                return at
+            counted += len(text[at].encode("utf-16-le", "surrogatepass")) // 2
+        assert counted == position.character, "a position past the end of its line"
+        return end
 
-    for change in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
-        assert isinstance(change, types.TextEdit)
-        text = text[: offset(change.range.start)] + change.new_text + text[offset(change.range.end) :]
+    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
+    for first, last, new_text in spans:
+        text = text[:first] + new_text + text[last:]
     return text
 
 

@@ -4,7 +4,6 @@ line writes, on the real seeds (tests/fixtures/seeds)."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 from test_server import actions_at, complete_diagnostics, open_document, resolved, start
+from test_server import applied as as_an_editor_applies
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
@@ -22,37 +22,6 @@ SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 MOJIBAKE_AND_STALE = "001_5ea581042828ec4e.txt"
 TARGET = "002_436ca83e3ef9a780.txt"
 ALONE = "003_e08711b63be86b3c.txt"
-LSP_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def as_an_editor_applies(text: str, edit: types.WorkspaceEdit | None, uri: str) -> str:
-    """The text after a workspace edit, applied as an editor does: every range read in LSP positions on the text
-    before the edit (UTF-16 columns), then all replaced at once."""
-    assert edit is not None
-    if edit.document_changes:
-        [change] = edit.document_changes
-        assert isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri
-        edits = list(change.edits)
-    else:
-        assert edit.changes is not None and list(edit.changes) == [uri]
-        edits = list(edit.changes[uri])
-    lines = [0, *(match.end() for match in LSP_LINE_BREAK.finditer(text))]
-    ends = [match.start() for match in LSP_LINE_BREAK.finditer(text)] + [len(text)]
-
-    def offset(position: types.Position) -> int:
-        begin, end = lines[position.line], ends[position.line]
-        counted = 0
-        for at in range(begin, end):
-            if counted >= position.character:
-                return at
-            counted += len(text[at].encode("utf-16-le", "surrogatepass")) // 2
-        assert counted == position.character, "a position past the end of its line"
-        return end
-
-    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
-    for first, last, new_text in spans:
-        text = text[:first] + new_text + text[last:]
-    return text
 
 
 def seedlint_fix(folder: Path, name: str) -> bytes:
