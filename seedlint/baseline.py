@@ -207,6 +207,23 @@ def recorded(diagnostics: list[Diagnostic], target: Path, config: Config) -> lis
     return lines
 
 
+def _replaceable(path: Path) -> bool:
+    """Whether writing a baseline at `path` loses nothing: no file there, an empty one, or a seedlint baseline (of
+    any format). Anything else (a configuration file, a document, named by mistake) is never overwritten."""
+    if not path.exists():
+        return True
+    raw = read_raw(path)
+    if raw is None:
+        return False
+    if not raw.strip():
+        return True
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and "seedlint-baseline" in data
+
+
 def write(path: Path, pieces: Iterable[str]) -> None:
     """Write the baseline atomically (a temporary file in the same folder, then `os.replace`); never through a
     link. Raises BaselineError."""
@@ -214,6 +231,11 @@ def write(path: Path, pieces: Iterable[str]) -> None:
         raise BaselineError(f"baseline {path} is a symbolic link: not written (write it under its own name)")
     if path.is_dir():
         raise BaselineError(f"baseline {path} is a folder: name a file (`--write-baseline=FILE`)")
+    if not _replaceable(path):
+        raise BaselineError(
+            f"baseline {path} exists and is no seedlint baseline: not overwritten (name another file, or remove it "
+            "first if it is not needed)"
+        )
     try:
         mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
         writer.replace_file(path.absolute(), (piece.encode("utf-8") for piece in pieces), mode)

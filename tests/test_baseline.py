@@ -190,6 +190,25 @@ def test_fail_on():
 # The baseline file, through the command line ---------------------------------------------------------------
 
 
+def test_write_baseline_never_overwrites_a_file_that_is_no_baseline(tmp_path):
+    # (`--write-baseline pyproject.toml` replaced the configuration with the findings, without a word)
+    folder = news(tmp_path)
+    document = sorted((folder / "_news").iterdir())[0]
+    before = {path: path.read_bytes() for path in (folder / "pyproject.toml", document)}
+    for path in before:
+        written = seedlint(folder, "check", "--write-baseline", str(path.relative_to(folder)))
+        assert written.returncode == 2
+        assert written.stderr.endswith(
+            f"Error: baseline {path.relative_to(folder)} exists and is no seedlint baseline: not overwritten (name "
+            "another file, or remove it first if it is not needed)\n"
+        )
+    assert {path: path.read_bytes() for path in before} == before
+    (folder / "empty.json").write_text("")
+    for _ in range(2):  # an empty file, then a baseline, is written
+        assert seedlint(folder, "check", "--write-baseline", "empty.json").returncode == 0
+    assert (folder / "empty.json").read_text().startswith('{"seedlint-baseline": 1,')
+
+
 @pytest.fixture
 def adopted(tmp_path) -> Path:
     folder = news(tmp_path)
