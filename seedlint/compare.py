@@ -19,6 +19,7 @@ document is new error, even where `hosts` scope would not have reported it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import operator
 import os
 import shutil
@@ -60,6 +61,7 @@ class Revision:
     listing: dict[str, str] = field(default_factory=dict)  # path → blob at the commit
     contents: dict[str, bytes] = field(default_factory=dict)  # blob → bytes, of the changed documents
     lost: dict[str, str] = field(default_factory=dict)  # addresses gone since: address → the file it named
+    renamed: dict[str, str] = field(default_factory=dict)  # documents renamed since: new path → old path
 
 
 @dataclass
@@ -176,6 +178,9 @@ def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: 
         revision.contents = revisions.readable(
             root, [revision.listing[name] for name in revision.changed if name in revision.listing]
         )
+        added = [name for name in revision.changed if name not in revision.listing]
+        if added and any(name in revision.listing and not (root / name).exists() for name in revision.changed):
+            revision.renamed = revisions.renames_since(root, commit, inside)  # (asked only when there may be one)
     except revisions.RevisionError as error:
         raise CompareError(str(error)) from None
     except git.GitError as error:
@@ -261,8 +266,21 @@ def check_before(
             comparison.unchanged = True  # the corpus is as it was: its findings then are the current run's
             return []
         result = engine.run(sources, config, cache=cache, run_id=run_id, stats=stats) if sources else RunResult([], [])
-    comparison.before = result.diagnostics
+    comparison.before = _as_renamed(result.diagnostics, revision)
     return result.internal_errors
+
+
+def _as_renamed(diagnostics: list[Diagnostic], revision: Revision) -> list[Diagnostic]:
+    """The findings at the revision, those of a document renamed since under its new name: a rename (`git mv`)
+    makes none of its findings new."""
+    if not revision.renamed:
+        return diagnostics
+    cwd = Path.cwd().resolve()
+    moved = {
+        display_path(revision.root / old, cwd): display_path(revision.root / new, cwd)
+        for new, old in revision.renamed.items()
+    }
+    return [dataclasses.replace(d, path=moved[d.path]) if d.path in moved else d for d in diagnostics]
 
 
 def _same_sources(before: list[SourceFile], corpus: list[SourceFile]) -> bool:

@@ -102,6 +102,32 @@ def changed_since(root: Path, commit: str, inside: list[str]) -> set[str]:
     return set(filter(None, output.split("\0")))
 
 
+def renames_since(root: Path, commit: str, inside: list[str]) -> dict[str, str]:
+    """The tracked paths under `inside` renamed since `commit` as git finds renames (`git mv`, or a deletion and an
+    addition of similar content, both staged): new path → old path."""
+    output = git.text(
+        root,
+        "diff",
+        "--name-status",
+        "--find-renames",
+        "--diff-filter=R",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--ignore-submodules=all",
+        "-z",
+        commit,
+        "--",
+        *inside,
+    )
+    fields = output.split("\0")
+    # (each rename: its status with a score, `R100`, then the old path and the new one)
+    return {
+        new: old
+        for status, old, new in zip(fields[0::3], fields[1::3], fields[2::3], strict=False)
+        if status[:1] == "R"
+    }
+
+
 def changes_between(root: Path, before: str, after: str, inside: list[str]) -> tuple[list[str], list[str]]:
     """The paths a commit added or changed, and those it deleted (renames are a deletion and an addition)."""
     output = git.text(root, "diff", "--no-renames", "--name-status", "-z", before, after, "--", *inside)

@@ -329,3 +329,24 @@ def test_an_unknown_revision_in_a_shallow_clone_says_how_to_fetch_it(repository,
         "Error: --diff-base: unknown revision `HEAD~1` (this clone is shallow: fetch the revision, e.g. "
         "`git fetch origin main`, or check out the whole history, e.g. actions/checkout with `fetch-depth: 0`)"
     )
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["cache", "no-cache"])
+def test_a_renamed_document_brings_no_new_finding(repository, cache):
+    # (its findings at HEAD, known by its old name, were all new under the new one: `git mv` failed the hooks)
+    findings = json.loads(seedlint(repository, "check", "--output-format", "json").stdout)
+    renamed = Path(findings[0]["path"])
+    git(repository, "mv", str(renamed), "_news/renamed.md")
+    (repository / "_news" / "sub folder é").mkdir()
+    other = next(Path(d["path"]) for d in findings if Path(d["path"]) != renamed)
+    git(repository, "mv", str(other), "_news/sub folder é/moved.md")
+    result = seedlint(repository, "check", "--diff-base", "HEAD", *cache)
+    assert (result.returncode, result.stdout.splitlines()[0]) == (
+        0,
+        f"No new problem since HEAD in 30 files checked; {OLD_AT_HEAD}.",
+    )
+    edit(repository / "_news" / "renamed.md", "\ntitle: ", "\ntitle: Caf&eacute; ")  # then a new finding in it
+    result = seedlint(repository, "check", "--diff-base", "HEAD", *cache, "--output-format", "concise")
+    new = [line for line in result.stdout.splitlines() if line.startswith("_news/")]
+    assert result.returncode == 0 and [line.split(": ")[1].split()[0] for line in new] == ["SL402"]
+    assert new[0].startswith("_news/renamed.md:3:")
