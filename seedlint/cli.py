@@ -429,6 +429,15 @@ def check(
             sys.exit(run_write_baseline(paths, sources, config, cache, write_baseline))
         sys.exit(run_add_suppressions(sources, config, corpus, output, cache))
     comparison = prepare_comparison(config, folders, baseline_file, no_baseline, diff_base, started)
+    if comparison.revision is not None and not paths:
+        sources, untracked = compare.committed(sources, comparison.revision)
+        if untracked:
+            shown = ", ".join(source.display_path for source in untracked[:5])
+            more = f" and {len(untracked) - 5} more" if len(untracked) > 5 else ""
+            say(
+                f"{len(untracked)} document{'s' if len(untracked) != 1 else ''} git does not track left out (not part "
+                f"of the commit): {shown}{more}"
+            )
     # Checking the whole corpus, a glob that matches none of its documents is a mistake (and `fix` would rewrite
     # what it was meant to leave alone).
     if not paths and not quiet:

@@ -62,6 +62,8 @@ class Revision:
     contents: dict[str, bytes] = field(default_factory=dict)  # blob → bytes, of the changed documents
     lost: dict[str, str] = field(default_factory=dict)  # addresses gone since: address → the file it named
     renamed: dict[str, str] = field(default_factory=dict)  # documents renamed since: new path → old path
+    # In a pre-commit hook, the paths git's index holds: the commit's documents (see `committed`).
+    tracked: set[str] | None = None
 
 
 @dataclass
@@ -174,6 +176,8 @@ def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: 
         with ThreadPoolExecutor(max_workers=1) as other:
             listing = other.submit(revisions.regular_blobs, root, commit, inside)
             revision.changed = revisions.changed_since(root, commit, inside)
+            if os.environ.get("PRE_COMMIT") == "1":  # (pre-commit sets it for its hooks)
+                revision.tracked = revisions.tracked(root, inside)
             revision.listing = listing.result()
         revision.contents = revisions.readable(
             root, [revision.listing[name] for name in revision.changed if name in revision.listing]
@@ -320,10 +324,24 @@ def _prune(folder: Path) -> None:
                         shutil.rmtree(version)
 
 
-def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config, folder: Path) -> list[SourceFile]:
-    """The corpus as it was at the revision: unchanged documents as they are, changed and deleted ones as
-    their blobs there (deleted ones only when discovery would have found them), added ones left out."""
-    root = revision.root
+def committed(corpus: list[SourceFile], revision: Revision) -> tuple[list[SourceFile], list[SourceFile]]:
+    """In a pre-commit hook: the documents the commit is made of, and those it is not (files git does not track,
+    which pre-commit leaves in the work tree): a draft beside the articles must neither fail the commit nor hide
+    what the commit breaks (an entry naming a document that is not committed dangles)."""
+    if revision.tracked is None:
+        return corpus, []
+    tracked = revision.tracked
+    names = _names(revision.root, corpus)
+    if all(map(tracked.__contains__, names)):  # (the usual case)
+        return corpus, []
+    pairs = list(zip(names, corpus, strict=True))
+    return [source for name, source in pairs if name in tracked], [
+        source for name, source in pairs if name not in tracked
+    ]
+
+
+def _names(root: Path, corpus: list[SourceFile]) -> list[str]:
+    """The documents' paths in the repository at `root` (as git names them)."""
     prefix = str(root).rstrip(os.sep) + os.sep
     cut = len(prefix)
     absolutes = list(map(ABSOLUTE, corpus))
@@ -335,7 +353,14 @@ def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config
         ]
     if os.sep != "/":
         names = [name.replace(os.sep, "/") for name in names]
-    by_name = dict(zip(names, corpus, strict=True))
+    return names
+
+
+def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config, folder: Path) -> list[SourceFile]:
+    """The corpus as it was at the revision: unchanged documents as they are, changed and deleted ones as
+    their blobs there (deleted ones only when discovery would have found them), added ones left out."""
+    root = revision.root
+    by_name = dict(zip(_names(root, corpus), corpus, strict=True))
     # Left out: the documents added since the revision (or not tracked: not there then), and the changed ones,
     # whose versions there are checked instead. (Set operations and one pass, at C speed: 100,000 documents.)
     left_out = (by_name.keys() - revision.listing.keys()) | revision.changed

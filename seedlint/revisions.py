@@ -102,6 +102,11 @@ def changed_since(root: Path, commit: str, inside: list[str]) -> set[str]:
     return set(filter(None, output.split("\0")))
 
 
+def tracked(root: Path, inside: list[str]) -> set[str]:
+    """The paths under `inside` that git's index holds: what the next commit is made of."""
+    return set(filter(None, git.text(root, "ls-files", "-z", "--", *inside).split("\0")))
+
+
 def renames_since(root: Path, commit: str, inside: list[str]) -> dict[str, str]:
     """The tracked paths under `inside` renamed since `commit` as git finds renames (`git mv`, or a deletion and an
     addition of similar content, both staged): new path → old path."""

@@ -350,3 +350,48 @@ def test_a_renamed_document_brings_no_new_finding(repository, cache):
     new = [line for line in result.stdout.splitlines() if line.startswith("_news/")]
     assert result.returncode == 0 and [line.split(": ")[1].split()[0] for line in new] == ["SL402"]
     assert new[0].startswith("_news/renamed.md:3:")
+
+
+def in_a_hook(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """seedlint as pre-commit runs it (PRE_COMMIT=1)."""
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "seedlint", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**env, "PRE_COMMIT": "1"},
+        timeout=300,
+    )
+
+
+def test_in_a_hook_the_documents_git_does_not_track_are_no_part_of_the_commit(repository):
+    # pre-commit sets unstaged changes aside, not untracked files: a draft beside the articles failed an unrelated
+    # commit, and an entry naming a document that is not committed passed.
+    draft = repository / "_news" / "draft.md"
+    draft.write_text("---\ntitle: x\n---\n")
+    result = in_a_hook(repository, "check", "--diff-base", "HEAD")
+    assert (result.returncode, result.stdout.splitlines()[0]) == (
+        0,
+        f"No new problem since HEAD in 30 files checked; {OLD_AT_HEAD}.",
+    )
+    assert (
+        result.stderr == "seedlint: 1 document git does not track left out (not part of the commit): _news/draft.md\n"
+    )
+    assert seedlint(repository, "check", "--diff-base", "HEAD").returncode == 1  # (by hand, the draft counts)
+    # a committed entry now names the draft's address: it dangles in the commit
+    text = (repository / "_news" / FASTCOMPANY).read_text(encoding="utf-8")
+    address = text.split('webUrl: "', 1)[1].split('"', 1)[0]
+    draft.write_text(text.replace(address, address + "-draft"), encoding="utf-8")
+    referrer = next(
+        path
+        for path in sorted((repository / "_news").iterdir())
+        if f'webUrl: "{address}"' in path.read_text() and path.name != FASTCOMPANY
+    )
+    referrer.write_text(
+        referrer.read_text(encoding="utf-8").replace(f'webUrl: "{address}"', f'webUrl: "{address}-draft"', 1)
+    )
+    git(repository, "add", str(referrer))
+    result = in_a_hook(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
+    assert result.returncode == 1 and "does not resolve" in result.stdout.splitlines()[0]
+    assert result.stdout.splitlines()[0].startswith(f"_news/{referrer.name}:")
