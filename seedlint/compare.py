@@ -171,6 +171,7 @@ def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: 
                 "record them with `seedlint check --write-baseline`)"
             )
             return Revision(given, root, inside, None)
+        notes.extend(_to_ref_note(root))
         revision = Revision(given, root, inside, commit)
         # Both git commands at once (each a tenth of a second or more at 100,000 documents, on its own core).
         with ThreadPoolExecutor(max_workers=1) as other:
@@ -191,6 +192,20 @@ def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: 
         raise CompareError(f"{option}: {error}") from None
     revision.lost = _lost(revision)
     return revision
+
+
+def _to_ref_note(root: Path) -> list[str]:
+    """Under `pre-commit run --from-ref A --to-ref B` with B not the commit checked out, that seedlint judges the
+    work tree (compared with A), not B: a range ending elsewhere is judged by the checked-out documents."""
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    if os.environ.get("PRE_COMMIT") != "1" or not to_ref:
+        return []
+    if revisions.commit_of(root, to_ref, "--to-ref") == revisions.commit_of(root, "HEAD", "--diff-base"):
+        return []
+    return [
+        f"pre-commit's --to-ref {to_ref} is not the commit checked out: the documents checked are the work tree's "
+        f"(check out {to_ref} first to check that commit)"
+    ]
 
 
 def _lost(revision: Revision) -> dict[str, str]:

@@ -352,15 +352,15 @@ def test_a_renamed_document_brings_no_new_finding(repository, cache):
     assert new[0].startswith("_news/renamed.md:3:")
 
 
-def in_a_hook(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """seedlint as pre-commit runs it (PRE_COMMIT=1)."""
+def in_a_hook(folder: Path, *args: str, **variables: str) -> subprocess.CompletedProcess:
+    """seedlint as pre-commit runs it (PRE_COMMIT=1, and pre-commit's other `variables`)."""
     env = {"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
     return subprocess.run(
         [sys.executable, "-m", "seedlint", *args],
         cwd=folder,
         capture_output=True,
         text=True,
-        env={**env, "PRE_COMMIT": "1"},
+        env={**env, "PRE_COMMIT": "1", **variables},
         timeout=300,
     )
 
@@ -395,3 +395,16 @@ def test_in_a_hook_the_documents_git_does_not_track_are_no_part_of_the_commit(re
     result = in_a_hook(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
     assert result.returncode == 1 and "does not resolve" in result.stdout.splitlines()[0]
     assert result.stdout.splitlines()[0].startswith(f"_news/{referrer.name}:")
+
+
+def test_a_to_ref_that_is_not_checked_out_is_said(repository):
+    # (`pre-commit run --from-ref A --to-ref B` judges the work tree: B elsewhere was ignored without a word)
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    git(repository, "commit", "-q", "-am", "second")
+    head = {"PRE_COMMIT_FROM_REF": "HEAD~1", "PRE_COMMIT_TO_REF": "HEAD"}
+    assert in_a_hook(repository, "check", "--diff-base", "HEAD", **head).stderr == ""
+    elsewhere = in_a_hook(repository, "check", "--diff-base", "HEAD", **{**head, "PRE_COMMIT_TO_REF": "HEAD~1"})
+    assert elsewhere.stderr == (
+        "seedlint: pre-commit's --to-ref HEAD~1 is not the commit checked out: the documents checked are the work "
+        "tree's (check out HEAD~1 first to check that commit)\n"
+    )
