@@ -63,6 +63,9 @@ def add(
         else:
             by_path[d.path].append(d)
     documents = {path: result.document(path) for path in by_path}
+    # The findings about comments a file has already (an unused or malformed comment): they stay, and only those
+    # the added comments would make count against them (with them, every file was left unchanged).
+    had = Counter((d.path, d.code, d.message) for d in result.diagnostics if d.code in ABOUT_COMMENTS)
     refused: dict[str, str] = {}
     wide: set[str] = set()  # files whose line comments did not all hold: file-wide comments only
     for attempt in range(2):
@@ -82,10 +85,9 @@ def add(
             else:
                 planned[path] = (text, on_lines, file_wide)
         after = engine.run(sources, config, corpus, _contents(planned), cache=cache)
-        failing = {
-            d.path
-            for d in after.diagnostics
-            if d.path in planned and (d.code in ABOUT_COMMENTS or _targeted(d, by_path[d.path]))
+        made = Counter((d.path, d.code, d.message) for d in after.diagnostics if d.code in ABOUT_COMMENTS) - had
+        failing = {path for path, _, _ in made if path in planned} | {
+            d.path for d in after.diagnostics if d.path in planned and _targeted(d, by_path[d.path])
         }
         if failing and attempt:  # file-wide comments did not hold either: those files are left alone
             for path in failing:

@@ -66,6 +66,23 @@ def test_a_finding_inside_a_block_scalar_gets_a_file_wide_comment(tmp_path):
     )
 
 
+def test_a_file_with_an_unused_suppression_still_gets_the_comments_it_needs(tmp_path):
+    # The unused comment's SL017 stays (no comment silences it); the excerpt's entity is silenced all the same (the
+    # SL017 made the file count as one whose comments would not hold: it was left unchanged).
+    original = STORIES.read_text(encoding="utf-8")
+    unused = original.replace("category: news\n", "category: news  # seedlint: ignore[SL401]\n", 1)
+    path = project(tmp_path, STORIES.name, unused)
+    result = seedlint(tmp_path, "check", "--add-suppressions")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "seedlint: silenced 1 finding in 1 file\n"
+        "seedlint: 1 SL017 finding not silenced: comments about suppressions are not silenced by more comments\n"
+    )
+    assert without_comments(path.read_text(encoding="utf-8")) == without_comments(unused)
+    again = seedlint(tmp_path, "check", "--output-format", "concise")
+    assert [line.split(": ")[1][:5] for line in again.stdout.splitlines()[:-1]] == ["SL017"]
+
+
 def test_a_line_with_a_comment_and_an_existing_suppression(tmp_path):
     original = STORIES.read_text(encoding="utf-8")
     commented = original.replace('title: "Power Platform Stories"', 'title: " Power Platform Stories"  # reviewed', 1)
