@@ -429,6 +429,7 @@ def check(
             sys.exit(run_write_baseline(paths, sources, config, cache, write_baseline))
         sys.exit(run_add_suppressions(sources, config, corpus, output, cache))
     comparison = prepare_comparison(config, folders, baseline_file, no_baseline, diff_base, started)
+    comparison.given = tuple(map(str, paths))
     if comparison.revision is not None and not paths:
         sources, untracked = compare.committed(sources, comparison.revision)
         if untracked:

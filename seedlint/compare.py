@@ -22,6 +22,7 @@ import contextlib
 import dataclasses
 import operator
 import os
+import shlex
 import shutil
 import tempfile
 import time
@@ -78,6 +79,7 @@ class Comparison:
     notes: list[str] = field(default_factory=list)  # said once on stderr (no repository, no commit yet)
     unchanged: bool = False  # no document changed since the revision (see check_before and settle)
     relative: dict[str, str] = field(default_factory=dict)  # display path → relative to the project root
+    given: tuple[str, ...] = ()  # the paths the command line gave (the hint's command checks them too)
 
     @property
     def active(self) -> bool:
@@ -92,7 +94,8 @@ class Comparison:
 
     def hint(self) -> str:
         """The command that lists every finding."""
-        return "seedlint check --no-baseline" if self.baseline is not None else "seedlint check"
+        command = ["seedlint", "check", *(["--no-baseline"] if self.baseline is not None else []), *self.given]
+        return shlex.join(command)
 
 
 def prepare(

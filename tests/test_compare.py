@@ -408,3 +408,9 @@ def test_a_to_ref_that_is_not_checked_out_is_said(repository):
         "seedlint: pre-commit's --to-ref HEAD~1 is not the commit checked out: the documents checked are the work "
         "tree's (check out HEAD~1 first to check that commit)\n"
     )
+
+
+def test_the_hint_lists_the_findings_of_the_paths_given(repository, tmp_path):
+    # (run from elsewhere with the corpus named, the hint's bare `seedlint check` checked that other folder)
+    result = seedlint(tmp_path, "check", "--diff-base", "HEAD", str(repository / "_news"))
+    assert result.stdout.splitlines()[-1].endswith(f"`seedlint check {repository / '_news'}` lists them.")
