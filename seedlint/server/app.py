@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path
 
 from seedlint import __version__
@@ -31,12 +38,55 @@ from seedlint.server.session import OpenDocument, Session, path_of_uri
 CONFIGURATION_FILES = ("pyproject.toml", "seedlint.toml")
 
 
+class _Unfit:
+    """A request whose params do not fit its method (see _Protocol.structure_message)."""
+
+    def __init__(self, msg_id: int | str, method: str):
+        self.id, self.method = msg_id, method
+
+
+class _Protocol(LanguageServerProtocol):
+    """pygls's protocol, answering where LSP 3.17 asks for an answer and pygls 2 gives none (it logs, and the
+    editor waits): a request before `initialize` gets ServerNotInitialized, one after `shutdown` InvalidRequest,
+    and one whose params do not fit its method InvalidParams."""
+
+    _initialize_seen = False
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcInvalidParams:
+            if "id" in data and isinstance(data.get("method"), str):
+                return _Unfit(data["id"], data["method"])  # (answered in handle_message)
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        method, msg_id = getattr(message, "method", None), getattr(message, "id", None)
+        request = isinstance(method, str) and msg_id is not None and not hasattr(message, "result")
+        error: JsonRpcException | None = None
+        if isinstance(message, _Unfit):
+            error = JsonRpcInvalidParams(message=f"{JsonRpcInvalidParams.MESSAGE}: the params of {message.method}")
+        elif request and self._shutdown:
+            error = JsonRpcInvalidRequest(message=f"{JsonRpcInvalidRequest.MESSAGE}: {method} after shutdown")
+        elif request and method != types.INITIALIZE and not self._initialize_seen:
+            error = JsonRpcServerNotInitialized(message=f"{JsonRpcServerNotInitialized.MESSAGE}: {method}")
+        if error is not None:
+            assert msg_id is not None  # (a request's)
+            self._send_response(msg_id, error=error.to_response_error())
+            return
+        if method == types.INITIALIZE:
+            self._initialize_seen = True
+        super().handle_message(message)
+
+
 class SeedlintServer(LanguageServer):
     def __init__(self) -> None:
         # Full synchronisation: the editor sends the whole text on each change. A document is a few kB, and it
         # keeps line breaks exact (pygls applies partial changes on str.splitlines() lines, which also break at
         # U+2028, U+0085 and other characters the editor does not count as line breaks).
-        super().__init__("seedlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__(
+            "seedlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full, protocol_cls=_Protocol
+        )
         self.session = Session()
         self.diagnostics = Diagnostics(self)
         self.actions = Actions(self, self.diagnostics)
@@ -336,4 +386,7 @@ def serve() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stdout carries the protocol: a stray print must not corrupt it
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="seedlint server: %(message)s")
-    create_server().start_io(stdin, stdout)
+    server = create_server()
+    server.start_io(stdin, stdout)
+    # LSP: 0 when the editor asked `shutdown` first, else 1 (pygls's own exit code is lost in start_io).
+    sys.exit(0 if server.protocol._shutdown else 1)

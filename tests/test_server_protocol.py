@@ -1,0 +1,76 @@
+"""`seedlint server` answers as LSP 3.17 says where pygls alone gives no answer: a request before `initialize`,
+one after `shutdown`, one whose params do not fit its method, and the exit code. Driven by raw JSON-RPC over
+the server's pipes, as a strict client would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def session(folder: Path, *messages: dict) -> tuple[int, dict[int, dict]]:
+    """The server's exit code and its responses by id, after `messages` (then the end of its input)."""
+    framed = b""
+    for message in messages:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        framed += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    done = subprocess.run(
+        [sys.executable, "-m", "seedlint", "server"],
+        input=framed,
+        capture_output=True,
+        cwd=folder,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "HOME": str(folder)},
+        timeout=120,
+    )
+    responses, rest = {}, done.stdout
+    while rest:
+        header, _, rest = rest.partition(b"\r\n\r\n")
+        length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+        message, rest = json.loads(rest[:length]), rest[length:]
+        if "id" in message and "method" not in message:
+            responses[message["id"]] = message
+    return done.returncode, responses
+
+
+def initialize(msg_id: int, folder: Path) -> dict:
+    return {
+        "id": msg_id,
+        "method": "initialize",
+        "params": {"processId": None, "rootUri": folder.as_uri(), "capabilities": {}},
+    }
+
+
+def hover(msg_id: int, folder: Path, **position: object) -> dict:
+    document = {"uri": (folder / "doc.md").as_uri()}
+    return {"id": msg_id, "method": "textDocument/hover", "params": {"textDocument": document, **position}}
+
+
+def test_requests_out_of_order_or_malformed_get_an_error_and_exit_says_how_the_session_ended(tmp_path):
+    code, responses = session(
+        tmp_path,
+        hover(1, tmp_path, position={"line": 0, "character": 0}),
+        initialize(2, tmp_path),
+        {"method": "initialized", "params": {}},
+        hover(3, tmp_path),  # no position
+        hover(4, tmp_path, position={"line": "first", "character": 0}),
+        {"id": 5, "method": "shutdown"},
+        hover(6, tmp_path, position={"line": 0, "character": 0}),
+        {"method": "exit"},
+    )
+    errors = {msg_id: response.get("error", {}).get("code") for msg_id, response in responses.items()}
+    assert errors == {1: -32002, 2: None, 3: -32602, 4: -32602, 5: None, 6: -32600}
+    assert responses[1]["error"]["message"] == "ServerNotInitialized: textDocument/hover"
+    assert responses[3]["error"]["message"] == "Invalid Params: the params of textDocument/hover"
+    assert responses[6]["error"]["message"] == "Invalid Request: textDocument/hover after shutdown"
+    assert code == 0
+
+
+def test_exit_without_shutdown_exits_1(tmp_path):
+    code, responses = session(
+        tmp_path, initialize(1, tmp_path), {"method": "initialized", "params": {}}, {"method": "exit"}
+    )
+    assert "result" in responses[1] and code == 1
