@@ -12,8 +12,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def session(folder: Path, *messages: dict) -> tuple[int, dict[int, dict]]:
-    """The server's exit code and its responses by id, after `messages` (then the end of its input)."""
+def session(folder: Path, *messages: dict) -> tuple[int, dict[int, dict], list[dict]]:
+    """The server's exit code, its responses by id and its notifications, after `messages` (then the end of its
+    input)."""
     framed = b""
     for message in messages:
         body = json.dumps({"jsonrpc": "2.0", **message}).encode()
@@ -26,22 +27,21 @@ def session(folder: Path, *messages: dict) -> tuple[int, dict[int, dict]]:
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "HOME": str(folder)},
         timeout=120,
     )
-    responses, rest = {}, done.stdout
+    responses, notifications, rest = {}, [], done.stdout
     while rest:
         header, _, rest = rest.partition(b"\r\n\r\n")
         length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
         message, rest = json.loads(rest[:length]), rest[length:]
         if "id" in message and "method" not in message:
             responses[message["id"]] = message
-    return done.returncode, responses
+        elif "id" not in message:
+            notifications.append(message)
+    return done.returncode, responses, notifications
 
 
-def initialize(msg_id: int, folder: Path) -> dict:
-    return {
-        "id": msg_id,
-        "method": "initialize",
-        "params": {"processId": None, "rootUri": folder.as_uri(), "capabilities": {}},
-    }
+def initialize(msg_id: int, folder: Path, **options: object) -> dict:
+    params = {"processId": None, "rootUri": folder.as_uri(), "capabilities": {}, "initializationOptions": options}
+    return {"id": msg_id, "method": "initialize", "params": params}
 
 
 def hover(msg_id: int, folder: Path, **position: object) -> dict:
@@ -50,7 +50,7 @@ def hover(msg_id: int, folder: Path, **position: object) -> dict:
 
 
 def test_requests_out_of_order_or_malformed_get_an_error_and_exit_says_how_the_session_ended(tmp_path):
-    code, responses = session(
+    code, responses, _ = session(
         tmp_path,
         hover(1, tmp_path, position={"line": 0, "character": 0}),
         initialize(2, tmp_path),
@@ -70,7 +70,18 @@ def test_requests_out_of_order_or_malformed_get_an_error_and_exit_says_how_the_s
 
 
 def test_exit_without_shutdown_exits_1(tmp_path):
-    code, responses = session(
+    code, responses, _ = session(
         tmp_path, initialize(1, tmp_path), {"method": "initialized", "params": {}}, {"method": "exit"}
     )
     assert "result" in responses[1] and code == 1
+
+
+def test_option_values_that_are_no_setting_are_said(tmp_path):
+    # (they were dropped without a word: only unknown names were said)
+    options = {"debounceMs": "fast", "maxAffected": -1}
+    _, _, notifications = session(tmp_path, initialize(1, tmp_path, **options), {"method": "exit"})
+    shown = [n["params"]["message"] for n in notifications if n["method"] == "window/showMessage"]
+    assert shown == [
+        "seedlint: server option debounceMs must be an integer from 0 to 5,000, not 'fast': ignored",
+        "seedlint: server option maxAffected must be an integer from 0 to 100,000, not -1: ignored",
+    ]

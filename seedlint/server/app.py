@@ -366,15 +366,24 @@ def create_server() -> SeedlintServer:
 def apply_options(server: SeedlintServer, options: dict[str, Any]) -> None:
     """initializationOptions (or the `seedlint` settings section): debounceMs, maxAffected."""
     diagnostics = server.diagnostics
-    debounce = options.get("debounceMs")
-    if isinstance(debounce, int) and 0 <= debounce <= 5_000:
+    debounce = _option(server, options, "debounceMs", 5_000)
+    if debounce is not None:
         diagnostics.debounce = debounce / 1000
-    most = options.get("maxAffected")
-    if isinstance(most, int) and 0 <= most <= 100_000:
+    most = _option(server, options, "maxAffected", 100_000)
+    if most is not None:
         diagnostics.max_affected = most
     unknown = sorted(set(options) - {"debounceMs", "maxAffected"})
     if unknown:
         server.show(f"seedlint: unknown server option(s) {', '.join(unknown)} (known: debounceMs, maxAffected)")
+
+
+def _option(server: SeedlintServer, options: dict[str, Any], name: str, most: int) -> int | None:
+    """An integer option from 0 to `most`; None when absent, or not one (said to the editor: it keeps its default)."""
+    value = options.get(name)
+    if value is None or (type(value) is int and 0 <= value <= most):
+        return value
+    server.show(f"seedlint: server option {name} must be an integer from 0 to {most:,}, not {value!r}: ignored")
+    return None
 
 
 def serve() -> None:
