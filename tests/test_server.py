@@ -692,6 +692,26 @@ async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(works
         await client.stop()
 
 
+async def test_hover_on_a_finding_inside_a_related_entry_shows_the_entry_and_the_rule(workspace):
+    # (the entry's target alone was shown: the rule of the finding under the cursor never was)
+    retitle(workspace)
+    client = await start(workspace)
+    try:
+        path = workspace / JEDI
+        text = path.read_text(encoding="utf-8")
+        uri = open_document(client, path, text)
+        await diagnostics_when(client, uri, has("SL505"))
+        shown = await hover_text(client, uri, position_of(text, f'  - title: "{FIRST_RING_TITLE}"', 14))
+        entry, rule = shown.split("\n\n---\n\n")
+        assert entry.startswith(f"related[2] → **{FIRST_RING}** (`{FIRST_RING}`)\n\n**Stale copy**: title differs.")
+        assert rule.startswith(
+            "**SL505 related-stale-copy** (warning, fix: sometimes)\n\nA related entry's copied fields"
+        )
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
 BREAKING_DEFENSE = "https://breakingdefense.com/2020/05/exclusive-dods-cio-makes-case-for-sticking-with-jedi/"
 
 

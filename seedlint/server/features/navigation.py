@@ -52,17 +52,18 @@ class Navigation:
         code = code_at(state.text, offset)
         if code is not None:
             return markdown(rule_help(code))
-        entry = related_index(state.document, offset)
-        if entry is not None:
-            assert document.project is not None
-            return markdown(self.entry_help(document.project, state, entry))
         positions = PositionMap(state.text)
         codes = []
         for diagnostic in document.findings or []:
             first, last = span(diagnostic, positions)
             if first <= offset <= last and diagnostic.code not in codes:
                 codes.append(diagnostic.code)
-        return markdown("\n\n---\n\n".join(rule_help(code) for code in codes)) if codes else None
+        parts = [rule_help(code) for code in codes]
+        entry = related_index(state.document, offset)
+        if entry is not None:  # the entry's target first, then the rules of the findings there
+            assert document.project is not None
+            parts.insert(0, self.entry_help(document.project, state, entry))
+        return markdown("\n\n---\n\n".join(parts)) if parts else None
 
     def entry_help(self, project: Project, state: Text, index: int) -> str:
         record = state.checked.record
