@@ -414,3 +414,25 @@ def test_the_hint_lists_the_findings_of_the_paths_given(repository, tmp_path):
     # (run from elsewhere with the corpus named, the hint's bare `seedlint check` checked that other folder)
     result = seedlint(tmp_path, "check", "--diff-base", "HEAD", str(repository / "_news"))
     assert result.stdout.splitlines()[-1].endswith(f"`seedlint check {repository / '_news'}` lists them.")
+
+
+def test_a_new_difference_in_a_stale_copy_is_new_and_fixed_alone(repository):
+    # The copies' excerpts were stale at HEAD already; the target's title changes now. One finding per field: the
+    # excerpts stay old (and unfixed by the fix hook), the titles are new. (As one "title, excerpt differ" finding,
+    # the old excerpt finding was "fixed" and the fix hook rewrote the old excerpts too.)
+    target = repository / "_news" / FASTCOMPANY
+    edit(target, "The technology that", "The tech that")
+    git(repository, "commit", "-q", "-am", "excerpt edited, copies left stale")
+    title = target.read_text(encoding="utf-8").split("\ntitle: ", 1)[1].split("\n", 1)[0]
+    edit(target, f"\ntitle: {title}\n", f"\ntitle: {title[:-1]} (updated){title[-1]}\n")
+    result = seedlint(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
+    new = result.stdout.splitlines()[:3]
+    assert [line.split(":")[0] for line in new] == STALE
+    assert all("(title differs)" in line for line in new)
+    assert result.stdout.splitlines()[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
+    copies = {name: (repository / name).read_text(encoding="utf-8") for name in STALE}
+    seedlint(repository, "fix", "--diff-base", "HEAD")
+    for name, before in copies.items():
+        after = (repository / name).read_text(encoding="utf-8")
+        changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True) if old != new]
+        assert len(changed) == 1 and "(updated)" in changed[0][1] and "title: " in changed[0][1], name

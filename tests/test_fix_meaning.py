@@ -80,14 +80,26 @@ def test_an_exact_copy_of_the_document_at_its_exact_address_is_not_stale(tmp_pat
 def test_an_alias_resolves_only_when_no_document_has_the_address_as_written(tmp_path, monkeypatch):
     docs = copy(tmp_path, monkeypatch, MEANING / "petri")
     (docs / PETRI_WWW).unlink()
-    [stale] = [d for d in check(docs) if d.code == "SL505"]
-    assert (stale.line, stale.column) == (1371, 12)
-    assert stale.message == (
-        f"related[92] is a stale copy of {PETRI_NEWER} (at https://petri.com/how-does-microsoft-365-universal-print-"
-        'work, another spelling of this address) (title, publishedDateTime differ): title is "How to use Microsoft '
-        f'365 Universal Print" but {PETRI_NEWER} now has "How Does Microsoft 365 Universal Print Work?"'
+    # One finding per field that differs (a baseline or a comparison tells each apart), each with its own fix.
+    stale, date = [d for d in check(docs) if d.code == "SL505"]
+    assert (stale.line, stale.column, date.line, date.column) == (1371, 12, 1373, 24)
+    spelled = (
+        f"{PETRI_NEWER} (at https://petri.com/how-does-microsoft-365-universal-print-work, another spelling of this "
+        "address)"
     )
-    assert stale.fix.applicability is Applicability.SAFE  # the only document there, and it has no error
+    assert stale.message == (
+        f'related[92] is a stale copy of {spelled} (title differs): title is "How to use Microsoft 365 Universal '
+        f'Print" but {PETRI_NEWER} now has "How Does Microsoft 365 Universal Print Work?"'
+    )
+    assert date.message == (
+        f'related[92] is a stale copy of {spelled} (publishedDateTime differs): publishedDateTime is "2020-05-04T12:01:'
+        f'00Z" but {PETRI_NEWER} now has "2020-05-27T19:29:00Z"'
+    )
+    assert stale.fix.applicability is date.fix.applicability is Applicability.SAFE  # the only document there, no error
+    assert (stale.fix.description, date.fix.description) == (
+        f"copy title from {PETRI_NEWER}",
+        f"copy publishedDateTime from {PETRI_NEWER}",
+    )
 
 
 def test_two_captures_with_the_same_timestamp_are_never_told_apart_by_file_name(tmp_path, monkeypatch):
@@ -295,13 +307,14 @@ SEED_001, SEED_002 = "001_5ea581042828ec4e.txt", "002_436ca83e3ef9a780.txt"
 def test_a_stale_copy_of_a_target_with_an_error_has_an_unsafe_fix(tmp_path, monkeypatch):
     docs = seeds(tmp_path, monkeypatch)
     edit(docs / SEED_002, "type: article", "type: artcle")  # 002 now has an error (SL104)
-    [stale] = [d for d in check(docs) if d.code == "SL505"]
-    assert stale.fix.applicability is Applicability.UNSAFE
+    stale = [d for d in check(docs) if d.code == "SL505"]  # (its excerpt, and now its type, differ)
+    assert [d.message.split(" (")[1].split(")")[0] for d in stale] == ["excerpt differs", "type differs"]
+    assert all(d.fix.applicability is Applicability.UNSAFE for d in stale)
     before = (docs / SEED_001).read_bytes()
     _status, stdout, _ = run_split("fix", "--no-cache", "--select", "SL505", "--output-format", "concise")
     assert (docs / SEED_001).read_bytes() == before  # not without --unsafe-fixes
     assert stdout.splitlines()[-1] == (
-        "Found 1 problem (1 warning) in 5 files checked. 1 fixable with `seedlint fix --unsafe-fixes`."
+        "Found 2 problems (2 warnings) in 5 files checked. 2 fixable with `seedlint fix --unsafe-fixes`."
     )
     run_cli("fix", "--no-cache", "--select", "SL505", "--unsafe-fixes")
     assert (docs / SEED_001).read_bytes() != before

@@ -323,48 +323,44 @@ def _stale(corpus: Corpus, doc: _Lazy, ref: RelatedRef, found: Resolution) -> It
     # Safe only when nothing suggests the target is the wrong document: it is the only one at the address
     # (else there is no fix at all) and has no error itself.
     safe = not corpus.has_errors(target.path)
-    first = differing[0]
+    # One finding per field that differs, each with its own fix: a baseline or a comparison then knows each apart
+    # (a title edited in the target left "excerpt differs" fixed and "title, excerpt differ" new, and a hook's fix
+    # rewrote the old excerpt too).
+    for name in differing:
+        yield from _stale_field(corpus, doc, ref, found, target, name, safe)
 
-    def values() -> tuple[tuple[str, object], ...]:
-        """The target's values of the differing fields (those a record does not keep, from the document)."""
-        found_values: list[tuple[str, object]] = []
-        for name in differing:
-            if name in UNKEPT_FIELDS:
-                loaded = corpus.document(target.path)
-                found_values.append(
-                    (name, loaded.data.get(name) if loaded is not None and isinstance(loaded.data, dict) else None)
-                )
-            else:
-                found_values.append((name, target.value(name)))
-        return tuple(found_values)
+
+def _stale_field(
+    corpus: Corpus, doc: _Lazy, ref: RelatedRef, found: Resolution, target: IndexRecord, name: str, safe: bool
+) -> Iterator[Diagnostic]:
+    """SL505 on one copied field of the entry that differs from the target's (`name`)."""
+
+    def value() -> object:
+        """The target's value (one a record does not keep, from the document)."""
+        if name in UNKEPT_FIELDS:
+            loaded = corpus.document(target.path)
+            return loaded.data.get(name) if loaded is not None and isinstance(loaded.data, dict) else None
+        return target.value(name)
 
     def fix(loaded: Document) -> Fix | None:
-        edits = tuple(
-            e
-            for name, value in values()
-            for f in _copy_edits(loaded, ("related", ref.index, name), value, safe)
-            for e in f.edits
-        )
+        edits = tuple(e for f in _copy_edits(loaded, ("related", ref.index, name), value(), safe) for e in f.edits)
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
-        return (
-            Fix(edits, applicability, f"copy {', '.join(differing)} from {_name(target, doc.path)}") if edits else None
-        )
+        return Fix(edits, applicability, f"copy {name} from {_name(target, doc.path)}") if edits else None
 
     def message(loaded: Document) -> str:
         data: Any = loaded.data  # (the referring document, parsed, with this entry)
-        copied = data["related"][ref.index][first]
-        mine, theirs = _shown_pair(provider_value(copied) if first == "provider" else copied, dict(values())[first])
-        detail = f"{first} is {mine} but {_name(target, doc.path)} now has {theirs}"
+        copied = data["related"][ref.index][name]
+        mine, theirs = _shown_pair(provider_value(copied) if name == "provider" else copied, value())
         spelled = "" if found.exact else f" (at {target.url}, another spelling of this address)"
         return (
-            f"related[{ref.index}] is a stale copy of {_name(target, doc.path)}{spelled} "
-            f"({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}): {detail}"
+            f"related[{ref.index}] is a stale copy of {_name(target, doc.path)}{spelled} ({name} differs): "
+            f"{name} is {mine} but {_name(target, doc.path)} now has {theirs}"
         )
 
     # The message and the fix depend on the target's values, which its fingerprints stand for.
     yield from doc.report(
         STALE_COPY,
-        ("related", ref.index, first),
+        ("related", ref.index, name),
         message,
         fix=fix,
         identity=(target.path, safe, target.fingerprints, found.exact),
