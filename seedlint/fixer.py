@@ -821,7 +821,11 @@ def verified(doc: Document, new_text: str, edits: list[Edit]) -> tuple[Document 
         return None, "the fixed text no longer parses as a front-matter mapping"
     if new.body != doc.body and _line_feeds(new.body) != _line_feeds(doc.body):  # (SL015 fixes the whole file's)
         return None, "the fix would change the body after the front matter"
-    allowed = _scalar_paths(doc, edits)
+    scalars = edited_scalars(doc, edits)
+    shared = _shared_with_a_copy(scalars)
+    if shared:
+        return None, f"the fix would change {shared}: one value, shared through an alias by a related entry"
+    allowed = {path for _, _, path in scalars}
     changed: set[FieldPath] = set()
     if not _compare(doc.data, new.data, (), changed):
         return None, "the fix would add or remove fields"
@@ -972,6 +976,15 @@ def _leaves(data: object, prefix: FieldPath = ()) -> dict[FieldPath, object]:
     return {prefix: (type(data).__name__, data)}
 
 
-def _scalar_paths(doc: Document, edits: list[Edit]) -> set[FieldPath]:
-    """The paths of the scalar values whose source text contains one of the edits."""
-    return {path for _, _, path in edited_scalars(doc, edits)}
+def _shared_with_a_copy(scalars: list[tuple[int, int, FieldPath]]) -> str | None:
+    """The paths of an edited value that a related entry shares through an alias with the document's own fields or
+    another entry, shown (`excerpt and related.0.excerpt`); None when there is none. A copy describes another article:
+    changing it must never change what the document itself says, nor another copy."""
+    by_node: dict[tuple[int, int], list[FieldPath]] = defaultdict(list)
+    for start, end, path in scalars:
+        by_node[start, end].append(path)
+    for paths in by_node.values():
+        owners = {path[:2] if path[:1] == ("related",) else () for path in paths}
+        if len(owners) > 1 and any(owners):
+            return " and ".join(sorted(".".join(map(str, path)) for path in paths))
+    return None

@@ -274,6 +274,28 @@ def test_a_target_that_cannot_be_written_is_not_fixed_in_its_copies_either(kept_
     assert f"Fixed docs/{CURB}" not in stderr and f"Fixed docs/{TOO_YOUNG}" not in stderr
 
 
+def test_a_copy_that_shares_its_value_with_the_documents_own_field_is_never_fixed_through_it(tmp_path, monkeypatch):
+    # The entry's excerpt is anchored, and a field of the document's own (after the list) is an alias of it: a safe fix
+    # of the stale copy rewrote the document's own field with it (and two entries sharing one value were fixed and set
+    # back, pass after pass, to an internal error).
+    docs = copy(tmp_path, monkeypatch, FIXTURES / "ai-news", scope="hosts")
+    edit(
+        docs / BALK, '\nexcerpt: "SPRINGFIELD, Mass. -- ', '\nexcerpt: "Springfield, Mass. -- '
+    )  # its copies are stale
+    edit(docs / CURB, '    excerpt: "SPRINGFIELD', '    excerpt: &copied "SPRINGFIELD')
+    text = (docs / CURB).read_text(encoding="utf-8")
+    (docs / CURB).write_text(text.replace("\nsecured: ", "\ndescription: *copied\nsecured: ", 1), encoding="utf-8")
+    [stale] = [d for d in check(docs) if d.code == "SL505" and Path(d.path).name == CURB]
+    assert (stale.line, stale.column) == (30, 22)  # (the value, after its anchor)
+    before = (docs / CURB).read_bytes()
+    _status, _stdout, stderr = run_split("fix", "--no-cache", "--select", "SL505")
+    assert (docs / CURB).read_bytes() == before
+    assert (
+        f"seedlint: docs/{CURB}: the fix would change description and related.0.excerpt: one value, shared through "
+        "an alias by a related entry; the file is left unchanged\n"
+    ) in stderr
+
+
 def test_copies_follow_their_targets_fix_in_the_same_run(tmp_path, monkeypatch):
     # Only the target's own title is reported (SL606 does not look at copies): its two copies take its fixed
     # title in the same run, and no stale copy is left behind.
