@@ -38,7 +38,7 @@ from seedlint.corpus import (
     web_url_problem,
 )
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
-from seedlint.edits import replace_value
+from seedlint.edits import replace_value, value_after
 from seedlint.registry import define
 from seedlint.rules.dates import NON_CANONICAL_DATE
 from seedlint.weburl import canonical_url
@@ -502,6 +502,7 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
     suppressed, not outside the files being fixed). Otherwise the diagnostic stays, without its fix, and
     says why: the target keeps that value (on purpose, with a suppression comment, or because it is not
     being fixed). A date respelled as the same instant (SL205) keeps any copy faithful and is never held."""
+    diagnostics = _hold_clashing_addresses(diagnostics, corpus)
     copies = [d for d in diagnostics if d.fix is not None and (edited_value(d) or ())[:1] == ("related",)]
     if not copies:
         return diagnostics
@@ -525,6 +526,37 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
                 f"whose {field_name} would stay as it is; fix it there, or in neither)",
             )
     return [held.get(id(d), d) for d in diagnostics]
+
+
+def _hold_clashing_addresses(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagnostic]:
+    """The diagnostics with the fixes of a document's own address held back where the fixed address is another
+    document's (`&amp;` decoded into the address a second capture has): which article an entry naming either one
+    describes would become ambiguous (SL508). (Before the copies' fixes are held: theirs follow these.)"""
+    own = [
+        d
+        for d in diagnostics
+        if d.fix is not None and len(path := edited_value(d) or ()) == 1 and path[0] in ALIAS_FIELDS
+    ]
+    if not own:
+        return diagnostics
+    index = corpus.index
+    assert index is not None  # (Corpus.__post_init__ sets it)
+    held: dict[int, Diagnostic] = {}
+    for d in own:
+        scalar = d.extra.get("scalar")
+        if d.fix is None or not (isinstance(scalar, tuple) and len(scalar) == 2):
+            continue
+        old, new = value_after(scalar[0], scalar[1], []), value_after(scalar[0], scalar[1], list(d.fix.edits))
+        if old is None or new is None:
+            continue
+        before = {other.path for other in index.named(canonical_url(old))} | {d.path}
+        others = [other for other in index.named(canonical_url(new)) if other.path not in before]
+        if others:
+            names = _named(sorted(others, key=lambda other: other.path), d.path)
+            held[id(d)] = dataclasses.replace(
+                d, fix=None, message=f"{d.message} (not fixed: the fixed address is also that of {names}: SL508)"
+            )
+    return [held.get(id(d), d) for d in diagnostics] if held else diagnostics
 
 
 def _keeper(
