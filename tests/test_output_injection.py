@@ -112,7 +112,7 @@ def test_the_machine_formats_still_carry_the_exact_text(hostile):
 def test_the_text_formats_show_escapes(hostile):
     out = run("check", "--no-cache", "--output-format", "concise", ".")[1]
     assert (
-        'referrer.md:48:12: SL505 related[1] is a stale copy of target.md (title, excerpt differ): title is "Live '
+        'referrer.md:48:12: SL505 related[1] is a stale copy of target.md (title differs): title is "Live '
         'Facial Recognition used in Croydon" but target.md now has "AT&amp;T ##\\u005berror file=README.md;line=1]'
         'Forged"'
     ) in out.splitlines()
