@@ -148,6 +148,21 @@ def test_whitespace_fix_is_safe_and_reads_like_a_browser():
     )
 
 
+@pytest.mark.parametrize(
+    ("end", "read"),
+    [(" ", ""), ("\t", ""), ("\u00a0", "%C2%A0"), ("\u3000", "%E3%80%80")],
+    ids=["space", "tab", "no-break-space", "ideographic-space"],
+)
+def test_whitespace_at_the_end_is_read_as_the_whatwg_parser_reads_it(end, read):
+    # It strips only C0 controls and spaces at the ends: a no-break space there is part of the address requested
+    # (the "safe" fix deleted it, changing the address).
+    [diagnostic] = sl3(inject(WEB_LINE, WEB_LINE.replace('478451"', f'478451{end}"')))
+    assert diagnostic.fix.applicability is Applicability.SAFE
+    assert diagnostic.message.endswith(
+        f"it should read `https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478451{read}`"
+    )
+
+
 def test_root_relative_provider_logo_is_the_sites_own_asset():
     text = inject(
         "  domain: police.uk\n",

@@ -425,11 +425,13 @@ def _char_name(char: str) -> str:
 
 
 def _as_browsers_read(url: str) -> str:
-    """The WHATWG URL parser's reading: strip the ends, drop tabs and line breaks, percent-encode the rest."""
+    """The WHATWG URL parser's reading: strip the C0 controls and spaces at the ends (only those: a no-break or an
+    ideographic space at the end is part of the address requested), drop tabs and line breaks, percent-encode the
+    rest."""
     start, end = 0, len(url)
-    while start < end and _is_blank_or_control(url[start]):
+    while start < end and url[start] <= " ":
         start += 1
-    while end > start and _is_blank_or_control(url[end - 1]):
+    while end > start and url[end - 1] <= " ":
         end -= 1
     inner = "".join(char for char in url[start:end] if char not in "\t\n\r")
     return "".join(quote(char, safe="") if _is_blank_or_control(char) else char for char in inner)
