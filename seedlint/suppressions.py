@@ -329,13 +329,20 @@ def _disallowed_message(refused: dict[str, set[str]], never: list[str], policy: 
 def _unused(doc: Document, s: Suppression, idle: list[str]) -> Diagnostic:
     assert doc.text is not None  # (suppressions are comments found in the text)
     remaining = [c for c in s.codes if c not in idle]
+    # Unsafe when the front matter does not load: whether the comment holds a value apart (a line between the lines
+    # of a block) is unknown, and no parse verifies what its removal makes of the rest.
+    safe, unknown = doc.root is not None, "" if doc.root is not None else " (the YAML does not load: check the result)"
     if remaining:  # the codes replaced between the brackets: no pattern is built from the user's text
         opening, closing = s.brackets
         fix = Fix.replace(
-            opening + 1, closing, ", ".join(remaining), description=f"remove {', '.join(idle)} from the suppression"
+            opening + 1,
+            closing,
+            ", ".join(remaining),
+            safe=safe,
+            description=f"remove {', '.join(idle)} from the suppression{unknown}",
         )
     else:
-        fix = Fix.replace(s.start, s.end, "", description="remove the unused suppression")
+        fix = Fix.replace(s.start, s.end, "", safe=safe, description=f"remove the unused suppression{unknown}")
     what = "this line" if s.kind == "ignore" else "this file"
     return _at(
         UNUSED_SUPPRESSION, doc, s.span, f"unused suppression: {', '.join(idle)} reported nothing on {what}", fix

@@ -10,7 +10,10 @@ import sys
 import pytest
 from conftest import run_cli, seed_text
 
-from seedlint import checking
+from seedlint import checking, engine
+from seedlint.config import Config
+from seedlint.diagnostic import Applicability
+from seedlint.discovery import discover
 
 CLEAN = seed_text("002_436ca83e3ef9a780.txt")  # a real document without findings
 TITLE = 'title: "Live Facial Recognition used in Croydon"'
@@ -238,3 +241,22 @@ def test_mentions_seedlint_is_the_case_insensitive_pattern(text):
     for around in ("", "caf\u00e9 \u2019 ", "\u0130 "):
         whole = around + text + around
         assert checking.mentions_seedlint(whole) == bool(re.search("seedlint", whole, re.IGNORECASE))
+
+
+def test_an_unused_suppression_in_a_front_matter_that_does_not_load_has_an_unsafe_fix(folder):
+    # Between the lines of a block value, the comment breaks the YAML; removed "safely", the next line joined the
+    # value and the document passed with another excerpt than the one written.
+    excerpt = CLEAN.split("\n")[3]
+    block = (
+        "excerpt: >-\n  "
+        + excerpt.removeprefix('excerpt: "').removesuffix('"')
+        + "\n# seedlint: ignore[SL402]\n  continued"
+    )
+    (folder / "doc.md").write_text(CLEAN.replace(excerpt, block, 1))
+    config = Config(root=folder, paths=["doc.md"], ignore=["SL5"])
+    [unused] = [d for d in engine.run(discover([folder / "doc.md"], config), config).diagnostics if d.code == "SL017"]
+    assert unused.fix.applicability is Applicability.UNSAFE
+    assert unused.fix.description == "remove the unused suppression (the YAML does not load: check the result)"
+    before = (folder / "doc.md").read_bytes()
+    run_cli("fix", "--no-cache", "doc.md")
+    assert (folder / "doc.md").read_bytes() == before

@@ -189,7 +189,8 @@ UNUSED_SUPPRESSION = define(
     what="A suppression comment (or one of its codes) that matched no diagnostic of a selected rule.",
     why="Stale suppressions hide future problems on that line and mislead readers.",
     example='title: "Fine"   # seedlint: ignore[SL401]',
-    fix="safe: the unused codes are removed from the comment, or the whole comment when none is used.",
+    fix="safe: the unused codes are removed from the comment, or the whole comment when none is used; unsafe when the "
+    "front matter does not load (a comment between the lines of a value could join them, and no parse checks it).",
 )
 
 MALFORMED_SUPPRESSION = define(
