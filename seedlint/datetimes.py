@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 DATE_TIME = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
@@ -55,8 +55,13 @@ def instant(text: str) -> str | None:
     match = DATE_TIME.fullmatch(text.strip())
     if match is None or match["hour"] is None or match["offset"] is None or impossible(match):
         return None
-    spelled = canonical_spelling(match).replace("Z", "+00:00")
-    try:
-        return datetime.fromisoformat(spelled).astimezone(UTC).isoformat()
-    except ValueError:  # a leap second (:60), which RFC 3339 allows and datetime cannot hold
-        return None
+    return moment(canonical_spelling(match)).astimezone(UTC).isoformat()
+
+
+def moment(canonical: str) -> datetime:
+    """The datetime of a real date-time in canonical spelling, with its offset. A leap second (`23:59:60`, which
+    RFC 3339 allows and datetime cannot hold) is the second after `23:59:59`, as POSIX time counts it."""
+    spelled = canonical.replace("Z", "+00:00")
+    if spelled[17:19] == "60":
+        return datetime.fromisoformat(spelled[:17] + "59" + spelled[19:]) + timedelta(seconds=1)
+    return datetime.fromisoformat(spelled)

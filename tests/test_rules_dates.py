@@ -6,6 +6,7 @@ import pytest
 from conftest import FIXTURES, apply_fix, lint_text, seed_text
 
 from seedlint.config import Config
+from seedlint.datetimes import instant
 from seedlint.document import load_document
 from seedlint.rules import dates
 
@@ -87,6 +88,13 @@ def test_bad_dates(value, expected):
     assert diagnostic[:3] == expected[:3]
     if expected[3] is not None:
         assert diagnostic[3] == expected[3]
+
+
+@pytest.mark.parametrize("value", ["2016-12-31T23:59:60Z", "2016-12-31T18:59:60-05:00"])
+def test_a_leap_second_is_a_real_date_time(value):
+    # (RFC 3339 allows second 60: it was an internal error, datetime cannot hold it)
+    assert found(SEED.replace(PUBLISHED, f"publishedDateTime: {value}", 1)) == []
+    assert instant(value) == "2017-01-01T00:00:00+00:00"  # (the second after 23:59:59 UTC, as POSIX time counts it)
 
 
 def test_quoted_related_date_is_checked_at_its_own_line():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from seedlint.datetimes import DATE_TIME, canonical_spelling, impossible
+from seedlint.datetimes import DATE_TIME, canonical_spelling, impossible, moment
 from seedlint.edits import replace_value
 from seedlint.registry import define
 
@@ -184,19 +184,19 @@ def _check_text(
     if canonical != text:
         fix = replace_value(doc, path, canonical, description=f"write {canonical}")
         yield NON_CANONICAL_DATE.at(doc, path, f"{name} {text!r} is not canonical RFC 3339: write {canonical}", fix=fix)
-    moment = datetime.fromisoformat(canonical.replace("Z", "+00:00"))
+    when = moment(canonical)
     now = datetime.now(UTC)
-    if moment > now + timedelta(days=config.future_tolerance_days):
+    if when > now + timedelta(days=config.future_tolerance_days):
         yield FUTURE_DATE.at(
             doc,
             path,
             f"{name} {text} is in the future (today is {now:%Y-%m-%d}): a wrong year, or day and month swapped?",
         )
-    elif moment.year < config.earliest_year:
+    elif when.year < config.earliest_year:
         yield DATE_TOO_EARLY.at(
             doc, path, f"{name} {text} is before {config.earliest_year}: a placeholder date, not a publication date?"
         )
-    return ParsedDate(moment, canonical)
+    return ParsedDate(when, canonical)
 
 
 def _check_file_name(doc: Document, config: Config, published: ParsedDate) -> Iterator[Diagnostic]:
