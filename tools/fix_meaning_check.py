@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
         else:
             counts["not an exact copy of a document at their exact address"] += 1
             continue
-        before[(name, index)] = (copies[0], copied(entry))
+        before[(name, index)] = (copies[0], copied(entry), set(named))
     command = [sys.executable, "-m", "seedlint", "fix", *extra, str(folder)]
     status = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     print(f"$ {' '.join(command)}  → exit {status.returncode}")
@@ -107,7 +107,7 @@ def main(argv: list[str]) -> int:
     documents, by_address = read(folder)
     changed: list[str] = []
     rewritten = 0
-    for (name, index), (target, values) in sorted(before.items()):
+    for (name, index), (target, values, named_before) in sorted(before.items()):
         related = documents.get(name, {}).get("related")
         entry = related[index] if isinstance(related, list) and index < len(related) else None
         if not isinstance(entry, dict):
@@ -119,6 +119,9 @@ def main(argv: list[str]) -> int:
         named = by_address.get(entry.get("webUrl"), set())
         if target not in named:
             changed.append(f"{name} related[{index}]: its address no longer names {target}")
+        elif named - named_before:
+            others = ", ".join(sorted(named - named_before))
+            changed.append(f"{name} related[{index}]: its address now also names {others} (ambiguous)")
         elif not is_copy(now, copied(documents[target])):
             wrong = [field for field, value in now.items() if copied(documents[target]).get(field) != value]
             changed.append(f"{name} related[{index}]: {', '.join(wrong)} no longer what {target} says")
