@@ -189,7 +189,7 @@ def fix(
 ) -> FixResult:
     """Compute every file's fixed text (nothing is written here). `only`: of each pass's findings, those to fix
     (a comparison's new ones: seedlint/compare.py). `writing`: the texts are to be written (not only shown, as
-    `--diff` does): a file that cannot be written is refused."""
+    `--diff` does): a read-only file is refused too (a link always is)."""
     contents: dict[str, bytes] = {}
     originals: dict[str, bytes] = {}
     applied: dict[str, list[Diagnostic]] = defaultdict(list)
@@ -383,9 +383,7 @@ def _one_pass(
     }
     # A file that cannot be written is refused before fixing: the copies of its values in other documents must not
     # follow its fixes, nor be fixed into what it will not say (and then back again, pass after pass).
-    unwritable = {
-        path: why for path in chosen if writing and (why := why_unwritable(all_sources[path].path)) is not None
-    }
+    unwritable = {path: why for path in chosen if (why := why_unwritable(all_sources[path].path, writing)) is not None}
     if refused or unwritable:  # (the run took the refused files' fixes as pending, as it does every file's)
         _unfixable(result, {*refused, *unwritable}, corpus)
         chosen = {

@@ -44,9 +44,10 @@ def write_atomically(path: Path, content: bytes, expected: bytes) -> None:
         raise WriteError(f"{path}: cannot write the fix: {error.strerror or error}; the file is unchanged") from None
 
 
-def why_unwritable(path: Path) -> str | None:
+def why_unwritable(path: Path, modes: bool = True) -> str | None:
     """Why a fix of `path` would not be written (a link, not a regular file, read-only), or None. Also asked
-    before fixing: the copies of a value in other documents must not follow a fix that cannot be written."""
+    before fixing: the copies of a value in other documents must not follow a fix that cannot be written.
+    `modes`: a read-only file counts (not for a preview: it is fixed once made writable; a link never is)."""
     if path.is_symlink():  # only regular files are fixed: never a file elsewhere through a link
         return "a symbolic link; not fixed (fix the file it points to under its own name)"
     try:
@@ -55,7 +56,7 @@ def why_unwritable(path: Path) -> str | None:
         return f"cannot write the fix: {error.strerror}"
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file; not fixed"
-    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+    if modes and not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         return "file is read-only; not fixed (make it writable to apply the fix)"
     return None
 

@@ -288,6 +288,15 @@ def test_diff_shows_the_fixes_of_a_read_only_file(folder):
     assert stdout.startswith("--- a/doc.md\n+++ b/doc.md\n@@ -1,") and "-\ufeff---\n+---\n" in stdout
 
 
+def test_diff_shows_no_fix_through_a_link(folder):
+    # (`fix` never writes through a link, made writable or not: the preview showed its fixes and its copies')
+    (folder / "real.md").write_bytes(b"\xef\xbb\xbf" + SEED)
+    (folder / "doc.md").symlink_to("real.md")
+    status, stdout, stderr = run_split("fix", "--diff", "--no-cache", "doc.md")
+    assert (status, stdout) == (2, "")
+    assert stderr == "seedlint: doc.md: a symbolic link; not fixed (fix the file it points to under its own name)\n"
+
+
 def test_file_mode_is_kept(folder):
     path = folder / "doc.md"
     path.write_bytes(b"\xef\xbb\xbf" + SEED)
