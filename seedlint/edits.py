@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable
 
 import yaml
 
@@ -87,11 +88,22 @@ def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool 
     style = doc.value_style(path)
     if style in BLOCK_STYLES:
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
-        edits = _block_edits(doc, path, new_value)
-        return Fix(edits, applicability, description or f"set to {double_quoted(new_value)}")
+        return Fix(
+            _block_edits(doc, path, new_value), applicability, description or f"set to {double_quoted(new_value)}"
+        )
     if style is None and doc.in_flow(path):
         style = FLOW_PLAIN
-    return replace_span(doc.value_span(path), style, new_value, safe=safe, description=description)
+    span = doc.value_span(path)
+    assert doc.text is not None  # (a value has a span in the text)
+    if _LINE_BREAK.search(doc.text, span.start, span.end):
+        # A value written over several lines keeps them: only the characters that change are edited, where they
+        # stand (written again on one line, a long excerpt became one line of 10,000 characters, SL014).
+        in_place = _edits_in_place(doc, path, new_value, _FITS[style])
+        source = doc.text[span.start : span.end]
+        if in_place is not None and value_after(span.start, source, list(in_place)) == new_value:
+            applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+            return Fix(in_place, applicability, description or f"set to {render_scalar(new_value, style)}")
+    return replace_span(span, style, new_value, safe=safe, description=description)
 
 
 def replace_span(span: Span, style: str | None, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
@@ -110,6 +122,24 @@ def _block_edits(doc: Document, path: FieldPath, new_value: str) -> tuple[Edit, 
     when each run of them lies on one line of it and can stand there as written (the value stays a block);
     else the whole value written double-quoted, up to the end of its last line of text (its line break, and
     any blank lines after it, are kept: without them the next key would follow on the same line)."""
+    edits = _edits_in_place(doc, path, new_value, _fits_a_block_line)
+    if edits is not None:
+        return edits
+    span = doc.value_span(path)
+    assert doc.text is not None
+    source = doc.text[span.start : span.end]
+    line_break = _LINE_BREAK.search(source, len(source.rstrip()))  # (the one ending the last line with text)
+    return (
+        Edit(span.start, span.start + (line_break.start() if line_break else len(source)), double_quoted(new_value)),
+    )
+
+
+def _edits_in_place(
+    doc: Document, path: FieldPath, new_value: str, fits: Callable[[str], bool]
+) -> tuple[Edit, ...] | None:
+    """The edits that make the value at `path` read `new_value` by changing only the characters that change, where
+    they stand: each run of the old ones written as it reads (no escape, no folding inside it) and both runs
+    `fits` the value's style; None when one does not."""
     node = doc.locate(path)[1]
     span = doc.value_span(path)
     assert doc.text is not None and isinstance(node, yaml.ScalarNode)
@@ -120,18 +150,12 @@ def _block_edits(doc: Document, path: FieldPath, new_value: str) -> tuple[Edit, 
             continue
         before, after = old[i1:i2], new_value[j1:j2]
         start, end = offset(i1), offset(i2)
-        if not (_fits_a_block_line(before) and _fits_a_block_line(after) and text[start:end] == before):
-            break
+        if not (fits(before) and fits(after) and text[start:end] == before):
+            return None
         if not span.start < start <= end < span.end:
-            break
+            return None
         edits.append(Edit(start, end, after))
-    else:
-        return tuple(edits)
-    source = text[span.start : span.end]
-    line_break = _LINE_BREAK.search(source, len(source.rstrip()))  # (the one ending the last line with text)
-    return (
-        Edit(span.start, span.start + (line_break.start() if line_break else len(source)), double_quoted(new_value)),
-    )
+    return tuple(edits)
 
 
 def _fits_a_block_line(text: str) -> bool:
@@ -143,6 +167,28 @@ def _fits_a_block_line(text: str) -> bool:
         and not _NEEDS_ESCAPE.search(text)
         and not any(ord(char) < 0x20 and char != "\t" for char in text)
     )
+
+
+def _fits_a_quoted_line(text: str) -> bool:
+    """Whether `text` can stand, as written, inside one line of a double-quoted value written over several lines."""
+    return _fits_a_block_line(text) and "\\" not in text and '"' not in text
+
+
+def _fits_a_single_quoted_line(text: str) -> bool:
+    return _fits_a_block_line(text) and "'" not in text
+
+
+def _fits_a_plain_line(text: str) -> bool:
+    """... inside one line of a plain value written over several lines (no indicator it could begin: `: `, ` #`)."""
+    return _fits_a_block_line(text) and not any(char in text for char in ":#'\"\\[]{},\t")
+
+
+_FITS: dict[str | None, Callable[[str], bool]] = {
+    '"': _fits_a_quoted_line,
+    "'": _fits_a_single_quoted_line,
+    None: _fits_a_plain_line,
+    FLOW_PLAIN: lambda text: False,  # (inside a flow collection: written again, quoted where needed)
+}
 
 
 def value_after(start: int, source: str, edits: list[Edit]) -> str | None:

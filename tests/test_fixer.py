@@ -52,6 +52,19 @@ INJECTED = {
 }
 
 
+@pytest.mark.parametrize("quote", ['"', ""], ids=["double-quoted", "plain"])
+def test_a_value_written_over_several_lines_keeps_its_lines(folder, quote):
+    # Only the entity is edited, where it stands: the whole value was written again on one line (a long excerpt
+    # became one line of over 10,000 characters: SL014, an error the fix made).
+    lines = "\n".join(f"  line {n} of a long excerpt, written over many lines" for n in range(300))
+    excerpt = SEED.decode("utf-8").split("\n")[3]
+    text = SEED.decode("utf-8").replace(excerpt, f"excerpt: {quote}Caf&eacute; opens\n{lines}{quote}", 1)
+    (folder / "doc.md").write_text(text, encoding="utf-8")
+    status, output = fix("--no-cache", "doc.md")
+    assert status == 0, output
+    assert (folder / "doc.md").read_text(encoding="utf-8") == text.replace("Caf&eacute;", "Café", 1)
+
+
 def test_clean_document_is_not_rewritten(folder):
     path = folder / "doc.md"
     path.write_bytes(SEED)
