@@ -10,8 +10,10 @@ from conftest import FIXTURES, SEEDS, run_cli, run_split
 
 from seedlint import engine
 from seedlint.config import Config
-from seedlint.diagnostic import Applicability
+from seedlint.diagnostic import Applicability, Edit
 from seedlint.discovery import discover
+from seedlint.document import load_document
+from seedlint.fixer import verify
 from seedlint.weburl import canonical_url
 
 MEANING = FIXTURES / "meaning"
@@ -286,14 +288,18 @@ def test_a_copy_that_shares_its_value_with_the_documents_own_field_is_never_fixe
     text = (docs / CURB).read_text(encoding="utf-8")
     (docs / CURB).write_text(text.replace("\nsecured: ", "\ndescription: *copied\nsecured: ", 1), encoding="utf-8")
     [stale] = [d for d in check(docs) if d.code == "SL505" and Path(d.path).name == CURB]
-    assert (stale.line, stale.column) == (30, 22)  # (the value, after its anchor)
+    assert (stale.line, stale.column, stale.fix) == (30, 22, None)  # (the value, after its anchor: no fix offered)
     before = (docs / CURB).read_bytes()
-    _status, _stdout, stderr = run_split("fix", "--no-cache", "--select", "SL505")
+    run_cli("fix", "--no-cache", "--select", "SL505")
     assert (docs / CURB).read_bytes() == before
-    assert (
-        f"seedlint: docs/{CURB}: the fix would change description and related.0.excerpt: one value, shared through "
-        "an alias by a related entry; the file is left unchanged\n"
-    ) in stderr
+    # And should such an edit reach the fixer, its verification refuses it.
+    document = load_document(docs / CURB)
+    span = document.value_span(("related", 0, "excerpt"))
+    edit_ = Edit(span.start, span.end, '"Springfield"')
+    new_text = document.text[: span.start] + edit_.content + document.text[span.end :]
+    assert verify(document, new_text, [edit_]) == (
+        "the fix would change description and related.0.excerpt: one value, shared through an alias by a related entry"
+    )
 
 
 def test_a_fixed_address_that_would_be_another_documents_is_not_fixed(tmp_path, monkeypatch):

@@ -388,9 +388,20 @@ def _stale_among(doc: _Lazy, ref: RelatedRef, found: Resolution) -> Iterator[Dia
 def _copy_edits(doc: Document, path: FieldPath, value: object, safe: bool) -> list[Fix]:
     if path[-1] == "provider" and isinstance(value, tuple):  # (("name", ...), ("domain", ...))
         return [fix for key, part in value for fix in _copy_edits(doc, path + (key,), part, safe)]
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _shared(doc, path):
         return []
     return [replace_value(doc, path, value, safe=safe)]
+
+
+def _shared(doc: Document, path: FieldPath) -> bool:
+    """Whether the copied value at `path` (`related`, index, field...) may be another value too: it or its entry
+    anchored (an alias elsewhere is the same node, or merges it in with `<<`), or written outside its entry (merged
+    in). Fixed there, the document's own field or another copy would change with it: no fix is offered (the fixer
+    would refuse it anyway)."""
+    node, entry = doc.locate(path)[1], doc.locate(path[:2])[1]
+    span = doc.value_span(path[:2])
+    at = doc.yaml_start + node.start_mark.index
+    return doc.has_properties(node) or doc.has_properties(entry) or not span.start <= at < span.end
 
 
 NAMES_SHOWN = 5  # documents named in one message; more are counted (30 copies of one article made 2 kB messages)
