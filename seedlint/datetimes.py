@@ -55,13 +55,21 @@ def instant(text: str) -> str | None:
     match = DATE_TIME.fullmatch(text.strip())
     if match is None or match["hour"] is None or match["offset"] is None or impossible(match):
         return None
-    return moment(canonical_spelling(match)).astimezone(UTC).isoformat()
+    found = moment(canonical_spelling(match))
+    try:
+        return found.astimezone(UTC).isoformat() if found is not None else None
+    except OverflowError:  # (0001-01-01T00:00:00+01:00 is in year 0 in UTC)
+        return None
 
 
-def moment(canonical: str) -> datetime:
-    """The datetime of a real date-time in canonical spelling, with its offset. A leap second (`23:59:60`, which
-    RFC 3339 allows and datetime cannot hold) is the second after `23:59:59`, as POSIX time counts it."""
+def moment(canonical: str) -> datetime | None:
+    """The datetime of a real date-time in canonical spelling, with its offset; None for one datetime cannot hold
+    (year 0000, which RFC 3339 allows). A leap second (`23:59:60`, which RFC 3339 allows and datetime cannot hold)
+    is the second after `23:59:59`, as POSIX time counts it."""
     spelled = canonical.replace("Z", "+00:00")
-    if spelled[17:19] == "60":
-        return datetime.fromisoformat(spelled[:17] + "59" + spelled[19:]) + timedelta(seconds=1)
-    return datetime.fromisoformat(spelled)
+    try:
+        if spelled[17:19] == "60":
+            return datetime.fromisoformat(spelled[:17] + "59" + spelled[19:]) + timedelta(seconds=1)
+        return datetime.fromisoformat(spelled)
+    except (ValueError, OverflowError):
+        return None

@@ -97,6 +97,18 @@ def test_a_leap_second_is_a_real_date_time(value):
     assert instant(value) == "2017-01-01T00:00:00+00:00"  # (the second after 23:59:59 UTC, as POSIX time counts it)
 
 
+def test_year_0000_is_a_placeholder_not_an_internal_error():
+    # (RFC 3339 allows it; datetime cannot hold it: the date rule raised an internal error)
+    [diagnostic] = found(SEED.replace(PUBLISHED, "publishedDateTime: 0000-01-01T00:00:00Z", 1))
+    assert diagnostic == (
+        "SL207",
+        5,
+        20,
+        "publishedDateTime 0000-01-01T00:00:00Z is before 1990: a placeholder date, not a publication date?",
+    )
+    assert instant("0000-01-01T00:00:00Z") is None and instant("0001-01-01T00:00:00+01:00") is None
+
+
 def test_quoted_related_date_is_checked_at_its_own_line():
     text = SEED.replace(
         "    publishedDateTime: 2024-01-26T15:32:00Z", '    publishedDateTime: "2024-02-31T15:32:00Z"', 1

@@ -185,6 +185,16 @@ def _check_text(
         fix = replace_value(doc, path, canonical, description=f"write {canonical}")
         yield NON_CANONICAL_DATE.at(doc, path, f"{name} {text!r} is not canonical RFC 3339: write {canonical}", fix=fix)
     when = moment(canonical)
+    if when is None:  # (year 0000, which datetime cannot hold; or past 9999 once a leap second is added)
+        if int(canonical[:4]) < config.earliest_year:
+            yield DATE_TOO_EARLY.at(
+                doc,
+                path,
+                f"{name} {text} is before {config.earliest_year}: a placeholder date, not a publication date?",
+            )
+        else:
+            yield FUTURE_DATE.at(doc, path, f"{name} {text} is in the future: a wrong year?")
+        return ParsedDate(None, canonical)
     now = datetime.now(UTC)
     if when > now + timedelta(days=config.future_tolerance_days):
         yield FUTURE_DATE.at(
