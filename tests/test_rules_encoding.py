@@ -83,6 +83,18 @@ def test_seed_mojibake_is_explained_and_repaired_in_place():
     assert apply_fix(SEED, diagnostic.fix) == SEED.replace("Sheriffâ€™s", "Sheriff’s")
 
 
+def test_mojibake_in_an_address_has_an_unsafe_fix():
+    # (the repaired address requests another path: `cafÃ©` and `café` are two resources)
+    address = "https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292"
+    text = seed_text("002_436ca83e3ef9a780.txt")
+    assert f'webUrl: "{address}"' in text
+    damaged = text.replace(f'webUrl: "{address}"', f'webUrl: "{address}-cafÃ©"', 1)
+    [diagnostic] = [d for d in sl4(damaged) if d.code == "SL401"]
+    assert diagnostic.fix.applicability is Applicability.UNSAFE
+    assert diagnostic.fix.description == "repair the encoding with ftfy (the address requested changes)"
+    assert apply_fix(damaged, diagnostic.fix) == text.replace(f'webUrl: "{address}"', f'webUrl: "{address}-café"', 1)
+
+
 def test_real_mojibake_title():
     text = fixture(
         "powerapps-news/2021-08-27-microsoft-makes-power-apps-changes-following-asensitive-dataa-exposure-upguard.md"

@@ -51,7 +51,8 @@ MOJIBAKE = define(
     fix="sometimes: the string is replaced with ftfy's repair of that string alone, with only the steps of "
     "ftfy's fix_encoding enabled (no HTML unescaping, quote uncurling, width folding, ligature or normalization "
     "changes); everything else in the file stays as it is. The fix is safe, except when the repair has to put "
-    "U+FFFD where bytes were lost: then it is unsafe.",
+    "U+FFFD where bytes were lost, or the value is an address (webUrl, url...: the repaired one requests another "
+    "path): then it is unsafe.",
 )
 HTML_ENTITY = define(
     "SL402",
@@ -254,7 +255,10 @@ def _mojibake(doc: Document, path: FieldPath, where: str, text: str) -> tuple[Di
     if lossy:
         message += " (U+FFFD marks bytes that were lost and cannot be recovered)"
     message += f"; {explanation}"
-    fix = replace_value(doc, path, fixed, safe=not lossy, description="repair the encoding with ftfy")
+    # In an address, the repair changes what is requested (`cafÃ©` and `café` are two paths): unsafe.
+    address = bool(path) and path[-1] in URL_KEYS
+    description = "repair the encoding with ftfy" + (" (the address requested changes)" if address else "")
+    fix = replace_value(doc, path, fixed, safe=not lossy and not address, description=description)
     return MOJIBAKE.at_span(doc, doc.value_range_span(path, start, end), message, fix), range(start, end)
 
 
