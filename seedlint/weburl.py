@@ -4,7 +4,10 @@ domains, from the Public Suffix List bundled with the `publicsuffixlist` package
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
@@ -38,16 +41,49 @@ def is_tracking_param(name: str) -> bool:
 
 
 def amp_cache_url(amp_url: str) -> str:
-    """The Google AMP-cache URL of `amp_url`:
-    https://<host with '-' doubled and '.' turned to '-'>.cdn.ampproject.org/c/s/<amp_url without scheme>."""
+    """The Google AMP-cache URL of `amp_url`: https://<its host's cache subdomain>.cdn.ampproject.org/c/s/<amp_url
+    without scheme> (see `amp_cache_subdomain`)."""
     try:
         parts = urlsplit(amp_url)
     except ValueError:  # an unbalanced `[` in the host: not a URL (the SL3 rules say so)
         parts = urlsplit("")
-    host = (parts.hostname or "").replace("-", "--").replace(".", "-")
     secure = "s/" if parts.scheme == "https" else ""
     rest = amp_url.split("://", 1)[1] if "://" in amp_url else amp_url
-    return f"https://{host}{AMP_CACHE_SUFFIX}/c/{secure}{rest}"
+    return f"https://{amp_cache_subdomain(parts.hostname or '')}{AMP_CACHE_SUFFIX}/c/{secure}{rest}"
+
+
+# Left-to-right and right-to-left letters, as the AMP cache tells them apart (a label may not mix them).
+_LEFT_TO_RIGHT = re.compile(
+    "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff\u200e\u2c00-\ufb1c"
+    "\ufe00-\ufe6f\ufefd-\uffff]"
+)
+_RIGHT_TO_LEFT = re.compile("[\u0591-\u06ef\u06fa-\u07ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]")
+_MAX_LABEL = 63
+
+
+def amp_cache_subdomain(host: str) -> str:
+    """The AMP cache's subdomain for `host`, as the cache makes it (the AMP documentation's "AMP Cache URL
+    format"): the host read as Unicode (its punycode labels decoded), each `-` doubled, each `.` made `-`, then
+    punycode again (`bücher.example` → `xn--bcher-example-...`); when that is no valid label (longer than 63
+    characters, a host without a dot, or mixing left-to-right and right-to-left letters), the SHA-256 of the
+    host's punycode form in lowercase base32, 52 characters."""
+    if not host:
+        return ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+        unicode_host = ascii_host.encode("ascii").decode("idna")
+    except UnicodeError:
+        ascii_host = unicode_host = host.lower()
+    mixed = _LEFT_TO_RIGHT.search(unicode_host) and _RIGHT_TO_LEFT.search(unicode_host)
+    if len(ascii_host) <= _MAX_LABEL and "." in ascii_host and not mixed:
+        try:
+            readable = unicode_host.replace("-", "--").replace(".", "-").encode("idna").decode("ascii").lower()
+        except UnicodeError:  # (a label over 63 characters)
+            readable = ""
+        if readable and len(readable) <= _MAX_LABEL:
+            return readable
+    digest = hashlib.sha256(ascii_host.encode("utf-8", "surrogatepass")).digest()
+    return base64.b32encode(digest).decode("ascii").lower().rstrip("=")
 
 
 @functools.lru_cache(maxsize=65536)  # related entries name the same few thousand addresses again and again

@@ -347,3 +347,22 @@ def test_any_url_value_gives_diagnostics_never_an_exception(value):
 
 
 SEED_PATH = FIXTURES / "seeds/000_c11209e5b5b8f7fd.txt"
+
+
+@pytest.mark.parametrize(
+    ("host", "subdomain"),
+    [
+        ("www.example.com", "www-example-com"),
+        ("hello--world.com", "hello----world-com"),
+        # a host of another script: its letters, not its punycode, are doubled and joined, then punycode again
+        ("bücher.police.uk", "xn--bcher-police-uk-zvb"),
+        ("xn--bcher-kva.police.uk", "xn--bcher-police-uk-zvb"),
+        # over 63 characters once joined: the SHA-256 of the host, in base32
+        ("a" * 30 + "." + "b" * 30 + ".police.uk", "7cus453j6derimvdsxrx4ik7gk7qvuuxyywd3i75bf5n3vxqopaa"),
+    ],
+)
+def test_the_amp_cache_subdomain_is_the_caches_own(host, subdomain):
+    # (SL309 expected `bücher-police-uk`, `xn----bcher--kva-police-uk` and a 70-character label, and its safe fix
+    # wrote them)
+    assert weburl.amp_cache_subdomain(host) == subdomain
+    assert weburl.amp_cache_url(f"https://{host}/amp/x") == f"https://{subdomain}.cdn.ampproject.org/c/s/{host}/amp/x"
