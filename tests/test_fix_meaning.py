@@ -425,3 +425,14 @@ def test_possible_duplicate_documents(tmp_path, monkeypatch):
     assert diagnostics[0].message == (
         "same title, provider and publication date as 005_copy.txt (under another address): the same article twice?"
     )
+
+
+def test_a_duplicate_address_written_otherwise_says_how_the_other_writes_it(tmp_path, monkeypatch):
+    # (it read "is also the address of", as if the addresses were equal: they are once `www.` is set aside)
+    docs = copy(tmp_path, monkeypatch, MEANING / "petri")
+    messages = {Path(d.path).name: d.message for d in check(docs) if d.code == "SL508"}
+    assert messages[PETRI_WWW] == (
+        "webUrl https://www.petri.com/how-does-microsoft-365-universal-print-work is, written otherwise, also the "
+        f"address of {PETRI_NEWER} (https://petri.com/how-does-microsoft-365-universal-print-work): two documents "
+        "for one article"
+    )

@@ -479,11 +479,17 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
             if others:
                 field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
                 names = _named(others, record.path)
+                # (written otherwise, `www.` or a tracking parameter apart: said, with how the first one writes it)
+                spelled = next((other.url for other in others if other.url != record.url), None)
+                also = (
+                    f"is also the address of {names}"
+                    if spelled is None
+                    else (f"is, written otherwise, also the address of {names} ({spelled})")
+                )
                 yield from _Lazy(corpus, record.path).report(
                     DUPLICATE_DOCUMENT,
                     (field_name,),
-                    f"{field_name} {record.url} is also the address of {names}: "
-                    f"{_how_many(len(others) + 1)} documents for one article",
+                    f"{field_name} {record.url} {also}: {_how_many(len(others) + 1)} documents for one article",
                 )
         identity = identity_key(record)
         if identity is None:
