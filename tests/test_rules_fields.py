@@ -141,6 +141,10 @@ def test_empty_and_whitespace_texts():
     assert found(
         SEED.replace('title: "Live facial recognition helps deliver justice in Croydon"', 'title: "  "', 1)
     ) == [("SL605", 3, 8, "title is only whitespace: write the article's headline")]
+    # (a zero-width space alone: only SL405 was reported, and its fix left an empty title)
+    assert found(
+        SEED.replace('title: "Live facial recognition helps deliver justice in Croydon"', 'title: "\u200b"', 1)
+    ) == [("SL605", 3, 8, "title holds only invisible characters: write the article's headline")]
     text = SEED.replace(
         'title: "Live facial recognition helps deliver justice in Croydon"',
         'title: " Live facial recognition helps deliver justice in Croydon\\t"',

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from seedlint.edits import BLOCK_STYLES, replace_value
 from seedlint.registry import define
+from seedlint.rules.encoding import INVISIBLE
 
 if TYPE_CHECKING:
     from seedlint.config import Config
@@ -278,10 +279,16 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
         if not isinstance(value, str):
             continue
         name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-        if not value.strip():
+        if not INVISIBLE.sub("", value).strip():  # (a zero-width space alone shows nothing either)
             rule = EMPTY_TITLE if path[-1] == "title" else EMPTY_EXCERPT if path == ("excerpt",) else None
             if rule is not None:
-                state = "is empty" if not value else "is only whitespace"
+                state = (
+                    "is empty"
+                    if not value
+                    else "is only whitespace"
+                    if not value.strip()
+                    else "holds only invisible characters"
+                )
                 yield rule.at(doc, path, f"{name} {state}: {_what_to_write(path)}")
         elif path[0] != "related" and (written := _as_written(doc, path, value)) != written.strip():
             fix = replace_value(doc, path, written.strip(), description="remove the surrounding whitespace")
