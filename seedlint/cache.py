@@ -61,10 +61,11 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 17  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
+FORMAT = 18  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
 # findings; 14: fixes and extras of diagnostics in columns, run reports in parts; 15: anchors tell plain
 # values in flow collections; 16: reports keep the corpus's topic counts, files link to their topics; 17: the
-# reports' unresolved entries include those whose address is malformed
+# reports' unresolved entries include those whose address is malformed; 18: findings made otherwise (SL505 one
+# per field, SL606 at its blanks, SL508 and SL605 messages, fixes of values over several lines, fix safety)
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")

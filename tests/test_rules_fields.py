@@ -151,7 +151,12 @@ def test_empty_and_whitespace_texts():
         1,
     )
     [diagnostic] = lint_text(text, lambda doc, config: fields.check(doc, Config(root=Path.cwd())))
-    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("SL606", 3, 8)
+    assert (diagnostic.code, diagnostic.line, diagnostic.column, diagnostic.end_column) == (
+        "SL606",
+        3,
+        9,
+        10,
+    )  # (the space)
     assert diagnostic.message == "title starts and ends with whitespace (' ', '\\t'): remove it"
     assert apply_fix(text, diagnostic.fix) == SEED
 

@@ -396,8 +396,8 @@ async def test_positions_are_counted_in_the_negotiated_encoding(tmp_path, encodi
         found = await diagnostics_when(client, uri, has("SL606"))
         [space] = [d for d in found if d.code == "SL606"]
         # The value `"😀 Café news "` ends after 21 characters, 22 UTF-16 code units (😀 is two), 25 UTF-8 bytes
-        # (😀 is four, é two).
-        assert (space.range.start.line, space.range.start.character, space.range.end.character) == (1, 7, end)
+        # (😀 is four, é two): its trailing space, the finding's range, is the one before its closing quote.
+        assert (space.range.start.line, space.range.start.character, space.range.end.character) == (1, end - 2, end - 1)
     finally:
         await client.shutdown_session()
         await client.stop()
@@ -603,9 +603,8 @@ async def test_no_suppression_is_offered_for_a_finding_the_check_would_not_let_i
 async def test_a_finding_inside_a_multi_line_value_is_suppressed_for_the_file(client, workspace):
     path = workspace / DEFENDER
     text = path.read_text(encoding="utf-8")
-    folded = text.replace('title: "Azure Database', 'title: "Azure\n  Database', 1).replace(
-        'general availability"\nexcerpt', 'general availability "\nexcerpt', 1
-    )
+    # The leading blank of a value continued on the next line: its line cannot hold a comment (it is inside the value).
+    folded = text.replace('title: "Azure Database', 'title: " Azure\n  Database', 1)
     uri = open_document(client, path, folded)
     found = await diagnostics_when(
         client, uri, lambda found: any(d.range.start.line == 2 and d.code == "SL606" for d in found)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from seedlint import locus
 from seedlint.edits import BLOCK_STYLES, replace_value
 from seedlint.registry import define
 from seedlint.rules.encoding import INVISIBLE
@@ -299,8 +300,19 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
                 if written[0].isspace()
                 else "ends"
             )
-            yield SURROUNDING_WHITESPACE.at(
-                doc, path, f"{name} {side} with whitespace ({_describe_blank(written)}): remove it", fix=fix
+            # At the blanks themselves (the leading ones when both ends have some): a long excerpt's trailing
+            # space was shown hundreds of columns from the caret under its whole value. Known, as before, by the
+            # whole value (a baseline's entries still match).
+            leading = len(written) - len(written.lstrip())
+            start, end = (0, leading) if leading else (len(written.rstrip()), len(written))
+            where, text_key = locus.locate(doc, doc.value_span(path), path, False)
+            yield SURROUNDING_WHITESPACE.at_known(
+                doc.display_path,
+                doc.value_range_span(path, start, end),
+                f"{name} {side} with whitespace ({_describe_blank(written)}): remove it",
+                fix,
+                where,
+                text_key,
             )
     title, excerpt = data.get("title"), data.get("excerpt")
     if isinstance(title, str) and isinstance(excerpt, str) and title.strip() and title.strip() == excerpt.strip():
