@@ -115,6 +115,20 @@ def tracking_params(url: str) -> list[str]:
     return [name for name, _ in parse_qsl(query, keep_blank_values=True) if is_tracking_param(name)]
 
 
+def tracking_pairs_span(url: str) -> tuple[int, int] | None:
+    """Where the tracking `name=value` pairs of `url`'s query are: from the first one's start to the last one's
+    end (offsets in `url`), or None when there is none."""
+    head, sep, rest = url.partition("?")
+    if not sep:
+        return None
+    at, found = len(head) + 1, []
+    for pair in rest.partition("#")[0].split("&"):
+        if is_tracking_param(unquote(pair.split("=", 1)[0]).replace("+", " ")):
+            found.append((at, at + len(pair)))
+        at += len(pair) + 1
+    return (found[0][0], found[-1][1]) if found else None
+
+
 def without_tracking(url: str) -> str:
     """`url` without its tracking parameters; every other byte (the other parameters, their order and
     encoding, the fragment) stays as written."""
@@ -125,7 +139,7 @@ def without_tracking(url: str) -> str:
     kept = [
         pair for pair in query.split("&") if not is_tracking_param(unquote(pair.split("=", 1)[0]).replace("+", " "))
     ]
-    kept_query = "&".join(kept)
+    kept_query = "&".join(kept).strip("&")  # (`?utm_source=x&&b=2` is `?b=2`, not `?&b=2`)
     return head + ("?" + kept_query if kept_query else "") + hash_sign + fragment
 
 

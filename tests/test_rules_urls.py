@@ -366,3 +366,22 @@ def test_the_amp_cache_subdomain_is_the_caches_own(host, subdomain):
     # wrote them)
     assert weburl.amp_cache_subdomain(host) == subdomain
     assert weburl.amp_cache_url(f"https://{host}/amp/x") == f"https://{subdomain}.cdn.ampproject.org/c/s/{host}/amp/x"
+
+
+@pytest.mark.parametrize(
+    ("query", "marked", "fixed"),
+    [
+        ("?a=1&utm_source=x&b=2", "utm_source=x", "?a=1&b=2"),
+        ("?utm_source=x#frag", "utm_source=x", "#frag"),
+        ("?a=%7E&utm_campaign=z&c=d=e", "utm_campaign=z", "?a=%7E&c=d=e"),
+        ("?utm_source=x&&b=2", "utm_source=x", "?b=2"),
+        ("?utm_source=x&utm_medium=y", "utm_source=x&utm_medium=y", ""),
+    ],
+)
+def test_a_tracking_parameter_is_marked_alone_and_removed_alone(query, marked, fixed):
+    # (the mark ran to the end of the address, over the parameters and the fragment after it; `&&` left `?&b=2`)
+    text = inject(WEB_LINE, WEB_LINE.replace('478451"', f'478451{query}"'))
+    [diagnostic] = [d for d in sl3(text) if d.code == "SL312"]
+    line = text.split("\n")[diagnostic.line - 1]
+    assert line[diagnostic.column - 1 : diagnostic.end_column - 1] == marked
+    assert WEB_LINE.replace('478451"', f'478451{fixed}"') in apply_fix(text, diagnostic.fix)

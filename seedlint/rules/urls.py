@@ -667,8 +667,7 @@ def _tracking(doc: Document, base: FieldPath, item: dict[str, JSON], key: str, u
         return
     path = base + (key,)
     cleaned = weburl.without_tracking(url)
-    query_start = url.find("?") + 1
-    first = url.find(names[0], query_start) if query_start else 0
+    first, end = weburl.tracking_pairs_span(url) or (0, len(url))  # (the tracking pairs, not what follows them)
     fix = _with_cdn(
         doc,
         base,
@@ -681,7 +680,7 @@ def _tracking(doc: Document, base: FieldPath, item: dict[str, JSON], key: str, u
     shown = ", ".join(f"`{name}`" for name in dict.fromkeys(names))
     yield TRACKING_PARAMETER.at_span(
         doc,
-        _chars(doc, path, url, max(first, 0), len(url)),
+        _chars(doc, path, url, first, end),
         f"{field_name(path)} carries the tracking parameter{'s' if len(set(names)) > 1 else ''} {shown}; "
         f"the article's address is `{_short(cleaned)}`",
         fix,
