@@ -166,6 +166,19 @@ def test_file_name_date_accepts_the_sites_next_day_convention():
     ]
 
 
+def test_a_file_name_dated_no_real_day_is_said():
+    # (it was skipped without a word)
+    assert found(SEED, "2024-02-30-slug.md") == [
+        (
+            "SL209",
+            5,
+            20,
+            "file name is dated 2024-02-30, which is no real date; publishedDateTime 2024-01-24T15:00:00Z is "
+            "2024-01-24 (UTC): expected a file name dated 2024-01-24",
+        )
+    ]
+
+
 def test_real_fixture_documents_have_no_date_findings():
     config = Config(root=Path.cwd())
     docs = [

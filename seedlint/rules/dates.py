@@ -215,7 +215,15 @@ def _check_file_name(doc: Document, config: Config, published: ParsedDate) -> It
         return
     try:
         file_date = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC).date()
-    except ValueError:
+    except ValueError:  # (`2024-02-30-slug.md`: the site files it under no day)
+        assert published.moment is not None
+        utc_date = published.moment.astimezone(UTC).date()
+        yield FILENAME_DATE_MISMATCH.at(
+            doc,
+            ("publishedDateTime",),
+            f"file name is dated {match[0][:-1]}, which is no real date; publishedDateTime {published.canonical} is "
+            f"{utc_date} (UTC): expected a file name dated {utc_date}",
+        )
         return
     assert published.moment is not None  # (only a date with an offset and a time is compared)
     utc_date = published.moment.astimezone(UTC).date()
