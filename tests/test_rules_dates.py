@@ -31,6 +31,26 @@ def found(text: str, name: str = "doc.md"):
             ),
         ),
         (
+            "2024-01-22T16:27Z",
+            (
+                "SL201",
+                5,
+                20,
+                "publishedDateTime '2024-01-22T16:27Z' is not a date-time (its time has no seconds: HH:MM:SS): write "
+                "RFC 3339, e.g. 2024-01-22T18:23:00Z",
+            ),
+        ),
+        (
+            "2024-01-22T17:27:00+01",
+            (
+                "SL201",
+                5,
+                20,
+                "publishedDateTime '2024-01-22T17:27:00+01' is not a date-time (its offset +01 has no minutes: "
+                "+01:00): write RFC 3339, e.g. 2024-01-22T18:23:00Z",
+            ),
+        ),
+        (
             "2024-02-30T15:00:00Z",
             ("SL202", 5, 20, "publishedDateTime 2024-02-30T15:00:00Z is not a real date: February 2024 has 29 days"),
         ),
@@ -81,7 +101,19 @@ def found(text: str, name: str = "doc.md"):
             ),
         ),
     ],
-    ids=["not-a-date", "feb-30", "feb-29-2023", "month-13", "hour-25", "no-offset", "date-only", "future", "too-early"],
+    ids=[
+        "not-a-date",
+        "no-seconds",
+        "short-offset",
+        "feb-30",
+        "feb-29-2023",
+        "month-13",
+        "hour-25",
+        "no-offset",
+        "date-only",
+        "future",
+        "too-early",
+    ],
 )
 def test_bad_dates(value, expected):
     [diagnostic] = found(SEED.replace(PUBLISHED, f"publishedDateTime: {value}", 1))

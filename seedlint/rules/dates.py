@@ -162,7 +162,12 @@ def _check_text(
     name = path[-1] if len(path) == 1 else f"related[{path[1]}].publishedDateTime"
     match = DATE_TIME.fullmatch(text.strip())
     if match is None:
-        yield NOT_A_DATE.at(doc, path, f"{name} {text!r} is not a date-time: write RFC 3339, e.g. 2024-01-22T18:23:00Z")
+        yield NOT_A_DATE.at(
+            doc,
+            path,
+            f"{name} {text!r} is not a date-time{_what_is_missing(text.strip())}: write RFC 3339, e.g. "
+            "2024-01-22T18:23:00Z",
+        )
         return None
     problem = impossible(match)
     if problem:
@@ -207,6 +212,19 @@ def _check_text(
             doc, path, f"{name} {text} is before {config.earliest_year}: a placeholder date, not a publication date?"
         )
     return ParsedDate(when, canonical)
+
+
+# A date and a time that lack the seconds, or whose offset lacks its minutes: said, not only "not a date-time".
+_NO_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?:[Zz]|[+-]\d{2}:?\d{2})?")
+_SHORT_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2})")
+
+
+def _what_is_missing(text: str) -> str:
+    if (offset := _SHORT_OFFSET.fullmatch(text)) is not None:
+        return f" (its offset {offset[1]} has no minutes: {offset[1]}:00)"
+    if _NO_SECONDS.fullmatch(text):
+        return " (its time has no seconds: HH:MM:SS)"
+    return ""
 
 
 def _check_file_name(doc: Document, config: Config, published: ParsedDate) -> Iterator[Diagnostic]:
