@@ -912,9 +912,19 @@ def clean(config_file: Path | None, isolated: bool, cache_dir: Path | None) -> N
 
 
 @main.command(name="schema")
-def print_schema() -> None:
-    """Print the article JSON Schema."""
-    click.echo(schema.schema_text(), nl=False)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Configuration file (seedlint.toml or pyproject.toml).",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file: print seedlint's own schema.")
+def print_schema(config_file: Path | None, isolated: bool) -> None:
+    """Print the article JSON Schema in use: the project's (`schema` in the configuration), else seedlint's own."""
+    config = load_settings(config_file, isolated, None, None)  # (a configured schema that cannot be used: an error)
+    if config.schema_path is not None:  # (said on stderr: stdout stays the schema)
+        say(f"the project's schema {config.schema_path} (`schema` in {config.source}), not seedlint's own")
+    click.echo(schema.schema_text(config.schema_path), nl=False)
 
 
 @main.command(name="rules")

@@ -64,6 +64,22 @@ def test_schema_command_prints_the_schema():
     assert status == 0 and json.loads(output)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
+def test_schema_command_prints_the_projects_schema_when_one_is_configured(isolated_cwd):
+    # (it printed seedlint's own schema, not the one the project's documents are checked against)
+    project = '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}\n'
+    (isolated_cwd / "article.json").write_text(project)
+    (isolated_cwd / "seedlint.toml").write_text('schema = "article.json"\n')
+    status, stdout, stderr = run_split("schema")
+    assert (status, stdout) == (0, project)
+    assert stderr == (
+        f"seedlint: the project's schema {isolated_cwd.resolve() / 'article.json'} (`schema` in "
+        f"{isolated_cwd.resolve() / 'seedlint.toml'}), not seedlint's own\n"
+    )
+    assert (
+        json.loads(run_split("schema", "--isolated")[1])["title"] != "" and run_split("schema", "--isolated")[2] == ""
+    )
+
+
 def test_rules_and_rule_come_from_the_registry():
     status, output = run_cli("rules")
     assert status == 0 and any(line.startswith("SL010  duplicate-key") for line in output.splitlines())
