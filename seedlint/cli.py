@@ -137,7 +137,8 @@ def resolve_sources(paths: tuple[Path, ...], config: Config, listings: Listings 
     return sources
 
 
-config_options: list[CommandDecorator] = [
+# Which configuration: every command that reads one.
+config_file_options: list[CommandDecorator] = [
     click.option(
         "--config",
         "config_file",
@@ -145,6 +146,9 @@ config_options: list[CommandDecorator] = [
         help="Configuration file (seedlint.toml or pyproject.toml).",
     ),
     click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+]
+config_options: list[CommandDecorator] = [
+    *config_file_options,
     click.option(
         "--select", help="Comma-separated rule codes or prefixes to enable (replaces the configured selection)."
     ),
@@ -856,13 +860,7 @@ def exit_status(result: RunResult, fail_on: str = "new-errors") -> int:
 
 
 @main.command(name="config")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Configuration file (seedlint.toml or pyproject.toml).",
-)
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@with_options(config_file_options)
 def show_config(config_file: Path | None, isolated: bool) -> None:
     """Print the effective configuration."""
     config = load_settings(config_file, isolated, None, None)
@@ -874,13 +872,7 @@ def show_config(config_file: Path | None, isolated: bool) -> None:
 
 
 @main.command(name="clean")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Configuration file (seedlint.toml or pyproject.toml).",
-)
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@with_options(config_file_options)
 @click.option(
     "--cache-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -912,15 +904,10 @@ def clean(config_file: Path | None, isolated: bool, cache_dir: Path | None) -> N
 
 
 @main.command(name="schema")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Configuration file (seedlint.toml or pyproject.toml).",
-)
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file: print seedlint's own schema.")
+@with_options(config_file_options)
 def print_schema(config_file: Path | None, isolated: bool) -> None:
-    """Print the article JSON Schema in use: the project's (`schema` in the configuration), else seedlint's own."""
+    """Print the article JSON Schema in use: the project's (`schema` in the configuration), else seedlint's own
+    (as --isolated prints it)."""
     config = load_settings(config_file, isolated, None, None)  # (a configured schema that cannot be used: an error)
     if config.schema_path is not None:  # (said on stderr: stdout stays the schema)
         say(f"the project's schema {config.schema_path} (`schema` in {config.source}), not seedlint's own")
