@@ -86,20 +86,15 @@ def changed_since(root: Path, commit: str, inside: list[str]) -> set[str]:
     """The tracked paths under `inside` whose work-tree state differs from `commit` (changed, added to the
     index, deleted); renames are a deletion and an addition. (During a pre-commit hook the work tree is the
     staged state: pre-commit sets unstaged changes aside while hooks run.)"""
-    output = git.text(
-        root,
-        "diff",
-        "--name-only",
-        "--no-renames",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--ignore-submodules=all",
-        "-z",
-        commit,
-        "--",
-        *inside,
+    return set(filter(None, _diff(root, commit, inside, "--name-only", "--no-renames").split("\0")))
+
+
+def _diff(root: Path, commit: str, inside: list[str], *options: str) -> str:
+    """`git diff` of the work tree against `commit` under `inside`, NUL-separated (no external diff, no text
+    conversion, submodules left out: only git itself runs)."""
+    return git.text(
+        root, "diff", *options, "--no-ext-diff", "--no-textconv", "--ignore-submodules=all", "-z", commit, "--", *inside
     )
-    return set(filter(None, output.split("\0")))
 
 
 def tracked(root: Path, inside: list[str]) -> set[str]:
@@ -110,21 +105,7 @@ def tracked(root: Path, inside: list[str]) -> set[str]:
 def renames_since(root: Path, commit: str, inside: list[str]) -> dict[str, str]:
     """The tracked paths under `inside` renamed since `commit` as git finds renames (`git mv`, or a deletion and an
     addition of similar content, both staged): new path → old path."""
-    output = git.text(
-        root,
-        "diff",
-        "--name-status",
-        "--find-renames",
-        "--diff-filter=R",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--ignore-submodules=all",
-        "-z",
-        commit,
-        "--",
-        *inside,
-    )
-    fields = output.split("\0")
+    fields = _diff(root, commit, inside, "--name-status", "--find-renames", "--diff-filter=R").split("\0")
     # (each rename: its status with a score, `R100`, then the old path and the new one)
     return {
         new: old
