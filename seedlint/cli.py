@@ -339,7 +339,7 @@ class Output:
 @with_options(compare_options)
 @click.option(
     "--write-baseline",
-    metavar="FILE",
+    metavar="[FILE]",
     is_flag=False,
     flag_value="",
     default=None,

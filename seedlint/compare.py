@@ -39,6 +39,7 @@ from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.discovery import ABSOLUTE, DISPLAY, SourceFile, discover, display_path
 from seedlint.document import FileTooLarge, read_bounded
+from seedlint.reporters.text import fixable
 from seedlint.results import Checked, RunResult
 from seedlint.statahead import StatsAhead
 
@@ -546,9 +547,11 @@ def summary(split: Split, comparison: Comparison, files: int, internal_errors: i
         lines.append(f"No new problem{after} in {checked} checked{'; ' + old if old else ''}.")
         old = ""
     else:
-        lines.append(
-            f"Found {_count(len(split.new), 'new problem', after)} ({_severities(split.new)}) in {checked} checked."
-        )
+        # (`seedlint fix` compared the same way repairs the new findings only)
+        since = ["--diff-base", revision.given] if revision is not None and revision.commit is not None else []
+        command = ["seedlint", "fix", *since]
+        found = f"Found {_count(len(split.new), 'new problem', after)} ({_severities(split.new)}) in {checked} checked."
+        lines.append(found + fixable(split.new, shlex.join([*command, *comparison.given])))
     if old:
         lines.append(f"And {old}.")
     if split.fixed:

@@ -126,7 +126,8 @@ def test_adopting_seedlint_on_an_existing_corpus(site):
         "February 2020 has 29 days"
     )
     assert shown[-2:] == [
-        "Found 4 new problems since HEAD (1 error, 3 warnings) in 30 files checked.",
+        "Found 4 new problems since HEAD (1 error, 3 warnings) in 30 files checked. 3 fixable with "
+        "`seedlint fix --diff-base HEAD --unsafe-fixes`.",
         "And 16 findings existed before this change (2 errors, 10 warnings, 4 infos; 16 in the baseline): "
         "`seedlint check --no-baseline` lists them.",
     ]
@@ -139,7 +140,10 @@ def test_adopting_seedlint_on_an_existing_corpus(site):
     shown = hook_output(stale.stdout, "seedlint")
     assert [line.split(":")[0] for line in shown[:3]] == STALE
     assert all(" SL505 " in line and "(excerpt differs)" in line for line in shown[:3])
-    assert shown[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
+    assert shown[3] == (
+        "Found 3 new problems since HEAD (3 warnings) in 30 files checked. 3 fixable with `seedlint fix --diff-base "
+        "HEAD`."
+    )
     # pre-commit checking that range in CI (`--from-ref`) compares with its start, not with HEAD.
     ranged = site.run(sys.executable, "-m", "pre_commit", "run", "seedlint", "--from-ref", "HEAD~1", "--to-ref", "HEAD")
     assert "Found 3 new problems since HEAD~1 (3 warnings) in 30 files checked." in ranged.stdout

@@ -278,7 +278,8 @@ def test_with_the_baseline_only_new_findings_are_reported_and_fail(adopted):
     ]
     assert all(" SL505 " in line for line in lines[1:4])
     assert lines[4:] == [
-        "Found 4 new problems outside the baseline (1 error, 3 warnings) in 30 files checked.",
+        "Found 4 new problems outside the baseline (1 error, 3 warnings) in 30 files checked. 3 fixable with "
+        "`seedlint fix --unsafe-fixes`.",
         f"And {OLD}.",
     ]
     everything = seedlint(adopted, "check", "--no-baseline", "--statistics")

@@ -70,7 +70,8 @@ def test_a_broken_date_is_the_first_line_and_fails(repository):
     )
     assert [line.split(":")[0] for line in lines[1:4]] == STALE  # the copies of the date in three other documents
     assert lines[4:] == [
-        "Found 4 new problems since HEAD (1 error, 3 warnings) in 30 files checked.",
+        "Found 4 new problems since HEAD (1 error, 3 warnings) in 30 files checked. 3 fixable with "
+        "`seedlint fix --diff-base HEAD --unsafe-fixes`.",
         f"And {OLD_AT_HEAD}.",
     ]
 
@@ -83,7 +84,10 @@ def test_stale_copies_made_in_untouched_documents_are_shown(repository):
     lines = result.stdout.splitlines()
     assert [line.split(":")[0] for line in lines[:3]] == STALE
     assert all(" SL505 related[" in line and "(excerpt differs)" in line for line in lines[:3])
-    assert lines[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
+    assert lines[3] == (
+        "Found 3 new problems since HEAD (3 warnings) in 30 files checked. 3 fixable with `seedlint fix --diff-base "
+        "HEAD`."
+    )
     assert seedlint(repository, "check", "--diff-base", "HEAD", "--fail-on", "new-warnings").returncode == 1
 
 
@@ -119,7 +123,10 @@ def test_a_new_address_without_redirect_fails(repository):
     assert len(lines) == 9 and all(
         " SL503 " in line and "did you mean 2020-02-12-renamed.md" in line for line in lines[:7]
     )
-    assert lines[7] == "Found 7 new problems since HEAD (7 errors) in 30 files checked."
+    assert lines[7] == (
+        "Found 7 new problems since HEAD (7 errors) in 30 files checked. 7 fixable with `seedlint fix --diff-base "
+        "HEAD`."
+    )
     fixed = seedlint(repository, "fix", "--diff-base", "HEAD")
     assert fixed.returncode == 0 and "Fixed 7 problems in 7 files." in fixed.stderr
 
@@ -134,7 +141,8 @@ def test_a_revision_further_back_and_machine_formats(repository):
     assert [(d["path"], d["code"]) for d in json.loads(found.stdout)] == [(path, "SL505") for path in STALE]
     # A file format keeps stdout that format: the summary goes to stderr.
     assert found.stderr.splitlines() == [
-        "Found 3 new problems since HEAD~2 (3 warnings) in 30 files checked.",
+        "Found 3 new problems since HEAD~2 (3 warnings) in 30 files checked. 3 fixable with `seedlint fix "
+        "--diff-base 'HEAD~2'`.",
         f"And {OLD_AT_HEAD.replace('at HEAD', 'at HEAD~2')}.",
     ]
     github = seedlint(repository, "check", "--diff-base", "HEAD~2", "--output-format", "github")
@@ -169,7 +177,8 @@ def test_no_commit_yet_and_no_repository_are_said_once(tmp_path):
         "findings, record them with `seedlint check --write-baseline`)\n"
     )
     assert (
-        unborn.stdout.splitlines()[-1] == "Found 16 new problems (2 errors, 10 warnings, 4 infos) in 30 files checked."
+        unborn.stdout.splitlines()[-1] == "Found 16 new problems (2 errors, 10 warnings, 4 infos) in 30 files checked. "
+        "4 fixable with `seedlint fix` (4 more with `--unsafe-fixes`)."
     )
     (folder / "pyproject.toml").write_text(CONFIG + 'baseline = "seedlint-baseline.json"\n')
     assert seedlint(folder, "check", "--write-baseline").returncode == 0
@@ -277,7 +286,10 @@ def test_an_unchanged_corpus_is_checked_once_and_a_changed_one_twice(repository,
     taken.clear()
     status, stdout, _ = run_split("check", "--diff-base", "HEAD")
     assert status == 0 and runs == [30, 30] and taken == [True]
-    assert stdout.splitlines()[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
+    assert stdout.splitlines()[3] == (
+        "Found 3 new problems since HEAD (3 warnings) in 30 files checked. 3 fixable with `seedlint fix --diff-base "
+        "HEAD`."
+    )
 
 
 def test_the_revisions_listing_holds_its_regular_files_only_with_their_blobs(tmp_path):
@@ -429,7 +441,10 @@ def test_a_new_difference_in_a_stale_copy_is_new_and_fixed_alone(repository):
     new = result.stdout.splitlines()[:3]
     assert [line.split(":")[0] for line in new] == STALE
     assert all("(title differs)" in line for line in new)
-    assert result.stdout.splitlines()[3] == "Found 3 new problems since HEAD (3 warnings) in 30 files checked."
+    assert result.stdout.splitlines()[3] == (
+        "Found 3 new problems since HEAD (3 warnings) in 30 files checked. 3 fixable with `seedlint fix --diff-base "
+        "HEAD`."
+    )
     copies = {name: (repository / name).read_text(encoding="utf-8") for name in STALE}
     seedlint(repository, "fix", "--diff-base", "HEAD")
     for name, before in copies.items():

@@ -145,22 +145,25 @@ def summary(diagnostics: list[Diagnostic], files: int, unfinished: bool = False,
             return f"No problems reported ({checked}), but the run did not finish (see the `seedlint:` messages)."
         return f"All checks passed ({checked})."
     counts = Counter(d.severity.value for d in diagnostics)
-    safe, unsafe = fix_counts(diagnostics)
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
     text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {checked}"
     found, documents = elsewhere
     if found:
         shown = f"{documents} other document{'s' if documents != 1 else ''}"
         text += f", {found} of them in {shown} of the corpus (cross-document rules)"
-    text += "."
-    if safe:
-        text += f" {safe} fixable with `seedlint fix`"
-        text += f" ({unsafe} more with `--unsafe-fixes`)." if unsafe else "."
-    elif unsafe:
-        text += f" {unsafe} fixable with `seedlint fix --unsafe-fixes`."
+    text += "." + fixable(diagnostics)
     if unfinished:
         text += " The run did not finish (see the `seedlint:` messages)."
     return text
+
+
+def fixable(diagnostics: Iterable[Diagnostic], command: str = "seedlint fix") -> str:
+    """The sentence that counts the findings `command` repairs (" N fixable with `seedlint fix` (M more with
+    `--unsafe-fixes`)."), or "" when it repairs none."""
+    safe, unsafe = fix_counts(diagnostics)
+    if safe:
+        return f" {safe} fixable with `{command}`" + (f" ({unsafe} more with `--unsafe-fixes`)." if unsafe else ".")
+    return f" {unsafe} fixable with `{command} --unsafe-fixes`." if unsafe else ""
 
 
 def fix_counts(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:

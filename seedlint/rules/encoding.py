@@ -75,8 +75,9 @@ CONTROL_CHARACTER = define(
     what="Control characters U+0000-U+001F (except tab, line feed and carriage return), U+007F and the C1 "
     "controls U+0080-U+009F, which a double-quoted scalar can hold as escapes (`\\x93`).",
     why="Control characters are invisible or break feeds, XML and terminals; a C1 control in text is almost "
-    "always a Windows-1252 character (“ ” ’ …) decoded as Latin-1.",
-    example='title: "\\x93Quoted\\x94 news"',
+    "always a Windows-1252 character (“ ” ’ …) decoded as Latin-1 (one ftfy repairs, `\\x93Quoted\\x94`, is "
+    "SL401's).",
+    example='title: "Breaking\\x01 news"',
     fix="unsafe: C1 controls become the Windows-1252 character they most likely were (ftfy's "
     "fix_c1_controls); other control characters are removed.",
 )

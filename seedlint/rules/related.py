@@ -566,8 +566,14 @@ def _hold_clashing_addresses(diagnostics: list[Diagnostic], corpus: Corpus) -> l
         old, new = value_after(scalar[0], scalar[1], []), value_after(scalar[0], scalar[1], list(d.fix.edits))
         if old is None or new is None:
             continue
-        before = {other.path for other in index.named(canonical_url(old))} | {d.path}
-        others = [other for other in index.named(canonical_url(new)) if other.path not in before]
+        # Another document at the new address as written (entries naming it resolve to both: the address as written
+        # comes first), or at another spelling of it that the old address was not.
+        before = {other.path for other in index.named(canonical_url(old))}
+        others = [
+            other
+            for other in index.named(canonical_url(new))
+            if other.path != d.path and (other.path not in before or any(url == new for _, url in other.urls))
+        ]
         if others:
             names = _named(sorted(others, key=lambda other: other.path), d.path)
             held[id(d)] = dataclasses.replace(

@@ -80,11 +80,11 @@ PATTERN_MISMATCH = define(
     "pattern-mismatch",
     "error",
     "A string does not have the form the schema requires.",
-    what="String fields with a required form (URLs start with http:// or https://, "
-    "the secured token is base64;base64). Also a value a configured schema's pattern could not be matched "
+    what="String fields with a required form (the secured token is base64;base64, provider.domain a lower-case "
+    "host name; a URL's form is the SL3 rules'). Also a value a configured schema's pattern could not be matched "
     "against within the time limit (the pattern backtracks catastrophically): the finding names the pattern.",
     why="Values of the wrong form cannot be used by the consumers that expect that form.",
-    example='webUrl: "www.example.com/a"',
+    example="provider:\n  domain: Police.UK",
 )
 SCHEMA_VIOLATION = define(
     "SL107",
