@@ -390,14 +390,29 @@ def _one_pass(
             path: _non_overlapping(diagnostics)
             for path, diagnostics in _to_fix(result, all_sources, unsafe, only, {*refused, *unwritable}).items()
         }
-    # The copies of the values fixed in their targets follow them in the same pass (see related.followers).
-    new_values = _new_values(chosen)
+    # The copies of the values fixed in their targets follow them in the same pass (see related.followers). A copy
+    # that cannot (its file refused, or not writable) holds its target's fix back: fixed alone, the target would no
+    # longer say what the copy says, and the copy would describe another article.
     follows: dict[str, list[related.Follow]] = defaultdict(list)
-    index = corpus() if new_values else None
-    if index is not None:
-        for follow in related.followers(new_values, index):
-            if follow.path in all_sources and follow.path not in refused:
+    why_refused = dict(refused) if isinstance(refused, dict) else dict.fromkeys(refused, "its fixes were refused")
+    why_refused.update(unwritable)
+    for _ in range(MAX_PASSES):
+        new_values = _new_values(chosen)
+        index = corpus() if new_values else None
+        found = related.followers(new_values, index) if index is not None else []
+        stuck = {(f.target, f.field): f.path for f in found if _why_stuck(f.path, all_sources, why_refused, writing)}
+        if not stuck:
+            for follow in found:
                 follows[follow.path].append(follow)
+            break
+        # (and the copies of the held values in other documents, which would otherwise take the fix the target
+        # does not: related.hold_copy_fixes)
+        assert index is not None  # (there are followers)
+        result.diagnostics = related.hold_copy_fixes([_held_for_copy(d, stuck) for d in result.diagnostics], index)
+        chosen = {
+            path: _non_overlapping(diagnostics)
+            for path, diagnostics in _to_fix(result, all_sources, unsafe, only, {*refused, *unwritable}).items()
+        }
     tasks = [
         _Task(
             all_sources[path],
@@ -413,9 +428,33 @@ def _one_pass(
     ]
     outcomes = dict(zip((task.source.display_path for task in tasks), _run_tasks(tasks, config, workers), strict=True))
     dropped = _followed_in_vain(outcomes, follows, new_values)
+    # A copy whose file could not be fixed: its targets wait too (the next pass holds their fixes, see above).
+    dropped |= {
+        f.target for path, found in follows.items() if path not in dropped and outcomes[path].problem for f in found
+    }
     for path in dropped:
-        del outcomes[path]  # (done again in the next pass, without following what was not written)
+        outcomes.pop(path, None)  # (done again in the next pass, without following what was not written)
     return _Pass(chosen, outcomes, bool(dropped), unwritable)
+
+
+def _why_stuck(path: str, all_sources: dict[str, SourceFile], refused: dict[str, str], writing: bool) -> str | None:
+    """Why the copy in `path` cannot take its target's new value (not among the files fixed, refused, not
+    writable), or None."""
+    if path not in all_sources:
+        return "not among the files fixed"
+    if path in refused:
+        return refused[path]
+    return why_unwritable(all_sources[path].path, writing)
+
+
+def _held_for_copy(d: Diagnostic, stuck: dict[tuple[str, FieldPath], str]) -> Diagnostic:
+    """`d` without its fix when it fixes a value that a copy in a file that cannot be fixed holds."""
+    path = stuck.get((d.path, edited_value(d) or ())) if d.fix is not None else None
+    if path is None:
+        return d
+    return dataclasses.replace(
+        d, fix=None, message=f"{d.message} (not fixed: {path} copies it and cannot take the new value; see why below)"
+    )
 
 
 class _Known(Protocol):

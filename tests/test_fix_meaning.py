@@ -326,6 +326,27 @@ def test_a_fixed_address_that_would_be_another_documents_is_not_fixed(tmp_path, 
     assert snapshot(docs)["b.md"] == before["b.md"]
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["first-fix", "fix-after-check"])
+def test_a_target_is_not_fixed_when_a_copy_of_it_cannot_follow(kept_entity, cached):
+    # CURB copies BALK's title and cannot be written: fixed alone, BALK would no longer say what CURB's entry says
+    # (an entry describing another article, as the address fixes whose copies could not follow left them).
+    docs = kept_entity
+    edit(docs / BALK, "  # seedlint: ignore[SL402]", "")
+    (docs / CURB).chmod(0o444)
+    before = {name: (docs / name).read_bytes() for name in (BALK, CURB, TOO_YOUNG)}
+    if cached:
+        run_split("check", "--select", "SL402,SL505")
+    status, stdout, stderr = run_split(
+        "fix", "--select", "SL402,SL505", "--output-format", "concise", *([] if cached else ["--no-cache"])
+    )
+    assert {name: (docs / name).read_bytes() for name in before} == before  # (the target, both copies)
+    [own] = [line for line in stdout.splitlines() if line.startswith(f"docs/{BALK}:")]
+    assert own.endswith(f"(not fixed: docs/{CURB} copies it and cannot take the new value; see why below)")
+    assert status == 2 and stderr.endswith(
+        f"seedlint: docs/{CURB}: file is read-only; not fixed (make it writable to apply the fix)\n"
+    )
+
+
 def test_copies_follow_their_targets_fix_in_the_same_run(tmp_path, monkeypatch):
     # Only the target's own title is reported (SL606 does not look at copies): its two copies take its fixed
     # title in the same run, and no stale copy is left behind.

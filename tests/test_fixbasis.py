@@ -16,7 +16,10 @@ from seedlint.fixbasis import data_digest
 FOLDERS = {
     "azure-news": ((10, 0), (10, 0)),
     "powerapps-news": ((10, 0), (10, 0)),
-    "ai-news": ((0, 9), (3, 9)),
+    "ai-news": (
+        (0, 9),
+        (2, 9),
+    ),  # (with --unsafe-fixes, a tracking removal that would make one capture's address another's is held)
     "meaning/veeam": ((1, 0), (1, 0)),
 }
 
