@@ -198,7 +198,7 @@ def test_plain_numbers_read_as_the_safe_loader_reads_them(number):
     other spelling (octal, binary, hexadecimal, sexagesimal, underscores, signs) to it."""
     text = f"---\nk: {number}\n---\n"
     try:
-        expected = yaml.load(text.split("---\n")[1], Loader=yaml.CSafeLoader)
+        expected = yaml.load(f"k: {number}\n", Loader=yaml.CSafeLoader)  # (not split on `---`: `0---` holds one)
     except (yaml.YAMLError, ValueError):
         return
     doc = parse_document(text.encode(), Path("x.md"), "x.md")

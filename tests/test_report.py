@@ -129,23 +129,24 @@ def test_the_findings_are_those_of_check(ai_news):
 
 
 def test_the_fixable_findings_are_counted_as_check_counts_them(ai_news):
-    """SL505's copies are safe fixes, SL312's tracking parameters unsafe ones: `seedlint fix` repairs the first."""
+    """SL505's copies are safe fixes, SL312's tracking parameters unsafe ones: `seedlint fix` repairs the first.
+    (One of the five tracking parameters is held: removed, it would make one capture's address another's.)"""
     status, text, _ = invoke("check", "--output-format", "concise")
-    assert status == 1 and text.endswith(" 10 fixable with `seedlint fix` (5 more with `--unsafe-fixes`).\n")
+    assert status == 1 and text.endswith(" 10 fixable with `seedlint fix` (4 more with `--unsafe-fixes`).\n")
     page, summary = report()
-    assert (summary["totals"]["fixable"], summary["totals"]["unsafe_fixable"]) == (10, 5)
+    assert (summary["totals"]["fixable"], summary["totals"]["unsafe_fixable"]) == (10, 4)
     assert {
         r["code"]: (r["fixable"], r["unsafe_fixable"]) for r in summary["rules"] if r["fixable"] or r["unsafe_fixable"]
     } == {
         "SL505": (10, 0),
-        "SL312": (0, 5),
+        "SL312": (0, 4),
     }
     shown = " ".join("".join(parse(page).itertext()).split())
     assert (
-        "seedlint fix repairs 20.8% of the findings (10); 5 more with --unsafe-fixes, which may change meaning (see "
+        "seedlint fix repairs 20.8% of the findings (10); 4 more with --unsafe-fixes, which may change meaning (see "
         "each rule's fix safety)." in shown
     )
-    assert "10findings seedlint fix repairs5 more with --unsafe-fixes; of 48 findings" in shown  # (the card)
+    assert "10findings seedlint fix repairs4 more with --unsafe-fixes; of 48 findings" in shown  # (the card)
 
 
 def test_the_baseline_inventory_counts_what_it_holds_and_what_was_fixed(ai_news):
@@ -156,7 +157,8 @@ def test_the_baseline_inventory_counts_what_it_holds_and_what_was_fixed(ai_news)
     recorded = [
         json.loads(line.rstrip(",")) for line in (ai_news / "seedlint-baseline.json").read_text().splitlines()[1:-1]
     ]
-    tracked = next(entry for entry in recorded if entry["code"] == "SL312")  # a tracking parameter: fix it
+    # A tracking parameter to fix (not the one whose removal would make its capture's address the other's: held)
+    tracked = next(entry for entry in recorded if entry["code"] == "SL312" and "computer-vision" not in entry["path"])
     assert invoke("fix", "--unsafe-fixes", "--no-baseline", "--select", "SL312", tracked["path"])[0] in (0, 1)
     page, summary = report()
     inventory = summary["baseline"]
