@@ -145,9 +145,7 @@ def _edits_in_place(
     assert doc.text is not None and isinstance(node, yaml.ScalarNode)
     old, text, offset = node.value, doc.text, doc.value_offsets(path)
     edits = []
-    for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new_value, autojunk=False).get_opcodes():
-        if kind == "equal":
-            continue
+    for i1, i2, j1, j2 in _changed_runs(old, new_value):
         before, after = old[i1:i2], new_value[j1:j2]
         start, end = offset(i1), offset(i2)
         if not (fits(before) and fits(after) and text[start:end] == before):
@@ -156,6 +154,30 @@ def _edits_in_place(
             return None
         edits.append(Edit(start, end, after))
     return tuple(edits)
+
+
+_DIFFED = 4_000  # characters of old and new value: beyond, difflib's matching (quadratic) took seconds
+
+
+def _changed_runs(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """(old start, old end, new start, new end) of each run that differs between `old` and `new`: difflib's,
+    or, for long values, the one run between their common beginning and end."""
+    if len(old) + len(new) <= _DIFFED:
+        opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+        return [(i1, i2, j1, j2) for kind, i1, i2, j1, j2 in opcodes if kind != "equal"]
+    prefix = _common_length(old, new)
+    suffix = _common_length(old[prefix:][::-1], new[prefix:][::-1])
+    return [(prefix, len(old) - suffix, prefix, len(new) - suffix)] if old != new else []
+
+
+def _common_length(a: str, b: str) -> int:
+    """How many first characters `a` and `b` have in common."""
+    length = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        length += 1
+    return length
 
 
 def _fits_a_block_line(text: str) -> bool:
