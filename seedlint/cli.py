@@ -268,11 +268,7 @@ class Output:
     def report(self, result: RunResult, files: int, unfinished: bool = False) -> None:
         """`unfinished`: something failed besides the findings (a fix not written); internal errors count too."""
         if result.not_documents and len(result.not_documents) == files:  # checking nothing must not pass
-            count = len(result.not_documents)
-            raise usage_error(
-                f"no documents: the {count} file{'s' if count != 1 else ''} found "
-                f"{'have' if count != 1 else 'has'} no front matter ({', '.join(result.not_documents[:5])})"
-            )
+            raise no_documents(result.not_documents)
         files -= len(result.not_documents)
         if result.not_documents and not self.quiet:
             shown = ", ".join(result.not_documents[:5]) + (", ..." if len(result.not_documents) > 5 else "")
@@ -437,11 +433,9 @@ def check(
     if comparison.revision is not None and not paths:
         sources, untracked = compare.committed(sources, comparison.revision)
         if untracked:
-            shown = ", ".join(source.display_path for source in untracked[:5])
-            more = f" and {len(untracked) - 5} more" if len(untracked) > 5 else ""
             say(
                 f"{len(untracked)} document{'s' if len(untracked) != 1 else ''} git does not track left out (not part "
-                f"of the commit): {shown}{more}"
+                f"of the commit): {first_of([source.display_path for source in untracked], 5)}"
             )
     # Checking the whole corpus, a glob that matches none of its documents is a mistake (and `fix` would rewrite
     # what it was meant to leave alone).
@@ -511,6 +505,21 @@ def check(
         output.report_compared(result, split, comparison, len(sources))
         status = output.status(RunResult(result.paths, split.new, result.internal_errors), fail_on)
     sys.exit(status)
+
+
+def no_documents(not_documents: list[str]) -> click.UsageError:
+    """The usage error of a run whose files all lack front matter: checking nothing must not pass."""
+    count = len(not_documents)
+    return usage_error(
+        f"no documents: the {count} file{'s' if count != 1 else ''} found "
+        f"{'have' if count != 1 else 'has'} no front matter ({', '.join(not_documents[:5])})"
+    )
+
+
+def first_of(names: list[str], shown: int) -> str:
+    """The first `shown` names, then how many more (`a, b and 3 more`)."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def warn_shadowed(config: Config) -> None:
@@ -899,8 +908,7 @@ def clean(config_file: Path | None, isolated: bool, cache_dir: Path | None) -> N
         click.echo(f"Nothing to clean in {shown}.")
     if cleaned.kept:  # (said: the folder stays, with its .gitignore)
         names = [path.relative_to(folder).as_posix() for path in cleaned.kept]
-        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-        click.echo(inert(f"Kept what seedlint did not make: {', '.join(names[:3])}{more}."))
+        click.echo(inert(f"Kept what seedlint did not make: {first_of(names, 3)}."))
 
 
 @main.command(name="schema")
@@ -1004,11 +1012,7 @@ def report_command(
     click.get_current_context().call_on_close(request.cache.close)
     summary, internal_errors = report.build(request)
     if summary.not_documents and not summary.totals.documents:  # a report of nothing, as `check` refuses it
-        count = len(summary.not_documents)
-        raise usage_error(
-            f"no documents: the {count} file{'s' if count != 1 else ''} found "
-            f"{'have' if count != 1 else 'has'} no front matter ({', '.join(summary.not_documents[:5])})"
-        )
+        raise no_documents(summary.not_documents)
     if history:
         try:
             summary.history = trend.history(request, history, no_cache=no_cache)

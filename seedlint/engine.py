@@ -162,14 +162,15 @@ def _set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
     if not missing:  # (the usual case: no dictionary of 100,000 sources for nothing)
         return result
     walked = {source.display_path: source for source in sources if not source.named and source.display_path in missing}
-    aside = {path for path, source in walked.items() if _has_text(source)}
+    aside = {path for path, source in walked.items() if has_text(source)}
     if aside:
         result.diagnostics = [d for d in result.diagnostics if d.path not in aside]
         result.not_documents = sorted(aside)
     return result
 
 
-def _has_text(source: SourceFile) -> bool:
+def has_text(source: SourceFile) -> bool:
+    """Whether the file has any bytes (an empty file stays a document: an article emptied by accident fails)."""
     try:
         return os.stat(source.location).st_size > 0
     except OSError:

@@ -377,30 +377,23 @@ def _one_pass(
     writing: bool = True,
 ) -> _Pass:
     """One pass of fixes over `result`'s findings: each file's new text, verified and checked (nothing written)."""
-    chosen = {
-        path: _non_overlapping(diagnostics)
-        for path, diagnostics in _to_fix(result, all_sources, unsafe, only, refused).items()
-    }
+    chosen = _chosen(result, all_sources, unsafe, only, refused)
     # A file that cannot be written is refused before fixing: the copies of its values in other documents must not
     # follow its fixes, nor be fixed into what it will not say (and then back again, pass after pass).
     unwritable = {path: why for path in chosen if (why := why_unwritable(all_sources[path].path, writing)) is not None}
     if refused or unwritable:  # (the run took the refused files' fixes as pending, as it does every file's)
         _unfixable(result, {*refused, *unwritable}, corpus)
-        chosen = {
-            path: _non_overlapping(diagnostics)
-            for path, diagnostics in _to_fix(result, all_sources, unsafe, only, {*refused, *unwritable}).items()
-        }
+        chosen = _chosen(result, all_sources, unsafe, only, {*refused, *unwritable})
     # The copies of the values fixed in their targets follow them in the same pass (see related.followers). A copy
     # that cannot (its file refused, or not writable) holds its target's fix back: fixed alone, the target would no
     # longer say what the copy says, and the copy would describe another article.
     follows: dict[str, list[related.Follow]] = defaultdict(list)
-    why_refused = dict(refused) if isinstance(refused, dict) else dict.fromkeys(refused, "its fixes were refused")
-    why_refused.update(unwritable)
+    left_alone = {*refused, *unwritable}
     for _ in range(MAX_PASSES):
         new_values = _new_values(chosen)
         index = corpus() if new_values else None
         found = related.followers(new_values, index) if index is not None else []
-        stuck = {(f.target, f.field): f.path for f in found if _why_stuck(f.path, all_sources, why_refused, writing)}
+        stuck = {(f.target, f.field): f.path for f in found if _cannot_follow(f.path, all_sources, left_alone, writing)}
         if not stuck:
             for follow in found:
                 follows[follow.path].append(follow)
@@ -409,10 +402,7 @@ def _one_pass(
         # does not: related.hold_copy_fixes)
         assert index is not None  # (there are followers)
         result.diagnostics = related.hold_copy_fixes([_held_for_copy(d, stuck) for d in result.diagnostics], index)
-        chosen = {
-            path: _non_overlapping(diagnostics)
-            for path, diagnostics in _to_fix(result, all_sources, unsafe, only, {*refused, *unwritable}).items()
-        }
+        chosen = _chosen(result, all_sources, unsafe, only, {*refused, *unwritable})
     tasks = [
         _Task(
             all_sources[path],
@@ -437,14 +427,23 @@ def _one_pass(
     return _Pass(chosen, outcomes, bool(dropped), unwritable)
 
 
-def _why_stuck(path: str, all_sources: dict[str, SourceFile], refused: dict[str, str], writing: bool) -> str | None:
-    """Why the copy in `path` cannot take its target's new value (not among the files fixed, refused, not
-    writable), or None."""
-    if path not in all_sources:
-        return "not among the files fixed"
-    if path in refused:
-        return refused[path]
-    return why_unwritable(all_sources[path].path, writing)
+def _chosen(
+    result: RunResult,
+    all_sources: dict[str, SourceFile],
+    unsafe: bool,
+    only: Callable[[list[Diagnostic]], list[Diagnostic]] | None,
+    excluded: Container[str],
+) -> dict[str, list[Diagnostic]]:
+    """The fixes a pass applies, by file: `_to_fix`'s, those of one file that overlap left to a next pass."""
+    return {
+        path: _non_overlapping(found) for path, found in _to_fix(result, all_sources, unsafe, only, excluded).items()
+    }
+
+
+def _cannot_follow(path: str, all_sources: dict[str, SourceFile], left_alone: Container[str], writing: bool) -> bool:
+    """Whether the copy in `path` cannot take its target's new value: not among the files fixed, left alone
+    (refused, not writable), or not writable."""
+    return path not in all_sources or path in left_alone or why_unwritable(all_sources[path].path, writing) is not None
 
 
 def _held_for_copy(d: Diagnostic, stuck: dict[tuple[str, FieldPath], str]) -> Diagnostic:

@@ -169,7 +169,7 @@ def reported(
         selected,
         [doc for doc in with_comments if doc is not None],
         lambda code: is_selected(code, config),
-        suppressions.Policy([code.upper() for code in config.allow_suppressions]),
+        suppressions.Policy.configured(config.allow_suppressions),
     )
     selected.sort(key=Diagnostic.sort_key)
     return selected

@@ -53,7 +53,7 @@ def add(
     sources: list[SourceFile], config: Config, corpus: list[SourceFile] | None = None, cache: Cache = NO_CACHE
 ) -> Outcome:
     """Today's findings, each with a suppression comment (nothing written here)."""
-    policy = suppressions.Policy([code.upper() for code in config.allow_suppressions])
+    policy = suppressions.Policy.configured(config.allow_suppressions)
     result = engine.run(sources, config, corpus, cache=cache)
     outcome = Outcome([], result)
     by_path: dict[str, list[Diagnostic]] = defaultdict(list)
@@ -115,7 +115,7 @@ def summary(outcome: Outcome, written: int, config: Config) -> list[str]:
     wide = f" ({outcome.file_wide:,} by a file-wide comment: their line cannot hold one)" if outcome.file_wide else ""
     files = f"{written:,} file{'' if written == 1 else 's'}"
     lines = [f"silenced {added:,} finding{'' if added == 1 else 's'} in {files}{wide}"]
-    policy = suppressions.Policy([code.upper() for code in config.allow_suppressions])
+    policy = suppressions.Policy.configured(config.allow_suppressions)
     for code, count in sorted(outcome.never.items()):
         why = (
             "comments about suppressions are not silenced by more comments"

@@ -80,6 +80,11 @@ class Policy:
 
     allowed: list[str] = field(default_factory=lambda: ["SL"])
 
+    @classmethod
+    def configured(cls, allow_suppressions: list[str]) -> Policy:
+        """The policy of a configuration's `allow-suppressions` (codes in any case)."""
+        return cls([code.upper() for code in allow_suppressions])
+
     def may_silence(self, code: str) -> bool:
         return code not in NEVER_SILENCED and any(code.startswith(prefix) for prefix in self.allowed)
 

@@ -229,7 +229,7 @@ class Session:
         if text is not None:
             return text.text != ""
         source = project.sources.get(path)
-        return source is not None and engine._has_text(source)
+        return source is not None and engine.has_text(source)
 
     def own_findings(self, text: Text) -> Findings:
         """The document's own diagnostics only (its corpus is still loading)."""

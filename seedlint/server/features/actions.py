@@ -309,7 +309,7 @@ def suppressible(document: OpenDocument, diagnostic: Diagnostic) -> bool:
     that does not load (SL001–SL013), nor a code outside the project's `allow-suppressions` (it would be SL019)."""
     project = document.project
     allowed = project.config.allow_suppressions if project is not None else []
-    return suppressions.Policy([code.upper() for code in allowed]).may_silence(diagnostic.code)
+    return suppressions.Policy.configured(allowed).may_silence(diagnostic.code)
 
 
 def span(diagnostic: Diagnostic, positions: PositionMap) -> tuple[int, int]:
