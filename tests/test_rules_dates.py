@@ -7,7 +7,7 @@ from conftest import FIXTURES, apply_fix, lint_text, seed_text
 
 from seedlint.config import Config
 from seedlint.datetimes import instant
-from seedlint.document import load_document
+from seedlint.document import load_document, parse_document
 from seedlint.rules import dates
 
 SEED = seed_text()  # publishedDateTime on line 5 (value at column 20); related[0]'s on line 30 (column 24)
@@ -218,3 +218,23 @@ def test_real_fixture_documents_have_no_date_findings():
     ]
     assert len(docs) > 100
     assert [(doc.display_path, d.code) for doc in docs if doc.ok for d in dates.check(doc, config)] == []
+
+
+def test_a_related_date_found_clean_is_checked_again_under_other_settings_and_a_bad_one_every_time():
+    # Related entries' dates found clean are remembered (they recur across a corpus), with the settings that decide.
+    doc = parse_document(SEED.encode("utf-8"), Path("doc.md"), "doc.md")
+    mine = [d for d in dates.check(doc, Config(root=Path.cwd())) if d.line == 30]
+    assert mine == []
+    later = Config(root=Path.cwd(), earliest_year=2025)
+    assert [(d.code, d.line, d.column, d.message) for d in dates.check(doc, later) if d.line == 30] == [
+        (
+            "SL207",
+            30,
+            24,
+            "related[0].publishedDateTime 2024-01-26T15:32:00Z is before 2025: a placeholder date, not a "
+            "publication date?",
+        )
+    ]
+    impossible = SEED.replace("publishedDateTime: 2024-01-26T15:32:00Z", "publishedDateTime: 2024-02-31T15:32:00Z", 1)
+    for _ in range(2):
+        assert [(d.code, d.line) for d in lint_text(impossible, dates.check)] == [("SL202", 30)]

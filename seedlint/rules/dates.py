@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from seedlint.datetimes import DATE_TIME, canonical_spelling, impossible, moment
 from seedlint.edits import replace_value
+from seedlint.memo import Memo
 from seedlint.registry import define
 
 if TYPE_CHECKING:
@@ -134,10 +135,15 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
     parsed: dict[FieldPath, ParsedDate] = {}
     for path in date_paths(data):
         value = _value(data, path)
-        if isinstance(value, str):
-            result = yield from _check_text(doc, config, path, value)
-            if result is not None:
-                parsed[path] = result
+        if not isinstance(value, str):
+            continue
+        if path[0] == "related":  # (a copy's date: only its findings matter, and the same dates recur)
+            settings = f"{value}\0{config.earliest_year}\0{config.future_tolerance_days}"
+            yield from _CLEAN_DATES.findings(settings, _check_text, doc, config, path, value)
+            continue
+        result = yield from _check_text(doc, config, path, value)
+        if result is not None:
+            parsed[path] = result
     published, updated = parsed.get(("publishedDateTime",)), parsed.get(("updatedDateTime",))
     if published and updated and published.moment and updated.moment and updated.moment < published.moment:
         yield UPDATED_BEFORE_PUBLISHED.at(
@@ -147,6 +153,11 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
         )
     if published and published.moment:
         yield from _check_file_name(doc, config, published)
+
+
+# Related entries' dates found clean, with the settings that decide it: a date clean once stays clean (time only
+# moves on, past the future-date limit), and a corpus's entries copy the same few thousand dates.
+_CLEAN_DATES = Memo()
 
 
 def _value(data: JSON, path: FieldPath) -> JSON:

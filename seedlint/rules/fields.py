@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from seedlint import locus
 from seedlint.edits import BLOCK_STYLES, replace_value
+from seedlint.memo import Memo
 from seedlint.registry import define
 from seedlint.rules.encoding import INVISIBLE
 
@@ -135,7 +136,7 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
     assert data is not None  # (the document checks run on documents whose front matter parsed)
     yield from _check_secured(doc, data.get("secured"))
     for path, image in _images(data):
-        yield from _check_image(doc, path, image)
+        yield from _CLEAN_IMAGES.findings(_image_key(image), _check_image, doc, path, image)
     yield from _check_texts(doc, data)
     vocabulary = config.topic_vocabulary()
     topics = data.get("topics")
@@ -190,6 +191,18 @@ def stated_size(url: str) -> tuple[int | None, int | None, tuple[int, int] | Non
     ratio = (int(aspect[1]), int(aspect[2])) if aspect and int(aspect[2]) else None
     box = (int(size[1]), int(size[2])) if size else None
     return int(width[1]) if width else None, int(height[1]) if height else None, ratio, box
+
+
+# Images found clean, by what decides it (a copy's images recur in every list naming the article; bounded like
+# the addresses' memo, its keys being addresses too).
+_CLEAN_IMAGES = Memo(limit=50_000)
+
+
+def _image_key(image: dict[str, JSON]) -> str | None:
+    url, width, height = image.get("url"), image.get("width"), image.get("height")
+    if type(url) is str and type(width) is int and type(height) is int:
+        return f"{width}x{height} {url}"
+    return None  # (never found clean: nothing is remembered)
 
 
 def _check_image(doc: Document, path: FieldPath, image: dict[str, JSON]) -> Iterator[Diagnostic]:
