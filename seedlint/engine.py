@@ -12,10 +12,14 @@ suppressions, the `full` reporter) load it again by path, which only happens for
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import os
+import signal
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +46,13 @@ CHUNK = 64
 GC_THRESHOLDS = (100_000, 50, 100)
 
 
+def start_worker() -> None:
+    """A worker's first step: Ctrl-C ignored (where no fork server set it aside already, see seedlint/preload.py),
+    then `collect_garbage_rarely`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    collect_garbage_rarely()
+
+
 def collect_garbage_rarely() -> None:
     gc.freeze()  # what exists by now (modules, the schema, the rule registry) is never garbage: not rescanned
     gc.set_threshold(*GC_THRESHOLDS)
@@ -57,7 +68,26 @@ def _worker_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["seedlint.preload"])
+    multiprocessing.forkserver.ensure_running()
     return context
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C held back while the fork server and a pool are made, and taken once they are: the fork server starts
+    with it blocked, which a new process keeps from its very first step (interrupted while Python starts, it would
+    print a traceback; the workers it forks ignore it, see start_worker), and a pool interrupted half made leaves a
+    semaphore that the resource tracker then warns about."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    # (The resource tracker first: it ignores Ctrl-C itself, but starting it unblocks the signal again.)
+    multiprocessing.resource_tracker.ensure_running()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (a Ctrl-C meanwhile is raised here)
 
 
 class Workers:
@@ -71,14 +101,15 @@ class Workers:
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.count, mp_context=_worker_context(), initializer=collect_garbage_rarely
-            )
+            with _ctrl_c_held():
+                self._pool = ProcessPoolExecutor(self.count, mp_context=_worker_context(), initializer=start_worker)
         return self._pool
 
     def close(self) -> None:
+        """Stop the workers once the tasks they are on are done; those not started are dropped (the run was
+        interrupted: Ctrl-C reaches this process only, see start_worker, and ends the run within a task's time)."""
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
     def __enter__(self) -> Workers:

@@ -18,4 +18,4 @@ def test_wheel_carries_the_schema_and_the_console_script(tmp_path):
         packaged = archive.read("seedlint/schemas/article.schema.json")
         entry_points = archive.read(next(n for n in archive.namelist() if n.endswith("entry_points.txt"))).decode()
     assert packaged == (ROOT / "schemas" / "article.schema.json").read_bytes()
-    assert "seedlint = seedlint.cli:main" in entry_points
+    assert "seedlint = seedlint.entry:main" in entry_points

@@ -1,0 +1,71 @@
+"""Ctrl-C, as a terminal sends it: SIGINT to every process of the run (the main process, the fork server, the
+workers). The run ends promptly with exit 130 and one line, no traceback, and no process of it is left."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import seed_text
+
+from seedlint import entry, failsafe
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """3,000 documents (a run of a few seconds, in worker processes), each with a safe fix (for `fix`)."""
+    folder = tmp_path_factory.mktemp("interrupted") / "news"
+    folder.mkdir()
+    text = seed_text().replace('title: "', 'title: " ', 1)
+    for i in range(3000):
+        (folder / f"doc-{i:05}.md").write_text(text.replace('webUrl: "https://', f'webUrl: "https://x{i}.', 1))
+    return folder
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2, reason="needs /proc, 2 cores")
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_ctrl_c_at_any_moment_of_a_parallel_run_ends_it_with_one_line_and_no_process_left(corpus, command, tmp_path):
+    # Each moment of a run: importing seedlint (0.05 s), starting the fork server and its preloading (0.1-0.4 s),
+    # workers starting and busy (0.5 s on). Before, 5 of 12 such moments printed a traceback, one hung for good.
+    for delay in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5):
+        copy = tmp_path / f"news-{delay}"
+        shutil.copytree(corpus, copy)  # (unfixed for every `fix`)
+        run = subprocess.Popen(
+            [sys.executable, "-m", "seedlint", command, "--isolated", "--no-cache", str(copy)],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # (its own process group, as a terminal's foreground job)
+        )
+        time.sleep(delay)
+        os.killpg(run.pid, signal.SIGINT)  # (to every process of the group, as a terminal does)
+        try:
+            _, stderr = run.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+            pytest.fail(f"interrupted after {delay} s, the run hung")
+        # (130; or ended by the signal itself, which a shell reports as 130 too: Python does so when the interrupt
+        # came inside its own machinery, e.g. a weakref callback)
+        assert (delay, run.returncode in (130, -signal.SIGINT), stderr.decode()) == (
+            delay,
+            True,
+            "seedlint: interrupted\n",
+        )
+        deadline = time.monotonic() + 10
+        while _group_alive(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _group_alive(run.pid), f"interrupted after {delay} s, a process of the run outlived it"
+    assert entry.EXIT_INTERRUPTED == failsafe.EXIT_INTERRUPTED
