@@ -45,6 +45,9 @@ from seedlint.yamltree import JSON, FieldPath
 MAX_PASSES = 10
 # Fixes left after the last pass (fixes that undo each other: each text was verified, but is not final).
 _UNSETTLED = "fix: internal error: fixes were still left after the last pass; the texts of that pass are kept"
+# A file changed between its check and its fix: the run's report is of a content no longer there, as for a file that
+# could not be written (FixResult.unwritable: the run did not finish, exit 2).
+CHANGED_ON_DISK = "file changed on disk while it was being fixed"
 PARALLEL_FROM = 64  # files fixed in one pass; below this, starting worker processes costs more than it saves
 WRITERS = 8  # threads writing fixed files (they wait on the disk, not on the processor)
 
@@ -219,6 +222,8 @@ def fix(
             for path, outcome in done.outcomes.items():
                 if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
                     refused[path] = outcome.problem or "the fix could not be applied"
+                    if outcome.problem == CHANGED_ON_DISK:
+                        unwritable[path] = CHANGED_ON_DISK
                     continue
                 if outcome.original is not None:  # the bytes on disk: set on the first pass that fixes it
                     originals.setdefault(path, outcome.original)
@@ -304,6 +309,8 @@ def fix_on_disk(
             for path, outcome in done.outcomes.items():
                 if outcome.problem is not None or outcome.fixed is None or outcome.original is None:
                     refused[path] = outcome.problem or "the fix could not be applied"
+                    if outcome.problem == CHANGED_ON_DISK:
+                        unwritable[path] = CHANGED_ON_DISK
                     continue
                 fixed.append(
                     FileChange(
@@ -650,7 +657,7 @@ def _apply_parsed(task: _Task, config: Config) -> _Outcome:
         doc = parse_document(task.content, source.path, source.display_path)
         original = None
     if doc.text is None or hashlib.sha256(doc.raw).hexdigest() != task.digest:
-        return _Outcome(problem="file changed on disk while it was being fixed")
+        return _Outcome(problem=CHANGED_ON_DISK)
     edits = list(task.edits)
     followed = 0
     for where, value in task.follows:  # (a copy the document's own fix already edits is left to that fix)

@@ -13,7 +13,7 @@ from conftest import FIXTURES, SEEDS, run_cli, run_split
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedlint import writer
+from seedlint import fixer, writer
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = (SEEDS / "004_c5cf7e08ca5b8660.txt").read_bytes()  # a seed with no fixable finding
@@ -331,6 +331,24 @@ def test_a_file_changed_during_the_run_is_not_overwritten(folder, monkeypatch):
     status, output = fix("--no-cache", "doc.md")  # (the cache's own temporary file must not trigger the edit)
     assert status == 2 and "file changed on disk while it was being fixed" in output
     assert path.read_bytes() == b"edited meanwhile"
+
+
+def test_a_file_changed_between_its_check_and_its_fix_leaves_the_run_unfinished(folder, monkeypatch):
+    # (as a file that cannot be written: the report is of a content no longer there; before, exit 1 or even 0)
+    path = folder / "doc.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED)
+    edited = b"\xef\xbb\xbf" + SEED.replace(b"\n---\n", b"\n---\nedited meanwhile\n", 1)
+    apply_tasks = fixer._run_tasks
+
+    def someone_edits(*args, **kwargs):
+        path.write_bytes(edited)
+        return apply_tasks(*args, **kwargs)
+
+    monkeypatch.setattr(fixer, "_run_tasks", someone_edits)
+    status, stdout, stderr = run_split("fix", "--no-cache", "doc.md")
+    assert status == 2 and "The run did not finish" in stdout + stderr
+    assert "seedlint: doc.md: file changed on disk while it was being fixed\n" in stderr
+    assert path.read_bytes() == edited
 
 
 def test_two_concurrent_fix_runs_leave_every_file_fixed_or_untouched(folder):
