@@ -294,6 +294,7 @@ class Output:
                 result.diagnostics,
                 sys.stdout,
                 files=files,
+                paths=_documents(result),
                 source=source,
                 color=color,
                 quiet=self.quiet,
@@ -855,6 +856,12 @@ def fix_summary(written: list[fixer.FileChange]) -> str | None:
             f" in {others} other file{'s' if others != 1 else ''}" if others else ""
         )
     return text + "."
+
+
+def _documents(result: RunResult) -> list[str]:
+    """The paths of the documents the run checked (not the files it set aside as no documents)."""
+    aside = set(result.not_documents)
+    return [path for path in result.paths if path not in aside] if aside else result.paths
 
 
 def exit_status(result: RunResult, fail_on: str = "new-errors") -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import FIXTURES, run_cli, seed_text
+from conftest import FIXTURES, run_cli, run_split, seed_text
 from jsonschema import Draft4Validator
 
 HOSTILE_TITLE = 'title: "100% <b>&amp;</b> ::error file=x::pwned \\r\\n::warning::x, a:b \\"q\\" \'s"'
@@ -106,8 +106,8 @@ def test_junit_is_well_formed_xml(docs):
     xml = run_cli("check", "--output-format", "junit", "hostile.md", "seed.md", "control.md")[1]
     root = ElementTree.fromstring(xml.split("\n", 1)[1] if xml.startswith("<?xml") else xml)
     failures = root.findall(".//failure")
-    assert failures and any(f.get("type") == "SL104" for f in failures)
-    assert any("<b>&amp;</b>" in (f.get("message") or "") for f in failures)
+    assert failures and any(": SL104 [error] " in (f.text or "") for f in failures)
+    assert any("<b>&amp;</b>" in (f.text or "") for f in failures)
 
 
 def test_gitlab_code_quality(docs):
@@ -150,7 +150,8 @@ def test_statistics_as_json_agree_with_the_findings(docs):
             "name": mine[0]["name"],
             "severity": mine[0]["severity"],
             "count": len(mine),
-            "fixable": sum(i["fixable"] for i in mine),
+            "fixable": sum(i["fixable"] and i["fix"]["applicability"] == "safe" for i in mine),
+            "unsafe_fixable": sum(i["fixable"] and i["fix"]["applicability"] == "unsafe" for i in mine),
         }
     assert [row["count"] for row in rows] == sorted((row["count"] for row in rows), reverse=True)
     status, text = run_cli("check", "--statistics", "--output-format", "sarif", "hostile.md")
@@ -169,8 +170,18 @@ def test_junit_fails_only_on_what_fails_the_run(docs):
     assert "warned.md:5:20: SL205 [warning]" in (note.text or "")
     status, xml = run_cli("check", "--output-format", "junit", "hostile.md", "warned.md")
     root = ElementTree.fromstring(xml.split("\n", 1)[1])
-    errors = [i for i in json.loads(output("--output-format", "json")) if i["severity"] == "error"]
-    assert status == 1 and root.get("failures") == str(len(root.findall(".//failure"))) == str(len(errors))
+    found = json.loads(run_cli("check", "--output-format", "json", "hostile.md", "warned.md")[1])
+    errors = {path: [i for i in found if i["path"] == path and i["severity"] == "error"] for path in ("hostile.md",)}
+    # A test case per file checked, failing with one <failure> that holds its errors: `failures` counts failing cases.
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    failing = [name for name, case in cases.items() if case.findall("failure")]
+    assert status == 1 and list(cases) == ["hostile.md", "warned.md"] and root.get("tests") == "2"
+    assert root.get("failures") == str(len(failing)) == str(len({i["path"] for i in found if i["severity"] == "error"}))
+    [failure] = cases["hostile.md"].findall("failure")
+    mine = errors["hostile.md"]
+    assert (failure.text or "").count(" [error] ") == len(mine) > 1
+    assert failure.get("message") == f"{mine[0]['code']} {mine[0]['message']} (and {len(mine) - 1} more errors)"
+    assert "SL205" in cases["warned.md"].find("system-out").text
 
 
 def test_sarif_names_no_placeholder_home(docs):
@@ -355,3 +366,24 @@ def test_per_file_ignores_are_relative_to_the_configuration_file_wherever_seedli
     monkeypatch.chdir(docs / "sub")
     from_sub = {i["code"] for i in json.loads(run_cli("check", "--output-format", "json", "hostile.md")[1])}
     assert "SL104" not in from_root and from_root == from_sub and "SL402" in from_sub
+
+
+def test_statistics_count_as_fixable_only_what_seedlint_fix_repairs(monkeypatch):
+    # ai-news: 10 stale copies that `seedlint fix` repairs; 5 tracking parameters, 4 removed only with
+    # `--unsafe-fixes` (the fifth would give two documents one address). Before, all 14 were "fixable", marked `[*]`.
+    monkeypatch.chdir(FIXTURES)
+    rows = {
+        row["code"]: row
+        for row in json.loads(
+            run_split("check", "--isolated", "--no-cache", "--statistics", "--output-format", "json", "ai-news")[1]
+        )
+    }
+    assert {
+        code: (row["count"], row["fixable"], row["unsafe_fixable"])
+        for code, row in rows.items()
+        if code in ("SL312", "SL505")
+    } == {"SL505": (10, 10, 0), "SL312": (5, 0, 4)}
+    text = run_split("check", "--isolated", "--no-cache", "--statistics", "ai-news")[1].splitlines()
+    assert "     5  SL312  [-] tracking-parameter       info" in text
+    assert "    10  SL505  [*] related-stale-copy       warning" in text
+    assert text[-1].endswith("10 fixable with `seedlint fix` (4 more with `--unsafe-fixes`).")

@@ -3,7 +3,7 @@ a stream; none checks anything. `REPORTERS` maps `--output-format` names to them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
 from seedlint.diagnostic import Diagnostic
@@ -20,6 +20,7 @@ class Reporter(Protocol):
         /,
         *,
         files: int,
+        paths: Sequence[str],  # the documents checked, in the run's order
         source: Callable[[str], str | None],
         color: bool,
         quiet: bool,

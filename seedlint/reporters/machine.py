@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -82,7 +82,8 @@ def json_array(diagnostics: list[Diagnostic], stream: TextIO, **_options: object
 
 
 def statistics_json(diagnostics: list[Diagnostic], stream: TextIO, **_options: object) -> None:
-    """`--statistics --output-format json`: per rule, code, name, severity, count and fixable count."""
+    """`--statistics --output-format json`: per rule, code, name, severity, count, and the fixable counts (safe,
+    and with `--unsafe-fixes`)."""
     write_json(rule_statistics(diagnostics), stream)
 
 
@@ -205,19 +206,23 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_options: object) -> None:
-    """One test case per file with findings. Only an error is a <failure> (one per error), as only an error
-    fails the run: warnings and infos are listed in the case's <system-out>, so the report and the exit
-    status tell the same story. (ElementTree escapes `<`, `&` and quotes.)"""
+def junit(
+    diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, paths: Sequence[str] = (), **_options: object
+) -> None:
+    """One test case per file checked (`paths`): a file with an error fails, with one <failure> that
+    holds all its errors; `failures` counts the failing cases. Only errors fail, as only an error fails the run:
+    warnings and infos are listed in the case's <system-out>, so the report and the exit status tell the same
+    story. (ElementTree escapes `<`, `&` and quotes.)"""
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_path.setdefault(d.path, []).append(d)
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    tests = str(max(files, len(by_path)))
-    suites = ElementTree.Element("testsuites", name="seedlint", tests=tests, failures=str(errors))
-    suite = ElementTree.SubElement(suites, "testsuite", name="seedlint", tests=tests, failures=str(errors))
+    cases = list(dict.fromkeys([*paths, *by_path]))  # (the run's order; a finding elsewhere after them)
+    failing = sum(any(d.severity is Severity.ERROR for d in found) for found in by_path.values())
+    tests = str(len(cases) if paths else max(files, len(cases)))
+    suites = ElementTree.Element("testsuites", name="seedlint", tests=tests, failures=str(failing))
+    suite = ElementTree.SubElement(suites, "testsuite", name="seedlint", tests=tests, failures=str(failing))
     stream.write("<?xml version='1.0' encoding='utf-8'?>\n")
-    if not by_path:
+    if not cases:
         stream.write(_xml(suites) + "\n")
         return
     # One case at a time (a report of 400,000 findings as one tree took a gigabyte), each written as it is
@@ -225,8 +230,8 @@ def junit(diagnostics: list[Diagnostic], stream: TextIO, *, files: int = 0, **_o
     ElementTree.SubElement(suite, _CASES)
     head, tail = _xml(suites).split(f"<{_CASES} />")
     stream.write(head)
-    for path, found in by_path.items():
-        stream.write(_xml(_test_case(path, found)))
+    for path in cases:
+        stream.write(_xml(_test_case(path, by_path.get(path, []))))
     stream.write(tail + "\n")
 
 
@@ -239,17 +244,20 @@ def _xml(element: ElementTree.Element) -> str:
 
 def _test_case(path: str, found: list[Diagnostic]) -> ElementTree.Element:
     case = ElementTree.Element("testcase", classname="seedlint", name=xml_text(path))
-    notes = []
-    for d in found:
-        line = xml_text(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}")
-        if d.severity is not Severity.ERROR:
-            notes.append(line)
-            continue
-        failure = ElementTree.SubElement(case, "failure", type=d.code, message=xml_text(f"{d.code} {d.message}"))
-        failure.text = line
+    errors = [d for d in found if d.severity is Severity.ERROR]
+    if errors:
+        first, more = errors[0], len(errors) - 1
+        message = f"{first.code} {first.message}" + (f" (and {more} more error{'s' * (more > 1)})" if more else "")
+        failure = ElementTree.SubElement(case, "failure", type=first.code, message=xml_text(message))
+        failure.text = "\n".join(map(_case_line, errors))
+    notes = [_case_line(d) for d in found if d.severity is not Severity.ERROR]
     if notes:
         ElementTree.SubElement(case, "system-out").text = "\n".join(notes)
     return case
+
+
+def _case_line(d: Diagnostic) -> str:
+    return xml_text(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}")
 
 
 # GitLab Code Quality -------------------------------------------------------------------------------------

@@ -180,12 +180,13 @@ def fix_counts(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
 def statistics(
     diagnostics: list[Diagnostic], stream: TextIO, *, files: int, quiet: bool = False, elsewhere: Elsewhere = (0, 0)
 ) -> None:
-    """Counts per rule, most frequent first, with the rule's severity; `[*]` marks rules with fixes; then
-    the run's summary line."""
+    """Counts per rule, most frequent first, with the rule's severity; `[*]` marks rules with findings that
+    `seedlint fix` repairs, `[-]` those repaired only with `--unsafe-fixes` (as ruff marks them); then the run's
+    summary line."""
     rows = rule_statistics(diagnostics)
     width = max((len(str(row["name"])) for row in rows), default=0)
     for row in rows:
-        mark = "[*]" if row["fixable"] else "   "
+        mark = "[*]" if row["fixable"] else "[-]" if row["unsafe_fixable"] else "   "
         name = inert(str(row["name"]))
         stream.write(f"{row['count']:>6}  {row['code']}  {mark} {name:<{width}}  {row['severity']}\n")
     if not quiet:
@@ -193,19 +194,24 @@ def statistics(
 
 
 def rule_statistics(diagnostics: list[Diagnostic]) -> list[dict[str, str | int]]:
-    """Per rule (most frequent first): code, name, severity (as reported), count and how many are fixable."""
+    """Per rule (most frequent first): code, name, severity (as reported), count, how many `seedlint fix` repairs
+    (`fixable`) and how many it repairs only with `--unsafe-fixes` (`unsafe_fixable`), counted as the summary
+    line and `seedlint report` count them (fix_counts)."""
     counts = Counter(d.code for d in diagnostics)
-    fixable = Counter(d.code for d in diagnostics if d.fixable)
     first: dict[str, Diagnostic] = {}
+    by_code: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         first.setdefault(d.code, d)
+        by_code.setdefault(d.code, []).append(d)
+    fixes = {code: fix_counts(found) for code, found in by_code.items()}
     return [
         {
             "code": code,
             "name": first[code].name,
             "severity": first[code].severity.value,
             "count": count,
-            "fixable": fixable[code],
+            "fixable": fixes[code][0],
+            "unsafe_fixable": fixes[code][1],
         }
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
