@@ -216,6 +216,16 @@ def test_the_caret_lines_up_under_wide_characters(isolated_cwd):
     ]
 
 
+def test_a_finding_of_no_width_still_has_its_caret(isolated_cwd):
+    # A byte-order mark (a character of no width) and a stray carriage return at the line's end: no caret before.
+    (isolated_cwd / "bom.md").write_bytes(b"\xef\xbb\xbf---\ntitle: x\n---\n")
+    (isolated_cwd / "cr.md").write_bytes(b"---\r\ntitle: x\n---\n")
+    full = run_cli("check", "--isolated", "--output-format", "full", "--select", "SL005,SL015", "bom.md", "cr.md")[1]
+    lines = full.split("\n")
+    assert lines[0].startswith("bom.md:1:1: SL005 ") and lines[1:3] == ["    1 | \ufeff---", "      | ^"]
+    assert lines[5].startswith("cr.md:1:4: SL015 ") and lines[6:8] == ["    1 | ---", "      |    ^"]
+
+
 def test_configuration_changes_what_is_reported(docs):
     def codes(*args):
         return sorted(

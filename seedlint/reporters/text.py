@@ -77,7 +77,8 @@ def full(
                 + style("| ", fg="blue")
                 + " " * _display_offset(shown, column)
                 + style(
-                    "^" * _columns(inert(shown[column - 1 : column - 1 + width])),
+                    # (at least one: a finding at the line's end, or on a character of no width such as a BOM)
+                    "^" * max(1, _columns(inert(shown[column - 1 : column - 1 + width]))),
                     fg=SEVERITY_COLOURS[d.severity.value],
                     bold=True,
                 )
