@@ -427,7 +427,9 @@ def check(
     folders = list(paths) if paths and corpus is None else corpus_paths(config)  # where the corpus is
     if write_baseline is not None or add_suppressions:
         if write_baseline is not None:
-            sys.exit(run_write_baseline(paths, sources, config, cache, write_baseline))
+            # (in the file given, else in the one `--baseline` names, else in the configured one)
+            target = write_baseline or (str(baseline_file) if baseline_file is not None else "")
+            sys.exit(run_write_baseline(paths, sources, config, cache, target))
         sys.exit(run_add_suppressions(sources, config, corpus, output, cache))
     comparison = prepare_comparison(config, folders, baseline_file, no_baseline, diff_base, started)
     comparison.given = tuple(map(str, paths))

@@ -430,3 +430,13 @@ def test_write_baseline_records_the_whole_corpus_only(adopted):
     assert "is a folder: name a file (`--write-baseline=FILE`)" in given.stderr
     paths = seedlint(adopted, "check", "--write-baseline=b.json", "_news")
     assert paths.returncode == 2 and "--write-baseline records the whole configured corpus" in paths.stderr
+
+
+def test_write_baseline_writes_the_file_that_baseline_names(adopted):
+    # (before, `--baseline b.json` was ignored and the configured seedlint-baseline.json overwritten)
+    before = (adopted / "seedlint-baseline.json").read_bytes()
+    written = seedlint(adopted, "check", "--write-baseline", "--baseline", "b.json")
+    assert written.returncode == 0, written.stderr
+    assert "recorded 16 findings (2 errors, 10 warnings, 4 infos) in b.json\n" in written.stderr
+    assert (adopted / "b.json").read_bytes() == before
+    assert (adopted / "seedlint-baseline.json").read_bytes() == before
