@@ -45,6 +45,13 @@ def check_configured_codes(config: Config) -> None:
 
     for key in ("select", "extend-select", "ignore", "allow-suppressions"):
         check_codes(getattr(config, key.replace("-", "_")), where(key))
+    for code in config.allow_suppressions:  # (a code no comment can silence: allowed for nothing)
+        covered = [rule.code for rule in all_rules() if rule.code.startswith(code.strip().upper())]
+        if covered and all(found in suppressions.NEVER_SILENCED for found in covered):
+            raise ConfigError(
+                f"{where('allow-suppressions')} names {code!r}, which is never silenced: "
+                f"{suppressions.why_never_silenced()}"
+            )
     for pattern, codes in config.per_file_ignores.items():
         check_codes(codes, where(f"per-file-ignores.{pattern}"))
     for code in config.severity:  # (each at the line that sets it)

@@ -74,6 +74,10 @@ class Malformed:
     problem: str
 
 
+def why_never_silenced() -> str:
+    return "a file that does not load (SL001–SL013) is always reported"
+
+
 @dataclass
 class Policy:
     """What this run lets a document silence (`allowed`: codes or prefixes; SL001–SL013 never)."""
@@ -90,7 +94,7 @@ class Policy:
 
     def why_not(self, code: str) -> str:
         if code in NEVER_SILENCED:
-            return "a file that does not load (SL001–SL013) is always reported"
+            return why_never_silenced()
         if not self.allowed:
             return "this run allows no suppression (`--no-suppressions` or an empty `allow-suppressions`)"
         return f"this run allows silencing only {', '.join(self.allowed)} (`allow-suppressions`)"

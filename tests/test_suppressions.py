@@ -216,6 +216,24 @@ def test_allow_suppressions_names_real_codes(folder):
     assert status == 2 and "`allow-suppressions` names 'SL4O2', which is no rule code or prefix; did you mean" in out
 
 
+@pytest.mark.parametrize("code", ["SL001", "sl013", "SL00"])
+def test_allow_suppressions_refuses_codes_that_are_never_silenced(folder, code):
+    # (SL001-SL013, a file that does not load: allowing them allowed nothing, and said nothing)
+    (folder / "seedlint.toml").write_text(f'allow-suppressions = ["SL6", "{code}"]\n')
+    (folder / "doc.md").write_text(CLEAN)
+    status, out = run_cli("check", "doc.md")
+    assert (
+        status == 2
+        and (
+            f"seedlint.toml:1: `allow-suppressions` names '{code}', which is never silenced: a file that does not load "
+            "(SL001–SL013) is always reported"
+        )
+        in out
+    )
+    (folder / "seedlint.toml").write_text('allow-suppressions = ["SL01"]\n')  # (SL014-SL019 may be silenced)
+    assert run_cli("check", "doc.md")[0] != 2
+
+
 def test_a_suppression_may_follow_another_comment_and_one_line_holds_one(folder):
     (folder / "doc.md").write_text(CLEAN.replace(TITLE, f"{ENTITY_TITLE}  # the name  # seedlint: ignore[SL402]", 1))
     assert concise() == (0, [])
