@@ -421,6 +421,8 @@ def _split_front_matter(doc: Document, text: str, start: int) -> bool:
     if _line_content(first_line) != OPENING:
         shown = _line_content(first_line)[:40]
         found = f"found {shown!r}" if shown else "the first line is empty" if text.strip() else "the file is empty"
+        if text.startswith(OPENING + "\r", start) and not text.startswith(OPENING + "\r\n", start):
+            found += "; its lines end in a lone carriage return (classic Mac OS): end them in \\n or \\r\\n"
         doc.problems.append(
             Problem("missing-front-matter", doc.span(start), f"no front matter: line 1 must be `---` ({found})")
         )

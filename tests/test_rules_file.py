@@ -78,6 +78,19 @@ def test_messages_name_what_is_wrong(tmp_path):
     assert diagnostic.message == "duplicate key `title` (first defined on line 3); YAML keeps only the last value"
 
 
+def test_a_document_with_classic_mac_line_endings_is_told_so(tmp_path):
+    # (lone carriage returns: YAML breaks lines there, the front matter's delimiter is not found line by line)
+    path = write(tmp_path, "---\rtitle: x\r---\r")
+    [diagnostic] = check_paths(path).diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column, diagnostic.message) == (
+        "SL006",
+        1,
+        1,
+        "no front matter: line 1 must be `---` (found '---\\rtitle: x\\r---'; its lines end in a lone carriage "
+        "return (classic Mac OS): end them in \\n or \\r\\n)",
+    )
+
+
 def _messages(result) -> list[tuple[str, int, int, str]]:
     return [(d.code, d.line, d.column, d.message) for d in result.diagnostics if d.code < "SL1"]
 
