@@ -133,7 +133,8 @@ def resolve_sources(paths: tuple[Path, ...], config: Config, listings: Listings 
         raise usage_error(f"{error}{hint}") from None
     if not sources:  # checking nothing must not pass silently
         shown = ", ".join(str(target) for target in targets)
-        raise usage_error(f"no documents in {shown}{hint}: documents are files named {', '.join(config.include)}")
+        kept = f" that `exclude` ({', '.join(config.exclude)}) leaves in" if config.exclude else ""
+        raise usage_error(f"no documents in {shown}{hint}: documents are files named {', '.join(config.include)}{kept}")
     return sources
 
 

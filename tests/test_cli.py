@@ -208,3 +208,11 @@ def test_a_folder_outside_the_configured_corpus_is_a_corpus_of_its_own(tmp_path,
     status, output = run_cli("check", "--select", "SL0,SL5", "--output-format", "concise", "other")
     assert status == 1 and {line.split(":")[0] for line in output.splitlines()[:-1]} == {"other/b.md"}
     assert output.splitlines()[-1] == "Found 2 problems (2 errors) in 1 file checked."
+
+
+def test_no_documents_left_by_exclude_says_so(tmp_path, isolated_cwd):
+    # (before: "documents are files named *.md, *.txt" only, as if there were none)
+    write(tmp_path, seed_text(), "a.md")
+    status, _out, err = run_split("check", "--isolated", "--exclude", "*", str(tmp_path))
+    assert status == 2
+    assert f"no documents in {tmp_path}: documents are files named *.md, *.txt that `exclude` (*) leaves in" in err
