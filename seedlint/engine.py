@@ -186,26 +186,43 @@ def checker(
 
 
 def _set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
-    """The run with the files found in folders that are not documents set aside: a file with text but no front
-    matter (README.md beside the articles) is not reported on, but named in `not_documents`. (An empty file
-    stays a document: an article emptied by accident must fail the run.)"""
+    """The run with the files found in folders that are not documents set aside: a file with some other text and
+    no front matter (README.md beside the articles, see `is_other_text`) is not reported on, but named in
+    `not_documents`."""
     missing = {d.path for d in result.diagnostics if d.code == MISSING_FRONT_MATTER.code}
     if not missing:  # (the usual case: no dictionary of 100,000 sources for nothing)
         return result
     walked = {source.display_path: source for source in sources if not source.named and source.display_path in missing}
-    aside = {path for path, source in walked.items() if has_text(source)}
+    aside = {path for path, source in walked.items() if other_text(source)}
     if aside:
         result.diagnostics = [d for d in result.diagnostics if d.path not in aside]
         result.not_documents = sorted(aside)
     return result
 
 
-def has_text(source: SourceFile) -> bool:
-    """Whether the file has any bytes (an empty file stays a document: an article emptied by accident fails)."""
+def other_text(source: SourceFile) -> bool:
+    """Whether a file without front matter found in a folder holds some other text (see `is_other_text`): read
+    up to 64 KiB. (A link leading out of the project is never read: it is no other text, it is reported.)"""
+    if source.refused:
+        return False
     try:
-        return os.stat(source.location).st_size > 0
+        with open(source.location, "rb") as file:
+            head = file.read(65_536)
+            size = os.fstat(file.fileno()).st_size
     except OSError:
         return True
+    return is_other_text(head, size)
+
+
+def is_other_text(head: bytes, size: int) -> bool:
+    """Whether a file without front matter (its first bytes `head` of `size`) is some other text, set aside (a
+    README beside the articles), or a document that fails the run: empty or only blanks (an article emptied by
+    accident, with or without a byte-order mark), or starting with `---` (its front matter damaged: lines that end
+    in a lone carriage return, a blank first line)."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if not text:
+        return size > len(head)  # (only blanks as far as read: text if there is more)
+    return not text.startswith(b"---")
 
 
 def run(

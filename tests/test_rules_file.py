@@ -1,7 +1,7 @@
 """SL0: structural damage injected into a real seed document, each reported with its code at its place."""
 
 import pytest
-from conftest import apply_fix, check_paths, codes_at, seed_text, write
+from conftest import apply_fix, check_paths, codes_at, run_split, seed_text, write
 
 SEED = seed_text()
 
@@ -200,3 +200,27 @@ def test_a_quote_never_closed_is_shown_where_it_opens(tmp_path):
         "YAML syntax error: found unexpected end of stream "
         "(while scanning a quoted scalar here: the front matter ends on line 4 before it is closed)"
     )
+
+
+def test_in_a_folder_only_other_text_is_set_aside_an_emptied_or_damaged_document_is_reported(tmp_path, monkeypatch):
+    # (before: an empty file failed the run while one holding only a byte-order mark or blanks, or a document with
+    # lone carriage returns, was set aside as "no document")
+    files = {
+        "README.md": b"# Notes\n",
+        "empty.md": b"",
+        "onlybom.md": b"\xef\xbb\xbf",
+        "blanks.md": b"\xef\xbb\xbf \n\n",
+        "cr.md": b"---\rtitle: x\r---\r",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_split("check", "--isolated", "--no-cache", "--select", "SL006", "--output-format", "concise")
+    assert status == 1
+    assert sorted(line.split(":")[0] for line in out.splitlines()[:-1]) == [
+        "blanks.md",
+        "cr.md",
+        "empty.md",
+        "onlybom.md",
+    ]
+    assert "set aside as no document: README.md" in err

@@ -227,9 +227,10 @@ class Session:
             return False
         text = texts.get(path)
         if text is not None:
-            return text.text != ""
+            data = text.text.encode("utf-8", "surrogatepass")
+            return engine.is_other_text(data, len(data))
         source = project.sources.get(path)
-        return source is not None and engine.has_text(source)
+        return source is not None and engine.other_text(source)
 
     def own_findings(self, text: Text) -> Findings:
         """The document's own diagnostics only (its corpus is still loading)."""
