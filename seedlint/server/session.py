@@ -220,8 +220,9 @@ class Session:
         return Findings(by_path, errors)
 
     def set_aside(self, project: Project, path: str, texts: dict[str, Text]) -> bool:
-        """Whether `seedlint check` sets the file aside, not reporting on it (engine._set_aside): text but no front
-        matter (a README.md or notes beside the articles; an empty file stays a document)."""
+        """Whether `seedlint check` sets the file aside, not reporting on it (engine._set_aside): other text and no
+        front matter (a README.md or notes beside the articles; an empty or blank file, or one starting with `---`,
+        stays a document: engine.is_other_text)."""
         result = self.result(project, path, texts)
         if result is None or not any(d.code == MISSING_FRONT_MATTER.code for d in result.diagnostics):
             return False
