@@ -46,7 +46,7 @@ MAX_PASSES = 10
 # Fixes left after the last pass (fixes that undo each other: each text was verified, but is not final).
 _UNSETTLED = "fix: internal error: fixes were still left after the last pass; the texts of that pass are kept"
 # A file changed between its check and its fix: the run's report is of a content no longer there, as for a file that
-# could not be written (FixResult.unwritable: the run did not finish, exit 2).
+# could not be written (FixResult.unwritable: the run did not finish, exit 2; see _refuse).
 CHANGED_ON_DISK = "file changed on disk while it was being fixed"
 PARALLEL_FROM = 64  # files fixed in one pass; below this, starting worker processes costs more than it saves
 WRITERS = 8  # threads writing fixed files (they wait on the disk, not on the processor)
@@ -221,9 +221,7 @@ def fix(
             refused.update(done.unwritable)
             for path, outcome in done.outcomes.items():
                 if outcome.problem is not None or outcome.fixed is None or outcome.checked is None:
-                    refused[path] = outcome.problem or "the fix could not be applied"
-                    if outcome.problem == CHANGED_ON_DISK:
-                        unwritable[path] = CHANGED_ON_DISK
+                    _refuse(path, outcome.problem, refused, unwritable)
                     continue
                 if outcome.original is not None:  # the bytes on disk: set on the first pass that fixes it
                     originals.setdefault(path, outcome.original)
@@ -308,9 +306,7 @@ def fix_on_disk(
             fixed: list[FileChange] = []
             for path, outcome in done.outcomes.items():
                 if outcome.problem is not None or outcome.fixed is None or outcome.original is None:
-                    refused[path] = outcome.problem or "the fix could not be applied"
-                    if outcome.problem == CHANGED_ON_DISK:
-                        unwritable[path] = CHANGED_ON_DISK
+                    _refuse(path, outcome.problem, refused, unwritable)
                     continue
                 fixed.append(
                     FileChange(
@@ -349,6 +345,14 @@ def fix_on_disk(
         failures=failures,
         unwritable=[f"{path}: {why}" for path, why in sorted(unwritable.items())],
     )
+
+
+def _refuse(path: str, problem: str | None, refused: dict[str, str], unwritable: dict[str, str]) -> None:
+    """A file whose fix could not be applied: refused, with why. One changed on disk meanwhile is also unwritable
+    (CHANGED_ON_DISK: the run did not finish)."""
+    refused[path] = problem or "the fix could not be applied"
+    if problem == CHANGED_ON_DISK:
+        unwritable[path] = problem
 
 
 def _refusals(refused: dict[str, str], unwritable: Container[str]) -> list[str]:
