@@ -50,7 +50,7 @@ def check_configured_codes(config: Config) -> None:
         if covered and all(found in suppressions.NEVER_SILENCED for found in covered):
             raise ConfigError(
                 f"{where('allow-suppressions')} names {code!r}, which is never silenced: "
-                f"{suppressions.why_never_silenced()}"
+                f"{suppressions.WHY_NEVER_SILENCED}"
             )
     for pattern, codes in config.per_file_ignores.items():
         check_codes(codes, where(f"per-file-ignores.{pattern}"))

@@ -74,8 +74,7 @@ class Malformed:
     problem: str
 
 
-def why_never_silenced() -> str:
-    return "a file that does not load (SL001–SL013) is always reported"
+WHY_NEVER_SILENCED = "a file that does not load (SL001–SL013) is always reported"
 
 
 @dataclass
@@ -94,7 +93,7 @@ class Policy:
 
     def why_not(self, code: str) -> str:
         if code in NEVER_SILENCED:
-            return why_never_silenced()
+            return WHY_NEVER_SILENCED
         if not self.allowed:
             return "this run allows no suppression (`--no-suppressions` or an empty `allow-suppressions`)"
         return f"this run allows silencing only {', '.join(self.allowed)} (`allow-suppressions`)"
