@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from seedlint import __version__, git, plain, schema
+from seedlint import __version__, clock, git, plain, schema
 from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
@@ -61,11 +61,12 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 18  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
+FORMAT = 19  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
 # findings; 14: fixes and extras of diagnostics in columns, run reports in parts; 15: anchors tell plain
 # values in flow collections; 16: reports keep the corpus's topic counts, files link to their topics; 17: the
 # reports' unresolved entries include those whose address is malformed; 18: findings made otherwise (SL505 one
-# per field, SL606 at its blanks, SL508 and SL605 messages, fixes of values over several lines, fix safety)
+# per field, SL606 at its blanks, SL508 and SL605 messages, fixes of values over several lines, fix safety); 19:
+# a future date (SL206) carries the day it was judged on (seedlint/clock.py)
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")
@@ -665,8 +666,8 @@ class DiskCache(Cache):
         if entry is None:
             return None
         size, mtime, digest, checked = entry
-        if checked.path != source.display_path:
-            return None
+        if checked.path != source.display_path or clock.outdated(checked.diagnostics):
+            return None  # (a finding of another day: see seedlint/clock.py)
         try:
             info = os.stat(source.location)
         except OSError:

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from seedlint import rules, selection
+from seedlint import clock, rules, selection
 from seedlint.cache import (
     FILE_KEY,
     Cache,
@@ -145,6 +145,17 @@ def changed_files(
     return changed, [key for key in stats if key not in current]
 
 
+def judged_another_day(report: Report, sources: list[SourceFile], changed: list[SourceFile]) -> list[SourceFile]:
+    """The sources, not among `changed`, whose reported findings were judged on another day (seedlint/clock.py): a
+    date then in the future may no longer be, and the message names the day; they are checked again."""
+    day = clock.today()
+    paths = {d.path for d in report["diagnostics"] if d.extra and d.extra.get(clock.JUDGED_ON, day) != day}
+    if not paths:
+        return []
+    paths -= {source.display_path for source in changed}
+    return [source for source in sources if source.display_path in paths]
+
+
 SORT_KEY = operator.attrgetter("path", "line", "column", "code", "message")  # Diagnostic.sort_key, at C speed
 
 
@@ -227,6 +238,7 @@ def rerun(
     everything = [*sources, *others]
     paths = [source.display_path for source in sources]
     changed, removed = changed_files(report, everything, cache, ahead)
+    changed += judged_another_day(report, everything, changed)
     if not changed and not removed:
         return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
     if report["partial"] or len(changed) + len(removed) > MOST_CHANGED:
@@ -247,7 +259,7 @@ def rerun(
             if after.internal_errors or not after.stat or not after.digest:
                 return None  # not cacheable: let a full run report it
             files[key] = file_state(after)
-            if before is not None and before.digest == after.digest:
+            if before is not None and before.digest == after.digest and not clock.outdated(before.diagnostics):
                 continue  # touched, not changed
         else:
             del files[key]

@@ -1,5 +1,6 @@
 """The cache: warm runs give exactly the cold results; edits, configuration and corruption are handled."""
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -208,3 +209,29 @@ def test_a_run_leaves_no_database_open(isolated_cwd):
     for command in ("check", "fix", "check", "report"):
         run_cli(command, "seeds")
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_future_date_is_judged_again_on_a_later_day(corpus, monkeypatch):
+    """A date in the future is so only until that day comes: the cache and the run report do not keep the
+    finding past the day it was judged on (its message names that day), whatever else is unchanged."""
+    from datetime import UTC, datetime
+
+    from seedlint import clock
+
+    path = corpus / "docs" / "2019-12-16-waymo-acquires-ai-startup-latent-logic.md"
+    text = path.read_text(encoding="utf-8")
+    assert "publishedDateTime: 2019-12-16T13:23:00Z\n" in text  # (its own date; its file name says 2019-12-16)
+    path.write_text(text.replace("publishedDateTime: 2019-12-16T13:23:00Z", "publishedDateTime: 2030-01-10T12:00:00Z"))
+    _age(corpus / "docs")
+
+    def on(day: int) -> list[tuple[str, int, int, str]]:
+        monkeypatch.setattr(clock, "now", lambda: datetime(2030, 1, day, 9, 0, tzinfo=UTC))
+        found = json.loads(check()[1])
+        assert json.loads(check("--no-cache")[1]) == json.loads(check()[1])  # (warm: the same as cold)
+        return [(d["code"], d["line"], d["column"], d["message"]) for d in found if d["code"] == "SL206"]
+
+    future = "publishedDateTime 2030-01-10T12:00:00Z is in the future (today is 2030-01-0{}): a wrong year, or day and "
+    future += "month swapped?"
+    assert on(5) == [("SL206", 5, 20, future.format(5))]
+    assert on(7) == [("SL206", 5, 20, future.format(7))]  # the same file, another day: judged again
+    assert on(9) == []  # within the two days' tolerance: no longer in the future

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from seedlint import clock
 from seedlint.datetimes import DATE_TIME, canonical_spelling, impossible, moment
 from seedlint.edits import replace_value
 from seedlint.memo import Memo
@@ -211,13 +212,15 @@ def _check_text(
         else:
             yield FUTURE_DATE.at(doc, path, f"{name} {text} is in the future: a wrong year?")
         return ParsedDate(None, canonical)
-    now = datetime.now(UTC)
+    now = clock.now()
     if when > now + timedelta(days=config.future_tolerance_days):
-        yield FUTURE_DATE.at(
+        found = FUTURE_DATE.at(
             doc,
             path,
             f"{name} {text} is in the future (today is {now:%Y-%m-%d}): a wrong year, or day and month swapped?",
         )
+        found.extra[clock.JUDGED_ON] = now.date().isoformat()  # (true today only: see seedlint/clock.py)
+        yield found
     elif when.year < config.earliest_year:
         yield DATE_TOO_EARLY.at(
             doc, path, f"{name} {text} is before {config.earliest_year}: a placeholder date, not a publication date?"
