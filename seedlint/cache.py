@@ -67,6 +67,7 @@ FORMAT = 19  # 12: data-only encoding, dates as instants, copied values marked, 
 # reports' unresolved entries include those whose address is malformed; 18: findings made otherwise (SL505 one
 # per field, SL606 at its blanks, SL508 and SL605 messages, fixes of values over several lines, fix safety); 19:
 # a future date (SL206) carries the day it was judged on (seedlint/clock.py)
+REVISIONS_KEPT = 8  # corpus states at a revision whose findings are kept (see DiskCache.revision_findings)
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
 REPORTING_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity")
@@ -92,6 +93,7 @@ CREATE TABLE IF NOT EXISTS aliases (host TEXT, alias TEXT, file INTEGER);
 CREATE TABLE IF NOT EXISTS reports (id BLOB PRIMARY KEY, head BLOB);
 CREATE TABLE IF NOT EXISTS listings (id BLOB PRIMARY KEY, listing BLOB);
 CREATE TABLE IF NOT EXISTS report_parts (report BLOB, low BLOB, part BLOB, PRIMARY KEY (report, low)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revisions (id BLOB PRIMARY KEY, findings BLOB);
 """
 INDEXES = {
     "links_by_value": "links (value)",
@@ -272,6 +274,13 @@ class Cache:
         return False
 
     def keep_report(self, run_id: str, report: Report, touched: Collection[str] | None = None) -> None:
+        pass
+
+    def revision_findings(self, state: str) -> list[Diagnostic] | None:
+        """The findings of a corpus state at a git revision, when a run kept them (`keep_revision_findings`)."""
+        return None
+
+    def keep_revision_findings(self, state: str, diagnostics: list[Diagnostic]) -> None:
         pass
 
     def stored_listing(self, key: str) -> Listing | None:
@@ -928,6 +937,35 @@ class DiskCache(Cache):
             self._layouts[report_id] = layout
             if not whole and read is not None:  # (a whole report is not kept: decoding it is what reading costs)
                 self._kept[report_id] = (_data_version(db), read, report["partial"], Counter(report["topics"]), changed)
+
+    # The findings of the corpus at a git revision (`--diff-base`: seedlint/compare.py), by a digest of what the
+    # corpus held there (every document's path and git blob): a commit's documents never change, so a hook run
+    # again on the same commit takes them from here instead of checking that state again.
+
+    def revision_findings(self, state: str) -> list[Diagnostic] | None:
+        rows = self._query("SELECT findings FROM revisions WHERE id = ?", (self._report_id(state),))
+        if not rows:
+            return None
+        try:
+            return plain.decode_diagnostics(plain.loads(self._unprefixed(rows[0][0])))
+        except plain.Malformed:
+            return None
+
+    def keep_revision_findings(self, state: str, diagnostics: list[Diagnostic]) -> None:
+        db = self._connection()
+        if db is None:
+            return
+        try:
+            blob = self._prefix() + plain.dumps(plain.encode_diagnostics(diagnostics))
+
+            def write() -> None:
+                db.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)", (self._report_id(state), blob))
+                newest = "SELECT rowid FROM revisions ORDER BY rowid DESC LIMIT ?"
+                db.execute(f"DELETE FROM revisions WHERE rowid NOT IN ({newest})", (REVISIONS_KEPT,))
+
+            self._transaction(db, write)
+        except (TypeError, ValueError, OverflowError):  # a bug (a value MessagePack cannot hold): not kept
+            pass
 
     # Listings of the checked folders (seedlint/discovery.py), keyed by what the walk depends on.
 

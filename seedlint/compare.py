@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import operator
 import os
 import shlex
@@ -32,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seedlint import baseline, engine, git, history, incremental, revisions
+from seedlint import baseline, clock, engine, git, history, incremental, revisions
 from seedlint.baseline import Key
 from seedlint.cache import Cache, DiskCache
 from seedlint.config import Config
@@ -284,13 +285,32 @@ def check_before(
         comparison.before = []
         return []
     with _versions_folder(cache) as folder:
-        sources = _sources_before(revision, corpus, config, folder)
+        sources, blobs = _sources_before(revision, corpus, config, folder)
         if _same_sources(sources, corpus):
             comparison.unchanged = True  # the corpus is as it was: its findings then are the current run's
             return []
+        # The same documents at the revision (path and git blob each) make the same findings: kept by that state.
+        state = _state(run_id, sources, blobs)
+        kept = cache.revision_findings(state)
+        if kept is not None and not clock.outdated(kept):
+            comparison.before = _as_renamed(kept, revision)
+            return []
         result = engine.run(sources, config, cache=cache, run_id=run_id, stats=stats) if sources else RunResult([], [])
+    if not result.internal_errors:
+        cache.keep_revision_findings(state, result.diagnostics)
     comparison.before = _as_renamed(result.diagnostics, revision)
     return result.internal_errors
+
+
+def _state(run_id: str, sources: list[SourceFile], blobs: dict[str, str]) -> str:
+    """What the corpus at the revision holds, as a run there sees it: the run's targets, the working directory
+    (findings name display paths) and each document's display path and git blob (`blobs`: display path → blob).
+    The settings and the selection are the cache's own keys."""
+    digest = hashlib.blake2b(f"{run_id}\0{Path.cwd()}\0".encode("utf-8", "surrogatepass"), digest_size=20)
+    shown = list(map(DISPLAY, sources))
+    digest.update("\0".join(shown).encode("utf-8", "surrogatepass"))
+    digest.update("\0".join(map(blobs.__getitem__, shown)).encode())
+    return "revision\0" + digest.hexdigest()
 
 
 def _as_renamed(diagnostics: list[Diagnostic], revision: Revision) -> list[Diagnostic]:
@@ -375,15 +395,20 @@ def _names(root: Path, corpus: list[SourceFile]) -> list[str]:
     return names
 
 
-def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config, folder: Path) -> list[SourceFile]:
+def _sources_before(
+    revision: Revision, corpus: list[SourceFile], config: Config, folder: Path
+) -> tuple[list[SourceFile], dict[str, str]]:
     """The corpus as it was at the revision: unchanged documents as they are, changed and deleted ones as
-    their blobs there (deleted ones only when discovery would have found them), added ones left out."""
+    their blobs there (deleted ones only when discovery would have found them), added ones left out; and each
+    one's git blob there, by display path."""
     root = revision.root
     by_name = dict(zip(_names(root, corpus), corpus, strict=True))
     # Left out: the documents added since the revision (or not tracked: not there then), and the changed ones,
     # whose versions there are checked instead. (Set operations and one pass, at C speed: 100,000 documents.)
     left_out = (by_name.keys() - revision.listing.keys()) | revision.changed
     found = [source for name, source in by_name.items() if name not in left_out]
+    listing = revision.listing
+    blobs = {source.display_path: listing[name] for name, source in by_name.items() if name not in left_out}
     # name → display path, for the changed documents that existed then
     versions = {
         name: by_name[name].display_path for name in revision.changed & by_name.keys() & revision.listing.keys()
@@ -402,8 +427,9 @@ def _sources_before(revision: Revision, corpus: list[SourceFile], config: Config
         if content is None:  # too large to be a document: left out (its findings now are new)
             continue
         found.append(SourceFile.at(revisions.write_version(folder, blob, name, content), shown))
+        blobs[shown] = blob
         os.utime(revisions.version_path(folder, blob, name).parent)  # used: kept by _prune
-    return sorted(found, key=DISPLAY)
+    return sorted(found, key=DISPLAY), blobs
 
 
 def _discovered(revision: Revision, names: list[str], config: Config) -> list[str]:

@@ -451,3 +451,43 @@ def test_a_new_difference_in_a_stale_copy_is_new_and_fixed_alone(repository):
         after = (repository / name).read_text(encoding="utf-8")
         changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True) if old != new]
         assert len(changed) == 1 and "(updated)" in changed[0][1] and "title: " in changed[0][1], name
+
+
+def test_the_findings_at_a_revision_are_kept_by_what_its_documents_hold(repository, monkeypatch):
+    """A commit's documents never change: the run at the revision is made once per state of its documents (each
+    one's path and git blob), and a hook run again on the same commit, or on a commit that changed no document,
+    checks the work tree only. A finding judged on another day (a future date) is not reused."""
+    from datetime import UTC, datetime
+
+    from conftest import run_split
+
+    from seedlint import clock, engine
+
+    runs = []
+    run = engine.run
+    monkeypatch.setattr(engine, "run", lambda sources, *a, **k: runs.append(len(sources)) or run(sources, *a, **k))
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(clock, "now", lambda: datetime(2030, 1, 5, 9, 0, tzinfo=UTC))
+    edit(repository / "_news" / CLEARVIEW, "\npublishedDateTime: ", "\npublishedDateTime: 2030-01-20T00:00:00Z\nx: ")
+    git(repository, "commit", "-qam", "a date in the future")
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+
+    def compared(*options: str) -> tuple[list[int], tuple[int, str, str]]:
+        runs.clear()
+        return runs, run_split("check", "--diff-base", "HEAD", *options)
+
+    first = compared()
+    assert first == ([30, 30], first[1]) and first[1][1].splitlines()[3].startswith("Found 3 new problems since HEAD")
+    assert compared() == ([30], first[1])  # the same commit again: its findings are kept
+    (repository / "notes.txt").write_text("not a document\n")
+    git(repository, "add", "notes.txt")
+    git(repository, "commit", "-qm", "no document changed")
+    assert compared() == ([30], first[1])  # another commit, the same documents
+    assert compared("--ignore", "SL4")[0] == [30, 30]  # another selection: other findings
+    monkeypatch.setattr(clock, "now", lambda: datetime(2030, 1, 6, 9, 0, tzinfo=UTC))
+    again = compared()
+    assert again[0] == [30, 30] and again[1][1] == first[1][1].replace("2030-01-05", "2030-01-06")  # judged today
+    git(repository, "commit", "-qam", "the edit")
+    edit(repository / "_news" / FASTCOMPANY, "The tech that", "The tech which")
+    assert compared()[0] == [30, 30]  # a document changed at the new commit
