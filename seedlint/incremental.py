@@ -149,7 +149,7 @@ def judged_another_day(report: Report, sources: list[SourceFile], changed: list[
     """The sources, not among `changed`, whose reported findings were judged on another day (seedlint/clock.py): a
     date then in the future may no longer be, and the message names the day; they are checked again."""
     day = clock.today()
-    paths = {d.path for d in report["diagnostics"] if d.extra and d.extra.get(clock.JUDGED_ON, day) != day}
+    paths = {d.path for d in report["diagnostics"] if d.extra and clock.outdated((d,), day)}
     if not paths:
         return []
     paths -= {source.display_path for source in changed}
