@@ -195,7 +195,6 @@ def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: 
         raise CompareError(str(error)) from None
     except git.GitError as error:
         raise CompareError(f"{option}: {error}") from None
-    revision.lost = _lost(revision)
     return revision
 
 
@@ -213,25 +212,64 @@ def _to_ref_note(root: Path) -> list[str]:
     ]
 
 
-def _lost(revision: Revision) -> dict[str, str]:
-    """The addresses the changed documents had at the revision and none of them has now. (An address that
-    moved to a document that did not change is kept: `lost` only applies to entries that resolve to nothing,
-    so keeping it costs nothing but the run's incremental shortcut.)"""
-    before = {
-        name: revision.contents[blob]
-        for name in revision.changed
-        if name in revision.listing and (blob := revision.listing[name]) in revision.contents
-    }
-    now: dict[str, bytes] = {}
+def find_lost(comparison: Comparison, cache: Cache) -> None:
+    """The addresses lost since the revision (`Revision.lost`: before the runs, whose input they are). A changed
+    document's addresses, on either side, are its index record's when the cache holds its result (its version at
+    the revision, as the run there checked it last time; the work tree's file): only the others are parsed (each
+    parse of a large document costs 5-16 ms, twice per changed document, every run of a hook)."""
+    revision = comparison.revision
+    if revision is None or revision.commit is None:
+        return
+    cwd = Path.cwd().resolve()
+    own = cache.own_folder()
+    versions = Path(own) / "versions" if own is not None else None
+
+    def known(path: Path, name: str) -> tuple[str, ...] | None:
+        checked = cache.remembered(SourceFile.at(path, display_path(revision.root / name, cwd)))
+        if checked is None:
+            return None
+        return checked.record.aliases if checked.record is not None else ()
+
+    def known_before(name: str, blob: str) -> tuple[str, ...] | None:
+        return known(revisions.version_path(versions, blob, name), name) if versions is not None else None
+
+    revision.lost = _lost(revision, known_before, lambda name: known(revision.root / name, name))
+
+
+def _lost(
+    revision: Revision,
+    known_before: Callable[[str, str], tuple[str, ...] | None] = lambda name, blob: None,
+    known_now: Callable[[str], tuple[str, ...] | None] = lambda name: None,
+) -> dict[str, str]:
+    """The addresses the changed documents had at the revision and none of them has now (`known_*`: a document's
+    aliases when known without parsing it, else None). (An address that moved to a document that did not change is
+    kept: `lost` only applies to entries that resolve to nothing, so keeping it costs nothing but the run's
+    incremental shortcut.)"""
+    before: dict[str, tuple[str, ...]] = {}
+    unknown: dict[str, bytes] = {}
+    for name in revision.changed:
+        blob = revision.listing.get(name)
+        if blob is not None and blob in revision.contents:
+            found = known_before(name, blob)
+            if found is not None:
+                before[name] = found
+            else:
+                unknown[name] = revision.contents[blob]
+    before.update(history.aliases_of(revision.root, unknown))
+    now: dict[str, tuple[str, ...]] = {}
+    unknown = {}
     for name in revision.changed:
         path = revision.root / name
         if path.is_file() and not path.is_symlink():
+            found = known_now(name)
+            if found is not None:
+                now[name] = found
+                continue
             with contextlib.suppress(OSError, FileTooLarge):
-                now[name] = read_bounded(path)
-    kept = history.addresses_of(revision.root, now)
-    return {
-        address: name for address, name in history.addresses_of(revision.root, before).items() if address not in kept
-    }
+                unknown[name] = read_bounded(path)
+    now.update(history.aliases_of(revision.root, unknown))
+    kept = {alias for aliases in now.values() for alias in aliases}
+    return {address: name for address, name in history.addresses_by_alias(before).items() if address not in kept}
 
 
 class MemoryCache(Cache):

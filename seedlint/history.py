@@ -54,9 +54,18 @@ def addresses_at(root: Path, commit: str, names: set[str], inside: list[str]) ->
 def addresses_of(root: Path, contents: dict[str, bytes]) -> dict[str, str]:
     """Canonical address → file name, of every address of the documents `contents` (path in the repository at
     `root` → bytes)."""
-    found: dict[str, str] = {}
-    for name, content in sorted(contents.items()):
+    return addresses_by_alias(aliases_of(root, contents))
+
+
+def aliases_of(root: Path, contents: dict[str, bytes]) -> dict[str, tuple[str, ...]]:
+    """Path → the canonical addresses of the document (its index record's aliases), of the documents `contents`."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, content in contents.items():
         record = record_for(parse_document(content, root / name, name))
-        for alias in record.aliases if record is not None else ():
-            found[alias] = Path(name).name
+        found[name] = record.aliases if record is not None else ()
     return found
+
+
+def addresses_by_alias(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Canonical address → the file name of the document having it (path → aliases): the last path wins."""
+    return {alias: Path(name).name for name, found in sorted(aliases.items()) for alias in found}

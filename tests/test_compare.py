@@ -491,3 +491,30 @@ def test_the_findings_at_a_revision_are_kept_by_what_its_documents_hold(reposito
     git(repository, "commit", "-qam", "the edit")
     edit(repository / "_news" / FASTCOMPANY, "The tech that", "The tech which")
     assert compared()[0] == [30, 30]  # a document changed at the new commit
+
+
+def test_the_addresses_lost_since_the_revision_come_from_the_cache_when_it_knows_them(repository, monkeypatch):
+    """A changed document's addresses, at the revision and now, are read from its cached index record (the run at
+    the revision checked its version there, the current run its file): a hook run again parses neither; the
+    addresses lost are the same, whether parsed or cached."""
+    from conftest import run_split
+
+    from seedlint import history
+
+    parsed = []
+    aliases_of = history.aliases_of
+    monkeypatch.setattr(history, "aliases_of", lambda root, found: parsed.extend(found) or aliases_of(root, found))
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    readdressed = repository / "_news" / PERCEPTION
+    old = "https://www.linkedin.com/pulse/public-perception-facial-recognition-technologies-four-meckel"
+    edit(readdressed, f'webUrl: "{old}"', 'webUrl: "https://example.org/perception"')  # (its old address: lost)
+    edit(readdressed, "\ntitle: ", "\ntitle: Another ")  # (and its title: no near miss by title)
+    first = run_split("check", "--diff-base", "HEAD", "--output-format", "concise")
+    assert parsed == [f"_news/{PERCEPTION}"] * 2  # (at the revision, then now)
+    assert first[0] == 1 and first[1].count(" SL504 related[") == 7 and "it named " + PERCEPTION in first[1]
+    parsed.clear()
+    assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise") == first
+    assert parsed == []
+    assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise", "--no-cache") == first
+    assert parsed == [f"_news/{PERCEPTION}"] * 2
