@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS reports (id BLOB PRIMARY KEY, head BLOB);
 CREATE TABLE IF NOT EXISTS listings (id BLOB PRIMARY KEY, listing BLOB);
 CREATE TABLE IF NOT EXISTS report_parts (report BLOB, low BLOB, part BLOB, PRIMARY KEY (report, low)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS revisions (id BLOB PRIMARY KEY, findings BLOB);
+CREATE TABLE IF NOT EXISTS blob_aliases (blob TEXT PRIMARY KEY, aliases BLOB);
 """
 INDEXES = {
     "links_by_value": "links (value)",
@@ -281,6 +282,13 @@ class Cache:
         return None
 
     def keep_revision_findings(self, state: str, diagnostics: list[Diagnostic]) -> None:
+        pass
+
+    def blob_aliases(self, blobs: set[str]) -> dict[str, tuple[str, ...]]:
+        """The canonical addresses of the documents that are these git blobs, of those the cache knows."""
+        return {}
+
+    def keep_blob_aliases(self, aliases: dict[str, tuple[str, ...]]) -> None:
         pass
 
     def stored_listing(self, key: str) -> Listing | None:
@@ -966,6 +974,38 @@ class DiskCache(Cache):
             self._transaction(db, write)
         except (TypeError, ValueError, OverflowError):  # a bug (a value MessagePack cannot hold): not kept
             pass
+
+    # The addresses of a document at a revision (`--diff-base`'s lost addresses), by its git blob: a blob's
+    # content never changes.
+
+    def blob_aliases(self, blobs: set[str]) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        wanted = sorted(blobs)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for blob, stored in self._query(
+                f"SELECT blob, aliases FROM blob_aliases WHERE blob IN ({marks})", tuple(chunk)
+            ):
+                try:
+                    aliases = plain.loads(self._unprefixed(stored))
+                except plain.Malformed:
+                    continue
+                if type(aliases) is list and all(type(alias) is str for alias in aliases):
+                    found[blob] = tuple(aliases)
+        return found
+
+    def keep_blob_aliases(self, aliases: dict[str, tuple[str, ...]]) -> None:
+        db = self._connection()
+        if db is None or not aliases:
+            return
+        prefix = self._prefix()
+        rows = [(blob, prefix + plain.dumps(list(found))) for blob, found in aliases.items()]
+
+        def write() -> None:
+            db.executemany("INSERT OR REPLACE INTO blob_aliases VALUES (?, ?)", rows)
+
+        self._transaction(db, write)
 
     # Listings of the checked folders (seedlint/discovery.py), keyed by what the walk depends on.
 

@@ -213,61 +213,47 @@ def _to_ref_note(root: Path) -> list[str]:
 
 
 def find_lost(comparison: Comparison, cache: Cache) -> None:
-    """The addresses lost since the revision (`Revision.lost`: before the runs, whose input they are). A changed
-    document's addresses, on either side, are its index record's when the cache holds its result (its version at
-    the revision, as the run there checked it last time; the work tree's file): only the others are parsed (each
-    parse of a large document costs 5-16 ms, twice per changed document, every run of a hook)."""
+    """The addresses lost since the revision (`Revision.lost`: before the runs, whose input they are), from the
+    changed documents' addresses on either side: at the revision, by git blob as the cache keeps them; now, its
+    file's index record when the cache holds its result. Only the others are parsed (a large document costs 5-16
+    ms: a hook run again with hundreds of documents changed spent seconds parsing them twice)."""
     revision = comparison.revision
     if revision is None or revision.commit is None:
         return
+    root = revision.root
+    blobs = {
+        name: blob
+        for name in revision.changed
+        if (blob := revision.listing.get(name)) is not None and blob in revision.contents
+    }
+    kept = cache.blob_aliases(set(blobs.values()))
+    before = {name: kept[blob] for name, blob in blobs.items() if blob in kept}
+    parsed = history.aliases_of(
+        root, {name: revision.contents[blob] for name, blob in blobs.items() if name not in before}
+    )
+    cache.keep_blob_aliases({blobs[name]: aliases for name, aliases in parsed.items()})
+    before.update(parsed)
     cwd = Path.cwd().resolve()
-    own = cache.own_folder()
-    versions = Path(own) / "versions" if own is not None else None
-
-    def known(path: Path, name: str) -> tuple[str, ...] | None:
-        checked = cache.remembered(SourceFile.at(path, display_path(revision.root / name, cwd)))
-        if checked is None:
-            return None
-        return checked.record.aliases if checked.record is not None else ()
-
-    def known_before(name: str, blob: str) -> tuple[str, ...] | None:
-        return known(revisions.version_path(versions, blob, name), name) if versions is not None else None
-
-    revision.lost = _lost(revision, known_before, lambda name: known(revision.root / name, name))
-
-
-def _lost(
-    revision: Revision,
-    known_before: Callable[[str, str], tuple[str, ...] | None] = lambda name, blob: None,
-    known_now: Callable[[str], tuple[str, ...] | None] = lambda name: None,
-) -> dict[str, str]:
-    """The addresses the changed documents had at the revision and none of them has now (`known_*`: a document's
-    aliases when known without parsing it, else None). (An address that moved to a document that did not change is
-    kept: `lost` only applies to entries that resolve to nothing, so keeping it costs nothing but the run's
-    incremental shortcut.)"""
-    before: dict[str, tuple[str, ...]] = {}
+    now: dict[str, tuple[str, ...]] = {}
     unknown: dict[str, bytes] = {}
     for name in revision.changed:
-        blob = revision.listing.get(name)
-        if blob is not None and blob in revision.contents:
-            found = known_before(name, blob)
-            if found is not None:
-                before[name] = found
-            else:
-                unknown[name] = revision.contents[blob]
-    before.update(history.aliases_of(revision.root, unknown))
-    now: dict[str, tuple[str, ...]] = {}
-    unknown = {}
-    for name in revision.changed:
-        path = revision.root / name
+        path = root / name
         if path.is_file() and not path.is_symlink():
-            found = known_now(name)
-            if found is not None:
-                now[name] = found
+            checked = cache.remembered(SourceFile.at(path, display_path(path, cwd)))
+            if checked is not None:
+                now[name] = checked.record.aliases if checked.record is not None else ()
                 continue
             with contextlib.suppress(OSError, FileTooLarge):
                 unknown[name] = read_bounded(path)
-    now.update(history.aliases_of(revision.root, unknown))
+    now.update(history.aliases_of(root, unknown))
+    revision.lost = _lost(before, now)
+
+
+def _lost(before: dict[str, tuple[str, ...]], now: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The addresses the changed documents had at the revision (`before`: path → its aliases there) and none of
+    them has now (`now`: the same, of those that still exist). (An address that moved to a document that did not
+    change is kept: `lost` only applies to entries that resolve to nothing, so keeping it costs nothing but the
+    run's incremental shortcut.)"""
     kept = {alias for aliases in now.values() for alias in aliases}
     return {address: name for address, name in history.addresses_by_alias(before).items() if address not in kept}
 
