@@ -67,6 +67,7 @@ FORMAT = 19  # 12: data-only encoding, dates as instants, copied values marked, 
 # reports' unresolved entries include those whose address is malformed; 18: findings made otherwise (SL505 one
 # per field, SL606 at its blanks, SL508 and SL605 messages, fixes of values over several lines, fix safety); 19:
 # a future date (SL206) carries the day it was judged on (seedlint/clock.py)
+BLOB_ALIASES_KEPT = 100_000  # documents' versions whose addresses are kept (see DiskCache.blob_aliases)
 REVISIONS_KEPT = 8  # corpus states at a revision whose findings are kept (see DiskCache.revision_findings)
 KEPT_DATABASES = 4  # settings keys kept side by side (a new one removes the least recently used beyond this)
 # Configuration keys applied when reporting, not when checking a file: changing them needs no re-check.
@@ -1004,6 +1005,9 @@ class DiskCache(Cache):
 
         def write() -> None:
             db.executemany("INSERT OR REPLACE INTO blob_aliases VALUES (?, ?)", rows)
+            # (the oldest beyond the limit forgotten: each row written takes the next rowid)
+            newest = "SELECT max(rowid) FROM blob_aliases"
+            db.execute(f"DELETE FROM blob_aliases WHERE rowid <= ({newest}) - ?", (BLOB_ALIASES_KEPT,))
 
         self._transaction(db, write)
 

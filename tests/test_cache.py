@@ -235,3 +235,19 @@ def test_a_future_date_is_judged_again_on_a_later_day(corpus, monkeypatch):
     assert on(5) == [("SL206", 5, 20, future.format(5))]
     assert on(7) == [("SL206", 5, 20, future.format(7))]  # the same file, another day: judged again
     assert on(9) == []  # within the two days' tolerance: no longer in the future
+
+
+def test_the_addresses_kept_by_git_blob_are_bounded(corpus, monkeypatch):
+    """`--diff-base` keeps the addresses of each document version it parsed, by git blob: the oldest beyond the
+    limit are forgotten, the newest kept."""
+    from seedlint import cache as cache_module
+    from seedlint.cache import open_cache
+    from seedlint.config import load_config
+
+    monkeypatch.setattr(cache_module, "BLOB_ALIASES_KEPT", 3)
+    cache = open_cache(load_config(), False, None, lambda message: None)
+    for number in range(5):
+        cache.keep_blob_aliases({f"{number:040x}": (f"example.org/{number}",)})
+    known = cache.blob_aliases({f"{number:040x}" for number in range(5)})
+    assert known == {f"{number:040x}": (f"example.org/{number}",) for number in (2, 3, 4)}
+    cache.close()
