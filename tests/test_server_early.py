@@ -46,3 +46,34 @@ def test_an_unused_suppression_of_a_documents_own_finding_is_reported_at_once(tm
     early, final = early_and_final(tmp_path, (line, "category: news  # seedlint: ignore[SL402]\n"))
     assert early == [("SL017", 2), ("SL401", 29)]
     assert final == [("SL017", 2), ("SL401", 29), ("SL504", 31)]
+
+
+def test_an_open_document_is_judged_again_on_a_later_day(tmp_path, monkeypatch):
+    """An editor stays open past midnight: a future date's finding (its message names the day) is judged again
+    once the day it was judged on is over, not kept with the text's first check."""
+    from datetime import UTC, datetime
+
+    from seedlint import clock
+
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    session = Session()
+    session.workspace_folders = [folder]
+    project = session.project_for(folder / DANGLING)
+    edited = (
+        (folder / DANGLING)
+        .read_text(encoding="utf-8")
+        .replace("publishedDateTime: 2024-01-24T15:00:00Z", "publishedDateTime: 2030-01-10T12:00:00Z", 1)
+    )
+    text = Text(SourceFile.at(folder / DANGLING, DANGLING), edited, project)
+
+    def on(day: int) -> list[tuple[str, int, int, str]]:
+        monkeypatch.setattr(clock, "now", lambda: datetime(2030, 1, day, 9, 0, tzinfo=UTC))
+        found = session.own_findings(text).by_path[DANGLING]
+        return [(d.code, d.line, d.column, d.message) for d in found if d.code == "SL206"]
+
+    future = "publishedDateTime 2030-01-10T12:00:00Z is in the future (today is 2030-01-0{}): a wrong year, or day and "
+    future += "month swapped?"
+    assert on(5) == [("SL206", 5, 20, future.format(5))]
+    assert on(7) == [("SL206", 5, 20, future.format(7))]
+    assert on(9) == []

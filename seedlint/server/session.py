@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pygls.uris import to_fs_path
 
-from seedlint import engine, rules, selection
+from seedlint import clock, engine, rules, selection
 from seedlint.checking import check_loaded, run_checks
 from seedlint.corpus import Corpus, CorpusIndex, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
@@ -50,7 +50,9 @@ class Text:
 
     @property
     def checked(self) -> Checked:
-        if self._checked is None:  # as check_source(source, config, content=raw), the document kept
+        # As check_source(source, config, content=raw), the document kept; again once a finding true on the day it
+        # was judged only (a future date) is from another day: an editor stays open past midnight.
+        if self._checked is None or clock.outdated(self._checked.diagnostics):
             self._checked = check_loaded(self.document, self.project.config)
         return self._checked
 
