@@ -103,6 +103,10 @@ class Workers:
         if self._pool is None:
             with _ctrl_c_held():
                 self._pool = ProcessPoolExecutor(self.count, mp_context=_worker_context(), initializer=start_worker)
+                # Its manager thread is started by the first task submitted: here, held too. A Ctrl-C between that
+                # thread's making and its start left a pool that cannot shut down ("cannot join thread before it is
+                # started"), reported as an internal error.
+                self._pool.submit(int)
         return self._pool
 
     def close(self) -> None:
