@@ -811,14 +811,16 @@ class DiskCache(Cache):
     # of the files that match, which the caller keeps only when they belong to the run.
 
     def linked(self, values: Iterable[int]) -> list[tuple[int, str]]:
-        found = []
-        values = list(values)
+        sql = "SELECT DISTINCT r.id, r.key FROM links l JOIN results r ON r.id = l.file WHERE l.value IN ({})"
+        return [(identifier, _text(key)) for identifier, key in self._query_in(sql, list(values))]
+
+    def _query_in(self, sql: str, values: list) -> list[tuple]:
+        """`sql` with `IN ({})` for `values`, asked 500 at a time (SQLite bounds the parameters of a statement)."""
+        rows = []
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT DISTINCT r.id, r.key FROM links l JOIN results r ON r.id = l.file WHERE l.value IN ({marks})"
-            found += self._keyed(sql, tuple(chunk))
-        return found
+            rows += self._query(sql.format(",".join("?" * len(chunk))), tuple(chunk))
+        return rows
 
     def named(self, alias: str) -> list[tuple[int, str]]:
         return self._keyed(
@@ -981,19 +983,13 @@ class DiskCache(Cache):
 
     def blob_aliases(self, blobs: set[str]) -> dict[str, tuple[str, ...]]:
         found: dict[str, tuple[str, ...]] = {}
-        wanted = sorted(blobs)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for blob, stored in self._query(
-                f"SELECT blob, aliases FROM blob_aliases WHERE blob IN ({marks})", tuple(chunk)
-            ):
-                try:
-                    aliases = plain.loads(self._unprefixed(stored))
-                except plain.Malformed:
-                    continue
-                if type(aliases) is list and all(type(alias) is str for alias in aliases):
-                    found[blob] = tuple(aliases)
+        for blob, stored in self._query_in("SELECT blob, aliases FROM blob_aliases WHERE blob IN ({})", sorted(blobs)):
+            try:
+                aliases = plain.loads(self._unprefixed(stored))
+            except plain.Malformed:
+                continue
+            if type(aliases) is list and all(type(alias) is str for alias in aliases):
+                found[blob] = tuple(aliases)
         return found
 
     def keep_blob_aliases(self, aliases: dict[str, tuple[str, ...]]) -> None:
