@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from seedlint import rules
 from seedlint.config import Config
-from seedlint.corpus import copy_paths, record_for
+from seedlint.corpus import Corpus, copy_paths, record_for
 from seedlint.diagnostic import Diagnostic, cap_repeated
 from seedlint.discovery import DISPLAY, SourceFile
 from seedlint.document import Document, load_content, load_document, unreadable_document
@@ -45,6 +45,16 @@ def run_checks(
 ) -> list[Diagnostic]:
     """Every check's diagnostics (at most MAX_PER_RULE_AND_FILE of one rule per file); a check that raises is
     one internal error, and the others still run."""
+    return cap_repeated(_found(checks, subject, config, where, internal_errors))
+
+
+def _found(
+    checks: Iterable[Callable[[Subject, Config], Iterable[Diagnostic]]],
+    subject: Subject,
+    config: Config,
+    where: str,
+    internal_errors: list[str],
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for check in checks:
         try:
@@ -53,7 +63,19 @@ def run_checks(
             internal_errors.append(
                 f"{where}: internal error in {check.__module__}.{check.__name__}:\n{traceback.format_exc()}"
             )
-    return cap_repeated(found)
+    return found
+
+
+def check_corpus(corpus: Corpus, config: Config, internal_errors: list[str]) -> list[Diagnostic]:
+    """The corpus rules' diagnostics, as `run_checks` gives them; those that need their document are positioned
+    together once the rules are done (Corpus.settle: in the workers when the corpus was given them)."""
+    found = _found(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors)
+    try:
+        settled = corpus.settle(found, internal_errors)
+    except Exception:  # (a bug, or a worker lost: the findings positioned without the documents are still reported)
+        internal_errors.append(f"corpus: internal error while positioning the findings:\n{traceback.format_exc()}")
+        settled = [d for d in found if d.line]
+    return cap_repeated(settled)
 
 
 def check_document(doc: Document, config: Config, internal_errors: list[str]) -> list[Diagnostic]:

@@ -19,12 +19,13 @@ from urllib.parse import urlsplit
 import yaml
 
 from seedlint.datetimes import instant
-from seedlint.diagnostic import Diagnostic, FastPickle, Fix, Span
+from seedlint.diagnostic import Diagnostic, FastPickle, Span
 from seedlint.document import Document
-from seedlint.edits import BLOCK_STYLES, replace_span, replace_value
+from seedlint.edits import BLOCK_STYLES, replace_span
 from seedlint.locus import whole_value_key
 from seedlint.memo import digest
 from seedlint.nearindex import NearIndex
+from seedlint.positioning import Composed, Placer, SetValue, Wanted, place_here
 from seedlint.weburl import amp_cache_url, canonical_url
 from seedlint.yamltree import FLOW_PLAIN, FieldPath, key_text
 
@@ -516,14 +517,7 @@ def anchored(record: IndexRecord, where: FieldPath) -> Anchored | None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SetValue:
-    """A fix that sets the string at the finding's own place to `value` (`edits.replace_value`), made from
-    the recorded anchor when there is one, else from the document."""
-
-    value: str
-    safe: bool = True
-    description: str = ""
+_NOWHERE = Span(0, 0, 0, 0, 0, 0)
 
 
 def _aliases(urls: tuple[tuple[str, str], ...]) -> set[str]:
@@ -799,7 +793,11 @@ class Corpus:
     # on that host or to a document with that title may make it resolve or suggest a near miss.
     unresolved: list[tuple[str, str, int | None]] = field(init=False, default_factory=list)
     DOCUMENTS_KEPT: ClassVar[int] = 64
+    # Positions the waiting findings in their documents (see `settle`): the engine's places them in the workers.
+    place: Placer | None = None
     _documents: dict[str, Document | None] = field(default_factory=dict)
+    # The findings waiting for their document: (path, memo key) → what is wanted, and its stand-in.
+    _waiting: dict[tuple[str, MemoKey], tuple[Wanted, Diagnostic]] = field(init=False, default_factory=dict)
     _by_path: dict[str, IndexRecord] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -829,17 +827,18 @@ class Corpus:
         path: str,
         rule: Rule,
         where: FieldPath,
-        message: str | Callable[[Document], str],
+        message: str | Composed,
         *,
         key: bool = False,
-        fix: Callable[[Document], Fix | None] | SetValue | None = None,
+        fix: SetValue | None = None,
         identity: object = None,
     ) -> Diagnostic | None:
-        """A diagnostic on document `path` at `where`. The document is parsed only when this diagnostic
-        was not positioned before on the same content. `message` may be built from the document (it
-        quotes the document's own text); `identity` is then whatever else determines the message and
-        the fix (the target and the values it writes), so that a memo entry is reused only when exact."""
-        if isinstance(message, str) and not key and not callable(fix):
+        """A diagnostic on document `path` at `where`: positioned from the record's anchors, or as an earlier run
+        positioned it on the same content, or else a stand-in until `settle` positions it in its document.
+        `message` may be made from the document (it quotes the document's own text: `Composed`); `identity` is
+        then whatever else determines the message and the fix (the target and the values it writes), so that a
+        memo entry is reused only when exact."""
+        if isinstance(message, str) and not key:
             record = self._by_path.get(path)
             place = anchored(record, where) if record is not None else None
             if place is not None:  # positioned from the record: no document, nothing to remember
@@ -854,19 +853,34 @@ class Corpus:
         memo = self.positioned.setdefault(path, {})
         if memo_key in memo:
             return memo[memo_key]
-        doc = self.document(path)
-        if doc is None:
-            return None
-        text = message if isinstance(message, str) else message(doc)
-        made_fix: Fix | None
-        if isinstance(fix, SetValue):
-            made_fix = replace_value(doc, where, fix.value, safe=fix.safe, description=fix.description)
-        else:
-            made_fix = fix(doc) if fix is not None else None
-        diagnostic = rule.at(doc, where, text, key=key, fix=made_fix)
-        memo[memo_key] = diagnostic
-        self.added.add(path)
-        return diagnostic
+        waiting = self._waiting.get((path, memo_key))
+        if waiting is None:
+            # (a stand-in, never shown: `settle` replaces it, at its place in the rules' order)
+            stand_in = rule.at_known(path, _NOWHERE, "", None, "", "")
+            waiting = self._waiting[(path, memo_key)] = (Wanted(path, rule.code, where, key, message, fix), stand_in)
+        return waiting[1]
+
+    def settle(self, found: list[Diagnostic], internal_errors: list[str]) -> list[Diagnostic]:
+        """`found` with the stand-ins of `report` positioned in their documents, all at once: by `place` (in
+        the workers) when it is given, else here; remembered, as an earlier run's are. A finding whose document
+        cannot be read any more (deleted meanwhile) is left out."""
+        if not self._waiting:
+            return found
+        waiting, self._waiting = self._waiting, {}
+        groups: dict[str, list[Wanted]] = {}
+        for wanted, _ in waiting.values():
+            groups.setdefault(wanted.path, []).append(wanted)
+        elsewhere = self.place(groups) if self.place is not None else None
+        placed, errors = elsewhere if elsewhere is not None else place_here(groups, self.document)
+        internal_errors.extend(errors)
+        made: dict[int, Diagnostic | None] = {}
+        at = {path: iter(diagnostics) for path, diagnostics in placed.items()}
+        for (path, memo_key), (_, stand_in) in waiting.items():
+            diagnostic = made[id(stand_in)] = next(at[path])
+            if diagnostic is not None:
+                self.positioned.setdefault(path, {})[memo_key] = diagnostic
+                self.added.add(path)
+        return [d for d in (made.get(id(d), d) for d in found) if d is not None]
 
     def referrers(self, paths: Iterable[str]) -> set[str]:
         """Documents with a related entry that names one of `paths` (resolved against this corpus)."""

@@ -13,6 +13,7 @@ suppressions, the `full` reporter) load it again by path, which only happens for
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import multiprocessing
 import multiprocessing.context
@@ -24,12 +25,13 @@ import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
-from seedlint import incremental, plain, rules, selection
+from seedlint import incremental, plain, selection
 from seedlint.cache import NO_CACHE, Cache, Report, file_state
-from seedlint.checking import Reader, check_source, run_checks
+from seedlint.checking import Reader, check_corpus, check_source
 from seedlint.config import Config
 from seedlint.corpus import Corpus
 from seedlint.discovery import SourceFile
+from seedlint.positioning import Placed, Placer, Wanted, place_in
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
 from seedlint.rules.file import MISSING_FRONT_MATTER
@@ -189,6 +191,54 @@ def checker(
     return check
 
 
+PLACE_IN_WORKERS_FROM = 100  # documents whose corpus findings wait for them; below this, positioned here
+
+
+def placer(reader: Reader, workers: Workers | None) -> Placer:
+    """How the corpus findings waiting for their documents (Corpus.settle) are positioned: in worker processes
+    when many documents need it (`workers`, else a pool of its own for that time: the check's pool is gone by
+    then, and its workers' memory with it), else in this process (None). In-memory contents, the fixer's, go to
+    the workers with their findings."""
+
+    def place(groups: dict[str, list[Wanted]]) -> tuple[dict[str, Placed], list[str]] | None:
+        own = workers or Workers()
+        if len(groups) < PLACE_IN_WORKERS_FROM or own.count < 2:
+            return None
+        paths = list(groups)
+        size = max(1, min(CHUNK, -(-len(paths) // (4 * own.count))))  # (at least four tasks a worker: balanced)
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        sources = reader.sources
+        tasks = []
+        for chunk in chunks:
+            needed = set(chunk) | {read for path in chunk for one in groups[path] for read in one.reads}
+            given = [sources[path] for path in sorted(needed) if path in sources]
+            contents = {path: reader.contents[path] for path in needed if path in reader.contents}
+            tasks.append(([(path, groups[path]) for path in chunk], given, contents))
+        placed: dict[str, Placed] = {}
+        errors: list[str] = []
+        try:
+            for chunk, (made, failed) in zip(chunks, own.pool().map(_place_chunk, tasks), strict=True):
+                placed.update(zip(chunk, (diagnostics for diagnostics, _ in made), strict=True))
+                errors += failed + [error for _, error in made if error is not None]
+        finally:
+            if own is not workers:
+                own.close()
+        return placed, errors
+
+    return place
+
+
+def _place_chunk(
+    task: tuple[list[tuple[str, list[Wanted]]], list[SourceFile], dict[str, bytes]],
+) -> tuple[list[tuple[Placed, str | None]], list[str]]:
+    """In a worker: the findings of a few documents positioned (positioning.place_in), with the internal errors
+    met reading them. The documents whose values a finding quotes (its `reads`) are loaded once for the task."""
+    groups, sources, contents = task
+    errors: list[str] = []
+    load = functools.lru_cache(maxsize=16)(Reader(sources, contents, errors).load_path)
+    return [place_in(path, wanted, load) for path, wanted in groups], errors
+
+
 def _set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
     """The run with the files found in folders that are not documents set aside: a file with some other text and
     no front matter (README.md beside the articles, see `is_other_text`) is not reported on, but named in
@@ -270,6 +320,7 @@ def run(
                 cache,
                 lambda: run(whole, config, cache=cache, run_id=whole_run_id),
                 whole_run_id,
+                lambda reader: placer(reader, workers),
             )
             if answer is not None:
                 return _set_aside(answer, sources)
@@ -278,7 +329,13 @@ def run(
         ahead = stats if stats is not None else incremental.stats_ahead([*sources, *others], cache)
         try:
             last = cache.last_report(report_id)
-            result = None if last is None else incremental.rerun(last, report_id, sources, others, config, cache, ahead)
+            result = (
+                None
+                if last is None
+                else incremental.rerun(
+                    last, report_id, sources, others, config, cache, ahead, lambda reader: placer(reader, workers)
+                )
+            )
             del last  # (a full run does not hold the report it could not start from)
         finally:
             if ahead is not None and ahead is not stats:
@@ -307,13 +364,14 @@ def run(
             partial=bool(others),
             positioned={c.path: c.positioned for c in all_checked},
             lost=lost or {},
+            place=placer(reader, workers),
         )
         if others:
             corpus.reported |= corpus.referrers(given)
     except Exception:  # a bug: the per-document diagnostics are still reported
         internal_errors.append(f"corpus: internal error while indexing the documents:\n{traceback.format_exc()}")
     else:
-        diagnostics.extend(run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+        diagnostics.extend(check_corpus(corpus, config, internal_errors))
         cache.remember_positioned(corpus, all_checked, [*sources, *others], contents)
     cache.flush()
     selected = selection.reported(

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from seedlint import clock, rules, selection
+from seedlint import clock, selection
 from seedlint.cache import (
     FILE_KEY,
     Cache,
@@ -32,10 +32,11 @@ from seedlint.cache import (
     keys_of,
     link,
 )
-from seedlint.checking import Reader, check_source, run_checks
+from seedlint.checking import Reader, check_corpus, check_source
 from seedlint.config import Config
 from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
 from seedlint.discovery import ABSOLUTE, DISPLAY, LOCATION, SourceFile
+from seedlint.positioning import Placer
 from seedlint.results import Checked, RunResult
 from seedlint.rules import related
 from seedlint.rules.fields import FREQUENT_TOPIC
@@ -230,9 +231,10 @@ def rerun(
     config: Config,
     cache: Cache,
     ahead: StatsAhead | None = None,
+    placing: Callable[[Reader], Placer] | None = None,
 ) -> RunResult | None:
     """The run from its last report; None when a full run is needed. `ahead`: the files' stats, started before
-    the report was read (`stats_ahead`)."""
+    the report was read (`stats_ahead`). `placing`: where the corpus findings are positioned (engine.placer)."""
     if not isinstance(cache, DiskCache):
         return None
     everything = [*sources, *others]
@@ -292,9 +294,10 @@ def rerun(
             positioned={path: c.positioned for path, c in checked.items()},
             index=StoredIndex(cache, members),
             topics=topics,
+            place=placing(reader) if placing is not None else None,
         )
         diagnostics = [d for c in checked.values() for d in c.diagnostics]
-        diagnostics.extend(run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+        diagnostics.extend(check_corpus(corpus, config, internal_errors))
     except Exception:  # a bug here must not cost the report: a full run gives it
         return None
     cache.remember_positioned(corpus, list(checked.values()), [by_path[path] for path in checked], ())
@@ -327,6 +330,7 @@ def partial(
     cache: Cache,
     whole: Callable[[], RunResult],
     whole_run_id: str,
+    placing: Callable[[Reader], Placer] | None = None,
 ) -> RunResult | None:
     """A partial run (the files `sources` of a corpus whose other files are `others`), answered from the whole
     corpus's run (`whole`: that run, from its own last report) instead of reading every record: None when it cannot.
@@ -373,10 +377,11 @@ def partial(
         positioned={path: c.positioned for path, c in checked.items()},
         index=StoredIndex(cache, members),
         topics=report["topics"],
+        place=placing(reader) if placing is not None else None,
     )
     corpus.reported |= corpus.referrers(given)
     diagnostics = [d for path in given for d in own[path].diagnostics]
-    diagnostics.extend(run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors))
+    diagnostics.extend(check_corpus(corpus, config, internal_errors))
     cache.remember_positioned(corpus, list(checked.values()), [by_path[path] for path in checked], ())
     cache.flush()
     selected = selection.reported(diagnostics, own.values(), corpus.document, config)

@@ -10,10 +10,11 @@ import pytest
 from conftest import FIXTURES
 
 from seedlint import locus, plain
-from seedlint.corpus import ANCHORED_FIELDS, Corpus, SetValue, anchored, record_for
+from seedlint.corpus import ANCHORED_FIELDS, Corpus, anchored, record_for
 from seedlint.document import Document, load_content, load_document, parse_document
 from seedlint.edits import replace_value
 from seedlint.fixbasis import basis_for
+from seedlint.positioning import SetValue
 from seedlint.rules.related import DUPLICATE_DOCUMENT, NEAR_MISS
 from seedlint.yamltree import FLOW_PLAIN
 
@@ -110,8 +111,14 @@ def test_the_corpus_reports_from_anchors_what_it_reports_from_the_document():
     )
     assert found == expected
     assert again == DUPLICATE_DOCUMENT.at(doc, ("title",), "twice")
-    corpus.report("a.md", NEAR_MISS, ("related", 0, "title"), "not anchored")
-    assert loads == ["a.md"]
+    waiting = corpus.report("a.md", NEAR_MISS, ("related", 0, "title"), "not anchored")
+    assert waiting is not None and loads == []  # (positioned once the rules are done: Corpus.settle)
+    errors: list[str] = []
+    assert corpus.settle([found, waiting], errors) == [
+        found,
+        NEAR_MISS.at(doc, ("related", 0, "title"), "not anchored"),
+    ]
+    assert loads == ["a.md"] and errors == []
 
 
 def test_anchors_of_the_wrong_length_are_a_miss():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -28,7 +28,6 @@ from seedlint.corpus import (
     IndexRecord,
     RelatedRef,
     Resolution,
-    SetValue,
     differing_fields,
     edited_value,
     fingerprint_of,
@@ -39,6 +38,7 @@ from seedlint.corpus import (
 )
 from seedlint.diagnostic import Applicability, Diagnostic, Fix
 from seedlint.edits import replace_value, value_after
+from seedlint.positioning import Composed, Load, SetValue
 from seedlint.registry import define
 from seedlint.rules.dates import NON_CANONICAL_DATE
 from seedlint.weburl import canonical_url
@@ -240,8 +240,8 @@ class _Lazy:
         self,
         rule: Rule,
         where: FieldPath,
-        message: str | Callable[[Document], str],
-        fix: Callable[[Document], Fix | None] | SetValue | None = None,
+        message: str | Composed,
+        fix: SetValue | None = None,
         identity: object = None,
     ) -> Iterator[Diagnostic]:
         diagnostic = self.corpus.report(self.path, rule, where, message, fix=fix, identity=identity)
@@ -334,37 +334,53 @@ def _stale_field(
     corpus: Corpus, doc: _Lazy, ref: RelatedRef, found: Resolution, target: IndexRecord, name: str, safe: bool
 ) -> Iterator[Diagnostic]:
     """SL505 on one copied field of the entry that differs from the target's (`name`)."""
-
-    def value() -> object:
-        """The target's value (one a record does not keep, from the document)."""
-        if name in UNKEPT_FIELDS:
-            loaded = corpus.document(target.path)
-            return loaded.data.get(name) if loaded is not None and isinstance(loaded.data, dict) else None
-        return target.value(name)
-
-    def fix(loaded: Document) -> Fix | None:
-        edits = tuple(e for f in _copy_edits(loaded, ("related", ref.index, name), value(), safe) for e in f.edits)
-        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
-        return Fix(edits, applicability, f"copy {name} from {_name(target, doc.path)}") if edits else None
-
-    def message(loaded: Document) -> str:
-        data: Any = loaded.data  # (the referring document, parsed, with this entry)
-        copied = data["related"][ref.index][name]
-        mine, theirs = _shown_pair(provider_value(copied) if name == "provider" else copied, value())
-        spelled = "" if found.exact else f" (at {target.url}, another spelling of this address)"
-        return (
-            f"related[{ref.index}] is a stale copy of {_name(target, doc.path)}{spelled} ({name} differs): "
-            f"{name} is {mine} but {_name(target, doc.path)} now has {theirs}"
-        )
-
+    unkept = name in UNKEPT_FIELDS  # (its value read from the target's document)
+    stale = _StaleCopy(
+        ref.index,
+        name,
+        None if unkept else target.value(name),
+        (target.path,) if unkept else (),
+        _name(target, doc.path),
+        "" if found.exact else f" (at {target.url}, another spelling of this address)",
+        safe,
+    )
     # The message and the fix depend on the target's values, which its fingerprints stand for.
     yield from doc.report(
         STALE_COPY,
         ("related", ref.index, name),
-        message,
-        fix=fix,
+        stale,
         identity=(target.path, safe, target.fingerprints, found.exact),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _StaleCopy:
+    """SL505's message and fix on one copied field, made from the referring document (positioning.Composed)."""
+
+    index: int  # the entry's
+    name: str  # the field's
+    value: object  # the target's value, when its record keeps it
+    reads: tuple[str, ...]  # else, the target, whose document holds it
+    target: str  # the target, as the message names it
+    spelled: str  # how the message says that the entry names it by another spelling of its address, if it does
+    safe: bool
+
+    def compose(self, doc: Document, load: Load) -> tuple[str, Fix | None]:
+        value = self.value
+        if self.reads:
+            loaded = load(self.reads[0])
+            value = loaded.data.get(self.name) if loaded is not None and isinstance(loaded.data, dict) else None
+        data: Any = doc.data  # (the referring document, parsed, with this entry)
+        copied = data["related"][self.index][self.name]
+        mine, theirs = _shown_pair(provider_value(copied) if self.name == "provider" else copied, value)
+        message = (
+            f"related[{self.index}] is a stale copy of {self.target}{self.spelled} ({self.name} differs): "
+            f"{self.name} is {mine} but {self.target} now has {theirs}"
+        )
+        where = ("related", self.index, self.name)
+        edits = tuple(e for f in _copy_edits(doc, where, value, self.safe) for e in f.edits)
+        applicability = Applicability.SAFE if self.safe else Applicability.UNSAFE
+        return message, Fix(edits, applicability, f"copy {self.name} from {self.target}") if edits else None
 
 
 def _stale_among(doc: _Lazy, ref: RelatedRef, found: Resolution) -> Iterator[Diagnostic]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from pygls.uris import to_fs_path
 
 from seedlint import clock, engine, rules, selection
-from seedlint.checking import check_loaded, run_checks
+from seedlint.checking import check_corpus, check_loaded
 from seedlint.corpus import Corpus, CorpusIndex, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile, display_path
@@ -206,7 +206,7 @@ class Session:
         except Exception:  # a bug: the per-document diagnostics are still reported
             errors.append(f"corpus: internal error while indexing the documents:\n{traceback.format_exc()}")
         if corpus is not None:
-            diagnostics += run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", errors)
+            diagnostics += check_corpus(corpus, config, errors)
             for result in results:  # as the cache does: a memo never outgrows what the corpus reports now
                 used = corpus.used.get(result.path, set())
                 for key in [key for key in result.positioned if key not in used]:
