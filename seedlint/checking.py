@@ -42,19 +42,11 @@ def run_checks(
     config: Config,
     where: str,
     internal_errors: list[str],
+    settle: Callable[[list[Diagnostic]], list[Diagnostic]] | None = None,
 ) -> list[Diagnostic]:
     """Every check's diagnostics (at most MAX_PER_RULE_AND_FILE of one rule per file); a check that raises is
-    one internal error, and the others still run."""
-    return cap_repeated(_found(checks, subject, config, where, internal_errors))
-
-
-def _found(
-    checks: Iterable[Callable[[Subject, Config], Iterable[Diagnostic]]],
-    subject: Subject,
-    config: Config,
-    where: str,
-    internal_errors: list[str],
-) -> list[Diagnostic]:
+    one internal error, and the others still run. `settle`: what the diagnostics go through once every check
+    has run, before the repeated ones are capped (see `check_corpus`)."""
     found: list[Diagnostic] = []
     for check in checks:
         try:
@@ -63,19 +55,21 @@ def _found(
             internal_errors.append(
                 f"{where}: internal error in {check.__module__}.{check.__name__}:\n{traceback.format_exc()}"
             )
-    return found
+    return cap_repeated(settle(found) if settle is not None else found)
 
 
 def check_corpus(corpus: Corpus, config: Config, internal_errors: list[str]) -> list[Diagnostic]:
     """The corpus rules' diagnostics, as `run_checks` gives them; those that need their document are positioned
     together once the rules are done (Corpus.settle: in the workers when the corpus was given them)."""
-    found = _found(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors)
-    try:
-        settled = corpus.settle(found, internal_errors)
-    except Exception:  # (a bug, or a worker lost: the findings positioned without the documents are still reported)
-        internal_errors.append(f"corpus: internal error while positioning the findings:\n{traceback.format_exc()}")
-        settled = [d for d in found if d.line]
-    return cap_repeated(settled)
+
+    def settle(found: list[Diagnostic]) -> list[Diagnostic]:
+        try:
+            return corpus.settle(found, internal_errors)
+        except Exception:  # (a bug, or a worker lost: the findings positioned without the documents are reported)
+            internal_errors.append(f"corpus: internal error while positioning the findings:\n{traceback.format_exc()}")
+            return [d for d in found if d.line]  # (not the stand-ins, at line 0)
+
+    return run_checks(rules.CORPUS_CHECKS, corpus, config, "corpus", internal_errors, settle)
 
 
 def check_document(doc: Document, config: Config, internal_errors: list[str]) -> list[Diagnostic]:

@@ -14,6 +14,8 @@ import pytest
 from seedlint import engine
 from seedlint.checking import Reader
 from seedlint.config import Config
+from seedlint.corpus import Corpus
+from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import discover
 from seedlint.document import Document
 from seedlint.positioning import Placed, Placer, Wanted, place_in
@@ -164,3 +166,24 @@ def test_a_finding_that_cannot_be_made_is_an_internal_error_and_the_others_are_m
     assert error is not None and error.startswith(f"{referrer}: internal error while positioning a corpus finding:")
     assert "KeyError: 'SL999'" in error
     assert place_in("news/gone.md", [good], reader.load_path) == ([None], None)  # (deleted meanwhile: left out)
+
+
+def test_findings_that_cannot_be_positioned_are_an_internal_error_and_the_others_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stale_corpus(tmp_path)
+    monkeypatch.chdir(tmp_path)
+
+    def lost(corpus: Corpus, found: list[Diagnostic], internal_errors: list[str]) -> list[Diagnostic]:
+        raise RuntimeError("a worker lost")
+
+    monkeypatch.setattr(Corpus, "settle", lost)
+    status, output = run_cli("check", "--isolated", "--no-cache", "--output-format", "concise", "news")
+    assert status == 2
+    assert (
+        "corpus: internal error while positioning the findings:" in output and "RuntimeError: a worker lost" in output
+    )
+    assert "SL505" not in output and ":0:0:" not in output  # (no stand-in shown)
+    assert (
+        "news/2020-05-04-cloud-providers-see-aggressive-growth-amidst-covid-19-outbreak.md:6:9: SL508 " in output
+    )  # (positioned from the record's anchors)
