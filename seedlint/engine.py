@@ -203,7 +203,7 @@ def placer(reader: Reader, workers: Workers | None) -> Placer:
     def place(groups: dict[str, list[Wanted]]) -> tuple[dict[str, Placed], list[str]] | None:
         own = workers or Workers()
         if len(groups) < PLACE_IN_WORKERS_FROM or own.count < 2:
-            return None
+            return None  # (no pool was started)
         paths = list(groups)
         size = max(1, min(CHUNK, -(-len(paths) // (4 * own.count))))  # (at least four tasks a worker: balanced)
         chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
