@@ -241,6 +241,11 @@ class Cache:
         """The result of the file's current content, when it is known."""
         return None
 
+    def remembered_as(self, source: SourceFile, digest: str) -> Checked | None:
+        """The result stored for the file when its content had the SHA-256 `digest`, whatever it holds now (the
+        version of a document at a git revision, checked before it was changed), when it is the last one stored."""
+        return None
+
     def prefetch(self, keys: list[str]) -> None:
         """Read the stored results of these files at once (the next `remembered` calls use them); [] forgets."""
 
@@ -702,6 +707,12 @@ class DiskCache(Cache):
                 self.remember(source, checked)
             return checked
         return None
+
+    def remembered_as(self, source: SourceFile, digest: str) -> Checked | None:
+        entry = self.stored(self.key(source))
+        if entry is None or entry[2] != digest or entry[3].path != source.display_path:
+            return None
+        return entry[3]
 
     def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
         """`blob`, when given, is `checked` already encoded (by a worker: plain.encode_checked)."""

@@ -214,7 +214,8 @@ def _to_ref_note(root: Path) -> list[str]:
 
 def find_lost(comparison: Comparison, cache: Cache) -> None:
     """The addresses lost since the revision (`Revision.lost`: before the runs, whose input they are), from the
-    changed documents' addresses on either side: at the revision, by git blob as the cache keeps them; now, its
+    changed documents' addresses on either side: at the revision, by git blob as the cache keeps them, else from the
+    file's last stored result when it was of that very version (the run before the change checked it); now, its
     file's index record when the cache holds its result. Only the others are parsed (a large document costs 5-16
     ms: a hook run again with hundreds of documents changed spent seconds parsing them twice)."""
     revision = comparison.revision
@@ -228,12 +229,24 @@ def find_lost(comparison: Comparison, cache: Cache) -> None:
     }
     kept = cache.blob_aliases(set(blobs.values()))
     before = {name: kept[blob] for name, blob in blobs.items() if blob in kept}
-    parsed = history.aliases_of(
-        root, {name: revision.contents[blob] for name, blob in blobs.items() if name not in before}
-    )
-    cache.keep_blob_aliases({blobs[name]: aliases for name, aliases in parsed.items()})
-    before.update(parsed)
     cwd = Path.cwd().resolve()
+    unknown_before: dict[str, bytes] = {}
+    for name, blob in blobs.items():
+        if name in before:
+            continue
+        content = revision.contents[blob]
+        # The file's last stored result is often of that very version: the run before the change checked it.
+        path = root / name
+        checked = cache.remembered_as(SourceFile.at(path, display_path(path, cwd)), hashlib.sha256(content).hexdigest())
+        if checked is not None:
+            before[name] = checked.record.aliases if checked.record is not None else ()
+        else:
+            unknown_before[name] = content
+    parsed = history.aliases_of(root, unknown_before)
+    cache.keep_blob_aliases(
+        {blob: before[name] if name in before else parsed[name] for name, blob in blobs.items() if blob not in kept}
+    )
+    before.update(parsed)
     now: dict[str, tuple[str, ...]] = {}
     unknown: dict[str, bytes] = {}
     for name in revision.changed:

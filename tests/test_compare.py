@@ -518,3 +518,37 @@ def test_the_addresses_lost_since_the_revision_come_from_the_cache_when_it_knows
     assert parsed == []
     assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise", "--no-cache") == first
     assert parsed == [f"_news/{PERCEPTION}"] * 2
+
+
+def test_a_changed_documents_addresses_at_the_revision_come_from_its_result_before_the_change(repository, monkeypatch):
+    """The first hook run after an edit: the file's last stored result is of its version at the revision (the run
+    before the edit checked it), so only its new version is parsed; a stored result of another version is not used."""
+    from conftest import run_split
+
+    from seedlint import history
+
+    parsed = []
+    aliases_of = history.aliases_of
+    monkeypatch.setattr(history, "aliases_of", lambda root, found: parsed.extend(found) or aliases_of(root, found))
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run_split("check")[0] == 1  # (the version at HEAD, checked and stored)
+    readdressed = repository / "_news" / PERCEPTION
+    old = "https://www.linkedin.com/pulse/public-perception-facial-recognition-technologies-four-meckel"
+    edit(readdressed, f'webUrl: "{old}"', 'webUrl: "https://example.org/perception"')  # (its old address: lost)
+    edit(readdressed, "\ntitle: ", "\ntitle: Another ")
+    first = run_split("check", "--diff-base", "HEAD", "--output-format", "concise")
+    assert parsed == [f"_news/{PERCEPTION}"]  # (now only)
+    assert first[0] == 1 and first[1].count(" SL504 related[") == 7 and "it named " + PERCEPTION in first[1]
+    assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise", "--no-cache") == first
+    # Stored for another version: the one at HEAD is parsed.
+    parsed.clear()
+    git(repository, "commit", "-qam", "readdressed")
+    assert run_split("check")[0] == 1  # (the readdressed version stored)
+    edit(readdressed, 'webUrl: "https://example.org/perception"', f'webUrl: "{old}"')
+    git(repository, "commit", "-qam", "back")
+    edit(readdressed, f'webUrl: "{old}"', 'webUrl: "https://example.org/perception2"')
+    second = run_split("check", "--diff-base", "HEAD", "--output-format", "concise")
+    assert parsed == [f"_news/{PERCEPTION}"] * 2  # (at HEAD, whose version the stored result is not, then now)
+    assert second[1].count(" SL504 related[") == 7
+    assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise", "--no-cache") == second
