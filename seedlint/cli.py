@@ -433,7 +433,7 @@ def check(
             sys.exit(run_write_baseline(paths, sources, config, cache, target))
         sys.exit(run_add_suppressions(sources, config, corpus, output, cache))
     comparison = prepare_comparison(config, folders, baseline_file, no_baseline, diff_base, started)
-    compare.find_lost(comparison, cache)
+    compare.find_lost(comparison, cache, config)
     comparison.given = tuple(map(str, paths))
     if comparison.revision is not None and not paths:
         sources, untracked = compare.committed(sources, comparison.revision)

@@ -212,12 +212,12 @@ def _to_ref_note(root: Path) -> list[str]:
     ]
 
 
-def find_lost(comparison: Comparison, cache: Cache) -> None:
+def find_lost(comparison: Comparison, cache: Cache, config: Config) -> None:
     """The addresses lost since the revision (`Revision.lost`: before the runs, whose input they are), from the
     changed documents' addresses on either side: at the revision, by git blob as the cache keeps them, else from the
     file's last stored result when it was of that very version (the run before the change checked it); now, its
-    file's index record when the cache holds its result. Only the others are parsed (a large document costs 5-16
-    ms: a hook run again with hundreds of documents changed spent seconds parsing them twice)."""
+    file's index record, from the cache or checked for the run ahead (`config`). Only the others are parsed (a large
+    document costs 5-16 ms: a hook run again with hundreds of documents changed spent seconds parsing them twice)."""
     revision = comparison.revision
     if revision is None or revision.commit is None:
         return
@@ -248,17 +248,21 @@ def find_lost(comparison: Comparison, cache: Cache) -> None:
     )
     before.update(parsed)
     now: dict[str, tuple[str, ...]] = {}
-    unknown: dict[str, bytes] = {}
-    for name in revision.changed:
-        path = root / name
-        if path.is_file() and not path.is_symlink():
-            checked = cache.remembered(SourceFile.at(path, display_path(path, cwd)))
-            if checked is not None:
-                now[name] = checked.record.aliases if checked.record is not None else ()
-                continue
-            with contextlib.suppress(OSError, FileTooLarge):
-                unknown[name] = read_bounded(path)
-    now.update(history.aliases_of(root, unknown))
+    if cache.keeps_results:
+        # Checked now as the run will check them, which then finds their results in the cache: parsed once, not twice.
+        named = {name: root / name for name in revision.changed}
+        present = {name: path for name, path in named.items() if path.is_file() and not path.is_symlink()}
+        sources = [SourceFile.at(path, display_path(path, cwd)) for path in present.values()]
+        for name, checked in zip(present, cache.results(sources, engine.checker(config, {})), strict=True):
+            now[name] = checked.record.aliases if checked.record is not None else ()
+    else:  # (`--no-cache`: nothing kept for the run, which checks them again; the addresses alone cost less)
+        unknown: dict[str, bytes] = {}
+        for name in revision.changed:
+            path = root / name
+            if path.is_file() and not path.is_symlink():
+                with contextlib.suppress(OSError, FileTooLarge):
+                    unknown[name] = read_bounded(path)
+        now.update(history.aliases_of(root, unknown))
     revision.lost = _lost(before, now)
 
 

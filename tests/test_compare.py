@@ -493,6 +493,22 @@ def test_the_findings_at_a_revision_are_kept_by_what_its_documents_hold(reposito
     assert compared()[0] == [30, 30]  # a document changed at the new commit
 
 
+def _checks_of(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Each check of the work tree's file `path` in this process (engine.check_source), as it happens."""
+    from seedlint import engine
+
+    checks: list[Path] = []
+    check_source = engine.check_source
+
+    def counted(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(source.location).resolve() == path.resolve():
+            checks.append(path)
+        return check_source(source, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_source", counted)
+    return checks
+
+
 def test_the_addresses_lost_since_the_revision_come_from_the_cache_when_it_knows_them(repository, monkeypatch):
     """A changed document's addresses, at the revision and now, are read from its cached index record (the run at
     the revision checked its version there, the current run its file): a hook run again parses neither; the
@@ -510,12 +526,15 @@ def test_the_addresses_lost_since_the_revision_come_from_the_cache_when_it_knows
     old = "https://www.linkedin.com/pulse/public-perception-facial-recognition-technologies-four-meckel"
     edit(readdressed, f'webUrl: "{old}"', 'webUrl: "https://example.org/perception"')  # (its old address: lost)
     edit(readdressed, "\ntitle: ", "\ntitle: Another ")  # (and its title: no near miss by title)
+    checks = _checks_of(readdressed, monkeypatch)
     first = run_split("check", "--diff-base", "HEAD", "--output-format", "concise")
-    assert parsed == [f"_news/{PERCEPTION}"] * 2  # (at the revision, then now)
+    assert parsed == [f"_news/{PERCEPTION}"]  # (at the revision; now, it is checked once, for the run too)
+    assert checks == [readdressed]
     assert first[0] == 1 and first[1].count(" SL504 related[") == 7 and "it named " + PERCEPTION in first[1]
     parsed.clear()
+    checks.clear()
     assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise") == first
-    assert parsed == []
+    assert parsed == [] and checks == []
     assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise", "--no-cache") == first
     assert parsed == [f"_news/{PERCEPTION}"] * 2
 
@@ -537,8 +556,9 @@ def test_a_changed_documents_addresses_at_the_revision_come_from_its_result_befo
     old = "https://www.linkedin.com/pulse/public-perception-facial-recognition-technologies-four-meckel"
     edit(readdressed, f'webUrl: "{old}"', 'webUrl: "https://example.org/perception"')  # (its old address: lost)
     edit(readdressed, "\ntitle: ", "\ntitle: Another ")
+    checks = _checks_of(readdressed, monkeypatch)
     first = run_split("check", "--diff-base", "HEAD", "--output-format", "concise")
-    assert parsed == [f"_news/{PERCEPTION}"]  # (now only)
+    assert parsed == [] and checks == [readdressed]  # (now: checked once, for the run too)
     assert first[0] == 1 and first[1].count(" SL504 related[") == 7 and "it named " + PERCEPTION in first[1]
     assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise", "--no-cache") == first
     # Stored for another version: the one at HEAD is parsed.
@@ -549,6 +569,6 @@ def test_a_changed_documents_addresses_at_the_revision_come_from_its_result_befo
     git(repository, "commit", "-qam", "back")
     edit(readdressed, f'webUrl: "{old}"', 'webUrl: "https://example.org/perception2"')
     second = run_split("check", "--diff-base", "HEAD", "--output-format", "concise")
-    assert parsed == [f"_news/{PERCEPTION}"] * 2  # (at HEAD, whose version the stored result is not, then now)
+    assert parsed == [f"_news/{PERCEPTION}"]  # (at HEAD, whose version the stored result is not)
     assert second[1].count(" SL504 related[") == 7
     assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise", "--no-cache") == second
