@@ -195,7 +195,6 @@ class Cache:
     checked, nothing is kept. `DiskCache` remembers."""
 
     keeps_reports = False  # whether `last_report`/`keep_report` do anything (a report costs time to build)
-    keeps_results = False  # whether a result `results` gives is found again by the next call (in this run at least)
 
     def results(
         self,
@@ -550,7 +549,6 @@ def file_state(checked: Checked) -> tuple[int, int, str]:
 
 class DiskCache(Cache):
     keeps_reports = True
-    keeps_results = True
 
     def __init__(self, directory: Path, config: Config):
         self.directory = directory

@@ -247,22 +247,19 @@ def find_lost(comparison: Comparison, cache: Cache, config: Config) -> None:
         {blob: before[name] if name in before else parsed[name] for name, blob in blobs.items() if blob not in kept}
     )
     before.update(parsed)
+    present = {name: path for name in revision.changed if (path := root / name).is_file() and not path.is_symlink()}
     now: dict[str, tuple[str, ...]] = {}
-    if cache.keeps_results:
+    if isinstance(cache, DiskCache):
         # Checked now as the run will check them, which then finds their results in the cache: parsed once, not twice.
-        named = {name: root / name for name in revision.changed}
-        present = {name: path for name, path in named.items() if path.is_file() and not path.is_symlink()}
         sources = [SourceFile.at(path, display_path(path, cwd)) for path in present.values()]
         for name, checked in zip(present, cache.results(sources, engine.checker(config, {})), strict=True):
             now[name] = checked.record.aliases if checked.record is not None else ()
     else:  # (`--no-cache`: nothing kept for the run, which checks them again; the addresses alone cost less)
         unknown: dict[str, bytes] = {}
-        for name in revision.changed:
-            path = root / name
-            if path.is_file() and not path.is_symlink():
-                with contextlib.suppress(OSError, FileTooLarge):
-                    unknown[name] = read_bounded(path)
-        now.update(history.aliases_of(root, unknown))
+        for name, path in present.items():
+            with contextlib.suppress(OSError, FileTooLarge):
+                unknown[name] = read_bounded(path)
+        now = history.aliases_of(root, unknown)
     revision.lost = _lost(before, now)
 
 
