@@ -269,7 +269,7 @@ class _Builder:
                 if node_tag == _INT and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
                     return int(value)  # (a plain decimal: what construct_yaml_int gives, without its call)
                 return construct(node)
-            except (ValueError, yaml.YAMLError):
+            except (ValueError, LookupError, yaml.YAMLError):  # (`!!bool 27`, `!!int _`: PyYAML's own crash)
                 return value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, depth + 1) for item in node.value]

@@ -145,6 +145,14 @@ def test_every_value_gets_the_safe_loaders_tag():
     assert len(texts) > 50
 
 
+def test_a_tagged_value_its_tags_constructor_cannot_read_stays_its_text():
+    """`!!bool 27`, an empty `!!bool`, `!!int _` and `!!float _` made PyYAML's constructors raise KeyError or
+    IndexError (PyYAML's safe_load crashes on them too): an internal error for the user's file. Like `!!int abc`,
+    each stays its text, and the schema's type rule says what is wrong."""
+    doc = load("---\na: !!bool 27\nb: !!bool\nc: !!int _\nd: !!float _\ne: !!int abc\n---\n")
+    assert doc.data == {"a": "27", "b": "", "c": "_", "d": "_", "e": "abc"}
+
+
 def test_checking_a_document_leaves_no_reference_cycles():
     """The CLI runs the cycle collector rarely (engine.collect_garbage_rarely): that is only free while
     loading and checking a document leaves nothing for it to collect (a recursive closure in the YAML

@@ -230,6 +230,31 @@ def test_double_escaping_is_undone_one_level_at_a_time():
     assert apply_fix(with_title("Power Apps &amp;amp; Teams"), diagnostic.fix) == with_title("Power Apps &amp; Teams")
 
 
+def test_an_entity_naming_a_control_character_is_reported_without_a_fix_that_does_nothing():
+    """`&#1;` names U+0001 (Python's html.unescape gives "" for it): reported as what it names, and, as no
+    character can be written for it, with no fix (an empty one was counted as fixable and did nothing)."""
+    text = BASE.replace(TITLE_LINE, 'title: "Breaking &#1; news"')
+    [diagnostic] = sl4(text)
+    assert where([diagnostic]) == [("SL402", 3, 18)]
+    assert diagnostic.message == (
+        "title contains an HTML entity left in plain text: `&#1;` (U+0001 control character); "
+        "`&#1;` names no character text may hold: remove it or write what was meant"
+    )
+    assert diagnostic.fix is None
+
+
+def test_entities_naming_no_writable_character_are_left_by_the_fix_of_the_others():
+    text = BASE.replace(TITLE_LINE, 'title: "A &#x1F; B &amp; C &#xFFFF; D &#150; E"')
+    [diagnostic] = sl4(text)
+    assert diagnostic.message == (
+        "title contains 4 HTML entities left in plain text: `&#x1F;` (U+001F control character), `&amp;` (&), "
+        "`&#xFFFF;` (U+FFFF noncharacter), `&#150;` (–); write the characters themselves; `&#x1F;`, `&#xFFFF;` "
+        "name no character text may hold: remove them or write what was meant"
+    )
+    assert diagnostic.fix.applicability is Applicability.SAFE
+    assert apply_fix(text, diagnostic.fix) == BASE.replace(TITLE_LINE, 'title: "A &#x1F; B & C &#xFFFF; D – E"')
+
+
 def test_entities_in_urls_and_html_fields_are_not_text_entities():
     text = BASE.replace("published: false\n", 'published: false\nfeaturedContent: "<p>AT&amp;T &nbsp;</p>"\n', 1)
     text = text.replace("lykkap5cas9xk7ycmkmm", "lykkap5cas9xk7ycmkmm?a=1&amp;b=2", 1)

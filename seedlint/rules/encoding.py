@@ -65,7 +65,8 @@ HTML_ENTITY = define(
     why="Front-matter text is plain text: templates escape it, so readers see `We&#8217;re` instead of `We’re`.",
     example='excerpt: "We&#8217;re excited to announce Power Apps &amp; Teams ..."',
     fix="safe: each reference is replaced with the character it stands for, once (`&amp;amp;` becomes "
-    "`&amp;`, which is reported again: double escaping is not guessed).",
+    "`&amp;`, which is reported again: double escaping is not guessed). A reference to a control character or a "
+    "noncharacter (`&#1;`, `&#xFFFF;`) is left: the message says so, and with only such references there is no fix.",
 )
 CONTROL_CHARACTER = define(
     "SL403",
@@ -316,14 +317,21 @@ def _word_around(text: str, start: int, end: int, limit: int = 60) -> str:
 
 
 def _entity_text(reference: str) -> str | None:
-    """The character an HTML reference stands for, or None when HTML does not define it."""
+    """The character an HTML reference stands for, or None when HTML does not define it. (A number naming a
+    control character or a noncharacter, `&#1;`, stands for it: Python's html.unescape gives "" there.)"""
     if reference[1] == "#":
         digits = reference[2:-1]
         code = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
         if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             return None
-        return html.unescape(reference)
+        return html.unescape(reference) or chr(code)
     return html.entities.html5.get(reference[1:])
+
+
+def _writable(char: str) -> bool:
+    """Whether the fix may write the character an entity stands for: not a control character (SL403's), nor a
+    noncharacter (U+FFFF), which text must not hold either."""
+    return not CONTROL.search(char) and not (len(char) == 1 and unicodedata.category(char) == "Cn")
 
 
 def _entities(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diagnostic]:
@@ -331,17 +339,29 @@ def _entities(doc: Document, path: FieldPath, where: str, text: str) -> Iterator
     found = [(m, char) for m, char in references if char is not None]
     if not found:
         return
-    fixed = ENTITY.sub(lambda m: _entity_text(m.group()) or m.group(), text)
+    written = {m.group(): char for m, char in found if _writable(char)}
+    fixed = ENTITY.sub(lambda m: written.get(m.group(), m.group()), text)
     distinct = Counter(f"`{m.group()}` ({_show(char)})" for m, char in found)  # (in the order first met)
     shown = ", ".join(entity + _times(n) for entity, n in list(distinct.items())[:4])
     shown += ", ..." if len(distinct) > 4 else ""
     count = f"{len(found)} HTML entities" if len(found) > 1 else "an HTML entity"
     first = found[0][0]
+    unwritable = list(dict.fromkeys(m.group() for m, char in found if m.group() not in written))
+    advice = ["write the characters themselves"] if written else []
+    if unwritable:  # (no character to write: the fix leaves them, and says so)
+        names = ", ".join(f"`{reference}`" for reference in unwritable[:4]) + (", ..." if len(unwritable) > 4 else "")
+        one = len(unwritable) == 1
+        advice.append(
+            f"{names} name{'s' if one else ''} no character text may hold: remove {'it' if one else 'them'} "
+            "or write what was meant"
+        )
     yield HTML_ENTITY.at_span(
         doc,
         doc.value_range_span(path, first.start(), first.end()),
-        f"{where} contains {count} left in plain text: {shown}; write the characters themselves",
-        replace_value(doc, path, fixed, description="replace the HTML entities with their characters"),
+        f"{where} contains {count} left in plain text: {shown}; {'; '.join(advice)}",
+        replace_value(doc, path, fixed, description="replace the HTML entities with their characters")
+        if fixed != text
+        else None,
     )
 
 
@@ -356,9 +376,12 @@ _CONTROL_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIA
 
 def _show(char: str) -> str:
     if len(char) == 1 and (char.isspace() or not char.isprintable()):
-        name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char, "control character")
-        return f"U+{ord(char):04X} {name}"
+        name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char) or _UNNAMED.get(unicodedata.category(char))
+        return f"U+{ord(char):04X} {name or 'character'}"
     return char
+
+
+_UNNAMED = {"Cc": "control character", "Cn": "noncharacter", "Co": "private-use character"}
 
 
 # Characters -------------------------------------------------------------------------------------
