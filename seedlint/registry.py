@@ -73,6 +73,9 @@ class Rule:
         """A diagnostic at `span`, with what identifies it whatever its line (seedlint/locus.py: the field
         path, from `path` when the caller knows it, else from the span, and the offending text)."""
         where, text_key = locus.locate(doc, span, path, key)
+        text = doc.text
+        if fix is not None and text is not None and all(text[e.start : e.end] == e.content for e in fix.edits):
+            fix = None  # (it would change nothing: not offered, nor counted as fixable)
         return self.at_known(doc.display_path, span, message, fix, where, text_key)
 
     def at_known(

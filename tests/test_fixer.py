@@ -576,3 +576,17 @@ def test_the_line_break_that_ends_a_block_value_is_not_surrounding_whitespace(fo
     path = folder / "doc.md"
     path.write_bytes(b"---\ntitle: >\n  A title\n  on two lines\nexcerpt: |-\n  Text.\n---\nbody\n")
     assert run_cli("check", "--select", "SL606", "doc.md") == (0, "All checks passed (1 file checked).\n")
+
+
+def test_a_fix_that_would_change_nothing_is_not_offered():
+    """A rule's fix whose edits write the text already there (as SL402's did for `&#1;`) is dropped where the
+    finding is made: it was counted as fixable, and `seedlint fix` then did nothing and said nothing."""
+    from seedlint.diagnostic import Fix
+    from seedlint.document import parse_document
+    from seedlint.rules.encoding import HTML_ENTITY
+
+    doc = parse_document(b'---\ntitle: "a &#1; b"\n---\n', Path("doc.md"), "doc.md")
+    span = doc.value_span(("title",))
+    same = HTML_ENTITY.at_span(doc, span, "m", Fix.replace(span.start, span.end, '"a &#1; b"'))
+    changed = HTML_ENTITY.at_span(doc, span, "m", Fix.replace(span.start, span.end, '"a b"'))
+    assert (same.fix, changed.fix.edits[0].content) == (None, '"a b"')
