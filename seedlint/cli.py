@@ -806,7 +806,7 @@ def run_fix(
     if diff:
         for change in outcome.changes:
             sys.stdout.write(change.diff())
-        for message in [*outcome.refused, *outcome.unwritable]:
+        for message in [*outcome.refused, *outcome.unwritable, *([fixer.UNFINISHED] if outcome.unfinished else [])]:
             say(message)
         if outcome.unwritable:
             return EXIT_ERROR
@@ -842,6 +842,8 @@ def run_fix(
             click.echo(summary, err=True)
     for message in [*outcome.refused, *outcome.unwritable, *(message for _, message in failures)]:
         say(message)
+    if outcome.unfinished:
+        say(fixer.UNFINISHED)
     return EXIT_ERROR if failures or outcome.unwritable else output.status(result, fail_on)
 
 

@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import functools
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -43,8 +44,15 @@ from seedlint.writer import WriteError, why_unwritable, write_atomically
 from seedlint.yamltree import JSON, FieldPath
 
 MAX_PASSES = 10
-# Fixes left after the last pass (fixes that undo each other: each text was verified, but is not final).
+# Fixes left after the last pass, when a file came back to a text it had before (fixes that undo each other: each
+# text was verified, but is not final): a bug.
 _UNSETTLED = "fix: internal error: fixes were still left after the last pass; the texts of that pass are kept"
+# Fixes left after the last pass, each pass having fixed what the one before uncovered (`&amp;amp;...` is unescaped
+# one level a pass): the texts written are verified and closer to fixed; running the fix again goes on.
+UNFINISHED = (
+    f"fix: fixes are still left after {MAX_PASSES} passes, each fixing what the pass before it uncovered (such as "
+    "one more level of `&amp;amp;`): the files are written as far as that; run `seedlint fix` again to go on"
+)
 # A file changed between its check and its fix: the run's report is of a content no longer there, as for a file that
 # could not be written (FixResult.unwritable: the run did not finish, exit 2; see _refuse).
 CHANGED_ON_DISK = "file changed on disk while it was being fixed"
@@ -101,6 +109,7 @@ class FixResult:
     # Files with fixes that could not be written, found before fixing (read-only, a link), with why: the run did
     # not do what was asked.
     unwritable: list[str] = field(default_factory=list)
+    unfinished: bool = False  # fixes are left after MAX_PASSES passes that each made progress (see UNFINISHED)
 
 
 class _Passes(Cache):
@@ -201,6 +210,8 @@ def fix(
     unwritable: dict[str, str] = {}
     all_sources = {s.display_path: s for s in [*(corpus_sources or []), *sources]}
     passes = _Passes(cache, contents)
+    texts = _Texts()
+    unfinished = False
     with engine.Workers() as workers:  # (the same processes from pass to pass: their memos stay filled)
         result = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
         for _ in range(MAX_PASSES):
@@ -225,6 +236,7 @@ def fix(
                     continue
                 if outcome.original is not None:  # the bytes on disk: set on the first pass that fixes it
                     originals.setdefault(path, outcome.original)
+                texts.turn(path, contents.get(path, originals[path]), outcome.fixed)
                 contents[path] = outcome.fixed
                 passes.put(path, outcome.checked)
                 applied[path].extend(done.chosen.get(path, []))
@@ -235,7 +247,7 @@ def fix(
             result = engine.run(sources, config, corpus_sources, contents, cache=passes)
         else:
             if _to_fix(result, all_sources, unsafe, only, refused):
-                result.internal_errors.append(_UNSETTLED)
+                unfinished = texts.unsettled(result)
     changes = [
         FileChange(all_sources[path], originals[path], data, applied[path], followed[path], passes.checked(path))
         for path, data in sorted(contents.items())
@@ -255,6 +267,7 @@ def fix(
         _refusals(refused, unwritable),
         rerun,
         unwritable=[f"{path}: {why}" for path, why in sorted(unwritable.items())],
+        unfinished=unfinished,
     )
 
 
@@ -284,6 +297,8 @@ def fix_on_disk(
     failures: list[tuple[FileChange, str]] = []
     unwritten: set[str] = set()
     result = first
+    texts = _Texts()
+    unfinished = False
 
     def corpus() -> Corpus | None:  # (the index of copies, for a pass whose fixes they follow)
         return result.corpus or engine.run(sources, config, corpus_sources, cache=cache).corpus
@@ -308,6 +323,7 @@ def fix_on_disk(
                 if outcome.problem is not None or outcome.fixed is None or outcome.original is None:
                     _refuse(path, outcome.problem, refused, unwritable)
                     continue
+                texts.turn(path, outcome.original, outcome.fixed)
                 fixed.append(
                     FileChange(
                         all_sources[path], outcome.original, outcome.fixed, done.chosen.get(path, []), outcome.followed
@@ -337,14 +353,38 @@ def fix_on_disk(
             result = check()
         else:
             if _to_fix(result, all_sources, unsafe, only, {*refused, *unwritten}):
-                result.internal_errors.append(_UNSETTLED)
+                unfinished = texts.unsettled(result)
     return FixResult(
         _unfixable(result, {*refused, *unwritten}, corpus),
         [change for _, change in sorted(changes.items()) if change.fixed != change.original],
         _refusals(refused, unwritable),
         failures=failures,
         unwritable=[f"{path}: {why}" for path, why in sorted(unwritable.items())],
+        unfinished=unfinished,
     )
+
+
+class _Texts:
+    """The texts each file had from pass to pass, by digest: a file that comes back to one of them is in a cycle
+    of fixes that undo each other (a bug), where one that never does is fixed further each pass."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, set[bytes]] = defaultdict(set)
+        self.cycled = False
+
+    def turn(self, path: str, before: bytes, after: bytes) -> None:
+        seen = self._seen[path]
+        seen.add(hashlib.blake2b(before, digest_size=16).digest())
+        after_digest = hashlib.blake2b(after, digest_size=16).digest()
+        self.cycled |= after_digest in seen
+        seen.add(after_digest)
+
+    def unsettled(self, result: RunResult) -> bool:
+        """For a run whose last pass left fixes: an internal error when a file cycled, else True (unfinished)."""
+        if self.cycled:
+            result.internal_errors.append(_UNSETTLED)
+            return False
+        return True
 
 
 def _refuse(path: str, problem: str | None, refused: dict[str, str], unwritable: dict[str, str]) -> None:
@@ -1006,9 +1046,14 @@ def _compare(old: object, new: object, path: FieldPath, changed: set[FieldPath])
         )
     if isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
         return False
-    if type(old) is not type(new) or old != new:
+    if type(old) is not type(new) or (old != new and not _both_nan(old, new)):
         changed.add(path)
     return True
+
+
+def _both_nan(old: object, new: object) -> bool:
+    """`.nan` read twice: the same value, though a NaN is not equal to itself."""
+    return isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new)
 
 
 def _leaves(data: object, prefix: FieldPath = ()) -> dict[FieldPath, object]:

@@ -590,3 +590,49 @@ def test_a_fix_that_would_change_nothing_is_not_offered():
     same = HTML_ENTITY.at_span(doc, span, "m", Fix.replace(span.start, span.end, '"a &#1; b"'))
     changed = HTML_ENTITY.at_span(doc, span, "m", Fix.replace(span.start, span.end, '"a b"'))
     assert (same.fix, changed.fix.edits[0].content) == (None, '"a b"')
+
+
+@pytest.mark.parametrize("cache", [["--no-cache"], []], ids=["in-memory", "written-each-pass"])
+def test_fixes_left_after_the_last_pass_that_each_made_progress_are_not_an_internal_error(folder, cache):
+    """`&amp;` escaped eleven times is unescaped one level a pass (SL402 does not guess double escaping): after
+    MAX_PASSES passes one level is left. That was reported as an internal error (exit 2); it is the files written
+    as far as the passes went, a message saying to run the fix again, and the findings left (a warning: exit 0).
+    With a cache and a report of the last check, each pass is written before the next (fixer.fix_on_disk)."""
+    title = "a " + "&amp;" + "amp;" * (fixer.MAX_PASSES) + " b"
+    (folder / "doc.md").write_bytes(SEED.replace(b'title: "Met police deploy', f'title: "{title} Met'.encode(), 1))
+    if not cache:
+        assert run_cli("check", "doc.md")[0] == 0  # (a report for the fix to start from)
+    status, out, err = run_split("fix", *cache, "doc.md")
+    assert status == 0
+    assert "internal error" not in out + err
+    assert err.splitlines()[-1] == f"seedlint: {fixer.UNFINISHED}"
+    assert b'title: "a &amp; b Met' in (folder / "doc.md").read_bytes()
+    assert "SL402" in out
+    status, out, err = run_split("fix", *cache, "doc.md")
+    assert (status, err.strip()) == (0, "Fixed 1 problem in 1 file.")
+    assert (folder / "doc.md").read_bytes() == SEED.replace(b'title: "Met police deploy', b'title: "a & b Met', 1)
+
+
+def test_a_file_that_comes_back_to_an_earlier_text_is_a_cycle_of_fixes():
+    """Fixes that undo each other (a bug of the rules) are still an internal error after the last pass."""
+    from seedlint.results import RunResult
+
+    progress, cycle = fixer._Texts(), fixer._Texts()
+    progress.turn("a.md", b"1", b"2")
+    progress.turn("a.md", b"2", b"3")
+    cycle.turn("a.md", b"1", b"2")
+    cycle.turn("a.md", b"2", b"1")
+    first, second = RunResult([], []), RunResult([], [])
+    assert (progress.unsettled(first), first.internal_errors) == (True, [])
+    assert (cycle.unsettled(second), second.internal_errors) == (False, [fixer._UNSETTLED])
+
+
+def test_a_nan_elsewhere_in_the_front_matter_does_not_refuse_the_fix(folder):
+    """`.nan` is not equal to itself: the verification read it as a changed value and refused the title's fix
+    ("the fix would also change heat")."""
+    (folder / "doc.md").write_bytes(
+        SEED.replace(b'title: "Met police deploy', b'title: "a &amp; b Met', 1).replace(b"\n---", b"\nn: .nan\n---", 1)
+    )
+    status, _, err = run_split("fix", "--no-cache", "--select", "SL402", "doc.md")
+    assert (status, err.strip()) == (0, "Fixed 1 problem in 1 file.")
+    assert b'title: "a & b Met' in (folder / "doc.md").read_bytes()
