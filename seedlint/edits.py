@@ -144,6 +144,9 @@ def _edits_in_place(
     span = doc.value_span(path)
     assert doc.text is not None and isinstance(node, yaml.ScalarNode)
     old, text, offset = node.value, doc.text, doc.value_offsets(path)
+    if not old:
+        return None  # (no line of text to write on: an empty `|` has only its indicator, and a character put
+        # after that indicator is read as part of it)
     edits = []
     for i1, i2, j1, j2 in _changed_runs(old, new_value):
         before, after = old[i1:i2], new_value[j1:j2]

@@ -636,3 +636,15 @@ def test_a_nan_elsewhere_in_the_front_matter_does_not_refuse_the_fix(folder):
     status, _, err = run_split("fix", "--no-cache", "--select", "SL402", "doc.md")
     assert (status, err.strip()) == (0, "Fixed 1 problem in 1 file.")
     assert b'title: "a & b Met' in (folder / "doc.md").read_bytes()
+
+
+def test_an_empty_block_value_is_fixed_by_writing_it_quoted(folder):
+    """An empty `|` has no line of text: the fix put the new value right after the indicator (`|https://...`),
+    which the verification refused ("no longer parses") while the check counted it fixable."""
+    (folder / "doc.md").write_bytes(b'---\nampWebUrl: "https://amp.ft.com/c/x"\ncdnAmpWebUrl: |\n---\n')
+    status, _, err = run_split("fix", "--no-cache", "--select", "SL309", "doc.md")
+    assert (status, err.strip()) == (0, "Fixed 1 problem in 1 file.")
+    assert (folder / "doc.md").read_bytes() == (
+        b'---\nampWebUrl: "https://amp.ft.com/c/x"\n'
+        b'cdnAmpWebUrl: "https://amp-ft-com.cdn.ampproject.org/c/s/amp.ft.com/c/x"\n---\n'
+    )
