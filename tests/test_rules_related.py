@@ -66,6 +66,25 @@ def test_stale_copy_fix_restores_the_targets_value_exactly(seeds):
     assert fixed.splitlines()[:48] == original[:48] and fixed.splitlines()[49:] == original[49:]
 
 
+def test_an_empty_copied_provider_is_said_empty_and_has_no_fix_that_breaks_the_file(seeds):
+    """A copy whose `provider:` holds nothing: its values were written where none is (the verification refused the
+    text, while the check counted the fix), and the message said `provider is "None"`."""
+    edit(
+        seeds,
+        SEED_001,
+        "    provider:\n      name: Metropolitan Police Service\n      domain: police.uk\n    quality: 39",
+        "    provider:\n    quality: 39",
+    )
+    diagnostics = [d for d in run(seeds).diagnostics if "provider" in d.message]
+    [diagnostic] = diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("SL505", 53, 14)
+    assert diagnostic.message == (
+        "related[1] is a stale copy of 002_436ca83e3ef9a780.txt (provider differs): provider is empty but "
+        '002_436ca83e3ef9a780.txt now has "name Metropolitan Police Service, domain police.uk"'
+    )
+    assert diagnostic.fix is None
+
+
 def test_a_stale_copy_differing_near_its_end_is_shown_where_it_differs(seeds):
     """Two long values cut at their first 67 characters would read the same: both are cut around the difference."""
     edit(seeds, "000_c11209e5b5b8f7fd.txt", "concerns about serious ...", "concerns about serious crime.")

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+import yaml
+
 from seedlint.corpus import (
     ALIAS_FIELDS,
     COPIED_FIELDS,
@@ -404,8 +406,9 @@ def _stale_among(doc: _Lazy, ref: RelatedRef, found: Resolution) -> Iterator[Dia
 def _copy_edits(doc: Document, path: FieldPath, value: object, safe: bool) -> list[Fix]:
     if path[-1] == "provider" and isinstance(value, tuple):  # (("name", ...), ("domain", ...))
         return [fix for key, part in value for fix in _copy_edits(doc, path + (key,), part, safe)]
-    if not isinstance(value, str) or _shared(doc, path):
-        return []
+    _, node, steps = doc.find(path)
+    if not isinstance(value, str) or steps != len(path) or not isinstance(node, yaml.ScalarNode) or _shared(doc, path):
+        return []  # (not a text there to replace, as in an empty `provider:`: writing it would take another edit)
     return [replace_value(doc, path, value, safe=safe)]
 
 
@@ -451,6 +454,9 @@ def _shown_pair(mine: object, theirs: object) -> tuple[str, str]:
     """A copy's value and its target's, quoted for a message; a long one is cut to about SHOWN characters, both
     at the same place: around their first difference, so that two values differing near their end are not shown
     as two equal beginnings (a title with a word added at its end)."""
+    if mine is None or theirs is None:  # (an empty value: `provider:` with nothing under it)
+        mine_shown = "empty" if mine is None else _window(_text(mine), 0)
+        return mine_shown, "empty" if theirs is None else _window(_text(theirs), 0)
     texts = [_text(mine), _text(theirs)]
     if all(len(text) <= SHOWN for text in texts):
         return f'"{texts[0]}"', f'"{texts[1]}"'
