@@ -38,21 +38,23 @@ def single_quoted(value: str) -> str | None:
     return "'" + value.replace("'", "''") + "'"
 
 
-def plain(value: str, *, flow: bool = False) -> str | None:
+def plain(value: str, *, flow: bool = False, timestamp: bool = False) -> str | None:
     """`value` as a plain scalar, when it reads back as exactly that string (`flow`: inside a flow
-    collection too, both as a list item and as a mapping's value)."""
+    collection too, both as a list item and as a mapping's value). A value a YAML 1.1 reader takes for a date
+    (`2019-12-16T10:00:00Z`) only with `timestamp`: where a date was written plain (a publishedDateTime), not in a
+    title that merely looks like one (PyYAML and Jekyll would read a date there, not the text)."""
     if not value or value != value.strip() or any(char in value for char in "\n\r\t"):
         return None  # (a tab inside a plain scalar: YAML 1.2 readers may take it as a separator, `1\t*` an alias)
     contexts = [(f"k: {value}\n", 1)]
     if flow:
         contexts += [(f"[{value}]\n", 0), (f"{{k: {value}}}\n", 1)]
     for text, index in contexts:
-        if _read_alone(text, index) != value:
+        if _read_alone(text, index, timestamp) != value:
             return None
     return value
 
 
-def _read_alone(text: str, index: int) -> str | None:
+def _read_alone(text: str, index: int, timestamp: bool = False) -> str | None:
     """The string of the one plain scalar of `text` (a one-key mapping, `index` 1, or a one-item list,
     `index` 0), or None when `text` is not that or the scalar is not a string (`true`, `39`, `~`)."""
     try:
@@ -67,17 +69,18 @@ def _read_alone(text: str, index: int) -> str | None:
         return None
     if not isinstance(scalar, yaml.ScalarNode) or scalar.style:
         return None
-    if yamltree.tag(scalar) not in (yamltree.YAML_TAG + "str", yamltree.YAML_TAG + "timestamp"):
+    if yamltree.tag(scalar) not in (yamltree.YAML_TAG + "str", *([yamltree.YAML_TAG + "timestamp"] * timestamp)):
         return None  # `true`, `39`, `~` would change type
     return scalar.value
 
 
-def render_scalar(value: str, style: str | None) -> str:
-    """`value` in `style` when that style can hold it, else double-quoted (which can hold anything)."""
+def render_scalar(value: str, style: str | None, *, timestamp: bool = False) -> str:
+    """`value` in `style` when that style can hold it, else double-quoted (which can hold anything);
+    `timestamp`: see `plain`."""
     if style == "'":
         rendered = single_quoted(value)
     elif style is None or style == FLOW_PLAIN:
-        rendered = plain(value, flow=style == FLOW_PLAIN)
+        rendered = plain(value, flow=style == FLOW_PLAIN, timestamp=timestamp)
     else:
         rendered = None
     return rendered if rendered is not None else double_quoted(value)
@@ -93,6 +96,8 @@ def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool 
         )
     if style is None and doc.in_flow(path):
         style = FLOW_PLAIN
+    node = doc.locate(path)[1]  # (a date written plain stays plain: `plain`)
+    timestamp = style in (None, FLOW_PLAIN) and yamltree.tag(node) == yamltree.YAML_TAG + "timestamp"
     span = doc.value_span(path)
     assert doc.text is not None  # (a value has a span in the text)
     if _LINE_BREAK.search(doc.text, span.start, span.end):
@@ -102,15 +107,19 @@ def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool 
         source = doc.text[span.start : span.end]
         if in_place is not None and value_after(span.start, source, list(in_place)) == new_value:
             applicability = Applicability.SAFE if safe else Applicability.UNSAFE
-            return Fix(in_place, applicability, description or f"set to {render_scalar(new_value, style)}")
-    return replace_span(span, style, new_value, safe=safe, description=description)
+            rendered = render_scalar(new_value, style, timestamp=timestamp)
+            return Fix(in_place, applicability, description or f"set to {rendered}")
+    return replace_span(span, style, new_value, safe=safe, description=description, timestamp=timestamp)
 
 
-def replace_span(span: Span, style: str | None, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
+def replace_span(
+    span: Span, style: str | None, new_value: str, *, safe: bool = True, description: str = "", timestamp: bool = False
+) -> Fix:
     """`replace_value` for a scalar whose span and quoting style are known without its document (not a block
-    scalar, `|` or `>`: its span ends with the line break after it, which only `replace_value` keeps)."""
+    scalar, `|` or `>`: its span ends with the line break after it, which only `replace_value` keeps).
+    `timestamp`: the value replaced is a date written plain (see `plain`)."""
     assert style not in BLOCK_STYLES
-    content = render_scalar(new_value, style)
+    content = render_scalar(new_value, style, timestamp=timestamp)
     return Fix.replace(span.start, span.end, content, safe=safe, description=description or f"set to {content}")
 
 

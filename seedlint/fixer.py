@@ -214,7 +214,9 @@ def fix(
     unfinished = False
     with engine.Workers() as workers:  # (the same processes from pass to pass: their memos stay filled)
         result = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
+        unsafe_before = _UnsafeBefore()
         for _ in range(MAX_PASSES):
+            unsafe_before.hold(result)
             done = _one_pass(
                 result,
                 functools.partial(_corpus_of, result),
@@ -246,8 +248,10 @@ def fix(
                 break
             result = engine.run(sources, config, corpus_sources, contents, cache=passes)
         else:
+            unsafe_before.hold(result)
             if _to_fix(result, all_sources, unsafe, only, refused):
                 unfinished = texts.unsettled(result)
+        unsafe_before.hold(result)
     changes = [
         FileChange(all_sources[path], originals[path], data, applied[path], followed[path], passes.checked(path))
         for path, data in sorted(contents.items())
@@ -259,6 +263,7 @@ def fix(
             contents.pop(path, None)
             refused[path] = "not written"
         again = engine.run(sources, config, corpus_sources, contents, cache=passes)
+        unsafe_before.hold(again)
         return _unfixable(again, refused, functools.partial(_corpus_of, again))
 
     return FixResult(
@@ -303,8 +308,10 @@ def fix_on_disk(
     def corpus() -> Corpus | None:  # (the index of copies, for a pass whose fixes they follow)
         return result.corpus or engine.run(sources, config, corpus_sources, cache=cache).corpus
 
+    unsafe_before = _UnsafeBefore()
     with engine.Workers() as workers:
         for _ in range(MAX_PASSES):
+            unsafe_before.hold(result)
             done = _one_pass(
                 result,
                 corpus,
@@ -352,8 +359,10 @@ def fix_on_disk(
                 )
             result = check()
         else:
+            unsafe_before.hold(result)
             if _to_fix(result, all_sources, unsafe, only, {*refused, *unwritten}):
                 unfinished = texts.unsettled(result)
+        unsafe_before.hold(result)
     return FixResult(
         _unfixable(result, {*refused, *unwritten}, corpus),
         [change for _, change in sorted(changes.items()) if change.fixed != change.original],
@@ -362,6 +371,31 @@ def fix_on_disk(
         unwritable=[f"{path}: {why}" for path, why in sorted(unwritable.items())],
         unfinished=unfinished,
     )
+
+
+class _UnsafeBefore:
+    """The findings whose fix was unsafe in an earlier pass of the run stay so in the later ones (by file, rule and
+    value: seedlint/locus.py). A copy's fix is unsafe while its target has errors; once a pass has fixed them, the
+    target says what those fixes made it say, and copying that into its copies is a second guess on the first
+    (a target's broken address, percent-encoded by its fix, then written over a copy's correct one). So the fix
+    applies what `seedlint check` called safe, and what its fixes uncovered, no more."""
+
+    def __init__(self) -> None:
+        self._keys: set[tuple[str, str, str]] = set()
+
+    def hold(self, result: RunResult) -> None:
+        """Remember `result`'s unsafe fixes; make unsafe the safe fixes of findings remembered so."""
+        keys = self._keys
+        for d in result.diagnostics:
+            if d.fix is not None and d.fix.applicability is Applicability.UNSAFE:
+                keys.add((d.path, d.code, d.locus))
+        if keys:
+            result.diagnostics = [
+                dataclasses.replace(d, fix=dataclasses.replace(d.fix, applicability=Applicability.UNSAFE))
+                if d.fix is not None and d.fix.applicability is Applicability.SAFE and (d.path, d.code, d.locus) in keys
+                else d
+                for d in result.diagnostics
+            ]
 
 
 class _Texts:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEEDS, run_cli, run_split
+from conftest import FIXTURES, SEEDS, run_cli, run_json, run_split
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -647,4 +647,51 @@ def test_an_empty_block_value_is_fixed_by_writing_it_quoted(folder):
     assert (folder / "doc.md").read_bytes() == (
         b'---\nampWebUrl: "https://amp.ft.com/c/x"\n'
         b'cdnAmpWebUrl: "https://amp-ft-com.cdn.ampproject.org/c/s/amp.ft.com/c/x"\n---\n'
+    )
+
+
+def test_a_fix_unsafe_when_the_run_began_stays_unsafe_after_a_pass_fixed_its_target(folder):
+    """A copy's SL505 fix is unsafe while its target has errors. A pass fixed the target's error (mojibake in its
+    title), and the next pass found the copy's fix safe and applied it without `--unsafe-fixes`: a title the copy
+    held rewritten into what the fix had just made the target say. A safe-only fix applies what `seedlint check`
+    called safe (and what its fixes uncovered), no more; the report after it offers that fix as unsafe."""
+    shutil.copytree(SEEDS, folder / "seeds")
+    target, copy = folder / "seeds" / "002_436ca83e3ef9a780.txt", folder / "seeds" / "001_5ea581042828ec4e.txt"
+    copy.write_bytes(
+        copy.read_bytes().replace(
+            b'  - title: "Live Facial Recognition used in Croydon"', b'  - title: "Facial recognition in Croydon"', 1
+        )
+    )
+    target.write_bytes(target.read_bytes().replace(b"used in Croydon", "used in Croydon â€”".encode(), 1))
+    status, found = run_json("--no-cache", "--select", "SL505", "seeds")
+    assert [(d["line"], d["message"][:50], d["fix"]["applicability"]) for d in found] == [
+        (48, "related[1] is a stale copy of 002_436ca83e3ef9a780", "unsafe"),
+        (49, "related[1] is a stale copy of 002_436ca83e3ef9a780", "unsafe"),
+    ]
+    status, out, err = run_split("fix", "--no-cache", "--select", "SL401,SL505", "seeds")
+    assert status == 0
+    assert err.strip() == "Fixed 3 problems in 3 files."
+    lines = copy.read_text(encoding="utf-8").splitlines()
+    assert lines[47:49] == [
+        '  - title: "Facial recognition in Croydon"',
+        '    excerpt: "As part of the Met’s ongoing work to reduce serious violence in the Croydon area officers made '
+        'five arrests using LFR."',
+    ]  # (the excerpt's own mojibake fixed: SL401, safe)
+    assert target.read_text(encoding="utf-8").splitlines()[2] == 'title: "Live Facial Recognition used in Croydon —"'
+    assert out.splitlines()[0].startswith("seeds/001_5ea581042828ec4e.txt:48:12: SL505 related[1] is a stale copy")
+    assert (
+        out.splitlines()[-1]
+        == "Found 1 problem (1 warning) in 5 files checked. 1 fixable with `seedlint fix --unsafe-fixes`."
+    )
+
+
+def test_a_fixed_title_that_reads_as_a_date_is_quoted_where_a_date_written_plain_stays_plain(folder):
+    """`title: 2019-12-16&#84;10:00:00Z` fixed plain would read as a date to PyYAML and Jekyll, no longer the text."""
+    (folder / "doc.md").write_bytes(
+        b"---\ntitle: 2019-12-16&#84;10:00:00Z\npublishedDateTime: 2019-12-16t10:00:00Z\n---\n"
+    )
+    status, _, err = run_split("fix", "--no-cache", "--select", "SL402,SL205", "doc.md")
+    assert (status, err.strip()) == (0, "Fixed 2 problems in 1 file.")
+    assert (folder / "doc.md").read_bytes() == (
+        b'---\ntitle: "2019-12-16T10:00:00Z"\npublishedDateTime: 2019-12-16T10:00:00Z\n---\n'
     )

@@ -296,7 +296,14 @@ def rendered(name: str, value: object) -> list[str]:
         ]
     if not isinstance(value, str):
         return []
-    return [f"{name}: {double_quoted(value) if name in ('title', 'excerpt') else render_scalar(value, None)}"]
+    return [
+        f"{name}: "
+        + (
+            double_quoted(value)
+            if name in ("title", "excerpt")
+            else render_scalar(value, None, timestamp=name == "publishedDateTime")
+        )
+    ]
 
 
 def safe(diagnostic: Diagnostic) -> bool:
