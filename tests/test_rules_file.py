@@ -224,3 +224,12 @@ def test_in_a_folder_only_other_text_is_set_aside_an_emptied_or_damaged_document
         "onlybom.md",
     ]
     assert "set aside as no document: README.md" in err
+
+
+def test_a_lone_carriage_return_before_a_crlf_leaves_the_mixed_endings_without_a_fix(tmp_path):
+    """`\\r\\r\\n` with LF the majority: rewriting its CRLF as LF makes `\\r\\n` again, so the fix was counted and
+    then refused ("would change the body after the front matter")."""
+    path = write(tmp_path, b"---\ntitle: x\r\nexcerpt: y\n---\n\r\r\n")
+    [found] = [d for d in check_paths(path).diagnostics if d.code == "SL015"]
+    assert (found.line, found.column, found.fix) == (2, 9, None)
+    assert found.message == "mixed line endings: 2 lines end in CRLF, the other 3 in LF (first here)"

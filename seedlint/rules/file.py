@@ -258,7 +258,11 @@ def _check_line_endings(doc: Document, text: str) -> Iterator[Diagnostic]:
     # Every line break of the minority style, as offsets of its `\n` (or `\r\n`).
     minority = [m.start() for m in re.finditer("(?<!\r)\n" if majority == "\r\n" else "\r\n", text)]
     edits = tuple(Edit(start, start + (2 if majority == "\n" else 1), majority) for start in minority)
-    fix = Fix(edits, description=f"use {'CRLF' if majority == chr(13) + chr(10) else 'LF'} line endings throughout")
+    fix: Fix | None = Fix(
+        edits, description=f"use {'CRLF' if majority == chr(13) + chr(10) else 'LF'} line endings throughout"
+    )
+    if majority == "\n" and any(text[start - 1 : start] == "\r" for start in minority):
+        fix = None  # (`\r\r\n` made LF is `\r\n` again: a lone carriage return is not a line ending this decides)
     names = ("CRLF", "LF") if majority == "\r\n" else ("LF", "CRLF")
     count = len(minority)
     yield MIXED_LINE_ENDINGS.at_span(
