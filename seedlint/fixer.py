@@ -1008,7 +1008,8 @@ def _ruamel_value(doc: Document, node: yaml.ScalarNode) -> object:
 @functools.lru_cache(maxsize=4096)
 def _ruamel_scalar(source: str) -> object:
     """(A fixed value is often copied into hundreds of related entries: each source is read once.)"""
-    data = _ruamel_data("k: " + source + "\n")
+    # (a block scalar's source ends with its line break: one more would be a line of a `|+` value, which keeps them)
+    data = _ruamel_data("k: " + source + ("" if source.endswith(("\n", "\r")) else "\n"))
     if not isinstance(data, dict) or set(data) != {"k"}:
         return _UNREADABLE
     return data["k"]

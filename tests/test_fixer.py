@@ -695,3 +695,12 @@ def test_a_fixed_title_that_reads_as_a_date_is_quoted_where_a_date_written_plain
     assert (folder / "doc.md").read_bytes() == (
         b'---\ntitle: "2019-12-16T10:00:00Z"\npublishedDateTime: 2019-12-16T10:00:00Z\n---\n'
     )
+
+
+def test_a_keep_block_value_at_the_end_of_the_front_matter_is_fixed(folder):
+    """The second reader read a `|+` value alone with one line break more than its source, which it keeps: every
+    fix of such a value was refused ("ruamel.yaml would read the fixed value differently")."""
+    (folder / "doc.md").write_bytes(b"---\ntitle: x\nexcerpt: |+\n  a &amp; b\n---\nbody\n")
+    status, _, err = run_split("fix", "--no-cache", "--select", "SL402", "doc.md")
+    assert (status, err.strip()) == (0, "Fixed 1 problem in 1 file.")
+    assert (folder / "doc.md").read_bytes() == b"---\ntitle: x\nexcerpt: |+\n  a & b\n---\nbody\n"
