@@ -34,6 +34,9 @@ from pathlib import Path
 
 from seedlint.document import load_document
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import seedlint_command  # (the benchmark's own command line: benchmarks/run.py)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -65,21 +68,6 @@ def main() -> None:
             f"{floor_wall / check_wall:.2f}x wall, {floor_cpu / check_cpu:.2f}x CPU",
             flush=True,
         )
-
-
-def seedlint(command: str, corpus: Path, *options: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "seedlint",
-        command,
-        "--isolated",
-        "--no-cache",
-        "--quiet",
-        "--exit-zero",
-        *options,
-        str(corpus),
-    ]
 
 
 def fresh_copy(corpus: Path, work: Path, name: str) -> Path:
@@ -131,7 +119,7 @@ def tree_cpu(pid: int) -> dict[int, float]:
 def timed_run(command: str, corpus: Path, work: Path) -> tuple[float, float]:
     copy = fresh_copy(corpus, work, f"{command}-copy")
     try:
-        return timed(seedlint(command, copy))
+        return timed([*seedlint_command(command), str(copy)])
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 
@@ -140,7 +128,7 @@ def timed_fix(corpus: Path, work: Path) -> tuple[float, float, list[Path]]:
     """`fix`'s wall and CPU seconds, and the files of `corpus` whose copies it changed."""
     copy = fresh_copy(corpus, work, "fix-copy")
     try:
-        wall, cpu = timed(seedlint("fix", copy))
+        wall, cpu = timed([*seedlint_command("fix"), str(copy)])
         changed = [path for path in sorted(corpus.iterdir()) if not filecmp.cmp(path, copy / path.name, shallow=False)]
         return wall, cpu, changed
     finally:
