@@ -109,6 +109,10 @@ def parse(raw: bytes, path: str) -> Counter[Key]:
         raise BaselineError(f"baseline {path}: not UTF-8 ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise BaselineError(f"baseline {path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    except RecursionError:
+        raise BaselineError(f"baseline {path}: not read: its values nest too deeply") from None
+    except ValueError:  # (json's only other error: an integer over Python's limit on reading one)
+        raise BaselineError(f"baseline {path}: not read: it holds a number of over 4,300 digits") from None
     if not isinstance(data, dict) or "seedlint-baseline" not in data or not isinstance(data.get("findings"), list):
         raise BaselineError(
             f'baseline {path}: not a seedlint baseline of format {FORMAT} (an object with "seedlint-baseline": '
@@ -219,7 +223,7 @@ def _replaceable(path: Path) -> bool:
         return True
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # (not UTF-8, not JSON, or JSON Python cannot read)
         return False
     return isinstance(data, dict) and "seedlint-baseline" in data
 

@@ -346,6 +346,8 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
             problem = "must be an integer"
     elif not isinstance(value, str):
         problem = "must be a string"
+    if problem is None and any("\0" in text for text in _texts(value)):
+        problem = "holds a NUL character, which no path, pattern or rule code can"
     if problem is None and name in _BOUNDS and not _BOUNDS[name][0] <= value <= _BOUNDS[name][1]:
         problem = f"must be between {_BOUNDS[name][0]} and {_BOUNDS[name][1]}, not {value}"
     if problem is None and name in _CHOICES and value not in _CHOICES[name]:
@@ -353,6 +355,17 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
     if problem is not None:
         raise ConfigError(f"{located(source, key)}: `{key}` {problem}")
     return value
+
+
+def _texts(value: Any) -> list[str]:
+    """Every string of a TOML value: itself, a list's items, a table's keys and values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in [key, *_texts(item)]]
+    return []
 
 
 def _read_toml(path: Path) -> dict:
@@ -372,6 +385,8 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read configuration: {error}") from None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: cannot read configuration: its values nest too deeply") from None
     except tomllib.TOMLDecodeError as error:
         # tomllib ends its message with "(at line L, column C)": the position goes in front, as for a document
         position = re.search(r" \(at line (\d+), column (\d+)\)$", str(error))
@@ -379,3 +394,5 @@ def _read_toml(path: Path) -> dict:
             raise ConfigError(f"{path}: invalid TOML: {error}") from None
         line, column = position.groups()
         raise ConfigError(f"{path}:{line}:{column}: invalid TOML: {str(error)[: position.start()]}") from None
+    except ValueError:  # (tomllib's only other error: an integer over Python's limit on reading one)
+        raise ConfigError(f"{path}: cannot read configuration: it holds a number of over 4,300 digits") from None

@@ -25,7 +25,9 @@ def check_codes(codes: Iterable[str], where: str) -> None:
     turn a rule (or all of linting) off silently. `where` names the option or key, as the user wrote it."""
     known = [rule.code for rule in all_rules()]
     for code in codes:
-        wanted = code.strip().upper()
+        if code != code.strip():  # (matched as written, ` SL402` would silently match nothing)
+            raise ConfigError(f"{where} names {code!r}, with blanks around it: write {code.strip()!r}")
+        wanted = code.upper()
         if wanted.startswith("SL") and any(k.startswith(wanted) for k in known):
             continue
         close = difflib.get_close_matches(wanted, known + list(FAMILIES), n=1, cutoff=0.6)

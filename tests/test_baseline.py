@@ -440,3 +440,17 @@ def test_write_baseline_writes_the_file_that_baseline_names(adopted):
     assert "recorded 16 findings (2 errors, 10 warnings, 4 infos) in b.json\n" in written.stderr
     assert (adopted / "b.json").read_bytes() == before
     assert (adopted / "seedlint-baseline.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "its values nest too deeply"),
+        (b'{"seedlint-baseline": 1' + b"0" * 5000 + b', "findings": []}', "it holds a number of over 4,300 digits"),
+    ],
+    ids=["deep", "huge-integer"],
+)
+def test_a_baseline_python_cannot_read_is_a_baseline_error_not_an_internal_one(raw, why):
+    with pytest.raises(baseline.BaselineError) as raised:
+        baseline.parse(raw, "bl.json")
+    assert str(raised.value) == f"baseline bl.json: not read: {why}"

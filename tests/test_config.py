@@ -144,3 +144,28 @@ def test_an_error_in_a_table_points_to_the_line_that_sets_the_entry(isolated_cwd
     (isolated_cwd / name).write_text(toml)
     status, _, stderr = run_split("config")
     assert status == 2 and f"Error: {isolated_cwd.resolve() / name}{error}" in stderr, stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "error"),
+    [
+        ('paths = ["docs\\u0000x"]\n', ":1: `paths` holds a NUL character, which no path, pattern or rule code can"),
+        ('exclude = ["a\\u0000b"]\n', ":1: `exclude` holds a NUL character, which no path, pattern or rule code can"),
+        ('ignore = [" SL402"]\n', ":1: `ignore` names ' SL402', with blanks around it: write 'SL402'"),
+        ('select = ["SL4 ", "SL1"]\n', ":1: `select` names 'SL4 ', with blanks around it: write 'SL4'"),
+        ('[severity]\n"SL016 " = "error"\n', ":2: `severity` names 'SL016 ', with blanks around it: write 'SL016'"),
+        (
+            "earliest-year = 1" + "0" * 5000 + "\n",
+            ": cannot read configuration: it holds a number of over 4,300 digits",
+        ),
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", ": cannot read configuration: its values nest too deeply"),
+    ],
+    ids=["nul-path", "nul-pattern", "blank-code", "blank-prefix", "blank-severity", "huge-integer", "deep"],
+)
+def test_a_value_no_run_can_use_is_a_positioned_usage_error(isolated_cwd, toml, error):
+    """A NUL in a path was an internal error (os.path.realpath raised), and in a pattern accepted; a code with
+    blanks around it passed the check (which stripped it) and then matched nothing, silently; a huge integer or
+    deep nesting made tomllib raise what no handler caught."""
+    (isolated_cwd / "seedlint.toml").write_text(toml)
+    status, _, stderr = run_split("check", "--no-cache")
+    assert status == 2 and stderr.splitlines()[-1] == f"Error: {isolated_cwd.resolve() / 'seedlint.toml'}{error}"
