@@ -62,6 +62,7 @@ class Revision:
     commit: str | None  # None: `HEAD` of a repository without a commit yet (everything is new)
     changed: set[str] = field(default_factory=set)  # paths whose work-tree state differs from the commit
     listing: dict[str, str] = field(default_factory=dict)  # path → blob at the commit
+    links: dict[str, str] = field(default_factory=dict)  # path → blob of the symbolic links at the commit
     contents: dict[str, bytes] = field(default_factory=dict)  # blob → bytes, of the changed documents
     lost: dict[str, str] = field(default_factory=dict)  # addresses gone since: address → the file it named
     renamed: dict[str, str] = field(default_factory=dict)  # documents renamed since: new path → old path
@@ -180,11 +181,11 @@ def _revision(given: str, folders: list[Path], notes: list[str], with_baseline: 
         revision = Revision(given, root, inside, commit)
         # Both git commands at once (each a tenth of a second or more at 100,000 documents, on its own core).
         with ThreadPoolExecutor(max_workers=1) as other:
-            listing = other.submit(revisions.regular_blobs, root, commit, inside)
+            listing = other.submit(revisions.tree_blobs, root, commit, inside)
             revision.changed = revisions.changed_since(root, commit, inside)
             if os.environ.get("PRE_COMMIT") == "1":  # (pre-commit sets it for its hooks)
                 revision.tracked = revisions.tracked(root, inside)
-            revision.listing = listing.result()
+            revision.listing, revision.links = listing.result()
         revision.contents = revisions.readable(
             root, [revision.listing[name] for name in revision.changed if name in revision.listing]
         )
@@ -443,14 +444,22 @@ def _sources_before(
     by_name = dict(zip(_names(root, corpus), corpus, strict=True))
     # Left out: the documents added since the revision (or not tracked: not there then), and the changed ones,
     # whose versions there are checked instead. (Set operations and one pass, at C speed: 100,000 documents.)
-    left_out = (by_name.keys() - revision.listing.keys()) | revision.changed
+    # A link unchanged since is there as it is now (seedlint reads a link's target, or refuses it, SL001, the same
+    # way then and now), but one to a file changed since: then, it read that file's version there.
+    links = revision.links.keys() & by_name.keys() - revision.changed
+    to_changed = {name: target for name in links if (target := _link_target(root, name)) in revision.changed}
+    left_out = (by_name.keys() - revision.listing.keys() - links) | revision.changed | to_changed.keys()
     found = [source for name, source in by_name.items() if name not in left_out]
-    listing = revision.listing
+    listing = revision.listing | revision.links
     blobs = {source.display_path: listing[name] for name, source in by_name.items() if name not in left_out}
     # name → display path, for the changed documents that existed then
     versions = {
         name: by_name[name].display_path for name in revision.changed & by_name.keys() & revision.listing.keys()
     }
+    version_blobs = {name: revision.listing[name] for name in versions}
+    for name, target in to_changed.items():  # (a target added since: the link was not there then)
+        if target in revision.listing:
+            versions[name], version_blobs[name] = by_name[name].display_path, revision.listing[target]
     gone = [
         name
         for name in revision.changed
@@ -458,9 +467,9 @@ def _sources_before(
     ]
     cwd = Path.cwd().resolve()
     for name in _discovered(revision, gone, config):
-        versions[name] = display_path(root / name, cwd)
+        versions[name], version_blobs[name] = display_path(root / name, cwd), revision.listing[name]
     for name, shown in sorted(versions.items()):
-        blob = revision.listing[name]
+        blob = version_blobs[name]
         content = revision.contents.get(blob)
         if content is None:  # too large to be a document: left out (its findings now are new)
             continue
@@ -468,6 +477,12 @@ def _sources_before(
         blobs[shown] = blob
         os.utime(revisions.version_path(folder, blob, name).parent)  # used: kept by _prune
     return sorted(found, key=DISPLAY), blobs
+
+
+def _link_target(root: Path, name: str) -> str:
+    """Where the link `name` leads now, as git names a path of the repository (one leading outside starts with
+    `..`: refused, SL001, whatever it leads to)."""
+    return os.path.relpath(os.path.realpath(root / name), os.path.realpath(root)).replace(os.sep, "/")
 
 
 def _discovered(revision: Revision, names: list[str], config: Config) -> list[str]:

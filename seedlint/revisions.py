@@ -18,8 +18,8 @@ from seedlint import git
 from seedlint.document import MAX_FILE_BYTES
 
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-# An `ls-tree -z` entry of a regular file: its mode, type and blob id, a tab, its path.
-_REGULAR_ENTRY = re.compile(r"(?:100644|100755) blob ([0-9a-f]{40}|[0-9a-f]{64})\t(.+)", re.DOTALL)
+# An `ls-tree -z` entry of a regular file or a symbolic link (120000): its mode, type and blob id, a tab, its path.
+_BLOB_ENTRY = re.compile(r"(100644|100755|120000) blob ([0-9a-f]{40}|[0-9a-f]{64})\t(.+)", re.DOTALL)
 
 
 class RevisionError(Exception):
@@ -130,9 +130,19 @@ def changes_between(root: Path, before: str, after: str, inside: list[str]) -> t
 def regular_blobs(root: Path, commit: str, inside: list[str]) -> dict[str, str]:
     """Path → blob id of every regular file under `inside` at `commit` (links and submodules left out: they have
     no document to read). No sizes: `ls-tree -l` reads every blob's header (4 s for 100,000 documents)."""
+    return tree_blobs(root, commit, inside)[0]
+
+
+def tree_blobs(root: Path, commit: str, inside: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """`regular_blobs`, and the symbolic links apart (path → the blob of the link's text), from one listing."""
     listing = git.text(root, "ls-tree", "-r", "-z", commit, "--", *inside)
     # (one match per entry: 0.07 s at 100,000 entries, where splitting each entry's fields took 0.1 s)
-    return {entry[2]: entry[1] for entry in map(_REGULAR_ENTRY.fullmatch, listing.split("\0")) if entry}
+    regular: dict[str, str] = {}
+    links: dict[str, str] = {}
+    for entry in map(_BLOB_ENTRY.fullmatch, listing.split("\0")):
+        if entry:
+            (links if entry[1] == "120000" else regular)[entry[3]] = entry[2]
+    return regular, links
 
 
 def sizes(root: Path, blobs: list[str]) -> dict[str, int]:

@@ -572,3 +572,22 @@ def test_a_changed_documents_addresses_at_the_revision_come_from_its_result_befo
     assert parsed == [f"_news/{PERCEPTION}"]  # (at HEAD, whose version the stored result is not)
     assert second[1].count(" SL504 related[") == 7
     assert run_split("check", "--diff-base", "HEAD", "--output-format", "concise", "--no-cache") == second
+
+
+def test_committed_links_are_at_the_revision_as_they_are_now(repository):
+    """The revision's listing held regular files only: a committed link to a document (two documents for one article,
+    SL508 on both) and a link leading outside (SL001) were "added since", their findings new in every hook run of
+    an unchanged tree. A link unchanged since is there as it is now; one to a document changed since reads that
+    document's version there."""
+    news = repository / "_news"
+    (news / "link.md").symlink_to(FASTCOMPANY)
+    (news / "outside.md").symlink_to("/etc/hostname")
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "links")
+    unchanged = seedlint(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
+    assert unchanged.returncode == 0, unchanged.stdout
+    assert unchanged.stdout.startswith("No new problem since HEAD in 32 files checked")
+    edit(news / FASTCOMPANY, "The technology that", "The tech that")
+    edited = seedlint(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
+    new = [line.split(":")[0] for line in edited.stdout.splitlines() if line.startswith("_news/")]
+    assert new and not {"_news/link.md", "_news/outside.md"} & set(new), edited.stdout
