@@ -142,6 +142,9 @@ def discover(
 
     include, exclude = _pattern(config.include), _pattern(config.exclude)
     caches = _cache_folders(config, listings)
+    _no_documents_in_caches(
+        {folder: name for folder, name in caches.items() if any(is_within(folder, given) for given in paths)}, include
+    )
 
     def wanted(relative: str, name: str) -> bool:
         return _matched(include, relative, name) and not _matched(exclude, relative, name)
@@ -211,6 +214,25 @@ def _cache_folders(config: Config, listings: Listings | None) -> dict[str, str]:
     (`--cache-dir`)."""
     folders = [os.path.join(config.root, config.cache_dir), listings.own_folder() if listings is not None else None]
     return {os.path.realpath(folder): os.path.basename(folder) for folder in folders if folder is not None}
+
+
+def _no_documents_in_caches(caches: dict[str, str], include: re.Pattern[str] | None) -> None:
+    """Raise DiscoveryError for a cache folder in a walked path holding documents (`cache-dir = "_news"`): the
+    walk leaves it out, and the documents in it would go unchecked, silently (a cache holds none at its top: its
+    versions of documents are in folders below)."""
+    for folder, name in caches.items():
+        try:
+            with os.scandir(folder) as entries:
+                names = [entry.name for entry in entries if entry.is_file()]
+            documents = sorted(file for file in names if _matched(include, "", file))
+        except OSError:  # (no such folder yet: the usual case)
+            continue
+        if documents:
+            shown = ", ".join(documents[:3]) + (", ..." if len(documents) > 3 else "")
+            raise DiscoveryError(
+                f"the cache folder {name} ({folder}) holds documents ({shown}): a run leaves its cache folder out, "
+                "so they would not be checked; give the cache a folder of its own (`cache-dir`, `--cache-dir`)"
+            )
 
 
 @contextlib.contextmanager

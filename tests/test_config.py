@@ -169,3 +169,15 @@ def test_a_value_no_run_can_use_is_a_positioned_usage_error(isolated_cwd, toml, 
     (isolated_cwd / "seedlint.toml").write_text(toml)
     status, _, stderr = run_split("check", "--no-cache")
     assert status == 2 and stderr.splitlines()[-1] == f"Error: {isolated_cwd.resolve() / 'seedlint.toml'}{error}"
+
+
+def test_a_cache_folder_holding_documents_is_a_usage_error(isolated_cwd):
+    """`cache-dir = "_news"`: a run leaves its cache folder out, so the whole corpus vanished ("no documents", which
+    never named cache-dir); with `paths = ["_news"]` the same folder was checked. Either way, it says so."""
+    (isolated_cwd / "_news").mkdir()
+    shutil.copy(SEED_000, isolated_cwd / "_news" / "a.md")
+    (isolated_cwd / "seedlint.toml").write_text('cache-dir = "_news"\n')
+    for paths in ([], ["_news"]):
+        status, _, stderr = run_split("check", *paths)
+        folder = (isolated_cwd / "_news").resolve()
+        assert status == 2 and f"Error: the cache folder _news ({folder}) holds documents (a.md): a run" in stderr
