@@ -36,7 +36,15 @@ from seedlint import (
 from seedlint import cache as caching
 from seedlint.cache import Cache, open_cache
 from seedlint.config import Config, ConfigError, load_config, shadowed_table
-from seedlint.discovery import DiscoveryError, Listings, SourceFile, corpus_paths, discover, misplaced_excludes
+from seedlint.discovery import (
+    DiscoveryError,
+    Listings,
+    SourceFile,
+    corpus_paths,
+    discover,
+    misplaced_excludes,
+    unmatchable_excludes,
+)
 from seedlint.escaping import inert
 from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
@@ -81,6 +89,8 @@ def load_settings(
             if value is not None:
                 if not _codes(value):
                     raise ConfigError(f"`{option}` names no rule code (`seedlint rules` lists them)")
+                if any(not code.strip() for code in value.split(",")):
+                    raise ConfigError(f"`{option}` {value!r} has an empty item between its commas")
                 selection.check_codes(_codes(value), f"`{option}`")
     except ConfigError as error:
         raise usage_error(str(error)) from None
@@ -449,6 +459,11 @@ def check(
             warn(
                 f"`per-file-ignores` glob {pattern!r} matches no document of the corpus (globs are relative to "
                 f"{config.root}): it silences nothing"
+            )
+        for pattern, why, meant in unmatchable_excludes(config):
+            warn(
+                f"`exclude` glob {pattern!r} {why}, but exclude globs are matched against a path inside the folders "
+                "of `paths` (or a file's name): it leaves out nothing" + (f"; write {meant!r}" if meant else "")
             )
         for pattern, folder, meant in misplaced_excludes(config):
             warn(

@@ -191,6 +191,8 @@ def shadowed_table(config: Config) -> Path | None:
 
 
 def load_config(explicit: Path | None = None, *, isolated: bool = False, start: Path | None = None) -> Config:
+    if isolated and explicit is not None:  # (one of them would be ignored, silently)
+        raise ConfigError(f"--config {explicit} and --isolated: --isolated reads no configuration file")
     if isolated:
         config = Config(root=start or Path.cwd())
     elif explicit is not None:
@@ -346,6 +348,8 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
             problem = "must be an integer"
     elif not isinstance(value, str):
         problem = "must be a string"
+    if problem is None and name in _PATH_KEYS and isinstance(value, str) and not value.strip():
+        problem = "is empty: name a path, or leave the key out for the default"
     if problem is None and any("\0" in text for text in _texts(value)):
         problem = "holds a NUL character, which no path, pattern or rule code can"
     if problem is None and name in _BOUNDS and not _BOUNDS[name][0] <= value <= _BOUNDS[name][1]:
@@ -355,6 +359,9 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
     if problem is not None:
         raise ConfigError(f"{located(source, key)}: `{key}` {problem}")
     return value
+
+
+_PATH_KEYS = frozenset({"schema", "topics", "baseline", "cache_dir"})  # (one path each: "" would name the root)
 
 
 def _texts(value: Any) -> list[str]:

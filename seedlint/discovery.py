@@ -371,6 +371,20 @@ def corpus_paths(config: Config) -> list[Path]:
     return [config.resolve(p) for p in config.paths]
 
 
+def unmatchable_excludes(config: Config) -> list[tuple[str, str, str | None]]:
+    """The `exclude` globs that can match nothing, each with why and the glob meant, when known: an absolute path,
+    or one starting with `./` (a glob is matched against a path inside a folder of `paths`, which has neither, or
+    a file's name)."""
+    misplaced = {pattern for pattern, _, _ in misplaced_excludes(config)}
+    found: list[tuple[str, str, str | None]] = []
+    for pattern in config.exclude:
+        if os.path.isabs(pattern):
+            found.append((pattern, "is an absolute path", None))
+        elif pattern.startswith("./") and pattern not in misplaced:
+            found.append((pattern, "starts with `./`", pattern.removeprefix("./")))
+    return found
+
+
 def misplaced_excludes(config: Config) -> list[tuple[str, str, str]]:
     """The `exclude` globs written from the project's folder instead of from a corpus folder (`_news/drafts`
     where `paths = ["_news"]`): a glob is matched against a path inside a folder of `paths`, or a file's name,

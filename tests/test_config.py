@@ -159,13 +159,26 @@ def test_an_error_in_a_table_points_to_the_line_that_sets_the_entry(isolated_cwd
             ": cannot read configuration: it holds a number of over 4,300 digits",
         ),
         ("a = " + "[" * 5000 + "]" * 5000 + "\n", ": cannot read configuration: its values nest too deeply"),
+        ('schema = ""\n', ":1: `schema` is empty: name a path, or leave the key out for the default"),
+        ('cache-dir = " "\n', ":1: `cache-dir` is empty: name a path, or leave the key out for the default"),
     ],
-    ids=["nul-path", "nul-pattern", "blank-code", "blank-prefix", "blank-severity", "huge-integer", "deep"],
+    ids=[
+        "nul-path",
+        "nul-pattern",
+        "blank-code",
+        "blank-prefix",
+        "blank-severity",
+        "huge-integer",
+        "deep",
+        "empty-schema",
+        "empty-cache-dir",
+    ],
 )
 def test_a_value_no_run_can_use_is_a_positioned_usage_error(isolated_cwd, toml, error):
     """A NUL in a path was an internal error (os.path.realpath raised), and in a pattern accepted; a code with
     blanks around it passed the check (which stripped it) and then matched nothing, silently; a huge integer or
-    deep nesting made tomllib raise what no handler caught."""
+    deep nesting made tomllib raise what no handler caught; an empty schema or cache-dir named the project root
+    (the packaged schema used, the cache written at the root), silently."""
     (isolated_cwd / "seedlint.toml").write_text(toml)
     status, _, stderr = run_split("check", "--no-cache")
     assert status == 2 and stderr.splitlines()[-1] == f"Error: {isolated_cwd.resolve() / 'seedlint.toml'}{error}"
@@ -181,3 +194,32 @@ def test_a_cache_folder_holding_documents_is_a_usage_error(isolated_cwd):
         status, _, stderr = run_split("check", *paths)
         folder = (isolated_cwd / "_news").resolve()
         assert status == 2 and f"Error: the cache folder _news ({folder}) holds documents (a.md): a run" in stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (
+            ["--isolated", "--config", "x.toml"],
+            "Error: --config x.toml and --isolated: --isolated reads no configuration",
+        ),
+        (["--isolated", "--ignore", "SL402,,SL016"], "Error: `--ignore` 'SL402,,SL016' has an empty item between its"),
+    ],
+    ids=["isolated-with-config", "empty-item"],
+)
+def test_options_that_would_be_ignored_in_part_are_usage_errors(isolated_cwd, options, error):
+    status, _, stderr = run_split("check", *options)
+    assert status == 2 and stderr.splitlines()[-1].startswith(error), stderr
+
+
+def test_exclude_globs_that_match_nothing_are_said(isolated_cwd):
+    shutil.copy(SEED_000, isolated_cwd / "a.md")
+    absolute = str(isolated_cwd.resolve() / "a.md")
+    status, _, stderr = run_split("check", "--isolated", "--no-cache", "--exclude", absolute, "--exclude", "./a.md")
+    assert status == 1
+    assert stderr.splitlines()[:2] == [
+        f"seedlint: warning: `exclude` glob {absolute!r} is an absolute path, but exclude globs are matched against a "
+        "path inside the folders of `paths` (or a file's name): it leaves out nothing",
+        "seedlint: warning: `exclude` glob './a.md' starts with `./`, but exclude globs are matched against a path "
+        "inside the folders of `paths` (or a file's name): it leaves out nothing; write 'a.md'",
+    ]
