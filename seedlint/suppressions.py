@@ -66,6 +66,7 @@ class Suppression:
     brackets: tuple[int, int]  # offsets of `[` and `]`
     used: set[str] = field(default_factory=set)
     refused: dict[str, set[str]] = field(default_factory=dict)  # code → codes of findings it may not silence
+    last_line: int = 0  # on a block value's header line (`excerpt: |  # seedlint: ...`): the value's last line
 
 
 @dataclass
@@ -128,6 +129,7 @@ def find(doc: Document) -> tuple[list[Suppression], list[Malformed]]:
     if text is None or doc.yaml_end <= doc.yaml_start:
         return [], []
     starts, ends = _scalar_spans(doc)
+    blocks = _block_lines(doc)
     positions = _Positions(text)
     found: list[Suppression] = []
     malformed: list[Malformed] = []
@@ -159,19 +161,49 @@ def find(doc: Document) -> tuple[list[Suppression], list[Malformed]]:
         else:
             end = comment_end
         found.append(
-            Suppression(kind, line, codes, start, end, positions.span(hash_at, closing + 1), (opening, closing))
+            Suppression(
+                kind,
+                line,
+                codes,
+                start,
+                end,
+                positions.span(hash_at, closing + 1),
+                (opening, closing),
+                last_line=blocks.get(line, 0),
+            )
         )
     return found, malformed
 
 
 def _scalar_spans(doc: Document) -> tuple[list[int], list[int]]:
-    """Start and end offsets of every scalar (keys and values), sorted by start; scalars do not overlap."""
-    if doc.root is None:
+    """Start and end offsets of every scalar (keys and values), sorted by start; scalars do not overlap. A block
+    value (`|`, `>`) starts after its header line, where a comment may follow the indicator."""
+    if doc.root is None or doc.text is None:
         return [], []
-    spans = sorted(
-        (doc.yaml_start + node.start_mark.index, doc.yaml_start + node.end_mark.index) for node in _scalars(doc.root)
-    )
+    text, first = doc.text, doc.yaml_start
+    spans = []
+    for node in _scalars(doc.root):
+        start, end = first + node.start_mark.index, first + node.end_mark.index
+        if node.style in ("|", ">"):
+            header_end = text.find("\n", start, end)
+            start = end if header_end < 0 else header_end
+        spans.append((start, end))
+    spans.sort()
     return [start for start, _ in spans], [end for _, end in spans]
+
+
+def _block_lines(doc: Document) -> dict[int, int]:
+    """The header line of each block value (`|`, `>`) → its last line (a comment on the header silences
+    the value's findings: no comment can be written inside it)."""
+    if doc.root is None:
+        return {}
+    first = doc.yaml_first_line
+    found = {}
+    for node in _scalars(doc.root):
+        if node.style in ("|", ">"):
+            end = node.end_mark
+            found[first + node.start_mark.line] = first + end.line - (1 if end.column == 0 else 0)
+    return found
 
 
 def _scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
@@ -265,7 +297,8 @@ class _Index:
         for s in suppressions:
             for code in s.codes:
                 if s.kind == "ignore":
-                    self.by_line.setdefault((s.line, code), s)
+                    for line in range(s.line, max(s.line, s.last_line) + 1):
+                        self.by_line.setdefault((line, code), s)
                 else:
                     self.by_file.setdefault(code, s)
 
@@ -352,6 +385,8 @@ def _unused(doc: Document, s: Suppression, idle: list[str]) -> Diagnostic:
     else:
         fix = Fix.replace(s.start, s.end, "", safe=safe, description=f"remove the unused suppression{unknown}")
     what = "this line" if s.kind == "ignore" else "this file"
+    if s.kind == "ignore" and s.last_line > s.line:  # (on a block value's header: its lines)
+        what = f"lines {s.line}–{s.last_line}"
     return _at(
         UNUSED_SUPPRESSION, doc, s.span, f"unused suppression: {', '.join(idle)} reported nothing on {what}", fix
     )

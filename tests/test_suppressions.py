@@ -278,3 +278,15 @@ def test_an_unused_suppression_in_a_front_matter_that_does_not_load_has_an_unsaf
     before = (folder / "doc.md").read_bytes()
     run_cli("fix", "--no-cache", "doc.md")
     assert (folder / "doc.md").read_bytes() == before
+
+
+def test_a_comment_on_a_block_values_header_line_silences_the_value(folder):
+    """`excerpt: |  # seedlint: ignore[SL402]`: a `#` after the indicator is a comment, but it was read as part of
+    the value (the scalar's span starts at `|`): neither honoured nor reported. No comment can be written inside a
+    block value, so the one on its header line silences its lines; one silencing nothing there is SL017."""
+    block = "excerpt: |  # seedlint: ignore[SL402]\n  Caf&amp; opens\n  more text\npublishedDateTime:"
+    text = re.sub(r'excerpt: ".*"\npublishedDateTime:', lambda _: block, CLEAN, count=1)
+    (folder / "doc.md").write_text(text)
+    assert concise() == (0, [])
+    (folder / "doc.md").write_text(text.replace("Caf&amp;", "Café", 1))
+    assert concise() == (0, ["doc.md:4:13: SL017 unused suppression: SL402 reported nothing on lines 4–6"])
