@@ -160,11 +160,25 @@ config_file_options: list[CommandDecorator] = [
 ]
 config_options: list[CommandDecorator] = [
     *config_file_options,
+    # (repeatable, as in ruff: `--select SL4 --select SL1` is `--select SL4,SL1`, not the last one alone)
     click.option(
-        "--select", help="Comma-separated rule codes or prefixes to enable (replaces the configured selection)."
+        "--select",
+        multiple=True,
+        callback=lambda _context, _option, values: ",".join(values) if values else None,
+        help="Comma-separated rule codes or prefixes to enable (replaces the configured selection; repeatable).",
     ),
-    click.option("--extend-select", help="Comma-separated rule codes or prefixes to enable in addition."),
-    click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
+    click.option(
+        "--extend-select",
+        multiple=True,
+        callback=lambda _context, _option, values: ",".join(values) if values else None,
+        help="Comma-separated rule codes or prefixes to enable in addition (repeatable).",
+    ),
+    click.option(
+        "--ignore",
+        multiple=True,
+        callback=lambda _context, _option, values: ",".join(values) if values else None,
+        help="Comma-separated rule codes or prefixes to disable (repeatable).",
+    ),
     click.option(
         "--no-suppressions",
         is_flag=True,

@@ -111,6 +111,8 @@ def prepare(
 ) -> Comparison:
     """Read the baseline and the revision's side of the repository (before the run: the addresses lost since
     the revision are the run's input). Raises CompareError."""
+    if no_baseline and baseline_file is not None:  # (one of them would be ignored, silently)
+        raise CompareError(f"--baseline {baseline_file} and --no-baseline: --no-baseline reads no baseline")
     comparison = Comparison()
     path = None if no_baseline else baseline.configured_path(config, baseline_file)
     if path is not None:

@@ -5,7 +5,7 @@ import shutil
 import tomllib
 
 import pytest
-from conftest import SEED_000, run_split
+from conftest import SEED_000, SEEDS, run_split
 
 
 def test_a_pyproject_named_with_config_must_have_a_seedlint_table(isolated_cwd):
@@ -204,10 +204,15 @@ def test_a_cache_folder_holding_documents_is_a_usage_error(isolated_cwd):
             "Error: --config x.toml and --isolated: --isolated reads no configuration",
         ),
         (["--isolated", "--ignore", "SL402,,SL016"], "Error: `--ignore` 'SL402,,SL016' has an empty item between its"),
+        (
+            ["--isolated", "--baseline", "nope.json", "--no-baseline"],
+            "Error: --baseline nope.json and --no-baseline: --no-baseline reads no baseline",
+        ),
     ],
-    ids=["isolated-with-config", "empty-item"],
+    ids=["isolated-with-config", "empty-item", "baseline-with-no-baseline"],
 )
 def test_options_that_would_be_ignored_in_part_are_usage_errors(isolated_cwd, options, error):
+    shutil.copy(SEED_000, isolated_cwd / "a.md")
     status, _, stderr = run_split("check", *options)
     assert status == 2 and stderr.splitlines()[-1].startswith(error), stderr
 
@@ -223,3 +228,12 @@ def test_exclude_globs_that_match_nothing_are_said(isolated_cwd):
         "seedlint: warning: `exclude` glob './a.md' starts with `./`, but exclude globs are matched against a path "
         "inside the folders of `paths` (or a file's name): it leaves out nothing; write 'a.md'",
     ]
+
+
+def test_a_repeated_selection_option_adds_up(isolated_cwd):
+    """`--select SL4 --select SL5` selected SL5 alone (the last one), silently; as in ruff, it is SL4,SL5."""
+    shutil.copytree(SEEDS, isolated_cwd / "seeds")
+    _, out, _ = run_split(
+        "check", "--isolated", "--no-cache", "--output-format", "concise", "--select", "SL4", "--select", "SL5", "seeds"
+    )
+    assert {line.split()[1] for line in out.splitlines()[:-1]} == {"SL401", "SL504", "SL505"}

@@ -305,7 +305,8 @@ def _diagnostics(doc: Document, error: ValidationError, note: str = "") -> Itera
             doc,
             path,
             f"`{where}` is {_show(instance)}, "
-            f"which does not match the required form {article_schema.ORIGINAL_PATTERNS.get(schema_value, schema_value)}"
+            f"which does not match the required form "
+            f"{_short(str(article_schema.ORIGINAL_PATTERNS.get(schema_value, schema_value)))}"
             f"{_expected_form(error)}{condition}{note}",
         )
     elif kind == "not" and _only_required(schema_value) and isinstance(instance, dict):
