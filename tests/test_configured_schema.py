@@ -617,3 +617,13 @@ def test_ecma_named_groups_and_their_references_are_read_as_ecma_reads_them(tmp_
     assert (status, stderr) == (1, "")
     assert [f[:4] for f in found] == [("d1.md", "SL106", 2, 4), ("d1.md", "SL106", 3, 4)]
     assert found[0][4] == '`a` is "xy", which does not match the required form ^(?<twice>[a-z])\\k<twice>$'
+
+
+def test_a_long_pattern_is_quoted_cut_in_the_message(tmp_path):
+    """A 2 MB pattern was quoted whole in every SL106 message (24 MB of output for 12 files)."""
+    pattern = "^(?:" + "|".join(f"word{n}" for n in range(2000)) + ")$"
+    status, found, _ = run(tmp_path, {"properties": {"x": {"pattern": pattern}}}, "x: other")
+    assert status == 1
+    [(_, code, line, column, message)] = found
+    assert (code, line, column) == ("SL106", 2, 4)
+    assert message == f'`x` is "other", which does not match the required form {pattern[:199]}…'
