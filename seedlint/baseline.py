@@ -136,6 +136,10 @@ def parse(raw: bytes, path: str) -> Counter[Key]:
                 f"baseline {path}: finding {number} ({entry['path']}): {problem} (a finding holds the texts "
                 f"{', '.join(FIELDS)})"
             )
+        if not _inside(entry["path"]):
+            raise BaselineError(
+                f"baseline {path}: finding {number} names the path {_shown(entry['path'])}, which no file can have"
+            )
         if entry["code"] not in codes:
             raise BaselineError(
                 f"baseline {path}: finding {number} ({entry['path']}) names rule {entry['code']}, which does not "
@@ -143,6 +147,12 @@ def parse(raw: bytes, path: str) -> Counter[Key]:
             )
         found[(entry["code"], entry["path"], entry["field"], entry["text-hash"])] += 1
     return found
+
+
+def _inside(name: str) -> bool:
+    """Whether a baseline's path can name a file at all (not empty, no NUL): a finding there would only ever be
+    counted as fixed. (Documents outside the project root, given on the command line, keep their paths as shown.)"""
+    return bool(name) and "\0" not in name
 
 
 class _Duplicated(dict[str, object]):

@@ -454,3 +454,16 @@ def test_a_baseline_python_cannot_read_is_a_baseline_error_not_an_internal_one(r
     with pytest.raises(baseline.BaselineError) as raised:
         baseline.parse(raw, "bl.json")
     assert str(raised.value) == f"baseline bl.json: not read: {why}"
+
+
+@pytest.mark.parametrize("name", ["", "a\u0000b.md"], ids=["empty", "nul"])
+def test_a_baseline_finding_whose_path_no_file_can_have_is_a_baseline_error(name):
+    raw = json.dumps(
+        {
+            "seedlint-baseline": 1,
+            "findings": [{"code": "SL402", "path": name, "field": "title", "text-hash": "x", "message": "m"}],
+        }
+    ).encode()
+    with pytest.raises(baseline.BaselineError) as raised:
+        baseline.parse(raw, "bl.json")
+    assert str(raised.value) == f"baseline bl.json: finding 1 names the path {json.dumps(name)}, which no file can have"
