@@ -130,6 +130,8 @@ _KINDS = {"int": "a number", "float": "a number", "bool": "a boolean", "null": "
 def _name(node: yaml.Node, where: _Where, what: str) -> str:
     """The text of a topic name's node; a VocabularyError when YAML reads it as anything but text."""
     if isinstance(node, yaml.ScalarNode) and yamltree.tag(node) == yamltree.YAML_TAG + "str":
+        if not node.value.strip():  # (no topic is named so: every document's topics would be unknown, SL603)
+            raise VocabularyError(f"topic vocabulary {where.at(node.start_mark)}: {what} is blank, not a topic")
         return str(node.value)
     if isinstance(node, yaml.ScalarNode):
         kind = _KINDS.get(yamltree.tag(node).removeprefix(yamltree.YAML_TAG), "something else")

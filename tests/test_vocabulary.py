@@ -25,6 +25,9 @@ TEXT = "not text: quote it if it is a topic"
         ("name: 42\n", f"1:7: `name` is a number, {TEXT}"),
         ("taxonomy: topic\nname: 2020-01-01\n", f"2:7: `name` is a date, {TEXT}"),
         ("name:\nkeywords: [ai]\n", "1:6: `name` is empty, not text"),
+        # A blank name names no topic: every document's topics were unknown (SL603), silently.
+        ('name: ""\nkeywords: [ai]\n', "1:7: `name` is blank, not a topic"),
+        ("- AI\n- '  '\n", "2:3: a topic name is blank, not a topic"),
         ("name: [AI, ML]\n", "1:7: `name` is a list, not text"),
         ("- AI\n- yes\n", f"2:3: a topic name is a boolean, {TEXT}"),
         ("- name: AI\n- name: !!int '7'\n", f"2:9: `name` is a number, {TEXT}"),
