@@ -158,27 +158,24 @@ config_file_options: list[CommandDecorator] = [
     ),
     click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
 ]
+
+
+def _codes_option(name: str, what: str) -> CommandDecorator:
+    """A repeatable option of comma-separated codes, as in ruff: `--select SL4 --select SL1` is `--select SL4,SL1`,
+    not the last one alone. The command gets them joined (None when not given)."""
+    return click.option(
+        name,
+        multiple=True,
+        callback=lambda _context, _option, values: ",".join(values) if values else None,
+        help=f"Comma-separated rule codes or prefixes {what}",
+    )
+
+
 config_options: list[CommandDecorator] = [
     *config_file_options,
-    # (repeatable, as in ruff: `--select SL4 --select SL1` is `--select SL4,SL1`, not the last one alone)
-    click.option(
-        "--select",
-        multiple=True,
-        callback=lambda _context, _option, values: ",".join(values) if values else None,
-        help="Comma-separated rule codes or prefixes to enable (replaces the configured selection; repeatable).",
-    ),
-    click.option(
-        "--extend-select",
-        multiple=True,
-        callback=lambda _context, _option, values: ",".join(values) if values else None,
-        help="Comma-separated rule codes or prefixes to enable in addition (repeatable).",
-    ),
-    click.option(
-        "--ignore",
-        multiple=True,
-        callback=lambda _context, _option, values: ",".join(values) if values else None,
-        help="Comma-separated rule codes or prefixes to disable (repeatable).",
-    ),
+    _codes_option("--select", "to enable (replaces the configured selection; repeatable)."),
+    _codes_option("--extend-select", "to enable in addition (repeatable)."),
+    _codes_option("--ignore", "to disable (repeatable)."),
     click.option(
         "--no-suppressions",
         is_flag=True,
