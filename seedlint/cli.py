@@ -45,7 +45,7 @@ from seedlint.discovery import (
     misplaced_excludes,
     unmatchable_excludes,
 )
-from seedlint.escaping import inert
+from seedlint.escaping import inert, json_inert
 from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
 from seedlint.rules import all_rules, find_rule
@@ -1097,7 +1097,7 @@ def write_whole(text: str) -> None:
 def json_text(data: object) -> str:
     import json
 
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_inert(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"  # (what a log or terminal acts on)
 
 
 @main.command(name="server")

@@ -500,7 +500,9 @@ def _discovered(revision: Revision, names: list[str], config: Config) -> list[st
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(revision.contents.get(blob, b""))
         folders = [tree / inside for inside in revision.inside if (tree / inside).exists()]
-        return [source.display_path for source in discover(folders, config, cwd=tree)] if folders else []
+        found = {source.display_path for source in discover(folders, config, cwd=tree)} if folders else set()
+        # (by the name git gives, not the display path: a name that is not UTF-8 is shown with \xNN escapes)
+        return [name for name in names if display_path(tree / name, tree) in found]
 
 
 @dataclass

@@ -8,6 +8,7 @@ ask `Corpus.document(path)` for the full document only when they report on it.
 
 from __future__ import annotations
 
+import os
 import sys
 from array import array
 from collections import Counter
@@ -379,7 +380,7 @@ def record_for(doc: Document) -> IndexRecord | None:
     kept = tuple((name, value) for name, value in copied if name not in UNKEPT_FIELDS)
     return IndexRecord(
         doc.display_path,
-        doc.path.name,
+        os.fsencode(doc.path.name).decode("utf-8", "backslashreplace"),  # (as display paths: \xNN, not surrogates)
         urls,
         kept,
         pack_refs(related),

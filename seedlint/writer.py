@@ -69,7 +69,8 @@ def replace_file(
     OSError; the temporary file never outlives the call."""
     fd, temporary = None, None
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".seedlint-tmp", dir=target.parent)
+        # (the name's first characters only: a name near the 255-byte limit made the temporary one too long)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".seedlint-tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as stream:
             fd = None
             for piece in [content] if isinstance(content, bytes) else content:

@@ -591,3 +591,15 @@ def test_committed_links_are_at_the_revision_as_they_are_now(repository):
     edited = seedlint(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
     new = [line.split(":")[0] for line in edited.stdout.splitlines() if line.startswith("_news/")]
     assert new and not {"_news/link.md", "_news/outside.md"} & set(new), edited.stdout
+
+
+def test_a_deleted_document_whose_name_is_not_utf8_is_at_the_revision(repository):
+    """Its git name and its display path (`\\xff.md`) differ: looking one up by the other was an internal error."""
+    name = os.fsdecode(b"\xff.md")
+    (repository / "_news" / name).write_bytes((repository / "_news" / FASTCOMPANY).read_bytes())
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "a copy")
+    (repository / "_news" / name).unlink()
+    done = seedlint(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
+    assert done.returncode == 0 and "internal error" not in done.stderr, done.stderr
+    assert done.stdout.startswith("No new problem since HEAD"), done.stdout

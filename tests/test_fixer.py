@@ -704,3 +704,12 @@ def test_a_keep_block_value_at_the_end_of_the_front_matter_is_fixed(folder):
     status, _, err = run_split("fix", "--no-cache", "--select", "SL402", "doc.md")
     assert (status, err.strip()) == (0, "Fixed 1 problem in 1 file.")
     assert (folder / "doc.md").read_bytes() == b"---\ntitle: x\nexcerpt: |+\n  a & b\n---\nbody\n"
+
+
+def test_a_file_whose_name_is_near_the_length_limit_is_fixed(folder):
+    """The temporary file beside it took the whole name: past 255 bytes, "File name too long", exit 2."""
+    name = "a" * 240 + ".md"
+    (folder / name).write_bytes(SEED.replace(b"type: article\n", b"type: article  \n", 1))
+    status, _, err = run_split("fix", "--no-cache", name)
+    assert (status, err.strip()) == (0, "Fixed 1 problem in 1 file.")
+    assert (folder / name).read_bytes() == SEED

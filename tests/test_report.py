@@ -560,3 +560,23 @@ def test_without_the_report_extra_the_command_says_how_to_install_it(ai_news, mo
     status, _, stderr = invoke("report")
     assert status == 2
     assert "`seedlint report` needs the report extra (pygal is missing): pip install 'seedlint[report]'" in stderr
+
+
+def test_document_text_in_the_report_cannot_act_on_a_log_or_a_terminal(tmp_path, monkeypatch):
+    """The report goes to stdout unless `-o` is given: a title holding a line break then `::error`, `##[`, an
+    escape sequence or a bidi override reached the CI log as it was, in the HTML and the JSON alike (every other
+    output makes such text inert: seedlint/escaping.py). A name that is not UTF-8, named in another document's
+    message (SL508, SL509), made `-o` fail to write the page (internal error) and JSON carry a lone surrogate."""
+    monkeypatch.chdir(tmp_path)
+    text = seed_text("002_436ca83e3ef9a780.txt")
+    hostile = 'title: "Live\\n::error title=x::y ##[add-mask]z \\e]0;t\\a \\u202e Croydon"'
+    (tmp_path / "a.md").write_text(text.replace('title: "Live Facial Recognition used in Croydon"', hostile, 1))
+    (tmp_path / os.fsdecode(b"\xff.md")).write_text(text)  # (the same address: SL508 names each from the other)
+    page, _ = report("--isolated", "--no-cache", ".")
+    _, text, _ = invoke("report", "--format", "json", "--isolated", "--no-cache", ".")
+    for output in (page, text):
+        assert not re.search(r"^\s*::|##\[|[\x1b\x07\u202e]", output, re.MULTILINE)
+    assert "Live\\n::error title=x::y ##\\u005badd-mask]z \\u001b]0;t\\u0007 \\u202e Croydon" in page
+    assert "is also the address of \\xff.md: two documents for one article" in page
+    status, _, stderr = invoke("report", "--isolated", "--no-cache", "-o", "page.html", ".")
+    assert (status, stderr) == (0, "seedlint: report written to page.html\n")

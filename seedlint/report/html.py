@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from seedlint.escaping import inert
 from seedlint.registry import FAMILIES
 from seedlint.report.charts import EDGE_COLOURS, SEVERITY_COLOURS, Charts
 from seedlint.report.summary import Summary
@@ -34,7 +35,16 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_inert,
     )
+
+
+def _inert(value: object) -> object:
+    """Every text the report shows, made inert as in every other output (seedlint/escaping.py) before it is
+    HTML-escaped: a report printed on stdout lands in CI logs and terminals, where a title's line break, a
+    workflow command (`::error`, `##[`) or an escape sequence would act. What the report draws itself (Markup)
+    is kept."""
+    return inert(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def render(summary: Summary) -> str:
