@@ -136,7 +136,7 @@ def parse(raw: bytes, path: str) -> Counter[Key]:
                 f"baseline {path}: finding {number} ({entry['path']}): {problem} (a finding holds the texts "
                 f"{', '.join(FIELDS)})"
             )
-        if not _inside(entry["path"]):
+        if not _nameable(entry["path"]):
             raise BaselineError(
                 f"baseline {path}: finding {number} names the path {_shown(entry['path'])}, which no file can have"
             )
@@ -149,7 +149,7 @@ def parse(raw: bytes, path: str) -> Counter[Key]:
     return found
 
 
-def _inside(name: str) -> bool:
+def _nameable(name: str) -> bool:
     """Whether a baseline's path can name a file at all (not empty, no NUL): a finding there would only ever be
     counted as fixed. (Documents outside the project root, given on the command line, keep their paths as shown.)"""
     return bool(name) and "\0" not in name

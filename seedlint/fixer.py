@@ -213,10 +213,10 @@ def fix(
     texts = _Texts()
     unfinished = False
     with engine.Workers() as workers:  # (the same processes from pass to pass: their memos stay filled)
-        result = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
         unsafe_before = _UnsafeBefore()
+        first = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
+        result = unsafe_before.hold(first)
         for _ in range(MAX_PASSES):
-            unsafe_before.hold(result)
             done = _one_pass(
                 result,
                 functools.partial(_corpus_of, result),
@@ -246,12 +246,10 @@ def fix(
                 changed = True
             if not changed:
                 break
-            result = engine.run(sources, config, corpus_sources, contents, cache=passes)
+            result = unsafe_before.hold(engine.run(sources, config, corpus_sources, contents, cache=passes))
         else:
-            unsafe_before.hold(result)
             if _to_fix(result, all_sources, unsafe, only, refused):
                 unfinished = texts.unsettled(result)
-        unsafe_before.hold(result)
     changes = [
         FileChange(all_sources[path], originals[path], data, applied[path], followed[path], passes.checked(path))
         for path, data in sorted(contents.items())
@@ -262,8 +260,7 @@ def fix(
         for path in unwritten:
             contents.pop(path, None)
             refused[path] = "not written"
-        again = engine.run(sources, config, corpus_sources, contents, cache=passes)
-        unsafe_before.hold(again)
+        again = unsafe_before.hold(engine.run(sources, config, corpus_sources, contents, cache=passes))
         return _unfixable(again, refused, functools.partial(_corpus_of, again))
 
     return FixResult(
@@ -301,17 +298,16 @@ def fix_on_disk(
     unwritable: dict[str, str] = {}
     failures: list[tuple[FileChange, str]] = []
     unwritten: set[str] = set()
-    result = first
+    unsafe_before = _UnsafeBefore()
+    result = unsafe_before.hold(first)
     texts = _Texts()
     unfinished = False
 
     def corpus() -> Corpus | None:  # (the index of copies, for a pass whose fixes they follow)
         return result.corpus or engine.run(sources, config, corpus_sources, cache=cache).corpus
 
-    unsafe_before = _UnsafeBefore()
     with engine.Workers() as workers:
         for _ in range(MAX_PASSES):
-            unsafe_before.hold(result)
             done = _one_pass(
                 result,
                 corpus,
@@ -357,12 +353,10 @@ def fix_on_disk(
                         before.followed + change.followed,
                     )
                 )
-            result = check()
+            result = unsafe_before.hold(check())
         else:
-            unsafe_before.hold(result)
             if _to_fix(result, all_sources, unsafe, only, {*refused, *unwritten}):
                 unfinished = texts.unsettled(result)
-        unsafe_before.hold(result)
     return FixResult(
         _unfixable(result, {*refused, *unwritten}, corpus),
         [change for _, change in sorted(changes.items()) if change.fixed != change.original],
@@ -383,8 +377,9 @@ class _UnsafeBefore:
     def __init__(self) -> None:
         self._keys: set[tuple[str, str, str]] = set()
 
-    def hold(self, result: RunResult) -> None:
-        """Remember `result`'s unsafe fixes; make unsafe the safe fixes of findings remembered so."""
+    def hold(self, result: RunResult) -> RunResult:
+        """Remember `result`'s unsafe fixes; make unsafe the safe fixes of findings remembered so (in `result`,
+        which is returned: each run of a fix is held as it is made)."""
         keys = self._keys
         for d in result.diagnostics:
             if d.fix is not None and d.fix.applicability is Applicability.UNSAFE:
@@ -396,6 +391,7 @@ class _UnsafeBefore:
                 else d
                 for d in result.diagnostics
             ]
+        return result
 
 
 class _Texts:
@@ -408,7 +404,8 @@ class _Texts:
 
     def turn(self, path: str, before: bytes, after: bytes) -> None:
         seen = self._seen[path]
-        seen.add(hashlib.blake2b(before, digest_size=16).digest())
+        if not seen:  # (later, `before` is the last pass's `after`, seen already)
+            seen.add(hashlib.blake2b(before, digest_size=16).digest())
         after_digest = hashlib.blake2b(after, digest_size=16).digest()
         self.cycled |= after_digest in seen
         seen.add(after_digest)
