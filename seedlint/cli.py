@@ -438,9 +438,15 @@ def check(
     # is listed here (a tenth of a second of a hook's run at 100,000 documents).
     started = None
     if diff_base is not None and not paths:
+        listings = cache.listing_reader()
         started = Background(
             lambda: compare.prepare(
-                config, corpus_paths(config), baseline_file=baseline_file, no_baseline=no_baseline, diff_base=diff_base
+                config,
+                corpus_paths(config),
+                baseline_file=baseline_file,
+                no_baseline=no_baseline,
+                diff_base=diff_base,
+                listings=listings,
             )
         )
     sources = resolve_sources(paths, config, cache)
@@ -532,6 +538,9 @@ def check(
     result.internal_errors += before_errors
     compare.settle(comparison, result, config)
     split = compare_run(result, config, comparison, whole=not paths)
+    compare.keep_before(comparison, result, cache)
+    if split.new:  # (a commit its hook failed is made again, from the same commit: see keep_listing)
+        compare.keep_listing(comparison, cache)
     with commands_stopped(output.is_text):
         output.report_compared(result, split, comparison, len(sources))
         status = output.status(RunResult(result.paths, split.new, result.internal_errors), fail_on)

@@ -397,7 +397,8 @@ def run(
     # A run that stores no report (the fixer's) keeps its corpus: the fixer finds the copies of what it fixes.
     kept_corpus = corpus if report is None else None
     del checked, corpus_checked, all_checked, records, corpus, diagnostics
-    if report is not None and report_id is not None:
-        cache.keep_report(report_id, report)
-    result = RunResult(paths, selected, internal_errors, reader.load_path, checked=kept_checked, corpus=kept_corpus)
+    token = cache.keep_report(report_id, report) if report is not None and report_id is not None else None
+    result = RunResult(
+        paths, selected, internal_errors, reader.load_path, checked=kept_checked, corpus=kept_corpus, report_token=token
+    )
     return _set_aside(result, sources)

@@ -242,7 +242,8 @@ def rerun(
     changed, removed = changed_files(report, everything, cache, ahead)
     changed += judged_another_day(report, everything, changed)
     if not changed and not removed:
-        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
+        token = report.token if isinstance(report, StoredReport) else None
+        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path, report_token=token)
     if report["partial"] or len(changed) + len(removed) > MOST_CHANGED:
         return None
     files = report["files"]  # (changed in place: the report is this run's to keep)
@@ -270,8 +271,8 @@ def rerun(
     if not changes:  # only touched: the report stands, with the files' new mtimes
         report["files"] = files
         cache.flush()
-        cache.keep_report(report_id, report, touched=restated)
-        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path)
+        token = cache.keep_report(report_id, report, touched=restated)
+        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path, report_token=token)
     cache.flush()  # the links of the new contents, which the affected documents are found through
     members = Members(everything)
     topics = topic_counts(report["topics"], changes)
@@ -306,9 +307,10 @@ def rerun(
     kept = [d for d in report["diagnostics"] if d.path not in found and d.path not in gone]
     # (Only the affected documents' fixes are held again: the others' are as the report kept them.)
     final = sorted(related.hold_copy_fixes(kept + selected, corpus), key=SORT_KEY)
+    token = None
     if not internal_errors:
         unresolved = [entry for entry in report["unresolved"] if entry[0] not in found and entry[0] not in gone]
-        cache.keep_report(
+        token = cache.keep_report(
             report_id,
             {
                 "files": files,
@@ -320,7 +322,7 @@ def rerun(
             },
             touched=restated | {cache.key(by_path[path]) for path in found},
         )
-    return RunResult(paths, final, internal_errors, corpus.document)
+    return RunResult(paths, final, internal_errors, corpus.document, report_token=token)
 
 
 def partial(

@@ -637,25 +637,65 @@ def _report_part_from(value: Data) -> ReportPart:
     return ReportPart(displays, absolutes, sizes, mtimes, digests, errors, entries, found)
 
 
-def encode_report_head(partial: bool, parts: int, topics: dict[str, int]) -> bytes:
-    """What a stored report says besides its parts: whether it was a partial run's, how many parts it has, and
+def encode_report_head(partial: bool, parts: int, topics: dict[str, int], token: bytes) -> bytes:
+    """What a stored report says besides its parts: whether it was a partial run's, how many parts it has,
     each topic's number of documents in the corpus (the topic rule's counts, which a rerun on a few documents
-    brings up to date instead of counting every record again)."""
-    return dumps([partial, parts, topics])
+    brings up to date instead of counting every record again), and the token of this very write (new at each
+    write: what is stored against the report, see DiskCache.revision_delta, names the report it was made from)."""
+    return dumps([partial, parts, topics, token])
 
 
-def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int, dict[str, int]]:
+def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int, dict[str, int], bytes]:
     value = loads(blob)
     _check(
         type(value) is list
-        and len(value) == 3
+        and len(value) == 4
         and type(value[0]) is bool
         and type(value[1]) is int
         and type(value[2]) is dict
-        and all(type(topic) is str and type(count) is int for topic, count in value[2].items()),
+        and all(type(topic) is str and type(count) is int for topic, count in value[2].items())
+        and type(value[3]) is bytes
+        and len(value[3]) == REPORT_TOKEN_BYTES,
         "not a head",
     )
-    return value[0], value[1], value[2]
+    return value[0], value[1], value[2], value[3]
+
+
+REPORT_TOKEN_BYTES = 16
+
+
+def encode_revision_listing(regular: dict[str, str], links: dict[str, str]) -> bytes:
+    """A revision's listing (revisions.tree_blobs: path → blob of its regular files, and of its links) in columns."""
+    return dumps([list(regular), list(regular.values()), list(links), list(links.values())])
+
+
+def decode_revision_listing(blob: bytes | memoryview) -> tuple[dict[str, str], dict[str, str]]:
+    value = loads(blob)
+    _check(type(value) is list and len(value) == 4 and set(map(type, value)) == {list}, "not a listing")
+    names, blobs, link_names, link_blobs = value
+    _check(
+        len(names) == len(blobs)
+        and len(link_names) == len(link_blobs)
+        and all(set(map(type, column)) <= _TEXT for column in value),
+        "not a listing",
+    )
+    return dict(zip(names, blobs, strict=True)), dict(zip(link_names, link_blobs, strict=True))
+
+
+def encode_revision_delta(token: bytes, paths: list[str], diagnostics: list[Diagnostic]) -> bytes:
+    """The findings at a revision as they differ from a stored report (see DiskCache.revision_delta): the report's
+    token, the documents whose findings differ (with none, some of them), and those documents' findings."""
+    return dumps([token, paths, encode_diagnostics(diagnostics)])
+
+
+def decode_revision_delta(blob: bytes | memoryview) -> tuple[bytes, list[str], list[Diagnostic]]:
+    value = loads(blob)
+    _check(type(value) is list and len(value) == 3, "not a revision's findings")
+    token, paths, encoded = value
+    _check(type(token) is bytes and type(paths) is list and set(map(type, paths)) <= _TEXT, "not a revision's findings")
+    diagnostics = decode_diagnostics(encoded)
+    _check({d.path for d in diagnostics} <= set(paths), "findings of a document not listed")
+    return token, paths, diagnostics
 
 
 # Listings of folders (seedlint/discovery.py) --------------------------------------------------------------

@@ -51,3 +51,6 @@ class RunResult:
     # Files found in the corpus folders that are no documents (no front matter): not reported on, but named.
     not_documents: list[str] = field(default_factory=list)
     corpus: Corpus | None = None  # the corpus the run resolved against (kept for the fixer's runs)
+    # The token of the stored report that holds these very findings (the run wrote it, or was answered whole from
+    # it: see DiskCache.revision_delta); None when there is none.
+    report_token: bytes | None = None

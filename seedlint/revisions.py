@@ -127,6 +127,19 @@ def changes_between(root: Path, before: str, after: str, inside: list[str]) -> t
     return written, deleted
 
 
+def listing_key(root: Path, commit: str, inside: list[str]) -> str | None:
+    """What names the listing `tree_blobs` reads at `commit`: each folder's tree (git names an object by its
+    content, so the same trees list the same entries whatever the commit); None when a folder is not there."""
+    specs = [f"{commit}^{{tree}}" if path in ("", ".") else f"{commit}:{path}" for path in inside]
+    try:
+        found = git.text(root, "rev-parse", *specs).split()  # (each starts with the commit's id: no option)
+    except git.GitError:
+        return None
+    if len(found) != len(inside) or not all(map(_OBJECT_ID.fullmatch, found)):
+        return None
+    return "\0".join(f"{path}\0{tree}" for path, tree in zip(inside, found, strict=True))
+
+
 def regular_blobs(root: Path, commit: str, inside: list[str]) -> dict[str, str]:
     """Path → blob id of every regular file under `inside` at `commit` (links and submodules left out: they have
     no document to read). No sizes: `ls-tree -l` reads every blob's header (4 s for 100,000 documents)."""

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from test_baseline import CLEARVIEW, CONFIG, FASTCOMPANY, news, seedlint
 
+from seedlint.diagnostic import Diagnostic
+
 PERCEPTION = "2020-02-12-public-perception-of-facial-recognition-technologies-a-four-countries-study.md"
 STALE = [
     "_news/2020-02-12-public-perception-of-facial-recognition-technologies-a-four-countries-study.md",
@@ -603,3 +605,102 @@ def test_a_deleted_document_whose_name_is_not_utf8_is_at_the_revision(repository
     done = seedlint(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
     assert done.returncode == 0 and "internal error" not in done.stderr, done.stderr
     assert done.stdout.startswith("No new problem since HEAD"), done.stdout
+
+
+def test_a_hook_run_again_takes_the_findings_at_the_revision_from_its_report(repository, monkeypatch):
+    """Run again on the same state (a commit retried after a failed hook), the findings at the revision are the
+    run's last report's but for the documents that differ there (`DiskCache.revision_delta`): exactly the findings
+    the run at the revision made, kept whole beside them, which are not read then. A document added since (none
+    at the revision), a file set aside (no front matter) and stale copies in untouched documents are all in it.
+    When another run has stored its report since, the whole findings are read instead."""
+    from conftest import run_split
+
+    from seedlint import compare
+    from seedlint.cache import DiskCache
+
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    added = (repository / "_news" / CLEARVIEW).read_text(encoding="utf-8").replace(".html", "-again.html")
+    (repository / "_news" / ("2021-" + CLEARVIEW)).write_text(added, encoding="utf-8")
+    (repository / "_news" / "README.md").write_text("The articles of the site.\n", encoding="utf-8")
+    git(repository, "add", "-A")
+    kept: list[tuple[compare.Comparison, DiskCache, str]] = []
+    check_before = compare.check_before
+    monkeypatch.setattr(
+        compare,
+        "check_before",
+        lambda c, config, corpus, cache, run_id, *a: (
+            check_before(c, config, corpus, cache, run_id, *a) if kept.append((c, cache, run_id)) is None else []
+        ),
+    )
+    first = run_split("check", "--diff-base", "HEAD")
+    assert first[1].splitlines()[-2].startswith("Found 9 new problems since HEAD (4 errors, 3 warnings, 2 infos)")
+    comparison, cache, run_id = kept[-1]
+    assert comparison.state is not None and comparison.before_token is None  # (the whole findings, this first time)
+    delta = cache.revision_delta(comparison.state)
+    whole = cache.revision_findings(comparison.state)
+    report = cache.last_report(run_id)
+    cache.close()
+    assert delta is not None and whole is not None and report is not None
+    assert {"_news/README.md", "_news/2021-" + CLEARVIEW} <= delta.paths
+    assert sorted(map(Diagnostic.to_plain, delta.applied(report)), key=str) == sorted(
+        map(Diagnostic.to_plain, whole), key=str
+    )
+
+    def unread(self: DiskCache, state: str) -> None:
+        raise AssertionError("the whole findings at the revision were read")
+
+    with monkeypatch.context() as inside:
+        inside.setattr(DiskCache, "revision_findings", unread)
+        assert run_split("check", "--diff-base", "HEAD") == first
+    assert kept[-1][0].before_token == delta.token
+    # Another run stores its report meanwhile (an edit undone: the same documents, another token).
+    edit(repository / "_news" / CLEARVIEW, "\ntitle: ", "\ntitle: Edited ")
+    run_split("check")
+    edit(repository / "_news" / CLEARVIEW, "\ntitle: Edited ", "\ntitle: ")
+    run_split("check")
+    whole_read: list[str] = []
+    revision_findings = DiskCache.revision_findings
+    monkeypatch.setattr(
+        DiskCache, "revision_findings", lambda own, state: whole_read.append(state) or revision_findings(own, state)
+    )
+    assert run_split("check", "--diff-base", "HEAD") == first
+    assert whole_read == [comparison.state]
+
+
+def test_the_revisions_listing_is_kept_by_its_folders_trees(repository, monkeypatch):
+    """git's listing of the corpus folders at the revision is kept in the cache under git's ids of those folders'
+    trees (the hook's git listing took as long as walking the corpus), when the run found something new (a hook
+    that fails is run again at the same commit): a commit that changes no file in them lists the same, one that
+    does is listed by git again, and a run that passes keeps nothing."""
+    from conftest import run_split
+
+    from seedlint import revisions
+
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    listed: list[str] = []
+    tree_blobs = revisions.tree_blobs
+    monkeypatch.setattr(revisions, "tree_blobs", lambda *a: listed.append(a[1]) or tree_blobs(*a))
+    first = run_split("check", "--diff-base", "HEAD")
+    head = git(repository, "rev-parse", "HEAD").strip()
+    assert listed == [head] and first[1].splitlines()[-2].startswith("Found 3 new problems since HEAD")
+    assert run_split("check", "--diff-base", "HEAD") == first and listed == [head]
+    (repository / "notes.txt").write_text("not a document\n")
+    git(repository, "add", "notes.txt")
+    git(repository, "commit", "-qm", "no document changed")
+    assert run_split("check", "--diff-base", "HEAD") == first and listed == [head]  # the same trees
+    git(repository, "commit", "-qam", "the edit")
+    edit(repository / "_news" / FASTCOMPANY, "The tech that", "The tech which")
+    second = run_split("check", "--diff-base", "HEAD")
+    assert listed == [head, git(repository, "rev-parse", "HEAD").strip()]
+    assert second == (
+        0,
+        "No new problem since HEAD in 30 files checked; 19 findings existed before this change (2 errors, 13 "
+        "warnings, 4 infos; 19 at HEAD): `seedlint check` lists them.\n",
+        "",
+    )  # (the copies of the title were stale at the new commit already)
+    assert run_split("check", "--diff-base", "HEAD") == second and len(listed) == 3  # (nothing new: not kept)
+    assert revisions.listing_key(repository, head, ["_news", "nowhere"]) is None

@@ -237,7 +237,10 @@ def test_a_file_known_under_another_absolute_path_is_new_and_the_old_one_gone(tm
     displays = ("a.md", "b.md", "c.md")
     part = ReportPart(displays, absolutes, *map(list, zip(*states, strict=True)), ("", "", ""), (), [], [])
     stored = StoredReport(
-        {"partial": False, "errors": set(), "unresolved": [], "diagnostics": [], "topics": Counter()}, [""], [part]
+        {"partial": False, "errors": set(), "unresolved": [], "diagnostics": [], "topics": Counter()},
+        [""],
+        [part],
+        b"t" * 16,
     )
     by_key = {"files": {FILE_KEY(a, d): (*state, "") for a, d, state in zip(absolutes, displays, states, strict=True)}}
     expected = ([sources[1]], [FILE_KEY(absolutes[1], "b.md")])
