@@ -538,7 +538,8 @@ def check(
     result.internal_errors += before_errors
     compare.settle(comparison, result, config)
     split = compare_run(result, config, comparison, whole=not paths)
-    compare.keep_before(comparison, result, cache)
+    if not paths:  # (a run on given files reports on them only: not the findings of the corpus)
+        compare.keep_before(comparison, result, cache)
     if split.new:  # (a commit its hook failed is made again, from the same commit: see keep_listing)
         compare.keep_listing(comparison, cache)
     with commands_stopped(output.is_text):
