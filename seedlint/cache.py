@@ -591,6 +591,7 @@ class DiskCache(Cache):
         self._read: dict[bytes, weakref.ref[StoredReport]] = {}
         self._kept: dict[bytes, tuple[int, StoredReport, bool, Counter[str], dict[int, bytes], bytes]] = {}
         self._ahead: tuple[bytes, int, StoredReport] | None = None  # (report id, data_version, it): see report_ahead
+        self._superseded: dict[str, tuple[int, int, str, Checked]] = {}  # see hold_superseded
 
     # The database, opened on first use: a run answered whole reads one row.
 
@@ -681,6 +682,23 @@ class DiskCache(Cache):
         if found is None or type(size) is not int or type(mtime) is not int or found.digest != digest:
             return None
         return size, mtime, digest, found
+
+    def hold_superseded(self, keys: Iterable[str]) -> None:
+        """Keep in this process the results stored for `keys` before a check replaces them (compare.find_lost
+        checks a hook's changed documents ahead of its runs), so that a run from its last report still finds what
+        each file held when that report was made (`stored_as`)."""
+        for key in keys:
+            entry = self.stored(key)
+            if entry is not None:
+                self._superseded[key] = entry
+
+    def stored_as(self, key: str, digest: str) -> tuple[int, int, str, Checked] | None:
+        """The result stored for `key` when the file held the content with this `digest`: the last one stored, or
+        the one it replaced in this process (`hold_superseded`); None when neither is of that content."""
+        for entry in (self.stored(key), self._superseded.get(key)):
+            if entry is not None and entry[2] == digest:
+                return entry
+        return None
 
     def prefetch(self, keys: list[str]) -> None:
         self._fetched = {}

@@ -252,8 +252,8 @@ def rerun(
     for key, source in keyed + [(key, None) for key in removed]:
         before = None
         if key in files:  # the result the report was made from: its record tells what the change undoes
-            stored = cache.stored(key)
-            if stored is None or stored[2] != files[key][2]:
+            stored = cache.stored_as(key, files[key][2])
+            if stored is None:
                 return None
             before = stored[3]
         after = None
