@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from seedlint import __version__, clock, git, plain, schema
+from seedlint import __version__, clock, git, plain, schema_file
 from seedlint.config import Config, is_within
 from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
@@ -121,7 +121,7 @@ def settings_key(config: Config) -> str:
             "format": FORMAT,
             "version": __version__,
             "config": settings,
-            "schema": schema.schema_text(config.schema_path),
+            "schema": schema_file.schema_text(config.schema_path),
             "topics": _vocabulary_digest(config),
             "rules": [(r.code, r.severity.value) for r in all_rules()],
         },

@@ -30,7 +30,7 @@ from seedlint import (
     history,
     incremental,
     registry,
-    schema,
+    schema_file,
     selection,
 )
 from seedlint import cache as caching
@@ -110,9 +110,15 @@ def load_settings(
         raise usage_error("--exclude names an empty pattern, which leaves out nothing: give a glob (--exclude drafts)")
     config.exclude = config.exclude + list(exclude)
     try:  # a configured schema or vocabulary that cannot be used is the user's to fix, not an error per document
-        schema.validator(config.schema_path)
+        if config.schema_path is not None:  # (seedlint's own is checked by its tests: not compiled for nothing)
+            from seedlint import schema
+
+            try:
+                schema.validator(config.schema_path)
+            except schema.SchemaFileError as error:
+                raise usage_error(str(error)) from None
         config.topic_vocabulary()
-    except (schema.SchemaFileError, VocabularyError) as error:
+    except VocabularyError as error:
         raise usage_error(str(error)) from None
     return config
 
@@ -968,7 +974,7 @@ def print_schema(config_file: Path | None, isolated: bool) -> None:
     config = load_settings(config_file, isolated, None, None)  # (a configured schema that cannot be used: an error)
     if config.schema_path is not None:  # (said on stderr: stdout stays the schema)
         say(f"the project's schema {config.schema_path} (`schema` in {config.source}), not seedlint's own")
-    click.echo(schema.schema_text(config.schema_path), nl=False)
+    click.echo(schema_file.schema_text(config.schema_path), nl=False)
 
 
 @main.command(name="rules")

@@ -26,8 +26,10 @@ def _worker_start_failed(kind: type[BaseException], error: BaseException, trace:
 sys.excepthook = _worker_start_failed
 
 from seedlint import engine, fixer, schema, weburl  # noqa: E402  (after the signal is set aside)
+from seedlint.rules.encoding import loaded_ftfy  # noqa: E402
 
 weburl.public_suffix("example.com")  # (parses the list once)
 schema.fast_check()
+loaded_ftfy()  # (imported when first needed elsewhere)
 
 __all__ = ["engine", "fixer"]

@@ -1,8 +1,4 @@
-"""The article JSON Schema: found, loaded and compiled once per process.
-
-The schema file is `schemas/article.schema.json` in the repository; an installed wheel carries it as
-`seedlint/schemas/article.schema.json` (see pyproject.toml), so both places are looked up.
-"""
+"""The article JSON Schema: loaded and compiled once per process (its file: seedlint/schema_file.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +8,6 @@ import numbers
 import os
 import re
 from collections.abc import Callable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,27 +16,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from seedlint import schema_shape
-from seedlint.document import FileTooLarge, read_bounded
+from seedlint.document import FileTooLarge
 from seedlint.memo import Memo, digest
-
-SCHEMA_NAME = "article.schema.json"
-
-
-def default_schema_path() -> Path:
-    packaged = resources.files("seedlint") / "schemas" / SCHEMA_NAME
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_NAME
-
-
-MAX_SCHEMA_BYTES = 4 * 1024 * 1024  # the article schema has a few kB
-
-
-def schema_text(path: Path | None = None) -> str:
-    """The schema file's text, read as documents are (a configured schema is part of the checked
-    repository): a regular file only, without blocking, at most MAX_SCHEMA_BYTES. Raises OSError,
-    FileTooLarge or UnicodeDecodeError."""
-    return read_bounded(path or default_schema_path(), MAX_SCHEMA_BYTES).decode("utf-8")
+from seedlint.schema_file import MAX_SCHEMA_BYTES, default_schema_path, schema_text
 
 
 class SchemaFileError(Exception):

@@ -216,3 +216,33 @@ def test_no_documents_left_by_exclude_says_so(tmp_path, isolated_cwd):
     status, _out, err = run_split("check", "--isolated", "--exclude", "*", str(tmp_path))
     assert status == 2
     assert f"no documents in {tmp_path}: documents are files named *.md, *.txt that `exclude` (*) leaves in" in err
+
+
+def test_a_run_answered_from_its_cache_loads_neither_jsonschema_nor_ftfy(tmp_path):
+    """Checking a document needs jsonschema and ftfy; a run that checks none (answered from its last report: a
+    warm run, a hook run again) does not load them (a third of every command's start)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    (tmp_path / "seedlint.toml").write_text('paths = ["docs"]\n', encoding="utf-8")
+    loaded = (
+        "import atexit, sys; atexit.register(lambda: sys.stderr.write(repr(sorted(m for m in ('ftfy', 'jsonschema') "
+        "if m in sys.modules)))); from seedlint.entry import main; main()"
+    )
+
+    def modules() -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", loaded, "check", "--quiet", "--exit-zero"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "NO_COLOR": "1"},
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stderr
+
+    assert modules() == "['ftfy', 'jsonschema']"  # (the five documents checked in this process)
+    assert modules() == "[]"

@@ -18,10 +18,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING
-
-import ftfy
-from ftfy.badness import is_bad
 
 from seedlint.edits import replace_value
 from seedlint.memo import Memo, digest
@@ -29,6 +27,7 @@ from seedlint.registry import define
 from seedlint.rules.schema import field_name
 
 if TYPE_CHECKING:
+    import ftfy
     from ftfy import ExplanationStep
 
     from seedlint.config import Config
@@ -136,25 +135,37 @@ NOT_NFC = define(
 URL_KEYS = {"webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl", "url"}
 HTML_KEYS = {"featuredContent"}  # fields that hold HTML, where entities are correct
 
-# ftfy limited to the steps of its fix_encoding: undoing wrong decodings, including C1 controls that stand for
-# Windows-1252 characters and lossy sequences (see PITFALLS.md: fix_text's defaults also change correct text).
-REPAIR_ENCODING = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=True,
-)
+
+@functools.cache
+def loaded_ftfy() -> tuple[ModuleType, ftfy.TextFixerConfig]:
+    """ftfy, and its configuration for repairs, imported when first needed (a run answered from its cache checks
+    no text: importing ftfy was a sixth of every command's start); the workers import it ahead (preload).
+
+    The configuration: ftfy limited to the steps of its fix_encoding, undoing wrong decodings, including C1
+    controls that stand for Windows-1252 characters and lossy sequences (see PITFALLS.md: fix_text's defaults
+    also change correct text)."""
+    import ftfy.badness
+    import ftfy.fixes
+
+    return ftfy, ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=True,
+    )
+
+
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
@@ -267,9 +278,10 @@ def _mojibake(doc: Document, path: FieldPath, where: str, text: str) -> tuple[Di
 @functools.lru_cache(maxsize=4096)  # related entries copy the same titles and excerpts across a corpus
 def _repair(text: str) -> tuple[str, str, bool] | None:
     """(repaired text, explanation, whether a byte-order mark was dropped) for mojibake, else None."""
-    if not is_bad(text):
+    ftfy, repair = loaded_ftfy()
+    if not ftfy.badness.is_bad(text):
         return None
-    result = ftfy.fix_and_explain(text, REPAIR_ENCODING)
+    result = ftfy.fix_and_explain(text, repair)
     fixed = result.text
     removed_bom = "\ufeff" in fixed and "\ufeff" not in text
     if removed_bom:  # ï»¿ is a byte-order mark read as Latin-1: the repair is no mark at all
@@ -392,6 +404,7 @@ def _controls(doc: Document, path: FieldPath, where: str, text: str, repaired: r
     if not found:
         return
     chars = dict.fromkeys(text[i] for i in found)
+    ftfy, _ = loaded_ftfy()
     fixed = ftfy.fixes.fix_c1_controls(text)
     fixed = CONTROL.sub("", fixed)
     c1 = [c for c in chars if ord(c) >= 0x80]

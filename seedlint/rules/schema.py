@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from jsonschema.exceptions import UndefinedTypeCheck, UnknownType, ValidationError, best_match
-from referencing.exceptions import Unresolvable
-
-from seedlint import schema as article_schema
 from seedlint.diagnostic import MAX_PER_RULE_AND_FILE, cap_repeated, left_out
 from seedlint.registry import define
 from seedlint.timelimit import TimeLimitExceeded, cpu_time_limit, interrupted_search
 
 if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
     from seedlint.config import Config
     from seedlint.diagnostic import Diagnostic
     from seedlint.document import Document
@@ -110,13 +109,23 @@ _TYPE_NAMES = {
 TIME_LIMIT = 1.0
 # Findings of one code reported per file (the per-file cap of every rule); a flood is counted in one more.
 MAX_PER_CODE = MAX_PER_RULE_AND_FILE
-# What a schema that passed the load-time checks can still raise on one document (a `$dynamicRef` loop,
-# an unknown type name reached only there, jsonschema's `multipleOf` on YAML's `.nan`): a finding about that
-# document, never an internal error.
-_SCHEMA_FAILURES = (RecursionError, Unresolvable, UnknownType, UndefinedTypeCheck, ValueError, ArithmeticError)
+
+
+@functools.cache
+def _schema_failures() -> tuple[type[Exception], ...]:
+    """What a schema that passed the load-time checks can still raise on one document (a `$dynamicRef` loop,
+    an unknown type name reached only there, jsonschema's `multipleOf` on YAML's `.nan`): a finding about that
+    document, never an internal error. (jsonschema is imported when a document is first checked: a run answered
+    from its cache never loads it.)"""
+    from jsonschema.exceptions import UndefinedTypeCheck, UnknownType
+    from referencing.exceptions import Unresolvable
+
+    return (RecursionError, Unresolvable, UnknownType, UndefinedTypeCheck, ValueError, ArithmeticError)
 
 
 def check(doc: Document, context: Config | None) -> Iterator[Diagnostic]:
+    from seedlint import schema as article_schema
+
     schema_path = context.schema_path if context is not None else None
     fast = article_schema.fast_check(schema_path)
     # The common case first: a yes/no answer, far cheaper than collecting errors.
@@ -127,7 +136,7 @@ def check(doc: Document, context: Config | None) -> Iterator[Diagnostic]:
     except TimeLimitExceeded as stop:
         yield _stopped(doc, stop)
         return
-    except _SCHEMA_FAILURES as failure:
+    except _schema_failures() as failure:
         yield _failed(doc, failure)
         return
     validator = article_schema.explaining_validator(schema_path)
@@ -138,7 +147,7 @@ def check(doc: Document, context: Config | None) -> Iterator[Diagnostic]:
             errors.extend(validator.iter_errors(doc.data))
     except TimeLimitExceeded as stop:
         late.append(_stopped(doc, stop))
-    except _SCHEMA_FAILURES as failure:
+    except _schema_failures() as failure:
         late.append(_failed(doc, failure))
     found: dict[tuple[int, int, str, str], Diagnostic] = {}
     for error in errors:
@@ -164,6 +173,8 @@ def _capped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def _stopped(doc: Document, stop: TimeLimitExceeded) -> Diagnostic:
     """The time limit ran out: on a pattern (named, at the value it was matched against), or elsewhere."""
+    from seedlint import schema as article_schema
+
     search = interrupted_search(stop.__traceback__)
     if search is not None:
         pattern, string = search
@@ -206,6 +217,8 @@ def _find_text(data: object, text: str) -> tuple[FieldPath, bool]:
 
 def _most_relevant(error: ValidationError) -> tuple[ValidationError, str]:
     """For anyOf/oneOf, the error of the branch that came closest, and a note that it is one alternative."""
+    from jsonschema.exceptions import best_match
+
     note = ""
     while error.context:
         keyword, count = error.validator, len(error.validator_value) if isinstance(error.validator_value, list) else 0
@@ -241,6 +254,8 @@ def _as_reported(doc: Document, error: ValidationError, note: str = "") -> Diagn
 def _diagnostics(doc: Document, error: ValidationError, note: str = "") -> Iterator[Diagnostic]:
     """Positioned diagnostics with a message for people; nothing when the error is of a form not known
     here (the caller then reports jsonschema's own message)."""
+    from seedlint import schema as article_schema
+
     path: FieldPath = tuple(error.absolute_path)
     where = field_name(path)
     kind = error.validator
