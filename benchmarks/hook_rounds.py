@@ -1,0 +1,73 @@
+"""The hook's command, round after round, on a git repository of a corpus: `seedlint check --diff-base HEAD`.
+
+    python benchmarks/hook_rounds.py REPO DOCUMENT [--rounds 9] [--edit] [--base PYTHONPATH --base-cache DIR]
+
+REPO is a git repository whose seedlint configuration names its corpus (a generated one: benchmarks/run.py makes
+them), DOCUMENT one of its documents, committed. Each round runs the command once (wall time); with `--edit`,
+the document's title is first changed to a new text (a commit retried after its hook failed: another state of
+the work tree at the same commit), else the work tree stays as it is (the same state again). With `--base`, each
+round runs the code at that path too (a `git archive` of another commit, byte-compiled), alternating, with its
+own cache folder (`--base-cache`: the two may store their cache differently). The document is restored at the end.
+
+Nothing here asserts a time: the figures are printed for people to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+COMMAND = ["-m", "seedlint", "check", "--diff-base", "HEAD", "--quiet", "--exit-zero"]
+
+
+def timed(repo: Path, pythonpath: str | None, cache: str | None) -> float:
+    env = {**os.environ, "NO_COLOR": "1"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    extra = ["--cache-dir", cache] if cache else []
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *COMMAND, *extra], cwd=repo, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def retitled(text: str, round_number: int) -> str:
+    head, _, rest = text.partition("\ntitle: ")
+    title, _, tail = rest.partition("\n")
+    return f"{head}\ntitle: {title.rstrip()[:-1]} (round {round_number})\"\n{tail}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("repo", type=Path)
+    parser.add_argument("document", type=Path)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--edit", action="store_true", help="a new title before each round")
+    parser.add_argument("--base", help="PYTHONPATH of the code to alternate with")
+    parser.add_argument("--base-cache", help="its cache folder")
+    options = parser.parse_args()
+    document = options.repo / options.document
+    original = document.read_text(encoding="utf-8")
+    if options.edit and not original.split("\ntitle: ", 1)[1].startswith('"'):
+        parser.error("the document's title must be double-quoted")
+    variants = [("head", None, None)] + ([("base", options.base, options.base_cache)] if options.base else [])
+    times: dict[str, list[float]] = {name: [] for name, _, _ in variants}
+    try:
+        for number in range(options.rounds):
+            if options.edit:
+                document.write_text(retitled(original, number), encoding="utf-8")
+            for name, pythonpath, cache in variants:
+                times[name].append(timed(options.repo, pythonpath, cache))
+                print(f"round {number + 1} {name} {times[name][-1]:.2f}", flush=True)
+    finally:
+        document.write_text(original, encoding="utf-8")
+    for name, found in times.items():
+        print(f"{name}: {' '.join(f'{t:.2f}' for t in sorted(found))}  median {statistics.median(found):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
