@@ -38,7 +38,7 @@ def timed(repo: Path, pythonpath: str | None, cache: str | None) -> float:
 def retitled(text: str, round_number: int) -> str:
     head, _, rest = text.partition("\ntitle: ")
     title, _, tail = rest.partition("\n")
-    return f"{head}\ntitle: {title.rstrip()[:-1]} (round {round_number})\"\n{tail}"
+    return f'{head}\ntitle: {title.rstrip()[:-1]} (round {round_number})"\n{tail}'
 
 
 def main() -> None:
