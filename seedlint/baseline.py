@@ -215,9 +215,15 @@ def recorded(diagnostics: list[Diagnostic], target: Path, config: Config) -> lis
     shown = os.path.relpath(absolute) if absolute.is_relative_to(Path.cwd()) else str(target)
     n = len(diagnostics)
     lines = [f"recorded {n:,} finding{'' if n == 1 else 's'}{f' ({kinds})' if kinds else ''} in {shown}"]
-    if configured_path(config, None) != absolute:
-        relative = absolute.relative_to(config.root).as_posix() if absolute.is_relative_to(config.root) else shown
+    if configured_path(config, None) == absolute:
+        return lines
+    if absolute.is_relative_to(config.root):
+        relative = absolute.relative_to(config.root).as_posix()
         lines.append(f'use it: `baseline = "{relative}"` in the configuration, or `--baseline {shown}`')
+    else:  # (the configuration's paths stay inside the project: its `baseline` would be refused)
+        lines.append(
+            f"use it: `--baseline {shown}` (outside the project, the configuration's `baseline` cannot name it)"
+        )
     return lines
 
 

@@ -467,3 +467,21 @@ def test_a_baseline_finding_whose_path_no_file_can_have_is_a_baseline_error(name
     with pytest.raises(baseline.BaselineError) as raised:
         baseline.parse(raw, "bl.json")
     assert str(raised.value) == f"baseline bl.json: finding 1 names the path {json.dumps(name)}, which no file can have"
+
+
+def test_a_baseline_written_outside_the_project_is_not_offered_as_a_configuration_key(tmp_path):
+    """The configuration's paths must stay inside the project (a `baseline = "../x"` is refused), so a baseline
+    written outside it is offered as `--baseline` only, which reads it."""
+    folder = news(tmp_path / "site")
+    written = seedlint(folder, "check", "--write-baseline=../outside.json")
+    assert written.returncode == 0, written.stderr
+    assert written.stderr == (
+        "seedlint: recorded 16 findings (2 errors, 10 warnings, 4 infos) in ../outside.json\n"
+        "seedlint: use it: `--baseline ../outside.json` (outside the project, the configuration's `baseline` cannot "
+        "name it)\n"
+    )
+    compared = seedlint(folder, "check", "--baseline", "../outside.json")
+    assert compared.returncode == 0 and compared.stdout.startswith("No new problem outside the baseline")
+    (folder / "pyproject.toml").write_text(CONFIG + 'baseline = "../outside.json"\n')
+    refused = seedlint(folder, "check")
+    assert refused.returncode == 2 and "leads outside the project root" in refused.stderr
