@@ -35,7 +35,7 @@ from seedlint import (
 )
 from seedlint import cache as caching
 from seedlint.cache import Cache, open_cache
-from seedlint.config import Config, ConfigError, load_config, shadowed_table
+from seedlint.config import Config, ConfigError, load_config, located, shadowed_table
 from seedlint.discovery import (
     DiscoveryError,
     Listings,
@@ -142,7 +142,7 @@ def resolve_sources(paths: tuple[Path, ...], config: Config, listings: Listings 
     elif config.source is None:
         hint = " (the current folder: no configuration file names a corpus)"
     else:
-        hint = " (the corpus configured by `paths`)"
+        hint = f" (the corpus configured by `paths`, {located(config.source, 'paths')})"
     try:
         sources = discover(targets, config, listings=listings)
     except DiscoveryError as error:

@@ -246,3 +246,21 @@ def test_a_run_answered_from_its_cache_loads_neither_jsonschema_nor_ftfy(tmp_pat
 
     assert modules() == "['ftfy', 'jsonschema']"  # (the five documents checked in this process)
     assert modules() == "[]"
+
+
+def test_a_configured_corpus_that_is_not_there_is_said_with_the_line_that_names_it(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.seedlint]\nselect = ["SL1"]\npaths = [\n  "nope",\n]\n')
+    monkeypatch.chdir(tmp_path)
+    status, _, error = run_split("check")
+    assert status == 2
+    assert error.splitlines()[-1] == (
+        f"Error: {tmp_path}/nope: no such file or directory (the corpus configured by `paths`, "
+        f"{tmp_path}/pyproject.toml:3)"
+    )
+    (tmp_path / "nope").mkdir()
+    status, _, error = run_split("check")
+    assert status == 2
+    assert error.splitlines()[-1] == (
+        f"Error: no documents in {tmp_path}/nope (the corpus configured by `paths`, {tmp_path}/pyproject.toml:3): "
+        "documents are files named *.md, *.txt"
+    )
