@@ -49,7 +49,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVarTuple
 
 from seedlint import __version__, clock, git, plain, schema_file
 from seedlint.config import Config, is_within
@@ -186,6 +186,7 @@ def links_of(record: IndexRecord) -> set[int]:
 # the result already serialised as the cache stores it (so the main process does not serialise it again).
 Checker: TypeAlias = Callable[[list[SourceFile]], Iterable[tuple[SourceFile, Checked, bytes | None]]]
 Report: TypeAlias = dict[str, Any]  # a run's last report (see engine.run and incremental.rerun)
+Values = TypeVarTuple("Values")  # what an encoder is given (see DiskCache._keep_newest)
 SAVE_EVERY = 5_000  # results: a large run writes the cache as it goes, instead of holding every result twice
 PROGRESS_STEP = 64  # results between two progress updates
 LOOKUP_CHUNK = 500  # stored results read in one query (one query per file cost a warm report a third of its time)
@@ -1037,23 +1038,26 @@ class DiskCache(Cache):
             return None
 
     def keep_revision_findings(self, state: str, diagnostics: list[Diagnostic]) -> None:
-        self._keep_revision(state, lambda: plain.dumps(plain.encode_diagnostics(diagnostics)))
+        self._keep_newest("revisions", self._report_id(state), REVISIONS_KEPT, plain.encode_findings, diagnostics)
 
-    def _keep_revision(self, key: str, encode: Callable[[], bytes]) -> None:
+    def _keep_newest(
+        self, table: str, key: bytes, kept: int, encode: Callable[[*Values], bytes], *values: *Values
+    ) -> None:
+        """`encode(*values)` stored under `key` in `table` (id, blob), of which the `kept` newest rows are kept."""
         db = self._connection()
         if db is None:
             return
         try:
-            blob = self._prefix() + encode()
-
-            def write() -> None:
-                db.execute("INSERT OR REPLACE INTO revisions VALUES (?, ?)", (self._report_id(key), blob))
-                newest = "SELECT rowid FROM revisions ORDER BY rowid DESC LIMIT ?"
-                db.execute(f"DELETE FROM revisions WHERE rowid NOT IN ({newest})", (REVISIONS_KEPT,))
-
-            self._transaction(db, write)
+            blob = self._prefix() + encode(*values)
         except (TypeError, ValueError, OverflowError):  # a bug (a value MessagePack cannot hold): not kept
-            pass
+            return
+
+        def write() -> None:
+            db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", (key, blob))
+            newest = f"SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT ?"
+            db.execute(f"DELETE FROM {table} WHERE rowid NOT IN ({newest})", (kept,))
+
+        self._transaction(db, write)
 
     # The same findings as they differ from the report stored after the run compared with them: the next run on the
     # same state starts from that report, and takes the findings of every other document from it (the same objects
@@ -1070,8 +1074,10 @@ class DiskCache(Cache):
         return RevisionDelta(token, frozenset(paths), diagnostics)
 
     def keep_revision_delta(self, state: str, delta: RevisionDelta) -> None:
-        self._keep_revision(
-            "delta\0" + state, lambda: plain.encode_revision_delta(delta.token, sorted(delta.paths), delta.diagnostics)
+        key = self._report_id("delta\0" + state)
+        paths = sorted(delta.paths)
+        self._keep_newest(
+            "revisions", key, REVISIONS_KEPT, plain.encode_revision_delta, delta.token, paths, delta.diagnostics
         )
 
     # The listing of a revision's corpus folders (revisions.tree_blobs: 100,000 entries parsed in a fifth of a second
@@ -1100,20 +1106,10 @@ class DiskCache(Cache):
         return read
 
     def keep_revision_listing(self, key: str, regular: dict[str, str], links: dict[str, str]) -> None:
-        db = self._connection()
-        if db is None:
-            return
-        try:
-            blob = self._prefix() + plain.encode_revision_listing(regular, links)
-        except (TypeError, ValueError, OverflowError):  # (not kept: read again from git next time)
-            return
-
-        def write() -> None:
-            db.execute("INSERT OR REPLACE INTO revision_listings VALUES (?, ?)", (_stored_text(key), blob))
-            newest = "SELECT rowid FROM revision_listings ORDER BY rowid DESC LIMIT ?"
-            db.execute(f"DELETE FROM revision_listings WHERE rowid NOT IN ({newest})", (REVISION_LISTINGS_KEPT,))
-
-        self._transaction(db, write)
+        key_text = _stored_text(key)
+        self._keep_newest(
+            "revision_listings", key_text, REVISION_LISTINGS_KEPT, plain.encode_revision_listing, regular, links
+        )
 
     # The addresses of a document at a revision (`--diff-base`'s lost addresses), by its git blob: a blob's
     # content never changes.

@@ -109,14 +109,15 @@ def load_settings(
     if not all(pattern.strip() for pattern in exclude):
         raise usage_error("--exclude names an empty pattern, which leaves out nothing: give a glob (--exclude drafts)")
     config.exclude = config.exclude + list(exclude)
-    try:  # a configured schema or vocabulary that cannot be used is the user's to fix, not an error per document
-        if config.schema_path is not None:  # (seedlint's own is checked by its tests: not compiled for nothing)
-            from seedlint import schema
+    # A configured schema or vocabulary that cannot be used is the user's to fix, not an error per document.
+    if config.schema_path is not None:  # (seedlint's own is checked by its tests: not compiled for nothing)
+        from seedlint import schema
 
-            try:
-                schema.validator(config.schema_path)
-            except schema.SchemaFileError as error:
-                raise usage_error(str(error)) from None
+        try:
+            schema.validator(config.schema_path)
+        except schema.SchemaFileError as error:
+            raise usage_error(str(error)) from None
+    try:
         config.topic_vocabulary()
     except VocabularyError as error:
         raise usage_error(str(error)) from None
@@ -545,7 +546,7 @@ def check(
     compare.settle(comparison, result, config)
     split = compare_run(result, config, comparison, whole=not paths)
     if not paths:  # (a run on given files reports on them only: not the findings of the corpus)
-        compare.keep_before(comparison, result, cache)
+        compare.keep_before(comparison, result, split, cache)
     if split.new:  # (a commit its hook failed is made again, from the same commit: see keep_listing)
         compare.keep_listing(comparison, cache)
     with commands_stopped(output.is_text):

@@ -406,7 +406,7 @@ def _kept_before(cache: Cache, state: str, run_id: str, revision: Revision) -> t
     return None if clock.outdated(before) else (before, delta.token)
 
 
-def keep_before(comparison: Comparison, current: RunResult, cache: Cache) -> None:
+def keep_before(comparison: Comparison, current: RunResult, split: Split, cache: Cache) -> None:
     """After the current run: the findings at the revision kept as they differ from the report the run stored (or
     was answered from), for a next run on the same state (see `_kept_before`). Every document whose findings differ
     is listed, those with none at the revision too, and those the run set aside (`not_documents`), which the report
@@ -424,12 +424,11 @@ def keep_before(comparison: Comparison, current: RunResult, cache: Cache) -> Non
         or revision.lost
     ):
         return
-    before_by_path, now_by_path = _by_path(comparison.before), _by_path(current.diagnostics)
-    paths = {
-        path for path in before_by_path.keys() | now_by_path.keys() if before_by_path.get(path) != now_by_path.get(path)
-    }
-    paths.update(current.not_documents)
-    found = [d for path in sorted(paths) for d in before_by_path.get(path, ())]
+    differing = split.differing
+    if differing is None:  # (split against a baseline: documents not compared apart)
+        differing = _differing(_by_path(comparison.before), _by_path(current.diagnostics))
+    paths = differing | set(current.not_documents)
+    found = [d for d in comparison.before if d.path in paths]
     cache.keep_revision_delta(comparison.state, RevisionDelta(token, frozenset(paths), found))
 
 
@@ -592,6 +591,8 @@ class Split:
     old: list[Diagnostic]
     baselined: int  # of the old ones, those the baseline holds
     fixed: int  # findings of the baseline that no longer occur
+    # Without a baseline: the documents whose findings differ from the revision's (see `_new_by_document`).
+    differing: set[str] | None = None
 
 
 def split(
@@ -604,9 +605,9 @@ def split(
     revision held it (the larger count), new the rest. `reported`: whether a document (relative to the project
     root) was reported on by the run, so that a baseline entry of a document not checked is not `fixed`."""
     if comparison.baseline is None and comparison.before is not None:
-        new = _new_by_document(diagnostics, comparison.before, config, comparison.relative)
+        new, differing = _new_by_document(diagnostics, comparison.before, config, comparison.relative)
         chosen = {id(d) for d in new}
-        return Split(new, [d for d in diagnostics if id(d) not in chosen], 0, 0)
+        return Split(new, [d for d in diagnostics if id(d) not in chosen], 0, 0, differing)
     recorded = comparison.baseline or Counter()
     before = Counter(baseline.keys(comparison.before or [], config, comparison.relative))
     seen: Counter[Key] = Counter()
@@ -627,17 +628,19 @@ def split(
 
 def _new_by_document(
     diagnostics: list[Diagnostic], before: list[Diagnostic], config: Config, relative: dict[str, str]
-) -> list[Diagnostic]:
+) -> tuple[list[Diagnostic], set[str]]:
     """`split`'s new findings without a baseline, matched by key only in the documents whose findings differ
     from the revision's: at 100,000 documents, keying the 30,000 findings of each side cost a sixth of a hook's
     run, where a change alters a few documents' findings. Without a baseline, a key's count on each side is the
     sum of its document's findings (a key holds the document's path), so a document with the same findings on
     both sides (the same objects, as a run answered from the other's report holds them, or equal ones) has
-    none new, and matching the others alone finds the same new findings."""
-    now_by_path, before_by_path = _by_path(diagnostics), _by_path(before)
-    differ = {path for path, found in now_by_path.items() if before_by_path.get(path) != found}
+    none new, and matching the others alone finds the same new findings. Also the documents whose findings
+    differ, those with none now included."""
+    now_by_path = _by_path(diagnostics)
+    differing = _differing(_by_path(before), now_by_path)
+    differ = differing & now_by_path.keys()
     if not differ:
-        return []
+        return [], differing
     earlier = Counter(baseline.keys((d for d in before if d.path in differ), config, relative))
     candidates = [d for d in diagnostics if d.path in differ]
     seen: Counter[Key] = Counter()
@@ -646,7 +649,14 @@ def _new_by_document(
         seen[key] += 1
         if seen[key] > earlier[key]:
             new.append(d)
-    return new
+    return new, differing
+
+
+def _differing(before_by_path: dict[str, list[Diagnostic]], now_by_path: dict[str, list[Diagnostic]]) -> set[str]:
+    """The documents whose findings differ between the two sides (those with findings on one side only too)."""
+    return {
+        path for path in before_by_path.keys() | now_by_path.keys() if before_by_path.get(path) != now_by_path.get(path)
+    }
 
 
 def _by_path(diagnostics: list[Diagnostic]) -> dict[str, list[Diagnostic]]:

@@ -664,6 +664,11 @@ def decode_report_head(blob: bytes | memoryview) -> tuple[bool, int, dict[str, i
 REPORT_TOKEN_BYTES = 16
 
 
+def encode_findings(diagnostics: list[Diagnostic]) -> bytes:
+    """Findings alone (the findings of a corpus at a revision, see DiskCache.revision_findings)."""
+    return dumps(encode_diagnostics(diagnostics))
+
+
 def encode_revision_listing(regular: dict[str, str], links: dict[str, str]) -> bytes:
     """A revision's listing (revisions.tree_blobs: path → blob of its regular files, and of its links) in columns."""
     return dumps([list(regular), list(regular.values()), list(links), list(links.values())])
