@@ -88,6 +88,9 @@ class Comparison:
     state: str | None = None  # the corpus at the revision (see `_state`), once `check_before` knows it
     # The token of the stored report `before` was made from, with what differs at the revision (see `_kept_before`).
     before_token: bytes | None = None
+    # The findings a run at the revision made now, as it made them (before `_as_renamed`), when it reported no
+    # internal error: kept by `keep_for_retry`.
+    made_before: list[Diagnostic] | None = None
 
     @property
     def active(self) -> bool:
@@ -116,7 +119,7 @@ def prepare(
     listings: KeptListings | None = None,
 ) -> Comparison:
     """Read the baseline and the revision's side of the repository (before the run: the addresses lost since
-    the revision are the run's input). `listings`: the revisions' listings the cache kept (see `keep_listing`).
+    the revision are the run's input). `listings`: the revisions' listings the cache kept (see `keep_for_retry`).
     Raises CompareError."""
     if no_baseline and baseline_file is not None:  # (one of them would be ignored, silently)
         raise CompareError(f"--baseline {baseline_file} and --no-baseline: --no-baseline reads no baseline")
@@ -205,7 +208,7 @@ def _revision(
             revision.changed = changed.result()
         if listing is not None:
             revision.listing, revision.links = listing.result()
-            revision.listing_key = key  # (to be kept: see keep_listing)
+            revision.listing_key = key  # (to be kept: see keep_for_retry)
         elif kept is not None:
             revision.listing, revision.links = kept
         revision.contents = revisions.readable(
@@ -221,13 +224,18 @@ def _revision(
     return revision
 
 
-def keep_listing(comparison: Comparison, cache: Cache) -> None:
-    """The revision's listing kept when git was asked for it (`prepare`'s `listings` next time). Called when the
-    run found something new: a hook that fails is run again at the same commit, one that passes at the next
-    (writing 100,000 entries costs about a tenth of a second, which a listing no run reads would not repay)."""
+def keep_for_retry(comparison: Comparison, cache: Cache) -> None:
+    """What a run at the same commit takes instead of asking git and checking the corpus there again, kept when this
+    run found something new: a hook that fails is run again at the same commit, one that passes at the next (at
+    100,000 documents, writing them costs half a second, which a hook that passes would pay at every commit for
+    nothing). The revision's listing, when git was asked for it (`prepare`'s `listings` next time); and the findings
+    at the revision, when a run there made them: read when the report the next run starts from is not the one
+    `keep_before` kept their difference from (another run stored its own meanwhile)."""
     revision = comparison.revision
     if revision is not None and revision.listing_key is not None:
         cache.keep_revision_listing(revision.listing_key, revision.listing, revision.links)
+    if comparison.made_before is not None and comparison.state is not None:
+        cache.keep_revision_findings(comparison.state, comparison.made_before)
 
 
 def _to_ref_note(root: Path) -> list[str]:
@@ -371,8 +379,7 @@ def check_before(
             comparison.before = _as_renamed(kept, revision)
             return []
         result = engine.run(sources, config, cache=cache, run_id=run_id, stats=stats) if sources else RunResult([], [])
-    if not result.internal_errors:
-        cache.keep_revision_findings(state, result.diagnostics)
+    comparison.made_before = None if result.internal_errors else result.diagnostics
     comparison.before = _as_renamed(result.diagnostics, revision)
     return result.internal_errors
 

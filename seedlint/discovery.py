@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Protocol, TypeAlias
@@ -146,9 +146,6 @@ def discover(
         {folder: name for folder, name in caches.items() if any(is_within(folder, given) for given in paths)}, include
     )
 
-    def wanted(relative: str, name: str) -> bool:
-        return _matched(include, relative, name) and not _matched(exclude, relative, name)
-
     boundaries = []
     for given in paths:
         if not (given.exists() or given.is_symlink()):
@@ -167,43 +164,50 @@ def discover(
             rebuilt = _rebuilt(stored, paths, cwd) if stored is not None else None
         if rebuilt is not None:
             return rebuilt
-    for target, (given, boundary) in enumerate(zip(paths, boundaries, strict=True)):
-        if not given.is_dir():  # (a file a hook passed may be a link: a finding, like a link found in a folder)
-            found.setdefault(
-                os.path.abspath(given),
-                SourceFile.at(given, display_path(given, cwd), _refused(given, boundary, project), named=True),
-            )
-            continue
-        root = str(given)
-        absolute_root = os.path.abspath(root)
-        shown_root = display_path(given, cwd)
-        for folder, stamp, dirnames, files in _walk(root, unlistable):
-            inner = folder[len(root) :].lstrip(os.sep).replace(os.sep, "/")  # the folder relative to `given`
-            absolute_folder = absolute_root + folder[len(root) :]
-            prefix = inner + "/" if inner else ""
-            dirnames[:] = sorted(
-                d
-                for d in dirnames
-                if not d.startswith(".")
-                and not _matches(prefix + d, config.exclude)
-                and not (d in caches.values() and os.path.realpath(folder + os.sep + d) in caches)
-            )
-            files.sort(key=NAME)
-            chosen = [(name, is_link) for name, is_link in files if wanted(prefix + name, name)]
-            shown_folder = _shown(prefix) if shown_root == "." else shown_root + "/" + _shown(prefix)
-            listing.folders.append((target, inner, stamp, tuple(name for name, _ in chosen)))
-            for name, is_link in chosen:
-                path = folder + os.sep + name
-                refused = _refused(path, boundary, project) if is_link else ""
-                listing.trusted &= not is_link
-                absolute = absolute_folder + os.sep + name
-                if absolute not in found:
-                    shown = shown_folder + (name if name.isascii() else _shown(name))
-                    # (one string when the paths agree, as in `_rebuilt`: a million sources held each three times)
-                    found[absolute] = SourceFile(
-                        path, path if shown == path else shown, path if absolute == path else absolute, refused
-                    )
-    sources = sorted(found.values(), key=DISPLAY)
+    with cycle_collection_paused():  # (100,000 sources made, as when rebuilt from a listing)
+        for target, (given, boundary) in enumerate(zip(paths, boundaries, strict=True)):
+            if not given.is_dir():  # (a file a hook passed may be a link: a finding, like a link found in a folder)
+                found.setdefault(
+                    os.path.abspath(given),
+                    SourceFile.at(given, display_path(given, cwd), _refused(given, boundary, project), named=True),
+                )
+                continue
+            root = str(given)
+            absolute_root = os.path.abspath(root)
+            shown_root = display_path(given, cwd)
+            for folder, stamp, dirnames, files in _walk(root, unlistable):
+                inner = folder[len(root) :].lstrip(os.sep).replace(os.sep, "/")  # the folder relative to `given`
+                prefix = inner + "/" if inner else ""
+                dirnames[:] = sorted(
+                    d
+                    for d in dirnames
+                    if not d.startswith(".")
+                    and not _matches(prefix + d, config.exclude)
+                    and not (d in caches.values() and os.path.realpath(folder + os.sep + d) in caches)
+                )
+                files.sort(key=NAME)
+                chosen = _wanted(files, prefix, include, exclude)
+                names = [name for name, _ in chosen]
+                listing.folders.append((target, inner, stamp, tuple(names)))
+                locations, displays, absolutes = _paths_in(folder, root, absolute_root, shown_root, inner, names)
+                refusals: Iterable[str] = itertools.repeat("")
+                if any(is_link for _, is_link in chosen):
+                    listing.trusted = False
+                    refusals = [
+                        _refused(path, boundary, project) if is_link else ""
+                        for path, (_, is_link) in zip(locations, chosen, strict=True)
+                    ]
+                made = map(
+                    _MAKE_SOURCE, zip(locations, displays, absolutes, refusals, itertools.repeat(False), strict=False)
+                )
+                walked = dict(zip(absolutes, made, strict=True))
+                for absolute in walked.keys() & found.keys():  # (the first found is kept)
+                    del walked[absolute]
+                found.update(walked)
+    sources = list(found.values())
+    shown_paths = list(map(DISPLAY, sources))
+    if shown_paths != sorted(shown_paths):  # (one folder of names the walk sorted: sorted already)
+        sources.sort(key=DISPLAY)
     if listings is not None and key is not None and listing.trusted:
         listings.keep_listing(key, listing)
     return sources
@@ -279,19 +283,10 @@ def _rebuilt(listing: Listing, paths: list[Path], cwd: Path) -> list[SourceFile]
             return None
         if not inner:
             listed.add(target)
-        absolute_folder = absolute_root + folder[len(root) :]
-        prefix = inner + "/" if inner else ""
-        shown_folder = _shown(prefix) if shown_root == "." else shown_root + "/" + _shown(prefix)
-        here = list(map((folder + os.sep).__add__, names))
+        here, shown, absolute = _paths_in(folder, root, absolute_root, shown_root, inner, names)
         locations += here
-        # (The same strings when the paths agree: a folder given by its absolute path, or relative to the
-        # working directory, shows its files as found.)
-        absolutes += here if absolute_folder == folder else map((absolute_folder + os.sep).__add__, names)
-        if shown_folder == folder + os.sep and joined.isascii():
-            displays += here
-        else:
-            shown = names if joined.isascii() else [name if name.isascii() else _shown(name) for name in names]
-            displays += map(shown_folder.__add__, shown)
+        displays += shown
+        absolutes += absolute
     if listed != set(range(len(roots))):
         return None
     count = len(locations)
@@ -301,6 +296,38 @@ def _rebuilt(listing: Listing, paths: list[Path], cwd: Path) -> list[SourceFile]
         sources = list(dict(zip(reversed(absolutes), reversed(sources), strict=True)).values())
         displays = list(map(DISPLAY, sources))
     return sources if displays == sorted(displays) else sorted(sources, key=DISPLAY)  # (one folder: sorted)
+
+
+def _wanted(
+    files: list[tuple[str, bool]], prefix: str, include: re.Pattern[str] | None, exclude: re.Pattern[str] | None
+) -> list[tuple[str, bool]]:
+    """The files of a folder (name, is_link) that are documents: their path relative to the folder given (`prefix`
+    and the name), or their name, matches `include` and neither matches `exclude`."""
+    if include is None:
+        return []
+    chosen = [file for file in files if include.match(prefix + file[0]) or include.match(file[0])]
+    if exclude is None:
+        return chosen
+    return [file for file in chosen if not (exclude.match(prefix + file[0]) or exclude.match(file[0]))]
+
+
+def _paths_in(
+    folder: str, root: str, absolute_root: str, shown_root: str, inner: str, names: Sequence[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """The locations, display paths and absolute paths of the documents `names` of a folder walked (`folder`, at
+    `inner` in the path given `root`), made at C speed: a folder may hold 100,000 documents. (The same strings when
+    the paths agree: a folder given by its absolute path, or relative to the working directory, shows its files as
+    found; a million sources held each path three times.)"""
+    absolute_folder = absolute_root + folder[len(root) :]
+    prefix = inner + "/" if inner else ""
+    shown_folder = _shown(prefix) if shown_root == "." else shown_root + "/" + _shown(prefix)
+    locations = list(map((folder + os.sep).__add__, names))
+    absolutes = locations if absolute_folder == folder else list(map((absolute_folder + os.sep).__add__, names))
+    ascii_only = all(map(str.isascii, names))
+    if shown_folder == folder + os.sep and ascii_only:
+        return locations, locations, absolutes
+    shown = names if ascii_only else [name if name.isascii() else _shown(name) for name in names]
+    return locations, list(map(shown_folder.__add__, shown)), absolutes
 
 
 _MAKE_SOURCE = functools.partial(tuple.__new__, SourceFile)  # (no Python call per source)

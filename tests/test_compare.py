@@ -706,6 +706,33 @@ def test_the_revisions_listing_is_kept_by_its_folders_trees(repository, monkeypa
     assert revisions.listing_key(repository, head, ["_news", "nowhere"]) is None
 
 
+def test_the_findings_at_the_revision_are_kept_whole_only_when_the_run_found_something_new(repository, monkeypatch):
+    """A hook that passes is next run at another commit, where the findings at this one are of no use: kept, they
+    cost it half a second at 100,000 documents. A hook that fails is run again at the same commit: they are kept."""
+    from conftest import run_split
+
+    from seedlint.cache import DiskCache
+
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    kept: list[int] = []
+    keep = DiskCache.keep_revision_findings
+    monkeypatch.setattr(
+        DiskCache,
+        "keep_revision_findings",
+        lambda own, state, found: kept.append(len(found)) or keep(own, state, found),
+    )
+    document = repository / "_news" / FASTCOMPANY
+    document.write_text(document.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    passed = run_split("check", "--diff-base", "HEAD")
+    assert passed[1].startswith("No new problem since HEAD") and kept == []
+    git(repository, "commit", "-qam", "a paragraph more")  # (at the next commit, made at the revision again)
+    edit(document, "The technology that", "The tech that")  # (its copies elsewhere now stale: new findings)
+    failed = run_split("check", "--diff-base", "HEAD")
+    assert failed[1].splitlines()[-2].startswith("Found 3 new problems since HEAD") and kept == [16], failed
+    assert failed[1].splitlines()[-1].endswith("16 at HEAD): `seedlint check` lists them.")  # (the 16 kept)
+
+
 def test_a_commit_retried_with_another_edit_is_checked_from_the_last_report(repository, monkeypatch):
     """A hook that failed is run again at the same commit after another edit of the same document. Its addresses
     there and now are looked up first (compare.find_lost), which checks the new content and stores its result in
