@@ -1,11 +1,13 @@
 """The hook's command, round after round, on a git repository of a corpus: `seedlint check --diff-base HEAD`.
 
-    python benchmarks/hook_rounds.py REPO DOCUMENT [--rounds 9] [--edit] [--base PYTHONPATH --base-cache DIR]
+    python benchmarks/hook_rounds.py REPO DOCUMENT [--rounds 9] [--edit | --commit] [--base PYTHONPATH --base-cache DIR]
 
 REPO is a git repository whose seedlint configuration names its corpus (a generated one: benchmarks/run.py makes
 them), DOCUMENT one of its documents, committed. Each round runs the command once (wall time); with `--edit`,
 the document's title is first changed to a new text (a commit retried after its hook failed: another state of
-the work tree at the same commit), else the work tree stays as it is (the same state again). With `--base`, each
+the work tree at the same commit); with `--commit`, the work tree is first committed, then the title changed (the
+usual hook run: the first at a new commit, the previous round's edit committed); else the work tree stays as it
+is (the same state again). With `--base`, each
 round runs the code at that path too (a `git archive` of another commit, byte-compiled), alternating, with its
 own cache folder (`--base-cache`: the two may store their cache differently). The document is restored at the end.
 
@@ -47,18 +49,21 @@ def main() -> None:
     parser.add_argument("document", type=Path)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--edit", action="store_true", help="a new title before each round")
+    parser.add_argument("--commit", action="store_true", help="a commit, then a new title, before each round")
     parser.add_argument("--base", help="PYTHONPATH of the code to alternate with")
     parser.add_argument("--base-cache", help="its cache folder")
     options = parser.parse_args()
     document = options.repo / options.document
     original = document.read_text(encoding="utf-8")
-    if options.edit and not original.split("\ntitle: ", 1)[1].startswith('"'):
+    if (options.edit or options.commit) and not original.split("\ntitle: ", 1)[1].startswith('"'):
         parser.error("the document's title must be double-quoted")
     variants = [("head", None, None)] + ([("base", options.base, options.base_cache)] if options.base else [])
     times: dict[str, list[float]] = {name: [] for name, _, _ in variants}
     try:
         for number in range(options.rounds):
-            if options.edit:
+            if options.commit:
+                subprocess.run(["git", "commit", "-qam", f"round {number + 1}"], cwd=options.repo, check=True)
+            if options.edit or options.commit:
                 document.write_text(retitled(original, number), encoding="utf-8")
             for name, pythonpath, cache in variants:
                 times[name].append(timed(options.repo, pythonpath, cache))
