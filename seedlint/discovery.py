@@ -99,7 +99,7 @@ class Listing:
 
 
 Stamp: TypeAlias = tuple[int, int, int, int]  # device, inode, mtime_ns, ctime_ns
-Folder: TypeAlias = tuple[int, str, Stamp, tuple[str, ...]]
+Folder: TypeAlias = tuple[int, str, Stamp, Sequence[str]]  # (names: a stored listing's decoded when read)
 
 
 class Listings(Protocol):
@@ -268,22 +268,28 @@ def _rebuilt(listing: Listing, paths: list[Path], cwd: Path) -> list[SourceFile]
     locations: list[str] = []
     absolutes: list[str] = []
     displays: list[str] = []
-    for target, inner, stamp, names in listing.folders:
+    folders = []
+    for target, inner, stamp, names in listing.folders:  # (every stamp first: the names are decoded when read)
         if not 0 <= target < len(roots):
             return None
-        root, absolute_root, shown_root = roots[target]
         steps = inner.split("/") if inner else []
         if any(step in ("", ".", "..") or os.sep in step or "\0" in step for step in steps):
             return None
-        folder = os.sep.join([root, *steps])  # (as the walk names it)
+        folder = os.sep.join([roots[target][0], *steps])  # (as the walk names it)
         if _stamp(folder) != stamp:
+            return None
+        folders.append((target, inner, folder, names))
+    for target, inner, folder, stored in folders:
+        try:
+            names = tuple(stored)
+        except ValueError:  # (stored names that do not decode)
             return None
         joined = "\0".join(names)  # (at C speed: a folder may hold 100,000 documents)
         if os.sep in joined or joined.count("\0") != max(len(names) - 1, 0) or "." in names or ".." in names:
             return None
         if not inner:
             listed.add(target)
-        here, shown, absolute = _paths_in(folder, root, absolute_root, shown_root, inner, names)
+        here, shown, absolute = _paths_in(folder, *roots[target], inner, names)
         locations += here
         displays += shown
         absolutes += absolute

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 import msgpack
 
 from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, _index_record
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
-from seedlint.discovery import Listing
+from seedlint.discovery import Folder, Listing
 from seedlint.fixbasis import EditedValue, FixBasis
 from seedlint.results import Checked
 from seedlint.rules import all_rules
@@ -708,9 +708,12 @@ def decode_revision_delta(blob: bytes | memoryview) -> tuple[bytes, list[str], l
 
 def encode_listing(listing: Listing) -> bytes:
     """The time the walk began, then each folder walked: which path given, its path relative to it, its stamp
-    (device, inode, mtime, ctime) and the names of its documents."""
+    (device, inode, mtime, ctime) and the names of its documents, packed apart (see `PackedNames`)."""
     return dumps(
-        [listing.began, [[target, inner, *stamp, list(names)] for target, inner, stamp, names in listing.folders]]
+        [
+            listing.began,
+            [[target, inner, *stamp, dumps(list(names))] for target, inner, stamp, names in listing.folders],
+        ]
     )
 
 
@@ -722,10 +725,49 @@ def decode_listing(blob: bytes | memoryview) -> Listing:
 def _listing_from(value: Data) -> Listing:
     _check(type(value) is list and len(value) == 2 and type(value[1]) is list, "not a listing")
     began, folders = value
-    found = []
+    found: list[Folder] = []
     for folder in folders:
         _check(type(folder) is list and len(folder) == 7, "not a folder")
         target, inner, device, inode, mtime, ctime, names = folder
-        _check(set(map(type, (target, device, inode, mtime, ctime))) <= _INT and type(inner) is str, "not a folder")
-        found.append((target, inner, (device, inode, mtime, ctime), _texts(names)))
+        _check(
+            set(map(type, (target, device, inode, mtime, ctime))) <= _INT
+            and type(inner) is str
+            and type(names) is bytes,
+            "not a folder",
+        )
+        found.append((target, inner, (device, inode, mtime, ctime), PackedNames(names)))
     return Listing(found, _integer(began))
+
+
+class PackedNames(Sequence[str]):
+    """A stored folder's document names, decoded when first read: the folder's stamp is compared first
+    (discovery._rebuilt), and a folder changed since is walked again (a document saved by renaming a new file over
+    it changes its folder), its 100,000 names unread. Names that do not decode raise ValueError then."""
+
+    __slots__ = ("_blob", "_names")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob: bytes | None = blob
+        self._names: tuple[str, ...] = ()
+
+    def _decoded(self) -> tuple[str, ...]:
+        if self._blob is not None:
+            try:
+                self._names = _checked_decoding(_texts, loads(self._blob))
+            except Malformed as error:
+                raise ValueError(f"stored names that do not decode: {error}") from None
+            self._blob = None
+        return self._names
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        return self._decoded()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())

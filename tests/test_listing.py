@@ -170,6 +170,23 @@ def test_a_listing_that_does_not_decode_is_walked_again(docs, walks):
         assert check() == first and walks["folders"] == walked + 2
 
 
+def test_a_listing_whose_names_do_not_decode_is_walked_again(docs, walks):
+    """The folders' names are decoded after their stamps matched (plain.PackedNames): names that do not decode then
+    are a listing not kept, walked again, not an error."""
+    from seedlint import plain
+
+    first = check()
+    (database,) = docs.parent.glob(".seedlint_cache/cache-*.sqlite3")
+    with sqlite3.connect(database) as db:
+        ((blob,),) = db.execute("SELECT listing FROM listings")
+        prefix, _, data = blob.partition(b"\0")
+        began, folders = plain.loads(data)
+        folders[-1][-1] = plain.dumps(["a.md", 7])  # (the last folder's names: not all texts)
+        db.execute("UPDATE listings SET listing = ?", (prefix + b"\0" + plain.dumps([began, folders]),))
+    walked = walks["folders"]
+    assert check() == first and walks["folders"] == walked + 2
+
+
 def _rewrite_listing(folder, change) -> None:
     """The stored listing decoded, changed by `change(listing)` and written back (bound to its cache as before)."""
     from seedlint import plain
