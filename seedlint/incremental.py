@@ -168,8 +168,11 @@ def affected(changes: list[Change], report: Report, cache: DiskCache, members: M
     titles: set[int] = set()
     for change in changes:
         before, after = (c.record if c is not None else None for c in (change.before, change.after))
-        if before == after and has_error(change.before) == has_error(change.after):
+        suppressing = any(c is not None and c.has_suppressions for c in (change.before, change.after))
+        if before == after and has_error(change.before) == has_error(change.after) and not suppressing:
             continue  # the same record: nothing another document sees has changed
+        # (A document with suppressions: which of its fixes are made, which its copies' fixes follow, may have
+        # changed with the same record; see rules/related.hold_copy_fixes.)
         for record in (before, after):
             if record is None:
                 continue
@@ -277,6 +280,9 @@ def rerun(
     members = Members(everything)
     topics = topic_counts(report["topics"], changes)
     found = affected(changes, report, cache, members) | topic_affected(report["topics"], topics, cache, members)
+    # The documents whose fixes were held back for other documents' findings (a target's suppression kept its value):
+    # judged again, as their fixes are not in the report (a fix held may be made now; one made, held: see below).
+    found |= {d.path for d in report["diagnostics"] if d.extra and related.holds_a_fix(d) and d.path in members.by_path}
     if len(found) > MOST_AFFECTED:
         return None
     by_path = members.by_path

@@ -239,6 +239,28 @@ def test_without_the_suppression_the_target_and_its_copies_are_fixed_together(ke
     assert (docs / TOO_YOUNG).read_text(encoding="utf-8").splitlines()[26] == "  - " + title
 
 
+def test_a_suppression_added_or_removed_in_the_target_holds_or_frees_its_copies_fixes_incrementally(kept_entity):
+    """Whether a copy's fix is held depends on the target's own findings after its suppressions, not on its index
+    record: a suppression added or removed leaves the record as it was. The run from the last report must then
+    judge the copies again, as a full run does (removing it left them held: a fix `seedlint fix` would then not
+    make, found reading hold_copy_fixes)."""
+    docs = kept_entity
+
+    def both() -> tuple[str, str]:
+        cached = run_cli("check", "--select", "SL402", "--output-format", "concise")[1]
+        return cached, run_cli("check", "--select", "SL402", "--output-format", "concise", "--no-cache")[1]
+
+    held = f"(not fixed: this entry copies {BALK}"
+    first, full = both()
+    assert first == full and first.count(held) == 2
+    edit(docs / BALK, "  # seedlint: ignore[SL402]", "")
+    freed, full = both()
+    assert freed == full and held not in freed and freed.count("SL402") == 3
+    edit(docs / BALK, 'tech"\n', 'tech"  # seedlint: ignore[SL402]\n')
+    again, full = both()
+    assert again == full == first
+
+
 @pytest.mark.parametrize("cached", [False, True], ids=["first-fix", "fix-after-check"])
 def test_a_target_that_cannot_be_written_is_not_fixed_in_its_copies_either(kept_entity, cached):
     # Without its suppression, the target's title would be fixed and its copies with it; read-only, the target
@@ -324,6 +346,37 @@ def test_a_fixed_address_that_would_be_another_documents_is_not_fixed(tmp_path, 
     before = snapshot(docs)
     run_cli("fix", "--no-cache")
     assert snapshot(docs)["b.md"] == before["b.md"]
+
+
+def test_a_fix_held_for_another_documents_address_is_judged_again_when_that_address_moves(tmp_path, monkeypatch):
+    """b's address fixed would be c's: its fix is held. When c moves to another address, b's fix can be made, which a
+    run from the last report must find though b did not change (its report holds the diagnostic without its fix);
+    when c moves back, it is held again."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    balk = (FIXTURES / "ai-news" / BALK).read_text(encoding="utf-8")
+    address = "https://abcnews.go.com/Business/wireStory/cities-states-balk-face-recognition-tech-67783126"
+    for name, title, url in (("b.md", "Beta", f"{address}?id=1&amp;x=2"), ("c.md", "Gamma", f"{address}?id=1&x=2")):
+        text = balk.replace(f'webUrl: "{address}"\n', f'webUrl: "{url}"\n').replace(
+            '\ntitle: "', f'\ntitle: "{title} ', 1
+        )
+        (docs / name).write_text(text, encoding="utf-8")
+    (tmp_path / "seedlint.toml").write_text('paths = ["docs"]\nrelated-scope = "open"\n')
+    monkeypatch.chdir(tmp_path)
+
+    def both() -> tuple[str, str]:
+        cached = run_cli("check", "--select", "SL306", "--output-format", "concise")[1]
+        return cached, run_cli("check", "--select", "SL306", "--output-format", "concise", "--no-cache")[1]
+
+    held = "(not fixed: the fixed address is also that of c.md: SL508)"
+    first, full = both()
+    assert first == full and held in first
+    edit(docs / "c.md", "?id=1&x=2", "?id=1&x=3")
+    freed, full = both()
+    assert freed == full and held not in freed and "1 fixable" in freed
+    edit(docs / "c.md", "?id=1&x=3", "?id=1&x=2")
+    again, full = both()
+    assert again == full == first
 
 
 @pytest.mark.parametrize("cached", [False, True], ids=["first-fix", "fix-after-check"])

@@ -558,13 +558,27 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
         keeper = _keeper(diagnostic, records.get(diagnostic.path), index, pending)
         if keeper is not None:
             field_name = ".".join(str(step) for step in (edited_value(diagnostic) or ())[2:])
-            held[id(diagnostic)] = dataclasses.replace(
+            held[id(diagnostic)] = _held(
                 diagnostic,
-                fix=None,
-                message=f"{diagnostic.message} (not fixed: this entry copies {_name(keeper, diagnostic.path)}, "
-                f"whose {field_name} would stay as it is; fix it there, or in neither)",
+                f"this entry copies {_name(keeper, diagnostic.path)}, whose {field_name} would stay as it is; fix it "
+                "there, or in neither",
             )
     return [held.get(id(d), d) for d in diagnostics]
+
+
+HELD = "held"  # the key of a diagnostic's `extra` marking a fix held back (see `holds_a_fix`)
+
+
+def _held(diagnostic: Diagnostic, why: str) -> Diagnostic:
+    """The diagnostic without its fix, saying why; marked (HELD): whether to hold it depends on other documents'
+    findings, which a run from the last report must judge again (incremental.rerun), the fix being gone."""
+    return dataclasses.replace(
+        diagnostic, fix=None, message=f"{diagnostic.message} (not fixed: {why})", extra={**diagnostic.extra, HELD: True}
+    )
+
+
+def holds_a_fix(diagnostic: Diagnostic) -> bool:
+    return diagnostic.extra.get(HELD) is True
 
 
 def _hold_clashing_addresses(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagnostic]:
@@ -598,9 +612,7 @@ def _hold_clashing_addresses(diagnostics: list[Diagnostic], corpus: Corpus) -> l
         ]
         if others:
             names = _named(sorted(others, key=lambda other: other.path), d.path)
-            held[id(d)] = dataclasses.replace(
-                d, fix=None, message=f"{d.message} (not fixed: the fixed address is also that of {names}: SL508)"
-            )
+            held[id(d)] = _held(d, f"the fixed address is also that of {names}: SL508")
     return [held.get(id(d), d) for d in diagnostics] if held else diagnostics
 
 
