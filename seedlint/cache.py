@@ -61,12 +61,13 @@ from seedlint.results import Checked
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
-FORMAT = 19  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
+FORMAT = 20  # 12: data-only encoding, dates as instants, copied values marked, loci; 13: anchors of corpus
 # findings; 14: fixes and extras of diagnostics in columns, run reports in parts; 15: anchors tell plain
 # values in flow collections; 16: reports keep the corpus's topic counts, files link to their topics; 17: the
 # reports' unresolved entries include those whose address is malformed; 18: findings made otherwise (SL505 one
 # per field, SL606 at its blanks, SL508 and SL605 messages, fixes of values over several lines, fix safety); 19:
-# a future date (SL206) carries the day it was judged on (seedlint/clock.py)
+# a future date (SL206) carries the day it was judged on (seedlint/clock.py); 20: a fix held back is marked
+# (rules/related.HELD: runs from the report judge its document again)
 BLOB_ALIASES_KEPT = 100_000  # documents' versions whose addresses are kept (see DiskCache.blob_aliases)
 REVISION_LISTINGS_KEPT = 4  # listings of revisions kept (see DiskCache.listing_reader)
 REVISIONS_KEPT = 16  # findings of corpus states at a revision kept, whole and as deltas (see DiskCache.revision_delta)
