@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -376,6 +376,10 @@ def check_before(
         if before is not None:
             comparison.before, comparison.before_token = before
             return []
+        made = _as_last_reported(cache, run_id, revision, corpus, sources, stats)
+        if made is not None:
+            comparison.before = comparison.made_before = made
+            return []
         kept = cache.revision_findings(state)
         if kept is not None and not clock.outdated(kept):
             comparison.before = _as_renamed(kept, revision)
@@ -412,6 +416,56 @@ def _kept_before(cache: Cache, state: str, run_id: str, revision: Revision) -> t
         return None
     before = delta.applied(report)
     return None if clock.outdated(before) else (before, delta.token)
+
+
+def _as_last_reported(
+    cache: Cache,
+    run_id: str,
+    revision: Revision,
+    corpus: list[SourceFile],
+    sources: list[SourceFile],
+    stats: StatsAhead | None,
+) -> list[Diagnostic] | None:
+    """The findings at the revision when the run's last report was made from the corpus as it was there, else None.
+    The usual hook run: the last one checked what was then committed, and the revision is that commit. Its report
+    then holds every document unchanged since as it is now (the same size and mtime), and every document changed
+    since with the content the revision holds (the same SHA-256), and no other: a run at the revision would check
+    the same documents, at the same paths, and make its findings. (Checking it from that report instead cost the
+    hook 0.2 to 0.4 s at 100,000 documents.) The current run then starts from that same report (`report_ahead`)."""
+    if revision.renamed or revision.lost or not isinstance(cache, DiskCache):  # (as in `_kept_before`)
+        return None
+    report = cache.report_ahead(run_id)
+    if report is None or report["partial"] or len(report.displays) != len(sources):
+        return None
+    changed, gone = incremental.changed_files(report, corpus, cache, stats)
+    if gone or len(changed) > incremental.MOST_CHANGED:
+        return None
+    now = {source.display_path: source for source in changed}
+    files = report["files"]
+    current = set(map(id, corpus))
+    for source in sources:
+        if id(source) in current:  # (a document unchanged since the revision)
+            known = source if source.display_path in now else None  # (its stat not the report's: its content?)
+        else:  # (a document's version at the revision: the report must know it, now changed, with that content)
+            known = now.get(source.display_path)
+            if known is None:
+                return None
+        if known is not None and not _holds(files, cache.key(known), source.location):
+            return None
+    found = engine.set_aside(RunResult(list(map(DISPLAY, sources)), report["diagnostics"]), sources).diagnostics
+    return None if clock.outdated(found) else found
+
+
+def _holds(files: MutableMapping[str, tuple[int, int, str]], key: str, location: str) -> bool:
+    """Whether a report's file `key` had the content of the file at `location` (its SHA-256, as the cache hashes
+    what it reads: a file saved just before a run is stored without its mtime, which is too recent to trust)."""
+    if key not in files:
+        return False
+    try:
+        with open(location, "rb") as file:
+            return hashlib.sha256(file.read()).hexdigest() == files[key][2]
+    except OSError:
+        return False
 
 
 def keep_before(comparison: Comparison, current: RunResult, split: Split, cache: Cache) -> None:

@@ -239,7 +239,7 @@ def _place_chunk(
     return [place_in(path, wanted, load) for path, wanted in groups], errors
 
 
-def _set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
+def set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
     """The run with the files found in folders that are not documents set aside: a file with some other text and
     no front matter (README.md beside the articles, see `is_other_text`) is not reported on, but named in
     `not_documents`."""
@@ -323,7 +323,7 @@ def run(
                 lambda reader: placer(reader, workers),
             )
             if answer is not None:
-                return _set_aside(answer, sources)
+                return set_aside(answer, sources)
         report_id = run_id + ("\0" + "\0".join(sorted(given)) if others else "")
         # (the stats taken while the report is read)
         ahead = stats if stats is not None else incremental.stats_ahead([*sources, *others], cache)
@@ -343,7 +343,7 @@ def run(
         if result is not None:
             if keep_checked:
                 result.checked = cache.results([*sources, *others], checker(config, contents))
-            return _set_aside(result, sources)
+            return set_aside(result, sources)
     check = checker(config, contents, fixing, workers)
     checked = cache.results(sources, check, fresh=contents, progress=progress)
     # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).
@@ -401,4 +401,4 @@ def run(
     result = RunResult(
         paths, selected, internal_errors, reader.load_path, checked=kept_checked, corpus=kept_corpus, report_token=token
     )
-    return _set_aside(result, sources)
+    return set_aside(result, sources)

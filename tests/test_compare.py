@@ -733,6 +733,42 @@ def test_the_findings_at_the_revision_are_kept_whole_only_when_the_run_found_som
     assert failed[1].splitlines()[-1].endswith("16 at HEAD): `seedlint check` lists them.")  # (the 16 kept)
 
 
+@pytest.mark.parametrize("committed", ["as checked", "edited after the check"])
+def test_the_next_commits_hook_takes_the_findings_at_the_revision_from_the_last_report(
+    repository, monkeypatch, committed
+):
+    """The usual hook: the last run checked what was then committed, and the revision is that commit. The findings
+    there are the last report's (compare._as_last_reported: no run at the revision), with a file set aside and a
+    document added since; not when the commit holds what the last run did not check. Either way the output is
+    exactly that of a run without the cache."""
+    from conftest import run_split
+
+    from seedlint import compare
+
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (repository / "_news" / "README.md").write_text("The articles of the site.\n", encoding="utf-8")
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    git(repository, "add", "-A")
+    run_split("check", "--diff-base", "HEAD")
+    if committed == "edited after the check":
+        edit(repository / "_news" / CLEARVIEW, "\ntitle: ", "\ntitle: Edited ")
+    git(repository, "commit", "-qam", "the checked edit")
+    edit(repository / "_news" / FASTCOMPANY, "The tech that", "The tech which")
+    added = (repository / "_news" / CLEARVIEW).read_text(encoding="utf-8").replace(".html", "-again.html")
+    (repository / "_news" / ("2021-" + CLEARVIEW)).write_text(added, encoding="utf-8")
+    git(repository, "add", "-A")
+    answers: list[bool] = []
+    as_last_reported = compare._as_last_reported
+    monkeypatch.setattr(
+        compare, "_as_last_reported", lambda *a: answers.append((made := as_last_reported(*a)) is not None) or made
+    )
+    cached = run_split("check", "--diff-base", "HEAD")
+    assert answers == [committed == "as checked"]
+    assert cached == run_split("check", "--diff-base", "HEAD", "--no-cache")
+    assert cached[1].splitlines()[-2].startswith("Found ")
+
+
 def test_a_commit_retried_with_another_edit_is_checked_from_the_last_report(repository, monkeypatch):
     """A hook that failed is run again at the same commit after another edit of the same document. Its addresses
     there and now are looked up first (compare.find_lost), which checks the new content and stores its result in

@@ -222,7 +222,7 @@ class Session:
         return Findings(by_path, errors)
 
     def set_aside(self, project: Project, path: str, texts: dict[str, Text]) -> bool:
-        """Whether `seedlint check` sets the file aside, not reporting on it (engine._set_aside): other text and no
+        """Whether `seedlint check` sets the file aside, not reporting on it (engine.set_aside): other text and no
         front matter (a README.md or notes beside the articles; an empty or blank file, or one starting with `---`,
         stays a document: engine.is_other_text)."""
         result = self.result(project, path, texts)
