@@ -303,7 +303,7 @@ class Cache:
     def keep_revision_delta(self, state: str, delta: RevisionDelta) -> None:
         pass
 
-    def listing_reader(self) -> Callable[[str], tuple[dict[str, str], dict[str, str]] | None] | None:
+    def listing_reader(self) -> Callable[[str], tuple[str, dict[str, str], dict[str, str]] | None] | None:
         """A way to read, from another thread, a revision's listing kept by `keep_revision_listing`."""
         return None
 
@@ -1084,24 +1084,31 @@ class DiskCache(Cache):
     # The listing of a revision's corpus folders (revisions.tree_blobs: 100,000 entries parsed in a fifth of a second
     # on the hook's critical path), by what names it (revisions.listing_key: git's ids of the folders' trees).
 
-    def listing_reader(self) -> Callable[[str], tuple[dict[str, str], dict[str, str]] | None] | None:
+    def listing_reader(self) -> Callable[[str], tuple[str, dict[str, str], dict[str, str]] | None] | None:
         """A way to read a kept listing from another thread (the hook's git listing is made in one while the corpus
-        is walked here): each call opens a connection of its own there. None when there is no database."""
+        is walked here): each call opens a connection of its own there. It reads the listing kept under the key
+        given, else the newest one kept (which git's differences make into the one asked for: see
+        revisions.listing_since), each with its key. None when there is no database."""
         if self._connection() is None:  # (opened here first: the checks of `_open` passed)
             return None
         file, unprefixed = self.file, self._unprefixed
 
-        def read(key: str) -> tuple[dict[str, str], dict[str, str]] | None:
+        def read(key: str) -> tuple[str, dict[str, str], dict[str, str]] | None:
             try:
                 db = sqlite3.connect(file, timeout=1)
                 try:
-                    rows = db.execute(
-                        "SELECT listing FROM revision_listings WHERE id = ?", (_stored_text(key),)
-                    ).fetchall()
+                    found = _stored_text(key)
+                    rows = db.execute("SELECT listing FROM revision_listings WHERE id = ?", (found,)).fetchall()
+                    if not rows:
+                        newest = db.execute("SELECT id FROM revision_listings ORDER BY rowid DESC LIMIT 1").fetchall()
+                        if not newest or type(newest[0][0]) is not bytes:
+                            return None
+                        found = newest[0][0]
+                        rows = db.execute("SELECT listing FROM revision_listings WHERE id = ?", (found,)).fetchall()
                 finally:
                     db.close()
-                return plain.decode_revision_listing(unprefixed(rows[0][0])) if rows else None
-            except (sqlite3.DatabaseError, plain.Malformed):
+                return (_text(found), *plain.decode_revision_listing(unprefixed(rows[0][0]))) if rows else None
+            except (sqlite3.DatabaseError, plain.Malformed, UnicodeDecodeError):
                 return None
 
         return read

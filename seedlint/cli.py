@@ -547,8 +547,7 @@ def check(
     split = compare_run(result, config, comparison, whole=not paths)
     if not paths:  # (a run on given files reports on them only: not the findings of the corpus)
         compare.keep_before(comparison, result, split, cache)
-    if split.new:  # (a commit its hook failed is made again, from the same commit)
-        compare.keep_for_retry(comparison, cache)
+    compare.keep_for_next(comparison, cache, found_new=bool(split.new))
     with commands_stopped(output.is_text):
         output.report_compared(result, split, comparison, len(sources))
         status = output.status(RunResult(result.paths, split.new, result.internal_errors), fail_on)

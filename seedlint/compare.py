@@ -72,6 +72,7 @@ class Revision:
     # In a pre-commit hook, the paths git's index holds: the commit's documents (see `committed`).
     tracked: set[str] | None = None
     listing_key: str | None = None  # what names `listing` and `links` (revisions.listing_key), when git was asked
+    listed_whole: bool = False  # git listed every entry (`tree_blobs`), not only those changed since a kept listing
 
 
 @dataclass
@@ -91,7 +92,7 @@ class Comparison:
     # The token of the stored report `before` was made from, with what differs at the revision (see `_kept_before`).
     before_token: bytes | None = None
     # The findings a run at the revision made now, as it made them (before `_as_renamed`), when it reported no
-    # internal error: kept by `keep_for_retry`.
+    # internal error: kept by `keep_for_next`.
     made_before: list[Diagnostic] | None = None
 
     @property
@@ -121,7 +122,7 @@ def prepare(
     listings: KeptListings | None = None,
 ) -> Comparison:
     """Read the baseline and the revision's side of the repository (before the run: the addresses lost since
-    the revision are the run's input). `listings`: the revisions' listings the cache kept (see `keep_for_retry`).
+    the revision are the run's input). `listings`: the revisions' listings the cache kept (see `keep_for_next`).
     Raises CompareError."""
     if no_baseline and baseline_file is not None:  # (one of them would be ignored, silently)
         raise CompareError(f"--baseline {baseline_file} and --no-baseline: --no-baseline reads no baseline")
@@ -173,7 +174,7 @@ def hook_revision(given: str) -> str:
     return given
 
 
-KeptListings: TypeAlias = Callable[[str], tuple[dict[str, str], dict[str, str]] | None]
+KeptListings: TypeAlias = Callable[[str], tuple[str, dict[str, str], dict[str, str]] | None]  # (DiskCache's)
 
 
 def _revision(
@@ -199,20 +200,27 @@ def _revision(
         notes.extend(_to_ref_note(root))
         revision = Revision(given, root, inside, commit)
         # Both git commands at once (each a tenth of a second or more at 100,000 documents, on its own core); the
-        # listing from the cache when it kept it (reading git's took as long as walking the corpus).
+        # listing from the cache when it kept it (reading git's took as long as walking the corpus), or made from
+        # the one it kept of another commit and git's differences between the two.
         with ThreadPoolExecutor(max_workers=2) as other:
             changed = other.submit(revisions.changed_since, root, commit, inside)
             key = revisions.listing_key(root, commit, inside) if listings is not None else None
             kept = listings(key) if listings is not None and key is not None else None
-            listing = other.submit(revisions.tree_blobs, root, commit, inside) if kept is None else None
+            if kept is not None and kept[0] == key:
+                listing = None
+                revision.listing, revision.links = kept[1], kept[2]
+            elif kept is not None and key is not None:
+                listing = other.submit(revisions.listing_since, root, kept[0], key, kept[1], kept[2])
+            else:
+                listing = other.submit(revisions.tree_blobs, root, commit, inside)
             if os.environ.get("PRE_COMMIT") == "1":  # (pre-commit sets it for its hooks)
                 revision.tracked = revisions.tracked(root, inside)
             revision.changed = changed.result()
         if listing is not None:
-            revision.listing, revision.links = listing.result()
-            revision.listing_key = key  # (to be kept: see keep_for_retry)
-        elif kept is not None:
-            revision.listing, revision.links = kept
+            made = listing.result()
+            revision.listed_whole = made is None or kept is None
+            revision.listing, revision.links = revisions.tree_blobs(root, commit, inside) if made is None else made
+            revision.listing_key = key  # (to be kept: see keep_for_next)
         revision.contents = revisions.readable(
             root, [revision.listing[name] for name in revision.changed if name in revision.listing]
         )
@@ -226,17 +234,21 @@ def _revision(
     return revision
 
 
-def keep_for_retry(comparison: Comparison, cache: Cache) -> None:
-    """What a run at the same commit takes instead of asking git and checking the corpus there again, kept when this
-    run found something new: a hook that fails is run again at the same commit, one that passes at the next (at
-    100,000 documents, writing them costs half a second, which a hook that passes would pay at every commit for
-    nothing). The revision's listing, when git was asked for it (`prepare`'s `listings` next time); and the findings
-    at the revision, when a run there made them: read when the report the next run starts from is not the one
-    `keep_before` kept their difference from (another run stored its own meanwhile)."""
+def keep_for_next(comparison: Comparison, cache: Cache, found_new: bool) -> None:
+    """After the run: what a next run takes instead of asking git and checking the corpus at the revision again.
+
+    - The revision's listing, when git listed every entry: the next run, at this commit or the next, makes its own
+      from it and git's differences (revisions.listing_since), a few entries where git listed 100,000 (writing it
+      costs a tenth of a second, once). When git listed only the differences, it is kept if the run found something
+      new: a hook that fails is run again at the same commit, and reads it then as it is.
+    - The findings at the revision, when a run there made them, if the run found something new: a hook that passes
+      is next run at another commit, where they are of no use (writing them costs half a second at 100,000
+      documents). They are read when the report the next run starts from is not the one `keep_before` kept their
+      difference from (another run stored its own meanwhile)."""
     revision = comparison.revision
-    if revision is not None and revision.listing_key is not None:
+    if revision is not None and revision.listing_key is not None and (revision.listed_whole or found_new):
         cache.keep_revision_listing(revision.listing_key, revision.listing, revision.links)
-    if comparison.made_before is not None and comparison.state is not None:
+    if found_new and comparison.made_before is not None and comparison.state is not None:
         cache.keep_revision_findings(comparison.state, comparison.made_before)
 
 

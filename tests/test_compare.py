@@ -267,7 +267,9 @@ def test_a_change_cannot_accept_its_own_findings_into_the_baseline(repository):
 
 def test_an_unchanged_corpus_is_checked_once_and_a_changed_one_twice(repository, monkeypatch):
     """Nothing changed since the revision: one run answers both sides (compare._same_sources); a changed
-    document: the run at the revision first, then the current run (in process, to count them)."""
+    document: the current run, the findings at the revision taken from the last report, made there
+    (compare._as_last_reported); once that report was made elsewhere, the run at the revision first, then the
+    current run (in process, to count them)."""
     from conftest import run_split
 
     from seedlint import engine, statahead
@@ -287,7 +289,14 @@ def test_an_unchanged_corpus_is_checked_once_and_a_changed_one_twice(repository,
     edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
     taken.clear()
     status, stdout, _ = run_split("check", "--diff-base", "HEAD")
-    assert status == 0 and runs == [30, 30] and taken == [True]
+    assert status == 0 and runs == [30] and taken == [True]
+    runs.clear()
+    edit(repository / "_news" / CLEARVIEW, "\ntitle: ", "\ntitle: Edited ")
+    git(repository, "commit", "-qam", "edits no run checked")  # (the last report is not the revision's)
+    edit(repository / "_news" / FASTCOMPANY, "The tech that", "The tech which")
+    taken.clear()
+    assert run_split("check", "--diff-base", "HEAD")[0] == 0
+    assert runs == [30, 30] and taken == [True]
     assert stdout.splitlines()[3] == (
         "Found 3 new problems since HEAD (3 warnings) in 30 files checked. 3 fixable with `seedlint fix --diff-base "
         "HEAD`."
@@ -492,7 +501,8 @@ def test_the_findings_at_a_revision_are_kept_by_what_its_documents_hold(reposito
     assert again[0] == [30, 30] and again[1][1] == first[1][1].replace("2030-01-05", "2030-01-06")  # judged today
     git(repository, "commit", "-qam", "the edit")
     edit(repository / "_news" / FASTCOMPANY, "The tech that", "The tech which")
-    assert compared()[0] == [30, 30]  # a document changed at the new commit
+    # A document changed at the new commit, which is what the last run checked: the findings there are its report's.
+    assert compared()[0] == [30]
 
 
 def _checks_of(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
@@ -671,9 +681,10 @@ def test_a_hook_run_again_takes_the_findings_at_the_revision_from_its_report(rep
 
 def test_the_revisions_listing_is_kept_by_its_folders_trees(repository, monkeypatch):
     """git's listing of the corpus folders at the revision is kept in the cache under git's ids of those folders'
-    trees (the hook's git listing took as long as walking the corpus), when the run found something new (a hook
-    that fails is run again at the same commit): a commit that changes no file in them lists the same, one that
-    does is listed by git again, and a run that passes keeps nothing."""
+    trees (the hook's git listing took as long as walking the corpus). git lists every entry once; a commit that
+    changes no file in them lists the same; one that does is made from the kept listing and git's differences
+    (revisions.listing_since), and kept only when the run found something new (a hook that fails is run again at
+    the same commit)."""
     from conftest import run_split
 
     from seedlint import revisions
@@ -682,27 +693,31 @@ def test_the_revisions_listing_is_kept_by_its_folders_trees(repository, monkeypa
     monkeypatch.setenv("NO_COLOR", "1")
     edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
     listed: list[str] = []
-    tree_blobs = revisions.tree_blobs
+    made: list[str] = []
+    tree_blobs, listing_since = revisions.tree_blobs, revisions.listing_since
     monkeypatch.setattr(revisions, "tree_blobs", lambda *a: listed.append(a[1]) or tree_blobs(*a))
+    monkeypatch.setattr(revisions, "listing_since", lambda *a: made.append(a[2]) or listing_since(*a))
     first = run_split("check", "--diff-base", "HEAD")
     head = git(repository, "rev-parse", "HEAD").strip()
-    assert listed == [head] and first[1].splitlines()[-2].startswith("Found 3 new problems since HEAD")
-    assert run_split("check", "--diff-base", "HEAD") == first and listed == [head]
+    assert listed == [head] and made == [] and first[1].splitlines()[-2].startswith("Found 3 new problems since HEAD")
+    assert run_split("check", "--diff-base", "HEAD") == first and listed == [head] and made == []
     (repository / "notes.txt").write_text("not a document\n")
     git(repository, "add", "notes.txt")
     git(repository, "commit", "-qm", "no document changed")
-    assert run_split("check", "--diff-base", "HEAD") == first and listed == [head]  # the same trees
+    assert run_split("check", "--diff-base", "HEAD") == first and listed == [head] and made == []  # the same trees
     git(repository, "commit", "-qam", "the edit")
     edit(repository / "_news" / FASTCOMPANY, "The tech that", "The tech which")
     second = run_split("check", "--diff-base", "HEAD")
-    assert listed == [head, git(repository, "rev-parse", "HEAD").strip()]
+    key = revisions.listing_key(repository, git(repository, "rev-parse", "HEAD").strip(), ["_news"])
+    assert listed == [head] and made == [key]
     assert second == (
         0,
         "No new problem since HEAD in 30 files checked; 19 findings existed before this change (2 errors, 13 "
         "warnings, 4 infos; 19 at HEAD): `seedlint check` lists them.\n",
         "",
     )  # (the copies of the title were stale at the new commit already)
-    assert run_split("check", "--diff-base", "HEAD") == second and len(listed) == 3  # (nothing new: not kept)
+    assert run_split("check", "--diff-base", "HEAD") == second and made == [key, key]  # (nothing new: not kept)
+    assert second == run_split("check", "--diff-base", "HEAD", "--no-cache")
     assert revisions.listing_key(repository, head, ["_news", "nowhere"]) is None
 
 
@@ -767,6 +782,48 @@ def test_the_next_commits_hook_takes_the_findings_at_the_revision_from_the_last_
     assert answers == [committed == "as checked"]
     assert cached == run_split("check", "--diff-base", "HEAD", "--no-cache")
     assert cached[1].splitlines()[-2].startswith("Found ")
+
+
+@pytest.mark.parametrize("inside", [["_news"], ["."], ["_news", "other"]])
+def test_a_listing_made_from_another_commits_and_gits_differences_is_the_one_git_lists(tmp_path, inside):
+    """revisions.listing_since against tree_blobs itself, across a commit that changes, deletes and adds documents
+    (one in a new folder), turns a link into a file and a file into a link, sets an executable bit, and changes a
+    file outside the folders."""
+    from seedlint import revisions
+
+    root = tmp_path / "site"
+    (root / "_news" / "sub").mkdir(parents=True)
+    (root / "other").mkdir()
+    for name in ("a.md", "b.md", "sub/c.md", "turned.md", "exec.md"):
+        (root / "_news" / name).write_text(f"{name}\n")
+    (root / "_news" / "link.md").symlink_to("a.md")
+    (root / "other" / "o.md").write_text("o\n")
+    (root / "outside.md").write_text("x\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "A")
+    before = git(root, "rev-parse", "HEAD").strip()
+    (root / "_news" / "a.md").write_text("a, edited\n")
+    (root / "_news" / "b.md").unlink()
+    (root / "_news" / "new").mkdir()
+    (root / "_news" / "new" / "d.md").write_text("d\n")
+    (root / "_news" / "link.md").unlink()
+    (root / "_news" / "link.md").write_text("now a file\n")
+    (root / "_news" / "turned.md").unlink()
+    (root / "_news" / "turned.md").symlink_to("sub/c.md")
+    (root / "_news" / "exec.md").chmod(0o755)
+    (root / "other" / "o.md").write_text("o, edited\n")
+    (root / "outside.md").write_text("y\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "B")
+    after = git(root, "rev-parse", "HEAD").strip()
+    base_key, key = (revisions.listing_key(root, commit, inside) for commit in (before, after))
+    assert base_key is not None and key is not None and base_key != key
+    made = revisions.listing_since(root, base_key, key, *revisions.tree_blobs(root, before, inside))
+    listed = revisions.tree_blobs(root, after, inside)
+    assert made == listed and "_news/new/d.md" in listed[0] and "_news/turned.md" in listed[1]
+    elsewhere = "elsewhere" + key[key.index("\0") :]  # (another first folder)
+    assert revisions.listing_since(root, base_key, elsewhere, *listed) is None
 
 
 def test_a_commit_retried_with_another_edit_is_checked_from_the_last_report(repository, monkeypatch):
