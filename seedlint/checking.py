@@ -81,9 +81,16 @@ class Reader:
     """Loads documents from disk, or from `contents` (display path → bytes): the fixer checks its fixed
     texts in memory before anything is written."""
 
-    def __init__(self, sources: Iterable[SourceFile], contents: dict[str, bytes] | None, internal_errors: list[str]):
+    def __init__(
+        self,
+        sources: Iterable[SourceFile],
+        contents: dict[str, bytes] | None,
+        internal_errors: list[str],
+        by_path: dict[str, SourceFile] | None = None,
+    ):
         self._listed = sources
-        self._sources: dict[str, SourceFile] | None = None  # by display path, made when a document is first loaded
+        # By display path (`by_path`, when the caller made it already), else made when a document is first loaded.
+        self._sources: dict[str, SourceFile] | None = by_path
         self.contents = contents or {}
         self.internal_errors = internal_errors
 

@@ -150,7 +150,7 @@ def judged_another_day(report: Report, sources: list[SourceFile], changed: list[
     """The sources, not among `changed`, whose reported findings were judged on another day (seedlint/clock.py): a
     date then in the future may no longer be, and the message names the day; they are checked again."""
     day = clock.today()
-    paths = {d.path for d in report["diagnostics"] if d.extra and clock.outdated((d,), day)}
+    paths = {d.path for d in report["diagnostics"] if d.extra and d.extra.get(clock.JUDGED_ON, day) != day}
     if not paths:
         return []
     paths -= {source.display_path for source in changed}
@@ -282,7 +282,9 @@ def rerun(
     found = affected(changes, report, cache, members) | topic_affected(report["topics"], topics, cache, members)
     # The documents whose fixes were held back for other documents' findings (a target's suppression kept its value):
     # judged again, as their fixes are not in the report (a fix held may be made now; one made, held: see below).
-    found |= {d.path for d in report["diagnostics"] if d.extra and related.holds_a_fix(d) and d.path in members.by_path}
+    found |= {
+        d.path for d in report["diagnostics"] if d.extra and d.extra.get(related.HELD) and d.path in members.by_path
+    }
     if len(found) > MOST_AFFECTED:
         return None
     by_path = members.by_path
@@ -291,7 +293,7 @@ def rerun(
     internal_errors = [e for c in checked.values() for e in c.internal_errors]
     gone = {change.path for change in changes}
     errors = (report["errors"] - gone) | {change.path for change in changes if has_error(change.after)}
-    reader = Reader(everything, None, internal_errors)
+    reader = Reader(everything, None, internal_errors, by_path)
     try:
         corpus = Corpus(
             [c.record for c in checked.values() if c.record is not None],

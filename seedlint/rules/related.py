@@ -541,32 +541,34 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
     suppressed, not outside the files being fixed). Otherwise the diagnostic stays, without its fix, and
     says why: the target keeps that value (on purpose, with a suppression comment, or because it is not
     being fixed). A date respelled as the same instant (SL205) keeps any copy faithful and is never held."""
-    diagnostics = _hold_clashing_addresses(diagnostics, corpus)
-    copies = [d for d in diagnostics if d.fix is not None and (edited_value(d) or ())[:1] == ("related",)]
+    edited = [(d, path) for d in diagnostics if d.fix is not None and (path := edited_value(d)) is not None]
+    clashing = _clashing_addresses([d for d, path in edited if len(path) == 1 and path[0] in ALIAS_FIELDS], corpus)
+    if clashing:  # (held first: the copies' fixes follow these)
+        diagnostics = [clashing.get(id(d), d) for d in diagnostics]
+        edited = [(clashing.get(id(d), d), path) for d, path in edited]
+    copies = [(d, path) for d, path in edited if path[0] == "related" and d.fix is not None]
     if not copies:
         return diagnostics
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
     pending: set[_Pending] = {
-        (d.path, path, d.code, d.fix.applicability)
-        for d in diagnostics
-        if d.fix is not None and (path := edited_value(d)) is not None and path[0] != "related"
+        (d.path, path, d.code, d.fix.applicability) for d, path in edited if path[0] != "related" and d.fix is not None
     }
     records = {record.path: record for record in corpus.records}
     held: dict[int, Diagnostic] = {}
-    for diagnostic in copies:
+    for diagnostic, path in copies:
         keeper = _keeper(diagnostic, records.get(diagnostic.path), index, pending)
         if keeper is not None:
-            field_name = ".".join(str(step) for step in (edited_value(diagnostic) or ())[2:])
+            field_name = ".".join(str(step) for step in path[2:])
             held[id(diagnostic)] = _held(
                 diagnostic,
                 f"this entry copies {_name(keeper, diagnostic.path)}, whose {field_name} would stay as it is; fix it "
                 "there, or in neither",
             )
-    return [held.get(id(d), d) for d in diagnostics]
+    return [held.get(id(d), d) for d in diagnostics] if held else diagnostics
 
 
-HELD = "held"  # the key of a diagnostic's `extra` marking a fix held back (see `holds_a_fix`)
+HELD = "held"  # the key of a diagnostic's `extra` marking a fix held back (see `_held`)
 
 
 def _held(diagnostic: Diagnostic, why: str) -> Diagnostic:
@@ -577,21 +579,12 @@ def _held(diagnostic: Diagnostic, why: str) -> Diagnostic:
     )
 
 
-def holds_a_fix(diagnostic: Diagnostic) -> bool:
-    return diagnostic.extra.get(HELD) is True
-
-
-def _hold_clashing_addresses(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagnostic]:
-    """The diagnostics with the fixes of a document's own address held back where the fixed address is another
-    document's (`&amp;` decoded into the address a second capture has): which article an entry naming either one
-    describes would become ambiguous (SL508). (Before the copies' fixes are held: theirs follow these.)"""
-    own = [
-        d
-        for d in diagnostics
-        if d.fix is not None and len(path := edited_value(d) or ()) == 1 and path[0] in ALIAS_FIELDS
-    ]
+def _clashing_addresses(own: list[Diagnostic], corpus: Corpus) -> dict[int, Diagnostic]:
+    """Of the diagnostics whose fix edits a document's own address (`own`), those whose fixed address is another
+    document's (`&amp;` decoded into the address a second capture has), by id, held back: which article an entry
+    naming either one describes would become ambiguous (SL508)."""
     if not own:
-        return diagnostics
+        return {}
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
     held: dict[int, Diagnostic] = {}
@@ -613,7 +606,7 @@ def _hold_clashing_addresses(diagnostics: list[Diagnostic], corpus: Corpus) -> l
         if others:
             names = _named(sorted(others, key=lambda other: other.path), d.path)
             held[id(d)] = _held(d, f"the fixed address is also that of {names}: SL508")
-    return [held.get(id(d), d) for d in diagnostics] if held else diagnostics
+    return held
 
 
 def _keeper(
