@@ -324,11 +324,8 @@ def test_a_copy_that_shares_its_value_with_the_documents_own_field_is_never_fixe
     )
 
 
-@pytest.mark.parametrize(("written", "code"), [("?id=1&amp;x=2", "SL306"), ("?id=1&x=2 ", "SL304")])
-def test_a_fixed_address_that_would_be_another_documents_is_not_fixed(tmp_path, monkeypatch, written, code):
-    # `&amp;` in b's address decoded (or its trailing space removed) gives c's address: a "safe" fix made them two
-    # documents for one article, and the entries naming b then named both (SL508, SL507). Held, in check as in fix,
-    # with the copies of b's address.
+def two_captures(tmp_path, monkeypatch, written: str) -> Path:
+    """b.md and c.md, the same article at two addresses: b's ends in `written`, c's in `?id=1&x=2`."""
     docs = tmp_path / "docs"
     docs.mkdir()
     balk = (FIXTURES / "ai-news" / BALK).read_text(encoding="utf-8")
@@ -341,6 +338,15 @@ def test_a_fixed_address_that_would_be_another_documents_is_not_fixed(tmp_path, 
         (docs / name).write_text(text, encoding="utf-8")
     (tmp_path / "seedlint.toml").write_text('paths = ["docs"]\nrelated-scope = "open"\n')
     monkeypatch.chdir(tmp_path)
+    return docs
+
+
+@pytest.mark.parametrize(("written", "code"), [("?id=1&amp;x=2", "SL306"), ("?id=1&x=2 ", "SL304")])
+def test_a_fixed_address_that_would_be_another_documents_is_not_fixed(tmp_path, monkeypatch, written, code):
+    # `&amp;` in b's address decoded (or its trailing space removed) gives c's address: a "safe" fix made them two
+    # documents for one article, and the entries naming b then named both (SL508, SL507). Held, in check as in fix,
+    # with the copies of b's address.
+    docs = two_captures(tmp_path, monkeypatch, written)
     [own] = [d for d in check(docs, "SL3") if d.code == code]
     assert own.fix is None and own.message.endswith(" (not fixed: the fixed address is also that of c.md: SL508)")
     before = snapshot(docs)
@@ -352,17 +358,7 @@ def test_a_fix_held_for_another_documents_address_is_judged_again_when_that_addr
     """b's address fixed would be c's: its fix is held. When c moves to another address, b's fix can be made, which a
     run from the last report must find though b did not change (its report holds the diagnostic without its fix);
     when c moves back, it is held again."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    balk = (FIXTURES / "ai-news" / BALK).read_text(encoding="utf-8")
-    address = "https://abcnews.go.com/Business/wireStory/cities-states-balk-face-recognition-tech-67783126"
-    for name, title, url in (("b.md", "Beta", f"{address}?id=1&amp;x=2"), ("c.md", "Gamma", f"{address}?id=1&x=2")):
-        text = balk.replace(f'webUrl: "{address}"\n', f'webUrl: "{url}"\n').replace(
-            '\ntitle: "', f'\ntitle: "{title} ', 1
-        )
-        (docs / name).write_text(text, encoding="utf-8")
-    (tmp_path / "seedlint.toml").write_text('paths = ["docs"]\nrelated-scope = "open"\n')
-    monkeypatch.chdir(tmp_path)
+    docs = two_captures(tmp_path, monkeypatch, "?id=1&amp;x=2")
 
     def both() -> tuple[str, str]:
         cached = run_cli("check", "--select", "SL306", "--output-format", "concise")[1]
