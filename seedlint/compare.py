@@ -473,10 +473,9 @@ def _holds(files: MutableMapping[str, tuple[int, int, str]], key: str, location:
     what it reads: a file saved just before a run is stored without its mtime, which is too recent to trust)."""
     if key not in files:
         return False
-    try:
-        with open(location, "rb") as file:
-            return hashlib.sha256(file.read()).hexdigest() == files[key][2]
-    except OSError:
+    try:  # (bounded, never blocking: a FIFO or a huge file named like a document is no document the report held)
+        return hashlib.sha256(read_bounded(Path(location))).hexdigest() == files[key][2]
+    except (OSError, FileTooLarge):
         return False
 
 
