@@ -69,3 +69,23 @@ def test_ctrl_c_at_any_moment_of_a_parallel_run_ends_it_with_one_line_and_no_pro
             time.sleep(0.05)
         assert not _group_alive(run.pid), f"interrupted after {delay} s, a process of the run outlived it"
     assert entry.EXIT_INTERRUPTED == failsafe.EXIT_INTERRUPTED
+
+
+def test_ctrl_c_while_python_imports_the_entry_point_ends_the_run_with_one_line(tmp_path):
+    """The earliest Ctrl-C that `python -m seedlint` can meet: while seedlint/entry.py is imported, before it holds
+    Ctrl-C back (a test sending one 0.05 s after the start met it under load: a traceback). Raised here at the
+    entry point's import, deterministically."""
+    raising = (
+        "import builtins, runpy, sys\n"
+        "real = builtins.__import__\n"
+        "def once(name, *args, **kwargs):\n"
+        "    if name == 'seedlint.entry':\n"
+        "        builtins.__import__ = real\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = once\n"
+        "sys.argv = ['seedlint', 'check', '--isolated', '.']\n"
+        "runpy.run_module('seedlint', run_name='__main__', alter_sys=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", raising], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr, done.stdout) == (entry.EXIT_INTERRUPTED, "seedlint: interrupted\n", "")
