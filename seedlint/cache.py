@@ -1096,18 +1096,16 @@ class DiskCache(Cache):
         def read(key: str) -> tuple[str, dict[str, str], dict[str, str]] | None:
             try:
                 db = sqlite3.connect(file, timeout=1)
-                try:
-                    found = _stored_text(key)
-                    rows = db.execute("SELECT listing FROM revision_listings WHERE id = ?", (found,)).fetchall()
-                    if not rows:
-                        newest = db.execute("SELECT id FROM revision_listings ORDER BY rowid DESC LIMIT 1").fetchall()
-                        if not newest or type(newest[0][0]) is not bytes:
-                            return None
-                        found = newest[0][0]
-                        rows = db.execute("SELECT listing FROM revision_listings WHERE id = ?", (found,)).fetchall()
+                try:  # (that one first, else the newest: a few rows at most)
+                    rows = db.execute(
+                        "SELECT id, listing FROM revision_listings ORDER BY id = ? DESC, rowid DESC LIMIT 1",
+                        (_stored_text(key),),
+                    ).fetchall()
                 finally:
                     db.close()
-                return (_text(found), *plain.decode_revision_listing(unprefixed(rows[0][0]))) if rows else None
+                if not rows or type(rows[0][0]) is not bytes:
+                    return None
+                return (_text(rows[0][0]), *plain.decode_revision_listing(unprefixed(rows[0][1])))
             except (sqlite3.DatabaseError, plain.Malformed, UnicodeDecodeError):
                 return None
 
