@@ -308,7 +308,8 @@ def _wanted(
     files: list[tuple[str, bool]], prefix: str, include: re.Pattern[str] | None, exclude: re.Pattern[str] | None
 ) -> list[tuple[str, bool]]:
     """The files of a folder (name, is_link) that are documents: their path relative to the folder given (`prefix`
-    and the name), or their name, matches `include` and neither matches `exclude`."""
+    and the name), or their name, matches `include` and neither matches `exclude`. (`_matched`, written inline: a
+    folder may hold 100,000 names, and two calls per name cost more than the matching, profiled.)"""
     if include is None:
         return []
     chosen = [file for file in files if include.match(prefix + file[0]) or include.match(file[0])]

@@ -546,18 +546,20 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
     if clashing:  # (held first: the copies' fixes follow these)
         diagnostics = [clashing.get(id(d), d) for d in diagnostics]
         edited = [(clashing.get(id(d), d), path) for d, path in edited]
-    copies = [(d, path) for d, path in edited if path[0] == "related" and d.fix is not None]
+    copies = [(d, path) for d, path in edited if path[0] == "related"]  # (none of them held above)
     if not copies:
         return diagnostics
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
     pending: set[_Pending] = {
-        (d.path, path, d.code, d.fix.applicability) for d, path in edited if path[0] != "related" and d.fix is not None
+        (d.path, path, d.code, d.fix.applicability)
+        for d, path in edited
+        if path[0] != "related" and d.fix is not None  # (an address's fix held above: not made)
     }
     records = {record.path: record for record in corpus.records}
     held: dict[int, Diagnostic] = {}
     for diagnostic, path in copies:
-        keeper = _keeper(diagnostic, records.get(diagnostic.path), index, pending)
+        keeper = _keeper(diagnostic, path, records.get(diagnostic.path), index, pending)
         if keeper is not None:
             field_name = ".".join(str(step) for step in path[2:])
             held[id(diagnostic)] = _held(
@@ -610,11 +612,11 @@ def _clashing_addresses(own: list[Diagnostic], corpus: Corpus) -> dict[int, Diag
 
 
 def _keeper(
-    diagnostic: Diagnostic, record: IndexRecord | None, index: Index[Any], pending: set[_Pending]
+    diagnostic: Diagnostic, path: FieldPath, record: IndexRecord | None, index: Index[Any], pending: set[_Pending]
 ) -> IndexRecord | None:
-    """The target that a copy's fix would make the copy disagree with, if any."""
-    path = edited_value(diagnostic)
-    if record is None or path is None or diagnostic.fix is None or not isinstance(path[1], int):
+    """The target that a copy's fix (of the value at `path`, its `edited_value`) would make the copy disagree with,
+    if any."""
+    if record is None or diagnostic.fix is None or not isinstance(path[1], int):
         return None
     field_name, own_path = path[2], path[2:]
     if field_name == "publishedDateTime" and diagnostic.code == NON_CANONICAL_DATE.code:
