@@ -12,6 +12,8 @@ and callers fall back to the start of the value, so a position is never silently
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 # YAML's one-character escapes in double-quoted scalars (YAML 1.1 and 1.2).
 _ESCAPES = {
     "0": "\0",
@@ -35,6 +37,8 @@ _ESCAPES = {
 }
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 _BLANKS = " \t"
+# The line breaks of YAML 1.1, which libyaml scans as such inside a flow scalar: NEL, LS and PS too.
+_BREAKS = "\r\n\x85\u2028\u2029"
 
 
 def source_offsets(source: str, style: str | None, value: str) -> list[int] | None:
@@ -86,23 +90,23 @@ def _replayed_offsets(source: str, style: str | None, value: str) -> list[int] |
                     width = _HEX_ESCAPES[following]
                     emit(chr(int(source[i + 2 : i + 2 + width], 16)), i, True)
                     i += 2 + width
-                elif following in "\r\n":  # an escaped line break joins the lines without a space
-                    i = _skip_blanks(source, _after_break(source, i + 1), end)
+                elif following in _BREAKS:  # an escaped line break joins the lines without a space
+                    i = _skip_blanks(source, _line_break(source, i + 1)[1], end)
+                    i = _emit_breaks(source, i, end, emit)  # (the lines after it that hold nothing are kept)
                 else:
                     return None
-            elif char in "\r\n":
+            elif char in _BREAKS:
                 while chars and chars[-1] in _BLANKS and not escaped[-1]:  # trailing blanks are not content
                     chars.pop(), offsets.pop(), escaped.pop()
-                breaks = [i]
-                i = _skip_blanks(source, _after_break(source, i), end)
-                while i < end and source[i] in "\r\n":
-                    breaks.append(i)
-                    i = _skip_blanks(source, _after_break(source, i), end)
-                if len(breaks) == 1:  # one break folds into a space; n+1 breaks keep n line feeds
-                    emit(" ", breaks[0])
+                first, after = _line_break(source, i)
+                if first != "\n":  # (LS and PS are kept as they are, and so are the breaks after them)
+                    emit(first, i)
+                    i = _emit_breaks(source, _skip_blanks(source, after, end), end, emit)
+                elif (next_line := _skip_blanks(source, after, end)) < end and source[next_line] in _BREAKS:
+                    i = _emit_breaks(source, next_line, end, emit)  # n+1 breaks keep n (a line feed for each)
                 else:
-                    for offset in breaks[1:]:
-                        emit("\n", offset)
+                    emit(" ", i)  # one line feed folds into a space
+                    i = next_line
             else:
                 emit(char, i)
                 i += 1
@@ -113,8 +117,22 @@ def _replayed_offsets(source: str, style: str | None, value: str) -> list[int] |
     return offsets + [end]
 
 
-def _after_break(source: str, i: int) -> int:
-    return i + 2 if source.startswith("\r\n", i) else i + 1
+def _line_break(source: str, i: int) -> tuple[str, int]:
+    """The line break at `i` as it enters a value (a line feed for CR LF, CR, LF and NEL; LS and PS as they are),
+    and the offset after it."""
+    if source[i] in "\u2028\u2029":
+        return source[i], i + 1
+    return "\n", i + 2 if source.startswith("\r\n", i) else i + 1
+
+
+def _emit_breaks(source: str, i: int, end: int, emit: Callable[[str, int], None]) -> int:
+    """Each line break from `i` on, with the blanks after it skipped, emitted as it enters the value; the offset
+    after them."""
+    while i < end and source[i] in _BREAKS:
+        char, after = _line_break(source, i)
+        emit(char, i)
+        i = _skip_blanks(source, after, end)
+    return i
 
 
 def _skip_blanks(source: str, i: int, end: int) -> int:

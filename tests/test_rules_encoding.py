@@ -331,6 +331,23 @@ def test_bidirectional_controls(injected, index):
     assert "\u202e" not in apply_fix(with_title(injected), diagnostic.fix).splitlines()[2]
 
 
+@pytest.mark.parametrize(
+    ("source", "column"),
+    [
+        ('"ab\u2028 cd \\u00e9 x\u202ey"', 24),  # a raw LS: kept in the value, the blank after it dropped
+        ('"ab\x85cd \\u00e9 x\u202ey"', 23),  # a raw NEL: a line break, folded into a space
+        ('"ab  \u2029\u2029 cd \\u00e9 x\u202ey"', 27),  # blanks before a PS dropped, a second PS kept
+    ],
+    ids=["line-separator", "next-line", "paragraph-separators"],
+)
+def test_a_finding_after_a_raw_unicode_line_break_points_at_its_character(source, column):
+    """libyaml scans NEL, LS and PS as line breaks inside a quoted scalar (YAML 1.1), as it does CR and LF: the
+    characters after one are found where they are, not at the start of the value."""
+    [diagnostic] = [d for d in sl4(BASE.replace(TITLE_LINE, "title: " + source, 1)) if d.code == "SL406"]
+    assert (diagnostic.line, diagnostic.column) == (3, column)
+    assert diagnostic.column == len("title: ") + source.index("\u202e") + 1
+
+
 def test_decomposed_accent_is_normalized_back_to_the_original():
     original = fixture("ai-news/2020-02-11-met-police-deploy-live-facial-recognition-technology.md")
     damaged = original.replace("Pokémon", unicodedata.normalize("NFD", "Pokémon"), 1)

@@ -135,6 +135,26 @@ def test_verbatim_shortcut_gives_the_replayed_offsets(source):
         assert scalars._flow_offsets(text, node.style or None, node.value) == replayed
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab \t\n\x85\u2028\u2029|é", min_size=1, max_size=20))
+def test_every_line_break_libyaml_scans_is_replayed(inner):
+    """Inside a double-quoted scalar, libyaml breaks lines at NEL, LS and PS too (YAML 1.1), and at an escaped line
+    break (`|` here): the replay reproduces every such value, and maps each character that is not a break or a
+    blank to that very character of the source."""
+    source = '"' + inner.replace("|", "\\\n") + '"'
+    document = parse_document(f"---\nk: {source}\n---\n".encode(), Path("x.md"), "x.md")
+    if document.root is None or not isinstance(document.data, dict):
+        return  # (a value some break leaves unreadable: `---` at the start of a line, say)
+    node = document.locate(("k",))[1]
+    span = document.value_span(("k",))
+    text = document.text[span.start : span.end]
+    offsets = scalars._replayed_offsets(text, '"', node.value)
+    assert offsets is not None, (text, node.value)
+    for char, offset in zip(node.value, offsets, strict=False):
+        if char not in " \t\n":
+            assert text[offset] == char
+
+
 FLOW_TEXT = st.text(alphabet=st.sampled_from("ab ,:#[]{}&*!|>'\"%@`?-\t~1.é"), min_size=1, max_size=12)
 
 
