@@ -217,13 +217,27 @@ def test_the_caret_lines_up_under_wide_characters(isolated_cwd):
 
 
 def test_a_finding_of_no_width_still_has_its_caret(isolated_cwd):
-    # A byte-order mark (a character of no width) and a stray carriage return at the line's end: no caret before.
+    # A byte-order mark (a character of no width, spelled out) and a stray carriage return at the line's end.
     (isolated_cwd / "bom.md").write_bytes(b"\xef\xbb\xbf---\ntitle: x\n---\n")
     (isolated_cwd / "cr.md").write_bytes(b"---\r\ntitle: x\n---\n")
     full = run_cli("check", "--isolated", "--output-format", "full", "--select", "SL005,SL015", "bom.md", "cr.md")[1]
     lines = full.split("\n")
-    assert lines[0].startswith("bom.md:1:1: SL005 ") and lines[1:3] == ["    1 | \ufeff---", "      | ^"]
+    assert lines[0].startswith("bom.md:1:1: SL005 ") and lines[1:3] == ["    1 | \\ufeff---", "      | ^^^^^^"]
     assert lines[5].startswith("cr.md:1:4: SL015 ") and lines[6:8] == ["    1 | ---", "      |    ^"]
+
+
+def test_invisible_characters_are_spelled_out_under_the_caret(isolated_cwd):
+    # A caret under a zero-width space points at nothing: the source line spells the characters SL405 reports
+    # (and the caret covers the spelling), while a joiner between two letters, which SL405 takes as correct, stays.
+    (isolated_cwd / "zw.md").write_text(
+        seed_text().replace('title: "', 'title: "\u00e9\u200d\u00e9 Power\u200b Apps \ufeffnow ', 1)
+    )
+    full = run_cli("check", "--isolated", "--output-format", "full", "--select", "SL405", "zw.md")[1]
+    assert full.split("\n")[1:3] == [
+        '    3 | title: "\u00e9\u200d\u00e9 Power\\u200b Apps \\ufeffnow Live facial recognition helps deliver'
+        ' justice in Croydon"',
+        "      |                 ^^^^^^",
+    ]
 
 
 def test_configuration_changes_what_is_reported(docs):

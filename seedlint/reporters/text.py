@@ -9,6 +9,7 @@ from typing import TextIO, TypeAlias
 
 import click
 
+from seedlint import invisible
 from seedlint.diagnostic import Applicability, Diagnostic
 from seedlint.escaping import inert
 
@@ -70,7 +71,7 @@ def full(
         if line is not None:
             gutter = f"{d.line:>5} | "
             width = max(1, (d.end_column - d.column) if d.end_line == d.line and d.end_column else 1)
-            shown, column, width = _window(line, d.column, min(width, max(1, len(line) - d.column + 1)))
+            shown, column, width = _spelled(*_window(line, d.column, min(width, max(1, len(line) - d.column + 1))))
             stream.write(style(gutter, fg="blue") + inert(shown) + "\n")
             stream.write(
                 " " * (len(gutter) - 2)
@@ -105,6 +106,21 @@ def _window(line: str, column: int, width: int) -> tuple[str, int, int]:
     shown = ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
     column = column - start + (1 if start else 0)
     return shown, column, max(1, min(width, WINDOW - (column - (2 if start else 1))))
+
+
+def _spelled(line: str, column: int, width: int) -> tuple[str, int, int]:
+    """(the line, the column in it, the caret's width) with the invisible characters that hide something (those
+    SL405 reports: a zero-width space, a BOM inside text) spelled as escapes: a caret under nothing would point
+    at nothing."""
+    hidden = invisible.hiding(line)
+    if not hidden:
+        return line, column, width
+    pieces = list(line)
+    for index in hidden:
+        code = ord(line[index])
+        pieces[index] = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    start = column - 1
+    return "".join(pieces), len("".join(pieces[:start])) + 1, max(1, len("".join(pieces[start : start + width])))
 
 
 def _source_line(text: str | None, line: int) -> str | None:

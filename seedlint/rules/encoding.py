@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from seedlint import invisible
 from seedlint.edits import replace_value
 from seedlint.memo import Memo, digest
 from seedlint.registry import define
@@ -168,9 +169,7 @@ def loaded_ftfy() -> tuple[ModuleType, ftfy.TextFixerConfig]:
 
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-JOINERS = "\u200b\u200c\u200d"  # correct between two characters of scripts (or emoji) that need them
 OPENERS, CLOSERS = (
     {
         "\u202a": "\u202c",
@@ -183,7 +182,6 @@ OPENERS, CLOSERS = (
     },
     "\u202c\u2069",
 )
-BLACK_FLAG = "\U0001f3f4"  # an emoji tag sequence (subdivision flags) starts with it
 
 
 def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
@@ -436,7 +434,7 @@ def _replacement(doc: Document, path: FieldPath, where: str, text: str, repaired
 
 
 def _invisible(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diagnostic]:
-    found = [m.start() for m in INVISIBLE.finditer(text) if not _invisible_is_correct(text, m.start())]
+    found = invisible.hiding(text)
     if not found:
         return
     fixed = _without(text, found)
@@ -449,22 +447,6 @@ def _invisible(doc: Document, path: FieldPath, where: str, text: str) -> Iterato
         f"{'them' if len(found) > 1 else 'it'}, but searches and comparisons do",
         replace_value(doc, path, fixed, description="remove the invisible characters"),
     )
-
-
-def _invisible_is_correct(text: str, index: int) -> bool:
-    char = text[index]
-    before = text[index - 1] if index > 0 else ""
-    after = text[index + 1] if index + 1 < len(text) else ""
-    if char in JOINERS:  # joins two characters of a script or emoji sequence that uses it
-        return all(c and not c.isascii() and not c.isspace() and c not in JOINERS for c in (before, after))
-    if char == "\u00ad":  # a hyphenation point inside a word
-        return before.isalpha() and after.isalpha()
-    if "\U000e0000" <= char <= "\U000e007f":  # part of an emoji tag sequence after the black flag
-        start = index
-        while start > 0 and "\U000e0000" <= text[start - 1] <= "\U000e007f":
-            start -= 1
-        return start > 0 and text[start - 1] == BLACK_FLAG
-    return False
 
 
 def _bidi(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diagnostic]:

@@ -10,11 +10,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from seedlint import locus
+from seedlint import invisible, locus
 from seedlint.edits import BLOCK_STYLES, replace_value
 from seedlint.memo import Memo
 from seedlint.registry import define
-from seedlint.rules.encoding import INVISIBLE
 
 if TYPE_CHECKING:
     from seedlint.config import Config
@@ -293,7 +292,7 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
         if not isinstance(value, str):
             continue
         name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-        if not INVISIBLE.sub("", value).strip():  # (a zero-width space alone shows nothing either)
+        if not invisible.INVISIBLE.sub("", value).strip():  # (a zero-width space alone shows nothing either)
             rule = EMPTY_TITLE if path[-1] == "title" else EMPTY_EXCERPT if path == ("excerpt",) else None
             if rule is not None:
                 state = (
