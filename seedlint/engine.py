@@ -13,6 +13,7 @@ suppressions, the `full` reporter) load it again by path, which only happens for
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import gc
 import multiprocessing
@@ -21,6 +22,7 @@ import multiprocessing.forkserver
 import multiprocessing.resource_tracker
 import os
 import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -50,9 +52,37 @@ GC_THRESHOLDS = (100_000, 50, 100)
 
 def start_worker() -> None:
     """A worker's first step: Ctrl-C ignored (where no fork server set it aside already, see seedlint/preload.py),
-    then `collect_garbage_rarely`."""
+    its life tied to the run's (`end_with_the_run`), then `collect_garbage_rarely`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with_the_run()
     collect_garbage_rarely()
+
+
+_PR_SET_PDEATHSIG = 1  # (Linux's prctl option: the signal a process gets when its parent ends)
+
+
+def end_with_the_run() -> None:
+    """The worker and the fork server end when the run's process does, however it ends. Killed (SIGTERM from
+    `timeout` or an editor restarting its language server, SIGKILL), that process cleans up nothing; its workers,
+    waiting for tasks on a queue they hold open themselves, waited forever (145 MB each at 100,000 documents), and
+    the fork server with them. The fork server ends when the last holder of its `alive` pipe is gone: a worker lets
+    go of the copy it inherits (it starts no process of its own), so that the run's process is the last. And Linux
+    ends the worker when its parent, the fork server, ends."""
+    server = multiprocessing.forkserver._forkserver
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is None:  # (not started by a fork server)
+        return
+    os.close(alive)
+    server._forkserver_alive_fd = None  # type: ignore[attr-defined]  # (a private of multiprocessing)
+    if sys.platform != "linux":
+        return
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # (the fork server ended before the request took effect)
+        os._exit(0)
 
 
 def collect_garbage_rarely() -> None:
@@ -74,6 +104,9 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+_QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
 @contextlib.contextmanager
 def _ctrl_c_held() -> Iterator[None]:
     """Ctrl-C held back while the fork server and a pool are made, and taken once they are: the fork server starts
@@ -83,7 +116,12 @@ def _ctrl_c_held() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    # (The resource tracker first: it ignores Ctrl-C itself, but starting it unblocks the signal again.)
+    # (The resource tracker first: it ignores Ctrl-C itself, but starting it unblocks the signal again. When the run
+    # is killed, it removes the run's semaphores, as it should, and would say so in a Python warning of two lines,
+    # which tells the user nothing: its interpreter is started without it. multiprocessing reads sys.warnoptions when it
+    # starts the tracker; this process read them at its start.)
+    if _QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(_QUIET_TRACKER)
     multiprocessing.resource_tracker.ensure_running()
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
