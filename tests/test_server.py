@@ -1079,6 +1079,34 @@ async def test_a_file_outside_the_corpus_is_not_checked_and_the_log_says_so(work
         await client.stop()
 
 
+async def test_a_document_in_no_workspace_folder_and_under_no_configuration_gets_its_own_findings_only(workspace):
+    # Its folder was taken for its corpus: read whole, a cache written in it; for `file:///x.md`, the whole file
+    # system walked and /.seedlint_cache written (1.5 GB in eight minutes), the requests unanswered meanwhile.
+    elsewhere = workspace.parent / "elsewhere"
+    (elsewhere / "deep").mkdir(parents=True)
+    stray = elsewhere / JEDI
+    stray.write_text((AZURE / JEDI).read_text(encoding="utf-8").replace('title: "', 'title: "Caf&eacute; ', 1))
+    shutil.copy(AZURE / FIRST_RING, elsewhere / "deep" / FIRST_RING)
+    client = await start(workspace)
+    try:
+        uri = open_document(client, stray)
+        found = await complete_diagnostics(client, uri)
+        assert [d.code for d in found] == ["SL402"]  # (its related entries resolve against no corpus: not dangling)
+        await until(lambda: any("no workspace folder" in m.message for m in client.log_messages))
+        assert [m.message for m in client.log_messages if "no workspace folder" in m.message] == [
+            f"{stray}: in no workspace folder and under no seedlint configuration: its own findings only (the"
+            " cross-document rules need a corpus: open its folder, or configure `paths`)"
+        ]
+        assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
+            JEDI,
+            "deep",
+            f"deep/{FIRST_RING}",
+        ]
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
 async def test_a_file_of_the_corpus_without_front_matter_is_set_aside_as_seedlint_check_sets_it_aside(workspace):
     (workspace / "seedlint.toml").write_text('paths = ["."]\n')
     notes, emptied = workspace / "notes.md", workspace / "emptied.md"

@@ -33,6 +33,7 @@ class Project:
     config: Config
     folders: list[Path]  # where the corpus is
     error: str | None = None  # a configuration that cannot be used: the project checks nothing
+    alone: bool = False  # one document without a corpus (see `find_project`): its own findings only
     loaded: bool = False
     sources: dict[str, SourceFile] = field(default_factory=dict)  # display path → source
     by_location: dict[str, str] = field(default_factory=dict)  # absolute path → display path
@@ -180,7 +181,10 @@ def add_unresolved(record: IndexRecord, index: Index, hosts: dict, titles: dict)
 
 def find_project(path: Path, workspace_folders: list[Path]) -> tuple[str, Path, Path | None, str | None]:
     """(key, root, configuration file, why the configuration cannot be used) of the project holding `path`. A
-    configuration file that cannot be read (no TOML, say) is the error of the project of the workspace folder."""
+    configuration file that cannot be read (no TOML, say) is the error of the project of the workspace folder.
+    A document in no workspace folder and under no configuration has no corpus: its project is the document alone
+    (`ALONE`; its folder may be the home folder, or `/`, whose walk would read, and whose cache would write, where
+    the user never pointed seedlint)."""
     inside = [folder for folder in workspace_folders if path.is_relative_to(folder)]
     root = max(inside, key=lambda folder: len(folder.parts)) if inside else path.parent
     try:
@@ -189,13 +193,20 @@ def find_project(path: Path, workspace_folders: list[Path]) -> tuple[str, Path, 
         return str(root), root, None, str(error)
     if found is not None:
         return str(found[0]), found[0].parent.resolve(), found[0], None
+    if not inside:
+        return ALONE + str(path), root, None, None
     return str(root), root, None, None
+
+
+ALONE = "alone: "  # (the key of a document's own project, see `find_project`)
 
 
 def new_project(key: str, root: Path, config_file: Path | None, error: str | None = None) -> Project:
     """The project, its configuration checked as the command line checks it (a bad one is the project's error)."""
     if error is not None:
         return Project(key, root, Config(root=root), [], error=error)
+    if key.startswith(ALONE):  # (no corpus to read: loaded as it is made)
+        return Project(key, root, Config(root=root), [], alone=True, loaded=True)
     try:
         config = load_config(config_file, start=root) if config_file is not None else load_config(start=root)
         selection.check_configured_codes(config)

@@ -121,7 +121,9 @@ class Session:
         if not project.loaded or project.error is not None:
             return
         source = project.source_of(document.path)
-        if source is None and not document.outside:
+        if project.alone:
+            source = SourceFile.at(document.path, display_path(document.path, project.root))
+        elif source is None and not document.outside:
             if document.path.exists():
                 project.refresh([document.path])  # a new file of the corpus, perhaps
                 source = project.source_of(document.path)

@@ -161,6 +161,12 @@ class Diagnostics:
             )
             return
         self.session.attach(document)
+        if project.alone and project.key not in self.shown_errors:
+            self.shown_errors.add(project.key)  # (said once)
+            self.server.log(
+                f"{document.path}: in no workspace folder and under no seedlint configuration: its own findings only"
+                " (the cross-document rules need a corpus: open its folder, or configure `paths`)"
+            )
         if document.state is None:
             self.server.publish(uri, [], document.version)
             self.server.log(f"{document.path}: not a document of the corpus of {project.key}; not checked")
@@ -179,6 +185,9 @@ class Diagnostics:
             document.shown_record = saved.record if saved is not None else None
             document.shown_error = saved is not None and saved.has_error
             document.shown_known = True
+        if project.alone:  # (no corpus: nothing to resolve against, no other document to spread a change to)
+            self.publish_open(document, self.session.own_findings(state), state)
+            return
         texts = self.session.open_texts(project)
         findings = self.session.findings(project, [state.source.display_path], texts)
         self.publish_open(document, findings, state)
