@@ -1107,6 +1107,16 @@ async def test_a_document_in_no_workspace_folder_and_under_no_configuration_gets
         await client.stop()
 
 
+async def test_a_document_whose_name_the_system_refuses_is_checked_as_an_unsaved_one(client, workspace):
+    # A name of 256 bytes (no file can have it): Path.exists raised ENAMETOOLONG, an internal error at every check
+    # and every request on the document.
+    uri = open_document(client, workspace / ("a" * 256 + ".md"), (AZURE / JEDI).read_text(encoding="utf-8"))
+    found = await complete_diagnostics(client, uri)
+    # (JEDI's text: its duplicate entry, and a second document at JEDI's address, as the corpus would list it)
+    assert {d.code for d in found} == {"SL507", "SL508"} and not client.messages
+    assert not [m.message for m in client.log_messages if "internal error" in m.message]
+
+
 async def test_a_file_of_the_corpus_without_front_matter_is_set_aside_as_seedlint_check_sets_it_aside(workspace):
     (workspace / "seedlint.toml").write_text('paths = ["."]\n')
     notes, emptied = workspace / "notes.md", workspace / "emptied.md"

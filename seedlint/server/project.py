@@ -91,7 +91,7 @@ class Project:
         rediscovered = False
         for path in paths:
             source = self.source_of(path)
-            if source is None and path.exists() and not rediscovered:  # perhaps a new document of the corpus
+            if source is None and os.path.exists(path) and not rediscovered:  # perhaps a new document of the corpus
                 found = discover(self.folders, self.config, cwd=self.root)
                 self.sources = {s.display_path: s for s in found}
                 self.by_location = {s.absolute: s.display_path for s in found}
@@ -100,7 +100,7 @@ class Project:
             if source is None:
                 continue
             changed.add(source.display_path)
-            if path.exists():
+            if os.path.exists(path):  # (False for a name the system refuses, as for a missing file)
                 self.results[source.display_path] = self.cache.result(source, lambda s: check_source(s, self.config))
             else:
                 self.results.pop(source.display_path, None)

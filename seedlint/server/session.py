@@ -124,7 +124,7 @@ class Session:
         if project.alone:
             source = SourceFile.at(document.path, display_path(document.path, project.root))
         elif source is None and not document.outside:
-            if document.path.exists():
+            if os.path.exists(document.path):  # (a name too long for the system: no file, no error)
                 project.refresh([document.path])  # a new file of the corpus, perhaps
                 source = project.source_of(document.path)
             elif project.lists(document.path):  # a new document, not saved yet: checked as the corpus will list it
