@@ -204,15 +204,23 @@ def _decoded(encoded: tuple[bytes, bytes | None], source: SourceFile) -> tuple[C
 
 
 def checker(
-    config: Config, contents: dict[str, bytes], fixing: bool = False, workers: Workers | None = None
+    config: Config,
+    contents: dict[str, bytes],
+    fixing: bool = False,
+    workers: Workers | None = None,
+    off_main_thread: bool = False,
 ) -> Callable[[list[SourceFile]], Iterator[tuple]]:
     """How files are checked: in this process or, for large runs, in worker processes on every core (`workers`,
     else a pool of this call's own). (In-memory contents, the fixer's, are checked in this process: workers read
-    from disk.) `fixing`: each result carries its FixBasis (a fix run's first pass)."""
+    from disk.) `fixing`: each result carries its FixBasis (a fix run's first pass). `off_main_thread`: the caller
+    runs in another thread (the language server reading a corpus), where a step's time is not bounded
+    (seedlint/timelimit.py) and a configured pattern that backtracks for ever would hold the interpreter, and so
+    the whole server: files are checked in worker processes however few."""
 
     def check(todo: list[SourceFile]) -> Iterator[tuple[SourceFile, Checked, bytes | None]]:
         own = workers or Workers()
-        if len(todo) >= PARALLEL_FROM and own.count > 1 and not contents:
+        parallel = len(todo) >= PARALLEL_FROM and own.count > 1
+        if (parallel or off_main_thread) and not contents:
             chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
             try:
                 results = own.pool().map(_check_chunk, chunks, [config] * len(chunks), [fixing] * len(chunks))

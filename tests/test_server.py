@@ -330,6 +330,28 @@ async def test_a_configuration_that_is_no_toml_is_a_message_not_an_internal_erro
         await client.stop()
 
 
+async def test_a_pattern_that_backtracks_for_ever_in_a_saved_document_leaves_the_server_answering(tmp_path):
+    # The corpus is read in a thread, where a step's time is not bounded: a configured pattern that backtracks for
+    # ever on a saved document held the interpreter, and the whole server froze (not even the first diagnostics of
+    # the document opened). Its files are now checked in a worker process, which bounds the step (SL106).
+    (tmp_path / "seedlint.toml").write_text('schema = "s.json"\n')
+    (tmp_path / "s.json").write_text('{"properties": {"title": {"type": "string", "pattern": "^(a+)+$"}}}')
+    (tmp_path / "good.md").write_text("---\ntitle: aaa\n---\n")
+    (tmp_path / "bad.md").write_text("---\ntitle: " + "a" * 40 + "!\n---\n")
+    client = await start(tmp_path)
+    try:
+        assert summary(await complete_diagnostics(client, open_document(client, tmp_path / "good.md"))) == []
+        found = await complete_diagnostics(client, open_document(client, tmp_path / "bad.md"))
+        assert summary(found) == [("SL106", 1, 7, 1, 48, 1)]
+        assert found[0].message == (
+            '`title` could not be checked against the pattern "^(a+)+$": matching stopped after 1 s of CPU time (the'
+            " pattern backtracks catastrophically on this value; simplify it)"
+        )
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
 async def test_a_configuration_that_selects_no_rule_is_the_projects_error(tmp_path):
     """As on the command line: a project whose `ignore` covers every selected rule would show no finding at all."""
     from seedlint.server.project import new_project
