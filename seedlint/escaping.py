@@ -55,6 +55,11 @@ def inert(text: str, *, keep_tabs: bool = False) -> str:
     return shown
 
 
+def inert_lines(text: str) -> str:
+    """`text` made inert line by line, its line feeds kept (a log entry with a traceback, a hover's Markdown)."""
+    return "\n".join(inert(line, keep_tabs=True) for line in text.split("\n"))
+
+
 # JSON written by Python's encoder escapes C0 controls, quotes and backslashes already; what it leaves is
 # spelled as JSON escapes here, which every JSON reader decodes back to the same text. Outside strings JSON
 # is ASCII punctuation, digits and keywords: every match below is inside a string.

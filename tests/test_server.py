@@ -1139,6 +1139,25 @@ async def test_a_document_whose_name_the_system_refuses_is_checked_as_an_unsaved
     assert not [m.message for m in client.log_messages if "internal error" in m.message]
 
 
+async def test_controls_of_the_text_reach_the_editor_spelled_out_as_seedlint_check_shows_them(client, workspace):
+    # Values quoted in messages and hovers, raw before: an escape sequence, a bell, a C1 control, DEL, an override.
+    text = '---\ncategory: "\\e[31mX\\x07\\x9b\\x7f\\u202e"\n"k\\e[2J": 1\nrelated:\n  - webUrl: "https://x.y/\\e[5m"\n---\n'
+    uri = open_document(client, workspace / "controls.md", text)
+    found = await complete_diagnostics(client, uri)
+    raw = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+    assert [d.code for d in found if raw.search(d.message)] == []
+    assert any("`k\\u001b[2J`" in d.message for d in found if d.code == "SL102")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=4, character=6)
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.startswith("related[0] → https://x.y/\\u001b[5m\n") and not raw.search(
+        hover.contents.value
+    )
+
+
 async def test_a_file_of_the_corpus_without_front_matter_is_set_aside_as_seedlint_check_sets_it_aside(workspace):
     (workspace / "seedlint.toml").write_text('paths = ["."]\n')
     notes, emptied = workspace / "notes.md", workspace / "emptied.md"

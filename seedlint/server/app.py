@@ -26,6 +26,7 @@ from pygls.uris import from_fs_path
 
 from seedlint import __version__
 from seedlint.discovery import DiscoveryError, SourceFile
+from seedlint.escaping import inert, inert_lines
 from seedlint.failsafe import debugging, internal_error_message
 from seedlint.server.convert import UTF8, UTF16, UTF32
 from seedlint.server.features.actions import FIX_ALL, REWRITE, Actions
@@ -101,11 +102,13 @@ class SeedlintServer(LanguageServer):
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
 
+    # (Messages quote file names, configuration keys and options as given: made inert, as `seedlint check` makes them.)
+
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
-        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        self.window_log_message(types.LogMessageParams(type=kind, message=inert_lines(message)))
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
-        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        self.window_show_message(types.ShowMessageParams(type=kind, message=inert(message)))
 
     def internal_error(self, message: str) -> None:
         """A bug in seedlint: one line shown, the traceback in the log; the server keeps serving."""

@@ -20,6 +20,7 @@ from lsprotocol import types
 
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.discovery import SourceFile, display_path
+from seedlint.escaping import inert
 from seedlint.server import ruledocs
 from seedlint.server.convert import PositionMap
 from seedlint.server.project import Project
@@ -49,7 +50,7 @@ def to_lsp(diagnostic: Diagnostic, positions: PositionMap) -> types.Diagnostic:
     href = ruledocs.link(diagnostic.code)
     return types.Diagnostic(
         range=positions.range(start, max(start, end)),
-        message=diagnostic.message,
+        message=inert(diagnostic.message),  # (document text, shown as `seedlint check` shows it)
         severity=SEVERITIES[diagnostic.severity],
         code=diagnostic.code,
         code_description=types.CodeDescription(href=href) if href is not None else None,
@@ -62,7 +63,7 @@ def problem(message: str) -> types.Diagnostic:
     """A finding about the setup, not the text (a configuration that cannot be used), on the first line."""
     return types.Diagnostic(
         range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=3)),
-        message=message,
+        message=inert(message),
         severity=types.DiagnosticSeverity.Error,
         source="seedlint",
     )

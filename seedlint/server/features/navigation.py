@@ -12,6 +12,7 @@ from lsprotocol import types
 
 from seedlint.corpus import IndexRecord, Resolution, differing_fields
 from seedlint.document import Document
+from seedlint.escaping import inert_lines
 from seedlint.registry import FAMILIES
 from seedlint.rules import find_rule
 from seedlint.server import ruledocs
@@ -232,7 +233,8 @@ def rule_help(code: str) -> str:
 
 
 def markdown(text: str) -> types.Hover:
-    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+    """(Document text made inert, as `seedlint check` shows it: a title may hold an escape sequence or a bidi mark.)"""
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=inert_lines(text)))
 
 
 def shown(value: object) -> str:
