@@ -85,3 +85,26 @@ def test_option_values_that_are_no_setting_are_said(tmp_path):
         "seedlint: server option debounceMs must be an integer from 0 to 5,000, not 'fast': ignored",
         "seedlint: server option maxAffected must be an integer from 0 to 100,000, not -1: ignored",
     ]
+
+
+def test_a_change_to_a_document_never_opened_is_logged_not_shown_as_an_error_of_the_server(tmp_path):
+    # pygls raised KeyError applying it, and showed the user an "Error in server: KeyError: …" dialog
+    change = {
+        "textDocument": {"uri": (tmp_path / "never-opened.md").as_uri(), "version": 2},
+        "contentChanges": [{"text": "---\ntitle: x\n---\n"}],
+    }
+    _, responses, notifications = session(
+        tmp_path,
+        initialize(1, tmp_path),
+        {"method": "initialized", "params": {}},
+        {"method": "textDocument/didChange", "params": change},
+        hover(2, tmp_path, position={"line": 0, "character": 0}),
+        {"id": 3, "method": "shutdown"},
+        {"method": "exit"},
+    )
+    assert [n for n in notifications if n["method"] == "window/showMessage"] == []
+    logged = [n["params"] for n in notifications if n["method"] == "window/logMessage"]
+    uri = change["textDocument"]["uri"]
+    said = f"seedlint: a message from the editor was not applied: JsonRpcInternalError: KeyError: '{uri}'"
+    assert {"type": 2, "message": said} in logged
+    assert responses[2]["result"] is None and responses[3]["result"] is None

@@ -80,6 +80,9 @@ class _Protocol(LanguageServerProtocol):
         super().handle_message(message)
 
 
+WARNING = types.MessageType.Warning
+
+
 class SeedlintServer(LanguageServer):
     def __init__(self) -> None:
         # Full synchronisation: the editor sends the whole text on each change. A document is a few kB, and it
@@ -109,6 +112,13 @@ class SeedlintServer(LanguageServer):
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=inert(message)))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """What pygls could not handle, outside a request (which gets its error as its answer): a message of the
+        editor's that does not parse, or a change to a document it never opened. The editor's mistake, not the
+        user's: logged, where pygls's default showed the user an "Error in server" dialog. (seedlint's own
+        failures are reported by `internal_error`.)"""
+        self.log(f"seedlint: a message from the editor was not applied: {type(error).__name__}: {error}", WARNING)
 
     def internal_error(self, message: str) -> None:
         """A bug in seedlint: one line shown, the traceback in the log; the server keeps serving."""
