@@ -208,19 +208,19 @@ def checker(
     contents: dict[str, bytes],
     fixing: bool = False,
     workers: Workers | None = None,
-    off_main_thread: bool = False,
+    bounded: bool = False,
 ) -> Callable[[list[SourceFile]], Iterator[tuple]]:
     """How files are checked: in this process or, for large runs, in worker processes on every core (`workers`,
     else a pool of this call's own). (In-memory contents, the fixer's, are checked in this process: workers read
-    from disk.) `fixing`: each result carries its FixBasis (a fix run's first pass). `off_main_thread`: the caller
-    runs in another thread (the language server reading a corpus), where a step's time is not bounded
-    (seedlint/timelimit.py) and a configured pattern that backtracks for ever would hold the interpreter, and so
-    the whole server: files are checked in worker processes however few."""
+    from disk.) `fixing`: each result carries its FixBasis (a fix run's first pass). `bounded`: files are checked
+    where a step's time is bounded, in worker processes however few: the caller runs in another thread than the
+    main one (the language server reading a corpus), where no bound holds (seedlint/timelimit.py), and a configured
+    pattern that backtracks for ever would hold the interpreter, and so the whole server."""
 
     def check(todo: list[SourceFile]) -> Iterator[tuple[SourceFile, Checked, bytes | None]]:
         own = workers or Workers()
         parallel = len(todo) >= PARALLEL_FROM and own.count > 1
-        if (parallel or off_main_thread) and not contents:
+        if (parallel or bounded) and not contents:
             chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
             try:
                 results = own.pool().map(_check_chunk, chunks, [config] * len(chunks), [fixing] * len(chunks))

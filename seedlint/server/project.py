@@ -77,7 +77,10 @@ class Project:
         processes for many files) and remembered; then the index. Runs outside the event loop."""
         found = discover(self.folders, self.config, cwd=self.root)
         self.cache = open_cache(self.config, False, None)
-        checked = self.cache.results(found, engine.checker(self.config, {}, off_main_thread=True))
+        # (Read in a thread, where a step's time is not bounded: where the configured schema, not seedlint's own, may
+        # hold a pattern that backtracks for ever, the files are checked in worker processes.)
+        bounded = self.config.schema_path is not None
+        checked = self.cache.results(found, engine.checker(self.config, {}, bounded=bounded))
         self.cache.flush()
         self.sources = {source.display_path: source for source in found}
         self.by_location = {source.absolute: source.display_path for source in found}
