@@ -348,6 +348,11 @@ def keys_of(sources: Iterable[SourceFile]) -> list[str]:
     return list(map(FILE_KEY, map(ABSOLUTE, listed), map(DISPLAY, listed)))
 
 
+# What a damaged database raises: sqlite3's errors, and UnicodeDecodeError where sqlite's message quotes schema text
+# that is no longer UTF-8 (one flipped byte there made every run an internal error until `seedlint clean`).
+DATABASE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
 class CacheRefused(Exception):
     """A cache folder seedlint will not use: the message says which and why (a warning, never an error)."""
 
@@ -603,7 +608,7 @@ class DiskCache(Cache):
                 try:
                     self._db = self._open()
                     break
-                except sqlite3.DatabaseError as error:
+                except DATABASE_ERRORS as error:
                     if attempt or (isinstance(error, sqlite3.OperationalError) and "locked" in str(error)):
                         self._unusable = True
                         break
@@ -635,7 +640,7 @@ class DiskCache(Cache):
             db.execute(f"PRAGMA cache_size={PAGE_CACHE}")
             self._create_indexes(db)
             db.execute("SELECT count(*) FROM reports").fetchone()  # a file that is not a database fails here
-        except sqlite3.DatabaseError:
+        except DATABASE_ERRORS:
             db.close()
             raise
         return db
@@ -659,7 +664,7 @@ class DiskCache(Cache):
             return []
         try:
             return db.execute(sql, parameters).fetchall()
-        except sqlite3.DatabaseError:
+        except DATABASE_ERRORS:
             self._unusable, self._db = True, None
             return []
 
@@ -824,7 +829,7 @@ class DiskCache(Cache):
             write()
             db.execute("COMMIT")
             return True
-        except sqlite3.DatabaseError:  # locked by a concurrent run for too long, or disk full: skip
+        except DATABASE_ERRORS:  # locked by a concurrent run for too long, or disk full: skip
             self._bulk = False  # (indexes dropped by an earlier save are built again when the cache is next opened)
             self._written.clear()
             with contextlib.suppress(sqlite3.DatabaseError):
@@ -932,7 +937,7 @@ class DiskCache(Cache):
                 ).fetchall()
             finally:
                 db.execute("COMMIT")
-        except sqlite3.DatabaseError:
+        except DATABASE_ERRORS:
             return None
         try:
             with cycle_collection_paused():

@@ -64,6 +64,18 @@ def test_corrupt_cache_is_ignored_and_rebuilt(corpus):
     assert check() == expected
 
 
+def test_a_byte_of_the_schema_text_damaged_is_a_cache_rebuilt_not_an_internal_error(corpus):
+    # sqlite's message then quotes schema text that is no UTF-8: Python raised UnicodeDecodeError, not a database
+    # error, and every run ended in an internal error until `seedlint clean` (found fuzzing the cache).
+    expected = check()
+    [database] = (corpus / ".seedlint_cache").glob("cache-*.sqlite3")
+    content = database.read_bytes()
+    assert content.count(b"CREATE INDEX links_by_value") == 1
+    database.write_bytes(content.replace(b"CREATE INDEX links_by_value", b"CRE\x97TE INDEX links_by_value"))
+    assert check() == expected
+    assert check() == expected
+
+
 def test_cache_dir_option(corpus):
     check("--cache-dir", "elsewhere")
     assert list((corpus / "elsewhere").glob("cache-*.sqlite3")) and not (corpus / ".seedlint_cache").exists()
