@@ -22,4 +22,5 @@ def main() -> None:
         except KeyboardInterrupt:
             sys.stderr.write("seedlint: interrupted\n")
             raise SystemExit(EXIT_INTERRUPTED) from None
+    run.ends_holding_ctrl_c = True  # (see FailsafeGroup.invoke)
     run()

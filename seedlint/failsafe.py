@@ -8,7 +8,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from typing import TextIO
@@ -81,7 +83,20 @@ def _silence_stdout() -> None:
 class FailsafeGroup(click.Group):
     """A click group whose commands never end in a traceback."""
 
+    # Set by the entry point (seedlint/entry.py), not by a test that runs the commands in its own process.
+    ends_holding_ctrl_c = False
+
     def invoke(self, ctx: click.Context) -> object:
+        try:
+            return self._invoke(ctx)
+        finally:
+            # The command is over, its report written. A Ctrl-C from here on could only interrupt what follows: the
+            # cache closed, Python joining its threads. It printed a traceback, or click's "Aborted!", and ended the
+            # run with status 1 whatever it found: it is ignored, and the run ends as it would have.
+            if self.ends_holding_ctrl_c and threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def _invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):

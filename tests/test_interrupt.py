@@ -134,3 +134,26 @@ def test_a_run_killed_alone_leaves_no_process_of_it(corpus, sent, tmp_path):
     finally:
         if _group_alive(run.pid):
             os.killpg(run.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("cache", ["--no-cache", "--cache-dir=cache"])
+def test_ctrl_c_once_the_report_is_written_ends_the_run_as_it_would_have_or_as_interrupted(cache, tmp_path):
+    # The report printed, the process still ending (the cache written, Python joining its threads): a Ctrl-C there
+    # printed a traceback or click's "Aborted!", and ended the run with status 1 whatever it found.
+    shutil.copytree(Path(__file__).parent / "fixtures" / "azure-news", tmp_path / "news")
+    for _ in range(5):
+        run = subprocess.Popen(
+            [sys.executable, "-m", "seedlint", "check", "--isolated", cache, "news"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        assert run.stdout is not None
+        for line in run.stdout:
+            if line.startswith(b"Found "):
+                break
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGINT)
+        _, stderr = run.communicate(timeout=60)
+        assert (run.returncode, stderr.decode()) in ((1, ""), (130, "seedlint: interrupted\n"))
