@@ -15,12 +15,16 @@ def main() -> None:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         from seedlint.cli import main as run
-    finally:
+    except BaseException:
         try:
             if holding:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (a Ctrl-C meanwhile is raised here)
         except KeyboardInterrupt:
             sys.stderr.write("seedlint: interrupted\n")
             raise SystemExit(EXIT_INTERRUPTED) from None
-    run.ends_holding_ctrl_c = True  # (see FailsafeGroup.invoke)
+        raise
+    # Still held while click reads the command line: the command takes it when it starts, where a Ctrl-C meanwhile
+    # is raised and ends the run as one at any later moment (taken here, one in click's parsing was its "Aborted!",
+    # status 1). Ignored again once the command is over. (See FailsafeGroup.invoke.)
+    run.from_entry_point = True
     run()

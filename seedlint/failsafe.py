@@ -83,8 +83,9 @@ def _silence_stdout() -> None:
 class FailsafeGroup(click.Group):
     """A click group whose commands never end in a traceback."""
 
-    # Set by the entry point (seedlint/entry.py), not by a test that runs the commands in its own process.
-    ends_holding_ctrl_c = False
+    # Set by the entry point (seedlint/entry.py), which holds Ctrl-C back until the command starts; not by a test
+    # that runs the commands in its own process.
+    from_entry_point = False
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -93,11 +94,13 @@ class FailsafeGroup(click.Group):
             # The command is over, its report written. A Ctrl-C from here on could only interrupt what follows: the
             # cache closed, Python joining its threads. It printed a traceback, or click's "Aborted!", and ended the
             # run with status 1 whatever it found: it is ignored, and the run ends as it would have.
-            if self.ends_holding_ctrl_c and threading.current_thread() is threading.main_thread():
+            if self.from_entry_point and threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def _invoke(self, ctx: click.Context) -> object:
         try:
+            if self.from_entry_point and hasattr(signal, "pthread_sigmask"):
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (a Ctrl-C meanwhile is raised here)
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # (seedlint's usage errors are made inert where they are raised: cli.usage_error)

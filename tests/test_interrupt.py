@@ -157,3 +157,23 @@ def test_ctrl_c_once_the_report_is_written_ends_the_run_as_it_would_have_or_as_i
             os.killpg(run.pid, signal.SIGINT)
         _, stderr = run.communicate(timeout=60)
         assert (run.returncode, stderr.decode()) in ((1, ""), (130, "seedlint: interrupted\n"))
+
+
+def test_ctrl_c_while_click_reads_the_command_line_ends_the_run_as_interrupted(tmp_path):
+    """Between the entry point's import and the command's start, click reads the command line: a Ctrl-C there was
+    click's own "Aborted!", status 1 (met under load, 0.3 s after the start). Sent here deterministically, from
+    within click's parsing."""
+    sending = (
+        "import os, signal, sys\n"
+        "import click\n"
+        "real = click.Command.make_context\n"
+        "def parse(self, *args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return real(self, *args, **kwargs)\n"
+        "click.Command.make_context = parse\n"
+        "sys.argv = ['seedlint', 'check', '--isolated', '.']\n"
+        "from seedlint.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", sending], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr, done.stdout) == (entry.EXIT_INTERRUPTED, "seedlint: interrupted\n", "")
