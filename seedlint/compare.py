@@ -301,7 +301,13 @@ def find_lost(comparison: Comparison, cache: Cache, config: Config) -> None:
         {blob: before[name] if name in before else parsed[name] for name, blob in blobs.items() if blob not in kept}
     )
     before.update(parsed)
-    present = {name: path for name in revision.changed if (path := root / name).is_file() and not path.is_symlink()}
+    # (In a hook, a document kept on disk but no longer tracked, `git rm --cached`, is not in the commit: gone.)
+    in_commit = revision.tracked.__contains__ if revision.tracked is not None else lambda name: True
+    present = {
+        name: path
+        for name in revision.changed
+        if (path := root / name).is_file() and not path.is_symlink() and in_commit(name)
+    }
     now: dict[str, tuple[str, ...]] = {}
     if isinstance(cache, DiskCache):
         # Checked now as the run will check them, which then finds their results in the cache: parsed once, not twice.
@@ -619,7 +625,14 @@ def _sources_before(
     for name, target in to_changed.items():  # (a target added since: the link was not there then)
         if target in listing:
             versions[name], version_blobs[name] = by_name[name].display_path, listing[target]
-    gone = [name for name in changed if name in listing and name not in by_name and not (root / name).is_file()]
+    # Gone since: deleted, or (in a hook) kept on disk but no longer tracked (`git rm --cached`): not committed, it
+    # was one of the documents at the revision all the same (left out there too, the entries naming it passed).
+    untracked = set(changed) - revision.tracked if revision.tracked is not None else set()
+    gone = [
+        name
+        for name in changed
+        if name in listing and name not in by_name and (name in untracked or not (root / name).is_file())
+    ]
     cwd = Path.cwd().resolve()
     for name in _discovered(revision, gone, config):
         versions[name], version_blobs[name] = display_path(root / name, cwd), listing[name]

@@ -420,6 +420,18 @@ def test_in_a_hook_the_documents_git_does_not_track_are_no_part_of_the_commit(re
     assert result.stdout.splitlines()[0].startswith(f"_news/{referrer.name}:")
 
 
+def test_in_a_hook_a_document_removed_from_the_index_but_kept_on_disk_is_gone_from_the_commit(repository):
+    # `git rm --cached`: the commit deletes the document, and the entries naming it dangle. It was left out of the
+    # revision's side too, so those findings were old ones ("141 at HEAD" counted them) and the commit passed.
+    git(repository, "rm", "-q", "--cached", f"_news/{FASTCOMPANY}")
+    kept = in_a_hook(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
+    (repository / "_news" / FASTCOMPANY).rename(repository / "removed.md")
+    deleted = in_a_hook(repository, "check", "--diff-base", "HEAD", "--output-format", "concise")
+    assert kept.returncode == deleted.returncode == 1
+    assert kept.stdout == deleted.stdout and "does not resolve" in kept.stdout.splitlines()[0]
+    assert f"{OLD_AT_HEAD}" in kept.stderr + kept.stdout
+
+
 def test_a_to_ref_that_is_not_checked_out_is_said(repository):
     # (`pre-commit run --from-ref A --to-ref B` judges the work tree: B elsewhere was ignored without a word)
     edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
