@@ -71,7 +71,25 @@ def repository_root(start: Path) -> Path | None:
 def is_shallow(root: Path) -> bool:
     """Whether the repository at `root` is a shallow clone (CI checkouts fetch one commit by default): told from
     git's own `shallow` file, without running git."""
-    return os.path.isfile(root / ".git" / "shallow")
+    return os.path.isfile(_common_dir(root) / "shallow")
+
+
+def _common_dir(root: Path) -> Path:
+    """The repository's own folder: `.git`, or for a linked worktree, whose `.git` is a file naming its own folder
+    (`gitdir: …`), the main repository's, which that folder's `commondir` names (read, without running git)."""
+    dot_git = root / ".git"
+    try:
+        if not dot_git.is_file():
+            return dot_git
+        with dot_git.open("rb") as file:
+            line = file.read(4096).decode("utf-8", "surrogateescape").strip()
+        if not line.startswith("gitdir: "):
+            return dot_git
+        own = root / line.removeprefix("gitdir: ")
+        with (own / "commondir").open("rb") as file:
+            return own / file.read(4096).decode("utf-8", "surrogateescape").strip()
+    except (OSError, ValueError):
+        return dot_git
 
 
 def command(root: Path, *args: str) -> list[str]:

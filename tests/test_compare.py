@@ -432,6 +432,19 @@ def test_in_a_hook_a_document_removed_from_the_index_but_kept_on_disk_is_gone_fr
     assert f"{OLD_AT_HEAD}" in kept.stderr + kept.stdout
 
 
+def test_an_unknown_revision_in_a_worktree_of_a_shallow_clone_says_the_clone_is_shallow(repository, tmp_path):
+    # A linked worktree's `.git` is a file naming its folder: the `shallow` file was looked for beside it, not
+    # in the main repository's folder, and the hint was missing.
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    git(repository, "commit", "-q", "-am", "a second commit")
+    clone, worktree = tmp_path / "clone", tmp_path / "worktree"
+    git(tmp_path, "clone", "-q", "--depth", "1", repository.as_uri(), str(clone))
+    git(clone, "worktree", "add", "-q", "--detach", str(worktree), "HEAD")
+    for checkout in (clone, worktree):
+        result = seedlint(checkout, "check", "--diff-base", "HEAD~1")
+        assert result.returncode == 2 and "(this clone is shallow: fetch the revision" in result.stderr, checkout
+
+
 def test_a_to_ref_that_is_not_checked_out_is_said(repository):
     # (`pre-commit run --from-ref A --to-ref B` judges the work tree: B elsewhere was ignored without a word)
     edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
