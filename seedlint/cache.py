@@ -1111,7 +1111,7 @@ class DiskCache(Cache):
                 if not rows or type(rows[0][0]) is not bytes:
                     return None
                 return (_text(rows[0][0]), *plain.decode_revision_listing(unprefixed(rows[0][1])))
-            except (sqlite3.DatabaseError, plain.Malformed, UnicodeDecodeError):
+            except (*DATABASE_ERRORS, plain.Malformed):
                 return None
 
         return read

@@ -74,6 +74,11 @@ class Revision:
     listing_key: str | None = None  # what names `listing` and `links` (revisions.listing_key), when git was asked
     listed_whole: bool = False  # git listed every entry (`tree_blobs`), not only those changed since a kept listing
 
+    def in_commit(self, name: str) -> bool:
+        """Whether the path is one the commit is made of: outside a hook, every path; in one, those git tracks (a
+        document kept on disk but no longer tracked, `git rm --cached`, is gone from the commit)."""
+        return self.tracked is None or name in self.tracked
+
 
 @dataclass
 class Comparison:
@@ -301,12 +306,10 @@ def find_lost(comparison: Comparison, cache: Cache, config: Config) -> None:
         {blob: before[name] if name in before else parsed[name] for name, blob in blobs.items() if blob not in kept}
     )
     before.update(parsed)
-    # (In a hook, a document kept on disk but no longer tracked, `git rm --cached`, is not in the commit: gone.)
-    in_commit = revision.tracked.__contains__ if revision.tracked is not None else lambda name: True
     present = {
         name: path
         for name in revision.changed
-        if (path := root / name).is_file() and not path.is_symlink() and in_commit(name)
+        if (path := root / name).is_file() and not path.is_symlink() and revision.in_commit(name)
     }
     now: dict[str, tuple[str, ...]] = {}
     if isinstance(cache, DiskCache):
@@ -625,13 +628,12 @@ def _sources_before(
     for name, target in to_changed.items():  # (a target added since: the link was not there then)
         if target in listing:
             versions[name], version_blobs[name] = by_name[name].display_path, listing[target]
-    # Gone since: deleted, or (in a hook) kept on disk but no longer tracked (`git rm --cached`): not committed, it
-    # was one of the documents at the revision all the same (left out there too, the entries naming it passed).
-    untracked = set(changed) - revision.tracked if revision.tracked is not None else set()
+    # Gone since: deleted, or no longer in the commit though kept on disk (a document of the revision all the same:
+    # left out there too, the entries naming it passed).
     gone = [
         name
         for name in changed
-        if name in listing and name not in by_name and (name in untracked or not (root / name).is_file())
+        if name in listing and name not in by_name and (not revision.in_commit(name) or not (root / name).is_file())
     ]
     cwd = Path.cwd().resolve()
     for name in _discovered(revision, gone, config):
