@@ -19,7 +19,7 @@ import click
 
 from seedlint.escaping import inert
 
-EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
+EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 130, 143  # (143: 128 + SIGTERM, as a shell reports it)
 DEBUG_VARIABLE = "SEEDLINT_DEBUG"
 
 
@@ -80,6 +80,17 @@ def _silence_stdout() -> None:
         pass
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM while a command runs (`timeout`, a cancelled CI job, an editor ending its language server): the run
+    ends as a Ctrl-C ends it, cleaning up as it does, with its own line and status. Killed outright by it, the run
+    left multiprocessing's `pymp-*` folder in the temporary folder, and a fix its `.seedlint-tmp` file beside the
+    document it was writing. (A KeyboardInterrupt: every cleanup that a Ctrl-C runs, this runs.)"""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 class FailsafeGroup(click.Group):
     """A click group whose commands never end in a traceback."""
 
@@ -96,17 +107,23 @@ class FailsafeGroup(click.Group):
             # run with status 1 whatever it found: it is ignored, and the run ends as it would have.
             if self.from_entry_point and threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (it still ends the run, at once: nothing is left to do)
 
     def _invoke(self, ctx: click.Context) -> object:
         try:
-            if self.from_entry_point and hasattr(signal, "pthread_sigmask"):
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (a Ctrl-C meanwhile is raised here)
+            if self.from_entry_point:
+                signal.signal(signal.SIGTERM, _terminated)
+                if hasattr(signal, "pthread_sigmask"):
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (a Ctrl-C meanwhile is raised here)
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # (seedlint's usage errors are made inert where they are raised: cli.usage_error)
         except BrokenPipeError:
             _silence_stdout()
             ctx.exit(EXIT_ERROR)
+        except Terminated:
+            click.echo("seedlint: terminated", err=True)
+            ctx.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             click.echo("seedlint: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)

@@ -1,6 +1,7 @@
 """Ctrl-C, as a terminal sends it: SIGINT to every process of the run (the main process, the fork server, the
 workers). The run ends promptly with exit 130 and one line, no traceback, and no process of it is left."""
 
+import json
 import os
 import shutil
 import signal
@@ -108,8 +109,9 @@ def _group_members(group: int) -> list[int]:
 @pytest.mark.parametrize("sent", ["SIGTERM", "SIGKILL", "SIGHUP"])
 def test_a_run_killed_alone_leaves_no_process_of_it(corpus, sent, tmp_path):
     # `timeout`, an editor restarting its language server, a terminal closed: the run's own process is killed and
-    # cleans up nothing. Its workers, waiting for tasks on a queue they held open themselves, and their fork server
-    # lived on for good (145 MB a worker at 100,000 documents), and the resource tracker printed a Python warning.
+    # cleans up nothing (but for SIGTERM, which it now takes as a Ctrl-C: see the next test). Its workers, waiting for
+    # tasks on a queue they held open themselves, and their fork server lived on for good (145 MB a worker at 100,000
+    # documents), and the resource tracker printed a Python warning.
     errors = tmp_path / "stderr"
     with errors.open("wb") as stderr:
         run = subprocess.Popen(
@@ -130,7 +132,7 @@ def test_a_run_killed_alone_leaves_no_process_of_it(corpus, sent, tmp_path):
         while _group_alive(run.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not _group_members(run.pid), f"{sent}: processes of the run outlived it"
-        assert errors.read_text() == ""
+        assert errors.read_text() == ("seedlint: terminated\n" if sent == "SIGTERM" else "")
     finally:
         if _group_alive(run.pid):
             os.killpg(run.pid, signal.SIGKILL)
@@ -177,3 +179,73 @@ def test_ctrl_c_while_click_reads_the_command_line_ends_the_run_as_interrupted(t
     )
     done = subprocess.run([sys.executable, "-c", sending], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr, done.stdout) == (entry.EXIT_INTERRUPTED, "seedlint: interrupted\n", "")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2, reason="needs Linux, 2 cores")
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_sigterm_ends_a_run_as_ctrl_c_does_leaving_nothing_behind(corpus, command, tmp_path):
+    # SIGTERM to the run's process alone (`timeout`, a cancelled CI job) killed it outright: multiprocessing's
+    # pymp-* folder stayed in the temporary folder, and a fix left its .seedlint-tmp file beside the document it was
+    # writing. Now the run ends as a Ctrl-C ends it, with its own line and status 143 (128 + SIGTERM, as a shell
+    # reports a run killed by it), and every document is whole: as it was, or fixed.
+    original = (corpus / "doc-00000.md").read_bytes()
+    fixed = original.replace(b'title: " ', b'title: "', 1)
+    for delay in (0.6, 1.2, 2.0):
+        copy, temporary = tmp_path / f"news-{delay}", tmp_path / f"tmp-{delay}"
+        shutil.copytree(corpus, copy)
+        temporary.mkdir()
+        run = subprocess.Popen(
+            [sys.executable, "-m", "seedlint", command, "--isolated", "--no-cache", str(copy)],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env={**os.environ, "TMPDIR": str(temporary)},
+        )
+        time.sleep(delay)
+        os.kill(run.pid, signal.SIGTERM)  # (to the run's own process only)
+        try:
+            _, stderr = run.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+            pytest.fail(f"terminated after {delay} s, the run hung")
+        if run.returncode in (0, 1):  # (it ended before the signal: a fast machine)
+            continue
+        assert (delay, run.returncode, stderr.decode()) == (delay, failsafe.EXIT_TERMINATED, "seedlint: terminated\n")
+        deadline = time.monotonic() + 10
+        while _group_alive(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _group_members(run.pid), f"terminated after {delay} s, a process of the run outlived it"
+        assert list(temporary.iterdir()) == [], f"terminated after {delay} s, left in the temporary folder"
+        assert [path.name for path in copy.iterdir() if not path.name.endswith(".md")] == []
+        # (each document as it was or fixed, its own address set aside)
+        texts = {(copy / f"doc-{i:05}.md").read_bytes().replace(f"x{i}.".encode(), b"") for i in range(3000)}
+        assert texts <= {original.replace(b"x0.", b""), fixed.replace(b"x0.", b"")}
+
+
+def test_sigterm_ends_the_language_server_at_once(tmp_path):
+    # An editor ends its server with SIGTERM. Taken as `check` takes it (failsafe.Terminated), the server waited for
+    # ever on the thread that reads stdin: it keeps the signal's default action, and its workers end with it.
+    def message(body: dict) -> bytes:
+        data = json.dumps(body).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(data) + data
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "seedlint", "server"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert server.stdin is not None and server.stdout is not None
+    initialize = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
+    server.stdin.write(message({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize}))
+    server.stdin.flush()
+    assert server.stdout.readline().startswith(b"Content-Length: ")  # (the server runs: it answered)
+    server.send_signal(signal.SIGTERM)
+    try:
+        assert server.wait(timeout=10) == -signal.SIGTERM
+    finally:
+        server.kill()
+        server.communicate()

@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 import multiprocessing
+import signal
 import sys
 import time
 import traceback
@@ -405,6 +406,10 @@ def serve() -> None:
         # Worker processes (checking a corpus the cache does not know yet) must not be forked from a process
         # with threads (the server reads stdin in one): forkserver starts them from a clean process.
         multiprocessing.set_start_method("forkserver", force=True)
+    # SIGTERM (an editor ending its server) ends the server at once, its workers with it (engine.end_with_the_run):
+    # not as a `seedlint check` ends on it (failsafe.Terminated), since a server stopped that way waits for ever on
+    # the thread that reads stdin.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stdout carries the protocol: a stray print must not corrupt it
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="seedlint server: %(message)s")
