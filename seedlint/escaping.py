@@ -55,6 +55,27 @@ def inert(text: str, *, keep_tabs: bool = False) -> str:
     return shown
 
 
+# CommonMark's inline syntax: what makes an image (which an editor fetches as it shows a hover), a link, an
+# autolink, raw HTML, an entity, emphasis, code or a table cell.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+
+
+def markdown_inert(text: str) -> str:
+    """Document text (a title, an address, a file name) shown as itself inside a line of Markdown: `inert` (on one
+    line), then each character of Markdown's inline syntax backslash-escaped (CommonMark allows it of any ASCII
+    punctuation). A title `![x](https://tracker.example/p.png)` was an image the editor fetched."""
+    return _MARKDOWN.sub(r"\\\1", inert(text))
+
+
+def markdown_code(text: str) -> str:
+    """Document text as a Markdown code span, where nothing is interpreted: fenced by more backticks than any run of
+    them in it, and padded with a space each side (which CommonMark strips) when it starts or ends with either."""
+    text = inert(text)
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    padded = text[:1] in ("`", " ") or text[-1:] in ("`", " ")
+    return f"{fence} {text} {fence}" if padded else f"{fence}{text}{fence}"
+
+
 def inert_lines(text: str) -> str:
     """`text` made inert line by line, its line feeds kept (a log entry with a traceback, a hover's Markdown)."""
     return "\n".join(inert(line, keep_tabs=True) for line in text.split("\n"))

@@ -895,6 +895,7 @@ async def test_completion_offers_the_schemas_keys_with_their_descriptions(client
     assert [item.label for item in items] == ["updatedDateTime"]
     [item] = items
     assert isinstance(item.documentation, types.MarkupContent)
+    assert item.documentation.kind == types.MarkupKind.PlainText  # (a JSON Schema's description: plain text)
     schema = json.loads((Path(__file__).parent.parent / "schemas" / "article.schema.json").read_text())
     assert item.documentation.value == schema["properties"]["updatedDateTime"]["description"]
     assert item.documentation.value.startswith("When the provider last updated the article")
@@ -921,6 +922,27 @@ async def test_completion_offers_topics_of_the_corpus_most_used_first(client, wo
     expected = sorted((t for t in counts if "dat" in t.lower()), key=lambda t: -counts[t])
     assert [item.label for item in items] == expected and expected
     assert items[0].detail == f"in {counts[expected[0]]} documents"
+
+
+async def test_completion_shows_a_topic_with_controls_spelled_out_and_inserts_it_as_the_corpus_spells_it(workspace):
+    # (the label, the detail and the documentation are shown: made inert, as messages are; the inserted text is exact)
+    other = workspace / DEFENDER
+    other.write_text(
+        other.read_text(encoding="utf-8").replace("topics:\n", 'topics:\n  - "Dat\\e[31mX\\u202e"\n', 1),
+        encoding="utf-8",
+    )
+    client = await start(workspace)
+    try:
+        path = workspace / LARGE_STORAGE
+        text = path.read_text(encoding="utf-8").replace("topics:\n", "topics:\n  - Dat\n", 1)
+        uri = await typed(client, path, text)
+        items = await completions(client, uri, text, end_of(text, "  - Dat"))
+        [item] = [item for item in items if item.label.startswith("Dat\\")]
+        assert (item.label, item.detail) == ("Dat\\u001b[31mX\\u202e", "in 1 documents")
+        assert item.text_edit is not None and item.text_edit.new_text == '"Dat\\u001b[31mX\\u202e"'
+    finally:
+        await client.shutdown_session()
+        await client.stop()
 
 
 async def test_completion_offers_the_corpus_addresses_for_a_related_webUrl_and_a_code_action_copies_its_fields(
@@ -1153,9 +1175,38 @@ async def test_controls_of_the_text_reach_the_editor_spelled_out_as_seedlint_che
         )
     )
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    assert hover.contents.value.startswith("related[0] → https://x.y/\\u001b[5m\n") and not raw.search(
+    # (its Markdown source: the escaped backslash and bracket show as `\u001b[5m`)
+    assert hover.contents.value.startswith("related[0] → https://x.y/\\\\u001b\\[5m\n") and not raw.search(
         hover.contents.value
     )
+
+
+async def test_document_text_in_a_hover_is_shown_as_text_never_as_markdown(workspace):
+    # A title or a file name is Markdown's syntax in a hover: `![x](https://…)` an image the editor fetched as it
+    # showed the hover (an untrusted repository reaching out), `<img>` raw HTML, a backtick the end of a code span.
+    target = workspace / FIRST_RING
+    text = target.read_text(encoding="utf-8")
+    lure = "![x](https://tracker.example/p.png) <img src=x> [a](b) *b* &amp;"
+    renamed = workspace / "first`ring.md"
+    renamed.write_text(text.replace('\ntitle: "', f'\ntitle: "{lure} ', 1), encoding="utf-8")
+    target.unlink()
+    client = await start(workspace)
+    try:
+        path = workspace / JEDI
+        jedi = path.read_text(encoding="utf-8")
+        uri = open_document(client, path, jedi)
+        await diagnostics_when(client, uri, has("SL505"))
+        shown = await hover_text(client, uri, position_of(jedi, f'  - title: "{FIRST_RING_TITLE}"', 6))
+        escaped = "\\!\\[x\\]\\(https://tracker.example/p.png\\) \\<img src=x\\> \\[a\\]\\(b\\) \\*b\\* \\&amp;"
+        assert shown == (
+            "related[2] → **first\\`ring.md** (``first`ring.md``)\n\n"
+            "**Stale copy**: title differs.\n\n"
+            f'- title here: "{FIRST_RING_TITLE}"\n'
+            f'- title in first\\`ring.md now: "{escaped} {FIRST_RING_TITLE}"'
+        )
+    finally:
+        await client.shutdown_session()
+        await client.stop()
 
 
 async def test_a_file_of_the_corpus_without_front_matter_is_set_aside_as_seedlint_check_sets_it_aside(workspace):

@@ -20,6 +20,7 @@ from seedlint.corpus import COPIED_FIELDS, NOTHING, Resolution
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.document import Document, parse_document
 from seedlint.edits import double_quoted, render_scalar
+from seedlint.escaping import inert
 from seedlint.server.context import path_at
 from seedlint.server.convert import PositionMap
 from seedlint.server.features.diagnostics import Diagnostics, to_lsp
@@ -93,12 +94,13 @@ class Actions:
             if self.missing(document, index) is None:
                 return None
             missing, target = self.missing(document, index)
-            action = types.CodeAction(title=f"related[{index}]: copy {', '.join(missing)} from {target}", kind=REWRITE)
+            title = f"related[{index}]: copy {', '.join(missing)} from {target}"
+            action = types.CodeAction(title=inert(title), kind=REWRITE)
         elif kind == "fix" and diagnostic is not None and diagnostic.fix is not None:
             how = "safe" if safe(diagnostic) else "unsafe: may change meaning"
             what = diagnostic.fix.description or "apply the fix"
             action = types.CodeAction(
-                title=f"{diagnostic.code}: {what} ({how})",
+                title=inert(f"{diagnostic.code}: {what} ({how})"),  # (a fix's description may quote the document)
                 kind=QUICK_FIX,
                 diagnostics=[to_lsp(diagnostic, positions)],
                 is_preferred=safe(diagnostic),

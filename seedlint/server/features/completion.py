@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from seedlint import schema
+from seedlint.escaping import inert, inert_lines
 from seedlint.server.context import LineContext, line_context
 from seedlint.server.convert import PositionMap
 from seedlint.server.features.diagnostics import Diagnostics
@@ -59,10 +60,14 @@ class Completion:
         edit_range = positions.range(context.start, offset)
         return [
             types.CompletionItem(
-                label=key,
+                label=inert(key),
                 kind=types.CompletionItemKind.Property,
                 detail=describe_type(sub),
-                documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=sub.get("description", "")),
+                # (plain text: a JSON Schema's `description` is, as editors' JSON support reads it; a project's schema
+                # is the repository's, and its Markdown could show an image, fetched as the list is shown)
+                documentation=types.MarkupContent(
+                    kind=types.MarkupKind.PlainText, value=inert_lines(str(sub.get("description", "")))
+                ),
                 text_edit=types.TextEdit(range=edit_range, new_text=f"{key}: "),
                 filter_text=key,
             )
@@ -95,10 +100,10 @@ class Completion:
         matching = [c for c in candidates if typed in c[0].lower() or typed in c[1].lower()]
         items = [
             types.CompletionItem(
-                label=value,
+                label=inert(value),  # (what is shown: the value itself is inserted, as the corpus spells it)
                 kind=kind,
-                detail=detail or None,
-                documentation=documentation or None,
+                detail=inert(detail) or None,
+                documentation=inert(documentation) or None,
                 text_edit=types.TextEdit(range=edit_range, new_text=value if quoted else json.dumps(value)),
                 filter_text=f"{value} {detail}" if detail else value,
                 sort_text=f"{rank:05d}",

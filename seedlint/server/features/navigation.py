@@ -12,7 +12,7 @@ from lsprotocol import types
 
 from seedlint.corpus import IndexRecord, Resolution, differing_fields
 from seedlint.document import Document
-from seedlint.escaping import inert_lines
+from seedlint.escaping import inert_lines, markdown_code, markdown_inert
 from seedlint.registry import FAMILIES
 from seedlint.rules import find_rule
 from seedlint.server import ruledocs
@@ -73,18 +73,18 @@ class Navigation:
             return f"related[{index}] has no webUrl: it links nowhere"
         found = self.resolve(project, ref.url, ref.key)
         if not found:
-            return f"related[{index}] → {ref.url}\n\nresolves to no document of the corpus"
+            return f"related[{index}] → {markdown_inert(ref.url)}\n\nresolves to no document of the corpus"
         own = state.source.display_path
         if own in found.paths():  # SL506, never also a stale copy
-            others = ", ".join(f"**{o.name}**" for o in found.candidates if o.path != own)
+            others = ", ".join(f"**{markdown_inert(o.name)}**" for o in found.candidates if o.path != own)
             also = f" (also the address of {others}: SL508)" if others else ""
-            return f"related[{index}] → {ref.url}\n\nis this document's own address{also}"
+            return f"related[{index}] → {markdown_inert(ref.url)}\n\nis this document's own address{also}"
         target = found.target
         if target is None:
             return self.ambiguous_help(index, ref.url, ref.copied, found)
         differing = differing_fields(ref.copied, target.fingerprints)
-        spelled = "" if found.exact else f", at {target.url} (another spelling of this address)"
-        lines = [f"related[{index}] → **{target.name}** (`{target.path}`){spelled}", ""]
+        spelled = "" if found.exact else f", at {markdown_inert(target.url or '')} (another spelling of this address)"
+        lines = [f"related[{index}] → **{markdown_inert(target.name)}** ({markdown_code(target.path)}){spelled}", ""]
         if not differing:
             lines.append("Up to date: its copied fields match the document.")
             return "\n".join(lines)
@@ -98,7 +98,7 @@ class Navigation:
             lines += [
                 "",
                 f"- {name} here: {shown(entry.get(name))}",
-                f"- {name} in {target.name} now: {shown(now_data.get(name))}",
+                f"- {name} in {markdown_inert(target.name)} now: {shown(now_data.get(name))}",
             ]
         return "\n".join(lines)
 
@@ -107,7 +107,7 @@ class Navigation:
         """An address several documents share (captures of one article): each of them, and whether the entry copies
         it. Which one the entry describes is not guessed; it is stale only when it copies none (as SL505 says)."""
         lines = [
-            f"related[{index}] → {url}",
+            f"related[{index}] → {markdown_inert(url)}",
             "",
             f"names {len(found.candidates)} documents at that address (captures of one article: SL508); "
             "which one it describes is not guessed:",
@@ -122,7 +122,7 @@ class Navigation:
                 if differing
                 else "its copied fields match this entry"
             )
-            lines.append(f"- **{candidate.name}** (`{candidate.path}`): {state}")
+            lines.append(f"- **{markdown_inert(candidate.name)}** ({markdown_code(candidate.path)}): {state}")
         lines.append("")
         lines.append(
             "Up to date: it copies one of them."
@@ -233,7 +233,8 @@ def rule_help(code: str) -> str:
 
 
 def markdown(text: str) -> types.Hover:
-    """(Document text made inert, as `seedlint check` shows it: a title may hold an escape sequence or a bidi mark.)"""
+    """(Made inert as `seedlint check` shows text: the document text in it is already made inert, and its Markdown
+    escaped, where it is put in.)"""
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=inert_lines(text)))
 
 
@@ -241,4 +242,4 @@ def shown(value: object) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{key} {shown(item)}" for key, item in value.items() if key in ("name", "domain"))
     text = str(value) if value is not None else "(none)"
-    return f'"{text}"' if len(text) <= 200 else f'"{text[:197]}..."'
+    return markdown_inert(f'"{text}"' if len(text) <= 200 else f'"{text[:197]}..."')
