@@ -132,11 +132,21 @@ def _block_edits(doc: Document, path: FieldPath, new_value: str) -> tuple[Edit, 
     else the whole value written double-quoted, up to the end of its last line of text (its line break, and
     any blank lines after it, are kept: without them the next key would follow on the same line)."""
     edits = _edits_in_place(doc, path, new_value, _fits_a_block_line)
-    if edits is not None:
-        return edits
     span = doc.value_span(path)
     assert doc.text is not None
     source = doc.text[span.start : span.end]
+    # Kept only when the block, read again, says exactly `new_value`: a line emptied (a lone invisible character
+    # removed) folds as a line break, not a space; a first line that starts with a blank once edited changes the
+    # indentation the block's lines are read with. (When the block cannot be read alone as it reads in place, as
+    # with an indentation indicator, which counts from its parent's indentation, it is written double-quoted.)
+    node = doc.locate(path)[1]
+    if (
+        edits is not None
+        and isinstance(node, yaml.ScalarNode)
+        and value_after(span.start, source, []) == node.value
+        and value_after(span.start, source, list(edits)) == new_value
+    ):
+        return edits
     line_break = _LINE_BREAK.search(source, len(source.rstrip()))  # (the one ending the last line with text)
     return (
         Edit(span.start, span.start + (line_break.start() if line_break else len(source)), double_quoted(new_value)),
@@ -232,8 +242,10 @@ def value_after(start: int, source: str, edits: list[Edit]) -> str | None:
         if not start <= edit.start <= edit.end <= start + len(source):
             return None
         source = source[: edit.start - start] + edit.content + source[edit.end - start :]
+    ending = "" if source.endswith(("\n", "\r")) else "\n"  # (a block scalar's ends with its line break: one more
+    # would be one more line of a `|+` value)
     try:
-        node = yamltree.compose(f"k: {source}\n")
+        node = yamltree.compose(f"k: {source}{ending}")
     except (yaml.YAMLError, yamltree.TooComplex, RecursionError):
         return None
     if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:

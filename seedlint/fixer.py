@@ -213,9 +213,7 @@ def fix(
     texts = _Texts()
     unfinished = False
     with engine.Workers() as workers:  # (the same processes from pass to pass: their memos stay filled)
-        unsafe_before = _UnsafeBefore()
-        first = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
-        result = unsafe_before.hold(first)
+        result = engine.run(sources, config, corpus_sources, contents, cache=passes, fixing=True, workers=workers)
         for _ in range(MAX_PASSES):
             done = _one_pass(
                 result,
@@ -246,7 +244,7 @@ def fix(
                 changed = True
             if not changed:
                 break
-            result = unsafe_before.hold(engine.run(sources, config, corpus_sources, contents, cache=passes))
+            result = engine.run(sources, config, corpus_sources, contents, cache=passes)
         else:
             if _to_fix(result, all_sources, unsafe, only, refused):
                 unfinished = texts.unsettled(result)
@@ -260,7 +258,7 @@ def fix(
         for path in unwritten:
             contents.pop(path, None)
             refused[path] = "not written"
-        again = unsafe_before.hold(engine.run(sources, config, corpus_sources, contents, cache=passes))
+        again = engine.run(sources, config, corpus_sources, contents, cache=passes)
         return _unfixable(again, refused, functools.partial(_corpus_of, again))
 
     return FixResult(
@@ -298,8 +296,7 @@ def fix_on_disk(
     unwritable: dict[str, str] = {}
     failures: list[tuple[FileChange, str]] = []
     unwritten: set[str] = set()
-    unsafe_before = _UnsafeBefore()
-    result = unsafe_before.hold(first)
+    result = first
     texts = _Texts()
     unfinished = False
 
@@ -353,7 +350,7 @@ def fix_on_disk(
                         before.followed + change.followed,
                     )
                 )
-            result = unsafe_before.hold(check())
+            result = check()
         else:
             if _to_fix(result, all_sources, unsafe, only, {*refused, *unwritten}):
                 unfinished = texts.unsettled(result)
@@ -365,33 +362,6 @@ def fix_on_disk(
         unwritable=[f"{path}: {why}" for path, why in sorted(unwritable.items())],
         unfinished=unfinished,
     )
-
-
-class _UnsafeBefore:
-    """The findings whose fix was unsafe in an earlier pass of the run stay so in the later ones (by file, rule and
-    value: seedlint/locus.py). A copy's fix is unsafe while its target has errors; once a pass has fixed them, the
-    target says what those fixes made it say, and copying that into its copies is a second guess on the first
-    (a target's broken address, percent-encoded by its fix, then written over a copy's correct one). So the fix
-    applies what `seedlint check` called safe, and what its fixes uncovered, no more."""
-
-    def __init__(self) -> None:
-        self._keys: set[tuple[str, str, str]] = set()
-
-    def hold(self, result: RunResult) -> RunResult:
-        """Remember `result`'s unsafe fixes; make unsafe the safe fixes of findings remembered so (in `result`,
-        which is returned: each run of a fix is held as it is made)."""
-        keys = self._keys
-        for d in result.diagnostics:
-            if d.fix is not None and d.fix.applicability is Applicability.UNSAFE:
-                keys.add((d.path, d.code, d.locus))
-        if keys:
-            result.diagnostics = [
-                dataclasses.replace(d, fix=dataclasses.replace(d.fix, applicability=Applicability.UNSAFE))
-                if d.fix is not None and d.fix.applicability is Applicability.SAFE and (d.path, d.code, d.locus) in keys
-                else d
-                for d in result.diagnostics
-            ]
-        return result
 
 
 class _Texts:
@@ -504,8 +474,11 @@ def _one_pass(
     dropped |= {
         f.target for path, found in follows.items() if path not in dropped and outcomes[path].problem for f in found
     }
-    for path in dropped:
-        outcomes.pop(path, None)  # (done again in the next pass, without following what was not written)
+    for path in dropped:  # (done again in the next pass, without following what was not written)
+        outcome = outcomes.get(path)
+        if outcome is not None and outcome.problem is None:  # (one that failed stays: it is refused, with why; dropped
+            # too, it was done again pass after pass, and the run ended after the last with neither fixed nor why)
+            del outcomes[path]
     return _Pass(chosen, outcomes, bool(dropped), unwritable)
 
 
