@@ -100,9 +100,10 @@ def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool 
     timestamp = style in (None, FLOW_PLAIN) and yamltree.tag(node) == yamltree.YAML_TAG + "timestamp"
     span = doc.value_span(path)
     assert doc.text is not None  # (a value has a span in the text)
-    if _LINE_BREAK.search(doc.text, span.start, span.end):
+    if _LINE_BREAK.search(doc.text, span.start, span.end) or (style == '"' and "\\" in doc.text[span.start : span.end]):
         # A value written over several lines keeps them: only the characters that change are edited, where they
-        # stand (written again on one line, a long excerpt became one line of 10,000 characters, SL014).
+        # stand (written again on one line, a long excerpt became one line of 10,000 characters, SL014). So does a
+        # double-quoted value with escapes: written again, `caf\u00e9` became `café`.
         in_place = _edits_in_place(doc, path, new_value, _FITS[style])
         source = doc.text[span.start : span.end]
         if in_place is not None and value_after(span.start, source, list(in_place)) == new_value:
@@ -169,7 +170,8 @@ def _edits_in_place(
     edits = []
     for i1, i2, j1, j2 in _changed_runs(old, new_value):
         before, after = old[i1:i2], new_value[j1:j2]
-        start, end = offset(i1), offset(i2)
+        # (the end just after the run's last character: the next one may stand after an escaped line break)
+        start, end = offset(i1), offset(i2 - 1) + 1 if i2 > i1 else offset(i1)
         if not (fits(before) and fits(after) and text[start:end] == before):
             return None
         if not span.start < start <= end < span.end:

@@ -772,3 +772,18 @@ def test_a_file_whose_fix_fails_its_verification_is_refused_with_why_even_when_c
     assert out.splitlines()[0].endswith("(not fixed: b.md copies it and cannot take the new value; see why below)")
     assert out.splitlines()[-1] == "Found 3 problems (2 warnings, 1 info) in 2 files checked."
     assert {name: (folder / name).read_bytes() for name in ("a.md", "b.md")} == before
+
+
+def test_a_double_quoted_value_keeps_the_escapes_and_the_escaped_line_breaks_its_author_wrote(folder):
+    # Written again whole, `caf\u00e9` became `café`, `\x20` a space, `\/` a slash, and a value continued after an
+    # escaped line break was joined into one line (found fuzzing the fixer: the same data, other bytes).
+    (folder / "doc.md").write_bytes(
+        b'---\ntitle: "caf\\u00e9 &amp; x"\nexcerpt: "Alpha &amp;\\\n  Beta"\n'
+        b'topics: ["caf\\u00e9\\x20\\t &amp; \\"x\\" \\/ \\u2014"]\n---\n'
+    )
+    status, _, err = run_split("fix", "--no-cache", "--select", "SL402", "doc.md")
+    assert (status, err.strip()) == (0, "Fixed 3 problems in 1 file.")
+    assert (folder / "doc.md").read_bytes() == (
+        b'---\ntitle: "caf\\u00e9 & x"\nexcerpt: "Alpha &\\\n  Beta"\n'
+        b'topics: ["caf\\u00e9\\x20\\t & \\"x\\" \\/ \\u2014"]\n---\n'
+    )
