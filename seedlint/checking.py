@@ -20,6 +20,7 @@ from seedlint.discovery import DISPLAY, SourceFile
 from seedlint.document import Document, load_content, load_document, unreadable_document
 from seedlint.fixbasis import basis_for
 from seedlint.results import Checked
+from seedlint.suppressions import misspelt_mention
 
 Subject = TypeVar("Subject")
 _MENTION = re.compile("seedlint", re.IGNORECASE)
@@ -151,7 +152,7 @@ def check_loaded(
     diagnostics = check_document(doc, config, errors)
     mark_edited_values(doc, diagnostics)
     # Any mention, in any case: a malformed suppression (`# Seedlint ignore`) is reported too.
-    has_suppressions = doc.text is not None and mentions_seedlint(doc.text)
+    has_suppressions = doc.text is not None and (mentions_seedlint(doc.text) or misspelt_mention(doc.text))
     try:
         record = record_for(doc)
     except Exception:  # a bug: the file's own diagnostics are still reported

@@ -34,8 +34,8 @@ from seedlint import (
     selection,
 )
 from seedlint import cache as caching
-from seedlint.cache import Cache, open_cache
-from seedlint.config import Config, ConfigError, load_config, located, shadowed_table
+from seedlint.cache import Cache, CacheRefused, cache_folder, open_cache
+from seedlint.config import Config, ConfigError, is_within, load_config, located, shadowed_table
 from seedlint.discovery import (
     DiscoveryError,
     Listings,
@@ -43,6 +43,7 @@ from seedlint.discovery import (
     corpus_paths,
     discover,
     misplaced_excludes,
+    no_documents_in_cache,
     unmatchable_excludes,
 )
 from seedlint.escaping import inert, json_inert
@@ -60,6 +61,16 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 CommandDecorator: TypeAlias = Callable[[Callable[..., None]], Callable[..., None]]
 T = TypeVar("T")
 TEXT_FORMATS = (None, "full", "concise")  # --output-format for people (None: full on a terminal, else concise)
+
+
+class GivenPath(click.Path):
+    """click.Path, but an empty text is refused (Path("") is the current folder: `seedlint check ''`, or a variable
+    left empty in a script, checked the whole folder, and `--cache-dir ''` wrote a cache into it)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "":
+            self.fail("an empty path names no file (`.` is the current folder)", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def usage_error(message: str) -> click.UsageError:
@@ -92,6 +103,8 @@ def load_settings(
                 if any(not code.strip() for code in value.split(",")):
                     raise ConfigError(f"`{option}` {value!r} has an empty item between its commas")
                 selection.check_codes(_codes(value), f"`{option}`")
+                if option == "--ignore":
+                    selection.check_turned_off(_codes(value), f"`{option}`")
     except ConfigError as error:
         raise usage_error(str(error)) from None
     if select is not None:
@@ -135,6 +148,21 @@ def announce_defaults(config: Config, paths: tuple[Path, ...], quiet: bool) -> N
     )
 
 
+def opened_cache(config: Config, no_cache: bool, cache_dir: Path | None, paths: tuple[Path, ...] = ()) -> Cache:
+    """The run's cache (cache.open_cache); a cache folder that holds documents, inside the paths given or the
+    configured corpus, is a usage error, as the walk makes it, but before the cache's database is made among them."""
+    if not no_cache:
+        try:
+            folder = cache_folder(config, cache_dir)
+            if any(is_within(folder, walked) for walked in [*paths, *corpus_paths(config)]):
+                no_documents_in_cache(folder, config)
+        except DiscoveryError as error:
+            raise usage_error(str(error)) from None
+        except CacheRefused:
+            pass  # (said by open_cache, which runs without a cache)
+    return open_cache(config, no_cache, cache_dir, warn)
+
+
 def resolve_sources(paths: tuple[Path, ...], config: Config, listings: Listings | None = None) -> list[SourceFile]:
     """The documents of the run; `listings` (the cache) keeps the folders' listings (see discovery.discover)."""
     targets = list(paths) or corpus_paths(config)
@@ -160,7 +188,7 @@ config_file_options: list[CommandDecorator] = [
     click.option(
         "--config",
         "config_file",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=GivenPath(path_type=Path, dir_okay=False),
         help="Configuration file (seedlint.toml or pyproject.toml).",
     ),
     click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
@@ -197,7 +225,7 @@ config_options: list[CommandDecorator] = [
     click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
     click.option(
         "--cache-dir",
-        type=click.Path(path_type=Path, file_okay=False),
+        type=GivenPath(path_type=Path, file_okay=False),
         help="Where the cache lives (default: `cache-dir`, .seedlint_cache).",
     ),
 ]
@@ -244,7 +272,7 @@ compare_options: list[CommandDecorator] = [
     click.option(
         "--baseline",
         "baseline_file",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=GivenPath(path_type=Path, dir_okay=False),
         help="Report only findings not in this baseline file (default: `baseline` in the configuration).",
     ),
     click.option("--no-baseline", is_flag=True, help="Ignore the configured baseline: report every finding."),
@@ -354,7 +382,7 @@ class Output:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=GivenPath(path_type=Path))
 @with_config_options
 @with_options(output_options)
 @click.option(
@@ -429,17 +457,17 @@ def check(
     if config_file is None and not quiet:
         warn_shadowed(config)
     output = Output(output_format, statistics, exit_zero, quiet)
-    _check_fix_options(fix, diff, show_fixes, output)
-    if since and diff_base:
+    _check_fix_options(fix, diff, show_fixes, output, unsafe_fixes)
+    if since is not None and diff_base is not None:
         raise usage_error("--diff-base includes what --since checks: give one of them")
     if (write_baseline is not None or add_suppressions) and (
-        fix or diff or since or diff_base or (write_baseline is not None and add_suppressions)
+        fix or diff or since is not None or diff_base is not None or (write_baseline is not None and add_suppressions)
     ):
         raise usage_error(
             "--write-baseline and --add-suppressions record today's findings: they cannot be combined with each "
             "other, --fix, --diff, --since or --diff-base"
         )
-    cache = open_cache(config, no_cache, cache_dir, warn)
+    cache = opened_cache(config, no_cache, cache_dir, paths)
     click.get_current_context().call_on_close(cache.close)
     # The hooks' `--diff-base` on the configured corpus: git lists the revision on its own core while the corpus
     # is listed here (a tenth of a second of a hook's run at 100,000 documents).
@@ -496,7 +524,7 @@ def check(
                 f"{meant!r}"
             )
     if fix or diff:
-        if since:
+        if since is not None:
             raise usage_error("--since only applies to checking, not to --fix or --diff")
         with commands_stopped(output.is_text or diff):
             status = run_fix(
@@ -514,7 +542,7 @@ def check(
             )
         sys.exit(status)
     lost = comparison.lost or None
-    if since:
+    if since is not None:
         try:
             lost = {key: f"{name} at {since}" for key, name in history.lost_addresses(since, folders).items()}
         except history.HistoryError as error:
@@ -576,8 +604,13 @@ def warn_shadowed(config: Config) -> None:
         warn(f"{shadowed} has a [tool.seedlint] table too: it is ignored, {config.source} is the configuration used")
 
 
-def _check_fix_options(fix: bool, diff: bool, show_fixes: bool, output: Output) -> None:
+def _check_fix_options(fix: bool, diff: bool, show_fixes: bool, output: Output, unsafe_fixes: bool = False) -> None:
     """Options that would do nothing as given: a usage error, not silence."""
+    if unsafe_fixes and not (fix or diff):
+        raise usage_error(
+            "--unsafe-fixes applies the unsafe fixes too: give it with --fix or --diff (or run `seedlint fix "
+            "--unsafe-fixes`); a check reports every fix, safe or not, as it is"
+        )
     if diff and (output.format is not None or output.statistics):
         given = "--statistics" if output.statistics else f"--output-format {output.format}"
         raise usage_error(f"--diff prints the fixes as a unified diff: {given} does not apply to it")
@@ -697,7 +730,7 @@ def watched_run(
             topics = config.resolve(config.topics)
             watched.files |= set(watch.absolute(topics.iterdir() if topics.is_dir() else [topics]))
         watched.ignored = watch.absolute([cache_dir if cache_dir is not None else config.resolve(config.cache_dir)])
-        cache = open_cache(config, no_cache, cache_dir, warn)
+        cache = opened_cache(config, no_cache, cache_dir, paths)
         try:
             sources = resolve_sources(paths, config, cache)
             run_id = run_id_of(paths or corpus_paths(config))
@@ -714,7 +747,7 @@ def watched_run(
 
 
 @main.command(name="fix")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=GivenPath(path_type=Path))
 @with_config_options
 @with_options(output_options)
 @with_options(fix_options)
@@ -793,7 +826,10 @@ def resolve_corpus(
     ):
         return None  # the given paths cover the whole corpus: the run is the corpus itself
     unique = list({os.path.realpath(folder): folder for folder in corpus}.values())
-    return discover(unique, config, listings=listings)
+    try:
+        return discover(unique, config, listings=listings)
+    except DiscoveryError as error:  # (as for the files given: a cache folder holding documents, say)
+        raise usage_error(str(error)) from None
 
 
 def _is_within(path: Path, folders: list[Path]) -> bool:
@@ -939,7 +975,7 @@ def show_config(config_file: Path | None, isolated: bool) -> None:
 @with_options(config_file_options)
 @click.option(
     "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=GivenPath(path_type=Path, file_okay=False),
     help="Where the cache lives (default: `cache-dir`, .seedlint_cache).",
 )
 def clean(config_file: Path | None, isolated: bool, cache_dir: Path | None) -> None:
@@ -1004,12 +1040,12 @@ def explain_rule(code: str) -> None:
 
 
 @main.command(name="report")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=GivenPath(path_type=Path))
 @with_config_options
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, allow_dash=True),  # (a str: `./-` is a file named -, Path("./-") is "-")
+    type=GivenPath(dir_okay=False, allow_dash=True),  # (a str: `./-` is a file named -, Path("./-") is "-")
     help="Write the report to this file (default, or `-`: standard output; ./- is a file named -).",
 )
 @click.option(
@@ -1053,7 +1089,7 @@ def report_command(
             f"`seedlint report` needs the report extra ({error.name} is missing): pip install 'seedlint[report]'"
         ) from None
     config = load_settings(config_file, isolated, select, ignore, extend_select, no_suppressions, exclude)
-    cache = open_cache(config, no_cache, cache_dir, warn)
+    cache = opened_cache(config, no_cache, cache_dir, paths)
     sources = resolve_sources(paths, config, cache)
     targets = list(paths) or corpus_paths(config)
     request = report.Request(
@@ -1065,6 +1101,8 @@ def report_command(
         [str(target) for target in (paths or [Path(p) for p in config.paths])],
     )
     click.get_current_context().call_on_close(request.cache.close)
+    if output is not None and output != "-":
+        _refuse_a_document(Path(output), [*sources, *(request.corpus or [])])
     summary, internal_errors = report.build(request)
     if summary.not_documents and not summary.totals.documents:  # a report of nothing, as `check` refuses it
         raise no_documents(summary.not_documents)
@@ -1092,6 +1130,21 @@ def report_command(
     for message in internal_errors:
         click.echo(f"seedlint: {inert(failsafe.internal_error_message(message))}", err=True)
     sys.exit(EXIT_ERROR if internal_errors else EXIT_OK)
+
+
+def _refuse_a_document(output: Path, sources: list[SourceFile]) -> None:
+    """A usage error when the report would be written over a document (`report -o docs/a.md`): one of the run's,
+    or any file that starts as one does, with `---`. (Written over, the article was lost.)"""
+    target = os.path.realpath(output)
+    if any(os.path.realpath(source.location) == target for source in sources):
+        raise usage_error(f"-o {output} is a document of the corpus: the report is not written over it")
+    try:
+        with open(target, "rb") as existing:
+            start = existing.read(8)
+    except OSError:
+        return  # (no such file yet, or not readable: writing it says what is wrong)
+    if start.removeprefix(b"\xef\xbb\xbf").startswith(b"---"):
+        raise usage_error(f"-o {output} holds front matter, as a document does: the report is not written over it")
 
 
 def write_whole(text: str) -> None:

@@ -140,9 +140,16 @@ def prepare(
             raise CompareError(str(error)) from None
         comparison.baseline_path = path
     if diff_base is not None:
-        comparison.revision = _revision(
-            hook_revision(diff_base), folders, comparison.notes, comparison.baseline is not None, listings
-        )
+        given = hook_revision(diff_base)
+        try:
+            comparison.revision = _revision(given, folders, comparison.notes, comparison.baseline is not None, listings)
+        except CompareError as error:
+            if given == diff_base:
+                raise
+            raise CompareError(
+                f"{error} (named by PRE_COMMIT_FROM_REF, which `pre-commit run --from-ref` sets, in place of "
+                f"{diff_base})"
+            ) from None
         if path is not None and baseline_file is None:
             comparison.baseline = _baseline_at(comparison.revision, path, comparison.baseline or Counter())
     return comparison

@@ -143,12 +143,14 @@ _FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("sour
 
 def find_config_file(start: Path) -> tuple[Path, dict] | None:
     """The nearest seedlint.toml, or pyproject.toml with a [tool.seedlint] table, from `start` upwards."""
+    # (Whatever has the name, not only a regular file: a folder or a FIFO named seedlint.toml was passed over in
+    # silence, and the settings taken from a pyproject.toml above, or the defaults; reading it says what it is.)
     for folder in [start, *start.parents]:
         candidate = folder / "seedlint.toml"
-        if candidate.is_file() or candidate.is_symlink():
+        if os.path.lexists(candidate):
             return candidate, _read_toml(candidate)
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() or candidate.is_symlink():
+        if os.path.lexists(candidate):
             table = seedlint_table(candidate, _read_toml(candidate))
             if table is not None:
                 return candidate, table
@@ -230,8 +232,13 @@ def check_paths(config: Config) -> None:
 
 def config_from_table(table: dict, source: Path) -> Config:
     values: dict[str, Any] = {}
+    spelled: dict[str, str] = {}  # (`related-scope` and `related_scope` are one key: the last one was taken)
     for key, value in table.items():
         name = key.replace("-", "_")
+        if name in spelled:
+            where = _located_parts(source, [*_table_parts(source), key], len(_table_parts(source)) + 1)
+            raise ConfigError(f"{where}: `{key}` sets `{spelled[name]}` again (`-` and `_` are one): give it once")
+        spelled[name] = key
         if name not in _FIELDS:
             known = sorted(k.replace("_", "-") for k in _FIELDS)
             close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
@@ -332,8 +339,11 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
     elif isinstance(default, dict):
         if not isinstance(value, dict):
             problem = "must be a table"
+        codes: dict[str, str] = {}  # (a rule code in any case: `SL402` and `sl402` are one, and one would be dropped)
         for entry, setting in value.items() if problem is None else ():  # (here: not when a diagnostic meets them)
-            if name == "severity" and setting not in ("error", "warning", "info"):
+            if name == "severity" and entry.upper() in codes:
+                key, problem = f"{key}.{entry}", f"names the code of `{codes[entry.upper()]}` again: give each once"
+            elif name == "severity" and setting not in ("error", "warning", "info"):
                 key, problem = f"{key}.{entry}", f"must be error, warning or info, not {setting!r}"
             elif name == "per_file_ignores" and not (
                 isinstance(setting, list) and all(isinstance(code, str) for code in setting)
@@ -343,6 +353,7 @@ def _checked(source: Path, key: str, name: str, value: Any) -> Any:  # a TOML va
                 key, problem = f"{key}.{entry}", 'names no code: it silences nothing (list the codes, e.g. ["SL402"])'
             if problem is not None:
                 break
+            codes[entry.upper()] = entry
     elif isinstance(default, int):  # (bool is an int)
         if not isinstance(value, int) or isinstance(value, bool):
             problem = "must be an integer"

@@ -220,6 +220,12 @@ def _cache_folders(config: Config, listings: Listings | None) -> dict[str, str]:
     return {os.path.realpath(folder): os.path.basename(folder) for folder in folders if folder is not None}
 
 
+def no_documents_in_cache(folder: Path, config: Config) -> None:
+    """Raise DiscoveryError when the cache folder about to be used holds documents (see `_no_documents_in_caches`):
+    asked before the cache is opened, which would make its database among them."""
+    _no_documents_in_caches({os.path.realpath(folder): folder.name}, _pattern(config.include))
+
+
 def _no_documents_in_caches(caches: dict[str, str], include: re.Pattern[str] | None) -> None:
     """Raise DiscoveryError for a cache folder in a walked path holding documents (`cache-dir = "_news"`): the
     walk leaves it out, and the documents in it would go unchecked, silently (a cache holds none at its top: its

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -19,12 +20,16 @@ import click
 
 from seedlint.escaping import inert
 
+# A write that the system refused for want of room or a failing device (`seedlint check > /dev/full`): not a bug.
+_CANNOT_WRITE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
 EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 130, 143  # (143: 128 + SIGTERM, as a shell reports it)
 DEBUG_VARIABLE = "SEEDLINT_DEBUG"
 
 
 def debugging() -> bool:
-    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
+    """SEEDLINT_DEBUG set to anything but nothing, 0, false, no or off (any case, blanks around)."""
+    return os.environ.get(DEBUG_VARIABLE, "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def internal_error_message(message: str) -> str:
@@ -104,10 +109,17 @@ class FailsafeGroup(click.Group):
         finally:
             # The command is over, its report written. A Ctrl-C from here on could only interrupt what follows: the
             # cache closed, Python joining its threads. It printed a traceback, or click's "Aborted!", and ended the
-            # run with status 1 whatever it found: it is ignored, and the run ends as it would have.
-            if self.from_entry_point and threading.current_thread() is threading.main_thread():
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (it still ends the run, at once: nothing is left to do)
+            # run with status 1 whatever it found: it is ignored, and the run ends as it would have. (One that comes
+            # just as the command ends, before it is ignored, is raised here: caught, and ignored as well.)
+            try:
+                self._ignore_interrupts()
+            except KeyboardInterrupt:
+                self._ignore_interrupts()
+
+    def _ignore_interrupts(self) -> None:
+        if self.from_entry_point and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (it still ends the run, at once: nothing is left to do)
 
     def _invoke(self, ctx: click.Context) -> object:
         try:
@@ -128,6 +140,10 @@ class FailsafeGroup(click.Group):
             click.echo("seedlint: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except Exception as error:  # a bug in seedlint: say so in one line
+            if isinstance(error, OSError) and error.errno in _CANNOT_WRITE:  # (not a bug: the disk, not seedlint)
+                with contextlib.suppress(OSError):  # (stderr may be on the full disk too)
+                    click.echo(f"seedlint: a write failed: {error.strerror}; what it wrote is incomplete", err=True)
+                ctx.exit(EXIT_ERROR)
             if debugging():
                 traceback.print_exc()
             hint = "" if debugging() else f"; {DEBUG_VARIABLE}=1 shows the traceback"

@@ -37,6 +37,24 @@ def check_codes(codes: Iterable[str], where: str) -> None:
         )
 
 
+# A file that does not load (the errors of SL001–SL013: not SL005, a byte-order mark, a warning) was checked for
+# nothing: with these turned off (`--select SL402`, an `ignore`, a `severity` below error), it passed as "All checks
+# passed". They are reported whatever the selection, as errors.
+ALWAYS_REPORTED = frozenset(
+    rule.code for rule in all_rules() if rule.code in suppressions.NEVER_SILENCED and rule.severity is Severity.ERROR
+)
+WHY_ALWAYS_REPORTED = "a file that does not load (SL001–SL013 but SL005) is always reported, as an error"
+
+
+def check_turned_off(codes: Iterable[str], where: str) -> None:
+    """Raise ConfigError when one of `codes`, to turn rules off (ignore, per-file-ignores) or down (severity), covers
+    only ALWAYS_REPORTED codes: the entry would do nothing, silently."""
+    for code in codes:
+        covered = [rule.code for rule in all_rules() if rule.code.startswith(code.strip().upper())]
+        if covered and all(found in ALWAYS_REPORTED for found in covered):
+            raise ConfigError(f"{where} names {code!r}, which is never turned off: {WHY_ALWAYS_REPORTED}")
+
+
 def check_configured_codes(config: Config) -> None:
     """The rule codes a configuration file names (select, extend-select, ignore, per-file-ignores, severity,
     allow-suppressions)."""
@@ -54,10 +72,14 @@ def check_configured_codes(config: Config) -> None:
                 f"{where('allow-suppressions')} names {code!r}, which is never silenced: "
                 f"{suppressions.WHY_NEVER_SILENCED}"
             )
+    check_turned_off(config.ignore, where("ignore"))
     for pattern, codes in config.per_file_ignores.items():
         check_codes(codes, where(f"per-file-ignores.{pattern}"))
-    for code in config.severity:  # (each at the line that sets it)
+        check_turned_off(codes, where(f"per-file-ignores.{pattern}"))
+    for code, setting in config.severity.items():  # (each at the line that sets it)
         check_codes([code], where("severity", f"severity.{code}"))
+        if setting != "error":
+            check_turned_off([code], where("severity", f"severity.{code}"))
 
 
 def _matches(code: str, selectors: list[str]) -> int:
@@ -88,7 +110,10 @@ def check_some_selected(config: Config, codes: Iterable[str]) -> None:
 
 def is_reported(diagnostic: Diagnostic, config: Config) -> bool:
     """Selected, and not ignored for its file by `per-file-ignores` (glob → codes or prefixes; the globs
-    are relative to the configuration file's folder, wherever seedlint runs from)."""
+    are relative to the configuration file's folder, wherever seedlint runs from). SL001–SL013 always are: a file
+    that does not load is always reported (ALWAYS_REPORTED)."""
+    if diagnostic.code in ALWAYS_REPORTED:
+        return True
     if not is_selected(diagnostic.code, config):
         return False
     if config.per_file_ignores:
@@ -156,7 +181,7 @@ def apply_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
     """The diagnostic at the configured severity of the most specific code or prefix that matches (`SL`,
     `SL50`, `SL505`): a copy when that differs (the original may be a cached result's, which is the same
     whatever the configured severities)."""
-    if config.severity:
+    if config.severity and diagnostic.code not in ALWAYS_REPORTED:  # (errors always)
         matching = [prefix for prefix in config.severity if diagnostic.code.startswith(prefix.upper())]
         override = config.severity[max(matching, key=len)] if matching else None
         if override and override != diagnostic.severity.value:

@@ -48,9 +48,20 @@ NEVER_SILENCED = frozenset(
 )
 KINDS = ("ignore", "ignore-file")
 
-# A comment that means to be a suppression: `#`, blanks, then the word seedlint in any case. Matched from the
-# `#` only, so each character is looked at a bounded number of times.
-_MENTION = re.compile(r"#[ \t]*seedlint", re.IGNORECASE)
+# A comment that means to be a suppression: `#`, blanks, then the word seedlint in any case, or another word where
+# it belongs, before `: ignore[SL…` (`sedlint:`, `seed-lint:`, a Cyrillic `ѕ`: passed over in silence, they
+# silenced nothing). Matched from the `#` only, so each character is looked at a bounded number of times.
+_MISSPELT = r"[^\s:#\[\]]{1,40}[ \t]*:[ \t]*ignore[\w-]*[ \t]*\[[ \t]*SL"
+_MENTION = re.compile(rf"#[ \t]*(?:seedlint|{_MISSPELT})", re.IGNORECASE)
+_MISSPELT_MENTION = re.compile(rf"#[ \t]*{_MISSPELT}", re.IGNORECASE)
+
+
+def misspelt_mention(text: str) -> bool:
+    """Whether `text` holds a comment like a suppression but for its word `seedlint` (checking.mentions_seedlint
+    finds the others): its front matter is then read for suppressions, to report it."""
+    return _MISSPELT_MENTION.search(text) is not None
+
+
 _DIRECTIVE = re.compile(r"[A-Za-z_-]*")
 _CODE = re.compile(r"SL\d{0,3}")
 
@@ -217,7 +228,9 @@ def _parse(text: str, hash_at: int, end: int) -> tuple[str, list[str], int, int]
     while at < end and text[at] in " \t":
         at += 1
     if text[at : at + 8] != "seedlint":
-        return f"expected `seedlint:` in lower case, not `{text[at : at + 8]}`"
+        marker, colon, _ = text[at:end].partition(":")
+        shown = f"{marker.rstrip()[:40]}:" if colon and marker.strip() else text[at : at + 8]
+        return f"expected `seedlint:` in lower case, not `{shown}`"
     at += 8
     if at >= end or text[at] != ":":
         return "expected `:` right after `seedlint` (`# seedlint: ignore[CODES]`)"

@@ -98,7 +98,12 @@ def test_an_unused_code_is_removed_between_the_brackets_only(folder):
         ("# seedlint:", "expected `ignore[CODES]` or `ignore-file[CODES]` after `seedlint:`"),
         ("# seedlint: [SL402]", "expected `ignore[CODES]` or `ignore-file[CODES]` after `seedlint:`, not `[SL402]`"),
         ("# seedlint ignore[SL402]", "expected `:` right after `seedlint` (`# seedlint: ignore[CODES]`)"),
-        ("#Seedlint: ignore[SL402]", "expected `seedlint:` in lower case, not `Seedlint`"),
+        ("#Seedlint: ignore[SL402]", "expected `seedlint:` in lower case, not `Seedlint:`"),
+        # Another word where `seedlint` belongs, before `: ignore[SL…`: passed over in silence (found fuzzing).
+        ("# sedlint: ignore[SL402]", "expected `seedlint:` in lower case, not `sedlint:`"),
+        ("# seed-lint: ignore[SL402]", "expected `seedlint:` in lower case, not `seed-lint:`"),
+        ("# \u0455eedlint: ignore[SL402]", "expected `seedlint:` in lower case, not `\u0455eedlint:`"),
+        ("# type: ignore[SL402]", "expected `seedlint:` in lower case, not `type:`"),
         ("# seedlint: ignore[SL402", "unclosed `[`: expected the codes to end with `]`"),
         (
             "# seedlint: ignore[SL402] (the entity is wanted)",
