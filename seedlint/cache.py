@@ -368,6 +368,7 @@ def open_cache(
     try:
         folder = cache_folder(config, directory)
         cache = DiskCache(folder, config)
+        cache.warn = warn
         refuse_supplied(folder, [cache.file])
     except CacheRefused as error:
         if warn is not None:
@@ -587,6 +588,7 @@ class DiskCache(Cache):
         self.file = directory / f"cache-{self.settings}.sqlite3"
         self._db: sqlite3.Connection | None = None
         self._unusable = False
+        self.warn: Callable[[str], None] | None = None  # told once why the cache cannot be used (open_cache sets it)
         self._pending: dict[int, tuple[str, Checked, bytes | None]] = {}  # written by save()
         self._bulk = False  # filling a fresh database: its indexes are built once every result is in
         self._written: set[int] = set()  # results written while filling (a second write replaces their links)
@@ -610,13 +612,21 @@ class DiskCache(Cache):
                     break
                 except DATABASE_ERRORS as error:
                     if attempt or (isinstance(error, sqlite3.OperationalError) and "locked" in str(error)):
-                        self._unusable = True
+                        self._give_up(str(error))
                         break
                     self.file.unlink(missing_ok=True)  # corrupt: start afresh
-                except (OSError, CacheRefused):
-                    self._unusable = True
+                except OSError as error:  # (`--cache-dir /proc`: the run went on without a cache, saying nothing)
+                    self._give_up(f"{error.filename or self.directory}: {error.strerror or error}")
+                    break
+                except CacheRefused as error:
+                    self._give_up(str(error))
                     break
         return self._db
+
+    def _give_up(self, why: str) -> None:
+        self._unusable = True
+        if self.warn is not None:
+            self.warn(f"cannot use the cache in {self.directory} ({why}); running without a cache")
 
     def _open(self) -> sqlite3.Connection:
         try:

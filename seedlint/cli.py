@@ -102,9 +102,10 @@ def load_settings(
                     raise ConfigError(f"`{option}` names no rule code (`seedlint rules` lists them)")
                 if any(not code.strip() for code in value.split(",")):
                     raise ConfigError(f"`{option}` {value!r} has an empty item between its commas")
-                selection.check_codes(_codes(value), f"`{option}`")
+                as_typed = [code.strip() for code in value.split(",")]  # (an error quotes them as the user wrote them)
+                selection.check_codes(as_typed, f"`{option}`")
                 if option == "--ignore":
-                    selection.check_turned_off(_codes(value), f"`{option}`")
+                    selection.check_turned_off(as_typed, f"`{option}`")
     except ConfigError as error:
         raise usage_error(str(error)) from None
     if select is not None:
@@ -544,7 +545,7 @@ def check(
     lost = comparison.lost or None
     if since is not None:
         try:
-            lost = {key: f"{name} at {since}" for key, name in history.lost_addresses(since, folders).items()}
+            lost = {key: f"{name} at {since}" for key, name in history.lost_addresses(since, folders, say).items()}
         except history.HistoryError as error:
             raise usage_error(str(error)) from None
     cache = compare.cache_for(cache, comparison)

@@ -11,6 +11,7 @@ git runs through seedlint/git.py: from the repository's root with its `.git` nam
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from seedlint import git, revisions
@@ -22,10 +23,12 @@ class HistoryError(Exception):
     """git cannot answer (not a repository, unknown revision): a usage error, exit 2."""
 
 
-def lost_addresses(revision: str, folders: list[Path]) -> dict[str, str]:
+def lost_addresses(
+    revision: str, folders: list[Path], say: Callable[[str], None] = lambda note: None
+) -> dict[str, str]:
     """Canonical address → file name at `revision`, for every address of a document of `folders` at that
     revision that belonged to a document changed or deleted since (whether it still has it is decided
-    against the current corpus index)."""
+    against the current corpus index). `say`: told why there is nothing to compare with (no commit yet)."""
     try:
         found = revisions.repository(folders, "--since")
         if found is None:
@@ -35,6 +38,7 @@ def lost_addresses(revision: str, folders: list[Path]) -> dict[str, str]:
         root, inside = found
         commit = revisions.commit_of(root, revision, "--since")
         if commit is None:  # no commit yet: nothing was there to lose
+            say(f"--since {revision}: the repository has no commit yet: no address can have been lost since")
             return {}
         return addresses_at(root, commit, revisions.changed_since(root, commit, inside), inside)
     except revisions.RevisionError as error:

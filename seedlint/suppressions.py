@@ -252,7 +252,8 @@ def _parse(text: str, hash_at: int, end: int) -> tuple[str, list[str], int, int]
         rest = text[at:end].strip()
         if not rest:
             return f"`{word}` names no code: expected `{word}[CODES]`, e.g. `{word}[SL402]`"
-        return f"expected `[` right after `{word}`: write `{word}[{rest.strip('[]')[:40]}]`"
+        codes = [code.upper() for code in re.findall(r"SL\d{1,3}", rest, re.IGNORECASE)][:8]
+        return f"expected `[` right after `{word}`: write `{word}[{', '.join(codes) or 'CODES'}]`"
     opening = at
     closing = text.find("]", opening, end)
     if closing < 0:

@@ -201,3 +201,25 @@ def test_a_full_disk_is_said_as_such_not_as_a_bug(folder):
         2,
         "seedlint: a write failed: No space left on device; what it wrote is incomplete\n",
     )
+
+
+def test_since_in_a_repository_without_commits_says_there_is_nothing_to_compare_with(folder):
+    # (as --diff-base says it; --since ran in silence)
+    _git(folder, "init", "-q", ".")
+    status, _, stderr = run_split("check", "--isolated", "--no-cache", "--since", "HEAD", ".")
+    assert (status, stderr.splitlines()[0]) == (
+        1,
+        "seedlint: --since HEAD: the repository has no commit yet: no address can have been lost since",
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc, where no folder can be made")
+def test_a_cache_folder_that_cannot_be_made_is_said_once_and_the_run_goes_on_without_it(folder):
+    # (`--cache-dir /proc`: the run went on without a cache, saying nothing)
+    status, stdout, stderr = run_split("check", "--isolated", "--cache-dir", "/proc/seedlint-cache", "a.md")
+    assert (status, stderr) == (
+        1,
+        "seedlint: warning: cannot use the cache in /proc/seedlint-cache (/proc/seedlint-cache: No such file or "
+        "directory); running without a cache\n",
+    )
+    assert stdout.splitlines()[-1].startswith("Found 8 problems")

@@ -65,6 +65,9 @@ def test_an_unused_code_is_removed_between_the_brackets_only(folder):
     [
         ("# seedlint: ignore SL402", "expected `[` right after `ignore`: write `ignore[SL402]`"),
         ("# seedlint: ignore [SL402]", "expected `[` right after `ignore`: write `ignore[SL402]`"),
+        # (the hint was the rest of the comment in brackets: `ignore[(SL402)]`, itself malformed)
+        ("# seedlint: ignore(SL402)", "expected `[` right after `ignore`: write `ignore[SL402]`"),
+        ("# seedlint: ignore {x}", "expected `[` right after `ignore`: write `ignore[CODES]`"),
         ("# seedlint: ignore", "`ignore` names no code: expected `ignore[CODES]`, e.g. `ignore[SL402]`"),
         ("# seedlint: ignore[]", "`ignore[]` names no code: expected `ignore[CODES]`, e.g. `ignore[SL402]`"),
         ("# seedlint: ignore[ , ]", "`ignore[]` names no code: expected `ignore[CODES]`, e.g. `ignore[SL402]`"),
