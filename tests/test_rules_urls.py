@@ -5,7 +5,7 @@ defects."""
 import socket
 
 import pytest
-from conftest import FIXTURES, apply_fix, fixture_diagnostics, lint_text, seed_text
+from conftest import FIXTURES, apply_fix, check_paths, fixture_diagnostics, lint_text, seed_text, write
 
 from seedlint import weburl
 from seedlint.diagnostic import Applicability
@@ -385,3 +385,30 @@ def test_a_tracking_parameter_is_marked_alone_and_removed_alone(query, marked, f
     line = text.split("\n")[diagnostic.line - 1]
     assert line[diagnostic.column - 1 : diagnostic.end_column - 1] == marked
     assert WEB_LINE.replace('478451"', f'478451{fixed}"') in apply_fix(text, diagnostic.fix)
+
+
+def test_a_bad_percent_beside_whitespace_is_pointed_at_and_says_when_its_fix_comes(tmp_path):
+    # (the whole value was pointed at, from its opening quote, and the fix left out without a word)
+    path = write(tmp_path, '---\nwebUrl: "https://news.met.police.uk/news/x%zz?a=1 "\n---\n')
+    [found] = [
+        (d.code, d.line, d.column, d.end_column, d.message, d.fix)
+        for d in check_paths(path).diagnostics
+        if d.code == "SL305"
+    ]
+    assert found[:4] == ("SL305", 2, 43, 44)
+    assert found[4:] == (
+        "webUrl has a `%` not followed by two hexadecimal digits (`%zz`): write a literal percent sign as `%25` "
+        "(fixable once the other findings on this address are fixed)",
+        None,
+    )
+
+
+def test_tracking_parameters_beside_an_escaped_ampersand_name_the_address_it_unescaped(tmp_path):
+    # (`&amp;y=1` was read as a parameter `amp;y`: "the article's address is `…?amp;y=1`", and its fix wrote that)
+    path = write(tmp_path, '---\nwebUrl: "https://news.met.police.uk/news/x?utm_source=x&amp;y=1"\n---\n')
+    [tracking] = [d for d in check_paths(path).diagnostics if d.code == "SL312"]
+    assert (tracking.line, tracking.column, tracking.end_column, tracking.fix) == (2, 44, 56, None)
+    assert tracking.message == (
+        "webUrl carries the tracking parameter `utm_source`; the article's address is "
+        "`https://news.met.police.uk/news/x?y=1` (fixable once its `&amp;` is unescaped: SL306)"
+    )

@@ -371,7 +371,11 @@ def _syntax_findings(doc: Document, path: FieldPath, url: str) -> Iterator[Diagn
         cleaned = ESCAPED_AMPERSAND.sub("&", cleaned)
     bad_percent = BAD_PERCENT.search(cleaned)
     if bad_percent:
-        index = bad_percent.start()
+        # Where it stands in the value as written (when the whitespace or `&amp;` found above changed the text, the
+        # whole value was pointed at, and the fix left out without a word: it comes once those are fixed).
+        written = BAD_PERCENT.search(url)
+        at = written if written is not None else bad_percent
+        index = at.start()
         fix = (
             replace_value(doc, path, BAD_PERCENT.sub("%25", url), safe=False, description="encode `%` as `%25`")
             if cleaned == url
@@ -379,9 +383,10 @@ def _syntax_findings(doc: Document, path: FieldPath, url: str) -> Iterator[Diagn
         )
         yield PERCENT_ENCODING.at_span(
             doc,
-            _chars(doc, path, url, index, index + 1) if cleaned == url else doc.value_span(path),
-            f"{where} has a `%` not followed by two hexadecimal digits (`{cleaned[index : index + 3]}`): "
-            f"write a literal percent sign as `%25`",
+            _chars(doc, path, url, index, index + 1) if written is not None else doc.value_span(path),
+            f"{where} has a `%` not followed by two hexadecimal digits (`{at.string[index : index + 3]}`): "
+            f"write a literal percent sign as `%25`"
+            + ("" if fix is not None else " (fixable once the other findings on this address are fixed)"),
             fix,
         )
     yield from _scheme_and_host(doc, path, where, url, cleaned)
@@ -666,8 +671,15 @@ def _tracking(doc: Document, base: FieldPath, item: dict[str, JSON], key: str, u
     if not names:
         return
     path = base + (key,)
-    cleaned = weburl.without_tracking(url)
     first, end = weburl.tracking_pairs_span(url) or (0, len(url))  # (the tracking pairs, not what follows them)
+    shown = ", ".join(f"`{name}`" for name in dict.fromkeys(names))
+    message = f"{field_name(path)} carries the tracking parameter{'s' if len(set(names)) > 1 else ''} {shown}"
+    if ESCAPED_AMPERSAND.search(url):  # (`&amp;y=1` read as a parameter `amp;y`: the address said was `?amp;y=1`)
+        cleaned = weburl.without_tracking(ESCAPED_AMPERSAND.sub("&", url))
+        message += f"; the article's address is `{_short(cleaned)}` (fixable once its `&amp;` is unescaped: SL306)"
+        yield TRACKING_PARAMETER.at_span(doc, _chars(doc, path, url, first, end), message, None)
+        return
+    cleaned = weburl.without_tracking(url)
     fix = _with_cdn(
         doc,
         base,
@@ -677,13 +689,8 @@ def _tracking(doc: Document, base: FieldPath, item: dict[str, JSON], key: str, u
         cleaned,
         replace_value(doc, path, cleaned, safe=False, description="remove the tracking parameters"),
     )
-    shown = ", ".join(f"`{name}`" for name in dict.fromkeys(names))
     yield TRACKING_PARAMETER.at_span(
-        doc,
-        _chars(doc, path, url, first, end),
-        f"{field_name(path)} carries the tracking parameter{'s' if len(set(names)) > 1 else ''} {shown}; "
-        f"the article's address is `{_short(cleaned)}`",
-        fix,
+        doc, _chars(doc, path, url, first, end), f"{message}; the article's address is `{_short(cleaned)}`", fix
     )
 
 
