@@ -828,9 +828,16 @@ def resolve_corpus(
         return None  # the given paths cover the whole corpus: the run is the corpus itself
     unique = list({os.path.realpath(folder): folder for folder in corpus}.values())
     try:
-        return discover(unique, config, listings=listings)
+        found = discover(unique, config, listings=listings)
     except DiscoveryError as error:  # (as for the files given: a cache folder holding documents, say)
         raise usage_error(str(error)) from None
+    if not found and unique:  # (as a run of the whole corpus says: every entry of the files given dangled)
+        shown = ", ".join(str(folder) for folder in unique)
+        raise usage_error(
+            f"no documents in {shown}, the corpus the related entries of the files given resolve against: documents "
+            f"are files named {', '.join(config.include)}"
+        )
+    return found
 
 
 def _is_within(path: Path, folders: list[Path]) -> bool:

@@ -308,7 +308,7 @@ def test_bad_configuration_is_a_usage_error_naming_the_key(docs, toml, message):
         (["--select", "XYZ"], "`--select` names 'XYZ', which is no rule code or prefix (`seedlint rules` lists them)"),
         (["--select", "SL9999"], "`--select` names 'SL9999', which is no rule code or prefix"),
         (["--ignore", "SL2O2"], "`--ignore` names 'SL2O2', which is no rule code or prefix; did you mean SL202?"),
-        (["--extend-select", "SL40l"], "`--extend-select` names 'SL40L', which is no rule code or prefix"),
+        (["--extend-select", "SL40l"], "`--extend-select` names 'SL40l', which is no rule code or prefix"),
         (["--select", ""], "`--select` names no rule code"),
         (["--select", " , "], "`--select` names no rule code"),
         (["--select", "SL4", "--ignore", "SL4"], "no rule is selected: `ignore` (SL4) covers every rule chosen by"),

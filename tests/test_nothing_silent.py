@@ -223,3 +223,17 @@ def test_a_cache_folder_that_cannot_be_made_is_said_once_and_the_run_goes_on_wit
         "directory); running without a cache\n",
     )
     assert stdout.splitlines()[-1].startswith("Found 8 problems")
+
+
+def test_a_file_given_against_a_configured_corpus_of_no_document_is_a_usage_error(folder):
+    # (a run of the whole corpus says "no documents"; one on a file given resolved its entries against nothing, and
+    # each dangled: SL504)
+    (folder / "docs").mkdir()
+    (folder / "docs" / "b.txt").write_text(ENTITY, encoding="utf-8")
+    (folder / "seedlint.toml").write_text('paths = ["docs"]\ninclude = ["*.md"]\n', encoding="utf-8")
+    status, _, stderr = run_split("check", "--no-cache", "docs/b.txt")
+    assert _error(status, stderr) == (
+        2,
+        f"Error: no documents in {folder}/docs, the corpus the related entries of the files given resolve against: "
+        "documents are files named *.md",
+    )
