@@ -674,6 +674,16 @@ async def hover_text(client: LanguageClient, uri: str, position: types.Position)
     return hover.contents.value
 
 
+async def hover_on_the_stale_entry(client: LanguageClient, workspace: Path, into: int = 6) -> str:
+    """The hover on JEDI's related[2] (a stale copy of FIRST_RING once it is retitled), `into` characters into the
+    entry's title line."""
+    path = workspace / JEDI
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, text)
+    await diagnostics_when(client, uri, has("SL505"))
+    return await hover_text(client, uri, position_of(text, f'  - title: "{FIRST_RING_TITLE}"', into))
+
+
 async def test_hover_on_a_related_entry_shows_its_target_and_what_is_stale(workspace):
     retitle(workspace)
     client = await start(workspace)
@@ -718,12 +728,7 @@ async def test_hover_on_a_finding_inside_a_related_entry_shows_the_entry_and_the
     retitle(workspace)
     client = await start(workspace)
     try:
-        path = workspace / JEDI
-        text = path.read_text(encoding="utf-8")
-        uri = open_document(client, path, text)
-        await diagnostics_when(client, uri, has("SL505"))
-        shown = await hover_text(client, uri, position_of(text, f'  - title: "{FIRST_RING_TITLE}"', 14))
-        entry, rule = shown.split("\n\n---\n\n")
+        entry, rule = (await hover_on_the_stale_entry(client, workspace, 14)).split("\n\n---\n\n")
         assert entry.startswith(f"related[2] → **{FIRST_RING}** (`{FIRST_RING}`)\n\n**Stale copy**: title differs.")
         assert rule.startswith(
             "**SL505 related-stale-copy** (warning, fix: sometimes)\n\nA related entry's copied fields"
@@ -1192,11 +1197,7 @@ async def test_document_text_in_a_hover_is_shown_as_text_never_as_markdown(works
     target.unlink()
     client = await start(workspace)
     try:
-        path = workspace / JEDI
-        jedi = path.read_text(encoding="utf-8")
-        uri = open_document(client, path, jedi)
-        await diagnostics_when(client, uri, has("SL505"))
-        shown = await hover_text(client, uri, position_of(jedi, f'  - title: "{FIRST_RING_TITLE}"', 6))
+        shown = await hover_on_the_stale_entry(client, workspace)
         escaped = "\\!\\[x\\]\\(https://tracker.example/p.png\\) \\<img src=x\\> \\[a\\]\\(b\\) \\*b\\* \\&amp;"
         assert shown == (
             "related[2] → **first\\`ring.md** (``first`ring.md``)\n\n"
