@@ -8,7 +8,7 @@ import json
 import unicodedata
 
 import pytest
-from conftest import FIXTURES, apply_fix, fixture_diagnostics, lint_text, seed_text
+from conftest import FIXTURES, apply_fix, check_paths, fixture_diagnostics, lint_text, seed_text
 
 from seedlint.diagnostic import Applicability
 from seedlint.edits import double_quoted
@@ -395,3 +395,26 @@ def test_any_title_gives_diagnostics_never_an_exception_and_fixes_stay_valid(val
             assert {k: v for k, v in fixed.data.items() if k != "title"} == {
                 k: v for k, v in parse_document(text.encode(), FIXTURES / "x.md", "x.md").data.items() if k != "title"
             }
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "why"),
+    [
+        # A closing quote whose last byte was lost: ftfy takes the space after it for a lost no-break byte, and its
+        # repair reads `“hi†now` (a dagger, the space gone). It was safe: `seedlint fix` wrote it, silently.
+        ('title: "He said \u00e2\u20ac\u0153hi\u00e2\u20ac now"', "SL401", "a guess"),
+        # A repair that leaves text ftfy still finds damaged (`МоÑква`).
+        ('title: "\u00d0\u0153\u00d0\u00be\u00d1\u00d0\u00ba\u00d0\u00b2\u00d0\u00b0"', "SL401", "a guess"),
+        # A date is no text: `…` written into it.
+        ('publishedDateTime: "2024-01-22T18:23:00\\u0085Z"', "SL401", "a date"),
+        # In an address, the characters removed or composed are part of the path requested.
+        ('webUrl: "https://www.bbc.com/news/uk\\u200b-1"', "SL405", "an address"),
+        ('webUrl: "https://www.bbc.com/cafe\\u0301.jpg"', "SL407", "an address"),
+    ],
+)
+def test_a_fix_that_guesses_or_changes_an_address_or_a_date_is_unsafe(tmp_path, written, code, why):
+    # (found fuzzing the rules' precision)
+    path = tmp_path / "doc.md"
+    path.write_text(f"---\n{written}\n---\n", encoding="utf-8")
+    [found] = [d for d in check_paths(path).diagnostics if d.code == code]
+    assert found.fix is not None and found.fix.applicability is Applicability.UNSAFE, why

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ftfy import ExplanationStep
 
     from seedlint.config import Config
-    from seedlint.diagnostic import Diagnostic
+    from seedlint.diagnostic import Diagnostic, Fix
     from seedlint.document import Document
     from seedlint.yamltree import JSON, FieldPath
 
@@ -51,8 +51,9 @@ MOJIBAKE = define(
     fix="sometimes: the string is replaced with ftfy's repair of that string alone, with only the steps of "
     "ftfy's fix_encoding enabled (no HTML unescaping, quote uncurling, width folding, ligature or normalization "
     "changes); everything else in the file stays as it is. The fix is safe, except when the repair has to put "
-    "U+FFFD where bytes were lost, or the value is an address (webUrl, url...: the repaired one requests another "
-    "path): then it is unsafe.",
+    "U+FFFD where bytes were lost, guesses (a space taken for a lost no-break byte, ftfy's restore_byte_a0), leaves "
+    "text ftfy still finds damaged, or the value is an address (webUrl, url...: the repaired one requests another "
+    "path) or a date: then it is unsafe.",
 )
 HTML_ENTITY = define(
     "SL402",
@@ -105,7 +106,8 @@ INVISIBLE_CHARACTER = define(
     why="Invisible characters hide text: two titles that look equal compare different, searches miss them, "
     "and tag characters can smuggle hidden instructions into text that is fed to other programs.",
     example='title: "Power Apps\\u200b"',
-    fix="safe: the reported characters are removed; what readers see does not change.",
+    fix="sometimes: the reported characters are removed; what readers see does not change: safe, but unsafe in an "
+    "address (webUrl, url...), where the characters removed are part of the path requested.",
 )
 BIDI_CONTROL = define(
     "SL406",
@@ -130,7 +132,9 @@ NOT_NFC = define(
     why="The two forms look the same but compare, sort and search differently: duplicates and related "
     "entries are missed, and some fonts render the combining form badly.",
     example='title: "Cafe\\u0301 opens"',
-    fix="safe: the string is normalized to NFC, which is canonically equivalent: the same text.",
+    fix="sometimes: the string is normalized to NFC, which is canonically equivalent: the same text: safe, but unsafe "
+    "in an address (webUrl, url...), where the composed characters are percent-encoded otherwise, another path "
+    "requested.",
 )
 
 URL_KEYS = {"webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl", "url"}
@@ -265,11 +269,17 @@ def _mojibake(doc: Document, path: FieldPath, where: str, text: str) -> tuple[Di
     lossy = fixed.count("\ufffd") > text.count("\ufffd")
     if lossy:
         message += " (U+FFFD marks bytes that were lost and cannot be recovered)"
+    # A repair that guessed: a space taken for a lost no-break byte (ftfy's restore_byte_a0: `â€ now`, a closing
+    # quote whose last byte was lost, became `† now`), or one that leaves text ftfy still finds damaged.
+    guessed = "restore_byte_a0" in explanation or _is_bad(fixed)
+    if guessed and not lossy:
+        message += " (a guess: check it before applying it)"
     message += f"; {explanation}"
-    # In an address, the repair changes what is requested (`cafÃ©` and `café` are two paths): unsafe.
-    address = bool(path) and path[-1] in URL_KEYS
+    # In an address, the repair changes what is requested (`cafÃ©` and `café` are two paths); a date is no text.
+    address = _is_address(path)
     description = "repair the encoding with ftfy" + (" (the address requested changes)" if address else "")
-    fix = replace_value(doc, path, fixed, safe=not lossy and not address, description=description)
+    safe = not lossy and not guessed and not address and not _is_date(path)
+    fix = replace_value(doc, path, fixed, safe=safe, description=description)
     return MOJIBAKE.at_span(doc, doc.value_range_span(path, start, end), message, fix), range(start, end)
 
 
@@ -287,6 +297,20 @@ def _repair(text: str) -> tuple[str, str, bool] | None:
     if fixed == text:
         return None  # suspicious but not repairable: ftfy's own negative cases look like this
     return fixed, _explain(result.explanation), removed_bom
+
+
+def _is_bad(text: str) -> bool:
+    ftfy, _ = loaded_ftfy()
+    return bool(ftfy.badness.is_bad(text))
+
+
+def _is_address(path: FieldPath) -> bool:
+    """Whether the value at `path` is an address: a fix of its characters requests another path (`%E2%80%8B`)."""
+    return bool(path) and path[-1] in URL_KEYS
+
+
+def _is_date(path: FieldPath) -> bool:
+    return bool(path) and isinstance(path[-1], str) and path[-1].endswith("DateTime")
 
 
 def _explain(plan: list[ExplanationStep] | None) -> str:
@@ -445,8 +469,16 @@ def _invisible(doc: Document, path: FieldPath, where: str, text: str) -> Iterato
         f"{_code_points(dict.fromkeys(text[i] for i in found), names=True)} at character {found[0] + 1}"
         f"{' (and ' + str(len(found) - 1) + ' more)' if len(found) > 1 else ''}: readers cannot see "
         f"{'them' if len(found) > 1 else 'it'}, but searches and comparisons do",
-        replace_value(doc, path, fixed, description="remove the invisible characters"),
+        _unless_address(doc, path, fixed, "remove the invisible characters"),
     )
+
+
+def _unless_address(doc: Document, path: FieldPath, fixed: str, description: str) -> Fix:
+    """A fix that changes no visible text: safe, but in an address, where the characters removed or composed are
+    part of what is requested (`uk%E2%80%8B-1` and `uk-1` are two paths)."""
+    if _is_address(path):
+        return replace_value(doc, path, fixed, safe=False, description=f"{description} (the address requested changes)")
+    return replace_value(doc, path, fixed, description=description)
 
 
 def _bidi(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diagnostic]:
@@ -494,7 +526,7 @@ def _nfc(doc: Document, path: FieldPath, where: str, text: str) -> Iterator[Diag
         doc.value_range_span(path, start, end),
         f"{where} is not in Unicode NFC: `{text[start:end]}` ({_code_points(text[start:end])}) should be "
         f"`{fixed[start:fixed_end]}` ({_code_points(fixed[start:fixed_end])})",
-        replace_value(doc, path, fixed, description="normalize to NFC"),
+        _unless_address(doc, path, fixed, "normalize to NFC"),
     )
 
 
