@@ -8,10 +8,12 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 
+# (ASCII: RFC 3339's digits are 0-9, and `\d` takes any script's: `２０２４` was read as 2024, then a future date)
 DATE_TIME = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
     r"(?:(?P<sep>[Tt ])(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})(?P<fraction>\.\d+)?"
-    r"\s*(?P<offset>[Zz]|[+-]\d{2}:\d{2}|[+-]\d{4})?)?"
+    r"\s*(?P<offset>[Zz]|[+-]\d{2}:\d{2}|[+-]\d{4})?)?",
+    re.ASCII,
 )
 
 
@@ -28,12 +30,23 @@ def impossible(match: re.Match[str]) -> str | None:
             return f"hour {hour} does not exist (00-23)"
         if minute > 59:
             return f"minute {minute} does not exist (00-59)"
-        if second > 60:  # 60 is a leap second, which RFC 3339 allows
-            return f"second {second} does not exist (00-60)"
+        if second > 60:
+            return f"second {second} does not exist (00-59; 60 for a leap second, at 23:59 UTC)"
         offset = match["offset"]
         if offset and offset not in "Zz" and (int(offset[1:3]) > 23 or int(offset[-2:]) > 59):
             return f"offset {offset} does not exist"
+        if second == 60 and not _leap_minute(hour, minute, offset):
+            return "second 60 exists only for a leap second, in the last minute of a day in UTC (23:59:60Z)"
     return None
+
+
+def _leap_minute(hour: int, minute: int, offset: str | None) -> bool:
+    """Whether hour:minute at `offset` is 23:59 UTC, the only minute a leap second ends (RFC 3339 5.7); without an
+    offset, where it is unknown, any time is let through."""
+    if not offset:
+        return True
+    east = 0 if offset in "Zz" else (1 if offset[0] == "+" else -1) * (int(offset[1:3]) * 60 + int(offset[-2:]))
+    return (hour * 60 + minute - east) % (24 * 60) == 23 * 60 + 59
 
 
 def canonical_spelling(match: re.Match[str]) -> str:

@@ -384,7 +384,8 @@ def _decode(doc: Document) -> str | None:
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
-        column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+        # (in characters, as every column: the bytes before it on its line, decoded as far as they go)
+        column = len(raw[raw.rfind(b"\n", 0, offset) + 1 : offset].decode("utf-8", "replace")) + 1
         doc.problems.append(
             Problem(
                 "binary-file",
@@ -475,7 +476,12 @@ def _parse_yaml(doc: Document) -> None:
             doc.problems.append(Problem("yaml-syntax-error", _mark_span(doc, where), _yaml_error_message(doc, error)))
         return
     except yaml.reader.ReaderError as error:  # a character YAML does not accept (e.g. a raw control character)
-        span = doc.span(doc.yaml_start + error.position)
+        # (libyaml counts its position in the UTF-8 bytes it reads: after an `é`, one character further on, or on
+        # the next line)
+        position = error.position
+        if yamltree.READER_COUNTS_BYTES:
+            position = len(source.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        span = doc.span(doc.yaml_start + position)
         char = error.character if isinstance(error.character, str) else chr(error.character)
         doc.problems.append(Problem("yaml-syntax-error", span, f"character U+{ord(char):04X} is not allowed in YAML"))
         return

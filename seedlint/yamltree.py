@@ -18,8 +18,11 @@ import yaml
 
 try:  # libyaml's C composer: the fast path. Pure Python only where libyaml is missing.
     _BaseLoader = yaml.CSafeLoader
+    # A ReaderError's position (a character YAML does not accept): libyaml counts the UTF-8 bytes it reads.
+    READER_COUNTS_BYTES = True
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader  # type: ignore[misc, assignment]  # the same loader's interface, in Python
+    READER_COUNTS_BYTES = False
 
 # Plain data as `to_data` builds it from the front matter: JSON's kinds of value (keys are text).
 JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None

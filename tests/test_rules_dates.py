@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, apply_fix, lint_text, seed_text
+from conftest import FIXTURES, apply_fix, check_paths, lint_text, seed_text
 
 from seedlint.config import Config
 from seedlint.datetimes import instant
@@ -238,3 +238,24 @@ def test_a_related_date_found_clean_is_checked_again_under_other_settings_and_a_
     impossible = SEED.replace("publishedDateTime: 2024-01-26T15:32:00Z", "publishedDateTime: 2024-02-31T15:32:00Z", 1)
     for _ in range(2):
         assert [(d.code, d.line) for d in lint_text(impossible, dates.check)] == [("SL202", 30)]
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        # Another script's digits: `\d` read `２０２４` as 2024, then called the date a future one (SL206).
+        ('"\uff12\uff10\uff12\uff14-01-22T18:23:00Z"', "SL201"),
+        ('"2024-01-22T18:23:00.\uff15Z"', "SL201"),
+        # Second 60 only in the last minute of a day in UTC, where a leap second ends.
+        ("2024-01-22T18:23:60Z", "SL202"),
+        ("2016-12-31T23:59:60+01:00", "SL202"),
+        ("2016-12-31T23:59:60Z", None),
+        ("2016-12-31T18:59:60-05:00", None),
+    ],
+)
+def test_digits_are_ascii_and_a_leap_second_ends_a_utc_day(tmp_path, written, code):
+    # (found fuzzing the rules' precision)
+    path = tmp_path / "doc.md"
+    path.write_text(f"---\npublishedDateTime: {written}\n---\n", encoding="utf-8")
+    found = [d.code for d in check_paths(path).diagnostics if d.code.startswith("SL2")]
+    assert found == ([code] if code else [])

@@ -233,3 +233,20 @@ def test_a_lone_carriage_return_before_a_crlf_leaves_the_mixed_endings_without_a
     [found] = [d for d in check_paths(path).diagnostics if d.code == "SL015"]
     assert (found.line, found.column, found.fix) == (2, 9, None)
     assert found.message == "mixed line endings: 2 lines end in CRLF, the other 3 in LF (first here)"
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "line", "column"),
+    [
+        # libyaml counts bytes: after an `é`, one column too far; after three, on the next line.
+        (b'title: "\xc3\xa9\xc2\x9d"\n', "SL008", 2, 10),
+        (b'title: "\xc3\xa9\xc3\xa9\xc3\xa9\x01"\nexcerpt: "x"\n', "SL008", 2, 12),
+        (b'title: "\xc3\xa9\xc3\xa9\xc3\xa9\x00"\n', "SL003", 2, 12),
+    ],
+)
+def test_a_character_the_file_may_not_hold_is_positioned_in_characters(tmp_path, written, code, line, column):
+    # (found fuzzing the rules' precision)
+    path = write(tmp_path, b"---\n" + written + b"---\n")
+    assert [(d.code, d.line, d.column) for d in check_paths(path).diagnostics if d.code == code] == [
+        (code, line, column)
+    ]

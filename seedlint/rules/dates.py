@@ -39,7 +39,9 @@ IMPOSSIBLE_DATE = define(
     "impossible-date",
     "error",
     "A date-time names a day or time that does not exist.",
-    what="Calendar and clock values are checked: day 30 of February, month 13, hour 25, minute 61.",
+    what="Calendar and clock values are checked: day 30 of February, month 13, hour 25, minute 61, and second 60 "
+    "outside the last minute of a day in UTC, the only one a leap second ends (RFC 3339 5.7: 23:59:60Z, "
+    "18:59:60-05:00).",
     why="An impossible date crashes YAML loaders that build timestamps and cannot be sorted or shown.",
     example="publishedDateTime: 2024-02-30T15:00:00Z   # February 2024 has 29 days",
 )
@@ -111,7 +113,7 @@ FILENAME_DATE_MISMATCH = define(
     example="2024-01-25-slug.md with publishedDateTime: 2024-01-22T18:23:00Z",
 )
 
-_FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
+_FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -229,8 +231,8 @@ def _check_text(
 
 
 # A date and a time that lack the seconds, or whose offset lacks its minutes: said, not only "not a date-time".
-_NO_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?:[Zz]|[+-]\d{2}:?\d{2})?")
-_SHORT_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2})")
+_NO_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?:[Zz]|[+-]\d{2}:?\d{2})?", re.ASCII)
+_SHORT_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2})", re.ASCII)
 
 
 def _what_is_missing(text: str) -> str:
