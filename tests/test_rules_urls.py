@@ -412,3 +412,32 @@ def test_tracking_parameters_beside_an_escaped_ampersand_name_the_address_it_une
         "webUrl carries the tracking parameter `utm_source`; the article's address is "
         "`https://news.met.police.uk/news/x?y=1` (fixable once its `&amp;` is unescaped: SL306)"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # SL302 also said the host `www%20bbc.com` was invalid: a `%20` that is not in the document.
+        (
+            "https://www bbc.com/news/a",
+            [("SL304", 21, "webUrl contains a space (first at character 12): a host cannot contain whitespace")],
+        ),
+        # SL403 reported the same character at the same place, and SL304 called it whitespace.
+        (
+            "https://www.bbc.com/news/uk\\x01",
+            [
+                (
+                    "SL304",
+                    37,
+                    "webUrl contains U+0001 (first at character 28): URLs cannot hold raw whitespace or control "
+                    "characters; it should read `https://www.bbc.com/news/uk`",
+                )
+            ],
+        ),
+    ],
+)
+def test_whitespace_or_a_control_in_an_address_is_one_finding_naming_what_is_there(tmp_path, url, expected):
+    # (found fuzzing the rules' precision)
+    path = write(tmp_path, f'---\nwebUrl: "{url}"\n---\n')
+    found = [(d.code, d.column, d.message) for d in check_paths(path).diagnostics if d.code[:3] in ("SL3", "SL4")]
+    assert found == expected

@@ -75,7 +75,8 @@ CONTROL_CHARACTER = define(
     "error",
     "A C0 or C1 control character in text.",
     what="Control characters U+0000-U+001F (except tab, line feed and carriage return), U+007F and the C1 "
-    "controls U+0080-U+009F, which a double-quoted scalar can hold as escapes (`\\x93`).",
+    "controls U+0080-U+009F, which a double-quoted scalar can hold as escapes (`\\x93`). In an address (webUrl, "
+    "url...), SL304 reports them, with the address browsers make of it.",
     why="Control characters are invisible or break feeds, XML and terminals; a C1 control in text is almost "
     "always a Windows-1252 character (“ ” ’ …) decoded as Latin-1 (one ftfy repairs, `\\x93Quoted\\x94`, is "
     "SL401's).",
@@ -422,6 +423,8 @@ _UNNAMED = {"Cc": "control character", "Cn": "noncharacter", "Co": "private-use 
 
 
 def _controls(doc: Document, path: FieldPath, where: str, text: str, repaired: range | None) -> Iterator[Diagnostic]:
+    if _is_address(path):  # (SL304's: both reported one character, at one place)
+        return
     found = [m.start() for m in CONTROL.finditer(text) if repaired is None or m.start() not in repaired]
     if not found:
         return

@@ -351,9 +351,10 @@ def _syntax(doc: Document, path: FieldPath, url: str) -> Iterator[Diagnostic]:
 def _syntax_findings(doc: Document, path: FieldPath, url: str) -> Iterator[Diagnostic]:
     where = field_name(path)
     cleaned = url
+    broken_host = False  # (whitespace in the host: SL304 says so; SL302 then named `%20`, which is not in the text)
     found = _whitespace(doc, path, where, url)
     if found is not None:
-        diagnostic, cleaned = found
+        diagnostic, cleaned, broken_host = found
         yield diagnostic
     escaped = list(ESCAPED_AMPERSAND.finditer(cleaned))
     if escaped:
@@ -389,7 +390,8 @@ def _syntax_findings(doc: Document, path: FieldPath, url: str) -> Iterator[Diagn
             + ("" if fix is not None else " (fixable once the other findings on this address are fixed)"),
             fix,
         )
-    yield from _scheme_and_host(doc, path, where, url, cleaned)
+    if not broken_host:
+        yield from _scheme_and_host(doc, path, where, url, cleaned)
 
 
 def _is_site_asset(path: FieldPath, url: str) -> bool:
@@ -398,7 +400,8 @@ def _is_site_asset(path: FieldPath, url: str) -> bool:
     return path[-4:-3] == ("provider",) and url.startswith("/") and not url.startswith("//")
 
 
-def _whitespace(doc: Document, path: FieldPath, where: str, url: str) -> tuple[Diagnostic, str] | None:
+def _whitespace(doc: Document, path: FieldPath, where: str, url: str) -> tuple[Diagnostic, str, bool] | None:
+    """SL304, the URL as browsers read it, and whether the whitespace is in the host."""
     if not BLANK_OR_CONTROL.search(url):
         return None
     bad = [match.start() for match in BLANK_OR_CONTROL.finditer(url)]
@@ -413,11 +416,12 @@ def _whitespace(doc: Document, path: FieldPath, where: str, url: str) -> tuple[D
     )
     kinds = sorted({_char_name(url[index]) for index in bad})
     text = f"{where} contains {', '.join(kinds)} (first at character {first + 1})"
+    raw = "whitespace" if all(url[index].isspace() for index in bad) else "whitespace or control characters"
     if in_host:
-        text += ": a host cannot contain whitespace"
+        text += f": a host cannot contain {raw}"
     else:
-        text += f": URLs cannot hold raw whitespace; it should read `{_short(cleaned)}`"
-    return URL_WHITESPACE.at_span(doc, _chars(doc, path, url, first, first + 1), text, fix), cleaned
+        text += f": URLs cannot hold raw {raw}; it should read `{_short(cleaned)}`"
+    return URL_WHITESPACE.at_span(doc, _chars(doc, path, url, first, first + 1), text, fix), cleaned, in_host
 
 
 def _is_blank_or_control(char: str) -> bool:
