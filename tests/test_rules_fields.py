@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, apply_fix, lint_text, seed_text
+from conftest import FIXTURES, apply_fix, check_paths, lint_text, seed_text
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -237,3 +237,21 @@ def test_a_piece_most_topics_share_does_not_hide_the_match():
     ]
     index = fields.SpellingIndex(topics)
     assert index.nearest("Microsoft Azure Monitr") == "Microsoft Azure Monitor"
+
+
+@pytest.mark.parametrize(
+    ("url", "found"),
+    [
+        # Wagtail's `fill` and WordPress's resized copies are the image's own size, not a box it fits in.
+        ("https://x.com/a.fill-1024x900.jpg", True),
+        ("https://x.com/wp-content/uploads/2020/01/a-1024x900.jpg", True),
+        ("https://x.com/a.max-1024x900.jpg", False),  # (a box: 1024x576 fits in it)
+        ("https://x.com/a.fill-1024x576.jpg", False),
+        ("https://x.com/a.fill-2048x1152.jpg", False),  # (the same size scaled)
+    ],
+)
+def test_an_exact_size_in_an_image_url_is_not_taken_for_a_box(tmp_path, url, found):
+    # (a 1024x576 image at `.fill-1024x900.` passed: found fuzzing the rules' precision)
+    path = tmp_path / "doc.md"
+    path.write_text(f'---\nimages:\n  - url: "{url}"\n    width: 1024\n    height: 576\n---\n', encoding="utf-8")
+    assert [d.code for d in check_paths(path).diagnostics if d.code == "SL602"] == (["SL602"] if found else [])

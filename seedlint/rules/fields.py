@@ -40,7 +40,8 @@ IMAGE_SIZE_MISMATCH = define(
     what="Where the image URL states a width (`w_1782`), an aspect ratio (`ar_16:9`) or the size it was resized to "
     "(`/fit-in/1280x720/` and other thumbor forms, `/resize/1280x720/`, Wagtail's `.fill-1280x720.`, WordPress's "
     "`-1280x720.jpg` under wp-content/uploads), the declared width and height must agree within 2% (CDNs round "
-    "requested sizes by a pixel or two), or be that size scaled with its aspect ratio kept (within rounding). A "
+    "requested sizes by a pixel or two), or be that size scaled with its aspect ratio kept (within rounding); a box "
+    "an image is fitted into (`fit-in`, Wagtail's `max-`) holds any size that fills it on one side. A "
     "`WxH` elsewhere (a folder named `800x800`, an uploaded file's original name) is not taken as the image's size.",
     why="Templates reserve space from width and height; a wrong size makes the page jump or crops the image.",
     example='- url: "https://cdn.example/upload/w_1782/photo"\n  width: 1280',
@@ -126,6 +127,12 @@ _SIZES = tuple(
         r"\.(?:fill|max)-(\d{2,5})x(\d{2,5})(?:-c\d+)?\.\w{3,4}$",  # Wagtail renditions
         r"/wp-content/uploads/.+-(\d{2,5})x(\d{2,5})\.\w{3,4}$",  # WordPress's resized copies
     )
+)
+# Of those, the sizes that are the image's own, not a box it was fitted into: Wagtail's `fill` crops to exactly
+# that size, and WordPress names a resized copy by the size it has (a 1024x576 image at `…-1024x900.jpg` passed).
+_EXACT_SIZES = (
+    re.compile(r"\.fill-\d{2,5}x\d{2,5}(?:-c\d+)?\.\w{3,4}$"),
+    re.compile(r"/wp-content/uploads/.+-\d{2,5}x\d{2,5}\.\w{3,4}$"),
 )
 _TEXT_FIELDS = ("title", "excerpt")
 
@@ -220,7 +227,7 @@ def _check_image(doc: Document, path: FieldPath, image: dict[str, JSON]) -> Iter
         )
     elif (
         box is not None
-        and not _fits(box, width, height, upscaled="no_upscale" not in url)
+        and not (_is_exactly(box, width, height) if _exact(url) else _fits(box, width, height, "no_upscale" not in url))
         and not _rescaled(box, width, height)
     ):
         yield IMAGE_SIZE_MISMATCH.at(
@@ -241,6 +248,15 @@ def _rescaled(box: tuple[int, int], width: int, height: int) -> bool:
     return abs(height - width * box[1] / box[0]) <= max(2, 0.01 * height) or abs(
         width - height * box[0] / box[1]
     ) <= max(2, 0.01 * width)
+
+
+def _exact(url: str) -> bool:
+    path = url.split("?", 1)[0]
+    return any(pattern.search(path) for pattern in _EXACT_SIZES)
+
+
+def _is_exactly(size: tuple[int, int], width: int, height: int) -> bool:
+    return not _differs(size[0], width) and not _differs(size[1], height)
 
 
 def _fits(box: tuple[int, int], width: int, height: int, upscaled: bool) -> bool:
