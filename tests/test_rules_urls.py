@@ -441,3 +441,13 @@ def test_whitespace_or_a_control_in_an_address_is_one_finding_naming_what_is_the
     path = write(tmp_path, f'---\nwebUrl: "{url}"\n---\n')
     found = [(d.code, d.column, d.message) for d in check_paths(path).diagnostics if d.code[:3] in ("SL3", "SL4")]
     assert found == expected
+
+
+def test_bad_percents_are_counted_as_the_fix_changes_them_all(tmp_path):
+    # (the message named the first, the fix encoded both: found fuzzing the rules' precision)
+    path = write(tmp_path, '---\nwebUrl: "https://www.bbc.com/news/a%zz/%2"\n---\n')
+    [found] = [d for d in check_paths(path).diagnostics if d.code == "SL305"]
+    assert found.message == (
+        "webUrl has a `%` not followed by two hexadecimal digits (`%zz`, and 1 more): write a literal percent sign "
+        "as `%25`"
+    )

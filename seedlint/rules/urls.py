@@ -385,8 +385,9 @@ def _syntax_findings(doc: Document, path: FieldPath, url: str) -> Iterator[Diagn
         yield PERCENT_ENCODING.at_span(
             doc,
             _chars(doc, path, url, index, index + 1) if written is not None else doc.value_span(path),
-            f"{where} has a `%` not followed by two hexadecimal digits (`{at.string[index : index + 3]}`): "
-            f"write a literal percent sign as `%25`"
+            f"{where} has a `%` not followed by two hexadecimal digits (`{at.string[index : index + 3]}`"
+            + (f", and {more} more" if (more := len(BAD_PERCENT.findall(at.string)) - 1) else "")
+            + "): write a literal percent sign as `%25`"
             + ("" if fix is not None else " (fixable once the other findings on this address are fixed)"),
             fix,
         )
