@@ -86,8 +86,18 @@ def render_scalar(value: str, style: str | None, *, timestamp: bool = False) -> 
     return rendered if rendered is not None else double_quoted(value)
 
 
+# A raw NEL, LS or PS (SL020): YAML 1.1 readers read it as a line break, YAML 1.2 ones as the character. A fix of
+# the value writes libyaml's reading, which changes what the value says to the other kind: unsafe.
+_AMBIGUOUS_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
 def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
     """A fix replacing the string value at `path` with `new_value`, in the value's quoting style."""
+    span = doc.value_span(path)
+    assert doc.text is not None  # (a value has a span in the text)
+    if _AMBIGUOUS_BREAK.search(doc.text, span.start, span.end):
+        safe = False
+        description = (description or "set the value") + " (it reads differently to YAML 1.1 and 1.2 readers: SL020)"
     style = doc.value_style(path)
     if style in BLOCK_STYLES:
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
@@ -98,8 +108,6 @@ def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool 
         style = FLOW_PLAIN
     node = doc.locate(path)[1]  # (a date written plain stays plain: `plain`)
     timestamp = style in (None, FLOW_PLAIN) and yamltree.tag(node) == yamltree.YAML_TAG + "timestamp"
-    span = doc.value_span(path)
-    assert doc.text is not None  # (a value has a span in the text)
     if _LINE_BREAK.search(doc.text, span.start, span.end) or (style == '"' and "\\" in doc.text[span.start : span.end]):
         # A value written over several lines keeps them: only the characters that change are edited, where they
         # stand (written again on one line, a long excerpt became one line of 10,000 characters, SL014). So does a

@@ -3,6 +3,8 @@
 import pytest
 from conftest import apply_fix, check_paths, codes_at, run_split, seed_text, write
 
+from seedlint.diagnostic import Applicability
+
 SEED = seed_text()
 
 
@@ -187,8 +189,9 @@ def test_a_merge_key_on_a_scalar_is_reported(tmp_path):
 def test_the_line_named_in_a_syntax_error_counts_only_real_line_breaks(tmp_path):
     """libyaml also breaks lines at U+2028; the file's lines (and editors') do not."""
     text = SEED.replace('title: "Live', 'title: "\u2028Live', 1).replace("quality: 39", "quality: [39,\n  4\n  x: y", 1)
-    [(code, line, _, message)] = _messages(check_paths(write(tmp_path, text)))
+    ambiguous, (code, line, _, message) = _messages(check_paths(write(tmp_path, text)))
     assert (code, line) == ("SL008", 11) and message.endswith("(while parsing a flow sequence on line 9)")
+    assert ambiguous[:3] == ("SL020", 3, 9)  # (a YAML 1.2 reader reads it as a character: see the next test)
 
 
 def test_a_quote_never_closed_is_shown_where_it_opens(tmp_path):
@@ -250,3 +253,24 @@ def test_a_character_the_file_may_not_hold_is_positioned_in_characters(tmp_path,
     assert [(d.code, d.line, d.column) for d in check_paths(path).diagnostics if d.code == code] == [
         (code, line, column)
     ]
+
+
+def test_a_raw_nel_ls_or_ps_is_reported_and_makes_the_fixes_of_its_value_unsafe(tmp_path):
+    # YAML 1.1 readers (libyaml) read it as a line break, YAML 1.2 readers (ruamel.yaml) as the character: a fix of
+    # the `&amp;` wrote libyaml's reading, `Five x & y`, which changed the value for the others (found fuzzing the
+    # rules' precision).
+    path = write(tmp_path, '---\ntitle: "Five\u0085 x &amp; y"\nexcerpt: "a\u2028b \u2029c"\n---\n')
+    found = check_paths(path).diagnostics
+    assert [(d.code, d.line, d.column, d.message) for d in found if d.code == "SL020"] == [
+        (
+            "SL020",
+            2,
+            13,
+            "U+0085 NEL, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR written as themselves (and 2 more): "
+            "YAML 1.1 readers (libyaml, PyYAML, Psych) read it as a line break, YAML 1.2 readers (ruamel.yaml and most "
+            "since) as the character: write it escaped in a double-quoted value (`\\x85`, `\\u2028`, `\\u2029`), or "
+            "remove it",
+        )
+    ]
+    [entity] = [d for d in found if d.code == "SL402"]
+    assert entity.fix is not None and entity.fix.applicability is Applicability.UNSAFE

@@ -218,6 +218,20 @@ DISALLOWED_SUPPRESSION = define(
     "configuration, its CI), not the document's.",
     example="# seedlint: ignore-file[SL]   (and the front matter does not parse: SL008 is still reported)",
 )
+AMBIGUOUS_LINE_BREAK = define(
+    "SL020",
+    "ambiguous-line-break",
+    "warning",
+    "A raw NEL, LS or PS in the front matter: YAML 1.1 and 1.2 readers read it differently.",
+    what="U+0085 (NEL), U+2028 (LINE SEPARATOR) or U+2029 (PARAGRAPH SEPARATOR) written as itself in the front "
+    "matter. YAML 1.1 readers (libyaml, PyYAML, Ruby's Psych) read each as a line break: in a value, folded into a "
+    "space or kept as a new line; in a comment, the end of the comment. YAML 1.2 readers (ruamel.yaml, and most "
+    "libraries since) read the character itself. The first one is reported, with their number.",
+    why="What the document says then depends on the site's YAML library: `Five<NEL> arrests` is `Five arrests` to "
+    "one and `Five\\x85 arrests` to another. A fix of another character in that value would write libyaml's "
+    "reading, so those fixes are made unsafe.",
+    example='title: "Five\u0085 arrests"   (the character itself, not the escape)',
+)
 
 PROBLEM_RULES = {
     rule.name: rule
@@ -247,6 +261,29 @@ def check(doc: Document, context: Config | None) -> Iterator[Diagnostic]:
         yield from _check_line_endings(doc, doc.text)
         if doc.yaml_end > doc.yaml_start:
             yield from _check_trailing_whitespace(doc, doc.text)
+            yield from _check_ambiguous_breaks(doc, doc.text)
+
+
+AMBIGUOUS_BREAKS = "\x85\u2028\u2029"
+_AMBIGUOUS = re.compile(f"[{AMBIGUOUS_BREAKS}]")
+_BREAK_NAMES = {"\x85": "U+0085 NEL", "\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
+
+
+def _check_ambiguous_breaks(doc: Document, text: str) -> Iterator[Diagnostic]:
+    start, end = doc.yaml_start, doc.yaml_end
+    if all(text.find(char, start, end) < 0 for char in AMBIGUOUS_BREAKS):
+        return  # (the usual case, at C speed)
+    found = [match.start() for match in _AMBIGUOUS.finditer(text, start, end)]
+    kinds = sorted({text[at] for at in found})
+    names = ", ".join(_BREAK_NAMES[char] for char in kinds)
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    yield AMBIGUOUS_LINE_BREAK.at_span(
+        doc,
+        doc.span(found[0], found[0] + 1),
+        f"{names} written as {'itself' if len(kinds) == 1 else 'themselves'}{more}: YAML 1.1 readers (libyaml, "
+        "PyYAML, Psych) read it as a line break, YAML 1.2 readers (ruamel.yaml and most since) as the character: "
+        "write it escaped in a double-quoted value (`\\x85`, `\\u2028`, `\\u2029`), or remove it",
+    )
 
 
 def _check_line_endings(doc: Document, text: str) -> Iterator[Diagnostic]:
