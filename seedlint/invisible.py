@@ -5,6 +5,7 @@ caret under nothing visible would point at nothing."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
 JOINERS = "\u200b\u200c\u200d"  # correct between two characters of scripts (or emoji) that need them
@@ -32,3 +33,24 @@ def is_correct(text: str, index: int) -> bool:
             start -= 1
         return start > 0 and text[start - 1] == BLACK_FLAG
     return False
+
+
+def unseen_difference(shown: str, other: str) -> str | None:
+    """Where two different texts differ when a reader cannot see it (`déjà` composed and decomposed, a no-break space
+    for a space, a zero-width space): the first differing character of each, by code point; None when they differ
+    visibly, or not at all. A message quoting both would otherwise show the same text twice."""
+    if shown == other or _seen(shown) != _seen(other):
+        return None
+    at = next((i for i, (a, b) in enumerate(zip(shown, other, strict=False)) if a != b), min(len(shown), len(other)))
+    mine, theirs = shown[at : at + 1], other[at : at + 1]
+    return f"they differ only where it does not show, at character {at + 1}: {_named(mine)} against {_named(theirs)}"
+
+
+def _seen(text: str) -> str:
+    """`text` as a reader sees it: composed, without invisible characters, every space a plain one."""
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return "".join(" " if unicodedata.category(char) == "Zs" else char for char in text)
+
+
+def _named(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip() if char else "nothing"

@@ -418,3 +418,24 @@ def test_a_fix_that_guesses_or_changes_an_address_or_a_date_is_unsafe(tmp_path, 
     path.write_text(f"---\n{written}\n---\n", encoding="utf-8")
     [found] = [d for d in check_paths(path).diagnostics if d.code == code]
     assert found.fix is not None and found.fix.applicability is Applicability.UNSAFE, why
+
+
+@pytest.mark.parametrize(
+    ("shown", "other", "said"),
+    [
+        (
+            "déjà",
+            "de\u0301jà",
+            "at character 2: U+00E9 LATIN SMALL LETTER E WITH ACUTE against U+0065 LATIN SMALL LETTER E",
+        ),
+        ("a\u200bb", "ab", "at character 2: U+200B ZERO WIDTH SPACE against U+0062 LATIN SMALL LETTER B"),
+        ("a b", "a\u00a0b", "at character 2: U+0020 SPACE against U+00A0 NO-BREAK SPACE"),
+        ("a b", "a c", None),  # (a difference one sees)
+        ("a b", "a b", None),
+    ],
+)
+def test_a_difference_that_does_not_show_is_named(shown, other, said):
+    from seedlint import invisible
+
+    found = invisible.unseen_difference(shown, other)
+    assert found == (f"they differ only where it does not show, {said}" if said else None)

@@ -314,3 +314,18 @@ def test_another_document_is_named_with_the_way_from_the_folder_of_the_one_repor
         "sub/b.md:7:9: SL508 webUrl https://news.met.police.uk/news/live-facial-recognition-used-in-croydon-478292 "
         "is also the address of ../b.md: two documents for one article",
     ]
+
+
+def test_a_stale_copy_that_differs_only_where_it_does_not_show_says_where(seeds):
+    # "title is "Live Facial Recognition used in Croydon" but … now has "Live Facial Recognition used in Croydon"":
+    # the same text twice to a reader, a no-break space in one (found fuzzing the rules' precision).
+    edit(
+        seeds,
+        SEED_001,
+        '  - title: "Live Facial Recognition used in Croydon"',
+        '  - title: "Live Facial\u00a0Recognition used in Croydon"',
+    )
+    [diagnostic] = [d for d in run(seeds).diagnostics if d.path.endswith(SEED_001) and d.line == 48]
+    assert diagnostic.message.endswith(
+        "(they differ only where it does not show, at character 12: U+00A0 NO-BREAK SPACE against U+0020 SPACE)"
+    )

@@ -388,6 +388,8 @@ def check_topic_spellings(corpus: Corpus, config: Config) -> Iterator[Diagnostic
             if match is None:
                 continue
             message = f"topic `{topic}` is used only here; did you mean `{match}` (used in {counts[match]} documents)?"
+            if unseen := invisible.unseen_difference(topic, match):
+                message += f" ({unseen})"
             if (
                 diagnostic := corpus.report(record.path, RARE_TOPIC_SPELLING, ("topics", position), message)
             ) is not None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import yaml
 
+from seedlint import invisible
 from seedlint.corpus import (
     ALIAS_FIELDS,
     COPIED_FIELDS,
@@ -379,6 +380,12 @@ class _StaleCopy:
             f"related[{self.index}] is a stale copy of {self.target}{self.spelled} ({self.name} differs): "
             f"{self.name} is {mine} but {self.target} now has {theirs}"
         )
+        if (
+            isinstance(copied, str)
+            and isinstance(value, str)
+            and (unseen := invisible.unseen_difference(copied, value))
+        ):
+            message += f" ({unseen})"
         where = ("related", self.index, self.name)
         edits = tuple(e for f in _copy_edits(doc, where, value, self.safe) for e in f.edits)
         applicability = Applicability.SAFE if self.safe else Applicability.UNSAFE
