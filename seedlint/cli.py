@@ -46,6 +46,7 @@ from seedlint.discovery import (
     no_documents_in_cache,
     unmatchable_excludes,
 )
+from seedlint.document import FileTooLarge, read_bounded
 from seedlint.escaping import inert, json_inert
 from seedlint.reporters import REPORTERS, machine, text
 from seedlint.results import RunResult
@@ -1142,15 +1143,14 @@ def report_command(
 
 def _refuse_a_document(output: Path, sources: list[SourceFile]) -> None:
     """A usage error when the report would be written over a document (`report -o docs/a.md`): one of the run's,
-    or any file that starts as one does, with `---`. (Written over, the article was lost.)"""
-    target = os.path.realpath(output)
-    if any(os.path.realpath(source.location) == target for source in sources):
+    or any regular file that starts as one does, with `---`. (Written over, the article was lost.) Read as documents
+    are, never blocking: `-o FIFO`, a reader waiting on it, is written to as before."""
+    if os.path.abspath(output) in {source.absolute for source in sources}:
         raise usage_error(f"-o {output} is a document of the corpus: the report is not written over it")
     try:
-        with open(target, "rb") as existing:
-            start = existing.read(8)
-    except OSError:
-        return  # (no such file yet, or not readable: writing it says what is wrong)
+        start = read_bounded(output)[:8]
+    except (OSError, FileTooLarge):
+        return  # (no such file yet, not a regular file, or no document's size: writing it says what is wrong)
     if start.removeprefix(b"\xef\xbb\xbf").startswith(b"---"):
         raise usage_error(f"-o {output} holds front matter, as a document does: the report is not written over it")
 

@@ -237,3 +237,25 @@ def test_a_file_given_against_a_configured_corpus_of_no_document_is_a_usage_erro
         f"Error: no documents in {folder}/docs, the corpus the related entries of the files given resolve against: "
         "documents are files named *.md",
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_the_report_is_written_to_a_fifo_its_reader_waits_on(folder):
+    # (the check that the output is no document opened it to read its first bytes: with a reader waiting on the FIFO
+    # and no writer yet, that open waited for ever)
+    import threading
+
+    os.mkfifo(folder / "pipe")
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append((folder / "pipe").read_bytes()), daemon=True)
+    reader.start()
+    done = subprocess.run(
+        [sys.executable, "-m", "seedlint", "report", "--isolated", "--no-cache", "-o", "pipe", "a.md"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    reader.join(10)
+    assert (done.returncode, done.stderr) == (0, "seedlint: report written to pipe\n")
+    assert received[0].startswith(b"<!DOCTYPE html>")
