@@ -86,16 +86,13 @@ def render_scalar(value: str, style: str | None, *, timestamp: bool = False) -> 
     return rendered if rendered is not None else double_quoted(value)
 
 
-# A raw NEL, LS or PS (SL020): YAML 1.1 readers read it as a line break, YAML 1.2 ones as the character. A fix of
-# the value writes libyaml's reading, which changes what the value says to the other kind: unsafe.
-_AMBIGUOUS_BREAK = re.compile("[\x85\u2028\u2029]")
-
-
 def replace_value(doc: Document, path: FieldPath, new_value: str, *, safe: bool = True, description: str = "") -> Fix:
     """A fix replacing the string value at `path` with `new_value`, in the value's quoting style."""
     span = doc.value_span(path)
     assert doc.text is not None  # (a value has a span in the text)
-    if _AMBIGUOUS_BREAK.search(doc.text, span.start, span.end):
+    # A raw NEL, LS or PS (SL020): the fix writes libyaml's reading, which changes what the value says to a YAML 1.2
+    # reader: unsafe.
+    if yamltree.AMBIGUOUS_BREAK.search(doc.text, span.start, span.end):
         safe = False
         description = (description or "set the value") + " (it reads differently to YAML 1.1 and 1.2 readers: SL020)"
     style = doc.value_style(path)

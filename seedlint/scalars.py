@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from seedlint.yamltree import YAML_1_1_BREAKS
+
 # YAML's one-character escapes in double-quoted scalars (YAML 1.1 and 1.2).
 _ESCAPES = {
     "0": "\0",
@@ -38,7 +40,7 @@ _ESCAPES = {
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 _BLANKS = " \t"
 # The line breaks of YAML 1.1, which libyaml scans as such inside a flow scalar: NEL, LS and PS too.
-_BREAKS = "\r\n\x85\u2028\u2029"
+_BREAKS = "\r\n" + YAML_1_1_BREAKS
 
 
 def source_offsets(source: str, style: str | None, value: str) -> list[int] | None:

@@ -50,9 +50,14 @@ def check_turned_off(codes: Iterable[str], where: str) -> None:
     """Raise ConfigError when one of `codes`, to turn rules off (ignore, per-file-ignores) or down (severity), covers
     only ALWAYS_REPORTED codes: the entry would do nothing, silently."""
     for code in codes:
-        covered = [rule.code for rule in all_rules() if rule.code.startswith(code.strip().upper())]
-        if covered and all(found in ALWAYS_REPORTED for found in covered):
+        if _covers_only(code, ALWAYS_REPORTED):
             raise ConfigError(f"{where} names {code!r}, which is never turned off: {WHY_ALWAYS_REPORTED}")
+
+
+def _covers_only(code: str, codes: frozenset[str]) -> bool:
+    """Whether the code or prefix `code` names some rule, and only rules among `codes`."""
+    covered = [rule.code for rule in all_rules() if rule.code.startswith(code.strip().upper())]
+    return bool(covered) and all(found in codes for found in covered)
 
 
 def check_configured_codes(config: Config) -> None:
@@ -66,8 +71,7 @@ def check_configured_codes(config: Config) -> None:
     for key in ("select", "extend-select", "ignore", "allow-suppressions"):
         check_codes(getattr(config, key.replace("-", "_")), where(key))
     for code in config.allow_suppressions:  # (a code no comment can silence: allowed for nothing)
-        covered = [rule.code for rule in all_rules() if rule.code.startswith(code.strip().upper())]
-        if covered and all(found in suppressions.NEVER_SILENCED for found in covered):
+        if _covers_only(code, suppressions.NEVER_SILENCED):
             raise ConfigError(
                 f"{where('allow-suppressions')} names {code!r}, which is never silenced: "
                 f"{suppressions.WHY_NEVER_SILENCED}"

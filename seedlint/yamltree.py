@@ -24,6 +24,11 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader  # type: ignore[misc, assignment]  # the same loader's interface, in Python
     READER_COUNTS_BYTES = False
 
+# The line breaks of YAML 1.1 that YAML 1.2 reads as characters: NEL, LS and PS. libyaml breaks lines at them, in a
+# value too; ruamel.yaml, and most readers since, keep them as text (SL020).
+YAML_1_1_BREAKS = "\x85\u2028\u2029"
+AMBIGUOUS_BREAK = re.compile(f"[{YAML_1_1_BREAKS}]")
+
 # Plain data as `to_data` builds it from the front matter: JSON's kinds of value (keys are text).
 JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None
 # Where a value is in that data: mapping keys and list indexes, from the root (("related", 2, "webUrl")).
