@@ -382,13 +382,14 @@ def _syntax_findings(doc: Document, path: FieldPath, url: str) -> Iterator[Diagn
             if cleaned == url
             else None
         )
+        more = len(BAD_PERCENT.findall(at.string)) - 1
+        shown = at.string[index : index + 3] + (f"`, and {more} more" if more else "`")
+        later = "" if fix is not None else " (fixable once the other findings on this address are fixed)"
         yield PERCENT_ENCODING.at_span(
             doc,
             _chars(doc, path, url, index, index + 1) if written is not None else doc.value_span(path),
-            f"{where} has a `%` not followed by two hexadecimal digits (`{at.string[index : index + 3]}`"
-            + (f", and {more} more" if (more := len(BAD_PERCENT.findall(at.string)) - 1) else "")
-            + "): write a literal percent sign as `%25`"
-            + ("" if fix is not None else " (fixable once the other findings on this address are fixed)"),
+            f"{where} has a `%` not followed by two hexadecimal digits (`{shown}): write a literal percent sign as "
+            f"`%25`{later}",
             fix,
         )
     if not broken_host:
