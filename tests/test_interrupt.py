@@ -224,28 +224,60 @@ def test_sigterm_ends_a_run_as_ctrl_c_does_leaving_nothing_behind(corpus, comman
         assert texts <= {original.replace(b"x0.", b""), fixed.replace(b"x0.", b"")}
 
 
-def test_sigterm_ends_the_language_server_at_once(tmp_path):
-    # An editor ends its server with SIGTERM. Taken as `check` takes it (failsafe.Terminated), the server waited for
-    # ever on the thread that reads stdin: it keeps the signal's default action, and its workers end with it.
-    def message(body: dict) -> bytes:
-        data = json.dumps(body).encode()
-        return b"Content-Length: %d\r\n\r\n" % len(data) + data
+def _lsp_message(body: dict) -> bytes:
+    data = json.dumps(body).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(data) + data
 
+
+def _lsp_read(stream) -> dict:
+    """The next message the server sends."""
+    length = None
+    while (line := stream.readline()) != b"\r\n":
+        assert line, "the server ended"
+        if line.startswith(b"Content-Length: "):
+            length = int(line.split()[1])
+    assert length is not None
+    return json.loads(stream.read(length))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs Linux (the fork server)")
+def test_sigterm_ends_the_language_server_at_once_leaving_nothing_behind(tmp_path):
+    # An editor ends its server with SIGTERM. Taken as `check` takes it (failsafe.Terminated), the server waited for
+    # ever on the thread that reads stdin: it keeps the signal's default action, and its workers end with it. Ended by
+    # that action alone, it left multiprocessing's pymp-* folder in the temporary folder, one more each session.
+    project, temporary = tmp_path / "project", tmp_path / "tmp"
+    (project / "docs").mkdir(parents=True)
+    temporary.mkdir()
+    document = project / "docs" / "000.txt"
+    document.write_text(seed_text(), encoding="utf-8")
+    # (a configured schema: the corpus is read in worker processes however few its documents, see Project.load)
+    shutil.copy(Path(__file__).parents[1] / "schemas" / "article.schema.json", project / "article.schema.json")
+    (project / "pyproject.toml").write_text('[tool.seedlint]\npaths = ["docs"]\nschema = "article.schema.json"\n')
     server = subprocess.Popen(
         [sys.executable, "-m", "seedlint", "server"],
-        cwd=tmp_path,
+        cwd=project,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(temporary)},
     )
     assert server.stdin is not None and server.stdout is not None
-    initialize = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
-    server.stdin.write(message({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize}))
-    server.stdin.flush()
-    assert server.stdout.readline().startswith(b"Content-Length: ")  # (the server runs: it answered)
-    server.send_signal(signal.SIGTERM)
     try:
+        initialize = {"processId": None, "rootUri": project.as_uri(), "capabilities": {}}
+        opened = {"uri": document.as_uri(), "languageId": "plaintext", "version": 1, "text": document.read_text()}
+        for body in (
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": opened}},
+        ):
+            server.stdin.write(_lsp_message(body))
+            server.stdin.flush()
+        while _lsp_read(server.stdout).get("method") != "textDocument/publishDiagnostics":
+            pass  # (the corpus was read: by worker processes, started by a fork server)
+        assert [path.name[:5] for path in temporary.iterdir()] == ["pymp-"]
+        server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=10) == -signal.SIGTERM
+        assert list(temporary.iterdir()) == []
     finally:
         server.kill()
         server.communicate()

@@ -6,6 +6,8 @@ import asyncio
 import functools
 import logging
 import multiprocessing
+import os
+import shutil
 import signal
 import sys
 import time
@@ -400,16 +402,26 @@ def _option(server: SeedlintServer, options: dict[str, Any], name: str, most: in
     return None
 
 
+def _end_at_once(signum: int, frame: object) -> None:
+    """SIGTERM (an editor ending its server) ends the server at once, its workers with it (engine.end_with_the_run),
+    by the signal's default action: not as a `seedlint check` ends on it (failsafe.Terminated), since a server
+    stopped that way waits for ever on the thread that reads stdin. First, the folder multiprocessing made in the
+    temporary folder for the worker processes (`pymp-*`, the fork server's socket) is removed: ended by the default
+    action alone, the server left it behind, one more at each editor session."""
+    folder = multiprocessing.current_process()._config.get("tempdir")  # type: ignore[attr-defined]  # (a private)
+    if isinstance(folder, str):
+        shutil.rmtree(folder, ignore_errors=True)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def serve() -> None:
     """Run the server on stdin and stdout until the editor says exit."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         # Worker processes (checking a corpus the cache does not know yet) must not be forked from a process
         # with threads (the server reads stdin in one): forkserver starts them from a clean process.
         multiprocessing.set_start_method("forkserver", force=True)
-    # SIGTERM (an editor ending its server) ends the server at once, its workers with it (engine.end_with_the_run):
-    # not as a `seedlint check` ends on it (failsafe.Terminated), since a server stopped that way waits for ever on
-    # the thread that reads stdin.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _end_at_once)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stdout carries the protocol: a stray print must not corrupt it
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="seedlint server: %(message)s")
