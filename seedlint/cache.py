@@ -108,7 +108,8 @@ INDEXES = {
     "aliases_by_file": "aliases (file)",
 }
 # SQLite's page cache: 64 MB when the links' indexes are written in random order; 8 MB while a fresh
-# cache is filled (no indexes yet), when the main process also holds every result of a large run.
+# cache is filled (no indexes yet), when the main process also holds every result of a large run, and for the
+# rest of that run (see DiskCache._end_bulk).
 PAGE_CACHE, FILLING_PAGE_CACHE = -65_536, -8_192
 BULK = 5_000  # results written into an empty cache at once: indexed after they are in (4x faster at 100,000)
 
@@ -826,8 +827,10 @@ class DiskCache(Cache):
         self._transaction(db, write)
 
     def _end_bulk(self, db: sqlite3.Connection, again: list) -> None:
-        """Index the filled database, then write the results given a second time (with their links replaced)."""
-        db.execute(f"PRAGMA cache_size={PAGE_CACHE}")
+        """Index the filled database, then write the results given a second time (with their links replaced). The
+        page cache stays small for the rest of the run: the indexes are built by sorting (at 100,000 documents, in
+        1.99 s with 8 MB of page cache, 2.45 s with 64 MB, which cost the run's process 97 MB more), and what this
+        run writes next (its report, the few results given again) is small beside what filled it."""
         self._create_indexes(db)
         self._bulk = False
         self._write(db, again, bulk=False)

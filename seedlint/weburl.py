@@ -86,7 +86,11 @@ def amp_cache_subdomain(host: str) -> str:
     return base64.b32encode(digest).decode("ascii").lower().rstrip("=")
 
 
-@functools.lru_cache(maxsize=65536)  # related entries name the same few thousand addresses again and again
+# Remembered for the calls that canonicalize one address several times while one document is checked (its
+# aliases, its own key, its rules). Related entries' keys are remembered with the entries (corpus._ENTRY_REFS);
+# across a corpus an address recurs too far apart for a cache of any sane size: at 10,000 documents of the
+# generated corpus, 65,536 entries answered 24% of the calls and held 30 MB in each worker, 4,096 answer 19%.
+@functools.lru_cache(maxsize=4096)
 def canonical_url(url: str) -> str:
     """One key for every spelling of the same address: scheme and host case, default port, `www.`,
     trailing slash, fragment, tracking parameters and percent-encoding do not matter."""
