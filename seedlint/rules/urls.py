@@ -305,7 +305,10 @@ def item_url_fields(base: FieldPath, item: dict[str, JSON]) -> Iterator[tuple[Fi
                     yield owner + ("images", index, "url"), url
 
 
-@functools.lru_cache(maxsize=16384)  # related copies repeat the same URLs across a corpus
+# Related copies repeat the same URLs across a corpus, but far apart: these caches serve the rules that look at one
+# URL several times while a document is checked. At 10,000 documents of the generated corpus, 16,384 entries each
+# (about 15 MB a worker for the three) answered 63%, 32% and 68% of the calls, 4,096 answer 61%, 22% and 67%.
+@functools.lru_cache(maxsize=4096)
 def _split(url: str) -> SplitResult | None:
     try:
         parts = urlsplit(url)
@@ -315,7 +318,7 @@ def _split(url: str) -> SplitResult | None:
     return parts
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)
 def _scheme_and_hostname(url: str) -> tuple[str, str] | None:
     """(lower-case scheme, host) of a URL with a host; None for one without (a SplitResult computes its
     hostname anew at each access, and a document's URLs are looked at by several rules)."""
@@ -323,7 +326,7 @@ def _scheme_and_hostname(url: str) -> tuple[str, str] | None:
     return (parts.scheme.lower(), parts.hostname) if parts is not None and parts.hostname else None
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)
 def host_of(url: str) -> str | None:
     """The lower-case host of a well-formed web URL; None for a URL the syntax rules report (the
     consistency rules then stay quiet instead of piling on)."""
