@@ -307,7 +307,7 @@ def item_url_fields(base: FieldPath, item: dict[str, JSON]) -> Iterator[tuple[Fi
 
 # Related copies repeat the same URLs across a corpus, but far apart: these caches serve the rules that look at one
 # URL several times while a document is checked. At 10,000 documents of the generated corpus, 16,384 entries each
-# (about 15 MB a worker for the three) answered 63%, 32% and 68% of the calls, 4,096 answer 61%, 22% and 67%.
+# (12 MiB a worker for the three) answered 63%, 32% and 68% of the calls, 4,096 answer 61%, 22% and 67%.
 @functools.lru_cache(maxsize=4096)
 def _split(url: str) -> SplitResult | None:
     try:

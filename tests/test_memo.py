@@ -1,0 +1,49 @@
+"""The memos that workers keep across a corpus (seedlint/memo.py): exact answers, bounded size."""
+
+from seedlint.memo import Memo, digest
+
+
+def test_a_memo_answers_what_was_put_and_nothing_else():
+    memo = Memo()
+    clean, invalid = digest(("title", "A")), digest(("title", "B"))
+    memo.put(clean)
+    memo.put(invalid, False)
+    memo.put("https://example.com/a")
+    assert (memo.get(clean), memo.get(invalid), memo.get(digest(("title", "C")))) == (True, False, None)
+    assert (clean in memo, invalid in memo, "https://example.com/a" in memo, "https://example.com/b" in memo) == (
+        True,
+        True,
+        True,
+        False,
+    )
+    memo.put(invalid)  # (answered again: the last answer holds)
+    assert memo.get(invalid) is True
+
+
+def test_digests_that_differ_only_by_leading_zero_bytes_are_two_keys():
+    memo = Memo()
+    memo.put(b"\x00a")
+    assert (memo.get(b"a"), memo.get(b"\x00a"), memo.get(b"\x00\x00a")) == (None, True, None)
+
+
+def test_a_full_memo_forgets_everything_and_starts_again():
+    memo = Memo(limit=2)
+    memo.put(b"1")
+    memo.put(b"2", False)
+    memo.put(b"3")
+    assert (memo.get(b"1"), memo.get(b"2"), memo.get(b"3")) == (None, None, True)
+
+
+def test_findings_are_computed_until_a_value_is_found_clean():
+    memo, calls = Memo(), []
+
+    def find(value: str) -> list[str]:
+        calls.append(value)
+        return [] if value == "clean" else [f"bad {value}"]
+
+    assert memo.findings(b"k1", find, "dirty") == ["bad dirty"]
+    assert memo.findings(b"k1", find, "dirty") == ["bad dirty"]  # (a finding is never remembered)
+    assert memo.findings(b"k2", find, "clean") == []
+    assert memo.findings(b"k2", find, "clean") == []
+    assert memo.findings(None, find, "clean") == []
+    assert calls == ["dirty", "dirty", "clean", "clean"]
