@@ -89,7 +89,8 @@ def amp_cache_subdomain(host: str) -> str:
 # Remembered for the calls that canonicalize one address several times while one document is checked (its
 # aliases, its own key, its rules). Related entries' keys are remembered with the entries (corpus._ENTRY_REFS);
 # across a corpus an address recurs too far apart for a cache of any sane size: at 10,000 documents of the
-# generated corpus, 65,536 entries answered 24% of the calls and held 30 MB in each worker, 4,096 answer 19%.
+# generated corpus, 65,536 entries answered 24% of the calls, 4,096 answer 19%; at 100,000 documents the larger
+# cache held 15 MiB of each worker's peak (benchmarks/results-memory-2026-11-27.txt).
 @functools.lru_cache(maxsize=4096)
 def canonical_url(url: str) -> str:
     """One key for every spelling of the same address: scheme and host case, default port, `www.`,
