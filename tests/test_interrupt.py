@@ -112,7 +112,8 @@ def test_a_run_killed_alone_leaves_no_process_of_it(corpus, sent, tmp_path):
     # cleans up nothing (but for SIGTERM, which it now takes as a Ctrl-C: see the next test). Its workers, waiting for
     # tasks on a queue they held open themselves, and their fork server lived on for good (145 MB a worker at 100,000
     # documents), and the resource tracker printed a Python warning.
-    errors = tmp_path / "stderr"
+    errors, temporary = tmp_path / "stderr", tmp_path / "tmp"
+    temporary.mkdir()  # (killed outright, the run leaves multiprocessing's pymp-* folder: here, not in /tmp)
     with errors.open("wb") as stderr:
         run = subprocess.Popen(
             [sys.executable, "-m", "seedlint", "check", "--isolated", "--no-cache", str(corpus)],
@@ -120,6 +121,7 @@ def test_a_run_killed_alone_leaves_no_process_of_it(corpus, sent, tmp_path):
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             start_new_session=True,
+            env={**os.environ, "TMPDIR": str(temporary)},
         )
     try:
         deadline = time.monotonic() + 30
