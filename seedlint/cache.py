@@ -829,8 +829,8 @@ class DiskCache(Cache):
     def _end_bulk(self, db: sqlite3.Connection, again: list) -> None:
         """Index the filled database, then write the results given a second time (with their links replaced). The
         page cache stays small for the rest of the run: the indexes are built by sorting (at 100,000 documents, in
-        1.99 s and 14 MiB with 8 MB of page cache, 2.45 s and 97 MiB with 64 MB), and what this
-        run writes next (its report, the few results given again) is small beside what filled it."""
+        1.99 s and 14 MiB with 8 MB of page cache, 2.45 s and 97 MiB with 64 MB), and what this run writes next
+        (its report, the few results given again) is small beside what filled it."""
         self._create_indexes(db)
         self._bulk = False
         self._write(db, again, bulk=False)

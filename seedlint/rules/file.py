@@ -15,7 +15,7 @@ import yaml
 from seedlint.diagnostic import Edit, Fix
 from seedlint.edits import value_after
 from seedlint.registry import define
-from seedlint.yamltree import AMBIGUOUS_BREAK, YAML_1_1_BREAKS
+from seedlint.yamltree import AMBIGUOUS_BREAK
 
 if TYPE_CHECKING:
     from seedlint.config import Config
@@ -269,10 +269,9 @@ _BREAK_NAMES = {"\x85": "U+0085 NEL", "\u2028": "U+2028 LINE SEPARATOR", "\u2029
 
 
 def _check_ambiguous_breaks(doc: Document, text: str) -> Iterator[Diagnostic]:
-    start, end = doc.yaml_start, doc.yaml_end
-    if all(text.find(char, start, end) < 0 for char in YAML_1_1_BREAKS):
-        return  # (the usual case, at C speed)
-    found = [match.start() for match in AMBIGUOUS_BREAK.finditer(text, start, end)]
+    found = [match.start() for match in AMBIGUOUS_BREAK.finditer(text, doc.yaml_start, doc.yaml_end)]
+    if not found:
+        return
     kinds = sorted({text[at] for at in found})
     names = ", ".join(_BREAK_NAMES[char] for char in kinds)
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
