@@ -57,7 +57,7 @@ from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import ABSOLUTE, DISPLAY, Listing, SourceFile, cycle_collection_paused
 from seedlint.document import read_bounded
-from seedlint.results import Checked
+from seedlint.results import Checked, Findings
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
@@ -989,7 +989,7 @@ class DiskCache(Cache):
             return None
         parts = [plain.decode_report_part(self._unprefixed(blob)) for _, blob in rows]
         for part, low, high in zip(parts, lows, [*lows[1:], None], strict=True):
-            ends = [part.diagnostics[0].path, part.diagnostics[-1].path] if part.diagnostics else []
+            ends = [part.stored.paths[0], part.stored.paths[-1]] if part.stored.paths else []
             ends += [part.displays[0], part.displays[-1]] if part.displays else []
             if ends and (min(ends) < low or (high is not None and max(ends) >= high)):
                 return None  # filed under another part
@@ -1212,10 +1212,14 @@ class RevisionDelta:
     paths: frozenset[str]
     diagnostics: list[Diagnostic]
 
-    def applied(self, report: StoredReport) -> list[Diagnostic]:
-        """The findings at the revision, from `report` (the one with this token)."""
+    def applied(self, report: StoredReport) -> Findings:
+        """The findings at the revision, from `report` (the one with this token): its parts, the documents
+        `paths` with their findings there."""
         assert report.token == self.token
-        return [d for d in report["diagnostics"] if d.path not in self.paths] + self.diagnostics
+        replaced: dict[str, list[Diagnostic]] = {path: [] for path in self.paths}
+        for d in self.diagnostics:
+            replaced[d.path].append(d)
+        return report.findings().replacing(replaced)
 
 
 class StoredReport(dict):
@@ -1233,10 +1237,24 @@ class StoredReport(dict):
         self.lows, self.parts = lows, parts
 
     def __missing__(self, key: str) -> Any:
+        if key == "diagnostics":  # (made into objects when first asked for: see `findings`)
+            found = self["diagnostics"] = self.findings().listed()
+            return found
         if key != "files":
             raise KeyError(key)
         files = self["files"] = FileStates(self.lows, self.parts)
         return files
+
+    def findings(self) -> Findings:
+        """The report's findings, as its parts hold them (see results.Findings)."""
+        return Findings(self.lows, self.parts)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a report that holds the same (the keys made when asked for made first)."""
+        for report in (self, other):
+            if isinstance(report, StoredReport):
+                report["files"], report["diagnostics"]
+        return dict.__eq__(self, other)
 
     def stat_of(self) -> dict[str, tuple[int, int]]:
         """Each file's (size, mtime) by key, as stored."""
@@ -1302,7 +1320,6 @@ def _report_items(partial: bool, parts: list[plain.ReportPart], topics: Counter[
         "topics": topics,
         "errors": set(chain(part.errors for part in parts)),
         "unresolved": list(chain(part.unresolved for part in parts)),
-        "diagnostics": list(chain(part.diagnostics for part in parts)),
     }
 
 
@@ -1383,7 +1400,7 @@ def _changed_parts(report: Report, layout: Layout, touched: Iterable[str]) -> di
 
 def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> dict[int, bytes]:
     files, lows = report["files"], layout.lows
-    diagnostics = sorted(report["diagnostics"], key=_PATH)  # (sorted already: by path, line, column, ...)
+    diagnostics_of = _diagnostics_by_part(report, lows)
     errors: dict[int, list[str]] = {}
     for path in report["errors"]:
         errors.setdefault(bisect.bisect_right(lows, path) - 1, []).append(path)
@@ -1393,16 +1410,29 @@ def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> di
     encoded = {}
     for index in indexes:
         keys = layout.keys(index)
-        start = bisect.bisect_left(diagnostics, lows[index], key=_PATH)
-        end = bisect.bisect_left(diagnostics, lows[index + 1], key=_PATH) if index + 1 < len(lows) else None
         encoded[index] = plain.encode_report_part(
             keys,
             [files[key] for key in keys],
             errors.get(index, ()),
             unresolved.get(index, ()),
-            diagnostics[start:end],
+            diagnostics_of(index),
         )
     return encoded
+
+
+def _diagnostics_by_part(report: Report, lows: list[str]) -> Callable[[int], list[Diagnostic]]:
+    """The diagnostics of each part of `lows`: a stored report's own part's, when the report's findings are
+    still its parts as read (a run where files were only touched: the others' are never made into objects)."""
+    if isinstance(report, StoredReport) and "diagnostics" not in report and report.lows == lows:
+        return lambda index: report.parts[index].diagnostics
+    diagnostics = sorted(report["diagnostics"], key=_PATH)  # (sorted already: by path, line, column, ...)
+
+    def of(index: int) -> list[Diagnostic]:
+        start = bisect.bisect_left(diagnostics, lows[index], key=_PATH)
+        end = bisect.bisect_left(diagnostics, lows[index + 1], key=_PATH) if index + 1 < len(lows) else None
+        return diagnostics[start:end]
+
+    return of
 
 
 _PATH: Callable[[Diagnostic], str] = operator.attrgetter("path")

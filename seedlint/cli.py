@@ -652,9 +652,9 @@ def compare_run(result: RunResult, config: Config, comparison: compare.Compariso
     """The run's findings split into new and old; `whole`: the run checked the whole configured corpus (a
     baseline entry of a document it did not check is then fixed too)."""
     if whole:
-        return compare.split(result.diagnostics, config, comparison)
+        return compare.split(result.found, config, comparison)
     checked = {selection.config_relative(path, config) for path in result.paths}
-    return compare.split(result.diagnostics, config, comparison, checked.__contains__)
+    return compare.split(result.found, config, comparison, checked.__contains__)
 
 
 class Background(Generic[T]):
@@ -918,7 +918,7 @@ def run_fix(
         result = compare.after_fixing(result, comparison, sources, config, corpus, cache)
         result.internal_errors += before_errors
         compare.settle(comparison, result, config)
-        split = compare.split(result.diagnostics, config, comparison)
+        split = compare.split(result.found, config, comparison)
         output.report_compared(result, split, comparison, len(sources))
         result = RunResult(result.paths, split.new, result.internal_errors)
     else:

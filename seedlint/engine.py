@@ -289,7 +289,13 @@ def set_aside(result: RunResult, sources: list[SourceFile]) -> RunResult:
     """The run with the files found in folders that are not documents set aside: a file with some other text and
     no front matter (README.md beside the articles, see `is_other_text`) is not reported on, but named in
     `not_documents`."""
-    missing = {d.path for d in result.diagnostics if d.code == MISSING_FRONT_MATTER.code}
+    code = MISSING_FRONT_MATTER.code
+    findings = result.findings  # (a run answered from its report: only the parts with such a finding looked at)
+    missing = (
+        findings.paths_where(lambda d: d.code == code, code)
+        if findings is not None
+        else {d.path for d in result.diagnostics if d.code == code}
+    )
     if not missing:  # (the usual case: no dictionary of 100,000 sources for nothing)
         return result
     walked = {source.display_path: source for source in sources if not source.named and source.display_path in missing}

@@ -35,9 +35,10 @@ from seedlint.cache import (
 from seedlint.checking import Reader, check_corpus, check_source
 from seedlint.config import Config
 from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
+from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import ABSOLUTE, DISPLAY, LOCATION, SourceFile
 from seedlint.positioning import Placer
-from seedlint.results import Checked, RunResult
+from seedlint.results import Checked, Findings, RunResult
 from seedlint.rules import related
 from seedlint.rules.fields import FREQUENT_TOPIC
 from seedlint.statahead import StatsAhead, stats_of
@@ -150,11 +151,27 @@ def judged_another_day(report: Report, sources: list[SourceFile], changed: list[
     """The sources, not among `changed`, whose reported findings were judged on another day (seedlint/clock.py): a
     date then in the future may no longer be, and the message names the day; they are checked again."""
     day = clock.today()
-    paths = {d.path for d in report["diagnostics"] if d.extra and d.extra.get(clock.JUDGED_ON, day) != day}
+    paths = _paths_with_extra(report, lambda extra: extra.get(clock.JUDGED_ON, day) != day)
     if not paths:
         return []
     paths -= {source.display_path for source in changed}
     return [source for source in sources if source.display_path in paths]
+
+
+def _paths_with_extra(report: Report, holds: Callable[[dict[str, object]], bool]) -> set[str]:
+    """The documents with a reported finding whose `extra` `holds`."""
+    findings = report_findings(report)
+    if isinstance(findings, Findings):
+        return findings.paths_with_extra(holds)
+    return {d.path for d in findings if d.extra and holds(d.extra)}
+
+
+def report_findings(report: Report) -> list[Diagnostic] | Findings:
+    """A report's findings: a stored report's parts as read (see results.Findings), else its list."""
+    if isinstance(report, StoredReport) and "diagnostics" not in report:
+        return report.findings()
+    diagnostics: list[Diagnostic] = report["diagnostics"]
+    return diagnostics
 
 
 SORT_KEY = operator.attrgetter("path", "line", "column", "code", "message")  # Diagnostic.sort_key, at C speed
@@ -246,7 +263,7 @@ def rerun(
     changed += judged_another_day(report, everything, changed)
     if not changed and not removed:
         token = report.token if isinstance(report, StoredReport) else None
-        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path, report_token=token)
+        return RunResult(paths, report_findings(report), [], Reader(everything, None, []).load_path, report_token=token)
     if report["partial"] or len(changed) + len(removed) > MOST_CHANGED:
         return None
     files = report["files"]  # (changed in place: the report is this run's to keep)
@@ -275,16 +292,14 @@ def rerun(
         report["files"] = files
         cache.flush()
         token = cache.keep_report(report_id, report, touched=restated)
-        return RunResult(paths, report["diagnostics"], [], Reader(everything, None, []).load_path, report_token=token)
+        return RunResult(paths, report_findings(report), [], Reader(everything, None, []).load_path, report_token=token)
     cache.flush()  # the links of the new contents, which the affected documents are found through
     members = Members(everything)
     topics = topic_counts(report["topics"], changes)
     found = affected(changes, report, cache, members) | topic_affected(report["topics"], topics, cache, members)
     # The documents whose fixes were held back for other documents' findings (a target's suppression kept its value):
     # judged again, as their fixes are not in the report (a fix held may be made now; one made, held: see below).
-    found |= {
-        d.path for d in report["diagnostics"] if d.extra and d.extra.get(related.HELD) and d.path in members.by_path
-    }
+    found |= _paths_with_extra(report, lambda extra: bool(extra.get(related.HELD))) & members.by_path.keys()
     if len(found) > MOST_AFFECTED:
         return None
     by_path = members.by_path

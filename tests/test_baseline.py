@@ -19,6 +19,7 @@ import pytest
 from conftest import FIXTURES, SEEDS, check_paths, lint_text
 
 from seedlint import baseline, compare
+from seedlint import cache as cache_module
 from seedlint.cache import DiskCache
 from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic, Severity
@@ -178,6 +179,57 @@ def test_a_comparison_without_baseline_finds_the_new_findings_of_a_match_by_key(
         by_key = compare.split(now, config, compare.Comparison(before=before, baseline=Counter()))
         assert [id(d) for d in by_document.new] == [id(d) for d in by_key.new]
         assert [id(d) for d in by_document.old] == [id(d) for d in by_key.old]
+
+
+def test_two_runs_sharing_a_stored_reports_parts_are_compared_by_their_replaced_documents(tmp_path, monkeypatch):
+    """A hook's two runs answered from the same stored report hold its parts (results.Findings), some documents'
+    findings replaced on either side; `split` then compares those documents only and counts the old findings
+    from the parts' columns. It must find the same new findings, in the same order, the same documents
+    differing and the same old findings by severity as comparing the two lists whole. Real findings, randomly
+    changed documents."""
+    monkeypatch.setattr(cache_module, "PART_FILES", 10)  # (80 documents: several parts)
+    config = Config(root=FIXTURES)
+    sources = discover([FIXTURES / "ai-news"], config)
+    cache = DiskCache(tmp_path / "cache", config)
+    found = run(sources, config, cache=cache, run_id="run").diagnostics
+    report = cache.last_report("run")
+    assert report is not None and "diagnostics" not in report and len(report.parts) > 1
+    stored = report.findings()
+    assert stored.listed() == found and len(stored) == len(found)
+    found = stored.listed()  # (the parts' own objects)
+    paths = sorted({source.display_path for source in sources})
+    chance = random.Random(22)
+
+    def changed() -> dict[str, list[Diagnostic]]:
+        replaced = {}
+        for path in chance.sample(paths, chance.randint(0, 6)):
+            mine = [d for d in found if d.path == path]
+            roll = chance.random()
+            if roll < 0.3:
+                replaced[path] = []  # every finding fixed (or none, as before)
+            elif roll < 0.6:
+                replaced[path] = [dataclasses.replace(d) for d in mine]  # equal copies
+            else:
+                extra = [dataclasses.replace(d, text_key=d.text_key + "x") for d in mine[:2]]
+                replaced[path] = mine[1:] + extra  # one gone, others of another value
+        return replaced
+
+    news = 0
+    for _ in range(150):
+        now, before = stored.replacing(changed()), stored.replacing(changed())
+        by_parts = compare.split(now, config, compare.Comparison(before=before))
+        news += len(by_parts.new)
+        whole = compare.split(now.listed(), config, compare.Comparison(before=before.listed()))
+        assert by_parts.old is None and whole.old is not None
+        assert [id(d) for d in by_parts.new] == [id(d) for d in whole.new]
+        assert by_parts.differing == whole.differing
+        assert by_parts.old_severities == whole.old_severities == Counter(d.severity.value for d in whole.old)
+        assert sum(now.severities().values()) == len(now) == len(now.listed())
+        expected = [d for d in found if d.path not in now.replaced] + [d for f in now.replaced.values() for d in f]
+        assert sorted(map(id, now.listed())) == sorted(map(id, expected))
+        assert [d.path for d in now.listed()] == sorted(d.path for d in expected)
+    assert news > 100
+    cache.close()
 
 
 def test_fail_on():

@@ -80,7 +80,7 @@ def test_report_parts_read_back_equal(results):
     part = plain.decode_report_part(blob)
     count = len(results)
     paths = tuple(r.path for r in results)
-    assert part == plain.ReportPart(
+    assert (part.displays, part.absolutes, part.sizes, part.mtimes, part.digests, part.errors, part.unresolved) == (
         paths,
         tuple(f"/abs/{path}" for path in paths),
         [10] * count,
@@ -88,8 +88,14 @@ def test_report_parts_read_back_equal(results):
         tuple(r.digest for r in results),
         tuple(errors),
         unresolved,
-        diagnostics,
     )
+    # The diagnostics are checked as the part is read, made into objects when first asked for; their columns say
+    # how many, which documents and severities without it.
+    assert len(part.stored) == len(diagnostics) and part.stored.paths == [d.path for d in diagnostics]
+    assert part.stored.severities == [d.severity.value for d in diagnostics]
+    assert part.stored.codes == [d.code for d in diagnostics]
+    assert part.stored.paths_with_extra(lambda extra: True) == {d.path for d in diagnostics if d.extra}
+    assert part.diagnostics == diagnostics and part.diagnostics is part.diagnostics
     elsewhere = plain.decode_report_part(plain.encode_report_part(keys[:1], [(1, 1, "")], [], [], diagnostics))
     assert elsewhere.diagnostics == diagnostics  # (paths not among the part's files: written as they are)
     same = plain.decode_report_part(
@@ -99,6 +105,23 @@ def test_report_parts_read_back_equal(results):
     assert [type(d.fix.edits) for d in part.diagnostics if d.fix] == [tuple] * sum(1 for d in diagnostics if d.fix)
     with pytest.raises(plain.Malformed):  # diagnostics filed out of order
         plain.decode_report_part(plain.encode_report_part([], [], [], [], diagnostics[::-1]))
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [(9, b"\xc1"), (9, plain.dumps(["not a mapping"])), (12, [10**6]), (13, ["neither"]), (3, ["SL999"])],
+)
+def test_a_report_parts_diagnostics_are_refused_as_it_is_read_not_when_first_asked_for(results, column, value):
+    """A part's diagnostics are made into objects when first asked for (plain.StoredDiagnostics), but checked
+    whole as the part is read: a malformed part is a miss of the cache then, never an error later in the run."""
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
+    fixed = next(i for i, d in enumerate(diagnostics) if d.fix is not None and d.extra)
+    keys = sorted({f"{d.path}\0{d.path}" for d in diagnostics})
+    stored = plain.loads(plain.encode_report_part(keys, [(1, 1, "")] * len(keys), [], [], diagnostics))
+    assert plain.decode_report_part(plain.dumps(stored)).diagnostics == diagnostics
+    stored[7][column][stored[7][12].index(fixed) if column in (12, 13) else fixed] = value[0] if column != 9 else value
+    with pytest.raises(plain.Malformed):
+        plain.decode_report_part(plain.dumps(stored))
 
 
 def test_equal_extras_are_decoded_once_but_never_shared():

@@ -49,7 +49,10 @@ def test_a_report_reads_back_equal(tmp_path, report, small_parts):
     parts = _parts(tmp_path)
     assert len(parts) == -(-len(report["files"]) // 3)
     read = _cache(tmp_path).last_report("run")
-    assert read["files"] == report["files"] and read == report  # (the files' states: built when asked for)
+    # The files' states and the findings are made into objects when asked for; the findings are the parts' too.
+    assert "diagnostics" not in read and len(read.findings()) == len(report["diagnostics"])
+    assert read.findings().listed() == report["diagnostics"]
+    assert read["files"] == report["files"] and read["diagnostics"] == report["diagnostics"] and read == report
     assert _cache(tmp_path).last_report("another run") is None
 
 
