@@ -1235,10 +1235,11 @@ class StoredReport(dict):
         self.absolutes = list(chain(part.absolutes for part in parts))
         self.stats = list(zip(chain(part.sizes for part in parts), chain(part.mtimes for part in parts), strict=True))
         self.lows, self.parts = lows, parts
+        self._listed: list[Diagnostic] | None = None  # report["diagnostics"], once made from the parts
 
     def __missing__(self, key: str) -> Any:
         if key == "diagnostics":  # (made into objects when first asked for: see `findings`)
-            found = self["diagnostics"] = self.findings().listed()
+            found = self["diagnostics"] = self._listed = self.findings().listed()
             return found
         if key != "files":
             raise KeyError(key)
@@ -1248,6 +1249,10 @@ class StoredReport(dict):
     def findings(self) -> Findings:
         """The report's findings, as its parts hold them (see results.Findings)."""
         return Findings(self.lows, self.parts)
+
+    def holds_its_parts_findings(self) -> bool:
+        """Whether report["diagnostics"] is still the parts' findings (not asked for yet, or as made from them)."""
+        return "diagnostics" not in self or dict.__getitem__(self, "diagnostics") is self._listed
 
     def __eq__(self, other: object) -> bool:
         """Equal to a report that holds the same (the keys made when asked for made first)."""
@@ -1423,7 +1428,7 @@ def _encoded_parts(report: Report, layout: Layout, indexes: Iterable[int]) -> di
 def _diagnostics_by_part(report: Report, lows: list[str]) -> Callable[[int], list[Diagnostic]]:
     """The diagnostics of each part of `lows`: a stored report's own part's, when the report's findings are
     still its parts as read (a run where files were only touched: the others' are never made into objects)."""
-    if isinstance(report, StoredReport) and "diagnostics" not in report and report.lows == lows:
+    if isinstance(report, StoredReport) and report.holds_its_parts_findings() and report.lows == lows:
         return lambda index: report.parts[index].diagnostics
     diagnostics = sorted(report["diagnostics"], key=_PATH)  # (sorted already: by path, line, column, ...)
 

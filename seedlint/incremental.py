@@ -168,7 +168,7 @@ def _paths_with_extra(report: Report, holds: Callable[[dict[str, object]], bool]
 
 def report_findings(report: Report) -> list[Diagnostic] | Findings:
     """A report's findings: a stored report's parts as read (see results.Findings), else its list."""
-    if isinstance(report, StoredReport) and "diagnostics" not in report:
+    if isinstance(report, StoredReport) and report.holds_its_parts_findings():
         return report.findings()
     diagnostics: list[Diagnostic] = report["diagnostics"]
     return diagnostics
@@ -329,7 +329,8 @@ def rerun(
     selected = selection.reported(diagnostics, checked.values(), corpus.document, config)
     kept = [d for d in report["diagnostics"] if d.path not in found and d.path not in gone]
     # (Only the affected documents' fixes are held again: the others' are as the report kept them.)
-    final = sorted(related.hold_copy_fixes(kept + selected, corpus), key=SORT_KEY)
+    held = related.hold_copy_fixes(kept + selected, corpus)
+    final = sorted(held, key=SORT_KEY)
     token = None
     if not internal_errors:
         unresolved = [entry for entry in report["unresolved"] if entry[0] not in found and entry[0] not in gone]
@@ -345,7 +346,27 @@ def rerun(
             },
             touched=restated | {cache.key(by_path[path]) for path in found},
         )
-    return RunResult(paths, final, internal_errors, corpus.document, report_token=token)
+    found_now = _as_replaced(report, final, found | gone, held, kept)
+    return RunResult(paths, found_now, internal_errors, corpus.document, report_token=token)
+
+
+def _as_replaced(
+    report: Report, final: list[Diagnostic], changed: set[str], held: list[Diagnostic], kept: list[Diagnostic]
+) -> list[Diagnostic] | Findings:
+    """A rerun's findings `final`, as the stored report's parts with the documents whose findings differ from them
+    replaced (see results.Findings: a hook's comparison of this run with the corpus at the revision, which starts
+    from the same report, then looks at those documents only): the `changed` ones, and any whose kept finding
+    `hold_copy_fixes` replaced (`held`, from `kept`: its address fix would now clash with a changed document's)."""
+    stored = report_findings(report)
+    if not isinstance(stored, Findings):
+        return final
+    ids = set(map(id, kept))
+    changed = changed | {d.path for d in held if d.path not in changed and id(d) not in ids}
+    replaced: dict[str, list[Diagnostic]] = {path: [] for path in changed}
+    for d in final:
+        if d.path in changed:
+            replaced[d.path].append(d)
+    return stored.replacing(replaced, listed=final)
 
 
 def partial(

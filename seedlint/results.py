@@ -121,13 +121,18 @@ class Findings:
     in place of its own, in the order given."""
 
     def __init__(
-        self, lows: list[str], parts: Sequence[StoredPart], replaced: dict[str, list[Diagnostic]] | None = None
+        self,
+        lows: list[str],
+        parts: Sequence[StoredPart],
+        replaced: dict[str, list[Diagnostic]] | None = None,
+        listed: list[Diagnostic] | None = None,
     ):
         self.lows, self.parts = lows, parts
         self.replaced = replaced or {}
+        self._listed = listed  # (the same findings as a list, when the run made it already)
 
-    def replacing(self, replaced: dict[str, list[Diagnostic]]) -> Findings:
-        return Findings(self.lows, self.parts, {**self.replaced, **replaced})
+    def replacing(self, replaced: dict[str, list[Diagnostic]], listed: list[Diagnostic] | None = None) -> Findings:
+        return Findings(self.lows, self.parts, {**self.replaced, **replaced}, listed)
 
     def shares_parts(self, other: Findings) -> bool:
         return self.parts is other.parts
@@ -175,6 +180,8 @@ class Findings:
         return found
 
     def listed(self) -> list[Diagnostic]:
+        if self._listed is not None:
+            return self._listed
         if not self.replaced:
             return [d for part in self.parts for d in part.diagnostics]
         by_part: dict[int, list[str]] = {}

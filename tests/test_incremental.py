@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURES, run_cli
 
 from seedlint import engine, incremental, statahead
+from seedlint.results import Findings
 
 
 def check(*args: str) -> str:
@@ -172,6 +173,20 @@ def test_random_edits_report_exactly_what_a_full_run_reports(
     answered = []
     result = statahead.StatsAhead.result
     monkeypatch.setattr(statahead.StatsAhead, "result", lambda self: answered.append(self.forked) or result(self))
+    # A rerun's findings are also the stored report's parts with the changed documents replaced (results.Findings,
+    # which a hook's comparison reads): those must say what the list says, finding by finding.
+    rerun, replaced_runs = incremental.rerun, []
+
+    def consistent_rerun(*args, **kwargs):
+        result = rerun(*args, **kwargs)
+        findings = None if result is None else result.findings
+        if findings is not None and findings.replaced:
+            made = Findings(findings.lows, findings.parts, findings.replaced).listed()
+            assert list(map(id, made)) == list(map(id, result.diagnostics))
+            replaced_runs.append(len(findings.replaced))
+        return result
+
+    monkeypatch.setattr(engine.incremental, "rerun", consistent_rerun)
     docs = _setup(isolated_cwd, fixture, scope)
     chance = random.Random(seed)
     check()
@@ -186,6 +201,7 @@ def test_random_edits_report_exactly_what_a_full_run_reports(
         assert counted["full"] == 0, f"step {step}: {name} took the full path"
         assert output == check("--no-cache"), f"step {step}: {name} on {path.name}"
     assert answered and set(answered) == {seed == 1}
+    assert len(replaced_runs) >= 6
 
 
 def test_topic_findings_follow_the_counts_of_the_whole_corpus(isolated_cwd, counted):
