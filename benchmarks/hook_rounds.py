@@ -8,8 +8,10 @@ the document's title is first changed to a new text (a commit retried after its 
 the work tree at the same commit); with `--commit`, the work tree is first committed, then the title changed (the
 usual hook run: the first at a new commit, the previous round's edit committed); else the work tree stays as it
 is (the same state again). With `--base`, each
-round runs the code at that path too (a `git archive` of another commit, byte-compiled), alternating, with its
-own cache folder (`--base-cache`: the two may store their cache differently). The document is restored at the end.
+round runs the code at that path too (a `git archive` of another commit, byte-compiled), alternating (which one
+runs first changes from round to round), with its own cache folder (`--base-cache`: the two may store their cache
+differently). Each run's CPU time (user and system, its stat child's included) is printed beside its wall time:
+on a machine as noisy as this one, it varies less. The document is restored at the end.
 
 Nothing here asserts a time: the figures are printed for people to read.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,14 +30,18 @@ from pathlib import Path
 COMMAND = ["-m", "seedlint", "check", "--diff-base", "HEAD", "--quiet", "--exit-zero"]
 
 
-def timed(repo: Path, pythonpath: str | None, cache: str | None) -> float:
+def timed(repo: Path, pythonpath: str | None, cache: str | None) -> tuple[float, float]:
+    """The command's wall time and CPU time."""
     env = {**os.environ, "NO_COLOR": "1"}
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     extra = ["--cache-dir", cache] if cache else []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, *COMMAND, *extra], cwd=repo, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def retitled(text: str, round_number: int) -> str:
@@ -59,19 +66,24 @@ def main() -> None:
         parser.error("the document's title must be double-quoted")
     variants = [("head", None, None)] + ([("base", options.base, options.base_cache)] if options.base else [])
     times: dict[str, list[float]] = {name: [] for name, _, _ in variants}
+    cpu: dict[str, list[float]] = {name: [] for name, _, _ in variants}
     try:
         for number in range(options.rounds):
             if options.commit:
                 subprocess.run(["git", "commit", "-qam", f"round {number + 1}"], cwd=options.repo, check=True)
             if options.edit or options.commit:
                 document.write_text(retitled(original, number), encoding="utf-8")
-            for name, pythonpath, cache in variants:
-                times[name].append(timed(options.repo, pythonpath, cache))
-                print(f"round {number + 1} {name} {times[name][-1]:.2f}", flush=True)
+            for name, pythonpath, cache in variants if number % 2 == 0 else variants[::-1]:
+                wall, used = timed(options.repo, pythonpath, cache)
+                times[name].append(wall)
+                cpu[name].append(used)
+                print(f"round {number + 1} {name} {wall:.2f} s, CPU {used:.2f} s", flush=True)
     finally:
         document.write_text(original, encoding="utf-8")
     for name, found in times.items():
-        print(f"{name}: {' '.join(f'{t:.2f}' for t in sorted(found))}  median {statistics.median(found):.2f} s")
+        for label, figures in ((name, found), (f"{name} CPU", cpu[name])):
+            shown = " ".join(f"{t:.2f}" for t in sorted(figures))
+            print(f"{label}: {shown}  median {statistics.median(figures):.2f} s")
 
 
 if __name__ == "__main__":
