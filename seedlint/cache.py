@@ -194,6 +194,12 @@ PROGRESS_STEP = 64  # results between two progress updates
 LOOKUP_CHUNK = 500  # stored results read in one query (one query per file cost a warm report a third of its time)
 
 
+# A revision's listing kept in the cache (see DiskCache.listing_reader): its key (revisions.listing_key), and the
+# listing itself (regular files, links), decoded when asked for (None when malformed): a hook starts git on what
+# differs from it knowing the key alone, and decodes the listing meanwhile.
+KeptListing: TypeAlias = tuple[str, Callable[[], tuple[dict[str, str], dict[str, str]] | None]]
+
+
 class Cache:
     """The cache as one layer: the engine asks it for every file's result and gets it, remembered or
     checked, without knowing which. This class is the layer doing nothing (`--no-cache`): every file is
@@ -304,7 +310,7 @@ class Cache:
     def keep_revision_delta(self, state: str, delta: RevisionDelta) -> None:
         pass
 
-    def listing_reader(self) -> Callable[[str], tuple[str, dict[str, str], dict[str, str]] | None] | None:
+    def listing_reader(self) -> Callable[[str], KeptListing | None] | None:
         """A way to read, from another thread, a revision's listing kept by `keep_revision_listing`."""
         return None
 
@@ -1102,7 +1108,7 @@ class DiskCache(Cache):
     # The listing of a revision's corpus folders (revisions.tree_blobs: 100,000 entries parsed in a fifth of a second
     # on the hook's critical path), by what names it (revisions.listing_key: git's ids of the folders' trees).
 
-    def listing_reader(self) -> Callable[[str], tuple[str, dict[str, str], dict[str, str]] | None] | None:
+    def listing_reader(self) -> Callable[[str], KeptListing | None] | None:
         """A way to read a kept listing from another thread (the hook's git listing is made in one while the corpus
         is walked here): each call opens a connection of its own there. It reads the listing kept under the key
         given, else the newest one kept (which git's differences make into the one asked for: see
@@ -1111,21 +1117,33 @@ class DiskCache(Cache):
             return None
         file, unprefixed = self.file, self._unprefixed
 
-        def read(key: str) -> tuple[str, dict[str, str], dict[str, str]] | None:
+        def query(sql: str, parameters: tuple) -> list[tuple]:
+            db = sqlite3.connect(file, timeout=1)
             try:
-                db = sqlite3.connect(file, timeout=1)
-                try:  # (that one first, else the newest: a few rows at most)
-                    rows = db.execute(
-                        "SELECT id, listing FROM revision_listings ORDER BY id = ? DESC, rowid DESC LIMIT 1",
-                        (_stored_text(key),),
-                    ).fetchall()
-                finally:
-                    db.close()
+                return db.execute(sql, parameters).fetchall()
+            finally:
+                db.close()
+
+        def read(key: str) -> KeptListing | None:
+            try:  # (that one first, else the newest: a few rows at most; its key alone, then the listing)
+                rows = query(
+                    "SELECT id FROM revision_listings ORDER BY id = ? DESC, rowid DESC LIMIT 1", (_stored_text(key),)
+                )
                 if not rows or type(rows[0][0]) is not bytes:
                     return None
-                return (_text(rows[0][0]), *plain.decode_revision_listing(unprefixed(rows[0][1])))
-            except (*DATABASE_ERRORS, plain.Malformed):
+                kept = rows[0][0]
+                found = _text(kept)
+            except DATABASE_ERRORS:
                 return None
+
+            def decoded() -> tuple[dict[str, str], dict[str, str]] | None:
+                try:
+                    listing = query("SELECT listing FROM revision_listings WHERE id = ?", (kept,))
+                    return plain.decode_revision_listing(unprefixed(listing[0][0])) if listing else None
+                except (*DATABASE_ERRORS, plain.Malformed):
+                    return None
+
+            return found, decoded
 
         return read
 

@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
+from typing import TypeAlias
 
 from seedlint import git
 from seedlint.document import MAX_FILE_BYTES
@@ -149,9 +150,20 @@ def listing_since(
     those `base_key` names (`regular` and `links`, changed in place) and git's differences between each folder's
     two trees: `diff-tree` lists the entries a commit changed, where `ls-tree` lists 100,000 (a quarter of a second
     of the hook's run). None when the keys name other folders, or git cannot compare them."""
+    return with_differences(tree_differences(root, base_key, key), regular, links)
+
+
+TreeDifferences: TypeAlias = list[tuple[str, str]]  # (folder's prefix, `diff-tree -r -z` of its two trees)
+
+
+def tree_differences(root: Path, base_key: str, key: str) -> TreeDifferences | None:
+    """git's differences between each folder's trees that `base_key` and `key` name (`listing_since`'s first half:
+    it needs no listing, so a hook starts it while the kept listing is read); None when the keys name other
+    folders, or git cannot compare them."""
     base, new = _trees(base_key), _trees(key)
     if base is None or new is None or [path for path, _ in base] != [path for path, _ in new]:
         return None
+    differences = []
     for (path, old), (_, tree) in zip(base, new, strict=True):
         if old == tree:
             continue
@@ -159,8 +171,19 @@ def listing_since(
             output = git.text(root, "diff-tree", "-r", "-z", "--no-renames", old, tree)
         except git.GitError:  # (a folder that is a file at one of them: not a tree)
             return None
+        differences.append(("" if path in ("", ".") else path.rstrip("/") + "/", output))
+    return differences
+
+
+def with_differences(
+    differences: TreeDifferences | None, regular: dict[str, str], links: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str]] | None:
+    """`listing_since`'s second half: the listing (`regular` and `links`, changed in place) with git's differences
+    applied; None when there are none to apply (see `tree_differences`) or one is not as git writes them."""
+    if differences is None:
+        return None
+    for prefix, output in differences:
         fields = output.split("\0")
-        prefix = "" if path in ("", ".") else path.rstrip("/") + "/"
         # Each entry: `:OLD_MODE NEW_MODE OLD_ID NEW_ID STATUS`, then its path within the folder.
         for header, name in zip(fields[0::2], fields[1::2], strict=False):
             entry = _RAW_ENTRY.fullmatch(header)

@@ -708,8 +708,9 @@ def test_the_revisions_listing_is_kept_by_its_folders_trees(repository, monkeypa
     """git's listing of the corpus folders at the revision is kept in the cache under git's ids of those folders'
     trees (the hook's git listing took as long as walking the corpus). git lists every entry once; a commit that
     changes no file in them lists the same; one that does is made from the kept listing and git's differences
-    (revisions.listing_since), and kept only when the run found something new (a hook that fails is run again at
-    the same commit)."""
+    (revisions.listing_since: `tree_differences`, started while the kept listing is decoded, then
+    `with_differences`), and kept only when the run found something new (a hook that fails is run again at the same
+    commit)."""
     from conftest import run_split
 
     from seedlint import revisions
@@ -719,9 +720,9 @@ def test_the_revisions_listing_is_kept_by_its_folders_trees(repository, monkeypa
     edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
     listed: list[str] = []
     made: list[str] = []
-    tree_blobs, listing_since = revisions.tree_blobs, revisions.listing_since
+    tree_blobs, tree_differences = revisions.tree_blobs, revisions.tree_differences
     monkeypatch.setattr(revisions, "tree_blobs", lambda *a: listed.append(a[1]) or tree_blobs(*a))
-    monkeypatch.setattr(revisions, "listing_since", lambda *a: made.append(a[2]) or listing_since(*a))
+    monkeypatch.setattr(revisions, "tree_differences", lambda *a: made.append(a[2]) or tree_differences(*a))
     first = run_split("check", "--diff-base", "HEAD")
     head = git(repository, "rev-parse", "HEAD").strip()
     assert listed == [head] and made == [] and first[1].splitlines()[-2].startswith("Found 3 new problems since HEAD")
@@ -744,6 +745,35 @@ def test_the_revisions_listing_is_kept_by_its_folders_trees(repository, monkeypa
     assert run_split("check", "--diff-base", "HEAD") == second and made == [key, key]  # (nothing new: not kept)
     assert second == run_split("check", "--diff-base", "HEAD", "--no-cache")
     assert revisions.listing_key(repository, head, ["_news", "nowhere"]) is None
+
+
+@pytest.mark.parametrize("damage", ["not this cache's", "malformed"])
+def test_a_kept_listing_that_cannot_be_read_is_listed_by_git_again(repository, monkeypatch, damage):
+    """The kept listing is decoded only once git was started on what differs from it (`tree_differences`): one
+    that is not this cache's, or malformed, is a miss then, and git lists the revision whole, as on a first run."""
+    import sqlite3
+
+    from conftest import run_split
+
+    from seedlint import revisions
+
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("NO_COLOR", "1")
+    edit(repository / "_news" / FASTCOMPANY, "The technology that", "The tech that")
+    first = run_split("check", "--diff-base", "HEAD")
+    git(repository, "commit", "-qam", "the edit")
+    edit(repository / "_news" / FASTCOMPANY, "The tech that", "The tech which")
+    (database,) = (repository / ".seedlint_cache").glob("cache-*.sqlite3")
+    with sqlite3.connect(database) as db:
+        [(blob,)] = db.execute("SELECT listing FROM revision_listings").fetchall()
+        damaged = b"another\0" + blob if damage == "not this cache's" else blob[: blob.index(b"\0") + 1] + b"\xc1"
+        db.execute("UPDATE revision_listings SET listing = ?", (damaged,))
+    listed: list[str] = []
+    tree_blobs = revisions.tree_blobs
+    monkeypatch.setattr(revisions, "tree_blobs", lambda *a: listed.append(a[1]) or tree_blobs(*a))
+    second = run_split("check", "--diff-base", "HEAD")
+    assert listed == [git(repository, "rev-parse", "HEAD").strip()]
+    assert second == run_split("check", "--diff-base", "HEAD", "--no-cache") and second != first
 
 
 def test_the_findings_at_the_revision_are_kept_whole_only_when_the_run_found_something_new(repository, monkeypatch):
