@@ -631,7 +631,11 @@ def _sources_before(
     root = revision.root
     listing, link_blobs, changed = revision.listing, revision.links, revision.changed
     names = _names(root, corpus)
-    by_name = dict(zip(names, corpus, strict=True))
+    # The few documents looked up by name (the changed ones, the links), picked in one pass: a dictionary of every
+    # name cost more than the rest of this function.
+    wanted = changed | link_blobs.keys()
+    picked = list(map(wanted.__contains__, names)) if wanted else []
+    by_name = dict(zip(itertools.compress(names, picked), itertools.compress(corpus, picked), strict=True))
     # Left out: the documents added since the revision (or not tracked: not there then), and the changed ones,
     # whose versions there are checked instead. A link unchanged since is there as it is now (seedlint reads a
     # link's target, or refuses it, SL001, the same way then and now), but one to a file changed since: then, it
@@ -640,8 +644,11 @@ def _sources_before(
     to_changed = {name: target for name in links if (target := _link_target(root, name)) in changed}
     added = set(itertools.filterfalse(listing.__contains__, names)) - links
     left_out = added | changed | to_changed.keys()
-    kept = list(itertools.filterfalse(left_out.__contains__, names)) if left_out else names
-    found = list(map(by_name.__getitem__, kept))
+    if left_out:
+        keeping = list(map(operator.not_, map(left_out.__contains__, names)))
+        kept, found = list(itertools.compress(names, keeping)), list(itertools.compress(corpus, keeping))
+    else:
+        kept, found = names, list(corpus)
     blobs = (
         [link_blobs[name] if name in link_blobs else listing[name] for name in kept]
         if links
