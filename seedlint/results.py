@@ -59,19 +59,14 @@ class RunResult:
     # The token of the stored report that holds these very findings (the run wrote it, or was answered whole from
     # it: see DiskCache.revision_delta); None when there is none.
     report_token: bytes | None = None
-    _listed: list[Diagnostic] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        if isinstance(self.found, list):
-            return self.found
-        if self._listed is None:
-            self._listed = self.found.listed()
-        return self._listed
+        return listed(self.found)
 
     @diagnostics.setter
     def diagnostics(self, diagnostics: list[Diagnostic]) -> None:
-        self.found, self._listed = diagnostics, None
+        self.found = diagnostics
 
     @property
     def findings(self) -> Findings | None:
@@ -129,7 +124,7 @@ class Findings:
     ):
         self.lows, self.parts = lows, parts
         self.replaced = replaced or {}
-        self._listed = listed  # (the same findings as a list, when the run made it already)
+        self._listed = listed  # (the same findings as a list: given when the run made it already, else made once)
 
     def replacing(self, replaced: dict[str, list[Diagnostic]], listed: list[Diagnostic] | None = None) -> Findings:
         return Findings(self.lows, self.parts, {**self.replaced, **replaced}, listed)
@@ -180,8 +175,11 @@ class Findings:
         return found
 
     def listed(self) -> list[Diagnostic]:
-        if self._listed is not None:
-            return self._listed
+        if self._listed is None:
+            self._listed = self._made_list()
+        return self._listed
+
+    def _made_list(self) -> list[Diagnostic]:
         if not self.replaced:
             return [d for part in self.parts for d in part.diagnostics]
         by_part: dict[int, list[str]] = {}
