@@ -8,7 +8,7 @@ one day cannot appear a later day for the same text, so clean results stay valid
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -28,5 +28,11 @@ def today() -> str:
 
 def outdated(diagnostics: Iterable[Diagnostic], day: str | None = None) -> bool:
     """Whether any of the findings was judged on another day than `day` (default: today)."""
+    judged = judged_another_day(day)
+    return any(judged(d.extra) for d in diagnostics if d.extra)
+
+
+def judged_another_day(day: str | None = None) -> Callable[[dict[str, object]], bool]:
+    """Whether a finding's `extra` says it was judged on another day than `day` (default: today)."""
     day = day or today()
-    return any(d.extra.get(JUDGED_ON, day) != day for d in diagnostics if d.extra)
+    return lambda extra: extra.get(JUDGED_ON, day) != day

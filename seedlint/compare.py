@@ -494,8 +494,7 @@ def _outdated(found: list[Diagnostic] | Findings) -> bool:
     """Whether any of the findings was judged on another day (clock.outdated)."""
     if isinstance(found, list):
         return clock.outdated(found)
-    day = clock.today()
-    return bool(found.paths_with_extra(lambda extra: extra.get(clock.JUDGED_ON, day) != day))
+    return bool(found.paths_with_extra(clock.judged_another_day()))
 
 
 def _holds(files: MutableMapping[str, tuple[int, int, str]], key: str, location: str) -> bool:

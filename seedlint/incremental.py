@@ -150,8 +150,7 @@ def changed_files(
 def judged_another_day(report: Report, sources: list[SourceFile], changed: list[SourceFile]) -> list[SourceFile]:
     """The sources, not among `changed`, whose reported findings were judged on another day (seedlint/clock.py): a
     date then in the future may no longer be, and the message names the day; they are checked again."""
-    day = clock.today()
-    paths = _paths_with_extra(report, lambda extra: extra.get(clock.JUDGED_ON, day) != day)
+    paths = _paths_with_extra(report, clock.judged_another_day())
     if not paths:
         return []
     paths -= {source.display_path for source in changed}
