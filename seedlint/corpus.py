@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from seedlint.datetimes import instant
-from seedlint.diagnostic import Diagnostic, FastPickle, Span
+from seedlint.diagnostic import Diagnostic, Span
 from seedlint.document import Document
 from seedlint.edits import BLOCK_STYLES, replace_span
 from seedlint.locus import whole_value_key
@@ -172,23 +172,6 @@ def _texts_only(value: object) -> bool:
     return value is None or type(value) is str or (type(value) is tuple and all(map(_texts_only, value)))
 
 
-def _shared_pair(name: str, value: object) -> tuple[str, object]:
-    """(name, value) of a copied field, the pair itself shared when its value is (see `_shared_value`). A pair
-    met before is looked up first: only pairs of texts are in the table, and only such a pair can equal one."""
-    kind = type(value)
-    if kind is tuple or (kind is str and len(value) <= _SHORT):  # type: ignore[arg-type]
-        try:
-            found = _SHARED_VALUES.get((name, value))
-        except TypeError:  # (unhashable: not a text)
-            found = None
-        if found is not None:
-            return found  # type: ignore[return-value]
-    name = sys.intern(name)
-    if not _sharable(value):
-        return (name, value)
-    return _shared_value((name, _shared_value(value)))  # type: ignore[return-value]
-
-
 def _shared_texts(texts: tuple[str | None, ...]) -> tuple[str | None, ...]:
     """`_shared` of each, at C speed when all are texts (nearly always)."""
     try:
@@ -210,45 +193,73 @@ def _index_record(
     url_key: str | None,
     anchors: bytes = b"",
 ) -> IndexRecord:
-    urls = tuple((sys.intern(field_name), _shared(url)) for field_name, url in urls)
-    copied = tuple(_shared_pair(field_name, value) for field_name, value in copied)
-    topics = _shared_texts(topics)  # type: ignore[assignment]
+    """A record made compact: its texts shared (see `_shared`), its pairs held flat, its anchors in 16 bits
+    where they fit, its file name only when the display path does not end with it."""
+    flat_urls = tuple(part for field_name, url in urls for part in (sys.intern(field_name), _shared(url)))
+    flat_copied = tuple(part for field_name, value in copied for part in (sys.intern(field_name), _shared_value(value)))
     if refs:
         indexes, ref_urls, keys, ref_copied, titles = refs
         refs = (indexes, _shared_texts(ref_urls), _shared_texts(keys), ref_copied, titles)
     return IndexRecord(
         path,
-        name,
-        urls,
-        copied,
+        "" if name == os.path.basename(path) else name,
+        flat_urls,
+        flat_copied,
         refs,
-        topics,
+        _shared_texts(topics),  # type: ignore[arg-type]
         _shared_texts(aliases),  # type: ignore[arg-type]
         fingerprints,
         title_key,
         _shared(url_key),
-        anchors,
+        _compact_anchors(anchors),
     )
 
 
+def _compact_anchors(anchors: bytes) -> array[int]:
+    """The recorded anchors (32-bit integers, as stored) in 16 bits when every one fits, as nearly always: a
+    document's lines and offsets are rarely past 65,535 (a third of a record's memory was anchors)."""
+    numbers = array("i", anchors)
+    return array("H", numbers) if numbers and min(numbers) >= 0 and max(numbers) <= 0xFFFF else numbers
+
+
 @dataclass(frozen=True, slots=True)
-class IndexRecord(FastPickle):
+class IndexRecord:
+    """A document as the corpus index sees it. Made by `_index_record` (see `record_for`), compact: 100,000
+    records are held at once, and pairs of small tuples, a file name repeating the path's end and 32-bit
+    anchors cost the main process a fifth of their memory."""
+
     path: str  # display path
-    name: str  # file name, as messages show it
-    urls: tuple[tuple[str, str], ...]  # (field, URL) of the document's own addresses
-    copied: tuple[tuple[str, object], ...]  # the document's own values of COPIED_FIELDS but UNKEPT_FIELDS
+    own_name: str  # the file name (see `name`) when the display path does not end with it, else ""
+    flat_urls: tuple[str, ...]  # field, URL, field, URL... of the document's own addresses (see `urls`)
+    flat_copied: tuple[object, ...]  # field, value... of its own COPIED_FIELDS but UNKEPT_FIELDS (see `copied`)
     refs: PackedRefs  # its related entries, packed (see `related`)
-    topics: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()  # canonical forms of every address of the document (see `aliases`)
-    fingerprints: bytes = b""  # of `copied`, compared with the related entries' (see `fingerprints`)
-    title_key: int | None = None
-    url_key: str | None = None  # canonical form of `url`, for duplicate documents
-    # Where its corpus findings are shown (see `anchors_for`): positions, not what the document says, so
-    # not compared (a record equal but for lines moved affects no other document).
-    anchors: bytes = field(default=b"", compare=False)
+    topics: tuple[str, ...]
+    aliases: tuple[str, ...]  # canonical forms of every address of the document (see `aliases`)
+    fingerprints: bytes  # of `copied`, compared with the related entries' (see `fingerprints`)
+    title_key: int | None
+    url_key: str | None  # canonical form of `url`, for duplicate documents
+    # Where its corpus findings are shown (see `anchors_for`, `anchored`): positions, not what the document says,
+    # so not compared (a record equal but for lines moved affects no other document).
+    anchors: array[int] = field(compare=False)
 
     def __reduce__(self) -> tuple[Callable[..., IndexRecord], tuple[object, ...]]:
-        return (_index_record, tuple(getattr(self, name) for name in self.__slots__))
+        return (_index_record, _record_parts(self))
+
+    @property
+    def name(self) -> str:
+        """The file name, as messages show it."""
+        return self.own_name or os.path.basename(self.path)
+
+    @property
+    def urls(self) -> tuple[tuple[str, str], ...]:
+        """(field, URL) of the document's own addresses."""
+        flat = self.flat_urls
+        return tuple(zip(flat[::2], flat[1::2], strict=True))
+
+    @property
+    def copied(self) -> tuple[tuple[str, object], ...]:
+        flat = self.flat_copied
+        return tuple(zip(flat[::2], flat[1::2], strict=True))  # type: ignore[arg-type]
 
     @property
     def related(self) -> tuple[RelatedRef, ...]:
@@ -262,11 +273,38 @@ class IndexRecord(FastPickle):
     @property
     def url(self) -> str | None:
         """The address a related entry should name: webUrl, else originalUrl."""
-        own = dict(self.urls)
-        return own.get("webUrl") or own.get("originalUrl")
+        return self.own_url("webUrl") or self.own_url("originalUrl")
+
+    def own_url(self, name: str) -> str | None:
+        """The document's own address in field `name`, if it has one."""
+        flat = self.flat_urls
+        return next((flat[i + 1] for i in range(0, len(flat), 2) if flat[i] == name), None)
 
     def value(self, name: str) -> object:
-        return next((value for key, value in self.copied if key == name), None)
+        flat = self.flat_copied
+        return next((flat[i + 1] for i in range(0, len(flat), 2) if flat[i] == name), None)
+
+
+def _record_parts(record: IndexRecord) -> tuple[object, ...]:
+    """The arguments of `_index_record` that make `record` again (as stored: anchors in 32 bits)."""
+    return (
+        record.path,
+        record.name,
+        record.urls,
+        record.copied,
+        record.refs,
+        record.topics,
+        record.aliases,
+        record.fingerprints,
+        record.title_key,
+        record.url_key,
+        stored_anchors(record),
+    )
+
+
+def stored_anchors(record: IndexRecord) -> bytes:
+    """The record's anchors as `anchors_for` made them, and the cache stores them: 32-bit integers."""
+    return array("i", record.anchors).tobytes()
 
 
 def fingerprint(value: object) -> int:
@@ -378,20 +416,19 @@ def record_for(doc: Document) -> IndexRecord | None:
     topics = tuple(t for t in listed if isinstance(t, str)) if isinstance(listed, list) else ()
     copied = _copied(data)
     kept = tuple((name, value) for name, value in copied if name not in UNKEPT_FIELDS)
-    return IndexRecord(
+    own_url = dict(urls).get("webUrl") or dict(urls).get("originalUrl")
+    return _index_record(
         doc.display_path,
         os.fsencode(doc.path.name).decode("utf-8", "backslashreplace"),  # (as display paths: \xNN, not surrogates)
         urls,
         kept,
         pack_refs(related),
         topics,
-        aliases=tuple(sorted(_aliases(urls))),
-        fingerprints=fingerprints(copied),
-        title_key=title_key(copied),
-        url_key=canonical_url(own_url)
-        if (own_url := dict(urls).get("webUrl") or dict(urls).get("originalUrl"))
-        else None,
-        anchors=anchors_for(doc, data, urls, related),
+        tuple(sorted(_aliases(urls))),
+        fingerprints(copied),
+        title_key(copied),
+        canonical_url(own_url) if own_url else None,
+        anchors_for(doc, data, urls, related),
     )
 
 
@@ -493,7 +530,7 @@ def anchored(record: IndexRecord, where: FieldPath) -> Anchored | None:
     if len(where) == 1 and where[0] in ANCHORED_FIELDS:
         slot = ANCHORED_FIELDS.index(where[0])
         name = where[0]
-        value = record.value("title") if name == "title" else dict(record.urls).get(name)
+        value = record.value("title") if name == "title" else record.own_url(name)
         locus = name
     elif len(where) == 3 and where[0] == "related" and where[2] == "webUrl" and record.refs:
         indexes, ref_urls = record.refs[0], record.refs[1]
@@ -504,7 +541,7 @@ def anchored(record: IndexRecord, where: FieldPath) -> Anchored | None:
         locus = f"related[{value.strip()}].webUrl" if isinstance(value, str) else ""
     else:
         return None
-    numbers = array("i", record.anchors[4 * ANCHOR * slot : 4 * ANCHOR * (slot + 1)])
+    numbers = record.anchors[ANCHOR * slot : ANCHOR * (slot + 1)]
     if len(numbers) != ANCHOR or not numbers[0] or not isinstance(value, str):
         return None
     line, column, end_line, end_column, start, end, style = numbers
@@ -622,7 +659,7 @@ class Index(Generic[Handle]):
         named = self.named(key if key is not None else canonical_url(url))
         if not named:
             return NOTHING
-        exact = [record for record in named if any(address == url for _, address in record.urls)]
+        exact = [record for record in named if url in record.flat_urls[1::2]]
         chosen = exact or named
         if len(chosen) == 1:
             return Resolution((chosen[0],), bool(exact))

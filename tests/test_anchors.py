@@ -127,7 +127,7 @@ def test_anchors_of_the_wrong_length_are_a_miss():
     assert record is not None
     encoded = plain.encode_record(record)
     assert plain.decode_record(encoded).anchors == record.anchors
-    encoded[-1] = record.anchors[:-4]
+    encoded[-1] = encoded[-1][:-4]
     with pytest.raises(plain.Malformed):
         plain.decode_record(encoded)
 

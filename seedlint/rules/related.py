@@ -506,7 +506,7 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
                 (o for o in index.same_address(record.url_key) if o.path != record.path), key=lambda o: o.path
             )
             if others:
-                field_name = "webUrl" if "webUrl" in dict(record.urls) else "originalUrl"
+                field_name = "webUrl" if record.own_url("webUrl") is not None else "originalUrl"
                 names = _named(others, record.path)
                 # (written otherwise, `www.` or a tracking parameter apart: said, with how the first one writes it)
                 spelled = next((other.url for other in others if other.url != record.url), None)
@@ -710,14 +710,14 @@ def _new_fingerprint(target: IndexRecord, field_path: FieldPath, value: str) -> 
 def _means_otherwise(target: IndexRecord, field_path: FieldPath, value: str) -> bool:
     name = str(field_path[0])
     if name in ALIAS_FIELDS:
-        return dict(target.urls).get(name) != value
+        return target.own_url(name) != value
     return name in COPIED_FIELDS and _new_fingerprint(target, field_path, value) != _slice(target.fingerprints, name)
 
 
 def _faithful(ref: RelatedRef, target: IndexRecord, field_path: FieldPath) -> bool:
     name = str(field_path[0])
     if name in ALIAS_FIELDS:
-        return ref.url is not None and ref.url == dict(target.urls).get(name)
+        return ref.url is not None and ref.url == target.own_url(name)
     mine = _slice(ref.copied, name)
     return any(mine) and mine == _slice(target.fingerprints, name)
 
@@ -727,5 +727,5 @@ def says(record: IndexRecord, field_path: FieldPath, value: str) -> bool:
     `value` (what its copies were given)."""
     name = str(field_path[0])
     if name in ALIAS_FIELDS:
-        return dict(record.urls).get(name) == value
+        return record.own_url(name) == value
     return name in COPIED_FIELDS and _new_fingerprint(record, field_path, value) == _slice(record.fingerprints, name)
