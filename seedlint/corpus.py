@@ -192,27 +192,34 @@ def _index_record(
     title_key: int | None,
     url_key: str | None,
     anchors: bytes = b"",
+    shared: bool = True,
 ) -> IndexRecord:
-    """A record made compact: its texts shared (see `_shared`), its pairs held flat, its anchors in 16 bits
-    where they fit, its file name only when the display path does not end with it."""
-    flat_urls = tuple(part for field_name, url in urls for part in (sys.intern(field_name), _shared(url)))
-    flat_copied = tuple(part for field_name, value in copied for part in (sys.intern(field_name), _shared_value(value)))
+    """A record made compact: its pairs held flat, its anchors in 16 bits where they fit, its file name only when
+    the display path does not end with it; and, `shared`, its texts shared (see `_shared`: where records are held,
+    not in a worker, which only sends them)."""
+    share, share_value, share_texts = (_shared, _shared_value, _shared_texts) if shared else (_same, _same, _same)
+    flat_urls = tuple(part for field_name, url in urls for part in (sys.intern(field_name), share(url)))
+    flat_copied = tuple(part for field_name, value in copied for part in (sys.intern(field_name), share_value(value)))
     if refs:
         indexes, ref_urls, keys, ref_copied, titles = refs
-        refs = (indexes, _shared_texts(ref_urls), _shared_texts(keys), ref_copied, titles)
+        refs = (indexes, share_texts(ref_urls), share_texts(keys), ref_copied, titles)
     return IndexRecord(
         path,
         "" if name == os.path.basename(path) else name,
         flat_urls,
         flat_copied,
         refs,
-        _shared_texts(topics),  # type: ignore[arg-type]
-        _shared_texts(aliases),  # type: ignore[arg-type]
+        share_texts(topics),  # type: ignore[arg-type]  # (texts in, texts out)
+        share_texts(aliases),  # type: ignore[arg-type]
         fingerprints,
         title_key,
-        _shared(url_key),
+        share(url_key),
         _compact_anchors(anchors),
     )
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _compact_anchors(anchors: bytes) -> array[int]:
@@ -383,7 +390,7 @@ def _copied(mapping: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
 # What a related entry gives the index is a function of the entry alone, and entries recur across a corpus (each
 # copy of an article in every list naming it): remembered by the entry's digest (Document.entry_keys), bounded.
 _ENTRY_REFS: dict[bytes, RelatedRef] = {}
-_ENTRY_REFS_LIMIT = 50_000  # (about 20 MB a worker)
+_ENTRY_REFS_LIMIT = 25_000  # (about 11 MB a worker: see _CLEAN_URLS in rules/urls.py)
 
 
 def _entry_ref(index: int, entry: Mapping[str, object], key: bytes | None) -> RelatedRef:
@@ -429,6 +436,7 @@ def record_for(doc: Document) -> IndexRecord | None:
         title_key(copied),
         canonical_url(own_url) if own_url else None,
         anchors_for(doc, data, urls, related),
+        shared=False,
     )
 
 

@@ -201,7 +201,7 @@ def stated_size(url: str) -> tuple[int | None, int | None, tuple[int, int] | Non
 
 # Images found clean, by what decides it (a copy's images recur in every list naming the article; bounded like
 # the addresses' memo, its keys being addresses too).
-_CLEAN_IMAGES = Memo(limit=50_000)
+_CLEAN_IMAGES = Memo(limit=25_000)
 
 
 def _image_key(image: dict[str, JSON]) -> str | None:
