@@ -28,7 +28,7 @@ from typing import Any, TypeAlias, overload
 
 import msgpack
 
-from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, _index_record, stored_anchors
+from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, flat_record, stored_anchors
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
 from seedlint.discovery import Folder, Listing
 from seedlint.fixbasis import EditedValue, FixBasis
@@ -444,19 +444,19 @@ def decode_record(value: Data, known_path: str | None = None) -> IndexRecord:
     if path == known_path:
         path = known_path
     _check(type(urls) is list and type(copied) is list, "not an index record")
-    pairs = []
+    flat_urls: list[str] = []
     for pair in urls:
         _check(type(pair) is list and len(pair) == 2 and type(pair[0]) is str and type(pair[1]) is str, "not a URL")
-        pairs.append((pair[0], pair[1]))
-    fields = []
+        flat_urls += pair
+    flat_copied: list[object] = []
     for pair in copied:
         _check(type(pair) is list and len(pair) == 2 and type(pair[0]) is str, "not a copied field")
-        fields.append((pair[0], decode_value(pair[1])))
-    return _index_record(
+        flat_copied += (pair[0], decode_value(pair[1]))
+    return flat_record(
         path,
         _text(name),
-        tuple(pairs),
-        tuple(fields),
+        flat_urls,
+        flat_copied,
         _refs(refs),
         _texts(topics),
         _texts(aliases),

@@ -4,6 +4,7 @@ value whose record cannot vouch for it (another node than the data's, a merge ke
 
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,23 @@ def test_anchors_of_the_wrong_length_are_a_miss():
     encoded[-1] = encoded[-1][:-4]
     with pytest.raises(plain.Malformed):
         plain.decode_record(encoded)
+
+
+@pytest.mark.parametrize("before", [0, 70_000])
+def test_anchors_are_held_in_16_bits_where_they_fit_and_stored_in_32(before):
+    """A record holds its anchors in 16 bits when every number fits (nearly always), else in 32; either way they
+    give the document's own positions, and the cache stores them in 32 bits, as `anchors_for` made them."""
+    text = f"---\nexcerpt: '{'x' * before}'\ntitle: T\nwebUrl: https://a.example/x\n---\n"
+    doc = load_content(text.encode(), Path("a.md"), "a.md")
+    record = record_for(doc)
+    assert record is not None and record.anchors.typecode == ("H" if before == 0 else "i")
+    found = anchored(record, ("webUrl",))
+    assert found is not None and found.span == doc.value_span(("webUrl",))
+    assert found.span.start == text.index("https:") > (65_535 if before else 0)
+    encoded = plain.encode_record(record)
+    assert encoded[-1] == array("i", record.anchors).tobytes()
+    again = plain.decode_record(encoded)
+    assert again.anchors.typecode == record.anchors.typecode and list(again.anchors) == list(record.anchors)
 
 
 @pytest.mark.parametrize("odd", ["\u2028", "\x85", "\r"])
