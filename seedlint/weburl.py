@@ -10,7 +10,7 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from publicsuffixlist import PublicSuffixList
+from seedlint.suffixlist import suffix_list
 
 # Query parameters that only track a click. Only these are dropped: some sites put the article id in the
 # query (c-span.org/video/?469047-1/...), so the rest of the query is part of the identity.
@@ -148,30 +148,30 @@ def without_tracking(url: str) -> str:
     return head + ("?" + kept_query if kept_query else "") + hash_sign + fragment
 
 
-@functools.cache
-def _suffix_list() -> PublicSuffixList:
-    # The ICANN section only: the private section names hosts that serve content themselves
-    # (s3.ap-southeast-1.amazonaws.com, path-style buckets), which must not count as "a suffix, not a site".
-    return PublicSuffixList(only_icann=True)
+# The Public Suffix List's ICANN section only (seedlint/suffixlist.py): the private section names hosts that serve
+# content themselves (s3.ap-southeast-1.amazonaws.com, path-style buckets), which must not count as "a suffix, not a
+# site".
 
 
 @functools.lru_cache(maxsize=8192)
 def public_suffix(host: str) -> str | None:
     """The public suffix (`com`, `co.uk`) that ends `host`; None when the host ends in no
     suffix the bundled list knows (`example.comm`, `localhost`)."""
-    return _suffix_list().publicsuffix(host.lower().rstrip("."), accept_unknown=False)
+    host = host.lower().rstrip(".")
+    return suffix_list(host).publicsuffix(host, accept_unknown=False)
 
 
 def is_public_suffix(host: str) -> bool:
     """Is `host` itself a public suffix (`co.uk`, `police.uk`)?"""
-    return _suffix_list().is_public(host.lower().rstrip("."))
+    host = host.lower().rstrip(".")
+    return suffix_list(host).is_public(host)
 
 
 @functools.lru_cache(maxsize=8192)
 def site(host: str) -> str:
     """The registrable domain of `host` (news.bbc.co.uk -> bbc.co.uk), or the host itself when it has none."""
     host = host.lower().rstrip(".")
-    return _suffix_list().privatesuffix(host) or host
+    return suffix_list(host).privatesuffix(host) or host
 
 
 def site_name(host: str) -> str:
