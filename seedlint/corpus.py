@@ -183,37 +183,6 @@ def _shared_texts(texts: tuple[str | None, ...]) -> tuple[str | None, ...]:
         return tuple(map(_shared, texts))
 
 
-def _index_record(
-    path: str,
-    name: str,
-    urls: tuple[tuple[str, str], ...],
-    copied: tuple[tuple[str, object], ...],
-    refs: PackedRefs,
-    topics: tuple[str, ...],
-    aliases: tuple[str, ...],
-    fingerprints: bytes,
-    title_key: int | None,
-    url_key: str | None,
-    anchors: bytes = b"",
-    shared: bool = True,
-) -> IndexRecord:
-    """A record from its parts as `anchors_for` makes them and `_record_parts` gives them back (see `flat_record`)."""
-    return flat_record(
-        path,
-        name,
-        [part for pair in urls for part in pair],
-        [part for pair in copied for part in pair],
-        refs,
-        topics,
-        aliases,
-        fingerprints,
-        title_key,
-        url_key,
-        anchors,
-        shared,
-    )
-
-
 def flat_record(
     path: str,
     name: str,
@@ -273,7 +242,7 @@ def _compact_anchors(anchors: bytes) -> array[int]:
 
 @dataclass(frozen=True, slots=True)
 class IndexRecord:
-    """A document as the corpus index sees it. Made by `_index_record` (see `record_for`), compact: 100,000
+    """A document as the corpus index sees it. Made by `flat_record` (see `record_for`), compact: 100,000
     records are held at once, and pairs of small tuples, a file name repeating the path's end and 32-bit
     anchors cost the main process a fifth of their memory."""
 
@@ -290,9 +259,6 @@ class IndexRecord:
     # Where its corpus findings are shown (see `anchors_for`, `anchored`): positions, not what the document says,
     # so not compared (a record equal but for lines moved affects no other document).
     anchors: array[int] = field(compare=False)
-
-    def __reduce__(self) -> tuple[Callable[..., IndexRecord], tuple[object, ...]]:
-        return (_index_record, _record_parts(self))
 
     @property
     def name(self) -> str:
@@ -332,23 +298,6 @@ class IndexRecord:
     def value(self, name: str) -> object:
         flat = self.flat_copied
         return next((flat[i + 1] for i in range(0, len(flat), 2) if flat[i] == name), None)
-
-
-def _record_parts(record: IndexRecord) -> tuple[object, ...]:
-    """The arguments of `_index_record` that make `record` again (as stored: anchors in 32 bits)."""
-    return (
-        record.path,
-        record.name,
-        record.urls,
-        record.copied,
-        record.refs,
-        record.topics,
-        record.aliases,
-        record.fingerprints,
-        record.title_key,
-        record.url_key,
-        stored_anchors(record),
-    )
 
 
 def stored_anchors(record: IndexRecord) -> bytes:
@@ -466,11 +415,11 @@ def record_for(doc: Document) -> IndexRecord | None:
     copied = _copied(data)
     kept = tuple((name, value) for name, value in copied if name not in UNKEPT_FIELDS)
     own_url = dict(urls).get("webUrl") or dict(urls).get("originalUrl")
-    return _index_record(
+    return flat_record(
         doc.display_path,
         os.fsencode(doc.path.name).decode("utf-8", "backslashreplace"),  # (as display paths: \xNN, not surrogates)
-        urls,
-        kept,
+        [part for pair in urls for part in pair],
+        [part for pair in kept for part in pair],
         pack_refs(related),
         topics,
         tuple(sorted(_aliases(urls))),
@@ -478,7 +427,7 @@ def record_for(doc: Document) -> IndexRecord | None:
         title_key(copied),
         canonical_url(own_url) if own_url else None,
         anchors_for(doc, data, urls, related),
-        shared=False,
+        shared=False,  # (a worker's: sent, not held)
     )
 
 

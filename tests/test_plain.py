@@ -46,13 +46,18 @@ def test_decoded_records_share_what_recurs_but_never_a_value_of_another_type(res
     known = "".join(decoded[0].path)  # (an equal string, another object: as a worker's result meets its source)
     shared = plain.decode_checked(plain.encode_checked(decoded[0]), known)
     assert shared.path is known and shared.record.path is known and shared == decoded[0]
+    # a result's findings share its path, and the rule codes and names are one string each
+    found = [(checked, d) for checked in decoded for d in checked.diagnostics]
+    assert len(found) > 10 and all(d.path is checked.path for checked, d in found)
+    assert len({id(d.code) for _, d in found}) == len({d.code for _, d in found})
+    assert len({id(d.name) for _, d in found}) == len({d.name for _, d in found})
     providers = [checked.record.value("provider") for checked in decoded]
     assert len(providers) > len(set(providers)) > 1
     first: dict[object, object] = {}
     assert all(first.setdefault(provider, provider) is provider for provider in providers)
     # 1 == 1.0 == True: each record keeps the type it was given
     made = [
-        corpus._index_record("a.md", "a.md", (), (("type", ("x", value)),), (), (), (), b"", None, None)
+        corpus.flat_record("a.md", "a.md", [], ["type", ("x", value)], (), (), (), b"", None, None, b"")
         for value in (1, True, 1.0, "1")
     ]
     assert [type(record.copied[0][1][1]) for record in made] == [int, bool, float, str]
