@@ -291,9 +291,10 @@ class IndexRecord:
         return self.own_url("webUrl") or self.own_url("originalUrl")
 
     def own_url(self, name: str) -> str | None:
-        """The document's own address in field `name`, if it has one."""
+        """The document's own address in field `name`, if it has one (the last, as a mapping of the pairs holds it:
+        a document names each field once, and only a stored record made by hand could name one twice)."""
         flat = self.flat_urls
-        return next((flat[i + 1] for i in range(0, len(flat), 2) if flat[i] == name), None)
+        return next((flat[i + 1] for i in range(len(flat) - 2, -1, -2) if flat[i] == name), None)
 
     def value(self, name: str) -> object:
         flat = self.flat_copied
