@@ -28,18 +28,10 @@ def digest(value: object, size: int = 16) -> bytes:
 Key = bytes | str  # a `digest` (a document computes its related entries' once: Document.entry_keys), or a short text
 
 
-# A memo's bound. A dictionary's table doubles when it is two-thirds full, so a bound just under 2**17 * 2/3 (87,381)
-# keeps each memo's table at 2**17 slots where 100,000 or 400,000 took 2**18 and more: a worker of a 100,000-document
-# run (50,000 documents, 215,000 distinct entries on a generated corpus, whose entries never recur) ended at 106 MB
-# instead of 117 (benchmarks/worker_memory.py), with no fewer answers on a real corpus, which repeats far fewer
-# entries than that (azure-news: 4,172 distinct).
-LIMIT = 80_000
-
-
 class Memo:
     """Answers keyed by `digest`s, or by the text itself when it is short (an address)."""
 
-    def __init__(self, limit: int = LIMIT):
+    def __init__(self, limit: int = 400_000):
         self.limit = limit
         self._answers: dict[Key, bool] = {}
 
