@@ -20,13 +20,14 @@ _NONE = PublicSuffixList([])  # (for a top-level domain the list does not know: 
 
 def suffix_list(host: str) -> PublicSuffixList:
     """The list's ICANN rules that can match `host` (lower case, without a trailing dot), parsed."""
-    return _parsed(host.rpartition(".")[2])
+    label = host.rpartition(".")[2]
+    # (parsed and kept for the list's own labels only: a corpus of made-up top-level domains keeps nothing)
+    return _parsed(label) if label in _rules_by_label() else _NONE
 
 
 @functools.cache
 def _parsed(label: str) -> PublicSuffixList:
-    rules = _rules_by_label().get(label)
-    return PublicSuffixList(rules) if rules else _NONE  # (cached for known labels only: at most one per rule)
+    return PublicSuffixList(_rules_by_label()[label])
 
 
 @functools.cache

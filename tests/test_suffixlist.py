@@ -77,3 +77,11 @@ def test_the_lists_own_tests():
         if found != expected:
             private.append(host)
     assert private == ["uk.com", "example.uk.com", "b.example.uk.com", "a.b.example.uk.com"]
+
+
+def test_hosts_of_labels_the_list_does_not_know_keep_nothing():
+    suffixlist.suffix_list("a.com")
+    kept = suffixlist._parsed.cache_info().currsize
+    for number in range(1000):
+        assert suffixlist.suffix_list(f"site.madeup{number}").publicsuffix(f"site.madeup{number}", False) is None
+    assert suffixlist._parsed.cache_info().currsize == kept
