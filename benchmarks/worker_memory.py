@@ -15,19 +15,13 @@ import os
 import time
 from pathlib import Path
 
+from record_memory import resident_mib  # (this folder's: benchmarks/record_memory.py)
+
 from seedlint import plain
 from seedlint.checking import check_source
 from seedlint.config import load_config
 from seedlint.discovery import SourceFile
 from seedlint.engine import collect_garbage_rarely
-
-
-def resident_mib() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) // 1024
-    return 0
 
 
 def main() -> None:
@@ -40,12 +34,14 @@ def main() -> None:
     config = load_config(isolated=True, start=options.corpus)
     check_source(SourceFile.at(options.corpus / names[0], names[0]), config)  # (what a worker loads at its start)
     collect_garbage_rarely()
-    print(f"started: {resident_mib()} MiB")
+    print(f"started: {resident_mib():.0f} MiB")
     start = time.process_time()
     for done, name in enumerate(names, 1):
         plain.encode_checked(check_source(SourceFile.at(options.corpus / name, name), config))
         if done % 10_000 == 0 or done == len(names):
-            print(f"{done:>7,} documents: {resident_mib()} MiB, CPU {time.process_time() - start:.1f} s", flush=True)
+            print(
+                f"{done:>7,} documents: {resident_mib():.0f} MiB, CPU {time.process_time() - start:.1f} s", flush=True
+            )
 
 
 if __name__ == "__main__":
