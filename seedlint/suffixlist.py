@@ -1,5 +1,9 @@
 """The Public Suffix List's ICANN section (publicsuffixlist's bundled copy), parsed one top-level domain at a time.
 
+The ICANN section only: the private section names hosts that serve content themselves
+(s3.ap-southeast-1.amazonaws.com, path-style buckets), which must not count as "a suffix, not a site" (see
+seedlint/weburl.py's `site`).
+
 Parsing the whole section cost every run that looks at a URL about 80 ms (the library IDNA-encodes each of its
 7,000 rules): a tenth of a hook's run, for a corpus that names a handful of top-level domains. A rule can only match
 a host that ends in the rule's own last label, so the rules of one top-level domain answer every question about its

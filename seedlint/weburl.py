@@ -148,11 +148,6 @@ def without_tracking(url: str) -> str:
     return head + ("?" + kept_query if kept_query else "") + hash_sign + fragment
 
 
-# The Public Suffix List's ICANN section only (seedlint/suffixlist.py): the private section names hosts that serve
-# content themselves (s3.ap-southeast-1.amazonaws.com, path-style buckets), which must not count as "a suffix, not a
-# site".
-
-
 @functools.lru_cache(maxsize=8192)
 def public_suffix(host: str) -> str | None:
     """The public suffix (`com`, `co.uk`) that ends `host`; None when the host ends in no
