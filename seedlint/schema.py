@@ -17,7 +17,7 @@ from jsonschema.exceptions import ValidationError
 
 from seedlint import schema_shape
 from seedlint.document import FileTooLarge
-from seedlint.memo import Memo, digest
+from seedlint.memo import ENTRY_ANSWERS, Memo, digest
 from seedlint.schema_file import MAX_SCHEMA_BYTES, default_schema_path, schema_text
 
 
@@ -215,7 +215,7 @@ class FastCheck:
     def __init__(self, validator: Draft202012Validator):
         shape = schema_shape.Shape(validator.schema)
         self.is_entry_valid: Callable[[object], bool] | None = None
-        self.known = Memo()
+        self.known = Memo(shared=ENTRY_ANSWERS)  # (keyed by the entries' digests, as the URL rules' memos)
         if not shape.simple:
             self.is_document_valid: Callable[[object], bool] = validator.is_valid
             return

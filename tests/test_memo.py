@@ -1,6 +1,6 @@
 """The memos that workers keep across a corpus (seedlint/memo.py): exact answers, bounded size."""
 
-from seedlint.memo import Memo, digest
+from seedlint.memo import Answers, Memo, digest
 
 
 def test_a_memo_answers_what_was_put_and_nothing_else():
@@ -47,3 +47,39 @@ def test_findings_are_computed_until_a_value_is_found_clean():
     assert memo.findings(b"k2", find, "clean") == []
     assert memo.findings(None, find, "clean") == []
     assert calls == ["dirty", "dirty", "clean", "clean"]
+
+
+def test_memos_sharing_a_table_answer_each_for_itself():
+    table = Answers()
+    first, second, third = Memo(shared=table), Memo(shared=table), Memo(shared=table)
+    key = digest({"title": "A"})
+    first.put(key)
+    second.put(key, False)
+    assert (first.get(key), second.get(key), third.get(key)) == (True, False, None)
+    assert (key in first, key in second, key in third) == (True, True, False)
+    second.put(key)  # (answered again: the last answer holds, the other memos' answers stay)
+    first.put(key, False)
+    assert (first.get(key), second.get(key), third.get(key)) == (False, True, None)
+    assert third.findings(key, lambda: ["bad"]) == ["bad"]  # (the others' answers are not its own)
+    assert len(table.flags) == 1  # (one key for all three)
+
+
+def test_a_full_shared_table_forgets_for_every_memo_but_not_for_a_key_it_holds():
+    table = Answers(limit=2)
+    first, second = Memo(shared=table), Memo(shared=table)
+    first.put(b"1")
+    second.put(b"2")
+    first.put(b"2")  # (a key it holds: nothing forgotten)
+    assert (first.get(b"1"), first.get(b"2"), second.get(b"2")) == (True, True, True)
+    second.put(b"3")
+    assert (first.get(b"1"), first.get(b"2"), second.get(b"2"), second.get(b"3")) == (None, None, None, True)
+
+
+def test_a_table_has_at_most_four_memos_and_their_flags_stay_small_integers():
+    table = Answers()
+    memos = [Memo(shared=table) for _ in range(6)]
+    assert [memo.table is table for memo in memos] == [True] * 4 + [False] * 2
+    for memo in memos:
+        memo.put(b"k")
+    assert table.flags == {b"k": 255}
+    assert [memo.get(b"k") for memo in memos] == [True] * 6

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from seedlint import invisible
 from seedlint.edits import replace_value
-from seedlint.memo import Memo, digest
+from seedlint.memo import ENTRY_ANSWERS, Memo, digest
 from seedlint.registry import define
 from seedlint.rules.schema import field_name
 
@@ -213,7 +213,7 @@ def _check_strings(doc: Document, base: FieldPath, value: JSON) -> Iterator[Diag
         yield from _CLEAN_TEXTS.findings(digest((_field_key(path), text)), check_string, doc, path, text)
 
 
-_CLEAN_ENTRIES, _CLEAN_TEXTS = Memo(), Memo()
+_CLEAN_ENTRIES, _CLEAN_TEXTS = Memo(shared=ENTRY_ANSWERS), Memo()
 
 
 def _field_key(path: FieldPath) -> str:

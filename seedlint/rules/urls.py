@@ -22,7 +22,7 @@ import idna
 from seedlint import weburl
 from seedlint.diagnostic import Fix
 from seedlint.edits import replace_value
-from seedlint.memo import Memo
+from seedlint.memo import ENTRY_ANSWERS, Memo
 from seedlint.registry import define
 from seedlint.rules.schema import field_name
 
@@ -258,7 +258,7 @@ def _is_http(url: str) -> bool:
     return scheme_and_host is not None and scheme_and_host[0] == "http"
 
 
-_ENTRIES_WITHOUT_HTTP = Memo()
+_ENTRIES_WITHOUT_HTTP = Memo(shared=ENTRY_ANSWERS)
 
 
 def _check_item(doc: Document, base: FieldPath, item: dict[str, JSON]) -> Iterator[Diagnostic]:
@@ -267,7 +267,7 @@ def _check_item(doc: Document, base: FieldPath, item: dict[str, JSON]) -> Iterat
     yield from _consistency(doc, base, item)
 
 
-_CLEAN_ENTRIES = Memo()
+_CLEAN_ENTRIES = Memo(shared=ENTRY_ANSWERS)
 
 
 # Where the URLs are -------------------------------------------------------------------------------
