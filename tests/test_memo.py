@@ -1,5 +1,8 @@
 """The memos that workers keep across a corpus (seedlint/memo.py): exact answers, bounded size."""
 
+import subprocess
+import sys
+
 from seedlint.memo import Answers, Memo, digest
 
 
@@ -83,3 +86,18 @@ def test_a_table_has_at_most_four_memos_and_their_flags_stay_small_integers():
         memo.put(b"k")
     assert table.flags == {b"k": 255}
     assert [memo.get(b"k") for memo in memos] == [True] * 6
+
+
+def test_a_worker_holds_one_table_for_the_memos_of_related_entries():
+    """What the fork server loads (seedlint/preload.py), in a fresh interpreter: the URL and encoding rules' entry memos
+    and the packaged schema's share the one table."""
+    script = (
+        "import seedlint.preload\n"
+        "from seedlint import memo, schema\n"
+        "from seedlint.rules import encoding, urls\n"
+        "memos = (urls._ENTRIES_WITHOUT_HTTP, urls._CLEAN_ENTRIES, encoding._CLEAN_ENTRIES)\n"
+        "memos += (schema.fast_check().known,)\n"
+        "print([m.table is memo.ENTRY_ANSWERS for m in memos], memo.ENTRY_ANSWERS.memos)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert shown == "[True, True, True, True] 4\n"
