@@ -231,6 +231,33 @@ def test_a_large_cluster_of_duplicates_names_five_and_counts_the_others(seeds):
     )
 
 
+def test_each_duplicate_names_the_first_other_that_writes_the_address_otherwise(seeds):
+    # (a group's documents and addresses are gathered once for all its members: each still skips itself, and the
+    # others that write the address as it does)
+    text = (seeds / "000_c11209e5b5b8f7fd.txt").read_text(encoding="utf-8")
+    written = URL_000.replace("https://", "https://www.")
+    (seeds / "copyA.txt").write_text(text.replace(f'webUrl: "{URL_000}"', f'webUrl: "{written}"'), encoding="utf-8")
+    (seeds / "copyB.txt").write_text(text, encoding="utf-8")
+    result = run(seeds, select=["SL508"])
+    assert [(Path(d.path).name, d.message) for d in result.diagnostics] == [
+        (
+            "000_c11209e5b5b8f7fd.txt",
+            f"webUrl {URL_000} is, written otherwise, also the address of copyA.txt, copyB.txt ({written}): "
+            "three documents for one article",
+        ),
+        (
+            "copyA.txt",
+            f"webUrl {written} is, written otherwise, also the address of 000_c11209e5b5b8f7fd.txt, copyB.txt "
+            f"({URL_000}): three documents for one article",
+        ),
+        (
+            "copyB.txt",
+            f"webUrl {URL_000} is, written otherwise, also the address of 000_c11209e5b5b8f7fd.txt, copyA.txt "
+            f"({written}): three documents for one article",
+        ),
+    ]
+
+
 def test_closed_scope_reports_every_outside_entry(seeds):
     counts = {}
     for _, code, _, _ in found(run(seeds, scope="closed")):

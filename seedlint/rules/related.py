@@ -12,6 +12,7 @@ The scope (`related-scope` in [tool.seedlint]) says which unresolved entries dan
 from __future__ import annotations
 
 import dataclasses
+import operator
 import os
 import posixpath
 from collections.abc import Iterator
@@ -435,15 +436,20 @@ NAMES_SHOWN = 5  # documents named in one message; more are counted (30 copies o
 
 def _named(records: list[IndexRecord], seen_from: str) -> str:
     """The documents' names (see `_name`), the first NAMES_SHOWN of them, then how many more."""
-    shown = ", ".join(_name(record, seen_from) for record in records[:NAMES_SHOWN])
+    here = posixpath.dirname(seen_from)
+    shown = ", ".join(_name_in(record, here) for record in records[:NAMES_SHOWN])
     return shown + (f" and {len(records) - NAMES_SHOWN} more" if len(records) > NAMES_SHOWN else "")
 
 
 def _name(target: IndexRecord, seen_from: str) -> str:
     """How a message on the document `seen_from` names another: its file name, with the way from the folder of
     `seen_from` when it is in another (`../b.md`, `sub/b.md`): two folders may hold files of the same name."""
-    here, there = posixpath.dirname(seen_from), posixpath.dirname(target.path)
-    return target.name if here == there else posixpath.relpath(target.path, here or os.curdir)
+    return _name_in(target, posixpath.dirname(seen_from))
+
+
+def _name_in(target: IndexRecord, here: str) -> str:
+    """`_name`, seen from the folder `here`."""
+    return target.name if posixpath.dirname(target.path) == here else posixpath.relpath(target.path, here or os.curdir)
 
 
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -494,22 +500,42 @@ def _window(text: str, start: int) -> str:
     return f'"{lead}{text[start : start + room]}{"..." if len(text) > start + room else ""}"'
 
 
+_URL, _PATH = operator.attrgetter("url"), operator.attrgetter("path")
+
+
 def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
     addresses: dict[object, int] = {}  # identity → how many addresses its documents have (once per group)
+    # canonical address shared → its documents by path, and their addresses: made once per group, not once per
+    # member (30 copies of each of 674 documents asked for 600,000 addresses)
+    groups: dict[str, tuple[list[IndexRecord], list[str | None]]] = {}
     for record in corpus.records:
         if record.path not in corpus.reported:
             continue
-        if record.url and record.url_key is not None:  # (a record with an address has its canonical form)
-            others = sorted(
-                (o for o in index.same_address(record.url_key) if o.path != record.path), key=lambda o: o.path
-            )
+        url = record.url
+        if url and record.url_key is not None:  # (a record with an address has its canonical form)
+            shared = groups.get(record.url_key)
+            if shared is None:
+                same = index.same_address(record.url_key)
+                ordered = sorted(same, key=_PATH)
+                shared = (ordered, list(map(_URL, ordered)))
+                if len(same) > 1:  # (a document alone at its address is met once)
+                    groups[record.url_key] = shared
+            members, member_urls = shared
+            others = [member for member in members if member.path != record.path]
             if others:
                 field_name = "webUrl" if record.own_url("webUrl") is not None else "originalUrl"
                 names = _named(others, record.path)
                 # (written otherwise, `www.` or a tracking parameter apart: said, with how the first one writes it)
-                spelled = next((other.url for other in others if other.url != record.url), None)
+                spelled = next(
+                    (
+                        written
+                        for member, written in zip(members, member_urls, strict=True)
+                        if member.path != record.path and written != url
+                    ),
+                    None,
+                )
                 also = (
                     f"is also the address of {names}"
                     if spelled is None
@@ -518,7 +544,7 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
                 yield from _Lazy(corpus, record.path).report(
                     DUPLICATE_DOCUMENT,
                     (field_name,),
-                    f"{field_name} {record.url} {also}: {_how_many(len(others) + 1)} documents for one article",
+                    f"{field_name} {url} {also}: {_how_many(len(others) + 1)} documents for one article",
                 )
         identity = identity_key(record)
         if identity is None:
