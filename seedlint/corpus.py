@@ -299,8 +299,9 @@ class IndexRecord:
         return self.flat_urls[2 * (len(names) - 1 - names[::-1].index(name)) + 1]
 
     def value(self, name: str) -> object:
-        flat = self.flat_copied
-        return next((flat[i + 1] for i in range(0, len(flat), 2) if flat[i] == name), None)
+        """The document's own value of field `name` (the first, as `copied` lists them), if it has one."""
+        names = self.flat_copied[::2]  # (at C speed, as in `own_url`)
+        return self.flat_copied[2 * names.index(name) + 1] if name in names else None
 
 
 def stored_anchors(record: IndexRecord) -> bytes:

@@ -63,6 +63,21 @@ def test_decoded_records_share_what_recurs_but_never_a_value_of_another_type(res
     assert [type(record.copied[0][1][1]) for record in made] == [int, bool, float, str]
 
 
+def test_a_records_addresses_and_values_are_found_by_field_name_only():
+    # (own_url: the last address of a field, as a mapping of the pairs holds it; value: the first value, as listed;
+    # an address that reads like a field name is a value, not a name)
+    urls = ["webUrl", "originalUrl", "originalUrl", "https://b.example/", "originalUrl", "https://c.example/"]
+    copied = ["type", "title", "title", "A", "provider", "P", "title", "B"]
+    record = corpus.flat_record("a.md", "a.md", urls, copied, (), (), (), b"", None, None, b"")
+    assert [record.own_url(name) for name in ("webUrl", "originalUrl", "ampWebUrl")] == [
+        "originalUrl",
+        "https://c.example/",
+        None,
+    ]
+    assert record.url == "originalUrl"
+    assert [record.value(name) for name in ("type", "title", "provider", "excerpt")] == ["title", "A", "P", None]
+
+
 def test_plain_values_keep_their_kinds():
     value = {"a": (1, [2.5, None], b"\x00\xff", {"b": (True, "x")}), "c": []}
     assert plain.decode_value(plain.encode_value(value)) == value
