@@ -34,7 +34,8 @@ class Answers:
     table where it held one per memo (at a million documents, where the memos fill, a table of 400,000 keys is
     21 MB). Full, it forgets everything, for every memo, and starts again. At most `MEMOS` memos share a table:
     their flags stay under 256, integers Python keeps one object of each (a table's memos never leave it, and the
-    language server makes a schema's memo anew whenever the schema changes: those past the first have their own).
+    language server makes a schema's memo anew whenever the schema changes: past a table's fourth memo, each new one
+    has a table of its own).
     """
 
     MEMOS = 4
@@ -47,7 +48,8 @@ class Answers:
 
 class Memo:
     """Answers keyed by `digest`s, or by the text itself when it is short (an address). `shared`: the table of
-    other memos keyed alike (see `Answers`), unless it has its most; else one of its own holding `limit` keys."""
+    other memos keyed alike (see `Answers`), unless `Answers.MEMOS` share it already; else one of its own holding
+    `limit` keys."""
 
     def __init__(self, limit: int = 400_000, shared: Answers | None = None):
         self.table = shared if shared is not None and shared.memos < Answers.MEMOS else Answers(limit)
