@@ -7,6 +7,7 @@ value: the key, the quoting style, the rest of the line and the rest of the file
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -188,15 +189,17 @@ def _edits_in_place(
 _DIFFED = 4_000  # characters of old and new value: beyond, difflib's matching (quadratic) took seconds
 
 
-def _changed_runs(old: str, new: str) -> list[tuple[int, int, int, int]]:
+@functools.lru_cache(maxsize=512)
+def _changed_runs(old: str, new: str) -> tuple[tuple[int, int, int, int], ...]:
     """(old start, old end, new start, new end) of each run that differs between `old` and `new`: difflib's,
-    or, for long values, the one run between their common beginning and end."""
+    or, for long values, the one run between their common beginning and end. (Remembered: a fixed value recurs
+    in every copy of its article, and difflib's matching was most of the time of a fix's edits.)"""
     if len(old) + len(new) <= _DIFFED:
         opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-        return [(i1, i2, j1, j2) for kind, i1, i2, j1, j2 in opcodes if kind != "equal"]
+        return tuple((i1, i2, j1, j2) for kind, i1, i2, j1, j2 in opcodes if kind != "equal")
     prefix = _common_length(old, new)
     suffix = _common_length(old[prefix:][::-1], new[prefix:][::-1])
-    return [(prefix, len(old) - suffix, prefix, len(new) - suffix)] if old != new else []
+    return ((prefix, len(old) - suffix, prefix, len(new) - suffix),) if old != new else ()
 
 
 def _common_length(a: str, b: str) -> int:

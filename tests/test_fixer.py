@@ -787,3 +787,14 @@ def test_a_double_quoted_value_keeps_the_escapes_and_the_escaped_line_breaks_its
         b'---\ntitle: "caf\\u00e9 & x"\nexcerpt: "Alpha &\\\n  Beta"\n'
         b'topics: ["caf\\u00e9\\x20\\t & \\"x\\" \\/ \\u2014"]\n---\n'
     )
+
+
+def test_one_value_written_two_ways_is_edited_where_each_document_writes_it(folder):
+    # The changed runs of a value are remembered by old and new value (edits._changed_runs): the second document,
+    # the same value written with an escape, longer, must still be edited at its own offsets.
+    (folder / "a.md").write_bytes(b'---\ntitle: "caf\\u00e9 &amp; x"\n---\n')
+    (folder / "b.md").write_bytes(b'---\ntitle: "caf\xc3\xa9 &amp; x"\n---\n')
+    status, _, err = run_split("fix", "--no-cache", "--select", "SL402", "a.md", "b.md")
+    assert (status, err.strip()) == (0, "Fixed 2 problems in 2 files.")
+    assert (folder / "a.md").read_bytes() == b'---\ntitle: "caf\\u00e9 & x"\n---\n'
+    assert (folder / "b.md").read_bytes() == b'---\ntitle: "caf\xc3\xa9 & x"\n---\n'
