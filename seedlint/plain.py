@@ -97,14 +97,15 @@ def encode_value(value: object) -> Data:
 
 
 def decode_value(value: Data) -> object:
-    if isinstance(value, _SCALARS):
+    kind = type(value)  # (MessagePack gives these exact types, never a subclass: looked up, not isinstance'd)
+    if kind in _SCALAR_TYPES:
         return value
-    if type(value) is list:
-        return [decode_value(item) for item in value]
-    if type(value) is dict and len(value) == 1:
+    if kind is list:
+        return list(map(decode_value, value))
+    if kind is dict and len(value) == 1:
         ((tag, inner),) = value.items()
         if tag == "t" and type(inner) is list:
-            return tuple(decode_value(item) for item in inner)
+            return tuple(map(decode_value, inner))
         if tag == "d" and type(inner) is dict and set(map(type, inner)) <= _TEXT:
             return {key: decode_value(item) for key, item in inner.items()}
     raise Malformed("not a tagged value")

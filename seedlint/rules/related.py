@@ -437,8 +437,13 @@ NAMES_SHOWN = 5  # documents named in one message; more are counted (30 copies o
 def _named(records: list[IndexRecord], seen_from: str) -> str:
     """The documents' names (see `_name`), the first NAMES_SHOWN of them, then how many more."""
     here = posixpath.dirname(seen_from)
-    shown = ", ".join(_name_in(record, here) for record in records[:NAMES_SHOWN])
-    return shown + (f" and {len(records) - NAMES_SHOWN} more" if len(records) > NAMES_SHOWN else "")
+    return _listed([_name_in(record, here) for record in records[:NAMES_SHOWN]], len(records))
+
+
+def _listed(names: list[str], count: int) -> str:
+    """The first NAMES_SHOWN `names` of `count` documents, then how many more."""
+    shown = ", ".join(names[:NAMES_SHOWN])
+    return shown + (f" and {count - NAMES_SHOWN} more" if count > NAMES_SHOWN else "")
 
 
 def _name(target: IndexRecord, seen_from: str) -> str:
@@ -507,9 +512,9 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
     addresses: dict[object, int] = {}  # identity → how many addresses its documents have (once per group)
-    # canonical address shared → its documents by path, and their addresses: made once per group, not once per
-    # member (30 copies of each of 674 documents asked for 600,000 addresses)
-    groups: dict[str, tuple[list[IndexRecord], list[str | None]]] = {}
+    # canonical address shared → its documents by path, their addresses, and their names seen from a folder: made
+    # once per group, not once per member (30 copies of each of 674 documents asked for 600,000 addresses)
+    groups: dict[str, tuple[list[IndexRecord], list[str | None], dict[str, list[str]]]] = {}
     for record in corpus.records:
         if record.path not in corpus.reported:
             continue
@@ -519,14 +524,23 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
             if shared is None:
                 same = index.same_address(record.url_key)
                 ordered = sorted(same, key=_PATH)
-                shared = (ordered, list(map(_URL, ordered)))
+                shared = (ordered, list(map(_URL, ordered)), {})
                 if len(same) > 1:  # (a document alone at its address is met once)
                     groups[record.url_key] = shared
-            members, member_urls = shared
+            members, member_urls, names_from = shared
             others = [member for member in members if member.path != record.path]
             if others:
                 field_name = "webUrl" if record.own_url("webUrl") is not None else "originalUrl"
-                names = _named(others, record.path)
+                here = posixpath.dirname(record.path)
+                if here not in names_from:
+                    names_from[here] = [_name_in(member, here) for member in members]
+                first = NAMES_SHOWN + 1  # (the first others are among them, whichever one this document is)
+                shown = [
+                    name
+                    for member, name in zip(members[:first], names_from[here][:first], strict=True)
+                    if member.path != record.path
+                ]
+                names = _listed(shown, len(others))
                 # (written otherwise, `www.` or a tracking parameter apart: said, with how the first one writes it)
                 spelled = next(
                     (
