@@ -11,6 +11,7 @@ from seedlint import engine
 from seedlint.config import Config
 from seedlint.discovery import discover
 from seedlint.document import parse_document
+from seedlint.invisible import INVISIBLE
 from seedlint.rules import fields
 
 SEED = seed_text()
@@ -255,3 +256,9 @@ def test_an_exact_size_in_an_image_url_is_not_taken_for_a_box(tmp_path, url, fou
     path = tmp_path / "doc.md"
     path.write_text(f'---\nimages:\n  - url: "{url}"\n    width: 1024\n    height: 576\n---\n', encoding="utf-8")
     assert [d.code for d in check_paths(path).diagnostics if d.code == "SL602"] == (["SL602"] if found else [])
+
+
+def test_no_invisible_character_is_ascii():
+    # SL601/SL602 skip the invisible-character pass for an ASCII text (fields._check_texts): sound only while
+    # every character the pattern removes is beyond ASCII.
+    assert [code for code in range(128) if INVISIBLE.match(chr(code))] == []

@@ -203,14 +203,18 @@ def check(doc: Document, config: Config) -> Iterator[Diagnostic]:
 
 
 def _check_strings(doc: Document, base: FieldPath, value: JSON) -> Iterator[Diagnostic]:
-    for path, text in strings(value, base):
-        if (
-            text.isascii() and "&" not in text and (text.isprintable() or not CONTROL.search(text))
-        ):  # (printable ASCII: no controls)
+    found = ((base, value),) if type(value) is str else strings(value, base)  # (most fields: one text, no walk)
+    for path, text in found:
+        if _plain_ascii(text):
             continue
         # The same titles and excerpts also recur in different entries: a text found clean under a
         # field name is clean wherever it appears.
         yield from _CLEAN_TEXTS.findings(digest((_field_key(path), text)), check_string, doc, path, text)
+
+
+def _plain_ascii(text: str) -> bool:
+    """Printable ASCII without `&`: nothing for these checks to find (no controls, no entity, no mojibake)."""
+    return text.isascii() and "&" not in text and (text.isprintable() or not CONTROL.search(text))
 
 
 _CLEAN_ENTRIES, _CLEAN_TEXTS = Memo(shared=ENTRY_ANSWERS), Memo()

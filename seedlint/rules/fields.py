@@ -307,8 +307,10 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
         value = _value(data, path)
         if not isinstance(value, str):
             continue
-        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-        if not invisible.INVISIBLE.sub("", value).strip():  # (a zero-width space alone shows nothing either)
+        # (a zero-width space alone shows nothing either; every invisible character is beyond ASCII)
+        shown = value if value.isascii() else invisible.INVISIBLE.sub("", value)
+        if not shown.strip():
+            name = _path_name(path)
             rule = EMPTY_TITLE if path[-1] == "title" else EMPTY_EXCERPT if path == ("excerpt",) else None
             if rule is not None:
                 state = (
@@ -320,6 +322,7 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
                 )
                 yield rule.at(doc, path, f"{name} {state}: {_what_to_write(path)}")
         elif path[0] != "related" and (written := _as_written(doc, path, value)) != written.strip():
+            name = _path_name(path)
             fix = replace_value(doc, path, written.strip(), description="remove the surrounding whitespace")
             side = (
                 "starts and ends"
@@ -347,6 +350,11 @@ def _check_texts(doc: Document, data: dict[str, JSON]) -> Iterator[Diagnostic]:
         yield TITLE_IS_EXCERPT.at(
             doc, ("excerpt",), "excerpt is the same text as the title: the article's summary is missing"
         )
+
+
+def _path_name(path: FieldPath) -> str:
+    """How a message names the field at `path`: `related[3].title`."""
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
 
 
 def _as_written(doc: Document, path: FieldPath, value: str) -> str:
