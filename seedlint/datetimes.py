@@ -5,6 +5,7 @@ instant spelled two ways: not a stale copy)."""
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -62,9 +63,11 @@ def canonical_spelling(match: re.Match[str]) -> str:
     return text + offset
 
 
+@functools.lru_cache(maxsize=1_024)
 def instant(text: str) -> str | None:
     """The UTC instant a date-time names, in one spelling (`2019-12-17T19:40:00+00:00`), or None when the text
-    is not a real date-time with a time and an offset (then only the text itself can be compared)."""
+    is not a real date-time with a time and an offset (then only the text itself can be compared). (Remembered:
+    an article's date recurs in every entry that copies it.)"""
     match = DATE_TIME.fullmatch(text.strip())
     if match is None or match["hour"] is None or match["offset"] is None or impossible(match):
         return None

@@ -301,13 +301,20 @@ def _parts(root: Draft202012Validator, schema: object) -> Callable[[object], boo
         return remember(root.evolve(schema=part).is_valid)  # references still resolve against the root
 
     def remember(is_valid: Callable[[object], bool]) -> Callable[[object], bool]:
-        answers: dict[tuple[type, object], bool] = {}
+        answers: dict[object, bool] = {}
 
         def remembered(value: object) -> bool:
-            """Short scalars recur (types, sizes, names, dates' shapes): their answer is kept, per subschema."""
-            if type(value) not in _SCALARS or (type(value) is str and len(value) > 40):
+            """Short scalars recur (types, sizes, names, dates' shapes): their answer is kept, per subschema. A text
+            is its own key; any other scalar is keyed with its type (1, 1.0 and True are equal keys)."""
+            kind = type(value)
+            if kind is str:
+                if len(value) > 40:  # type: ignore[arg-type]
+                    return is_valid(value)
+                key: object = value
+            elif kind in _SCALARS:
+                key = (kind, value)
+            else:
                 return is_valid(value)
-            key = (type(value), value)
             answer = answers.get(key)
             if answer is None:
                 if len(answers) >= 10_000:
