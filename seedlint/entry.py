@@ -27,4 +27,33 @@ def main() -> None:
     # is raised and ends the run as one at any later moment (taken here, one in click's parsing was its "Aborted!",
     # status 1). Ignored again once the command is over. (See FailsafeGroup.invoke.)
     run.from_entry_point = True
-    run()
+    try:
+        run()
+    except SystemExit as done:
+        exit_at_once(done.code)
+        raise
+
+
+def exit_at_once(code: object) -> None:
+    """End the process now that the command is over (its report written; its cache closed with click's context),
+    without Python freeing one by one the millions of objects a large run holds: a tenth of a second of the hook's
+    run at 100,000 documents (as mypy's fast exit). The exit handlers still run. Only when nothing else runs (no
+    other thread, no child process) and the output is flushed; else Python's own exit, which waits for them."""
+    import atexit
+    import os
+    import threading
+
+    multiprocessing = sys.modules.get("multiprocessing")
+    if (
+        (code is not None and type(code) is not int)
+        or threading.active_count() != 1
+        or (multiprocessing is not None and multiprocessing.active_children())
+    ):
+        return
+    atexit._run_exitfuncs()  # (run once: Python's exit finds none left, should it still come)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # (a closed or broken stream: Python's exit deals with it, as before)
+        return
+    os._exit(code or 0)
