@@ -60,3 +60,13 @@ def test_the_command_line_keeps_its_status_and_its_report(tmp_path):
     assert done.returncode == 1
     assert done.stdout.splitlines()[0].startswith("a.md:")
     assert done.stdout.splitlines()[-1].startswith("Found ")
+
+
+def test_a_profiler_still_gets_to_write_what_it_measured(tmp_path):
+    (tmp_path / "a.md").write_text('---\ntitle: "x"\n---\n')
+    command = ["-m", "seedlint", "check", "--isolated", "--no-cache", "a.md"]
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", "run.prof", *command], cwd=tmp_path, capture_output=True, timeout=60
+    )
+    assert done.stdout.splitlines()[-1].startswith(b"Found ")  # (the status is cProfile's, which drops ours)
+    assert (tmp_path / "run.prof").stat().st_size > 0
