@@ -36,7 +36,7 @@ def main() -> None:
 
 def exit_at_once(code: object) -> None:
     """End the process now that the command is over (its report written; its cache closed with click's context),
-    without Python freeing one by one the millions of objects a large run holds: 0.04-0.05 s of a warm run or a hook
+    without Python freeing one by one the millions of objects a large run holds: 0.04–0.05 s of a warm run or a hook
     at 100,000 documents (as mypy's fast exit). The exit handlers still run. Only when nothing else runs (no
     other thread, no child process), nothing watches (a profiler or a tracer, such as `python -m cProfile` or
     coverage, writes what it measured once the program has returned) and the output is flushed; else Python's

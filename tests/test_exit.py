@@ -4,6 +4,7 @@ every line written are kept, the exit handlers run, and a thread or child proces
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
@@ -48,25 +49,21 @@ def test_a_status_that_is_not_a_number_takes_pythons_own_exit():
     assert (done.returncode, done.stdout) == (0, "returned\n")
 
 
+def _seedlint(folder: Path, *before: str) -> subprocess.CompletedProcess[str]:
+    """`seedlint check` of one document with a finding in `folder` (after `before`: python's own options)."""
+    (folder / "a.md").write_text('---\ntitle: "x"\n---\n')
+    command = ["-m", "seedlint", "check", "--isolated", "--no-cache", "--output-format", "concise", "a.md"]
+    return subprocess.run([sys.executable, *before, *command], cwd=folder, capture_output=True, text=True, timeout=60)
+
+
 def test_the_command_line_keeps_its_status_and_its_report(tmp_path):
-    (tmp_path / "a.md").write_text('---\ntitle: "x"\n---\n')
-    done = subprocess.run(
-        [sys.executable, "-m", "seedlint", "check", "--isolated", "--no-cache", "--output-format", "concise", "a.md"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _seedlint(tmp_path)
     assert done.returncode == 1
     assert done.stdout.splitlines()[0].startswith("a.md:")
     assert done.stdout.splitlines()[-1].startswith("Found ")
 
 
 def test_a_profiler_still_gets_to_write_what_it_measured(tmp_path):
-    (tmp_path / "a.md").write_text('---\ntitle: "x"\n---\n')
-    command = ["-m", "seedlint", "check", "--isolated", "--no-cache", "a.md"]
-    done = subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", "run.prof", *command], cwd=tmp_path, capture_output=True, timeout=60
-    )
-    assert done.stdout.splitlines()[-1].startswith(b"Found ")  # (the status is cProfile's, which drops ours)
+    done = _seedlint(tmp_path, "-m", "cProfile", "-o", "run.prof")
+    assert done.stdout.splitlines()[-1].startswith("Found ")  # (the status is cProfile's, which drops ours)
     assert (tmp_path / "run.prof").stat().st_size > 0
