@@ -38,6 +38,19 @@ def test_a_thread_still_running_is_waited_for():
     assert (done.returncode, done.stdout) == (0, "returned\nthread done\n")
 
 
+def test_a_child_process_still_running_is_waited_for():
+    done = _run(
+        """
+        import multiprocessing, time
+        from seedlint.entry import exit_at_once
+        multiprocessing.get_context("fork").Process(target=time.sleep, args=(0.5,)).start()
+        exit_at_once(0)
+        print("returned")
+        """
+    )
+    assert (done.returncode, done.stdout) == (0, "returned\n")
+
+
 def test_a_status_that_is_not_a_number_takes_pythons_own_exit():
     done = _run(
         """
