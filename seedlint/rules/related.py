@@ -15,7 +15,7 @@ import dataclasses
 import operator
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -508,48 +508,59 @@ def _window(text: str, start: int) -> str:
 _URL, _PATH = operator.attrgetter("url"), operator.attrgetter("path")
 
 
+class _AddressGroup:
+    """The documents at one canonical address, by path, with their addresses as written, and their names as a
+    message on one of them shows them (made once per folder the messages are seen from)."""
+
+    def __init__(self, records: Iterable[IndexRecord]):
+        self.members = sorted(records, key=_PATH)
+        self.urls = list(map(_URL, self.members))
+        self._names_from: dict[str, list[str]] = {}
+
+    def named_for(self, path: str, others: int) -> str:
+        """The other members named (see `_named`) in a message on the member at `path`, of `others` in all."""
+        here = posixpath.dirname(path)
+        names = self._names_from.get(here)
+        if names is None:
+            names = self._names_from[here] = [_name_in(member, here) for member in self.members]
+        first = NAMES_SHOWN + 1  # (the first others are among them, whichever member this one is)
+        shown = [name for member, name in zip(self.members[:first], names[:first], strict=True) if member.path != path]
+        return _listed(shown, others)
+
+    def written_otherwise(self, path: str, url: str) -> str | None:
+        """The address as the first other member writes it, when not as `url` (`www.` or a tracking parameter)."""
+        return next(
+            (
+                written
+                for member, written in zip(self.members, self.urls, strict=True)
+                if member.path != path and written != url
+            ),
+            None,
+        )
+
+
 def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
     index = corpus.index
     assert index is not None  # (Corpus.__post_init__ sets it)
     addresses: dict[object, int] = {}  # identity → how many addresses its documents have (once per group)
-    # canonical address shared → its documents by path, their addresses, and their names seen from a folder: made
-    # once per group, not once per member (30 copies of each of 674 documents asked for 600,000 addresses)
-    groups: dict[str, tuple[list[IndexRecord], list[str | None], dict[str, list[str]]]] = {}
+    # canonical address shared → its documents: made once per group, not once per member (30 copies of each of 674
+    # documents asked for 600,000 addresses)
+    groups: dict[str, _AddressGroup] = {}
     for record in corpus.records:
         if record.path not in corpus.reported:
             continue
         url = record.url
         if url and record.url_key is not None:  # (a record with an address has its canonical form)
-            shared = groups.get(record.url_key)
-            if shared is None:
-                same = index.same_address(record.url_key)
-                ordered = sorted(same, key=_PATH)
-                shared = (ordered, list(map(_URL, ordered)), {})
-                if len(same) > 1:  # (a document alone at its address is met once)
-                    groups[record.url_key] = shared
-            members, member_urls, names_from = shared
-            others = [member for member in members if member.path != record.path]
+            group = groups.get(record.url_key)
+            if group is None:
+                group = _AddressGroup(index.same_address(record.url_key))
+                if len(group.members) > 1:  # (a document alone at its address is met once)
+                    groups[record.url_key] = group
+            others = [member for member in group.members if member.path != record.path]
             if others:
                 field_name = "webUrl" if record.own_url("webUrl") is not None else "originalUrl"
-                here = posixpath.dirname(record.path)
-                if here not in names_from:
-                    names_from[here] = [_name_in(member, here) for member in members]
-                first = NAMES_SHOWN + 1  # (the first others are among them, whichever one this document is)
-                shown = [
-                    name
-                    for member, name in zip(members[:first], names_from[here][:first], strict=True)
-                    if member.path != record.path
-                ]
-                names = _listed(shown, len(others))
-                # (written otherwise, `www.` or a tracking parameter apart: said, with how the first one writes it)
-                spelled = next(
-                    (
-                        written
-                        for member, written in zip(members, member_urls, strict=True)
-                        if member.path != record.path and written != url
-                    ),
-                    None,
-                )
+                names = group.named_for(record.path, len(others))
+                spelled = group.written_otherwise(record.path, url)  # (said, with how the first one writes it)
                 also = (
                     f"is also the address of {names}"
                     if spelled is None
@@ -563,11 +574,11 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
         identity = identity_key(record)
         if identity is None:
             continue
-        group = index.same_identity(identity)
+        same = index.same_identity(identity)
         if identity not in addresses:
-            addresses[identity] = len({r.url_key for r in group if r.url})
+            addresses[identity] = len({r.url_key for r in same if r.url})
         if addresses[identity] > 1:
-            names = _named([o for o in sorted(group, key=lambda o: o.path) if o.path != record.path], record.path)
+            names = _named([o for o in sorted(same, key=lambda o: o.path) if o.path != record.path], record.path)
             yield from _Lazy(corpus, record.path).report(
                 POSSIBLE_DUPLICATE,
                 ("title",),
