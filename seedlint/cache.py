@@ -57,7 +57,7 @@ from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import ABSOLUTE, DISPLAY, Listing, SourceFile, cycle_collection_paused
 from seedlint.document import read_bounded
-from seedlint.results import Checked, Findings
+from seedlint.results import Checked, Findings, listed
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
@@ -1254,6 +1254,8 @@ class StoredReport(dict):
         self.stats = list(zip(chain(part.sizes for part in parts), chain(part.mtimes for part in parts), strict=True))
         self.lows, self.parts = lows, parts
         self._listed: list[Diagnostic] | None = None  # report["diagnostics"], once made from the parts
+        # incremental.changed_files's last answer: (the files asked about, the stats taken ahead, changed, gone)
+        self.changes_seen: tuple[tuple[Any, ...], object, tuple[Any, ...], tuple[str, ...]] | None = None
 
     def __missing__(self, key: str) -> Any:
         if key == "diagnostics":  # (made into objects when first asked for: see `findings`)
@@ -1448,7 +1450,10 @@ def _diagnostics_by_part(report: Report, lows: list[str]) -> Callable[[int], lis
     still its parts as read (a run where files were only touched: the others' are never made into objects)."""
     if isinstance(report, StoredReport) and report.holds_its_parts_findings() and report.lows == lows:
         return lambda index: report.parts[index].diagnostics
-    diagnostics = sorted(report["diagnostics"], key=_PATH)  # (sorted already: by path, line, column, ...)
+    found = report["diagnostics"]
+    if isinstance(found, Findings) and found.lows == lows:  # (a rerun's: the stored parts, a few documents replaced)
+        return found.of_part
+    diagnostics = sorted(listed(found), key=_PATH)  # (sorted already: by path, line, column, ...)
 
     def of(index: int) -> list[Diagnostic]:
         start = bisect.bisect_left(diagnostics, lows[index], key=_PATH)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from seedlint import clock, selection
@@ -118,7 +118,25 @@ def changed_files(
     """The sources whose size or mtime differ from the report's, and the keys of files gone since. A stat per
     file is most of a warm run: the stats are taken at C speed (or ahead, while the report was read), and
     compared at once with the columns of a stored report when the files are those it lists (the usual answer:
-    nothing changed)."""
+    nothing changed). The answer for the same report, files and stats taken ahead is remembered with the report: a
+    hook's run at the revision asks before its current run does, with the same answer (a tenth of a second at
+    100,000 documents for the two)."""
+    seen = report.changes_seen if isinstance(report, StoredReport) else None
+    if seen is not None and ahead is not None and seen[1] is ahead and _same_objects(seen[0], sources):
+        return list(seen[2]), list(seen[3])
+    changed, gone = _changed_files(report, sources, ahead)
+    if isinstance(report, StoredReport) and ahead is not None:
+        report.changes_seen = (tuple(sources), ahead, tuple(changed), tuple(gone))
+    return changed, gone
+
+
+def _same_objects(these: Sequence[object], those: Sequence[object]) -> bool:
+    return len(these) == len(those) and all(map(operator.is_, these, those))
+
+
+def _changed_files(
+    report: Report, sources: list[SourceFile], ahead: StatsAhead | None
+) -> tuple[list[SourceFile], list[str]]:
     ordered = sorted(sources, key=DISPLAY)  # (sorted already, but for the corpus a partial run adds)
     locations = list(map(LOCATION, ordered))
     now = ahead.stats_for(locations) if ahead is not None else stats_of(locations)
@@ -326,10 +344,13 @@ def rerun(
     cache.remember_positioned(corpus, list(checked.values()), [by_path[path] for path in checked], ())
     cache.flush()
     selected = selection.reported(diagnostics, checked.values(), corpus.document, config)
-    kept = [d for d in report["diagnostics"] if d.path not in found and d.path not in gone]
-    # (Only the affected documents' fixes are held again: the others' are as the report kept them.)
-    held = related.hold_copy_fixes(kept + selected, corpus)
-    final = sorted(held, key=SORT_KEY)
+    judged = found | gone
+    final: list[Diagnostic] | Findings | None = _held_beside(report, selected, judged, corpus)
+    if final is None:
+        kept = [d for d in report["diagnostics"] if d.path not in judged]
+        # (Only the affected documents' fixes are held again: the others' are as the report kept them.)
+        held = related.hold_copy_fixes(kept + selected, corpus)
+        final = _as_replaced(report, sorted(held, key=SORT_KEY), judged, held, kept)
     token = None
     if not internal_errors:
         unresolved = [entry for entry in report["unresolved"] if entry[0] not in found and entry[0] not in gone]
@@ -345,8 +366,27 @@ def rerun(
             },
             touched=restated | {cache.key(by_path[path]) for path in found},
         )
-    found_now = _as_replaced(report, final, found | gone, held, kept)
-    return RunResult(paths, found_now, internal_errors, corpus.document, report_token=token)
+    return RunResult(paths, final, internal_errors, corpus.document, report_token=token)
+
+
+def _held_beside(report: Report, selected: list[Diagnostic], judged: set[str], corpus: Corpus) -> Findings | None:
+    """A rerun's findings as the stored report's parts with those of the `judged` documents replaced by `selected`,
+    and of any other whose own address's fix is now held (related.hold_copy_fixes_beside): the others' findings are
+    not made into objects (30,000 at 100,000 documents, a tenth of a hook's run). None when the report's findings
+    are no parts, or the findings of some other document are needed as objects."""
+    stored = report_findings(report)
+    if not isinstance(stored, Findings) or not all(d.path in judged for d in selected):
+        return None
+    answer = related.hold_copy_fixes_beside(selected, stored, judged, corpus)
+    if answer is None:
+        return None
+    held, others = answer
+    replaced: dict[str, list[Diagnostic]] = {path: [] for path in judged}
+    for d in sorted(held, key=SORT_KEY):
+        replaced[d.path].append(d)
+    for path, found in others.items():
+        replaced[path] = sorted(found, key=SORT_KEY)
+    return stored.replacing(replaced)
 
 
 def _as_replaced(

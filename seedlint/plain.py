@@ -330,6 +330,23 @@ class StoredDiagnostics:
         chosen = {blob for blob in set(extras) - {None} if holds(_shared_extra(blob)[0])}
         return {path for path, blob in zip(self._columns[0], extras, strict=True) if blob in chosen}
 
+    def fixed(self) -> list[tuple[str, str, dict[str, object], Applicability]]:
+        """(path, code, extra, applicability) of each diagnostic with a fix, read from the columns (the extras
+        shared: not to be changed)."""
+        if self._columns is None:
+            return []
+        paths, codes, extras = self._columns[0], self._columns[3], self._columns[9]
+        fixed, applicabilities = self._columns[_PER_DIAGNOSTIC], self._columns[_PER_DIAGNOSTIC + 1]
+        return [
+            (
+                paths[index],
+                codes[index],
+                _shared_extra(extras[index])[0] if extras[index] else {},
+                _APPLICABILITIES[kind],
+            )
+            for index, kind in zip(fixed, applicabilities, strict=True)
+        ]
+
     def built(self) -> list[Diagnostic]:
         if self._built is None:
             self._built = _objects(self._columns)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import bisect
 import operator
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from seedlint.diagnostic import Diagnostic, Severity
+from seedlint.diagnostic import Applicability, Diagnostic, Severity
 
 if TYPE_CHECKING:
     from seedlint.corpus import Corpus, IndexRecord, MemoKey
@@ -93,6 +93,8 @@ class StoredColumns(Protocol):
 
     def paths_with_extra(self, holds: Callable[[dict[str, object]], bool]) -> set[str]: ...
 
+    def fixed(self) -> list[tuple[str, str, dict[str, object], Applicability]]: ...
+
 
 class StoredPart(Protocol):
     """What `Findings` reads of a stored report's part (plain.ReportPart, which reads this module's types)."""
@@ -125,6 +127,7 @@ class Findings:
         self.lows, self.parts = lows, parts
         self.replaced = replaced or {}
         self._listed = listed  # (the same findings as a list: given when the run made it already, else made once)
+        self._by_part: dict[int, list[str]] | None = None  # the replaced documents' paths, by part (see `of_part`)
 
     def replacing(self, replaced: dict[str, list[Diagnostic]], listed: list[Diagnostic] | None = None) -> Findings:
         return Findings(self.lows, self.parts, {**self.replaced, **replaced}, listed)
@@ -174,27 +177,34 @@ class Findings:
             found |= part.stored.paths_with_extra(holds) - self.replaced.keys()
         return found
 
+    def fixed(self, skipped: Container[str] = ()) -> Iterator[tuple[str, str, dict[str, object], Applicability]]:
+        """(path, code, extra, applicability) of each stored finding with a fix, from the parts' columns (none made
+        into objects), but those of the replaced documents and of `skipped`."""
+        for part in self.parts:
+            for found in part.stored.fixed():
+                if found[0] not in self.replaced and found[0] not in skipped:
+                    yield found
+
     def listed(self) -> list[Diagnostic]:
         if self._listed is None:
-            self._listed = self._made_list()
+            self._listed = [d for index in range(len(self.parts)) for d in self.of_part(index)]
         return self._listed
 
-    def _made_list(self) -> list[Diagnostic]:
+    def of_part(self, index: int) -> list[Diagnostic]:
+        """The findings of the documents of part `index` (by display path: from its lowest to the next part's)."""
+        part = self.parts[index]
         if not self.replaced:
-            return [d for part in self.parts for d in part.diagnostics]
-        by_part: dict[int, list[str]] = {}
-        for path in sorted(self.replaced):
-            by_part.setdefault(self._part_of(path), []).append(path)
-        found: list[Diagnostic] = []
-        for index, part in enumerate(self.parts):
-            paths = by_part.get(index)
-            if not paths:
-                found += part.diagnostics
-                continue
-            kept = [d for d in part.diagnostics if d.path not in self.replaced]
-            added = [d for path in paths for d in self.replaced[path]]
-            found += sorted(kept + added, key=_PATH)  # (stable: each document's findings in their order)
-        return found
+            return part.diagnostics
+        if self._by_part is None:
+            self._by_part = {}
+            for path in sorted(self.replaced):
+                self._by_part.setdefault(self._part_of(path), []).append(path)
+        paths = self._by_part.get(index)
+        if not paths:
+            return part.diagnostics
+        kept = [d for d in part.diagnostics if d.path not in self.replaced]
+        added = [d for path in paths for d in self.replaced[path]]
+        return sorted(kept + added, key=_PATH)  # (stable: each document's findings in their order)
 
 
 def listed(found: list[Diagnostic] | Findings) -> list[Diagnostic]:

@@ -121,6 +121,30 @@ def test_a_report_another_process_wrote_since_is_read_from_the_database(tmp_path
     assert read["files"] == report["files"] and read == report != changed
 
 
+def test_findings_replaced_in_a_few_documents_are_stored_making_only_their_parts_into_objects(
+    tmp_path, report, small_parts, monkeypatch
+):
+    """An incremental rerun's findings: the stored parts with the findings of the documents it judged again replaced
+    (results.Findings, see incremental.rerun). Written back, only the parts holding those documents are made into
+    objects; read back, they hold what a list of every finding would."""
+    _cache(tmp_path).keep_report("run", report)
+    reader = _cache(tmp_path)
+    read = reader.last_report("run")
+    findings = read.findings()
+    index = next(index for index, part in enumerate(findings.parts) if index > 2 and len(part.stored))
+    judged = findings.parts[index].stored.paths[0]
+    new = Diagnostic(judged, 1, 1, "SL101", report["diagnostics"][0].severity, "new finding")
+    built: list[int] = []
+    build = plain.StoredDiagnostics.built
+    monkeypatch.setattr(plain.StoredDiagnostics, "built", lambda self: built.append(id(self)) or build(self))
+    replaced = findings.replacing({judged: [new]})
+    (key,) = [key for key in read["files"] if key.endswith("\0" + judged)]
+    reader.keep_report("run", {**read, "diagnostics": replaced}, touched={key})
+    assert set(built) == {id(findings.parts[index].stored)}
+    expected = sorted([d for d in report["diagnostics"] if d.path != judged] + [new], key=Diagnostic.sort_key)
+    assert replaced.listed() == expected and _read(tmp_path)["diagnostics"] == expected
+
+
 def _read(folder):
     report = _cache(folder).last_report("run")
     report["files"]

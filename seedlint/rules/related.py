@@ -16,6 +16,7 @@ import operator
 import os
 import posixpath
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from seedlint.config import Config
     from seedlint.document import Document
     from seedlint.registry import Rule
+    from seedlint.results import Findings
     from seedlint.yamltree import FieldPath
 
 MISSING_URL = define(
@@ -590,7 +592,9 @@ def _check_duplicates(corpus: Corpus) -> Iterator[Diagnostic]:
 _Pending: TypeAlias = tuple[str, "FieldPath", str, Applicability]  # a fix a document's own value gets
 
 
-def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagnostic]:
+def hold_copy_fixes(
+    diagnostics: list[Diagnostic], corpus: Corpus, pending_elsewhere: AbstractSet[_Pending] = frozenset()
+) -> list[Diagnostic]:
     """The diagnostics with the fixes that would make a copy say what its target does not held back.
 
     A related entry that copies its target's value faithfully must keep doing so after `seedlint fix`.
@@ -598,7 +602,9 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
     the same fix in the same run: the same rule, as safe, on the corresponding field, and reported (not
     suppressed, not outside the files being fixed). Otherwise the diagnostic stays, without its fix, and
     says why: the target keeps that value (on purpose, with a suppression comment, or because it is not
-    being fixed). A date respelled as the same instant (SL205) keeps any copy faithful and is never held."""
+    being fixed). A date respelled as the same instant (SL205) keeps any copy faithful and is never held.
+    `pending_elsewhere`: the fixes of their own values that other documents' findings, not among `diagnostics`,
+    make (see `hold_copy_fixes_beside`)."""
     edited = [(d, path) for d in diagnostics if d.fix is not None and (path := edited_value(d)) is not None]
     clashing = _clashing_addresses([d for d, path in edited if len(path) == 1 and path[0] in ALIAS_FIELDS], corpus)
     if clashing:  # (held first: the copies' fixes follow these)
@@ -614,6 +620,7 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
         for d, path in edited
         if path[0] != "related" and d.fix is not None  # (an address's fix held above: not made)
     }
+    pending |= pending_elsewhere
     records = {record.path: record for record in corpus.records}
     held: dict[int, Diagnostic] = {}
     for diagnostic, path in copies:
@@ -626,6 +633,45 @@ def hold_copy_fixes(diagnostics: list[Diagnostic], corpus: Corpus) -> list[Diagn
                 "there, or in neither",
             )
     return [held.get(id(d), d) for d in diagnostics] if held else diagnostics
+
+
+def hold_copy_fixes_beside(
+    selected: list[Diagnostic], kept: Findings, judged: AbstractSet[str], corpus: Corpus
+) -> tuple[list[Diagnostic], dict[str, list[Diagnostic]]] | None:
+    """`hold_copy_fixes` of `selected` and of `kept`'s findings of the documents not `judged` (a run from its last
+    report: the findings it keeps of the documents it did not check again, see incremental.rerun), without making
+    those into objects: what counts of them is read from the report's columns. Their own values' fixes are made
+    (a copy in `selected` of one of them keeps its fix); their own addresses' fixes are held when the fixed
+    address is now another document's; their copies' fixes stay as they are, their documents' records not being
+    in `corpus` (None when one is: then every finding is needed as an object). Returns `selected` with its fixes
+    held, and the kept documents whose findings that changed (an address's fix held), with their findings now."""
+    judging = {record.path for record in corpus.records}
+    pending: set[_Pending] = set()
+    addresses: set[str] = set()  # the documents with a fix of their own address
+    for path, code, extra, applicability in kept.fixed(judged):
+        value = extra.get("value")
+        if not isinstance(value, (tuple, list)) or not value:
+            continue
+        if value[0] == "related":
+            if path in judging:
+                return None
+        elif len(value) == 1 and value[0] in ALIAS_FIELDS:
+            addresses.add(path)
+        else:
+            pending.add((path, tuple(value), code, applicability))
+    theirs = [(path, kept.of(path)) for path in sorted(addresses)]
+    own = [d for _, found in theirs for d in found if _edits_address(d)]  # (as objects, of the report's parts)
+    held = hold_copy_fixes(own + selected, corpus, pending)
+    changed = {id(d): after for d, after in zip(own, held, strict=False) if after is not d}
+    replaced = {
+        path: [changed.get(id(d), d) for d in found] for path, found in theirs if any(id(d) in changed for d in found)
+    }
+    return held[len(own) :], replaced
+
+
+def _edits_address(diagnostic: Diagnostic) -> bool:
+    path = edited_value(diagnostic) if diagnostic.fix is not None else None
+    return path is not None and len(path) == 1 and path[0] in ALIAS_FIELDS
 
 
 HELD = "held"  # the key of a diagnostic's `extra` marking a fix held back (see `_held`)
