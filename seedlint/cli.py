@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sys
 import threading
 from collections import Counter
@@ -780,7 +779,7 @@ def commands_stopped(text_output: bool) -> Iterator[None]:
     if not text_output or os.environ.get("GITHUB_ACTIONS") != "true":
         yield
         return
-    token = secrets.token_hex(16)
+    token = os.urandom(16).hex()  # (as secrets.token_hex makes it, without loading `secrets`)
     sys.stdout.write(f"::stop-commands::{token}\n")
     sys.stdout.flush()
     try:

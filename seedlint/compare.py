@@ -73,6 +73,17 @@ class Revision:
     tracked: set[str] | None = None
     listing_key: str | None = None  # what names `listing` and `links` (revisions.listing_key), when git was asked
     listed_whole: bool = False  # git listed every entry (`tree_blobs`), not only those changed since a kept listing
+    _names_seen: tuple[tuple[SourceFile, ...], list[str]] | None = field(default=None, repr=False, compare=False)
+
+    def names(self, corpus: list[SourceFile]) -> list[str]:
+        """The documents' paths in the repository, as git names them (not to be changed): the last answer is
+        remembered, a hook's run asking twice for the same 100,000 documents (`committed`, `_sources_before`)."""
+        seen = self._names_seen
+        if seen is not None and len(seen[0]) == len(corpus) and all(map(operator.is_, seen[0], corpus)):
+            return seen[1]
+        names = _names(self.root, corpus)
+        self._names_seen = (tuple(corpus), names)
+        return names
 
     def in_commit(self, name: str) -> bool:
         """Whether the path is one the commit is made of: outside a hook, every path; in one, those git tracks (a
@@ -595,7 +606,7 @@ def committed(corpus: list[SourceFile], revision: Revision) -> tuple[list[Source
     if revision.tracked is None:
         return corpus, []
     tracked = revision.tracked
-    names = _names(revision.root, corpus)
+    names = revision.names(corpus)
     if all(map(tracked.__contains__, names)):  # (the usual case)
         return corpus, []
     pairs = list(zip(names, corpus, strict=True))
@@ -629,7 +640,7 @@ def _sources_before(
     of it is, and the few versions are put in their places. At C speed where it can: 100,000 documents.)"""
     root = revision.root
     listing, link_blobs, changed = revision.listing, revision.links, revision.changed
-    names = _names(root, corpus)
+    names = revision.names(corpus)
     # The few documents looked up by name (the changed ones, the links), picked in one pass: a dictionary of every
     # name cost more than the rest of this function.
     wanted = changed | link_blobs.keys()

@@ -16,16 +16,12 @@ import contextlib
 import ctypes
 import functools
 import gc
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.forkserver
-import multiprocessing.resource_tracker
 import os
 import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from seedlint import incremental, plain, selection
 from seedlint.cache import NO_CACHE, Cache, Report, file_state
@@ -38,6 +34,10 @@ from seedlint.results import Checked, RunResult
 from seedlint.rules import related
 from seedlint.rules.file import MISSING_FRONT_MATTER
 from seedlint.statahead import StatsAhead
+
+if TYPE_CHECKING:  # (imported where worker processes are started: a hook's run checks a few files here)
+    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 CHUNK = 64
@@ -68,6 +68,8 @@ def end_with_the_run() -> None:
     the fork server with them. The fork server ends when the last holder of its `alive` pipe is gone: a worker lets
     go of the copy it inherits (it starts no process of its own), so that the run's process is the last. And Linux
     ends the worker when its parent, the fork server, ends."""
+    import multiprocessing.forkserver
+
     server = multiprocessing.forkserver._forkserver
     alive = getattr(server, "_forkserver_alive_fd", None)
     if alive is None:  # (not started by a fork server)
@@ -96,6 +98,8 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     fork would carry this process's state into every worker: its open cache database (SQLite connections must
     not cross a fork), and its memory at that moment (at a million files, the 600 MB of the listing, shared
     but counted in each worker's resident size)."""
+    import multiprocessing.forkserver
+
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context()
     context = multiprocessing.get_context("forkserver")
@@ -120,6 +124,8 @@ def _ctrl_c_held() -> Iterator[None]:
     # is killed, it removes the run's semaphores, as it should, and would say so in a Python warning of two lines,
     # which tells the user nothing: its interpreter is started without it. multiprocessing reads sys.warnoptions when it
     # starts the tracker; this process read them at its start.)
+    import multiprocessing.resource_tracker
+
     if _QUIET_TRACKER not in sys.warnoptions:
         sys.warnoptions.append(_QUIET_TRACKER)
     multiprocessing.resource_tracker.ensure_running()
@@ -140,6 +146,8 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
 
     def pool(self) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         if self._pool is None:
             with _ctrl_c_held():
                 self._pool = ProcessPoolExecutor(self.count, mp_context=_worker_context(), initializer=start_worker)

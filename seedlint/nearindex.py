@@ -27,8 +27,6 @@ from array import array
 from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
-from rapidfuzz.distance import Levenshtein
-
 Handle = TypeVar("Handle")
 
 EDITS = 2
@@ -86,8 +84,9 @@ class NearIndex(Generic[Handle]):
 
     def _matches(self, query: str, candidates: set[int], edits: int) -> list[tuple[int, int]]:
         matches = []
+        levenshtein = _levenshtein()
         for number in candidates:
-            distance = Levenshtein.distance(query, self.aliases[number], score_cutoff=edits)
+            distance = levenshtein(query, self.aliases[number], score_cutoff=edits)
             if distance <= edits:
                 matches.append((distance, number))
         return matches
@@ -99,8 +98,9 @@ class NearIndex(Generic[Handle]):
         cut = len(self.prefix)
         # Where the query's rest may start, with the edits its beginning leaves for it.
         left: dict[int, int] = {}
+        levenshtein = _levenshtein()
         for at in range(max(0, cut - edits), min(len(query), cut + edits) + 1):
-            spent = Levenshtein.distance(query[:at], self.prefix, score_cutoff=edits)
+            spent = levenshtein(query[:at], self.prefix, score_cutoff=edits)
             if spent <= edits:
                 left[at] = edits - spent
         found: set[int] = set()
@@ -190,3 +190,11 @@ def _pieces(length: int) -> tuple[tuple[int, int], ...]:
     sizes = [base] * (PIECES - longer) + [base + 1] * longer
     starts = [sum(sizes[:index]) for index in range(PIECES)]
     return tuple(zip(starts, sizes, strict=True))
+
+
+def _levenshtein() -> Callable[..., int]:
+    """rapidfuzz's Levenshtein distance, loaded when first needed (a run with no entry to search for loads none)."""
+    from rapidfuzz.distance import Levenshtein
+
+    distance: Callable[..., int] = Levenshtein.distance
+    return distance

@@ -652,14 +652,15 @@ def encode_report_part(
     unresolved: Iterable[tuple[str, str, int | None]],
     diagnostics: list[Diagnostic],
 ) -> bytes:
-    """`keys` sorted by display path; the absolute paths are written once when equal to the display paths (a
-    corpus given by its absolute path)."""
+    """`keys` sorted by display path; the absolute paths are not written when they are the display paths (a corpus
+    given by its absolute path: None), or the display paths after one prefix (the folder seedlint runs in: that
+    prefix; a quarter of a report at 100,000 documents, all read by a hook's run)."""
     split = [key.partition("\0") for key in keys]
     displays, absolutes = [display for _, _, display in split], [absolute for absolute, _, _ in split]
     return dumps(
         [
             displays,
-            None if absolutes == displays else absolutes,
+            None if absolutes == displays else _common_prefix(absolutes, displays),
             [state[0] for state in states],
             [state[1] for state in states],
             [state[2] for state in states],
@@ -668,6 +669,15 @@ def encode_report_part(
             _by_position(encode_diagnostics(diagnostics), displays),
         ]
     )
+
+
+def _common_prefix(absolutes: list[str], displays: list[str]) -> str | list[str]:
+    """The prefix that makes each display path its absolute path, if there is one, else the absolute paths."""
+    first, display = (absolutes[0], displays[0]) if displays else ("", "")
+    prefix = first[: len(first) - len(display)]
+    if prefix + display == first and absolutes == list(map(prefix.__add__, displays)):
+        return prefix
+    return absolutes
 
 
 def _by_position(diagnostics: Data, displays: list[str]) -> Data:
@@ -690,7 +700,12 @@ def _report_part_from(value: Data) -> ReportPart:
     _check(type(value) is list and len(value) == 8, "not a report part")
     displays, absolutes, sizes, mtimes, digests, errors, unresolved, diagnostics = value
     displays, digests, errors = _texts(displays), _texts(digests), _texts(errors)
-    absolutes = displays if absolutes is None else _texts(absolutes)
+    if absolutes is None:
+        absolutes = displays
+    elif type(absolutes) is str:
+        absolutes = tuple(map(absolutes.__add__, displays))
+    else:
+        absolutes = _texts(absolutes)
     _check(
         type(sizes) is list
         and type(mtimes) is list

@@ -92,14 +92,16 @@ def test_numbered_articles_are_found_exactly(numbers, queries):
 @pytest.fixture
 def compared(monkeypatch):
     """The addresses the index compares a query with (each a call of the distance)."""
+    from rapidfuzz.distance import Levenshtein  # (what seedlint/nearindex.py loads when first needed)
+
     seen = []
-    real = nearindex.Levenshtein.distance
+    real = Levenshtein.distance
 
     def counting(a, b, **kwargs):
         seen.append(b)
         return real(a, b, **kwargs)
 
-    monkeypatch.setattr(nearindex.Levenshtein, "distance", counting)
+    monkeypatch.setattr(Levenshtein, "distance", counting)
     return seen
 
 

@@ -122,6 +122,12 @@ def test_report_parts_read_back_equal(results):
         plain.encode_report_part([f"{p}\0{p}" for p in paths], [(1, 1, "")] * count, [], [], [])
     )
     assert same.absolutes == same.displays == paths  # (written once)
+    assert plain.loads(blob)[1] == "/abs/"  # (the absolute paths: the display paths after that prefix)
+    outside = ["/elsewhere/x.md\0../x.md", f"/abs/{paths[0]}\0{paths[0]}"]
+    apart = plain.decode_report_part(plain.encode_report_part(outside, [(1, 1, "")] * 2, [], [], []))
+    assert apart.absolutes == ("/elsewhere/x.md", f"/abs/{paths[0]}")  # (no one prefix: written out)
+    # The fixes' columns are read without making the diagnostics objects.
+    assert part.stored.fixed() == [(d.path, d.code, d.extra, d.fix.applicability) for d in diagnostics if d.fix]
     assert [type(d.fix.edits) for d in part.diagnostics if d.fix] == [tuple] * sum(1 for d in diagnostics if d.fix)
     with pytest.raises(plain.Malformed):  # diagnostics filed out of order
         plain.decode_report_part(plain.encode_report_part([], [], [], [], diagnostics[::-1]))
