@@ -551,7 +551,7 @@ def check(
     cache = compare.cache_for(cache, comparison)
     run_id = run_id_of(paths or corpus_paths(config))
     # The corpus at the revision first: see compare.check_before. Both runs' stats are taken once.
-    stats = compare.stats_for_both(comparison, [*(corpus or []), *sources], cache)
+    stats = compare.stats_for_both(comparison, sources, corpus, cache)
     with stats if stats is not None else contextlib.nullcontext():
         before_errors = compare.check_before(comparison, config, corpus or sources, cache, run_id, stats)
         with progress(len(sources)) as advance:

@@ -381,12 +381,16 @@ def cache_for(cache: Cache, comparison: Comparison) -> Cache:
     return cache
 
 
-def stats_for_both(comparison: Comparison, files: list[SourceFile], cache: Cache) -> StatsAhead | None:
-    """The files' stats for both runs of a comparison, taken once, ahead (seedlint/statahead.py): the run at the
-    revision reads the same files but for the changed documents. None when there is no run at the revision."""
+def stats_for_both(
+    comparison: Comparison, sources: list[SourceFile], corpus: list[SourceFile] | None, cache: Cache
+) -> StatsAhead | None:
+    """The stats of the files checked and of the `corpus` they belong to (if given), for both runs of a comparison,
+    taken once, ahead (seedlint/statahead.py): the run at the revision reads the same files but for the changed
+    documents. None when there is no run at the revision."""
     if comparison.revision is None or comparison.revision.commit is None:
         return None
-    return incremental.stats_ahead(list({file.display_path: file for file in files}.values()), cache)
+    files = sources if corpus is None else list({file.display_path: file for file in [*corpus, *sources]}.values())
+    return incremental.stats_ahead(files, cache)
 
 
 def check_before(
