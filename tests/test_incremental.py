@@ -262,3 +262,37 @@ def test_a_file_known_under_another_absolute_path_is_new_and_the_old_one_gone(tm
     expected = ([sources[1]], [FILE_KEY(absolutes[1], "b.md")])
     assert incremental.changed_files(stored, sources, None) == expected
     assert incremental.changed_files(by_key, sources, None) == expected
+
+
+def test_which_files_changed_is_answered_once_for_the_same_report_files_and_stats(tmp_path, monkeypatch):
+    """A hook's run at the revision asks which files changed since the report, then its current run asks again with
+    the same files and the same stats taken ahead: answered once (a new list each time). Other files, or stats not
+    taken ahead (taken again at each call), are answered again."""
+    from seedlint.cache import FILE_KEY, StoredReport
+    from seedlint.discovery import LOCATION, SourceFile
+    from seedlint.plain import ReportPart
+    from seedlint.statahead import StatsAhead
+
+    sources = []
+    for name in ("a.md", "b.md", "c.md"):
+        (tmp_path / name).write_text(name)
+        sources.append(SourceFile.at(tmp_path / name, name))
+    states = [(os.stat(source.location).st_size, os.stat(source.location).st_mtime_ns) for source in sources]
+    states[1] = (0, 0)  # (b.md changed since the report)
+    displays, absolutes = tuple(s.display_path for s in sources), tuple(s.absolute for s in sources)
+    part = ReportPart(displays, absolutes, *map(list, zip(*states, strict=True)), ("", "", ""), (), [], [])
+    items = {"partial": False, "errors": set(), "unresolved": [], "diagnostics": [], "topics": Counter()}
+    stored = StoredReport(items, [""], [part], b"t" * 16)
+    answered = []
+    answer = incremental._changed_files
+    monkeypatch.setattr(incremental, "_changed_files", lambda *args: answered.append(1) or answer(*args))
+    ahead = StatsAhead(list(map(LOCATION, sources)))
+    first = incremental.changed_files(stored, sources, None, ahead)
+    assert first == ([sources[1]], [])
+    first[0].clear()
+    assert incremental.changed_files(stored, list(sources), None, ahead) == ([sources[1]], []) and len(answered) == 1
+    gone = FILE_KEY(sources[2].absolute, "c.md")
+    assert incremental.changed_files(stored, sources[:2], None, ahead) == ([sources[1]], [gone]) and len(answered) == 2
+    incremental.changed_files(stored, sources, None)
+    incremental.changed_files(stored, sources, None)
+    assert len(answered) == 4
