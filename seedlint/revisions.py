@@ -102,7 +102,9 @@ def _diff(root: Path, commit: str, inside: list[str], *options: str) -> str:
 
 def tracked(root: Path, inside: list[str]) -> set[str]:
     """The paths under `inside` that git's index holds: what the next commit is made of."""
-    return set(filter(None, git.text(root, "ls-files", "-z", "--", *inside).split("\0")))
+    paths = set(git.text(root, "ls-files", "-z", "--", *inside).split("\0"))
+    paths.discard("")  # (after the last path's NUL)
+    return paths
 
 
 def renames_since(root: Path, commit: str, inside: list[str]) -> dict[str, str]:
