@@ -227,7 +227,7 @@ def _revision(
         # The git commands at once (each a tenth of a second or more at 100,000 documents, on its own core); the
         # listing from the cache when it kept it (reading git's took as long as walking the corpus), or made from
         # the one it kept of another commit and git's differences between the two. In a pre-commit hook, what git's
-        # index holds too (pre-commit sets PRE_COMMIT for its hooks): asked last, it added 60 ms to the wait.
+        # index holds too (pre-commit sets PRE_COMMIT for its hooks): asked last, it added 30 ms to the wait.
         with ThreadPoolExecutor(max_workers=3) as other:
             changed = other.submit(revisions.changed_since, root, commit, inside)
             hooked = os.environ.get("PRE_COMMIT") == "1"

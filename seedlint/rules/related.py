@@ -644,7 +644,7 @@ def hold_copy_fixes_beside(
     (a copy in `selected` of one of them keeps its fix); their own addresses' fixes are held when the fixed
     address is now another document's; their copies' fixes stay as they are, their documents' records not being
     in `corpus` (None when one is: then every finding is needed as an object). Returns `selected` with its fixes
-    held, and the kept documents whose findings that changed (an address's fix held), with their findings now."""
+    held, and the kept documents whose findings this changed (an address's fix held), with their findings now."""
     judging = {record.path for record in corpus.records}
     pending: set[_Pending] = set()
     addresses: set[str] = set()  # the documents with a fix of their own address
