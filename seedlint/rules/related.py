@@ -606,7 +606,7 @@ def hold_copy_fixes(
     `pending_elsewhere`: the fixes of their own values that other documents' findings, not among `diagnostics`,
     make (see `hold_copy_fixes_beside`)."""
     edited = [(d, path) for d in diagnostics if d.fix is not None and (path := edited_value(d)) is not None]
-    clashing = _clashing_addresses([d for d, path in edited if len(path) == 1 and path[0] in ALIAS_FIELDS], corpus)
+    clashing = _clashing_addresses([d for d, path in edited if _own_address(path)], corpus)
     if clashing:  # (held first: the copies' fixes follow these)
         diagnostics = [clashing.get(id(d), d) for d in diagnostics]
         edited = [(clashing.get(id(d), d), path) for d, path in edited]
@@ -655,7 +655,7 @@ def hold_copy_fixes_beside(
         if value[0] == "related":
             if path in judging:
                 return None
-        elif len(value) == 1 and value[0] in ALIAS_FIELDS:
+        elif _own_address(value):
             addresses.add(path)
         else:
             pending.add((path, tuple(value), code, applicability))
@@ -671,7 +671,12 @@ def hold_copy_fixes_beside(
 
 def _edits_address(diagnostic: Diagnostic) -> bool:
     path = edited_value(diagnostic) if diagnostic.fix is not None else None
-    return path is not None and len(path) == 1 and path[0] in ALIAS_FIELDS
+    return path is not None and _own_address(path)
+
+
+def _own_address(path: FieldPath | tuple[object, ...] | list[object]) -> bool:
+    """Whether the value at `path` is one of the document's own addresses (`webUrl`, `originalUrl`...)."""
+    return len(path) == 1 and path[0] in ALIAS_FIELDS
 
 
 HELD = "held"  # the key of a diagnostic's `extra` marking a fix held back (see `_held`)
