@@ -79,7 +79,7 @@ class Revision:
         """The documents' paths in the repository, as git names them (not to be changed): the last answer is
         remembered, a hook's run asking twice for the same 100,000 documents (`committed`, `_sources_before`)."""
         seen = self._names_seen
-        if seen is not None and len(seen[0]) == len(corpus) and all(map(operator.is_, seen[0], corpus)):
+        if seen is not None and incremental.same_objects(seen[0], corpus):
             return seen[1]
         names = _names(self.root, corpus)
         self._names_seen = (tuple(corpus), names)
@@ -572,7 +572,10 @@ def _same_sources(before: list[SourceFile], corpus: list[SourceFile]) -> bool:
     """Whether the corpus at the revision is the current one: `_sources_before` kept every source itself (a changed
     or deleted document is a new source, of its blob; an added one is left out). Compared object by object, at C
     speed: the set of 100,000 cache keys each side cost a tenth of a second."""
-    return len(before) == len(corpus) and all(map(operator.is_, before, sorted(corpus, key=DISPLAY)))
+    if len(before) != len(corpus):
+        return False
+    ordered: list[SourceFile] = sorted(corpus, key=DISPLAY)
+    return incremental.same_objects(before, ordered)
 
 
 def settle(comparison: Comparison, current: RunResult, config: Config) -> None:

@@ -122,7 +122,7 @@ def changed_files(
     hook's run at the revision asks before its current run does, with the same answer (a tenth of a second at
     100,000 documents for the two)."""
     seen = report.changes_seen if isinstance(report, StoredReport) else None
-    if seen is not None and ahead is not None and seen[1] is ahead and _same_objects(seen[0], sources):
+    if seen is not None and ahead is not None and seen[1] is ahead and same_objects(seen[0], sources):
         return list(seen[2]), list(seen[3])
     changed, gone = _changed_files(report, sources, ahead)
     if isinstance(report, StoredReport) and ahead is not None:
@@ -130,7 +130,8 @@ def changed_files(
     return changed, gone
 
 
-def _same_objects(these: Sequence[object], those: Sequence[object]) -> bool:
+def same_objects(these: Sequence[object], those: Sequence[object]) -> bool:
+    """Whether the two hold the very same objects, in order (compared at C speed: 100,000 sources)."""
     return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
