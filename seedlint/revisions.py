@@ -89,7 +89,21 @@ def changed_since(root: Path, commit: str, inside: list[str]) -> set[str]:
     """The tracked paths under `inside` whose work-tree state differs from `commit` (changed, added to the
     index, deleted); renames are a deletion and an addition. (During a pre-commit hook the work tree is the
     staged state: pre-commit sets unstaged changes aside while hooks run.)"""
-    return set(filter(None, _diff(root, commit, inside, "--name-only", "--no-renames").split("\0")))
+    return differences_since(root, commit, inside)[0]
+
+
+def differences_since(root: Path, commit: str, inside: list[str]) -> tuple[set[str], set[str]]:
+    """`changed_since`, and which of those paths are deleted: from the work tree, or from git's index though kept
+    on disk (`git rm --cached`: git compares the commit with the work tree through the index)."""
+    fields = _diff(root, commit, inside, "--name-status", "--no-renames").split("\0")
+    changed: set[str] = set()
+    deleted: set[str] = set()
+    for status, name in zip(fields[0::2], fields[1::2], strict=False):  # (each: its status, then its path)
+        if name:
+            changed.add(name)
+            if status.startswith("D"):
+                deleted.add(name)
+    return changed, deleted
 
 
 def _diff(root: Path, commit: str, inside: list[str], *options: str) -> str:
@@ -98,13 +112,6 @@ def _diff(root: Path, commit: str, inside: list[str], *options: str) -> str:
     return git.text(
         root, "diff", *options, "--no-ext-diff", "--no-textconv", "--ignore-submodules=all", "-z", commit, "--", *inside
     )
-
-
-def tracked(root: Path, inside: list[str]) -> set[str]:
-    """The paths under `inside` that git's index holds: what the next commit is made of."""
-    paths = set(git.text(root, "ls-files", "-z", "--", *inside).split("\0"))
-    paths.discard("")  # (after the last path's NUL)
-    return paths
 
 
 def renames_since(root: Path, commit: str, inside: list[str]) -> dict[str, str]:

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from test_baseline import CLEARVIEW, CONFIG, FASTCOMPANY, news, seedlint
 
+from seedlint import compare
+from seedlint.config import load_config
 from seedlint.diagnostic import Diagnostic
+from seedlint.discovery import discover
 
 PERCEPTION = "2020-02-12-public-perception-of-facial-recognition-technologies-a-four-countries-study.md"
 STALE = [
@@ -908,3 +911,62 @@ def test_a_commit_retried_with_another_edit_is_checked_from_the_last_report(repo
     answers.clear()
     assert run_split("check", "--diff-base", "HEAD")[1].startswith("No new problem since HEAD in 30 files checked")
     assert answers == [True]
+
+
+def test_in_a_hook_the_commit_is_made_of_what_git_s_index_holds(tmp_path, monkeypatch):
+    # The documents of the commit are told from git's differences with the revision (`Revision.in_commit`), not from
+    # a listing of the whole index: git's own listing of its index (`git ls-files`) is the reference, for every state
+    # a document on disk can be in.
+    folder = tmp_path / "site"
+    news_folder = folder / "_news"
+    news_folder.mkdir(parents=True)
+    committed_names = ["unchanged", "staged", "edited", "uncached", "recached", "retyped", "deleted"]
+    for name in committed_names:
+        (news_folder / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n")
+    (news_folder / "link.md").symlink_to("unchanged.md")
+    (news_folder / "unlinked.md").symlink_to("unchanged.md")
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "the revision")
+    (news_folder / "staged.md").write_text("---\ntitle: staged, changed\n---\n")
+    git(folder, "add", "_news/staged.md")
+    (news_folder / "edited.md").write_text("---\ntitle: edited, not staged\n---\n")
+    git(folder, "rm", "-q", "--cached", "_news/uncached.md", "_news/recached.md", "_news/unlinked.md")
+    (news_folder / "recached.md").write_text("---\ntitle: removed from the index, then added again\n---\n")
+    git(folder, "add", "_news/recached.md")
+    (news_folder / "retyped.md").unlink()
+    (news_folder / "retyped.md").symlink_to("unchanged.md")
+    git(folder, "add", "_news/retyped.md")
+    (news_folder / "deleted.md").unlink()
+    for name in ("added", "intended", "draft"):
+        (news_folder / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n")
+    (news_folder / "new-link.md").symlink_to("unchanged.md")
+    (news_folder / "loose-link.md").symlink_to("unchanged.md")
+    git(folder, "add", "_news/added.md", "_news/new-link.md")
+    git(folder, "add", "-N", "_news/intended.md")
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    for variable in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"):
+        monkeypatch.delenv(variable, raising=False)
+    config = load_config(isolated=True)
+    revision = compare.prepare(config, [news_folder], diff_base="HEAD").revision
+    assert revision is not None
+    corpus = discover([news_folder], config)
+    on_disk = {Path(source.display_path).name for source in corpus}
+    assert on_disk == {path.name for path in news_folder.iterdir()}  # (every state is among the documents)
+    index = {Path(name).name for name in git(folder, "ls-files", "-z", "--", "_news").split("\0") if name}
+    kept, left_out = compare.committed(corpus, revision)
+    assert {Path(source.display_path).name for source in kept} == on_disk & index
+    assert (
+        {Path(source.display_path).name for source in left_out}
+        == on_disk - index
+        == {
+            "uncached.md",
+            "unlinked.md",
+            "draft.md",
+            "loose-link.md",
+        }
+    )
+    assert [revision.in_commit(f"_news/{name}") for name in sorted(on_disk)] == [
+        name in index for name in sorted(on_disk)
+    ]
