@@ -21,7 +21,7 @@ from seedlint import cli, compare, engine, revisions  # noqa: E402  (imported af
 from seedlint.entry import main  # noqa: E402
 
 STEPS = {
-    revisions: ("changed_since", "listing_key", "tree_differences", "with_differences", "tree_blobs", "readable"),
+    revisions: ("differences_since", "listing_key", "tree_differences", "with_differences", "tree_blobs", "readable"),
     cli: ("resolve_sources", "prepare_comparison"),
     compare: ("prepare", "find_lost", "check_before", "_sources_before", "_as_last_reported", "split"),
     engine: ("run",),

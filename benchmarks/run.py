@@ -309,7 +309,30 @@ def run_batched(command: list[str], paths: list[str], batch: int = 2_000) -> tup
 
 
 def tree_rss(pid: int) -> int:
-    """Resident memory in KiB of `pid` and all its descendants (Linux /proc)."""
+    """Resident memory in KiB of `pid` and all its descendants (Linux /proc). The tree is followed through each
+    thread's `children` file, reading only its own processes: walking every process of /proc for the parents took
+    a millisecond per sample, 5% of a core beside the run measured, every 20 ms (where the kernel has no `children`
+    files, that walk is still made)."""
+    if not os.path.exists(f"/proc/{pid}/task/{pid}/children"):
+        return _tree_rss_walking(pid)
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * PAGE_KIB
+            for task in os.listdir(f"/proc/{current}/task"):  # (a child started by any thread is listed by that one)
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(map(int, children.read().split()))
+        except (OSError, ValueError):  # (the process or thread ended meanwhile)
+            continue
+    return total
+
+
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _tree_rss_walking(pid: int) -> int:
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
