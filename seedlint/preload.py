@@ -26,10 +26,11 @@ def _worker_start_failed(kind: type[BaseException], error: BaseException, trace:
 sys.excepthook = _worker_start_failed
 
 from seedlint import engine, fixer, schema, weburl  # noqa: E402  (after the signal is set aside)
-from seedlint.rules.encoding import loaded_ftfy  # noqa: E402
+from seedlint.rules.encoding import loaded_ftfy, mojibake_screen  # noqa: E402
 
 weburl.public_suffix("example.com")  # (reads the list once; each top-level domain is parsed when first met)
 schema.fast_check()
 loaded_ftfy()  # (imported when first needed elsewhere)
+mojibake_screen()  # (read from ftfy's expression once)
 
 __all__ = ["engine", "fixer"]

@@ -17,11 +17,11 @@ import html.entities
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from seedlint import invisible
+from seedlint import invisible, prefilter
 from seedlint.edits import replace_value
 from seedlint.memo import ENTRY_ANSWERS, Memo, digest
 from seedlint.registry import define
@@ -292,7 +292,7 @@ def _mojibake(doc: Document, path: FieldPath, where: str, text: str) -> tuple[Di
 def _repair(text: str) -> tuple[str, str, bool] | None:
     """(repaired text, explanation, whether a byte-order mark was dropped) for mojibake, else None."""
     ftfy, repair = loaded_ftfy()
-    if not ftfy.badness.is_bad(text):
+    if not _is_bad(text):
         return None
     result = ftfy.fix_and_explain(text, repair)
     fixed = result.text
@@ -305,8 +305,14 @@ def _repair(text: str) -> tuple[str, str, bool] | None:
 
 
 def _is_bad(text: str) -> bool:
-    ftfy, _ = loaded_ftfy()
-    return bool(ftfy.badness.is_bad(text))
+    """ftfy's detector (`ftfy.badness.is_bad`), asked only of a text that holds a character its expression cannot
+    match without (seedlint/prefilter.py): most texts beyond ASCII are answered at once."""
+    return mojibake_screen()(text) and bool(loaded_ftfy()[0].badness.is_bad(text))
+
+
+@functools.cache
+def mojibake_screen() -> Callable[[str], bool]:
+    return prefilter.screen(loaded_ftfy()[0].badness.BADNESS_RE)
 
 
 def _is_address(path: FieldPath) -> bool:
