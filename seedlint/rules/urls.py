@@ -323,7 +323,8 @@ def _scheme_and_hostname(url: str) -> tuple[str, str] | None:
     """(lower-case scheme, host) of a URL with a host; None for one without (a SplitResult computes its
     hostname anew at each access, and a document's URLs are looked at by several rules)."""
     parts = _split(url)
-    return (parts.scheme.lower(), parts.hostname) if parts is not None and parts.hostname else None
+    host = parts.hostname if parts is not None else None
+    return (parts.scheme.lower(), host) if parts is not None and host else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -331,11 +332,12 @@ def host_of(url: str) -> str | None:
     """The lower-case host of a well-formed web URL; None for a URL the syntax rules report (the
     consistency rules then stay quiet instead of piling on)."""
     parts = _split(url)
-    if parts is None or parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname or "@" in parts.netloc:
+    if parts is None or parts.scheme.lower() not in WEB_SCHEMES:
         return None
-    if BLANK_OR_CONTROL.search(parts.netloc) or _host_problem(parts.hostname) is not None:
+    host = parts.hostname  # (computed anew at each access: once here)
+    if not host or "@" in parts.netloc or BLANK_OR_CONTROL.search(parts.netloc) or _host_problem(host) is not None:
         return None
-    return parts.hostname
+    return host
 
 
 # Syntax -------------------------------------------------------------------------------------------
