@@ -1,7 +1,7 @@
 """A cheap first look for a regular expression's search: the characters every match of it holds one of.
 
 ftfy's mojibake detector (`ftfy.badness.is_bad`) searches a text with one expression of 37 alternatives, tried at
-every position of the text: 30 µs for a title, 3-10% of a generated document's checking. Each alternative is a
+every position of the text: 30 µs for a title, 3-5% of a generated document's checking. Each alternative is a
 sequence, and a match of a sequence holds one character of each character set written in it (`[ÃÂ]`, a literal
 `€`): so a text that holds no character of one such set chosen per alternative has no match, and is answered
 without the search. The sets are read from the compiled expression by Python's own parser of its syntax, so the

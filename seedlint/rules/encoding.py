@@ -312,6 +312,7 @@ def _is_bad(text: str) -> bool:
 
 @functools.cache
 def mojibake_screen() -> Callable[[str], bool]:
+    """False for a text ftfy's detector cannot find mojibake in, read once from its expression (see `_is_bad`)."""
     return prefilter.screen(loaded_ftfy()[0].badness.BADNESS_RE)
 
 

@@ -323,8 +323,10 @@ def _scheme_and_hostname(url: str) -> tuple[str, str] | None:
     """(lower-case scheme, host) of a URL with a host; None for one without (a SplitResult computes its
     hostname anew at each access, and a document's URLs are looked at by several rules)."""
     parts = _split(url)
-    host = parts.hostname if parts is not None else None
-    return (parts.scheme.lower(), host) if parts is not None and host else None
+    if parts is None:
+        return None
+    host = parts.hostname  # (computed anew at each access: once here)
+    return (parts.scheme.lower(), host) if host else None
 
 
 @functools.lru_cache(maxsize=4096)
