@@ -151,6 +151,13 @@ class Workers:
         if self._pool is None:
             with _ctrl_c_held():
                 self._pool = ProcessPoolExecutor(self.count, mp_context=_worker_context(), initializer=start_worker)
+                # Every worker started here, held too (the executor would start each when a task first needs it: a
+                # Ctrl-C between a worker's start and its registration left a worker the pool did not know, which
+                # could take the stop meant for another, and the pool then waited for ever for that one). Only
+                # before the manager thread starts (the executor's own rule), where the method exists.
+                launch = getattr(self._pool, "_launch_processes", None)
+                if launch is not None:
+                    launch()
                 # Its manager thread is started by the first task submitted: here, held too. A Ctrl-C between that
                 # thread's making and its start left a pool that cannot shut down ("cannot join thread before it is
                 # started"), reported as an internal error.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import seed_text
 
-from seedlint import entry, failsafe
+from seedlint import engine, entry, failsafe
 
 
 def _group_alive(group: int) -> bool:
@@ -70,6 +70,20 @@ def test_ctrl_c_at_any_moment_of_a_parallel_run_ends_it_with_one_line_and_no_pro
             time.sleep(0.05)
         assert not _group_alive(run.pid), f"interrupted after {delay} s, a process of the run outlived it"
     assert entry.EXIT_INTERRUPTED == failsafe.EXIT_INTERRUPTED
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores")
+def test_every_worker_is_started_while_ctrl_c_is_held():
+    # The executor starts a worker when a task first needs it: for the second, in the main process's `map`, where
+    # Ctrl-C is taken. One between that worker's start and its registration in the pool left a worker the pool did
+    # not know; it took the stop meant for the other, and the pool waited for ever (2 runs in 150, Ctrl-C between
+    # 0.22 and 0.38 s after the start). Every worker is now started while the pool is made, Ctrl-C held.
+    workers = engine.Workers()
+    try:
+        pool = workers.pool()
+        assert len(pool._processes) == workers.count  # (the executor's own record of the workers it started)
+    finally:
+        workers.close()
 
 
 def test_ctrl_c_while_python_imports_the_entry_point_ends_the_run_with_one_line(tmp_path):
