@@ -11,7 +11,10 @@ is (the same state again). With `--base`, each
 round runs the code at that path too (a `git archive` of another commit, byte-compiled), alternating (which one
 runs first changes from round to round), with its own cache folder (`--base-cache`: the two may store their cache
 differently). Each run's CPU time (user and system, its stat child's included) is printed beside its wall time:
-on a machine as noisy as this one, it varies less. The document is restored at the end.
+on a machine as noisy as this one, it varies less. The document is restored at the end. To compare fairly, give
+`--base-cache` a folder inside REPO (each run then makes the check that git tracks no file of its cache folder,
+17 ms at 100,000 documents) and byte-compile both codes (`python -m compileall seedlint`: where
+PYTHONDONTWRITEBYTECODE is set, a changed module is compiled again by every run).
 
 Nothing here asserts a time: the figures are printed for people to read.
 """
