@@ -136,6 +136,21 @@ def _ctrl_c_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (a Ctrl-C meanwhile is raised here)
 
 
+@contextlib.contextmanager
+def _sigterm_held() -> Iterator[None]:
+    """SIGTERM (which a run takes as a Ctrl-C, see seedlint/failsafe.py) held back while a pool's workers and its
+    manager thread are started, and taken once they are. Not while the fork server starts: the workers it forks would
+    keep it held, and with it the signal that ends them when the run's process does (see end_with_the_run)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # (a SIGTERM meanwhile is raised here)
+
+
 class Workers:
     """Worker processes on every core (at most 8), started when first needed and kept until `close`: a fix run
     keeps the same workers from its first pass to its last, so each pass finds their memos (the related entries
@@ -151,17 +166,18 @@ class Workers:
         if self._pool is None:
             with _ctrl_c_held():
                 self._pool = ProcessPoolExecutor(self.count, mp_context=_worker_context(), initializer=start_worker)
-                # Every worker started here, held too (the executor would start each when a task first needs it: a
-                # Ctrl-C between a worker's start and its registration left a worker the pool did not know, which
-                # could take the stop meant for another, and the pool then waited for ever for that one). Only
-                # before the manager thread starts (the executor's own rule), where the method exists.
-                launch = getattr(self._pool, "_launch_processes", None)
-                if launch is not None:
-                    launch()
-                # Its manager thread is started by the first task submitted: here, held too. A Ctrl-C between that
-                # thread's making and its start left a pool that cannot shut down ("cannot join thread before it is
-                # started"), reported as an internal error.
-                self._pool.submit(int)
+                with _sigterm_held():
+                    # Every worker started here, held too (the executor would start each when a task first needs
+                    # it: a Ctrl-C between a worker's start and its registration left a worker the pool did not
+                    # know, which could take the stop meant for another, and the pool then waited for ever for that
+                    # one). Only before the manager thread starts (the executor's own rule), where the method exists.
+                    launch = getattr(self._pool, "_launch_processes", None)
+                    if launch is not None:
+                        launch()
+                    # Its manager thread is started by the first task submitted: here, held too. A Ctrl-C or a
+                    # SIGTERM between that thread's making and its start left a pool that cannot shut down ("cannot
+                    # join thread before it is started"), reported as an internal error.
+                    self._pool.submit(int)
         return self._pool
 
     def close(self) -> None:
