@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import ctypes
 import hashlib
 import itertools
 import json
@@ -190,6 +191,11 @@ Checker: TypeAlias = Callable[[list[SourceFile]], Iterable[tuple[SourceFile, Che
 Report: TypeAlias = dict[str, Any]  # a run's last report (see engine.run and incremental.rerun)
 Values = TypeVarTuple("Values")  # what an encoder is given (see DiskCache._keep_newest)
 SAVE_EVERY = 5_000  # results: a large run writes the cache as it goes, instead of holding every result twice
+# Files checked at once from which results are not held while they are checked, but read back from the cache once
+# checking is done (see Cache.results): at 100,000 documents, the results held (3.4 kB each) and the worker
+# processes alive beside them made the run's peak; reading back costs a second decoding of each (45 us), more than
+# smaller runs gain in memory.
+SPILL_FROM = 50_000
 PROGRESS_STEP = 64  # results between two progress updates
 LOOKUP_CHUNK = 500  # stored results read in one query (one query per file cost a warm report a third of its time)
 
@@ -206,6 +212,7 @@ class Cache:
     checked, nothing is kept. `DiskCache` remembers."""
 
     keeps_reports = False  # whether `last_report`/`keep_report` do anything (a report costs time to build)
+    spills = False  # whether `results` may write results and read them back instead of holding them (`spill`)
 
     def results(
         self,
@@ -213,10 +220,14 @@ class Cache:
         check: Checker,
         fresh: Container[str] = frozenset(),
         progress: Callable[[int], None] | None = None,
+        spill: bool = False,
     ) -> list[Checked]:
         """The result of every source, in order: remembered when its content is known, else from `check`
         (which may use worker processes) and then remembered. `fresh`: display paths whose content is in
-        memory (the fixer's), always checked, never remembered."""
+        memory (the fixer's), always checked, never remembered. `spill`: when SPILL_FROM files or more are
+        checked, and the cache keeps results, each result is written as it comes and not held, and all are read
+        back once checking is done (`read_back`): the worker processes are gone by then, so that the results and
+        the workers are never in memory at once. (Not for a fix run's: what fixing needs is never written.)"""
         found: dict[str, Checked] = {}
         todo = []
         done = 0
@@ -233,20 +244,32 @@ class Cache:
                 if progress is not None and done % PROGRESS_STEP == 0:
                     progress(PROGRESS_STEP)
         self.prefetch([])
+        spilling = spill and self.spills and len(todo) >= SPILL_FROM and not fresh
+        spilled: dict[str, str] = {}  # display path → the SHA-256 of the content its result was written for
         for source, checked, blob in check(todo) if todo else ():
-            found[source.display_path] = checked
             if source.display_path not in fresh:
                 self.remember(source, checked, blob)
+            if spilling and remembers(checked):
+                spilled[source.display_path] = checked.digest
+            else:
+                found[source.display_path] = checked
             done += 1
             if progress is not None and done % PROGRESS_STEP == 0:
                 progress(PROGRESS_STEP)
         if progress is not None and done % PROGRESS_STEP:
             progress(done % PROGRESS_STEP)
+        if spilled:
+            found.update(self.read_back([source for source in todo if source.display_path in spilled], spilled, check))
         return [found[source.display_path] for source in sources]
 
     def result(self, source: SourceFile, check: Callable[[SourceFile], Checked]) -> Checked:
         """One file's result, remembered or checked (and then remembered)."""
         return self.results([source], lambda todo: [(source, check(source), None)])[0]
+
+    def read_back(self, sources: list[SourceFile], digests: dict[str, str], check: Checker) -> dict[str, Checked]:
+        """The results just written for `sources` (display path → the SHA-256 each was made for, `digests`), read
+        back; those that cannot be (the write failed, or another run replaced it since) are checked again."""
+        return {source.display_path: checked for source, checked, _ in check(sources)}
 
     def remembered(self, source: SourceFile) -> Checked | None:
         """The result of the file's current content, when it is known."""
@@ -578,6 +601,23 @@ def _create_private(path: Path, content: bytes = b"") -> bool:
     return True
 
 
+def release_freed_memory() -> None:
+    """Give the memory freed within the C library's heap back to the system (glibc's malloc_trim; elsewhere,
+    nothing). A large run's results arrive as byte strings that the worker pool's thread allocates and the main
+    thread frees: glibc keeps that memory in the thread's own heap, where the main thread's next objects never go."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # (not glibc)
+        return
+    trim(0)
+
+
+def remembers(checked: Checked) -> bool:
+    """Whether a cache keeps this result: never a failure of seedlint itself, nor that of a file that could not be
+    read."""
+    return not checked.internal_errors and checked.stat is not None and bool(checked.digest)
+
+
 def file_state(checked: Checked) -> tuple[int, int, str]:
     """What a report remembers of a file: size, mtime (-1 when too recent to be trusted) and hash."""
     assert checked.stat is not None
@@ -587,6 +627,7 @@ def file_state(checked: Checked) -> tuple[int, int, str]:
 
 class DiskCache(Cache):
     keeps_reports = True
+    spills = True
 
     def __init__(self, directory: Path, config: Config):
         self.directory = directory
@@ -737,15 +778,39 @@ class DiskCache(Cache):
         for identifier, *row in rows:
             self._fetched[identifier] = tuple(row)
 
-    def _decoded(self, blob: object) -> Checked | None:
-        """A stored result, bound to this database's settings key; None (a miss) when it is anything else."""
+    def _decoded(self, blob: object, known_path: str | None = None) -> Checked | None:
+        """A stored result, bound to this database's settings key; None (a miss) when it is anything else.
+        `known_path`: the display path it is expected to be of (shared with the result when it is)."""
         if type(blob) is not bytes or not blob.startswith(self._prefix()):
             return None
         try:
-            checked = plain.decode_checked(blob[len(self._prefix()) :])
+            checked = plain.decode_checked(memoryview(blob)[len(self._prefix()) :], known_path)
         except plain.Malformed:
             return None
-        return checked if checked.stat is not None and checked.digest and not checked.internal_errors else None
+        return checked if remembers(checked) else None
+
+    def read_back(self, sources: list[SourceFile], digests: dict[str, str], check: Checker) -> dict[str, Checked]:
+        self.flush()
+        release_freed_memory()  # (what held the results as they came: the rest of the run reuses none of it)
+        found: dict[str, Checked] = {}
+        missed: list[SourceFile] = []
+        sql = "SELECT id, key, checked FROM results WHERE id IN ({})"
+        for start in range(0, len(sources), LOOKUP_CHUNK):
+            chunk = sources[start : start + LOOKUP_CHUNK]
+            keys = [self.key(source) for source in chunk]
+            ids = [file_id(key) for key in keys]
+            rows = {row[0]: row[1:] for row in self._query(sql.format(",".join("?" * len(ids))), tuple(ids))}
+            for source, key, identifier in zip(chunk, keys, ids, strict=True):
+                row = rows.get(identifier)
+                path = source.display_path
+                checked = None if row is None or row[0] != _stored_text(key) else self._decoded(row[1], path)
+                if checked is not None and checked.digest == digests[path] and checked.path == path:
+                    found[path] = checked
+                else:
+                    missed.append(source)
+        if missed:  # (rare: a disk full, a database locked for too long, another run on the same files)
+            found.update(super().read_back(missed, digests, check))
+        return found
 
     def _prefix(self) -> bytes:
         return self.settings.encode() + b"\0"
@@ -782,8 +847,8 @@ class DiskCache(Cache):
 
     def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
         """`blob`, when given, is `checked` already encoded (by a worker: plain.encode_checked)."""
-        if checked.internal_errors or checked.stat is None or not checked.digest:
-            return  # never cache a failure of seedlint itself, nor a file that could not be read
+        if not remembers(checked):
+            return
         key = self.key(source)
         self._pending[file_id(key)] = (key, checked, blob)
         if len(self._pending) >= SAVE_EVERY:

@@ -428,9 +428,9 @@ def run(
                 result.checked = cache.results([*sources, *others], checker(config, contents))
             return set_aside(result, sources)
     check = checker(config, contents, fixing, workers)
-    checked = cache.results(sources, check, fresh=contents, progress=progress)
+    checked = cache.results(sources, check, fresh=contents, progress=progress, spill=not fixing)
     # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).
-    corpus_checked = cache.results(others, check, fresh=contents) if others else []
+    corpus_checked = cache.results(others, check, fresh=contents, spill=not fixing) if others else []
     all_checked = [*checked, *corpus_checked]
     internal_errors = [e for c in all_checked for e in c.internal_errors]
     reader = Reader([*(corpus_sources or []), *sources], contents, internal_errors)

@@ -127,7 +127,9 @@ class _Passes(Cache):
         check: Checker,
         fresh: Container[str] = frozenset(),
         progress: Callable[[int], None] | None = None,
+        spill: bool = False,
     ) -> list[Checked]:
+        """(Never `spill`: every result is kept here, with what fixing it needs.)"""
         found: dict[str, Checked] = {}
         todo = []
         for source in sources:

@@ -532,7 +532,7 @@ def encode_checked(checked: Checked) -> bytes:
     )
 
 
-def decode_checked(blob: bytes, path: str | None = None) -> Checked:
+def decode_checked(blob: bytes | memoryview, path: str | None = None) -> Checked:
     """`path`: the file's display path, when the caller holds it: the result (and its record) share that string
     when it is the one stored (100,000 results held each path twice more)."""
     return _checked_decoding(lambda value: checked_from(value, path), loads(blob))
