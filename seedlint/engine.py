@@ -19,10 +19,12 @@ import gc
 import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+import seedlint.cache
 from seedlint import incremental, plain, selection
 from seedlint.cache import NO_CACHE, Cache, Report, file_state
 from seedlint.checking import Reader, check_corpus, check_source
@@ -151,6 +153,12 @@ def _sigterm_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # (a SIGTERM meanwhile is raised here)
 
 
+# The pools of this process not closed yet (the language server checks in several threads), and the lock that
+# pools are made, closed and the fork server stopped under (see `stop_fork_server`).
+_open_pools = 0
+_POOLS = threading.Lock()
+
+
 class Workers:
     """Worker processes on every core (at most 8), started when first needed and kept until `close`: a fix run
     keeps the same workers from its first pass to its last, so each pass finds their memos (the related entries
@@ -163,35 +171,54 @@ class Workers:
     def pool(self) -> ProcessPoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
-        if self._pool is None:
-            with _ctrl_c_held():
-                self._pool = ProcessPoolExecutor(self.count, mp_context=_worker_context(), initializer=start_worker)
-                with _sigterm_held():
-                    # Every worker started here, held too (the executor would start each when a task first needs
-                    # it: a Ctrl-C between a worker's start and its registration left a worker the pool did not
-                    # know, which could take the stop meant for another, and the pool then waited for ever for that
-                    # one). Only before the manager thread starts (the executor's own rule), where the method exists.
-                    launch = getattr(self._pool, "_launch_processes", None)
-                    if launch is not None:
-                        launch()
-                    # Its manager thread is started by the first task submitted: here, held too. A Ctrl-C or a
-                    # SIGTERM between that thread's making and its start left a pool that cannot shut down ("cannot
-                    # join thread before it is started"), reported as an internal error.
-                    self._pool.submit(int)
-        return self._pool
+        global _open_pools
+        with _POOLS:
+            if self._pool is None:
+                with _ctrl_c_held():
+                    self._pool = ProcessPoolExecutor(self.count, mp_context=_worker_context(), initializer=start_worker)
+                    _open_pools += 1
+                    with _sigterm_held():
+                        # Every worker started here, held too (the executor would start each when a task first needs
+                        # it: a Ctrl-C between a worker's start and its registration left a worker the pool did not
+                        # know, which could take the stop meant for another, and the pool then waited for ever for
+                        # that one). Only before the manager thread starts (the executor's own rule), where the
+                        # method exists.
+                        launch = getattr(self._pool, "_launch_processes", None)
+                        if launch is not None:
+                            launch()
+                        # Its manager thread is started by the first task submitted: here, held too. A Ctrl-C or a
+                        # SIGTERM between that thread's making and its start left a pool that cannot shut down
+                        # ("cannot join thread before it is started"), reported as an internal error.
+                        self._pool.submit(int)
+            return self._pool
 
     def close(self) -> None:
         """Stop the workers once the tasks they are on are done; those not started are dropped (the run was
         interrupted: Ctrl-C reaches this process only, see start_worker, and ends the run within a task's time)."""
+        global _open_pools
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+            with _POOLS:  # (counted open until its workers are gone)
+                self._pool = None
+                _open_pools -= 1
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def stop_fork_server() -> None:
+    """Stop the fork server (seedlint/preload.py: 37 MB of loaded checking code) when no pool is open: after the
+    pool of a run whose results are read back from the cache (cache.SPILL_FROM), where it would stay beside them
+    for the rest of the run. A later pool starts another (0.2 s)."""
+    import multiprocessing.forkserver
+
+    stop = getattr(multiprocessing.forkserver._forkserver, "_stop", None)
+    with _POOLS:
+        if stop is not None and _open_pools == 0:
+            stop()
 
 
 def _check_chunk(sources: list[SourceFile], config: Config, fixing: bool) -> list[tuple[bytes, bytes | None]]:
@@ -261,6 +288,8 @@ def checker(
             finally:
                 if own is not workers:
                     own.close()
+                    if len(todo) >= seedlint.cache.SPILL_FROM:  # (its results are read back next: Cache.results)
+                        stop_fork_server()
         else:
             for source in todo:
                 yield source, check_source(source, config, contents.get(source.display_path), fixing=fixing), None

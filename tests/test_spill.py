@@ -156,3 +156,29 @@ def test_a_fix_run_never_spills(azure, monkeypatch, read_back, tmp_path):
 
 def test_freed_memory_is_given_back_without_error():
     cache.release_freed_memory()
+
+
+def _fork_server_running() -> bool:
+    import multiprocessing.forkserver
+
+    return multiprocessing.forkserver._forkserver._forkserver_pid is not None
+
+
+def test_the_fork_server_is_stopped_once_a_spilling_run_s_workers_are_gone(azure, monkeypatch):
+    held = check("--no-cache")
+    monkeypatch.setattr(cache, "SPILL_FROM", 1)
+    monkeypatch.setattr(engine, "PARALLEL_FROM", 1)
+    assert check() == held and not _fork_server_running()
+    (azure / "docs" / "2021-06-11-twin.md").write_text("---\ntitle: x\n---\n")
+    assert check("--no-cache")[1] != held[1]  # (workers again: another fork server started)
+    assert not _fork_server_running()
+
+
+def test_the_fork_server_is_kept_while_a_pool_is_open():
+    with engine.Workers() as workers:
+        assert workers.pool().submit(int, "7").result() == 7
+        engine.stop_fork_server()
+        assert _fork_server_running()
+        assert workers.pool().submit(int, "8").result() == 8
+    engine.stop_fork_server()
+    assert not _fork_server_running()
