@@ -493,10 +493,10 @@ def run(
         selected = related.hold_copy_fixes(selected, corpus)
     paths = [c.path for c in checked]
     report: Report | None = None
+    states: list[tuple[int, int, str]] = []  # (each file's, for the report: keyed once the results are freed)
     if report_id is not None and corpus is not None and not internal_errors and all(c.stat for c in all_checked):
-        keys = [cache.key(source) for source in [*sources, *others]]
+        states = [file_state(c) for c in all_checked]
         report = {
-            "files": {key: file_state(c) for key, c in zip(keys, all_checked, strict=True)},
             "partial": bool(others),
             "errors": errors,
             "unresolved": corpus.unresolved,
@@ -504,11 +504,14 @@ def run(
             "topics": corpus.topic_counts(),
         }
     kept_checked = all_checked if keep_checked else None
-    # Every result and record of the run is freed before the report is stored: storing it then reuses
-    # their memory instead of adding to the run's peak (reporters load the documents they show again).
-    # A run that stores no report (the fixer's) keeps its corpus: the fixer finds the copies of what it fixes.
+    # Every result and record of the run is freed before the report's files are keyed and the report stored:
+    # both then reuse their memory instead of adding to the run's peak (reporters load the documents they show
+    # again). A run that stores no report (the fixer's) keeps its corpus: the fixer finds the copies of what it fixes.
     kept_corpus = corpus if report is None else None
     del checked, corpus_checked, all_checked, records, corpus, diagnostics
+    if report is not None:
+        report["files"] = dict(zip(map(cache.key, [*sources, *others]), states, strict=True))
+    del states
     token = cache.keep_report(report_id, report) if report is not None and report_id is not None else None
     result = RunResult(
         paths, selected, internal_errors, reader.load_path, checked=kept_checked, corpus=kept_corpus, report_token=token
