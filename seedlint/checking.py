@@ -173,9 +173,10 @@ def keep_basis(doc: Document, checked: Checked) -> None:
     try:
         checked.basis = basis_for(doc, (e for d in checked.diagnostics if d.fix is not None for e in d.fix.edits))
     except Exception:  # a bug: reported (the fix pass could parse the old text again)
-        checked.internal_errors.append(
-            f"{doc.display_path}: internal error in what fixing needs:\n{traceback.format_exc()}"
-        )
+        checked.internal_errors = [
+            *checked.internal_errors,
+            f"{doc.display_path}: internal error in what fixing needs:\n{traceback.format_exc()}",
+        ]
 
 
 def mark_edited_values(doc: Document, diagnostics: list[Diagnostic]) -> None:

@@ -144,7 +144,7 @@ def _texts(value: Data, optional: bool = False) -> tuple[Any, ...]:
 # Diagnostics -------------------------------------------------------------------------------------------
 
 
-def encode_diagnostics(diagnostics: list[Diagnostic]) -> Data:
+def encode_diagnostics(diagnostics: Sequence[Diagnostic]) -> Data:
     """Diagnostics in columns: a report holds tens of thousands, and columns are checked and rebuilt at C speed.
     Twelve columns of one item per diagnostic (path, line, column, code, severity, message, end line, end
     column, name, extra, locus, text key), then the fixes in columns of one item per fix (which diagnostic,

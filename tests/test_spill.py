@@ -133,7 +133,7 @@ def test_a_result_the_cache_does_not_keep_is_held_and_checked_once(azure, monkey
         checked.append(source.display_path)
         result = original(source, *args, **kwargs)
         if source.display_path == broken:
-            result.internal_errors.append(f"{broken}: internal error in a rule")
+            result.internal_errors = [*result.internal_errors, f"{broken}: internal error in a rule"]
         return result
 
     monkeypatch.setattr(engine, "check_source", failing)
