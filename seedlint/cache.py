@@ -58,7 +58,7 @@ from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import ABSOLUTE, DISPLAY, Listing, SourceFile, cycle_collection_paused
 from seedlint.document import read_bounded
-from seedlint.results import Checked, Findings, listed
+from seedlint.results import NO_POSITIONED, Checked, Findings, listed
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
@@ -293,13 +293,12 @@ class Cache:
         only those this run asked for: a memo never outgrows what the corpus currently reports."""
         by_path = {source.display_path: source for source in sources}
         for result in results:
-            memo = result.positioned
-            used = corpus.used.get(result.path, set())
-            stale = [key for key in memo if key not in used] if result.path in corpus.reported else []
-            for key in stale:
-                del memo[key]
-            if (stale or result.path in corpus.added) and result.path in by_path and result.path not in fresh:
-                self.remember(by_path[result.path], result)
+            memo = corpus.settled_memo(result.path, result.positioned)
+            # (changed: findings positioned for it, or some no longer asked for)
+            if result.path in corpus.added or len(memo) != len(result.positioned):
+                result.positioned = memo or NO_POSITIONED
+                if result.path in by_path and result.path not in fresh:
+                    self.remember(by_path[result.path], result)
 
     def flush(self) -> None:
         """Write what was remembered."""

@@ -901,6 +901,16 @@ class Corpus:
             waiting = self._waiting[(path, memo_key)] = (Wanted(path, rule.code, where, key, message, fix), stand_in)
         return waiting[1]
 
+    def settled_memo(self, path: str, before: Mapping[MemoKey, Diagnostic]) -> Mapping[MemoKey, Diagnostic]:
+        """A document's memo of positioned findings once the rules have run (`before`: its result's): with the
+        findings `settle` positioned for it, and, when the run reported on it, only those this run asked for (a
+        memo never outgrows what the corpus reports)."""
+        memo = self.positioned.get(path, before)
+        if path in self.reported:
+            used = self.used.get(path, set())
+            memo = {key: found for key, found in memo.items() if key in used}
+        return memo
+
     def settle(self, found: list[Diagnostic], internal_errors: list[str]) -> list[Diagnostic]:
         """`found` with the stand-ins of `report` positioned in their documents, all at once: by `place` (in
         the workers) when it is given, else here; remembered, as an earlier run's are. A finding whose document

@@ -32,7 +32,7 @@ from seedlint.config import Config
 from seedlint.corpus import Corpus
 from seedlint.discovery import SourceFile
 from seedlint.positioning import Placed, Placer, Wanted, place_in
-from seedlint.results import Checked, RunResult
+from seedlint.results import Checked, RunResult, positioned_memos
 from seedlint.rules import related
 from seedlint.rules.file import MISSING_FRONT_MATTER
 from seedlint.statahead import StatsAhead
@@ -474,7 +474,7 @@ def run(
             load=reader.load_path,
             has_errors=errors.__contains__,
             partial=bool(others),
-            positioned={c.path: c.positioned for c in all_checked},
+            positioned=positioned_memos(all_checked),
             lost=lost or {},
             place=placer(reader, workers),
         )

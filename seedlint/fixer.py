@@ -38,7 +38,7 @@ from seedlint.edits import render_scalar, replace_value, value_after
 from seedlint.escaping import inert
 from seedlint.fixbasis import NOT_SCALAR, FixBasis, child, data_digest, edited_scalars
 from seedlint.registry import RULES
-from seedlint.results import Checked, RunResult
+from seedlint.results import NO_POSITIONED, Checked, RunResult
 from seedlint.rules import related
 from seedlint.writer import WriteError, why_unwritable, write_atomically
 from seedlint.yamltree import JSON, FieldPath
@@ -738,14 +738,16 @@ def _checked(new_doc: Document, config: Config) -> Checked:
 
 
 def _reposition(task: _Task, new_doc: Document, checked: Checked) -> None:
+    memo = dict(checked.positioned)
     for key in task.positioned:
         code, where, on_key, message, _ = key
         rule = RULES.get(code)
         if rule is not None and message is not None:
             try:
-                checked.positioned[key] = rule.at(new_doc, where, message, key=on_key)
+                memo[key] = rule.at(new_doc, where, message, key=on_key)
             except (ValueError, LookupError):  # (not where it was: the corpus rules will position it)
                 continue
+    checked.positioned = memo or NO_POSITIONED
 
 
 def _new_values(chosen: dict[str, list[Diagnostic]]) -> list[tuple[str, FieldPath, str]]:

@@ -38,7 +38,7 @@ from seedlint.corpus import Corpus, Index, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import ABSOLUTE, DISPLAY, LOCATION, SourceFile
 from seedlint.positioning import Placer
-from seedlint.results import Checked, Findings, RunResult
+from seedlint.results import Checked, Findings, RunResult, positioned_memos
 from seedlint.rules import related
 from seedlint.rules.fields import FREQUENT_TOPIC
 from seedlint.statahead import StatsAhead, stats_of
@@ -333,7 +333,7 @@ def rerun(
             reported=set(found),
             load=reader.load_path,
             has_errors=errors.__contains__,
-            positioned={path: c.positioned for path, c in checked.items()},
+            positioned=positioned_memos(checked.values()),
             index=StoredIndex(cache, members),
             topics=topics,
             place=placing(reader) if placing is not None else None,
@@ -460,7 +460,7 @@ def partial(
         load=reader.load_path,
         has_errors=report["errors"].__contains__,
         partial=True,
-        positioned={path: c.positioned for path, c in checked.items()},
+        positioned=positioned_memos(checked.values()),
         index=StoredIndex(cache, members),
         topics=report["topics"],
         place=placing(reader) if placing is not None else None,

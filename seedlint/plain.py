@@ -32,7 +32,7 @@ from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, fl
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
 from seedlint.discovery import Folder, Listing
 from seedlint.fixbasis import EditedValue, FixBasis
-from seedlint.results import Checked
+from seedlint.results import NO_POSITIONED, Checked
 from seedlint.rules import all_rules
 
 Data: TypeAlias = Any  # what msgpack.unpackb returns: checked by the decoders before use
@@ -581,7 +581,7 @@ def checked_from(value: Data, known_path: str | None = None) -> Checked:
         list(_texts(internal_errors)),
         None if stat is None else (stat[0], stat[1]),
         digest,
-        memo,  # type: ignore[arg-type]  # (tuples of five, checked above)
+        memo or NO_POSITIONED,  # type: ignore[arg-type]  # (keys: tuples of five, checked above)
     )
 
 
