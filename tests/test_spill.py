@@ -182,3 +182,18 @@ def test_the_fork_server_is_kept_while_a_pool_is_open():
         assert workers.pool().submit(int, "8").result() == 8
     engine.stop_fork_server()
     assert not _fork_server_running()
+
+
+def test_the_shared_empty_memo_is_read_only_and_pickled_as_itself():
+    """Results without positioned findings share one empty memo (seedlint/results.py): a fix run's workers send
+    results, so it must cross a pickle as that one object, and nothing may change it in place."""
+    import pickle
+
+    from seedlint.results import NO_POSITIONED, Checked
+
+    result = Checked("docs/a.md", [], None, False)
+    assert result.positioned is NO_POSITIONED and result.diagnostics == () and result.internal_errors == ()
+    assert pickle.loads(pickle.dumps(result)).positioned is NO_POSITIONED
+    assert NO_POSITIONED == {} and not NO_POSITIONED
+    with pytest.raises(TypeError):
+        NO_POSITIONED[("SL505", (), False, None, None)] = None  # type: ignore[index]
