@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ from seedlint import engine
 from seedlint.cli import main
 from seedlint.config import Config
 from seedlint.discovery import discover
+
+# A suite started as a background job of a script inherits Ctrl-C ignored (POSIX), and so would every seedlint it
+# starts, which would then never see the interrupts that tests/test_interrupt.py and tests/test_watch.py send as a
+# terminal does. Taken here, Ctrl-C reaches those processes with its default action.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
