@@ -131,26 +131,24 @@ def _ctrl_c_held() -> Iterator[None]:
     if _QUIET_TRACKER not in sys.warnoptions:
         sys.warnoptions.append(_QUIET_TRACKER)
     multiprocessing.resource_tracker.ensure_running()
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
+    with _held(signal.SIGINT):
         yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (a Ctrl-C meanwhile is raised here)
 
 
-@contextlib.contextmanager
-def _sigterm_held() -> Iterator[None]:
+def _sigterm_held() -> contextlib.AbstractContextManager[None]:
     """SIGTERM (which a run takes as a Ctrl-C, see seedlint/failsafe.py) held back while a pool's workers and its
     manager thread are started, and taken once they are. Not while the fork server starts: the workers it forks would
     keep it held, and with it the signal that ends them when the run's process does (see end_with_the_run)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    return _held(signal.SIGTERM) if hasattr(signal, "pthread_sigmask") else contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _held(signum: signal.Signals) -> Iterator[None]:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # (a SIGTERM meanwhile is raised here)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})  # (one that came meanwhile is raised here)
 
 
 # The pools of this process not closed yet (the language server checks in several threads), and the lock that
