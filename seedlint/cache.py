@@ -727,8 +727,9 @@ class DiskCache(Cache):
 
     # Per-file results.
 
-    def stored(self, key: str) -> tuple[int, int, str, Checked] | None:
-        """The last result stored for `key`, whatever the file holds now: (size, mtime, digest, result)."""
+    def stored(self, key: str, known_path: str | None = None) -> tuple[int, int, str, Checked] | None:
+        """The last result stored for `key`, whatever the file holds now: (size, mtime, digest, result).
+        `known_path`: the display path it is expected to be of (see `_decoded`)."""
         pending = self._pending.get(file_id(key))
         if pending is not None and pending[1].stat is not None:
             size, mtime = pending[1].stat
@@ -742,7 +743,7 @@ class DiskCache(Cache):
         if not rows or rows[0][0] != _stored_text(key):
             return None
         size, mtime, digest, blob = rows[0][1:]
-        found = self._decoded(blob)
+        found = self._decoded(blob, known_path)
         if found is None or type(size) is not int or type(mtime) is not int or found.digest != digest:
             return None
         return size, mtime, digest, found
@@ -793,20 +794,18 @@ class DiskCache(Cache):
         release_freed_memory()  # (what held the results as they came: the rest of the run reuses none of it)
         found: dict[str, Checked] = {}
         missed: list[SourceFile] = []
-        sql = "SELECT id, key, checked FROM results WHERE id IN ({})"
         for start in range(0, len(sources), LOOKUP_CHUNK):
             chunk = sources[start : start + LOOKUP_CHUNK]
             keys = [self.key(source) for source in chunk]
-            ids = [file_id(key) for key in keys]
-            rows = {row[0]: row[1:] for row in self._query(sql.format(",".join("?" * len(ids))), tuple(ids))}
-            for source, key, identifier in zip(chunk, keys, ids, strict=True):
-                row = rows.get(identifier)
+            self.prefetch(keys)
+            for source, key in zip(chunk, keys, strict=True):
                 path = source.display_path
-                checked = None if row is None or row[0] != _stored_text(key) else self._decoded(row[1], path)
-                if checked is not None and checked.digest == digests[path] and checked.path == path:
-                    found[path] = checked
+                entry = self.stored(key, path)
+                if entry is not None and entry[2] == digests[path] and entry[3].path == path:
+                    found[path] = entry[3]
                 else:
                     missed.append(source)
+        self.prefetch([])
         if missed:  # (rare: a disk full, a database locked for too long, another run on the same files)
             found.update(super().read_back(missed, digests, check))
         return found
