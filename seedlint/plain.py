@@ -244,8 +244,10 @@ def _checked_columns(value: Data) -> Data:
 
 
 def _objects(value: Data, path: str | None = None) -> list[Diagnostic]:
-    """The diagnostics of columns `_checked_columns` accepted; those on `path` share that string. (Rule codes and
-    names are shared too: 100,000 results held 30,000 copies of each.)"""
+    """The diagnostics of columns `_checked_columns` accepted; those on `path` share that string. Their texts are
+    interned: rule codes and names (100,000 results held 30,000 copies of each), and messages, loci, text keys and
+    fixes, which repeat across documents (a related entry's finding recurs in every copy of the entry: at 100,000
+    generated documents, 31,000 findings say 1,058 distinct messages; 43 MB of findings held 22 MB less)."""
     if value is None:
         return []
     paths, lines, columns, codes, severities, messages, end_lines, end_columns, names, extras, loci, keys = value[
@@ -261,14 +263,14 @@ def _objects(value: Data, path: str | None = None) -> list[Diagnostic]:
             columns,
             map(sys.intern, codes),
             map(_SEVERITIES.__getitem__, severities),
-            messages,
+            map(sys.intern, messages),
             end_lines,
             end_columns,
             _built_fixes(len(paths), *value[_PER_DIAGNOSTIC:]),
             map(sys.intern, names),
             _decode_extras(extras),
-            loci,
-            keys,
+            map(sys.intern, loci),
+            map(sys.intern, keys),
         )
     )
 
@@ -284,11 +286,11 @@ def _built_fixes(
     contents: list[str],
 ) -> list[Fix | None]:
     """Each diagnostic's fix (None for most), from the fix and edit columns, built at C speed."""
-    edits = list(map(Edit, starts, ends, contents))
+    edits = list(map(Edit, starts, ends, map(sys.intern, contents)))
     bounds = list(itertools.accumulate(counts, initial=0))
     groups = map(tuple, map(edits.__getitem__, map(slice, bounds, bounds[1:])))
     fixes: list[Fix | None] = [None] * count
-    built = map(Fix, groups, map(_APPLICABILITIES.__getitem__, applicabilities), descriptions)
+    built = map(Fix, groups, map(_APPLICABILITIES.__getitem__, applicabilities), map(sys.intern, descriptions))
     for index, fix in zip(fixed, built, strict=True):
         fixes[index] = fix
     return fixes

@@ -51,6 +51,16 @@ def test_decoded_records_share_what_recurs_but_never_a_value_of_another_type(res
     assert len(found) > 10 and all(d.path is checked.path for checked, d in found)
     assert len({id(d.code) for _, d in found}) == len({d.code for _, d in found})
     assert len({id(d.name) for _, d in found}) == len({d.name for _, d in found})
+    # and so are the texts that recur across documents: messages, loci, text keys, fixes' descriptions and contents
+    fixes = [d.fix for _, d in found if d.fix is not None]
+    for texts in (
+        [d.message for _, d in found],
+        [d.locus for _, d in found],
+        [d.text_key for _, d in found],
+        [fix.description for fix in fixes],
+        [edit.content for fix in fixes for edit in fix.edits],
+    ):
+        assert len(texts) > len(set(texts)) and len(set(map(id, texts))) == len(set(texts))
     providers = [checked.record.value("provider") for checked in decoded]
     assert len(providers) > len(set(providers)) > 1
     first: dict[object, object] = {}
