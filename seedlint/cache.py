@@ -45,12 +45,13 @@ import re
 import sqlite3
 import stat
 import time
+import traceback
 import weakref
 from collections import Counter
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVarTuple
+from typing import Any, NamedTuple, TypeAlias, TypeVarTuple
 
 from seedlint import __version__, clock, git, plain, schema_file
 from seedlint.config import Config, is_within
@@ -185,9 +186,51 @@ def links_of(record: IndexRecord) -> set[int]:
     return found
 
 
-# What a run's checker returns for the files it was given: each file's result and, when a worker made it,
-# the result already serialised as the cache stores it (so the main process does not serialise it again).
-Checker: TypeAlias = Callable[[list[SourceFile]], Iterable[tuple[SourceFile, Checked, bytes | None]]]
+class Row(NamedTuple):
+    """What the cache writes of a result beside the result itself: the file's size and mtime, the SHA-256 of its
+    content, and the links and aliases its record carries (`links_of`; (host, address) pairs)."""
+
+    stat: tuple[int, int]
+    digest: str
+    links: tuple[int, ...]
+    aliases: tuple[tuple[str, str], ...]
+
+
+def row_of(checked: Checked) -> Row | None:
+    """The row of a result the cache keeps; None for one it does not (`remembers`)."""
+    if not remembers(checked):
+        return None
+    assert checked.stat is not None  # (remembers)
+    record = checked.record
+    if record is None:
+        return Row(checked.stat, checked.digest, (), ())
+    aliases = tuple((host_key(alias), alias) for alias in record.aliases)
+    return Row(checked.stat, checked.digest, tuple(links_of(record)), aliases)
+
+
+class Encoded(NamedTuple):
+    """A result as a worker sends it: encoded once, as the cache stores it (plain.encode_checked), with what fixing
+    the file needs (a fix run's, plain.encode_basis) and the result's row (`row_of`, made in the worker too): a run
+    that spills writes it to the cache without decoding it in the main process (Cache.results)."""
+
+    blob: bytes
+    basis: bytes | None
+    row: Row | None
+
+    def decoded(self, source: SourceFile) -> tuple[Checked, bytes | None]:
+        """The result, and its encoded form for the cache (None when it is not one to keep)."""
+        try:
+            checked = plain.decode_checked(self.blob, source.display_path)
+            checked.basis = None if self.basis is None else plain.decode_basis(self.basis)
+            return checked, self.blob
+        except plain.Malformed:  # a bug: what a worker encodes always decodes
+            error = f"{source.display_path}: internal error while decoding the result:\n{traceback.format_exc()}"
+            return Checked(source.display_path, [], None, False, [error]), None
+
+
+# What a run's checker returns for the files it was given: each file's result or, when a worker made it, the
+# result as the worker encoded it (so that the main process does not encode it again, nor decode it to spill it).
+Checker: TypeAlias = Callable[[list[SourceFile]], Iterable[tuple[SourceFile, Checked | Encoded]]]
 Report: TypeAlias = dict[str, Any]  # a run's last report (see engine.run and incremental.rerun)
 Values = TypeVarTuple("Values")  # what an encoder is given (see DiskCache._keep_newest)
 SAVE_EVERY = 5_000  # results: a large run writes the cache as it goes, instead of holding every result twice
@@ -246,9 +289,14 @@ class Cache:
         self.prefetch([])
         spilling = spill and self.spills and len(todo) >= SPILL_FROM and not fresh
         spilled: dict[str, str] = {}  # display path → the SHA-256 of the content its result was written for
-        for source, checked, blob in check(todo) if todo else ():
+        for source, made in check(todo) if todo else ():
+            if spilling and isinstance(made, Encoded) and made.row is not None:  # (written as encoded, not decoded)
+                self.remember(source, None, made.blob, made.row)
+                spilled[source.display_path] = made.row.digest
+                continue
+            checked, blob = made.decoded(source) if isinstance(made, Encoded) else (made, None)
             if source.display_path not in fresh:
-                self.remember(source, checked, blob)
+                self.remember(source, checked, blob, made.row if isinstance(made, Encoded) else None)
             if spilling and remembers(checked):
                 spilled[source.display_path] = checked.digest
             else:
@@ -264,12 +312,15 @@ class Cache:
 
     def result(self, source: SourceFile, check: Callable[[SourceFile], Checked]) -> Checked:
         """One file's result, remembered or checked (and then remembered)."""
-        return self.results([source], lambda todo: [(source, check(source), None)])[0]
+        return self.results([source], lambda todo: [(source, check(source))])[0]
 
     def read_back(self, sources: list[SourceFile], digests: dict[str, str], check: Checker) -> dict[str, Checked]:
         """The results just written for `sources` (display path → the SHA-256 each was made for, `digests`), read
         back; those that cannot be (the write failed, or another run replaced it since) are checked again."""
-        return {source.display_path: checked for source, checked, _ in check(sources)}
+        return {
+            source.display_path: made.decoded(source)[0] if isinstance(made, Encoded) else made
+            for source, made in check(sources)
+        }
 
     def remembered(self, source: SourceFile) -> Checked | None:
         """The result of the file's current content, when it is known."""
@@ -283,8 +334,11 @@ class Cache:
     def prefetch(self, keys: list[str]) -> None:
         """Read the stored results of these files at once (the next `remembered` calls use them); [] forgets."""
 
-    def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
-        """Keep a file's result (written by the next `flush`)."""
+    def remember(
+        self, source: SourceFile, checked: Checked | None, blob: bytes | None = None, row: Row | None = None
+    ) -> None:
+        """Keep a file's result (written by the next `flush`): `checked`, or (None) only as `blob` encodes it
+        (`Encoded.blob`) with its `row`."""
 
     def remember_positioned(
         self, corpus: Corpus, results: list[Checked], sources: list[SourceFile], fresh: Container[str]
@@ -636,7 +690,8 @@ class DiskCache(Cache):
         self._db: sqlite3.Connection | None = None
         self._unusable = False
         self.warn: Callable[[str], None] | None = None  # told once why the cache cannot be used (open_cache sets it)
-        self._pending: dict[int, tuple[str, Checked, bytes | None]] = {}  # written by save()
+        # Written by save(): key, result (None: only encoded), the result encoded (None: not yet), its row.
+        self._pending: dict[int, tuple[str, Checked | None, bytes | None, Row]] = {}
         self._bulk = False  # filling a fresh database: its indexes are built once every result is in
         self._written: set[int] = set()  # results written while filling (a second write replaces their links)
         self._fetched: dict[int, tuple | None] = {}  # rows read ahead by `prefetch` (None: not stored)
@@ -731,9 +786,10 @@ class DiskCache(Cache):
         """The last result stored for `key`, whatever the file holds now: (size, mtime, digest, result).
         `known_path`: the display path it is expected to be of (see `_decoded`)."""
         pending = self._pending.get(file_id(key))
-        if pending is not None and pending[1].stat is not None:
-            size, mtime = pending[1].stat
-            return size, mtime, pending[1].digest, pending[1]
+        if pending is not None:
+            checked = self._pending_result(pending, known_path)
+            size, mtime = pending[3].stat
+            return None if checked is None else (size, mtime, pending[3].digest, checked)
         identifier = file_id(key)
         if identifier in self._fetched:
             row = self._fetched.pop(identifier)
@@ -777,6 +833,19 @@ class DiskCache(Cache):
         self._fetched = dict.fromkeys(wanted)
         for identifier, *row in rows:
             self._fetched[identifier] = tuple(row)
+
+    @staticmethod
+    def _pending_result(
+        pending: tuple[str, Checked | None, bytes | None, Row], known_path: str | None = None
+    ) -> Checked | None:
+        """The result of a pending entry, decoded when it is only encoded (a spilled result not yet written)."""
+        checked, blob = pending[1], pending[2]
+        if checked is not None or blob is None:
+            return checked
+        try:
+            return plain.decode_checked(blob, known_path)
+        except plain.Malformed:  # (a bug: what a worker encodes always decodes)
+            return None
 
     def _decoded(self, blob: object, known_path: str | None = None) -> Checked | None:
         """A stored result, bound to this database's settings key; None (a miss) when it is anything else.
@@ -843,12 +912,17 @@ class DiskCache(Cache):
             return None
         return entry[3]
 
-    def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
-        """`blob`, when given, is `checked` already encoded (by a worker: plain.encode_checked)."""
-        if not remembers(checked):
+    def remember(
+        self, source: SourceFile, checked: Checked | None, blob: bytes | None = None, row: Row | None = None
+    ) -> None:
+        """`blob`, when given, is `checked` already encoded (by a worker: plain.encode_checked); `row`, when given,
+        is its row (made by the worker too)."""
+        if row is None and checked is not None:
+            row = row_of(checked)
+        if row is None or (checked is None and blob is None):  # (not kept: see `remembers`)
             return
         key = self.key(source)
-        self._pending[file_id(key)] = (key, checked, blob)
+        self._pending[file_id(key)] = (key, checked, blob, row)
         if len(self._pending) >= SAVE_EVERY:
             self._save(final=False)
 
@@ -937,14 +1011,14 @@ class DiskCache(Cache):
         links: list[tuple[int, int]] = []
         aliases: list[tuple[str, str, int]] = []
         now = time.time_ns()
-        for identifier, (key, checked, blob) in items:
-            size, mtime = checked.stat
-            mtime = trusted_mtime(mtime, now)
-            blob = prefix + (blob or plain.encode_checked(checked))
-            rows.append((identifier, _stored_text(key), size, mtime, checked.digest, blob))
-            if checked.record is not None:
-                links.extend((value, identifier) for value in links_of(checked.record))
-                aliases.extend((host_key(alias), alias, identifier) for alias in checked.record.aliases)
+        for identifier, (key, checked, blob, row) in items:
+            size, mtime = row.stat
+            if blob is None:
+                assert checked is not None  # (see `remember`)
+                blob = plain.encode_checked(checked)
+            rows.append((identifier, _stored_text(key), size, trusted_mtime(mtime, now), row.digest, prefix + blob))
+            links.extend((value, identifier) for value in row.links)
+            aliases.extend((host, alias, identifier) for host, alias in row.aliases)
         db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT INTO links VALUES (?, ?)", links)
         db.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
@@ -981,7 +1055,7 @@ class DiskCache(Cache):
     def result_by_id(self, identifier: int) -> Checked | None:
         pending = self._pending.get(identifier)
         if pending is not None:
-            return pending[1]
+            return self._pending_result(pending)
         rows = self._query("SELECT digest, checked FROM results WHERE id = ?", (identifier,))
         checked = self._decoded(rows[0][1]) if rows else None
         return checked if checked is not None and checked.digest == rows[0][0] else None

@@ -38,7 +38,7 @@ from typing import TypeAlias
 
 from seedlint import baseline, clock, engine, git, history, incremental, revisions
 from seedlint.baseline import Key
-from seedlint.cache import Cache, DiskCache, KeptListing, RevisionDelta
+from seedlint.cache import Cache, DiskCache, KeptListing, RevisionDelta, Row
 from seedlint.config import Config
 from seedlint.diagnostic import Diagnostic, Severity
 from seedlint.discovery import ABSOLUTE, DISPLAY, SourceFile, discover, display_path
@@ -377,8 +377,11 @@ class MemoryCache(Cache):
     def remembered(self, source: SourceFile) -> Checked | None:
         return self.kept.get(self.key(source))
 
-    def remember(self, source: SourceFile, checked: Checked, blob: bytes | None = None) -> None:
-        self.kept[self.key(source)] = checked
+    def remember(
+        self, source: SourceFile, checked: Checked | None, blob: bytes | None = None, row: Row | None = None
+    ) -> None:
+        if checked is not None:  # (always: only a cache that spills is given results it is not to decode)
+            self.kept[self.key(source)] = checked
 
 
 def cache_for(cache: Cache, comparison: Comparison) -> Cache:

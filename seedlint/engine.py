@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import seedlint.cache
 from seedlint import incremental, plain, selection
-from seedlint.cache import NO_CACHE, Cache, Report, file_state
+from seedlint.cache import NO_CACHE, Cache, Encoded, Report, file_state, row_of
 from seedlint.checking import Reader, check_corpus, check_source
 from seedlint.config import Config
 from seedlint.corpus import Corpus
@@ -219,22 +219,23 @@ def stop_fork_server() -> None:
             stop()
 
 
-def _check_chunk(sources: list[SourceFile], config: Config, fixing: bool) -> list[tuple[bytes, bytes | None]]:
+def _check_chunk(sources: list[SourceFile], config: Config, fixing: bool) -> list[Encoded]:
     """In a worker: the results encoded here, once, as the cache stores them (plain.encode_checked: data
-    only); the main process decodes them for the corpus and keeps the bytes for the cache, instead of
-    encoding every result again. (The executor pickles the list of bytes and the sources between this
-    process and its own workers, through a pipe: nothing read from disk is ever unpickled.) In a fix run,
-    each result's FixBasis travels beside it (never cached)."""
+    only), each with its cache row; the main process decodes them for the corpus and keeps the bytes for the
+    cache, instead of encoding every result again, or, in a run that spills, writes them as they are. (The
+    executor pickles the list and the sources between this process and its own workers, through a pipe:
+    nothing read from disk is ever unpickled.) In a fix run, each result's FixBasis travels beside it (never
+    cached)."""
     return [_encoded(check_source(source, config, fixing=fixing)) for source in sources]
 
 
-def _encoded(checked: Checked) -> tuple[bytes, bytes | None]:
+def _encoded(checked: Checked) -> Encoded:
     try:
         blob = plain.encode_checked(checked)
     except Exception:  # a bug (a value that is not plain data): reported, never a lost result
         error = f"{checked.path}: internal error while encoding the result:\n{traceback.format_exc()}"
-        return plain.encode_checked(Checked(checked.path, [], None, False, [error])), None
-    return blob, _encoded_basis(checked)
+        return Encoded(plain.encode_checked(Checked(checked.path, [], None, False, [error])), None, None)
+    return Encoded(blob, _encoded_basis(checked), row_of(checked))
 
 
 def _encoded_basis(checked: Checked) -> bytes | None:
@@ -246,17 +247,6 @@ def _encoded_basis(checked: Checked) -> bytes | None:
         return plain.encode_basis(checked.basis)
     except (TypeError, ValueError, OverflowError):
         return None
-
-
-def _decoded(encoded: tuple[bytes, bytes | None], source: SourceFile) -> tuple[Checked, bytes | None]:
-    blob, basis = encoded
-    try:
-        checked = plain.decode_checked(blob, source.display_path)
-        checked.basis = None if basis is None else plain.decode_basis(basis)
-        return checked, blob
-    except plain.Malformed:  # a bug: what a worker encodes always decodes
-        error = f"{source.display_path}: internal error while decoding the result:\n{traceback.format_exc()}"
-        return Checked(source.display_path, [], None, False, [error]), None
 
 
 def checker(
@@ -273,7 +263,7 @@ def checker(
     main one (the language server reading a corpus), where no bound holds (seedlint/timelimit.py), and a configured
     pattern that backtracks for ever would hold the interpreter, and so the whole server."""
 
-    def check(todo: list[SourceFile]) -> Iterator[tuple[SourceFile, Checked, bytes | None]]:
+    def check(todo: list[SourceFile]) -> Iterator[tuple[SourceFile, Checked | Encoded]]:
         own = workers or Workers()
         parallel = len(todo) >= PARALLEL_FROM and own.count > 1
         if (parallel or bounded) and not contents:
@@ -281,8 +271,7 @@ def checker(
             try:
                 results = own.pool().map(_check_chunk, chunks, [config] * len(chunks), [fixing] * len(chunks))
                 for chunk, encoded in zip(chunks, results, strict=True):
-                    for source, one in zip(chunk, encoded, strict=True):
-                        yield source, *_decoded(one, source)
+                    yield from zip(chunk, encoded, strict=True)
             finally:
                 if own is not workers:
                     own.close()
@@ -290,7 +279,7 @@ def checker(
                         stop_fork_server()
         else:
             for source in todo:
-                yield source, check_source(source, config, contents.get(source.display_path), fixing=fixing), None
+                yield source, check_source(source, config, contents.get(source.display_path), fixing=fixing)
 
     return check
 

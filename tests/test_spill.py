@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from conftest import FIXTURES, run_cli
 
-from seedlint import cache, engine, plain
+from seedlint import cache, corpus, engine, plain
 
 
 @pytest.fixture
@@ -75,6 +75,46 @@ def test_a_run_that_spills_reports_what_a_run_that_holds_does(azure, monkeypatch
     assert sorted(decoded) == documents  # (each result read from the database, none held)
     assert check() == held  # (warm: from what the spilling run stored)
     assert check("--no-cache") == held
+
+
+def test_a_spilling_run_writes_its_workers_results_undecoded_and_the_rows_a_holding_run_does(azure, monkeypatch):
+    monkeypatch.setattr(engine, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)  # (two workers, however many cores)
+    decoded: list[str] = []
+    original = cache.Encoded.decoded
+
+    def counted(self, source):
+        decoded.append(source.display_path)
+        return original(self, source)
+
+    monkeypatch.setattr(cache.Encoded, "decoded", counted)
+    held = check("--cache-dir", "held")
+    documents = sorted(f"docs/{path.name}" for path in (azure / "docs").iterdir())
+    assert sorted(decoded) == documents  # (held: each worker's result decoded once, as it came)
+    decoded.clear()
+    monkeypatch.setattr(cache, "SPILL_FROM", 1)
+    assert check("--cache-dir", "spilled") == held
+    assert decoded == []  # (spilled: written as the workers encoded them, then read back from the database)
+
+    def rows(folder: str) -> dict[str, list[tuple]]:
+        [database] = (azure / folder).glob("cache-*.sqlite3")
+        with sqlite3.connect(database) as db:
+            return {
+                "results": sorted(db.execute("SELECT id, key, size, digest, checked FROM results")),
+                "links": sorted(db.execute("SELECT * FROM links")),
+                "aliases": sorted(db.execute("SELECT * FROM aliases")),
+            }
+
+    written = rows("spilled")
+    assert written == rows("held")
+    # each result's links and aliases, as its record carries them
+    links, aliases = set(), set()
+    for identifier, _, _, _, blob in written["results"]:
+        record = plain.decode_checked(blob[blob.index(0) + 1 :]).record
+        links |= {(value, identifier) for value in cache.links_of(record)}
+        aliases |= {(corpus.host_key(alias), alias, identifier) for alias in record.aliases}
+    assert len(written["results"]) == 27 and len(links) > 27 and len(aliases) >= 27
+    assert (set(written["links"]), set(written["aliases"])) == (links, aliases)
 
 
 def test_below_spill_from_results_are_held(azure, monkeypatch, read_back):
