@@ -194,6 +194,24 @@ def test_self_reference(seeds):
     assert ("001_5ea581042828ec4e.txt", "SL506", 51, 13) in found(run(seeds, select=["SL506"]))
 
 
+def test_an_exact_copy_of_the_document_itself_is_a_self_reference(seeds):
+    # (an entry that copies its own document as it is: not stale, named once, but only itself)
+    path = seeds / SEED_001
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    own = [next(line for line in lines if line.startswith(f"{name}: ")) for name in ("title", "excerpt", "webUrl")]
+    at = lines.index("related:\n") + 1
+    entry = [f"  - {own[0]}", *(f"    {line}" for line in [*own[1:], "type: article\n", "provider:\n"])]
+    lines[at:at] = [
+        *entry,
+        "      name: BBC\n",
+        "      domain: bbc.com\n",
+        "    publishedDateTime: 2024-01-22T18:23:00Z\n",
+    ]
+    path.write_text("".join(lines), encoding="utf-8")
+    # (and the seeds' real stale copy, the 8 lines inserted above it)
+    assert found(run(seeds)) == [(SEED_001, "SL506", at + 3, 13), (SEED_001, "SL505", 49 + 8, 14)]
+
+
 def test_same_target_twice_through_another_alias(seeds):
     # related[2] names 000 by webUrl; related[1] is rewritten to 000's address with `www.` and a trailing slash.
     edit(seeds, SEED_001, URL_002, URL_000.replace("https://news", "https://www.news") + "/")

@@ -199,8 +199,17 @@ def _check_references(corpus: Corpus, config: Config) -> Iterator[Diagnostic]:
                     MALFORMED_URL, where + ("webUrl",), f"related[{ref.index}] → {ref.url} {problem}: it names nothing"
                 )
                 continue
-            # The same article twice: the same document, or the same address (in or outside the corpus).
             target = found.target
+            if (  # (nearly every entry: one document named, once, not this one, copied as it is: nothing to report)
+                target is not None
+                and ref.copied == target.fingerprints
+                and target.path not in by_target
+                and ref.key not in by_address
+                and target.path != record.path
+            ):
+                by_target[target.path] = by_address[ref.key] = ref.index
+                continue
+            # The same article twice: the same document, or the same address (in or outside the corpus).
             if target is not None and target.path in by_target:
                 yield from doc.report(
                     DUPLICATE_ENTRY,
