@@ -134,8 +134,8 @@ def test_a_basis_messagepack_cannot_hold_costs_only_the_fast_path():
 
     checked = Checked("a.md", [], None, False, [])
     checked.basis = FixBasis(bytes(16), 4, (EditedValue(8, 38, ("title",), 10**30),), b"")
-    blob, basis = engine._encoded(checked)
-    assert basis is None and plain.decode_checked(blob).path == "a.md"  # the result itself travels intact
+    sent = engine._encoded(checked)
+    assert sent.basis is None and plain.decode_checked(sent.blob).path == "a.md"  # the result itself travels intact
     checked.basis = FixBasis(bytes(16), 4, (EditedValue(8, 38, ("title",), "Caf&eacute;"),), b"\x01\x00\x00\x00")
-    blob, basis = engine._encoded(checked)
-    assert basis is not None and plain.decode_basis(basis) == checked.basis
+    sent = engine._encoded(checked)
+    assert sent.basis is not None and plain.decode_basis(sent.basis) == checked.basis
