@@ -247,7 +247,7 @@ def _objects(value: Data, path: str | None = None) -> list[Diagnostic]:
     """The diagnostics of columns `_checked_columns` accepted; those on `path` share that string. Their texts are
     interned: rule codes and names (100,000 results held 30,000 copies of each), and messages, loci, text keys and
     fixes, which repeat across documents (a related entry's finding recurs in every copy of the entry: at 100,000
-    generated documents, 31,000 findings say 1,058 distinct messages; 43 MB of findings held 22 MB less)."""
+    generated documents, 31,000 findings say 1,058 distinct messages: 43 MB of findings, 20 MB once interned)."""
     if value is None:
         return []
     paths, lines, columns, codes, severities, messages, end_lines, end_columns, names, extras, loci, keys = value[
