@@ -61,6 +61,23 @@ def checked(monkeypatch):
     return paths
 
 
+@pytest.fixture
+def decoded_here(monkeypatch):
+    """Files checked in two worker processes, however many cores; the display path of each worker's result decoded
+    in this process (cache.Encoded.decoded), in order."""
+    monkeypatch.setattr(engine, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    paths: list[str] = []
+    original = cache.Encoded.decoded
+
+    def counted(self, source):
+        paths.append(source.display_path)
+        return original(self, source)
+
+    monkeypatch.setattr(cache.Encoded, "decoded", counted)
+    return paths
+
+
 @pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "workers"])
 def test_a_run_that_spills_reports_what_a_run_that_holds_does(azure, monkeypatch, read_back, parallel):
     held = check("--no-cache")
@@ -77,17 +94,10 @@ def test_a_run_that_spills_reports_what_a_run_that_holds_does(azure, monkeypatch
     assert check("--no-cache") == held
 
 
-def test_a_spilling_run_writes_its_workers_results_undecoded_and_the_rows_a_holding_run_does(azure, monkeypatch):
-    monkeypatch.setattr(engine, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)  # (two workers, however many cores)
-    decoded: list[str] = []
-    original = cache.Encoded.decoded
-
-    def counted(self, source):
-        decoded.append(source.display_path)
-        return original(self, source)
-
-    monkeypatch.setattr(cache.Encoded, "decoded", counted)
+def test_a_spilling_run_writes_its_workers_results_undecoded_and_the_rows_a_holding_run_does(
+    azure, monkeypatch, decoded_here
+):
+    decoded = decoded_here
     held = check("--cache-dir", "held")
     documents = sorted(f"docs/{path.name}" for path in (azure / "docs").iterdir())
     assert sorted(decoded) == documents  # (held: each worker's result decoded once, as it came)
@@ -123,15 +133,20 @@ def test_below_spill_from_results_are_held(azure, monkeypatch, read_back):
     assert read_back[0] == []
 
 
-def test_a_result_whose_write_failed_is_checked_again(azure, monkeypatch, read_back, checked):
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "workers"])
+def test_a_result_whose_write_failed_is_checked_again(azure, monkeypatch, read_back, checked, parallel, request):
+    # (in workers, where `checked` does not count, the results checked again are those decoded here)
+    decoded = request.getfixturevalue("decoded_here") if parallel else []
     held = check("--no-cache")
     checked.clear()
+    decoded.clear()
     monkeypatch.setattr(cache, "SPILL_FROM", 1)
     # (a disk full: nothing is written)
     monkeypatch.setattr(cache.DiskCache, "_transaction", lambda self, db, write: False)
     assert check() == held
     assert read_back[1] == []
-    assert sorted(checked) == sorted(2 * [f"docs/{path.name}" for path in (azure / "docs").iterdir()])
+    documents = sorted(f"docs/{path.name}" for path in (azure / "docs").iterdir())
+    assert sorted(decoded if parallel else checked) == (documents if parallel else sorted(2 * documents))
 
 
 @pytest.mark.parametrize("replacement", ["another file's", "another content's"])
