@@ -256,6 +256,7 @@ class Cache:
 
     keeps_reports = False  # whether `last_report`/`keep_report` do anything (a report costs time to build)
     spills = False  # whether `results` may write results and read them back instead of holding them (`spill`)
+    keeps_rows = False  # whether `remember` writes each result's row (`Row`: a checker's workers then make it)
 
     def results(
         self,
@@ -681,6 +682,7 @@ def file_state(checked: Checked) -> tuple[int, int, str]:
 class DiskCache(Cache):
     keeps_reports = True
     spills = True
+    keeps_rows = True
 
     def __init__(self, directory: Path, config: Config):
         self.directory = directory

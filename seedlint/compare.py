@@ -347,7 +347,8 @@ def find_lost(comparison: Comparison, cache: Cache, config: Config) -> None:
         # Checked now as the run will check them, which then finds their results in the cache: parsed once, not twice.
         sources = [SourceFile.at(path, display_path(path, cwd)) for path in present.values()]
         cache.hold_superseded(map(cache.key, sources))  # (what the run from its last report undoes: see rerun)
-        for name, checked in zip(present, cache.results(sources, engine.checker(config, {})), strict=True):
+        check = engine.checker(config, {}, rows=cache.keeps_rows)
+        for name, checked in zip(present, cache.results(sources, check), strict=True):
             now[name] = checked.record.aliases if checked.record is not None else ()
     else:  # (`--no-cache`: nothing kept for the run, which checks them again; the addresses alone cost less)
         unknown: dict[str, bytes] = {}

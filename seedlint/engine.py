@@ -219,23 +219,23 @@ def stop_fork_server() -> None:
             stop()
 
 
-def _check_chunk(sources: list[SourceFile], config: Config, fixing: bool) -> list[Encoded]:
+def _check_chunk(sources: list[SourceFile], config: Config, fixing: bool, rows: bool) -> list[Encoded]:
     """In a worker: the results encoded here, once, as the cache stores them (plain.encode_checked: data
-    only), each with its cache row; the main process decodes them for the corpus and keeps the bytes for the
-    cache, instead of encoding every result again, or, in a run that spills, writes them as they are. (The
-    executor pickles the list and the sources between this process and its own workers, through a pipe:
-    nothing read from disk is ever unpickled.) In a fix run, each result's FixBasis travels beside it (never
-    cached)."""
-    return [_encoded(check_source(source, config, fixing=fixing)) for source in sources]
+    only), each with its cache row when the cache writes rows (`rows`); the main process decodes them for the
+    corpus and keeps the bytes for the cache, instead of encoding every result again, or, in a run that spills,
+    writes them as they are. (The executor pickles the list and the sources between this process and its own
+    workers, through a pipe: nothing read from disk is ever unpickled.) In a fix run, each result's FixBasis
+    travels beside it (never cached)."""
+    return [_encoded(check_source(source, config, fixing=fixing), rows) for source in sources]
 
 
-def _encoded(checked: Checked) -> Encoded:
+def _encoded(checked: Checked, rows: bool = False) -> Encoded:
     try:
         blob = plain.encode_checked(checked)
     except Exception:  # a bug (a value that is not plain data): reported, never a lost result
         error = f"{checked.path}: internal error while encoding the result:\n{traceback.format_exc()}"
         return Encoded(plain.encode_checked(Checked(checked.path, [], None, False, [error])), None, None)
-    return Encoded(blob, _encoded_basis(checked), row_of(checked))
+    return Encoded(blob, _encoded_basis(checked), row_of(checked) if rows else None)
 
 
 def _encoded_basis(checked: Checked) -> bytes | None:
@@ -255,13 +255,16 @@ def checker(
     fixing: bool = False,
     workers: Workers | None = None,
     bounded: bool = False,
+    rows: bool = False,
 ) -> Callable[[list[SourceFile]], Iterator[tuple]]:
     """How files are checked: in this process or, for large runs, in worker processes on every core (`workers`,
     else a pool of this call's own). (In-memory contents, the fixer's, are checked in this process: workers read
     from disk.) `fixing`: each result carries its FixBasis (a fix run's first pass). `bounded`: files are checked
     where a step's time is bounded, in worker processes however few: the caller runs in another thread than the
     main one (the language server reading a corpus), where no bound holds (seedlint/timelimit.py), and a configured
-    pattern that backtracks for ever would hold the interpreter, and so the whole server."""
+    pattern that backtracks for ever would hold the interpreter, and so the whole server. `rows`: the workers also
+    make each result's cache row (`cache.Row`), for a cache that writes rows (`Cache.keeps_rows`): none is made for
+    nothing in a run without one."""
 
     def check(todo: list[SourceFile]) -> Iterator[tuple[SourceFile, Checked | Encoded]]:
         own = workers or Workers()
@@ -269,7 +272,8 @@ def checker(
         if (parallel or bounded) and not contents:
             chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
             try:
-                results = own.pool().map(_check_chunk, chunks, [config] * len(chunks), [fixing] * len(chunks))
+                alike = len(chunks)
+                results = own.pool().map(_check_chunk, chunks, [config] * alike, [fixing] * alike, [rows] * alike)
                 for chunk, encoded in zip(chunks, results, strict=True):
                     yield from zip(chunk, encoded, strict=True)
             finally:
@@ -441,9 +445,9 @@ def run(
                 ahead.close()
         if result is not None:
             if keep_checked:
-                result.checked = cache.results([*sources, *others], checker(config, contents))
+                result.checked = cache.results([*sources, *others], checker(config, contents, rows=cache.keeps_rows))
             return set_aside(result, sources)
-    check = checker(config, contents, fixing, workers)
+    check = checker(config, contents, fixing, workers, rows=cache.keeps_rows)
     checked = cache.results(sources, check, fresh=contents, progress=progress, spill=not fixing)
     # The rest of the corpus, for a partial run: only its index records matter (and which documents have errors).
     corpus_checked = cache.results(others, check, fresh=contents, spill=not fixing) if others else []

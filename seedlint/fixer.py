@@ -120,6 +120,7 @@ class _Passes(Cache):
     def __init__(self, inner: Cache, contents: dict[str, bytes]):
         self.inner, self.contents = inner, contents
         self.known: dict[str, tuple[bytes | None, Checked]] = {}  # path → (digest of the content, or None: disk)
+        self.keeps_rows = inner.keeps_rows  # (the first pass's results are the inner cache's to keep)
 
     def results(
         self,

@@ -133,6 +133,19 @@ def test_below_spill_from_results_are_held(azure, monkeypatch, read_back):
     assert read_back[0] == []
 
 
+def test_workers_make_cache_rows_only_for_a_cache_that_writes_them(azure, monkeypatch, decoded_here):
+    rows: list[bool] = []
+    decode = cache.Encoded.decoded  # (decoded_here's)
+    monkeypatch.setattr(
+        cache.Encoded, "decoded", lambda self, source: rows.append(self.row is not None) or decode(self, source)
+    )
+    check("--no-cache")
+    assert len(rows) == 27 and not any(rows)
+    rows.clear()
+    check()
+    assert len(rows) == 27 and all(rows)
+
+
 @pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "workers"])
 def test_a_result_whose_write_failed_is_checked_again(azure, monkeypatch, read_back, checked, parallel, request):
     # (in workers, where `checked` does not count, the results checked again are those decoded here)

@@ -222,7 +222,7 @@ def _states(
         states.append((versions.sources(relative, listings[sha]), changed))
     (folder / "tree.sha").write_text(shas[-1] + "\n")
     unique = {cache.key(source): source for sources, _ in states for source in sources}
-    cache.results(list(unique.values()), engine.checker(request.config, {}))
+    cache.results(list(unique.values()), engine.checker(request.config, {}, rows=cache.keeps_rows))
     cache.flush()
     return states
 

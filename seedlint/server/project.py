@@ -80,7 +80,8 @@ class Project:
         # (Read in a thread, where a step's time is not bounded: where the configured schema, not seedlint's own, may
         # hold a pattern that backtracks for ever, the files are checked in worker processes.)
         bounded = self.config.schema_path is not None
-        checked = self.cache.results(found, engine.checker(self.config, {}, bounded=bounded))
+        check = engine.checker(self.config, {}, bounded=bounded, rows=self.cache.keeps_rows)
+        checked = self.cache.results(found, check)
         self.cache.flush()
         self.sources = {source.display_path: source for source in found}
         self.by_location = {source.absolute: source.display_path for source in found}
