@@ -59,7 +59,7 @@ from seedlint.corpus import Corpus, IndexRecord, host_key, identity_key
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import ABSOLUTE, DISPLAY, Listing, SourceFile, cycle_collection_paused
 from seedlint.document import read_bounded
-from seedlint.results import NO_POSITIONED, Checked, Findings, listed
+from seedlint.results import Checked, Findings, listed
 from seedlint.rules import all_rules
 from seedlint.vocabulary import VocabularyError
 
@@ -351,7 +351,7 @@ class Cache:
             memo = corpus.settled_memo(result.path, result.positioned)
             # (changed: findings positioned for it, or some no longer asked for)
             if result.path in corpus.added or len(memo) != len(result.positioned):
-                result.positioned = memo or NO_POSITIONED
+                result.positioned = memo
                 if result.path in by_path and result.path not in fresh:
                     self.remember(by_path[result.path], result)
 

@@ -810,6 +810,26 @@ def web_url_problem(url: str) -> str | None:
 MemoKey: TypeAlias = tuple[str, FieldPath, bool, str | None, object]
 
 
+class _NoPositioned(Mapping[MemoKey, Diagnostic]):
+    """The empty memo of positioned findings that results share (see Checked.positioned): read only, and pickled (a
+    fix run's workers send results) as a reference to the one of the process that loads it."""
+
+    def __getitem__(self, key: MemoKey) -> Diagnostic:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[MemoKey]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __reduce__(self) -> str:
+        return "NO_POSITIONED"
+
+
+NO_POSITIONED: Mapping[MemoKey, Diagnostic] = _NoPositioned()
+
+
 @dataclass
 class Corpus:
     """What the corpus rules see: every record of the corpus, the index over them, which documents the
@@ -908,12 +928,12 @@ class Corpus:
     def settled_memo(self, path: str, before: Mapping[MemoKey, Diagnostic]) -> Mapping[MemoKey, Diagnostic]:
         """A document's memo of positioned findings once the rules have run (`before`: its result's): with the
         findings `settle` positioned for it, and, when the run reported on it, only those this run asked for (a
-        memo never outgrows what the corpus reports)."""
+        memo never outgrows what the corpus reports); the shared empty one when it holds none."""
         memo = self.positioned.get(path, before)
         if path in self.reported:
             used = self.used.get(path, set())
             memo = {key: found for key, found in memo.items() if key in used}
-        return memo
+        return memo or NO_POSITIONED
 
     def settle(self, found: list[Diagnostic], internal_errors: list[str]) -> list[Diagnostic]:
         """`found` with the stand-ins of `report` positioned in their documents, all at once: by `place` (in

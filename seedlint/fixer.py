@@ -30,7 +30,7 @@ from seedlint import engine
 from seedlint.cache import NO_CACHE, Cache, Checker
 from seedlint.checking import check_loaded, keep_basis
 from seedlint.config import Config
-from seedlint.corpus import Corpus, MemoKey, edited_value
+from seedlint.corpus import NO_POSITIONED, Corpus, MemoKey, edited_value
 from seedlint.diagnostic import Applicability, Diagnostic, Edit
 from seedlint.discovery import SourceFile
 from seedlint.document import Document, FileTooLarge, load_document, parse_document, read_bounded
@@ -38,7 +38,7 @@ from seedlint.edits import render_scalar, replace_value, value_after
 from seedlint.escaping import inert
 from seedlint.fixbasis import NOT_SCALAR, FixBasis, child, data_digest, edited_scalars
 from seedlint.registry import RULES
-from seedlint.results import NO_POSITIONED, Checked, RunResult
+from seedlint.results import Checked, RunResult
 from seedlint.rules import related
 from seedlint.writer import WriteError, why_unwritable, write_atomically
 from seedlint.yamltree import JSON, FieldPath

@@ -28,11 +28,19 @@ from typing import Any, TypeAlias, overload
 
 import msgpack
 
-from seedlint.corpus import ANCHOR, ANCHORED_FIELDS, IndexRecord, PackedRefs, flat_record, stored_anchors
+from seedlint.corpus import (
+    ANCHOR,
+    ANCHORED_FIELDS,
+    NO_POSITIONED,
+    IndexRecord,
+    PackedRefs,
+    flat_record,
+    stored_anchors,
+)
 from seedlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
 from seedlint.discovery import Folder, Listing
 from seedlint.fixbasis import EditedValue, FixBasis
-from seedlint.results import NO_POSITIONED, Checked
+from seedlint.results import Checked
 from seedlint.rules import all_rules
 
 Data: TypeAlias = Any  # what msgpack.unpackb returns: checked by the decoders before use

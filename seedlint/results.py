@@ -10,32 +10,13 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from seedlint.corpus import NO_POSITIONED
 from seedlint.diagnostic import Applicability, Diagnostic, Severity
 
 if TYPE_CHECKING:
     from seedlint.corpus import Corpus, IndexRecord, MemoKey
     from seedlint.document import Document
     from seedlint.fixbasis import FixBasis
-
-
-class _NoPositioned(Mapping["MemoKey", Diagnostic]):
-    """The empty memo of positioned findings that results share: read only, and pickled (a fix run's workers send
-    results) as a reference to the one of the process that loads it."""
-
-    def __getitem__(self, key: MemoKey) -> Diagnostic:
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[MemoKey]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-    def __reduce__(self) -> str:
-        return "NO_POSITIONED"
-
-
-NO_POSITIONED: Mapping[MemoKey, Diagnostic] = _NoPositioned()
 
 
 @dataclass(slots=True)

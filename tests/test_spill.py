@@ -259,7 +259,8 @@ def test_the_shared_empty_memo_is_read_only_and_pickled_as_itself():
     results, so it must cross a pickle as that one object, and nothing may change it in place."""
     import pickle
 
-    from seedlint.results import NO_POSITIONED, Checked
+    from seedlint.corpus import NO_POSITIONED
+    from seedlint.results import Checked
 
     result = Checked("docs/a.md", [], None, False)
     assert result.positioned is NO_POSITIONED and result.diagnostics == () and result.internal_errors == ()

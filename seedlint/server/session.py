@@ -24,7 +24,7 @@ from seedlint.corpus import Corpus, CorpusIndex, IndexRecord, host_key, identity
 from seedlint.diagnostic import Diagnostic
 from seedlint.discovery import SourceFile, display_path
 from seedlint.document import Document, load_content, load_document
-from seedlint.results import NO_POSITIONED, Checked, positioned_memos
+from seedlint.results import Checked, positioned_memos
 from seedlint.rules import related
 from seedlint.rules.fields import RARE_TOPIC_SPELLING
 from seedlint.rules.file import MISSING_FRONT_MATTER
@@ -210,7 +210,7 @@ class Session:
         if corpus is not None:
             diagnostics += check_corpus(corpus, config, errors)
             for result in results:  # as the cache does: a memo never outgrows what the corpus reports now
-                result.positioned = corpus.settled_memo(result.path, result.positioned) or NO_POSITIONED
+                result.positioned = corpus.settled_memo(result.path, result.positioned)
         selected = selection.reported(diagnostics, results, corpus.document if corpus is not None else load, config)
         if corpus is not None:  # as `seedlint check` of these files: a copy's fix its target would not follow is held
             selected = related.hold_copy_fixes(selected, corpus)
